@@ -1,0 +1,118 @@
+/* att_ledger.h -- the report ledger: every public figure, one row each.
+ *
+ * MODEL.md, "Observations: the report ledger".  The ledger is a CSV whose
+ * first 13 columns are id, statement_date, asof_start, asof_end, source,
+ * source_class, kind, qualifier, value, low, high, quote, doc; the extra
+ * columns repeat_of and note may follow (data/README.md).  Loading validates
+ * every field and flags repeats and revisions:
+ *   - a repeat has the same source class, kind, figure and as-of window as
+ *     an earlier row, or names it in repeat_of; it never enters a fit;
+ *   - a revision has the same source, kind and window as an earlier row but
+ *     a new figure; the latest vintage known at a fit's cut-off replaces
+ *     the earlier ones.
+ * "Earlier" is by statement date, then by row.
+ */
+#ifndef ATTRITION_ATT_LEDGER_H
+#define ATTRITION_ATT_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <attrition/att_common.h>
+#include <attrition/att_params.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ATT_LEDGER_COLUMNS 13 /* the fixed leading columns */
+
+typedef enum {
+    ATT_KIND_CASUALTIES, /* C(t) */
+    ATT_KIND_KILLED,     /* kappa C(t) */
+    ATT_KIND_WOUNDED,    /* (1 - kappa) C(t): wounded, captured, missing */
+    ATT_KIND_RATE,       /* mean daily casualties over [asof_start, asof_end] */
+    ATT_KIND_FRACTION,   /* C(t) / D(t) */
+    ATT_KIND_STRENGTH,   /* N(t) */
+    ATT_KIND_DEPLOYED,   /* D(t) */
+    ATT_KIND_COUNT
+} att_kind;
+
+typedef enum {
+    ATT_QUAL_APPROX,   /* a point figure: value */
+    ATT_QUAL_RANGE,    /* low..high */
+    ATT_QUAL_AT_LEAST, /* value is a lower bound */
+    ATT_QUAL_UP_TO,    /* value is an upper bound */
+    ATT_QUAL_COUNT
+} att_qualifier;
+
+typedef struct {
+    char *id;             /* unique row identifier */
+    char *source;         /* who said it (free text; revisions match on it) */
+    char *quote;          /* the sentence the figure comes from */
+    char *doc;            /* the document: seed file name or URL */
+    char *note;           /* curator's note, or "" */
+    size_t cls;           /* index of source_class in the class list given to the loader */
+    int32_t statement;    /* first public day, day number */
+    int32_t asof_start;   /* as-of window (for rate: the rate's interval), day numbers */
+    int32_t asof_end;
+    att_kind kind;
+    att_qualifier qualifier;
+    double value;         /* APPROX, AT_LEAST, UP_TO; 0 otherwise */
+    double low, high;     /* RANGE; 0 otherwise */
+    long line;            /* line of the row in the file */
+    size_t rank;          /* position by (statement date, row), 0-based */
+    size_t repeat_of;     /* the original this repeats, or ATT_NONE */
+    bool repeat_explicit; /* named in the repeat_of column (else detected) */
+    size_t revises;       /* the earlier vintage this one revises, or ATT_NONE */
+    size_t revised_by;    /* the next vintage, or ATT_NONE */
+} att_report;
+
+typedef struct {
+    char *path;            /* where it was read from */
+    size_t n;              /* reports, in file order */
+    att_report *reports;
+    size_t nclass;         /* the class names the rows were checked against (copied) */
+    char **classes;
+    char digest[65];       /* SHA-256 of the file's bytes, lowercase hex */
+} att_ledger;
+
+/* Loads and validates the ledger at path.  Every source_class must be one
+ * of the nclass names in classes.  On success *out holds the ledger
+ * (att_ledger_free it); on failure *out is NULL and err says
+ * file:line:column (the field number), the column name, what was expected
+ * and what was found. */
+ATT_NODISCARD att_status att_ledger_load(const char *path, const char *const *classes,
+                                         size_t nclass, att_ledger **out, att_error *err);
+
+/* The same from memory: name is used in messages and as the path. */
+ATT_NODISCARD att_status att_ledger_parse(const char *name, const char *text, size_t len,
+                                          const char *const *classes, size_t nclass,
+                                          att_ledger **out, att_error *err);
+
+/* Frees everything; NULL does nothing. */
+void att_ledger_free(att_ledger *l);
+
+/* Marks in used[i] (n = l->n entries) whether report i enters a fit whose
+ * information set is the vintages stated on or before cutoff (pass
+ * INT32_MAX for all): stated by then, not a repeat, and not replaced by a
+ * revision stated by then.  Returns how many are used. */
+size_t att_ledger_used(const att_ledger *l, int32_t cutoff, bool *used);
+
+/* Checks the ledger against a parameter file's phases and arrivals: a
+ * report whose model quantity is 0 over its whole window (losses before the
+ * first phase with a non-zero hazard, force before the first arrival) is a
+ * data error naming the row. */
+ATT_NODISCARD att_status att_ledger_check(const att_ledger *l, const att_params *p,
+                                          att_error *err);
+
+const char *att_kind_name(att_kind k);
+const char *att_qualifier_name(att_qualifier q);
+att_family att_kind_family(att_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_LEDGER_H */

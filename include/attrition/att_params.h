@@ -1,0 +1,241 @@
+/* att_params.h -- scenario and parameter files (the INI files in params/).
+ *
+ * A parameter file states everything MODEL.md's phase-hazard model and its
+ * projection need: the ledger, phases with their hazard priors, arrivals,
+ * source classes with their bias scales, the anchor, priors for kappa and
+ * sigma, and the projection (waves as cohorts, thresholds, quantiles).
+ * params/README.md documents every key; att_params_key_get() exposes the
+ * same table, and a test keeps the two in step.
+ *
+ * Files are INI, read with libinih.  `include = FILE` (relative to the
+ * including file) pulls in another file; the including file's keys win,
+ * sections of the same name merge key by key, and `enabled = false` drops
+ * an inherited section.
+ */
+#ifndef ATTRITION_ATT_PARAMS_H
+#define ATTRITION_ATT_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <attrition/att_common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ATT_NAME_MAX      48        /* section names, NUL included */
+#define ATT_DAY_OPEN      INT32_MAX /* end day of an open-ended phase */
+#define ATT_QUANTILES_MAX 32        /* levels in [projection] quantiles */
+
+/* Families of report kinds, each with its own source bias (MODEL.md). */
+typedef enum {
+    ATT_FAMILY_LOSSES, /* casualties, killed, wounded, rate, fraction */
+    ATT_FAMILY_FORCE,  /* strength, deployed */
+    ATT_FAMILY_COUNT
+} att_family;
+
+/* Where a section or key was stated: for error messages that point at it. */
+typedef struct {
+    const char *path; /* the file (owned by the att_params), never NULL */
+    long line;        /* 1-based line of the section header or key */
+} att_origin;
+
+/* A phase [start, end) with a daily casualty hazard. */
+typedef struct {
+    char name[ATT_NAME_MAX]; /* identifier, [A-Za-z][A-Za-z0-9_]* */
+    int32_t start;           /* first day (00:00), day number */
+    int32_t end;             /* first day after the phase, or ATT_DAY_OPEN */
+    bool fixed;              /* true: the hazard is fixed, not a parameter */
+    double hazard;           /* fixed daily hazard, 1/day (fixed phases) */
+    double prior_median;     /* prior median of the hazard, 1/day (log h ~ N(log median, sd^2)) */
+    double prior_log_sd;     /* prior sd of log h */
+    att_origin origin;       /* the [phase NAME] header */
+} att_phase;
+
+/* How an arrival's (or a wave's) troop count is known. */
+typedef enum {
+    ATT_COUNT_FIXED,     /* exactly `count` */
+    ATT_COUNT_UNIFORM,   /* uniform on [low, high] */
+    ATT_COUNT_LOGNORMAL, /* log-normal with median and log sd */
+    ATT_COUNT_SHARE      /* waves only: a share of [projection] total */
+} att_count_prior;
+
+/* Troops joining the contingent at 00:00 of `date`. */
+typedef struct {
+    char name[ATT_NAME_MAX]; /* identifier */
+    int32_t date;            /* arrival day (a window's midpoint when uncertain) */
+    att_count_prior prior;   /* FIXED, UNIFORM or LOGNORMAL */
+    double count;            /* troops (FIXED) */
+    double low, high;        /* troops (UNIFORM bounds) */
+    double median, log_sd;   /* troops, and sd of log count (LOGNORMAL) */
+    att_origin origin;       /* the [arrival NAME] header */
+} att_arrival;
+
+/* A source class: the scale of its bias per family. */
+typedef struct {
+    char name[ATT_NAME_MAX];     /* identifier, used in the ledger's source_class */
+    double tau[ATT_FAMILY_COUNT]; /* sd of the log bias b_{s,f} */
+    char *description;           /* who is in it (may be "") */
+    att_origin origin;           /* the [class NAME] header */
+} att_class;
+
+/* One pinned (class, family) bias of the anchor. */
+typedef struct {
+    size_t cls;        /* index into classes */
+    att_family family; /* which family's bias is pinned to 0 */
+} att_anchor_pair;
+
+/* Which hazard a cohort carries in the projection. */
+typedef enum {
+    ATT_HAZARD_INHERIT, /* the contingent's rule (waves) or the last fitted phase (contingent) */
+    ATT_HAZARD_PHASE,   /* a fitted phase's hazard times a multiplier */
+    ATT_HAZARD_FIXED    /* a fixed daily hazard */
+} att_hazard_kind;
+
+typedef struct {
+    att_hazard_kind kind; /* see att_hazard_kind */
+    size_t phase;         /* index into phases (PHASE) */
+    double mult_low;      /* multiplier range, log-uniform (PHASE); low == high for fixed */
+    double mult_high;
+    double value; /* fixed daily hazard, 1/day (FIXED) */
+} att_hazard_rule;
+
+/* A reinforcement wave: a cohort arriving on one day with its own hazard. */
+typedef struct {
+    char name[ATT_NAME_MAX];  /* identifier */
+    size_t after;             /* ATT_NONE, or index of the wave this one follows */
+    int32_t date_low;         /* arrival day range, uniform (absolute waves) */
+    int32_t date_high;
+    int32_t gap_low;          /* days after the previous wave, uniform (relative waves) */
+    int32_t gap_high;
+    att_count_prior size_prior; /* FIXED, UNIFORM or SHARE */
+    double size_low;          /* troops; equal bounds for a fixed size */
+    double size_high;
+    double share;             /* weight in [projection] total (SHARE) */
+    att_hazard_rule hazard;   /* the cohort's hazard */
+    att_origin origin;        /* the [wave NAME] header */
+} att_wave;
+
+typedef enum {
+    ATT_QUANTITY_STRENGTH,      /* N(t), troops fit to fight */
+    ATT_QUANTITY_CASUALTIES,    /* C(t) */
+    ATT_QUANTITY_KILLED,        /* K(t) */
+    ATT_QUANTITY_LOSS_FRACTION, /* C(t) / D(t) */
+    ATT_QUANTITY_COUNT
+} att_quantity;
+
+/* A threshold crossed at first passage of quantity below / at least value. */
+typedef struct {
+    char name[ATT_NAME_MAX]; /* identifier */
+    att_quantity quantity;   /* what is watched */
+    bool below;              /* true: crossed when quantity < value; false: when >= value */
+    double value;            /* troops, or a fraction for LOSS_FRACTION */
+    char *description;       /* plain words (may be "") */
+    att_origin origin;       /* the [threshold NAME] header */
+} att_threshold;
+
+typedef enum { ATT_COUNTS_BINOMIAL, ATT_COUNTS_BETA_BINOMIAL } att_count_model;
+
+/* When the contingent switches to [projection]'s hazard rule. */
+typedef enum { ATT_FROM_START, ATT_FROM_FIRST_WAVE, ATT_FROM_DATE } att_hazard_from;
+
+typedef struct {
+    int32_t start;               /* first projected day; INT32_MIN if not given */
+    long horizon;                /* days projected */
+    long step;                   /* days between output dates */
+    att_count_model counts;      /* daily casualty distribution */
+    double dispersion;           /* beta-binomial intra-cohort correlation, (0, 1) */
+    att_hazard_rule hazard;      /* the contingent's hazard rule */
+    att_hazard_from hazard_from; /* when that rule starts to apply */
+    int32_t hazard_from_date;    /* the day, for ATT_FROM_DATE */
+    bool has_total;              /* total_low/high given */
+    double total_low;            /* reinforcement total for share waves, troops */
+    double total_high;
+    double quantiles[ATT_QUANTILES_MAX]; /* output levels, percent, ascending */
+    size_t nquantiles;
+    long paths;             /* simulated paths */
+    unsigned long seed;     /* the run's random seed (fit and projection) */
+} att_projection_params;
+
+typedef struct att_params {
+    char *path;        /* the file loaded (as given) */
+    char *description; /* one line for `attrition scenarios` (may be "") */
+    char *ledger;      /* the ledger path, resolved against its file; NULL if not given */
+    att_origin ledger_origin;
+
+    size_t nanchor; /* 0: anchor = none (consensus) */
+    att_anchor_pair *anchor;
+    long chains; /* fit settings (defaults for --chains etc.) */
+    long warmup;
+    long draws;
+
+    double kappa_a; /* kappa ~ Beta(kappa_a, kappa_b) */
+    double kappa_b;
+    double sigma_scale; /* sigma ~ half-normal(sigma_scale) */
+
+    size_t nphase; /* in date order, contiguous */
+    att_phase *phases;
+    size_t narrival; /* in date order */
+    att_arrival *arrivals;
+    size_t nclass;
+    att_class *classes;
+    size_t nwave; /* in file order; `after` points backwards */
+    att_wave *waves;
+    size_t nthreshold;
+    att_threshold *thresholds;
+    att_projection_params projection;
+
+    size_t nfile; /* every file read, the top one first (owned) */
+    char **files;
+} att_params;
+
+/* Reads the text of a parameter file.  On success *out_text holds a
+ * NUL-terminated buffer allocated with malloc (the loader frees it) of
+ * length *out_len.  On failure fill err (ATT_ENOENT for a missing file). */
+typedef att_status (*att_params_reader)(void *ctx, const char *path, char **out_text,
+                                        size_t *out_len, att_error *err);
+
+/* Loads and validates a parameter file and everything it includes, reading
+ * files from disk.  On success *out holds the result (att_params_free it);
+ * on failure *out is NULL and err says file:line, key, expected, found. */
+ATT_NODISCARD att_status att_params_load(const char *path, att_params **out, att_error *err);
+
+/* The same, with files served by reader(ctx, path, ...) instead of the disk
+ * (the fuzzing harness serves includes from memory). */
+ATT_NODISCARD att_status att_params_load_with(const char *path, att_params_reader reader,
+                                              void *ctx, att_params **out, att_error *err);
+
+/* Frees everything; NULL does nothing. */
+void att_params_free(att_params *p);
+
+/* Index of the named phase / class, or ATT_NONE. */
+size_t att_params_phase_index(const att_params *p, const char *name);
+size_t att_params_class_index(const att_params *p, const char *name);
+
+/* The family of a name ("losses", "force"); ATT_FAMILY_COUNT if unknown. */
+att_family att_family_from_name(const char *name);
+const char *att_family_name(att_family f);
+const char *att_quantity_name(att_quantity q);
+
+/* The documented key table (the rows of params/README.md). */
+typedef struct {
+    const char *section; /* "(top)", "model", "phase NAME", ... */
+    const char *key;     /* the key */
+    const char *type;    /* date, number, integer, text, ... */
+    const char *unit;    /* unit or "-" */
+    const char *defval;  /* default as text, or "required" / "-" */
+    char range[96];      /* allowed values as text */
+    const char *help;    /* one-line meaning */
+} att_params_key;
+
+/* Number of documented keys, and row i of the table (ATT_EINVAL past the end). */
+size_t att_params_key_count(void);
+ATT_NODISCARD att_status att_params_key_get(size_t i, att_params_key *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_PARAMS_H */

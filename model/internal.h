@@ -1,0 +1,50 @@
+/* internal.h -- private declarations shared by the model/ sources.
+ * Not installed.  Everything here is ATT_INTERNAL (hidden visibility).
+ */
+#ifndef ATTRITION_INTERNAL_H
+#define ATTRITION_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <attrition/att_common.h>
+
+/* The single failure funnel (STYLE.md rule 12): every error return of the
+ * library goes through att_error_set, so one breakpoint catches them all.
+ * path, field may be NULL; line, column may be 0.  Returns code. */
+ATT_INTERNAL att_status att_error_set(att_error *err, att_status code, const char *path, long line,
+                                      int column, const char *field, const char *fmt, ...)
+    ATT_PRINTF(7, 8);
+
+#define ATT_FAIL(err, code, ...) att_error_set((err), (code), NULL, 0, 0, NULL, __VA_ARGS__)
+
+/* The single allocation funnel: every allocation the library makes, and
+ * libcsv's through csv_set_realloc_func, goes through these three, so that
+ * a test can make the n-th one fail. */
+ATT_INTERNAL void *att_mem_alloc(size_t size);
+ATT_INTERNAL void *att_mem_calloc(size_t count, size_t size);
+ATT_INTERNAL void *att_mem_realloc(void *ptr, size_t size);
+ATT_INTERNAL void att_mem_free(void *ptr);
+ATT_INTERNAL char *att_mem_strdup(const char *s);
+
+/* Reads a whole file into a NUL-terminated buffer (att_mem_free it).
+ * A missing or unreadable file is ATT_ENOENT; a NUL byte inside is
+ * ATT_EPARSE at its line. */
+ATT_INTERNAL att_status att_file_slurp(const char *path, char **out_buf, size_t *out_len,
+                                       att_error *err);
+
+/* Levenshtein distance, capped at cap + 1 (cheap for "did you mean"). */
+ATT_INTERNAL size_t att_edit_distance(const char *a, const char *b, size_t cap);
+
+/* The closest of n candidates to word within a distance that makes a
+ * suggestion useful, or NULL. */
+ATT_INTERNAL const char *att_closest(const char *word, const char *const *cand, size_t n);
+
+/* Copies src into dst of size n, truncating; always NUL-terminates. */
+ATT_INTERNAL void att_strlcpy(char *dst, const char *src, size_t n);
+
+/* Strict number parsing: the whole string must be a finite number. */
+ATT_INTERNAL bool att_parse_double(const char *s, double *out);
+ATT_INTERNAL bool att_parse_long(const char *s, long *out);
+
+#endif /* ATTRITION_INTERNAL_H */

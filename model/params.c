@@ -1,0 +1,1304 @@
+/* params.c -- typed, validated scenario parameters from a merged INI tree.
+ *
+ * Contents: the key table (params_keys.def); value parsers; per-section
+ * fillers; cross-checks (phases contiguous, one form per count, waves and
+ * anchors resolved); the public lookup helpers.
+ *
+ * Every error names the file and line of the key or section at fault, what
+ * was expected and what was found, with a "did you mean" where a known
+ * name is close.  Reference: MODEL.md, "The baseline model" and
+ * "Projection"; params/README.md documents each key.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_params.h>
+
+#include "ini_tree.h"
+
+typedef enum {
+    PS_TOP,
+    PS_MODEL,
+    PS_PRIORS,
+    PS_PROJECTION,
+    PS_PHASE,
+    PS_ARRIVAL,
+    PS_CLASS,
+    PS_WAVE,
+    PS_THRESHOLD,
+    PS_COUNT
+} params_sec;
+
+/* Section words as written in a header, and as documented. */
+static const char *const params_sec_word[PS_COUNT] = {
+    "", "model", "priors", "projection", "phase", "arrival", "class", "wave", "threshold"};
+static const char *const params_sec_doc[PS_COUNT] = {
+    "(top)",      "model",        "priors",         "projection",  "phase NAME",
+    "arrival NAME", "class NAME", "wave NAME", "threshold NAME"};
+
+typedef enum {
+    PT_TEXT,
+    PT_PATH,
+    PT_DATE,
+    PT_DATE_OPEN,
+    PT_NUM,
+    PT_INT,
+    PT_ENUM,
+    PT_NAME,
+    PT_ANCHOR,
+    PT_LEVELS,
+    PT_BOOL,
+    PT_FROM
+} params_type;
+
+static const char *const params_type_name[] = {
+    "text", "path", "date", "date", "number", "integer",
+    "word", "name", "anchor", "list", "boolean", "word or date"};
+
+typedef enum {
+#define PK(id, sec, key, type, def, lo, hi, bounds, choices, unit, help) PK_##id,
+#include "params_keys.def"
+#undef PK
+    PK_COUNT
+} params_key_id;
+
+typedef struct {
+    params_sec sec;
+    const char *key;
+    params_type type;
+    const char *defval;
+    double lo, hi;
+    const char *bounds;
+    const char *choices;
+    const char *unit;
+    const char *help;
+} params_keydef;
+
+static const params_keydef params_keys[PK_COUNT] = {
+#define PK(id, sec, key, type, def, lo, hi, bounds, choices, unit, help)                        \
+    {sec, key, type, def, lo, hi, bounds, choices, unit, help},
+#include "params_keys.def"
+#undef PK
+};
+
+/* A parsed value of any key type. */
+typedef struct {
+    double num;
+    long integer;
+    int32_t day;
+    size_t choice; /* ENUM: index in choices; FROM: 0 start, 1 first_wave, 2 date */
+    bool flag;
+    const char *text; /* TEXT, PATH, NAME, ANCHOR: the raw value (borrowed) */
+    double levels[ATT_QUANTILES_MAX];
+    size_t nlevels;
+} params_val;
+
+/* Conversion state: the result being filled and where we are. */
+typedef struct {
+    att_params *p;
+    att_error *err;
+    const ini_section *sec;   /* section being converted */
+    bool given[PK_COUNT];     /* keys stated in that section */
+    att_origin at[PK_COUNT];  /* and where */
+    const char *anchor_text;  /* resolved once classes are known */
+    att_origin anchor_at;
+    const char *proj_phase;   /* [projection] hazard_phase, resolved later */
+    att_origin proj_phase_at;
+    const char **wave_after; /* per wave: `after` and hazard_phase names, borrowed */
+    const char **wave_phase;
+    att_origin *wave_after_at, *wave_phase_at;
+} params_ctx;
+
+/* ---- messages ----------------------------------------------------------- */
+
+static att_status
+params_fail_at(params_ctx *c, att_origin at, const char *key, att_status code, const char *fmt,
+               ...) ATT_PRINTF(5, 6);
+
+static att_status
+params_fail_at(params_ctx *c, att_origin at, const char *key, att_status code, const char *fmt,
+               ...)
+{
+    char msg[ATT_ERROR_MSG_MAX], field[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->sec != NULL && c->sec->type[0] != '\0')
+        (void)snprintf(field, sizeof field, "[%.40s%s%.40s]%s%.40s", c->sec->type,
+                       c->sec->name[0] ? " " : "", c->sec->name, key ? " " : "", key ? key : "");
+    else
+        att_strlcpy(field, key ? key : "", sizeof field);
+    return att_error_set(c->err, code, at.path, at.line, 0, field, "%s", msg);
+}
+
+/* The numeric range of a key as text, e.g. "(0, 1]". */
+static void
+params_range_text(const params_keydef *k, char *buf, size_t n)
+{
+    if (k->type == PT_NUM || k->type == PT_INT)
+        (void)snprintf(buf, n, "%c%.15g, %.15g%c", k->bounds[0], k->lo, k->hi, k->bounds[1]);
+    else if (k->type == PT_ENUM || k->type == PT_BOOL) {
+        size_t i, j = 0;
+        for (i = 0; k->choices[i] != '\0' && j + 3 < n; i++) {
+            if (k->choices[i] == '|') {
+                buf[j++] = ',';
+                buf[j++] = ' ';
+            } else
+                buf[j++] = k->choices[i];
+        }
+        buf[j] = '\0';
+    } else
+        att_strlcpy(buf, k->choices, n);
+}
+
+static bool
+params_in_range(const params_keydef *k, double v)
+{
+    bool lo_ok = k->bounds[0] == '(' ? v > k->lo : v >= k->lo;
+    bool hi_ok = k->bounds[1] == ')' ? v < k->hi : v <= k->hi;
+    return lo_ok && hi_ok;
+}
+
+/* ---- value parsers ------------------------------------------------------ */
+
+static bool
+params_is_name(const char *s)
+{
+    size_t i, n = strlen(s);
+
+    if (n == 0 || n >= ATT_NAME_MAX)
+        return false;
+    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+        return false;
+    for (i = 1; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* Index of word in a "a|b|c" list, or ATT_NONE; *closest gets a suggestion. */
+static size_t
+params_choice(const char *choices, const char *word, char *closest, size_t n)
+{
+    const char *p = choices;
+    size_t i = 0, best = (size_t)-1, bestd = 4;
+
+    closest[0] = '\0';
+    while (*p != '\0') {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        char opt[64];
+        size_t d;
+        if (len >= sizeof opt)
+            len = sizeof opt - 1;
+        memcpy(opt, p, len);
+        opt[len] = '\0';
+        if (strcmp(opt, word) == 0)
+            return i;
+        d = att_edit_distance(word, opt, 3);
+        if (d <= 3 && d < bestd && d <= strlen(opt) / 2 + 1) {
+            bestd = d;
+            best = i;
+            att_strlcpy(closest, opt, n);
+        }
+        (void)best;
+        i++;
+        p += len + (bar != NULL);
+        if (bar == NULL)
+            break;
+    }
+    return ATT_NONE;
+}
+
+static att_status
+params_levels(params_ctx *c, const params_keydef *k, const ini_entry *e, params_val *v)
+{
+    char buf[512], *tok, *save = NULL;
+    bool has_median = false;
+    size_t n = 0;
+
+    if (strlen(e->value) >= sizeof buf)
+        return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "expected a shorter list");
+    att_strlcpy(buf, e->value, sizeof buf);
+    for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        double x;
+        char *t = tok;
+        size_t len;
+        while (*t == ' ')
+            t++;
+        len = strlen(t);
+        while (len > 0 && t[len - 1] == ' ')
+            t[--len] = '\0';
+        if (!att_parse_double(t, &x) || !params_in_range(k, x))
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected percent levels in (0, 100) separated by commas, "
+                                  "found \"%s\"",
+                                  t);
+        if (n == ATT_QUANTILES_MAX)
+            return params_fail_at(c, e->origin, e->key, ATT_ERANGE,
+                                  "expected at most %d levels, found more", ATT_QUANTILES_MAX);
+        if (n > 0 && x <= v->levels[n - 1])
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected ascending levels, found %g after %g", x,
+                                  v->levels[n - 1]);
+        has_median |= x == 50.0;
+        v->levels[n++] = x;
+    }
+    if (n == 0)
+        return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                              "expected a list of percent levels, found nothing");
+    if (!has_median)
+        return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                              "expected the list to include 50 (the median), found \"%s\"",
+                              e->value);
+    v->nlevels = n;
+    return ATT_OK;
+}
+
+/* Parses e's value as key k's type into v. */
+static att_status
+params_parse_value(params_ctx *c, const params_keydef *k, const ini_entry *e, params_val *v)
+{
+    const char *s = e->value, *why = "";
+    char range[128], sugg[64];
+
+    memset(v, 0, sizeof *v);
+    v->text = s;
+    params_range_text(k, range, sizeof range);
+    switch (k->type) {
+    case PT_TEXT:
+    case PT_PATH:
+    case PT_ANCHOR:
+        if (k->type == PT_PATH && s[0] == '\0')
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected a file path, found nothing");
+        return ATT_OK;
+    case PT_NAME:
+        if (!params_is_name(s))
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected %s (letters, digits, _), found \"%s\"", k->choices, s);
+        return ATT_OK;
+    case PT_DATE_OPEN:
+        if (strcmp(s, "open") == 0) {
+            v->day = ATT_DAY_OPEN;
+            return ATT_OK;
+        }
+        /* fall through */
+    case PT_DATE:
+        if (att_date_parse(s, &v->day, &why) != ATT_OK)
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected %s, found \"%s\" (%s)", range, s, why);
+        return ATT_OK;
+    case PT_NUM:
+        if (!att_parse_double(s, &v->num) || !params_in_range(k, v->num))
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected a number in %s, found \"%s\"", range, s);
+        return ATT_OK;
+    case PT_INT:
+        if (!att_parse_long(s, &v->integer) || !params_in_range(k, (double)v->integer))
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected a whole number in %s, found \"%s\"", range, s);
+        return ATT_OK;
+    case PT_ENUM:
+    case PT_BOOL:
+        v->choice = params_choice(k->choices, s, sugg, sizeof sugg);
+        if (v->choice == ATT_NONE)
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "expected one of %s, found \"%s\"%s%s%s", range, s,
+                                  sugg[0] ? " (did you mean \"" : "", sugg, sugg[0] ? "\"?)" : "");
+        v->flag = v->choice == 0;
+        return ATT_OK;
+    case PT_FROM:
+        if (strcmp(s, "start") == 0)
+            v->choice = 0;
+        else if (strcmp(s, "first_wave") == 0)
+            v->choice = 1;
+        else if (att_date_parse(s, &v->day, &why) == ATT_OK)
+            v->choice = 2;
+        else
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "expected %s, found \"%s\"",
+                                  range, s);
+        return ATT_OK;
+    case PT_LEVELS:
+        return params_levels(c, k, e, v);
+    }
+    return ATT_FAIL(c->err, ATT_EINTERNAL, "unknown key type");
+}
+
+/* ---- filling the structures ------------------------------------------- */
+
+static att_status
+params_dup(params_ctx *c, char **dst, const char *s)
+{
+    char *d = att_mem_strdup(s);
+
+    if (d == NULL)
+        return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+    att_mem_free(*dst);
+    *dst = d;
+    return ATT_OK;
+}
+
+static void
+params_set_hazard(att_hazard_rule *h, params_key_id id, params_key_id base, const params_val *v)
+{
+    /* base is the section's HAZARD_PHASE key; the next four follow it in
+     * params_keys.def: MULTIPLIER, MULTIPLIER_LOW, MULTIPLIER_HIGH, HAZARD. */
+    switch ((int)id - (int)base) {
+    case 1:
+        h->mult_low = h->mult_high = v->num;
+        break;
+    case 2:
+        h->mult_low = v->num;
+        break;
+    case 3:
+        h->mult_high = v->num;
+        break;
+    case 4:
+        h->kind = ATT_HAZARD_FIXED;
+        h->value = v->num;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Stores one parsed value.  item is the named section's element index. */
+static att_status
+params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, att_origin at)
+{
+    att_params *p = c->p;
+    att_projection_params *pr = &p->projection;
+    att_phase *ph = p->phases ? &p->phases[item] : NULL;
+    att_arrival *ar = p->arrivals ? &p->arrivals[item] : NULL;
+    att_class *cl = p->classes ? &p->classes[item] : NULL;
+    att_wave *wv = p->waves ? &p->waves[item] : NULL;
+    att_threshold *th = p->thresholds ? &p->thresholds[item] : NULL;
+    size_t i;
+
+    switch (id) {
+    case PK_TOP_DESCRIPTION:
+        return params_dup(c, &p->description, v->text);
+    case PK_TOP_INCLUDE: /* handled by ini_tree.c */
+    case PK_MODEL_FAMILY: /* one family so far: nothing to store */
+    case PK_PHASE_ENABLED:
+    case PK_ARRIVAL_ENABLED:
+    case PK_CLASS_ENABLED:
+    case PK_WAVE_ENABLED:
+    case PK_THRESHOLD_ENABLED: /* "false" never gets here: ini_tree.c drops the section */
+        return ATT_OK;
+    case PK_MODEL_LEDGER: {
+        char *path = ini_path_resolve(at.path, v->text);
+        if (path == NULL)
+            return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+        att_mem_free(p->ledger);
+        p->ledger = path;
+        p->ledger_origin = at;
+        return ATT_OK;
+    }
+    case PK_MODEL_ANCHOR:
+        /* The default "none" lives in a temporary buffer: keep NULL for it. */
+        c->anchor_text = strcmp(v->text, "none") == 0 ? NULL : v->text;
+        c->anchor_at = at;
+        return ATT_OK;
+    case PK_MODEL_CHAINS:
+        p->chains = v->integer;
+        return ATT_OK;
+    case PK_MODEL_WARMUP:
+        p->warmup = v->integer;
+        return ATT_OK;
+    case PK_MODEL_DRAWS:
+        p->draws = v->integer;
+        return ATT_OK;
+    case PK_PRIORS_KAPPA_A:
+        p->kappa_a = v->num;
+        return ATT_OK;
+    case PK_PRIORS_KAPPA_B:
+        p->kappa_b = v->num;
+        return ATT_OK;
+    case PK_PRIORS_SIGMA_SCALE:
+        p->sigma_scale = v->num;
+        return ATT_OK;
+    case PK_PHASE_START:
+        ph->start = v->day;
+        return ATT_OK;
+    case PK_PHASE_END:
+        ph->end = v->day;
+        return ATT_OK;
+    case PK_PHASE_HAZARD:
+        ph->fixed = true;
+        ph->hazard = v->num;
+        return ATT_OK;
+    case PK_PHASE_HAZARD_MEDIAN:
+        ph->prior_median = v->num;
+        return ATT_OK;
+    case PK_PHASE_HAZARD_LOG_SD:
+        ph->prior_log_sd = v->num;
+        return ATT_OK;
+    case PK_ARRIVAL_DATE:
+        ar->date = v->day;
+        return ATT_OK;
+    case PK_ARRIVAL_COUNT:
+        ar->count = v->num;
+        return ATT_OK;
+    case PK_ARRIVAL_COUNT_LOW:
+        ar->low = v->num;
+        return ATT_OK;
+    case PK_ARRIVAL_COUNT_HIGH:
+        ar->high = v->num;
+        return ATT_OK;
+    case PK_ARRIVAL_COUNT_MEDIAN:
+        ar->median = v->num;
+        return ATT_OK;
+    case PK_ARRIVAL_COUNT_LOG_SD:
+        ar->log_sd = v->num;
+        return ATT_OK;
+    case PK_CLASS_TAU_LOSSES:
+        cl->tau[ATT_FAMILY_LOSSES] = v->num;
+        return ATT_OK;
+    case PK_CLASS_TAU_FORCE:
+        cl->tau[ATT_FAMILY_FORCE] = v->num;
+        return ATT_OK;
+    case PK_CLASS_DESCRIPTION:
+        return params_dup(c, &cl->description, v->text);
+    case PK_WAVE_DATE:
+        wv->date_low = wv->date_high = v->day;
+        return ATT_OK;
+    case PK_WAVE_DATE_LOW:
+        wv->date_low = v->day;
+        return ATT_OK;
+    case PK_WAVE_DATE_HIGH:
+        wv->date_high = v->day;
+        return ATT_OK;
+    case PK_WAVE_AFTER:
+        c->wave_after[item] = v->text;
+        c->wave_after_at[item] = at;
+        return ATT_OK;
+    case PK_WAVE_GAP_LOW:
+        wv->gap_low = (int32_t)v->integer;
+        return ATT_OK;
+    case PK_WAVE_GAP_HIGH:
+        wv->gap_high = (int32_t)v->integer;
+        return ATT_OK;
+    case PK_WAVE_SIZE:
+        wv->size_prior = ATT_COUNT_FIXED;
+        wv->size_low = wv->size_high = v->num;
+        return ATT_OK;
+    case PK_WAVE_SIZE_LOW:
+        wv->size_low = v->num;
+        return ATT_OK;
+    case PK_WAVE_SIZE_HIGH:
+        wv->size_high = v->num;
+        return ATT_OK;
+    case PK_WAVE_SHARE:
+        wv->share = v->num;
+        return ATT_OK;
+    case PK_WAVE_HAZARD_PHASE:
+        c->wave_phase[item] = v->text;
+        c->wave_phase_at[item] = at;
+        return ATT_OK;
+    case PK_WAVE_HAZARD_MULTIPLIER:
+    case PK_WAVE_HAZARD_MULTIPLIER_LOW:
+    case PK_WAVE_HAZARD_MULTIPLIER_HIGH:
+    case PK_WAVE_HAZARD:
+        params_set_hazard(&wv->hazard, id, PK_WAVE_HAZARD_PHASE, v);
+        return ATT_OK;
+    case PK_THRESHOLD_QUANTITY:
+        th->quantity = (att_quantity)v->choice;
+        return ATT_OK;
+    case PK_THRESHOLD_DIRECTION:
+        th->below = v->choice == 0;
+        return ATT_OK;
+    case PK_THRESHOLD_VALUE:
+        th->value = v->num;
+        return ATT_OK;
+    case PK_THRESHOLD_DESCRIPTION:
+        return params_dup(c, &th->description, v->text);
+    case PK_PROJ_START:
+        pr->start = v->day;
+        return ATT_OK;
+    case PK_PROJ_HORIZON:
+        pr->horizon = v->integer;
+        return ATT_OK;
+    case PK_PROJ_STEP:
+        pr->step = v->integer;
+        return ATT_OK;
+    case PK_PROJ_COUNT_MODEL:
+        pr->counts = (att_count_model)v->choice;
+        return ATT_OK;
+    case PK_PROJ_DISPERSION:
+        pr->dispersion = v->num;
+        return ATT_OK;
+    case PK_PROJ_HAZARD_PHASE:
+        c->proj_phase = v->text;
+        c->proj_phase_at = at;
+        return ATT_OK;
+    case PK_PROJ_HAZARD_MULTIPLIER:
+    case PK_PROJ_HAZARD_MULTIPLIER_LOW:
+    case PK_PROJ_HAZARD_MULTIPLIER_HIGH:
+    case PK_PROJ_HAZARD:
+        params_set_hazard(&pr->hazard, id, PK_PROJ_HAZARD_PHASE, v);
+        return ATT_OK;
+    case PK_PROJ_HAZARD_FROM:
+        pr->hazard_from = (att_hazard_from)v->choice;
+        pr->hazard_from_date = v->day;
+        return ATT_OK;
+    case PK_PROJ_TOTAL_LOW:
+        pr->total_low = v->num;
+        return ATT_OK;
+    case PK_PROJ_TOTAL_HIGH:
+        pr->total_high = v->num;
+        return ATT_OK;
+    case PK_PROJ_QUANTILES:
+        for (i = 0; i < v->nlevels; i++)
+            pr->quantiles[i] = v->levels[i];
+        pr->nquantiles = v->nlevels;
+        return ATT_OK;
+    case PK_PROJ_PATHS:
+        pr->paths = v->integer;
+        return ATT_OK;
+    case PK_PROJ_SEED:
+        pr->seed = (unsigned long)v->integer;
+        return ATT_OK;
+    case PK_COUNT:
+        break;
+    }
+    return ATT_FAIL(c->err, ATT_EINTERNAL, "unhandled parameter key");
+}
+
+static size_t
+params_find_key(params_sec sec, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < PK_COUNT; i++)
+        if (params_keys[i].sec == sec && strcmp(params_keys[i].key, key) == 0)
+            return i;
+    return ATT_NONE;
+}
+
+/* Converts one section: defaults first, then its keys. */
+static att_status
+params_convert_section(params_ctx *c, params_sec sec, size_t item)
+{
+    const char *cand[PK_COUNT];
+    size_t i, ncand = 0;
+    params_val v;
+    att_status st;
+
+    memset(c->given, 0, sizeof c->given);
+    for (i = 0; i < PK_COUNT; i++) {
+        const params_keydef *k = &params_keys[i];
+        ini_entry def;
+        char defkey[64], defval[64];
+        if (k->sec != sec)
+            continue;
+        cand[ncand++] = k->key;
+        c->at[i] = c->sec->origin;
+        if (strcmp(k->defval, "-") == 0 || strcmp(k->defval, "required") == 0)
+            continue;
+        att_strlcpy(defkey, k->key, sizeof defkey);
+        att_strlcpy(defval, k->defval, sizeof defval);
+        def.key = defkey;
+        def.value = defval;
+        def.origin = c->sec->origin;
+        st = params_parse_value(c, k, &def, &v);
+        if (st == ATT_OK)
+            st = params_store(c, (params_key_id)i, item, &v, def.origin);
+        if (st != ATT_OK)
+            return st;
+    }
+    for (i = 0; i < c->sec->nentry; i++) {
+        const ini_entry *e = &c->sec->entries[i];
+        size_t id = params_find_key(sec, e->key);
+        if (id == ATT_NONE) {
+            const char *near = att_closest(e->key, cand, ncand);
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                                  "unknown key%s%s%s", near ? " (did you mean \"" : "",
+                                  near ? near : "", near ? "\"?)" : "");
+        }
+        st = params_parse_value(c, &params_keys[id], e, &v);
+        if (st == ATT_OK)
+            st = params_store(c, (params_key_id)id, item, &v, e->origin);
+        if (st != ATT_OK)
+            return st;
+        c->given[id] = true;
+        c->at[id] = e->origin;
+    }
+    for (i = 0; i < PK_COUNT; i++)
+        if (params_keys[i].sec == sec && strcmp(params_keys[i].defval, "required") == 0 &&
+            !c->given[i])
+            return params_fail_at(c, c->sec->origin, params_keys[i].key, ATT_EPARSE,
+                                  "expected this key in the section, found none");
+    return ATT_OK;
+}
+
+/* Checks that exactly one of several alternative key groups is complete.
+ * groups: up to 3 groups of up to 3 keys, PK_COUNT-terminated. */
+static att_status
+params_one_of(params_ctx *c, const char *what, const params_key_id groups[][3], size_t ngroups)
+{
+    size_t g, k, complete = 0, chosen = 0;
+    char list[256] = "";
+
+    for (g = 0; g < ngroups; g++) {
+        size_t have = 0, n = 0;
+        char one[96] = "";
+        for (k = 0; k < 3 && groups[g][k] != PK_COUNT; k++, n++) {
+            have += c->given[groups[g][k]];
+            (void)snprintf(one + strlen(one), sizeof one - strlen(one), "%s%s", k ? " + " : "",
+                           params_keys[groups[g][k]].key);
+        }
+        (void)snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                       g ? (g + 1 == ngroups ? " or " : ", ") : "", one);
+        if (have > 0 && have < n) {
+            for (k = 0; k < n && c->given[groups[g][k]]; k++)
+                ;
+            return params_fail_at(c, c->sec->origin, params_keys[groups[g][k]].key, ATT_EPARSE,
+                                  "expected %s to come with %s, found it missing", one,
+                                  params_keys[groups[g][k]].key);
+        }
+        if (have == n) {
+            complete++;
+            chosen = g;
+        }
+    }
+    if (complete == 1)
+        return ATT_OK;
+    (void)chosen;
+    return params_fail_at(c, c->sec->origin, NULL, ATT_EPARSE,
+                          "expected exactly one %s: %s; found %s", what, list,
+                          complete == 0 ? "none" : "more than one");
+}
+
+/* ---- the section walk --------------------------------------------------- */
+
+static params_sec
+params_section_kind(const char *word)
+{
+    size_t i;
+
+    for (i = 0; i < PS_COUNT; i++)
+        if (strcmp(params_sec_word[i], word) == 0)
+            return (params_sec)i;
+    return PS_COUNT;
+}
+
+static att_status
+params_check_header(params_ctx *c, params_sec *out)
+{
+    const ini_section *s = c->sec;
+    params_sec k = params_section_kind(s->type);
+    const char *near;
+
+    if (k == PS_COUNT) {
+        near = att_closest(s->type, params_sec_word + 1, PS_COUNT - 1);
+        return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
+                             "unknown section [%s%s%s]: expected model, priors, projection, "
+                             "phase, arrival, class, wave or threshold%s%s%s",
+                             s->type, s->name[0] ? " " : "", s->name,
+                             near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+    }
+    if (k >= PS_PHASE && !params_is_name(s->name))
+        return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
+                             "expected [%s NAME] with NAME of letters, digits and _ (at most "
+                             "%d), found [%s%s%s]",
+                             s->type, ATT_NAME_MAX - 1, s->type, s->name[0] ? " " : "", s->name);
+    if (k < PS_PHASE && k != PS_TOP && s->name[0] != '\0')
+        return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
+                             "expected [%s] with no name, found [%s %s]", s->type, s->type,
+                             s->name);
+    *out = k;
+    return ATT_OK;
+}
+
+static void
+params_hazard_init(att_hazard_rule *h)
+{
+    h->kind = ATT_HAZARD_INHERIT;
+    h->phase = ATT_NONE;
+}
+
+/* Section-specific checks after a named section's keys are in. */
+static att_status
+params_check_item(params_ctx *c, params_sec sec, size_t item)
+{
+    att_params *p = c->p;
+    att_status st = ATT_OK;
+
+    if (sec == PS_PHASE) {
+        att_phase *ph = &p->phases[item];
+        static const params_key_id alt[][3] = {
+            {PK_PHASE_HAZARD, PK_COUNT, PK_COUNT},
+            {PK_PHASE_HAZARD_MEDIAN, PK_PHASE_HAZARD_LOG_SD, PK_COUNT}};
+        st = params_one_of(c, "hazard", alt, 2);
+        if (st == ATT_OK && ph->end != ATT_DAY_OPEN && ph->end <= ph->start)
+            st = params_fail_at(c, c->at[PK_PHASE_END], "end", ATT_EDATA,
+                                "expected an end after start, found one on or before it");
+    } else if (sec == PS_ARRIVAL) {
+        att_arrival *ar = &p->arrivals[item];
+        static const params_key_id alt[][3] = {
+            {PK_ARRIVAL_COUNT, PK_COUNT, PK_COUNT},
+            {PK_ARRIVAL_COUNT_LOW, PK_ARRIVAL_COUNT_HIGH, PK_COUNT},
+            {PK_ARRIVAL_COUNT_MEDIAN, PK_ARRIVAL_COUNT_LOG_SD, PK_COUNT}};
+        st = params_one_of(c, "count", alt, 3);
+        ar->prior = c->given[PK_ARRIVAL_COUNT]       ? ATT_COUNT_FIXED
+                    : c->given[PK_ARRIVAL_COUNT_LOW] ? ATT_COUNT_UNIFORM
+                                                     : ATT_COUNT_LOGNORMAL;
+        if (st == ATT_OK && ar->prior == ATT_COUNT_UNIFORM && ar->low >= ar->high)
+            st = params_fail_at(c, c->at[PK_ARRIVAL_COUNT_HIGH], "count_high", ATT_EDATA,
+                                "expected count_high > count_low (%g), found %g", ar->low,
+                                ar->high);
+    } else if (sec == PS_WAVE) {
+        att_wave *wv = &p->waves[item];
+        static const params_key_id when[][3] = {
+            {PK_WAVE_DATE, PK_COUNT, PK_COUNT},
+            {PK_WAVE_DATE_LOW, PK_WAVE_DATE_HIGH, PK_COUNT},
+            {PK_WAVE_AFTER, PK_WAVE_GAP_LOW, PK_WAVE_GAP_HIGH}};
+        static const params_key_id size[][3] = {{PK_WAVE_SIZE, PK_COUNT, PK_COUNT},
+                                                {PK_WAVE_SIZE_LOW, PK_WAVE_SIZE_HIGH, PK_COUNT},
+                                                {PK_WAVE_SHARE, PK_COUNT, PK_COUNT}};
+        st = params_one_of(c, "arrival date", when, 3);
+        if (st == ATT_OK)
+            st = params_one_of(c, "size", size, 3);
+        if (st != ATT_OK)
+            return st;
+        if (c->given[PK_WAVE_SIZE_LOW])
+            wv->size_prior = ATT_COUNT_UNIFORM;
+        else if (c->given[PK_WAVE_SHARE])
+            wv->size_prior = ATT_COUNT_SHARE;
+        if (wv->date_high < wv->date_low)
+            return params_fail_at(c, c->at[PK_WAVE_DATE_HIGH], "date_high", ATT_EDATA,
+                                  "expected date_high on or after date_low, found it before");
+        if (wv->gap_high < wv->gap_low)
+            return params_fail_at(c, c->at[PK_WAVE_GAP_HIGH], "gap_high", ATT_EDATA,
+                                  "expected gap_high >= gap_low (%ld), found %ld",
+                                  (long)wv->gap_low, (long)wv->gap_high);
+        if (wv->size_prior == ATT_COUNT_UNIFORM && wv->size_high < wv->size_low)
+            return params_fail_at(c, c->at[PK_WAVE_SIZE_HIGH], "size_high", ATT_EDATA,
+                                  "expected size_high >= size_low (%g), found %g", wv->size_low,
+                                  wv->size_high);
+    } else if (sec == PS_THRESHOLD) {
+        att_threshold *th = &p->thresholds[item];
+        if (th->quantity == ATT_QUANTITY_LOSS_FRACTION && th->value > 1.0)
+            st = params_fail_at(c, c->at[PK_THRESHOLD_VALUE], "value", ATT_ERANGE,
+                                "expected a fraction in (0, 1] for loss_fraction, found %g",
+                                th->value);
+    }
+    return st;
+}
+
+/* Checks a hazard rule's keys: multipliers need a phase, and one form only. */
+static att_status
+params_check_hazard(params_ctx *c, att_hazard_rule *h, params_key_id base, const char *phase,
+                    att_origin phase_at)
+{
+    bool range = c->given[base + 2] || c->given[base + 3];
+
+    if (c->given[base + 2] != c->given[base + 3])
+        return params_fail_at(c, c->sec->origin, params_keys[base + (c->given[base + 2] ? 3 : 2)].key,
+                              ATT_EPARSE,
+                              "expected hazard_multiplier_low and hazard_multiplier_high "
+                              "together, found one");
+    if (range && c->given[base + 1])
+        return params_fail_at(c, c->at[base + 1], "hazard_multiplier", ATT_EPARSE,
+                              "expected hazard_multiplier or a _low/_high range, found both");
+    if (range && h->mult_high < h->mult_low)
+        return params_fail_at(c, c->at[base + 3], "hazard_multiplier_high", ATT_EDATA,
+                              "expected hazard_multiplier_high >= hazard_multiplier_low");
+    if (c->given[base + 4] && (phase != NULL || range || c->given[base + 1]))
+        return params_fail_at(c, c->at[base + 4], "hazard", ATT_EPARSE,
+                              "expected either a fixed hazard or hazard_phase with a "
+                              "multiplier, found both");
+    if (phase == NULL && (range || c->given[base + 1]))
+        return params_fail_at(c, c->at[range ? base + 2 : base + 1], params_keys[base + 1].key,
+                              ATT_EPARSE, "expected hazard_phase with a multiplier, found none");
+    if (phase != NULL) {
+        size_t k = att_params_phase_index(c->p, phase);
+        if (k == ATT_NONE) {
+            const char *cand[64];
+            size_t i, n = c->p->nphase < 64 ? c->p->nphase : 64;
+            const char *near;
+            for (i = 0; i < n; i++)
+                cand[i] = c->p->phases[i].name;
+            near = att_closest(phase, cand, n);
+            return params_fail_at(c, phase_at, "hazard_phase", ATT_EDATA,
+                                  "expected the name of a [phase], found \"%s\"%s%s%s", phase,
+                                  near ? " (did you mean \"" : "", near ? near : "",
+                                  near ? "\"?)" : "");
+        }
+        h->kind = ATT_HAZARD_PHASE;
+        h->phase = k;
+    }
+    return ATT_OK;
+}
+
+static int
+params_phase_cmp(const void *a, const void *b)
+{
+    const att_phase *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+static int
+params_arrival_cmp(const void *a, const void *b)
+{
+    const att_arrival *x = a, *y = b;
+    return (x->date > y->date) - (x->date < y->date);
+}
+
+static att_status
+params_check_phases(params_ctx *c)
+{
+    att_params *p = c->p;
+    size_t i;
+
+    c->sec = NULL;
+    if (p->nphase == 0)
+        return att_error_set(c->err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "expected at least one [phase NAME] section, found none");
+    /* Phases may be written in any order; they are used in date order. */
+    qsort(p->phases, p->nphase, sizeof *p->phases, params_phase_cmp);
+    for (i = 0; i + 1 < p->nphase; i++) {
+        const att_phase *a = &p->phases[i], *b = &p->phases[i + 1];
+        char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
+        if (a->end == ATT_DAY_OPEN)
+            return att_error_set(c->err, ATT_EDATA, a->origin.path, a->origin.line, 0, "end",
+                                 "expected an end date: only the last phase may be open, and "
+                                 "[phase %s] follows",
+                                 b->name);
+        if (a->end != b->start)
+            return att_error_set(c->err, ATT_EDATA, b->origin.path, b->origin.line, 0, "start",
+                                 "expected [phase %s] to start where [phase %s] ends (%s), "
+                                 "found %s (phases must be contiguous: no gap, no overlap)",
+                                 b->name, a->name, att_date_format(a->end, d1),
+                                 att_date_format(b->start, d2));
+    }
+    return ATT_OK;
+}
+
+static att_status
+params_resolve_anchor(params_ctx *c)
+{
+    att_params *p = c->p;
+    char buf[512], *tok, *save = NULL;
+    size_t n = 0, i;
+
+    if (c->anchor_text == NULL || strcmp(c->anchor_text, "none") == 0)
+        return ATT_OK;
+    if (strlen(c->anchor_text) >= sizeof buf)
+        return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
+                             "[model] anchor", "expected a shorter list");
+    att_strlcpy(buf, c->anchor_text, sizeof buf);
+    for (tok = buf; *tok; tok++)
+        n += *tok == ',';
+    p->anchor = att_mem_calloc(n + 1, sizeof *p->anchor);
+    if (p->anchor == NULL)
+        return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+    for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        char *colon, *t = tok;
+        size_t cls;
+        att_family fam;
+        while (*t == ' ')
+            t++;
+        for (i = strlen(t); i > 0 && t[i - 1] == ' '; i--)
+            t[i - 1] = '\0';
+        colon = strchr(t, ':');
+        if (colon == NULL)
+            return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
+                                 "[model] anchor",
+                                 "expected none or CLASS:FAMILY pairs, found \"%s\"", t);
+        *colon = '\0';
+        cls = att_params_class_index(p, t);
+        fam = att_family_from_name(colon + 1);
+        if (cls == ATT_NONE)
+            return att_error_set(c->err, ATT_EDATA, c->anchor_at.path, c->anchor_at.line, 0,
+                                 "[model] anchor",
+                                 "expected a declared [class], found \"%s\"", t);
+        if (fam == ATT_FAMILY_COUNT)
+            return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
+                                 "[model] anchor",
+                                 "expected family losses or force, found \"%s\"", colon + 1);
+        for (i = 0; i < p->nanchor; i++)
+            if (p->anchor[i].cls == cls && p->anchor[i].family == fam)
+                return att_error_set(c->err, ATT_EDATA, c->anchor_at.path, c->anchor_at.line,
+                                     0, "[model] anchor", "expected each pair once, found %s:%s twice",
+                                     t, colon + 1);
+        p->anchor[p->nanchor].cls = cls;
+        p->anchor[p->nanchor].family = fam;
+        p->nanchor++;
+    }
+    if (p->nanchor == 0)
+        return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
+                             "[model] anchor", "expected none or CLASS:FAMILY pairs, found \"%s\"",
+                             c->anchor_text);
+    return ATT_OK;
+}
+
+/* Counts named sections per kind and allocates the arrays. */
+static att_status
+params_allocate(params_ctx *c, const ini_tree *t)
+{
+    att_params *p = c->p;
+    size_t counts[PS_COUNT] = {0}, i;
+    params_sec k;
+
+    for (i = 0; i < t->nsection; i++) {
+        att_status st;
+        c->sec = &t->sections[i];
+        st = params_check_header(c, &k);
+        if (st != ATT_OK)
+            return st;
+        counts[k]++;
+    }
+    c->sec = NULL;
+    p->phases = att_mem_calloc(counts[PS_PHASE] + 1, sizeof *p->phases);
+    p->arrivals = att_mem_calloc(counts[PS_ARRIVAL] + 1, sizeof *p->arrivals);
+    p->classes = att_mem_calloc(counts[PS_CLASS] + 1, sizeof *p->classes);
+    p->waves = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *p->waves);
+    p->thresholds = att_mem_calloc(counts[PS_THRESHOLD] + 1, sizeof *p->thresholds);
+    c->wave_after = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_after);
+    c->wave_phase = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_phase);
+    c->wave_after_at = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_after_at);
+    c->wave_phase_at = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_phase_at);
+    if (!p->phases || !p->arrivals || !p->classes || !p->waves || !p->thresholds ||
+        !c->wave_after || !c->wave_phase || !c->wave_after_at || !c->wave_phase_at)
+        return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+    return ATT_OK;
+}
+
+/* Adds the named section c->sec of kind k as a new element; returns its index. */
+static size_t
+params_new_item(params_ctx *c, params_sec k)
+{
+    att_params *p = c->p;
+    const ini_section *s = c->sec;
+    size_t item;
+
+    switch (k) {
+    case PS_PHASE:
+        item = p->nphase++;
+        att_strlcpy(p->phases[item].name, s->name, ATT_NAME_MAX);
+        p->phases[item].origin = s->origin;
+        return item;
+    case PS_ARRIVAL:
+        item = p->narrival++;
+        att_strlcpy(p->arrivals[item].name, s->name, ATT_NAME_MAX);
+        p->arrivals[item].origin = s->origin;
+        return item;
+    case PS_CLASS:
+        item = p->nclass++;
+        att_strlcpy(p->classes[item].name, s->name, ATT_NAME_MAX);
+        p->classes[item].origin = s->origin;
+        return item;
+    case PS_WAVE:
+        item = p->nwave++;
+        att_strlcpy(p->waves[item].name, s->name, ATT_NAME_MAX);
+        p->waves[item].origin = s->origin;
+        p->waves[item].after = ATT_NONE;
+        params_hazard_init(&p->waves[item].hazard);
+        return item;
+    default:
+        item = p->nthreshold++;
+        att_strlcpy(p->thresholds[item].name, s->name, ATT_NAME_MAX);
+        p->thresholds[item].origin = s->origin;
+        return item;
+    }
+}
+
+/* A wave's references: its `after` wave and its hazard phase. */
+static att_status
+params_check_wave_refs(params_ctx *c, size_t item)
+{
+    att_params *p = c->p;
+    size_t w;
+    att_status st;
+
+    st = params_check_hazard(c, &p->waves[item].hazard, PK_WAVE_HAZARD_PHASE,
+                             c->wave_phase[item], c->wave_phase_at[item]);
+    if (st != ATT_OK || c->wave_after[item] == NULL)
+        return st;
+    for (w = 0; w < item && strcmp(p->waves[w].name, c->wave_after[item]) != 0; w++)
+        ;
+    if (w == item)
+        return params_fail_at(c, c->wave_after_at[item], "after", ATT_EDATA,
+                              "expected the name of a [wave] above this one, found \"%s\"",
+                              c->wave_after[item]);
+    p->waves[item].after = w;
+    return ATT_OK;
+}
+
+/* [projection]'s cross-checks: hazard rule, first-wave switch, total. */
+static att_status
+params_check_projection(params_ctx *c)
+{
+    att_params *p = c->p;
+    att_projection_params *pr = &p->projection;
+    size_t w, shares = 0;
+    att_status st;
+
+    st = params_check_hazard(c, &pr->hazard, PK_PROJ_HAZARD_PHASE, c->proj_phase,
+                             c->proj_phase_at);
+    if (st != ATT_OK)
+        return st;
+    if (c->given[PK_PROJ_TOTAL_LOW] != c->given[PK_PROJ_TOTAL_HIGH])
+        return params_fail_at(c, c->sec->origin,
+                              c->given[PK_PROJ_TOTAL_LOW] ? "total_high" : "total_low", ATT_EPARSE,
+                              "expected total_low and total_high together, found one");
+    pr->has_total = c->given[PK_PROJ_TOTAL_LOW];
+    if (pr->has_total && pr->total_high < pr->total_low)
+        return params_fail_at(c, c->at[PK_PROJ_TOTAL_HIGH], "total_high", ATT_EDATA,
+                              "expected total_high >= total_low (%g), found %g", pr->total_low,
+                              pr->total_high);
+    if (pr->hazard_from == ATT_FROM_FIRST_WAVE && p->nwave == 0)
+        return params_fail_at(c, c->at[PK_PROJ_HAZARD_FROM], "hazard_from", ATT_EDATA,
+                              "expected a [wave] for hazard_from = first_wave, found none");
+    for (w = 0; w < p->nwave; w++) {
+        if (p->waves[w].size_prior != ATT_COUNT_SHARE)
+            continue;
+        shares++;
+        if (!pr->has_total)
+            return att_error_set(c->err, ATT_EDATA, p->waves[w].origin.path,
+                                 p->waves[w].origin.line, 0, "share",
+                                 "expected [projection] total_low and total_high for a wave "
+                                 "sized by share, found none");
+    }
+    if (pr->has_total && shares == 0)
+        return params_fail_at(c, c->at[PK_PROJ_TOTAL_LOW], "total_low", ATT_EDATA,
+                              "expected a [wave] with share to split the total among, found "
+                              "none");
+    return ATT_OK;
+}
+
+/* Converts every section of t into c->p.  Phases go first (and are sorted)
+ * so that waves and [projection] can refer to them by index. */
+static att_status
+params_convert(params_ctx *c, const ini_tree *t)
+{
+    static const params_sec order[] = {PS_PHASE, PS_ARRIVAL, PS_CLASS, PS_THRESHOLD, PS_WAVE,
+                                       PS_TOP,   PS_MODEL,   PS_PRIORS, PS_PROJECTION};
+    att_params *p = c->p;
+    ini_section empty;
+    char empty_type[16], empty_name[1] = "";
+    att_status st;
+    size_t o, i, a;
+    params_sec k;
+
+    st = params_allocate(c, t);
+    if (st != ATT_OK)
+        return st;
+    params_hazard_init(&p->projection.hazard);
+    p->projection.start = INT32_MIN;
+    for (o = 0; o < sizeof order / sizeof order[0]; o++) {
+        const ini_section *found = NULL;
+        for (i = 0; i < t->nsection; i++) {
+            size_t item = 0;
+            c->sec = &t->sections[i];
+            if (params_check_header(c, &k) != ATT_OK || k != order[o])
+                continue;
+            if (k < PS_PHASE) {
+                found = c->sec;
+                break;
+            }
+            item = params_new_item(c, k);
+            st = params_convert_section(c, k, item);
+            if (st == ATT_OK)
+                st = params_check_item(c, k, item);
+            if (st == ATT_OK && k == PS_WAVE)
+                st = params_check_wave_refs(c, item);
+            if (st != ATT_OK)
+                return st;
+        }
+        if (order[o] < PS_PHASE) {
+            /* Singletons are converted even when absent, for their defaults. */
+            memset(&empty, 0, sizeof empty);
+            att_strlcpy(empty_type, params_sec_word[order[o]], sizeof empty_type);
+            empty.type = empty_type;
+            empty.name = empty_name;
+            empty.origin.path = p->files[0];
+            c->sec = found ? found : &empty;
+            st = params_convert_section(c, order[o], 0);
+            if (st == ATT_OK && order[o] == PS_PROJECTION)
+                st = params_check_projection(c);
+            if (st != ATT_OK)
+                return st;
+        }
+        if (order[o] == PS_PHASE && (st = params_check_phases(c)) != ATT_OK)
+            return st;
+    }
+    c->sec = NULL;
+    if (p->narrival == 0)
+        return att_error_set(c->err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "expected at least one [arrival NAME] section, found none");
+    if (p->nclass == 0)
+        return att_error_set(c->err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "expected at least one [class NAME] section, found none");
+    qsort(p->arrivals, p->narrival, sizeof *p->arrivals, params_arrival_cmp);
+    for (a = 0; a < p->narrival; a++)
+        if (p->arrivals[a].date < p->phases[0].start) {
+            char d1[ATT_DATE_BUFSIZE];
+            return att_error_set(c->err, ATT_EDATA, p->arrivals[a].origin.path,
+                                 p->arrivals[a].origin.line, 0, "date",
+                                 "expected an arrival on or after the first phase's start (%s)",
+                                 att_date_format(p->phases[0].start, d1));
+        }
+    return params_resolve_anchor(c);
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+void
+att_params_free(att_params *p)
+{
+    size_t i;
+
+    if (p == NULL)
+        return;
+    for (i = 0; p->classes && i < p->nclass; i++)
+        att_mem_free(p->classes[i].description);
+    for (i = 0; p->thresholds && i < p->nthreshold; i++)
+        att_mem_free(p->thresholds[i].description);
+    for (i = 0; i < p->nfile; i++)
+        att_mem_free(p->files[i]);
+    att_mem_free(p->files);
+    att_mem_free(p->phases);
+    att_mem_free(p->arrivals);
+    att_mem_free(p->classes);
+    att_mem_free(p->waves);
+    att_mem_free(p->thresholds);
+    att_mem_free(p->anchor);
+    att_mem_free(p->ledger);
+    att_mem_free(p->description);
+    att_mem_free(p->path);
+    att_mem_free(p);
+}
+
+att_status
+att_params_load_with(const char *path, att_params_reader reader, void *ctx, att_params **out,
+                     att_error *err)
+{
+    ini_tree *t = NULL;
+    att_params *p = NULL;
+    params_ctx c;
+    att_status st;
+
+    memset(&c, 0, sizeof c);
+    *out = NULL;
+    if (path == NULL || reader == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "no parameter file given");
+    st = ini_tree_load(path, reader, ctx, &t, err);
+    if (st != ATT_OK)
+        goto cleanup;
+    p = att_mem_calloc(1, sizeof *p);
+    if (p == NULL || (p->path = att_mem_strdup(path)) == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* The files outlive the tree: every origin points into them. */
+    p->files = ini_tree_take_files(t, &p->nfile);
+    c.p = p;
+    c.err = err;
+    st = params_convert(&c, t);
+    if (st != ATT_OK)
+        goto cleanup;
+    *out = p;
+    p = NULL;
+cleanup:
+    att_mem_free(c.wave_after);
+    att_mem_free(c.wave_phase);
+    att_mem_free(c.wave_after_at);
+    att_mem_free(c.wave_phase_at);
+    /* Errors may point into p->files: keep them alive by copying the path
+     * into err (att_error_set already copied it), then free. */
+    att_params_free(p);
+    ini_tree_free(t);
+    return st;
+}
+
+att_status
+att_params_load(const char *path, att_params **out, att_error *err)
+{
+    return att_params_load_with(path, ini_read_file, NULL, out, err);
+}
+
+size_t
+att_params_phase_index(const att_params *p, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < p->nphase; i++)
+        if (strcmp(p->phases[i].name, name) == 0)
+            return i;
+    return ATT_NONE;
+}
+
+size_t
+att_params_class_index(const att_params *p, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < p->nclass; i++)
+        if (strcmp(p->classes[i].name, name) == 0)
+            return i;
+    return ATT_NONE;
+}
+
+static const char *const params_family_names[ATT_FAMILY_COUNT] = {"losses", "force"};
+static const char *const params_quantity_names[ATT_QUANTITY_COUNT] = {
+    "strength", "casualties", "killed", "loss_fraction"};
+
+att_family
+att_family_from_name(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ATT_FAMILY_COUNT; i++)
+        if (strcmp(params_family_names[i], name) == 0)
+            return (att_family)i;
+    return ATT_FAMILY_COUNT;
+}
+
+const char *
+att_family_name(att_family f)
+{
+    return (unsigned)f < ATT_FAMILY_COUNT ? params_family_names[f] : "?";
+}
+
+const char *
+att_quantity_name(att_quantity q)
+{
+    return (unsigned)q < ATT_QUANTITY_COUNT ? params_quantity_names[q] : "?";
+}
+
+size_t
+att_params_key_count(void)
+{
+    return PK_COUNT;
+}
+
+att_status
+att_params_key_get(size_t i, att_params_key *out)
+{
+    const params_keydef *k;
+
+    if (i >= PK_COUNT)
+        return ATT_EINVAL;
+    k = &params_keys[i];
+    out->section = params_sec_doc[k->sec];
+    out->key = k->key;
+    out->type = params_type_name[k->type];
+    out->unit = k->unit;
+    out->defval = k->defval;
+    params_range_text(k, out->range, sizeof out->range);
+    out->help = k->help;
+    return ATT_OK;
+}
