@@ -886,24 +886,31 @@ params_check_phases(params_ctx *c)
     return ATT_OK;
 }
 
+/* Parses an anchor ("none" or CLASS:FAMILY[,...]) against p's classes into
+ * p->anchor; errors point at `at` with field name `field`. */
 static att_status
-params_resolve_anchor(params_ctx *c)
+params_parse_anchor(att_params *p, const char *text, att_origin at, const char *field,
+                    att_error *err)
 {
-    att_params *p = c->p;
     char buf[512], *tok, *save = NULL;
-    size_t n = 0, i;
+    att_anchor_pair *pairs;
+    size_t n = 1, i, npair = 0;
 
-    if (c->anchor_text == NULL || strcmp(c->anchor_text, "none") == 0)
+    if (strlen(text) >= sizeof buf)
+        return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
+                             "expected a list shorter than %zu characters", sizeof buf);
+    if (strcmp(text, "none") == 0) {
+        att_mem_free(p->anchor);
+        p->anchor = NULL;
+        p->nanchor = 0;
         return ATT_OK;
-    if (strlen(c->anchor_text) >= sizeof buf)
-        return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
-                             "[model] anchor", "expected a shorter list");
-    att_strlcpy(buf, c->anchor_text, sizeof buf);
+    }
+    att_strlcpy(buf, text, sizeof buf);
     for (tok = buf; *tok; tok++)
         n += *tok == ',';
-    p->anchor = att_mem_calloc(n + 1, sizeof *p->anchor);
-    if (p->anchor == NULL)
-        return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+    pairs = att_mem_calloc(n, sizeof *pairs);
+    if (pairs == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         char *colon, *t = tok;
         size_t cls;
@@ -913,35 +920,56 @@ params_resolve_anchor(params_ctx *c)
         for (i = strlen(t); i > 0 && t[i - 1] == ' '; i--)
             t[i - 1] = '\0';
         colon = strchr(t, ':');
-        if (colon == NULL)
-            return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
-                                 "[model] anchor",
+        if (colon == NULL) {
+            att_mem_free(pairs);
+            return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
                                  "expected none or CLASS:FAMILY pairs, found \"%s\"", t);
+        }
         *colon = '\0';
         cls = att_params_class_index(p, t);
         fam = att_family_from_name(colon + 1);
-        if (cls == ATT_NONE)
-            return att_error_set(c->err, ATT_EDATA, c->anchor_at.path, c->anchor_at.line, 0,
-                                 "[model] anchor",
-                                 "expected a declared [class], found \"%s\"", t);
-        if (fam == ATT_FAMILY_COUNT)
-            return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
-                                 "[model] anchor",
+        if (cls == ATT_NONE || fam == ATT_FAMILY_COUNT) {
+            const char *cand[64], *near;
+            size_t k, nc = p->nclass < 64 ? p->nclass : 64;
+            for (k = 0; k < nc; k++)
+                cand[k] = p->classes[k].name;
+            near = cls == ATT_NONE ? att_closest(t, cand, nc) : NULL;
+            att_mem_free(pairs);
+            if (cls == ATT_NONE)
+                return att_error_set(err, ATT_EDATA, at.path, at.line, 0, field,
+                                     "expected a declared [class], found \"%s\"%s%s%s", t,
+                                     near ? " (did you mean \"" : "", near ? near : "",
+                                     near ? "\"?)" : "");
+            return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
                                  "expected family losses or force, found \"%s\"", colon + 1);
-        for (i = 0; i < p->nanchor; i++)
-            if (p->anchor[i].cls == cls && p->anchor[i].family == fam)
-                return att_error_set(c->err, ATT_EDATA, c->anchor_at.path, c->anchor_at.line,
-                                     0, "[model] anchor", "expected each pair once, found %s:%s twice",
-                                     t, colon + 1);
-        p->anchor[p->nanchor].cls = cls;
-        p->anchor[p->nanchor].family = fam;
-        p->nanchor++;
+        }
+        for (i = 0; i < npair; i++)
+            if (pairs[i].cls == cls && pairs[i].family == fam) {
+                att_mem_free(pairs);
+                return att_error_set(err, ATT_EDATA, at.path, at.line, 0, field,
+                                     "expected each pair once, found %s:%s twice", t, colon + 1);
+            }
+        pairs[npair].cls = cls;
+        pairs[npair].family = fam;
+        npair++;
     }
-    if (p->nanchor == 0)
-        return att_error_set(c->err, ATT_EPARSE, c->anchor_at.path, c->anchor_at.line, 0,
-                             "[model] anchor", "expected none or CLASS:FAMILY pairs, found \"%s\"",
-                             c->anchor_text);
+    if (npair == 0) {
+        att_mem_free(pairs);
+        return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
+                             "expected none or CLASS:FAMILY pairs, found \"%s\"", text);
+    }
+    att_mem_free(p->anchor);
+    p->anchor = pairs;
+    p->nanchor = npair;
     return ATT_OK;
+}
+
+static att_status
+params_resolve_anchor(params_ctx *c)
+{
+    if (c->anchor_text == NULL)
+        return ATT_OK;
+    return params_parse_anchor(c->p, c->anchor_text, c->anchor_at, "[model] anchor", c->err);
 }
 
 /* Counts named sections per kind and allocates the arrays. */
@@ -1228,6 +1256,14 @@ att_status
 att_params_load(const char *path, att_params **out, att_error *err)
 {
     return att_params_load_with(path, ini_read_file, NULL, out, err);
+}
+
+att_status
+att_params_set_anchor(att_params *p, const char *spec, att_error *err)
+{
+    att_origin at = {"--anchor", 0};
+
+    return params_parse_anchor(p, spec, at, NULL, err);
 }
 
 size_t

@@ -210,6 +210,11 @@ ATT_NODISCARD att_status att_params_load_with(const char *path, att_params_reade
 /* Frees everything; NULL does nothing. */
 void att_params_free(att_params *p);
 
+/* Replaces p's anchor with spec ("none" or CLASS:FAMILY[,...], as the
+ * [model] anchor key), as --anchor does.  On failure p is unchanged and
+ * err says what was expected (its path is "--anchor"). */
+ATT_NODISCARD att_status att_params_set_anchor(att_params *p, const char *spec, att_error *err);
+
 /* Index of the named phase / class, or ATT_NONE. */
 size_t att_params_phase_index(const att_params *p, const char *name);
 size_t att_params_class_index(const att_params *p, const char *name);

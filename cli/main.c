@@ -1,0 +1,170 @@
+/* main.c -- the attrition command: parse options, call the library, print,
+ * and map the library's status to a documented exit code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include <attrition/attrition.h>
+
+#include "exit_codes.h"
+#include "options.h"
+#include "print.h"
+#include "scenario.h"
+
+#define CLI_PATH_MAX 4096
+#define CLI_MAX_CLASSES 256
+
+static int
+cli_fail(const att_error *err)
+{
+    char buf[2 * ATT_ERROR_MSG_MAX];
+
+    fprintf(stderr, "attrition: %s\n", att_error_format(err, buf, sizeof buf));
+    return cli_exit_code(err->code);
+}
+
+/* Loads the scenario and its ledger, validated against each other. */
+static int
+cli_load(const cli_options *o, att_params **out_p, att_ledger **out_l)
+{
+    char path[CLI_PATH_MAX];
+    const char *classes[CLI_MAX_CLASSES];
+    const char *ledger;
+    att_error err;
+    size_t i;
+    int rc;
+
+    *out_p = NULL;
+    *out_l = NULL;
+    att_error_clear(&err);
+    rc = cli_scenario_path(o->scenario, path, sizeof path);
+    if (rc != 0)
+        return rc;
+    if (att_params_load(path, out_p, &err) != ATT_OK)
+        return cli_fail(&err);
+    if (o->anchor != NULL && att_params_set_anchor(*out_p, o->anchor, &err) != ATT_OK) {
+        fprintf(stderr, "attrition: --anchor: %s\n", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    ledger = o->ledger != NULL ? o->ledger : (*out_p)->ledger;
+    if (ledger == NULL) {
+        fprintf(stderr, "attrition: %s: [model] ledger: expected a ledger file, found none; "
+                        "set it or pass --ledger FILE\n",
+                path);
+        return CLI_EXIT_DATAERR;
+    }
+    if ((*out_p)->nclass > CLI_MAX_CLASSES) {
+        fprintf(stderr, "attrition: %s: expected at most %d classes, found %zu\n", path,
+                CLI_MAX_CLASSES, (*out_p)->nclass);
+        return CLI_EXIT_DATAERR;
+    }
+    for (i = 0; i < (*out_p)->nclass; i++)
+        classes[i] = (*out_p)->classes[i].name;
+    if (att_ledger_load(ledger, classes, (*out_p)->nclass, out_l, &err) != ATT_OK ||
+        att_ledger_check(*out_l, *out_p, &err) != ATT_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+static int
+cli_scenarios(void)
+{
+    char **names, path[CLI_PATH_MAX];
+    const char *dir;
+    size_t n = cli_scenario_names(&names, &dir), i;
+
+    if (n == 0) {
+        fprintf(stderr, "attrition: no scenario files (*.ini) in ./params nor %s/params\n",
+                ATT_DATADIR);
+        return CLI_EXIT_NOINPUT;
+    }
+    printf("scenarios in %s/\n", dir);
+    for (i = 0; i < n; i++) {
+        att_params *p = NULL;
+        att_error err;
+        char msg[2 * ATT_ERROR_MSG_MAX];
+        snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
+        if (att_params_load(path, &p, &err) == ATT_OK)
+            printf("  %-14s %s\n", names[i], p->description);
+        else
+            printf("  %-14s (does not load: %s)\n", names[i],
+                   att_error_format(&err, msg, sizeof msg));
+        att_params_free(p);
+    }
+    cli_scenario_names_free(names, n);
+    return 0;
+}
+
+static int
+cli_run(const cli_options *o)
+{
+    att_params *p = NULL;
+    att_ledger *l = NULL;
+    int rc;
+
+    if (o->command == CLI_CMD_SCENARIOS)
+        return cli_scenarios();
+    if (o->save_fit != NULL) {
+        fprintf(stderr, "attrition: --save-fit: this version has no fit to save yet\n");
+        return CLI_EXIT_USAGE;
+    }
+    rc = cli_load(o, &p, &l);
+    if (rc != 0)
+        goto cleanup;
+    if (o->chains > 0)
+        p->chains = o->chains;
+    if (o->warmup > 0)
+        p->warmup = o->warmup;
+    if (o->draws > 0)
+        p->draws = o->draws;
+    if (o->seed >= 0)
+        p->projection.seed = (unsigned long)o->seed;
+    switch (o->command) {
+    case CLI_CMD_REPORTS:
+        cli_print_reports(stdout, l);
+        break;
+    case CLI_CMD_CHECK:
+        printf("ok: %s: %zu phases, %zu arrivals, %zu classes, %zu waves, %zu thresholds "
+               "(%zu files)\n",
+               p->path, p->nphase, p->narrival, p->nclass, p->nwave, p->nthreshold, p->nfile);
+        printf("ok: %s: ", l->path);
+        cli_print_ledger_counts(stdout, l);
+        break;
+    default:
+        cli_print_scenario(stdout, o->scenario, p, l);
+        printf("\nThis version reads and validates the scenario and the ledger; the fit and\n"
+               "the projection they feed are not implemented yet, so nothing was estimated.\n");
+        break;
+    }
+cleanup:
+    att_ledger_free(l);
+    att_params_free(p);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    cli_options o;
+    int rc;
+
+    gsl_set_error_handler_off();
+    rc = cli_parse(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    if (o.help)
+        cli_help(stdout);
+    else if (o.version)
+        printf("attrition %s\n", ATT_VERSION_STRING);
+    else
+        rc = cli_run(&o);
+    /* Output that did not reach its destination is a failure (disk full,
+     * closed pipe): say so rather than exit 0. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "attrition: writing the output failed\n");
+        return CLI_EXIT_IOERR;
+    }
+    return rc;
+}

@@ -1,0 +1,243 @@
+/* options.c -- one table declares every option: it drives getopt_long,
+ * the per-subcommand checks, value parsing and --help. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <attrition/att_version.h>
+
+#include "exit_codes.h"
+#include "options.h"
+
+#define CMD(c) (1u << (c))
+#define ALL    (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK))
+#define FITS   CMD(CLI_CMD_PROJECT)
+
+typedef enum { OPT_FLAG, OPT_TEXT, OPT_LONG } opt_type;
+
+typedef struct {
+    const char *name;    /* long name */
+    int shortname;       /* short letter, or a value > 255 for none */
+    opt_type type;
+    const char *metavar; /* shown in --help */
+    long lo, hi;         /* range, OPT_LONG */
+    unsigned commands;   /* where it applies */
+    const char *help;
+} cli_option;
+
+enum { O_SCENARIO = 's', O_HELP = 'h', O_VERSION = 'V', O_LEDGER = 256, O_ANCHOR, O_CHAINS,
+       O_WARMUP, O_DRAWS, O_SEED, O_THREADS, O_FORCE, O_SAVE_FIT };
+
+static const cli_option cli_table[] = {
+    {"scenario", O_SCENARIO, OPT_TEXT, "NAME|FILE", 0, 0, ALL,
+     "scenario: params/NAME.ini, the installed one, or a file (default baseline)"},
+    {"ledger", O_LEDGER, OPT_TEXT, "FILE", 0, 0, ALL, "report ledger CSV (default: the scenario's)"},
+    {"anchor", O_ANCHOR, OPT_TEXT, "SPEC", 0, 0, FITS,
+     "none or CLASS:FAMILY[,...]: biases pinned to 0 (default: the scenario's)"},
+    {"chains", O_CHAINS, OPT_LONG, "N", 1, 64, FITS, "MCMC chains (default: the scenario's)"},
+    {"warmup", O_WARMUP, OPT_LONG, "N", 10, 1000000, FITS, "warm-up iterations per chain"},
+    {"draws", O_DRAWS, OPT_LONG, "N", 10, 1000000, FITS, "kept draws per chain"},
+    {"seed", O_SEED, OPT_LONG, "N", 0, 4294967295L, FITS, "random seed (default: the scenario's)"},
+    {"threads", O_THREADS, OPT_LONG, "N", 1, 256, FITS, "worker threads; never changes results"},
+    {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
+    {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
+    {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS), "print this help and exit"},
+    {"version", O_VERSION, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
+     "print the version and exit"},
+};
+#define CLI_NOPT (sizeof cli_table / sizeof cli_table[0])
+
+static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios",
+                                                        "check"};
+static const char *const cli_command_help[CLI_CMD_COUNT] = {
+    "fit the scenario to the ledger and project it (the default)",
+    "the ledger as a table, repeats and revisions marked, validated",
+    "the parameter files, each with its one-line description",
+    "validate a scenario and its ledger; prints what was read"};
+
+const char *
+cli_command_name(cli_command c)
+{
+    return cli_commands[c];
+}
+
+void
+cli_help(FILE *f)
+{
+    size_t i;
+
+    fprintf(f, "attrition %s -- casualty rates from contradictory reports, and force "
+               "depletion\n\n",
+            ATT_VERSION_STRING);
+    fprintf(f, "Usage: attrition [COMMAND] [OPTIONS]\n"
+               "       attrition --scenario reinforce30k\n\nCommands:\n");
+    for (i = 0; i < CLI_CMD_COUNT; i++)
+        fprintf(f, "  %-10s %s\n", cli_commands[i], cli_command_help[i]);
+    fprintf(f, "\nOptions:\n");
+    for (i = 0; i < CLI_NOPT; i++) {
+        const cli_option *o = &cli_table[i];
+        char lhs[48];
+        if (o->shortname < 256)
+            snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", o->shortname, o->name,
+                     o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        else
+            snprintf(lhs, sizeof lhs, "    --%s%s%s", o->name, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        fprintf(f, "  %-26s %s", lhs, o->help);
+        if (o->type == OPT_LONG)
+            fprintf(f, " [%ld-%ld]", o->lo, o->hi);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\nExit codes:\n"
+               "  0 success; 1 the computation failed; 64 usage error; 65 malformed or\n"
+               "  inconsistent ledger or parameter file; 66 input file missing or unreadable;\n"
+               "  70 internal error (a bug); 71 out of memory or system error; 73 output file\n"
+               "  cannot be created; 74 write failed (no partial file is left)\n");
+}
+
+static int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "attrition: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'attrition --help'.\n");
+    return CLI_EXIT_USAGE;
+}
+
+static bool
+cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+int
+cli_parse(int argc, char **argv, cli_options *o)
+{
+    struct option longopts[CLI_NOPT + 1];
+    char shortopts[64], rangebuf[64];
+    size_t i, ns = 0;
+    int ch;
+
+    memset(o, 0, sizeof *o);
+    o->command = CLI_CMD_PROJECT;
+    o->chains = o->warmup = o->draws = o->threads = o->seed = -1;
+    if (argc > 1 && argv[1][0] != '-') {
+        for (i = 0; i < CLI_CMD_COUNT && strcmp(argv[1], cli_commands[i]) != 0; i++)
+            ;
+        if (i == CLI_CMD_COUNT)
+            return cli_usage_error("unknown command '%s': expected project, reports, "
+                                   "scenarios or check",
+                                   argv[1]);
+        o->command = (cli_command)i;
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
+    shortopts[ns++] = ':';
+    for (i = 0; i < CLI_NOPT; i++) {
+        longopts[i].name = cli_table[i].name;
+        longopts[i].has_arg = cli_table[i].type == OPT_FLAG ? no_argument : required_argument;
+        longopts[i].flag = NULL;
+        longopts[i].val = cli_table[i].shortname;
+        if (cli_table[i].shortname < 256) {
+            shortopts[ns++] = (char)cli_table[i].shortname;
+            if (cli_table[i].type != OPT_FLAG)
+                shortopts[ns++] = ':';
+        }
+    }
+    shortopts[ns] = '\0';
+    memset(&longopts[CLI_NOPT], 0, sizeof longopts[CLI_NOPT]);
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        const cli_option *opt = NULL;
+        if (ch == '?')
+            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        if (ch == ':')
+            return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        for (i = 0; i < CLI_NOPT; i++)
+            if (cli_table[i].shortname == ch)
+                opt = &cli_table[i];
+        if (opt == NULL)
+            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        if (!(opt->commands & CMD(o->command)))
+            return cli_usage_error("option --%s does not apply to '%s'", opt->name,
+                                   cli_commands[o->command]);
+        if (opt->type == OPT_LONG) {
+            long v;
+            if (!cli_parse_long(optarg, opt->lo, opt->hi, &v)) {
+                snprintf(rangebuf, sizeof rangebuf, "%ld-%ld", opt->lo, opt->hi);
+                fprintf(stderr,
+                        "attrition: --%s: expected a whole number in %s, found \"%s\"\n"
+                        "Try 'attrition --help'.\n",
+                        opt->name, rangebuf, optarg);
+                return CLI_EXIT_USAGE;
+            }
+            switch (ch) {
+            case O_CHAINS:
+                o->chains = v;
+                break;
+            case O_WARMUP:
+                o->warmup = v;
+                break;
+            case O_DRAWS:
+                o->draws = v;
+                break;
+            case O_SEED:
+                o->seed = v;
+                break;
+            default:
+                o->threads = v;
+                break;
+            }
+            continue;
+        }
+        if (opt->type == OPT_TEXT && optarg[0] == '\0')
+            return cli_usage_error("option --%s needs a non-empty value", opt->name);
+        switch (ch) {
+        case O_SCENARIO:
+            o->scenario = optarg;
+            break;
+        case O_LEDGER:
+            o->ledger = optarg;
+            break;
+        case O_ANCHOR:
+            o->anchor = optarg;
+            break;
+        case O_SAVE_FIT:
+            o->save_fit = optarg;
+            break;
+        case O_FORCE:
+            o->force = true;
+            break;
+        case O_HELP:
+            o->help = true;
+            break;
+        default:
+            o->version = true;
+            break;
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (o->scenario == NULL)
+        o->scenario = "baseline";
+    return 0;
+}

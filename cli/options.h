@@ -1,0 +1,39 @@
+/* options.h -- the command line: subcommands, the option table, parsing. */
+#ifndef ATTRITION_CLI_OPTIONS_H
+#define ATTRITION_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef enum {
+    CLI_CMD_PROJECT,   /* the default: fit, project and print a scenario */
+    CLI_CMD_REPORTS,   /* the ledger as a table */
+    CLI_CMD_SCENARIOS, /* the parameter files with their descriptions */
+    CLI_CMD_CHECK,     /* validate a scenario and its ledger */
+    CLI_CMD_COUNT
+} cli_command;
+
+/* Everything the command line can say; -1 / NULL mean "not given", so the
+ * scenario file's value stands. */
+typedef struct {
+    cli_command command;
+    const char *scenario; /* NAME or FILE; default "baseline" */
+    const char *ledger;   /* overrides [model] ledger */
+    const char *anchor;   /* overrides [model] anchor */
+    long chains, warmup, draws, threads;
+    long seed;
+    bool force;
+    const char *save_fit;
+    bool help, version;
+} cli_options;
+
+/* Parses argv into *o.  Returns 0 on success; on a usage error prints
+ * "attrition: ..." and a hint to stderr and returns the usage exit code. */
+int cli_parse(int argc, char **argv, cli_options *o);
+
+/* Prints the help text (with live defaults) to f. */
+void cli_help(FILE *f);
+
+const char *cli_command_name(cli_command c);
+
+#endif /* ATTRITION_CLI_OPTIONS_H */

@@ -1,0 +1,261 @@
+/* print.c -- tables for people: the ledger, and a scenario as read.
+ * Everything here formats what the library computed; no numerics. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <attrition/att_date.h>
+
+#include "print.h"
+
+/* n with thousands separators when it is a whole number >= 1000. */
+static char *
+print_number(double v, char *buf, size_t n)
+{
+    char digits[32];
+    size_t len, i, j = 0;
+
+    if (v < 1000.0 || v != floor(v) || v >= 1e15) {
+        snprintf(buf, n, "%g", v);
+        return buf;
+    }
+    snprintf(digits, sizeof digits, "%.0f", v);
+    len = strlen(digits);
+    for (i = 0; i < len && j + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = digits[i];
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
+char *
+cli_figure(const att_report *r, char *buf, size_t n)
+{
+    char a[32], b[32];
+    const char *unit = r->kind == ATT_KIND_RATE ? "/day" : "";
+
+    switch (r->qualifier) {
+    case ATT_QUAL_RANGE:
+        snprintf(buf, n, "%s-%s%s", print_number(r->low, a, sizeof a),
+                 print_number(r->high, b, sizeof b), unit);
+        break;
+    case ATT_QUAL_AT_LEAST:
+        snprintf(buf, n, ">=%s%s", print_number(r->value, a, sizeof a), unit);
+        break;
+    case ATT_QUAL_UP_TO:
+        snprintf(buf, n, "<=%s%s", print_number(r->value, a, sizeof a), unit);
+        break;
+    default:
+        snprintf(buf, n, "~%s%s", print_number(r->value, a, sizeof a), unit);
+        break;
+    }
+    return buf;
+}
+
+static char *
+print_window(const att_report *r, char *buf, size_t n)
+{
+    char a[ATT_DATE_BUFSIZE], b[ATT_DATE_BUFSIZE];
+
+    if (r->asof_start == r->asof_end)
+        snprintf(buf, n, "%s", att_date_format(r->asof_end, a));
+    else
+        snprintf(buf, n, "%s..%s", att_date_format(r->asof_start, a),
+                 att_date_format(r->asof_end, b));
+    return buf;
+}
+
+void
+cli_print_ledger_counts(FILE *f, const att_ledger *l)
+{
+    size_t i, repeats = 0, superseded = 0, used;
+    bool *u = calloc(l->n ? l->n : 1, sizeof *u);
+
+    if (u == NULL) {
+        fprintf(f, "%zu reports\n", l->n);
+        return;
+    }
+    used = att_ledger_used(l, INT32_MAX, u);
+    for (i = 0; i < l->n; i++) {
+        repeats += l->reports[i].repeat_of != ATT_NONE;
+        superseded += l->reports[i].repeat_of == ATT_NONE && l->reports[i].revised_by != ATT_NONE;
+    }
+    fprintf(f, "%zu reports: %zu used, %zu repeats left out, %zu earlier vintages revised\n",
+            l->n, used, repeats, superseded);
+    free(u);
+}
+
+void
+cli_print_reports(FILE *f, const att_ledger *l)
+{
+    size_t i, j, idw = 2, *by_rank = malloc((l->n ? l->n : 1) * sizeof *by_rank);
+    char fig[64], win[32], st[ATT_DATE_BUFSIZE];
+
+    if (by_rank == NULL)
+        return;
+    for (i = 0; i < l->n; i++) {
+        by_rank[l->reports[i].rank] = i;
+        if (strlen(l->reports[i].id) > idw)
+            idw = strlen(l->reports[i].id);
+    }
+    fprintf(f, "ledger %s\nsha256 %s\n", l->path, l->digest);
+    cli_print_ledger_counts(f, l);
+    fprintf(f, "\n%-*s %-10s %-22s %-11s %-10s %-14s %s\n", (int)idw, "id", "stated", "as of",
+            "class", "kind", "figure", "mark");
+    for (j = 0; j < l->n; j++) {
+        const att_report *r = &l->reports[by_rank[j]];
+        char mark[160] = "";
+        if (r->repeat_of != ATT_NONE)
+            snprintf(mark, sizeof mark, "repeat of %s%s", l->reports[r->repeat_of].id,
+                     r->repeat_explicit ? "" : " (detected)");
+        else if (r->revised_by != ATT_NONE)
+            snprintf(mark, sizeof mark, "revised by %s", l->reports[r->revised_by].id);
+        if (r->repeat_of == ATT_NONE && r->revises != ATT_NONE)
+            snprintf(mark + strlen(mark), sizeof mark - strlen(mark), "%srevises %s",
+                     mark[0] ? "; " : "", l->reports[r->revises].id);
+        fprintf(f, "%-*s %-10s %-22s %-11s %-10s %-14s %s\n", (int)idw, r->id,
+                att_date_format(r->statement, st), print_window(r, win, sizeof win),
+                l->classes[r->cls], att_kind_name(r->kind), cli_figure(r, fig, sizeof fig), mark);
+    }
+    fprintf(f, "\nOrdered by statement date, then row.  A repeat (same class, kind, figure and\n"
+               "window as an earlier row, or named in repeat_of) never enters a fit; a\n"
+               "revision (same source, kind and window, new figure) replaces the earlier\n"
+               "vintage once it is stated.  For kind rate, \"as of\" is the rate's interval.\n");
+    free(by_rank);
+}
+
+static const char *
+print_hazard_rule(const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf,
+                  size_t n)
+{
+    switch (h->kind) {
+    case ATT_HAZARD_PHASE:
+        if (h->mult_low == h->mult_high && h->mult_low == 1.0)
+            snprintf(buf, n, "%s's hazard", p->phases[h->phase].name);
+        else if (h->mult_low == h->mult_high)
+            snprintf(buf, n, "%s's hazard x %g", p->phases[h->phase].name, h->mult_low);
+        else
+            snprintf(buf, n, "%s's hazard x %g..%g (log-uniform)", p->phases[h->phase].name,
+                     h->mult_low, h->mult_high);
+        return buf;
+    case ATT_HAZARD_FIXED:
+        snprintf(buf, n, "fixed %g/day", h->value);
+        return buf;
+    default:
+        return inherit;
+    }
+}
+
+void
+cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_ledger *l)
+{
+    const att_projection_params *pr = &p->projection;
+    char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE], buf[160], a[32], b[32];
+    size_t i;
+
+    fprintf(f, "scenario   %s (%s)\n", name, p->path);
+    if (p->description[0] != '\0')
+        fprintf(f, "           %s\n", p->description);
+    fprintf(f, "files      ");
+    for (i = 0; i < p->nfile; i++)
+        fprintf(f, "%s%s", i ? ", " : "", p->files[i]);
+    fprintf(f, "\nledger     %s\n           sha256 %s\n           ", l->path, l->digest);
+    cli_print_ledger_counts(f, l);
+    fprintf(f, "anchor     ");
+    if (p->nanchor == 0)
+        fprintf(f, "none (consensus: every class's bias centred on 0)\n");
+    for (i = 0; i < p->nanchor; i++)
+        fprintf(f, "%s%s:%s%s", i ? "," : "", p->classes[p->anchor[i].cls].name,
+                att_family_name(p->anchor[i].family), i + 1 == p->nanchor ? " (pinned to 0)\n" : "");
+    fprintf(f, "model      phase-hazard; kappa ~ Beta(%g, %g); sigma ~ half-normal(%g)\n",
+            p->kappa_a, p->kappa_b, p->sigma_scale);
+    fprintf(f, "fit        %ld chains x (%ld warm-up + %ld draws), seed %lu\n", p->chains,
+            p->warmup, p->draws, pr->seed);
+
+    fprintf(f, "\nphases     %-12s %-10s %-10s %s\n", "name", "start", "end", "hazard (1/day)");
+    for (i = 0; i < p->nphase; i++) {
+        const att_phase *ph = &p->phases[i];
+        if (ph->fixed)
+            snprintf(buf, sizeof buf, "fixed %g", ph->hazard);
+        else
+            snprintf(buf, sizeof buf, "prior median %g, log sd %g", ph->prior_median,
+                     ph->prior_log_sd);
+        fprintf(f, "           %-12s %-10s %-10s %s\n", ph->name, att_date_format(ph->start, d1),
+                ph->end == ATT_DAY_OPEN ? "open" : att_date_format(ph->end, d2), buf);
+    }
+    fprintf(f, "\narrivals   %-12s %-10s %s\n", "name", "date", "troops");
+    for (i = 0; i < p->narrival; i++) {
+        const att_arrival *ar = &p->arrivals[i];
+        if (ar->prior == ATT_COUNT_FIXED)
+            snprintf(buf, sizeof buf, "%s", print_number(ar->count, a, sizeof a));
+        else if (ar->prior == ATT_COUNT_UNIFORM)
+            snprintf(buf, sizeof buf, "uniform %s-%s", print_number(ar->low, a, sizeof a),
+                     print_number(ar->high, b, sizeof b));
+        else
+            snprintf(buf, sizeof buf, "log-normal, median %s, log sd %g",
+                     print_number(ar->median, a, sizeof a), ar->log_sd);
+        fprintf(f, "           %-12s %-10s %s\n", ar->name, att_date_format(ar->date, d1), buf);
+    }
+    fprintf(f, "\nclasses    %-12s %-10s %-10s %s\n", "name", "tau loss", "tau force",
+            "who");
+    for (i = 0; i < p->nclass; i++)
+        fprintf(f, "           %-12s %-10g %-10g %s\n", p->classes[i].name,
+                p->classes[i].tau[ATT_FAMILY_LOSSES], p->classes[i].tau[ATT_FAMILY_FORCE],
+                p->classes[i].description);
+
+    fprintf(f, "\nprojection from %s, %ld days, output every %ld days, %ld paths\n",
+            pr->start == INT32_MIN ? "(no start given)" : att_date_format(pr->start, d1),
+            pr->horizon, pr->step, pr->paths);
+    fprintf(f, "           daily casualties %s", pr->counts == ATT_COUNTS_BINOMIAL
+                                                     ? "binomial"
+                                                     : "beta-binomial");
+    if (pr->counts == ATT_COUNTS_BETA_BINOMIAL)
+        fprintf(f, " (dispersion %g)", pr->dispersion);
+    fprintf(f, "; wounded do not return to duty\n");
+    const char *last = p->phases[p->nphase - 1].name;
+    fprintf(f, "           contingent: %s", print_hazard_rule(p, &pr->hazard, "the last phase's hazard", buf, sizeof buf));
+    if (pr->hazard.kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_FIRST_WAVE)
+        fprintf(f, " from the first wave's arrival (%s's before)", last);
+    else if (pr->hazard.kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_DATE)
+        fprintf(f, " from %s (%s's before)", att_date_format(pr->hazard_from_date, d1), last);
+    fprintf(f, "\n");
+    if (pr->has_total)
+        fprintf(f, "           reinforcement total uniform %s-%s, split by share\n",
+                print_number(pr->total_low, a, sizeof a), print_number(pr->total_high, b, sizeof b));
+    fprintf(f, "           quantiles");
+    for (i = 0; i < pr->nquantiles; i++)
+        fprintf(f, "%s%g", i ? "," : " ", pr->quantiles[i]);
+    fprintf(f, "%%\n");
+    if (p->nwave == 0)
+        fprintf(f, "waves      none\n");
+    for (i = 0; i < p->nwave; i++) {
+        const att_wave *w = &p->waves[i];
+        char when[96], size[96];
+        if (w->after != ATT_NONE)
+            snprintf(when, sizeof when, "%ld-%ld days after %s", (long)w->gap_low,
+                     (long)w->gap_high, p->waves[w->after].name);
+        else if (w->date_low == w->date_high)
+            snprintf(when, sizeof when, "on %s", att_date_format(w->date_low, d1));
+        else
+            snprintf(when, sizeof when, "between %s and %s", att_date_format(w->date_low, d1),
+                     att_date_format(w->date_high, d2));
+        if (w->size_prior == ATT_COUNT_SHARE)
+            snprintf(size, sizeof size, "share %g of the total", w->share);
+        else if (w->size_low == w->size_high)
+            snprintf(size, sizeof size, "%s troops", print_number(w->size_low, a, sizeof a));
+        else
+            snprintf(size, sizeof size, "%s-%s troops", print_number(w->size_low, a, sizeof a),
+                     print_number(w->size_high, b, sizeof b));
+        fprintf(f, "%s %-6s %s, %s, %s\n", i ? "          " : "waves     ", w->name, size,
+                when, print_hazard_rule(p, &w->hazard, "the contingent's hazard", buf, sizeof buf));
+    }
+    for (i = 0; i < p->nthreshold; i++) {
+        const att_threshold *t = &p->thresholds[i];
+        fprintf(f, "%s %s: %s %s %g%s%s%s\n", i ? "          " : "thresholds", t->name,
+                att_quantity_name(t->quantity), t->below ? "below" : "at least", t->value,
+                t->description[0] ? " (" : "", t->description, t->description[0] ? ")" : "");
+    }
+}

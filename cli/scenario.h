@@ -1,0 +1,23 @@
+/* scenario.h -- finding scenario files by name. */
+#ifndef ATTRITION_CLI_SCENARIO_H
+#define ATTRITION_CLI_SCENARIO_H
+
+#include <stddef.h>
+
+/* The folders searched for NAME.ini, in order: ./params, then the installed
+ * share directory. */
+#define CLI_LOCAL_PARAMS "params"
+
+/* Resolves NAME or FILE to a path in buf (size n).  A value with a '/' or
+ * ending in ".ini" is a file; otherwise NAME.ini is looked up in
+ * ./params, then in the installed directory.  Returns 0, or the usage exit
+ * code after printing "unknown scenario" with the names known. */
+int cli_scenario_path(const char *name, char *buf, size_t n);
+
+/* Lists the scenario names of the first folder that has any, sorted, into
+ * names (each a malloc'd string; free with cli_scenario_names_free);
+ * *dir gets that folder. */
+size_t cli_scenario_names(char ***names, const char **dir);
+void cli_scenario_names_free(char **names, size_t n);
+
+#endif /* ATTRITION_CLI_SCENARIO_H */

@@ -1,0 +1,374 @@
+/* test_ledger.c -- the report ledger: the shipped file, repeats and
+ * revisions on small ledgers, the information set at a cut-off, the
+ * digest, and a table of malformed ledgers asserting status, line, field
+ * number and column name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_ledger.h>
+
+#include "att_test.h"
+
+static const char *const classes[] = {"ua_gov", "us_gov", "think_tank"};
+#define NCLASS 3
+
+#define HDR                                                                                        \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"    \
+    "quote,doc,repeat_of,note\n"
+#define GOOD "r1,2025-01-05,2025-01-05,2025-01-05,Zelensky,ua_gov,casualties,approx,3800,,," \
+             "\"Today 3,800 killed or wounded.\",001.txt,,\n"
+
+static att_status
+parse(const char *text, att_ledger **out, att_error *err)
+{
+    att_error_clear(err);
+    return att_ledger_parse("mem.csv", text, strlen(text), classes, NCLASS, out, err);
+}
+
+static size_t
+find(const att_ledger *l, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->reports[i].id, id) == 0)
+            return i;
+    fail_msg("no report %s", id);
+    return ATT_NONE;
+}
+
+static void
+test_shipped_ledger(void **state)
+{
+    static const char *const shipped_classes[] = {"ua_gov",     "us_gov",   "kr_gov",
+                                                  "western_gov", "think_tank", "ru_state",
+                                                  "kp_state",   "media"};
+    att_ledger *l = NULL;
+    att_error err;
+    bool used[64];
+    char msg[1200];
+    size_t i, repeats = 0, k;
+
+    (void)state;
+    if (att_ledger_load(ATT_SOURCE_DIR "/data/reports.csv", shipped_classes, 8, &l, &err) !=
+        ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    assert_true(l->n >= 15 && l->n <= 64);
+    for (i = 0; i < l->n; i++)
+        repeats += l->reports[i].repeat_of != ATT_NONE;
+    assert_int_equal(att_ledger_used(l, INT32_MAX, used), l->n - repeats);
+    /* The Kyiv "about 4,000" is repeated three times, never refitted. */
+    k = find(l, "ua_4000_20250210");
+    assert_int_equal(l->reports[k].repeat_of, ATT_NONE);
+    assert_int_equal(l->reports[find(l, "ua_4000_20250213")].repeat_of, k);
+    assert_int_equal(l->reports[find(l, "ua_4000_20250428")].repeat_of, k);
+    /* ISW's rate is over its own interval, from the start of combat. */
+    k = find(l, "isw_rate_92_20250131");
+    assert_int_equal(l->reports[k].kind, ATT_KIND_RATE);
+    assert_int_equal(l->reports[k].asof_start, att_date_from_ymd(2024, 12, 6));
+    att_assert_close(l->reports[k].value, 92, 0, 0);
+    assert_int_equal(strlen(l->digest), 64);
+    att_ledger_free(l);
+}
+
+static void
+test_detected_and_explicit_repeats(void **state)
+{
+    const char *text =
+        HDR GOOD
+        "r2,2025-02-01,2025-01-05,2025-01-05,Newsweek,ua_gov,casualties,approx,3800,,,q,d,,\n"
+        "r3,2025-02-02,2025-01-05,2025-01-05,Kyiv,ua_gov,fraction,approx,0.32,,,q,d,r2,\n"
+        "r4,2025-02-03,2025-01-05,2025-01-05,Zelensky,us_gov,casualties,approx,3800,,,q,d,,\n";
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(parse(text, &l, &err), ATT_OK);
+    assert_int_equal(l->reports[1].repeat_of, 0); /* same class, kind, figure, window */
+    assert_false(l->reports[1].repeat_explicit);
+    assert_int_equal(l->reports[2].repeat_of, 0); /* named r2, which repeats r1 */
+    assert_true(l->reports[2].repeat_explicit);
+    assert_int_equal(l->reports[3].repeat_of, ATT_NONE); /* another class: not a repeat */
+    att_ledger_free(l);
+}
+
+static void
+test_revisions_and_cutoffs(void **state)
+{
+    /* Rows out of date order on purpose: order is by statement date, then row. */
+    const char *text =
+        HDR
+        "c,2025-03-01,2025-01-01,2025-01-31,ISW,think_tank,casualties,approx,1500,,,q,d,,\n"
+        "a,2025-02-01,2025-01-01,2025-01-31,ISW,think_tank,casualties,approx,1000,,,q,d,,\n"
+        "b,2025-02-15,2025-01-01,2025-01-31,isw,think_tank,casualties,range,,1100,1300,q,d,,\n"
+        "x,2025-02-20,2025-01-01,2025-01-31,CSIS,think_tank,casualties,approx,999,,,q,d,,\n";
+    att_ledger *l = NULL;
+    att_error err;
+    bool used[4];
+
+    (void)state;
+    assert_int_equal(parse(text, &l, &err), ATT_OK);
+    assert_int_equal(l->reports[1].rank, 0);
+    assert_int_equal(l->reports[0].rank, 3);
+    assert_int_equal(l->reports[1].revised_by, 2); /* a -> b (source matched ignoring case) */
+    assert_int_equal(l->reports[2].revises, 1);
+    assert_int_equal(l->reports[2].revised_by, 0); /* b -> c */
+    assert_int_equal(l->reports[0].revises, 2);
+    assert_int_equal(l->reports[3].revises, ATT_NONE); /* another source */
+    /* Known on 2025-02-10: only a.  On 2025-02-16: b replaces a.  Later: c. */
+    assert_int_equal(att_ledger_used(l, att_date_from_ymd(2025, 1, 31), used), 0);
+    assert_int_equal(att_ledger_used(l, att_date_from_ymd(2025, 2, 10), used), 1);
+    assert_true(used[1]);
+    assert_int_equal(att_ledger_used(l, att_date_from_ymd(2025, 2, 16), used), 1);
+    assert_true(used[2]);
+    assert_false(used[1]);
+    assert_int_equal(att_ledger_used(l, INT32_MAX, used), 2);
+    assert_true(used[0] && used[3] && !used[1] && !used[2]);
+    att_ledger_free(l);
+}
+
+static void
+test_csv_details(void **state)
+{
+    /* CRLF line ends, blank lines, quoted commas and doubled quotes, the
+     * 13 fixed columns only, and no final newline. */
+    const char *text =
+        "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,"
+        "high,quote,doc\r\n\r\n"
+        "r1,2025-01-05,2025-01-05,2025-01-05,\"Zelensky, on a podcast\",ua_gov,rate,at_least,"
+        "92,,,\"He said \"\"about 92\"\" a day.\",001.txt\r\n"
+        "\n"
+        "r2,2025-01-06,2025-01-01,2025-01-06,US,us_gov,deployed,range,,10000,12000,q,d";
+    att_ledger *l = NULL;
+    att_error err;
+    char msg[1200];
+
+    (void)state;
+    if (parse(text, &l, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    assert_int_equal(l->n, 2);
+    assert_string_equal(l->reports[0].source, "Zelensky, on a podcast");
+    assert_string_equal(l->reports[0].quote, "He said \"about 92\" a day.");
+    assert_int_equal(l->reports[0].line, 3);
+    assert_int_equal(l->reports[1].line, 5);
+    assert_int_equal(l->reports[1].qualifier, ATT_QUAL_RANGE);
+    att_assert_close(l->reports[1].high, 12000, 0, 0);
+    assert_string_equal(l->reports[1].note, "");
+    att_ledger_free(l);
+}
+
+static void
+test_digest_is_sha256_of_the_bytes(void **state)
+{
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(parse(HDR GOOD, &l, &err), ATT_OK);
+    /* Reference: printf '%s' "$HDR$GOOD" | sha256sum (coreutils 9.1). */
+    assert_string_equal(l->digest,
+                        "759983445312b0bf73b402441aa3ffca015637a80ea29d44076641922acc5a7a");
+    att_ledger_free(l);
+}
+
+static void
+test_check_against_phases(void **state)
+{
+    const char *base = ATT_SOURCE_DIR "/params/baseline.ini";
+    static const char *const cls[] = {"ua_gov", "us_gov", "kr_gov", "western_gov",
+                                      "think_tank", "ru_state", "kp_state", "media"};
+    const char *before =
+        HDR GOOD
+        "r2,2024-12-01,2024-11-20,2024-11-30,Zelensky,ua_gov,casualties,approx,100,,,q,d,,\n";
+    const char *rate_in_transit =
+        HDR GOOD "r2,2024-12-10,2024-11-01,2024-12-05,ISW,think_tank,rate,approx,10,,,q,d,,\n";
+    const char *deployed_early =
+        HDR GOOD "r2,2024-12-01,2024-10-15,2024-10-15,US,us_gov,deployed,approx,9000,,,q,d,,\n";
+    att_params *p = NULL;
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(att_params_load(base, &p, &err), ATT_OK);
+    if (att_ledger_parse("m.csv", before, strlen(before), cls, 8, &l, &err) != ATT_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.msg, "no casualties before the first phase with combat"));
+    att_ledger_free(l);
+    assert_int_equal(
+        att_ledger_parse("m.csv", rate_in_transit, strlen(rate_in_transit), cls, 8, &l, &err),
+        ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    assert_string_equal(err.field, "asof_start");
+    att_ledger_free(l);
+    assert_int_equal(
+        att_ledger_parse("m.csv", deployed_early, strlen(deployed_early), cls, 8, &l, &err),
+        ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    assert_non_null(strstr(err.msg, "nothing deployed before the first arrival"));
+    att_ledger_free(l);
+    att_params_free(p);
+}
+
+/* ---- malformed ledgers ------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    const char *text;
+    att_status code;
+    long line;
+    int column;        /* field number, 1-based; 0 for the whole row */
+    const char *field; /* column name, or NULL */
+    const char *msg;   /* substring of the message */
+} bad_case;
+
+#define ROW(rest) "r2," rest "\n"
+
+static const bad_case bad_cases[] = {
+    {"misnamed header column",
+     "id,statement,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,quote,"
+     "doc\n" GOOD,
+     ATT_EPARSE, 1, 2, NULL, "to be \"statement_date\", found \"statement\""},
+    {"header too short", "id,statement_date,asof_start\n" GOOD, ATT_EPARSE, 1, 0, NULL,
+     "at least 13 columns, found 3"},
+    {"unknown extra column",
+     "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"
+     "quote,doc,repeat\n",
+     ATT_EPARSE, 1, 14, NULL, "did you mean \"repeat_of\""},
+    {"extra column twice",
+     "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"
+     "quote,doc,note,note\n",
+     ATT_EPARSE, 1, 15, NULL, "once"},
+    {"too few fields", HDR "r1,2025-01-05,2025-01-05\n", ATT_EPARSE, 2, 0, NULL,
+     "expected 15 fields (as in the header), found 3"},
+    {"bad id", HDR "r 1,2025-01-05,2025-01-05,2025-01-05,Z,ua_gov,casualties,approx,1,,,q,d,,\n",
+     ATT_EPARSE, 2, 1, "id", "identifier"},
+    {"duplicate id", HDR GOOD "r1,2025-01-06,2025-01-06,2025-01-06,Z,ua_gov,killed,approx,1,,,q,d,,\n",
+     ATT_EDATA, 3, 1, "id", "already used on line 2"},
+    {"bad statement date", HDR ROW("2025-13-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,1,,,q,d,,"),
+     ATT_EPARSE, 2, 2, "statement_date", "month is not 01-12"},
+    {"no such day", HDR ROW("2025-02-05,2025-02-29,2025-02-01,Z,ua_gov,killed,approx,1,,,q,d,,"),
+     ATT_EPARSE, 2, 3, "asof_start", "no such day in that month"},
+    {"empty date", HDR ROW("2025-02-05,2025-02-01,,Z,ua_gov,killed,approx,1,,,q,d,,"),
+     ATT_EPARSE, 2, 4, "asof_end", "found nothing"},
+    {"window reversed", HDR ROW("2025-02-05,2025-02-03,2025-02-01,Z,ua_gov,killed,approx,1,,,q,d,,"),
+     ATT_EDATA, 2, 4, "asof_end", "on or after asof_start"},
+    {"window after the statement",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-06,Z,ua_gov,killed,approx,1,,,q,d,,"), ATT_EDATA, 2,
+     4, "asof_end", "cannot describe days after it was said"},
+    {"no source", HDR ROW("2025-02-05,2025-02-01,2025-02-05,,ua_gov,killed,approx,1,,,q,d,,"),
+     ATT_EPARSE, 2, 5, "source", "who said it"},
+    {"undeclared class", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_govt,killed,approx,1,,,q,d,,"),
+     ATT_EPARSE, 2, 6, "source_class", "did you mean \"ua_gov\""},
+    {"unknown kind", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,casualty,approx,1,,,q,d,,"),
+     ATT_EPARSE, 2, 7, "kind", "did you mean \"casualties\""},
+    {"unknown qualifier", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,about,1,,,q,d,,"),
+     ATT_EPARSE, 2, 8, "qualifier", "expected a qualifier (approx, range, at_least, up_to)"},
+    {"approx without value", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,,,,q,d,,"),
+     ATT_EPARSE, 2, 9, "value", "expected a number for qualifier approx, found nothing"},
+    {"approx with a low bound", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,4,,q,d,,"),
+     ATT_EPARSE, 2, 10, "low", "expected an empty field"},
+    {"range with a value", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,range,5,4,6,q,d,,"),
+     ATT_EPARSE, 2, 9, "value", "expected an empty field for qualifier range"},
+    {"range reversed", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,range,,6,6,q,d,,"),
+     ATT_EDATA, 2, 11, "high", "expected high > low"},
+    {"negative figure", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,up_to,-5,,,q,d,,"),
+     ATT_ERANGE, 2, 9, "value", "expected a number in (0, 1e+09]"},
+    {"zero figure", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,at_least,0,,,q,d,,"),
+     ATT_ERANGE, 2, 9, "value", "found 0"},
+    {"thousands separator", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,\"3,800\",,,q,d,,"),
+     ATT_EPARSE, 2, 9, "value", "no thousands separators"},
+    {"fraction above one", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,fraction,approx,1.5,,,q,d,,"),
+     ATT_ERANGE, 2, 9, "value", "fraction in (0, 1]"},
+    {"fraction range above one", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,fraction,range,,0.5,1.2,q,d,,"),
+     ATT_ERANGE, 2, 11, "high", "fraction in (0, 1]"},
+    {"not a number", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,nan,,,q,d,,"),
+     ATT_EPARSE, 2, 9, "value", "expected a plain number, found \"nan\""},
+    {"absurdly large", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,1e12,,,q,d,,"),
+     ATT_ERANGE, 2, 9, "value", "(0, 1e+09]"},
+    {"no quote", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,,d,,"),
+     ATT_EPARSE, 2, 12, "quote", "the sentence the figure comes from"},
+    {"no document", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,q,,,"),
+     ATT_EPARSE, 2, 13, "doc", "seed file or URL"},
+    {"unclosed quote", HDR GOOD ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,\"q,d,,")
+     "r3,2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,q,d,,\n",
+     ATT_EPARSE, 3, 12, "quote", "unclosed quote"},
+    {"unclosed quote at the end", HDR GOOD "r2,\"2025-02-05", ATT_EPARSE, 3, 2, "statement_date",
+     "closing quote before the end of the file"},
+    {"stray quote", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,\"q\"x,d,,"),
+     ATT_EPARSE, 2, 12, "quote", "malformed quoting"},
+    {"repeat of an unknown id", HDR GOOD ROW("2025-02-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r9,"),
+     ATT_EDATA, 3, 14, "repeat_of", "no such id"},
+    {"repeat of a later row", HDR GOOD ROW("2025-01-01,2024-12-30,2024-12-30,Z,ua_gov,killed,approx,5,,,q,d,r1,"),
+     ATT_EDATA, 3, 14, "repeat_of", "which is not earlier"},
+    {"repeat with another window", HDR GOOD ROW("2025-02-05,2025-01-04,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r1,"),
+     ATT_EDATA, 3, 14, "repeat_of", "the original's source class and as-of window"},
+    {"empty file", "", ATT_EPARSE, 0, 0, NULL, "empty file"},
+    {"header only", HDR, ATT_EDATA, 0, 0, NULL, "at least one report"},
+};
+
+static void
+test_malformed_ledgers(void **state)
+{
+    size_t i;
+    char msg[1200];
+
+    (void)state;
+    for (i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        const bad_case *c = &bad_cases[i];
+        att_ledger *l = NULL;
+        att_error err;
+        att_status st = parse(c->text, &l, &err);
+        att_error_format(&err, msg, sizeof msg);
+        if (st != c->code || strcmp(err.path, "mem.csv") != 0 || err.line != c->line ||
+            err.column != c->column ||
+            (c->field != NULL ? strcmp(err.field, c->field) != 0 : err.field[0] != '\0') ||
+            strstr(err.msg, c->msg) == NULL)
+            fail_msg("case \"%s\": got status %d, \"%s\"; expected status %d at line %ld "
+                     "column %d field \"%s\" msg ~\"%s\"",
+                     c->name, (int)st, msg, (int)c->code, c->line, c->column,
+                     c->field ? c->field : "", c->msg);
+        assert_null(l);
+    }
+    print_message("%zu malformed ledgers checked\n", sizeof bad_cases / sizeof bad_cases[0]);
+}
+
+static void
+test_nul_byte_and_missing_file(void **state)
+{
+    const char text[] = HDR "r1,2025-01-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,1,,,q\0,d,,\n";
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(att_ledger_parse("mem.csv", text, sizeof text - 1, classes, NCLASS, &l, &err),
+                     ATT_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.msg, "NUL byte"));
+    assert_int_equal(att_ledger_load("/nonexistent/reports.csv", classes, NCLASS, &l, &err),
+                     ATT_ENOENT);
+    assert_null(l);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_ledger),
+        cmocka_unit_test(test_detected_and_explicit_repeats),
+        cmocka_unit_test(test_revisions_and_cutoffs),
+        cmocka_unit_test(test_csv_details),
+        cmocka_unit_test(test_digest_is_sha256_of_the_bytes),
+        cmocka_unit_test(test_check_against_phases),
+        cmocka_unit_test(test_malformed_ledgers),
+        cmocka_unit_test(test_nul_byte_and_missing_file),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
+}
