@@ -116,9 +116,15 @@ cli_print_reports(FILE *f, const att_ledger *l)
         if (r->repeat_of == ATT_NONE && r->revises != ATT_NONE)
             snprintf(mark + strlen(mark), sizeof mark - strlen(mark), "%srevises %s",
                      mark[0] ? "; " : "", l->reports[r->revises].id);
-        fprintf(f, "%-*s %-10s %-22s %-11s %-10s %-14s %s\n", (int)idw, r->id,
-                att_date_format(r->statement, st), print_window(r, win, sizeof win),
-                l->classes[r->cls], att_kind_name(r->kind), cli_figure(r, fig, sizeof fig), mark);
+        if (mark[0] == '\0')
+            fprintf(f, "%-*s %-10s %-22s %-11s %-10s %s\n", (int)idw, r->id,
+                    att_date_format(r->statement, st), print_window(r, win, sizeof win),
+                    l->classes[r->cls], att_kind_name(r->kind), cli_figure(r, fig, sizeof fig));
+        else
+            fprintf(f, "%-*s %-10s %-22s %-11s %-10s %-14s %s\n", (int)idw, r->id,
+                    att_date_format(r->statement, st), print_window(r, win, sizeof win),
+                    l->classes[r->cls], att_kind_name(r->kind), cli_figure(r, fig, sizeof fig),
+                    mark);
     }
     fprintf(f, "\nOrdered by statement date, then row.  A repeat (same class, kind, figure and\n"
                "window as an earlier row, or named in repeat_of) never enters a fit; a\n"
@@ -154,6 +160,7 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
 {
     const att_projection_params *pr = &p->projection;
     char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE], buf[160], a[32], b[32];
+    double shares = 0.0;
     size_t i;
 
     fprintf(f, "scenario   %s (%s)\n", name, p->path);
@@ -229,6 +236,9 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     for (i = 0; i < pr->nquantiles; i++)
         fprintf(f, "%s%g", i ? "," : " ", pr->quantiles[i]);
     fprintf(f, "%%\n");
+    for (i = 0; i < p->nwave; i++)
+        if (p->waves[i].size_prior == ATT_COUNT_SHARE)
+            shares += p->waves[i].share;
     if (p->nwave == 0)
         fprintf(f, "waves      none\n");
     for (i = 0; i < p->nwave; i++) {
@@ -243,7 +253,7 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
             snprintf(when, sizeof when, "between %s and %s", att_date_format(w->date_low, d1),
                      att_date_format(w->date_high, d2));
         if (w->size_prior == ATT_COUNT_SHARE)
-            snprintf(size, sizeof size, "share %g of the total", w->share);
+            snprintf(size, sizeof size, "%.3g%% of the total", 100.0 * w->share / shares);
         else if (w->size_low == w->size_high)
             snprintf(size, sizeof size, "%s troops", print_number(w->size_low, a, sizeof a));
         else

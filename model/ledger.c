@@ -237,7 +237,7 @@ ledger_row(ledger_ctx *c)
 {
     att_ledger *l = c->l;
     att_report *r;
-    size_t k, i;
+    size_t k;
     const char *rep;
     char shown[64], d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
     bool fraction;
@@ -273,11 +273,6 @@ ledger_row(ledger_ctx *c)
                            "expected an identifier of letters, digits, _ - . (at most 64), "
                            "found \"%s\"",
                            ledger_show(c->fields[COL_ID], shown, sizeof shown));
-    for (i = 0; i + 1 < l->n; i++)
-        if (strcmp(l->reports[i].id, c->fields[COL_ID]) == 0)
-            return ledger_fail(c, COL_ID, ATT_EDATA,
-                               "expected a unique id, found \"%s\" already used on line %ld",
-                               c->fields[COL_ID], l->reports[i].line);
     if (ledger_date(c, COL_STATEMENT, &r->statement) != ATT_OK ||
         ledger_date(c, COL_ASOF_START, &r->asof_start) != ATT_OK ||
         ledger_date(c, COL_ASOF_END, &r->asof_end) != ATT_OK)
@@ -395,14 +390,70 @@ ledger_on_row(int term, void *data)
 
 /* ---- order, repeats, revisions -------------------------------------------- */
 
-static int
-ledger_rank_cmp(const void *a, const void *b)
-{
-    const att_report *const *x = a, *const *y = b;
+/* The passes below sort index arrays and walk groups of equal keys, so
+ * linking costs O(n log n) however long the ledger. */
 
-    if ((*x)->statement != (*y)->statement)
-        return (*x)->statement < (*y)->statement ? -1 : 1;
-    return ((*x)->line > (*y)->line) - ((*x)->line < (*y)->line);
+static int
+ledger_rank_cmp(const void *a, const void *b, void *ctx)
+{
+    const att_report *x = (const att_report *)ctx + *(const size_t *)a;
+    const att_report *y = (const att_report *)ctx + *(const size_t *)b;
+
+    if (x->statement != y->statement)
+        return x->statement < y->statement ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static int
+ledger_id_cmp(const void *a, const void *b, void *ctx)
+{
+    const att_report *x = (const att_report *)ctx + *(const size_t *)a;
+    const att_report *y = (const att_report *)ctx + *(const size_t *)b;
+    int c = strcmp(x->id, y->id);
+
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+#define LEDGER_CMP(a, b)                                                                           \
+    do {                                                                                           \
+        if ((a) != (b))                                                                            \
+            return (a) < (b) ? -1 : 1;                                                             \
+    } while (0)
+
+/* Repeat key: class, kind, figure, window; then rank. */
+static int
+ledger_repeat_cmp(const void *a, const void *b, void *ctx)
+{
+    const att_report *x = (const att_report *)ctx + *(const size_t *)a;
+    const att_report *y = (const att_report *)ctx + *(const size_t *)b;
+
+    LEDGER_CMP(x->cls, y->cls);
+    LEDGER_CMP(x->kind, y->kind);
+    LEDGER_CMP(x->qualifier, y->qualifier);
+    LEDGER_CMP(x->value, y->value);
+    LEDGER_CMP(x->low, y->low);
+    LEDGER_CMP(x->high, y->high);
+    LEDGER_CMP(x->asof_start, y->asof_start);
+    LEDGER_CMP(x->asof_end, y->asof_end);
+    LEDGER_CMP(x->rank, y->rank);
+    return 0;
+}
+
+/* Revision key: source (ignoring case), kind, window; then rank. */
+static int
+ledger_revision_cmp(const void *a, const void *b, void *ctx)
+{
+    const att_report *x = (const att_report *)ctx + *(const size_t *)a;
+    const att_report *y = (const att_report *)ctx + *(const size_t *)b;
+    int c = strcasecmp(x->source, y->source);
+
+    if (c != 0)
+        return c;
+    LEDGER_CMP(x->kind, y->kind);
+    LEDGER_CMP(x->asof_start, y->asof_start);
+    LEDGER_CMP(x->asof_end, y->asof_end);
+    LEDGER_CMP(x->rank, y->rank);
+    return 0;
 }
 
 static bool
@@ -412,82 +463,172 @@ ledger_same_figure(const att_report *a, const att_report *b)
            a->high == b->high;
 }
 
-static bool
-ledger_same_window(const att_report *a, const att_report *b)
+/* Sorts idx[0..n) with cmp(a, b, reports): qsort_r is not in C11 nor POSIX,
+ * so a plain heap sort (in place, O(n log n), no allocation). */
+static void
+ledger_sort(size_t *idx, size_t n, int (*cmp)(const void *, const void *, void *), void *ctx)
 {
-    return a->kind == b->kind && a->asof_start == b->asof_start && a->asof_end == b->asof_end;
+    size_t start, end, root, child, t;
+
+    if (n < 2)
+        return;
+    for (start = n / 2; start-- > 0;) {
+        for (root = start; (child = 2 * root + 1) < n; root = child) {
+            if (child + 1 < n && cmp(&idx[child], &idx[child + 1], ctx) < 0)
+                child++;
+            if (cmp(&idx[root], &idx[child], ctx) >= 0)
+                break;
+            t = idx[root], idx[root] = idx[child], idx[child] = t;
+        }
+    }
+    for (end = n; --end > 0;) {
+        t = idx[0], idx[0] = idx[end], idx[end] = t;
+        for (root = 0; (child = 2 * root + 1) < end; root = child) {
+            if (child + 1 < end && cmp(&idx[child], &idx[child + 1], ctx) < 0)
+                child++;
+            if (cmp(&idx[root], &idx[child], ctx) >= 0)
+                break;
+            t = idx[root], idx[root] = idx[child], idx[child] = t;
+        }
+    }
 }
 
+/* Index of the report with this id, by binary search in by_id. */
+static size_t
+ledger_find_id(const att_ledger *l, const size_t *by_id, const char *id)
+{
+    size_t lo = 0, hi = l->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(l->reports[by_id[mid]].id, id);
+        if (c == 0)
+            return by_id[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return ATT_NONE;
+}
+
+/* Ids unique; ranks; explicit repeats; detected repeats; revision chains. */
 static att_status
 ledger_link(ledger_ctx *c)
 {
     att_ledger *l = c->l;
-    att_report **by_rank;
-    size_t i, j, n = l->n;
+    att_report *rep = l->reports;
+    size_t *by_rank = NULL, *by_id = NULL, *work = NULL, i, k, n = l->n, first = ATT_NONE;
 
-    if (n == 0)
-        return ATT_OK;
     by_rank = att_mem_calloc(n, sizeof *by_rank);
-    if (by_rank == NULL)
-        return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+    by_id = att_mem_calloc(n, sizeof *by_id);
+    work = att_mem_calloc(n, sizeof *work);
+    if (by_rank == NULL || by_id == NULL || work == NULL) {
+        c->st = ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     for (i = 0; i < n; i++)
-        by_rank[i] = &l->reports[i];
-    qsort(by_rank, n, sizeof *by_rank, ledger_rank_cmp);
+        by_rank[i] = by_id[i] = i;
+    ledger_sort(by_id, n, ledger_id_cmp, rep);
+    /* Of all duplicated ids, report the second occurrence that comes first. */
+    for (i = 1; i < n; i++)
+        if (strcmp(rep[by_id[i]].id, rep[by_id[i - 1]].id) == 0 &&
+            (first == ATT_NONE || rep[by_id[i]].line < rep[by_id[first]].line))
+            first = i;
+    if (first != ATT_NONE) {
+        c->line = rep[by_id[first]].line;
+        (void)ledger_fail(c, COL_ID, ATT_EDATA,
+                          "expected a unique id, found \"%s\" already used on line %ld",
+                          rep[by_id[first]].id, rep[by_id[first - 1]].line);
+        goto cleanup;
+    }
+    ledger_sort(by_rank, n, ledger_rank_cmp, rep);
     for (i = 0; i < n; i++)
-        by_rank[i]->rank = i;
+        rep[by_rank[i]].rank = i;
+
+    /* Explicit repeats, in rank order so that a named row is resolved to
+     * its own original first. */
     for (i = 0; i < n && c->st == ATT_OK; i++) {
-        att_report *r = by_rank[i];
-        size_t ri = (size_t)(r - l->reports);
-        const char *named = c->repeat_ids[ri];
+        att_report *r = &rep[by_rank[i]];
+        const char *named = c->repeat_ids[by_rank[i]];
+        if (named == NULL)
+            continue;
         c->line = r->line;
-        if (named != NULL) {
-            for (j = 0; j < n && strcmp(l->reports[j].id, named) != 0; j++)
-                ;
-            if (j == n)
-                (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
-                                  "expected the id of an earlier row, found \"%s\" (no such id)",
-                                  named);
-            else if (l->reports[j].rank >= r->rank)
-                (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
-                                  "expected the id of an earlier row (by statement date, then "
-                                  "row), found \"%s\" on line %ld, which is not earlier",
-                                  named, l->reports[j].line);
-            else if (l->reports[j].cls != r->cls ||
-                     l->reports[j].asof_start != r->asof_start ||
-                     l->reports[j].asof_end != r->asof_end)
-                (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
-                                  "expected a repeat to carry the original's source class and "
-                                  "as-of window (line %ld), found them different",
-                                  l->reports[j].line);
-            else {
-                r->repeat_of = l->reports[j].repeat_of != ATT_NONE ? l->reports[j].repeat_of : j;
-                r->repeat_explicit = true;
-            }
-            continue;
-        }
-        for (j = 0; j < i; j++) {
-            const att_report *q = by_rank[j];
-            if (q->repeat_of == ATT_NONE && q->cls == r->cls && ledger_same_window(q, r) &&
-                ledger_same_figure(q, r)) {
-                r->repeat_of = (size_t)(q - l->reports);
-                break;
-            }
-        }
-        if (r->repeat_of != ATT_NONE)
-            continue;
-        /* The latest earlier vintage of the same (source, kind, window). */
-        for (j = i; j-- > 0;) {
-            att_report *q = by_rank[j];
-            if (q->repeat_of == ATT_NONE && q->revised_by == ATT_NONE &&
-                ledger_same_window(q, r) && strcasecmp(q->source, r->source) == 0 &&
-                !ledger_same_figure(q, r)) {
-                q->revised_by = ri;
-                r->revises = (size_t)(q - l->reports);
-                break;
-            }
+        k = ledger_find_id(l, by_id, named);
+        if (k == ATT_NONE)
+            (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
+                              "expected the id of an earlier row, found \"%s\" (no such id)",
+                              named);
+        else if (rep[k].rank >= r->rank)
+            (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
+                              "expected the id of an earlier row (by statement date, then row), "
+                              "found \"%s\" on line %ld, which is not earlier",
+                              named, rep[k].line);
+        else if (rep[k].cls != r->cls || rep[k].asof_start != r->asof_start ||
+                 rep[k].asof_end != r->asof_end)
+            (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
+                              "expected a repeat to carry the original's source class and as-of "
+                              "window (line %ld), found them different",
+                              rep[k].line);
+        else {
+            r->repeat_of = rep[k].repeat_of != ATT_NONE ? rep[k].repeat_of : k;
+            r->repeat_explicit = true;
         }
     }
+    if (c->st != ATT_OK)
+        goto cleanup;
+
+    /* Detected repeats: in each group of equal (class, kind, figure,
+     * window), the earliest row not named a repeat is the original. */
+    for (i = 0; i < n; i++)
+        work[i] = i;
+    ledger_sort(work, n, ledger_repeat_cmp, rep);
+    for (i = 0; i < n; i = k) {
+        size_t orig = ATT_NONE;
+        for (k = i; k < n; k++) {
+            att_report *r = &rep[work[k]];
+            if (k > i) {
+                const att_report *q = &rep[work[i]];
+                if (q->cls != r->cls || q->kind != r->kind || !ledger_same_figure(q, r) ||
+                    q->asof_start != r->asof_start || q->asof_end != r->asof_end)
+                    break;
+            }
+            if (r->repeat_explicit)
+                continue;
+            if (orig == ATT_NONE)
+                orig = work[k];
+            else
+                r->repeat_of = orig;
+        }
+    }
+
+    /* Revisions: in each group of equal (source, kind, window), each
+     * non-repeat row revises the one before it. */
+    for (i = k = 0; i < n; i++)
+        if (rep[i].repeat_of == ATT_NONE)
+            work[k++] = i;
+    n = k;
+    ledger_sort(work, n, ledger_revision_cmp, rep);
+    for (i = 1; i < n && c->st == ATT_OK; i++) {
+        att_report *q = &rep[work[i - 1]], *r = &rep[work[i]];
+        if (strcasecmp(q->source, r->source) != 0 || q->kind != r->kind ||
+            q->asof_start != r->asof_start || q->asof_end != r->asof_end)
+            continue;
+        if (ledger_same_figure(q, r)) {
+            /* Not a repeat only because the class differs: one source, two classes. */
+            c->line = r->line;
+            (void)ledger_fail(c, COL_CLASS, ATT_EDATA,
+                              "expected source \"%s\" to keep its class %s (line %ld), found %s",
+                              r->source, l->classes[q->cls], q->line, l->classes[r->cls]);
+            break;
+        }
+        q->revised_by = work[i];
+        r->revises = work[i - 1];
+    }
+cleanup:
     att_mem_free(by_rank);
+    att_mem_free(by_id);
+    att_mem_free(work);
     return c->st;
 }
 

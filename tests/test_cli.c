@@ -1,2 +1,216 @@
+/* test_cli.c -- the attrition command as a user meets it: exit codes,
+ * error messages that name file, line and field, a failed write, and
+ * golden outputs for a fixed seed.  Set ATT_UPDATE_GOLDEN=1 to rewrite the
+ * golden files after a deliberate change (then review the diff). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
 #include "att_test.h"
-int main(void){const struct CMUnitTest tests[]={0};(void)tests;return 0;}
+
+#define OUT ATT_BINARY_DIR "/tests/cli_stdout.txt"
+#define ERR ATT_BINARY_DIR "/tests/cli_stderr.txt"
+
+/* Runs attrition with args in the source folder (so ./params is found),
+ * stdout to stdout_path, stderr to ERR.  Returns the exit code. */
+static int
+run(const char *stdout_path, const char *const *args)
+{
+    char *argv[32];
+    pid_t pid;
+    int status = 0, n = 0;
+
+    argv[n++] = (char *)(uintptr_t)ATT_CLI;
+    while (*args != NULL && n < 31)
+        argv[n++] = (char *)(uintptr_t)*args++;
+    argv[n] = NULL;
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(ERR, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0 || chdir(ATT_SOURCE_DIR) != 0)
+            _exit(127);
+        execv(ATT_CLI, argv);
+        _exit(127);
+    }
+    assert_true(waitpid(pid, &status, 0) == pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Expects exit code and that stderr contains want (or is empty for NULL). */
+static void
+expect(const char *const *args, int code, const char *want_err)
+{
+    int rc = run(OUT, args);
+    char *err = slurp(ERR);
+
+    assert_non_null(err);
+    if (rc != code || (want_err == NULL && err[0] != '\0') ||
+        (want_err != NULL && strstr(err, want_err) == NULL))
+        fail_msg("attrition %s ...: exit %d (expected %d), stderr \"%s\" (expected ~\"%s\")",
+                 args[0] ? args[0] : "", rc, code, err, want_err ? want_err : "");
+    free(err);
+}
+
+static void
+test_help_and_version(void **state)
+{
+    const char *help[] = {"--help", NULL}, *version[] = {"--version", NULL};
+    char *out;
+
+    (void)state;
+    expect(help, 0, NULL);
+    out = slurp(OUT);
+    assert_non_null(strstr(out, "Usage: attrition"));
+    assert_non_null(strstr(out, "64 usage error"));
+    free(out);
+    expect(version, 0, NULL);
+    out = slurp(OUT);
+    assert_string_equal(out, "attrition 0.1.0\n");
+    free(out);
+}
+
+static void
+test_usage_errors_exit_64(void **state)
+{
+    const char *bogus[] = {"--bogus", NULL};
+    const char *chains[] = {"--chains", "0", NULL};
+    const char *seed[] = {"--seed", "12x", NULL};
+    const char *cmd[] = {"frobnicate", NULL};
+    const char *scen[] = {"--scenario", "reinforce30", NULL};
+    const char *notfor[] = {"reports", "--chains", "4", NULL};
+    const char *anchor[] = {"--anchor", "ua_govt:losses", NULL};
+    const char *noval[] = {"--ledger", NULL};
+    const char *extra[] = {"check", "stray", NULL};
+
+    (void)state;
+    expect(bogus, 64, "attrition: unknown option '--bogus'");
+    expect(chains, 64, "--chains: expected a whole number in 1-64, found \"0\"");
+    expect(seed, 64, "--seed: expected a whole number");
+    expect(cmd, 64, "unknown command 'frobnicate'");
+    expect(scen, 64, "unknown scenario 'reinforce30'");
+    expect(scen, 64, "reinforce30k");
+    expect(notfor, 64, "--chains does not apply to 'reports'");
+    expect(anchor, 64, "did you mean \"ua_gov\"");
+    expect(noval, 64, "needs a value");
+    expect(extra, 64, "unexpected argument 'stray'");
+}
+
+static void
+test_input_errors_name_file_line_field(void **state)
+{
+    const char *missing[] = {"check", "--scenario", "tests/fixtures/missing.ini", NULL};
+    const char *badkey[] = {"check", "--scenario", "tests/fixtures/bad_key.ini", NULL};
+    const char *baddate[] = {"reports", "--ledger", "tests/fixtures/bad_date.csv", NULL};
+    const char *noledger[] = {"reports", "--ledger", "tests/fixtures/none.csv", NULL};
+
+    (void)state;
+    expect(missing, 66, "attrition: tests/fixtures/missing.ini: cannot open");
+    expect(badkey, 65,
+           "attrition: tests/fixtures/bad_key.ini:5: [priors] kapa_a: unknown key (did you mean "
+           "\"kappa_a\"?)");
+    expect(baddate, 65,
+           "attrition: tests/fixtures/bad_date.csv:3:2: statement_date: expected a date "
+           "YYYY-MM-DD, found \"2025-02-30\" (no such day in that month)");
+    expect(noledger, 66, "tests/fixtures/none.csv: cannot open");
+}
+
+static void
+test_failed_write_exits_74(void **state)
+{
+    const char *args[] = {"--scenario", "reinforce30k", NULL};
+    int rc;
+
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    rc = run("/dev/full", args);
+    assert_int_equal(rc, 74);
+}
+
+/* Compares stdout of args with tests/golden/name (or rewrites it). */
+static void
+golden(const char *name, const char *const *args)
+{
+    char path[1024], *want, *got;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/tests/golden/%s", ATT_SOURCE_DIR, name);
+    expect(args, 0, NULL);
+    got = slurp(OUT);
+    assert_non_null(got);
+    if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+    }
+    want = slurp(path);
+    if (want == NULL)
+        fail_msg("no golden file %s (run with ATT_UPDATE_GOLDEN=1 to create it)", path);
+    if (strcmp(want, got) != 0)
+        fail_msg("stdout differs from %s; see %s", path, OUT);
+    free(want);
+    free(got);
+}
+
+static void
+test_golden_outputs(void **state)
+{
+    const char *reports[] = {"reports", NULL};
+    const char *scenarios[] = {"scenarios", NULL};
+    const char *check[] = {"check", "--scenario", "reinforce30k", NULL};
+    const char *run30k[] = {"--scenario", "reinforce30k", NULL};
+    const char *anchored[] = {"project", "--scenario", "builders6k", "--anchor", "us_gov:losses",
+                              "--chains", "2", "--seed", "7", NULL};
+
+    (void)state;
+    golden("reports.txt", reports);
+    golden("scenarios.txt", scenarios);
+    golden("check_reinforce30k.txt", check);
+    golden("run_reinforce30k.txt", run30k);
+    golden("project_builders6k_anchored.txt", anchored);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_usage_errors_exit_64),
+        cmocka_unit_test(test_input_errors_name_file_line_field),
+        cmocka_unit_test(test_failed_write_exits_74),
+        cmocka_unit_test(test_golden_outputs),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -82,7 +82,7 @@ test_detected_and_explicit_repeats(void **state)
         HDR GOOD
         "r2,2025-02-01,2025-01-05,2025-01-05,Newsweek,ua_gov,casualties,approx,3800,,,q,d,,\n"
         "r3,2025-02-02,2025-01-05,2025-01-05,Kyiv,ua_gov,fraction,approx,0.32,,,q,d,r2,\n"
-        "r4,2025-02-03,2025-01-05,2025-01-05,Zelensky,us_gov,casualties,approx,3800,,,q,d,,\n";
+        "r4,2025-02-03,2025-01-05,2025-01-05,Pentagon,us_gov,casualties,approx,3800,,,q,d,,\n";
     att_ledger *l = NULL;
     att_error err;
 
@@ -308,6 +308,13 @@ static const bad_case bad_cases[] = {
      ATT_EDATA, 3, 14, "repeat_of", "which is not earlier"},
     {"repeat with another window", HDR GOOD ROW("2025-02-05,2025-01-04,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r1,"),
      ATT_EDATA, 3, 14, "repeat_of", "the original's source class and as-of window"},
+    {"one source in two classes", HDR GOOD ROW("2025-02-05,2025-01-05,2025-01-05,Zelensky,us_gov,casualties,approx,3800,,,q,d,,"),
+     ATT_EDATA, 3, 6, "source_class", "to keep its class ua_gov (line 2), found us_gov"},
+    {"duplicate id reported at its second use", HDR GOOD
+     "r9,2025-01-06,2025-01-06,2025-01-06,Z,ua_gov,killed,approx,1,,,q,d,,\n"
+     "r9,2025-01-07,2025-01-07,2025-01-07,Z,ua_gov,killed,approx,2,,,q,d,,\n"
+     "r1,2025-01-08,2025-01-08,2025-01-08,Z,ua_gov,killed,approx,3,,,q,d,,\n",
+     ATT_EDATA, 4, 1, "id", "\"r9\" already used on line 3"},
     {"empty file", "", ATT_EPARSE, 0, 0, NULL, "empty file"},
     {"header only", HDR, ATT_EDATA, 0, 0, NULL, "at least one report"},
 };
