@@ -571,7 +571,7 @@ ledger_link(ledger_ctx *c)
                               "window (line %ld), found them different",
                               rep[k].line);
         else {
-            r->repeat_of = rep[k].repeat_of != ATT_NONE ? rep[k].repeat_of : k;
+            r->repeat_of = k; /* rooted below, once detected repeats are known */
             r->repeat_explicit = true;
         }
     }
@@ -600,6 +600,14 @@ ledger_link(ledger_ctx *c)
             else
                 r->repeat_of = orig;
         }
+    }
+
+    /* A repeat points at the original, never at another repeat: in rank
+     * order, each named row is already rooted when a later one uses it. */
+    for (i = 0; i < n; i++) {
+        att_report *r = &rep[by_rank[i]];
+        if (r->repeat_of != ATT_NONE && rep[r->repeat_of].repeat_of != ATT_NONE)
+            r->repeat_of = rep[r->repeat_of].repeat_of;
     }
 
     /* Revisions: in each group of equal (source, kind, window), each
