@@ -13,7 +13,7 @@
 #include "print.h"
 #include "scenario.h"
 
-#define CLI_PATH_MAX 4096
+#define CLI_PATH_MAX    4096
 #define CLI_MAX_CLASSES 256
 
 static int
@@ -50,8 +50,9 @@ cli_load(const cli_options *o, att_params **out_p, att_ledger **out_l)
     }
     ledger = o->ledger != NULL ? o->ledger : (*out_p)->ledger;
     if (ledger == NULL) {
-        fprintf(stderr, "attrition: %s: [model] ledger: expected a ledger file, found none; "
-                        "set it or pass --ledger FILE\n",
+        fprintf(stderr,
+                "attrition: %s: [model] ledger: expected a ledger file, found none; "
+                "set it or pass --ledger FILE\n",
                 path);
         return CLI_EXIT_DATAERR;
     }

@@ -1,5 +1,7 @@
 /* options.c -- one table declares every option: it drives getopt_long,
  * the per-subcommand checks, value parsing and --help. */
+#include "options.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -10,7 +12,6 @@
 #include <attrition/att_version.h>
 
 #include "exit_codes.h"
-#include "options.h"
 
 #define CMD(c) (1u << (c))
 #define ALL    (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK))
@@ -19,8 +20,8 @@
 typedef enum { OPT_FLAG, OPT_TEXT, OPT_LONG } opt_type;
 
 typedef struct {
-    const char *name;    /* long name */
-    int shortname;       /* short letter, or a value > 255 for none */
+    const char *name; /* long name */
+    int shortname;    /* short letter, or a value > 255 for none */
     opt_type type;
     const char *metavar; /* shown in --help */
     long lo, hi;         /* range, OPT_LONG */
@@ -28,13 +29,26 @@ typedef struct {
     const char *help;
 } cli_option;
 
-enum { O_SCENARIO = 's', O_HELP = 'h', O_VERSION = 'V', O_LEDGER = 256, O_ANCHOR, O_CHAINS,
-       O_WARMUP, O_DRAWS, O_SEED, O_THREADS, O_FORCE, O_SAVE_FIT };
+enum {
+    O_SCENARIO = 's',
+    O_HELP = 'h',
+    O_VERSION = 'V',
+    O_LEDGER = 256,
+    O_ANCHOR,
+    O_CHAINS,
+    O_WARMUP,
+    O_DRAWS,
+    O_SEED,
+    O_THREADS,
+    O_FORCE,
+    O_SAVE_FIT
+};
 
 static const cli_option cli_table[] = {
     {"scenario", O_SCENARIO, OPT_TEXT, "NAME|FILE", 0, 0, ALL,
      "scenario: params/NAME.ini, the installed one, or a file (default baseline)"},
-    {"ledger", O_LEDGER, OPT_TEXT, "FILE", 0, 0, ALL, "report ledger CSV (default: the scenario's)"},
+    {"ledger", O_LEDGER, OPT_TEXT, "FILE", 0, 0, ALL,
+     "report ledger CSV (default: the scenario's)"},
     {"anchor", O_ANCHOR, OPT_TEXT, "SPEC", 0, 0, FITS,
      "none or CLASS:FAMILY[,...]: biases pinned to 0 (default: the scenario's)"},
     {"chains", O_CHAINS, OPT_LONG, "N", 1, 64, FITS, "MCMC chains (default: the scenario's)"},
@@ -44,14 +58,14 @@ static const cli_option cli_table[] = {
     {"threads", O_THREADS, OPT_LONG, "N", 1, 256, FITS, "worker threads; never changes results"},
     {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
-    {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS), "print this help and exit"},
+    {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
+     "print this help and exit"},
     {"version", O_VERSION, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
      "print the version and exit"},
 };
 #define CLI_NOPT (sizeof cli_table / sizeof cli_table[0])
 
-static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios",
-                                                        "check"};
+static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios", "check"};
 static const char *const cli_command_help[CLI_CMD_COUNT] = {
     "fit the scenario to the ledger and project it (the default)",
     "the ledger as a table, repeats and revisions marked, validated",
@@ -69,8 +83,9 @@ cli_help(FILE *f)
 {
     size_t i;
 
-    fprintf(f, "attrition %s -- casualty rates from contradictory reports, and force "
-               "depletion\n\n",
+    fprintf(f,
+            "attrition %s -- casualty rates from contradictory reports, and force "
+            "depletion\n\n",
             ATT_VERSION_STRING);
     fprintf(f, "Usage: attrition [COMMAND] [OPTIONS]\n"
                "       attrition --scenario reinforce30k\n\nCommands:\n");
@@ -81,8 +96,8 @@ cli_help(FILE *f)
         const cli_option *o = &cli_table[i];
         char lhs[48];
         if (o->shortname < 256)
-            snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", o->shortname, o->name,
-                     o->metavar ? " " : "", o->metavar ? o->metavar : "");
+            snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", o->shortname, o->name, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
         else
             snprintf(lhs, sizeof lhs, "    --%s%s%s", o->name, o->metavar ? " " : "",
                      o->metavar ? o->metavar : "");

@@ -1,13 +1,13 @@
 /* print.c -- tables for people: the ledger, and a scenario as read.
  * Everything here formats what the library computed; no numerics. */
+#include "print.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <attrition/att_date.h>
-
-#include "print.h"
 
 /* n with thousands separators when it is a whole number >= 1000. */
 static char *
@@ -83,8 +83,8 @@ cli_print_ledger_counts(FILE *f, const att_ledger *l)
         repeats += l->reports[i].repeat_of != ATT_NONE;
         superseded += l->reports[i].repeat_of == ATT_NONE && l->reports[i].revised_by != ATT_NONE;
     }
-    fprintf(f, "%zu reports: %zu used, %zu repeats left out, %zu earlier vintages revised\n",
-            l->n, used, repeats, superseded);
+    fprintf(f, "%zu reports: %zu used, %zu repeats left out, %zu earlier vintages revised\n", l->n,
+            used, repeats, superseded);
     free(u);
 }
 
@@ -134,8 +134,8 @@ cli_print_reports(FILE *f, const att_ledger *l)
 }
 
 static const char *
-print_hazard_rule(const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf,
-                  size_t n)
+print_hazard_rule(
+    const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf, size_t n)
 {
     switch (h->kind) {
     case ATT_HAZARD_PHASE:
@@ -176,7 +176,8 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         fprintf(f, "none (consensus: every class's bias centred on 0)\n");
     for (i = 0; i < p->nanchor; i++)
         fprintf(f, "%s%s:%s%s", i ? "," : "", p->classes[p->anchor[i].cls].name,
-                att_family_name(p->anchor[i].family), i + 1 == p->nanchor ? " (pinned to 0)\n" : "");
+                att_family_name(p->anchor[i].family),
+                i + 1 == p->nanchor ? " (pinned to 0)\n" : "");
     fprintf(f, "model      phase-hazard; kappa ~ Beta(%g, %g); sigma ~ half-normal(%g)\n",
             p->kappa_a, p->kappa_b, p->sigma_scale);
     fprintf(f, "fit        %ld chains x (%ld warm-up + %ld draws), seed %lu\n", p->chains,
@@ -206,8 +207,7 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
                      print_number(ar->median, a, sizeof a), ar->log_sd);
         fprintf(f, "           %-12s %-10s %s\n", ar->name, att_date_format(ar->date, d1), buf);
     }
-    fprintf(f, "\nclasses    %-12s %-10s %-10s %s\n", "name", "tau loss", "tau force",
-            "who");
+    fprintf(f, "\nclasses    %-12s %-10s %-10s %s\n", "name", "tau loss", "tau force", "who");
     for (i = 0; i < p->nclass; i++)
         fprintf(f, "           %-12s %-10g %-10g %s\n", p->classes[i].name,
                 p->classes[i].tau[ATT_FAMILY_LOSSES], p->classes[i].tau[ATT_FAMILY_FORCE],
@@ -216,14 +216,14 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     fprintf(f, "\nprojection from %s, %ld days, output every %ld days, %ld paths\n",
             pr->start == INT32_MIN ? "(no start given)" : att_date_format(pr->start, d1),
             pr->horizon, pr->step, pr->paths);
-    fprintf(f, "           daily casualties %s", pr->counts == ATT_COUNTS_BINOMIAL
-                                                     ? "binomial"
-                                                     : "beta-binomial");
+    fprintf(f, "           daily casualties %s",
+            pr->counts == ATT_COUNTS_BINOMIAL ? "binomial" : "beta-binomial");
     if (pr->counts == ATT_COUNTS_BETA_BINOMIAL)
         fprintf(f, " (dispersion %g)", pr->dispersion);
     fprintf(f, "; wounded do not return to duty\n");
     const char *last = p->phases[p->nphase - 1].name;
-    fprintf(f, "           contingent: %s", print_hazard_rule(p, &pr->hazard, "the last phase's hazard", buf, sizeof buf));
+    fprintf(f, "           contingent: %s",
+            print_hazard_rule(p, &pr->hazard, "the last phase's hazard", buf, sizeof buf));
     if (pr->hazard.kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_FIRST_WAVE)
         fprintf(f, " from the first wave's arrival (%s's before)", last);
     else if (pr->hazard.kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_DATE)
@@ -231,7 +231,8 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     fprintf(f, "\n");
     if (pr->has_total)
         fprintf(f, "           reinforcement total uniform %s-%s, split by share\n",
-                print_number(pr->total_low, a, sizeof a), print_number(pr->total_high, b, sizeof b));
+                print_number(pr->total_low, a, sizeof a),
+                print_number(pr->total_high, b, sizeof b));
     fprintf(f, "           quantiles");
     for (i = 0; i < pr->nquantiles; i++)
         fprintf(f, "%s%g", i ? "," : " ", pr->quantiles[i]);
@@ -259,8 +260,8 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         else
             snprintf(size, sizeof size, "%s-%s troops", print_number(w->size_low, a, sizeof a),
                      print_number(w->size_high, b, sizeof b));
-        fprintf(f, "%s %-6s %s, %s, %s\n", i ? "          " : "waves     ", w->name, size,
-                when, print_hazard_rule(p, &w->hazard, "the contingent's hazard", buf, sizeof buf));
+        fprintf(f, "%s %-6s %s, %s, %s\n", i ? "          " : "waves     ", w->name, size, when,
+                print_hazard_rule(p, &w->hazard, "the contingent's hazard", buf, sizeof buf));
     }
     for (i = 0; i < p->nthreshold; i++) {
         const att_threshold *t = &p->thresholds[i];

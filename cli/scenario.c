@@ -1,5 +1,7 @@
 /* scenario.c -- scenario names to files: ./params first, then the
  * installed share directory (ATT_DATADIR/params). */
+#include "scenario.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,6 @@
 #include <sys/stat.h>
 
 #include "exit_codes.h"
-#include "scenario.h"
 
 static const char *const scenario_dirs[] = {CLI_LOCAL_PARAMS, ATT_DATADIR "/params"};
 

@@ -40,8 +40,14 @@ att_error_clear(att_error *err)
 }
 
 att_status
-att_error_set(att_error *err, att_status code, const char *path, long line, int column,
-              const char *field, const char *fmt, ...)
+att_error_set(att_error *err,
+              att_status code,
+              const char *path,
+              long line,
+              int column,
+              const char *field,
+              const char *fmt,
+              ...)
 {
     va_list ap;
 
@@ -69,13 +75,13 @@ att_error_format(const att_error *err, char *buf, size_t n)
     buf[0] = '\0';
     if (err == NULL)
         return buf;
-#define COMMON_APPEND(...)                                                                         \
-    do {                                                                                           \
-        if (used < n) {                                                                            \
-            k = snprintf(buf + used, n - used, __VA_ARGS__);                                       \
-            if (k > 0)                                                                             \
-                used += (size_t)k;                                                                 \
-        }                                                                                          \
+#define COMMON_APPEND(...)                                   \
+    do {                                                     \
+        if (used < n) {                                      \
+            k = snprintf(buf + used, n - used, __VA_ARGS__); \
+            if (k > 0)                                       \
+                used += (size_t)k;                           \
+        }                                                    \
     } while (0)
     if (err->path[0] != '\0') {
         COMMON_APPEND("%s:", err->path);

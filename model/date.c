@@ -28,9 +28,9 @@ att_date_from_ymd(int year, int month, int day)
 {
     int y = year - (month <= 2);
     int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;                                      /* [0, 399] */
+    int yoe = y - era * 400;                                            /* [0, 399] */
     int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1; /* [0, 365] */
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;              /* [0, 146096] */
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                    /* [0, 146096] */
 
     return (int32_t)(era * 146097 + doe - 719468);
 }

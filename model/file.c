@@ -31,8 +31,8 @@ att_file_slurp(const char *path, char **out_buf, size_t *out_len, att_error *err
     for (;;) {
         if (cap - len < 4096 + 1) {
             if (cap > FILE_MAX_BYTES) {
-                st = att_error_set(err, ATT_ERANGE, path, 0, 0, NULL,
-                                   "file larger than %zu bytes", FILE_MAX_BYTES);
+                st = att_error_set(err, ATT_ERANGE, path, 0, 0, NULL, "file larger than %zu bytes",
+                                   FILE_MAX_BYTES);
                 goto cleanup;
             }
             cap = cap ? 2 * cap : 8192;

@@ -11,12 +11,13 @@
  * over-long lines instead of letting them shift line numbers, and records
  * section headers itself.
  */
-#include <ini.h>
+#include "ini_tree.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ini_tree.h"
+#include <ini.h>
 
 #define INI_MAX_INCLUDE_DEPTH 16
 
@@ -169,8 +170,7 @@ ini_merge(ini_tree *dst, const ini_tree *src, att_error *err)
         if (ds == NULL && (ds = ini_add_section(dst, ss->type, ss->name, ss->origin)) == NULL)
             return ATT_FAIL(err, ATT_ENOMEM, "out of memory merging parameter files");
         for (j = 0; j < ss->nentry; j++)
-            if (!ini_set_entry(ds, ss->entries[j].key, ss->entries[j].value,
-                               ss->entries[j].origin))
+            if (!ini_set_entry(ds, ss->entries[j].key, ss->entries[j].value, ss->entries[j].origin))
                 return ATT_FAIL(err, ATT_ENOMEM, "out of memory merging parameter files");
     }
     return ATT_OK;
@@ -179,15 +179,15 @@ ini_merge(ini_tree *dst, const ini_tree *src, att_error *err)
 /* ---- one file through libinih ---------------------------------------- */
 
 typedef struct {
-    const char *path;   /* this file (owned by the top tree's files list) */
-    const char *text;   /* its contents */
-    size_t len, pos;    /* and the read position */
-    long line;          /* line number of the line last handed to inih */
+    const char *path;      /* this file (owned by the top tree's files list) */
+    const char *text;      /* its contents */
+    size_t len, pos;       /* and the read position */
+    long line;             /* line number of the line last handed to inih */
     const char *linestart; /* that line, as in the file, and its length */
     size_t linelen;
-    ini_tree *tree;     /* this file's own sections */
-    ini_section *cur;   /* the section keys go to */
-    char **includes;    /* include targets in order, with their lines */
+    ini_tree *tree;   /* this file's own sections */
+    ini_section *cur; /* the section keys go to */
+    char **includes;  /* include targets in order, with their lines */
     long *include_line;
     size_t ninclude, capinclude, capline;
     att_error *err;
@@ -317,11 +317,11 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
     }
     e = ini_find_entry(f->cur, name);
     if (e != NULL) {
-        f->st = att_error_set(f->err, ATT_EPARSE, f->path, f->line, 0, name,
-                              "key repeated in [%s%s%s] (first at line %ld); "
-                              "expected each key once per section",
-                              f->cur->type, f->cur->name[0] ? " " : "", f->cur->name,
-                              e->origin.line);
+        f->st =
+            att_error_set(f->err, ATT_EPARSE, f->path, f->line, 0, name,
+                          "key repeated in [%s%s%s] (first at line %ld); "
+                          "expected each key once per section",
+                          f->cur->type, f->cur->name[0] ? " " : "", f->cur->name, e->origin.line);
         return 0;
     }
     o.path = f->path;
@@ -382,8 +382,14 @@ ini_add_file(ini_tree *top, const char *path, const char **out)
 /* Loads path into *out (its includes merged under its own keys).  stack
  * holds the files being included, for cycle detection. */
 static att_status
-ini_load_rec(ini_tree *top, const char *path, const char **stack, size_t depth,
-             att_params_reader reader, void *ctx, ini_tree **out, att_error *err)
+ini_load_rec(ini_tree *top,
+             const char *path,
+             const char **stack,
+             size_t depth,
+             att_params_reader reader,
+             void *ctx,
+             ini_tree **out,
+             att_error *err)
 {
     ini_file f;
     ini_tree *own = NULL, *acc = NULL, *sub = NULL;
@@ -492,8 +498,7 @@ cleanup:
 }
 
 att_status
-ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **out,
-              att_error *err)
+ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **out, att_error *err)
 {
     const char *stack[INI_MAX_INCLUDE_DEPTH];
     ini_tree *top, *t = NULL;

@@ -35,16 +35,16 @@ typedef struct {
 /* Reads path (and its includes) through reader into *out (ini_tree_free it).
  * Sections whose merged `enabled` is "false" are removed; other values of
  * `enabled` are left for the caller to check. */
-ATT_INTERNAL att_status ini_tree_load(const char *path, att_params_reader reader, void *ctx,
-                                      ini_tree **out, att_error *err);
+ATT_INTERNAL att_status ini_tree_load(
+    const char *path, att_params_reader reader, void *ctx, ini_tree **out, att_error *err);
 ATT_INTERNAL void ini_tree_free(ini_tree *t);
 
 /* Takes ownership of the files list (so origins outlive the tree). */
 ATT_INTERNAL char **ini_tree_take_files(ini_tree *t, size_t *out_n);
 
 /* The default reader: the file from disk. */
-ATT_INTERNAL att_status ini_read_file(void *ctx, const char *path, char **out_text,
-                                      size_t *out_len, att_error *err);
+ATT_INTERNAL att_status
+ini_read_file(void *ctx, const char *path, char **out_text, size_t *out_len, att_error *err);
 
 /* Joins dir-of(base) and rel (unless rel is absolute) and normalises "."
  * and ".." lexically.  Returns a new string, or NULL on allocation failure. */

@@ -12,9 +12,14 @@
 /* The single failure funnel (STYLE.md rule 12): every error return of the
  * library goes through att_error_set, so one breakpoint catches them all.
  * path, field may be NULL; line, column may be 0.  Returns code. */
-ATT_INTERNAL att_status att_error_set(att_error *err, att_status code, const char *path, long line,
-                                      int column, const char *field, const char *fmt, ...)
-    ATT_PRINTF(7, 8);
+ATT_INTERNAL att_status att_error_set(att_error *err,
+                                      att_status code,
+                                      const char *path,
+                                      long line,
+                                      int column,
+                                      const char *field,
+                                      const char *fmt,
+                                      ...) ATT_PRINTF(7, 8);
 
 #define ATT_FAIL(err, code, ...) att_error_set((err), (code), NULL, 0, 0, NULL, __VA_ARGS__)
 
@@ -30,7 +35,9 @@ ATT_INTERNAL char *att_mem_strdup(const char *s);
 /* Reads a whole file into a NUL-terminated buffer (att_mem_free it).
  * A missing or unreadable file is ATT_ENOENT; a NUL byte inside is
  * ATT_EPARSE at its line. */
-ATT_INTERNAL att_status att_file_slurp(const char *path, char **out_buf, size_t *out_len,
+ATT_INTERNAL att_status att_file_slurp(const char *path,
+                                       char **out_buf,
+                                       size_t *out_len,
                                        att_error *err);
 
 /* Levenshtein distance, capped at cap + 1 (cheap for "did you mean"). */

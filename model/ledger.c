@@ -5,14 +5,15 @@
  * revisions (MODEL.md, "Repeats and revisions"); the information set at a
  * cut-off; consistency with a parameter file.
  */
-#include <csv.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <csv.h>
+#include <nettle/sha2.h>
 
 #include <attrition/att_date.h>
 #include <attrition/att_ledger.h>
@@ -20,10 +21,23 @@
 #include "internal.h"
 
 static const char *const ledger_columns[ATT_LEDGER_COLUMNS] = {
-    "id",     "statement_date", "asof_start", "asof_end", "source", "source_class", "kind",
-    "qualifier", "value", "low",  "high",       "quote",    "doc"};
-enum { COL_ID, COL_STATEMENT, COL_ASOF_START, COL_ASOF_END, COL_SOURCE, COL_CLASS, COL_KIND,
-       COL_QUALIFIER, COL_VALUE, COL_LOW, COL_HIGH, COL_QUOTE, COL_DOC };
+    "id",        "statement_date", "asof_start", "asof_end", "source", "source_class", "kind",
+    "qualifier", "value",          "low",        "high",     "quote",  "doc"};
+enum {
+    COL_ID,
+    COL_STATEMENT,
+    COL_ASOF_START,
+    COL_ASOF_END,
+    COL_SOURCE,
+    COL_CLASS,
+    COL_KIND,
+    COL_QUALIFIER,
+    COL_VALUE,
+    COL_LOW,
+    COL_HIGH,
+    COL_QUOTE,
+    COL_DOC
+};
 
 /* The documented extra columns. */
 static const char *const ledger_extras[] = {"repeat_of", "note"};
@@ -44,22 +58,22 @@ typedef struct {
     att_status st;
     const char *const *classes;
     size_t nclass;
-    long line;                 /* physical line being fed */
-    size_t rows_ended;         /* rows completed while feeding this line */
-    char **fields;             /* the row being collected */
+    long line;         /* physical line being fed */
+    size_t rows_ended; /* rows completed while feeding this line */
+    char **fields;     /* the row being collected */
     size_t nfield, capfield;
     bool have_header;
-    size_t ncol;               /* columns in the header */
+    size_t ncol;                   /* columns in the header */
     size_t extra_col[EXTRA_COUNT]; /* column of each extra, or ATT_NONE */
-    char **repeat_ids;         /* per report: the repeat_of text, or NULL */
+    char **repeat_ids;             /* per report: the repeat_of text, or NULL */
     att_ledger *l;
     size_t capreport;
 } ledger_ctx;
 
 /* ---- messages ----------------------------------------------------------- */
 
-static att_status
-ledger_fail(ledger_ctx *c, size_t col, att_status code, const char *fmt, ...) ATT_PRINTF(4, 5);
+static att_status ledger_fail(ledger_ctx *c, size_t col, att_status code, const char *fmt, ...)
+    ATT_PRINTF(4, 5);
 
 static att_status
 ledger_fail(ledger_ctx *c, size_t col, att_status code, const char *fmt, ...)
@@ -79,8 +93,8 @@ ledger_fail(ledger_ctx *c, size_t col, att_status code, const char *fmt, ...)
         else if (col == c->extra_col[EXTRA_NOTE])
             field = "note";
     }
-    c->st = att_error_set(c->err, code, c->path, c->line,
-                          col != ATT_NONE ? (int)col + 1 : 0, field, "%s", msg);
+    c->st = att_error_set(c->err, code, c->path, c->line, col != ATT_NONE ? (int)col + 1 : 0, field,
+                          "%s", msg);
     return c->st;
 }
 
@@ -110,8 +124,8 @@ ledger_word(const char *const *words, size_t n, const char *s)
 }
 
 static att_status
-ledger_enum(ledger_ctx *c, size_t col, const char *const *words, size_t n, const char *what,
-            size_t *out)
+ledger_enum(
+    ledger_ctx *c, size_t col, const char *const *words, size_t n, const char *what, size_t *out)
 {
     const char *s = c->fields[col], *near;
     char list[256] = "", shown[64];
@@ -145,8 +159,8 @@ ledger_date(ledger_ctx *c, size_t col, int32_t *out)
 
 /* A figure: required (must be a finite positive number) or must be empty. */
 static att_status
-ledger_number(ledger_ctx *c, size_t col, bool required, const char *qual, bool fraction,
-              double *out)
+ledger_number(
+    ledger_ctx *c, size_t col, bool required, const char *qual, bool fraction, double *out)
 {
     const char *s = c->fields[col];
     char shown[64];
@@ -206,8 +220,7 @@ ledger_header(ledger_ctx *c)
         if (strcmp(c->fields[i], ledger_columns[i]) != 0)
             return att_error_set(c->err, c->st = ATT_EPARSE, c->path, c->line, (int)i + 1, NULL,
                                  "expected header column %zu to be \"%s\", found \"%s\"", i + 1,
-                                 ledger_columns[i],
-                                 ledger_show(c->fields[i], shown, sizeof shown));
+                                 ledger_columns[i], ledger_show(c->fields[i], shown, sizeof shown));
     for (j = 0; j < EXTRA_COUNT; j++)
         c->extra_col[j] = ATT_NONE;
     for (i = ATT_LEDGER_COLUMNS; i < c->nfield; i++) {
@@ -222,8 +235,7 @@ ledger_header(ledger_ctx *c)
         }
         if (c->extra_col[e] != ATT_NONE)
             return att_error_set(c->err, c->st = ATT_EPARSE, c->path, c->line, (int)i + 1, NULL,
-                                 "expected column \"%s\" once, found it again",
-                                 ledger_extras[e]);
+                                 "expected column \"%s\" once, found it again", ledger_extras[e]);
         c->extra_col[e] = i;
     }
     c->ncol = c->nfield;
@@ -246,8 +258,7 @@ ledger_row(ledger_ctx *c)
         return ledger_header(c);
     if (c->nfield != c->ncol)
         return ledger_fail(c, ATT_NONE, ATT_EPARSE,
-                           "expected %zu fields (as in the header), found %zu", c->ncol,
-                           c->nfield);
+                           "expected %zu fields (as in the header), found %zu", c->ncol, c->nfield);
     if (l->n == c->capreport) {
         size_t ncap = c->capreport ? 2 * c->capreport : 64;
         att_report *nr = att_mem_realloc(l->reports, ncap * sizeof *nr);
@@ -299,12 +310,12 @@ ledger_row(ledger_ctx *c)
         return c->st;
     r->qualifier = (att_qualifier)k;
     fraction = r->kind == ATT_KIND_FRACTION;
-    if (ledger_number(c, COL_VALUE, r->qualifier != ATT_QUAL_RANGE, ledger_qualifiers[k],
-                      fraction, &r->value) != ATT_OK ||
+    if (ledger_number(c, COL_VALUE, r->qualifier != ATT_QUAL_RANGE, ledger_qualifiers[k], fraction,
+                      &r->value) != ATT_OK ||
         ledger_number(c, COL_LOW, r->qualifier == ATT_QUAL_RANGE, ledger_qualifiers[k], fraction,
                       &r->low) != ATT_OK ||
-        ledger_number(c, COL_HIGH, r->qualifier == ATT_QUAL_RANGE, ledger_qualifiers[k],
-                      fraction, &r->high) != ATT_OK)
+        ledger_number(c, COL_HIGH, r->qualifier == ATT_QUAL_RANGE, ledger_qualifiers[k], fraction,
+                      &r->high) != ATT_OK)
         return c->st;
     if (r->qualifier == ATT_QUAL_RANGE && !(r->low < r->high))
         return ledger_fail(c, COL_HIGH, ATT_EDATA, "expected high > low (%s), found %s",
@@ -315,8 +326,7 @@ ledger_row(ledger_ctx *c)
     if (c->fields[COL_DOC][0] == '\0')
         return ledger_fail(c, COL_DOC, ATT_EPARSE,
                            "expected the document (seed file or URL), found nothing");
-    rep = c->extra_col[EXTRA_REPEAT_OF] != ATT_NONE ? c->fields[c->extra_col[EXTRA_REPEAT_OF]]
-                                                    : "";
+    rep = c->extra_col[EXTRA_REPEAT_OF] != ATT_NONE ? c->fields[c->extra_col[EXTRA_REPEAT_OF]] : "";
     /* Take the strings: id, source, quote, doc, note and the repeat_of text. */
     r->id = c->fields[COL_ID];
     r->source = c->fields[COL_SOURCE];
@@ -414,10 +424,10 @@ ledger_id_cmp(const void *a, const void *b, void *ctx)
     return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-#define LEDGER_CMP(a, b)                                                                           \
-    do {                                                                                           \
-        if ((a) != (b))                                                                            \
-            return (a) < (b) ? -1 : 1;                                                             \
+#define LEDGER_CMP(a, b)               \
+    do {                               \
+        if ((a) != (b))                \
+            return (a) < (b) ? -1 : 1; \
     } while (0)
 
 /* Repeat key: class, kind, figure, window; then rank. */
@@ -680,8 +690,13 @@ ledger_digest(const char *text, size_t len, char out[65])
 }
 
 att_status
-att_ledger_parse(const char *name, const char *text, size_t len, const char *const *classes,
-                 size_t nclass, att_ledger **out, att_error *err)
+att_ledger_parse(const char *name,
+                 const char *text,
+                 size_t len,
+                 const char *const *classes,
+                 size_t nclass,
+                 att_ledger **out,
+                 att_error *err)
 {
     struct csv_parser csv;
     bool csv_ready = false;
@@ -778,8 +793,8 @@ cleanup:
 }
 
 att_status
-att_ledger_load(const char *path, const char *const *classes, size_t nclass, att_ledger **out,
-                att_error *err)
+att_ledger_load(
+    const char *path, const char *const *classes, size_t nclass, att_ledger **out, att_error *err)
 {
     char *text = NULL;
     size_t len = 0;

@@ -36,9 +36,9 @@ typedef enum {
 /* Section words as written in a header, and as documented. */
 static const char *const params_sec_word[PS_COUNT] = {
     "", "model", "priors", "projection", "phase", "arrival", "class", "wave", "threshold"};
-static const char *const params_sec_doc[PS_COUNT] = {
-    "(top)",      "model",        "priors",         "projection",  "phase NAME",
-    "arrival NAME", "class NAME", "wave NAME", "threshold NAME"};
+static const char *const params_sec_doc[PS_COUNT] = {"(top)",      "model",      "priors",
+                                                     "projection", "phase NAME", "arrival NAME",
+                                                     "class NAME", "wave NAME",  "threshold NAME"};
 
 typedef enum {
     PT_TEXT,
@@ -55,9 +55,9 @@ typedef enum {
     PT_FROM
 } params_type;
 
-static const char *const params_type_name[] = {
-    "text", "path", "date", "date", "number", "integer",
-    "word", "name", "anchor", "list", "boolean", "word or date"};
+static const char *const params_type_name[] = {"text",   "path",    "date",    "date",
+                                               "number", "integer", "word",    "name",
+                                               "anchor", "list",    "boolean", "word or date"};
 
 typedef enum {
 #define PK(id, sec, key, type, def, lo, hi, bounds, choices, unit, help) PK_##id,
@@ -79,7 +79,7 @@ typedef struct {
 } params_keydef;
 
 static const params_keydef params_keys[PK_COUNT] = {
-#define PK(id, sec, key, type, def, lo, hi, bounds, choices, unit, help)                        \
+#define PK(id, sec, key, type, def, lo, hi, bounds, choices, unit, help) \
     {sec, key, type, def, lo, hi, bounds, choices, unit, help},
 #include "params_keys.def"
 #undef PK
@@ -101,12 +101,12 @@ typedef struct {
 typedef struct {
     att_params *p;
     att_error *err;
-    const ini_section *sec;   /* section being converted */
-    bool given[PK_COUNT];     /* keys stated in that section */
-    att_origin at[PK_COUNT];  /* and where */
-    const char *anchor_text;  /* resolved once classes are known */
+    const ini_section *sec;  /* section being converted */
+    bool given[PK_COUNT];    /* keys stated in that section */
+    att_origin at[PK_COUNT]; /* and where */
+    const char *anchor_text; /* resolved once classes are known */
     att_origin anchor_at;
-    const char *proj_phase;   /* [projection] hazard_phase, resolved later */
+    const char *proj_phase; /* [projection] hazard_phase, resolved later */
     att_origin proj_phase_at;
     const char **wave_after; /* per wave: `after` and hazard_phase names, borrowed */
     const char **wave_phase;
@@ -116,12 +116,11 @@ typedef struct {
 /* ---- messages ----------------------------------------------------------- */
 
 static att_status
-params_fail_at(params_ctx *c, att_origin at, const char *key, att_status code, const char *fmt,
-               ...) ATT_PRINTF(5, 6);
+params_fail_at(params_ctx *c, att_origin at, const char *key, att_status code, const char *fmt, ...)
+    ATT_PRINTF(5, 6);
 
 static att_status
-params_fail_at(params_ctx *c, att_origin at, const char *key, att_status code, const char *fmt,
-               ...)
+params_fail_at(params_ctx *c, att_origin at, const char *key, att_status code, const char *fmt, ...)
 {
     char msg[ATT_ERROR_MSG_MAX], field[256];
     va_list ap;
@@ -388,7 +387,7 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     switch (id) {
     case PK_TOP_DESCRIPTION:
         return params_dup(c, &p->description, v->text);
-    case PK_TOP_INCLUDE: /* handled by ini_tree.c */
+    case PK_TOP_INCLUDE:  /* handled by ini_tree.c */
     case PK_MODEL_FAMILY: /* one family so far: nothing to store */
     case PK_PHASE_ENABLED:
     case PK_ARRIVAL_ENABLED:
@@ -622,9 +621,9 @@ params_convert_section(params_ctx *c, params_sec sec, size_t item)
         size_t id = params_find_key(sec, e->key);
         if (id == ATT_NONE) {
             const char *near = att_closest(e->key, cand, ncand);
-            return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
-                                  "unknown key%s%s%s", near ? " (did you mean \"" : "",
-                                  near ? near : "", near ? "\"?)" : "");
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "unknown key%s%s%s",
+                                  near ? " (did you mean \"" : "", near ? near : "",
+                                  near ? "\"?)" : "");
         }
         st = params_parse_value(c, &params_keys[id], e, &v);
         if (st == ATT_OK)
@@ -755,15 +754,14 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
                     : c->given[PK_ARRIVAL_COUNT_LOW] ? ATT_COUNT_UNIFORM
                                                      : ATT_COUNT_LOGNORMAL;
         if (st == ATT_OK && ar->prior == ATT_COUNT_UNIFORM && ar->low >= ar->high)
-            st = params_fail_at(c, c->at[PK_ARRIVAL_COUNT_HIGH], "count_high", ATT_EDATA,
-                                "expected count_high > count_low (%g), found %g", ar->low,
-                                ar->high);
+            st =
+                params_fail_at(c, c->at[PK_ARRIVAL_COUNT_HIGH], "count_high", ATT_EDATA,
+                               "expected count_high > count_low (%g), found %g", ar->low, ar->high);
     } else if (sec == PS_WAVE) {
         att_wave *wv = &p->waves[item];
-        static const params_key_id when[][3] = {
-            {PK_WAVE_DATE, PK_COUNT, PK_COUNT},
-            {PK_WAVE_DATE_LOW, PK_WAVE_DATE_HIGH, PK_COUNT},
-            {PK_WAVE_AFTER, PK_WAVE_GAP_LOW, PK_WAVE_GAP_HIGH}};
+        static const params_key_id when[][3] = {{PK_WAVE_DATE, PK_COUNT, PK_COUNT},
+                                                {PK_WAVE_DATE_LOW, PK_WAVE_DATE_HIGH, PK_COUNT},
+                                                {PK_WAVE_AFTER, PK_WAVE_GAP_LOW, PK_WAVE_GAP_HIGH}};
         static const params_key_id size[][3] = {{PK_WAVE_SIZE, PK_COUNT, PK_COUNT},
                                                 {PK_WAVE_SIZE_LOW, PK_WAVE_SIZE_HIGH, PK_COUNT},
                                                 {PK_WAVE_SHARE, PK_COUNT, PK_COUNT}};
@@ -799,14 +797,14 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
 
 /* Checks a hazard rule's keys: multipliers need a phase, and one form only. */
 static att_status
-params_check_hazard(params_ctx *c, att_hazard_rule *h, params_key_id base, const char *phase,
-                    att_origin phase_at)
+params_check_hazard(
+    params_ctx *c, att_hazard_rule *h, params_key_id base, const char *phase, att_origin phase_at)
 {
     bool range = c->given[base + 2] || c->given[base + 3];
 
     if (c->given[base + 2] != c->given[base + 3])
-        return params_fail_at(c, c->sec->origin, params_keys[base + (c->given[base + 2] ? 3 : 2)].key,
-                              ATT_EPARSE,
+        return params_fail_at(c, c->sec->origin,
+                              params_keys[base + (c->given[base + 2] ? 3 : 2)].key, ATT_EPARSE,
                               "expected hazard_multiplier_low and hazard_multiplier_high "
                               "together, found one");
     if (range && c->given[base + 1])
@@ -889,8 +887,8 @@ params_check_phases(params_ctx *c)
 /* Parses an anchor ("none" or CLASS:FAMILY[,...]) against p's classes into
  * p->anchor; errors point at `at` with field name `field`. */
 static att_status
-params_parse_anchor(att_params *p, const char *text, att_origin at, const char *field,
-                    att_error *err)
+params_parse_anchor(
+    att_params *p, const char *text, att_origin at, const char *field, att_error *err)
 {
     char buf[512], *tok, *save = NULL;
     att_anchor_pair *pairs;
@@ -1051,8 +1049,8 @@ params_check_wave_refs(params_ctx *c, size_t item)
     size_t w;
     att_status st;
 
-    st = params_check_hazard(c, &p->waves[item].hazard, PK_WAVE_HAZARD_PHASE,
-                             c->wave_phase[item], c->wave_phase_at[item]);
+    st = params_check_hazard(c, &p->waves[item].hazard, PK_WAVE_HAZARD_PHASE, c->wave_phase[item],
+                             c->wave_phase_at[item]);
     if (st != ATT_OK || c->wave_after[item] == NULL)
         return st;
     for (w = 0; w < item && strcmp(p->waves[w].name, c->wave_after[item]) != 0; w++)
@@ -1074,8 +1072,7 @@ params_check_projection(params_ctx *c)
     size_t w, shares = 0;
     att_status st;
 
-    st = params_check_hazard(c, &pr->hazard, PK_PROJ_HAZARD_PHASE, c->proj_phase,
-                             c->proj_phase_at);
+    st = params_check_hazard(c, &pr->hazard, PK_PROJ_HAZARD_PHASE, c->proj_phase, c->proj_phase_at);
     if (st != ATT_OK)
         return st;
     if (c->given[PK_PROJ_TOTAL_LOW] != c->given[PK_PROJ_TOTAL_HIGH])
@@ -1112,7 +1109,7 @@ params_check_projection(params_ctx *c)
 static att_status
 params_convert(params_ctx *c, const ini_tree *t)
 {
-    static const params_sec order[] = {PS_PHASE, PS_ARRIVAL, PS_CLASS, PS_THRESHOLD, PS_WAVE,
+    static const params_sec order[] = {PS_PHASE, PS_ARRIVAL, PS_CLASS,  PS_THRESHOLD, PS_WAVE,
                                        PS_TOP,   PS_MODEL,   PS_PRIORS, PS_PROJECTION};
     att_params *p = c->p;
     ini_section empty;
@@ -1211,8 +1208,8 @@ att_params_free(att_params *p)
 }
 
 att_status
-att_params_load_with(const char *path, att_params_reader reader, void *ctx, att_params **out,
-                     att_error *err)
+att_params_load_with(
+    const char *path, att_params_reader reader, void *ctx, att_params **out, att_error *err)
 {
     ini_tree *t = NULL;
     att_params *p = NULL;
@@ -1289,8 +1286,8 @@ att_params_class_index(const att_params *p, const char *name)
 }
 
 static const char *const params_family_names[ATT_FAMILY_COUNT] = {"losses", "force"};
-static const char *const params_quantity_names[ATT_QUANTITY_COUNT] = {
-    "strength", "casualties", "killed", "loss_fraction"};
+static const char *const params_quantity_names[ATT_QUANTITY_COUNT] = {"strength", "casualties",
+                                                                      "killed", "loss_fraction"};
 
 att_family
 att_family_from_name(const char *name)

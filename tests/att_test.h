@@ -16,12 +16,12 @@
 #define ATT_TOL_TIGHT (1024.0 * DBL_EPSILON)
 
 /* cmocka 1.1.5 has no assert_double_equal: this prints both values. */
-#define att_assert_close(actual, expected, rtol, atol)                                             \
-    do {                                                                                           \
-        const double a_ = (actual), e_ = (expected);                                               \
-        if (!(fabs(a_ - e_) <= (atol) + (rtol)*fabs(e_)))                                          \
-            fail_msg("%s = %.17g, expected %.17g (rtol %g, atol %g)", #actual, a_, e_,            \
-                     (double)(rtol), (double)(atol));                                              \
+#define att_assert_close(actual, expected, rtol, atol)                                 \
+    do {                                                                               \
+        const double a_ = (actual), e_ = (expected);                                   \
+        if (!(fabs(a_ - e_) <= (atol) + (rtol)*fabs(e_)))                              \
+            fail_msg("%s = %.17g, expected %.17g (rtol %g, atol %g)", #actual, a_, e_, \
+                     (double)(rtol), (double)(atol));                                  \
     } while (0)
 
 /* Source and build folders, set by CMake. */

@@ -189,8 +189,8 @@ test_golden_outputs(void **state)
     const char *scenarios[] = {"scenarios", NULL};
     const char *check[] = {"check", "--scenario", "reinforce30k", NULL};
     const char *run30k[] = {"--scenario", "reinforce30k", NULL};
-    const char *anchored[] = {"project", "--scenario", "builders6k", "--anchor", "us_gov:losses",
-                              "--chains", "2", "--seed", "7", NULL};
+    const char *anchored[] = {"project",  "--scenario", "builders6k", "--anchor", "us_gov:losses",
+                              "--chains", "2",          "--seed",     "7",        NULL};
 
     (void)state;
     golden("reports.txt", reports);

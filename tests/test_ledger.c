@@ -16,11 +16,12 @@
 static const char *const classes[] = {"ua_gov", "us_gov", "think_tank"};
 #define NCLASS 3
 
-#define HDR                                                                                        \
-    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"    \
+#define HDR                                                                                    \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
     "quote,doc,repeat_of,note\n"
-#define GOOD "r1,2025-01-05,2025-01-05,2025-01-05,Zelensky,ua_gov,casualties,approx,3800,,," \
-             "\"Today 3,800 killed or wounded.\",001.txt,,\n"
+#define GOOD                                                                        \
+    "r1,2025-01-05,2025-01-05,2025-01-05,Zelensky,ua_gov,casualties,approx,3800,,," \
+    "\"Today 3,800 killed or wounded.\",001.txt,,\n"
 
 static att_status
 parse(const char *text, att_ledger **out, att_error *err)
@@ -44,9 +45,8 @@ find(const att_ledger *l, const char *id)
 static void
 test_shipped_ledger(void **state)
 {
-    static const char *const shipped_classes[] = {"ua_gov",     "us_gov",   "kr_gov",
-                                                  "western_gov", "think_tank", "ru_state",
-                                                  "kp_state",   "media"};
+    static const char *const shipped_classes[] = {
+        "ua_gov", "us_gov", "kr_gov", "western_gov", "think_tank", "ru_state", "kp_state", "media"};
     att_ledger *l = NULL;
     att_error err;
     bool used[64];
@@ -54,8 +54,7 @@ test_shipped_ledger(void **state)
     size_t i, repeats = 0, k;
 
     (void)state;
-    if (att_ledger_load(ATT_SOURCE_DIR "/data/reports.csv", shipped_classes, 8, &l, &err) !=
-        ATT_OK)
+    if (att_ledger_load(ATT_SOURCE_DIR "/data/reports.csv", shipped_classes, 8, &l, &err) != ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
     assert_true(l->n >= 15 && l->n <= 64);
     for (i = 0; i < l->n; i++)
@@ -78,8 +77,7 @@ test_shipped_ledger(void **state)
 static void
 test_detected_and_explicit_repeats(void **state)
 {
-    const char *text =
-        HDR GOOD
+    const char *text = HDR GOOD
         "r2,2025-02-01,2025-01-05,2025-01-05,Newsweek,ua_gov,casualties,approx,3800,,,q,d,,\n"
         "r3,2025-02-02,2025-01-05,2025-01-05,Kyiv,ua_gov,fraction,approx,0.32,,,q,d,r2,\n"
         "r4,2025-02-03,2025-01-05,2025-01-05,Pentagon,us_gov,casualties,approx,3800,,,q,d,,\n";
@@ -101,11 +99,10 @@ test_revisions_and_cutoffs(void **state)
 {
     /* Rows out of date order on purpose: order is by statement date, then row. */
     const char *text =
-        HDR
-        "c,2025-03-01,2025-01-01,2025-01-31,ISW,think_tank,casualties,approx,1500,,,q,d,,\n"
-        "a,2025-02-01,2025-01-01,2025-01-31,ISW,think_tank,casualties,approx,1000,,,q,d,,\n"
-        "b,2025-02-15,2025-01-01,2025-01-31,isw,think_tank,casualties,range,,1100,1300,q,d,,\n"
-        "x,2025-02-20,2025-01-01,2025-01-31,CSIS,think_tank,casualties,approx,999,,,q,d,,\n";
+        HDR "c,2025-03-01,2025-01-01,2025-01-31,ISW,think_tank,casualties,approx,1500,,,q,d,,\n"
+            "a,2025-02-01,2025-01-01,2025-01-31,ISW,think_tank,casualties,approx,1000,,,q,d,,\n"
+            "b,2025-02-15,2025-01-01,2025-01-31,isw,think_tank,casualties,range,,1100,1300,q,d,,\n"
+            "x,2025-02-20,2025-01-01,2025-01-31,CSIS,think_tank,casualties,approx,999,,,q,d,,\n";
     att_ledger *l = NULL;
     att_error err;
     bool used[4];
@@ -179,10 +176,9 @@ static void
 test_check_against_phases(void **state)
 {
     const char *base = ATT_SOURCE_DIR "/params/baseline.ini";
-    static const char *const cls[] = {"ua_gov", "us_gov", "kr_gov", "western_gov",
+    static const char *const cls[] = {"ua_gov",     "us_gov",   "kr_gov",   "western_gov",
                                       "think_tank", "ru_state", "kp_state", "media"};
-    const char *before =
-        HDR GOOD
+    const char *before = HDR GOOD
         "r2,2024-12-01,2024-11-20,2024-11-30,Zelensky,ua_gov,casualties,approx,100,,,q,d,,\n";
     const char *rate_in_transit =
         HDR GOOD "r2,2024-12-10,2024-11-01,2024-12-05,ISW,think_tank,rate,approx,10,,,q,d,,\n";
@@ -248,72 +244,96 @@ static const bad_case bad_cases[] = {
      "expected 15 fields (as in the header), found 3"},
     {"bad id", HDR "r 1,2025-01-05,2025-01-05,2025-01-05,Z,ua_gov,casualties,approx,1,,,q,d,,\n",
      ATT_EPARSE, 2, 1, "id", "identifier"},
-    {"duplicate id", HDR GOOD "r1,2025-01-06,2025-01-06,2025-01-06,Z,ua_gov,killed,approx,1,,,q,d,,\n",
-     ATT_EDATA, 3, 1, "id", "already used on line 2"},
-    {"bad statement date", HDR ROW("2025-13-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,1,,,q,d,,"),
-     ATT_EPARSE, 2, 2, "statement_date", "month is not 01-12"},
+    {"duplicate id",
+     HDR GOOD "r1,2025-01-06,2025-01-06,2025-01-06,Z,ua_gov,killed,approx,1,,,q,d,,\n", ATT_EDATA,
+     3, 1, "id", "already used on line 2"},
+    {"bad statement date",
+     HDR ROW("2025-13-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,1,,,q,d,,"), ATT_EPARSE, 2, 2,
+     "statement_date", "month is not 01-12"},
     {"no such day", HDR ROW("2025-02-05,2025-02-29,2025-02-01,Z,ua_gov,killed,approx,1,,,q,d,,"),
      ATT_EPARSE, 2, 3, "asof_start", "no such day in that month"},
-    {"empty date", HDR ROW("2025-02-05,2025-02-01,,Z,ua_gov,killed,approx,1,,,q,d,,"),
-     ATT_EPARSE, 2, 4, "asof_end", "found nothing"},
-    {"window reversed", HDR ROW("2025-02-05,2025-02-03,2025-02-01,Z,ua_gov,killed,approx,1,,,q,d,,"),
-     ATT_EDATA, 2, 4, "asof_end", "on or after asof_start"},
+    {"empty date", HDR ROW("2025-02-05,2025-02-01,,Z,ua_gov,killed,approx,1,,,q,d,,"), ATT_EPARSE,
+     2, 4, "asof_end", "found nothing"},
+    {"window reversed",
+     HDR ROW("2025-02-05,2025-02-03,2025-02-01,Z,ua_gov,killed,approx,1,,,q,d,,"), ATT_EDATA, 2, 4,
+     "asof_end", "on or after asof_start"},
     {"window after the statement",
-     HDR ROW("2025-02-05,2025-02-01,2025-02-06,Z,ua_gov,killed,approx,1,,,q,d,,"), ATT_EDATA, 2,
-     4, "asof_end", "cannot describe days after it was said"},
+     HDR ROW("2025-02-05,2025-02-01,2025-02-06,Z,ua_gov,killed,approx,1,,,q,d,,"), ATT_EDATA, 2, 4,
+     "asof_end", "cannot describe days after it was said"},
     {"no source", HDR ROW("2025-02-05,2025-02-01,2025-02-05,,ua_gov,killed,approx,1,,,q,d,,"),
      ATT_EPARSE, 2, 5, "source", "who said it"},
-    {"undeclared class", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_govt,killed,approx,1,,,q,d,,"),
-     ATT_EPARSE, 2, 6, "source_class", "did you mean \"ua_gov\""},
+    {"undeclared class",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_govt,killed,approx,1,,,q,d,,"), ATT_EPARSE, 2,
+     6, "source_class", "did you mean \"ua_gov\""},
     {"unknown kind", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,casualty,approx,1,,,q,d,,"),
      ATT_EPARSE, 2, 7, "kind", "did you mean \"casualties\""},
-    {"unknown qualifier", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,about,1,,,q,d,,"),
-     ATT_EPARSE, 2, 8, "qualifier", "expected a qualifier (approx, range, at_least, up_to)"},
-    {"approx without value", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,,,,q,d,,"),
-     ATT_EPARSE, 2, 9, "value", "expected a number for qualifier approx, found nothing"},
-    {"approx with a low bound", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,4,,q,d,,"),
-     ATT_EPARSE, 2, 10, "low", "expected an empty field"},
-    {"range with a value", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,range,5,4,6,q,d,,"),
-     ATT_EPARSE, 2, 9, "value", "expected an empty field for qualifier range"},
+    {"unknown qualifier",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,about,1,,,q,d,,"), ATT_EPARSE, 2, 8,
+     "qualifier", "expected a qualifier (approx, range, at_least, up_to)"},
+    {"approx without value",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,,,,q,d,,"), ATT_EPARSE, 2, 9,
+     "value", "expected a number for qualifier approx, found nothing"},
+    {"approx with a low bound",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,4,,q,d,,"), ATT_EPARSE, 2,
+     10, "low", "expected an empty field"},
+    {"range with a value",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,range,5,4,6,q,d,,"), ATT_EPARSE, 2,
+     9, "value", "expected an empty field for qualifier range"},
     {"range reversed", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,range,,6,6,q,d,,"),
      ATT_EDATA, 2, 11, "high", "expected high > low"},
-    {"negative figure", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,up_to,-5,,,q,d,,"),
-     ATT_ERANGE, 2, 9, "value", "expected a number in (0, 1e+09]"},
+    {"negative figure",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,up_to,-5,,,q,d,,"), ATT_ERANGE, 2, 9,
+     "value", "expected a number in (0, 1e+09]"},
     {"zero figure", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,at_least,0,,,q,d,,"),
      ATT_ERANGE, 2, 9, "value", "found 0"},
-    {"thousands separator", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,\"3,800\",,,q,d,,"),
+    {"thousands separator",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,\"3,800\",,,q,d,,"),
      ATT_EPARSE, 2, 9, "value", "no thousands separators"},
-    {"fraction above one", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,fraction,approx,1.5,,,q,d,,"),
-     ATT_ERANGE, 2, 9, "value", "fraction in (0, 1]"},
-    {"fraction range above one", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,fraction,range,,0.5,1.2,q,d,,"),
-     ATT_ERANGE, 2, 11, "high", "fraction in (0, 1]"},
+    {"fraction above one",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,fraction,approx,1.5,,,q,d,,"), ATT_ERANGE,
+     2, 9, "value", "fraction in (0, 1]"},
+    {"fraction range above one",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,fraction,range,,0.5,1.2,q,d,,"), ATT_ERANGE,
+     2, 11, "high", "fraction in (0, 1]"},
     {"not a number", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,nan,,,q,d,,"),
      ATT_EPARSE, 2, 9, "value", "expected a plain number, found \"nan\""},
-    {"absurdly large", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,1e12,,,q,d,,"),
-     ATT_ERANGE, 2, 9, "value", "(0, 1e+09]"},
+    {"absurdly large",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,1e12,,,q,d,,"), ATT_ERANGE, 2,
+     9, "value", "(0, 1e+09]"},
     {"no quote", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,,d,,"),
      ATT_EPARSE, 2, 12, "quote", "the sentence the figure comes from"},
     {"no document", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,q,,,"),
      ATT_EPARSE, 2, 13, "doc", "seed file or URL"},
-    {"unclosed quote", HDR GOOD ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,\"q,d,,")
-     "r3,2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,q,d,,\n",
+    {"unclosed quote",
+     HDR GOOD ROW(
+         "2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,\"q,d,,") "r3,2025-02-05,"
+                                                                                "2025-02-01,2025-"
+                                                                                "02-05,Z,ua_gov,"
+                                                                                "killed,approx,5,,,"
+                                                                                "q,d,,\n",
      ATT_EPARSE, 3, 12, "quote", "unclosed quote"},
     {"unclosed quote at the end", HDR GOOD "r2,\"2025-02-05", ATT_EPARSE, 3, 2, "statement_date",
      "closing quote before the end of the file"},
-    {"stray quote", HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,\"q\"x,d,,"),
-     ATT_EPARSE, 2, 12, "quote", "malformed quoting"},
-    {"repeat of an unknown id", HDR GOOD ROW("2025-02-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r9,"),
-     ATT_EDATA, 3, 14, "repeat_of", "no such id"},
-    {"repeat of a later row", HDR GOOD ROW("2025-01-01,2024-12-30,2024-12-30,Z,ua_gov,killed,approx,5,,,q,d,r1,"),
-     ATT_EDATA, 3, 14, "repeat_of", "which is not earlier"},
-    {"repeat with another window", HDR GOOD ROW("2025-02-05,2025-01-04,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r1,"),
-     ATT_EDATA, 3, 14, "repeat_of", "the original's source class and as-of window"},
-    {"one source in two classes", HDR GOOD ROW("2025-02-05,2025-01-05,2025-01-05,Zelensky,us_gov,casualties,approx,3800,,,q,d,,"),
+    {"stray quote",
+     HDR ROW("2025-02-05,2025-02-01,2025-02-05,Z,ua_gov,killed,approx,5,,,\"q\"x,d,,"), ATT_EPARSE,
+     2, 12, "quote", "malformed quoting"},
+    {"repeat of an unknown id",
+     HDR GOOD ROW("2025-02-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r9,"), ATT_EDATA,
+     3, 14, "repeat_of", "no such id"},
+    {"repeat of a later row",
+     HDR GOOD ROW("2025-01-01,2024-12-30,2024-12-30,Z,ua_gov,killed,approx,5,,,q,d,r1,"), ATT_EDATA,
+     3, 14, "repeat_of", "which is not earlier"},
+    {"repeat with another window",
+     HDR GOOD ROW("2025-02-05,2025-01-04,2025-01-05,Z,ua_gov,killed,approx,5,,,q,d,r1,"), ATT_EDATA,
+     3, 14, "repeat_of", "the original's source class and as-of window"},
+    {"one source in two classes",
+     HDR GOOD ROW(
+         "2025-02-05,2025-01-05,2025-01-05,Zelensky,us_gov,casualties,approx,3800,,,q,d,,"),
      ATT_EDATA, 3, 6, "source_class", "to keep its class ua_gov (line 2), found us_gov"},
-    {"duplicate id reported at its second use", HDR GOOD
-     "r9,2025-01-06,2025-01-06,2025-01-06,Z,ua_gov,killed,approx,1,,,q,d,,\n"
-     "r9,2025-01-07,2025-01-07,2025-01-07,Z,ua_gov,killed,approx,2,,,q,d,,\n"
-     "r1,2025-01-08,2025-01-08,2025-01-08,Z,ua_gov,killed,approx,3,,,q,d,,\n",
+    {"duplicate id reported at its second use",
+     HDR GOOD "r9,2025-01-06,2025-01-06,2025-01-06,Z,ua_gov,killed,approx,1,,,q,d,,\n"
+              "r9,2025-01-07,2025-01-07,2025-01-07,Z,ua_gov,killed,approx,2,,,q,d,,\n"
+              "r1,2025-01-08,2025-01-08,2025-01-08,Z,ua_gov,killed,approx,3,,,q,d,,\n",
      ATT_EDATA, 4, 1, "id", "\"r9\" already used on line 3"},
     {"empty file", "", ATT_EPARSE, 0, 0, NULL, "empty file"},
     {"header only", HDR, ATT_EDATA, 0, 0, NULL, "at least one report"},
@@ -348,7 +368,8 @@ test_malformed_ledgers(void **state)
 static void
 test_nul_byte_and_missing_file(void **state)
 {
-    const char text[] = HDR "r1,2025-01-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,1,,,q\0,d,,\n";
+    const char text[] =
+        HDR "r1,2025-01-05,2025-01-05,2025-01-05,Z,ua_gov,killed,approx,1,,,q\0,d,,\n";
     att_ledger *l = NULL;
     att_error err;
 

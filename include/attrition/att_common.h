@@ -15,8 +15,8 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define ATT_NODISCARD __attribute__((warn_unused_result))
-#define ATT_INTERNAL  __attribute__((visibility("hidden")))
+#define ATT_NODISCARD    __attribute__((warn_unused_result))
+#define ATT_INTERNAL     __attribute__((visibility("hidden")))
 #define ATT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ATT_NODISCARD
@@ -49,12 +49,12 @@ typedef enum {
 /* Where and why something failed.  line and column are 1-based; 0 means
  * "not applicable".  Callers own it; functions fill it only on failure. */
 typedef struct {
-    att_status code;                  /* the status also returned */
-    char path[ATT_ERROR_PATH_MAX];    /* file the error is in, or "" */
-    long line;                        /* line in path, or 0 */
-    int column;                       /* column (CSV: field number), or 0 */
-    char field[ATT_ERROR_FIELD_MAX];  /* field or key name, or "" */
-    char msg[ATT_ERROR_MSG_MAX];      /* what was expected, what was found */
+    att_status code;                 /* the status also returned */
+    char path[ATT_ERROR_PATH_MAX];   /* file the error is in, or "" */
+    long line;                       /* line in path, or 0 */
+    int column;                      /* column (CSV: field number), or 0 */
+    char field[ATT_ERROR_FIELD_MAX]; /* field or key name, or "" */
+    char msg[ATT_ERROR_MSG_MAX];     /* what was expected, what was found */
 } att_error;
 
 /* A one-line English description of a status code; never NULL. */

@@ -48,14 +48,14 @@ typedef enum {
 } att_qualifier;
 
 typedef struct {
-    char *id;             /* unique row identifier */
-    char *source;         /* who said it (free text; revisions match on it) */
-    char *quote;          /* the sentence the figure comes from */
-    char *doc;            /* the document: seed file name or URL */
-    char *note;           /* curator's note, or "" */
-    size_t cls;           /* index of source_class in the class list given to the loader */
-    int32_t statement;    /* first public day, day number */
-    int32_t asof_start;   /* as-of window (for rate: the rate's interval), day numbers */
+    char *id;           /* unique row identifier */
+    char *source;       /* who said it (free text; revisions match on it) */
+    char *quote;        /* the sentence the figure comes from */
+    char *doc;          /* the document: seed file name or URL */
+    char *note;         /* curator's note, or "" */
+    size_t cls;         /* index of source_class in the class list given to the loader */
+    int32_t statement;  /* first public day, day number */
+    int32_t asof_start; /* as-of window (for rate: the rate's interval), day numbers */
     int32_t asof_end;
     att_kind kind;
     att_qualifier qualifier;
@@ -70,12 +70,12 @@ typedef struct {
 } att_report;
 
 typedef struct {
-    char *path;            /* where it was read from */
-    size_t n;              /* reports, in file order */
+    char *path; /* where it was read from */
+    size_t n;   /* reports, in file order */
     att_report *reports;
-    size_t nclass;         /* the class names the rows were checked against (copied) */
+    size_t nclass; /* the class names the rows were checked against (copied) */
     char **classes;
-    char digest[65];       /* SHA-256 of the file's bytes, lowercase hex */
+    char digest[65]; /* SHA-256 of the file's bytes, lowercase hex */
 } att_ledger;
 
 /* Loads and validates the ledger at path.  Every source_class must be one
@@ -83,13 +83,17 @@ typedef struct {
  * (att_ledger_free it); on failure *out is NULL and err says
  * file:line:column (the field number), the column name, what was expected
  * and what was found. */
-ATT_NODISCARD att_status att_ledger_load(const char *path, const char *const *classes,
-                                         size_t nclass, att_ledger **out, att_error *err);
+ATT_NODISCARD att_status att_ledger_load(
+    const char *path, const char *const *classes, size_t nclass, att_ledger **out, att_error *err);
 
 /* The same from memory: name is used in messages and as the path. */
-ATT_NODISCARD att_status att_ledger_parse(const char *name, const char *text, size_t len,
-                                          const char *const *classes, size_t nclass,
-                                          att_ledger **out, att_error *err);
+ATT_NODISCARD att_status att_ledger_parse(const char *name,
+                                          const char *text,
+                                          size_t len,
+                                          const char *const *classes,
+                                          size_t nclass,
+                                          att_ledger **out,
+                                          att_error *err);
 
 /* Frees everything; NULL does nothing. */
 void att_ledger_free(att_ledger *l);
@@ -104,8 +108,7 @@ size_t att_ledger_used(const att_ledger *l, int32_t cutoff, bool *used);
  * report whose model quantity is 0 over its whole window (losses before the
  * first phase with a non-zero hazard, force before the first arrival) is a
  * data error naming the row. */
-ATT_NODISCARD att_status att_ledger_check(const att_ledger *l, const att_params *p,
-                                          att_error *err);
+ATT_NODISCARD att_status att_ledger_check(const att_ledger *l, const att_params *p, att_error *err);
 
 const char *att_kind_name(att_kind k);
 const char *att_qualifier_name(att_qualifier q);

@@ -75,10 +75,10 @@ typedef struct {
 
 /* A source class: the scale of its bias per family. */
 typedef struct {
-    char name[ATT_NAME_MAX];     /* identifier, used in the ledger's source_class */
+    char name[ATT_NAME_MAX];      /* identifier, used in the ledger's source_class */
     double tau[ATT_FAMILY_COUNT]; /* sd of the log bias b_{s,f} */
-    char *description;           /* who is in it (may be "") */
-    att_origin origin;           /* the [class NAME] header */
+    char *description;            /* who is in it (may be "") */
+    att_origin origin;            /* the [class NAME] header */
 } att_class;
 
 /* One pinned (class, family) bias of the anchor. */
@@ -104,18 +104,18 @@ typedef struct {
 
 /* A reinforcement wave: a cohort arriving on one day with its own hazard. */
 typedef struct {
-    char name[ATT_NAME_MAX];  /* identifier */
-    size_t after;             /* ATT_NONE, or index of the wave this one follows */
-    int32_t date_low;         /* arrival day range, uniform (absolute waves) */
+    char name[ATT_NAME_MAX]; /* identifier */
+    size_t after;            /* ATT_NONE, or index of the wave this one follows */
+    int32_t date_low;        /* arrival day range, uniform (absolute waves) */
     int32_t date_high;
-    int32_t gap_low;          /* days after the previous wave, uniform (relative waves) */
+    int32_t gap_low; /* days after the previous wave, uniform (relative waves) */
     int32_t gap_high;
     att_count_prior size_prior; /* FIXED, UNIFORM or SHARE */
-    double size_low;          /* troops; equal bounds for a fixed size */
+    double size_low;            /* troops; equal bounds for a fixed size */
     double size_high;
-    double share;             /* weight in [projection] total (SHARE) */
-    att_hazard_rule hazard;   /* the cohort's hazard */
-    att_origin origin;        /* the [wave NAME] header */
+    double share;           /* weight in [projection] total (SHARE) */
+    att_hazard_rule hazard; /* the cohort's hazard */
+    att_origin origin;      /* the [wave NAME] header */
 } att_wave;
 
 typedef enum {
@@ -155,8 +155,8 @@ typedef struct {
     double total_high;
     double quantiles[ATT_QUANTILES_MAX]; /* output levels, percent, ascending */
     size_t nquantiles;
-    long paths;             /* simulated paths */
-    unsigned long seed;     /* the run's random seed (fit and projection) */
+    long paths;         /* simulated paths */
+    unsigned long seed; /* the run's random seed (fit and projection) */
 } att_projection_params;
 
 typedef struct att_params {
@@ -194,8 +194,8 @@ typedef struct att_params {
 /* Reads the text of a parameter file.  On success *out_text holds a
  * NUL-terminated buffer allocated with malloc (the loader frees it) of
  * length *out_len.  On failure fill err (ATT_ENOENT for a missing file). */
-typedef att_status (*att_params_reader)(void *ctx, const char *path, char **out_text,
-                                        size_t *out_len, att_error *err);
+typedef att_status (*att_params_reader)(
+    void *ctx, const char *path, char **out_text, size_t *out_len, att_error *err);
 
 /* Loads and validates a parameter file and everything it includes, reading
  * files from disk.  On success *out holds the result (att_params_free it);
@@ -204,8 +204,8 @@ ATT_NODISCARD att_status att_params_load(const char *path, att_params **out, att
 
 /* The same, with files served by reader(ctx, path, ...) instead of the disk
  * (the fuzzing harness serves includes from memory). */
-ATT_NODISCARD att_status att_params_load_with(const char *path, att_params_reader reader,
-                                              void *ctx, att_params **out, att_error *err);
+ATT_NODISCARD att_status att_params_load_with(
+    const char *path, att_params_reader reader, void *ctx, att_params **out, att_error *err);
 
 /* Frees everything; NULL does nothing. */
 void att_params_free(att_params *p);
