@@ -12,6 +12,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "att_test.h"
+#include "bad_ledgers.h"
+#include "bad_params.h"
 
 #define OUT ATT_BINARY_DIR "/tests/cli_stdout.txt"
 #define ERR ATT_BINARY_DIR "/tests/cli_stderr.txt"
@@ -144,6 +146,78 @@ test_input_errors_name_file_line_field(void **state)
 }
 
 static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The exit code documented for an input error of this status. */
+static int
+documented_exit(att_status code)
+{
+    return code == ATT_ENOENT ? 66 : 65;
+}
+
+/* Every malformed ledger of test_ledger through the command: the exit code,
+ * and "attrition: FILE:LINE:FIELD: COLUMN:" on stderr. */
+static void
+test_every_bad_ledger_through_the_cli(void **state)
+{
+    const char *path = ATT_BINARY_DIR "/tests/bad_ledger.csv";
+    const char *args[] = {"reports", "--ledger", path, NULL};
+    char want[1200];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof bad_ledgers / sizeof bad_ledgers[0]; i++) {
+        const bad_ledger_case *c = &bad_ledgers[i];
+        write_file(path, c->text);
+        if (c->line == 0)
+            snprintf(want, sizeof want, "attrition: %s: ", path);
+        else if (c->column == 0)
+            snprintf(want, sizeof want, "attrition: %s:%ld: ", path, c->line);
+        else
+            snprintf(want, sizeof want, "attrition: %s:%ld:%d: %s%s", path, c->line, c->column,
+                     c->field ? c->field : "", c->field ? ": " : "");
+        expect(args, documented_exit(c->code), want);
+        expect(args, documented_exit(c->code), c->msg);
+    }
+    print_message("%zu malformed ledgers checked through the CLI\n", i);
+}
+
+/* Every malformed parameter file of test_params through the command. */
+static void
+test_every_bad_params_through_the_cli(void **state)
+{
+    const char *main_ini = ATT_BINARY_DIR "/tests/main.ini";
+    const char *inc_ini = ATT_BINARY_DIR "/tests/inc.ini";
+    const char *args[] = {"check", "--scenario", main_ini, NULL};
+    char want[1200];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof bad_params / sizeof bad_params[0]; i++) {
+        const bad_params_case *c = &bad_params[i];
+        const char *named = strcmp(c->path, "main.ini") == 0 ? main_ini : inc_ini;
+        write_file(main_ini, c->text);
+        write_file(inc_ini, c->included ? c->included : "; unused\n");
+        if (c->line == 0)
+            snprintf(want, sizeof want, "attrition: %s: ", named);
+        else
+            snprintf(want, sizeof want, "attrition: %s:%ld: ", named, c->line);
+        expect(args, documented_exit(c->code), want);
+        if (c->field != NULL)
+            expect(args, documented_exit(c->code), c->field);
+        expect(args, documented_exit(c->code), c->msg);
+    }
+    print_message("%zu malformed parameter files checked through the CLI\n", i);
+}
+
+static void
 test_failed_write_exits_74(void **state)
 {
     const char *args[] = {"--scenario", "reinforce30k", NULL};
@@ -207,6 +281,8 @@ main(void)
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_usage_errors_exit_64),
         cmocka_unit_test(test_input_errors_name_file_line_field),
+        cmocka_unit_test(test_every_bad_ledger_through_the_cli),
+        cmocka_unit_test(test_every_bad_params_through_the_cli),
         cmocka_unit_test(test_failed_write_exits_74),
         cmocka_unit_test(test_golden_outputs),
     };

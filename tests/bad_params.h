@@ -1,0 +1,135 @@
+/* bad_params.h -- malformed parameter files, shared by test_params (library status, file, line,
+ * key) and test_cli (exit code, message). */
+#ifndef ATTRITION_BAD_PARAMS_H
+#define ATTRITION_BAD_PARAMS_H
+
+#include <attrition/att_common.h>
+
+/* A small valid body: phase a (lines 1-4), arrival x (5-7), class c (8-10). */
+#define MIN_BODY                                                                 \
+    "[phase a]\nstart = 2025-01-01\nhazard_median = 0.0137\nhazard_log_sd = 1\n" \
+    "[arrival x]\ndate = 2025-01-01\ncount = 100\n"                              \
+    "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
+typedef struct {
+    const char *name;
+    const char *text;     /* main.ini */
+    const char *included; /* inc.ini, or NULL */
+    att_status code;
+    const char *path; /* file the error names */
+    long line;
+    const char *field; /* substring of the field, or NULL for none */
+    const char *msg;   /* substring of the message */
+} bad_params_case;
+
+#define LONG_COMMENT                                                                              \
+    "; xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+    "xxxxxxxxxxxxxxxxxxxxxxx\n"
+
+static const bad_params_case bad_params[] = {
+    {"unknown key", MIN_BODY "[priors]\nkapa_a = 2\n", NULL, ATT_EPARSE, "main.ini", 12,
+     "[priors] kapa_a", "did you mean \"kappa_a\""},
+    {"unknown section", MIN_BODY "[phases b]\nstart = 2025-01-01\n", NULL, ATT_EPARSE, "main.ini",
+     11, NULL, "did you mean [phase]"},
+    {"not a number", MIN_BODY "[priors]\nsigma_scale = half\n", NULL, ATT_EPARSE, "main.ini", 12,
+     "sigma_scale", "expected a number in (0, 10], found \"half\""},
+    {"out of range", "[phase a]\nstart = 2025-01-01\nhazard_median = 1.5\nhazard_log_sd = 1\n",
+     NULL, ATT_EPARSE, "main.ini", 3, "[phase a] hazard_median", "(0, 1)"},
+    {"no such date", "[phase a]\nstart = 2025-02-30\nhazard = 0\n", NULL, ATT_EPARSE, "main.ini", 2,
+     "start", "no such day in that month"},
+    {"repeated key", "[phase a]\nstart = 2025-01-01\nhazard = 0\nstart = 2025-01-02\n", NULL,
+     ATT_EPARSE, "main.ini", 4, "start", "first at line 2"},
+    {"repeated key across a repeated section",
+     "[phase a]\nstart = 2025-01-01\n[class c]\ntau_losses=1\n[phase a]\nstart = 2025-01-02\n",
+     NULL, ATT_EPARSE, "main.ini", 6, "start", "repeated"},
+    {"line too long keeps line numbers", "[phase a]\n" LONG_COMMENT "start = 2025-01-01\n", NULL,
+     ATT_EPARSE, "main.ini", 2, NULL, "at most 198 characters"},
+    {"error after a long line", "[phase a]\n; short\nbogus line\n", NULL, ATT_EPARSE, "main.ini", 3,
+     NULL, "found \"bogus line\""},
+    {"no closing bracket", MIN_BODY "[phase b\n", NULL, ATT_EPARSE, "main.ini", 11, NULL, "no ']'"},
+    {"required key missing",
+     "[phase a]\nstart = 2025-01-01\nhazard = 0\n"
+     "[arrival x]\ndate = 2025-01-01\ncount = 1\n[class c]\ntau_losses=1\n",
+     NULL, ATT_EPARSE, "main.ini", 7, "[class c] tau_force", "expected this key"},
+    {"fixed and prior hazard",
+     "[phase a]\nstart = 2025-01-01\nhazard = 0\nhazard_median = 0.1\n"
+     "hazard_log_sd = 1\n",
+     NULL, ATT_EPARSE, "main.ini", 1, "[phase a]", "found more than one"},
+    {"prior half given", "[phase a]\nstart = 2025-01-01\nhazard_median = 0.1\n", NULL, ATT_EPARSE,
+     "main.ini", 1, "hazard_log_sd", "to come with hazard_log_sd"},
+    {"phases leave a gap",
+     MIN_BODY "[phase a]\nend = 2025-02-01\n[phase b]\nstart = 2025-02-03\n"
+              "hazard = 0\n",
+     NULL, ATT_EDATA, "main.ini", 13, "start", "no gap, no overlap"},
+    {"phases overlap",
+     MIN_BODY "[phase a]\nend = 2025-02-01\n[phase b]\nstart = 2025-01-20\n"
+              "hazard = 0\n",
+     NULL, ATT_EDATA, "main.ini", 13, "start", "to start where [phase a] ends (2025-02-01)"},
+    {"open phase not last", MIN_BODY "[phase b]\nstart = 2025-03-01\nhazard = 0\n", NULL, ATT_EDATA,
+     "main.ini", 1, "end", "only the last phase may be open"},
+    {"end before start", "[phase a]\nstart = 2025-01-05\nend = 2025-01-05\nhazard = 0\n", NULL,
+     ATT_EDATA, "main.ini", 3, "end", "end after start"},
+    {"arrival without count",
+     "[phase a]\nstart = 2025-01-01\nhazard = 0\n[arrival x]\n"
+     "date = 2025-01-01\n",
+     NULL, ATT_EPARSE, "main.ini", 4, "[arrival x]", "count_median + count_log_sd; found none"},
+    {"arrival range reversed",
+     MIN_BODY "[arrival y]\ndate = 2025-02-01\ncount_low = 9\n"
+              "count_high = 3\n",
+     NULL, ATT_EDATA, "main.ini", 14, "count_high", "count_high > count_low"},
+    {"arrival before the phases", MIN_BODY "[arrival y]\ndate = 2024-12-01\ncount = 3\n", NULL,
+     ATT_EDATA, "main.ini", 11, "date", "on or after the first phase's start"},
+    {"anchor names an unknown class", MIN_BODY "[model]\nanchor = us_gov:losses\n", NULL, ATT_EDATA,
+     "main.ini", 12, "anchor", "expected a declared [class], found \"us_gov\""},
+    {"anchor with a bad family", MIN_BODY "[model]\nanchor = c:bias\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "anchor", "losses or force"},
+    {"include cycle", "include = inc.ini\n" MIN_BODY, "include = main.ini\n", ATT_EDATA, "inc.ini",
+     1, "include", "include cycle"},
+    {"include of a missing file", MIN_BODY "include = nowhere.ini\n", NULL, ATT_ENOENT, "main.ini",
+     11, "include", "nowhere.ini"},
+    {"error inside an included file", "include = inc.ini\n", MIN_BODY "[priors]\nkappa_b = -1\n",
+     ATT_EPARSE, "inc.ini", 12, "kappa_b", "(0, 1000]"},
+    {"share wave without total", MIN_BODY "[wave w]\ndate = 2025-03-01\nshare = 1\n", NULL,
+     ATT_EDATA, "main.ini", 11, "share", "total_low and total_high"},
+    {"wave after an unknown wave",
+     MIN_BODY "[wave w]\nafter = w0\ngap_low = 1\ngap_high = 2\n"
+              "size = 5\n",
+     NULL, ATT_EDATA, "main.ini", 12, "after", "a [wave] above this one"},
+    {"wave hazard phase unknown",
+     MIN_BODY "[wave w]\ndate = 2025-03-01\nsize = 5\n"
+              "hazard_phase = b\n",
+     NULL, ATT_EDATA, "main.ini", 14, "hazard_phase", "expected the name of a [phase]"},
+    {"wave with two dates",
+     MIN_BODY "[wave w]\ndate = 2025-03-01\ndate_low = 2025-03-01\n"
+              "date_high = 2025-03-09\nsize = 5\n",
+     NULL, ATT_EPARSE, "main.ini", 11, "[wave w]", "exactly one arrival date"},
+    {"quantiles without the median", MIN_BODY "[projection]\nquantiles = 5,95\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "quantiles", "include 50"},
+    {"quantiles not ascending", MIN_BODY "[projection]\nquantiles = 50,25,75\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "quantiles", "ascending"},
+    {"loss fraction above 1",
+     MIN_BODY "[threshold t]\nquantity = loss_fraction\n"
+              "direction = at_least\nvalue = 2\n",
+     NULL, ATT_ERANGE, "main.ini", 14, "value", "fraction in (0, 1]"},
+    {"singleton with a name", MIN_BODY "[model main]\n", NULL, ATT_EPARSE, "main.ini", 11, NULL,
+     "with no name"},
+    {"bad section name", MIN_BODY "[phase 2nd]\n", NULL, ATT_EPARSE, "main.ini", 11, NULL,
+     "letters, digits and _"},
+    {"misspelt choice", MIN_BODY "[projection]\ncount_model = binomal\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "count_model", "did you mean \"binomial\""},
+    {"no phases", "[arrival x]\ndate = 2025-01-01\ncount = 1\n", NULL, ATT_EDATA, "main.ini", 0,
+     NULL, "at least one [phase NAME]"},
+    {"enabled neither true nor false", MIN_BODY "[class c]\nenabled = maybe\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "enabled", "one of true, false"},
+    {"hazard from first wave without waves", MIN_BODY "[projection]\nhazard_from = first_wave\n",
+     NULL, ATT_EDATA, "main.ini", 12, "hazard_from", "expected a [wave]"},
+    {"empty include", MIN_BODY "include =\n", NULL, ATT_EPARSE, "main.ini", 11, "include",
+     "expected a file name"},
+    {"multiplier without phase", MIN_BODY "[projection]\nhazard_multiplier = 2\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "hazard_multiplier", "hazard_phase"},
+    {"whole number expected", MIN_BODY "[projection]\npaths = 4000.5\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "paths", "whole number in [1, 10000000]"},
+};
+
+#endif /* ATTRITION_BAD_PARAMS_H */
