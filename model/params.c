@@ -189,7 +189,7 @@ static size_t
 params_choice(const char *choices, const char *word, char *closest, size_t n)
 {
     const char *p = choices;
-    size_t i = 0, best = (size_t)-1, bestd = 4;
+    size_t i = 0, bestd = 4;
 
     closest[0] = '\0';
     while (*p != '\0') {
@@ -206,10 +206,8 @@ params_choice(const char *choices, const char *word, char *closest, size_t n)
         d = att_edit_distance(word, opt, 3);
         if (d <= 3 && d < bestd && d <= strlen(opt) / 2 + 1) {
             bestd = d;
-            best = i;
             att_strlcpy(closest, opt, n);
         }
-        (void)best;
         i++;
         p += len + (bar != NULL);
         if (bar == NULL)
@@ -646,7 +644,7 @@ params_convert_section(params_ctx *c, params_sec sec, size_t item)
 static att_status
 params_one_of(params_ctx *c, const char *what, const params_key_id groups[][3], size_t ngroups)
 {
-    size_t g, k, complete = 0, chosen = 0;
+    size_t g, k, complete = 0;
     char list[256] = "";
 
     for (g = 0; g < ngroups; g++) {
@@ -668,12 +666,10 @@ params_one_of(params_ctx *c, const char *what, const params_key_id groups[][3], 
         }
         if (have == n) {
             complete++;
-            chosen = g;
         }
     }
     if (complete == 1)
         return ATT_OK;
-    (void)chosen;
     return params_fail_at(c, c->sec->origin, NULL, ATT_EPARSE,
                           "expected exactly one %s: %s; found %s", what, list,
                           complete == 0 ? "none" : "more than one");
