@@ -1,0 +1,93 @@
+/* att_posterior.h -- the log-posterior of the phase-hazard model given the
+ * ledger, on unconstrained coordinates, with its gradient.
+ *
+ * Coordinates theta (docs/model.md, section 3): log h for every phase with
+ * a prior, logit kappa, log sigma, the bias b_{s,f} of every (class,
+ * family) that some used report carries and the anchor does not pin, and
+ * every uncertain arrival count (logit of its place in [low, high] for a
+ * uniform prior, log for a log-normal one).  The density includes every
+ * Jacobian and every constant, so that two implementations agree to many
+ * digits (equation (13)).
+ */
+#ifndef ATTRITION_ATT_POSTERIOR_H
+#define ATTRITION_ATT_POSTERIOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <attrition/att_ledger.h>
+#include <attrition/att_params.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct att_posterior att_posterior;                     /* opaque, read-only once built */
+typedef struct att_posterior_workspace att_posterior_workspace; /* opaque, one per thread */
+
+typedef enum {
+    ATT_PAR_HAZARD, /* h_<phase>, daily hazard, 1/day */
+    ATT_PAR_KAPPA,  /* kappa, killed share of casualties */
+    ATT_PAR_SIGMA,  /* sigma, report noise on the log scale */
+    ATT_PAR_BIAS,   /* b_<class>_<family>, log bias of a source class */
+    ATT_PAR_ARRIVAL /* n_<arrival>, troops */
+} att_param_kind;
+
+#define ATT_PARAM_NAME_MAX 128
+
+typedef struct {
+    char name[ATT_PARAM_NAME_MAX]; /* h_<phase>, kappa, sigma, b_<class>_<family>, n_<arrival> */
+    att_param_kind kind;
+    size_t index;      /* phase (HAZARD), class (BIAS) or arrival (ARRIVAL) index; 0 otherwise */
+    att_family family; /* BIAS only */
+    double prior_sd;   /* prior sd of the unconstrained coordinate */
+} att_param_info;
+
+/* Builds the posterior of p given the reports of l known at cutoff (a day
+ * number; INT32_MAX for all) after repeats and revisions.  p and l are
+ * borrowed and must outlive the result.  NULL on failure, err filled. */
+ATT_NODISCARD att_posterior *
+att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, att_error *err);
+void att_posterior_free(att_posterior *post);
+
+size_t att_posterior_dim(const att_posterior *post);
+const att_param_info *att_posterior_param(const att_posterior *post, size_t i);
+/* The reports entering the likelihood, as ledger indices (count, then i-th). */
+size_t att_posterior_nreports(const att_posterior *post);
+size_t att_posterior_report(const att_posterior *post, size_t i);
+
+ATT_NODISCARD att_posterior_workspace *att_posterior_workspace_alloc(const att_posterior *post,
+                                                                     att_error *err);
+void att_posterior_workspace_free(att_posterior_workspace *w);
+
+/* The log posterior density at theta (dim values) on the unconstrained
+ * scale, Jacobians and constants included; its gradient in grad (dim
+ * values) unless grad is NULL.  Returns -INFINITY (and a zero gradient)
+ * where the density is 0; never NaN for finite theta. */
+double att_posterior_logp(const att_posterior *post,
+                          att_posterior_workspace *w,
+                          const double *theta,
+                          double *grad);
+
+/* The log-likelihood term of used report i alone (equation (10)). */
+double att_posterior_report_loglik(const att_posterior *post,
+                                   att_posterior_workspace *w,
+                                   const double *theta,
+                                   size_t i);
+
+/* theta in model units: out[i] is h (1/day), kappa, sigma, b or n. */
+void att_posterior_constrain(const att_posterior *post, const double *theta, double *out);
+
+/* The forward model's inputs at theta: hazard of every phase (nphase
+ * values, fixed ones included), count of every arrival (narrival), kappa. */
+void att_posterior_model_values(
+    const att_posterior *post, const double *theta, double *hazard, double *count, double *kappa);
+
+/* The prior's centre on the unconstrained scale (a safe starting point). */
+void att_posterior_prior_center(const att_posterior *post, double *theta);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_POSTERIOR_H */

@@ -1,0 +1,351 @@
+/* test_posterior.c -- the log posterior: analytic gradient against central
+ * differences, each likelihood term against GSL's normal CDFs, the window
+ * average and the priors against independent computation, repeats left
+ * out, and no NaN anywhere. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_erf.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_model.h>
+#include <attrition/att_posterior.h>
+
+#include "att_test.h"
+
+#define POST_SEED 424242UL
+
+static att_status
+text_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err)
+{
+    (void)path;
+    (void)err;
+    *len = strlen(ctx);
+    *out = malloc(*len + 1);
+    if (*out == NULL)
+        return ATT_ENOMEM;
+    memcpy(*out, ctx, *len + 1);
+    return ATT_OK;
+}
+
+typedef struct {
+    att_params *p;
+    att_ledger *l;
+    att_posterior *post;
+    att_posterior_workspace *w;
+} fixture;
+
+static void
+fixture_load(fixture *f, const char *params_text, const char *ledger_text)
+{
+    att_error err;
+    char msg[1200];
+    const char *cls[64];
+    size_t i;
+
+    memset(f, 0, sizeof *f);
+    if (att_params_load_with("t.ini", text_reader, (void *)(uintptr_t)params_text, &f->p, &err) !=
+        ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    for (i = 0; i < f->p->nclass; i++)
+        cls[i] = f->p->classes[i].name;
+    if (att_ledger_parse("t.csv", ledger_text, strlen(ledger_text), cls, f->p->nclass, &f->l,
+                         &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
+    if (f->post == NULL)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->w = att_posterior_workspace_alloc(f->post, &err);
+    assert_non_null(f->w);
+}
+
+static void
+fixture_free(fixture *f)
+{
+    att_posterior_workspace_free(f->w);
+    att_posterior_free(f->post);
+    att_ledger_free(f->l);
+    att_params_free(f->p);
+}
+
+static char *
+slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+/* Every kind and qualifier, a rate, windows, a pinned class, a fixed, a
+ * uniform and a log-normal arrival, a fixed phase with combat. */
+#define ALL_PARAMS                                                                                 \
+    "[model]\nanchor = us_gov:losses\n"                                                            \
+    "[phase pre]\nstart = 2024-10-01\nend = 2024-12-06\nhazard = 0\n"                              \
+    "[phase a1]\nstart = 2024-12-06\nend = 2025-01-15\nhazard_median = 0.006\nhazard_log_sd = 1\n" \
+    "[phase mid]\nstart = 2025-01-15\nend = 2025-02-05\nhazard = 0.0007\n"                         \
+    "[phase a2]\nstart = 2025-02-05\nhazard_median = 0.004\nhazard_log_sd = 0.8\n"                 \
+    "[arrival x]\ndate = 2024-10-16\ncount_low = 9000\ncount_high = 13000\n"                       \
+    "[arrival y]\ndate = 2025-01-22\ncount_median = 1500\ncount_log_sd = 0.4\n"                    \
+    "[arrival z]\ndate = 2025-02-20\ncount = 700\n"                                                \
+    "[class ua_gov]\ntau_losses = 0.7\ntau_force = 0.3\n"                                          \
+    "[class us_gov]\ntau_losses = 0.5\ntau_force = 0.3\n"                                          \
+    "[class think_tank]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
+#define ALL_HDR                                                                                \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of\n"
+#define ALL_ROWS                                                                      \
+    "c1,2024-12-31,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,\n"    \
+    "c2,2024-12-31,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,\n"    \
+    "k1,2025-01-10,2025-01-10,2025-01-10,Z,ua_gov,killed,at_least,600,,,q,d,\n"       \
+    "w1,2025-02-01,2025-01-20,2025-02-01,Z,ua_gov,wounded,range,,2000,3500,q,d,\n"    \
+    "r1,2025-01-31,2024-12-06,2025-01-15,ISW,think_tank,rate,approx,92,,,q,d,\n"      \
+    "f1,2025-01-31,2025-01-01,2025-01-31,ISW,think_tank,fraction,up_to,0.5,,,q,d,\n"  \
+    "s1,2025-03-01,2025-03-01,2025-03-01,K,ua_gov,strength,approx,8000,,,q,d,\n"      \
+    "d1,2025-01-05,2025-01-05,2025-01-05,U,us_gov,deployed,range,,10000,12000,q,d,\n" \
+    "d2,2025-03-10,2025-03-01,2025-03-10,U,us_gov,deployed,at_least,12000,,,q,d,\n"
+
+static void
+check_gradient(fixture *f, unsigned long seed, int npoints)
+{
+    size_t n = att_posterior_dim(f->post), i;
+    double theta[64], grad[64], gtmp[64], h = 1e-5;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int k;
+
+    assert_true(n <= 64);
+    gsl_rng_set(r, seed);
+    for (k = 0; k < npoints; k++) {
+        double lp;
+        att_posterior_prior_center(f->post, theta);
+        for (i = 0; i < n; i++)
+            theta[i] += 0.7 * gsl_ran_ugaussian(r);
+        lp = att_posterior_logp(f->post, f->w, theta, grad);
+        assert_true(isfinite(lp));
+        for (i = 0; i < n; i++) {
+            double t0 = theta[i], up, dn, fd;
+            theta[i] = t0 + h;
+            up = att_posterior_logp(f->post, f->w, theta, gtmp);
+            theta[i] = t0 - h;
+            dn = att_posterior_logp(f->post, f->w, theta, gtmp);
+            theta[i] = t0;
+            fd = (up - dn) / (2 * h);
+            if (!(fabs(fd - grad[i]) <= 1e-6 * (fabs(grad[i]) + 1.0)))
+                fail_msg("point %d, %s: analytic %.12g, finite difference %.12g (seed %lu)", k,
+                         att_posterior_param(f->post, i)->name, grad[i], fd, seed);
+        }
+    }
+    gsl_rng_free(r);
+}
+
+static void
+test_gradient_all_kinds(void **state)
+{
+    fixture f;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, ALL_HDR ALL_ROWS);
+    /* h_a1, h_a2, kappa, sigma, b_ua_gov_losses, b_ua_gov_force,
+     * b_think_tank_losses, b_us_gov_force (us_gov:losses pinned), n_x, n_y. */
+    assert_int_equal(att_posterior_dim(f.post), 10);
+    assert_string_equal(att_posterior_param(f.post, 0)->name, "h_a1");
+    assert_string_equal(att_posterior_param(f.post, 4)->name, "b_ua_gov_losses");
+    assert_string_equal(att_posterior_param(f.post, 9)->name, "n_y");
+    check_gradient(&f, POST_SEED, 25);
+    fixture_free(&f);
+}
+
+static void
+test_gradient_shipped_ledger(void **state)
+{
+    char *ini = slurp(ATT_SOURCE_DIR "/params/baseline.ini");
+    char *csv = slurp(ATT_SOURCE_DIR "/data/reports.csv");
+    fixture f;
+
+    (void)state;
+    fixture_load(&f, ini, csv);
+    assert_int_equal(att_posterior_nreports(f.post), 13);
+    check_gradient(&f, POST_SEED + 1, 25);
+    fixture_free(&f);
+    free(ini);
+    free(csv);
+}
+
+/* One report, one day: its term against a direct evaluation. */
+static void
+test_terms_against_gsl(void **state)
+{
+    static const char *const quals[] = {"approx", "at_least", "up_to"};
+    double theta[16], hz[4], cnt[4], kappa, m;
+    size_t q;
+
+    (void)state;
+    for (q = 0; q < 3; q++) {
+        char csv[512];
+        fixture f;
+        double z;
+        snprintf(csv, sizeof csv,
+                 ALL_HDR "c1,2025-01-05,2025-01-05,2025-01-05,W,ua_gov,casualties,%s,3800,,,q,d,\n",
+                 quals[q]);
+        fixture_load(&f, ALL_PARAMS, csv);
+        att_posterior_prior_center(f.post, theta);
+        att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
+        {
+            att_model_values v = {hz, cnt, kappa};
+            m = att_model_quantity(f.p, &v, ATT_KIND_CASUALTIES, 0, att_date_from_ymd(2025, 1, 5));
+        }
+        /* Sweep z = (log y - log m - b) / sigma through the bias. */
+        for (z = -40.0; z <= 40.0; z += 0.25) {
+            double sigma = 0.4, b = log(3800.0) - log(m) - z * sigma, ref, got;
+            theta[3] = log(sigma);
+            theta[4] = b; /* b_ua_gov_losses */
+            got = att_posterior_report_loglik(f.post, f.w, theta, 0);
+            if (q == 0)
+                ref = log(gsl_ran_gaussian_pdf(z * sigma, sigma));
+            else if (q == 1)
+                ref = fabs(z) <= 37 ? log(gsl_cdf_ugaussian_Q(z))
+                                    : (z > 0 ? gsl_sf_log_erfc(z / M_SQRT2) - M_LN2
+                                             : log1p(-0.5 * gsl_sf_erfc(-z / M_SQRT2)));
+            else
+                ref = fabs(z) <= 37 ? log(gsl_cdf_ugaussian_P(z))
+                                    : (z < 0 ? gsl_sf_log_erfc(-z / M_SQRT2) - M_LN2
+                                             : log1p(-0.5 * gsl_sf_erfc(z / M_SQRT2)));
+            if (q == 0 && fabs(z) > 37)
+                continue; /* the density underflows in GSL; the log is exact in ours */
+            /* 1e-12 relative, with 1e-15 absolute where log(P) is within
+             * rounding of 0 (P = 1 - 1e-16 and beyond). */
+            att_assert_close(got, ref, 1e-12, 1e-15);
+        }
+        fixture_free(&f);
+    }
+}
+
+static void
+test_window_average_and_range(void **state)
+{
+    const char *csv = ALL_HDR "w1,2025-02-01,2025-01-20,2025-01-22,Z,ua_gov,wounded,range,,2000,"
+                              "3500,q,d,\n";
+    double theta[16], hz[4], cnt[4], kappa, sigma = 0.35, b = 0.21, sum = 0.0;
+    fixture f;
+    int32_t d;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, csv);
+    att_posterior_prior_center(f.post, theta);
+    theta[3] = log(sigma);
+    theta[4] = b;
+    att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
+    for (d = att_date_from_ymd(2025, 1, 20); d <= att_date_from_ymd(2025, 1, 22); d++) {
+        att_model_values v = {hz, cnt, kappa};
+        double lm = log(att_model_quantity(f.p, &v, ATT_KIND_WOUNDED, 0, d));
+        sum += gsl_cdf_ugaussian_P((log(3500) - lm - b) / sigma) -
+               gsl_cdf_ugaussian_P((log(2000) - lm - b) / sigma);
+    }
+    /* The likelihood, not the quantity, is averaged over the window. */
+    att_assert_close(att_posterior_report_loglik(f.post, f.w, theta, 0), log(sum / 3.0), 1e-12, 0);
+    fixture_free(&f);
+}
+
+static void
+test_prior_against_direct_densities(void **state)
+{
+    const char *csv = ALL_HDR "c1,2025-01-05,2025-01-05,2025-01-05,W,ua_gov,casualties,approx,"
+                              "3800,,,q,d,\n";
+    double theta[16], grad[16], nat[16], lp, ll, ref;
+    fixture f;
+    size_t i;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, csv);
+    for (i = 0; i < att_posterior_dim(f.post); i++)
+        theta[i] = 0.1 * (double)i - 0.37; /* no coordinate at 0, where terms vanish */
+    theta[0] = log(0.0071);
+    theta[1] = log(0.0029);
+    lp = att_posterior_logp(f.post, f.w, theta, grad);
+    ll = att_posterior_report_loglik(f.post, f.w, theta, 0);
+    att_posterior_constrain(f.post, theta, nat);
+    /* Densities in model units from GSL, times the Jacobians of
+     * equation (12): h (log), kappa (1 - kappa) (logit), sigma (log),
+     * (H - L) s (1 - s) (logit on [L, H]), n (log). */
+    ref = log(gsl_ran_lognormal_pdf(nat[0], log(0.006), 1.0)) + theta[0];
+    ref += log(gsl_ran_lognormal_pdf(nat[1], log(0.004), 0.8)) + theta[1];
+    ref += log(gsl_ran_beta_pdf(nat[2], 3, 7)) + log(nat[2] * (1 - nat[2]));
+    ref += log(2 * gsl_ran_gaussian_pdf(nat[3], 0.5)) + theta[3];
+    ref += log(gsl_ran_gaussian_pdf(nat[4], 0.7)); /* b_ua_gov_losses */
+    {
+        double s = (nat[5] - 9000) / 4000;
+        ref += log(1.0 / 4000) + log(4000 * s * (1 - s));
+    }
+    ref += log(gsl_ran_lognormal_pdf(nat[6], log(1500), 0.4)) + theta[6];
+    assert_int_equal(att_posterior_dim(f.post), 7);
+    att_assert_close(lp - ll, ref, 1e-12, 0);
+    fixture_free(&f);
+}
+
+static void
+test_repeats_left_out_and_no_nan(void **state)
+{
+    const char *once = ALL_HDR ALL_ROWS;
+    const char *twice = ALL_HDR ALL_ROWS
+        "c3,2025-02-10,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,c2\n";
+    double theta[16], g[16], a, b;
+    fixture f1, f2;
+    size_t i;
+    int s;
+
+    (void)state;
+    fixture_load(&f1, ALL_PARAMS, once);
+    fixture_load(&f2, ALL_PARAMS, twice);
+    assert_int_equal(att_posterior_nreports(f2.post), att_posterior_nreports(f1.post));
+    att_posterior_prior_center(f1.post, theta);
+    a = att_posterior_logp(f1.post, f1.w, theta, g);
+    b = att_posterior_logp(f2.post, f2.w, theta, g);
+    att_assert_close(b, a, 0, 0);
+    /* Far out in every direction: finite or -inf, never NaN. */
+    for (s = -1; s <= 1; s += 2)
+        for (i = 0; i < att_posterior_dim(f1.post); i++) {
+            double v;
+            att_posterior_prior_center(f1.post, theta);
+            theta[i] = 60.0 * s;
+            v = att_posterior_logp(f1.post, f1.w, theta, g);
+            assert_true(isnan(v) == 0);
+            for (size_t j = 0; j < att_posterior_dim(f1.post); j++)
+                assert_true(isnan(g[j]) == 0);
+        }
+    fixture_free(&f1);
+    fixture_free(&f2);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gradient_all_kinds),
+        cmocka_unit_test(test_gradient_shipped_ledger),
+        cmocka_unit_test(test_terms_against_gsl),
+        cmocka_unit_test(test_window_average_and_range),
+        cmocka_unit_test(test_prior_against_direct_densities),
+        cmocka_unit_test(test_repeats_left_out_and_no_nan),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("posterior", tests, NULL, NULL);
+}
