@@ -19,109 +19,9 @@
 #include <attrition/att_posterior.h>
 
 #include "att_test.h"
+#include "fixture.h"
 
 #define POST_SEED 424242UL
-
-static att_status
-text_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err)
-{
-    (void)path;
-    (void)err;
-    *len = strlen(ctx);
-    *out = malloc(*len + 1);
-    if (*out == NULL)
-        return ATT_ENOMEM;
-    memcpy(*out, ctx, *len + 1);
-    return ATT_OK;
-}
-
-typedef struct {
-    att_params *p;
-    att_ledger *l;
-    att_posterior *post;
-    att_posterior_workspace *w;
-} fixture;
-
-static void
-fixture_load(fixture *f, const char *params_text, const char *ledger_text)
-{
-    att_error err;
-    char msg[1200];
-    const char *cls[64];
-    size_t i;
-
-    memset(f, 0, sizeof *f);
-    if (att_params_load_with("t.ini", text_reader, (void *)(uintptr_t)params_text, &f->p, &err) !=
-        ATT_OK)
-        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    for (i = 0; i < f->p->nclass; i++)
-        cls[i] = f->p->classes[i].name;
-    if (att_ledger_parse("t.csv", ledger_text, strlen(ledger_text), cls, f->p->nclass, &f->l,
-                         &err) != ATT_OK)
-        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
-    if (f->post == NULL)
-        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    f->w = att_posterior_workspace_alloc(f->post, &err);
-    assert_non_null(f->w);
-}
-
-static void
-fixture_free(fixture *f)
-{
-    att_posterior_workspace_free(f->w);
-    att_posterior_free(f->post);
-    att_ledger_free(f->l);
-    att_params_free(f->p);
-}
-
-static char *
-slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-/* Every kind and qualifier, a rate, windows, a pinned class, a fixed, a
- * uniform and a log-normal arrival, a fixed phase with combat. */
-#define ALL_PARAMS                                                                                 \
-    "[model]\nanchor = us_gov:losses\n"                                                            \
-    "[phase pre]\nstart = 2024-10-01\nend = 2024-12-06\nhazard = 0\n"                              \
-    "[phase a1]\nstart = 2024-12-06\nend = 2025-01-15\nhazard_median = 0.006\nhazard_log_sd = 1\n" \
-    "[phase mid]\nstart = 2025-01-15\nend = 2025-02-05\nhazard = 0.0007\n"                         \
-    "[phase a2]\nstart = 2025-02-05\nhazard_median = 0.004\nhazard_log_sd = 0.8\n"                 \
-    "[arrival x]\ndate = 2024-10-16\ncount_low = 9000\ncount_high = 13000\n"                       \
-    "[arrival y]\ndate = 2025-01-22\ncount_median = 1500\ncount_log_sd = 0.4\n"                    \
-    "[arrival z]\ndate = 2025-02-20\ncount = 700\n"                                                \
-    "[class ua_gov]\ntau_losses = 0.7\ntau_force = 0.3\n"                                          \
-    "[class us_gov]\ntau_losses = 0.5\ntau_force = 0.3\n"                                          \
-    "[class think_tank]\ntau_losses = 0.5\ntau_force = 0.3\n"
-
-#define ALL_HDR                                                                                \
-    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
-    "quote,doc,repeat_of\n"
-#define ALL_ROWS                                                                      \
-    "c1,2024-12-31,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,\n"    \
-    "c2,2024-12-31,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,\n"    \
-    "k1,2025-01-10,2025-01-10,2025-01-10,Z,ua_gov,killed,at_least,600,,,q,d,\n"       \
-    "w1,2025-02-01,2025-01-20,2025-02-01,Z,ua_gov,wounded,range,,2000,3500,q,d,\n"    \
-    "r1,2025-01-31,2024-12-06,2025-01-15,ISW,think_tank,rate,approx,92,,,q,d,\n"      \
-    "f1,2025-01-31,2025-01-01,2025-01-31,ISW,think_tank,fraction,up_to,0.5,,,q,d,\n"  \
-    "s1,2025-03-01,2025-03-01,2025-03-01,K,ua_gov,strength,approx,8000,,,q,d,\n"      \
-    "d1,2025-01-05,2025-01-05,2025-01-05,U,us_gov,deployed,range,,10000,12000,q,d,\n" \
-    "d2,2025-03-10,2025-03-01,2025-03-10,U,us_gov,deployed,at_least,12000,,,q,d,\n"
 
 static void
 check_gradient(fixture *f, unsigned long seed, int npoints)
@@ -176,17 +76,13 @@ test_gradient_all_kinds(void **state)
 static void
 test_gradient_shipped_ledger(void **state)
 {
-    char *ini = slurp(ATT_SOURCE_DIR "/params/baseline.ini");
-    char *csv = slurp(ATT_SOURCE_DIR "/data/reports.csv");
     fixture f;
 
     (void)state;
-    fixture_load(&f, ini, csv);
+    fixture_load_shipped(&f, "baseline");
     assert_int_equal(att_posterior_nreports(f.post), 13);
     check_gradient(&f, POST_SEED + 1, 25);
     fixture_free(&f);
-    free(ini);
-    free(csv);
 }
 
 /* One report, one day: its term against a direct evaluation. */

@@ -1,0 +1,103 @@
+/* fixture.c -- see fixture.h. */
+#include "fixture.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static att_status
+fixture_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err)
+{
+    (void)path;
+    (void)err;
+    *len = strlen(ctx);
+    *out = malloc(*len + 1);
+    if (*out == NULL)
+        return ATT_ENOMEM;
+    memcpy(*out, ctx, *len + 1);
+    return ATT_OK;
+}
+
+void
+fixture_load(fixture *f, const char *params_text, const char *ledger_text)
+{
+    att_error err;
+    char msg[1200];
+    const char *cls[256];
+    size_t i;
+
+    memset(f, 0, sizeof *f);
+    if (att_params_load_with("t.ini", fixture_reader, (void *)(uintptr_t)params_text, &f->p,
+                             &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    for (i = 0; i < f->p->nclass && i < 256; i++)
+        cls[i] = f->p->classes[i].name;
+    if (att_ledger_parse("t.csv", ledger_text, strlen(ledger_text), cls, f->p->nclass, &f->l,
+                         &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
+    if (f->post == NULL)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->w = att_posterior_workspace_alloc(f->post, &err);
+    assert_non_null(f->w);
+}
+
+void
+fixture_free(fixture *f)
+{
+    att_posterior_workspace_free(f->w);
+    att_posterior_free(f->post);
+    att_ledger_free(f->l);
+    att_params_free(f->p);
+    memset(f, 0, sizeof *f);
+}
+
+char *
+fixture_slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (fp == NULL)
+        fail_msg("cannot open %s", path);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+void
+fixture_load_shipped(fixture *f, const char *scenario)
+{
+    char path[1024];
+    att_error err;
+    char msg[1200];
+    const char *cls[256];
+    size_t i;
+
+    memset(f, 0, sizeof *f);
+    snprintf(path, sizeof path, "%s/params/%s.ini", ATT_SOURCE_DIR, scenario);
+    if (att_params_load(path, &f->p, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    for (i = 0; i < f->p->nclass && i < 256; i++)
+        cls[i] = f->p->classes[i].name;
+    if (att_ledger_load(f->p->ledger, cls, f->p->nclass, &f->l, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
+    if (f->post == NULL)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->w = att_posterior_workspace_alloc(f->post, &err);
+    assert_non_null(f->w);
+}

@@ -1,0 +1,57 @@
+/* fixture.h -- a posterior built from in-memory texts, for the tests. */
+#ifndef ATTRITION_TEST_FIXTURE_H
+#define ATTRITION_TEST_FIXTURE_H
+
+#include <attrition/att_ledger.h>
+#include <attrition/att_params.h>
+#include <attrition/att_posterior.h>
+
+typedef struct {
+    att_params *p;
+    att_ledger *l;
+    att_posterior *post;
+    att_posterior_workspace *w;
+} fixture;
+
+/* Loads params and ledger texts and builds the posterior (all reports);
+ * fails the test with the loader's message on error. */
+void fixture_load(fixture *f, const char *params_text, const char *ledger_text);
+void fixture_free(fixture *f);
+
+/* A whole file as a NUL-terminated malloc'd string. */
+char *fixture_slurp(const char *path);
+
+/* The shipped baseline scenario and ledger. */
+void fixture_load_shipped(fixture *f, const char *scenario);
+
+/* Every kind and qualifier, a rate, windows, a pinned class, a fixed, a
+ * uniform and a log-normal arrival, a fixed phase with combat. */
+#define ALL_PARAMS                                                                                 \
+    "[model]\nanchor = us_gov:losses\n"                                                            \
+    "[phase pre]\nstart = 2024-10-01\nend = 2024-12-06\nhazard = 0\n"                              \
+    "[phase a1]\nstart = 2024-12-06\nend = 2025-01-15\nhazard_median = 0.006\nhazard_log_sd = 1\n" \
+    "[phase mid]\nstart = 2025-01-15\nend = 2025-02-05\nhazard = 0.0007\n"                         \
+    "[phase a2]\nstart = 2025-02-05\nhazard_median = 0.004\nhazard_log_sd = 0.8\n"                 \
+    "[arrival x]\ndate = 2024-10-16\ncount_low = 9000\ncount_high = 13000\n"                       \
+    "[arrival y]\ndate = 2025-01-22\ncount_median = 1500\ncount_log_sd = 0.4\n"                    \
+    "[arrival z]\ndate = 2025-02-20\ncount = 700\n"                                                \
+    "[class ua_gov]\ntau_losses = 0.7\ntau_force = 0.3\n"                                          \
+    "[class us_gov]\ntau_losses = 0.5\ntau_force = 0.3\n"                                          \
+    "[class think_tank]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
+#define ALL_HDR                                                                                \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of\n"
+#define ALL_ROWS                                                                      \
+    "c1,2024-12-31,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,\n"    \
+    "c2,2024-12-31,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,\n"    \
+    "k1,2025-01-10,2025-01-10,2025-01-10,Z,ua_gov,killed,at_least,600,,,q,d,\n"       \
+    "w1,2025-02-01,2025-01-20,2025-02-01,Z,ua_gov,wounded,range,,2000,3500,q,d,\n"    \
+    "r1,2025-01-31,2024-12-06,2025-01-15,ISW,think_tank,rate,approx,92,,,q,d,\n"      \
+    "f1,2025-01-31,2025-01-01,2025-01-31,ISW,think_tank,fraction,up_to,0.5,,,q,d,\n"  \
+    "s1,2025-03-01,2025-03-01,2025-03-01,K,ua_gov,strength,approx,8000,,,q,d,\n"      \
+    "d1,2025-01-05,2025-01-05,2025-01-05,U,us_gov,deployed,range,,10000,12000,q,d,\n" \
+    "d2,2025-03-10,2025-03-01,2025-03-10,U,us_gov,deployed,at_least,12000,,,q,d,\n"
+
+
+#endif /* ATTRITION_TEST_FIXTURE_H */
