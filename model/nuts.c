@@ -1,0 +1,546 @@
+/* nuts.c -- the No-U-Turn sampler with a diagonal metric.
+ *
+ * Hoffman & Gelman (2014), JMLR 15, "The No-U-Turn Sampler", with the
+ * refinements Stan uses (Betancourt 2017, "A Conceptual Introduction to
+ * Hamiltonian Monte Carlo", arXiv:1701.02434): multinomial sampling of the
+ * trajectory, biased progressive sampling between subtrees, the
+ * generalised no-U-turn criterion on momentum sums, checked also across
+ * the seams of merged subtrees; dual-averaging step-size adaptation and
+ * Stan's windowed estimation of the diagonal metric (75 / 25 doubling / 50
+ * iterations).  The structure follows Stan's base_nuts and
+ * windowed_adaptation so that results are comparable (docs/model.md, (15)).
+ *
+ * Contents: the phase point; leapfrog; tree building; adaptation; the chain.
+ */
+#include "nuts.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_randist.h>
+
+#define NUTS_MAX_DELTA_H 1000.0 /* energy error that marks a divergence (Stan's) */
+#define NUTS_DA_GAMMA    0.05   /* dual averaging (Hoffman & Gelman 2014, sec. 3.2) */
+#define NUTS_DA_KAPPA    0.75
+#define NUTS_DA_T0       10.0
+#define NUTS_INIT_BUFFER 75 /* Stan's windowed adaptation */
+#define NUTS_TERM_BUFFER 50
+#define NUTS_BASE_WINDOW 25
+#define NUTS_MAX_TREE    16 /* hard cap on max_depth: 65,536 leapfrogs per draw */
+
+/* A point in phase space. */
+typedef struct {
+    double *q, *p, *g; /* position, momentum, gradient of log p at q */
+    double logp;
+} nuts_point;
+
+typedef struct {
+    const nuts_target *target;
+    size_t n;
+    double eps;
+    double *inv_metric;
+    gsl_rng *rng;
+    bool divergent;
+    size_t n_leapfrog;
+    double sum_metro;
+    /* per-depth scratch for the recursion: the final subtree's proposal
+     * and the momenta, sharp momenta and sums at the seams */
+    nuts_point prop_final[NUTS_MAX_TREE + 1];
+    double *p_init_end[NUTS_MAX_TREE + 1], *ps_init_end[NUTS_MAX_TREE + 1];
+    double *rho_init[NUTS_MAX_TREE + 1], *p_final_beg[NUTS_MAX_TREE + 1];
+    double *ps_final_beg[NUTS_MAX_TREE + 1], *rho_final[NUTS_MAX_TREE + 1];
+    double *rho_ext;
+} nuts_ctx;
+
+static void
+nuts_copy(const nuts_ctx *c, nuts_point *dst, const nuts_point *src)
+{
+    memcpy(dst->q, src->q, c->n * sizeof *dst->q);
+    memcpy(dst->p, src->p, c->n * sizeof *dst->p);
+    memcpy(dst->g, src->g, c->n * sizeof *dst->g);
+    dst->logp = src->logp;
+}
+
+static double
+nuts_hamiltonian(const nuts_ctx *c, const nuts_point *z)
+{
+    double k = 0.0;
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        k += c->inv_metric[i] * z->p[i] * z->p[i];
+    return -z->logp + 0.5 * k;
+}
+
+static void
+nuts_sharp(const nuts_ctx *c, const double *p, double *out)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        out[i] = c->inv_metric[i] * p[i];
+}
+
+static void
+nuts_sample_momentum(nuts_ctx *c, nuts_point *z)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        z->p[i] = gsl_ran_gaussian_ziggurat(c->rng, 1.0) / sqrt(c->inv_metric[i]);
+}
+
+static void
+nuts_leapfrog(nuts_ctx *c, nuts_point *z, double eps)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        z->p[i] += 0.5 * eps * z->g[i];
+    for (i = 0; i < c->n; i++)
+        z->q[i] += eps * c->inv_metric[i] * z->p[i];
+    z->logp = c->target->logp(c->target->ctx, z->q, z->g);
+    for (i = 0; i < c->n; i++)
+        z->p[i] += 0.5 * eps * z->g[i];
+}
+
+static double
+nuts_log_sum_exp(double a, double b)
+{
+    if (a == -HUGE_VAL)
+        return b;
+    if (b == -HUGE_VAL)
+        return a;
+    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+}
+
+static bool
+nuts_criterion(const nuts_ctx *c, const double *ps_minus, const double *ps_plus, const double *rho)
+{
+    double a = 0.0, b = 0.0;
+    size_t i;
+
+    for (i = 0; i < c->n; i++) {
+        a += ps_plus[i] * rho[i];
+        b += ps_minus[i] * rho[i];
+    }
+    return a > 0.0 && b > 0.0;
+}
+
+static void
+nuts_add(const nuts_ctx *c, double *dst, const double *a, const double *b)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        dst[i] = a[i] + b[i];
+}
+
+/* Stan's base_nuts::build_tree: extends the trajectory from *z by 2^depth
+ * leapfrog steps in direction sign, proposes a point from the new subtree
+ * into *prop, and returns whether the subtree is valid (no divergence, no
+ * U-turn inside). */
+static bool
+nuts_build(nuts_ctx *c,
+           size_t depth,
+           nuts_point *z,
+           nuts_point *prop,
+           double *ps_beg,
+           double *ps_end,
+           double *rho,
+           double *p_beg,
+           double *p_end,
+           double H0,
+           double sign,
+           double *log_sum_w)
+{
+    size_t i, d;
+    double lw_init = -HUGE_VAL, lw_final = -HUGE_VAL, lw_sub;
+    bool persist;
+
+    if (depth == 0) {
+        double h;
+        nuts_leapfrog(c, z, sign * c->eps);
+        c->n_leapfrog++;
+        h = nuts_hamiltonian(c, z);
+        if (isnan(h))
+            h = HUGE_VAL;
+        if (h - H0 > NUTS_MAX_DELTA_H)
+            c->divergent = true;
+        *log_sum_w = nuts_log_sum_exp(*log_sum_w, H0 - h);
+        c->sum_metro += H0 - h > 0.0 ? 1.0 : exp(H0 - h);
+        nuts_copy(c, prop, z);
+        nuts_sharp(c, z->p, ps_beg);
+        memcpy(ps_end, ps_beg, c->n * sizeof *ps_end);
+        for (i = 0; i < c->n; i++)
+            rho[i] += z->p[i];
+        memcpy(p_beg, z->p, c->n * sizeof *p_beg);
+        memcpy(p_end, z->p, c->n * sizeof *p_end);
+        return !c->divergent;
+    }
+    d = depth;
+    memset(c->rho_init[d], 0, c->n * sizeof(double));
+    if (!nuts_build(c, depth - 1, z, prop, ps_beg, c->ps_init_end[d], c->rho_init[d], p_beg,
+                    c->p_init_end[d], H0, sign, &lw_init))
+        return false;
+    memset(c->rho_final[d], 0, c->n * sizeof(double));
+    if (!nuts_build(c, depth - 1, z, &c->prop_final[d], c->ps_final_beg[d], ps_end, c->rho_final[d],
+                    c->p_final_beg[d], p_end, H0, sign, &lw_final))
+        return false;
+    lw_sub = nuts_log_sum_exp(lw_init, lw_final);
+    *log_sum_w = nuts_log_sum_exp(*log_sum_w, lw_sub);
+    if (lw_final > lw_sub || gsl_rng_uniform(c->rng) < exp(lw_final - lw_sub))
+        nuts_copy(c, prop, &c->prop_final[d]);
+    /* rho of the subtree into the caller's sum; the checks use it alone. */
+    nuts_add(c, c->rho_ext, c->rho_init[d], c->rho_final[d]);
+    for (i = 0; i < c->n; i++)
+        rho[i] += c->rho_ext[i];
+    persist = nuts_criterion(c, ps_beg, ps_end, c->rho_ext);
+    nuts_add(c, c->rho_ext, c->rho_init[d], c->p_final_beg[d]);
+    persist = persist && nuts_criterion(c, ps_beg, c->ps_final_beg[d], c->rho_ext);
+    nuts_add(c, c->rho_ext, c->rho_final[d], c->p_init_end[d]);
+    persist = persist && nuts_criterion(c, c->ps_init_end[d], ps_end, c->rho_ext);
+    return persist;
+}
+
+/* Buffers of one transition (allocated once per chain). */
+typedef struct {
+    nuts_point z, fwd, bck, sample, prop;
+    double *rho, *rho_fwd, *rho_bck;
+    double *p_fwd_fwd, *p_fwd_bck, *p_bck_fwd, *p_bck_bck;
+    double *ps_fwd_fwd, *ps_fwd_bck, *ps_bck_fwd, *ps_bck_bck;
+} nuts_buffers;
+
+/* One NUTS transition from *cur (Stan's base_nuts::transition).  Returns
+ * the acceptance statistic; sets *depth_out. */
+static double
+nuts_transition(nuts_ctx *c, nuts_buffers *b, nuts_point *cur, size_t max_depth, size_t *depth_out)
+{
+    double H0, log_sum_w = 0.0;
+    size_t depth = 0, n = c->n;
+
+    nuts_copy(c, &b->z, cur);
+    nuts_sample_momentum(c, &b->z);
+    nuts_copy(c, &b->fwd, &b->z);
+    nuts_copy(c, &b->bck, &b->z);
+    nuts_copy(c, &b->sample, &b->z);
+    H0 = nuts_hamiltonian(c, &b->z);
+    nuts_sharp(c, b->z.p, b->ps_fwd_fwd);
+    memcpy(b->ps_fwd_bck, b->ps_fwd_fwd, n * sizeof(double));
+    memcpy(b->ps_bck_fwd, b->ps_fwd_fwd, n * sizeof(double));
+    memcpy(b->ps_bck_bck, b->ps_fwd_fwd, n * sizeof(double));
+    memcpy(b->p_fwd_fwd, b->z.p, n * sizeof(double));
+    memcpy(b->p_fwd_bck, b->z.p, n * sizeof(double));
+    memcpy(b->p_bck_fwd, b->z.p, n * sizeof(double));
+    memcpy(b->p_bck_bck, b->z.p, n * sizeof(double));
+    memcpy(b->rho, b->z.p, n * sizeof(double));
+    c->divergent = false;
+    c->n_leapfrog = 0;
+    c->sum_metro = 0.0;
+    while (depth < max_depth) {
+        double lw_sub = -HUGE_VAL;
+        bool valid, persist;
+        memset(b->rho_fwd, 0, n * sizeof(double));
+        memset(b->rho_bck, 0, n * sizeof(double));
+        if (gsl_rng_uniform(c->rng) > 0.5) {
+            memcpy(b->rho_bck, b->rho, n * sizeof(double));
+            memcpy(b->p_bck_fwd, b->p_fwd_bck, n * sizeof(double));
+            memcpy(b->ps_bck_fwd, b->ps_fwd_bck, n * sizeof(double));
+            valid = nuts_build(c, depth, &b->fwd, &b->prop, b->ps_fwd_bck, b->ps_fwd_fwd,
+                               b->rho_fwd, b->p_fwd_bck, b->p_fwd_fwd, H0, 1.0, &lw_sub);
+        } else {
+            memcpy(b->rho_fwd, b->rho, n * sizeof(double));
+            memcpy(b->p_fwd_bck, b->p_bck_fwd, n * sizeof(double));
+            memcpy(b->ps_fwd_bck, b->ps_bck_fwd, n * sizeof(double));
+            valid = nuts_build(c, depth, &b->bck, &b->prop, b->ps_bck_fwd, b->ps_bck_bck,
+                               b->rho_bck, b->p_bck_fwd, b->p_bck_bck, H0, -1.0, &lw_sub);
+        }
+        if (!valid)
+            break;
+        depth++;
+        if (lw_sub > log_sum_w || gsl_rng_uniform(c->rng) < exp(lw_sub - log_sum_w))
+            nuts_copy(c, &b->sample, &b->prop);
+        log_sum_w = nuts_log_sum_exp(log_sum_w, lw_sub);
+        nuts_add(c, b->rho, b->rho_bck, b->rho_fwd);
+        persist = nuts_criterion(c, b->ps_bck_bck, b->ps_fwd_fwd, b->rho);
+        nuts_add(c, c->rho_ext, b->rho_bck, b->p_fwd_bck);
+        persist = persist && nuts_criterion(c, b->ps_bck_bck, b->ps_fwd_bck, c->rho_ext);
+        nuts_add(c, c->rho_ext, b->rho_fwd, b->p_bck_fwd);
+        persist = persist && nuts_criterion(c, b->ps_bck_fwd, b->ps_fwd_fwd, c->rho_ext);
+        if (!persist)
+            break;
+    }
+    nuts_copy(c, cur, &b->sample);
+    *depth_out = depth;
+    return c->n_leapfrog ? c->sum_metro / (double)c->n_leapfrog : 0.0;
+}
+
+/* Stan's base_hamiltonian::init_stepsize: double or halve eps until one
+ * leapfrog step's acceptance crosses 0.8.  Returns false if eps runs away. */
+static bool
+nuts_init_stepsize(nuts_ctx *c, nuts_buffers *b, const nuts_point *cur)
+{
+    double H0, h, dH;
+    int direction, guard;
+
+    nuts_copy(c, &b->z, cur);
+    nuts_sample_momentum(c, &b->z);
+    H0 = nuts_hamiltonian(c, &b->z);
+    nuts_leapfrog(c, &b->z, c->eps);
+    h = nuts_hamiltonian(c, &b->z);
+    dH = H0 - (isnan(h) ? HUGE_VAL : h);
+    direction = dH > log(0.8) ? 1 : -1;
+    for (guard = 0; guard < 200; guard++) {
+        nuts_copy(c, &b->z, cur);
+        nuts_sample_momentum(c, &b->z);
+        H0 = nuts_hamiltonian(c, &b->z);
+        nuts_leapfrog(c, &b->z, c->eps);
+        h = nuts_hamiltonian(c, &b->z);
+        dH = H0 - (isnan(h) ? HUGE_VAL : h);
+        if ((direction == 1 && !(dH > log(0.8))) || (direction == -1 && !(dH < log(0.8))))
+            return true;
+        c->eps = direction == 1 ? 2.0 * c->eps : 0.5 * c->eps;
+        if (c->eps > 1e7 || c->eps < 1e-300)
+            return false;
+    }
+    return false;
+}
+
+/* Dual averaging of log eps (Hoffman & Gelman 2014, algorithm 5). */
+typedef struct {
+    double mu, s_bar, x_bar;
+    size_t counter;
+} nuts_da;
+
+static void
+nuts_da_restart(nuts_da *da, double eps)
+{
+    da->mu = log(10.0 * eps);
+    da->s_bar = da->x_bar = 0.0;
+    da->counter = 0;
+}
+
+static double
+nuts_da_learn(nuts_da *da, double accept, double delta)
+{
+    double eta, x, x_eta, k;
+
+    da->counter++;
+    k = (double)da->counter;
+    accept = accept > 1.0 ? 1.0 : accept;
+    eta = 1.0 / (k + NUTS_DA_T0);
+    da->s_bar = (1.0 - eta) * da->s_bar + eta * (delta - accept);
+    x = da->mu - da->s_bar * sqrt(k) / NUTS_DA_GAMMA;
+    x_eta = pow(k, -NUTS_DA_KAPPA);
+    da->x_bar = (1.0 - x_eta) * da->x_bar + x_eta * x;
+    return exp(x);
+}
+
+/* Stan's windowed_adaptation, for the metric. */
+typedef struct {
+    size_t warmup, init_buffer, term_buffer, window, next_window, counter;
+    size_t nsamp;
+    double *mean, *m2; /* Welford's running moments */
+} nuts_windows;
+
+static void
+nuts_windows_init(nuts_windows *wa, size_t warmup)
+{
+    wa->warmup = warmup;
+    wa->init_buffer = NUTS_INIT_BUFFER;
+    wa->term_buffer = NUTS_TERM_BUFFER;
+    wa->window = NUTS_BASE_WINDOW;
+    if (warmup < 20) {
+        wa->init_buffer = warmup; /* too short to estimate a metric */
+        wa->term_buffer = 0;
+        wa->window = 0;
+    } else if (wa->init_buffer + wa->window + wa->term_buffer > warmup) {
+        wa->init_buffer = (size_t)(0.15 * (double)warmup);
+        wa->term_buffer = (size_t)(0.1 * (double)warmup);
+        wa->window = warmup - (wa->init_buffer + wa->term_buffer);
+    }
+    wa->counter = 0;
+    wa->nsamp = 0;
+    wa->next_window = wa->init_buffer + wa->window - 1;
+}
+
+/* Adds q if in a window; at a window's end, writes the regularised
+ * variance into inv_metric and returns true. */
+static bool
+nuts_windows_learn(nuts_windows *wa, const double *q, double *inv_metric, size_t n)
+{
+    size_t i, end_slow = wa->warmup - wa->term_buffer;
+    bool in_window = wa->window > 0 && wa->counter >= wa->init_buffer && wa->counter < end_slow &&
+                     wa->counter != wa->warmup;
+
+    if (in_window) {
+        wa->nsamp++;
+        for (i = 0; i < n; i++) {
+            double d = q[i] - wa->mean[i];
+            wa->mean[i] += d / (double)wa->nsamp;
+            wa->m2[i] += d * (q[i] - wa->mean[i]);
+        }
+    }
+    if (wa->window > 0 && wa->counter == wa->next_window && wa->counter != wa->warmup) {
+        double m = (double)wa->nsamp;
+        /* Compute the next window (Stan's compute_next_window). */
+        if (wa->next_window != end_slow - 1) {
+            size_t boundary;
+            wa->window *= 2;
+            wa->next_window = wa->counter + wa->window;
+            if (wa->next_window != end_slow - 1) {
+                boundary = wa->next_window + 2 * wa->window;
+                if (boundary >= end_slow)
+                    wa->next_window = end_slow - 1;
+            }
+        }
+        for (i = 0; i < n; i++) {
+            double var = m > 1.0 ? wa->m2[i] / (m - 1.0) : 1.0;
+            inv_metric[i] = (m / (m + 5.0)) * var + 1e-3 * (5.0 / (m + 5.0));
+            wa->mean[i] = wa->m2[i] = 0.0;
+        }
+        wa->nsamp = 0;
+        wa->counter++;
+        return true;
+    }
+    wa->counter++;
+    return false;
+}
+
+/* ---- the chain ------------------------------------------------------------- */
+
+static double
+nuts_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+att_status
+att_nuts_run(const nuts_target *target,
+             const nuts_params *np,
+             gsl_rng *rng,
+             const double *init,
+             double *out_draws,
+             double *out_energy,
+             double *out_inv_metric,
+             nuts_stats *stats,
+             att_error *err)
+{
+    size_t n = target->dim, i, it, depth, total = np->warmup + np->draws;
+    size_t max_depth = np->max_depth < NUTS_MAX_TREE ? np->max_depth : NUTS_MAX_TREE;
+    nuts_ctx c;
+    nuts_buffers b;
+    nuts_point cur;
+    nuts_windows wa;
+    nuts_da da;
+    double *block = NULL, *p, t0, sum_accept = 0.0;
+    size_t nvec = 3 * 7 + 3 * (NUTS_MAX_TREE + 1) + 6 * (NUTS_MAX_TREE + 1) + 15;
+    att_status st = ATT_OK;
+
+    memset(&c, 0, sizeof c);
+    memset(stats, 0, sizeof *stats);
+    c.target = target;
+    c.n = n;
+    c.rng = rng;
+    block = att_mem_calloc(nvec * n + 1, sizeof *block);
+    if (block == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    p = block;
+#define NUTS_TAKE()    (p += n, p - n)
+#define NUTS_POINT(pt) ((pt).q = NUTS_TAKE(), (pt).p = NUTS_TAKE(), (pt).g = NUTS_TAKE())
+    NUTS_POINT(cur);
+    NUTS_POINT(b.z);
+    NUTS_POINT(b.fwd);
+    NUTS_POINT(b.bck);
+    NUTS_POINT(b.sample);
+    NUTS_POINT(b.prop);
+    for (i = 0; i <= NUTS_MAX_TREE; i++) {
+        NUTS_POINT(c.prop_final[i]);
+        c.p_init_end[i] = NUTS_TAKE();
+        c.ps_init_end[i] = NUTS_TAKE();
+        c.rho_init[i] = NUTS_TAKE();
+        c.p_final_beg[i] = NUTS_TAKE();
+        c.ps_final_beg[i] = NUTS_TAKE();
+        c.rho_final[i] = NUTS_TAKE();
+    }
+    b.rho = NUTS_TAKE();
+    b.rho_fwd = NUTS_TAKE();
+    b.rho_bck = NUTS_TAKE();
+    b.p_fwd_fwd = NUTS_TAKE();
+    b.p_fwd_bck = NUTS_TAKE();
+    b.p_bck_fwd = NUTS_TAKE();
+    b.p_bck_bck = NUTS_TAKE();
+    b.ps_fwd_fwd = NUTS_TAKE();
+    b.ps_fwd_bck = NUTS_TAKE();
+    b.ps_bck_fwd = NUTS_TAKE();
+    b.ps_bck_bck = NUTS_TAKE();
+    c.rho_ext = NUTS_TAKE();
+    c.inv_metric = NUTS_TAKE();
+    wa.mean = NUTS_TAKE();
+    wa.m2 = NUTS_TAKE();
+#undef NUTS_POINT
+#undef NUTS_TAKE
+    for (i = 0; i < n; i++)
+        c.inv_metric[i] = 1.0;
+    memcpy(cur.q, init, n * sizeof *cur.q);
+    cur.logp = target->logp(target->ctx, cur.q, cur.g);
+    if (!isfinite(cur.logp)) {
+        st = ATT_FAIL(err, ATT_EINVAL, "the starting point has zero posterior density");
+        goto cleanup;
+    }
+    c.eps = 1.0;
+    if (!nuts_init_stepsize(&c, &b, &cur)) {
+        st = ATT_FAIL(err, ATT_ENOCONV,
+                      "no workable leapfrog step size: the posterior is "
+                      "degenerate or its density not smooth");
+        goto cleanup;
+    }
+    nuts_da_restart(&da, c.eps);
+    nuts_windows_init(&wa, np->warmup);
+    t0 = nuts_now();
+    for (it = 0; it < total; it++) {
+        double accept;
+        if (it == np->warmup) {
+            /* End of adaptation: the averaged step size (dual averaging). */
+            if (np->warmup > 0)
+                c.eps = exp(da.x_bar);
+            stats->seconds_warmup = nuts_now() - t0;
+            t0 = nuts_now();
+        }
+        accept = nuts_transition(&c, &b, &cur, max_depth, &depth);
+        stats->leapfrogs += c.n_leapfrog;
+        if (it < np->warmup) {
+            c.eps = nuts_da_learn(&da, accept, np->delta);
+            if (nuts_windows_learn(&wa, cur.q, c.inv_metric, n)) {
+                if (!nuts_init_stepsize(&c, &b, &cur)) {
+                    st = ATT_FAIL(err, ATT_ENOCONV,
+                                  "no workable leapfrog step size after "
+                                  "the metric was updated");
+                    goto cleanup;
+                }
+                nuts_da_restart(&da, c.eps);
+            }
+            continue;
+        }
+        memcpy(out_draws + (it - np->warmup) * n, cur.q, n * sizeof *out_draws);
+        if (out_energy != NULL)
+            out_energy[it - np->warmup] = nuts_hamiltonian(&c, &cur);
+        stats->divergent += c.divergent;
+        stats->depth_hits += depth >= max_depth;
+        sum_accept += accept;
+    }
+    stats->seconds_draws = nuts_now() - t0;
+    stats->stepsize = c.eps;
+    stats->mean_accept = np->draws ? sum_accept / (double)np->draws : 0.0;
+    if (out_inv_metric != NULL)
+        memcpy(out_inv_metric, c.inv_metric, n * sizeof *out_inv_metric);
+cleanup:
+    att_mem_free(block);
+    return st;
+}

@@ -1,0 +1,49 @@
+/* nuts.h -- one chain of the No-U-Turn sampler (private; att_fit.h runs
+ * the chains). */
+#ifndef ATTRITION_NUTS_H
+#define ATTRITION_NUTS_H
+
+#include <gsl/gsl_rng.h>
+
+#include "internal.h"
+
+typedef struct {
+    size_t warmup;    /* adaptation iterations */
+    size_t draws;     /* kept iterations */
+    size_t max_depth; /* tree depth limit (2^max_depth leapfrog steps) */
+    double delta;     /* target acceptance statistic of the step-size adaptation */
+} nuts_params;
+
+typedef struct {
+    double stepsize;       /* after adaptation */
+    size_t divergent;      /* divergent transitions among the kept draws */
+    size_t depth_hits;     /* kept draws that hit max_depth */
+    size_t leapfrogs;      /* gradient evaluations, warm-up and draws */
+    double mean_accept;    /* mean acceptance statistic of the kept draws */
+    double seconds_warmup; /* wall time of each part (not used for results) */
+    double seconds_draws;
+} nuts_stats;
+
+/* The target: log density at q (dim values) and its gradient into g,
+ * -HUGE_VAL outside the support (like gsl_multimin_function_fdf). */
+typedef struct {
+    size_t dim;
+    double (*logp)(void *ctx, const double *q, double *g);
+    void *ctx;
+} nuts_target;
+
+/* Runs one chain from init (dim values) with random numbers from rng.
+ * out_draws gets draws x dim values (draw-major), out_energy draws values
+ * (may be NULL), out_inv_metric the adapted metric (dim values, may be
+ * NULL).  ATT_ENOCONV if no workable step size exists. */
+ATT_INTERNAL att_status att_nuts_run(const nuts_target *target,
+                                     const nuts_params *np,
+                                     gsl_rng *rng,
+                                     const double *init,
+                                     double *out_draws,
+                                     double *out_energy,
+                                     double *out_inv_metric,
+                                     nuts_stats *stats,
+                                     att_error *err);
+
+#endif /* ATTRITION_NUTS_H */

@@ -1,0 +1,168 @@
+/* test_nuts.c -- the sampler on targets with known moments: independent
+ * normals of scales 0.05 to 20 (the adapted metric must find them), a
+ * strongly correlated bivariate normal, and a chain that is the same for
+ * the same seed.  Tolerances are 5 Monte Carlo standard errors, computed
+ * from batch means (an estimate independent of the diagnostics module). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include <attrition/att_rng.h>
+
+#include "att_test.h"
+#include "nuts.h"
+
+#define NUTS_TEST_SEED 8675309UL
+
+typedef struct {
+    size_t n;
+    const double *sd;
+    double rho; /* correlation of coordinates 0 and 1 when n == 2 and rho != 0 */
+} gauss;
+
+static double
+gauss_logp(void *ctx, const double *q, double *g)
+{
+    const gauss *t = ctx;
+    double lp = 0.0;
+    size_t i;
+
+    if (t->rho != 0.0) {
+        double r = t->rho, d = 1.0 - r * r, x = q[0], y = q[1];
+        g[0] = -(x - r * y) / d;
+        g[1] = -(y - r * x) / d;
+        return -0.5 * (x * x - 2 * r * x * y + y * y) / d;
+    }
+    for (i = 0; i < t->n; i++) {
+        double z = q[i] / t->sd[i];
+        lp -= 0.5 * z * z;
+        g[i] = -z / t->sd[i];
+    }
+    return lp;
+}
+
+/* Standard error of the mean of x[0..n) by 40 batch means. */
+static double
+batch_se(const double *x, size_t n, size_t stride)
+{
+    size_t nb = 40, len = n / nb, b, i;
+    double m = 0.0, v = 0.0, bm[40];
+
+    for (b = 0; b < nb; b++) {
+        bm[b] = 0.0;
+        for (i = 0; i < len; i++)
+            bm[b] += x[(b * len + i) * stride];
+        bm[b] /= (double)len;
+        m += bm[b] / (double)nb;
+    }
+    for (b = 0; b < nb; b++)
+        v += (bm[b] - m) * (bm[b] - m) / (double)(nb - 1);
+    return sqrt(v / (double)nb);
+}
+
+static void
+test_independent_normals_of_many_scales(void **state)
+{
+    static const double sd[6] = {0.05, 0.3, 1.0, 2.5, 7.0, 20.0};
+    gauss t = {6, sd, 0.0};
+    nuts_target tg = {6, gauss_logp, &t};
+    nuts_params np = {1000, 4000, 10, 0.8};
+    double init[6] = {0.1, -0.2, 0.3, 1.0, -2.0, 5.0}, metric[6], *draws, *sq;
+    nuts_stats st;
+    att_error err;
+    gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 0, 0, 0);
+    size_t i, k;
+
+    (void)state;
+    draws = malloc(np.draws * 6 * sizeof *draws);
+    sq = malloc(np.draws * sizeof *sq);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, draws, NULL, metric, &st, &err), ATT_OK);
+    assert_int_equal(st.divergent, 0);
+    /* The kept draws use the averaged step size, smaller than the last
+     * adapted one, so the acceptance lands above the 0.8 target (as in Stan). */
+    assert_true(st.mean_accept > 0.75 && st.mean_accept < 0.99);
+    for (k = 0; k < 6; k++) {
+        double m = 0.0, v = 0.0;
+        for (i = 0; i < np.draws; i++) {
+            m += draws[i * 6 + k] / (double)np.draws;
+            sq[i] = draws[i * 6 + k] * draws[i * 6 + k];
+            v += sq[i] / (double)np.draws;
+        }
+        att_assert_close(m, 0.0, 0, 5 * batch_se(draws + k, np.draws, 6));
+        att_assert_close(v, sd[k] * sd[k], 0, 5 * batch_se(sq, np.draws, 1));
+        /* The adapted metric is the variance, to within its own noise. */
+        att_assert_close(metric[k], sd[k] * sd[k], 0.3, 0);
+    }
+    free(draws);
+    free(sq);
+    gsl_rng_free(r);
+}
+
+static void
+test_correlated_normal(void **state)
+{
+    gauss t = {2, NULL, 0.95};
+    nuts_target tg = {2, gauss_logp, &t};
+    nuts_params np = {1000, 6000, 10, 0.8};
+    double init[2] = {1.0, -1.0}, *draws, *xy, mx = 0, my = 0, c = 0;
+    nuts_stats st;
+    att_error err;
+    gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 1, 0, 0);
+    size_t i;
+
+    (void)state;
+    draws = malloc(np.draws * 2 * sizeof *draws);
+    xy = malloc(np.draws * sizeof *xy);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, draws, NULL, NULL, &st, &err), ATT_OK);
+    for (i = 0; i < np.draws; i++) {
+        mx += draws[2 * i] / (double)np.draws;
+        my += draws[2 * i + 1] / (double)np.draws;
+        xy[i] = draws[2 * i] * draws[2 * i + 1];
+        c += xy[i] / (double)np.draws;
+    }
+    att_assert_close(mx, 0.0, 0, 5 * batch_se(draws, np.draws, 2));
+    att_assert_close(my, 0.0, 0, 5 * batch_se(draws + 1, np.draws, 2));
+    att_assert_close(c, 0.95, 0, 5 * batch_se(xy, np.draws, 1));
+    assert_int_equal(st.divergent, 0);
+    free(draws);
+    free(xy);
+    gsl_rng_free(r);
+}
+
+static void
+test_same_seed_same_chain(void **state)
+{
+    static const double sd[3] = {1.0, 2.0, 0.5};
+    gauss t = {3, sd, 0.0};
+    nuts_target tg = {3, gauss_logp, &t};
+    nuts_params np = {150, 100, 10, 0.8};
+    double init[3] = {0.5, 0.5, 0.5}, a[300], b[300];
+    nuts_stats st;
+    att_error err;
+    gsl_rng *r = att_rng_alloc(99, ATT_RNG_MCMC, 3, 0, 0);
+
+    (void)state;
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, a, NULL, NULL, &st, &err), ATT_OK);
+    att_rng_reset(r, 99, ATT_RNG_MCMC, 3, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_memory_equal(a, b, sizeof a);
+    att_rng_reset(r, 99, ATT_RNG_MCMC, 4, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_memory_not_equal(a, b, sizeof a);
+    gsl_rng_free(r);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_independent_normals_of_many_scales),
+        cmocka_unit_test(test_correlated_normal),
+        cmocka_unit_test(test_same_seed_same_chain),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("nuts", tests, NULL, NULL);
+}
