@@ -34,6 +34,8 @@ cli_exit_code(att_status st)
         return CLI_EXIT_OSERR;
     case ATT_EIO:
         return CLI_EXIT_IOERR;
+    case ATT_ECREATE:
+        return CLI_EXIT_CANTCREAT;
     case ATT_ENOCONV:
         return CLI_EXIT_FAILED;
     default:

@@ -21,6 +21,7 @@ static const char *const common_messages[ATT_STATUS_COUNT] = {
     [ATT_ERANGE] = "value out of range",
     [ATT_ENOCONV] = "computation did not converge",
     [ATT_EINTERNAL] = "internal error (a bug: please report it)",
+    [ATT_ECREATE] = "output file cannot be created",
 };
 
 const char *

@@ -15,12 +15,18 @@
 
 #define NORMAL_LOG_SQRT_2PI 0.91893853320467274178032973640562 /* log sqrt(2 pi) */
 
+/* Below this z, erfc(-z / sqrt 2) nears the bottom of the double range;
+ * there gsl_sf_log_erfc takes over from glibc's (faster) erfc. */
+#define NORMAL_ERFC_FLOOR -37.0
+
 double
 att_log_ndtr(double z)
 {
-    if (z < 0.0)
+    if (z < NORMAL_ERFC_FLOOR)
         return gsl_sf_log_erfc(-z * M_SQRT1_2) - M_LN2;
-    return log1p(-0.5 * gsl_sf_erfc(z * M_SQRT1_2));
+    if (z < 0.0)
+        return log(0.5 * erfc(-z * M_SQRT1_2));
+    return log1p(-0.5 * erfc(z * M_SQRT1_2));
 }
 
 double
@@ -32,7 +38,13 @@ att_log_ndtr_upper(double z)
 double
 att_dlog_ndtr(double z)
 {
-    return exp(-0.5 * z * z - NORMAL_LOG_SQRT_2PI - att_log_ndtr(z));
+    return att_dlog_ndtr_given(z, att_log_ndtr(z));
+}
+
+double
+att_dlog_ndtr_given(double z, double log_ndtr)
+{
+    return exp(-0.5 * z * z - NORMAL_LOG_SQRT_2PI - log_ndtr);
 }
 
 double

@@ -416,6 +416,12 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_MODEL_DRAWS:
         p->draws = v->integer;
         return ATT_OK;
+    case PK_MODEL_ADAPT_DELTA:
+        p->adapt_delta = v->num;
+        return ATT_OK;
+    case PK_MODEL_MAX_DEPTH:
+        p->max_depth = v->integer;
+        return ATT_OK;
     case PK_PRIORS_KAPPA_A:
         p->kappa_a = v->num;
         return ATT_OK;

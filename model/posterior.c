@@ -536,21 +536,23 @@ post_state(const att_posterior *post,
     memset(dD, 0, w->nmodel * sizeof *dD);
     for (j = 0; j < post->narr; j++) {
         const double *L = expo + j * np;
-        double H = 0.0, e, nj = w->count[j];
+        double H = 0.0, e, em, nj = w->count[j];
         if (L[0] < 0.0)
             continue; /* not arrived yet */
         for (k = 0; k < np; k++)
             H += w->hazard[k] * L[k];
-        e = exp(-H);
+        /* One transcendental: expm1 keeps C's relative accuracy for small H. */
+        em = expm1(-H);
+        e = 1.0 + em;
         N += nj * e;
-        C += nj * -expm1(-H);
+        C -= nj * em;
         D += nj;
         for (k = 0; k < np; k++) {
             double dh = nj * e * w->hazard[k] * L[k]; /* d C / d log h_k */
             dC[k] += dh;
             dN[k] -= dh;
         }
-        dC[np + j] = -expm1(-H);
+        dC[np + j] = -em;
         dN[np + j] = e;
         dD[np + j] = 1.0;
     }
@@ -638,16 +640,18 @@ post_point_loglik(const post_report *q, double lm, double b, double sigma, doubl
         return -0.5 * z * z - log(sigma) - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) / sigma;
-        d = att_dlog_ndtr(-z);
+        r = att_log_ndtr(-z);
+        d = att_dlog_ndtr_given(-z, r);
         *gm = d / sigma;
         *gs = d * z;
-        return att_log_ndtr(-z);
+        return r;
     case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
         z = (q->ly - lm - b) / sigma;
-        d = att_dlog_ndtr(z);
+        r = att_log_ndtr(z);
+        d = att_dlog_ndtr_given(z, r);
         *gm = -d / sigma;
         *gs = -d * z;
-        return att_log_ndtr(z);
+        return r;
     default: /* range: Phi(z_hi) - Phi(z_lo) */
         za = (q->llo - lm - b) / sigma;
         zb = (q->lhi - lm - b) / sigma;

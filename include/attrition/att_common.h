@@ -38,6 +38,7 @@ typedef enum {
     ATT_ERANGE,    /* a value is out of its allowed range */
     ATT_ENOCONV,   /* a computation did not converge */
     ATT_EINTERNAL, /* an internal invariant failed: a bug */
+    ATT_ECREATE,   /* an output file cannot be created */
     ATT_STATUS_COUNT
 } att_status;
 

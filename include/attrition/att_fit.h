@@ -1,0 +1,88 @@
+/* att_fit.h -- the full posterior by MCMC: several NUTS chains from
+ * dispersed starts, run in parallel, with convergence diagnostics and the
+ * project's policy on them.
+ *
+ * Chains are independent: chain c draws only from its own streams
+ * (seed, ATT_RNG_INIT, c) and (seed, ATT_RNG_MCMC, c) and writes only its
+ * own slice, so the draws are the same for any number of threads.
+ */
+#ifndef ATTRITION_ATT_FIT_H
+#define ATTRITION_ATT_FIT_H
+
+#include <stddef.h>
+
+#include <attrition/att_diagnostics.h>
+#include <attrition/att_posterior.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    size_t chains;      /* independent chains (at least 1) */
+    size_t warmup;      /* adaptation iterations per chain */
+    size_t draws;       /* kept draws per chain */
+    size_t max_depth;   /* NUTS tree depth limit */
+    double delta;       /* target acceptance of the step-size adaptation */
+    double init_radius; /* starts: prior centre + uniform(-r, r) per coordinate */
+    unsigned long seed; /* the run's seed */
+    int threads;        /* worker threads; 0 = as many as chains and cores allow */
+} att_fit_params;
+
+att_fit_params att_fit_default_params(void);
+
+/* Thresholds of the convergence policy (att_fit_judge). */
+#define ATT_FIT_RHAT_FAIL 1.05  /* R-hat above this: the fit failed */
+#define ATT_FIT_ESS_FAIL  100.0 /* bulk or tail ESS below this: failed */
+#define ATT_FIT_DIV_FAIL  0.01  /* divergences in more than this share of draws: failed */
+#define ATT_FIT_RHAT_WARN 1.01  /* R-hat above this: warning */
+#define ATT_FIT_ESS_WARN  400.0 /* ESS below this: warning */
+
+typedef enum {
+    ATT_FIT_GOOD,    /* every diagnostic within the policy */
+    ATT_FIT_WARNING, /* usable, with warnings in the output header */
+    ATT_FIT_FAILED   /* not to be used (exit 1 unless --force) */
+} att_fit_verdict;
+
+typedef struct {
+    size_t dim, chains, draws;
+    double *theta;             /* chains x draws x dim, unconstrained, chain after chain */
+    double *value;             /* the same in model units */
+    att_diag_summary *summary; /* per parameter, of the model-unit draws */
+    double *sd_theta;          /* per parameter: posterior sd of the unconstrained coordinate */
+    double *stepsize;          /* per chain, after adaptation */
+    size_t *divergent;         /* per chain, among kept draws */
+    size_t *depth_hits;        /* per chain, kept draws at max_depth */
+    size_t divergent_total;
+    size_t leapfrogs; /* gradient evaluations in all chains */
+    double rhat_max, ess_bulk_min, ess_tail_min;
+    double seconds_sampler;   /* wall clock, first warm-up to last draw */
+    double seconds_chain_cpu; /* the chains' own wall times, summed */
+} att_fit_result;
+
+/* Runs the chains on post.  On success *out holds the draws and
+ * diagnostics (att_fit_result_free it).  A poor fit is not an error here:
+ * att_fit_judge says how good it is. */
+ATT_NODISCARD att_status att_fit_run(const att_posterior *post,
+                                     const att_fit_params *fp,
+                                     att_fit_result *out,
+                                     att_error *err);
+void att_fit_result_free(att_fit_result *r);
+
+/* Applies the policy; msg (size n) gets a sentence on every threshold
+ * crossed, "" when good. */
+att_fit_verdict att_fit_judge(const att_fit_result *r, char *msg, size_t n);
+
+/* Draw i (0 <= i < chains * draws, chain after chain) of parameter k, in
+ * model units. */
+static inline double
+att_fit_value(const att_fit_result *r, size_t i, size_t k)
+{
+    return r->value[i * r->dim + k];
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_FIT_H */

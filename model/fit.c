@@ -1,0 +1,282 @@
+/* fit.c -- MCMC fit: chains in parallel, diagnostics, policy.
+ *
+ * Each chain starts at the prior centre plus uniform(-r, r) noise on every
+ * unconstrained coordinate (redrawn until the density is positive), then
+ * runs NUTS.  Diagnostics are those of Vehtari et al. (2021), computed on
+ * each parameter's draws in model units (rank-based, so invariant to the
+ * transforms).  The policy is the issue's: fail on R-hat > 1.05, ESS < 100
+ * or divergences in more than 1% of draws; warn on R-hat > 1.01, ESS < 400
+ * or any divergence.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <attrition/att_fit.h>
+#include <attrition/att_rng.h>
+
+#include "nuts.h"
+
+#define FIT_INIT_TRIES 100 /* starting points tried per chain */
+
+att_fit_params
+att_fit_default_params(void)
+{
+    att_fit_params fp;
+
+    fp.chains = 4;
+    fp.warmup = 1000;
+    fp.draws = 1000;
+    fp.max_depth = 10;
+    fp.delta = 0.8;
+    fp.init_radius = 2.0;
+    fp.seed = 1;
+    fp.threads = 0;
+    return fp;
+}
+
+void
+att_fit_result_free(att_fit_result *r)
+{
+    if (r == NULL)
+        return;
+    att_mem_free(r->theta);
+    att_mem_free(r->value);
+    att_mem_free(r->summary);
+    att_mem_free(r->sd_theta);
+    att_mem_free(r->stepsize);
+    att_mem_free(r->divergent);
+    att_mem_free(r->depth_hits);
+    memset(r, 0, sizeof *r);
+}
+
+typedef struct {
+    const att_posterior *post;
+    att_posterior_workspace *w;
+} fit_target_ctx;
+
+static double
+fit_logp(void *ctx, const double *q, double *g)
+{
+    fit_target_ctx *c = ctx;
+    return att_posterior_logp(c->post, c->w, q, g);
+}
+
+static double
+fit_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* One chain, start to finish, into its own slice of r. */
+static att_status
+fit_chain(const att_posterior *post,
+          const att_fit_params *fp,
+          size_t chain,
+          att_fit_result *r,
+          double *seconds,
+          size_t *leapfrogs,
+          att_error *err)
+{
+    size_t n = r->dim, i, k;
+    gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
+    fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
+    nuts_target tg = {n, fit_logp, &ctx};
+    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta};
+    double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
+    nuts_stats st;
+    att_status s = ATT_OK;
+    double t0 = fit_now();
+
+    if (rng == NULL || ctx.w == NULL || init == NULL || g == NULL) {
+        s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (k = 0; k < FIT_INIT_TRIES; k++) {
+        att_posterior_prior_center(post, init);
+        for (i = 0; i < n; i++)
+            init[i] += fp->init_radius * (2.0 * gsl_rng_uniform(rng) - 1.0);
+        if (isfinite(att_posterior_logp(post, ctx.w, init, g)))
+            break;
+    }
+    if (k == FIT_INIT_TRIES) {
+        s = ATT_FAIL(err, ATT_ENOCONV,
+                     "chain %zu: no starting point with positive density in "
+                     "%d tries",
+                     chain + 1, FIT_INIT_TRIES);
+        goto cleanup;
+    }
+    att_rng_reset(rng, fp->seed, ATT_RNG_MCMC, (uint32_t)chain, 0, 0);
+    s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n, NULL, NULL, &st, err);
+    if (s != ATT_OK)
+        goto cleanup;
+    r->stepsize[chain] = st.stepsize;
+    r->divergent[chain] = st.divergent;
+    r->depth_hits[chain] = st.depth_hits;
+    *leapfrogs = st.leapfrogs;
+    for (i = 0; i < fp->draws; i++)
+        att_posterior_constrain(post, r->theta + (chain * fp->draws + i) * n,
+                                r->value + (chain * fp->draws + i) * n);
+    *seconds = fit_now() - t0;
+cleanup:
+    gsl_rng_free(rng);
+    att_posterior_workspace_free(ctx.w);
+    att_mem_free(init);
+    att_mem_free(g);
+    return s;
+}
+
+static att_status
+fit_diagnose(att_fit_result *r, att_error *err)
+{
+    size_t n = r->dim, S = r->chains * r->draws, k, i;
+    att_diag_workspace *dw = att_diag_alloc(r->chains, r->draws, err);
+    double *col = NULL;
+    att_status st = ATT_OK;
+
+    if (dw == NULL) /* err says why (sizes, memory) */
+        return err != NULL ? err->code : ATT_ENOMEM;
+    col = att_mem_alloc(S * sizeof *col);
+    if (col == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    r->rhat_max = 0.0;
+    r->ess_bulk_min = r->ess_tail_min = HUGE_VAL;
+    for (k = 0; k < n && st == ATT_OK; k++) {
+        double m = 0.0, v = 0.0;
+        for (i = 0; i < S; i++)
+            col[i] = r->value[i * n + k];
+        st = att_diag_summarise(dw, col, &r->summary[k], err);
+        for (i = 0; i < S; i++)
+            m += r->theta[i * n + k] / (double)S;
+        for (i = 0; i < S; i++)
+            v += (r->theta[i * n + k] - m) * (r->theta[i * n + k] - m) / (double)(S - 1);
+        r->sd_theta[k] = sqrt(v);
+        /* NaN diagnostics (constant draws) count as failures below. */
+        if (!(r->summary[k].rhat <= r->rhat_max))
+            r->rhat_max = isnan(r->summary[k].rhat) ? HUGE_VAL : r->summary[k].rhat;
+        if (!(r->summary[k].ess_bulk >= r->ess_bulk_min))
+            r->ess_bulk_min = isnan(r->summary[k].ess_bulk) ? 0.0 : r->summary[k].ess_bulk;
+        if (!(r->summary[k].ess_tail >= r->ess_tail_min))
+            r->ess_tail_min = isnan(r->summary[k].ess_tail) ? 0.0 : r->summary[k].ess_tail;
+    }
+cleanup:
+    att_diag_free(dw);
+    att_mem_free(col);
+    return st;
+}
+
+att_status
+att_fit_run(const att_posterior *post,
+            const att_fit_params *fp,
+            att_fit_result *out,
+            att_error *err)
+{
+    size_t n = att_posterior_dim(post), c, total;
+    att_status st = ATT_OK, *chain_st = NULL;
+    att_error *chain_err = NULL;
+    double *secs = NULL, t0;
+    size_t *leaps = NULL;
+    int threads;
+
+    memset(out, 0, sizeof *out);
+    if (fp->chains == 0 || fp->draws < ATT_DIAG_MIN_DRAWS)
+        return ATT_FAIL(err, ATT_EINVAL, "expected at least 1 chain and %d draws per chain",
+                        ATT_DIAG_MIN_DRAWS);
+    out->dim = n;
+    out->chains = fp->chains;
+    out->draws = fp->draws;
+    total = fp->chains * fp->draws * n;
+    out->theta = att_mem_calloc(total, sizeof *out->theta);
+    out->value = att_mem_calloc(total, sizeof *out->value);
+    out->summary = att_mem_calloc(n, sizeof *out->summary);
+    out->sd_theta = att_mem_calloc(n, sizeof *out->sd_theta);
+    out->stepsize = att_mem_calloc(fp->chains, sizeof *out->stepsize);
+    out->divergent = att_mem_calloc(fp->chains, sizeof *out->divergent);
+    out->depth_hits = att_mem_calloc(fp->chains, sizeof *out->depth_hits);
+    chain_st = att_mem_calloc(fp->chains, sizeof *chain_st);
+    chain_err = att_mem_calloc(fp->chains, sizeof *chain_err);
+    secs = att_mem_calloc(fp->chains, sizeof *secs);
+    leaps = att_mem_calloc(fp->chains, sizeof *leaps);
+    if (!out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
+        !out->divergent || !out->depth_hits || !chain_st || !chain_err || !secs || !leaps) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    threads = fp->threads > 0 ? fp->threads : (int)fp->chains;
+    t0 = fit_now();
+    /* Each chain owns its streams, workspace and slice: the schedule
+     * cannot change any number. */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (c = 0; c < fp->chains; c++)
+        chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &chain_err[c]);
+    out->seconds_sampler = fit_now() - t0;
+    for (c = 0; c < fp->chains; c++) {
+        if (chain_st[c] != ATT_OK) {
+            if (err != NULL)
+                *err = chain_err[c];
+            st = chain_st[c];
+            goto cleanup;
+        }
+        out->seconds_chain_cpu += secs[c];
+        out->leapfrogs += leaps[c];
+        out->divergent_total += out->divergent[c];
+    }
+    st = fit_diagnose(out, err);
+cleanup:
+    att_mem_free(chain_st);
+    att_mem_free(chain_err);
+    att_mem_free(secs);
+    att_mem_free(leaps);
+    if (st != ATT_OK)
+        att_fit_result_free(out);
+    return st;
+}
+
+att_fit_verdict
+att_fit_judge(const att_fit_result *r, char *msg, size_t n)
+{
+    att_fit_verdict v = ATT_FIT_GOOD;
+    double S = (double)(r->chains * r->draws);
+    size_t used = 0;
+
+#define FIT_SAY(...)                                              \
+    do {                                                          \
+        if (used < n) {                                           \
+            int k_ = snprintf(msg + used, n - used, __VA_ARGS__); \
+            used += k_ > 0 ? (size_t)k_ : 0;                      \
+        }                                                         \
+    } while (0)
+    if (n > 0)
+        msg[0] = '\0';
+    if (r->rhat_max > ATT_FIT_RHAT_FAIL || r->ess_bulk_min < ATT_FIT_ESS_FAIL ||
+        r->ess_tail_min < ATT_FIT_ESS_FAIL || (double)r->divergent_total > ATT_FIT_DIV_FAIL * S)
+        v = ATT_FIT_FAILED;
+    else if (r->rhat_max > ATT_FIT_RHAT_WARN || r->ess_bulk_min < ATT_FIT_ESS_WARN ||
+             r->ess_tail_min < ATT_FIT_ESS_WARN || r->divergent_total > 0)
+        v = ATT_FIT_WARNING;
+    if (r->rhat_max > ATT_FIT_RHAT_WARN)
+        FIT_SAY("max R-hat %.3f (%s %.2f); ", r->rhat_max,
+                r->rhat_max > ATT_FIT_RHAT_FAIL ? "fails above" : "warns above",
+                r->rhat_max > ATT_FIT_RHAT_FAIL ? ATT_FIT_RHAT_FAIL : ATT_FIT_RHAT_WARN);
+    if (r->ess_bulk_min < ATT_FIT_ESS_WARN || r->ess_tail_min < ATT_FIT_ESS_WARN)
+        FIT_SAY("min ESS bulk %.0f, tail %.0f (%s %.0f); ", r->ess_bulk_min, r->ess_tail_min,
+                (r->ess_bulk_min < ATT_FIT_ESS_FAIL || r->ess_tail_min < ATT_FIT_ESS_FAIL)
+                    ? "fails below"
+                    : "warns below",
+                (r->ess_bulk_min < ATT_FIT_ESS_FAIL || r->ess_tail_min < ATT_FIT_ESS_FAIL)
+                    ? ATT_FIT_ESS_FAIL
+                    : ATT_FIT_ESS_WARN);
+    if (r->divergent_total > 0)
+        FIT_SAY("%zu divergent transitions of %.0f draws (%s above 1%%); ", r->divergent_total, S,
+                (double)r->divergent_total > ATT_FIT_DIV_FAIL * S ? "fails" : "warns; fails");
+#undef FIT_SAY
+    if (used >= 2 && used <= n)
+        msg[used - 2] = '\0'; /* drop the last "; " */
+    return v;
+}

@@ -1,0 +1,158 @@
+/* test_fit.c -- the MCMC fit: the same draws for 1 and 2 threads, the
+ * convergence policy on constructed diagnostics, and a fast recovery: with
+ * no bias and tight figures the hazards come back within 5%. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_fit.h>
+#include <attrition/att_model.h>
+
+#include "att_test.h"
+#include "fixture.h"
+
+static void
+test_same_draws_for_any_thread_count(void **state)
+{
+    att_fit_params fp = att_fit_default_params();
+    att_fit_result a, b;
+    att_error err;
+    fixture f;
+
+    (void)state;
+    fixture_load_shipped(&f, "baseline");
+    fp.warmup = 100;
+    fp.draws = 20;
+    fp.seed = 11;
+    fp.threads = 1;
+    assert_int_equal(att_fit_run(f.post, &fp, &a, &err), ATT_OK);
+    fp.threads = 2;
+    assert_int_equal(att_fit_run(f.post, &fp, &b, &err), ATT_OK);
+    assert_memory_equal(a.theta, b.theta, a.chains * a.draws * a.dim * sizeof(double));
+    /* Another seed, other draws. */
+    att_fit_result_free(&b);
+    fp.seed = 12;
+    assert_int_equal(att_fit_run(f.post, &fp, &b, &err), ATT_OK);
+    assert_memory_not_equal(a.theta, b.theta, a.dim * sizeof(double));
+    att_fit_result_free(&a);
+    att_fit_result_free(&b);
+    fixture_free(&f);
+}
+
+static void
+test_policy(void **state)
+{
+    att_fit_result r;
+    char msg[512];
+
+    (void)state;
+    memset(&r, 0, sizeof r);
+    r.chains = 4;
+    r.draws = 1000;
+    r.rhat_max = 1.004;
+    r.ess_bulk_min = 900;
+    r.ess_tail_min = 800;
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_GOOD);
+    assert_string_equal(msg, "");
+    r.divergent_total = 1; /* any divergence warns */
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_WARNING);
+    assert_non_null(strstr(msg, "1 divergent transitions of 4000 draws"));
+    r.divergent_total = 41; /* more than 1% fails */
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_FAILED);
+    r.divergent_total = 40;
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_WARNING);
+    r.divergent_total = 0;
+    r.rhat_max = 1.02;
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_WARNING);
+    r.rhat_max = 1.06;
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_FAILED);
+    assert_non_null(strstr(msg, "max R-hat 1.060 (fails above 1.05)"));
+    r.rhat_max = 1.0;
+    r.ess_tail_min = 399;
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_WARNING);
+    r.ess_bulk_min = 99;
+    assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_FAILED);
+}
+
+/* A ledger simulated from known hazards with no bias and 1% noise:
+ * casualties every 5 days through both combat phases, strength and
+ * deployed now and then, all from one pinned class. */
+static void
+test_recovers_hazards_from_tight_unbiased_figures(void **state)
+{
+    const char *ini = "[model]\nanchor = us_gov:losses,us_gov:force\n"
+                      "[priors]\nsigma_scale = 0.05\n"
+                      "[phase pre]\nstart = 2024-10-01\nend = 2024-12-06\nhazard = 0\n"
+                      "[phase a1]\nstart = 2024-12-06\nend = 2025-01-15\nhazard_median = 0.004\n"
+                      "hazard_log_sd = 1.5\n"
+                      "[phase a2]\nstart = 2025-01-15\nhazard_median = 0.004\nhazard_log_sd = 1.5\n"
+                      "[arrival x]\ndate = 2024-10-16\ncount = 11000\n"
+                      "[class us_gov]\ntau_losses = 0.5\ntau_force = 0.5\n";
+    const double truth[2] = {0.0093, 0.0021};
+    double hz[3] = {0.0, truth[0], truth[1]}, cnt[1] = {11000}, noise = 0.01;
+    char csv[16384];
+    size_t used, k, i;
+    int32_t d, d0 = att_date_from_ymd(2024, 12, 10);
+    att_fit_params fp = att_fit_default_params();
+    att_fit_result r;
+    att_error err;
+    fixture f, g;
+    int row = 0;
+
+    (void)state;
+    /* The model's own quantities, deterministically jittered by +-1%. */
+    fixture_load(&g, ini,
+                 "id,statement_date,asof_start,asof_end,source,source_class,kind,"
+                 "qualifier,value,low,high,quote,doc\n"
+                 "z,2025-01-01,2025-01-01,2025-01-01,U,us_gov,casualties,approx,1,,,q,d\n");
+    used = (size_t)snprintf(csv, sizeof csv,
+                            "id,statement_date,asof_start,asof_end,source,"
+                            "source_class,kind,qualifier,value,low,high,quote,doc\n");
+    for (d = d0; d < att_date_from_ymd(2025, 4, 1); d += 5) {
+        att_model_values v = {hz, cnt, 0.3};
+        char ds[ATT_DATE_BUFSIZE];
+        double m = att_model_quantity(g.p, &v, ATT_KIND_CASUALTIES, 0, d);
+        double jitter = (row % 2 ? 1.0 : -1.0) * noise * (double)(row % 3) / 2.0;
+        att_date_format(d, ds);
+        used += (size_t)snprintf(csv + used, sizeof csv - used,
+                                 "r%d,%s,%s,%s,U,us_gov,casualties,approx,%.6g,,,q,d\n", row, ds,
+                                 ds, ds, m * exp(jitter));
+        row++;
+    }
+    fixture_free(&g);
+    fixture_load(&f, ini, csv);
+    fp.chains = 2;
+    fp.warmup = 300;
+    fp.draws = 300;
+    fp.seed = 5;
+    assert_int_equal(att_fit_run(f.post, &fp, &r, &err), ATT_OK);
+    for (k = 0, i = 0; k < r.dim; k++) {
+        const att_param_info *in = att_posterior_param(f.post, k);
+        if (in->kind != ATT_PAR_HAZARD)
+            continue;
+        if (fabs(r.summary[k].q50 / truth[i] - 1.0) > 0.05)
+            fail_msg("%s: posterior median %.5g, truth %.5g (more than 5%% off)", in->name,
+                     r.summary[k].q50, truth[i]);
+        i++;
+    }
+    assert_int_equal(i, 2);
+    att_fit_result_free(&r);
+    fixture_free(&f);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_draws_for_any_thread_count),
+        cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_recovers_hazards_from_tight_unbiased_figures),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
+}

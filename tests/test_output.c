@@ -1,0 +1,180 @@
+/* test_output.c -- outputs are complete or absent: a new file appears
+ * only on commit, abort leaves nothing, and a write that fails (a file
+ * size limit, a full device) is an error that leaves the previous file
+ * untouched and no temporary file behind. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include <attrition/att_output.h>
+
+#include "att_test.h"
+
+#define DIR_ ATT_BINARY_DIR "/tests/output_dir"
+
+static void
+fresh_dir(void)
+{
+    DIR *d;
+    struct dirent *e;
+    char p[1024];
+
+    mkdir(DIR_, 0755);
+    d = opendir(DIR_);
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' || (e->d_name[1] != '\0' && e->d_name[1] != '.')) {
+            snprintf(p, sizeof p, "%s/%s", DIR_, e->d_name);
+            unlink(p);
+        }
+    closedir(d);
+}
+
+static int
+count_entries(void)
+{
+    DIR *d = opendir(DIR_);
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    static char buf[65536];
+    size_t n;
+
+    if (f == NULL)
+        return NULL;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void
+test_new_file_appears_on_commit_only(void **state)
+{
+    att_error err;
+    att_output *o;
+
+    (void)state;
+    fresh_dir();
+    o = att_output_open(DIR_ "/out.txt", &err);
+    assert_non_null(o);
+    fputs("hello\n", att_output_stream(o));
+    assert_null(slurp(DIR_ "/out.txt"));  /* not there before commit */
+    assert_int_equal(count_entries(), 1); /* the temporary file */
+    assert_int_equal(att_output_commit(o, &err), ATT_OK);
+    assert_string_equal(slurp(DIR_ "/out.txt"), "hello\n");
+    assert_int_equal(count_entries(), 1); /* no temporary left */
+}
+
+static void
+test_abort_leaves_nothing(void **state)
+{
+    att_error err;
+    att_output *o;
+
+    (void)state;
+    fresh_dir();
+    o = att_output_open(DIR_ "/out.txt", &err);
+    assert_non_null(o);
+    fputs("partial", att_output_stream(o));
+    att_output_abort(o);
+    assert_int_equal(count_entries(), 0);
+}
+
+static void
+test_size_limit_keeps_previous_file(void **state)
+{
+    pid_t pid;
+    int status;
+
+    (void)state;
+    fresh_dir();
+    {
+        FILE *f = fopen(DIR_ "/out.txt", "w");
+        fputs("previous\n", f);
+        fclose(f);
+    }
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl = {1000, 1000};
+        att_error err;
+        att_output *o;
+        int i;
+        signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
+        setrlimit(RLIMIT_FSIZE, &rl);
+        o = att_output_open(DIR_ "/out.txt", &err);
+        if (o == NULL)
+            _exit(2);
+        for (i = 0; i < 100000; i++)
+            fputs("0123456789", att_output_stream(o));
+        _exit(att_output_commit(o, &err) == ATT_EIO && strstr(err.msg, "unchanged") ? 0 : 1);
+    }
+    assert_true(waitpid(pid, &status, 0) == pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_string_equal(slurp(DIR_ "/out.txt"), "previous\n");
+    assert_int_equal(count_entries(), 1);
+}
+
+static void
+test_full_device_is_an_error(void **state)
+{
+    att_error err;
+    att_output *o;
+    int i;
+
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    o = att_output_open("/dev/full", &err);
+    assert_non_null(o);
+    for (i = 0; i < 10000; i++)
+        fputs("0123456789", att_output_stream(o));
+    assert_int_equal(att_output_commit(o, &err), ATT_EIO);
+}
+
+static void
+test_missing_folder_cannot_be_created(void **state)
+{
+    att_error err;
+
+    (void)state;
+    assert_null(att_output_open(DIR_ "/no/such/folder/out.txt", &err));
+    assert_int_equal(err.code, ATT_ECREATE);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_file_appears_on_commit_only),
+        cmocka_unit_test(test_abort_leaves_nothing),
+        cmocka_unit_test(test_size_limit_keeps_previous_file),
+        cmocka_unit_test(test_full_device_is_an_error),
+        cmocka_unit_test(test_missing_folder_cannot_be_created),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("output", tests, NULL, NULL);
+}
