@@ -19,6 +19,7 @@
 
 /* Two starts ending closer than this (in every coordinate) found the same mode. */
 #define MODE_AGREE_TOL 1e-4
+#define MODE_RESTARTS  8 /* BFGS2 restarts per start */
 
 att_mode_params
 att_mode_default_params(void)
@@ -149,7 +150,7 @@ att_mode_find(const att_posterior *post,
               att_mode_result *out,
               att_error *err)
 {
-    size_t n = att_posterior_dim(post), s, i, iter;
+    size_t n = att_posterior_dim(post), s, i, iter, restart;
     const gsl_multimin_fdfminimizer_type *T = gsl_multimin_fdfminimizer_vector_bfgs2;
     gsl_multimin_fdfminimizer *m = NULL;
     gsl_multimin_function_fdf fdf;
@@ -193,10 +194,18 @@ att_mode_find(const att_posterior *post,
                            centre[i] + (s == 0 ? 0.0 : mp->start_sd * gsl_ran_ugaussian(rng)));
         if (!isfinite(mode_f(x, &c)) || mode_f(x, &c) >= GSL_DBL_MAX)
             continue;
-        gsl_multimin_fdfminimizer_set(m, &fdf, x, 0.1, 0.1);
-        for (iter = 0; iter < mp->max_iter && status == GSL_CONTINUE; iter++) {
-            if (gsl_multimin_fdfminimizer_iterate(m) != GSL_SUCCESS)
-                break; /* no progress: judged by the gradient below */
+        /* BFGS2 can stall (no progress in its line search) short of the
+         * tolerance; a restart from where it stopped resets its Hessian
+         * estimate and usually finishes the job. */
+        for (restart = 0; restart < MODE_RESTARTS && status != GSL_SUCCESS; restart++) {
+            gsl_multimin_fdfminimizer_set(m, &fdf, x, 0.1, 0.1);
+            status = GSL_CONTINUE;
+            for (iter = 0; iter < mp->max_iter && status == GSL_CONTINUE; iter++) {
+                if (gsl_multimin_fdfminimizer_iterate(m) != GSL_SUCCESS)
+                    break; /* no progress: judged by the gradient below */
+                status = gsl_multimin_test_gradient(m->gradient, mp->grad_tol);
+            }
+            gsl_vector_memcpy(x, m->x);
             status = gsl_multimin_test_gradient(m->gradient, mp->grad_tol);
         }
         if (gsl_multimin_test_gradient(m->gradient, mp->grad_tol * 100.0) != GSL_SUCCESS)
