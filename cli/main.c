@@ -9,6 +9,7 @@
 #include <attrition/attrition.h>
 
 #include "exit_codes.h"
+#include "fit_cmd.h"
 #include "options.h"
 #include "print.h"
 #include "scenario.h"
@@ -107,7 +108,7 @@ cli_run(const cli_options *o)
 
     if (o->command == CLI_CMD_SCENARIOS)
         return cli_scenarios();
-    if (o->save_fit != NULL) {
+    if (o->save_fit != NULL && o->command != CLI_CMD_FIT) {
         fprintf(stderr, "attrition: --save-fit: this version has no fit to save yet\n");
         return CLI_EXIT_USAGE;
     }
@@ -123,6 +124,9 @@ cli_run(const cli_options *o)
     if (o->seed >= 0)
         p->projection.seed = (unsigned long)o->seed;
     switch (o->command) {
+    case CLI_CMD_FIT:
+        rc = cli_fit(o, p, l);
+        break;
     case CLI_CMD_REPORTS:
         cli_print_reports(stdout, l);
         break;

@@ -14,8 +14,8 @@
 #include "exit_codes.h"
 
 #define CMD(c) (1u << (c))
-#define ALL    (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK))
-#define FITS   CMD(CLI_CMD_PROJECT)
+#define ALL    (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK) | CMD(CLI_CMD_FIT))
+#define FITS   (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_FIT))
 
 typedef enum { OPT_FLAG, OPT_TEXT, OPT_LONG } opt_type;
 
@@ -41,7 +41,9 @@ enum {
     O_SEED,
     O_THREADS,
     O_FORCE,
-    O_SAVE_FIT
+    O_SAVE_FIT,
+    O_FORMAT,
+    O_OUTPUT
 };
 
 static const cli_option cli_table[] = {
@@ -58,6 +60,10 @@ static const cli_option cli_table[] = {
     {"threads", O_THREADS, OPT_LONG, "N", 1, 256, FITS, "worker threads; never changes results"},
     {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
+    {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT),
+     "table, csv or json (default table)"},
+    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT),
+     "write to FILE (complete or not at all) instead of standard output"},
     {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
      "print this help and exit"},
     {"version", O_VERSION, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
@@ -65,12 +71,14 @@ static const cli_option cli_table[] = {
 };
 #define CLI_NOPT (sizeof cli_table / sizeof cli_table[0])
 
-static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios", "check"};
+static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios", "check",
+                                                        "fit"};
 static const char *const cli_command_help[CLI_CMD_COUNT] = {
     "fit the scenario to the ledger and project it (the default)",
     "the ledger as a table, repeats and revisions marked, validated",
     "the parameter files, each with its one-line description",
-    "validate a scenario and its ledger; prints what was read"};
+    "validate a scenario and its ledger; prints what was read",
+    "fit the model by MCMC and print the posterior, per report and per source"};
 
 const char *
 cli_command_name(cli_command c)
@@ -157,7 +165,7 @@ cli_parse(int argc, char **argv, cli_options *o)
         for (i = 0; i < CLI_CMD_COUNT && strcmp(argv[1], cli_commands[i]) != 0; i++)
             ;
         if (i == CLI_CMD_COUNT)
-            return cli_usage_error("unknown command '%s': expected project, reports, "
+            return cli_usage_error("unknown command '%s': expected project, fit, reports, "
                                    "scenarios or check",
                                    argv[1]);
         o->command = (cli_command)i;
@@ -239,6 +247,16 @@ cli_parse(int argc, char **argv, cli_options *o)
         case O_SAVE_FIT:
             o->save_fit = optarg;
             break;
+        case O_FORMAT:
+            if (strcmp(optarg, "table") != 0 && strcmp(optarg, "csv") != 0 &&
+                strcmp(optarg, "json") != 0)
+                return cli_usage_error("--format: expected table, csv or json, found \"%s\"",
+                                       optarg);
+            o->format = optarg;
+            break;
+        case O_OUTPUT:
+            o->output = optarg;
+            break;
         case O_FORCE:
             o->force = true;
             break;
@@ -254,5 +272,7 @@ cli_parse(int argc, char **argv, cli_options *o)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (o->scenario == NULL)
         o->scenario = "baseline";
+    if (o->format == NULL)
+        o->format = "table";
     return 0;
 }

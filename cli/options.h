@@ -10,6 +10,7 @@ typedef enum {
     CLI_CMD_REPORTS,   /* the ledger as a table */
     CLI_CMD_SCENARIOS, /* the parameter files with their descriptions */
     CLI_CMD_CHECK,     /* validate a scenario and its ledger */
+    CLI_CMD_FIT,       /* fit the model and print the posterior */
     CLI_CMD_COUNT
 } cli_command;
 
@@ -24,6 +25,8 @@ typedef struct {
     long seed;
     bool force;
     const char *save_fit;
+    const char *format; /* table (default), csv or json */
+    const char *output; /* file for the output; NULL or "-": standard output */
     bool help, version;
 } cli_options;
 

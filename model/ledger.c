@@ -13,9 +13,9 @@
 #include <strings.h>
 
 #include <csv.h>
-#include <nettle/sha2.h>
 
 #include <attrition/att_date.h>
+#include <attrition/att_digest.h>
 #include <attrition/att_ledger.h>
 
 #include "internal.h"
@@ -675,19 +675,6 @@ att_ledger_free(att_ledger *l)
     att_mem_free(l);
 }
 
-static void
-ledger_digest(const char *text, size_t len, char out[65])
-{
-    struct sha256_ctx h;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    size_t i;
-
-    sha256_init(&h);
-    sha256_update(&h, len, (const uint8_t *)text);
-    sha256_digest(&h, SHA256_DIGEST_SIZE, d);
-    for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-        (void)snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
 
 att_status
 att_ledger_parse(const char *name,
@@ -723,7 +710,7 @@ att_ledger_parse(const char *name,
         }
         l->nclass++;
     }
-    ledger_digest(text, len, l->digest);
+    att_digest_bytes(text, len, l->digest);
     if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;

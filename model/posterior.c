@@ -204,8 +204,8 @@ post_layout(att_posterior *post, const att_ledger *l, const bool *used, att_erro
     return ATT_OK;
 }
 
-static size_t
-post_bias_index(const att_posterior *post, size_t cls, att_family f)
+size_t
+att_posterior_bias_index(const att_posterior *post, size_t cls, att_family f)
 {
     size_t i;
 
@@ -270,7 +270,7 @@ att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, at
         q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : log(rp->value);
         q->llo = rp->qualifier == ATT_QUAL_RANGE ? log(rp->low) : 0.0;
         q->lhi = rp->qualifier == ATT_QUAL_RANGE ? log(rp->high) : 0.0;
-        q->bias = post_bias_index(post, rp->cls, att_kind_family(rp->kind));
+        q->bias = att_posterior_bias_index(post, rp->cls, att_kind_family(rp->kind));
         q->lwidth = log((double)rp->asof_end - (double)rp->asof_start + 1.0);
         q->first = post->npoint;
         if (rp->kind == ATT_KIND_RATE) {

@@ -4,7 +4,7 @@
 # Runs as root, or through sudo when not root.
 set -eu
 
-pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev"
+pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev"
 if [ "${1:-}" = "--ci" ]; then
     pkgs="$pkgs clang-format"
 fi

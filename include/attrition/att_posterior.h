@@ -83,6 +83,10 @@ void att_posterior_constrain(const att_posterior *post, const double *theta, dou
 void att_posterior_model_values(
     const att_posterior *post, const double *theta, double *hazard, double *count, double *kappa);
 
+/* The theta index of the bias of (class cls, family f), or ATT_NONE when
+ * it is pinned by the anchor or no used report carries it (then 0). */
+size_t att_posterior_bias_index(const att_posterior *post, size_t cls, att_family f);
+
 /* The prior's centre on the unconstrained scale (a safe starting point). */
 void att_posterior_prior_center(const att_posterior *post, double *theta);
 

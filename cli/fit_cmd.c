@@ -1,0 +1,518 @@
+/* fit_cmd.c -- `attrition fit`.  Runs the library's fit, applies the
+ * convergence policy and prints: a header (scenario, digests, anchor,
+ * seed, chains, diagnostics), the parameters, the hazards in analysts'
+ * units, every report against the model, and the sources' bias factors;
+ * as a table, CSV or JSON.  No numerics here: every number comes from the
+ * library, and none that is not finite is printed. */
+#include "fit_cmd.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_digest.h>
+#include <attrition/att_fit.h>
+#include <attrition/att_output.h>
+#include <attrition/att_posterior.h>
+#include <attrition/att_summary.h>
+#include <attrition/att_version.h>
+
+#include "exit_codes.h"
+#include "print.h"
+
+/* Above this posterior sd / prior sd, the data barely moved the prior. */
+#define CLI_PRIOR_DOMINATED 0.7
+
+typedef struct {
+    const att_params *p;
+    const att_ledger *l;
+    const att_posterior *post;
+    const att_fit_result *fit;
+    const att_summary *sum;
+    const att_fit_params *fp;
+    att_fit_verdict verdict;
+    char verdict_msg[512];
+    char params_digest[ATT_DIGEST_HEX];
+    const char *scenario;
+    char anchor[512];
+} fit_view;
+
+static const char *const verdict_names[] = {"good", "warning", "failed"};
+
+static double
+sd_ratio(const fit_view *v, size_t k)
+{
+    return v->fit->sd_theta[k] / att_posterior_param(v->post, k)->prior_sd;
+}
+
+static void
+anchor_text(const att_params *p, char *buf, size_t n)
+{
+    size_t i, used = 0;
+
+    if (p->nanchor == 0) {
+        snprintf(buf, n, "none");
+        return;
+    }
+    buf[0] = '\0';
+    for (i = 0; i < p->nanchor && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s:%s", i ? "," : "",
+                                 p->classes[p->anchor[i].cls].name,
+                                 att_family_name(p->anchor[i].family));
+}
+
+/* A number, or "n/a" where it cannot be computed (never nan or inf):
+ * style 'g' with digits significant figures, 'f' with digits decimals,
+ * '+' signed with digits decimals. */
+static const char *
+num(double x, char style, int digits, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        return "n/a";
+    if (style == 'g' && fabs(x) >= 1e4 && fabs(x) < 1e12)
+        snprintf(buf, n, "%.0f", x); /* troop counts read better whole */
+    else if (style == 'f')
+        snprintf(buf, n, "%.*f", digits, x);
+    else if (style == '+')
+        snprintf(buf, n, "%+.*f", digits, x);
+    else
+        snprintf(buf, n, "%.*g", digits, x);
+    return buf;
+}
+
+static const char *
+reported_text(const att_report *r, char *buf, size_t n)
+{
+    return cli_figure(r, buf, n);
+}
+
+/* ---- table --------------------------------------------------------------- */
+
+static void
+print_table(FILE *f, const fit_view *v)
+{
+    const att_fit_result *fit = v->fit;
+    char a[32], b[32], c[32], d[32], e[32], g[32], fig[64];
+    size_t k, i;
+
+    fprintf(f, "attrition %s fit\n", ATT_VERSION_STRING);
+    fprintf(f, "scenario    %s (%s); parameters sha256 %.16s\n", v->scenario, v->p->path,
+            v->params_digest);
+    fprintf(f, "ledger      %s sha256 %.16s; %zu of %zu reports used\n", v->l->path, v->l->digest,
+            att_posterior_nreports(v->post), v->l->n);
+    fprintf(f, "anchor      %s%s\n", v->anchor,
+            v->p->nanchor == 0 ? " (consensus: every class's bias centred on 0)"
+                               : " (pinned to 0)");
+    fprintf(f,
+            "sampler     NUTS, %zu chains x (%zu warm-up + %zu draws), seed %lu, adapt_delta %g\n",
+            v->fp->chains, v->fp->warmup, v->fp->draws, v->fp->seed, v->fp->delta);
+    fprintf(f, "diagnostics max R-hat %s, min ESS bulk %s, tail %s, %zu divergent of %zu draws\n",
+            num(fit->rhat_max, 'f', 3, a, sizeof a), num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
+            num(fit->ess_tail_min, 'f', 0, c, sizeof c), fit->divergent_total,
+            fit->chains * fit->draws);
+    if (v->verdict != ATT_FIT_GOOD)
+        fprintf(f, "%s     %s\n", v->verdict == ATT_FIT_FAILED ? "FAILED " : "WARNING",
+                v->verdict_msg);
+    fprintf(f, "\n%-24s %10s %10s %10s %6s %8s %8s %6s\n", "parameter", "q05", "q50", "q95",
+            "R-hat", "ESS bulk", "ESS tail", "sd/sd0");
+    for (k = 0; k < fit->dim; k++) {
+        const att_diag_summary *s = &fit->summary[k];
+        double r = sd_ratio(v, k);
+        fprintf(f, "%-24s %10s %10s %10s %6s %8s %8s %6s%s\n",
+                att_posterior_param(v->post, k)->name, num(s->q05, 'g', 4, a, sizeof a),
+                num(s->q50, 'g', 4, b, sizeof b), num(s->q95, 'g', 4, c, sizeof c),
+                num(s->rhat, 'f', 3, d, sizeof d), num(s->ess_bulk, 'f', 0, e, sizeof e),
+                num(s->ess_tail, 'f', 0, g, sizeof g), num(r, 'f', 2, fig, sizeof fig),
+                r > CLI_PRIOR_DOMINATED ? "  prior-dominated" : "");
+    }
+    fprintf(f, "(h: daily casualty hazard; sd/sd0: posterior sd over prior sd, unconstrained)\n");
+
+    fprintf(f, "\n%-12s %-32s %s\n", "phase", "casualties per 1,000 per day",
+            "casualties per day at mean strength");
+    for (i = 0; i < v->sum->nhazard; i++) {
+        const att_hazard_summary *h = &v->sum->hazard[i];
+        char l1[128], l2[128];
+        snprintf(l1, sizeof l1, "%s (%s-%s)", num(h->per_1000.q50, 'g', 3, a, sizeof a),
+                 num(h->per_1000.q05, 'g', 3, b, sizeof b),
+                 num(h->per_1000.q95, 'g', 3, c, sizeof c));
+        snprintf(l2, sizeof l2, "%s (%s-%s)", num(h->daily.q50, 'g', 3, a, sizeof a),
+                 num(h->daily.q05, 'g', 3, b, sizeof b), num(h->daily.q95, 'g', 3, c, sizeof c));
+        fprintf(f, "%-12s %-32s %s\n", v->p->phases[h->phase].name, l1, l2);
+    }
+
+    fprintf(f, "\n%-30s %-10s %-14s %-24s %-24s %6s %s\n", "report", "kind", "reported",
+            "model q50 (q05-q95)", "de-biased q50 (q05-q95)", "z", "mark");
+    for (i = 0; i < v->l->n; i++) {
+        const att_report *r = &v->l->reports[i];
+        const att_report_summary *rs = &v->sum->report[i];
+        char m[128], db[128], mark[160] = "";
+        snprintf(m, sizeof m, "%s (%s-%s)", num(rs->model.q50, 'g', 4, a, sizeof a),
+                 num(rs->model.q05, 'g', 4, b, sizeof b), num(rs->model.q95, 'g', 4, c, sizeof c));
+        snprintf(db, sizeof db, "%s (%s-%s)", num(rs->debiased.q50, 'g', 4, a, sizeof a),
+                 num(rs->debiased.q05, 'g', 4, b, sizeof b),
+                 num(rs->debiased.q95, 'g', 4, c, sizeof c));
+        if (r->repeat_of != ATT_NONE)
+            snprintf(mark, sizeof mark, "repeat of %s (not fitted)",
+                     v->l->reports[r->repeat_of].id);
+        else if (r->revised_by != ATT_NONE)
+            snprintf(mark, sizeof mark, "revised by %s (not fitted)",
+                     v->l->reports[r->revised_by].id);
+        else if (rs->z_from_pit)
+            snprintf(mark, sizeof mark, "z from the PIT");
+        fprintf(f, "%-30s %-10s %-14s %-24s %-24s %6s %s\n", r->id, att_kind_name(r->kind),
+                reported_text(r, fig, sizeof fig), m, db, num(rs->z, '+', 2, d, sizeof d), mark);
+    }
+    fprintf(f, "(model: the model quantity averaged over the window; de-biased: the figure "
+               "divided by its source's bias factor)\n");
+
+    fprintf(f, "\nsources\n");
+    for (i = 0; i < v->sum->nsource; i++) {
+        const att_source_summary *s = &v->sum->source[i];
+        const char *cls = v->p->classes[s->cls].name, *fam = att_family_name(s->family);
+        if (s->pinned)
+            fprintf(f, "  %s's %s figures are the anchor: pinned at x1 (%zu report%s)\n", cls, fam,
+                    s->reports, s->reports == 1 ? "" : "s");
+        else
+            fprintf(f,
+                    "  %s's %s figures run x%s (90%%: %s-%s) of the model's estimate, "
+                    "anchor: %s (%zu report%s)\n",
+                    cls, fam, num(s->factor.q50, 'f', 2, a, sizeof a),
+                    num(s->factor.q05, 'f', 2, b, sizeof b),
+                    num(s->factor.q95, 'f', 2, c, sizeof c),
+                    v->p->nanchor == 0 ? "consensus" : v->anchor, s->reports,
+                    s->reports == 1 ? "" : "s");
+    }
+    fprintf(f, "\nSuccessive figures from one source share errors beyond its bias, so these "
+               "intervals are\nsomewhat too narrow (docs/model.md).\n");
+}
+
+/* ---- csv ------------------------------------------------------------------- */
+
+static void
+csv_text(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void
+csv_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.6g", x);
+}
+
+static void
+print_csv(FILE *f, const fit_view *v)
+{
+    const att_fit_result *fit = v->fit;
+    size_t k, i;
+
+    fprintf(f, "# attrition %s fit\n# scenario: %s (%s)\n# parameters_sha256: %s\n",
+            ATT_VERSION_STRING, v->scenario, v->p->path, v->params_digest);
+    fprintf(f, "# ledger: %s\n# ledger_sha256: %s\n# reports_used: %zu\n# anchor: %s\n", v->l->path,
+            v->l->digest, att_posterior_nreports(v->post), v->anchor);
+    fprintf(f, "# seed: %lu\n# chains: %zu\n# warmup: %zu\n# draws: %zu\n# adapt_delta: %g\n",
+            v->fp->seed, v->fp->chains, v->fp->warmup, v->fp->draws, v->fp->delta);
+    fprintf(f, "# verdict: %s%s%s\n", verdict_names[v->verdict], v->verdict_msg[0] ? ": " : "",
+            v->verdict_msg);
+    fprintf(f, "# divergent: %zu\n", fit->divergent_total);
+    fprintf(f, "name,q05,q50,q95,rhat,ess_bulk,ess_tail,sd_ratio,prior_dominated\n");
+    for (k = 0; k < fit->dim; k++) {
+        const att_diag_summary *s = &fit->summary[k];
+        fprintf(f, "%s,", att_posterior_param(v->post, k)->name);
+        csv_num(f, s->q05), fputc(',', f), csv_num(f, s->q50), fputc(',', f);
+        csv_num(f, s->q95), fputc(',', f), csv_num(f, s->rhat), fputc(',', f);
+        csv_num(f, s->ess_bulk), fputc(',', f), csv_num(f, s->ess_tail), fputc(',', f);
+        csv_num(f, sd_ratio(v, k));
+        fprintf(f, ",%s\n", sd_ratio(v, k) > CLI_PRIOR_DOMINATED ? "true" : "false");
+    }
+    fprintf(f, "\n# section: reports\nid,kind,qualifier,value,low,high,model_q05,model_q50,"
+               "model_q95,debiased_q05,debiased_q50,debiased_q95,z,z_from_pit,repeat_of,"
+               "revised_by\n");
+    for (i = 0; i < v->l->n; i++) {
+        const att_report *r = &v->l->reports[i];
+        const att_report_summary *rs = &v->sum->report[i];
+        csv_text(f, r->id);
+        fprintf(f, ",%s,%s,", att_kind_name(r->kind), att_qualifier_name(r->qualifier));
+        if (r->qualifier != ATT_QUAL_RANGE)
+            csv_num(f, r->value);
+        fputc(',', f);
+        if (r->qualifier == ATT_QUAL_RANGE)
+            csv_num(f, r->low), fputc(',', f), csv_num(f, r->high);
+        else
+            fputc(',', f);
+        fputc(',', f);
+        csv_num(f, rs->model.q05), fputc(',', f), csv_num(f, rs->model.q50), fputc(',', f);
+        csv_num(f, rs->model.q95), fputc(',', f), csv_num(f, rs->debiased.q05), fputc(',', f);
+        csv_num(f, rs->debiased.q50), fputc(',', f), csv_num(f, rs->debiased.q95), fputc(',', f);
+        csv_num(f, rs->z);
+        fprintf(f, ",%s,", rs->z_from_pit ? "true" : "false");
+        if (r->repeat_of != ATT_NONE)
+            csv_text(f, v->l->reports[r->repeat_of].id);
+        fputc(',', f);
+        if (r->revised_by != ATT_NONE)
+            csv_text(f, v->l->reports[r->revised_by].id);
+        fputc('\n', f);
+    }
+    fprintf(f, "\n# section: sources\nclass,family,factor,q05,q95,pinned,reports\n");
+    for (i = 0; i < v->sum->nsource; i++) {
+        const att_source_summary *s = &v->sum->source[i];
+        fprintf(f, "%s,%s,", v->p->classes[s->cls].name, att_family_name(s->family));
+        csv_num(f, s->factor.q50), fputc(',', f), csv_num(f, s->factor.q05), fputc(',', f);
+        csv_num(f, s->factor.q95);
+        fprintf(f, ",%s,%zu\n", s->pinned ? "true" : "false", s->reports);
+    }
+}
+
+/* ---- json -------------------------------------------------------------------- */
+
+/* A JSON number, or null where it cannot be computed. */
+static json_t *
+jnum(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *
+jinterval(const att_interval *iv)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "q05", jnum(iv->q05));
+    json_object_set_new(o, "q50", jnum(iv->q50));
+    json_object_set_new(o, "q95", jnum(iv->q95));
+    return o;
+}
+
+static json_t *
+json_meta(const fit_view *v)
+{
+    json_t *m = json_object(), *files = json_array(), *anchor = json_array();
+    size_t i;
+
+    json_object_set_new(m, "version", json_string(ATT_VERSION_STRING));
+    json_object_set_new(m, "command", json_string("fit"));
+    json_object_set_new(m, "scenario", json_string(v->scenario));
+    for (i = 0; i < v->p->nfile; i++)
+        json_array_append_new(files, json_string(v->p->files[i]));
+    json_object_set_new(m, "parameter_files", files);
+    json_object_set_new(m, "parameters_sha256", json_string(v->params_digest));
+    json_object_set_new(m, "ledger", json_string(v->l->path));
+    json_object_set_new(m, "ledger_sha256", json_string(v->l->digest));
+    json_object_set_new(m, "reports_used",
+                        json_integer((json_int_t)att_posterior_nreports(v->post)));
+    for (i = 0; i < v->p->nanchor; i++) {
+        char pair[128];
+        snprintf(pair, sizeof pair, "%s:%s", v->p->classes[v->p->anchor[i].cls].name,
+                 att_family_name(v->p->anchor[i].family));
+        json_array_append_new(anchor, json_string(pair));
+    }
+    json_object_set_new(m, "anchor",
+                        v->p->nanchor ? anchor : (json_decref(anchor), json_string("none")));
+    json_object_set_new(m, "seed", json_integer((json_int_t)v->fp->seed));
+    json_object_set_new(m, "chains", json_integer((json_int_t)v->fp->chains));
+    json_object_set_new(m, "warmup", json_integer((json_int_t)v->fp->warmup));
+    json_object_set_new(m, "draws", json_integer((json_int_t)v->fp->draws));
+    json_object_set_new(m, "adapt_delta", json_real(v->fp->delta));
+    json_object_set_new(m, "max_depth", json_integer((json_int_t)v->fp->max_depth));
+    return m;
+}
+
+static json_t *
+json_reported(const att_report *r)
+{
+    json_t *o;
+
+    switch (r->qualifier) {
+    case ATT_QUAL_APPROX:
+        return json_real(r->value);
+    case ATT_QUAL_RANGE:
+        o = json_object();
+        json_object_set_new(o, "low", json_real(r->low));
+        json_object_set_new(o, "high", json_real(r->high));
+        return o;
+    default:
+        o = json_object();
+        json_object_set_new(o, r->qualifier == ATT_QUAL_AT_LEAST ? "at_least" : "up_to",
+                            json_real(r->value));
+        return o;
+    }
+}
+
+static json_t *
+json_doc(const fit_view *v)
+{
+    const att_fit_result *fit = v->fit;
+    json_t *doc = json_object(), *pars = json_array(), *reps = json_array(), *srcs = json_array(),
+           *haz = json_array(), *diag = json_object(), *steps = json_array();
+    size_t k, i;
+
+    json_object_set_new(doc, "meta", json_meta(v));
+    for (k = 0; k < fit->dim; k++) {
+        const att_diag_summary *s = &fit->summary[k];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(att_posterior_param(v->post, k)->name));
+        json_object_set_new(o, "q05", jnum(s->q05));
+        json_object_set_new(o, "q50", jnum(s->q50));
+        json_object_set_new(o, "q95", jnum(s->q95));
+        json_object_set_new(o, "rhat", jnum(s->rhat));
+        json_object_set_new(o, "ess_bulk", jnum(s->ess_bulk));
+        json_object_set_new(o, "ess_tail", jnum(s->ess_tail));
+        json_object_set_new(o, "sd_ratio", jnum(sd_ratio(v, k)));
+        json_object_set_new(o, "prior_dominated",
+                            json_boolean(sd_ratio(v, k) > CLI_PRIOR_DOMINATED));
+        json_array_append_new(pars, o);
+    }
+    json_object_set_new(doc, "parameters", pars);
+    for (i = 0; i < v->sum->nhazard; i++) {
+        const att_hazard_summary *h = &v->sum->hazard[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "phase", json_string(v->p->phases[h->phase].name));
+        json_object_set_new(o, "per_1000_per_day", jinterval(&h->per_1000));
+        json_object_set_new(o, "daily_at_mean_strength", jinterval(&h->daily));
+        json_array_append_new(haz, o);
+    }
+    json_object_set_new(doc, "hazards", haz);
+    for (i = 0; i < v->l->n; i++) {
+        const att_report *r = &v->l->reports[i];
+        const att_report_summary *rs = &v->sum->report[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(r->id));
+        json_object_set_new(o, "kind", json_string(att_kind_name(r->kind)));
+        json_object_set_new(o, "model", jinterval(&rs->model));
+        json_object_set_new(o, "reported", json_reported(r));
+        json_object_set_new(o, "debiased", jinterval(&rs->debiased));
+        json_object_set_new(o, "z", jnum(rs->z));
+        json_object_set_new(o, "z_from_pit", json_boolean(rs->z_from_pit));
+        json_object_set_new(o, "repeat_of",
+                            r->repeat_of != ATT_NONE ? json_string(v->l->reports[r->repeat_of].id)
+                                                     : json_null());
+        json_object_set_new(o, "revised_by",
+                            r->revised_by != ATT_NONE ? json_string(v->l->reports[r->revised_by].id)
+                                                      : json_null());
+        json_array_append_new(reps, o);
+    }
+    json_object_set_new(doc, "reports", reps);
+    for (i = 0; i < v->sum->nsource; i++) {
+        const att_source_summary *s = &v->sum->source[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "class", json_string(v->p->classes[s->cls].name));
+        json_object_set_new(o, "family", json_string(att_family_name(s->family)));
+        json_object_set_new(o, "factor", jnum(s->factor.q50));
+        json_object_set_new(o, "q05", jnum(s->factor.q05));
+        json_object_set_new(o, "q95", jnum(s->factor.q95));
+        json_object_set_new(o, "pinned", json_boolean(s->pinned));
+        json_object_set_new(o, "reports", json_integer((json_int_t)s->reports));
+        json_array_append_new(srcs, o);
+    }
+    json_object_set_new(doc, "sources", srcs);
+    json_object_set_new(diag, "verdict", json_string(verdict_names[v->verdict]));
+    json_object_set_new(diag, "message", json_string(v->verdict_msg));
+    json_object_set_new(diag, "rhat_max", jnum(fit->rhat_max));
+    json_object_set_new(diag, "ess_bulk_min", jnum(fit->ess_bulk_min));
+    json_object_set_new(diag, "ess_tail_min", jnum(fit->ess_tail_min));
+    json_object_set_new(diag, "divergent", json_integer((json_int_t)fit->divergent_total));
+    for (i = 0; i < fit->chains; i++)
+        json_array_append_new(steps, jnum(fit->stepsize[i]));
+    json_object_set_new(diag, "stepsize", steps);
+    json_object_set_new(doc, "diagnostics", diag);
+    return doc;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+int
+cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
+{
+    att_fit_params fp = att_fit_default_params();
+    att_posterior *post = NULL;
+    att_fit_result fit;
+    att_summary *sum = NULL;
+    att_output *out = NULL;
+    att_error err;
+    fit_view v;
+    char msg[2 * ATT_ERROR_MSG_MAX];
+    int rc = CLI_EXIT_OK;
+
+    memset(&fit, 0, sizeof fit);
+    memset(&v, 0, sizeof v);
+    fp.chains = (size_t)(o->chains > 0 ? o->chains : p->chains);
+    fp.warmup = (size_t)(o->warmup > 0 ? o->warmup : p->warmup);
+    fp.draws = (size_t)(o->draws > 0 ? o->draws : p->draws);
+    fp.seed = o->seed >= 0 ? (unsigned long)o->seed : p->projection.seed;
+    fp.threads = o->threads > 0 ? (int)o->threads : 0;
+    fp.delta = p->adapt_delta;
+    fp.max_depth = (size_t)p->max_depth;
+    if (att_digest_files((const char *const *)p->files, p->nfile, v.params_digest, &err) != ATT_OK)
+        goto fail;
+    post = att_posterior_alloc(p, l, INT32_MAX, &err);
+    if (post == NULL)
+        goto fail;
+    if (att_fit_run(post, &fp, &fit, &err) != ATT_OK)
+        goto fail;
+    v.p = p;
+    v.l = l;
+    v.post = post;
+    v.fit = &fit;
+    v.fp = &fp;
+    v.scenario = o->scenario;
+    anchor_text(p, v.anchor, sizeof v.anchor);
+    v.verdict = att_fit_judge(&fit, v.verdict_msg, sizeof v.verdict_msg);
+    if (v.verdict == ATT_FIT_FAILED && !o->force) {
+        fprintf(stderr,
+                "attrition: the fit failed its convergence checks: %s.\nNo estimates are "
+                "printed: rerun with more --warmup and --draws, or --force to print them "
+                "anyway.\n",
+                v.verdict_msg);
+        rc = CLI_EXIT_FAILED;
+        goto cleanup;
+    }
+    if (att_summary_compute(p, l, post, &fit, &sum, &err) != ATT_OK)
+        goto fail;
+    v.sum = sum;
+    out = att_output_open(o->output, &err);
+    if (out == NULL)
+        goto fail;
+    if (strcmp(o->format, "json") == 0) {
+        json_t *doc = json_doc(&v);
+        int bad = json_dumpf(doc, att_output_stream(out),
+                             JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        json_decref(doc);
+        fputc('\n', att_output_stream(out));
+        if (bad != 0) {
+            att_output_abort(out);
+            out = NULL;
+            fprintf(stderr, "attrition: writing the JSON output failed\n");
+            rc = CLI_EXIT_IOERR;
+            goto cleanup;
+        }
+    } else if (strcmp(o->format, "csv") == 0)
+        print_csv(att_output_stream(out), &v);
+    else
+        print_table(att_output_stream(out), &v);
+    if (att_output_commit(out, &err) != ATT_OK) {
+        out = NULL;
+        goto fail;
+    }
+    out = NULL;
+    if (v.verdict == ATT_FIT_FAILED)
+        rc = CLI_EXIT_FAILED; /* printed only because of --force */
+    goto cleanup;
+fail:
+    fprintf(stderr, "attrition: %s\n", att_error_format(&err, msg, sizeof msg));
+    rc = cli_exit_code(err.code);
+cleanup:
+    att_output_abort(out);
+    att_summary_free(sum);
+    att_fit_result_free(&fit);
+    att_posterior_free(post);
+    return rc;
+}

@@ -1,0 +1,76 @@
+/* att_summary.h -- what a fit says, in the units an analyst reads:
+ * hazards as casualties per 1,000 troops per day and per day at the
+ * phase's mean strength; per report, the model quantity, the de-biased
+ * figure and a standardised residual; per source class, its bias factor.
+ * All are 5%, 50% and 95% posterior quantiles over the draws
+ * (docs/model.md, section 6).
+ */
+#ifndef ATTRITION_ATT_SUMMARY_H
+#define ATTRITION_ATT_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <attrition/att_fit.h>
+#include <attrition/att_ledger.h>
+#include <attrition/att_posterior.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    double q05, q50, q95;
+} att_interval;
+
+typedef struct {
+    size_t phase;          /* index into the parameter file's phases */
+    att_interval hazard;   /* 1/day */
+    att_interval per_1000; /* casualties per 1,000 troops per day */
+    att_interval daily;    /* casualties per day at the phase's mean strength */
+} att_hazard_summary;
+
+typedef struct {
+    att_interval model;    /* the model quantity, averaged over the window's days */
+    att_interval debiased; /* the figure times exp(-b) (a range's geometric middle) */
+    double z;              /* standardised residual */
+    bool z_from_pit;       /* z is Phi^-1 of the predictive PIT (censored reports) */
+    bool bias_estimated;   /* false: the bias is pinned by the anchor (or unknown: 0) */
+} att_report_summary;
+
+typedef struct {
+    size_t cls; /* index into the parameter file's classes */
+    att_family family;
+    bool pinned;         /* by the anchor: factor exactly 1 */
+    att_interval factor; /* exp(b): how the class's figures run against the model */
+    size_t reports;      /* used reports of this class and family */
+} att_source_summary;
+
+typedef struct {
+    size_t nhazard;
+    att_hazard_summary *hazard;
+    size_t nreport; /* one per ledger report, repeats included */
+    att_report_summary *report;
+    size_t nsource;
+    att_source_summary *source;
+} att_summary;
+
+/* Summarises fit (drawn from post, built on p and l).  An open last phase's
+ * mean strength is taken up to the ledger's last statement date.  On
+ * success *out holds the summary (att_summary_free it). */
+ATT_NODISCARD att_status att_summary_compute(const att_params *p,
+                                             const att_ledger *l,
+                                             const att_posterior *post,
+                                             const att_fit_result *fit,
+                                             att_summary **out,
+                                             att_error *err);
+void att_summary_free(att_summary *s);
+
+/* 5%, 50% and 95% type-7 quantiles of x[0..n) (sorted in place). */
+att_interval att_interval_of(double *x, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_SUMMARY_H */

@@ -1,0 +1,222 @@
+/* summary.c -- posterior summaries in analysts' units (docs/model.md,
+ * section 6).
+ *
+ * Every summary is computed draw by draw, then reduced to its 5%, 50% and
+ * 95% quantiles (type 7, gsl_stats_quantile_from_sorted_data), so that a
+ * ratio's interval is the interval of the ratio, not a ratio of intervals.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include <attrition/att_model.h>
+#include <attrition/att_summary.h>
+
+#include "internal.h"
+
+/* A residual from a PIT of 0 or 1 would be infinite: it is shown clipped. */
+#define SUMMARY_Z_CLIP 8.0
+
+att_interval
+att_interval_of(double *x, size_t n)
+{
+    att_interval r;
+
+    gsl_sort(x, 1, n);
+    r.q05 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05);
+    r.q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
+    r.q95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
+    return r;
+}
+
+void
+att_summary_free(att_summary *s)
+{
+    if (s == NULL)
+        return;
+    att_mem_free(s->hazard);
+    att_mem_free(s->report);
+    att_mem_free(s->source);
+    att_mem_free(s);
+}
+
+/* The report's model quantity, averaged over its window (rates: the rate). */
+static double
+summary_window_mean(const att_params *p, const att_model_values *v, const att_report *r)
+{
+    int32_t d;
+    double sum = 0.0;
+
+    if (r->kind == ATT_KIND_RATE)
+        return att_model_quantity(p, v, r->kind, r->asof_start, r->asof_end);
+    for (d = r->asof_start; d <= r->asof_end; d++)
+        sum += att_model_quantity(p, v, r->kind, 0, d);
+    return sum / ((double)r->asof_end - (double)r->asof_start + 1.0);
+}
+
+/* The report's central figure: value, a range's geometric middle, a bound. */
+static double
+summary_central(const att_report *r)
+{
+    return r->qualifier == ATT_QUAL_RANGE ? sqrt(r->low * r->high) : r->value;
+}
+
+att_status
+att_summary_compute(const att_params *p,
+                    const att_ledger *l,
+                    const att_posterior *post,
+                    const att_fit_result *fit,
+                    att_summary **out,
+                    att_error *err)
+{
+    size_t S = fit->chains * fit->draws, n = fit->dim, s, k, i, j, ns = 0;
+    int32_t last = INT32_MIN;
+    att_summary *sm = att_mem_calloc(1, sizeof *sm);
+    double *buf = NULL, *hz = NULL, *cnt = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
+    att_status st = ATT_OK;
+
+    *out = NULL;
+    if (sm == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    sm->nhazard = 0;
+    for (k = 0; k < n; k++)
+        sm->nhazard += att_posterior_param(post, k)->kind == ATT_PAR_HAZARD;
+    sm->nreport = l->n;
+    sm->hazard = att_mem_calloc(sm->nhazard + 1, sizeof *sm->hazard);
+    sm->report = att_mem_calloc(l->n + 1, sizeof *sm->report);
+    sm->source = att_mem_calloc(2 * p->nclass + 1, sizeof *sm->source);
+    buf = att_mem_alloc(S * sizeof *buf);
+    hz = att_mem_alloc(p->nphase * sizeof *hz);
+    cnt = att_mem_alloc((p->narrival + 1) * sizeof *cnt);
+    zsum = att_mem_calloc(l->n + 1, sizeof *zsum);
+    pit = att_mem_calloc(l->n + 1, sizeof *pit);
+    mq = att_mem_calloc(l->n + 1, sizeof *mq);
+    if (!sm->hazard || !sm->report || !sm->source || !buf || !hz || !cnt || !zsum || !pit || !mq) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < l->n; i++) {
+        mq[i] = att_mem_alloc(S * sizeof **mq);
+        if (mq[i] == NULL) {
+            st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if (l->reports[i].statement > last)
+            last = l->reports[i].statement;
+    }
+
+    /* Hazards: per 1,000 and at the phase's mean strength. */
+    for (k = 0, j = 0; k < n; k++) {
+        const att_param_info *in = att_posterior_param(post, k);
+        const att_phase *ph;
+        att_hazard_summary *h;
+        int32_t d, end;
+        if (in->kind != ATT_PAR_HAZARD)
+            continue;
+        h = &sm->hazard[j++];
+        h->phase = in->index;
+        ph = &p->phases[in->index];
+        end = ph->end != ATT_DAY_OPEN ? ph->end : (last + 1 > ph->start ? last + 1 : ph->start + 1);
+        for (s = 0; s < S; s++)
+            buf[s] = fit->value[s * n + k];
+        h->hazard = att_interval_of(buf, S);
+        h->per_1000.q05 = 1000.0 * h->hazard.q05;
+        h->per_1000.q50 = 1000.0 * h->hazard.q50;
+        h->per_1000.q95 = 1000.0 * h->hazard.q95;
+        for (s = 0; s < S; s++) {
+            att_model_values v = {hz, cnt, 0.0};
+            double mean_n = 0.0;
+            att_posterior_model_values(post, fit->theta + s * n, hz, cnt, &v.kappa);
+            for (d = ph->start; d < end; d++) /* strength at the start of each day */
+                mean_n += att_model_state(p, &v, (double)d).strength;
+            buf[s] = hz[in->index] * mean_n / (double)(end - ph->start);
+        }
+        h->daily = att_interval_of(buf, S);
+    }
+
+    /* Reports: model quantity, de-biased figure, residual. */
+    for (s = 0; s < S; s++) {
+        const double *th = fit->theta + s * n;
+        double kappa, sigma = 0.0;
+        att_model_values v = {hz, cnt, 0.0};
+        att_posterior_model_values(post, th, hz, cnt, &kappa);
+        v.kappa = kappa;
+        for (k = 0; k < n; k++)
+            if (att_posterior_param(post, k)->kind == ATT_PAR_SIGMA)
+                sigma = exp(th[k]);
+        for (i = 0; i < l->n; i++) {
+            const att_report *r = &l->reports[i];
+            size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
+            double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r);
+            double z = m > 0.0 ? (log(summary_central(r)) - log(m) - b) / sigma : SUMMARY_Z_CLIP;
+            mq[i][s] = m;
+            zsum[i] += z;
+            pit[i] += gsl_cdf_ugaussian_P(z);
+        }
+    }
+    for (i = 0; i < l->n; i++) {
+        const att_report *r = &l->reports[i];
+        att_report_summary *rs = &sm->report[i];
+        size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
+        rs->model = att_interval_of(mq[i], S);
+        rs->bias_estimated = bi != ATT_NONE;
+        for (s = 0; s < S; s++)
+            buf[s] = summary_central(r) * exp(bi == ATT_NONE ? 0.0 : -fit->theta[s * n + bi]);
+        rs->debiased = att_interval_of(buf, S);
+        rs->z_from_pit = r->qualifier != ATT_QUAL_APPROX;
+        if (rs->z_from_pit) {
+            double u = pit[i] / (double)S;
+            rs->z = u <= 0.0   ? -SUMMARY_Z_CLIP
+                    : u >= 1.0 ? SUMMARY_Z_CLIP
+                               : gsl_cdf_ugaussian_Pinv(u);
+        } else
+            rs->z = zsum[i] / (double)S;
+        if (rs->z > SUMMARY_Z_CLIP)
+            rs->z = SUMMARY_Z_CLIP;
+        if (rs->z < -SUMMARY_Z_CLIP)
+            rs->z = -SUMMARY_Z_CLIP;
+    }
+
+    /* Sources: every (class, family) some used report carries. */
+    for (i = 0; i < p->nclass; i++)
+        for (j = 0; j < ATT_FAMILY_COUNT; j++) {
+            size_t used = 0, q, bi = att_posterior_bias_index(post, i, (att_family)j);
+            att_source_summary *so;
+            for (q = 0; q < att_posterior_nreports(post); q++) {
+                const att_report *r = &l->reports[att_posterior_report(post, q)];
+                used += r->cls == i && att_kind_family(r->kind) == (att_family)j;
+            }
+            if (used == 0)
+                continue;
+            so = &sm->source[ns++];
+            so->cls = i;
+            so->family = (att_family)j;
+            so->reports = used;
+            so->pinned = bi == ATT_NONE;
+            if (so->pinned) {
+                so->factor.q05 = so->factor.q50 = so->factor.q95 = 1.0;
+                continue;
+            }
+            for (s = 0; s < S; s++)
+                buf[s] = exp(fit->theta[s * n + bi]);
+            so->factor = att_interval_of(buf, S);
+        }
+    sm->nsource = ns;
+    *out = sm;
+    sm = NULL;
+cleanup:
+    if (mq != NULL)
+        for (i = 0; i < l->n; i++)
+            att_mem_free(mq[i]);
+    att_mem_free(mq);
+    att_mem_free(buf);
+    att_mem_free(hz);
+    att_mem_free(cnt);
+    att_mem_free(zsum);
+    att_mem_free(pit);
+    att_summary_free(sm);
+    return st;
+}
