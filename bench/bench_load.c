@@ -60,7 +60,7 @@ main(void)
     for (k = 0; k < 3; k++) {
         size_t len = 0, reps = sizes[k] >= 100000 ? 1 : 5, r;
         char *text = synthetic_ledger(sizes[k], &len);
-        double t0, best = INFINITY;
+        double t0, best = HUGE_VAL;
         if (text == NULL)
             return 71;
         for (r = 0; r < reps; r++) {

@@ -31,7 +31,7 @@ static int
 cli_load(const cli_options *o, att_params **out_p, att_ledger **out_l)
 {
     char path[CLI_PATH_MAX];
-    const char *classes[CLI_MAX_CLASSES];
+    const char **classes = NULL;
     const char *ledger;
     att_error err;
     size_t i;
@@ -57,17 +57,28 @@ cli_load(const cli_options *o, att_params **out_p, att_ledger **out_l)
                 path);
         return CLI_EXIT_DATAERR;
     }
-    if ((*out_p)->nclass > CLI_MAX_CLASSES) {
-        fprintf(stderr, "attrition: %s: expected at most %d classes, found %zu\n", path,
-                CLI_MAX_CLASSES, (*out_p)->nclass);
-        return CLI_EXIT_DATAERR;
+    classes = malloc(((*out_p)->nclass + 1) * sizeof *classes);
+    if (classes == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
     }
     for (i = 0; i < (*out_p)->nclass; i++)
         classes[i] = (*out_p)->classes[i].name;
-    if (att_ledger_load(ledger, classes, (*out_p)->nclass, out_l, &err) != ATT_OK ||
-        att_ledger_check(*out_l, *out_p, &err) != ATT_OK)
-        return cli_fail(&err);
-    return 0;
+    rc = 0;
+    if (att_ledger_load(ledger, classes, (*out_p)->nclass, out_l, &err) != ATT_OK) {
+        if (err.code == ATT_ENOENT && o->ledger == NULL) {
+            /* Point at the parameter file's line that named the ledger. */
+            char reason[ATT_ERROR_MSG_MAX];
+            snprintf(reason, sizeof reason, "%s", err.msg);
+            fprintf(stderr, "attrition: %s:%ld: [model] ledger: cannot read \"%s\": %s\n",
+                    (*out_p)->ledger_origin.path, (*out_p)->ledger_origin.line, ledger, reason);
+            rc = CLI_EXIT_NOINPUT;
+        } else
+            rc = cli_fail(&err);
+    } else if (att_ledger_check(*out_l, *out_p, &err) != ATT_OK)
+        rc = cli_fail(&err);
+    free(classes);
+    return rc;
 }
 
 static int
@@ -132,8 +143,9 @@ cli_run(const cli_options *o)
         break;
     case CLI_CMD_CHECK:
         printf("ok: %s: %zu phases, %zu arrivals, %zu classes, %zu waves, %zu thresholds "
-               "(%zu files)\n",
-               p->path, p->nphase, p->narrival, p->nclass, p->nwave, p->nthreshold, p->nfile);
+               "(%zu file%s read)\n",
+               p->path, p->nphase, p->narrival, p->nclass, p->nwave, p->nthreshold, p->nfile,
+               p->nfile == 1 ? "" : "s");
         printf("ok: %s: ", l->path);
         cli_print_ledger_counts(stdout, l);
         break;

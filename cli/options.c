@@ -191,8 +191,14 @@ cli_parse(int argc, char **argv, cli_options *o)
     optind = 1;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         const cli_option *opt = NULL;
+        /* Inside a cluster (-xV) argv[optind - 1] is not the option: name
+         * a short option by optopt. */
+        if (ch == '?' && optopt > 0 && optopt < 256)
+            return cli_usage_error("unknown option '-%c'", optopt);
         if (ch == '?')
             return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        if (ch == ':' && optopt > 0 && optopt < 256)
+            return cli_usage_error("option '-%c' needs a value", optopt);
         if (ch == ':')
             return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         for (i = 0; i < CLI_NOPT; i++)

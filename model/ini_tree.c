@@ -264,6 +264,10 @@ ini_tree_reader(char *str, int num, void *stream)
     f->linelen = n;
     if (n > 0 && p[n - 1] == '\r')
         n--;
+    if (f->line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+        p += 3; /* a UTF-8 byte-order mark is not part of the first line */
+        n -= 3;
+    }
     while (n > 0 && (*p == ' ' || *p == '\t')) {
         p++;
         n--;
@@ -304,6 +308,11 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
             f->st = ATT_FAIL(f->err, ATT_ENOMEM, "out of memory reading %s", f->path);
             return 0;
         }
+    }
+    if (name[0] == '\0') {
+        f->st = att_error_set(f->err, ATT_EPARSE, f->path, f->line, 0, NULL,
+                              "expected a key before '=', found nothing");
+        return 0;
     }
     if (strcmp(name, "include") == 0) {
         if (!ini_grow((void **)&f->includes, &f->capinclude, f->ninclude + 1, sizeof(char *)) ||
@@ -450,7 +459,7 @@ ini_load_rec(ini_tree *top,
             st = ATT_FAIL(err, ATT_ENOMEM, "out of memory reading %s", path);
             goto cleanup;
         }
-        if (depth + 1 >= INI_MAX_INCLUDE_DEPTH) {
+        if (depth + 1 > INI_MAX_INCLUDE_DEPTH) {
             st = att_error_set(err, ATT_EDATA, f.path, f.include_line[i], 0, "include",
                                "expected includes nested at most %d deep, found deeper",
                                INI_MAX_INCLUDE_DEPTH);
@@ -500,11 +509,9 @@ cleanup:
 att_status
 ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **out, att_error *err)
 {
-    const char *stack[INI_MAX_INCLUDE_DEPTH];
+    const char *stack[INI_MAX_INCLUDE_DEPTH + 1];
     ini_tree *top, *t = NULL;
     att_status st;
-    size_t i, keep;
-
     *out = NULL;
     top = att_mem_calloc(1, sizeof *top);
     if (top == NULL)
@@ -515,18 +522,11 @@ ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **
         ini_tree_free(top);
         return st;
     }
-    /* The merged tree takes the files list, then drops disabled sections. */
+    /* The merged tree takes the files list (disabled sections are the
+     * typed loader's business: only named sections may be disabled). */
     t->files = ini_tree_take_files(top, &t->nfile);
     t->capfile = t->nfile;
     ini_tree_free(top);
-    for (i = keep = 0; i < t->nsection; i++) {
-        ini_entry *e = ini_find_entry(&t->sections[i], "enabled");
-        if (e != NULL && strcmp(e->value, "false") == 0)
-            ini_section_clear(&t->sections[i]);
-        else
-            t->sections[keep++] = t->sections[i];
-    }
-    t->nsection = keep;
     *out = t;
     return ATT_OK;
 }

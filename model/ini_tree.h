@@ -33,8 +33,8 @@ typedef struct {
 } ini_tree;
 
 /* Reads path (and its includes) through reader into *out (ini_tree_free it).
- * Sections whose merged `enabled` is "false" are removed; other values of
- * `enabled` are left for the caller to check. */
+ * `enabled` is an ordinary key here: the typed loader drops disabled
+ * sections. */
 ATT_INTERNAL att_status ini_tree_load(
     const char *path, att_params_reader reader, void *ctx, ini_tree **out, att_error *err);
 ATT_INTERNAL void ini_tree_free(ini_tree *t);

@@ -589,26 +589,20 @@ ledger_link(ledger_ctx *c)
         goto cleanup;
 
     /* Detected repeats: in each group of equal (class, kind, figure,
-     * window), the earliest row not named a repeat is the original. */
+     * window), every row after the earliest repeats it; a row already
+     * named a repeat keeps its own target (rooted below either way). */
     for (i = 0; i < n; i++)
         work[i] = i;
     ledger_sort(work, n, ledger_repeat_cmp, rep);
     for (i = 0; i < n; i = k) {
-        size_t orig = ATT_NONE;
-        for (k = i; k < n; k++) {
+        for (k = i + 1; k < n; k++) {
             att_report *r = &rep[work[k]];
-            if (k > i) {
-                const att_report *q = &rep[work[i]];
-                if (q->cls != r->cls || q->kind != r->kind || !ledger_same_figure(q, r) ||
-                    q->asof_start != r->asof_start || q->asof_end != r->asof_end)
-                    break;
-            }
-            if (r->repeat_explicit)
-                continue;
-            if (orig == ATT_NONE)
-                orig = work[k];
-            else
-                r->repeat_of = orig;
+            const att_report *q = &rep[work[i]];
+            if (q->cls != r->cls || q->kind != r->kind || !ledger_same_figure(q, r) ||
+                q->asof_start != r->asof_start || q->asof_end != r->asof_end)
+                break;
+            if (!r->repeat_explicit)
+                r->repeat_of = work[i];
         }
     }
 
@@ -632,8 +626,9 @@ ledger_link(ledger_ctx *c)
         if (strcasecmp(q->source, r->source) != 0 || q->kind != r->kind ||
             q->asof_start != r->asof_start || q->asof_end != r->asof_end)
             continue;
-        if (ledger_same_figure(q, r)) {
-            /* Not a repeat only because the class differs: one source, two classes. */
+        if (q->cls != r->cls) {
+            /* Vintages of one source must carry one class: otherwise the
+             * revision would silently change whose bias applies. */
             c->line = r->line;
             (void)ledger_fail(c, COL_CLASS, ATT_EDATA,
                               "expected source \"%s\" to keep its class %s (line %ld), found %s",
@@ -716,6 +711,10 @@ att_ledger_parse(const char *name,
         goto cleanup;
     }
     csv_ready = true;
+    /* A UTF-8 byte-order mark (spreadsheets write one) is not part of the
+     * header; the digest above still covers every byte. */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        pos = 3;
     csv_set_realloc_func(&csv, att_mem_realloc);
     csv_set_free_func(&csv, att_mem_free);
     /* Feed one physical line at a time: each non-blank line must end
@@ -736,7 +735,10 @@ att_ledger_parse(const char *name,
         }
         c.rows_ended = 0;
         if (csv_parse(&csv, p, n, ledger_on_field, ledger_on_row, &c) != n) {
-            if (c.st == ATT_OK)
+            int ce = csv_error(&csv);
+            if (c.st == ATT_OK && (ce == CSV_ENOMEM || ce == CSV_ETOOBIG))
+                (void)ledger_fail(&c, ATT_NONE, ATT_ENOMEM, "out of memory reading the ledger");
+            else if (c.st == ATT_OK)
                 (void)ledger_fail(&c, c.nfield, ATT_EPARSE,
                                   "malformed quoting (%s): a quoted field must be closed by "
                                   "\" followed by a comma or the end of the line",
@@ -810,46 +812,63 @@ att_ledger_used(const att_ledger *l, int32_t cutoff, bool *used)
     return n;
 }
 
+/* Whether phase ph has combat (a prior, or a fixed hazard above 0). */
+static bool
+ledger_combat(const att_phase *ph)
+{
+    return !ph->fixed || ph->hazard > 0.0;
+}
+
 att_status
 att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
 {
     int32_t first_combat = INT32_MAX, first_arrival = p->arrivals[0].date;
-    size_t i;
+    size_t i, k;
     char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
 
-    for (i = 0; i < p->nphase && first_combat == INT32_MAX; i++)
-        if (!p->phases[i].fixed || p->phases[i].hazard > 0.0)
-            first_combat = p->phases[i].start;
+    /* Casualties start with the first day of combat after someone arrived. */
+    for (k = 0; k < p->nphase; k++) {
+        const att_phase *ph = &p->phases[k];
+        int32_t from = ph->start > first_arrival ? ph->start : first_arrival;
+        if (ledger_combat(ph) && (ph->end == ATT_DAY_OPEN || ph->end > from)) {
+            first_combat = from;
+            break;
+        }
+    }
     for (i = 0; i < l->n; i++) {
         const att_report *r = &l->reports[i];
         bool losses = att_kind_family(r->kind) == ATT_FAMILY_LOSSES;
-        size_t k;
-        if (r->kind == ATT_KIND_RATE && r->repeat_of == ATT_NONE) {
-            /* A rate is 0 unless some day of its interval has combat. */
+        /* C is 0 through the end of the day before combat with troops in
+         * theatre; D before the first arrival (as-of dates mean 24:00). */
+        int32_t zero_until = losses ? first_combat - 1 : first_arrival - 1;
+        if (r->repeat_of != ATT_NONE)
+            continue;
+        if (r->kind == ATT_KIND_RATE) {
+            /* A rate is 0 unless some day of its interval has combat with
+             * troops present. */
+            int32_t from = r->asof_start > first_arrival ? r->asof_start : first_arrival;
             for (k = 0; k < p->nphase; k++) {
                 const att_phase *ph = &p->phases[k];
-                if ((!ph->fixed || ph->hazard > 0.0) && ph->start <= r->asof_end &&
-                    (ph->end == ATT_DAY_OPEN || ph->end > r->asof_start))
+                if (ledger_combat(ph) && ph->start <= r->asof_end &&
+                    (ph->end == ATT_DAY_OPEN || ph->end > from) && from <= r->asof_end)
                     break;
             }
             if (k == p->nphase)
-                return att_error_set(err, ATT_EDATA, l->path, r->line, 0, "asof_start",
-                                     "report %s: expected a rate interval with at least one day "
-                                     "of combat, found %s..%s inside phases of zero hazard",
-                                     r->id, att_date_format(r->asof_start, d1),
-                                     att_date_format(r->asof_end, d2));
-        }
-        /* C is 0 through the end of the day before combat starts; D before
-         * the first arrival (as-of dates mean 24:00). */
-        int32_t zero_until = losses ? first_combat - 1 : first_arrival - 1;
-        if (r->repeat_of != ATT_NONE || r->asof_end > zero_until)
+                return att_error_set(
+                    err, ATT_EDATA, l->path, r->line, COL_ASOF_START + 1, "asof_start",
+                    "report %s: expected a rate interval with at least one day "
+                    "of combat with troops in theatre, found %s..%s",
+                    r->id, att_date_format(r->asof_start, d1), att_date_format(r->asof_end, d2));
             continue;
-        return att_error_set(err, ATT_EDATA, l->path, r->line, 0, "asof_end",
+        }
+        if (r->asof_end > zero_until)
+            continue;
+        return att_error_set(err, ATT_EDATA, l->path, r->line, COL_ASOF_END + 1, "asof_end",
                              "report %s: expected a window ending on or after %s, found %s: its "
                              "model quantity is 0 over the whole window (%s)",
                              r->id, att_date_format(zero_until + 1, d1),
                              att_date_format(r->asof_end, d2),
-                             losses ? "no casualties before the first phase with combat"
+                             losses ? "no casualties before combat with troops in theatre"
                                     : "nothing deployed before the first arrival");
     }
     return ATT_OK;

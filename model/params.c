@@ -226,6 +226,11 @@ params_levels(params_ctx *c, const params_keydef *k, const ini_entry *e, params_
     if (strlen(e->value) >= sizeof buf)
         return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "expected a shorter list");
     att_strlcpy(buf, e->value, sizeof buf);
+    if (strstr(buf, ",,") != NULL || buf[0] == ',' || buf[strlen(buf) - 1] == ',')
+        return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                              "expected percent levels separated by single commas, found an "
+                              "empty item in \"%s\"",
+                              e->value);
     for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         double x;
         char *t = tok;
@@ -701,6 +706,9 @@ params_check_header(params_ctx *c, params_sec *out)
     params_sec k = params_section_kind(s->type);
     const char *near;
 
+    if (s->type[0] == '\0' && s->origin.line > 0)
+        return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
+                             "expected a section name between the brackets, found none");
     if (k == PS_COUNT) {
         near = att_closest(s->type, params_sec_word + 1, PS_COUNT - 1);
         return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
@@ -868,6 +876,13 @@ params_check_phases(params_ctx *c)
                              "expected at least one [phase NAME] section, found none");
     /* Phases may be written in any order; they are used in date order. */
     qsort(p->phases, p->nphase, sizeof *p->phases, params_phase_cmp);
+    if (p->phases[p->nphase - 1].end != ATT_DAY_OPEN) {
+        const att_phase *z = &p->phases[p->nphase - 1];
+        return att_error_set(c->err, ATT_EDATA, z->origin.path, z->origin.line, 0, "end",
+                             "expected the last phase, [phase %s], to be open-ended (end = open): "
+                             "every day after it needs a hazard",
+                             z->name);
+    }
     for (i = 0; i + 1 < p->nphase; i++) {
         const att_phase *a = &p->phases[i], *b = &p->phases[i + 1];
         char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
@@ -906,8 +921,16 @@ params_parse_anchor(
         return ATT_OK;
     }
     att_strlcpy(buf, text, sizeof buf);
-    for (tok = buf; *tok; tok++)
+    if (strstr(buf, ",,") != NULL || buf[0] == ',' || buf[strlen(buf) - 1] == ',')
+        return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
+                             "expected CLASS:FAMILY pairs separated by single commas, found an "
+                             "empty item in \"%s\"",
+                             text);
+    for (tok = buf; *tok; tok++) {
         n += *tok == ',';
+        if (*tok == '\t')
+            *tok = ' ';
+    }
     pairs = att_mem_calloc(n, sizeof *pairs);
     if (pairs == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
@@ -970,6 +993,19 @@ params_resolve_anchor(params_ctx *c)
     if (c->anchor_text == NULL)
         return ATT_OK;
     return params_parse_anchor(c->p, c->anchor_text, c->anchor_at, "[model] anchor", c->err);
+}
+
+/* A named section whose `enabled` is false is dropped (an inherited one
+ * switched off); its other keys are not checked. */
+static bool
+params_disabled(const ini_section *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nentry; i++)
+        if (strcmp(s->entries[i].key, "enabled") == 0)
+            return strcmp(s->entries[i].value, "false") == 0;
+    return false;
 }
 
 /* Counts named sections per kind and allocates the arrays. */
@@ -1136,6 +1172,8 @@ params_convert(params_ctx *c, const ini_tree *t)
                 found = c->sec;
                 break;
             }
+            if (params_disabled(c->sec))
+                continue;
             item = params_new_item(c, k);
             st = params_convert_section(c, k, item);
             if (st == ATT_OK)

@@ -26,13 +26,26 @@ att_strlcpy(char *dst, const char *src, size_t n)
     dst[len] = '\0';
 }
 
+/* Plain decimal numbers only: no hexadecimal, no blanks, no "inf". */
+static bool
+text_plain_number(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == 'e' || s[i] == 'E' ||
+              s[i] == '+' || s[i] == '-'))
+            return false;
+    return i > 0;
+}
+
 bool
 att_parse_double(const char *s, double *out)
 {
     char *end;
     double v;
 
-    if (s == NULL || *s == '\0')
+    if (s == NULL || !text_plain_number(s))
         return false;
     errno = 0;
     v = strtod(s, &end);
@@ -48,7 +61,7 @@ att_parse_long(const char *s, long *out)
     char *end;
     long v;
 
-    if (s == NULL || *s == '\0')
+    if (s == NULL || !text_plain_number(s))
         return false;
     errno = 0;
     v = strtol(s, &end, 10);

@@ -134,6 +134,10 @@ static const bad_ledger_case bad_ledgers[] = {
               "r9,2025-01-07,2025-01-07,2025-01-07,Z,ua_gov,killed,approx,2,,,q,d,,\n"
               "r1,2025-01-08,2025-01-08,2025-01-08,Z,ua_gov,killed,approx,3,,,q,d,,\n",
      ATT_EDATA, 4, 1, "id", "\"r9\" already used on line 3"},
+    {"one source in three classes",
+     HDR "a,2025-02-01,2025-01-01,2025-01-31,Kyiv,ua_gov,casualties,approx,4000,,,q,d,,\n"
+         "b,2025-02-02,2025-01-01,2025-01-31,KYIV,us_gov,casualties,approx,4500,,,q,d,,\n",
+     ATT_EDATA, 3, 6, "source_class", "to keep its class ua_gov (line 2), found us_gov"},
     {"empty file", "", ATT_EPARSE, 0, 0, NULL, "empty file"},
     {"header only", HDR, ATT_EDATA, 0, 0, NULL, "at least one report"},
 };

@@ -88,6 +88,40 @@ test_detected_and_explicit_repeats(void **state)
     att_ledger_free(l);
 }
 
+/* Reviewer's case: a row matching an explicit repeat is a repeat too. */
+static void
+test_repeat_of_an_explicit_repeat(void **state)
+{
+    const char *text =
+        HDR "a,2025-02-10,2025-01-06,2025-02-10,Kyiv,ua_gov,casualties,approx,4000,,,q,d,,\n"
+            "b,2025-02-10,2025-01-06,2025-02-10,Kyiv,ua_gov,fraction,approx,0.333,,,q,d,a,\n"
+            "c,2025-02-13,2025-01-06,2025-02-10,Ukraine,ua_gov,fraction,approx,0.333,,,q,d,,\n";
+    att_ledger *l = NULL;
+    att_error err;
+    bool used[3];
+
+    (void)state;
+    assert_int_equal(parse(text, &l, &err), ATT_OK);
+    assert_int_equal(l->reports[1].repeat_of, 0);
+    assert_int_equal(l->reports[2].repeat_of, 0); /* via b, rooted at a */
+    assert_int_equal(att_ledger_used(l, INT32_MAX, used), 1);
+    att_ledger_free(l);
+}
+
+/* A byte-order mark before the header is skipped (and still digested). */
+static void
+test_bom_is_skipped(void **state)
+{
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(parse("\xef\xbb\xbf" HDR GOOD, &l, &err), ATT_OK);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->reports[0].line, 2);
+    att_ledger_free(l);
+}
+
 static void
 test_revisions_and_cutoffs(void **state)
 {
@@ -188,7 +222,7 @@ test_check_against_phases(void **state)
         fail_msg("%s", err.msg);
     assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
     assert_int_equal(err.line, 3);
-    assert_non_null(strstr(err.msg, "no casualties before the first phase with combat"));
+    assert_non_null(strstr(err.msg, "no casualties before combat with troops in theatre"));
     att_ledger_free(l);
     assert_int_equal(
         att_ledger_parse("m.csv", rate_in_transit, strlen(rate_in_transit), cls, 8, &l, &err),
@@ -201,6 +235,44 @@ test_check_against_phases(void **state)
         ATT_OK);
     assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
     assert_non_null(strstr(err.msg, "nothing deployed before the first arrival"));
+    att_ledger_free(l);
+    att_params_free(p);
+}
+
+/* Reviewer's case: combat starts before anyone arrives. */
+static void
+test_check_first_arrival_after_combat(void **state)
+{
+    static const char *const cls[] = {"ua_gov", "us_gov", "think_tank"};
+    const char *ini_text =
+        "[phase a]\nstart = 2025-01-01\nhazard_median = 0.01\nhazard_log_sd = 1\n"
+        "[arrival x]\ndate = 2025-02-01\ncount = 100\n"
+        "[class ua_gov]\ntau_losses = 1\ntau_force = 1\n"
+        "[class us_gov]\ntau_losses = 1\ntau_force = 1\n"
+        "[class think_tank]\ntau_losses = 1\ntau_force = 1\n";
+    const char *cas =
+        HDR "r,2025-01-10,2025-01-10,2025-01-10,Z,ua_gov,casualties,approx,5,,,q,d,,\n";
+    const char *rate = HDR "r,2025-01-10,2025-01-02,2025-01-09,Z,ua_gov,rate,approx,5,,,q,d,,\n";
+    const char *ok = HDR "r,2025-02-10,2025-01-20,2025-02-03,Z,ua_gov,rate,approx,5,,,q,d,,\n";
+    att_params *p = NULL;
+    att_ledger *l = NULL;
+    att_error err;
+    FILE *f = fopen(ATT_BINARY_DIR "/tests/first_arrival.ini", "w");
+
+    (void)state;
+    assert_non_null(f);
+    fputs(ini_text, f);
+    fclose(f);
+    assert_int_equal(att_params_load(ATT_BINARY_DIR "/tests/first_arrival.ini", &p, &err), ATT_OK);
+    assert_int_equal(att_ledger_parse("m.csv", cas, strlen(cas), cls, 3, &l, &err), ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    assert_int_equal(err.column, 4);
+    att_ledger_free(l);
+    assert_int_equal(att_ledger_parse("m.csv", rate, strlen(rate), cls, 3, &l, &err), ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    att_ledger_free(l);
+    assert_int_equal(att_ledger_parse("m.csv", ok, strlen(ok), cls, 3, &l, &err), ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_OK);
     att_ledger_free(l);
     att_params_free(p);
 }
@@ -258,10 +330,13 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_ledger),
         cmocka_unit_test(test_detected_and_explicit_repeats),
+        cmocka_unit_test(test_repeat_of_an_explicit_repeat),
+        cmocka_unit_test(test_bom_is_skipped),
         cmocka_unit_test(test_revisions_and_cutoffs),
         cmocka_unit_test(test_csv_details),
         cmocka_unit_test(test_digest_is_sha256_of_the_bytes),
         cmocka_unit_test(test_check_against_phases),
+        cmocka_unit_test(test_check_first_arrival_after_combat),
         cmocka_unit_test(test_malformed_ledgers),
         cmocka_unit_test(test_nul_byte_and_missing_file),
     };

@@ -32,7 +32,7 @@ void att_date_to_ymd(int32_t dayno, int *out_year, int *out_month, int *out_day)
 /* Parses exactly "YYYY-MM-DD" (a real calendar date, years
  * ATT_DATE_YEAR_MIN..ATT_DATE_YEAR_MAX) into *out_day.  On failure returns
  * ATT_EPARSE and, if why is not NULL, points *why at a static phrase saying
- * what is wrong ("month 13 is not 1-12", ...); *out_day is untouched. */
+ * what is wrong ("month is not 01-12", ...); *out_day is untouched. */
 ATT_NODISCARD att_status att_date_parse(const char *s, int32_t *out_day, const char **why);
 
 /* Writes "YYYY-MM-DD" into buf (at least ATT_DATE_BUFSIZE bytes); returns buf. */
