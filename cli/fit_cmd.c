@@ -14,6 +14,7 @@
 
 #include <attrition/att_date.h>
 #include <attrition/att_digest.h>
+#include <attrition/att_export.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
@@ -503,6 +504,19 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
         goto fail;
     }
     out = NULL;
+    if (o->save_fit != NULL) {
+        char digest[ATT_DIGEST_HEX], *json = NULL;
+        att_status st = att_export_inputs(p, l, post, INT32_MAX, &json, digest, &err);
+        free(json);
+        if (st != ATT_OK || (out = att_output_open(o->save_fit, &err)) == NULL)
+            goto fail;
+        if (att_savefit_write(att_output_stream(out), post, &fit, digest, fp.seed, &err) != ATT_OK)
+            goto fail;
+        st = att_output_commit(out, &err);
+        out = NULL;
+        if (st != ATT_OK)
+            goto fail;
+    }
     if (v.verdict == ATT_FIT_FAILED)
         rc = CLI_EXIT_FAILED; /* printed only because of --force */
     goto cleanup;

@@ -6,6 +6,9 @@
 
 #include <gsl/gsl_errno.h>
 
+#include <attrition/att_export.h>
+#include <attrition/att_output.h>
+#include <attrition/att_posterior.h>
 #include <attrition/attrition.h>
 
 #include "exit_codes.h"
@@ -110,6 +113,50 @@ cli_scenarios(void)
     return 0;
 }
 
+/* `attrition export-data`: the canonical JSON of the fit inputs. */
+static int
+cli_export(const cli_options *o, att_params *p, const att_ledger *l)
+{
+    int32_t cutoff = INT32_MAX;
+    att_posterior *post = NULL;
+    att_output *out = NULL;
+    char *json = NULL;
+    const char *why = "";
+    att_error err;
+    char msg[2 * ATT_ERROR_MSG_MAX];
+    int rc = 0;
+
+    if (o->origin != NULL) {
+        if (att_date_parse(o->origin, &cutoff, &why) != ATT_OK) {
+            fprintf(stderr,
+                    "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
+                    "Try 'attrition --help'.\n",
+                    o->origin, why);
+            return CLI_EXIT_USAGE;
+        }
+        if (att_params_truncate(p, cutoff, &err) != ATT_OK)
+            goto fail;
+    }
+    post = att_posterior_alloc(p, l, cutoff, &err);
+    if (post == NULL || att_export_inputs(p, l, post, cutoff, &json, NULL, &err) != ATT_OK)
+        goto fail;
+    out = att_output_open(o->output, &err);
+    if (out == NULL)
+        goto fail;
+    fputs(json, att_output_stream(out));
+    fputc('\n', att_output_stream(out));
+    if (att_output_commit(out, &err) != ATT_OK)
+        goto fail;
+    goto cleanup;
+fail:
+    fprintf(stderr, "attrition: %s\n", att_error_format(&err, msg, sizeof msg));
+    rc = cli_exit_code(err.code);
+cleanup:
+    free(json);
+    att_posterior_free(post);
+    return rc;
+}
+
 static int
 cli_run(const cli_options *o)
 {
@@ -119,8 +166,9 @@ cli_run(const cli_options *o)
 
     if (o->command == CLI_CMD_SCENARIOS)
         return cli_scenarios();
-    if (o->save_fit != NULL && o->command != CLI_CMD_FIT) {
-        fprintf(stderr, "attrition: --save-fit: this version has no fit to save yet\n");
+    if (o->save_fit != NULL && o->command == CLI_CMD_PROJECT) {
+        fprintf(stderr, "attrition: --save-fit: the projection does not fit yet in this version; "
+                        "use 'attrition fit --save-fit FILE'\n");
         return CLI_EXIT_USAGE;
     }
     rc = cli_load(o, &p, &l);
@@ -137,6 +185,9 @@ cli_run(const cli_options *o)
     switch (o->command) {
     case CLI_CMD_FIT:
         rc = cli_fit(o, p, l);
+        break;
+    case CLI_CMD_EXPORT:
+        rc = cli_export(o, p, l);
         break;
     case CLI_CMD_REPORTS:
         cli_print_reports(stdout, l);

@@ -14,8 +14,10 @@
 #include "exit_codes.h"
 
 #define CMD(c) (1u << (c))
-#define ALL    (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK) | CMD(CLI_CMD_FIT))
-#define FITS   (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_FIT))
+#define ALL                                                                                \
+    (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK) | CMD(CLI_CMD_FIT) | \
+     CMD(CLI_CMD_EXPORT))
+#define FITS (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_FIT))
 
 typedef enum { OPT_FLAG, OPT_TEXT, OPT_LONG } opt_type;
 
@@ -43,7 +45,8 @@ enum {
     O_FORCE,
     O_SAVE_FIT,
     O_FORMAT,
-    O_OUTPUT
+    O_OUTPUT,
+    O_ORIGIN
 };
 
 static const cli_option cli_table[] = {
@@ -62,7 +65,9 @@ static const cli_option cli_table[] = {
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
     {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT),
      "table, csv or json (default table)"},
-    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT),
+    {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0, CMD(CLI_CMD_EXPORT),
+     "cut-off: only what was stated by DATE (YYYY-MM-DD)"},
+    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT) | CMD(CLI_CMD_EXPORT),
      "write to FILE (complete or not at all) instead of standard output"},
     {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
      "print this help and exit"},
@@ -71,14 +76,15 @@ static const cli_option cli_table[] = {
 };
 #define CLI_NOPT (sizeof cli_table / sizeof cli_table[0])
 
-static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios", "check",
-                                                        "fit"};
+static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios",
+                                                        "check",   "fit",     "export-data"};
 static const char *const cli_command_help[CLI_CMD_COUNT] = {
     "fit the scenario to the ledger and project it (the default)",
     "the ledger as a table, repeats and revisions marked, validated",
     "the parameter files, each with its one-line description",
     "validate a scenario and its ledger; prints what was read",
-    "fit the model by MCMC and print the posterior, per report and per source"};
+    "fit the model by MCMC and print the posterior, per report and per source",
+    "write the resolved fit inputs as canonical JSON (what peers and saved fits use)"};
 
 const char *
 cli_command_name(cli_command c)
@@ -166,7 +172,7 @@ cli_parse(int argc, char **argv, cli_options *o)
             ;
         if (i == CLI_CMD_COUNT)
             return cli_usage_error("unknown command '%s': expected project, fit, reports, "
-                                   "scenarios or check",
+                                   "scenarios, check or export-data",
                                    argv[1]);
         o->command = (cli_command)i;
         argv[1] = argv[0];
@@ -262,6 +268,9 @@ cli_parse(int argc, char **argv, cli_options *o)
             break;
         case O_OUTPUT:
             o->output = optarg;
+            break;
+        case O_ORIGIN:
+            o->origin = optarg;
             break;
         case O_FORCE:
             o->force = true;

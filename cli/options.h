@@ -11,6 +11,7 @@ typedef enum {
     CLI_CMD_SCENARIOS, /* the parameter files with their descriptions */
     CLI_CMD_CHECK,     /* validate a scenario and its ledger */
     CLI_CMD_FIT,       /* fit the model and print the posterior */
+    CLI_CMD_EXPORT,    /* the resolved fit inputs as canonical JSON */
     CLI_CMD_COUNT
 } cli_command;
 
@@ -27,6 +28,7 @@ typedef struct {
     const char *save_fit;
     const char *format; /* table (default), csv or json */
     const char *output; /* file for the output; NULL or "-": standard output */
+    const char *origin; /* cut-off date, YYYY-MM-DD, or NULL */
     bool help, version;
 } cli_options;
 

@@ -238,6 +238,27 @@ cleanup:
     return st;
 }
 
+att_status
+att_fit_complete(const att_posterior *post, att_fit_result *r, att_error *err)
+{
+    size_t n = r->dim, S = r->chains * r->draws, i;
+
+    if (n != att_posterior_dim(post) || r->chains == 0 || r->draws < ATT_DIAG_MIN_DRAWS)
+        return ATT_FAIL(err, ATT_EINVAL, "expected %zu parameters and at least %d draws",
+                        att_posterior_dim(post), ATT_DIAG_MIN_DRAWS);
+    r->value = att_mem_calloc(S * n, sizeof *r->value);
+    r->summary = att_mem_calloc(n, sizeof *r->summary);
+    r->sd_theta = att_mem_calloc(n, sizeof *r->sd_theta);
+    r->stepsize = att_mem_calloc(r->chains, sizeof *r->stepsize);
+    r->divergent = att_mem_calloc(r->chains, sizeof *r->divergent);
+    r->depth_hits = att_mem_calloc(r->chains, sizeof *r->depth_hits);
+    if (!r->value || !r->summary || !r->sd_theta || !r->stepsize || !r->divergent || !r->depth_hits)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < S; i++)
+        att_posterior_constrain(post, r->theta + i * n, r->value + i * n);
+    return fit_diagnose(r, err);
+}
+
 att_fit_verdict
 att_fit_judge(const att_fit_result *r, char *msg, size_t n)
 {

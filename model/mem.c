@@ -1,7 +1,7 @@
 /* mem.c -- the allocation funnel.
  *
  * Every allocation of the library goes through these functions (and
- * libcsv's, through csv_set_realloc_func), so that the fault-injection test
+ * libcsv's, through csv_set_realloc_func), so that a fault-injection test
  * can wrap att_mem_alloc/att_mem_realloc at link time and make the n-th
  * allocation fail.
  */

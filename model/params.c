@@ -1296,6 +1296,34 @@ att_params_load(const char *path, att_params **out, att_error *err)
 }
 
 att_status
+att_params_truncate(att_params *p, int32_t origin, att_error *err)
+{
+    size_t np = 0, na = 0, i;
+    char d[ATT_DATE_BUFSIZE];
+
+    while (np < p->nphase && p->phases[np].start <= origin)
+        np++;
+    while (na < p->narrival && p->arrivals[na].date <= origin)
+        na++;
+    if (np == 0 || na == 0)
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "expected a phase and an arrival on or before the origin %s, found "
+                             "%s",
+                             att_date_format(origin, d), np == 0 ? "no phase" : "no arrival");
+    p->nphase = np;
+    p->phases[np - 1].end = ATT_DAY_OPEN;
+    p->narrival = na;
+    /* Waves and the projection may name dropped phases: they fall back to
+     * the contingent's rule. */
+    for (i = 0; i < p->nwave; i++)
+        if (p->waves[i].hazard.kind == ATT_HAZARD_PHASE && p->waves[i].hazard.phase >= np)
+            p->waves[i].hazard.kind = ATT_HAZARD_INHERIT;
+    if (p->projection.hazard.kind == ATT_HAZARD_PHASE && p->projection.hazard.phase >= np)
+        p->projection.hazard.kind = ATT_HAZARD_INHERIT;
+    return ATT_OK;
+}
+
+att_status
 att_params_set_anchor(att_params *p, const char *spec, att_error *err)
 {
     att_origin at = {"--anchor", 0};

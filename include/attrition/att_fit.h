@@ -69,6 +69,13 @@ ATT_NODISCARD att_status att_fit_run(const att_posterior *post,
                                      att_error *err);
 void att_fit_result_free(att_fit_result *r);
 
+/* Completes a result whose dim, chains, draws and theta are set (a loaded
+ * fit): allocates and fills the model-unit values and the diagnostics.
+ * Per-chain sampler statistics stay zero. */
+ATT_NODISCARD att_status att_fit_complete(const att_posterior *post,
+                                          att_fit_result *r,
+                                          att_error *err);
+
 /* Applies the policy; msg (size n) gets a sentence on every threshold
  * crossed, "" when good. */
 att_fit_verdict att_fit_judge(const att_fit_result *r, char *msg, size_t n);

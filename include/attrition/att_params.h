@@ -217,6 +217,12 @@ void att_params_free(att_params *p);
  * err says what was expected (its path is "--anchor"). */
 ATT_NODISCARD att_status att_params_set_anchor(att_params *p, const char *spec, att_error *err);
 
+/* Restricts p to what was known at origin (MODEL.md, "Scoring"): phases
+ * that start after origin are dropped and the last remaining one becomes
+ * open-ended; arrivals dated after origin are dropped (later arrivals come
+ * only from the scenario's waves).  ATT_EDATA if nothing is left. */
+ATT_NODISCARD att_status att_params_truncate(att_params *p, int32_t origin, att_error *err);
+
 /* Index of the named phase / class, or ATT_NONE. */
 size_t att_params_phase_index(const att_params *p, const char *name);
 size_t att_params_class_index(const att_params *p, const char *name);
