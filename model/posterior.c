@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 
@@ -444,6 +445,42 @@ att_posterior_prior_center(const att_posterior *post, double *theta)
             theta[i] = p->arrivals[in->index].prior == ATT_COUNT_UNIFORM
                            ? 0.0
                            : log(p->arrivals[in->index].median);
+            break;
+        }
+    }
+}
+
+void
+att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
+{
+    const att_params *p = post->p;
+    size_t i;
+
+    for (i = 0; i < post->dim; i++) {
+        const att_param_info *in = &post->info[i];
+        const att_arrival *a = &p->arrivals[in->index];
+        double k, s;
+        switch (in->kind) {
+        case ATT_PAR_HAZARD:
+            theta[i] = log(p->phases[in->index].prior_median) +
+                       p->phases[in->index].prior_log_sd * gsl_ran_ugaussian(rng);
+            break;
+        case ATT_PAR_KAPPA:
+            k = gsl_ran_beta(rng, p->kappa_a, p->kappa_b);
+            theta[i] = log(k) - log1p(-k);
+            break;
+        case ATT_PAR_SIGMA:
+            theta[i] = log(fabs(p->sigma_scale * gsl_ran_ugaussian(rng)));
+            break;
+        case ATT_PAR_BIAS:
+            theta[i] = in->prior_sd * gsl_ran_ugaussian(rng);
+            break;
+        case ATT_PAR_ARRIVAL:
+            if (a->prior == ATT_COUNT_UNIFORM) {
+                s = gsl_rng_uniform_pos(rng);
+                theta[i] = log(s) - log1p(-s);
+            } else
+                theta[i] = log(a->median) + a->log_sd * gsl_ran_ugaussian(rng);
             break;
         }
     }

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
 
@@ -86,6 +88,10 @@ void att_posterior_model_values(
 /* The theta index of the bias of (class cls, family f), or ATT_NONE when
  * it is pinned by the anchor or no used report carries it (then 0). */
 size_t att_posterior_bias_index(const att_posterior *post, size_t cls, att_family f);
+
+/* A draw from the prior, on the unconstrained scale (rng: a gsl_rng, for
+ * instance from att_rng_alloc). */
+void att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta);
 
 /* The prior's centre on the unconstrained scale (a safe starting point). */
 void att_posterior_prior_center(const att_posterior *post, double *theta);

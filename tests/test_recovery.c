@@ -1,0 +1,202 @@
+/* test_recovery.c -- simulation-based calibration in small (slow).
+ *
+ * For each replicate: parameters are drawn from the baseline prior; reports
+ * are drawn from the model on the shipped ledger's design (the same kinds,
+ * windows, classes and sources); the model is fitted with the same MCMC as
+ * `attrition fit` (4 chains x 500 warm-up + 500 draws); and each
+ * parameter's 90% interval is checked against the truth.  Pooled over
+ * replicates, each group (hazards, biases, kappa, sigma, arrivals) must
+ * cover 82%-97% of the time, and at most 5 replicates may fail the
+ * convergence policy.
+ *
+ * How reports are drawn keeps the censored likelihood exact (coarsening at
+ * random): a point report is m exp(b + sigma eps) on a day drawn uniformly
+ * from its window; a range keeps the ledger's relative width on a grid
+ * whose offset is drawn independently of everything else; a one-sided
+ * report keeps the ledger's bound and says at_least or up_to as the drawn
+ * value falls (so the side may differ from the ledger's).
+ *
+ * ATT_RECOVERY_REPS overrides the number of replicates (for development).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_fit.h>
+#include <attrition/att_model.h>
+#include <attrition/att_rng.h>
+
+#include "att_test.h"
+#include "fixture.h"
+
+#define REC_REPLICATES 100
+#define REC_SEED       20250705UL
+#define REC_MAX_FAILED 5
+#define REC_LOW        0.82
+#define REC_HIGH       0.97
+
+enum { G_HAZARD, G_BIAS, G_KAPPA, G_SIGMA, G_ARRIVAL, G_COUNT };
+static const char *const group_names[G_COUNT] = {"hazards", "biases", "kappa", "sigma", "arrivals"};
+
+static int
+group_of(att_param_kind k)
+{
+    switch (k) {
+    case ATT_PAR_HAZARD:
+        return G_HAZARD;
+    case ATT_PAR_BIAS:
+        return G_BIAS;
+    case ATT_PAR_KAPPA:
+        return G_KAPPA;
+    case ATT_PAR_SIGMA:
+        return G_SIGMA;
+    default:
+        return G_ARRIVAL;
+    }
+}
+
+/* A ledger drawn from the model at truth on the design of f's ledger. */
+static char *
+simulate(const fixture *f, const double *truth, gsl_rng *rng)
+{
+    size_t cap = 1 << 16, used = 0, i, n = att_posterior_dim(f->post);
+    char *csv = malloc(cap), d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE], d3[ATT_DATE_BUFSIZE];
+    double hz[16], cnt[16], kappa, sigma = 0.0;
+    att_model_values v = {hz, cnt, 0.0};
+
+    assert_non_null(csv);
+    att_posterior_model_values(f->post, truth, hz, cnt, &kappa);
+    v.kappa = kappa;
+    for (i = 0; i < n; i++)
+        if (att_posterior_param(f->post, i)->kind == ATT_PAR_SIGMA)
+            sigma = exp(truth[i]);
+    used += (size_t)snprintf(csv, cap,
+                             "id,statement_date,asof_start,asof_end,source,source_class,"
+                             "kind,qualifier,value,low,high,quote,doc\n");
+    for (i = 0; i < att_posterior_nreports(f->post); i++) {
+        const att_report *r = &f->l->reports[att_posterior_report(f->post, i)];
+        size_t bi = att_posterior_bias_index(f->post, r->cls, att_kind_family(r->kind));
+        double b = bi == ATT_NONE ? 0.0 : truth[bi], m, ly;
+        char fig[128];
+        const char *qual;
+        if (r->kind == ATT_KIND_RATE)
+            m = att_model_quantity(f->p, &v, r->kind, r->asof_start, r->asof_end);
+        else {
+            int32_t day =
+                r->asof_start +
+                (int32_t)gsl_rng_uniform_int(rng, (unsigned long)(r->asof_end - r->asof_start + 1));
+            m = att_model_quantity(f->p, &v, r->kind, 0, day);
+        }
+        assert_true(m > 0.0);
+        ly = log(m) + b + sigma * gsl_ran_ugaussian(rng);
+        if (r->qualifier == ATT_QUAL_APPROX) {
+            qual = "approx";
+            snprintf(fig, sizeof fig, "%.17g,,", exp(ly));
+        } else if (r->qualifier == ATT_QUAL_RANGE) {
+            double w = log(r->high / r->low), u = w * gsl_rng_uniform(rng);
+            double lo = u + w * floor((ly - u) / w);
+            qual = "range";
+            snprintf(fig, sizeof fig, ",%.17g,%.17g", exp(lo), exp(lo + w));
+        } else {
+            qual = ly >= log(r->value) ? "at_least" : "up_to";
+            snprintf(fig, sizeof fig, "%.17g,,", r->value);
+        }
+        used +=
+            (size_t)snprintf(csv + used, cap - used, "%s,%s,%s,%s,%s,%s,%s,%s,%s,q,d\n", r->id,
+                             att_date_format(r->statement, d1), att_date_format(r->asof_start, d2),
+                             att_date_format(r->asof_end, d3), r->id, f->p->classes[r->cls].name,
+                             att_kind_name(r->kind), qual, fig);
+        assert_true(used < cap);
+    }
+    return csv;
+}
+
+static void
+test_recovery_coverage(void **state)
+{
+    fixture f;
+    size_t reps = REC_REPLICATES, rep, k, failed = 0;
+    size_t hit[G_COUNT] = {0}, tot[G_COUNT] = {0};
+    const char *env = getenv("ATT_RECOVERY_REPS");
+    att_fit_params fp = att_fit_default_params();
+    bool ok = true;
+    int g;
+
+    (void)state;
+    if (env != NULL)
+        reps = (size_t)strtoul(env, NULL, 10);
+    fixture_load_shipped(&f, "baseline");
+    fp.chains = 4;
+    fp.warmup = 500;
+    fp.draws = 500;
+    fp.delta = f.p->adapt_delta;
+    fp.max_depth = (size_t)f.p->max_depth;
+    print_message("recovery: %zu replicates, seed %lu, 4 x (500 + 500), adapt_delta %g\n", reps,
+                  REC_SEED, fp.delta);
+    for (rep = 0; rep < reps; rep++) {
+        size_t n = att_posterior_dim(f.post);
+        double truth[64], tval[64];
+        gsl_rng *rng = att_rng_alloc(REC_SEED, ATT_RNG_TEST, (uint32_t)rep, 0, 0);
+        char *csv;
+        fixture sim;
+        att_fit_result fit;
+        att_error err;
+        char msg[512];
+        assert_true(n <= 64);
+        att_posterior_prior_draw(f.post, rng, truth);
+        csv = simulate(&f, truth, rng);
+        {
+            /* The baseline's parameter file with the simulated ledger. */
+            char *ini = fixture_slurp(ATT_SOURCE_DIR "/params/baseline.ini");
+            fixture_load(&sim, ini, csv);
+            free(ini);
+        }
+        assert_int_equal(att_posterior_dim(sim.post), n);
+        fp.seed = REC_SEED + rep;
+        assert_int_equal(att_fit_run(sim.post, &fp, &fit, &err), ATT_OK);
+        if (att_fit_judge(&fit, msg, sizeof msg) == ATT_FIT_FAILED) {
+            failed++;
+            print_message("  replicate %zu did not converge: %s\n", rep, msg);
+        } else {
+            att_posterior_constrain(sim.post, truth, tval);
+            for (k = 0; k < n; k++) {
+                g = group_of(att_posterior_param(sim.post, k)->kind);
+                tot[g]++;
+                hit[g] += tval[k] >= fit.summary[k].q05 && tval[k] <= fit.summary[k].q95;
+            }
+        }
+        att_fit_result_free(&fit);
+        fixture_free(&sim);
+        free(csv);
+        gsl_rng_free(rng);
+    }
+    print_message("recovery: %zu of %zu replicates failed the convergence policy (at most %d "
+                  "allowed)\n",
+                  failed, reps, REC_MAX_FAILED);
+    for (g = 0; g < G_COUNT; g++) {
+        double c = tot[g] ? (double)hit[g] / (double)tot[g] : 0.0;
+        bool in = c >= REC_LOW && c <= REC_HIGH;
+        print_message("  %-8s 90%% intervals cover the truth %5.1f%% of %zu times%s\n",
+                      group_names[g], 100.0 * c, tot[g], in ? "" : "  <- outside 82%-97%");
+        ok = ok && in;
+    }
+    fixture_free(&f);
+    assert_true(failed * REC_REPLICATES <= REC_MAX_FAILED * reps);
+    assert_true(ok);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recovery_coverage),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("recovery", tests, NULL, NULL);
+}
