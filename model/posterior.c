@@ -30,18 +30,23 @@ typedef struct {
     att_qualifier qual;
     double ly, llo, lhi;  /* log figure, or log bounds of a range */
     double lwidth;        /* rates: log of the interval's length in days */
+    double lnpoint;       /* log of the number of points (days in the window) */
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
     size_t first, npoint; /* its evaluation points */
 } post_report;
 
-/* One evaluation time: per arrival, whether it is there and, per phase,
- * how long it has been exposed to that phase (equation (2)).  Rates use
- * two times, the end (t) and the start (t0). */
+/* One evaluation point of a report: the index of its time in the sorted
+ * list of distinct times, and of its start time for rates. */
 typedef struct {
-    double t;
-    size_t expo;  /* offset of narrival * nphase exposures at t in post->expo */
-    size_t expo0; /* at the start, for rates; ATT_NONE otherwise */
+    size_t ti;  /* time index */
+    size_t ti0; /* start time index (rates), ATT_NONE otherwise */
 } post_point;
+
+/* How a cohort's survival moves from the previous distinct time to this
+ * one: not arrived, from scratch, or by one day in one phase (then it is
+ * multiplied by exp(-h_k), computed once per evaluation). */
+#define POST_STEP_ABSENT  (-2)
+#define POST_STEP_SCRATCH (-1)
 
 struct att_posterior {
     const att_params *p;
@@ -53,19 +58,33 @@ struct att_posterior {
     size_t nrep, npoint, maxpoint;
     post_report *rep;
     post_point *pt;
-    double *expo; /* exposures: npoint (x2 for rates) x narr x nphase */
+    size_t ntime; /* distinct evaluation times, ascending */
+    double *times;
+    double *expo;        /* per time: narr x nphase exposures (equation (2)) */
+    int *step;           /* per time and arrival: POST_STEP_* or the phase of a one-day step */
+    unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
 };
 
+#define POST_NEED_C 1u
+#define POST_NEED_N 2u
+#define POST_NEED_D 4u
+
 struct att_posterior_workspace {
-    size_t nmodel;              /* nphase + narr + 1: d log m / d (log h_k, n_j, logit kappa) */
-    double *ell;                /* per point of a report: its log-likelihood */
-    double *gm;                 /* per point: d ell / d log m */
-    double *gs;                 /* per point: d ell / d log sigma */
-    double *dlm;                /* per point: d log m / d model coordinates (nmodel each) */
-    double *hazard, *count;     /* model values at theta */
-    double *dndu;               /* d n_j / d theta_j of each arrival (0 when fixed) */
-    double *gprior;             /* dim: the prior's gradient when the caller wants none */
-    double *dC, *dC0, *dN, *dD; /* derivatives of C, N, D (nmodel each) */
+    size_t nmodel;           /* nphase + narr + 1: d log m / d (log h_k, n_j, logit kappa) */
+    double *ell;             /* per point of a report: its log-likelihood */
+    double *gm;              /* per point: d ell / d log m */
+    double *gs;              /* per point: d ell / d log sigma */
+    double *hazard, *count;  /* model values at theta */
+    double *dndu;            /* d n_j / d theta_j of each arrival (0 when fixed) */
+    double *gprior;          /* dim: the prior's gradient when the caller wants none */
+    double *tC, *tN, *tD;    /* per time: C, N, D */
+    double *lC, *lN, *lD;    /* per time: their logs (where some report needs them) */
+    double *aC, *aN, *aD;    /* per time: d log p / d C, N, D, summed over points */
+    double *surv;            /* per time and arrival: exp(-H_j(t)) */
+    double *lost;            /* per time and arrival: 1 - exp(-H_j(t)), accurately */
+    double *q;               /* per phase: exp(-h_k) */
+    double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
+    double lsigma;           /* log sigma at theta */
 };
 
 /* ---- layout --------------------------------------------------------------- */
@@ -80,7 +99,10 @@ att_posterior_free(att_posterior *post)
     att_mem_free(post->arr_par);
     att_mem_free(post->rep);
     att_mem_free(post->pt);
+    att_mem_free(post->times);
     att_mem_free(post->expo);
+    att_mem_free(post->step);
+    att_mem_free(post->need);
     att_mem_free(post);
 }
 
@@ -217,6 +239,53 @@ att_posterior_bias_index(const att_posterior *post, size_t cls, att_family f)
     return ATT_NONE;
 }
 
+static int
+post_double_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t
+post_time_index(const att_posterior *post, double t)
+{
+    size_t lo = 0, hi = post->ntime;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (post->times[mid] <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo; /* times holds every t asked for */
+}
+
+/* How cohort j's survival moves from time i - 1 to time i. */
+static int
+post_step(const att_posterior *post, size_t i, size_t j)
+{
+    size_t np = post->nphase, k, moved = ATT_NONE;
+    const double *L = post->expo + (i * post->narr + j) * np, *L0;
+
+    if (L[0] < 0.0)
+        return POST_STEP_ABSENT;
+    if (i == 0)
+        return POST_STEP_SCRATCH;
+    L0 = post->expo + ((i - 1) * post->narr + j) * np;
+    if (L0[0] < 0.0)
+        return POST_STEP_SCRATCH;
+    for (k = 0; k < np; k++) {
+        double dl = L[k] - L0[k];
+        if (dl == 0.0)
+            continue;
+        if (dl != 1.0 || moved != ATT_NONE)
+            return POST_STEP_SCRATCH;
+        moved = k;
+    }
+    return moved == ATT_NONE ? POST_STEP_SCRATCH : (int)moved;
+}
+
 att_posterior *
 att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, att_error *err)
 {
@@ -252,12 +321,42 @@ att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, at
         }
     post->rep = att_mem_calloc(post->nrep, sizeof *post->rep);
     post->pt = att_mem_calloc(np, sizeof *post->pt);
-    post->expo = att_mem_calloc(nexpo * block + 1, sizeof *post->expo);
-    if (post->rep == NULL || post->pt == NULL || post->expo == NULL) {
+    post->times = att_mem_calloc(nexpo + 1, sizeof *post->times);
+    if (post->rep == NULL || post->pt == NULL || post->times == NULL) {
         (void)ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto fail;
     }
+    /* Every time any report needs, then sorted and made distinct. */
     nexpo = 0;
+    for (i = 0; i < l->n; i++) {
+        const att_report *rp = &l->reports[i];
+        int32_t d;
+        if (!used[i])
+            continue;
+        if (rp->kind == ATT_KIND_RATE) {
+            post->times[nexpo++] = (double)rp->asof_end + 1.0;
+            post->times[nexpo++] = (double)rp->asof_start;
+        } else
+            for (d = rp->asof_start; d <= rp->asof_end; d++)
+                post->times[nexpo++] = (double)d + 1.0;
+    }
+    qsort(post->times, nexpo, sizeof *post->times, post_double_cmp);
+    for (i = 0; i < nexpo; i++)
+        if (post->ntime == 0 || post->times[i] != post->times[post->ntime - 1])
+            post->times[post->ntime++] = post->times[i];
+    post->expo = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo);
+    post->step = att_mem_calloc(post->ntime * post->narr + 1, sizeof *post->step);
+    post->need = att_mem_calloc(post->ntime + 1, sizeof *post->need);
+    if (post->expo == NULL || post->step == NULL || post->need == NULL) {
+        (void)ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < post->ntime; i++) {
+        size_t j;
+        post_fill_exposure(post, post->times[i], post->expo + i * block);
+        for (j = 0; j < post->narr; j++)
+            post->step[i * post->narr + j] = post_step(post, i, j);
+    }
     for (i = r = 0; i < l->n; i++) {
         const att_report *rp = &l->reports[i];
         post_report *q;
@@ -277,21 +376,21 @@ att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, at
         if (rp->kind == ATT_KIND_RATE) {
             /* From 00:00 of a to 24:00 of b, no averaging (equation (5)). */
             post_point *pt = &post->pt[post->npoint++];
-            pt->t = (double)rp->asof_end + 1.0;
-            pt->expo = nexpo++ * block;
-            pt->expo0 = nexpo++ * block;
-            post_fill_exposure(post, pt->t, post->expo + pt->expo);
-            post_fill_exposure(post, (double)rp->asof_start, post->expo + pt->expo0);
+            pt->ti = post_time_index(post, (double)rp->asof_end + 1.0);
+            pt->ti0 = post_time_index(post, (double)rp->asof_start);
         } else
             for (d = rp->asof_start; d <= rp->asof_end; d++) {
                 /* As of day d means 24:00 of d (equation (10)). */
                 post_point *pt = &post->pt[post->npoint++];
-                pt->t = (double)d + 1.0;
-                pt->expo = nexpo++ * block;
-                pt->expo0 = ATT_NONE;
-                post_fill_exposure(post, pt->t, post->expo + pt->expo);
+                pt->ti = post_time_index(post, (double)d + 1.0);
+                pt->ti0 = ATT_NONE;
+                post->need[pt->ti] |= rp->kind == ATT_KIND_STRENGTH   ? POST_NEED_N
+                                      : rp->kind == ATT_KIND_DEPLOYED ? POST_NEED_D
+                                      : rp->kind == ATT_KIND_FRACTION ? POST_NEED_C | POST_NEED_D
+                                                                      : POST_NEED_C;
             }
         q->npoint = post->npoint - q->first;
+        q->lnpoint = log((double)q->npoint);
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }
@@ -311,15 +410,22 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->ell);
     att_mem_free(w->gm);
     att_mem_free(w->gs);
-    att_mem_free(w->dlm);
     att_mem_free(w->hazard);
     att_mem_free(w->count);
     att_mem_free(w->dndu);
     att_mem_free(w->gprior);
-    att_mem_free(w->dC);
-    att_mem_free(w->dC0);
-    att_mem_free(w->dN);
-    att_mem_free(w->dD);
+    att_mem_free(w->tC);
+    att_mem_free(w->tN);
+    att_mem_free(w->tD);
+    att_mem_free(w->lC);
+    att_mem_free(w->lN);
+    att_mem_free(w->lD);
+    att_mem_free(w->aC);
+    att_mem_free(w->aN);
+    att_mem_free(w->aD);
+    att_mem_free(w->surv);
+    att_mem_free(w->lost);
+    att_mem_free(w->q);
     att_mem_free(w);
 }
 
@@ -335,17 +441,25 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->ell = att_mem_calloc(mp, sizeof *w->ell);
     w->gm = att_mem_calloc(mp, sizeof *w->gm);
     w->gs = att_mem_calloc(mp, sizeof *w->gs);
-    w->dlm = att_mem_calloc(mp * nm, sizeof *w->dlm);
     w->hazard = att_mem_calloc(post->nphase, sizeof *w->hazard);
     w->count = att_mem_calloc(post->narr + 1, sizeof *w->count);
     w->dndu = att_mem_calloc(post->narr + 1, sizeof *w->dndu);
     w->gprior = att_mem_calloc(post->dim + 1, sizeof *w->gprior);
-    w->dC = att_mem_calloc(nm, sizeof *w->dC);
-    w->dC0 = att_mem_calloc(nm, sizeof *w->dC0);
-    w->dN = att_mem_calloc(nm, sizeof *w->dN);
-    w->dD = att_mem_calloc(nm, sizeof *w->dD);
-    if (w->ell && w->gm && w->gs && w->dlm && w->hazard && w->count && w->dndu && w->gprior &&
-        w->dC && w->dC0 && w->dN && w->dD)
+    w->tC = att_mem_calloc(post->ntime + 1, sizeof *w->tC);
+    w->tN = att_mem_calloc(post->ntime + 1, sizeof *w->tN);
+    w->tD = att_mem_calloc(post->ntime + 1, sizeof *w->tD);
+    w->lC = att_mem_calloc(post->ntime + 1, sizeof *w->lC);
+    w->lN = att_mem_calloc(post->ntime + 1, sizeof *w->lN);
+    w->lD = att_mem_calloc(post->ntime + 1, sizeof *w->lD);
+    w->aC = att_mem_calloc(post->ntime + 1, sizeof *w->aC);
+    w->aN = att_mem_calloc(post->ntime + 1, sizeof *w->aN);
+    w->aD = att_mem_calloc(post->ntime + 1, sizeof *w->aD);
+    w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
+    w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
+    w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
+    if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
+        w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->surv &&
+        w->lost && w->q)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -551,110 +665,153 @@ post_log_prior(const att_posterior *post, const double *theta, double *grad)
 
 /* ---- the likelihood --------------------------------------------------------------- */
 
-/* C (or its start value for rates), N and D at one exposure block, with
- * their derivatives with respect to the model coordinates (log h_k for
- * k < nphase, n_j at nphase + j) (equations (1)-(4)). */
+/* C, N and D at every distinct time, and the logs some report reads
+ * (equations (1)-(4)).  Survivals advance by exp(-h_k) per day where a
+ * cohort stays in one phase, and are computed afresh otherwise; the
+ * gradient is taken afterwards, in post_adjoint, from these. */
 static void
-post_state(const att_posterior *post,
-           att_posterior_workspace *w,
-           const double *expo,
-           double *out_C,
-           double *out_N,
-           double *out_D,
-           double *dC,
-           double *dN,
-           double *dD)
+post_eval_times(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t j, k, np = post->nphase;
-    double C = 0.0, N = 0.0, D = 0.0;
+    size_t i, j, k, np = post->nphase, na = post->narr;
 
-    memset(dC, 0, w->nmodel * sizeof *dC);
-    memset(dN, 0, w->nmodel * sizeof *dN);
-    memset(dD, 0, w->nmodel * sizeof *dD);
-    for (j = 0; j < post->narr; j++) {
-        const double *L = expo + j * np;
-        double H = 0.0, e, em, nj = w->count[j];
-        if (L[0] < 0.0)
-            continue; /* not arrived yet */
-        for (k = 0; k < np; k++)
-            H += w->hazard[k] * L[k];
-        /* One transcendental: expm1 keeps C's relative accuracy for small H. */
-        em = expm1(-H);
-        e = 1.0 + em;
-        N += nj * e;
-        C -= nj * em;
-        D += nj;
-        for (k = 0; k < np; k++) {
-            double dh = nj * e * w->hazard[k] * L[k]; /* d C / d log h_k */
-            dC[k] += dh;
-            dN[k] -= dh;
+    for (k = 0; k < np; k++)
+        w->q[k] = exp(-w->hazard[k]);
+    for (i = 0; i < post->ntime; i++) {
+        double C = 0.0, N = 0.0, D = 0.0;
+        double *e = w->surv + i * na, *c = w->lost + i * na;
+        for (j = 0; j < na; j++) {
+            const double *L = post->expo + (i * na + j) * np;
+            int step = post->step[i * na + j];
+            double nj = w->count[j], H = 0.0;
+            if (step == POST_STEP_ABSENT) {
+                e[j] = 1.0;
+                c[j] = 0.0;
+                continue;
+            }
+            if (step >= 0)
+                e[j] = e[j - na] * w->q[step];
+            else {
+                for (k = 0; k < np; k++)
+                    H += w->hazard[k] * L[k];
+                e[j] = exp(-H);
+            }
+            /* Where survival is still near 1, 1 - e loses digits: take it
+             * from expm1 of the cumulative hazard instead. */
+            if (e[j] > 0.99) {
+                for (H = 0.0, k = 0; k < np; k++)
+                    H += w->hazard[k] * L[k];
+                c[j] = -expm1(-H);
+            } else
+                c[j] = 1.0 - e[j];
+            N += nj * e[j];
+            C += nj * c[j];
+            D += nj;
         }
-        dC[np + j] = -em;
-        dN[np + j] = e;
-        dD[np + j] = 1.0;
+        w->tC[i] = C;
+        w->tN[i] = N;
+        w->tD[i] = D;
+        if (post->need[i] & POST_NEED_C)
+            w->lC[i] = C > 0.0 ? log(C) : -HUGE_VAL;
+        if (post->need[i] & POST_NEED_N)
+            w->lN[i] = N > 0.0 ? log(N) : -HUGE_VAL;
+        if (post->need[i] & POST_NEED_D)
+            w->lD[i] = D > 0.0 ? log(D) : -HUGE_VAL;
     }
-    *out_C = C;
-    *out_N = N;
-    *out_D = D;
 }
 
-/* log m at a point and d log m / d model coordinates (nmodel values,
- * the last one for logit kappa); -HUGE_VAL when m = 0 (equation (5)). */
+/* log m at a point (equation (5)); -HUGE_VAL when m = 0. */
 static double
-post_log_m(const att_posterior *post,
-           att_posterior_workspace *w,
+post_log_m(const att_posterior_workspace *w,
            const post_report *q,
            const post_point *pt,
-           double kappa,
-           double *dlm)
+           double kappa)
 {
-    double C, N, D, C0, N0, D0, lm;
-    size_t i, nm = w->nmodel;
+    size_t ti = pt->ti;
 
-    post_state(post, w, post->expo + pt->expo, &C, &N, &D, w->dC, w->dN, w->dD);
-    memset(dlm, 0, nm * sizeof *dlm);
     switch (q->kind) {
     case ATT_KIND_CASUALTIES:
+        return w->lC[ti];
     case ATT_KIND_KILLED:
+        return w->lC[ti] + log(kappa);
     case ATT_KIND_WOUNDED:
-        if (!(C > 0.0))
-            return -HUGE_VAL;
-        for (i = 0; i + 1 < nm; i++)
-            dlm[i] = w->dC[i] / C;
-        lm = log(C);
-        if (q->kind == ATT_KIND_KILLED) {
-            lm += log(kappa);
-            dlm[nm - 1] = 1.0 - kappa;
-        } else if (q->kind == ATT_KIND_WOUNDED) {
-            lm += log1p(-kappa);
-            dlm[nm - 1] = -kappa;
-        }
-        return lm;
-    case ATT_KIND_RATE:
-        post_state(post, w, post->expo + pt->expo0, &C0, &N0, &D0, w->dC0, w->dN, w->dD);
-        if (!(C - C0 > 0.0))
-            return -HUGE_VAL;
-        for (i = 0; i + 1 < nm; i++)
-            dlm[i] = (w->dC[i] - w->dC0[i]) / (C - C0);
-        return log(C - C0) - q->lwidth;
+        return w->lC[ti] + log1p(-kappa);
+    case ATT_KIND_RATE: {
+        double dC = w->tC[ti] - w->tC[pt->ti0];
+        return dC > 0.0 ? log(dC) - q->lwidth : -HUGE_VAL;
+    }
     case ATT_KIND_FRACTION:
-        if (!(C > 0.0) || !(D > 0.0))
-            return -HUGE_VAL;
-        for (i = 0; i + 1 < nm; i++)
-            dlm[i] = w->dC[i] / C - w->dD[i] / D;
-        return log(C) - log(D);
+        return w->lC[ti] - w->lD[ti];
     case ATT_KIND_STRENGTH:
-        if (!(N > 0.0))
-            return -HUGE_VAL;
-        for (i = 0; i + 1 < nm; i++)
-            dlm[i] = w->dN[i] / N;
-        return log(N);
+        return w->lN[ti];
     default: /* deployed */
-        if (!(D > 0.0))
-            return -HUGE_VAL;
-        for (i = 0; i + 1 < nm; i++)
-            dlm[i] = w->dD[i] / D;
-        return log(D);
+        return w->lD[ti];
+    }
+}
+
+/* Adds g = d log p / d log m at a point to the per-time sums of
+ * d log p / d C, N, D (and to kappa's gradient). */
+static void
+post_push(
+    att_posterior_workspace *w, const post_report *q, const post_point *pt, double kappa, double g)
+{
+    size_t ti = pt->ti;
+
+    switch (q->kind) {
+    case ATT_KIND_KILLED:
+        w->g_kappa += g * (1.0 - kappa);
+        w->aC[ti] += g / w->tC[ti];
+        break;
+    case ATT_KIND_WOUNDED:
+        w->g_kappa -= g * kappa;
+        /* fall through */
+    case ATT_KIND_CASUALTIES:
+        w->aC[ti] += g / w->tC[ti];
+        break;
+    case ATT_KIND_RATE: {
+        double dC = w->tC[ti] - w->tC[pt->ti0];
+        w->aC[ti] += g / dC;
+        w->aC[pt->ti0] -= g / dC;
+        break;
+    }
+    case ATT_KIND_FRACTION:
+        w->aC[ti] += g / w->tC[ti];
+        w->aD[ti] -= g / w->tD[ti];
+        break;
+    case ATT_KIND_STRENGTH:
+        w->aN[ti] += g / w->tN[ti];
+        break;
+    default: /* deployed */
+        w->aD[ti] += g / w->tD[ti];
+        break;
+    }
+}
+
+/* The gradient with respect to log h and the arrival coordinates from the
+ * per-time sums: dC/dlog h_k = sum_j n_j e_j h_k L_jk = -dN/dlog h_k,
+ * dC/dn_j = 1 - e_j, dN/dn_j = e_j, dD/dn_j = 1 (equations (1)-(4)). */
+static void
+post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad)
+{
+    size_t i, j, k, np = post->nphase, na = post->narr;
+
+    for (i = 0; i < post->ntime; i++) {
+        double ah = w->aC[i] - w->aN[i];
+        const double *e = w->surv + i * na, *c = w->lost + i * na;
+        if (w->aC[i] == 0.0 && w->aN[i] == 0.0 && w->aD[i] == 0.0)
+            continue;
+        for (j = 0; j < na; j++) {
+            const double *L = post->expo + (i * na + j) * np;
+            double nj = w->count[j];
+            if (post->step[i * na + j] == POST_STEP_ABSENT)
+                continue;
+            if (ah != 0.0)
+                for (k = 0; k < np; k++)
+                    if (post->phase_par[k] != ATT_NONE && L[k] != 0.0)
+                        grad[post->phase_par[k]] += ah * nj * e[j] * w->hazard[k] * L[k];
+            if (post->arr_par[j] != ATT_NONE)
+                grad[post->arr_par[j]] +=
+                    (w->aC[i] * c[j] + w->aN[i] * e[j] + w->aD[i]) * w->dndu[j];
+        }
     }
 }
 
@@ -662,7 +819,8 @@ post_log_m(const att_posterior *post,
  * get its derivatives with respect to log m (equal to those with respect
  * to the bias) and log sigma. */
 static double
-post_point_loglik(const post_report *q, double lm, double b, double sigma, double *gm, double *gs)
+post_point_loglik(
+    const post_report *q, double lm, double b, double sigma, double lsigma, double *gm, double *gs)
 {
     double z, za, zb, da, db, d, r;
 
@@ -674,7 +832,7 @@ post_point_loglik(const post_report *q, double lm, double b, double sigma, doubl
         z = (q->ly - lm - b) / sigma;
         *gm = z / sigma;
         *gs = z * z - 1.0;
-        return -0.5 * z * z - log(sigma) - POST_LOG_SQRT_2PI;
+        return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) / sigma;
         r = att_log_ndtr(-z);
@@ -700,7 +858,8 @@ post_point_loglik(const post_report *q, double lm, double b, double sigma, doubl
 }
 
 /* Report q's log-likelihood, the log of the mean of its points'
- * likelihoods (equation (10)); adds its gradient to grad unless NULL. */
+ * likelihoods (equation (10)); with grad, its gradient goes to the
+ * per-time sums (post_push) and to sigma, kappa and the bias. */
 static double
 post_report_loglik(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -710,35 +869,37 @@ post_report_loglik(const att_posterior *post,
                    double sigma,
                    double *grad)
 {
-    size_t d, i, nm = w->nmodel, np = post->nphase;
+    size_t d;
     double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
 
     for (d = 0; d < q->npoint; d++) {
-        double lm = post_log_m(post, w, q, &post->pt[q->first + d], kappa, w->dlm + d * nm);
-        w->ell[d] = post_point_loglik(q, lm, b, sigma, &w->gm[d], &w->gs[d]);
+        double lm = post_log_m(w, q, &post->pt[q->first + d], kappa);
+        w->ell[d] = post_point_loglik(q, lm, b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
     if (mx == -HUGE_VAL)
         return -HUGE_VAL;
-    for (d = 0; d < q->npoint; d++)
-        sum += exp(w->ell[d] - mx);
-    ell = mx + log(sum) - log((double)q->npoint);
+    if (q->npoint == 1) {
+        ell = w->ell[0];
+        w->ell[0] = 1.0; /* the weight */
+    } else {
+        for (d = 0; d < q->npoint; d++) {
+            w->ell[d] = exp(w->ell[d] - mx);
+            sum += w->ell[d];
+        }
+        ell = mx + log(sum) - q->lnpoint;
+        for (d = 0; d < q->npoint; d++)
+            w->ell[d] /= sum;
+    }
     if (grad == NULL)
         return ell;
     for (d = 0; d < q->npoint; d++) {
-        double wt = exp(w->ell[d] - mx) / sum, g = wt * w->gm[d];
-        const double *dlm = w->dlm + d * nm;
+        double wt = w->ell[d], g = wt * w->gm[d];
         if (wt == 0.0)
             continue;
-        for (i = 0; i < np; i++)
-            if (post->phase_par[i] != ATT_NONE)
-                grad[post->phase_par[i]] += g * dlm[i];
-        for (i = 0; i < post->narr; i++)
-            if (post->arr_par[i] != ATT_NONE)
-                grad[post->arr_par[i]] += g * dlm[np + i] * w->dndu[i];
-        grad[post->i_kappa] += g * dlm[nm - 1];
-        grad[post->i_sigma] += wt * w->gs[d];
+        post_push(w, q, &post->pt[q->first + d], kappa, g);
+        w->g_sigma += wt * w->gs[d];
         if (q->bias != ATT_NONE)
             grad[q->bias] += g;
     }
@@ -758,6 +919,7 @@ post_prepare(const att_posterior *post,
 
     att_posterior_model_values(post, theta, w->hazard, w->count, kappa);
     *sigma = exp(theta[post->i_sigma]);
+    w->lsigma = theta[post->i_sigma];
     for (k = 0; k < post->narr; k++) {
         const att_arrival *a = &p->arrivals[k];
         size_t i = post->arr_par[k];
@@ -787,12 +949,24 @@ att_posterior_logp(const att_posterior *post,
         if (!isfinite(theta[i]))
             goto minus_infinity;
     post_prepare(post, w, theta, &kappa, &sigma);
+    post_eval_times(post, w);
     lp = post_log_prior(post, theta, g);
+    if (grad != NULL) {
+        memset(w->aC, 0, post->ntime * sizeof *w->aC);
+        memset(w->aN, 0, post->ntime * sizeof *w->aN);
+        memset(w->aD, 0, post->ntime * sizeof *w->aD);
+        w->g_kappa = w->g_sigma = 0.0;
+    }
     for (r = 0; r < post->nrep; r++) {
         double ell = post_report_loglik(post, w, &post->rep[r], theta, kappa, sigma, grad);
         if (ell == -HUGE_VAL)
             goto minus_infinity;
         lp += ell;
+    }
+    if (grad != NULL) {
+        post_adjoint(post, w, grad);
+        grad[post->i_kappa] += w->g_kappa;
+        grad[post->i_sigma] += w->g_sigma;
     }
     if (!isfinite(lp))
         goto minus_infinity;
@@ -811,5 +985,6 @@ att_posterior_report_loglik(const att_posterior *post,
     double kappa, sigma;
 
     post_prepare(post, w, theta, &kappa, &sigma);
+    post_eval_times(post, w);
     return post_report_loglik(post, w, &post->rep[i], theta, kappa, sigma, NULL);
 }

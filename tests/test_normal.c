@@ -54,7 +54,7 @@ test_derivatives_against_finite_differences(void **state)
     double z, h = 1e-5;
 
     (void)state;
-    for (z = -30.0; z <= 30.0; z += 0.731) {
+    for (z = -45.0; z <= 30.0; z += 0.731) { /* past -37, where the series takes over */
         double fd = (att_log_ndtr(z + h) - att_log_ndtr(z - h)) / (2 * h);
         att_assert_close(att_dlog_ndtr(z), fd, 1e-7, 1e-9);
     }

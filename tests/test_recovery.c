@@ -16,7 +16,9 @@
  * report keeps the ledger's bound and says at_least or up_to as the drawn
  * value falls (so the side may differ from the ledger's).
  *
- * ATT_RECOVERY_REPS overrides the number of replicates (for development).
+ * For development: ATT_RECOVERY_REPS overrides the number of replicates,
+ * ATT_RECOVERY_FIRST the first replicate, ATT_RECOVERY_DELTA adapt_delta,
+ * ATT_RECOVERY_ITER the warm-up and draws per chain.
  */
 #include <math.h>
 #include <stdio.h>
@@ -128,17 +130,23 @@ test_recovery_coverage(void **state)
     int g;
 
     (void)state;
+    size_t first = 0;
     if (env != NULL)
         reps = (size_t)strtoul(env, NULL, 10);
+    if ((env = getenv("ATT_RECOVERY_FIRST")) != NULL)
+        first = (size_t)strtoul(env, NULL, 10);
     fixture_load_shipped(&f, "baseline");
     fp.chains = 4;
     fp.warmup = 500;
     fp.draws = 500;
-    fp.delta = f.p->adapt_delta;
+    if ((env = getenv("ATT_RECOVERY_ITER")) != NULL)
+        fp.warmup = fp.draws = (size_t)strtoul(env, NULL, 10);
+    fp.delta = getenv("ATT_RECOVERY_DELTA") ? strtod(getenv("ATT_RECOVERY_DELTA"), NULL)
+                                            : f.p->adapt_delta;
     fp.max_depth = (size_t)f.p->max_depth;
-    print_message("recovery: %zu replicates, seed %lu, 4 x (500 + 500), adapt_delta %g\n", reps,
-                  REC_SEED, fp.delta);
-    for (rep = 0; rep < reps; rep++) {
+    print_message("recovery: %zu replicates, seed %lu, 4 x (%zu + %zu), adapt_delta %g\n", reps,
+                  REC_SEED, fp.warmup, fp.draws, fp.delta);
+    for (rep = first; rep < first + reps; rep++) {
         size_t n = att_posterior_dim(f.post);
         double truth[64], tval[64];
         gsl_rng *rng = att_rng_alloc(REC_SEED, ATT_RNG_TEST, (uint32_t)rep, 0, 0);
@@ -161,7 +169,11 @@ test_recovery_coverage(void **state)
         assert_int_equal(att_fit_run(sim.post, &fp, &fit, &err), ATT_OK);
         if (att_fit_judge(&fit, msg, sizeof msg) == ATT_FIT_FAILED) {
             failed++;
-            print_message("  replicate %zu did not converge: %s\n", rep, msg);
+            print_message("  replicate %zu did not converge: %s\n    truth:", rep, msg);
+            att_posterior_constrain(sim.post, truth, tval);
+            for (k = 0; k < n; k++)
+                print_message(" %s=%.3g", att_posterior_param(sim.post, k)->name, tval[k]);
+            print_message("\n");
         } else {
             att_posterior_constrain(sim.post, truth, tval);
             for (k = 0; k < n; k++) {
