@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 
 #include <attrition/att_mode.h>
+#include <attrition/att_rng.h>
 
 #include "internal.h"
 
@@ -174,13 +175,12 @@ att_mode_find(const att_posterior *post,
     out->sd = att_mem_alloc(n * sizeof *out->sd);
     m = gsl_multimin_fdfminimizer_alloc(T, n);
     x = gsl_vector_alloc(n);
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
+    rng = att_rng_alloc(mp->seed, ATT_RNG_INIT, UINT32_MAX, 0, 0);
     if (c.w == NULL || !c.theta || !c.grad || !centre || !ends || !conv || !out->theta ||
         !out->cov || !out->sd || !m || !x || !rng) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
-    gsl_rng_set(rng, mp->seed);
     fdf.n = n;
     fdf.f = mode_f;
     fdf.df = mode_df;
@@ -192,8 +192,8 @@ att_mode_find(const att_posterior *post,
         for (i = 0; i < n; i++)
             gsl_vector_set(x, i,
                            centre[i] + (s == 0 ? 0.0 : mp->start_sd * gsl_ran_ugaussian(rng)));
-        if (!isfinite(mode_f(x, &c)) || mode_f(x, &c) >= GSL_DBL_MAX)
-            continue;
+        if (mode_f(x, &c) >= GSL_DBL_MAX)
+            continue; /* a start of zero density */
         /* BFGS2 can stall (no progress in its line search) short of the
          * tolerance; a restart from where it stopped resets its Hessian
          * estimate and usually finishes the job. */

@@ -244,15 +244,18 @@ nuts_transition(nuts_ctx *c, nuts_buffers *b, nuts_point *cur, size_t max_depth,
         memset(b->rho_fwd, 0, n * sizeof(double));
         memset(b->rho_bck, 0, n * sizeof(double));
         if (gsl_rng_uniform(c->rng) > 0.5) {
+            /* The trajectory so far becomes the backward part: its seam
+             * with the new subtree is its forward-most point. */
             memcpy(b->rho_bck, b->rho, n * sizeof(double));
-            memcpy(b->p_bck_fwd, b->p_fwd_bck, n * sizeof(double));
-            memcpy(b->ps_bck_fwd, b->ps_fwd_bck, n * sizeof(double));
+            memcpy(b->p_bck_fwd, b->p_fwd_fwd, n * sizeof(double));
+            memcpy(b->ps_bck_fwd, b->ps_fwd_fwd, n * sizeof(double));
             valid = nuts_build(c, depth, &b->fwd, &b->prop, b->ps_fwd_bck, b->ps_fwd_fwd,
                                b->rho_fwd, b->p_fwd_bck, b->p_fwd_fwd, H0, 1.0, &lw_sub);
         } else {
+            /* Mirrored: the seam is the backward-most point so far. */
             memcpy(b->rho_fwd, b->rho, n * sizeof(double));
-            memcpy(b->p_fwd_bck, b->p_bck_fwd, n * sizeof(double));
-            memcpy(b->ps_fwd_bck, b->ps_bck_fwd, n * sizeof(double));
+            memcpy(b->p_fwd_bck, b->p_bck_bck, n * sizeof(double));
+            memcpy(b->ps_fwd_bck, b->ps_bck_bck, n * sizeof(double));
             valid = nuts_build(c, depth, &b->bck, &b->prop, b->ps_bck_fwd, b->ps_bck_bck,
                                b->rho_bck, b->p_bck_fwd, b->p_bck_bck, H0, -1.0, &lw_sub);
         }

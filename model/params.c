@@ -857,11 +857,17 @@ params_phase_cmp(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
+/* By date, then by where they were stated: qsort is not stable, and the
+ * order names the n_ parameters. */
 static int
 params_arrival_cmp(const void *a, const void *b)
 {
     const att_arrival *x = a, *y = b;
-    return (x->date > y->date) - (x->date < y->date);
+    int c = strcmp(x->origin.path, y->origin.path);
+
+    if (x->date != y->date)
+        return (x->date > y->date) - (x->date < y->date);
+    return c != 0 ? c : (x->origin.line > y->origin.line) - (x->origin.line < y->origin.line);
 }
 
 static att_status

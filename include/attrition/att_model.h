@@ -4,7 +4,7 @@
  * dC/dt = h(t) N(t), with h piecewise constant over the phases and step
  * arrivals.  Each arrival j is a cohort that has met the cumulative hazard
  * H_j(t) = sum_k h_k |[s_k, e_k) & [tau_j, t)| since it arrived, so
- *   D(t) = sum_j n_j [tau_j <= t],  N(t) = sum_j n_j exp(-H_j(t)),
+ *   D(t) = sum_j n_j [tau_j < t],  N(t) = sum_j n_j exp(-H_j(t)),
  *   C(t) = D(t) - N(t),  K(t) = kappa C(t)       (docs/model.md, (1)-(4)).
  * Time t is in days: day d's 00:00 is t = d, its 24:00 is t = d + 1.
  */
