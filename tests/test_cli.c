@@ -274,6 +274,74 @@ test_golden_outputs(void **state)
     golden("project_builders6k_anchored.txt", anchored);
 }
 
+/* The fit from the command line: the same bytes for 1 and 2 threads, a
+ * golden JSON for a fixed seed, and a saved fit.  Few draws keep it fast,
+ * so the verdict is "failed" (ESS < 100): --force prints it, exit 1. */
+static void
+test_fit_command(void **state)
+{
+    const char *one = ATT_BINARY_DIR "/tests/fit1.json", *two = ATT_BINARY_DIR "/tests/fit2.json";
+    const char *saved = ATT_BINARY_DIR "/tests/fit_saved.json";
+    const char *a1[] = {"fit",       "--chains", "2",        "--warmup", "80",       "--draws",
+                        "40",        "--seed",   "3",        "--force",  "--format", "json",
+                        "--threads", "1",        "--output", one,        NULL};
+    const char *a2[] = {"fit",      "--chains", "2",          "--warmup", "80",   "--draws",   "40",
+                        "--seed",   "3",        "--force",    "--format", "json", "--threads", "2",
+                        "--output", two,        "--save-fit", saved,      NULL};
+    const char *nof[] = {"fit",     "--chains", "2",      "--warmup", "80",
+                         "--draws", "40",       "--seed", "3",        NULL};
+    char *x, *y, *z, path[1024];
+    FILE *f;
+
+    (void)state;
+    expect(a1, 1, NULL);
+    expect(a2, 1, NULL);
+    x = slurp(one);
+    y = slurp(two);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y); /* threads never change a result */
+    assert_non_null(strstr(x, "\"verdict\": \"failed\""));
+    snprintf(path, sizeof path, "%s/tests/golden/fit_small.json", ATT_SOURCE_DIR);
+    if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(x, f);
+        fclose(f);
+    }
+    z = slurp(path);
+    if (z == NULL || strcmp(x, z) != 0)
+        fail_msg("%s differs from %s", one, path);
+    free(z);
+    z = slurp(saved);
+    assert_non_null(z);
+    assert_non_null(strstr(z, "\"format\":\"attrition-fit\""));
+    free(x);
+    free(y);
+    free(z);
+    /* Without --force a failed fit prints nothing and says why. */
+    expect(nof, 1, "the fit failed its convergence checks");
+    x = slurp(OUT);
+    assert_string_equal(x, "");
+    free(x);
+}
+
+static void
+test_export_data(void **state)
+{
+    const char *args[] = {"export-data", "--origin", "2025-01-10", NULL};
+    const char *bad[] = {"export-data", "--origin", "2025-13-10", NULL};
+    char *x;
+
+    (void)state;
+    expect(args, 0, NULL);
+    x = slurp(OUT);
+    assert_non_null(strstr(x, "\"cutoff\":\"2025-01-10\""));
+    assert_null(strstr(x, "h_lull")); /* the lull starts later */
+    free(x);
+    expect(bad, 64, "--origin: expected a date");
+}
+
 int
 main(void)
 {
@@ -285,6 +353,8 @@ main(void)
         cmocka_unit_test(test_every_bad_params_through_the_cli),
         cmocka_unit_test(test_failed_write_exits_74),
         cmocka_unit_test(test_golden_outputs),
+        cmocka_unit_test(test_fit_command),
+        cmocka_unit_test(test_export_data),
     };
 
     gsl_set_error_handler_off();
