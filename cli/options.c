@@ -46,7 +46,8 @@ enum {
     O_SAVE_FIT,
     O_FORMAT,
     O_OUTPUT,
-    O_ORIGIN
+    O_ORIGIN,
+    O_INFLUENCE
 };
 
 static const cli_option cli_table[] = {
@@ -65,6 +66,8 @@ static const cli_option cli_table[] = {
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
     {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT),
      "table, csv or json (default table)"},
+    {"influence", O_INFLUENCE, OPT_FLAG, NULL, 0, 0, CMD(CLI_CMD_FIT),
+     "refit without each report: how each hazard's median moves"},
     {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0, CMD(CLI_CMD_EXPORT),
      "cut-off: only what was stated by DATE (YYYY-MM-DD)"},
     {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT) | CMD(CLI_CMD_EXPORT),
@@ -274,6 +277,9 @@ cli_parse(int argc, char **argv, cli_options *o)
             break;
         case O_FORCE:
             o->force = true;
+            break;
+        case O_INFLUENCE:
+            o->influence = true;
             break;
         case O_HELP:
             o->help = true;

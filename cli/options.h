@@ -25,6 +25,7 @@ typedef struct {
     long chains, warmup, draws, threads;
     long seed;
     bool force;
+    bool influence; /* fit: refit without each report */
     const char *save_fit;
     const char *format; /* table (default), csv or json */
     const char *output; /* file for the output; NULL or "-": standard output */

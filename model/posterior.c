@@ -289,6 +289,13 @@ post_step(const att_posterior *post, size_t i, size_t j)
 att_posterior *
 att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, att_error *err)
 {
+    return att_posterior_alloc_without(p, l, cutoff, ATT_NONE, err);
+}
+
+att_posterior *
+att_posterior_alloc_without(
+    const att_params *p, const att_ledger *l, int32_t cutoff, size_t skip, att_error *err)
+{
     att_posterior *post = NULL;
     bool *used = NULL;
     size_t i, r, np = 0, nexpo = 0, block;
@@ -304,6 +311,10 @@ att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, at
     post->narr = p->narrival;
     block = post->nphase * post->narr;
     post->nrep = att_ledger_used(l, cutoff, used);
+    if (skip < l->n && used[skip]) {
+        used[skip] = false;
+        post->nrep--;
+    }
     if (post->nrep == 0) {
         (void)att_error_set(err, ATT_EDATA, l->path, 0, 0, NULL,
                             "expected at least one report to fit, found none known by the "

@@ -52,6 +52,11 @@ ATT_NODISCARD att_posterior *
 att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, att_error *err);
 void att_posterior_free(att_posterior *post);
 
+/* The same, leaving out ledger report `skip` (ATT_NONE for none): for the
+ * influence of one report on the fit. */
+ATT_NODISCARD att_posterior *att_posterior_alloc_without(
+    const att_params *p, const att_ledger *l, int32_t cutoff, size_t skip, att_error *err);
+
 size_t att_posterior_dim(const att_posterior *post);
 const att_param_info *att_posterior_param(const att_posterior *post, size_t i);
 /* The reports entering the likelihood, as ledger indices (count, then i-th). */
