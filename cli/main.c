@@ -25,6 +25,11 @@ cli_fail(const att_error *err)
 {
     char buf[2 * ATT_ERROR_MSG_MAX];
 
+    if (err->code == ATT_OK) {
+        /* A failure that gave no reason is a bug, never a success. */
+        fprintf(stderr, "attrition: internal error: a step failed without saying why\n");
+        return CLI_EXIT_SOFTWARE;
+    }
     fprintf(stderr, "attrition: %s\n", att_error_format(err, buf, sizeof buf));
     return cli_exit_code(err->code);
 }

@@ -195,7 +195,7 @@ cli_parse(int argc, char **argv, cli_options *o)
         }
     }
     shortopts[ns] = '\0';
-    memset(&longopts[CLI_NOPT], 0, sizeof longopts[CLI_NOPT]);
+    memset(&longopts[CLI_NOPT], 0, sizeof(struct option));
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {

@@ -91,7 +91,7 @@ cli_print_ledger_counts(FILE *f, const att_ledger *l)
 void
 cli_print_reports(FILE *f, const att_ledger *l)
 {
-    size_t i, j, idw = 2, *by_rank = malloc((l->n ? l->n : 1) * sizeof *by_rank);
+    size_t i, j, idw = 2, *by_rank = calloc(l->n ? l->n : 1, sizeof *by_rank);
     char fig[64], win[32], st[ATT_DATE_BUFSIZE];
 
     if (by_rank == NULL)

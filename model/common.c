@@ -41,6 +41,27 @@ att_error_clear(att_error *err)
 }
 
 att_status
+att_error_vset(att_error *err,
+               att_status code,
+               const char *path,
+               long line,
+               int column,
+               const char *field,
+               const char *fmt,
+               va_list ap)
+{
+    if (err == NULL)
+        return code;
+    err->code = code;
+    att_strlcpy(err->path, path ? path : "", sizeof err->path);
+    err->line = line;
+    err->column = column;
+    att_strlcpy(err->field, field ? field : "", sizeof err->field);
+    (void)vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return code;
+}
+
+att_status
 att_error_set(att_error *err,
               att_status code,
               const char *path,
@@ -52,15 +73,8 @@ att_error_set(att_error *err,
 {
     va_list ap;
 
-    if (err == NULL)
-        return code;
-    err->code = code;
-    att_strlcpy(err->path, path ? path : "", sizeof err->path);
-    err->line = line;
-    err->column = column;
-    att_strlcpy(err->field, field ? field : "", sizeof err->field);
     va_start(ap, fmt);
-    (void)vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    (void)att_error_vset(err, code, path, line, column, field, fmt, ap);
     va_end(ap);
     return code;
 }

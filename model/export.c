@@ -273,7 +273,8 @@ att_savefit_parse(const char *name,
         SAVEFIT_FAIL("parameters", "expected the %zu parameters of these inputs", n);
     for (k = 0; k < n; k++) {
         json_t *s = json_array_get(v, k);
-        if (!json_is_string(s) || strcmp(json_string_value(s), att_posterior_param(post, k)->name))
+        if (!json_is_string(s) ||
+            strcmp(json_string_value(s), att_posterior_param(post, k)->name) != 0)
             SAVEFIT_FAIL("parameters", "expected parameter %zu to be \"%s\"", k + 1,
                          att_posterior_param(post, k)->name);
     }

@@ -182,7 +182,6 @@ att_fit_run(const att_posterior *post,
     att_error *chain_err = NULL;
     double *secs = NULL, t0;
     size_t *leaps = NULL;
-    int threads;
 
     memset(out, 0, sizeof *out);
     if (fp->chains == 0 || fp->draws < ATT_DIAG_MIN_DRAWS)
@@ -208,11 +207,11 @@ att_fit_run(const att_posterior *post,
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
-    threads = fp->threads > 0 ? fp->threads : (int)fp->chains;
     t0 = fit_now();
     /* Each chain owns its streams, workspace and slice: the schedule
      * cannot change any number. */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 1) \
+    num_threads(fp->threads > 0 ? fp->threads : (int)fp->chains)
     for (c = 0; c < fp->chains; c++)
         chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &chain_err[c]);
     out->seconds_sampler = fit_now() - t0;

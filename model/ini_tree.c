@@ -58,6 +58,8 @@ ini_tree_take_files(ini_tree *t, size_t *out_n)
 {
     char **f = t->files;
 
+    if (out_n == NULL)
+        return NULL;
     *out_n = t->nfile;
     t->files = NULL;
     t->nfile = t->capfile = 0;
@@ -164,6 +166,8 @@ ini_merge(ini_tree *dst, const ini_tree *src, att_error *err)
 {
     size_t i, j;
 
+    if (src == NULL)
+        return ATT_FAIL(err, ATT_EINTERNAL, "nothing to merge");
     for (i = 0; i < src->nsection; i++) {
         const ini_section *ss = &src->sections[i];
         ini_section *ds = ini_find_section(dst, ss->type, ss->name);
@@ -473,6 +477,8 @@ ini_load_rec(ini_tree *top,
             }
         stack[depth + 1] = target;
         st = ini_load_rec(top, target, stack, depth + 1, reader, ctx, &sub, err);
+        if (st == ATT_OK && sub == NULL)
+            st = ATT_FAIL(err, ATT_EINTERNAL, "include produced no tree");
         if (st != ATT_OK) {
             if (st == ATT_ENOENT && err != NULL && err->line == 0)
                 /* Point at the include line, keeping the reader's reason. */
@@ -518,9 +524,9 @@ ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory reading %s", path);
     stack[0] = path;
     st = ini_load_rec(top, path, stack, 0, reader, ctx, &t, err);
-    if (st != ATT_OK) {
+    if (st != ATT_OK || t == NULL) {
         ini_tree_free(top);
-        return st;
+        return st != ATT_OK ? st : ATT_FAIL(err, ATT_EINTERNAL, "no tree from %s", path);
     }
     /* The merged tree takes the files list (disabled sections are the
      * typed loader's business: only named sections may be disabled). */

@@ -4,6 +4,7 @@
 #ifndef ATTRITION_INTERNAL_H
 #define ATTRITION_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,7 +22,33 @@ ATT_INTERNAL att_status att_error_set(att_error *err,
                                       const char *fmt,
                                       ...) ATT_PRINTF(7, 8);
 
-#define ATT_FAIL(err, code, ...) att_error_set((err), (code), NULL, 0, 0, NULL, __VA_ARGS__)
+/* The same with a va_list. */
+ATT_INTERNAL att_status att_error_vset(att_error *err,
+                                       att_status code,
+                                       const char *path,
+                                       long line,
+                                       int column,
+                                       const char *field,
+                                       const char *fmt,
+                                       va_list ap);
+
+/* Returns code itself, visibly, so that a reader and a static analyzer
+ * both see that a failure is never ATT_OK. */
+static inline att_status att_fail(att_error *err, att_status code, const char *fmt, ...)
+    ATT_PRINTF(3, 4);
+
+static inline att_status
+att_fail(att_error *err, att_status code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)att_error_vset(err, code, NULL, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+#define ATT_FAIL(err, code, ...) att_fail((err), (code), __VA_ARGS__)
 
 /* The single allocation funnel: every allocation the library makes, and
  * libcsv's through csv_set_realloc_func, goes through these three, so that

@@ -530,6 +530,8 @@ ledger_link(ledger_ctx *c)
     att_report *rep = l->reports;
     size_t *by_rank = NULL, *by_id = NULL, *work = NULL, i, k, n = l->n, first = ATT_NONE;
 
+    if (n == 0 || c->repeat_ids == NULL)
+        return c->st;
     by_rank = att_mem_calloc(n, sizeof *by_rank);
     by_id = att_mem_calloc(n, sizeof *by_id);
     work = att_mem_calloc(n, sizeof *work);
@@ -662,7 +664,7 @@ att_ledger_free(att_ledger *l)
         att_mem_free(r->doc);
         att_mem_free(r->note);
     }
-    for (i = 0; i < l->nclass; i++)
+    for (i = 0; l->classes != NULL && i < l->nclass; i++)
         att_mem_free(l->classes[i]);
     att_mem_free(l->classes);
     att_mem_free(l->reports);

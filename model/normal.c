@@ -17,7 +17,7 @@
 
 /* Below this z, erfc(-z / sqrt 2) nears the bottom of the double range;
  * there gsl_sf_log_erfc takes over from glibc's (faster) erfc. */
-#define NORMAL_ERFC_FLOOR -37.0
+#define NORMAL_ERFC_FLOOR (-37.0)
 
 double
 att_log_ndtr(double z)

@@ -1020,7 +1020,7 @@ params_allocate(params_ctx *c, const ini_tree *t)
 {
     att_params *p = c->p;
     size_t counts[PS_COUNT] = {0}, i;
-    params_sec k;
+    params_sec k = PS_COUNT;
 
     for (i = 0; i < t->nsection; i++) {
         att_status st;
@@ -1160,7 +1160,7 @@ params_convert(params_ctx *c, const ini_tree *t)
     char empty_type[16], empty_name[1] = "";
     att_status st;
     size_t o, i, a;
-    params_sec k;
+    params_sec k = PS_COUNT;
 
     st = params_allocate(c, t);
     if (st != ATT_OK)
