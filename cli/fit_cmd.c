@@ -472,7 +472,7 @@ compute_influence(fit_view *v, const att_fit_params *fp)
         free(col);
     }
     for (i = 0; i < nl * nh; i++)
-        v->infl[i] = NAN;
+        v->infl[i] = nan(""); /* not refitted */
     for (i = 0; i < att_posterior_nreports(v->post); i++) {
         size_t li = att_posterior_report(v->post, i);
         att_posterior *pi = att_posterior_alloc_without(v->p, v->l, INT32_MAX, li, &err);

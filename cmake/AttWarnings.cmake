@@ -15,3 +15,9 @@ if(ATT_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(att_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+if(ATT_FUZZ)
+  # Coverage for libFuzzer in everything; the harnesses add -fsanitize=fuzzer.
+  target_compile_options(att_warnings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g)
+  target_link_options(att_warnings INTERFACE -fsanitize=address,undefined)
+endif()

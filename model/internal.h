@@ -30,7 +30,7 @@ ATT_INTERNAL att_status att_error_vset(att_error *err,
                                        int column,
                                        const char *field,
                                        const char *fmt,
-                                       va_list ap);
+                                       va_list ap) ATT_PRINTF(7, 0);
 
 /* Returns code itself, visibly, so that a reader and a static analyzer
  * both see that a failure is never ATT_OK. */

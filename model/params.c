@@ -226,6 +226,9 @@ params_levels(params_ctx *c, const params_keydef *k, const ini_entry *e, params_
     if (strlen(e->value) >= sizeof buf)
         return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "expected a shorter list");
     att_strlcpy(buf, e->value, sizeof buf);
+    if (buf[0] == '\0')
+        return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
+                              "expected a list of percent levels, found nothing");
     if (strstr(buf, ",,") != NULL || buf[0] == ',' || buf[strlen(buf) - 1] == ',')
         return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
                               "expected percent levels separated by single commas, found an "
@@ -927,6 +930,9 @@ params_parse_anchor(
         return ATT_OK;
     }
     att_strlcpy(buf, text, sizeof buf);
+    if (buf[0] == '\0')
+        return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
+                             "expected none or CLASS:FAMILY pairs, found nothing");
     if (strstr(buf, ",,") != NULL || buf[0] == ',' || buf[strlen(buf) - 1] == ',')
         return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
                              "expected CLASS:FAMILY pairs separated by single commas, found an "
