@@ -1,13 +1,13 @@
 #!/bin/sh
 # bootstrap.sh -- installs the Debian 12 packages attrition needs, only those
 # missing.  With --ci it adds the tools .ci/run uses (clang-format, clang-tidy,
-# cppcheck, and clang with its libFuzzer runtime).
+# cppcheck, clang with its libFuzzer runtime, gcovr, valgrind).
 # Runs as root, or through sudo when not root.
 set -eu
 
 pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev"
 if [ "${1:-}" = "--ci" ]; then
-    pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev"
+    pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev gcovr valgrind"
 fi
 
 missing=""
