@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -137,6 +138,63 @@ test_size_limit_keeps_previous_file(void **state)
     assert_int_equal(count_entries(), 1);
 }
 
+/* Size of the temporary file being written, or 0 if none yet. */
+static long
+temp_size(void)
+{
+    DIR *d = opendir(DIR_);
+    struct dirent *e;
+    struct stat sb;
+    char p[1024];
+    long size = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, ".out.txt.", 9) == 0) {
+            snprintf(p, sizeof p, "%s/%s", DIR_, e->d_name);
+            if (stat(p, &sb) == 0)
+                size = (long)sb.st_size;
+        }
+    closedir(d);
+    return size;
+}
+
+static void
+test_kill_during_a_large_write_keeps_previous_file(void **state)
+{
+    pid_t pid;
+    int status, waited;
+
+    (void)state;
+    fresh_dir();
+    {
+        FILE *f = fopen(DIR_ "/out.txt", "w");
+        fputs("previous\n", f);
+        fclose(f);
+    }
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        att_error err;
+        att_output *o = att_output_open(DIR_ "/out.txt", &err);
+        long i;
+        if (o == NULL)
+            _exit(2);
+        for (i = 0;; i++) /* writes until killed */
+            fputs("0123456789012345678901234567890123456789\n", att_output_stream(o));
+    }
+    /* Kill it in the middle of writing (at least 4 MB written). */
+    for (waited = 0; temp_size() < (4L << 20) && waited < 2000; waited++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(kill(pid, SIGKILL) == 0);
+    assert_true(waitpid(pid, &status, 0) == pid);
+    assert_true(WIFSIGNALED(status));
+    assert_string_equal(slurp(DIR_ "/out.txt"), "previous\n");
+}
+
 static void
 test_full_device_is_an_error(void **state)
 {
@@ -171,6 +229,7 @@ main(void)
         cmocka_unit_test(test_new_file_appears_on_commit_only),
         cmocka_unit_test(test_abort_leaves_nothing),
         cmocka_unit_test(test_size_limit_keeps_previous_file),
+        cmocka_unit_test(test_kill_during_a_large_write_keeps_previous_file),
         cmocka_unit_test(test_full_device_is_an_error),
         cmocka_unit_test(test_missing_folder_cannot_be_created),
     };
