@@ -61,12 +61,6 @@ att_dlog_ndtr(double z)
     return normal_mills_inv(-z);
 }
 
-double
-att_dlog_ndtr_given(double z, double log_ndtr)
-{
-    (void)log_ndtr; /* kept for the callers; the ratio is computed directly */
-    return normal_mills_inv(-z);
-}
 
 double
 att_log1mexp(double x)

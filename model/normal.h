@@ -16,9 +16,6 @@ ATT_INTERNAL double att_log_ndtr_upper(double z);
 /* d/dz log Phi(z) = phi(z) / Phi(z) (the inverse Mills ratio at -z). */
 ATT_INTERNAL double att_dlog_ndtr(double z);
 
-/* The same, given log_ndtr = att_log_ndtr(z) already computed. */
-ATT_INTERNAL double att_dlog_ndtr_given(double z, double log_ndtr);
-
 /* log(Phi(b) - Phi(a)) for a < b, from whichever tail keeps it accurate;
  * *out_da, *out_db get its derivatives with respect to a and b. */
 ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double *out_db);

@@ -1,11 +1,13 @@
 /* posterior.c -- log-posterior and gradient of the phase-hazard model.
  *
- * Contents: the parameter layout and priors; the report design (every day
- * of every window, with the overlap of each cohort's exposure and each
- * phase precomputed, so an evaluation is a few exp() per day); the
- * likelihood terms; the window average.  Equation numbers refer to
- * docs/model.md; MODEL.md, "Observations" and "The baseline model", is the
- * contract.
+ * Contents: the parameter layout and priors; the report design (the
+ * distinct days any window needs, each cohort's exposure to each phase on
+ * them precomputed); the forward pass over those days (survivals advance
+ * by exp(-h) per day); the likelihood terms and the window average; the
+ * gradient by per-day adjoint sums (d log p / d C, N, D), turned into
+ * hazard and arrival derivatives in one pass at the end.  Equation numbers
+ * refer to docs/model.md; MODEL.md, "Observations" and "The baseline
+ * model", is the contract.
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,7 +72,6 @@ struct att_posterior {
 #define POST_NEED_D 4u
 
 struct att_posterior_workspace {
-    size_t nmodel;           /* nphase + narr + 1: d log m / d (log h_k, n_j, logit kappa) */
     double *ell;             /* per point of a report: its log-likelihood */
     double *gm;              /* per point: d ell / d log m */
     double *gs;              /* per point: d ell / d log sigma */
@@ -444,11 +445,10 @@ att_posterior_workspace *
 att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
 {
     att_posterior_workspace *w = att_mem_calloc(1, sizeof *w);
-    size_t nm = post->nphase + post->narr + 1, mp = post->maxpoint ? post->maxpoint : 1;
+    size_t mp = post->maxpoint ? post->maxpoint : 1;
 
     if (w == NULL)
         goto fail;
-    w->nmodel = nm;
     w->ell = att_mem_calloc(mp, sizeof *w->ell);
     w->gm = att_mem_calloc(mp, sizeof *w->gm);
     w->gs = att_mem_calloc(mp, sizeof *w->gs);
@@ -847,14 +847,14 @@ post_point_loglik(
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) / sigma;
         r = att_log_ndtr(-z);
-        d = att_dlog_ndtr_given(-z, r);
+        d = att_dlog_ndtr(-z);
         *gm = d / sigma;
         *gs = d * z;
         return r;
     case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
         z = (q->ly - lm - b) / sigma;
         r = att_log_ndtr(z);
-        d = att_dlog_ndtr_given(z, r);
+        d = att_dlog_ndtr(z);
         *gm = -d / sigma;
         *gs = -d * z;
         return r;
