@@ -207,8 +207,9 @@ cli_run(const cli_options *o)
         break;
     default:
         cli_print_scenario(stdout, o->scenario, p, l);
-        printf("\nThis version reads and validates the scenario and the ledger; the fit and\n"
-               "the projection they feed are not implemented yet, so nothing was estimated.\n");
+        printf("\nThe projection is not implemented yet: nothing was projected.  The fit it\n"
+               "will start from is: attrition fit --scenario %s\n",
+               o->scenario);
         break;
     }
 cleanup:
