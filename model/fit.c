@@ -1,12 +1,15 @@
 /* fit.c -- MCMC fit: chains in parallel, diagnostics, policy.
  *
- * Each chain starts at the prior centre plus uniform(-r, r) noise on every
- * unconstrained coordinate (redrawn until the density is positive), then
- * runs NUTS.  Diagnostics are those of Vehtari et al. (2021), computed on
+ * Each chain runs NUTS on the sampling coordinates of att_posterior.h
+ * (theta with the biases standardised given sigma and the model), starting
+ * at the prior centre plus uniform(-r, r) noise on every coordinate
+ * (redrawn until the density is positive); a bias coordinate of 0 there is
+ * the bias's approximate conditional mean.  Draws are mapped back to
+ * theta.  Diagnostics are those of Vehtari et al. (2021), computed on
  * each parameter's draws in model units (the rank-based bulk and tail
- * diagnostics do not depend on the transform; the folded R-hat does).  The policy is the issue's:
- * fail on R-hat > 1.05, ESS < 100 or divergences in more than 1% of draws; warn on R-hat > 1.01,
- * ESS < 400 or any divergence.
+ * diagnostics do not depend on the transform; the folded R-hat does).  The
+ * policy is the issue's: fail on R-hat > 1.05, ESS < 100 or divergences in
+ * more than 1% of draws; warn on R-hat > 1.01, ESS < 400 or any divergence.
  */
 #include <math.h>
 #include <stdio.h>
@@ -56,11 +59,14 @@ typedef struct {
     att_posterior_workspace *w;
 } fit_target_ctx;
 
+/* NUTS runs on the sampling coordinates (att_posterior_logp_sampling),
+ * where the biases are standardised given sigma and the model: on theta
+ * the biases and sigma form a funnel (docs/model.md, section 7.2). */
 static double
 fit_logp(void *ctx, const double *q, double *g)
 {
     fit_target_ctx *c = ctx;
-    return att_posterior_logp(c->post, c->w, q, g);
+    return att_posterior_logp_sampling(c->post, c->w, q, g);
 }
 
 static double
@@ -100,7 +106,7 @@ fit_chain(const att_posterior *post,
         att_posterior_prior_center(post, init);
         for (i = 0; i < n; i++)
             init[i] += fp->init_radius * (2.0 * gsl_rng_uniform(rng) - 1.0);
-        if (isfinite(att_posterior_logp(post, ctx.w, init, g)))
+        if (isfinite(att_posterior_logp_sampling(post, ctx.w, init, g)))
             break;
     }
     if (k == FIT_INIT_TRIES) {
@@ -118,9 +124,16 @@ fit_chain(const att_posterior *post,
     r->divergent[chain] = st.divergent;
     r->depth_hits[chain] = st.depth_hits;
     *leapfrogs = st.leapfrogs;
-    for (i = 0; i < fp->draws; i++)
-        att_posterior_constrain(post, r->theta + (chain * fp->draws + i) * n,
-                                r->value + (chain * fp->draws + i) * n);
+    /* The draws are kept on theta, so that summaries, saved fits and the
+     * mode all speak of the same coordinates whatever the sampler used. */
+    for (i = 0; i < fp->draws && s == ATT_OK; i++) {
+        double *th = r->theta + (chain * fp->draws + i) * n;
+        memcpy(init, th, n * sizeof *init);
+        s = att_posterior_from_sampling(post, ctx.w, init, th, err);
+        att_posterior_constrain(post, th, r->value + (chain * fp->draws + i) * n);
+    }
+    if (s != ATT_OK)
+        goto cleanup;
     *seconds = fit_now() - t0;
 cleanup:
     gsl_rng_free(rng);

@@ -5,9 +5,42 @@
  * them precomputed); the forward pass over those days (survivals advance
  * by exp(-h) per day); the likelihood terms and the window average; the
  * gradient by per-day adjoint sums (d log p / d C, N, D), turned into
- * hazard and arrival derivatives in one pass at the end.  Equation numbers
- * refer to docs/model.md; MODEL.md, "Observations" and "The baseline
- * model", is the contract.
+ * hazard and arrival derivatives in one pass at the end; the sampling
+ * coordinates.  Equation numbers refer to docs/model.md; MODEL.md,
+ * "Observations" and "The baseline model", is the contract.
+ *
+ * The sampling coordinates (a section-3 coordinate choice beside (12),
+ * used by the sampler only: theta stays what the mode, the summaries and
+ * saved fits see).  On theta, a bias b_s can absorb the residuals of its
+ * few point figures, so as sigma -> 0 its conditional sd shrinks with
+ * sigma: Neal's funnel (section 7.2).  NUTS therefore runs on xi, which is
+ * theta with each estimated bias replaced by its standardised offset
+ *
+ *   beta_s   = (b_s - mu_s) / sqrt(v_s),      v_s = 1 / Lambda_s,
+ *   Lambda_s = 1 / tau_s^2 + sum_{i in P_s} p_i,   p_i = 1 / (sigma^2 + s_i^2),
+ *   mu_s     = v_s sum_{i in P_s} p_i (log y_i - a_i),
+ *
+ * where P_s are the used point (approx) figures carrying b_s, and a_i,
+ * s_i^2 are the mean and variance of log m over report i's days where m
+ * > 0 whatever theta (a rate has one).  mu_s and v_s are then the
+ * conditional mean and variance of b_s under a normal approximation of
+ * (10) that counts the window's spread as extra noise: without it, a long
+ * window (where the likelihood pins b only to within the spread of log m)
+ * would get a scale that shrinks with sigma, a funnel the other way.  A
+ * class with no point figure gets b_s = tau_s beta_s.  mu_s and v_s depend
+ * on sigma, the hazards, kappa and the arrivals only, which xi and theta
+ * share, so the map is affine in beta for fixed values of those and
+ *
+ *   log p(xi) = log p(theta(xi)) (13) + sum_s log sqrt(v_s).
+ *
+ * Its gradient follows by the chain rule: log m at the pooled points
+ * enters through a_i and s_i^2 and goes to the per-time sums (post_push)
+ * like the likelihood's.  Censored figures are left out of P_s: they pin
+ * b_s only to within a width that does not shrink with sigma.  What is
+ * left at small sigma is not a bias funnel and no such map removes it: the
+ * likelihood of a windowed figure becomes a comb with one tooth of width
+ * sigma per day (10), and a range or one-sided figure a box with walls of
+ * width sigma.
  */
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +68,8 @@ typedef struct {
     double lnpoint;       /* log of the number of points (days in the window) */
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
     size_t first, npoint; /* its evaluation points */
+    bool pooled;          /* a point report of an estimated bias: it sets the bias's level */
+    size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
 } post_report;
 
 /* One evaluation point of a report: the index of its time in the sorted
@@ -86,6 +121,10 @@ struct att_posterior_workspace {
     double *q;               /* per phase: exp(-h_k) */
     double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
     double lsigma;           /* log sigma at theta */
+    double *theta;           /* dim: theta of the sampling coordinates being evaluated */
+    double *lam, *msum;      /* dim, biases: Lambda_s and M_s of the sampling coordinates */
+    double *sqv;             /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
+    double *lev_a, *lev_p;   /* per report, pooled: a_i and p_i of the sampling coordinates */
 };
 
 /* ---- layout --------------------------------------------------------------- */
@@ -287,6 +326,34 @@ post_step(const att_posterior *post, size_t i, size_t j)
     return moved == ATT_NONE ? POST_STEP_SCRATCH : (int)moved;
 }
 
+/* Whether report q's model quantity at pt is positive whatever theta: some
+ * cohort has arrived (N, D; counts are > 0) and, for losses, has spent
+ * time in a phase with combat (by pt->ti, or between pt->ti0 and pt->ti
+ * for a rate).  Equations (1)-(5). */
+static bool
+post_positive(const att_posterior *post, const post_report *q, const post_point *pt)
+{
+    const att_params *p = post->p;
+    size_t j, k, np = post->nphase;
+    bool losses = att_kind_family(q->kind) == ATT_FAMILY_LOSSES;
+
+    for (j = 0; j < post->narr; j++) {
+        const double *L = post->expo + (pt->ti * post->narr + j) * np;
+        const double *L0 =
+            pt->ti0 != ATT_NONE ? post->expo + (pt->ti0 * post->narr + j) * np : NULL;
+        if (L[0] < 0.0) /* not arrived */
+            continue;
+        if (!losses)
+            return true;
+        for (k = 0; k < np; k++) {
+            double before = L0 != NULL && L0[0] >= 0.0 ? L0[k] : 0.0;
+            if ((!p->phases[k].fixed || p->phases[k].hazard > 0.0) && L[k] > before)
+                return true;
+        }
+    }
+    return false;
+}
+
 att_posterior *
 att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, att_error *err)
 {
@@ -403,6 +470,13 @@ att_posterior_alloc_without(
             }
         q->npoint = post->npoint - q->first;
         q->lnpoint = log((double)q->npoint);
+        /* A point figure of an estimated bias sets that bias's level in the
+         * sampling coordinates, from its days where m > 0 whatever theta
+         * (those with m = 0 can only come first: C and D never fall to 0). */
+        for (q->lfirst = 0; q->lfirst < q->npoint; q->lfirst++)
+            if (post_positive(post, q, &post->pt[q->first + q->lfirst]))
+                break;
+        q->pooled = q->qual == ATT_QUAL_APPROX && q->bias != ATT_NONE && q->lfirst < q->npoint;
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }
@@ -438,6 +512,12 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->surv);
     att_mem_free(w->lost);
     att_mem_free(w->q);
+    att_mem_free(w->theta);
+    att_mem_free(w->lam);
+    att_mem_free(w->msum);
+    att_mem_free(w->sqv);
+    att_mem_free(w->lev_a);
+    att_mem_free(w->lev_p);
     att_mem_free(w);
 }
 
@@ -468,9 +548,15 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
     w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
     w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
+    w->theta = att_mem_calloc(post->dim + 1, sizeof *w->theta);
+    w->lam = att_mem_calloc(post->dim + 1, sizeof *w->lam);
+    w->msum = att_mem_calloc(post->dim + 1, sizeof *w->msum);
+    w->sqv = att_mem_calloc(post->dim + 1, sizeof *w->sqv);
+    w->lev_a = att_mem_calloc(post->nrep + 1, sizeof *w->lev_a);
+    w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
     if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
         w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->surv &&
-        w->lost && w->q)
+        w->lost && w->q && w->theta && w->lam && w->msum && w->sqv && w->lev_a && w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -524,7 +610,8 @@ att_posterior_constrain(const att_posterior *post, const double *theta, double *
 
     for (i = 0; i < post->dim; i++) {
         const att_param_info *in = &post->info[i];
-        const att_arrival *a = &p->arrivals[in->index];
+        /* Only an arrival's index points into arrivals. */
+        const att_arrival *a = in->kind == ATT_PAR_ARRIVAL ? &p->arrivals[in->index] : NULL;
         switch (in->kind) {
         case ATT_PAR_HAZARD:
         case ATT_PAR_SIGMA:
@@ -583,7 +670,7 @@ att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
 
     for (i = 0; i < post->dim; i++) {
         const att_param_info *in = &post->info[i];
-        const att_arrival *a = &p->arrivals[in->index];
+        const att_arrival *a = in->kind == ATT_PAR_ARRIVAL ? &p->arrivals[in->index] : NULL;
         double k, s;
         switch (in->kind) {
         case ATT_PAR_HAZARD:
@@ -945,23 +1032,23 @@ post_prepare(const att_posterior *post,
     }
 }
 
-double
-att_posterior_logp(const att_posterior *post,
-                   att_posterior_workspace *w,
-                   const double *theta,
-                   double *grad)
+/* Prior and likelihood at theta, whose model values are in w (equation
+ * (13)).  With grad, the gradient goes to grad, except the part that
+ * passes through C, N, D, kappa and sigma, which is left in the per-time
+ * sums and in w->g_kappa, w->g_sigma for the caller to finish.  g gets the
+ * prior's gradient when grad is NULL. */
+static double
+post_terms(const att_posterior *post,
+           att_posterior_workspace *w,
+           const double *theta,
+           double kappa,
+           double sigma,
+           double *grad,
+           double *g)
 {
-    double kappa, sigma, lp;
-    double *g = grad != NULL ? grad : w->gprior; /* the prior always writes a gradient */
-    size_t r, i;
+    double lp = post_log_prior(post, theta, g);
+    size_t r;
 
-    memset(g, 0, post->dim * sizeof *g);
-    for (i = 0; i < post->dim; i++)
-        if (!isfinite(theta[i]))
-            goto minus_infinity;
-    post_prepare(post, w, theta, &kappa, &sigma);
-    post_eval_times(post, w);
-    lp = post_log_prior(post, theta, g);
     if (grad != NULL) {
         memset(w->aC, 0, post->ntime * sizeof *w->aC);
         memset(w->aN, 0, post->ntime * sizeof *w->aN);
@@ -971,9 +1058,40 @@ att_posterior_logp(const att_posterior *post,
     for (r = 0; r < post->nrep; r++) {
         double ell = post_report_loglik(post, w, &post->rep[r], theta, kappa, sigma, grad);
         if (ell == -HUGE_VAL)
-            goto minus_infinity;
+            return -HUGE_VAL;
         lp += ell;
     }
+    return lp;
+}
+
+static bool
+post_all_finite(const double *x, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
+
+double
+att_posterior_logp(const att_posterior *post,
+                   att_posterior_workspace *w,
+                   const double *theta,
+                   double *grad)
+{
+    double kappa, sigma, lp;
+    double *g = grad != NULL ? grad : w->gprior; /* the prior always writes a gradient */
+
+    memset(g, 0, post->dim * sizeof *g);
+    if (!post_all_finite(theta, post->dim))
+        goto minus_infinity;
+    post_prepare(post, w, theta, &kappa, &sigma);
+    post_eval_times(post, w);
+    lp = post_terms(post, w, theta, kappa, sigma, grad, g);
+    if (lp == -HUGE_VAL)
+        goto minus_infinity;
     if (grad != NULL) {
         post_adjoint(post, w, grad);
         grad[post->i_kappa] += w->g_kappa;
@@ -985,6 +1103,192 @@ att_posterior_logp(const att_posterior *post,
 minus_infinity:
     memset(g, 0, post->dim * sizeof *g);
     return -HUGE_VAL;
+}
+
+/* ---- the sampling coordinates (see the top of this file) ------------------- */
+
+/* Lambda_s, M_s and sqrt(v_s) of every estimated bias, and a_i, p_i of
+ * every pooled report, from the model values in w.  false where some
+ * pooled log m is not finite (an underflow far out in the tails), where
+ * the sampling coordinates are not defined. */
+static bool
+post_level(const att_posterior *post, att_posterior_workspace *w, double kappa, double sigma)
+{
+    double s2 = sigma * sigma;
+    size_t i, r, d;
+
+    for (i = 0; i < post->dim; i++)
+        if (post->info[i].kind == ATT_PAR_BIAS) {
+            double tau = post->info[i].prior_sd;
+            w->lam[i] = 1.0 / (tau * tau);
+            w->msum[i] = 0.0;
+        }
+    for (r = 0; r < post->nrep; r++) {
+        const post_report *q = &post->rep[r];
+        double n = (double)(q->npoint - q->lfirst), a = 0.0, v = 0.0;
+        if (!q->pooled)
+            continue;
+        /* The mean and variance of log m over the window's days: a windowed
+         * figure pins b only to within the spread of log m (equation (10)). */
+        for (d = q->lfirst; d < q->npoint; d++) {
+            double lm = post_log_m(w, q, &post->pt[q->first + d], kappa);
+            if (!isfinite(lm))
+                return false;
+            a += lm;
+        }
+        a /= n;
+        for (d = q->lfirst; d < q->npoint; d++) {
+            double e = post_log_m(w, q, &post->pt[q->first + d], kappa) - a;
+            v += e * e;
+        }
+        w->lev_a[r] = a;
+        w->lev_p[r] = 1.0 / (s2 + v / n);
+        w->lam[q->bias] += w->lev_p[r];
+        w->msum[q->bias] += w->lev_p[r] * (q->ly - a);
+    }
+    for (i = 0; i < post->dim; i++)
+        if (post->info[i].kind == ATT_PAR_BIAS) {
+            if (!isfinite(w->lam[i]) || !isfinite(w->msum[i]))
+                return false;
+            w->sqv[i] = 1.0 / sqrt(w->lam[i]);
+        }
+    return true;
+}
+
+/* theta from the sampling coordinates xi, given post_level. */
+static void
+post_level_to_theta(const att_posterior *post,
+                    const att_posterior_workspace *w,
+                    const double *xi,
+                    double *theta)
+{
+    size_t i;
+
+    for (i = 0; i < post->dim; i++)
+        theta[i] =
+            post->info[i].kind != ATT_PAR_BIAS ? xi[i] : w->msum[i] / w->lam[i] + w->sqv[i] * xi[i];
+}
+
+/* The chain rule from the gradient at theta (grad, with the per-time sums
+ * and w->g_sigma still open) to the gradient at xi, log-Jacobian included:
+ * b_s moves with a_i, p_i (through log m at the pooled points, which go to
+ * the per-time sums by post_push) and with sigma. */
+static void
+post_level_chain(const att_posterior *post,
+                 att_posterior_workspace *w,
+                 const double *xi,
+                 double kappa,
+                 double sigma,
+                 double *grad)
+{
+    size_t i, r, d;
+
+    for (r = 0; r < post->nrep; r++) {
+        const post_report *q = &post->rep[r];
+        double gb, v, c, p, ap, ar, n;
+        if (!q->pooled)
+            continue;
+        i = q->bias;
+        gb = grad[i]; /* d log p / d b_s, prior and likelihood */
+        v = 1.0 / w->lam[i];
+        c = w->msum[i] + 0.5 * xi[i] / w->sqv[i];
+        p = w->lev_p[r];
+        n = (double)(q->npoint - q->lfirst);
+        /* Coefficients of dp_i and da_i: db_s = dp_i (v r_i - v^2 c) -
+         * v p_i da_i, and d(-log Lambda_s / 2) = -v dp_i / 2; then dp_i =
+         * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2). */
+        ap = gb * (v * (q->ly - w->lev_a[r]) - v * v * c) - 0.5 * v;
+        ar = gb * v * p;
+        w->g_sigma -= ap * p * p * 2.0 * sigma * sigma;
+        for (d = q->lfirst; d < q->npoint; d++) {
+            const post_point *pt = &post->pt[q->first + d];
+            double e = post_log_m(w, q, pt, kappa) - w->lev_a[r];
+            post_push(w, q, pt, kappa, (-ar - 2.0 * ap * p * p * e) / n);
+        }
+    }
+    for (i = 0; i < post->dim; i++)
+        if (post->info[i].kind == ATT_PAR_BIAS)
+            grad[i] *= w->sqv[i];
+}
+
+double
+att_posterior_logp_sampling(const att_posterior *post,
+                            att_posterior_workspace *w,
+                            const double *xi,
+                            double *grad)
+{
+    double kappa, sigma, lp;
+    double *g = grad != NULL ? grad : w->gprior;
+    size_t i;
+
+    memset(g, 0, post->dim * sizeof *g);
+    if (!post_all_finite(xi, post->dim))
+        goto minus_infinity;
+    post_prepare(post, w, xi, &kappa, &sigma); /* phi and sigma are shared with theta */
+    post_eval_times(post, w);
+    if (!post_level(post, w, kappa, sigma))
+        goto minus_infinity;
+    post_level_to_theta(post, w, xi, w->theta);
+    lp = post_terms(post, w, w->theta, kappa, sigma, grad, g);
+    if (lp == -HUGE_VAL)
+        goto minus_infinity;
+    for (i = 0; i < post->dim; i++)
+        if (post->info[i].kind == ATT_PAR_BIAS)
+            lp -= 0.5 * log(w->lam[i]); /* log sqrt(v_s) */
+    if (grad != NULL) {
+        post_level_chain(post, w, xi, kappa, sigma, grad);
+        post_adjoint(post, w, grad);
+        grad[post->i_kappa] += w->g_kappa;
+        grad[post->i_sigma] += w->g_sigma;
+    }
+    if (!isfinite(lp))
+        goto minus_infinity;
+    return lp;
+minus_infinity:
+    memset(g, 0, post->dim * sizeof *g);
+    return -HUGE_VAL;
+}
+
+att_status
+att_posterior_from_sampling(const att_posterior *post,
+                            att_posterior_workspace *w,
+                            const double *xi,
+                            double *out_theta,
+                            att_error *err)
+{
+    double kappa, sigma;
+
+    if (!post_all_finite(xi, post->dim))
+        return ATT_FAIL(err, ATT_ERANGE, "expected finite sampling coordinates");
+    post_prepare(post, w, xi, &kappa, &sigma);
+    post_eval_times(post, w);
+    if (!post_level(post, w, kappa, sigma))
+        return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
+    post_level_to_theta(post, w, xi, out_theta);
+    return ATT_OK;
+}
+
+att_status
+att_posterior_to_sampling(const att_posterior *post,
+                          att_posterior_workspace *w,
+                          const double *theta,
+                          double *out_xi,
+                          att_error *err)
+{
+    double kappa, sigma;
+    size_t i;
+
+    if (!post_all_finite(theta, post->dim))
+        return ATT_FAIL(err, ATT_ERANGE, "expected finite coordinates");
+    post_prepare(post, w, theta, &kappa, &sigma);
+    post_eval_times(post, w);
+    if (!post_level(post, w, kappa, sigma))
+        return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
+    for (i = 0; i < post->dim; i++)
+        out_xi[i] = post->info[i].kind != ATT_PAR_BIAS
+                        ? theta[i]
+                        : (theta[i] - w->msum[i] / w->lam[i]) / w->sqv[i];
+    return ATT_OK;
 }
 
 double

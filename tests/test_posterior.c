@@ -1,7 +1,8 @@
 /* test_posterior.c -- the log posterior: analytic gradient against central
- * differences, each likelihood term against GSL's normal CDFs, the window
- * average and the priors against independent computation, repeats left
- * out, and no NaN anywhere. */
+ * differences (on theta and on the sampling coordinates), each likelihood
+ * term against GSL's normal CDFs, the window average and the priors
+ * against independent computation, the sampling coordinates' map and
+ * Jacobian, repeats left out, and no NaN anywhere. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,13 @@
 
 #define POST_SEED 424242UL
 
+typedef double (*logp_fn)(const att_posterior *post,
+                          att_posterior_workspace *w,
+                          const double *x,
+                          double *grad);
+
 static void
-check_gradient(fixture *f, unsigned long seed, int npoints)
+check_gradient_of(fixture *f, logp_fn logp, unsigned long seed, int npoints)
 {
     size_t n = att_posterior_dim(f->post), i;
     double theta[64], grad[64], gtmp[64], h = 1e-5;
@@ -38,14 +44,14 @@ check_gradient(fixture *f, unsigned long seed, int npoints)
         att_posterior_prior_center(f->post, theta);
         for (i = 0; i < n; i++)
             theta[i] += 0.7 * gsl_ran_ugaussian(r);
-        lp = att_posterior_logp(f->post, f->w, theta, grad);
+        lp = logp(f->post, f->w, theta, grad);
         assert_true(isfinite(lp));
         for (i = 0; i < n; i++) {
             double t0 = theta[i], up, dn, fd;
             theta[i] = t0 + h;
-            up = att_posterior_logp(f->post, f->w, theta, gtmp);
+            up = logp(f->post, f->w, theta, gtmp);
             theta[i] = t0 - h;
-            dn = att_posterior_logp(f->post, f->w, theta, gtmp);
+            dn = logp(f->post, f->w, theta, gtmp);
             theta[i] = t0;
             fd = (up - dn) / (2 * h);
             if (!(fabs(fd - grad[i]) <= 1e-6 * (fabs(grad[i]) + 1.0)))
@@ -54,6 +60,14 @@ check_gradient(fixture *f, unsigned long seed, int npoints)
         }
     }
     gsl_rng_free(r);
+}
+
+/* Both coordinate systems: theta, and the sampler's xi. */
+static void
+check_gradient(fixture *f, unsigned long seed, int npoints)
+{
+    check_gradient_of(f, att_posterior_logp, seed, npoints);
+    check_gradient_of(f, att_posterior_logp_sampling, seed + 1000, npoints);
 }
 
 static void
@@ -196,6 +210,58 @@ test_prior_against_direct_densities(void **state)
     fixture_free(&f);
 }
 
+/* The sampling coordinates: xi -> theta -> xi is the identity; only the
+ * biases move; and log p(xi) - log p(theta(xi)) is the log-determinant of
+ * d theta / d xi, which is triangular (b_s depends on beta_s and on the
+ * shared coordinates only), so the sum of log d b_s / d beta_s, taken here
+ * by central differences of the map itself.  The ledger adds a point
+ * figure whose window starts before combat (m = 0 on its first days). */
+static void
+test_sampling_coordinates_map_and_jacobian(void **state)
+{
+    const char *rows = ALL_HDR ALL_ROWS
+        "e1,2024-12-10,2024-12-01,2024-12-10,Z,ua_gov,casualties,approx,150,,,q,d,\n";
+    double xi[16], th[16], back[16], up[16], dn[16], g[16], h = 1e-6;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    att_error err;
+    fixture f;
+    size_t n, i;
+    int k;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, rows);
+    n = att_posterior_dim(f.post);
+    assert_true(n <= 16);
+    gsl_rng_set(r, POST_SEED + 2);
+    for (k = 0; k < 25; k++) {
+        double logdet = 0.0, lx, lt;
+        att_posterior_prior_center(f.post, xi);
+        for (i = 0; i < n; i++)
+            xi[i] += 0.7 * gsl_ran_ugaussian(r);
+        assert_int_equal(att_posterior_from_sampling(f.post, f.w, xi, th, &err), ATT_OK);
+        assert_int_equal(att_posterior_to_sampling(f.post, f.w, th, back, &err), ATT_OK);
+        for (i = 0; i < n; i++) {
+            att_assert_close(back[i], xi[i], 1e-10, 1e-10);
+            if (att_posterior_param(f.post, i)->kind != ATT_PAR_BIAS) {
+                att_assert_close(th[i], xi[i], 0, 0);
+                continue;
+            }
+            xi[i] += h;
+            assert_int_equal(att_posterior_from_sampling(f.post, f.w, xi, up, &err), ATT_OK);
+            xi[i] -= 2 * h;
+            assert_int_equal(att_posterior_from_sampling(f.post, f.w, xi, dn, &err), ATT_OK);
+            xi[i] += h;
+            logdet += log((up[i] - dn[i]) / (2 * h));
+        }
+        lx = att_posterior_logp_sampling(f.post, f.w, xi, g);
+        lt = att_posterior_logp(f.post, f.w, th, g);
+        att_assert_close(lx - lt, logdet, 0, 1e-7);
+    }
+    check_gradient(&f, POST_SEED + 3, 10);
+    gsl_rng_free(r);
+    fixture_free(&f);
+}
+
 static void
 test_repeats_left_out_and_no_nan(void **state)
 {
@@ -225,6 +291,10 @@ test_repeats_left_out_and_no_nan(void **state)
             assert_true(isnan(v) == 0);
             for (size_t j = 0; j < att_posterior_dim(f1.post); j++)
                 assert_true(isnan(g[j]) == 0);
+            v = att_posterior_logp_sampling(f1.post, f1.w, theta, g);
+            assert_true(isnan(v) == 0);
+            for (size_t j = 0; j < att_posterior_dim(f1.post); j++)
+                assert_true(isnan(g[j]) == 0);
         }
     fixture_free(&f1);
     fixture_free(&f2);
@@ -239,6 +309,7 @@ main(void)
         cmocka_unit_test(test_terms_against_gsl),
         cmocka_unit_test(test_window_average_and_range),
         cmocka_unit_test(test_prior_against_direct_densities),
+        cmocka_unit_test(test_sampling_coordinates_map_and_jacobian),
         cmocka_unit_test(test_repeats_left_out_and_no_nan),
     };
 

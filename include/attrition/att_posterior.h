@@ -7,7 +7,9 @@
  * every uncertain arrival count (logit of its place in [low, high] for a
  * uniform prior, log for a log-normal one).  The density includes every
  * Jacobian and every constant, so that two implementations agree to many
- * digits (equation (13)).
+ * digits (equation (13)).  The sampler runs on other coordinates, xi
+ * (att_posterior_logp_sampling), in which the biases are standardised
+ * given sigma and the model; everything it returns is mapped back to theta.
  */
 #ifndef ATTRITION_ATT_POSTERIOR_H
 #define ATTRITION_ATT_POSTERIOR_H
@@ -75,6 +77,34 @@ double att_posterior_logp(const att_posterior *post,
                           att_posterior_workspace *w,
                           const double *theta,
                           double *grad);
+
+/* The sampler's coordinates xi (model/posterior.c, at the top): theta
+ * with each estimated bias b_s replaced by beta_s = (b_s - mu_s) /
+ * sqrt(v_s), where mu_s and v_s depend on sigma, the hazards, kappa and
+ * the arrivals only (coordinates xi and theta share).  xi = 0 in the
+ * biases puts each bias at its approximate conditional mean.
+ *
+ * The log density of xi, log p(theta(xi)) + sum_s log sqrt(v_s), and its
+ * gradient in grad (dim values) unless grad is NULL; -INFINITY (and a zero
+ * gradient) where the density is 0 or the map is not defined (log m not
+ * finite at some point figure: only far out in the tails). */
+double att_posterior_logp_sampling(const att_posterior *post,
+                                   att_posterior_workspace *w,
+                                   const double *xi,
+                                   double *grad);
+
+/* theta (dim values) from xi, and back.  ATT_ERANGE (err filled, output
+ * unspecified) where the map is not defined (see above). */
+ATT_NODISCARD att_status att_posterior_from_sampling(const att_posterior *post,
+                                                     att_posterior_workspace *w,
+                                                     const double *xi,
+                                                     double *out_theta,
+                                                     att_error *err);
+ATT_NODISCARD att_status att_posterior_to_sampling(const att_posterior *post,
+                                                   att_posterior_workspace *w,
+                                                   const double *theta,
+                                                   double *out_xi,
+                                                   att_error *err);
 
 /* The log-likelihood term of used report i alone (equation (10)). */
 double att_posterior_report_loglik(const att_posterior *post,
