@@ -39,9 +39,10 @@ att_log_ndtr_upper(double z)
  * asymptotic series: there log phi - log Q would cancel to nothing. */
 #define NORMAL_MILLS_SERIES 37.0
 
-/* phi(x) / Q(x), the inverse Mills ratio, for any x. */
+/* phi(x) / Q(x), the inverse Mills ratio, for any x, given log_q =
+ * log Q(x) (callers that have it already save an erfc and a log). */
 static double
-normal_mills_inv(double x)
+normal_mills_inv_q(double x, double log_q)
 {
     if (x > NORMAL_MILLS_SERIES) {
         /* Q(x) / phi(x) = (1/x)(1 - 1/x^2 + 3/x^4 - 15/x^6 + 105/x^8 - 945/x^10
@@ -52,13 +53,28 @@ normal_mills_inv(double x)
             1.0 - u * (1.0 - u * (3.0 - u * (15.0 - u * (105.0 - u * (945.0 - u * 10395.0)))));
         return x / r;
     }
-    return exp(-0.5 * x * x - NORMAL_LOG_SQRT_2PI - att_log_ndtr_upper(x));
+    return exp(-0.5 * x * x - NORMAL_LOG_SQRT_2PI - log_q);
+}
+
+static double
+normal_mills_inv(double x)
+{
+    return normal_mills_inv_q(x, x > NORMAL_MILLS_SERIES ? 0.0 : att_log_ndtr_upper(x));
 }
 
 double
 att_dlog_ndtr(double z)
 {
     return normal_mills_inv(-z);
+}
+
+double
+att_log_ndtr_d(double z, double *out_d)
+{
+    double r = att_log_ndtr(z);
+
+    *out_d = normal_mills_inv_q(-z, r);
+    return r;
 }
 
 
@@ -91,14 +107,14 @@ att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
          * (phi(a) / Q(a)) / (1 - Q(b) / Q(a)), and likewise for b. */
         double qa = att_log_ndtr_upper(a), qb = att_log_ndtr_upper(b);
         r = qa + att_log1mexp(qb - qa);
-        *out_da = -normal_mills_inv(a) / -expm1(qb - qa);
-        *out_db = normal_mills_inv(b) / expm1(qa - qb);
+        *out_da = -normal_mills_inv_q(a, qa) / -expm1(qb - qa);
+        *out_db = normal_mills_inv_q(b, qb) / expm1(qa - qb);
     } else if (b <= 0.0) {
         /* Both in the lower tail: D = Phi(b) - Phi(a), mirrored. */
         double pa = att_log_ndtr(a), pb = att_log_ndtr(b);
         r = pb + att_log1mexp(pa - pb);
-        *out_da = -normal_mills_inv(-a) / expm1(pb - pa);
-        *out_db = normal_mills_inv(-b) / -expm1(pa - pb);
+        *out_da = -normal_mills_inv_q(-a, pa) / expm1(pb - pa);
+        *out_db = normal_mills_inv_q(-b, pb) / -expm1(pa - pb);
     } else {
         /* Straddling 0: 1 - Phi(a) - Q(b), each term at most 1/2. */
         r = log1p(-exp(att_log_ndtr(a)) - exp(att_log_ndtr_upper(b)));

@@ -16,6 +16,10 @@ ATT_INTERNAL double att_log_ndtr_upper(double z);
 /* d/dz log Phi(z) = phi(z) / Phi(z) (the inverse Mills ratio at -z). */
 ATT_INTERNAL double att_dlog_ndtr(double z);
 
+/* att_log_ndtr(z), with att_dlog_ndtr(z) into *out_d at the cost of an
+ * exp (the log-CDF is shared). */
+ATT_INTERNAL double att_log_ndtr_d(double z, double *out_d);
+
 /* log(Phi(b) - Phi(a)) for a < b, from whichever tail keeps it accurate;
  * *out_da, *out_db get its derivatives with respect to a and b. */
 ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double *out_db);

@@ -121,6 +121,7 @@ struct att_posterior_workspace {
     double *q;               /* per phase: exp(-h_k) */
     double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
     double lsigma;           /* log sigma at theta */
+    double lkappa, lwounded; /* log kappa and log(1 - kappa), once per evaluation */
     double *theta;           /* dim: theta of the sampling coordinates being evaluated */
     double *lam, *msum;      /* dim, biases: Lambda_s and M_s of the sampling coordinates */
     double *sqv;             /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
@@ -819,10 +820,7 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
 
 /* log m at a point (equation (5)); -HUGE_VAL when m = 0. */
 static double
-post_log_m(const att_posterior_workspace *w,
-           const post_report *q,
-           const post_point *pt,
-           double kappa)
+post_log_m(const att_posterior_workspace *w, const post_report *q, const post_point *pt)
 {
     size_t ti = pt->ti;
 
@@ -830,9 +828,9 @@ post_log_m(const att_posterior_workspace *w,
     case ATT_KIND_CASUALTIES:
         return w->lC[ti];
     case ATT_KIND_KILLED:
-        return w->lC[ti] + log(kappa);
+        return w->lC[ti] + w->lkappa;
     case ATT_KIND_WOUNDED:
-        return w->lC[ti] + log1p(-kappa);
+        return w->lC[ti] + w->lwounded;
     case ATT_KIND_RATE: {
         double dC = w->tC[ti] - w->tC[pt->ti0];
         return dC > 0.0 ? log(dC) - q->lwidth : -HUGE_VAL;
@@ -933,15 +931,13 @@ post_point_loglik(
         return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) / sigma;
-        r = att_log_ndtr(-z);
-        d = att_dlog_ndtr(-z);
+        r = att_log_ndtr_d(-z, &d);
         *gm = d / sigma;
         *gs = d * z;
         return r;
     case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
         z = (q->ly - lm - b) / sigma;
-        r = att_log_ndtr(z);
-        d = att_dlog_ndtr(z);
+        r = att_log_ndtr_d(z, &d);
         *gm = -d / sigma;
         *gs = -d * z;
         return r;
@@ -971,7 +967,7 @@ post_report_loglik(const att_posterior *post,
     double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
 
     for (d = 0; d < q->npoint; d++) {
-        double lm = post_log_m(w, q, &post->pt[q->first + d], kappa);
+        double lm = post_log_m(w, q, &post->pt[q->first + d]);
         w->ell[d] = post_point_loglik(q, lm, b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
@@ -1018,6 +1014,8 @@ post_prepare(const att_posterior *post,
     att_posterior_model_values(post, theta, w->hazard, w->count, kappa);
     *sigma = exp(theta[post->i_sigma]);
     w->lsigma = theta[post->i_sigma];
+    w->lkappa = log(*kappa);
+    w->lwounded = log1p(-*kappa);
     for (k = 0; k < post->narr; k++) {
         const att_arrival *a = &p->arrivals[k];
         size_t i = post->arr_par[k];
@@ -1112,7 +1110,7 @@ minus_infinity:
  * pooled log m is not finite (an underflow far out in the tails), where
  * the sampling coordinates are not defined. */
 static bool
-post_level(const att_posterior *post, att_posterior_workspace *w, double kappa, double sigma)
+post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
 {
     double s2 = sigma * sigma;
     size_t i, r, d;
@@ -1131,14 +1129,14 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double kappa, 
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
         for (d = q->lfirst; d < q->npoint; d++) {
-            double lm = post_log_m(w, q, &post->pt[q->first + d], kappa);
+            double lm = post_log_m(w, q, &post->pt[q->first + d]);
             if (!isfinite(lm))
                 return false;
             a += lm;
         }
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
-            double e = post_log_m(w, q, &post->pt[q->first + d], kappa) - a;
+            double e = post_log_m(w, q, &post->pt[q->first + d]) - a;
             v += e * e;
         }
         w->lev_a[r] = a;
@@ -1202,7 +1200,7 @@ post_level_chain(const att_posterior *post,
         w->g_sigma -= ap * p * p * 2.0 * sigma * sigma;
         for (d = q->lfirst; d < q->npoint; d++) {
             const post_point *pt = &post->pt[q->first + d];
-            double e = post_log_m(w, q, pt, kappa) - w->lev_a[r];
+            double e = post_log_m(w, q, pt) - w->lev_a[r];
             post_push(w, q, pt, kappa, (-ar - 2.0 * ap * p * p * e) / n);
         }
     }
@@ -1226,7 +1224,7 @@ att_posterior_logp_sampling(const att_posterior *post,
         goto minus_infinity;
     post_prepare(post, w, xi, &kappa, &sigma); /* phi and sigma are shared with theta */
     post_eval_times(post, w);
-    if (!post_level(post, w, kappa, sigma))
+    if (!post_level(post, w, sigma))
         goto minus_infinity;
     post_level_to_theta(post, w, xi, w->theta);
     lp = post_terms(post, w, w->theta, kappa, sigma, grad, g);
@@ -1262,7 +1260,7 @@ att_posterior_from_sampling(const att_posterior *post,
         return ATT_FAIL(err, ATT_ERANGE, "expected finite sampling coordinates");
     post_prepare(post, w, xi, &kappa, &sigma);
     post_eval_times(post, w);
-    if (!post_level(post, w, kappa, sigma))
+    if (!post_level(post, w, sigma))
         return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
     post_level_to_theta(post, w, xi, out_theta);
     return ATT_OK;
@@ -1282,7 +1280,7 @@ att_posterior_to_sampling(const att_posterior *post,
         return ATT_FAIL(err, ATT_ERANGE, "expected finite coordinates");
     post_prepare(post, w, theta, &kappa, &sigma);
     post_eval_times(post, w);
-    if (!post_level(post, w, kappa, sigma))
+    if (!post_level(post, w, sigma))
         return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
     for (i = 0; i < post->dim; i++)
         out_xi[i] = post->info[i].kind != ATT_PAR_BIAS

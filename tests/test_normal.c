@@ -60,6 +60,21 @@ test_derivatives_against_finite_differences(void **state)
     }
 }
 
+/* The fused value-and-derivative gives exactly the two separate calls,
+ * on both sides of the series' threshold. */
+static void
+test_log_ndtr_d_matches_separate_calls(void **state)
+{
+    double z;
+
+    (void)state;
+    for (z = -60.0; z <= 60.0; z += 0.173) {
+        double d, r = att_log_ndtr_d(z, &d);
+        assert_true(r == att_log_ndtr(z));
+        assert_true(d == att_dlog_ndtr(z));
+    }
+}
+
 static void
 test_ndtr_diff(void **state)
 {
@@ -109,6 +124,7 @@ main(void)
         cmocka_unit_test(test_log_ndtr_against_gsl_cdf),
         cmocka_unit_test(test_log_ndtr_far_tail_against_log_erfc),
         cmocka_unit_test(test_derivatives_against_finite_differences),
+        cmocka_unit_test(test_log_ndtr_d_matches_separate_calls),
         cmocka_unit_test(test_ndtr_diff),
         cmocka_unit_test(test_log1mexp),
     };
