@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -18,16 +17,9 @@
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
 
+#include "bench_clock.h"
+
 #define BENCH_STAN_ESS_PER_S 1000.0 /* issue 3: Stan 2.21 from Debian, one core, here */
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int
 dbl_cmp(const void *a, const void *b)

@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <attrition/att_fit.h>
 #include <attrition/att_rng.h>
@@ -69,15 +68,6 @@ fit_logp(void *ctx, const double *q, double *g)
     return att_posterior_logp_sampling(c->post, c->w, q, g);
 }
 
-static double
-fit_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* One chain, start to finish, into its own slice of r. */
 static att_status
 fit_chain(const att_posterior *post,
@@ -96,7 +86,7 @@ fit_chain(const att_posterior *post,
     double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
     nuts_stats st;
     att_status s = ATT_OK;
-    double t0 = fit_now();
+    double t0 = att_seconds();
 
     if (rng == NULL || ctx.w == NULL || init == NULL || g == NULL) {
         s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
@@ -134,7 +124,7 @@ fit_chain(const att_posterior *post,
     }
     if (s != ATT_OK)
         goto cleanup;
-    *seconds = fit_now() - t0;
+    *seconds = att_seconds() - t0;
 cleanup:
     gsl_rng_free(rng);
     att_posterior_workspace_free(ctx.w);
@@ -220,14 +210,14 @@ att_fit_run(const att_posterior *post,
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
-    t0 = fit_now();
+    t0 = att_seconds();
     /* Each chain owns its streams, workspace and slice: the schedule
      * cannot change any number. */
 #pragma omp parallel for schedule(dynamic, 1) \
     num_threads(fp->threads > 0 ? fp->threads : (int)fp->chains)
     for (c = 0; c < fp->chains; c++)
         chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &chain_err[c]);
-    out->seconds_sampler = fit_now() - t0;
+    out->seconds_sampler = att_seconds() - t0;
     for (c = 0; c < fp->chains; c++) {
         if (chain_st[c] != ATT_OK) {
             if (err != NULL)

@@ -74,6 +74,9 @@ ATT_INTERNAL size_t att_edit_distance(const char *a, const char *b, size_t cap);
  * suggestion useful, or NULL. */
 ATT_INTERNAL const char *att_closest(const char *word, const char *const *cand, size_t n);
 
+/* Seconds on the monotonic clock, for timings only (clock.c). */
+ATT_INTERNAL double att_seconds(void);
+
 /* Copies src into dst of size n, truncating; always NUL-terminates. */
 ATT_INTERNAL void att_strlcpy(char *dst, const char *src, size_t n);
 

@@ -16,7 +16,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -413,15 +412,6 @@ nuts_windows_learn(nuts_windows *wa, const double *q, double *inv_metric, size_t
 
 /* ---- the chain ------------------------------------------------------------- */
 
-static double
-nuts_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 att_status
 att_nuts_run(const nuts_target *target,
              const nuts_params *np,
@@ -506,15 +496,15 @@ att_nuts_run(const nuts_target *target,
     }
     nuts_da_restart(&da, c.eps);
     nuts_windows_init(&wa, np->warmup);
-    t0 = nuts_now();
+    t0 = att_seconds();
     for (it = 0; it < total; it++) {
         double accept;
         if (it == np->warmup) {
             /* End of adaptation: the averaged step size (dual averaging). */
             if (np->warmup > 0)
                 c.eps = exp(da.x_bar);
-            stats->seconds_warmup = nuts_now() - t0;
-            t0 = nuts_now();
+            stats->seconds_warmup = att_seconds() - t0;
+            t0 = att_seconds();
         }
         accept = nuts_transition(&c, &b, &cur, max_depth, &depth);
         stats->leapfrogs += c.n_leapfrog;
@@ -538,7 +528,7 @@ att_nuts_run(const nuts_target *target,
         stats->depth_hits += depth >= max_depth;
         sum_accept += accept;
     }
-    stats->seconds_draws = nuts_now() - t0;
+    stats->seconds_draws = att_seconds() - t0;
     stats->stepsize = c.eps;
     stats->mean_accept = np->draws ? sum_accept / (double)np->draws : 0.0;
     if (out_inv_metric != NULL)
