@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-static att_status
+att_status
 fixture_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err)
 {
     (void)path;
@@ -24,28 +24,47 @@ fixture_reader(void *ctx, const char *path, char **out, size_t *len, att_error *
     return ATT_OK;
 }
 
+/* The scenario's class names, as the ledger loaders take them. */
+static void
+fixture_classes(const fixture *f, const char **cls)
+{
+    size_t i;
+
+    assert_true(f->p->nclass <= 256);
+    for (i = 0; i < f->p->nclass; i++)
+        cls[i] = f->p->classes[i].name;
+}
+
+/* The posterior (all reports) and its workspace, from f->p and f->l. */
+static void
+fixture_build(fixture *f)
+{
+    att_error err;
+    char msg[1200];
+
+    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
+    if (f->post == NULL)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    f->w = att_posterior_workspace_alloc(f->post, &err);
+    assert_non_null(f->w);
+}
+
 void
 fixture_load(fixture *f, const char *params_text, const char *ledger_text)
 {
     att_error err;
     char msg[1200];
     const char *cls[256];
-    size_t i;
 
     memset(f, 0, sizeof *f);
     if (att_params_load_with("t.ini", fixture_reader, (void *)(uintptr_t)params_text, &f->p,
                              &err) != ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    for (i = 0; i < f->p->nclass && i < 256; i++)
-        cls[i] = f->p->classes[i].name;
+    fixture_classes(f, cls);
     if (att_ledger_parse("t.csv", ledger_text, strlen(ledger_text), cls, f->p->nclass, &f->l,
                          &err) != ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
-    if (f->post == NULL)
-        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    f->w = att_posterior_workspace_alloc(f->post, &err);
-    assert_non_null(f->w);
+    fixture_build(f);
 }
 
 void
@@ -61,12 +80,22 @@ fixture_free(fixture *f)
 char *
 fixture_slurp(const char *path)
 {
+    char *buf = fixture_read_file(path);
+
+    if (buf == NULL)
+        fail_msg("cannot open %s", path);
+    return buf;
+}
+
+char *
+fixture_read_file(const char *path)
+{
     FILE *fp = fopen(path, "rb");
     char *buf;
     long n;
 
     if (fp == NULL)
-        fail_msg("cannot open %s", path);
+        return NULL;
     fseek(fp, 0, SEEK_END);
     n = ftell(fp);
     fseek(fp, 0, SEEK_SET);
@@ -85,19 +114,13 @@ fixture_load_shipped(fixture *f, const char *scenario)
     att_error err;
     char msg[1200];
     const char *cls[256];
-    size_t i;
 
     memset(f, 0, sizeof *f);
     snprintf(path, sizeof path, "%s/params/%s.ini", ATT_SOURCE_DIR, scenario);
     if (att_params_load(path, &f->p, &err) != ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    for (i = 0; i < f->p->nclass && i < 256; i++)
-        cls[i] = f->p->classes[i].name;
+    fixture_classes(f, cls);
     if (att_ledger_load(f->p->ledger, cls, f->p->nclass, &f->l, &err) != ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    f->post = att_posterior_alloc(f->p, f->l, INT32_MAX, &err);
-    if (f->post == NULL)
-        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
-    f->w = att_posterior_workspace_alloc(f->post, &err);
-    assert_non_null(f->w);
+    fixture_build(f);
 }

@@ -18,8 +18,15 @@ typedef struct {
 void fixture_load(fixture *f, const char *params_text, const char *ledger_text);
 void fixture_free(fixture *f);
 
-/* A whole file as a NUL-terminated malloc'd string. */
+/* A whole file as a NUL-terminated malloc'd string; fixture_slurp fails
+ * the test where the file cannot be opened, fixture_read_file returns
+ * NULL. */
 char *fixture_slurp(const char *path);
+char *fixture_read_file(const char *path);
+
+/* An att_params_load_with reader that serves ctx, a NUL-terminated text,
+ * whatever path is asked for. */
+att_status fixture_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err);
 
 /* The shipped baseline scenario and ledger. */
 void fixture_load_shipped(fixture *f, const char *scenario);

@@ -14,6 +14,7 @@
 #include "att_test.h"
 #include "bad_ledgers.h"
 #include "bad_params.h"
+#include "fixture.h"
 
 #define OUT ATT_BINARY_DIR "/tests/cli_stdout.txt"
 #define ERR ATT_BINARY_DIR "/tests/cli_stderr.txt"
@@ -47,32 +48,12 @@ run(const char *stdout_path, const char *const *args)
     return WEXITSTATUS(status);
 }
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Expects exit code and that stderr contains want (or is empty for NULL). */
 static void
 expect(const char *const *args, int code, const char *want_err)
 {
     int rc = run(OUT, args);
-    char *err = slurp(ERR);
+    char *err = fixture_read_file(ERR);
 
     assert_non_null(err);
     if (rc != code || (want_err == NULL && err[0] != '\0') ||
@@ -90,12 +71,12 @@ test_help_and_version(void **state)
 
     (void)state;
     expect(help, 0, NULL);
-    out = slurp(OUT);
+    out = fixture_read_file(OUT);
     assert_non_null(strstr(out, "Usage: attrition"));
     assert_non_null(strstr(out, "64 usage error"));
     free(out);
     expect(version, 0, NULL);
-    out = slurp(OUT);
+    out = fixture_read_file(OUT);
     assert_string_equal(out, "attrition 0.1.0\n");
     free(out);
 }
@@ -239,7 +220,7 @@ golden(const char *name, const char *const *args)
 
     snprintf(path, sizeof path, "%s/tests/golden/%s", ATT_SOURCE_DIR, name);
     expect(args, 0, NULL);
-    got = slurp(OUT);
+    got = fixture_read_file(OUT);
     assert_non_null(got);
     if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
         f = fopen(path, "wb");
@@ -247,7 +228,7 @@ golden(const char *name, const char *const *args)
         fputs(got, f);
         fclose(f);
     }
-    want = slurp(path);
+    want = fixture_read_file(path);
     if (want == NULL)
         fail_msg("no golden file %s (run with ATT_UPDATE_GOLDEN=1 to create it)", path);
     if (strcmp(want, got) != 0)
@@ -296,8 +277,8 @@ test_fit_command(void **state)
     (void)state;
     expect(a1, 1, NULL);
     expect(a2, 1, NULL);
-    x = slurp(one);
-    y = slurp(two);
+    x = fixture_read_file(one);
+    y = fixture_read_file(two);
     assert_non_null(x);
     assert_non_null(y);
     assert_string_equal(x, y); /* threads never change a result */
@@ -309,11 +290,11 @@ test_fit_command(void **state)
         fputs(x, f);
         fclose(f);
     }
-    z = slurp(path);
+    z = fixture_read_file(path);
     if (z == NULL || strcmp(x, z) != 0)
         fail_msg("%s differs from %s", one, path);
     free(z);
-    z = slurp(saved);
+    z = fixture_read_file(saved);
     assert_non_null(z);
     assert_non_null(strstr(z, "\"format\":\"attrition-fit\""));
     free(x);
@@ -321,7 +302,7 @@ test_fit_command(void **state)
     free(z);
     /* Without --force a failed fit prints nothing and says why. */
     expect(nof, 1, "the fit failed its convergence checks");
-    x = slurp(OUT);
+    x = fixture_read_file(OUT);
     assert_string_equal(x, "");
     free(x);
 }
@@ -335,7 +316,7 @@ test_export_data(void **state)
 
     (void)state;
     expect(args, 0, NULL);
-    x = slurp(OUT);
+    x = fixture_read_file(OUT);
     assert_non_null(strstr(x, "\"cutoff\":\"2025-01-10\""));
     assert_null(strstr(x, "h_lull")); /* the lull starts later */
     free(x);

@@ -18,6 +18,7 @@
 #include <attrition/att_output.h>
 
 #include "att_test.h"
+#include "fixture.h"
 
 #define DIR_ ATT_BINARY_DIR "/tests/output_dir"
 
@@ -53,21 +54,31 @@ count_entries(void)
     return n;
 }
 
-static char *
-slurp(const char *path)
+/* Whether the file at path holds exactly want. */
+static void
+assert_file_is(const char *path, const char *want)
 {
-    FILE *f = fopen(path, "rb");
-    static char buf[65536];
-    size_t n;
+    char *got = fixture_read_file(path);
 
-    if (f == NULL)
-        return NULL;
-    n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
 }
 
+/* A fresh folder holding out.txt with "previous\n": the file an
+ * interrupted or failed write must leave alone. */
+static void
+fresh_dir_with_previous(void)
+{
+    FILE *f;
+
+    fresh_dir();
+    f = fopen(DIR_ "/out.txt", "w");
+    assert_non_null(f);
+    fputs("previous\n", f);
+    assert_int_equal(fclose(f), 0);
+    fflush(NULL); /* nothing buffered is written twice by a forked child */
+}
 static void
 test_new_file_appears_on_commit_only(void **state)
 {
@@ -79,10 +90,10 @@ test_new_file_appears_on_commit_only(void **state)
     o = att_output_open(DIR_ "/out.txt", &err);
     assert_non_null(o);
     fputs("hello\n", att_output_stream(o));
-    assert_null(slurp(DIR_ "/out.txt"));  /* not there before commit */
-    assert_int_equal(count_entries(), 1); /* the temporary file */
+    assert_null(fixture_read_file(DIR_ "/out.txt")); /* not there before commit */
+    assert_int_equal(count_entries(), 1);            /* the temporary file */
     assert_int_equal(att_output_commit(o, &err), ATT_OK);
-    assert_string_equal(slurp(DIR_ "/out.txt"), "hello\n");
+    assert_file_is(DIR_ "/out.txt", "hello\n");
     assert_int_equal(count_entries(), 1); /* no temporary left */
 }
 
@@ -108,13 +119,7 @@ test_size_limit_keeps_previous_file(void **state)
     int status;
 
     (void)state;
-    fresh_dir();
-    {
-        FILE *f = fopen(DIR_ "/out.txt", "w");
-        fputs("previous\n", f);
-        fclose(f);
-    }
-    fflush(NULL);
+    fresh_dir_with_previous();
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -134,7 +139,7 @@ test_size_limit_keeps_previous_file(void **state)
     assert_true(waitpid(pid, &status, 0) == pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    assert_string_equal(slurp(DIR_ "/out.txt"), "previous\n");
+    assert_file_is(DIR_ "/out.txt", "previous\n");
     assert_int_equal(count_entries(), 1);
 }
 
@@ -166,13 +171,7 @@ test_kill_during_a_large_write_keeps_previous_file(void **state)
     int status, waited;
 
     (void)state;
-    fresh_dir();
-    {
-        FILE *f = fopen(DIR_ "/out.txt", "w");
-        fputs("previous\n", f);
-        fclose(f);
-    }
-    fflush(NULL);
+    fresh_dir_with_previous();
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -192,7 +191,7 @@ test_kill_during_a_large_write_keeps_previous_file(void **state)
     assert_true(kill(pid, SIGKILL) == 0);
     assert_true(waitpid(pid, &status, 0) == pid);
     assert_true(WIFSIGNALED(status));
-    assert_string_equal(slurp(DIR_ "/out.txt"), "previous\n");
+    assert_file_is(DIR_ "/out.txt", "previous\n");
 }
 
 static void

@@ -16,21 +16,9 @@
 #include <attrition/att_params.h>
 
 #include "att_test.h"
+#include "fixture.h"
 
 #define ODE_SEED 20241206UL /* printed on failure through the case number */
-
-static att_status
-text_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err)
-{
-    (void)path;
-    (void)err;
-    *len = strlen(ctx);
-    *out = malloc(*len + 1);
-    if (*out == NULL)
-        return ATT_ENOMEM;
-    memcpy(*out, ctx, *len + 1);
-    return ATT_OK;
-}
 
 static att_params *
 params_from_text(const char *text)
@@ -39,7 +27,8 @@ params_from_text(const char *text)
     att_error err;
     char msg[1200];
 
-    if (att_params_load_with("test.ini", text_reader, (void *)(uintptr_t)text, &p, &err) != ATT_OK)
+    if (att_params_load_with("test.ini", fixture_reader, (void *)(uintptr_t)text, &p, &err) !=
+        ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
     return p;
 }
