@@ -107,7 +107,7 @@ struct att_posterior {
 #define POST_NEED_D 4u
 
 struct att_posterior_workspace {
-    double *ell;             /* per point of a report: its log-likelihood */
+    double *ell;             /* per point of a report: its log-likelihood (or log m) */
     double *gm;              /* per point: d ell / d log m */
     double *gs;              /* per point: d ell / d log sigma */
     double *hazard, *count;  /* model values at theta */
@@ -1132,11 +1132,12 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
             double lm = post_log_m(w, q, &post->pt[q->first + d]);
             if (!isfinite(lm))
                 return false;
+            w->ell[d] = lm; /* scratch until post_report_loglik */
             a += lm;
         }
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
-            double e = post_log_m(w, q, &post->pt[q->first + d]) - a;
+            double e = w->ell[d] - a;
             v += e * e;
         }
         w->lev_a[r] = a;
