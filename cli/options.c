@@ -89,12 +89,6 @@ static const char *const cli_command_help[CLI_CMD_COUNT] = {
     "fit the model by MCMC and print the posterior, per report and per source",
     "write the resolved fit inputs as canonical JSON (what peers and saved fits use)"};
 
-const char *
-cli_command_name(cli_command c)
-{
-    return cli_commands[c];
-}
-
 void
 cli_help(FILE *f)
 {

@@ -40,6 +40,4 @@ int cli_parse(int argc, char **argv, cli_options *o);
 /* Prints the help text (with live defaults) to f. */
 void cli_help(FILE *f);
 
-const char *cli_command_name(cli_command c);
-
 #endif /* ATTRITION_CLI_OPTIONS_H */
