@@ -1,0 +1,121 @@
+/* att_project.h -- the projection (MODEL.md, "Projection"; docs/model.md,
+ * section 8).
+ *
+ * From [projection] start over the horizon, every path takes a posterior
+ * draw's closed-form state at the start (N rounded to whole troops), draws
+ * the scenario (wave dates, sizes, hazard multipliers) and then, day by
+ * day, adds the day's arrivals and draws each cohort's casualties,
+ * Binomial(N, 1 - e^{-h}) (or beta-binomial); killed are Binomial(new
+ * casualties, kappa).  The bands carry parameter, scenario and process
+ * uncertainty; wounded never return.
+ *
+ * Every random number is keyed on (seed, purpose, path, cohort, day)
+ * (att_rng.h), so a path's numbers do not depend on the thread that draws
+ * it, and a scenario and its twin without waves use the same numbers
+ * wherever they have the same cohorts (common random numbers).  Memory is
+ * O(paths x output dates).
+ */
+#ifndef ATTRITION_ATT_PROJECT_H
+#define ATTRITION_ATT_PROJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <attrition/att_fit.h>
+#include <attrition/att_params.h>
+#include <attrition/att_posterior.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The projected series. */
+typedef enum {
+    ATT_SERIES_STRENGTH,   /* N: troops fit to fight */
+    ATT_SERIES_CASUALTIES, /* C: cumulative casualties since the first arrival */
+    ATT_SERIES_KILLED,     /* K: cumulative killed */
+    ATT_SERIES_COUNT
+} att_series;
+
+/* Largest memory a projection may take for its per-path values; larger
+ * requests are refused with a message (fewer paths, a longer step). */
+#define ATT_PROJECT_MEMORY_MAX ((size_t)1 << 30)
+
+typedef struct {
+    size_t paths;         /* simulated paths; 0: [projection] paths */
+    unsigned long seed;   /* the run's seed */
+    int threads;          /* worker threads; 0: as many as the cores */
+    long step;            /* days between output dates; 0: [projection] step */
+    const double *levels; /* quantile levels, percent, ascending; NULL: [projection] quantiles */
+    size_t nlevels;
+    bool without_waves; /* the twin: the same scenario with its waves removed */
+} att_project_params;
+
+/* paths, step, levels from the file; seed 1; threads 0; waves on. */
+att_project_params att_project_default_params(void);
+
+typedef struct {
+    double p_at_start;  /* share of paths already crossed at the start */
+    double probability; /* share crossed by the last output date (first passage) */
+    double *by_date;    /* per output date: share crossed by it */
+    int32_t date_q[3];  /* first-passage day at 5%, 50%, 95% of paths; ATT_DAY_OPEN when
+                           that quantile lies beyond the horizon */
+} att_threshold_result;
+
+typedef struct {
+    size_t paths;       /* simulated paths */
+    size_t draws;       /* posterior draws they use (path i uses draw i * draws / paths) */
+    size_t nlevels;     /* quantile levels */
+    double *levels;     /* percent */
+    size_t ndates;      /* output dates, start and last day included */
+    int32_t *dates;     /* day numbers; a value at date d is the state at 00:00 of d */
+    double *q[ATT_SERIES_COUNT];    /* ndates x nlevels, date after date (type-7 quantiles) */
+    double *mean[ATT_SERIES_COUNT]; /* ndates means */
+    double *end[ATT_SERIES_COUNT];  /* per path, the value at the last date (paired comparisons) */
+    size_t nhist;                   /* dates of the fitted period, before the start */
+    int32_t *hist_dates;            /* every step back from the start to the first arrival */
+    double *hist_q[ATT_SERIES_COUNT]; /* nhist x nlevels: the closed form over the draws */
+    size_t nthreshold;
+    att_threshold_result *threshold; /* as the file's [threshold] sections */
+    double deployed_end_q50;         /* median troops deployed at the last date */
+    double seconds_loop;             /* wall time of the simulation loop */
+    bool killed_daily;               /* killed thinned every day (a killed threshold) */
+} att_projection;
+
+/* Checks that p can be projected: a start, in the last phase, after every
+ * arrival and before every wave.  ATT_EDATA with the file and line. */
+ATT_NODISCARD att_status att_project_check(const att_params *p, att_error *err);
+
+/* Projects p from the draws of fit (made on post).  On success *out holds
+ * the result (att_projection_free it). */
+ATT_NODISCARD att_status att_project_run(const att_params *p,
+                                         const att_posterior *post,
+                                         const att_fit_result *fit,
+                                         const att_project_params *pp,
+                                         att_projection *out,
+                                         att_error *err);
+void att_projection_free(att_projection *r);
+
+/* Quantile (level in percent, type 7) over paths of a's value minus b's at
+ * the last date, path by path: what the waves add, when b is a's twin.
+ * ATT_EINVAL if a and b differ in paths. */
+ATT_NODISCARD att_status att_projection_paired(const att_projection *a,
+                                               const att_projection *b,
+                                               att_series s,
+                                               double level,
+                                               double *out,
+                                               att_error *err);
+
+/* The value of series s at output date k and level index j. */
+static inline double
+att_projection_q(const att_projection *r, att_series s, size_t k, size_t j)
+{
+    return r->q[s][k * r->nlevels + j];
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_PROJECT_H */

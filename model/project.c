@@ -1,0 +1,714 @@
+/* project.c -- the projection (MODEL.md, "Projection"; docs/model.md,
+ * section 8, equations (20)-(24)).
+ *
+ * A path is simulated in three steps: its scenario (wave dates, sizes and
+ * hazards, from the SCENARIO stream), its pools, and its days.  A pool is
+ * a set of cohorts whose hazards agree on every day from the moment they
+ * share it, so one binomial serves them all (the sum of binomials with one
+ * p is a binomial): in reinforce30k the contingent and its three waves
+ * become one pool on the first wave's day.  Killed are thinned once per
+ * output step (one binomial over the step's casualties), or daily when a
+ * threshold watches them.  Both shortcuts are exact in distribution.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include <attrition/att_date.h>
+#include <attrition/att_model.h>
+#include <attrition/att_project.h>
+#include <attrition/att_rng.h>
+
+#include "binomial.h"
+#include "internal.h"
+#include "stream.h"
+
+/* Above this many troops in one path the counts would leave uint32_t. */
+#define PROJECT_TROOPS_MAX 2.0e9
+
+att_project_params
+att_project_default_params(void)
+{
+    att_project_params pp;
+
+    memset(&pp, 0, sizeof pp);
+    pp.seed = 1;
+    return pp;
+}
+
+/* ---- checks ----------------------------------------------------------------- */
+
+/* Earliest possible day of wave w (relative waves follow their anchor). */
+static int32_t
+wave_earliest(const att_params *p, size_t w)
+{
+    const att_wave *wv = &p->waves[w];
+
+    if (wv->after == ATT_NONE)
+        return wv->date_low;
+    return wave_earliest(p, wv->after) + wv->gap_low;
+}
+
+att_status
+att_project_check(const att_params *p, att_error *err)
+{
+    const att_projection_params *pr = &p->projection;
+    const att_phase *last;
+    char a[ATT_DATE_BUFSIZE], b[ATT_DATE_BUFSIZE];
+    size_t j, w;
+
+    if (pr->start == INT32_MIN)
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, "start",
+                             "[projection] start: expected a date to project from, found none");
+    if (p->nphase == 0)
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "expected at least one [phase] to project from, found none");
+    last = &p->phases[p->nphase - 1];
+    att_date_format(pr->start, a);
+    if (pr->start < last->start) {
+        att_date_format(last->start, b);
+        return att_error_set(err, ATT_EDATA, last->origin.path, last->origin.line, 0, "start",
+                             "expected [projection] start on or after the last phase's start "
+                             "(%s, phase %s): the contingent keeps the last fitted phase's "
+                             "hazard; found start %s",
+                             b, last->name, a);
+    }
+    for (j = 0; j < p->narrival; j++)
+        if (p->arrivals[j].date >= pr->start) {
+            att_date_format(p->arrivals[j].date, b);
+            return att_error_set(err, ATT_EDATA, p->arrivals[j].origin.path,
+                                 p->arrivals[j].origin.line, 0, "date",
+                                 "expected an [arrival] before the projection start %s, found "
+                                 "%s: enter arrivals from the start on as a [wave]",
+                                 a, b);
+        }
+    for (w = 0; w < p->nwave; w++)
+        if (wave_earliest(p, w) < pr->start) {
+            att_date_format(wave_earliest(p, w), b);
+            return att_error_set(err, ATT_EDATA, p->waves[w].origin.path,
+                                 p->waves[w].origin.line, 0, "date",
+                                 "expected wave %s on or after the projection start %s, found "
+                                 "it can arrive on %s (a wave before the start is an [arrival])",
+                                 p->waves[w].name, a, b);
+        }
+    return ATT_OK;
+}
+
+/* ---- one path ------------------------------------------------------------------- */
+
+/* Per-thread scratch for one path. */
+typedef struct {
+    double *hazard;   /* nphase: the draw's hazards */
+    double *count;    /* narrival: the draw's arrival counts */
+    int32_t *wdate;   /* nwave: arrival days */
+    uint32_t *wsize;  /* nwave: troops */
+    double *whazard;  /* nwave: daily hazard */
+    size_t *wpool;    /* nwave: pool joined */
+    uint32_t *pn;     /* pools (nwave + 1): troops fit to fight */
+    double *phazard;  /* pools: daily hazard (constant ones) */
+    uint32_t *pkey;   /* pools: cohort index of the stream */
+    gsl_rng *rng;     /* beta-binomial's beta draws */
+} path_scratch;
+
+/* Everything shared by the paths of one run (read-only inside the loop). */
+typedef struct {
+    const att_params *p;
+    const att_posterior *post;
+    const att_fit_result *fit;
+    uint64_t seed;
+    size_t paths, ndraw, nstep_days, ndates;
+    int32_t start, horizon;
+    const int32_t *dates;
+    bool waves, killed_daily;
+    double share_sum;
+    /* outputs, date-major: vals[s][k * paths + i] */
+    uint32_t *vals[ATT_SERIES_COUNT];
+    uint32_t *deployed_end;
+    int32_t *first; /* nthreshold x paths: first-passage day, INT32_MAX never */
+} project_run;
+
+static double
+uniform_in(att_stream *s, double lo, double hi)
+{
+    return lo + (hi - lo) * att_stream_uniform(s);
+}
+
+/* A whole day in [lo, hi], uniform. */
+static int32_t
+uniform_day(att_stream *s, int32_t lo, int32_t hi)
+{
+    double k = floor(att_stream_uniform(s) * ((double)hi - (double)lo + 1.0));
+
+    return lo + (int32_t)k;
+}
+
+/* A hazard rule's daily hazard on this path (equation (21)); inherit is
+ * the value the caller passes. */
+static double
+rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_stream *s)
+{
+    double m;
+
+    switch (h->kind) {
+    case ATT_HAZARD_PHASE:
+        m = h->mult_low;
+        if (h->mult_high > h->mult_low)
+            m = exp(uniform_in(s, log(h->mult_low), log(h->mult_high)));
+        return hazard[h->phase] * m;
+    case ATT_HAZARD_FIXED:
+        return h->value;
+    default:
+        return inherit;
+    }
+}
+
+/* Does the state after day t cross threshold th?  n, c, k, d: troops. */
+static bool
+crossed(const att_threshold *th, double n, double c, double k, double d)
+{
+    double x = th->quantity == ATT_QUANTITY_STRENGTH     ? n
+               : th->quantity == ATT_QUANTITY_CASUALTIES ? c
+               : th->quantity == ATT_QUANTITY_KILLED     ? k
+               : d > 0.0                                 ? c / d
+                                                         : 0.0;
+    return th->below ? x < th->value : x >= th->value;
+}
+
+static void
+check_thresholds(const project_run *r, size_t i, int32_t t, double n, double c, double k, double d)
+{
+    size_t m;
+
+    for (m = 0; m < r->p->nthreshold; m++) {
+        int32_t *f = &r->first[m * r->paths + i];
+        if (*f == INT32_MAX && crossed(&r->p->thresholds[m], n, c, k, d))
+            *f = t;
+    }
+}
+
+/* Casualties of one pool on one day (equation (22)): binomial, or
+ * beta-binomial with intra-cohort correlation rho. */
+static uint32_t
+pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t n, double h)
+{
+    double q = -expm1(-h);
+    const att_projection_params *pr = &r->p->projection;
+
+    if (pr->counts == ATT_COUNTS_BETA_BINOMIAL && q > 0.0) {
+        double rho = pr->dispersion, a = q * (1.0 - rho) / rho, b = (1.0 - q) * (1.0 - rho) / rho;
+        /* The beta draw comes from the same keyed stream, through gsl_rng. */
+        memcpy(ws->rng->state, s, sizeof *s);
+        q = gsl_ran_beta(ws->rng, a, b);
+        memcpy(s, ws->rng->state, sizeof *s);
+    }
+    return att_binomial(s, n, q);
+}
+
+/* Simulates path i; false if its troops would overflow the counters. */
+static bool
+project_path(const project_run *r, path_scratch *ws, size_t i)
+{
+    const att_params *p = r->p;
+    const att_projection_params *pr = &p->projection;
+    const size_t nw = p->nwave, draw = (size_t)(((uint64_t)i * r->ndraw) / r->paths);
+    att_model_values v;
+    att_state st;
+    att_stream s;
+    double kappa, h_last, h_rule, total = 0.0, n0, c, k, d, cum = 0.0;
+    uint32_t step_cas = 0;
+    int32_t from, t, end = r->start + r->horizon;
+    size_t w, np = 1, m, out = 0;
+
+    att_posterior_model_values(r->post, r->fit->theta + draw * r->fit->dim, ws->hazard, ws->count,
+                               &kappa);
+    v.hazard = ws->hazard;
+    v.count = ws->count;
+    v.kappa = kappa;
+    st = att_model_state(p, &v, (double)r->start); /* equation (20) */
+
+    /* The scenario: the contingent's rule, the total, then every wave. */
+    att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, 0, 0);
+    h_last = ws->hazard[p->nphase - 1];
+    h_rule = rule_hazard(&pr->hazard, ws->hazard, h_last, &s);
+    if (pr->has_total)
+        total = uniform_in(&s, pr->total_low, pr->total_high);
+    from = pr->hazard_from == ATT_FROM_DATE ? pr->hazard_from_date : r->start;
+    for (w = 0; w < nw; w++) {
+        const att_wave *wv = &p->waves[w];
+        double size;
+        att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, (uint32_t)w + 1, 0);
+        ws->wdate[w] = wv->after == ATT_NONE
+                           ? uniform_day(&s, wv->date_low, wv->date_high)
+                           : ws->wdate[wv->after] + uniform_day(&s, wv->gap_low, wv->gap_high);
+        if (wv->size_prior == ATT_COUNT_SHARE) {
+            /* Cumulative rounding: the share waves add up to the total. */
+            double before = floor(total * cum / r->share_sum + 0.5);
+            cum += wv->share;
+            size = floor(total * cum / r->share_sum + 0.5) - before;
+        } else
+            size = floor(uniform_in(&s, wv->size_low, wv->size_high) + 0.5);
+        ws->wsize[w] = (uint32_t)size;
+        ws->whazard[w] = rule_hazard(&wv->hazard, ws->hazard, h_rule, &s);
+        if (pr->hazard_from == ATT_FROM_FIRST_WAVE && (w == 0 || ws->wdate[w] < from))
+            from = ws->wdate[w];
+    }
+
+    /* Pools: the contingent is pool 0; a wave joins it when their hazards
+     * agree from the wave's day on, or an earlier wave with its hazard. */
+    n0 = floor(st.strength + 0.5);
+    c = floor(st.casualties + 0.5);
+    k = floor(st.killed + 0.5);
+    d = n0 + c;
+    if (d > PROJECT_TROOPS_MAX)
+        return false;
+    ws->pn[0] = (uint32_t)n0;
+    ws->pkey[0] = 0;
+    for (w = 0; r->waves && w < nw; w++) {
+        double hw = ws->whazard[w];
+        ws->wpool[w] = ATT_NONE;
+        if (hw == h_rule && (ws->wdate[w] >= from || h_last == h_rule))
+            ws->wpool[w] = 0;
+        for (m = 1; m < np && ws->wpool[w] == ATT_NONE; m++)
+            if (ws->phazard[m] == hw)
+                ws->wpool[w] = m;
+        if (ws->wpool[w] == ATT_NONE) {
+            ws->wpool[w] = np;
+            ws->pn[np] = 0;
+            ws->phazard[np] = hw;
+            ws->pkey[np] = (uint32_t)w + 1;
+            np++;
+        }
+        if (d + ws->wsize[w] > PROJECT_TROOPS_MAX)
+            return false;
+        d += ws->wsize[w];
+    }
+    d = n0 + c;
+
+    /* The days (equations (22)-(23)). */
+    check_thresholds(r, i, r->start, n0, c, k, d);
+    for (t = r->start;; t++) {
+        double n = 0.0;
+        if (t == r->dates[out]) {
+            if (!r->killed_daily && step_cas > 0) {
+                att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, 0, (uint32_t)out);
+                k += att_binomial(&s, step_cas, kappa);
+                step_cas = 0;
+            }
+            for (m = 0; m < np; m++)
+                n += ws->pn[m];
+            r->vals[ATT_SERIES_STRENGTH][out * r->paths + i] = (uint32_t)n;
+            r->vals[ATT_SERIES_CASUALTIES][out * r->paths + i] = (uint32_t)c;
+            r->vals[ATT_SERIES_KILLED][out * r->paths + i] = (uint32_t)k;
+            out++;
+        }
+        if (t == end)
+            break;
+        for (w = 0; r->waves && w < nw; w++)
+            if (ws->wdate[w] == t) {
+                ws->pn[ws->wpool[w]] += ws->wsize[w];
+                d += ws->wsize[w];
+            }
+        for (m = 0; m < np; m++) {
+            double h = m > 0 ? ws->phazard[m] : t >= from ? h_rule : h_last;
+            uint32_t x;
+            if (ws->pn[m] == 0 || h == 0.0)
+                continue;
+            att_stream_reset(&s, r->seed, ATT_RNG_COUNTS, (uint32_t)i, ws->pkey[m],
+                             (uint32_t)(t - r->start));
+            x = pool_casualties(r, ws, &s, ws->pn[m], h);
+            ws->pn[m] -= x;
+            c += x;
+            if (r->killed_daily && x > 0) {
+                att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, 1,
+                                 (uint32_t)(t - r->start));
+                k += att_binomial(&s, x, kappa);
+            } else
+                step_cas += x;
+        }
+        if (p->nthreshold > 0) {
+            double now = 0.0;
+            for (m = 0; m < np; m++)
+                now += ws->pn[m];
+            check_thresholds(r, i, t + 1, now, c, k, d);
+        }
+    }
+    r->deployed_end[i] = (uint32_t)d;
+    return true;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+static void
+scratch_free(path_scratch *ws)
+{
+    if (ws == NULL)
+        return;
+    gsl_rng_free(ws->rng);
+    att_mem_free(ws->hazard);
+    att_mem_free(ws->count);
+    att_mem_free(ws->wdate);
+    att_mem_free(ws->wsize);
+    att_mem_free(ws->whazard);
+    att_mem_free(ws->wpool);
+    att_mem_free(ws->pn);
+    att_mem_free(ws->phazard);
+    att_mem_free(ws->pkey);
+}
+
+static bool
+scratch_alloc(path_scratch *ws, const att_params *p)
+{
+    size_t nw = p->nwave + 1;
+
+    memset(ws, 0, sizeof *ws);
+    ws->hazard = att_mem_alloc(p->nphase * sizeof *ws->hazard);
+    ws->count = att_mem_alloc((p->narrival + 1) * sizeof *ws->count);
+    ws->wdate = att_mem_alloc(nw * sizeof *ws->wdate);
+    ws->wsize = att_mem_alloc(nw * sizeof *ws->wsize);
+    ws->whazard = att_mem_alloc(nw * sizeof *ws->whazard);
+    ws->wpool = att_mem_alloc(nw * sizeof *ws->wpool);
+    ws->pn = att_mem_alloc(nw * sizeof *ws->pn);
+    ws->phazard = att_mem_alloc(nw * sizeof *ws->phazard);
+    ws->pkey = att_mem_alloc(nw * sizeof *ws->pkey);
+    if (p->projection.counts == ATT_COUNTS_BETA_BINOMIAL)
+        ws->rng = att_rng_alloc(0, ATT_RNG_COUNTS, 0, 0, 0);
+    return ws->hazard && ws->count && ws->wdate && ws->wsize && ws->whazard && ws->wpool &&
+           ws->pn && ws->phazard && ws->pkey &&
+           (ws->rng != NULL || p->projection.counts != ATT_COUNTS_BETA_BINOMIAL);
+}
+
+void
+att_projection_free(att_projection *r)
+{
+    size_t s, m;
+
+    if (r == NULL)
+        return;
+    for (s = 0; s < ATT_SERIES_COUNT; s++) {
+        att_mem_free(r->q[s]);
+        att_mem_free(r->mean[s]);
+        att_mem_free(r->end[s]);
+        att_mem_free(r->hist_q[s]);
+    }
+    for (m = 0; r->threshold != NULL && m < r->nthreshold; m++)
+        att_mem_free(r->threshold[m].by_date);
+    att_mem_free(r->threshold);
+    att_mem_free(r->levels);
+    att_mem_free(r->dates);
+    att_mem_free(r->hist_dates);
+    memset(r, 0, sizeof *r);
+}
+
+/* Output dates: start, every step, and the last day. */
+static size_t
+make_dates(int32_t start, int32_t horizon, long step, int32_t *dates)
+{
+    size_t n = 0;
+    int32_t t;
+
+    for (t = start; t < start + horizon; t += (int32_t)step) {
+        if (dates != NULL)
+            dates[n] = t;
+        n++;
+    }
+    if (dates != NULL)
+        dates[n] = start + horizon;
+    return n + 1;
+}
+
+/* Type-7 quantiles of x (n values, sorted in place) at levels (percent). */
+static void
+quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, double *out)
+{
+    size_t j;
+
+    gsl_sort(x, 1, n);
+    for (j = 0; j < nlevels; j++)
+        out[j] = gsl_stats_quantile_from_sorted_data(x, 1, n, levels[j] / 100.0);
+}
+
+/* The fitted period: the closed form over the draws, every step back from
+ * the start to the first arrival (equation (20) at earlier dates). */
+static att_status
+project_history(const project_run *r, long step, att_projection *out, att_error *err)
+{
+    const att_params *p = r->p;
+    size_t nd = r->fit->chains * r->fit->draws, i, k, s, nh = 0;
+    int32_t first = r->start, t;
+    double *hz = NULL, *cnt = NULL, *x = NULL, kappa;
+    att_status st = ATT_OK;
+
+    for (i = 0; i < p->narrival; i++)
+        if (p->arrivals[i].date < first)
+            first = p->arrivals[i].date;
+    for (t = r->start - (int32_t)step; t + (int32_t)step > first; t -= (int32_t)step)
+        nh++;
+    out->nhist = nh;
+    if (nh == 0)
+        return ATT_OK;
+    out->hist_dates = att_mem_alloc(nh * sizeof *out->hist_dates);
+    hz = att_mem_alloc(p->nphase * sizeof *hz);
+    cnt = att_mem_alloc((p->narrival + 1) * sizeof *cnt);
+    x = att_mem_alloc(ATT_SERIES_COUNT * nd * sizeof *x);
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        if ((out->hist_q[s] = att_mem_alloc(nh * out->nlevels * sizeof(double))) == NULL)
+            st = ATT_ENOMEM;
+    if (out->hist_dates == NULL || hz == NULL || cnt == NULL || x == NULL || st != ATT_OK) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the fitted period's bands");
+        goto done;
+    }
+    for (k = 0; k < nh; k++)
+        out->hist_dates[k] = r->start - (int32_t)((nh - k) * (size_t)step);
+    for (k = 0; k < nh; k++) {
+        for (i = 0; i < nd; i++) {
+            att_model_values v = {hz, cnt, 0.0};
+            att_state sv;
+            att_posterior_model_values(r->post, r->fit->theta + i * r->fit->dim, hz, cnt, &kappa);
+            v.kappa = kappa;
+            sv = att_model_state(p, &v, (double)out->hist_dates[k]);
+            x[i] = sv.strength;
+            x[nd + i] = sv.casualties;
+            x[2 * nd + i] = sv.killed;
+        }
+        for (s = 0; s < ATT_SERIES_COUNT; s++)
+            quantiles_of(x + s * nd, nd, out->levels, out->nlevels,
+                         out->hist_q[s] + k * out->nlevels);
+    }
+done:
+    att_mem_free(hz);
+    att_mem_free(cnt);
+    att_mem_free(x);
+    return st;
+}
+
+static int
+cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Summaries of the per-path values: quantiles and means per date, the
+ * last date's values per path, and the thresholds. */
+static att_status
+project_summarise(const project_run *r, att_projection *out, att_error *err)
+{
+    size_t n = r->paths, k, s, i, m, j;
+    double *x = att_mem_alloc(n * sizeof *x);
+    int32_t *f = att_mem_alloc(n * sizeof *f);
+    att_status st = ATT_OK;
+
+    for (s = 0; s < ATT_SERIES_COUNT; s++) {
+        out->q[s] = att_mem_alloc(r->ndates * out->nlevels * sizeof(double));
+        out->mean[s] = att_mem_alloc(r->ndates * sizeof(double));
+        out->end[s] = att_mem_alloc(n * sizeof(double));
+        if (out->q[s] == NULL || out->mean[s] == NULL || out->end[s] == NULL)
+            st = ATT_ENOMEM;
+    }
+    out->nthreshold = r->p->nthreshold;
+    out->threshold = att_mem_calloc(out->nthreshold + 1, sizeof *out->threshold);
+    for (m = 0; out->threshold != NULL && m < out->nthreshold; m++)
+        if ((out->threshold[m].by_date = att_mem_alloc(r->ndates * sizeof(double))) == NULL)
+            st = ATT_ENOMEM;
+    if (x == NULL || f == NULL || out->threshold == NULL || st != ATT_OK) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the projection's summaries");
+        goto done;
+    }
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        for (k = 0; k < r->ndates; k++) {
+            const uint32_t *v = r->vals[s] + k * n;
+            double sum = 0.0;
+            for (i = 0; i < n; i++) {
+                x[i] = (double)v[i];
+                sum += x[i];
+            }
+            out->mean[s][k] = sum / (double)n;
+            if (k + 1 == r->ndates)
+                memcpy(out->end[s], x, n * sizeof *x);
+            quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
+        }
+    for (i = 0; i < n; i++)
+        x[i] = (double)r->deployed_end[i];
+    gsl_sort(x, 1, n);
+    out->deployed_end_q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.5);
+    for (m = 0; m < out->nthreshold; m++) {
+        att_threshold_result *tr = &out->threshold[m];
+        static const double lv[3] = {0.05, 0.50, 0.95};
+        size_t crossed = 0;
+        memcpy(f, r->first + m * n, n * sizeof *f);
+        qsort(f, n, sizeof *f, cmp_day);
+        for (i = 0; i < n && f[i] == r->start; i++)
+            ;
+        tr->p_at_start = (double)i / (double)n;
+        for (k = 0, i = 0; k < r->ndates; k++) {
+            while (i < n && f[i] <= r->dates[k])
+                i++;
+            tr->by_date[k] = (double)i / (double)n;
+        }
+        tr->probability = tr->by_date[r->ndates - 1];
+        for (i = 0; i < n; i++)
+            crossed += f[i] != INT32_MAX;
+        /* The inverse empirical CDF: the first day by which a share lv of
+         * the paths have crossed; beyond the horizon if fewer ever do. */
+        for (j = 0; j < 3; j++) {
+            size_t idx = (size_t)ceil(lv[j] * (double)n - 1e-9);
+            idx = idx == 0 ? 0 : idx - 1;
+            tr->date_q[j] = idx < crossed ? f[idx] : ATT_DAY_OPEN;
+        }
+    }
+done:
+    att_mem_free(x);
+    att_mem_free(f);
+    return st;
+}
+
+att_status
+att_project_run(const att_params *p,
+                const att_posterior *post,
+                const att_fit_result *fit,
+                const att_project_params *pp,
+                att_projection *out,
+                att_error *err)
+{
+    const att_projection_params *pr = &p->projection;
+    project_run r;
+    path_scratch *ws = NULL;
+    size_t s, i, m, nthreads = 1;
+    long step = pp->step > 0 ? pp->step : pr->step;
+    int overflow = 0;
+    double t0, bytes;
+    att_status st;
+
+    memset(out, 0, sizeof *out);
+    memset(&r, 0, sizeof r);
+    if ((st = att_project_check(p, err)) != ATT_OK)
+        return st;
+    if (fit->chains * fit->draws == 0 || fit->dim != att_posterior_dim(post))
+        return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
+    r.p = p;
+    r.post = post;
+    r.fit = fit;
+    r.seed = pp->seed;
+    r.paths = pp->paths > 0 ? pp->paths : (size_t)pr->paths;
+    r.ndraw = fit->chains * fit->draws;
+    r.start = pr->start;
+    r.horizon = (int32_t)pr->horizon;
+    r.waves = !pp->without_waves;
+    for (m = 0; m < p->nthreshold; m++)
+        r.killed_daily |= p->thresholds[m].quantity == ATT_QUANTITY_KILLED;
+    for (i = 0; i < p->nwave; i++)
+        if (p->waves[i].size_prior == ATT_COUNT_SHARE)
+            r.share_sum += p->waves[i].share;
+    r.ndates = make_dates(r.start, r.horizon, step, NULL);
+    if (r.paths > UINT32_MAX)
+        return ATT_FAIL(err, ATT_ERANGE, "expected at most %lu paths, found %zu",
+                        (unsigned long)UINT32_MAX, r.paths);
+    /* Per path: three counts per output date, a day per threshold, and a
+     * double per date while summarising. */
+    bytes = (double)r.paths * ((double)r.ndates * ATT_SERIES_COUNT * sizeof(uint32_t) +
+                               (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
+    if (bytes > (double)ATT_PROJECT_MEMORY_MAX)
+        return ATT_FAIL(err, ATT_ERANGE,
+                        "expected a projection within %zu MiB, found %zu paths x %zu output "
+                        "dates (%.0f MiB): use fewer paths or a longer step",
+                        ATT_PROJECT_MEMORY_MAX >> 20, r.paths, r.ndates, bytes / 1048576.0);
+
+    out->paths = r.paths;
+    out->draws = r.ndraw;
+    out->ndates = r.ndates;
+    out->killed_daily = r.killed_daily;
+    out->nlevels = pp->levels != NULL ? pp->nlevels : pr->nquantiles;
+    out->levels = att_mem_alloc(out->nlevels * sizeof *out->levels);
+    out->dates = att_mem_alloc(r.ndates * sizeof *out->dates);
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        r.vals[s] = att_mem_alloc(r.ndates * r.paths * sizeof(uint32_t));
+    r.deployed_end = att_mem_alloc(r.paths * sizeof *r.deployed_end);
+    r.first = att_mem_alloc((p->nthreshold * r.paths + 1) * sizeof *r.first);
+#ifdef _OPENMP
+    nthreads = pp->threads > 0 ? (size_t)pp->threads : (size_t)omp_get_max_threads();
+#endif
+    ws = att_mem_calloc(nthreads, sizeof *ws);
+    if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
+        r.vals[2] == NULL || r.deployed_end == NULL || r.first == NULL || ws == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths,
+                      r.ndates);
+        goto done;
+    }
+    for (i = 0; i < nthreads; i++)
+        if (!scratch_alloc(&ws[i], p)) {
+            st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the paths' scratch");
+            goto done;
+        }
+    memcpy(out->levels, pp->levels != NULL ? pp->levels : pr->quantiles,
+           out->nlevels * sizeof *out->levels);
+    make_dates(r.start, r.horizon, step, out->dates);
+    r.dates = out->dates;
+    for (i = 0; i < p->nthreshold * r.paths; i++)
+        r.first[i] = INT32_MAX;
+
+    t0 = att_seconds();
+#pragma omp parallel for schedule(static) num_threads((int)nthreads) reduction(| : overflow)
+    for (i = 0; i < r.paths; i++) {
+        int tid = 0;
+#ifdef _OPENMP
+        tid = omp_get_thread_num();
+#endif
+        if (!project_path(&r, &ws[tid], i))
+            overflow |= 1;
+    }
+    out->seconds_loop = att_seconds() - t0;
+    if (overflow) {
+        st = ATT_FAIL(err, ATT_ERANGE,
+                      "expected at most %.0f troops in a path, found more: check the "
+                      "arrival and wave sizes",
+                      PROJECT_TROOPS_MAX);
+        goto done;
+    }
+    if ((st = project_summarise(&r, out, err)) != ATT_OK)
+        goto done;
+    st = project_history(&r, step, out, err);
+done:
+    for (i = 0; ws != NULL && i < nthreads; i++)
+        scratch_free(&ws[i]);
+    att_mem_free(ws);
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        att_mem_free(r.vals[s]);
+    att_mem_free(r.deployed_end);
+    att_mem_free(r.first);
+    if (st != ATT_OK)
+        att_projection_free(out);
+    return st;
+}
+
+att_status
+att_projection_paired(const att_projection *a,
+                      const att_projection *b,
+                      att_series s,
+                      double level,
+                      double *out,
+                      att_error *err)
+{
+    size_t i, n = a->paths;
+    double *x;
+
+    if (b->paths != n || a->end[s] == NULL || b->end[s] == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "expected two projections of the same paths");
+    x = att_mem_alloc(n * sizeof *x);
+    if (x == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++)
+        x[i] = a->end[s][i] - b->end[s][i];
+    quantiles_of(x, n, &level, 1, out);
+    att_mem_free(x);
+    return ATT_OK;
+}
