@@ -53,40 +53,6 @@ sd_ratio(const fit_view *v, size_t k)
     return v->fit->sd_theta[k] / att_posterior_param(v->post, k)->prior_sd;
 }
 
-static void
-anchor_text(const att_params *p, char *buf, size_t n)
-{
-    size_t i, used = 0;
-
-    if (p->nanchor == 0) {
-        snprintf(buf, n, "none");
-        return;
-    }
-    buf[0] = '\0';
-    for (i = 0; i < p->nanchor && used < n; i++)
-        used += (size_t)snprintf(buf + used, n - used, "%s%s:%s", i ? "," : "",
-                                 p->classes[p->anchor[i].cls].name,
-                                 att_family_name(p->anchor[i].family));
-}
-
-/* A number, or "n/a" where it cannot be computed (never nan or inf):
- * style 'g' with digits significant figures, 'f' with digits decimals,
- * '+' signed with digits decimals. */
-static const char *
-num(double x, char style, int digits, char *buf, size_t n)
-{
-    if (!isfinite(x))
-        return "n/a";
-    if (style == 'g' && fabs(x) >= 1e4 && fabs(x) < 1e12)
-        snprintf(buf, n, "%.0f", x); /* troop counts read better whole */
-    else if (style == 'f')
-        snprintf(buf, n, "%.*f", digits, x);
-    else if (style == '+')
-        snprintf(buf, n, "%+.*f", digits, x);
-    else
-        snprintf(buf, n, "%.*g", digits, x);
-    return buf;
-}
 
 static const char *
 reported_text(const att_report *r, char *buf, size_t n)
@@ -117,8 +83,9 @@ print_table(FILE *f, const fit_view *v)
             "sampler     NUTS, %zu chains x (%zu warm-up + %zu draws), seed %lu, adapt_delta %g\n",
             v->fp->chains, v->fp->warmup, v->fp->draws, v->fp->seed, v->fp->delta);
     fprintf(f, "diagnostics max R-hat %s, min ESS bulk %s, tail %s, %zu divergent of %zu draws\n",
-            num(fit->rhat_max, 'f', 3, a, sizeof a), num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
-            num(fit->ess_tail_min, 'f', 0, c, sizeof c), fit->divergent_total,
+            cli_num(fit->rhat_max, 'f', 3, a, sizeof a),
+            cli_num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
+            cli_num(fit->ess_tail_min, 'f', 0, c, sizeof c), fit->divergent_total,
             fit->chains * fit->draws);
     if (v->verdict != ATT_FIT_GOOD)
         fprintf(f, "%s     %s\n", v->verdict == ATT_FIT_FAILED ? "FAILED " : "WARNING",
@@ -129,10 +96,10 @@ print_table(FILE *f, const fit_view *v)
         const att_diag_summary *s = &fit->summary[k];
         double r = sd_ratio(v, k);
         fprintf(f, "%-24s %10s %10s %10s %6s %8s %8s %6s%s\n",
-                att_posterior_param(v->post, k)->name, num(s->q05, 'g', 4, a, sizeof a),
-                num(s->q50, 'g', 4, b, sizeof b), num(s->q95, 'g', 4, c, sizeof c),
-                num(s->rhat, 'f', 3, d, sizeof d), num(s->ess_bulk, 'f', 0, e, sizeof e),
-                num(s->ess_tail, 'f', 0, g, sizeof g), num(r, 'f', 2, fig, sizeof fig),
+                att_posterior_param(v->post, k)->name, cli_num(s->q05, 'g', 4, a, sizeof a),
+                cli_num(s->q50, 'g', 4, b, sizeof b), cli_num(s->q95, 'g', 4, c, sizeof c),
+                cli_num(s->rhat, 'f', 3, d, sizeof d), cli_num(s->ess_bulk, 'f', 0, e, sizeof e),
+                cli_num(s->ess_tail, 'f', 0, g, sizeof g), cli_num(r, 'f', 2, fig, sizeof fig),
                 r > CLI_PRIOR_DOMINATED ? "  prior-dominated" : "");
     }
     fprintf(f, "(h: daily casualty hazard; sd/sd0: posterior sd over prior sd, unconstrained)\n");
@@ -142,11 +109,12 @@ print_table(FILE *f, const fit_view *v)
     for (i = 0; i < v->sum->nhazard; i++) {
         const att_hazard_summary *h = &v->sum->hazard[i];
         char l1[128], l2[128];
-        snprintf(l1, sizeof l1, "%s (%s-%s)", num(h->per_1000.q50, 'g', 3, a, sizeof a),
-                 num(h->per_1000.q05, 'g', 3, b, sizeof b),
-                 num(h->per_1000.q95, 'g', 3, c, sizeof c));
-        snprintf(l2, sizeof l2, "%s (%s-%s)", num(h->daily.q50, 'g', 3, a, sizeof a),
-                 num(h->daily.q05, 'g', 3, b, sizeof b), num(h->daily.q95, 'g', 3, c, sizeof c));
+        snprintf(l1, sizeof l1, "%s (%s-%s)", cli_num(h->per_1000.q50, 'g', 3, a, sizeof a),
+                 cli_num(h->per_1000.q05, 'g', 3, b, sizeof b),
+                 cli_num(h->per_1000.q95, 'g', 3, c, sizeof c));
+        snprintf(l2, sizeof l2, "%s (%s-%s)", cli_num(h->daily.q50, 'g', 3, a, sizeof a),
+                 cli_num(h->daily.q05, 'g', 3, b, sizeof b),
+                 cli_num(h->daily.q95, 'g', 3, c, sizeof c));
         fprintf(f, "%-12s %-32s %s\n", v->p->phases[h->phase].name, l1, l2);
     }
 
@@ -156,11 +124,12 @@ print_table(FILE *f, const fit_view *v)
         const att_report *r = &v->l->reports[i];
         const att_report_summary *rs = &v->sum->report[i];
         char m[128], db[128], mark[160] = "";
-        snprintf(m, sizeof m, "%s (%s-%s)", num(rs->model.q50, 'g', 4, a, sizeof a),
-                 num(rs->model.q05, 'g', 4, b, sizeof b), num(rs->model.q95, 'g', 4, c, sizeof c));
-        snprintf(db, sizeof db, "%s (%s-%s)", num(rs->debiased.q50, 'g', 4, a, sizeof a),
-                 num(rs->debiased.q05, 'g', 4, b, sizeof b),
-                 num(rs->debiased.q95, 'g', 4, c, sizeof c));
+        snprintf(m, sizeof m, "%s (%s-%s)", cli_num(rs->model.q50, 'g', 4, a, sizeof a),
+                 cli_num(rs->model.q05, 'g', 4, b, sizeof b),
+                 cli_num(rs->model.q95, 'g', 4, c, sizeof c));
+        snprintf(db, sizeof db, "%s (%s-%s)", cli_num(rs->debiased.q50, 'g', 4, a, sizeof a),
+                 cli_num(rs->debiased.q05, 'g', 4, b, sizeof b),
+                 cli_num(rs->debiased.q95, 'g', 4, c, sizeof c));
         if (r->repeat_of != ATT_NONE)
             snprintf(mark, sizeof mark, "repeat of %s (not fitted)",
                      v->l->reports[r->repeat_of].id);
@@ -170,7 +139,8 @@ print_table(FILE *f, const fit_view *v)
         else if (rs->z_from_pit)
             snprintf(mark, sizeof mark, "z from the PIT");
         fprintf(f, "%-30s %-10s %-14s %-24s %-24s %6s %s\n", r->id, att_kind_name(r->kind),
-                reported_text(r, fig, sizeof fig), m, db, num(rs->z, '+', 2, d, sizeof d), mark);
+                reported_text(r, fig, sizeof fig), m, db, cli_num(rs->z, '+', 2, d, sizeof d),
+                mark);
     }
     fprintf(f, "(model: the model quantity averaged over the window; de-biased: the figure "
                "divided by its source's bias factor)\n");
@@ -186,9 +156,9 @@ print_table(FILE *f, const fit_view *v)
             fprintf(f,
                     "  %s's %s figures run x%s (90%%: %s-%s) of the model's estimate, "
                     "anchor: %s (%zu report%s)\n",
-                    cls, fam, num(s->factor.q50, 'f', 2, a, sizeof a),
-                    num(s->factor.q05, 'f', 2, b, sizeof b),
-                    num(s->factor.q95, 'f', 2, c, sizeof c),
+                    cls, fam, cli_num(s->factor.q50, 'f', 2, a, sizeof a),
+                    cli_num(s->factor.q05, 'f', 2, b, sizeof b),
+                    cli_num(s->factor.q95, 'f', 2, c, sizeof c),
                     v->p->nanchor == 0 ? "consensus" : v->anchor, s->reports,
                     s->reports == 1 ? "" : "s");
     }
@@ -301,37 +271,42 @@ jinterval(const att_interval *iv)
     return o;
 }
 
-static json_t *
-json_meta(const fit_view *v)
+json_t *
+cli_json_meta(const char *command,
+              const char *scenario,
+              const att_params *p,
+              const att_ledger *l,
+              const att_posterior *post,
+              const char *params_digest,
+              const att_fit_params *fp)
 {
     json_t *m = json_object(), *files = json_array(), *anchor = json_array();
     size_t i;
 
     json_object_set_new(m, "version", json_string(ATT_VERSION_STRING));
-    json_object_set_new(m, "command", json_string("fit"));
-    json_object_set_new(m, "scenario", json_string(v->scenario));
-    for (i = 0; i < v->p->nfile; i++)
-        json_array_append_new(files, json_string(v->p->files[i]));
+    json_object_set_new(m, "command", json_string(command));
+    json_object_set_new(m, "scenario", json_string(scenario));
+    for (i = 0; i < p->nfile; i++)
+        json_array_append_new(files, json_string(p->files[i]));
     json_object_set_new(m, "parameter_files", files);
-    json_object_set_new(m, "parameters_sha256", json_string(v->params_digest));
-    json_object_set_new(m, "ledger", json_string(v->l->path));
-    json_object_set_new(m, "ledger_sha256", json_string(v->l->digest));
-    json_object_set_new(m, "reports_used",
-                        json_integer((json_int_t)att_posterior_nreports(v->post)));
-    for (i = 0; i < v->p->nanchor; i++) {
+    json_object_set_new(m, "parameters_sha256", json_string(params_digest));
+    json_object_set_new(m, "ledger", json_string(l->path));
+    json_object_set_new(m, "ledger_sha256", json_string(l->digest));
+    json_object_set_new(m, "reports_used", json_integer((json_int_t)att_posterior_nreports(post)));
+    for (i = 0; i < p->nanchor; i++) {
         char pair[128];
-        snprintf(pair, sizeof pair, "%s:%s", v->p->classes[v->p->anchor[i].cls].name,
-                 att_family_name(v->p->anchor[i].family));
+        snprintf(pair, sizeof pair, "%s:%s", p->classes[p->anchor[i].cls].name,
+                 att_family_name(p->anchor[i].family));
         json_array_append_new(anchor, json_string(pair));
     }
     json_object_set_new(m, "anchor",
-                        v->p->nanchor ? anchor : (json_decref(anchor), json_string("none")));
-    json_object_set_new(m, "seed", json_integer((json_int_t)v->fp->seed));
-    json_object_set_new(m, "chains", json_integer((json_int_t)v->fp->chains));
-    json_object_set_new(m, "warmup", json_integer((json_int_t)v->fp->warmup));
-    json_object_set_new(m, "draws", json_integer((json_int_t)v->fp->draws));
-    json_object_set_new(m, "adapt_delta", json_real(v->fp->delta));
-    json_object_set_new(m, "max_depth", json_integer((json_int_t)v->fp->max_depth));
+                        p->nanchor ? anchor : (json_decref(anchor), json_string("none")));
+    json_object_set_new(m, "seed", json_integer((json_int_t)fp->seed));
+    json_object_set_new(m, "chains", json_integer((json_int_t)fp->chains));
+    json_object_set_new(m, "warmup", json_integer((json_int_t)fp->warmup));
+    json_object_set_new(m, "draws", json_integer((json_int_t)fp->draws));
+    json_object_set_new(m, "adapt_delta", json_real(fp->delta));
+    json_object_set_new(m, "max_depth", json_integer((json_int_t)fp->max_depth));
     return m;
 }
 
@@ -364,7 +339,9 @@ json_doc(const fit_view *v)
            *haz = json_array(), *diag = json_object(), *steps = json_array();
     size_t k, i;
 
-    json_object_set_new(doc, "meta", json_meta(v));
+    json_object_set_new(
+        doc, "meta",
+        cli_json_meta("fit", v->scenario, v->p, v->l, v->post, v->params_digest, v->fp));
     for (k = 0; k < fit->dim; k++) {
         const att_diag_summary *s = &fit->summary[k];
         json_t *o = json_object();
@@ -512,21 +489,36 @@ print_influence_table(FILE *f, const fit_view *v)
             continue;
         fprintf(f, "%-30s", r->id);
         for (k = 0; k < v->nhaz; k++)
-            fprintf(f, " %10s", num(1000.0 * v->infl[i * v->nhaz + k], '+', 3, a, sizeof a));
+            fprintf(f, " %10s", cli_num(1000.0 * v->infl[i * v->nhaz + k], '+', 3, a, sizeof a));
         fputc('\n', f);
     }
     fprintf(f,
             "(Monte Carlo standard error of each change: about %s per 1,000 per day; "
             "smaller changes are noise)\n",
-            num(1000.0 * v->infl_mcse, 'g', 2, a, sizeof a));
+            cli_num(1000.0 * v->infl_mcse, 'g', 2, a, sizeof a));
 }
 
 /* ---- the command ------------------------------------------------------------ */
 
+att_fit_params
+cli_fit_params(const cli_options *o, const att_params *p)
+{
+    att_fit_params fp = att_fit_default_params();
+
+    fp.chains = (size_t)(o->chains > 0 ? o->chains : p->chains);
+    fp.warmup = (size_t)(o->warmup > 0 ? o->warmup : p->warmup);
+    fp.draws = (size_t)(o->draws > 0 ? o->draws : p->draws);
+    fp.seed = o->seed >= 0 ? (unsigned long)o->seed : p->projection.seed;
+    fp.threads = o->threads > 0 ? (int)o->threads : 0;
+    fp.delta = p->adapt_delta;
+    fp.max_depth = (size_t)p->max_depth;
+    return fp;
+}
+
 int
 cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
 {
-    att_fit_params fp = att_fit_default_params();
+    att_fit_params fp = cli_fit_params(o, p);
     att_posterior *post = NULL;
     att_fit_result fit;
     att_summary *sum = NULL;
@@ -538,13 +530,6 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
 
     memset(&fit, 0, sizeof fit);
     memset(&v, 0, sizeof v);
-    fp.chains = (size_t)(o->chains > 0 ? o->chains : p->chains);
-    fp.warmup = (size_t)(o->warmup > 0 ? o->warmup : p->warmup);
-    fp.draws = (size_t)(o->draws > 0 ? o->draws : p->draws);
-    fp.seed = o->seed >= 0 ? (unsigned long)o->seed : p->projection.seed;
-    fp.threads = o->threads > 0 ? (int)o->threads : 0;
-    fp.delta = p->adapt_delta;
-    fp.max_depth = (size_t)p->max_depth;
     if (att_digest_files((const char *const *)p->files, p->nfile, v.params_digest, &err) != ATT_OK)
         goto fail;
     post = att_posterior_alloc(p, l, INT32_MAX, &err);
@@ -558,7 +543,7 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     v.fit = &fit;
     v.fp = &fp;
     v.scenario = o->scenario;
-    anchor_text(p, v.anchor, sizeof v.anchor);
+    cli_anchor_text(p, v.anchor, sizeof v.anchor);
     v.verdict = att_fit_judge(&fit, v.verdict_msg, sizeof v.verdict_msg);
     if (v.verdict == ATT_FIT_FAILED && !o->force) {
         fprintf(stderr,

@@ -15,79 +15,11 @@
 #include "fit_cmd.h"
 #include "options.h"
 #include "print.h"
+#include "project_cmd.h"
 #include "scenario.h"
 
 #define CLI_PATH_MAX    4096
 #define CLI_MAX_CLASSES 256
-
-static int
-cli_fail(const att_error *err)
-{
-    char buf[2 * ATT_ERROR_MSG_MAX];
-
-    if (err->code == ATT_OK) {
-        /* A failure that gave no reason is a bug, never a success. */
-        fprintf(stderr, "attrition: internal error: a step failed without saying why\n");
-        return CLI_EXIT_SOFTWARE;
-    }
-    fprintf(stderr, "attrition: %s\n", att_error_format(err, buf, sizeof buf));
-    return cli_exit_code(err->code);
-}
-
-/* Loads the scenario and its ledger, validated against each other. */
-static int
-cli_load(const cli_options *o, att_params **out_p, att_ledger **out_l)
-{
-    char path[CLI_PATH_MAX];
-    const char **classes = NULL;
-    const char *ledger;
-    att_error err;
-    size_t i;
-    int rc;
-
-    *out_p = NULL;
-    *out_l = NULL;
-    att_error_clear(&err);
-    rc = cli_scenario_path(o->scenario, path, sizeof path);
-    if (rc != 0)
-        return rc;
-    if (att_params_load(path, out_p, &err) != ATT_OK)
-        return cli_fail(&err);
-    if (o->anchor != NULL && att_params_set_anchor(*out_p, o->anchor, &err) != ATT_OK) {
-        fprintf(stderr, "attrition: --anchor: %s\n", err.msg);
-        return CLI_EXIT_USAGE;
-    }
-    ledger = o->ledger != NULL ? o->ledger : (*out_p)->ledger;
-    if (ledger == NULL) {
-        fprintf(stderr,
-                "attrition: %s: [model] ledger: expected a ledger file, found none; "
-                "set it or pass --ledger FILE\n",
-                path);
-        return CLI_EXIT_DATAERR;
-    }
-    classes = malloc(((*out_p)->nclass + 1) * sizeof *classes);
-    if (classes == NULL) {
-        fprintf(stderr, "attrition: out of memory\n");
-        return CLI_EXIT_OSERR;
-    }
-    for (i = 0; i < (*out_p)->nclass; i++)
-        classes[i] = (*out_p)->classes[i].name;
-    rc = 0;
-    if (att_ledger_load(ledger, classes, (*out_p)->nclass, out_l, &err) != ATT_OK) {
-        if (err.code == ATT_ENOENT && o->ledger == NULL) {
-            /* Point at the parameter file's line that named the ledger. */
-            char reason[ATT_ERROR_MSG_MAX];
-            snprintf(reason, sizeof reason, "%s", err.msg);
-            fprintf(stderr, "attrition: %s:%ld: [model] ledger: cannot read \"%s\": %s\n",
-                    (*out_p)->ledger_origin.path, (*out_p)->ledger_origin.line, ledger, reason);
-            rc = CLI_EXIT_NOINPUT;
-        } else
-            rc = cli_fail(&err);
-    } else if (att_ledger_check(*out_l, *out_p, &err) != ATT_OK)
-        rc = cli_fail(&err);
-    free(classes);
-    return rc;
-}
 
 static int
 cli_scenarios(void)
@@ -171,12 +103,9 @@ cli_run(const cli_options *o)
 
     if (o->command == CLI_CMD_SCENARIOS)
         return cli_scenarios();
-    if (o->save_fit != NULL && o->command == CLI_CMD_PROJECT) {
-        fprintf(stderr, "attrition: --save-fit: the projection does not fit yet in this version; "
-                        "use 'attrition fit --save-fit FILE'\n");
-        return CLI_EXIT_USAGE;
-    }
-    rc = cli_load(o, &p, &l);
+    if (o->command == CLI_CMD_PROJECT)
+        return cli_project(o);
+    rc = cli_scenario_load(o, o->scenario, &p, &l);
     if (rc != 0)
         goto cleanup;
     if (o->chains > 0)
@@ -204,12 +133,10 @@ cli_run(const cli_options *o)
                p->nfile == 1 ? "" : "s");
         printf("ok: %s: ", l->path);
         cli_print_ledger_counts(stdout, l);
+        printf("\n");
+        cli_print_scenario(stdout, o->scenario, p, l);
         break;
     default:
-        cli_print_scenario(stdout, o->scenario, p, l);
-        printf("\nThe projection is not implemented yet: nothing was projected.  The fit it\n"
-               "will start from is: attrition fit --scenario %s\n",
-               o->scenario);
         break;
     }
 cleanup:

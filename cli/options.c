@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <attrition/att_version.h>
 
@@ -18,6 +19,7 @@
     (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK) | CMD(CLI_CMD_FIT) | \
      CMD(CLI_CMD_EXPORT))
 #define FITS (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_FIT))
+#define PROJ CMD(CLI_CMD_PROJECT)
 
 typedef enum { OPT_FLAG, OPT_TEXT, OPT_LONG } opt_type;
 
@@ -47,12 +49,20 @@ enum {
     O_FORMAT,
     O_OUTPUT,
     O_ORIGIN,
-    O_INFLUENCE
+    O_INFLUENCE,
+    O_FIT,
+    O_PATHS,
+    O_QUANTILES,
+    O_DAILY,
+    O_QUIET,
+    O_ASCII,
+    O_PLOT
 };
 
 static const cli_option cli_table[] = {
     {"scenario", O_SCENARIO, OPT_TEXT, "NAME|FILE", 0, 0, ALL,
-     "scenario: params/NAME.ini, the installed one, or a file (default baseline)"},
+     "scenario: params/NAME.ini, the installed one, or a file (default baseline); "
+     "project: several as a,b,c side by side"},
     {"ledger", O_LEDGER, OPT_TEXT, "FILE", 0, 0, ALL,
      "report ledger CSV (default: the scenario's)"},
     {"anchor", O_ANCHOR, OPT_TEXT, "SPEC", 0, 0, FITS,
@@ -64,13 +74,25 @@ static const cli_option cli_table[] = {
     {"threads", O_THREADS, OPT_LONG, "N", 1, 256, FITS, "worker threads; never changes results"},
     {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
-    {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT),
+    {"fit", O_FIT, OPT_TEXT, "FILE", 0, 0, PROJ,
+     "project from a fit saved with --save-fit instead of fitting"},
+    {"paths", O_PATHS, OPT_LONG, "N", 1, 10000000, PROJ,
+     "simulated paths (default: the scenario's)"},
+    {"quantiles", O_QUANTILES, OPT_TEXT, "LIST", 0, 0, PROJ,
+     "percent levels, ascending, 50 included (default 5,25,50,75,95)"},
+    {"daily", O_DAILY, OPT_FLAG, NULL, 0, 0, PROJ, "one output row per day, not per step"},
+    {"ascii", O_ASCII, OPT_FLAG, NULL, 0, 0, PROJ, "draw the fan chart in plain ASCII"},
+    {"plot", O_PLOT, OPT_TEXT, "FILE", 0, 0, PROJ,
+     "draw the fan charts into FILE.svg, FILE.png or FILE.pdf"},
+    {"quiet", O_QUIET, OPT_FLAG, NULL, 0, 0, FITS,
+     "no progress on standard error (it shows only on a terminal)"},
+    {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT) | PROJ,
      "table, csv or json (default table)"},
     {"influence", O_INFLUENCE, OPT_FLAG, NULL, 0, 0, CMD(CLI_CMD_FIT),
      "refit without each report: how each hazard's median moves"},
     {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0, CMD(CLI_CMD_EXPORT),
      "cut-off: only what was stated by DATE (YYYY-MM-DD)"},
-    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT) | CMD(CLI_CMD_EXPORT),
+    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, FITS | CMD(CLI_CMD_EXPORT),
      "write to FILE (complete or not at all) instead of standard output"},
     {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
      "print this help and exit"},
@@ -153,6 +175,31 @@ cli_parse_long(const char *s, long lo, long hi, long *out)
     return true;
 }
 
+/* "5,25,50,75,95": ascending levels in (0, 100), 50 among them. */
+static bool
+cli_parse_levels(const char *s, cli_options *o)
+{
+    bool has50 = false;
+    char *end;
+
+    o->nlevels = 0;
+    for (;;) {
+        double v;
+        errno = 0;
+        v = strtod(s, &end);
+        if (end == s || errno == ERANGE || !(v > 0.0 && v < 100.0) ||
+            o->nlevels == CLI_LEVELS_MAX || (o->nlevels > 0 && v <= o->levels[o->nlevels - 1]))
+            return false;
+        has50 |= v == 50.0;
+        o->levels[o->nlevels++] = v;
+        if (*end == '\0')
+            return has50;
+        if (*end != ',')
+            return false;
+        s = end + 1;
+    }
+}
+
 int
 cli_parse(int argc, char **argv, cli_options *o)
 {
@@ -163,7 +210,7 @@ cli_parse(int argc, char **argv, cli_options *o)
 
     memset(o, 0, sizeof *o);
     o->command = CLI_CMD_PROJECT;
-    o->chains = o->warmup = o->draws = o->threads = o->seed = -1;
+    o->chains = o->warmup = o->draws = o->threads = o->seed = o->paths = -1;
     if (argc > 1 && argv[1][0] != '-') {
         for (i = 0; i < CLI_CMD_COUNT && strcmp(argv[1], cli_commands[i]) != 0; i++)
             ;
@@ -235,6 +282,9 @@ cli_parse(int argc, char **argv, cli_options *o)
             case O_SEED:
                 o->seed = v;
                 break;
+            case O_PATHS:
+                o->paths = v;
+                break;
             default:
                 o->threads = v;
                 break;
@@ -275,6 +325,35 @@ cli_parse(int argc, char **argv, cli_options *o)
         case O_INFLUENCE:
             o->influence = true;
             break;
+        case O_FIT:
+            o->fit = optarg;
+            break;
+        case O_QUANTILES:
+            if (!cli_parse_levels(optarg, o))
+                return cli_usage_error("--quantiles: expected ascending percent levels in (0, "
+                                       "100) with 50 among them, at most %d, found \"%s\"",
+                                       CLI_LEVELS_MAX, optarg);
+            break;
+        case O_DAILY:
+            o->daily = true;
+            break;
+        case O_QUIET:
+            o->quiet = true;
+            break;
+        case O_ASCII:
+            o->ascii = true;
+            break;
+        case O_PLOT: {
+            size_t len = strlen(optarg);
+            const char *ext = len >= 4 ? optarg + len - 4 : "";
+            if (strcasecmp(ext, ".svg") != 0 && strcasecmp(ext, ".png") != 0 &&
+                strcasecmp(ext, ".pdf") != 0)
+                return cli_usage_error("--plot: expected a file ending .svg, .png or .pdf, "
+                                       "found \"%s\"",
+                                       optarg);
+            o->plot = optarg;
+            break;
+        }
         case O_HELP:
             o->help = true;
             break;
@@ -287,6 +366,10 @@ cli_parse(int argc, char **argv, cli_options *o)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (o->scenario == NULL)
         o->scenario = "baseline";
+    if (strchr(o->scenario, ',') != NULL && o->command != CLI_CMD_PROJECT)
+        return cli_usage_error("--scenario: several scenarios (a,b,c) only for 'project', "
+                               "found \"%s\"",
+                               o->scenario);
     if (o->format == NULL)
         o->format = "table";
     return 0;

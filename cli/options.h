@@ -3,7 +3,10 @@
 #define ATTRITION_CLI_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+
+#define CLI_LEVELS_MAX 32 /* --quantiles levels (ATT_QUANTILES_MAX) */
 
 typedef enum {
     CLI_CMD_PROJECT,   /* the default: fit, project and print a scenario */
@@ -27,9 +30,17 @@ typedef struct {
     bool force;
     bool influence; /* fit: refit without each report */
     const char *save_fit;
-    const char *format; /* table (default), csv or json */
-    const char *output; /* file for the output; NULL or "-": standard output */
-    const char *origin; /* cut-off date, YYYY-MM-DD, or NULL */
+    const char *format;            /* table (default), csv or json */
+    const char *output;            /* file for the output; NULL or "-": standard output */
+    const char *origin;            /* cut-off date, YYYY-MM-DD, or NULL */
+    const char *fit;               /* project: a saved fit to project from, or NULL */
+    long paths;                    /* project: simulated paths */
+    double levels[CLI_LEVELS_MAX]; /* --quantiles, percent; nlevels 0: the scenario's */
+    size_t nlevels;
+    bool daily;       /* one output row per day */
+    bool quiet;       /* no progress on stderr */
+    bool ascii;       /* plain-ASCII fan chart */
+    const char *plot; /* picture file, or NULL */
     bool help, version;
 } cli_options;
 

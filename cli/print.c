@@ -9,9 +9,8 @@
 
 #include <attrition/att_date.h>
 
-/* n with thousands separators when it is a whole number >= 1000. */
-static char *
-print_number(double v, char *buf, size_t n)
+char *
+cli_count(double v, char *buf, size_t n)
 {
     char digits[32];
     size_t len, i, j = 0;
@@ -31,6 +30,38 @@ print_number(double v, char *buf, size_t n)
     return buf;
 }
 
+const char *
+cli_num(double x, char style, int digits, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        return "n/a";
+    if (style == 'g' && fabs(x) >= 1e4 && fabs(x) < 1e12)
+        snprintf(buf, n, "%.0f", x); /* troop counts read better whole */
+    else if (style == 'f')
+        snprintf(buf, n, "%.*f", digits, x);
+    else if (style == '+')
+        snprintf(buf, n, "%+.*f", digits, x);
+    else
+        snprintf(buf, n, "%.*g", digits, x);
+    return buf;
+}
+
+void
+cli_anchor_text(const att_params *p, char *buf, size_t n)
+{
+    size_t i, used = 0;
+
+    if (p->nanchor == 0) {
+        snprintf(buf, n, "none");
+        return;
+    }
+    buf[0] = '\0';
+    for (i = 0; i < p->nanchor && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s:%s", i ? "," : "",
+                                 p->classes[p->anchor[i].cls].name,
+                                 att_family_name(p->anchor[i].family));
+}
+
 char *
 cli_figure(const att_report *r, char *buf, size_t n)
 {
@@ -39,17 +70,17 @@ cli_figure(const att_report *r, char *buf, size_t n)
 
     switch (r->qualifier) {
     case ATT_QUAL_RANGE:
-        snprintf(buf, n, "%s-%s%s", print_number(r->low, a, sizeof a),
-                 print_number(r->high, b, sizeof b), unit);
+        snprintf(buf, n, "%s-%s%s", cli_count(r->low, a, sizeof a), cli_count(r->high, b, sizeof b),
+                 unit);
         break;
     case ATT_QUAL_AT_LEAST:
-        snprintf(buf, n, ">=%s%s", print_number(r->value, a, sizeof a), unit);
+        snprintf(buf, n, ">=%s%s", cli_count(r->value, a, sizeof a), unit);
         break;
     case ATT_QUAL_UP_TO:
-        snprintf(buf, n, "<=%s%s", print_number(r->value, a, sizeof a), unit);
+        snprintf(buf, n, "<=%s%s", cli_count(r->value, a, sizeof a), unit);
         break;
     default:
-        snprintf(buf, n, "~%s%s", print_number(r->value, a, sizeof a), unit);
+        snprintf(buf, n, "~%s%s", cli_count(r->value, a, sizeof a), unit);
         break;
     }
     return buf;
@@ -198,13 +229,13 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     for (i = 0; i < p->narrival; i++) {
         const att_arrival *ar = &p->arrivals[i];
         if (ar->prior == ATT_COUNT_FIXED)
-            snprintf(buf, sizeof buf, "%s", print_number(ar->count, a, sizeof a));
+            snprintf(buf, sizeof buf, "%s", cli_count(ar->count, a, sizeof a));
         else if (ar->prior == ATT_COUNT_UNIFORM)
-            snprintf(buf, sizeof buf, "uniform %s-%s", print_number(ar->low, a, sizeof a),
-                     print_number(ar->high, b, sizeof b));
+            snprintf(buf, sizeof buf, "uniform %s-%s", cli_count(ar->low, a, sizeof a),
+                     cli_count(ar->high, b, sizeof b));
         else
             snprintf(buf, sizeof buf, "log-normal, median %s, log sd %g",
-                     print_number(ar->median, a, sizeof a), ar->log_sd);
+                     cli_count(ar->median, a, sizeof a), ar->log_sd);
         fprintf(f, "           %-12s %-10s %s\n", ar->name, att_date_format(ar->date, d1), buf);
     }
     fprintf(f, "\nclasses    %-12s %-10s %-10s %s\n", "name", "tau loss", "tau force", "who");
@@ -231,8 +262,7 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     fprintf(f, "\n");
     if (pr->has_total)
         fprintf(f, "           reinforcement total uniform %s-%s, split by share\n",
-                print_number(pr->total_low, a, sizeof a),
-                print_number(pr->total_high, b, sizeof b));
+                cli_count(pr->total_low, a, sizeof a), cli_count(pr->total_high, b, sizeof b));
     fprintf(f, "           quantiles");
     for (i = 0; i < pr->nquantiles; i++)
         fprintf(f, "%s%g", i ? "," : " ", pr->quantiles[i]);
@@ -256,10 +286,10 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         if (w->size_prior == ATT_COUNT_SHARE)
             snprintf(size, sizeof size, "%.3g%% of the total", 100.0 * w->share / shares);
         else if (w->size_low == w->size_high)
-            snprintf(size, sizeof size, "%s troops", print_number(w->size_low, a, sizeof a));
+            snprintf(size, sizeof size, "%s troops", cli_count(w->size_low, a, sizeof a));
         else
-            snprintf(size, sizeof size, "%s-%s troops", print_number(w->size_low, a, sizeof a),
-                     print_number(w->size_high, b, sizeof b));
+            snprintf(size, sizeof size, "%s-%s troops", cli_count(w->size_low, a, sizeof a),
+                     cli_count(w->size_high, b, sizeof b));
         fprintf(f, "%s %-6s %s, %s, %s\n", i ? "          " : "waves     ", w->name, size, when,
                 print_hazard_rule(p, &w->hazard, "the contingent's hazard", buf, sizeof buf));
     }

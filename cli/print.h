@@ -7,6 +7,18 @@
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
 
+/* v with thousands separators when it is a whole number >= 1000 ("12,345"),
+ * else as %g. */
+char *cli_count(double v, char *buf, size_t n);
+
+/* A number, or "n/a" where it cannot be computed (never nan or inf):
+ * style 'g' with digits significant figures (whole above 10,000), 'f' with
+ * digits decimals, '+' signed with digits decimals. */
+const char *cli_num(double x, char style, int digits, char *buf, size_t n);
+
+/* The anchor as the [model] anchor key states it: "none" or CLASS:FAMILY,... */
+void cli_anchor_text(const att_params *p, char *buf, size_t n);
+
 /* A report's figure as text: "~3,800", "10,000-12,000", ">=11,000",
  * "<=0.5", with "/day" for rates. */
 char *cli_figure(const att_report *r, char *buf, size_t n);

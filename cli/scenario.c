@@ -1,5 +1,5 @@
-/* scenario.c -- scenario names to files: ./params first, then the
- * installed share directory (ATT_DATADIR/params). */
+/* scenario.c -- scenario names to files (./params first, then the installed
+ * share directory, ATT_DATADIR/params), and loading a scenario with its ledger. */
 #include "scenario.h"
 
 #include <dirent.h>
@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "exit_codes.h"
+
+#define CLI_PATH_MAX 4096
 
 static const char *const scenario_dirs[] = {CLI_LOCAL_PARAMS, ATT_DATADIR "/params"};
 
@@ -111,4 +113,72 @@ cli_scenario_path(const char *name, char *buf, size_t n)
     fprintf(stderr, "\nTry 'attrition scenarios'.\n");
     cli_scenario_names_free(names, nn);
     return CLI_EXIT_USAGE;
+}
+
+int
+cli_report(const att_error *err)
+{
+    char buf[2 * ATT_ERROR_MSG_MAX];
+
+    if (err->code == ATT_OK) {
+        /* A failure that gave no reason is a bug, never a success. */
+        fprintf(stderr, "attrition: internal error: a step failed without saying why\n");
+        return CLI_EXIT_SOFTWARE;
+    }
+    fprintf(stderr, "attrition: %s\n", att_error_format(err, buf, sizeof buf));
+    return cli_exit_code(err->code);
+}
+
+int
+cli_scenario_load(const cli_options *o, const char *name, att_params **out_p, att_ledger **out_l)
+{
+    char path[CLI_PATH_MAX];
+    const char **classes = NULL;
+    const char *ledger;
+    att_error err;
+    size_t i;
+    int rc;
+
+    *out_p = NULL;
+    *out_l = NULL;
+    att_error_clear(&err);
+    rc = cli_scenario_path(name, path, sizeof path);
+    if (rc != 0)
+        return rc;
+    if (att_params_load(path, out_p, &err) != ATT_OK)
+        return cli_report(&err);
+    if (o->anchor != NULL && att_params_set_anchor(*out_p, o->anchor, &err) != ATT_OK) {
+        fprintf(stderr, "attrition: --anchor: %s\n", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    ledger = o->ledger != NULL ? o->ledger : (*out_p)->ledger;
+    if (ledger == NULL) {
+        fprintf(stderr,
+                "attrition: %s: [model] ledger: expected a ledger file, found none; "
+                "set it or pass --ledger FILE\n",
+                path);
+        return CLI_EXIT_DATAERR;
+    }
+    classes = malloc(((*out_p)->nclass + 1) * sizeof *classes);
+    if (classes == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    for (i = 0; i < (*out_p)->nclass; i++)
+        classes[i] = (*out_p)->classes[i].name;
+    rc = 0;
+    if (att_ledger_load(ledger, classes, (*out_p)->nclass, out_l, &err) != ATT_OK) {
+        if (err.code == ATT_ENOENT && o->ledger == NULL) {
+            /* Point at the parameter file's line that named the ledger. */
+            char reason[ATT_ERROR_MSG_MAX];
+            snprintf(reason, sizeof reason, "%s", err.msg);
+            fprintf(stderr, "attrition: %s:%ld: [model] ledger: cannot read \"%s\": %s\n",
+                    (*out_p)->ledger_origin.path, (*out_p)->ledger_origin.line, ledger, reason);
+            rc = CLI_EXIT_NOINPUT;
+        } else
+            rc = cli_report(&err);
+    } else if (att_ledger_check(*out_l, *out_p, &err) != ATT_OK)
+        rc = cli_report(&err);
+    free(classes);
+    return rc;
 }

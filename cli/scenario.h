@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+#include <attrition/att_ledger.h>
+#include <attrition/att_params.h>
+
+#include "options.h"
+
 /* The folders searched for NAME.ini, in order: ./params, then the installed
  * share directory. */
 #define CLI_LOCAL_PARAMS "params"
@@ -19,5 +24,14 @@ int cli_scenario_path(const char *name, char *buf, size_t n);
  * *dir gets that folder. */
 size_t cli_scenario_names(char ***names, const char **dir);
 void cli_scenario_names_free(char **names, size_t n);
+
+/* Loads scenario `name` (with the options' --anchor and --ledger) and its
+ * ledger, checked against each other.  Returns 0, or the exit code after
+ * printing the error. */
+int
+cli_scenario_load(const cli_options *o, const char *name, att_params **out_p, att_ledger **out_l);
+
+/* Prints "attrition: file:line: ..." for err and returns its exit code. */
+int cli_report(const att_error *err);
 
 #endif /* ATTRITION_CLI_SCENARIO_H */

@@ -5,7 +5,7 @@
 # Runs as root, or through sudo when not root.
 set -eu
 
-pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev"
+pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev libcairo2-dev fonts-dejavu-core"
 if [ "${1:-}" = "--ci" ]; then
     pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev gcovr valgrind"
 fi

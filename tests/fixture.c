@@ -1,6 +1,7 @@
 /* fixture.c -- see fixture.h. */
 #include "fixture.h"
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -90,10 +93,19 @@ fixture_slurp(const char *path)
 char *
 fixture_read_file(const char *path)
 {
+    size_t len;
+
+    return (char *)fixture_read_bytes(path, &len);
+}
+
+unsigned char *
+fixture_read_bytes(const char *path, size_t *len)
+{
     FILE *fp = fopen(path, "rb");
-    char *buf;
+    unsigned char *buf;
     long n;
 
+    *len = 0;
     if (fp == NULL)
         return NULL;
     fseek(fp, 0, SEEK_END);
@@ -104,7 +116,40 @@ fixture_read_file(const char *path)
     assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
     buf[n] = '\0';
     fclose(fp);
+    *len = (size_t)n;
     return buf;
+}
+
+void
+fixture_fresh_dir(const char *dir)
+{
+    DIR *d;
+    struct dirent *e;
+    char p[1024];
+
+    mkdir(dir, 0755);
+    d = opendir(dir);
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    closedir(d);
+}
+
+int
+fixture_count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
 }
 
 void

@@ -24,6 +24,14 @@ void fixture_free(fixture *f);
 char *fixture_slurp(const char *path);
 char *fixture_read_file(const char *path);
 
+/* The same for binary files: *len gets the size (NULL and 0 when the file
+ * cannot be opened). */
+unsigned char *fixture_read_bytes(const char *path, size_t *len);
+
+/* Creates dir if needed and removes every file in it; counts its entries. */
+void fixture_fresh_dir(const char *dir);
+int fixture_count_entries(const char *dir);
+
 /* An att_params_load_with reader that serves ctx, a NUL-terminated text,
  * whatever path is asked for. */
 att_status fixture_reader(void *ctx, const char *path, char **out, size_t *len, att_error *err);

@@ -307,6 +307,106 @@ test_fit_command(void **state)
     free(x);
 }
 
+/* Lines of text that do not start with '#': a CSV's data without its header. */
+static char *
+data_lines(const char *text)
+{
+    char *out = malloc(strlen(text) + 1), *o = out;
+    const char *line = text;
+
+    assert_non_null(out);
+    while (*line != '\0') {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (line[0] != '#') {
+            memcpy(o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The projection from the command line: the same bytes for 1 and 2
+ * threads and from the saved fit loaded back; the JSON keys of the
+ * contract; --quantiles; several scenarios; a fit of other inputs
+ * refused. */
+static void
+test_project_command(void **state)
+{
+    const char *a = ATT_BINARY_DIR "/tests/proj1.csv", *b = ATT_BINARY_DIR "/tests/proj2.csv";
+    const char *c = ATT_BINARY_DIR "/tests/proj3.csv", *fit = ATT_BINARY_DIR "/tests/proj_fit.json";
+    const char *j = ATT_BINARY_DIR "/tests/proj.json";
+    const char *one[] = {"--scenario", "reinforce30k", "--chains", "4",   "--warmup",   "300",
+                         "--draws",    "300",          "--paths",  "500", "--threads",  "1",
+                         "--format",   "csv",          "--output", a,     "--save-fit", fit,
+                         NULL};
+    const char *two[] = {"project", "--scenario", "reinforce30k", "--chains", "4",   "--warmup",
+                         "300",     "--draws",    "300",          "--paths",  "500", "--threads",
+                         "2",       "--format",   "csv",          "--output", b,     NULL};
+    const char *loaded[] = {"--scenario", "reinforce30k", "--fit",    fit, "--paths", "500",
+                            "--format",   "csv",          "--output", c,   NULL};
+    const char *json[] = {
+        "--scenario", "builders6k",  "--fit",       fit,        "--paths", "300", "--format",
+        "json",       "--quantiles", "2.5,50,97.5", "--output", j,         NULL};
+    const char *several[] = {
+        "--scenario", "reinforce30k,none,builders6k", "--fit", fit, "--paths", "300", NULL};
+    const char *other[] = {"--scenario", "reinforce30k",  "--fit", fit,
+                           "--anchor",   "us_gov:losses", NULL};
+    const char *ascii[] = {"--scenario", "none", "--fit", fit, "--paths", "300", "--ascii", NULL};
+    char *x, *y, *z, *dx, *dz;
+
+    (void)state;
+    expect(one, 0, NULL);
+    expect(two, 0, NULL);
+    x = fixture_read_file(a);
+    y = fixture_read_file(b);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y); /* threads never change a result */
+    expect(loaded, 0, NULL);
+    z = fixture_read_file(c);
+    assert_non_null(z);
+    assert_non_null(strstr(z, "# fit: "));
+    dx = data_lines(x);
+    dz = data_lines(z);
+    assert_string_equal(dx, dz); /* the saved fit projects the same numbers */
+    assert_non_null(strstr(dx, "strength_q05,strength_q25,strength_q50"));
+    free(dx);
+    free(dz);
+    free(x);
+    free(y);
+    free(z);
+
+    expect(json, 0, NULL);
+    x = fixture_read_file(j);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "\"q02_5\""));
+    assert_non_null(strstr(x, "\"q97_5\""));
+    assert_null(strstr(x, "\"q05\""));
+    assert_non_null(strstr(x, "\"probability_by_date\""));
+    assert_non_null(strstr(x, "\"p_at_start\""));
+    assert_non_null(strstr(x, "\"q50_date\""));
+    assert_non_null(strstr(x, "\"casualties\""));
+    assert_non_null(strstr(x, "\"wounded_return\": false"));
+    assert_null(strstr(x, "threads"));
+    assert_null(strstr(x, "nan"));
+    free(x);
+
+    expect(several, 0, NULL);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "3 scenarios side by side"));
+    assert_non_null(strstr(x, "P(half_lost) by the end"));
+    free(x);
+    expect(ascii, 0, NULL);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "# median"));
+    assert_null(strstr(x, "\u2588"));
+    free(x);
+    expect(other, 65, "proj_fit.json: ");
+}
+
 static void
 test_export_data(void **state)
 {
@@ -335,6 +435,7 @@ main(void)
         cmocka_unit_test(test_failed_write_exits_74),
         cmocka_unit_test(test_golden_outputs),
         cmocka_unit_test(test_fit_command),
+        cmocka_unit_test(test_project_command),
         cmocka_unit_test(test_export_data),
     };
 

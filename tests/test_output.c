@@ -22,38 +22,6 @@
 
 #define DIR_ ATT_BINARY_DIR "/tests/output_dir"
 
-static void
-fresh_dir(void)
-{
-    DIR *d;
-    struct dirent *e;
-    char p[1024];
-
-    mkdir(DIR_, 0755);
-    d = opendir(DIR_);
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.' || (e->d_name[1] != '\0' && e->d_name[1] != '.')) {
-            snprintf(p, sizeof p, "%s/%s", DIR_, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-}
-
-static int
-count_entries(void)
-{
-    DIR *d = opendir(DIR_);
-    struct dirent *e;
-    int n = 0;
-
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 /* Whether the file at path holds exactly want. */
 static void
 assert_file_is(const char *path, const char *want)
@@ -72,7 +40,7 @@ fresh_dir_with_previous(void)
 {
     FILE *f;
 
-    fresh_dir();
+    fixture_fresh_dir(DIR_);
     f = fopen(DIR_ "/out.txt", "w");
     assert_non_null(f);
     fputs("previous\n", f);
@@ -86,15 +54,15 @@ test_new_file_appears_on_commit_only(void **state)
     att_output *o;
 
     (void)state;
-    fresh_dir();
+    fixture_fresh_dir(DIR_);
     o = att_output_open(DIR_ "/out.txt", &err);
     assert_non_null(o);
     fputs("hello\n", att_output_stream(o));
-    assert_null(fixture_read_file(DIR_ "/out.txt")); /* not there before commit */
-    assert_int_equal(count_entries(), 1);            /* the temporary file */
+    assert_null(fixture_read_file(DIR_ "/out.txt"));  /* not there before commit */
+    assert_int_equal(fixture_count_entries(DIR_), 1); /* the temporary file */
     assert_int_equal(att_output_commit(o, &err), ATT_OK);
     assert_file_is(DIR_ "/out.txt", "hello\n");
-    assert_int_equal(count_entries(), 1); /* no temporary left */
+    assert_int_equal(fixture_count_entries(DIR_), 1); /* no temporary left */
 }
 
 static void
@@ -104,12 +72,12 @@ test_abort_leaves_nothing(void **state)
     att_output *o;
 
     (void)state;
-    fresh_dir();
+    fixture_fresh_dir(DIR_);
     o = att_output_open(DIR_ "/out.txt", &err);
     assert_non_null(o);
     fputs("partial", att_output_stream(o));
     att_output_abort(o);
-    assert_int_equal(count_entries(), 0);
+    assert_int_equal(fixture_count_entries(DIR_), 0);
 }
 
 static void
@@ -140,7 +108,7 @@ test_size_limit_keeps_previous_file(void **state)
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_file_is(DIR_ "/out.txt", "previous\n");
-    assert_int_equal(count_entries(), 1);
+    assert_int_equal(fixture_count_entries(DIR_), 1);
 }
 
 /* Size of the temporary file being written, or 0 if none yet. */

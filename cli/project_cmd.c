@@ -1,0 +1,1148 @@
+/* project_cmd.c -- `attrition [project] --scenario NAME`: fit the ledger (or
+ * load --fit), project the scenario and its twin without waves, and print
+ * a header, a weekly table, a fan chart, the thresholds and the twin's
+ * comparison; as a table, CSV or JSON, and optionally a picture.  Several
+ * scenarios (a,b,c) print side by side.  No numerics here: every number
+ * comes from the library, and none that is not finite is printed. */
+#include "project_cmd.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_digest.h>
+#include <attrition/att_export.h>
+#include <attrition/att_fit.h>
+#include <attrition/att_output.h>
+#include <attrition/att_posterior.h>
+#include <attrition/att_project.h>
+#include <attrition/att_version.h>
+
+#include "exit_codes.h"
+#include "fit_cmd.h"
+#include "plot.h"
+#include "print.h"
+#include "scenario.h"
+
+#define CLI_SCENARIOS_MAX 16
+#define CHART_WIDTH       64 /* columns of the fan chart's plot area */
+#define CHART_HEIGHT      12 /* rows */
+
+/* A fit shared by every scenario with the same fit inputs (digest). */
+typedef struct {
+    char digest[ATT_DIGEST_HEX];
+    att_fit_result fit;
+    att_fit_params fp;
+    att_fit_verdict verdict;
+    char verdict_msg[512];
+    const char *loaded; /* the --fit file, or NULL when fitted here */
+} shared_fit;
+
+typedef struct {
+    const char *name; /* as given */
+    att_params *p;
+    att_ledger *l;
+    att_posterior *post;
+    char params_digest[ATT_DIGEST_HEX];
+    char anchor[512];
+    shared_fit *sf;
+    att_projection proj, twin;
+    bool has_twin;
+    att_project_params pp;
+} scenario_view;
+
+typedef struct {
+    const cli_options *o;
+    bool progress; /* stderr is a terminal and --quiet was not given */
+    size_t n;
+    scenario_view sv[CLI_SCENARIOS_MAX];
+    size_t nfit;
+    shared_fit fits[CLI_SCENARIOS_MAX];
+} project_ctx;
+
+static const char *const verdict_names[] = {"good", "warning", "failed"};
+static const char *const series_names[ATT_SERIES_COUNT] = {"strength", "casualties", "killed"};
+
+/* ---- small formatting helpers --------------------------------------------------- */
+
+/* "attrition: fitting reinforce30k..." on one line that the next replaces. */
+static void
+progress(const project_ctx *c, const char *what, const char *name)
+{
+    if (!c->progress)
+        return;
+    fprintf(stderr, "\r\033[Kattrition: %s %s...", what, name);
+    fflush(stderr);
+}
+
+static void
+progress_done(const project_ctx *c)
+{
+    if (c->progress)
+        fprintf(stderr, "\r\033[K");
+}
+
+/* Prints text wrapped at 79 columns, the first line after `lead` (which
+ * sets the indent of the rest). */
+static void
+wrap(FILE *f, const char *lead, const char *text)
+{
+    size_t indent = strlen(lead), col = indent, len;
+    const char *w = text, *e;
+
+    fputs(lead, f);
+    while (*w != '\0') {
+        while (*w == ' ')
+            w++;
+        for (e = w; *e != '\0' && *e != ' '; e++)
+            ;
+        len = (size_t)(e - w);
+        if (len == 0)
+            break;
+        if (col > indent && col + 1 + len > 79) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(w, 1, len, f);
+        col += len;
+        w = e;
+    }
+    fputc('\n', f);
+}
+
+/* A count, rounded, with thousands separators; "n/a" if not finite. */
+static const char *
+count(double x, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        return "n/a";
+    return cli_count(floor(x + 0.5) + 0.0, buf, n);
+}
+
+static const char *
+date_text(int32_t d, char *buf)
+{
+    return att_date_format(d, buf);
+}
+
+/* A probability for people: "<1%" and ">99%" rather than 0% or 100% when
+ * it is neither. */
+static const char *
+percent(double p, char *buf, size_t n)
+{
+    if (p <= 0.0)
+        snprintf(buf, n, "0%%");
+    else if (p >= 1.0)
+        snprintf(buf, n, "100%%");
+    else if (p < 0.005)
+        snprintf(buf, n, "<1%%");
+    else if (p > 0.995)
+        snprintf(buf, n, ">99%%");
+    else
+        snprintf(buf, n, "%.0f%%", 100.0 * p);
+    return buf;
+}
+
+/* The JSON / CSV name of a level: q05, q50, q02_5, q97_5. */
+static const char *
+level_name(double level, char *buf, size_t n)
+{
+    char txt[32], *dot;
+    double ip = floor(level);
+
+    snprintf(txt, sizeof txt, "%.10g", level);
+    dot = strchr(txt, '.');
+    if (dot == NULL)
+        snprintf(buf, n, "q%02.0f", ip);
+    else
+        snprintf(buf, n, "q%02.0f_%s", ip, dot + 1);
+    return buf;
+}
+
+/* Indices of the median and of the band shown in the table: 5 and 95 when
+ * present, else the outermost pair (levels always hold 50). */
+static void
+band_indices(const att_projection *r, size_t *lo, size_t *mid, size_t *hi)
+{
+    size_t j;
+
+    *lo = 0;
+    *hi = r->nlevels - 1;
+    *mid = 0;
+    for (j = 0; j < r->nlevels; j++) {
+        if (r->levels[j] == 50.0)
+            *mid = j;
+        if (r->levels[j] == 5.0)
+            *lo = j;
+        if (r->levels[j] == 95.0)
+            *hi = j;
+    }
+}
+
+/* "12,345 (10,234-14,567)" */
+static const char *
+band_text(const att_projection *r, att_series s, size_t k, char *buf, size_t n)
+{
+    size_t lo, mid, hi;
+    char a[32], b[32], c[32];
+
+    band_indices(r, &lo, &mid, &hi);
+    snprintf(buf, n, "%s (%s-%s)", count(att_projection_q(r, s, k, mid), a, sizeof a),
+             count(att_projection_q(r, s, k, lo), b, sizeof b),
+             count(att_projection_q(r, s, k, hi), c, sizeof c));
+    return buf;
+}
+
+static const char *
+hazard_rule_text(
+    const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf, size_t n)
+{
+    switch (h->kind) {
+    case ATT_HAZARD_PHASE:
+        if (h->mult_high > h->mult_low)
+            snprintf(buf, n, "%s's hazard x %g-%g (log-uniform)", p->phases[h->phase].name,
+                     h->mult_low, h->mult_high);
+        else if (h->mult_low != 1.0)
+            snprintf(buf, n, "%s's hazard x %g", p->phases[h->phase].name, h->mult_low);
+        else
+            snprintf(buf, n, "%s's hazard", p->phases[h->phase].name);
+        break;
+    case ATT_HAZARD_FIXED:
+        snprintf(buf, n, "a fixed hazard of %g per day", h->value);
+        break;
+    default:
+        snprintf(buf, n, "%s", inherit);
+        break;
+    }
+    return buf;
+}
+
+/* ---- table --------------------------------------------------------------------- */
+
+static void
+print_header(FILE *f, const scenario_view *v)
+{
+    const att_params *p = v->p;
+    const att_projection_params *pr = &p->projection;
+    const shared_fit *sf = v->sf;
+    const att_fit_result *fit = &sf->fit;
+    char a[32], b[32], c[32], d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE], rule[256];
+    char line[1024], contingent[160];
+    size_t w, used;
+
+    fprintf(f, "attrition %s projection\n", ATT_VERSION_STRING);
+    snprintf(line, sizeof line, "%s: %s", v->name, p->description[0] ? p->description : "-");
+    wrap(f, "scenario    ", line);
+    fprintf(f, "            %s, parameters sha256 %.16s\n", p->path, v->params_digest);
+    fprintf(f, "ledger      %s sha256 %.16s; %zu of %zu reports used\n", v->l->path, v->l->digest,
+            att_posterior_nreports(v->post), v->l->n);
+    fprintf(f, "anchor      %s%s\n", v->anchor,
+            p->nanchor == 0 ? " (consensus: every class's bias centred on 0)" : " (pinned to 0)");
+    if (sf->loaded != NULL)
+        snprintf(line, sizeof line, "loaded from %s (inputs sha256 %.16s), seed %lu", sf->loaded,
+                 sf->digest, sf->fp.seed);
+    else
+        snprintf(line, sizeof line, "NUTS, %zu chains x (%zu warm-up + %zu draws), seed %lu",
+                 sf->fp.chains, sf->fp.warmup, sf->fp.draws, sf->fp.seed);
+    wrap(f, "fit         ", line);
+    snprintf(line, sizeof line, "max R-hat %s, min ESS bulk %s, tail %s; %zu divergent of %zu",
+             cli_num(fit->rhat_max, 'f', 3, a, sizeof a),
+             cli_num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
+             cli_num(fit->ess_tail_min, 'f', 0, c, sizeof c), fit->divergent_total,
+             fit->chains * fit->draws);
+    wrap(f, "diagnostics ", line);
+    if (sf->verdict != ATT_FIT_GOOD)
+        wrap(f, sf->verdict == ATT_FIT_FAILED ? "FAILED      " : "WARNING     ", sf->verdict_msg);
+    snprintf(line, sizeof line, "%s to %s (%ld days), %s paths from %s posterior draws, seed %lu",
+             date_text(pr->start, d0), date_text(pr->start + (int32_t)pr->horizon, d1), pr->horizon,
+             count((double)v->proj.paths, a, sizeof a), count((double)v->proj.draws, b, sizeof b),
+             v->pp.seed);
+    wrap(f, "projection  ", line);
+    snprintf(contingent, sizeof contingent, "%s's hazard", p->phases[p->nphase - 1].name);
+    if (pr->hazard.kind == ATT_HAZARD_INHERIT)
+        snprintf(line, sizeof line, "the contingent in theatre: %s (the last fitted phase)",
+                 contingent);
+    else
+        snprintf(line, sizeof line, "the contingent in theatre: %s, then %s from %s", contingent,
+                 hazard_rule_text(p, &pr->hazard, "", rule, sizeof rule),
+                 pr->hazard_from == ATT_FROM_FIRST_WAVE ? "the first wave's day"
+                 : pr->hazard_from == ATT_FROM_DATE     ? date_text(pr->hazard_from_date, d0)
+                                                        : "the start");
+    for (w = 0; w < p->nwave; w++) {
+        used = strlen(line);
+        snprintf(line + used, sizeof line - used, "; wave %s: %s", p->waves[w].name,
+                 hazard_rule_text(p, &p->waves[w].hazard, "the contingent's", rule, sizeof rule));
+    }
+    wrap(f, "hazards     ", line);
+    snprintf(line, sizeof line,
+             "parameter (posterior draws), %s, process (%s daily casualties); wounded do not "
+             "return",
+             p->nwave > 0 ? "scenario (wave dates, sizes, hazard multipliers)"
+                          : "no scenario uncertainty (no waves)",
+             pr->counts == ATT_COUNTS_BINOMIAL ? "binomial" : "beta-binomial");
+    wrap(f, "uncertainty ", line);
+}
+
+static void
+print_weekly(FILE *f, const scenario_view *v)
+{
+    const att_projection *r = &v->proj;
+    size_t k, lo, mid, hi;
+    char d[ATT_DATE_BUFSIZE], s1[64], s2[64], s3[64], h[96];
+
+    band_indices(r, &lo, &mid, &hi);
+    {
+        char l1[32], l2[32];
+        snprintf(h, sizeof h, "q50 (%s-%s)", level_name(r->levels[lo], l1, sizeof l1),
+                 level_name(r->levels[hi], l2, sizeof l2));
+    }
+    fprintf(f, "\n%-10s  %-22s  %-22s  %-20s\n", "date", "strength", "casualties", "killed");
+    fprintf(f, "%-10s  %-22s  %-22s  %-20s\n", "", h, h, h);
+    for (k = 0; k < r->ndates; k++)
+        fprintf(f, "%-10s  %-22s  %-22s  %-20s\n", date_text(r->dates[k], d),
+                band_text(r, ATT_SERIES_STRENGTH, k, s1, sizeof s1),
+                band_text(r, ATT_SERIES_CASUALTIES, k, s2, sizeof s2),
+                band_text(r, ATT_SERIES_KILLED, k, s3, sizeof s3));
+    fprintf(f, "(strength: troops fit to fight at 00:00 of the date; casualties and killed:\n"
+               "cumulative since the first arrival)\n");
+}
+
+/* One column of the chart: the quantiles at the date nearest to time t. */
+static const double *
+chart_column(const att_projection *r, double t)
+{
+    size_t k, best = 0;
+    double bd = HUGE_VAL;
+
+    for (k = 0; k < r->nhist; k++)
+        if (fabs((double)r->hist_dates[k] - t) < bd) {
+            bd = fabs((double)r->hist_dates[k] - t);
+            best = k;
+        }
+    for (k = 0; k < r->ndates; k++)
+        if (fabs((double)r->dates[k] - t) < bd) {
+            bd = fabs((double)r->dates[k] - t);
+            best = r->nhist + k;
+        }
+    return best < r->nhist ? r->hist_q[ATT_SERIES_STRENGTH] + best * r->nlevels
+                           : r->q[ATT_SERIES_STRENGTH] + (best - r->nhist) * r->nlevels;
+}
+
+/* The chart's top: six label steps of a round size, at or above x. */
+static double
+nice_top(double x)
+{
+    static const double steps[] = {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0};
+    double unit = x / (CHART_HEIGHT / 2), e = pow(10.0, floor(log10(unit)));
+    size_t i;
+
+    for (i = 0; i + 1 < sizeof steps / sizeof steps[0] && steps[i] * e < unit; i++)
+        ;
+    return steps[i] * e * (CHART_HEIGHT / 2);
+}
+
+static void
+print_chart(FILE *f, const scenario_view *v, bool ascii)
+{
+    const att_projection *r = &v->proj;
+    static const char *const uni[] = {" ", "\u2591", "\u2593", "\u2588", "\u2502"};
+    static const char *const asc[] = {" ", ".", "+", "#", "|"};
+    const char *const *g = ascii ? asc : uni;
+    const char *cell[CHART_HEIGHT][CHART_WIDTH];
+    size_t lo, mid, hi, inlo, inhi, i, j, row, col, startcol;
+    double t0, t1, top = 0.0, dt;
+    char buf[32], d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
+
+    band_indices(r, &lo, &mid, &hi);
+    inlo = lo;
+    inhi = hi;
+    for (j = 0; j < r->nlevels; j++) {
+        if (r->levels[j] == 25.0)
+            inlo = j;
+        if (r->levels[j] == 75.0)
+            inhi = j;
+    }
+    t0 = r->nhist > 0 ? (double)r->hist_dates[0] : (double)r->dates[0];
+    t1 = (double)r->dates[r->ndates - 1];
+    dt = (t1 - t0) / CHART_WIDTH;
+    for (col = 0; col < CHART_WIDTH; col++) {
+        const double *q = chart_column(r, t0 + ((double)col + 0.5) * dt);
+        if (isfinite(q[hi]) && q[hi] > top)
+            top = q[hi];
+    }
+    for (i = 0; i < v->l->n; i++) {
+        const att_report *rp = &v->l->reports[i];
+        double y = rp->qualifier == ATT_QUAL_RANGE ? rp->high : rp->value;
+        if ((rp->kind == ATT_KIND_DEPLOYED || rp->kind == ATT_KIND_STRENGTH) && y > top &&
+            (double)rp->asof_end + 1.0 >= t0 && (double)rp->asof_end + 1.0 <= t1)
+            top = y;
+    }
+    top = nice_top(top > 0.0 ? top : 1.0);
+    for (col = 0; col < CHART_WIDTH; col++) {
+        const double *q = chart_column(r, t0 + ((double)col + 0.5) * dt);
+        for (row = 0; row < CHART_HEIGHT; row++) {
+            double ylo = top * (double)(CHART_HEIGHT - 1 - row) / CHART_HEIGHT;
+            double yhi = top * (double)(CHART_HEIGHT - row) / CHART_HEIGHT;
+            cell[row][col] = g[0];
+            if (q[mid] >= ylo && q[mid] < yhi)
+                cell[row][col] = g[3];
+            else if (q[inhi] >= ylo && q[inlo] < yhi)
+                cell[row][col] = g[2];
+            else if (q[hi] >= ylo && q[lo] < yhi)
+                cell[row][col] = g[1];
+        }
+    }
+    startcol = (size_t)(((double)r->dates[0] - t0) / dt);
+    if (startcol < CHART_WIDTH)
+        for (row = 0; row < CHART_HEIGHT; row++)
+            if (cell[row][startcol] == g[0])
+                cell[row][startcol] = g[4];
+    /* Reported figures: D for deployed (troops sent: strength is at most
+     * that), S for strength; a range at its midpoint. */
+    for (i = 0; i < v->l->n; i++) {
+        const att_report *rp = &v->l->reports[i];
+        double t = (double)rp->asof_end + 1.0, y;
+        if ((rp->kind != ATT_KIND_DEPLOYED && rp->kind != ATT_KIND_STRENGTH) ||
+            rp->repeat_of != ATT_NONE || t < t0 || t > t1)
+            continue;
+        y = rp->qualifier == ATT_QUAL_RANGE ? 0.5 * (rp->low + rp->high) : rp->value;
+        col = (size_t)((t - t0) / dt);
+        row = (size_t)((double)CHART_HEIGHT - y / top * CHART_HEIGHT);
+        if (col < CHART_WIDTH && row < CHART_HEIGHT)
+            cell[row][col] = rp->kind == ATT_KIND_DEPLOYED ? "D" : "S";
+    }
+    fprintf(f, "\nstrength, troops fit to fight\n");
+    for (row = 0; row < CHART_HEIGHT; row++) {
+        if (row % 2 == 0)
+            fprintf(f, "%9s %s",
+                    count(top * (double)(CHART_HEIGHT - row) / CHART_HEIGHT, buf, sizeof buf),
+                    ascii ? "+" : "\u2524");
+        else
+            fprintf(f, "%9s %s", "", ascii ? "|" : "\u2502");
+        for (col = 0; col < CHART_WIDTH; col++)
+            fputs(cell[row][col], f);
+        fputc('\n', f);
+    }
+    fprintf(f, "%9s %s", "0", ascii ? "+" : "\u2514");
+    for (col = 0; col < CHART_WIDTH; col++)
+        fputs(ascii ? "-" : "\u2500", f);
+    fputc('\n', f);
+    date_text((int32_t)t0, d0);
+    date_text(r->dates[0], d1);
+    date_text(r->dates[r->ndates - 1], d2);
+    {
+        char axis[CHART_WIDTH + 16];
+        size_t pos = startcol > 10 ? startcol - 5 : 11;
+        memset(axis, ' ', sizeof axis);
+        memcpy(axis, d0, 10);
+        if (pos + 10 < CHART_WIDTH - 10)
+            memcpy(axis + pos, d1, 10);
+        memcpy(axis + CHART_WIDTH - 10, d2, 10);
+        axis[CHART_WIDTH] = '\0';
+        fprintf(f, "%11s%s\n", "", axis);
+    }
+    {
+        char l1[16], l2[16], l3[16], l4[16];
+        fprintf(f, "%11s%s median %s %s-%s %s %s-%s %s start D deployed (reported)\n", "", g[3],
+                g[2], level_name(r->levels[inlo], l1, sizeof l1),
+                level_name(r->levels[inhi], l2, sizeof l2), g[1],
+                level_name(r->levels[lo], l3, sizeof l3), level_name(r->levels[hi], l4, sizeof l4),
+                g[4]);
+    }
+}
+
+static void
+threshold_sentence(FILE *f,
+                   const att_threshold *th,
+                   const att_threshold_result *tr,
+                   const att_projection *r)
+{
+    char a[16], b[16], d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
+    char line[1024], *e = line;
+    const char *desc = th->description[0] ? th->description : th->name;
+    size_t n = sizeof line;
+
+#define APPEND(...) (e += snprintf(e, n - (size_t)(e - line), __VA_ARGS__))
+    APPEND("%s [%s]: ", desc, th->name);
+    if (tr->p_at_start > 0.0)
+        APPEND("already crossed at the start on %s of paths; ",
+               percent(tr->p_at_start, a, sizeof a));
+    APPEND("crossed by %s with probability %s.", date_text(r->dates[r->ndates - 1], d0),
+           percent(tr->probability, b, sizeof b));
+    if (tr->date_q[1] == ATT_DAY_OPEN)
+        APPEND(" Median date: not within the horizon.");
+    else if (tr->date_q[2] == ATT_DAY_OPEN)
+        APPEND(" Median date %s; 90%% interval %s to beyond the horizon.",
+               date_text(tr->date_q[1], d1), date_text(tr->date_q[0], d2));
+    else
+        APPEND(" Median date %s; 90%% interval %s to %s.", date_text(tr->date_q[1], d1),
+               date_text(tr->date_q[0], d2), date_text(tr->date_q[2], d0));
+#undef APPEND
+    wrap(f, "- ", line);
+}
+
+static void
+print_twin(FILE *f, const scenario_view *v)
+{
+    const att_projection *r = &v->proj, *w = &v->twin;
+    size_t lo, mid, hi, last = r->ndates - 1;
+    double dn[3], dc[3];
+    char a[32], b[32], c[32], s1[64], s2[64], d[ATT_DATE_BUFSIZE], line[1024];
+
+    band_indices(r, &lo, &mid, &hi);
+    if (!v->has_twin) {
+        fprintf(f, "\nThe scenario has no waves: nothing to compare with.\n");
+        return;
+    }
+    if (att_projection_paired(r, w, ATT_SERIES_STRENGTH, r->levels[lo], &dn[0], NULL) != ATT_OK ||
+        att_projection_paired(r, w, ATT_SERIES_STRENGTH, 50.0, &dn[1], NULL) != ATT_OK ||
+        att_projection_paired(r, w, ATT_SERIES_STRENGTH, r->levels[hi], &dn[2], NULL) != ATT_OK ||
+        att_projection_paired(r, w, ATT_SERIES_CASUALTIES, r->levels[lo], &dc[0], NULL) != ATT_OK ||
+        att_projection_paired(r, w, ATT_SERIES_CASUALTIES, 50.0, &dc[1], NULL) != ATT_OK ||
+        att_projection_paired(r, w, ATT_SERIES_CASUALTIES, r->levels[hi], &dc[2], NULL) != ATT_OK)
+        return;
+    snprintf(line, sizeof line,
+             "Without its waves (same draws, same random numbers), strength on %s would be "
+             "%s instead of %s: the waves add %s (%s-%s) troops fit to fight",
+             date_text(r->dates[last], d), band_text(w, ATT_SERIES_STRENGTH, last, s1, sizeof s1),
+             band_text(r, ATT_SERIES_STRENGTH, last, s2, sizeof s2), count(dn[1], a, sizeof a),
+             count(dn[0], b, sizeof b), count(dn[2], c, sizeof c));
+    snprintf(line + strlen(line), sizeof line - strlen(line), " and %s (%s-%s) casualties.",
+             count(dc[1], a, sizeof a), count(dc[0], b, sizeof b), count(dc[2], c, sizeof c));
+    fputc('\n', f);
+    wrap(f, "", line);
+}
+
+static void
+print_table(FILE *f, const scenario_view *v, bool ascii)
+{
+    size_t m;
+
+    print_header(f, v);
+    print_weekly(f, v);
+    print_chart(f, v, ascii);
+    if (v->p->nthreshold > 0)
+        fprintf(f, "\nthresholds (first passage over all paths)\n");
+    for (m = 0; m < v->p->nthreshold; m++)
+        threshold_sentence(f, &v->p->thresholds[m], &v->proj.threshold[m], &v->proj);
+    print_twin(f, v);
+}
+
+/* ---- csv ------------------------------------------------------------------------- */
+
+static void
+csv_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.10g", x);
+}
+
+static void
+csv_date(FILE *f, int32_t d)
+{
+    char buf[ATT_DATE_BUFSIZE];
+
+    if (d != ATT_DAY_OPEN)
+        fputs(date_text(d, buf), f);
+}
+
+static void
+print_csv(FILE *f, const scenario_view *v)
+{
+    const att_projection *r = &v->proj;
+    const shared_fit *sf = v->sf;
+    size_t k, s, j, m;
+    char name[32], d[ATT_DATE_BUFSIZE];
+
+    fprintf(f, "# attrition %s projection\n# scenario: %s (%s)\n# parameters_sha256: %s\n",
+            ATT_VERSION_STRING, v->name, v->p->path, v->params_digest);
+    fprintf(f, "# ledger: %s\n# ledger_sha256: %s\n# reports_used: %zu\n# anchor: %s\n", v->l->path,
+            v->l->digest, att_posterior_nreports(v->post), v->anchor);
+    fprintf(f, "# fit: %s\n# fit_inputs_sha256: %s\n# seed: %lu\n# chains: %zu\n# draws: %zu\n",
+            sf->loaded ? sf->loaded : "fitted", sf->digest, sf->fp.seed, sf->fit.chains,
+            sf->fit.draws);
+    fprintf(f, "# verdict: %s%s%s\n# paths: %zu\n# start: %s\n# horizon_days: %ld\n",
+            verdict_names[sf->verdict], sf->verdict_msg[0] ? ": " : "", sf->verdict_msg, r->paths,
+            date_text(v->p->projection.start, d), v->p->projection.horizon);
+    fprintf(f, "date");
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        for (j = 0; j < r->nlevels; j++)
+            fprintf(f, ",%s_%s", series_names[s], level_name(r->levels[j], name, sizeof name));
+    for (m = 0; m < r->nthreshold; m++)
+        fprintf(f, ",p_%s", v->p->thresholds[m].name);
+    fputc('\n', f);
+    for (k = 0; k < r->ndates; k++) {
+        fputs(date_text(r->dates[k], d), f);
+        for (s = 0; s < ATT_SERIES_COUNT; s++)
+            for (j = 0; j < r->nlevels; j++)
+                fputc(',', f), csv_num(f, att_projection_q(r, (att_series)s, k, j));
+        for (m = 0; m < r->nthreshold; m++)
+            fputc(',', f), csv_num(f, r->threshold[m].by_date[k]);
+        fputc('\n', f);
+    }
+    fprintf(f, "\n# section: thresholds\nname,p_at_start,probability,q05_date,q50_date,"
+               "q95_date\n");
+    for (m = 0; m < r->nthreshold; m++) {
+        const att_threshold_result *tr = &r->threshold[m];
+        fprintf(f, "%s,", v->p->thresholds[m].name);
+        csv_num(f, tr->p_at_start), fputc(',', f), csv_num(f, tr->probability);
+        for (j = 0; j < 3; j++)
+            fputc(',', f), csv_date(f, tr->date_q[j]);
+        fputc('\n', f);
+    }
+    if (v->has_twin) {
+        fprintf(f, "\n# section: without_waves (last date)\nseries");
+        for (j = 0; j < r->nlevels; j++)
+            fprintf(f, ",%s", level_name(r->levels[j], name, sizeof name));
+        fputc('\n', f);
+        for (s = 0; s < ATT_SERIES_COUNT; s++) {
+            fprintf(f, "%s", series_names[s]);
+            for (j = 0; j < r->nlevels; j++)
+                fputc(',', f),
+                    csv_num(f, att_projection_q(&v->twin, (att_series)s, v->twin.ndates - 1, j));
+            fputc('\n', f);
+        }
+    }
+}
+
+/* ---- json ------------------------------------------------------------------------ */
+
+static json_t *
+jnum(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *
+jdate(int32_t d)
+{
+    char buf[ATT_DATE_BUFSIZE];
+
+    return d == ATT_DAY_OPEN ? json_null() : json_string(date_text(d, buf));
+}
+
+/* {"q05": [...], "q50": [...], ...} of series s over n dates. */
+static json_t *
+json_series(const att_projection *r, const double *q, size_t n)
+{
+    json_t *o = json_object();
+    size_t j, k;
+    char name[32];
+
+    for (j = 0; j < r->nlevels; j++) {
+        json_t *a = json_array();
+        for (k = 0; k < n; k++)
+            json_array_append_new(a, jnum(q[k * r->nlevels + j]));
+        json_object_set_new(o, level_name(r->levels[j], name, sizeof name), a);
+    }
+    return o;
+}
+
+static json_t *
+json_thresholds(const scenario_view *v, const att_projection *r)
+{
+    json_t *a = json_array();
+    size_t m, k;
+
+    for (m = 0; m < r->nthreshold; m++) {
+        const att_threshold *th = &v->p->thresholds[m];
+        const att_threshold_result *tr = &r->threshold[m];
+        json_t *o = json_object(), *by = json_array();
+        json_object_set_new(o, "name", json_string(th->name));
+        json_object_set_new(o, "description", json_string(th->description));
+        json_object_set_new(o, "quantity", json_string(att_quantity_name(th->quantity)));
+        json_object_set_new(o, "direction", json_string(th->below ? "below" : "at_least"));
+        json_object_set_new(o, "value", jnum(th->value));
+        json_object_set_new(o, "p_at_start", jnum(tr->p_at_start));
+        json_object_set_new(o, "probability", jnum(tr->probability));
+        for (k = 0; k < r->ndates; k++)
+            json_array_append_new(by, jnum(tr->by_date[k]));
+        json_object_set_new(o, "probability_by_date", by);
+        json_object_set_new(o, "q05_date", jdate(tr->date_q[0]));
+        json_object_set_new(o, "q50_date", jdate(tr->date_q[1]));
+        json_object_set_new(o, "q95_date", jdate(tr->date_q[2]));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *
+json_meta_project(const scenario_view *v)
+{
+    const shared_fit *sf = v->sf;
+    json_t *m = cli_json_meta("project", v->name, v->p, v->l, v->post, v->params_digest, &sf->fp);
+    json_t *d = json_object();
+
+    json_object_set_new(m, "fit", sf->loaded ? json_string(sf->loaded) : json_string("fitted"));
+    json_object_set_new(m, "fit_inputs_sha256", json_string(sf->digest));
+    json_object_set_new(m, "paths", json_integer((json_int_t)v->proj.paths));
+    json_object_set_new(m, "projection_seed", json_integer((json_int_t)v->pp.seed));
+    json_object_set_new(d, "verdict", json_string(verdict_names[sf->verdict]));
+    json_object_set_new(d, "message", json_string(sf->verdict_msg));
+    json_object_set_new(d, "rhat_max", jnum(sf->fit.rhat_max));
+    json_object_set_new(d, "ess_bulk_min", jnum(sf->fit.ess_bulk_min));
+    json_object_set_new(d, "ess_tail_min", jnum(sf->fit.ess_tail_min));
+    json_object_set_new(d, "divergent", json_integer((json_int_t)sf->fit.divergent_total));
+    json_object_set_new(m, "diagnostics", d);
+    return m;
+}
+
+static json_t *
+json_doc(const scenario_view *v)
+{
+    const att_projection *r = &v->proj;
+    const att_projection_params *pr = &v->p->projection;
+    json_t *doc = json_object(), *sc = json_object(), *dates = json_array();
+    json_t *series = json_object(), *hist = json_object(), *hd = json_array(), *unc = json_array();
+    size_t k, s;
+
+    json_object_set_new(doc, "meta", json_meta_project(v));
+    json_object_set_new(sc, "name", json_string(v->name));
+    json_object_set_new(sc, "description", json_string(v->p->description));
+    json_object_set_new(sc, "start", jdate(pr->start));
+    json_object_set_new(sc, "horizon_days", json_integer((json_int_t)pr->horizon));
+    json_object_set_new(
+        sc, "count_model",
+        json_string(pr->counts == ATT_COUNTS_BINOMIAL ? "binomial" : "beta-binomial"));
+    json_array_append_new(unc, json_string("parameter"));
+    if (v->p->nwave > 0)
+        json_array_append_new(unc, json_string("scenario"));
+    json_array_append_new(unc, json_string("process"));
+    json_object_set_new(sc, "uncertainty", unc);
+    json_object_set_new(sc, "wounded_return", json_false());
+    json_object_set_new(doc, "scenario", sc);
+    for (k = 0; k < r->ndates; k++)
+        json_array_append_new(dates, jdate(r->dates[k]));
+    json_object_set_new(doc, "dates", dates);
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        json_object_set_new(series, series_names[s], json_series(r, r->q[s], r->ndates));
+    json_object_set_new(doc, "series", series);
+    json_object_set_new(doc, "thresholds", json_thresholds(v, r));
+    for (k = 0; k < r->nhist; k++)
+        json_array_append_new(hd, jdate(r->hist_dates[k]));
+    json_object_set_new(hist, "dates", hd);
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        json_object_set_new(hist, series_names[s], json_series(r, r->hist_q[s], r->nhist));
+    json_object_set_new(doc, "fitted_period", hist);
+    if (v->has_twin) {
+        json_t *tw = json_object(), *ts = json_object();
+        for (s = 0; s < ATT_SERIES_COUNT; s++)
+            json_object_set_new(ts, series_names[s],
+                                json_series(&v->twin, v->twin.q[s], v->twin.ndates));
+        json_object_set_new(tw, "series", ts);
+        json_object_set_new(tw, "thresholds", json_thresholds(v, &v->twin));
+        json_object_set_new(doc, "without_waves", tw);
+    } else
+        json_object_set_new(doc, "without_waves", json_null());
+    return doc;
+}
+
+/* ---- several scenarios side by side ---------------------------------------------- */
+
+#define SIDE_COLUMNS 4  /* scenarios per block, to stay within 80 columns */
+#define SIDE_LABEL   26 /* width of the row labels */
+#define SIDE_WIDTH   13 /* width of a scenario's column */
+
+/* One row of the side-by-side table: a label, then a cell per scenario
+ * from first to last (exclusive). */
+typedef const char *(*side_cell)(const scenario_view *v, size_t m, char *buf, size_t n);
+
+static const char *
+cell_end(const scenario_view *v, att_series s, double level, char *buf, size_t n)
+{
+    const att_projection *r = &v->proj;
+    size_t j;
+
+    for (j = 0; j < r->nlevels && r->levels[j] != level; j++)
+        ;
+    if (j == r->nlevels) {
+        size_t lo, mid, hi;
+        band_indices(r, &lo, &mid, &hi);
+        j = level < 50.0 ? lo : hi;
+    }
+    return count(att_projection_q(r, s, r->ndates - 1, j), buf, n);
+}
+
+static void
+side_row(FILE *f,
+         const project_ctx *c,
+         size_t first,
+         size_t last,
+         const char *label,
+         att_series s,
+         double level)
+{
+    size_t i;
+    char buf[32];
+
+    fprintf(f, "%-*s", SIDE_LABEL, label);
+    for (i = first; i < last; i++)
+        fprintf(f, "%*s", SIDE_WIDTH, cell_end(&c->sv[i], s, level, buf, sizeof buf));
+    fputc('\n', f);
+}
+
+/* The threshold named `name` of v, or NULL. */
+static const att_threshold_result *
+side_threshold(const scenario_view *v, const char *name)
+{
+    size_t m;
+
+    for (m = 0; m < v->p->nthreshold; m++)
+        if (strcmp(v->p->thresholds[m].name, name) == 0)
+            return &v->proj.threshold[m];
+    return NULL;
+}
+
+static void
+print_columns(FILE *f, const project_ctx *c)
+{
+    size_t first, last, i, m;
+    char buf[32], label[64], d[ATT_DATE_BUFSIZE];
+    const scenario_view *v0 = &c->sv[0];
+
+    fprintf(f, "attrition %s projection, %zu scenarios side by side (seed %lu)\n",
+            ATT_VERSION_STRING, c->n, v0->pp.seed);
+    for (i = 0; i < c->n; i++) {
+        char line[600];
+        snprintf(line, sizeof line, "%s: %s", c->sv[i].name, c->sv[i].p->description);
+        wrap(f, "  ", line);
+    }
+    for (first = 0; first < c->n; first = last) {
+        last = first + SIDE_COLUMNS < c->n ? first + SIDE_COLUMNS : c->n;
+        fprintf(f, "\n%-*s", SIDE_LABEL, "");
+        for (i = first; i < last; i++)
+            fprintf(f, "%*.*s", SIDE_WIDTH, SIDE_WIDTH - 1, c->sv[i].name);
+        fputc('\n', f);
+        snprintf(label, sizeof label, "strength on %s",
+                 date_text(v0->proj.dates[v0->proj.ndates - 1], d));
+        side_row(f, c, first, last, label, ATT_SERIES_STRENGTH, 50.0);
+        side_row(f, c, first, last, "  5%", ATT_SERIES_STRENGTH, 5.0);
+        side_row(f, c, first, last, "  95%", ATT_SERIES_STRENGTH, 95.0);
+        side_row(f, c, first, last, "casualties, cumulative", ATT_SERIES_CASUALTIES, 50.0);
+        side_row(f, c, first, last, "  5%", ATT_SERIES_CASUALTIES, 5.0);
+        side_row(f, c, first, last, "  95%", ATT_SERIES_CASUALTIES, 95.0);
+        side_row(f, c, first, last, "killed, cumulative", ATT_SERIES_KILLED, 50.0);
+        /* Thresholds by name, in the order the first scenario lists them,
+         * then any the others add. */
+        for (i = first; i < last; i++)
+            for (m = 0; m < c->sv[i].p->nthreshold; m++) {
+                const char *name = c->sv[i].p->thresholds[m].name;
+                size_t k, seen = 0, j;
+                for (k = first; k < i && !seen; k++)
+                    seen = side_threshold(&c->sv[k], name) != NULL;
+                if (seen)
+                    continue;
+                snprintf(label, sizeof label, "P(%.16s) by the end", name);
+                fprintf(f, "%-*s", SIDE_LABEL, label);
+                for (j = first; j < last; j++) {
+                    const att_threshold_result *tr = side_threshold(&c->sv[j], name);
+                    fprintf(f, "%*s", SIDE_WIDTH,
+                            tr ? percent(tr->probability, buf, sizeof buf) : "-");
+                }
+                fprintf(f, "\n%-*s", SIDE_LABEL, "  already at the start");
+                for (j = first; j < last; j++) {
+                    const att_threshold_result *tr = side_threshold(&c->sv[j], name);
+                    fprintf(f, "%*s", SIDE_WIDTH,
+                            tr ? percent(tr->p_at_start, buf, sizeof buf) : "-");
+                }
+                fputc('\n', f);
+            }
+    }
+    fprintf(f, "\n(medians and 5%%/95%% quantiles over paths; scenarios with the same fit "
+               "inputs share\none fit; each scenario's paths use the same random numbers)\n");
+}
+
+static void
+print_side_by_side(FILE *f, const project_ctx *c, const char *format)
+{
+    size_t i, m;
+    char d[ATT_DATE_BUFSIZE];
+
+    if (strcmp(format, "table") == 0) {
+        print_columns(f, c);
+        return;
+    }
+    if (strcmp(format, "csv") == 0) {
+        fprintf(f, "# attrition %s projection, scenarios side by side\n", ATT_VERSION_STRING);
+        fprintf(f, "scenario,end_date,strength_q05,strength_q50,strength_q95,casualties_q05,"
+                   "casualties_q50,casualties_q95,threshold,p_at_start,probability\n");
+        for (i = 0; i < c->n; i++) {
+            const scenario_view *v = &c->sv[i];
+            const att_projection *r = &v->proj;
+            size_t lo, mid, hi, last = r->ndates - 1;
+            band_indices(r, &lo, &mid, &hi);
+            for (m = 0; m < (r->nthreshold ? r->nthreshold : 1); m++) {
+                fprintf(f, "%s,%s", v->name, date_text(r->dates[last], d));
+                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, lo));
+                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, mid));
+                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, hi));
+                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, lo));
+                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, mid));
+                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, hi));
+                if (r->nthreshold > 0) {
+                    fprintf(f, ",%s,", v->p->thresholds[m].name);
+                    csv_num(f, r->threshold[m].p_at_start);
+                    fputc(',', f), csv_num(f, r->threshold[m].probability);
+                } else
+                    fprintf(f, ",,,");
+                fputc('\n', f);
+            }
+        }
+    }
+}
+
+static json_t *
+json_side_by_side(const project_ctx *c)
+{
+    json_t *doc = json_object(), *arr = json_array();
+    size_t i, s;
+
+    json_object_set_new(doc, "meta", json_meta_project(&c->sv[0]));
+    for (i = 0; i < c->n; i++) {
+        const scenario_view *v = &c->sv[i];
+        const att_projection *r = &v->proj;
+        json_t *o = json_object(), *end = json_object();
+        json_object_set_new(o, "scenario", json_string(v->name));
+        json_object_set_new(o, "end_date", jdate(r->dates[r->ndates - 1]));
+        for (s = 0; s < ATT_SERIES_COUNT; s++)
+            json_object_set_new(end, series_names[s],
+                                json_series(r, r->q[s] + (r->ndates - 1) * r->nlevels, 1));
+        json_object_set_new(o, "end", end);
+        json_object_set_new(o, "thresholds", json_thresholds(v, r));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "scenarios", arr);
+    return doc;
+}
+
+/* ---- the steps ----------------------------------------------------------------------- */
+
+/* The fit for v: one already made for the same inputs, a loaded one, or a
+ * new one.  Returns 0 or the exit code (after printing why). */
+static int
+obtain_fit(project_ctx *c, scenario_view *v)
+{
+    const cli_options *o = c->o;
+    char digest[ATT_DIGEST_HEX], *json = NULL;
+    shared_fit *sf;
+    att_error err;
+    size_t i;
+
+    att_error_clear(&err);
+    if (att_export_inputs(v->p, v->l, v->post, INT32_MAX, &json, digest, &err) != ATT_OK)
+        return cli_report(&err);
+    free(json);
+    for (i = 0; i < c->nfit; i++)
+        if (strcmp(c->fits[i].digest, digest) == 0) {
+            v->sf = &c->fits[i];
+            return 0;
+        }
+    sf = &c->fits[c->nfit++];
+    memcpy(sf->digest, digest, sizeof digest);
+    sf->fp = cli_fit_params(o, v->p);
+    v->sf = sf;
+    if (o->fit != NULL) {
+        unsigned long seed;
+        if (att_savefit_load(o->fit, v->post, digest, &sf->fit, &seed, &err) != ATT_OK)
+            return cli_report(&err);
+        sf->fp.seed = seed;
+        sf->fp.chains = sf->fit.chains;
+        sf->fp.draws = sf->fit.draws;
+        sf->fp.warmup = 0;
+        sf->loaded = o->fit;
+    } else {
+        progress(c, "fitting", v->name);
+        if (att_fit_run(v->post, &sf->fp, &sf->fit, &err) != ATT_OK)
+            return cli_report(&err);
+        if (o->save_fit != NULL) {
+            att_output *out = att_output_open(o->save_fit, &err);
+            if (out == NULL)
+                return cli_report(&err);
+            if (att_savefit_write(att_output_stream(out), v->post, &sf->fit, digest, sf->fp.seed,
+                                  &err) != ATT_OK) {
+                att_output_abort(out);
+                return cli_report(&err);
+            }
+            if (att_output_commit(out, &err) != ATT_OK)
+                return cli_report(&err);
+        }
+    }
+    sf->verdict = att_fit_judge(&sf->fit, sf->verdict_msg, sizeof sf->verdict_msg);
+    if (sf->verdict == ATT_FIT_FAILED && !o->force) {
+        progress_done(c);
+        fprintf(stderr,
+                "attrition: the fit failed its convergence checks: %s.\nNothing is projected: "
+                "rerun with more --warmup and --draws, or --force to project anyway.\n",
+                sf->verdict_msg);
+        return CLI_EXIT_FAILED;
+    }
+    return 0;
+}
+
+static int
+project_one(project_ctx *c, scenario_view *v)
+{
+    const cli_options *o = c->o;
+    att_error err;
+    int rc;
+
+    att_error_clear(&err);
+    if ((rc = cli_scenario_load(o, v->name, &v->p, &v->l)) != 0)
+        return rc;
+    if (o->seed >= 0)
+        v->p->projection.seed = (unsigned long)o->seed;
+    if (att_project_check(v->p, &err) != ATT_OK)
+        return cli_report(&err);
+    if (att_digest_files((const char *const *)v->p->files, v->p->nfile, v->params_digest, &err) !=
+        ATT_OK)
+        return cli_report(&err);
+    cli_anchor_text(v->p, v->anchor, sizeof v->anchor);
+    v->post = att_posterior_alloc(v->p, v->l, INT32_MAX, &err);
+    if (v->post == NULL)
+        return cli_report(&err);
+    if ((rc = obtain_fit(c, v)) != 0)
+        return rc;
+    v->pp = att_project_default_params();
+    v->pp.paths = o->paths > 0 ? (size_t)o->paths : 0;
+    v->pp.seed = v->p->projection.seed;
+    v->pp.threads = o->threads > 0 ? (int)o->threads : 0;
+    v->pp.step = o->daily ? 1 : 0;
+    if (o->nlevels > 0) {
+        v->pp.levels = o->levels;
+        v->pp.nlevels = o->nlevels;
+    }
+    progress(c, "projecting", v->name);
+    if (att_project_run(v->p, v->post, &v->sf->fit, &v->pp, &v->proj, &err) != ATT_OK)
+        return cli_report(&err);
+    if (v->p->nwave > 0) {
+        att_project_params twin = v->pp;
+        twin.without_waves = true;
+        if (att_project_run(v->p, v->post, &v->sf->fit, &twin, &v->twin, &err) != ATT_OK)
+            return cli_report(&err);
+        v->has_twin = true;
+    }
+    return 0;
+}
+
+static int
+write_output(project_ctx *c)
+{
+    const cli_options *o = c->o;
+    att_output *out;
+    att_error err;
+    FILE *f;
+
+    att_error_clear(&err);
+    out = att_output_open(o->output, &err);
+    if (out == NULL)
+        return cli_report(&err);
+    f = att_output_stream(out);
+    if (strcmp(o->format, "json") == 0) {
+        json_t *doc = c->n > 1 ? json_side_by_side(c) : json_doc(&c->sv[0]);
+        int bad =
+            json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        json_decref(doc);
+        fputc('\n', f);
+        if (bad != 0) {
+            att_output_abort(out);
+            fprintf(stderr, "attrition: writing the JSON output failed\n");
+            return CLI_EXIT_IOERR;
+        }
+    } else if (c->n > 1)
+        print_side_by_side(f, c, o->format);
+    else if (strcmp(o->format, "csv") == 0)
+        print_csv(f, &c->sv[0]);
+    else
+        print_table(f, &c->sv[0], o->ascii);
+    if (att_output_commit(out, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
+}
+
+static int
+write_plot(const project_ctx *c)
+{
+    const scenario_view *v = &c->sv[0];
+    cli_plot_input in;
+    char title[512];
+    att_error err;
+
+    att_error_clear(&err);
+    snprintf(title, sizeof title, "%s: %s", v->name, v->p->description);
+    in.title = title;
+    in.p = v->p;
+    in.l = v->l;
+    in.proj = &v->proj;
+    in.digest = v->sf->digest;
+    if (cli_plot_write(c->o->plot, &in, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
+}
+
+int
+cli_project(const cli_options *o)
+{
+    project_ctx *c = calloc(1, sizeof *c);
+    char *names = NULL, *tok, *save = NULL;
+    size_t i;
+    int rc = 0;
+
+    if (c == NULL || (names = strdup(o->scenario)) == NULL) {
+        free(c);
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    c->o = o;
+    c->progress = !o->quiet && isatty(STDERR_FILENO);
+    for (tok = strtok_r(names, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (c->n == CLI_SCENARIOS_MAX) {
+            fprintf(stderr, "attrition: --scenario: expected at most %d scenarios\n",
+                    CLI_SCENARIOS_MAX);
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+        c->sv[c->n++].name = tok;
+    }
+    if (c->n == 0) {
+        fprintf(stderr, "attrition: --scenario: expected a name, found \"%s\"\n", o->scenario);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (c->n > 1 && o->plot != NULL) {
+        fprintf(stderr, "attrition: --plot: expected one scenario, found %zu\n", c->n);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    for (i = 0; i < c->n && rc == 0; i++)
+        rc = project_one(c, &c->sv[i]);
+    progress_done(c);
+    if (rc == 0)
+        rc = write_output(c);
+    if (rc == 0 && o->plot != NULL)
+        rc = write_plot(c);
+    for (i = 0; rc == 0 && i < c->nfit; i++)
+        if (c->fits[i].verdict == ATT_FIT_FAILED)
+            rc = CLI_EXIT_FAILED; /* printed only because of --force */
+done:
+    progress_done(c);
+    for (i = 0; i < c->n; i++) {
+        att_projection_free(&c->sv[i].proj);
+        att_projection_free(&c->sv[i].twin);
+        att_posterior_free(c->sv[i].post);
+        att_ledger_free(c->sv[i].l);
+        att_params_free(c->sv[i].p);
+    }
+    for (i = 0; i < c->nfit; i++)
+        att_fit_result_free(&c->fits[i].fit);
+    free(names);
+    free(c);
+    return rc;
+}

@@ -1,0 +1,380 @@
+/* test_project.c -- the projection against truth: zero hazard keeps every
+ * troop; the mean over many paths of a one-draw projection is the closed
+ * form (within its Monte Carlo error); first passage below a level has a
+ * binomial closed form; quantiles are monotone in the level; the same
+ * bytes for 1 and 2 threads; a scenario and its twin without waves share
+ * their random numbers; and bad projection settings are refused. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_model.h>
+#include <attrition/att_project.h>
+
+#include "att_test.h"
+#include "fixture.h"
+
+#define LEDGER                                                                                 \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of\n"                                                                    \
+    "d1,2025-01-20,2025-01-20,2025-01-20,X,c,deployed,approx,10000,,,q,d,\n"
+
+#define CLASS "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
+/* One fitted phase (h_a), a fixed arrival, a wave in its own pool and a
+ * relative one with uncertain size, gap and multiplier. */
+#define MEAN_PARAMS                                                              \
+    "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"  \
+    "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS                      \
+    "[projection]\nstart = 2025-03-01\nhorizon = 120\nstep = 7\npaths = 20000\n" \
+    "[wave w]\ndate = 2025-04-10\nsize = 5000\nhazard = 0.01\n"
+
+#define MIXED_PARAMS                                                                      \
+    MEAN_PARAMS "[wave v]\nafter = w\ngap_low = 10\ngap_high = 30\nsize_low = 1000\n"     \
+                "size_high = 3000\nhazard_phase = a\nhazard_multiplier_low = 0.5\n"       \
+                "hazard_multiplier_high = 2\n"                                            \
+                "[threshold low]\nquantity = strength\ndirection = below\nvalue = 9000\n" \
+                "[threshold half]\nquantity = loss_fraction\ndirection = at_least\nvalue = 0.3\n"
+
+/* A one-draw fit at hazard h for every fitted phase, kappa 0.3, and the
+ * prior's centre elsewhere. */
+static void
+one_draw(const fixture *f, double h, att_fit_result *fit)
+{
+    size_t k, dim = att_posterior_dim(f->post);
+
+    memset(fit, 0, sizeof *fit);
+    fit->dim = dim;
+    fit->chains = 1;
+    fit->draws = 1;
+    fit->theta = calloc(dim, sizeof *fit->theta);
+    assert_non_null(fit->theta);
+    att_posterior_prior_center(f->post, fit->theta);
+    for (k = 0; k < dim; k++) {
+        const att_param_info *pi = att_posterior_param(f->post, k);
+        if (pi->kind == ATT_PAR_HAZARD)
+            fit->theta[k] = log(h);
+        else if (pi->kind == ATT_PAR_KAPPA)
+            fit->theta[k] = log(0.3 / 0.7);
+    }
+}
+
+static att_projection
+run(const fixture *f, const att_fit_result *fit, size_t paths, int threads, long step, bool twin)
+{
+    att_project_params pp = att_project_default_params();
+    att_projection r;
+    att_error err;
+    char msg[1200];
+
+    pp.paths = paths;
+    pp.seed = 11;
+    pp.threads = threads;
+    pp.step = step;
+    pp.without_waves = twin;
+    if (att_project_run(f->p, f->post, fit, &pp, &r, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    return r;
+}
+
+static size_t
+level_index(const att_projection *r, double level)
+{
+    size_t j;
+
+    for (j = 0; j < r->nlevels && r->levels[j] != level; j++)
+        ;
+    assert_true(j < r->nlevels);
+    return j;
+}
+
+/* With zero hazard nobody is lost: strength is the arrivals, exactly, at
+ * every level and date, and casualties and killed stay where they were. */
+static void
+test_zero_hazard_keeps_every_troop(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r;
+    int32_t w1, w2;
+    size_t k, j;
+
+    (void)state;
+    fixture_load(&f,
+                 "[phase a]\nstart = 2025-01-01\nhazard = 0\n"
+                 "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS
+                 "[projection]\nstart = 2025-03-01\nhorizon = 100\nstep = 5\nhazard = 0\n"
+                 "[wave w]\ndate = 2025-04-10\nsize = 5000\n"
+                 "[wave v]\nafter = w\ngap_low = 10\ngap_high = 10\nsize = 1234\nhazard = 0\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    r = run(&f, &fit, 500, 2, 0, false);
+    assert_int_equal(att_date_parse("2025-04-10", &w1, NULL), ATT_OK);
+    w2 = w1 + 10;
+    for (k = 0; k < r.ndates; k++) {
+        double want = 10000.0 + (r.dates[k] > w1 ? 5000.0 : 0.0) + (r.dates[k] > w2 ? 1234.0 : 0.0);
+        for (j = 0; j < r.nlevels; j++) {
+            assert_true(att_projection_q(&r, ATT_SERIES_STRENGTH, k, j) == want);
+            assert_true(att_projection_q(&r, ATT_SERIES_CASUALTIES, k, j) == 0.0);
+            assert_true(att_projection_q(&r, ATT_SERIES_KILLED, k, j) == 0.0);
+        }
+        assert_true(r.mean[ATT_SERIES_STRENGTH][k] == want);
+    }
+    assert_true(r.deployed_end_q50 == 16234.0);
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
+/* The expected path is the closed form (MODEL.md): N(t) = N0 e^{-h (t-s)}
+ * + 5000 e^{-h_w (t - t_w)} after the wave, each cohort Binomial so the
+ * Monte Carlo error of the mean is known; C and K follow. */
+static void
+test_mean_is_the_closed_form(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r;
+    att_model_values v;
+    att_state st;
+    double hazard[1], count[1], kappa, n0, c0, k0, h, hw = 0.01;
+    int32_t tw;
+    size_t k, paths = 8000;
+
+    (void)state;
+    fixture_load(&f, MEAN_PARAMS, LEDGER);
+    one_draw(&f, 0.004, &fit);
+    att_posterior_model_values(f.post, fit.theta, hazard, count, &kappa);
+    v.hazard = hazard;
+    v.count = count;
+    v.kappa = kappa;
+    h = hazard[0];
+    att_assert_close(h, 0.004, 1e-12, 0.0);
+    st = att_model_state(f.p, &v, (double)f.p->projection.start);
+    n0 = floor(st.strength + 0.5);
+    c0 = floor(st.casualties + 0.5);
+    k0 = floor(st.killed + 0.5);
+    assert_int_equal(att_date_parse("2025-04-10", &tw, NULL), ATT_OK);
+    r = run(&f, &fit, paths, 2, 0, false);
+    assert_int_equal(r.paths, paths);
+    for (k = 0; k < r.ndates; k++) {
+        double dt = (double)(r.dates[k] - f.p->projection.start), p1 = exp(-h * dt);
+        double p2 = r.dates[k] > tw ? exp(-hw * (double)(r.dates[k] - tw)) : 1.0;
+        double m2 = r.dates[k] > tw ? 5000.0 : 0.0;
+        double en = n0 * p1 + m2 * p2, var = n0 * p1 * (1 - p1) + m2 * p2 * (1 - p2);
+        double ec = c0 + n0 * (1 - p1) + m2 * (1 - p2);
+        double ek = k0 + kappa * (ec - c0);
+        double vk = kappa * kappa * var + kappa * (1 - kappa) * (ec - c0);
+        double se = sqrt(var / (double)paths), sek = sqrt(vk / (double)paths);
+        att_assert_close(r.mean[ATT_SERIES_STRENGTH][k], en, 0.0, 4.5 * se + 1e-9);
+        att_assert_close(r.mean[ATT_SERIES_CASUALTIES][k], ec, 0.0, 4.5 * se + 1e-9);
+        att_assert_close(r.mean[ATT_SERIES_KILLED][k], ek, 0.0, 4.5 * sek + 1e-9);
+    }
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
+/* A single cohort with no arrivals is a pure death process, N(t) ~
+ * Binomial(N0, e^{-h t}), so crossing "below 50" by day t has probability
+ * P(N(t) <= 49) and "half lost" (C/D >= 1/2, D = 100) P(N(t) <= 50). */
+static void
+test_first_passage_closed_form(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r;
+    att_model_values v;
+    att_state st;
+    double hazard[1], count[1], kappa, n0, h = 0.01;
+    size_t k, paths = 8000, crossed_median = 0;
+    unsigned m0;
+
+    (void)state;
+    fixture_load(&f,
+                 "[phase a]\nstart = 2025-01-01\nhazard = 0.01\n"
+                 "[arrival x]\ndate = 2025-02-28\ncount = 100\n" CLASS
+                 "[projection]\nstart = 2025-03-01\nhorizon = 150\nstep = 1\n"
+                 "[threshold below]\nquantity = strength\ndirection = below\nvalue = 50\n"
+                 "[threshold half]\nquantity = loss_fraction\ndirection = at_least\n"
+                 "value = 0.5\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    att_posterior_model_values(f.post, fit.theta, hazard, count, &kappa);
+    v.hazard = hazard;
+    v.count = count;
+    v.kappa = kappa;
+    st = att_model_state(f.p, &v, (double)f.p->projection.start);
+    n0 = floor(st.strength + 0.5);
+    assert_true(n0 + floor(st.casualties + 0.5) == 100.0);
+    m0 = (unsigned)n0;
+    r = run(&f, &fit, paths, 2, 0, false);
+    assert_int_equal(r.nthreshold, 2);
+    assert_true(r.threshold[0].p_at_start == 0.0);
+    for (k = 0; k < r.ndates; k++) {
+        double s = exp(-h * (double)(r.dates[k] - f.p->projection.start));
+        double pb = gsl_cdf_binomial_P(49, s, m0), ph = gsl_cdf_binomial_P(50, s, m0);
+        double tb = 4.5 * sqrt(pb * (1 - pb) / (double)paths) + 1e-12;
+        double th = 4.5 * sqrt(ph * (1 - ph) / (double)paths) + 1e-12;
+        att_assert_close(r.threshold[0].by_date[k], pb, 0.0, tb);
+        att_assert_close(r.threshold[1].by_date[k], ph, 0.0, th);
+        if (crossed_median == 0 && pb >= 0.5)
+            crossed_median = k;
+    }
+    /* The median first-passage day is where the closed form reaches 1/2,
+     * within two days of Monte Carlo error. */
+    assert_true(crossed_median > 0);
+    assert_true(abs(r.threshold[0].date_q[1] - r.dates[crossed_median]) <= 2);
+    assert_true(r.threshold[0].date_q[0] <= r.threshold[0].date_q[1]);
+    assert_true(r.threshold[0].date_q[1] <= r.threshold[0].date_q[2]);
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
+/* Quantiles are monotone in the level; 1 and 2 threads give the same
+ * bytes; the twin without waves shares the contingent's numbers, so what
+ * the waves add is never negative nor more than they brought. */
+static void
+test_threads_monotone_and_twin(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection a, b, t;
+    att_error err;
+    double lo, hi;
+    size_t k, j, s, m;
+
+    (void)state;
+    fixture_load(&f, MIXED_PARAMS, LEDGER);
+    one_draw(&f, 0.004, &fit);
+    a = run(&f, &fit, 3000, 1, 0, false);
+    b = run(&f, &fit, 3000, 2, 0, false);
+    for (s = 0; s < ATT_SERIES_COUNT; s++) {
+        assert_memory_equal(a.q[s], b.q[s], a.ndates * a.nlevels * sizeof(double));
+        assert_memory_equal(a.end[s], b.end[s], a.paths * sizeof(double));
+        for (k = 0; k < a.ndates; k++)
+            for (j = 0; j + 1 < a.nlevels; j++)
+                assert_true(att_projection_q(&a, (att_series)s, k, j) <=
+                            att_projection_q(&a, (att_series)s, k, j + 1));
+    }
+    for (m = 0; m < a.nthreshold; m++) {
+        assert_memory_equal(a.threshold[m].by_date, b.threshold[m].by_date,
+                            a.ndates * sizeof(double));
+        for (k = 0; k + 1 < a.ndates; k++)
+            assert_true(a.threshold[m].by_date[k] <= a.threshold[m].by_date[k + 1]);
+    }
+    t = run(&f, &fit, 3000, 2, 0, true);
+    assert_int_equal(att_projection_paired(&a, &t, ATT_SERIES_STRENGTH, 0.0, &lo, &err), ATT_OK);
+    assert_int_equal(att_projection_paired(&a, &t, ATT_SERIES_STRENGTH, 100.0, &hi, &err), ATT_OK);
+    assert_true(lo >= 0.0);
+    assert_true(hi <= 5000.0 + 3000.0);
+    assert_true(hi > 0.0);
+    assert_int_equal(att_projection_paired(&a, &t, ATT_SERIES_CASUALTIES, 0.0, &lo, &err), ATT_OK);
+    assert_true(lo >= 0.0);
+    /* The median at the last date sits inside the 5-95% band. */
+    k = a.ndates - 1;
+    assert_true(att_projection_q(&a, ATT_SERIES_STRENGTH, k, level_index(&a, 5.0)) <=
+                att_projection_q(&a, ATT_SERIES_STRENGTH, k, level_index(&a, 50.0)));
+    att_projection_free(&a);
+    att_projection_free(&b);
+    att_projection_free(&t);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
+/* Beta-binomial counts keep the closed-form mean and widen the bands. */
+static void
+test_beta_binomial_widens(void **state)
+{
+    fixture f, g;
+    att_fit_result fit;
+    att_projection a, b;
+    size_t last, lo, hi;
+
+    (void)state;
+    fixture_load(&f, MEAN_PARAMS, LEDGER);
+    fixture_load(&g, MEAN_PARAMS "[projection]\ncount_model = beta-binomial\ndispersion = 0.05\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    a = run(&f, &fit, 4000, 2, 0, false);
+    b = run(&g, &fit, 4000, 2, 0, false);
+    last = a.ndates - 1;
+    lo = level_index(&a, 5.0);
+    hi = level_index(&a, 95.0);
+    assert_true(att_projection_q(&b, ATT_SERIES_STRENGTH, last, hi) -
+                    att_projection_q(&b, ATT_SERIES_STRENGTH, last, lo) >
+                2.0 * (att_projection_q(&a, ATT_SERIES_STRENGTH, last, hi) -
+                       att_projection_q(&a, ATT_SERIES_STRENGTH, last, lo)));
+    att_assert_close(b.mean[ATT_SERIES_STRENGTH][last], a.mean[ATT_SERIES_STRENGTH][last], 0.02,
+                     0.0);
+    att_projection_free(&a);
+    att_projection_free(&b);
+    free(fit.theta);
+    fixture_free(&f);
+    fixture_free(&g);
+}
+
+static void
+expect_refused(const char *params, att_status code, const char *want)
+{
+    fixture f;
+    att_fit_result fit;
+    att_project_params pp = att_project_default_params();
+    att_projection r;
+    att_error err;
+
+    fixture_load(&f, params, LEDGER);
+    one_draw(&f, 0.004, &fit);
+    assert_int_equal(att_project_run(f.p, f.post, &fit, &pp, &r, &err), code);
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("expected \"%s\" in \"%s\"", want, err.msg);
+    assert_null(r.q[0]);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
+static void
+test_refusals(void **state)
+{
+    (void)state;
+    expect_refused("[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                   "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS,
+                   ATT_EDATA, "expected a date to project from");
+    expect_refused(MEAN_PARAMS "[wave early]\ndate_low = 2025-02-01\ndate_high = 2025-03-05\n"
+                               "size = 10\n",
+                   ATT_EDATA, "expected wave early on or after the projection start");
+    expect_refused("[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                   "[arrival x]\ndate = 2025-01-01\ncount = 10000\n"
+                   "[arrival y]\ndate = 2025-03-05\ncount = 10\n" CLASS
+                   "[projection]\nstart = 2025-03-01\n",
+                   ATT_EDATA, "enter arrivals from the start on as a [wave]");
+    expect_refused("[phase a]\nstart = 2025-01-01\nend = 2025-02-01\nhazard = 0.001\n"
+                   "[phase b]\nstart = 2025-02-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                   "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS
+                   "[projection]\nstart = 2025-01-20\n",
+                   ATT_EDATA, "on or after the last phase's start");
+    /* 10 million paths, daily for 100 years: far beyond the memory cap. */
+    expect_refused("[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                   "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS
+                   "[projection]\nstart = 2025-03-01\nhorizon = 36525\nstep = 1\n"
+                   "paths = 10000000\n",
+                   ATT_ERANGE, "use fewer paths or a longer step");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zero_hazard_keeps_every_troop),
+        cmocka_unit_test(test_mean_is_the_closed_form),
+        cmocka_unit_test(test_first_passage_closed_form),
+        cmocka_unit_test(test_threads_monotone_and_twin),
+        cmocka_unit_test(test_beta_binomial_widens),
+        cmocka_unit_test(test_refusals),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
