@@ -1,9 +1,9 @@
 /* binomial.c -- Binomial variates: inversion for small means, Hormann's
  * BTRS for the rest (binomial.h).  The BTRS constants are the paper's
  * (Hormann 1993, algorithm BTRS, with the table of Stirling corrections). */
-#include <math.h>
-
 #include "binomial.h"
+
+#include <math.h>
 
 /* Below this mean, inversion is cheaper than BTRS (and BTRS's hat is
  * valid only above it: Hormann requires n p >= 10). */
@@ -14,10 +14,10 @@
 static double
 stirling_tail(double k)
 {
-    static const double tab[10] = {
-        0.0810614667953272,  0.0413406959554092,  0.0276779256849983, 0.02079067210376509,
-        0.0166446911898211,  0.0138761288230707,  0.0118967099458917, 0.0104112652619720,
-        0.00925546218271273, 0.00833056343336287};
+    static const double tab[10] = {0.0810614667953272,  0.0413406959554092, 0.0276779256849983,
+                                   0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                                   0.0118967099458917,  0.0104112652619720, 0.00925546218271273,
+                                   0.00833056343336287};
     double kp1sq;
 
     if (k <= 9.0)
@@ -66,8 +66,8 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
             return (uint32_t)k; /* inside the squeeze */
         v = log(v * alpha / (a / (us * us) + b));
         if (v <= lm + (nd + 1.0) * log((nd - m + 1.0) / (nd - k + 1.0)) +
-                      (k + 0.5) * log(r * (nd - k + 1.0) / (k + 1.0)) - stirling_tail(k) -
-                      stirling_tail(nd - k))
+                     (k + 0.5) * log(r * (nd - k + 1.0) / (k + 1.0)) - stirling_tail(k) -
+                     stirling_tail(nd - k))
             return (uint32_t)k;
     }
 }

@@ -94,8 +94,8 @@ att_project_check(const att_params *p, att_error *err)
     for (w = 0; w < p->nwave; w++)
         if (wave_earliest(p, w) < pr->start) {
             att_date_format(wave_earliest(p, w), b);
-            return att_error_set(err, ATT_EDATA, p->waves[w].origin.path,
-                                 p->waves[w].origin.line, 0, "date",
+            return att_error_set(err, ATT_EDATA, p->waves[w].origin.path, p->waves[w].origin.line,
+                                 0, "date",
                                  "expected wave %s on or after the projection start %s, found "
                                  "it can arrive on %s (a wave before the start is an [arrival])",
                                  p->waves[w].name, a, b);
@@ -107,16 +107,16 @@ att_project_check(const att_params *p, att_error *err)
 
 /* Per-thread scratch for one path. */
 typedef struct {
-    double *hazard;   /* nphase: the draw's hazards */
-    double *count;    /* narrival: the draw's arrival counts */
-    int32_t *wdate;   /* nwave: arrival days */
-    uint32_t *wsize;  /* nwave: troops */
-    double *whazard;  /* nwave: daily hazard */
-    size_t *wpool;    /* nwave: pool joined */
-    uint32_t *pn;     /* pools (nwave + 1): troops fit to fight */
-    double *phazard;  /* pools: daily hazard (constant ones) */
-    uint32_t *pkey;   /* pools: cohort index of the stream */
-    gsl_rng *rng;     /* beta-binomial's beta draws */
+    double *hazard;  /* nphase: the draw's hazards */
+    double *count;   /* narrival: the draw's arrival counts */
+    int32_t *wdate;  /* nwave: arrival days */
+    uint32_t *wsize; /* nwave: troops */
+    double *whazard; /* nwave: daily hazard */
+    size_t *wpool;   /* nwave: pool joined */
+    uint32_t *pn;    /* pools (nwave + 1): troops fit to fight */
+    double *phazard; /* pools: daily hazard (constant ones) */
+    uint32_t *pkey;  /* pools: cohort index of the stream */
+    gsl_rng *rng;    /* beta-binomial's beta draws */
 } path_scratch;
 
 /* Everything shared by the paths of one run (read-only inside the loop). */
@@ -640,8 +640,8 @@ att_project_run(const att_params *p,
     ws = att_mem_calloc(nthreads, sizeof *ws);
     if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
         r.vals[2] == NULL || r.deployed_end == NULL || r.first == NULL || ws == NULL) {
-        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths,
-                      r.ndates);
+        st =
+            ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths, r.ndates);
         goto done;
     }
     for (i = 0; i < nthreads; i++)

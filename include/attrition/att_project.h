@@ -64,13 +64,13 @@ typedef struct {
 } att_threshold_result;
 
 typedef struct {
-    size_t paths;       /* simulated paths */
-    size_t draws;       /* posterior draws they use (path i uses draw i * draws / paths) */
-    size_t nlevels;     /* quantile levels */
-    double *levels;     /* percent */
-    size_t ndates;      /* output dates, start and last day included */
-    int32_t *dates;     /* day numbers; a value at date d is the state at 00:00 of d */
-    double *q[ATT_SERIES_COUNT];    /* ndates x nlevels, date after date (type-7 quantiles) */
+    size_t paths;                /* simulated paths */
+    size_t draws;                /* posterior draws they use (path i uses draw i * draws / paths) */
+    size_t nlevels;              /* quantile levels */
+    double *levels;              /* percent */
+    size_t ndates;               /* output dates, start and last day included */
+    int32_t *dates;              /* day numbers; a value at date d is the state at 00:00 of d */
+    double *q[ATT_SERIES_COUNT]; /* ndates x nlevels, date after date (type-7 quantiles) */
     double *mean[ATT_SERIES_COUNT]; /* ndates means */
     double *end[ATT_SERIES_COUNT];  /* per path, the value at the last date (paired comparisons) */
     size_t nhist;                   /* dates of the fitted period, before the start */
