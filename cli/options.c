@@ -61,8 +61,7 @@ enum {
 
 static const cli_option cli_table[] = {
     {"scenario", O_SCENARIO, OPT_TEXT, "NAME|FILE", 0, 0, ALL,
-     "scenario: params/NAME.ini, the installed one, or a file (default baseline); "
-     "project: several as a,b,c side by side"},
+     "params/NAME.ini or a file (default baseline); project: a,b,c side by side"},
     {"ledger", O_LEDGER, OPT_TEXT, "FILE", 0, 0, ALL,
      "report ledger CSV (default: the scenario's)"},
     {"anchor", O_ANCHOR, OPT_TEXT, "SPEC", 0, 0, FITS,

@@ -1,5 +1,5 @@
 /* project.c -- the projection (MODEL.md, "Projection"; docs/model.md,
- * section 8, equations (20)-(24)).
+ * section 8, equations (16)-(20)).
  *
  * A path is simulated in three steps: its scenario (wave dates, sizes and
  * hazards, from the SCENARIO stream), its pools, and its days.  A pool is
@@ -151,7 +151,7 @@ uniform_day(att_stream *s, int32_t lo, int32_t hi)
     return lo + (int32_t)k;
 }
 
-/* A hazard rule's daily hazard on this path (equation (21)); inherit is
+/* A hazard rule's daily hazard on this path (equation (17)); inherit is
  * the value the caller passes. */
 static double
 rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_stream *s)
@@ -171,7 +171,8 @@ rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_
     }
 }
 
-/* Does the state after day t cross threshold th?  n, c, k, d: troops. */
+/* Does the state after day t cross threshold th (equation (20))?  n, c, k,
+ * d: troops. */
 static bool
 crossed(const att_threshold *th, double n, double c, double k, double d)
 {
@@ -195,7 +196,7 @@ check_thresholds(const project_run *r, size_t i, int32_t t, double n, double c, 
     }
 }
 
-/* Casualties of one pool on one day (equation (22)): binomial, or
+/* Casualties of one pool on one day (equation (18)): binomial, or
  * beta-binomial with intra-cohort correlation rho. */
 static uint32_t
 pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t n, double h)
@@ -233,7 +234,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     v.hazard = ws->hazard;
     v.count = ws->count;
     v.kappa = kappa;
-    st = att_model_state(p, &v, (double)r->start); /* equation (20) */
+    st = att_model_state(p, &v, (double)r->start); /* equation (16) */
 
     /* The scenario: the contingent's rule, the total, then every wave. */
     att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, 0, 0);
@@ -293,7 +294,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     }
     d = n0 + c;
 
-    /* The days (equations (22)-(23)). */
+    /* The days (equations (18)-(19)). */
     check_thresholds(r, i, r->start, n0, c, k, d);
     for (t = r->start;; t++) {
         double n = 0.0;
@@ -437,7 +438,7 @@ quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, double *
 }
 
 /* The fitted period: the closed form over the draws, every step back from
- * the start to the first arrival (equation (20) at earlier dates). */
+ * the start to the first arrival (equation (16) at earlier dates). */
 static att_status
 project_history(const project_run *r, long step, att_projection *out, att_error *err)
 {
