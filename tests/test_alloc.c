@@ -19,6 +19,7 @@
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_project.h>
 #include <attrition/att_summary.h>
 
 #include "att_test.h"
@@ -107,6 +108,9 @@ run_all(void)
     att_fit_result fit;
     att_summary *sum = NULL;
     att_fit_params fp = att_fit_default_params();
+    att_project_params pp = att_project_default_params();
+    att_projection proj, twin;
+    double diff;
     att_error err;
     const char *cls[16];
     char *json = NULL, digest[ATT_DIGEST_HEX];
@@ -115,6 +119,8 @@ run_all(void)
     FILE *devnull;
 
     memset(&fit, 0, sizeof fit);
+    memset(&proj, 0, sizeof proj);
+    memset(&twin, 0, sizeof twin);
     st = att_params_load(ATT_SOURCE_DIR "/params/reinforce30k.ini", &p, &err);
     if (st != ATT_OK)
         goto done;
@@ -144,7 +150,22 @@ run_all(void)
     devnull = fopen("/dev/null", "w");
     st = att_savefit_write(devnull, post, &fit, digest, 1, &err);
     fclose(devnull);
+    if (st != ATT_OK)
+        goto done;
+    /* A small projection and its twin without waves. */
+    pp.paths = 20;
+    pp.threads = 1;
+    st = att_project_run(p, post, &fit, &pp, &proj, &err);
+    if (st != ATT_OK)
+        goto done;
+    pp.without_waves = true;
+    st = att_project_run(p, post, &fit, &pp, &twin, &err);
+    if (st != ATT_OK)
+        goto done;
+    st = att_projection_paired(&proj, &twin, ATT_SERIES_STRENGTH, 50.0, &diff, &err);
 done:
+    att_projection_free(&proj);
+    att_projection_free(&twin);
     free(json);
     att_summary_free(sum);
     att_fit_result_free(&fit);

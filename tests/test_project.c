@@ -364,6 +364,41 @@ test_refusals(void **state)
                    ATT_ERANGE, "use fewer paths or a longer step");
 }
 
+/* A 100-year horizon, weekly: 5,219 output dates, every value finite, and
+ * memory O(paths x dates) (the same run daily with 4,000 paths is refused
+ * in test_refusals' spirit: see ATT_PROJECT_MEMORY_MAX). */
+static void
+test_century_horizon(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r;
+    size_t k, j, s;
+
+    (void)state;
+    fixture_load(&f,
+                 "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                 "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS
+                 "[projection]\nstart = 2025-03-01\nhorizon = 36525\n"
+                 "[threshold low]\nquantity = strength\ndirection = below\nvalue = 1\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    r = run(&f, &fit, 40, 2, 0, false);
+    assert_int_equal(r.ndates, 36525 / 7 + 2);
+    assert_int_equal(r.dates[r.ndates - 1], f.p->projection.start + 36525);
+    for (s = 0; s < ATT_SERIES_COUNT; s++)
+        for (k = 0; k < r.ndates; k++)
+            for (j = 0; j < r.nlevels; j++)
+                assert_true(isfinite(att_projection_q(&r, (att_series)s, k, j)));
+    /* 0.4% a day for 100 years: nobody is left on any path. */
+    assert_true(att_projection_q(&r, ATT_SERIES_STRENGTH, r.ndates - 1, r.nlevels - 1) == 0.0);
+    assert_true(r.threshold[0].probability == 1.0);
+    assert_true(r.threshold[0].date_q[2] != ATT_DAY_OPEN);
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
 int
 main(void)
 {
@@ -374,6 +409,7 @@ main(void)
         cmocka_unit_test(test_threads_monotone_and_twin),
         cmocka_unit_test(test_beta_binomial_widens),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_century_horizon),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
