@@ -30,8 +30,9 @@
 #include "scenario.h"
 
 #define CLI_SCENARIOS_MAX 16
-#define CHART_WIDTH       64 /* columns of the fan chart's plot area */
-#define CHART_HEIGHT      12 /* rows */
+#define CHART_WIDTH       64  /* columns of the fan chart's plot area */
+#define CHART_HEIGHT      12  /* rows */
+#define CHART_LABELS      6.0 /* labelled rows: every other one */
 
 /* A fit shared by every scenario with the same fit inputs (digest). */
 typedef struct {
@@ -341,12 +342,12 @@ static double
 nice_top(double x)
 {
     static const double steps[] = {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0};
-    double unit = x / (CHART_HEIGHT / 2), e = pow(10.0, floor(log10(unit)));
+    double unit = x / CHART_LABELS, e = pow(10.0, floor(log10(unit)));
     size_t i;
 
     for (i = 0; i + 1 < sizeof steps / sizeof steps[0] && steps[i] * e < unit; i++)
         ;
-    return steps[i] * e * (CHART_HEIGHT / 2);
+    return steps[i] * e * CHART_LABELS;
 }
 
 static void

@@ -42,6 +42,7 @@ att_project_default_params(void)
 
     memset(&pp, 0, sizeof pp);
     pp.seed = 1;
+    pp.start = INT32_MIN;
     return pp;
 }
 
@@ -58,23 +59,23 @@ wave_earliest(const att_params *p, size_t w)
     return wave_earliest(p, wv->after) + wv->gap_low;
 }
 
-att_status
-att_project_check(const att_params *p, att_error *err)
+/* The checks of att_project_check for a projection starting on day start. */
+static att_status
+project_check_at(const att_params *p, int32_t start, att_error *err)
 {
-    const att_projection_params *pr = &p->projection;
     const att_phase *last;
     char a[ATT_DATE_BUFSIZE], b[ATT_DATE_BUFSIZE];
     size_t j, w;
 
-    if (pr->start == INT32_MIN)
+    if (start == INT32_MIN)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, "start",
                              "[projection] start: expected a date to project from, found none");
     if (p->nphase == 0)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
                              "expected at least one [phase] to project from, found none");
     last = &p->phases[p->nphase - 1];
-    att_date_format(pr->start, a);
-    if (pr->start < last->start) {
+    att_date_format(start, a);
+    if (start < last->start) {
         att_date_format(last->start, b);
         return att_error_set(err, ATT_EDATA, last->origin.path, last->origin.line, 0, "start",
                              "expected [projection] start on or after the last phase's start "
@@ -83,7 +84,7 @@ att_project_check(const att_params *p, att_error *err)
                              b, last->name, a);
     }
     for (j = 0; j < p->narrival; j++)
-        if (p->arrivals[j].date >= pr->start) {
+        if (p->arrivals[j].date >= start) {
             att_date_format(p->arrivals[j].date, b);
             return att_error_set(err, ATT_EDATA, p->arrivals[j].origin.path,
                                  p->arrivals[j].origin.line, 0, "date",
@@ -92,7 +93,7 @@ att_project_check(const att_params *p, att_error *err)
                                  a, b);
         }
     for (w = 0; w < p->nwave; w++)
-        if (wave_earliest(p, w) < pr->start) {
+        if (wave_earliest(p, w) < start) {
             att_date_format(wave_earliest(p, w), b);
             return att_error_set(err, ATT_EDATA, p->waves[w].origin.path, p->waves[w].origin.line,
                                  0, "date",
@@ -101,6 +102,12 @@ att_project_check(const att_params *p, att_error *err)
                                  p->waves[w].name, a, b);
         }
     return ATT_OK;
+}
+
+att_status
+att_project_check(const att_params *p, att_error *err)
+{
+    return project_check_at(p, p->projection.start, err);
 }
 
 /* ---- one path ------------------------------------------------------------------- */
@@ -130,8 +137,9 @@ typedef struct {
     const int32_t *dates;
     bool waves, killed_daily;
     double share_sum;
-    /* outputs, date-major: vals[s][k * paths + i] */
-    uint32_t *vals[ATT_SERIES_COUNT];
+    /* outputs, date-major: vals[s][k * paths + i]; vals[ATT_SERIES_COUNT]
+     * (troops deployed) only when paths are kept */
+    uint32_t *vals[ATT_SERIES_COUNT + 1];
     uint32_t *deployed_end;
     int32_t *first; /* nthreshold x paths: first-passage day, INT32_MAX never */
 } project_run;
@@ -309,6 +317,8 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
             r->vals[ATT_SERIES_STRENGTH][out * r->paths + i] = (uint32_t)n;
             r->vals[ATT_SERIES_CASUALTIES][out * r->paths + i] = (uint32_t)c;
             r->vals[ATT_SERIES_KILLED][out * r->paths + i] = (uint32_t)k;
+            if (r->vals[ATT_SERIES_COUNT] != NULL)
+                r->vals[ATT_SERIES_COUNT][out * r->paths + i] = (uint32_t)d;
             out++;
         }
         if (t == end)
@@ -400,6 +410,8 @@ att_projection_free(att_projection *r)
         att_mem_free(r->end[s]);
         att_mem_free(r->hist_q[s]);
     }
+    for (s = 0; s <= ATT_SERIES_COUNT; s++)
+        att_mem_free(r->path[s]);
     for (m = 0; r->threshold != NULL && m < r->nthreshold; m++)
         att_mem_free(r->threshold[m].by_date);
     att_mem_free(r->threshold);
@@ -592,7 +604,9 @@ att_project_run(const att_params *p,
 
     memset(out, 0, sizeof *out);
     memset(&r, 0, sizeof r);
-    if ((st = att_project_check(p, err)) != ATT_OK)
+    r.start = pp->start != INT32_MIN ? pp->start : pr->start;
+    r.horizon = (int32_t)(pp->horizon > 0 ? pp->horizon : pr->horizon);
+    if ((st = project_check_at(p, r.start, err)) != ATT_OK)
         return st;
     if (fit->chains * fit->draws == 0 || fit->dim != att_posterior_dim(post))
         return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
@@ -602,8 +616,6 @@ att_project_run(const att_params *p,
     r.seed = pp->seed;
     r.paths = pp->paths > 0 ? pp->paths : (size_t)pr->paths;
     r.ndraw = fit->chains * fit->draws;
-    r.start = pr->start;
-    r.horizon = (int32_t)pr->horizon;
     r.waves = !pp->without_waves;
     for (m = 0; m < p->nthreshold; m++)
         r.killed_daily |= p->thresholds[m].quantity == ATT_QUANTITY_KILLED;
@@ -616,8 +628,10 @@ att_project_run(const att_params *p,
                         (unsigned long)UINT32_MAX, r.paths);
     /* Per path: three counts per output date, a day per threshold, and a
      * double per date while summarising. */
-    bytes = (double)r.paths * ((double)r.ndates * ATT_SERIES_COUNT * sizeof(uint32_t) +
-                               (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
+    bytes =
+        (double)r.paths *
+        ((double)r.ndates * (ATT_SERIES_COUNT + (pp->keep_paths ? 1.0 : 0.0)) * sizeof(uint32_t) +
+         (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
     if (bytes > (double)ATT_PROJECT_MEMORY_MAX)
         return ATT_FAIL(err, ATT_ERANGE,
                         "expected a projection within %zu MiB, found %zu paths x %zu output "
@@ -631,7 +645,7 @@ att_project_run(const att_params *p,
     out->nlevels = pp->levels != NULL ? pp->nlevels : pr->nquantiles;
     out->levels = att_mem_alloc(out->nlevels * sizeof *out->levels);
     out->dates = att_mem_alloc(r.ndates * sizeof *out->dates);
-    for (s = 0; s < ATT_SERIES_COUNT; s++)
+    for (s = 0; s < ATT_SERIES_COUNT + (pp->keep_paths ? 1u : 0u); s++)
         r.vals[s] = att_mem_alloc(r.ndates * r.paths * sizeof(uint32_t));
     r.deployed_end = att_mem_alloc(r.paths * sizeof *r.deployed_end);
     r.first = att_mem_alloc((p->nthreshold * r.paths + 1) * sizeof *r.first);
@@ -640,7 +654,8 @@ att_project_run(const att_params *p,
 #endif
     ws = att_mem_calloc(nthreads, sizeof *ws);
     if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
-        r.vals[2] == NULL || r.deployed_end == NULL || r.first == NULL || ws == NULL) {
+        r.vals[2] == NULL || (pp->keep_paths && r.vals[ATT_SERIES_COUNT] == NULL) ||
+        r.deployed_end == NULL || r.first == NULL || ws == NULL) {
         st =
             ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths, r.ndates);
         goto done;
@@ -678,11 +693,16 @@ att_project_run(const att_params *p,
     if ((st = project_summarise(&r, out, err)) != ATT_OK)
         goto done;
     st = project_history(&r, step, out, err);
+    if (st == ATT_OK && pp->keep_paths)
+        for (s = 0; s <= ATT_SERIES_COUNT; s++) {
+            out->path[s] = r.vals[s];
+            r.vals[s] = NULL;
+        }
 done:
     for (i = 0; ws != NULL && i < nthreads; i++)
         scratch_free(&ws[i]);
     att_mem_free(ws);
-    for (s = 0; s < ATT_SERIES_COUNT; s++)
+    for (s = 0; s <= ATT_SERIES_COUNT; s++)
         att_mem_free(r.vals[s]);
     att_mem_free(r.deployed_end);
     att_mem_free(r.first);

@@ -50,9 +50,13 @@ typedef struct {
     const double *levels; /* quantile levels, percent, ascending; NULL: [projection] quantiles */
     size_t nlevels;
     bool without_waves; /* the twin: the same scenario with its waves removed */
+    int32_t start;      /* first projected day; INT32_MIN: [projection] start */
+    long horizon;       /* days projected; 0: [projection] horizon */
+    bool keep_paths;    /* keep every path's values (att_projection path) */
 } att_project_params;
 
-/* paths, step, levels from the file; seed 1; threads 0; waves on. */
+/* paths, step, levels, start and horizon from the file; seed 1; threads 0;
+ * waves on; paths not kept. */
 att_project_params att_project_default_params(void);
 
 typedef struct {
@@ -77,10 +81,12 @@ typedef struct {
     int32_t *hist_dates;            /* every step back from the start to the first arrival */
     double *hist_q[ATT_SERIES_COUNT]; /* nhist x nlevels: the closed form over the draws */
     size_t nthreshold;
-    att_threshold_result *threshold; /* as the file's [threshold] sections */
-    double deployed_end_q50;         /* median troops deployed at the last date */
-    double seconds_loop;             /* wall time of the simulation loop */
-    bool killed_daily;               /* killed thinned every day (a killed threshold) */
+    att_threshold_result *threshold;      /* as the file's [threshold] sections */
+    double deployed_end_q50;              /* median troops deployed at the last date */
+    double seconds_loop;                  /* wall time of the simulation loop */
+    bool killed_daily;                    /* killed thinned every day (a killed threshold) */
+    uint32_t *path[ATT_SERIES_COUNT + 1]; /* with keep_paths: ndates x paths, date after date,
+                                             N, C, K and D (troops deployed); else NULL */
 } att_projection;
 
 /* Checks that p can be projected: a start, in the last phase, after every
@@ -106,6 +112,14 @@ ATT_NODISCARD att_status att_projection_paired(const att_projection *a,
                                                double level,
                                                double *out,
                                                att_error *err);
+
+/* With keep_paths: path i's value of series s (or ATT_SERIES_COUNT for the
+ * troops deployed) at output date k. */
+static inline uint32_t
+att_projection_path(const att_projection *r, size_t s, size_t k, size_t i)
+{
+    return r->path[s][k * r->paths + i];
+}
 
 /* The value of series s at output date k and level index j. */
 static inline double
