@@ -1,0 +1,130 @@
+/* att_compare.h -- scoring a fit made at an origin against the reports
+ * stated after it, beside naive baselines (MODEL.md, "Scoring against
+ * later reports"; docs/model.md, section 9).
+ *
+ * The caller fits on the information set at the origin T (parameters
+ * truncated with att_params_truncate, posterior with cut-off T).  Then
+ * every report stated after T is scored: its predictive is the model
+ * quantity of each draw (closed form up to T, the projection from T day by
+ * day after it) through the source's bias and noise, a mixture of
+ * log-normals; each baseline's is one log-normal around its point
+ * forecast.
+ */
+#ifndef ATTRITION_ATT_COMPARE_H
+#define ATTRITION_ATT_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <attrition/att_fit.h>
+#include <attrition/att_ledger.h>
+#include <attrition/att_params.h>
+#include <attrition/att_posterior.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Horizon buckets of asof_end - T. */
+typedef enum {
+    ATT_HORIZON_NOWCAST, /* < 0: the report looks back before the origin */
+    ATT_HORIZON_0_30,
+    ATT_HORIZON_31_90,
+    ATT_HORIZON_91_365,
+    ATT_HORIZON_BEYOND, /* more than 365 days */
+    ATT_HORIZON_COUNT
+} att_horizon;
+
+/* Who forecasts: the model, then MODEL.md's three baselines. */
+typedef enum {
+    ATT_FC_MODEL,
+    ATT_FC_PERSISTENCE,  /* the last figure of the same kind (same class where there is one) */
+    ATT_FC_RATE_FORWARD, /* the latest daily rate carried forward from the latest figure */
+    ATT_FC_LINEAR,       /* the line through the last two figures of the kind */
+    ATT_FC_COUNT
+} att_forecaster;
+
+#define ATT_REASON_MAX 160
+
+/* One forecaster's scores of one report. */
+typedef struct {
+    bool scored;                 /* false: this forecaster cannot score it (reason says why) */
+    char reason[ATT_REASON_MAX]; /* why not, when !scored */
+    double q05, q50, q95;        /* predictive quantiles of the figure (natural scale) */
+    double pit;                  /* point reports: the PIT; NaN otherwise */
+    double below, inside, above; /* range: masses; one-sided: below / above the bound
+                                    (inside NaN); NaN for point reports */
+    int in50, in90;              /* inside the central 50% / 90% interval; -1: one-sided */
+    double wis;                  /* on the log scale; NaN for one-sided reports */
+    double log_score;            /* point: log density of log y; else log of the asserted mass */
+} att_score_entry;
+
+typedef struct {
+    size_t report;        /* ledger index */
+    int32_t horizon_days; /* asof_end - T */
+    att_horizon bucket;
+    bool revision; /* it revises an earlier vintage; scored as the latest one */
+    att_score_entry fc[ATT_FC_COUNT];
+} att_scored_report;
+
+typedef struct {
+    size_t report;               /* ledger index */
+    char reason[ATT_REASON_MAX]; /* why the model cannot score it */
+} att_not_scorable;
+
+/* Means over the reports a forecaster scored. */
+typedef struct {
+    size_t n;          /* reports scored */
+    size_t n_interval; /* point and range reports (coverage, WIS) */
+    double coverage50; /* share inside the central 50% interval */
+    double coverage90;
+    double mean_wis;
+    size_t n_point, n_censored;
+    double mean_log_score_point;
+    double mean_log_score_censored;
+    double relative_wis; /* baselines: the model's mean WIS over the reports both score over
+                            this one's; NaN for the model, or when undefined */
+} att_score_summary;
+
+typedef struct {
+    int32_t origin;
+    size_t nreport;
+    att_scored_report *report; /* in statement order */
+    size_t nnot;
+    att_not_scorable *not_scorable;
+    att_score_summary summary[ATT_FC_COUNT];
+    att_score_summary by_horizon[ATT_HORIZON_COUNT][ATT_FC_COUNT];
+    double baseline_sigma[ATT_FC_COUNT];      /* each baseline's log-scale sd (0 for the model) */
+    bool baseline_sigma_fitted[ATT_FC_COUNT]; /* fewer than 3 one-step errors: the fit's sigma */
+    int32_t projected_to; /* last day the projection reached (INT32_MIN if none needed) */
+} att_comparison;
+
+typedef struct {
+    unsigned long seed; /* the projection's seed */
+    int threads;        /* worker threads; 0: as many as the cores */
+} att_compare_params;
+
+/* Scores the reports of l stated after origin.  p must be truncated at
+ * origin and post built on (p, l) with cut-off origin; fit is post's.
+ * On success *out holds the result (att_comparison_free it). */
+ATT_NODISCARD att_status att_compare_run(const att_params *p,
+                                         const att_ledger *l,
+                                         const att_posterior *post,
+                                         const att_fit_result *fit,
+                                         int32_t origin,
+                                         const att_compare_params *cp,
+                                         att_comparison *out,
+                                         att_error *err);
+void att_comparison_free(att_comparison *c);
+
+/* "nowcast", "0-30", "31-90", "91-365", "over 365". */
+const char *att_horizon_name(att_horizon h);
+/* "model", "persistence", "rate_forward", "linear". */
+const char *att_forecaster_name(att_forecaster f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTRITION_ATT_COMPARE_H */

@@ -1,0 +1,583 @@
+/* compare.c -- scoring a fit made at an origin T against the reports
+ * stated after it, beside naive baselines (att_compare.h; MODEL.md,
+ * "Scoring against later reports"; docs/model.md, section 9).
+ *
+ * The model's predictive of a report is a mixture with one log-normal per
+ * posterior draw s: log y ~ N(log m_s + b_s, sigma_s^2 + tau^2), where m_s
+ * is the model quantity of draw s (the closed form up to T + 1, draw s's
+ * projected path after it), b_s the source's bias (tau the class's scale
+ * when the bias is not a parameter at T; 0 when the anchor pins it).  A
+ * windowed report gives each draw one day of its window in turn, so the
+ * mixture over draws is also a mixture over the window's days, as in the
+ * likelihood (equation (10)).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include <attrition/att_compare.h>
+#include <attrition/att_date.h>
+#include <attrition/att_model.h>
+#include <attrition/att_project.h>
+#include <attrition/att_score.h>
+
+#include "internal.h"
+
+/* Masses are floored here before their log: a report the predictive puts
+ * (numerically) no mass on scores log(1e-300), not -infinity. */
+#define MASS_FLOOR 1e-300
+
+/* Fewer one-step errors than this: a baseline takes the fit's sigma. */
+#define BASELINE_MIN_ERRORS 3
+
+/* Quantile levels' indices in att_wis_levels. */
+enum { Q05 = 2, Q25 = 6, Q50 = 11, Q75 = 16, Q95 = 20 };
+
+static const char *const horizon_names[ATT_HORIZON_COUNT] = {"nowcast", "0-30", "31-90", "91-365",
+                                                             "over 365"};
+static const char *const fc_names[ATT_FC_COUNT] = {"model", "persistence", "rate_forward",
+                                                   "linear"};
+
+const char *
+att_horizon_name(att_horizon h)
+{
+    return h < ATT_HORIZON_COUNT ? horizon_names[h] : "?";
+}
+
+const char *
+att_forecaster_name(att_forecaster f)
+{
+    return f < ATT_FC_COUNT ? fc_names[f] : "?";
+}
+
+static att_horizon
+horizon_bucket(int32_t h)
+{
+    return h < 0      ? ATT_HORIZON_NOWCAST
+           : h <= 30  ? ATT_HORIZON_0_30
+           : h <= 90  ? ATT_HORIZON_31_90
+           : h <= 365 ? ATT_HORIZON_91_365
+                      : ATT_HORIZON_BEYOND;
+}
+
+/* A report's figure as one number: the value, or a range's geometric
+ * middle. */
+static double
+figure(const att_report *r)
+{
+    return r->qualifier == ATT_QUAL_RANGE ? sqrt(r->low * r->high) : r->value;
+}
+
+/* ---- scoring one predictive (equations (21)-(25)) ------------------------------ */
+
+static void
+score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
+{
+    double q[ATT_WIS_NLEVELS], x, a, b;
+
+    att_mixture_quantiles(m, att_wis_levels, ATT_WIS_NLEVELS, q);
+    e->scored = true;
+    e->reason[0] = '\0';
+    e->q05 = exp(q[Q05]);
+    e->q50 = exp(q[Q50]);
+    e->q95 = exp(q[Q95]);
+    e->pit = e->below = e->inside = e->above = e->wis = NAN;
+    e->in50 = e->in90 = -1;
+    switch (r->qualifier) {
+    case ATT_QUAL_APPROX:
+        x = log(r->value);
+        e->pit = att_mixture_cdf(m, x);
+        e->in50 = q[Q25] <= x && x <= q[Q75];
+        e->in90 = q[Q05] <= x && x <= q[Q95];
+        e->wis = att_wis(q, x);
+        e->log_score = att_mixture_logpdf(m, x);
+        break;
+    case ATT_QUAL_RANGE:
+        a = log(r->low);
+        b = log(r->high);
+        e->below = att_mixture_cdf(m, a);
+        e->above = att_mixture_sf(m, b);
+        e->inside = fmax(1.0 - e->below - e->above, 0.0);
+        /* Inside a band: the band holds the whole range. */
+        e->in50 = q[Q25] <= a && b <= q[Q75];
+        e->in90 = q[Q05] <= a && b <= q[Q95];
+        e->wis = att_wis_uniform(q, a, b);
+        e->log_score = log(fmax(e->inside, MASS_FLOOR));
+        break;
+    default:
+        x = log(r->value);
+        e->below = att_mixture_cdf(m, x);
+        e->above = att_mixture_sf(m, x);
+        e->log_score =
+            log(fmax(r->qualifier == ATT_QUAL_AT_LEAST ? e->above : e->below, MASS_FLOOR));
+        break;
+    }
+}
+
+static void
+not_scored(att_score_entry *e, const char *reason)
+{
+    memset(e, 0, sizeof *e);
+    att_strlcpy(e->reason, reason, sizeof e->reason);
+    e->q05 = e->q50 = e->q95 = e->pit = e->below = e->inside = e->above = e->wis = e->log_score =
+        NAN;
+    e->in50 = e->in90 = -1;
+}
+
+/* ---- the model's predictive ------------------------------------------------------- */
+
+typedef struct {
+    const att_params *p;
+    const att_ledger *l;
+    const att_posterior *post;
+    const att_fit_result *fit;
+    int32_t origin;
+    size_t ndraw, sigma_k;
+    double *hazard, *count, *kappa; /* per draw: nphase, narrival, 1 */
+    att_projection proj;            /* paths from T + 1, one per draw (or none) */
+    bool projected;
+    double *mu, *sd; /* scratch, ndraw each */
+} compare_ctx;
+
+/* Draw s's state at time t: the closed form up to T + 1, the path after. */
+static att_state
+draw_state(const compare_ctx *c, size_t s, int32_t t)
+{
+    att_state st;
+
+    if (!c->projected || t <= c->origin + 1) {
+        att_model_values v;
+        v.hazard = c->hazard + s * c->p->nphase;
+        v.count = c->count + s * c->p->narrival;
+        v.kappa = c->kappa[s];
+        return att_model_state(c->p, &v, (double)t);
+    }
+    {
+        size_t k = (size_t)(t - (c->origin + 1));
+        st.strength = att_projection_path(&c->proj, ATT_SERIES_STRENGTH, k, s);
+        st.casualties = att_projection_path(&c->proj, ATT_SERIES_CASUALTIES, k, s);
+        st.killed = att_projection_path(&c->proj, ATT_SERIES_KILLED, k, s);
+        st.deployed = att_projection_path(&c->proj, ATT_SERIES_COUNT, k, s);
+    }
+    return st;
+}
+
+/* The model quantity of report r in draw s (equation (24)). */
+static double
+draw_quantity(const compare_ctx *c, const att_report *r, size_t s)
+{
+    int32_t n = r->asof_end - r->asof_start + 1, day;
+    att_state st;
+
+    if (r->kind == ATT_KIND_RATE) {
+        att_state s0 = draw_state(c, s, r->asof_start);
+        st = draw_state(c, s, r->asof_end + 1);
+        return (st.casualties - s0.casualties) / (double)n;
+    }
+    day = r->asof_start + (int32_t)(s % (size_t)n);
+    st = draw_state(c, s, day + 1);
+    switch (r->kind) {
+    case ATT_KIND_CASUALTIES:
+        return st.casualties;
+    case ATT_KIND_KILLED:
+        return st.killed;
+    case ATT_KIND_WOUNDED:
+        return st.casualties - st.killed;
+    case ATT_KIND_FRACTION:
+        return st.deployed > 0.0 ? st.casualties / st.deployed : 0.0;
+    case ATT_KIND_STRENGTH:
+        return st.strength;
+    default:
+        return st.deployed;
+    }
+}
+
+static bool
+pinned(const att_params *p, size_t cls, att_family f)
+{
+    size_t i;
+
+    for (i = 0; i < p->nanchor; i++)
+        if (p->anchor[i].cls == cls && p->anchor[i].family == f)
+            return true;
+    return false;
+}
+
+/* The model's scores of r into e; false (e says why) if it cannot. */
+static bool
+model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
+{
+    att_family fam = att_kind_family(r->kind);
+    size_t bias = att_posterior_bias_index(c->post, r->cls, fam), s;
+    double tau =
+        bias == ATT_NONE && !pinned(c->p, r->cls, fam) ? c->p->classes[r->cls].tau[fam] : 0.0;
+    att_mixture m;
+
+    for (s = 0; s < c->ndraw; s++) {
+        double q = draw_quantity(c, r, s), sigma = att_fit_value(c->fit, s, c->sigma_k);
+        if (!(q > 0.0) || !isfinite(q)) {
+            not_scored(e, "the model quantity is 0 in some draws (nothing deployed yet, or no "
+                          "casualties before the first phase with a hazard)");
+            return false;
+        }
+        c->mu[s] = log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);
+        c->sd[s] = sqrt(sigma * sigma + tau * tau);
+    }
+    m.n = c->ndraw;
+    m.mu = c->mu;
+    m.sd = c->sd;
+    score_entry(r, &m, e);
+    return true;
+}
+
+/* ---- the baselines -------------------------------------------------------------- */
+
+static bool
+cumulative(att_kind k)
+{
+    return k == ATT_KIND_CASUALTIES || k == ATT_KIND_KILLED || k == ATT_KIND_WOUNDED;
+}
+
+/* The latest used report of kind k (by as-of end, then statement date,
+ * then row), preferring class cls when it has one (cls ATT_NONE: any). */
+static size_t
+latest_of(const att_ledger *l, const bool *used, att_kind k, size_t cls)
+{
+    size_t i, best = ATT_NONE;
+    int pass;
+
+    for (pass = 0; pass < 2 && best == ATT_NONE; pass++)
+        for (i = 0; i < l->n; i++) {
+            const att_report *r = &l->reports[i], *b;
+            if (!used[i] || r->kind != k || (pass == 0 && cls != ATT_NONE && r->cls != cls))
+                continue;
+            if (pass == 0 && cls == ATT_NONE)
+                continue;
+            b = best == ATT_NONE ? NULL : &l->reports[best];
+            if (b == NULL || r->asof_end > b->asof_end ||
+                (r->asof_end == b->asof_end && r->rank > b->rank))
+                best = i;
+        }
+    return best;
+}
+
+/* Baseline f's point forecast of report r from the reports in used;
+ * 0 with reason when it has none. */
+static double
+baseline_forecast(
+    const att_ledger *l, const bool *used, att_forecaster f, const att_report *r, const char **why)
+{
+    size_t a, b, i, rate;
+
+    *why = NULL;
+    if (f == ATT_FC_PERSISTENCE) {
+        a = latest_of(l, used, r->kind, r->cls);
+        if (a == ATT_NONE) {
+            *why = "no earlier figure of this kind";
+            return 0.0;
+        }
+        return figure(&l->reports[a]);
+    }
+    if (!cumulative(r->kind)) {
+        *why = "this baseline scores casualties, killed and wounded only";
+        return 0.0;
+    }
+    if (f == ATT_FC_RATE_FORWARD) {
+        double share = 1.0, base;
+        rate = latest_of(l, used, ATT_KIND_RATE, ATT_NONE);
+        a = latest_of(l, used, r->kind, ATT_NONE);
+        if (rate == ATT_NONE || a == ATT_NONE) {
+            *why = rate == ATT_NONE ? "no earlier daily rate" : "no earlier figure of this kind";
+            return 0.0;
+        }
+        base = figure(&l->reports[a]);
+        if (r->kind != ATT_KIND_CASUALTIES) {
+            /* Killed or wounded grow at their share of the casualty rate. */
+            size_t cas = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_NONE);
+            if (cas == ATT_NONE) {
+                *why = "no earlier casualty figure to share the rate by";
+                return 0.0;
+            }
+            share = fmin(base / figure(&l->reports[cas]), 1.0);
+        }
+        base += figure(&l->reports[rate]) * share * (double)(r->asof_end - l->reports[a].asof_end);
+        if (!(base > 0.0))
+            *why = "the rate carried back falls to zero";
+        return base > 0.0 ? base : 0.0;
+    }
+    /* The line through the last two figures of the kind (distinct as-of
+     * ends). */
+    b = latest_of(l, used, r->kind, ATT_NONE);
+    a = ATT_NONE;
+    for (i = 0; b != ATT_NONE && i < l->n; i++) {
+        const att_report *x = &l->reports[i];
+        if (!used[i] || x->kind != r->kind || x->asof_end >= l->reports[b].asof_end)
+            continue;
+        if (a == ATT_NONE || x->asof_end > l->reports[a].asof_end ||
+            (x->asof_end == l->reports[a].asof_end && x->rank > l->reports[a].rank))
+            a = i;
+    }
+    if (a == ATT_NONE) {
+        *why = "fewer than two earlier figures of this kind";
+        return 0.0;
+    }
+    {
+        double y1 = figure(&l->reports[a]), y2 = figure(&l->reports[b]);
+        double t1 = l->reports[a].asof_end, t2 = l->reports[b].asof_end;
+        double fc = y2 + (y2 - y1) / (t2 - t1) * ((double)r->asof_end - t2);
+        if (!(fc > 0.0))
+            *why = "the line through the last two figures is not positive there";
+        return fc > 0.0 ? fc : 0.0;
+    }
+}
+
+/* Each baseline's sd: the RMS of its one-step log errors on the point
+ * reports stated by the origin, each forecast from what was stated before
+ * it (equation (25)); the fit's median sigma with fewer than 3. */
+static att_status
+baseline_sigmas(const compare_ctx *c, bool *used, att_comparison *out, att_error *err)
+{
+    const att_ledger *l = c->l;
+    bool *known = att_mem_alloc((l->n + 1) * sizeof *known);
+    double *sig = att_mem_alloc((c->ndraw + 1) * sizeof *sig), fitted;
+    size_t f, j, s;
+
+    if (known == NULL || sig == NULL) {
+        att_mem_free(known);
+        att_mem_free(sig);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory for the baselines");
+    }
+    for (s = 0; s < c->ndraw; s++)
+        sig[s] = att_fit_value(c->fit, s, c->sigma_k);
+    gsl_sort(sig, 1, c->ndraw);
+    fitted = gsl_stats_quantile_from_sorted_data(sig, 1, c->ndraw, 0.5);
+    for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
+        double sum = 0.0;
+        size_t n = 0;
+        for (j = 0; j < l->n; j++) {
+            const att_report *r = &l->reports[j];
+            const char *why;
+            double fc;
+            if (!used[j] || r->qualifier != ATT_QUAL_APPROX)
+                continue;
+            (void)att_ledger_used(l, r->statement - 1, known);
+            fc = baseline_forecast(l, known, (att_forecaster)f, r, &why);
+            if (why != NULL)
+                continue;
+            sum += (log(r->value) - log(fc)) * (log(r->value) - log(fc));
+            n++;
+        }
+        out->baseline_sigma_fitted[f] = n < BASELINE_MIN_ERRORS || !(sum > 0.0);
+        out->baseline_sigma[f] = out->baseline_sigma_fitted[f] ? fitted : sqrt(sum / (double)n);
+    }
+    att_mem_free(known);
+    att_mem_free(sig);
+    return ATT_OK;
+}
+
+/* ---- summaries ------------------------------------------------------------------ */
+
+static void
+summarise(const att_comparison *cmp, const att_ledger *l, int bucket, att_score_summary *out)
+{
+    size_t f, i;
+
+    for (f = 0; f < ATT_FC_COUNT; f++) {
+        att_score_summary *s = &out[f];
+        double c50 = 0.0, c90 = 0.0, wis = 0.0, lp = 0.0, lc = 0.0, mw = 0.0, bw = 0.0;
+        size_t both = 0;
+        memset(s, 0, sizeof *s);
+        for (i = 0; i < cmp->nreport; i++) {
+            const att_scored_report *sr = &cmp->report[i];
+            const att_score_entry *e = &sr->fc[f];
+            const att_report *r = &l->reports[sr->report];
+            if ((bucket >= 0 && sr->bucket != (att_horizon)bucket) || !e->scored)
+                continue;
+            s->n++;
+            if (r->qualifier == ATT_QUAL_APPROX || r->qualifier == ATT_QUAL_RANGE) {
+                s->n_interval++;
+                c50 += e->in50;
+                c90 += e->in90;
+                wis += e->wis;
+                if (f != ATT_FC_MODEL && sr->fc[ATT_FC_MODEL].scored) {
+                    mw += sr->fc[ATT_FC_MODEL].wis;
+                    bw += e->wis;
+                    both++;
+                }
+            }
+            if (r->qualifier == ATT_QUAL_APPROX) {
+                s->n_point++;
+                lp += e->log_score;
+            } else {
+                s->n_censored++;
+                lc += e->log_score;
+            }
+        }
+        s->coverage50 = s->n_interval ? c50 / (double)s->n_interval : (double)NAN;
+        s->coverage90 = s->n_interval ? c90 / (double)s->n_interval : (double)NAN;
+        s->mean_wis = s->n_interval ? wis / (double)s->n_interval : (double)NAN;
+        s->mean_log_score_point = s->n_point ? lp / (double)s->n_point : (double)NAN;
+        s->mean_log_score_censored = s->n_censored ? lc / (double)s->n_censored : (double)NAN;
+        s->relative_wis = f != ATT_FC_MODEL && both > 0 && bw > 0.0 ? mw / bw : (double)NAN;
+    }
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+void
+att_comparison_free(att_comparison *c)
+{
+    if (c == NULL)
+        return;
+    att_mem_free(c->report);
+    att_mem_free(c->not_scorable);
+    memset(c, 0, sizeof *c);
+}
+
+static void
+ctx_free(compare_ctx *c)
+{
+    att_mem_free(c->hazard);
+    att_mem_free(c->count);
+    att_mem_free(c->kappa);
+    att_mem_free(c->mu);
+    att_mem_free(c->sd);
+    att_projection_free(&c->proj);
+}
+
+/* Is report i one to score, and if not, why (NULL: score it). */
+static const char *
+skip_reason(const att_ledger *l, size_t i, char *buf, size_t n)
+{
+    const att_report *r = &l->reports[i];
+
+    if (r->repeat_of != ATT_NONE) {
+        snprintf(buf, n, "a repeat of %s", l->reports[r->repeat_of].id);
+        return buf;
+    }
+    if (r->revised_by != ATT_NONE) {
+        snprintf(buf, n, "superseded by %s, which is scored", l->reports[r->revised_by].id);
+        return buf;
+    }
+    return NULL;
+}
+
+att_status
+att_compare_run(const att_params *p,
+                const att_ledger *l,
+                const att_posterior *post,
+                const att_fit_result *fit,
+                int32_t origin,
+                const att_compare_params *cp,
+                att_comparison *out,
+                att_error *err)
+{
+    compare_ctx c;
+    bool *used = NULL;
+    size_t i, s, f, dim = att_posterior_dim(post);
+    int32_t last = INT32_MIN;
+    char why[ATT_REASON_MAX];
+    att_status st = ATT_OK;
+
+    memset(out, 0, sizeof *out);
+    memset(&c, 0, sizeof c);
+    out->origin = origin;
+    out->projected_to = INT32_MIN;
+    c.p = p;
+    c.l = l;
+    c.post = post;
+    c.fit = fit;
+    c.origin = origin;
+    c.ndraw = fit->chains * fit->draws;
+    c.sigma_k = ATT_NONE;
+    for (i = 0; i < dim; i++)
+        if (att_posterior_param(post, i)->kind == ATT_PAR_SIGMA)
+            c.sigma_k = i;
+    if (c.ndraw == 0 || fit->dim != dim || c.sigma_k == ATT_NONE || fit->value == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
+    c.hazard = att_mem_alloc(c.ndraw * (p->nphase + 1) * sizeof *c.hazard);
+    c.count = att_mem_alloc(c.ndraw * (p->narrival + 1) * sizeof *c.count);
+    c.kappa = att_mem_alloc(c.ndraw * sizeof *c.kappa);
+    c.mu = att_mem_alloc(c.ndraw * sizeof *c.mu);
+    c.sd = att_mem_alloc(c.ndraw * sizeof *c.sd);
+    used = att_mem_alloc((l->n + 1) * sizeof *used);
+    out->report = att_mem_calloc(l->n + 1, sizeof *out->report);
+    out->not_scorable = att_mem_calloc(l->n + 1, sizeof *out->not_scorable);
+    if (c.hazard == NULL || c.count == NULL || c.kappa == NULL || c.mu == NULL || c.sd == NULL ||
+        used == NULL || out->report == NULL || out->not_scorable == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the comparison");
+        goto done;
+    }
+    for (s = 0; s < c.ndraw; s++)
+        att_posterior_model_values(post, fit->theta + s * dim, c.hazard + s * p->nphase,
+                                   c.count + s * p->narrival, &c.kappa[s]);
+
+    /* The projection, from T + 1 to the last day a scored report needs. */
+    for (i = 0; i < l->n; i++)
+        if (l->reports[i].statement > origin && skip_reason(l, i, why, sizeof why) == NULL &&
+            l->reports[i].asof_end + 1 > last)
+            last = l->reports[i].asof_end + 1;
+    if (last > origin + 1) {
+        att_project_params pp = att_project_default_params();
+        pp.paths = c.ndraw;
+        pp.seed = cp->seed;
+        pp.threads = cp->threads;
+        pp.step = 1;
+        pp.start = origin + 1;
+        pp.horizon = last - (origin + 1);
+        pp.keep_paths = true;
+        if ((st = att_project_run(p, post, fit, &pp, &c.proj, err)) != ATT_OK)
+            goto done;
+        c.projected = true;
+        out->projected_to = last;
+    }
+
+    (void)att_ledger_used(l, origin, used);
+    if ((st = baseline_sigmas(&c, used, out, err)) != ATT_OK)
+        goto done;
+    for (i = 0; i < l->n; i++) {
+        const att_report *r = &l->reports[i];
+        att_scored_report *sr = &out->report[out->nreport];
+        const char *skip;
+        if (r->statement <= origin)
+            continue;
+        if ((skip = skip_reason(l, i, why, sizeof why)) != NULL ||
+            !model_score(&c, r, &sr->fc[ATT_FC_MODEL])) {
+            att_not_scorable *ns = &out->not_scorable[out->nnot++];
+            ns->report = i;
+            att_strlcpy(ns->reason, skip != NULL ? skip : sr->fc[ATT_FC_MODEL].reason,
+                        sizeof ns->reason);
+            memset(sr, 0, sizeof *sr);
+            continue;
+        }
+        sr->report = i;
+        sr->horizon_days = r->asof_end - origin;
+        sr->bucket = horizon_bucket(sr->horizon_days);
+        sr->revision = r->revises != ATT_NONE;
+        for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
+            const char *bwhy;
+            double fc = baseline_forecast(l, used, (att_forecaster)f, r, &bwhy);
+            if (bwhy != NULL)
+                not_scored(&sr->fc[f], bwhy);
+            else {
+                double mu = log(fc), sd = out->baseline_sigma[f];
+                att_mixture m = {1, &mu, &sd};
+                score_entry(r, &m, &sr->fc[f]);
+            }
+        }
+        out->nreport++;
+    }
+    summarise(out, l, -1, out->summary);
+    for (i = 0; i < ATT_HORIZON_COUNT; i++)
+        summarise(out, l, (int)i, out->by_horizon[i]);
+done:
+    ctx_free(&c);
+    att_mem_free(used);
+    if (st != ATT_OK)
+        att_comparison_free(out);
+    return st;
+}

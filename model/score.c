@@ -1,0 +1,174 @@
+/* score.c -- interval scores, WIS and a normal mixture's CDF, density and
+ * quantiles (att_score.h; docs/model.md, equations (21)-(23)). */
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include <attrition/att_score.h>
+
+/* log(2 pi) / 2 */
+#define LOG_SQRT_2PI 0.91893853320467274178
+
+const double att_wis_levels[ATT_WIS_NLEVELS] = {0.01, 0.025, 0.05, 0.10, 0.15, 0.20,  0.25, 0.30,
+                                                0.35, 0.40,  0.45, 0.50, 0.55, 0.60,  0.65, 0.70,
+                                                0.75, 0.80,  0.85, 0.90, 0.95, 0.975, 0.99};
+
+double
+att_interval_score(double l, double u, double alpha, double y)
+{
+    double s = u - l;
+
+    if (y < l)
+        s += 2.0 / alpha * (l - y);
+    if (y > u)
+        s += 2.0 / alpha * (y - u);
+    return s;
+}
+
+double
+att_wis(const double q[ATT_WIS_NLEVELS], double y)
+{
+    const size_t mid = ATT_WIS_NLEVELS / 2, k = mid;
+    double s = 0.5 * fabs(y - q[mid]);
+    size_t i;
+
+    for (i = 0; i < k; i++) {
+        double alpha = 2.0 * att_wis_levels[i];
+        s += alpha / 2.0 * att_interval_score(q[i], q[ATT_WIS_NLEVELS - 1 - i], alpha, y);
+    }
+    return s / ((double)k + 0.5);
+}
+
+/* E[(q - Y)+] for Y uniform on [a, b], a < b. */
+static double
+shortfall_uniform(double q, double a, double b)
+{
+    if (q <= a)
+        return 0.0;
+    if (q >= b)
+        return q - 0.5 * (a + b);
+    return (q - a) * (q - a) / (2.0 * (b - a));
+}
+
+double
+att_wis_uniform(const double q[ATT_WIS_NLEVELS], double a, double b)
+{
+    const size_t k = ATT_WIS_NLEVELS / 2;
+    double s = 0.0, ey = 0.5 * (a + b);
+    size_t i;
+
+    if (!(b > a))
+        return att_wis(q, a);
+    /* WIS = sum over the 23 levels of the pinball loss rho_tau(y - q_tau)
+     * / (K + 1/2), and E rho_tau(Y - q) = tau (E Y - q) + E (q - Y)+. */
+    for (i = 0; i < ATT_WIS_NLEVELS; i++)
+        s += att_wis_levels[i] * (ey - q[i]) + shortfall_uniform(q[i], a, b);
+    return s / ((double)k + 0.5);
+}
+
+double
+att_mixture_cdf(const att_mixture *m, double x)
+{
+    double lower = 0.0, upper = 0.0;
+    size_t i, above = 0;
+
+    /* Each component adds its small tail, so that F near 0 or 1 keeps its
+     * digits: F = (sum_{z<0} P(z) + sum_{z>=0} (1 - Q(z))) / n. */
+    for (i = 0; i < m->n; i++) {
+        double z = (x - m->mu[i]) / m->sd[i];
+        if (z < 0.0)
+            lower += gsl_cdf_ugaussian_P(z);
+        else {
+            upper += gsl_cdf_ugaussian_Q(z);
+            above++;
+        }
+    }
+    return (lower + ((double)above - upper)) / (double)m->n;
+}
+
+double
+att_mixture_sf(const att_mixture *m, double x)
+{
+    double lower = 0.0, upper = 0.0;
+    size_t i, below = 0;
+
+    for (i = 0; i < m->n; i++) {
+        double z = (x - m->mu[i]) / m->sd[i];
+        if (z > 0.0)
+            upper += gsl_cdf_ugaussian_Q(z);
+        else {
+            lower += gsl_cdf_ugaussian_P(z);
+            below++;
+        }
+    }
+    return (upper + ((double)below - lower)) / (double)m->n;
+}
+
+double
+att_mixture_logpdf(const att_mixture *m, double x)
+{
+    double mx = -HUGE_VAL, s = 0.0;
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        double z = (x - m->mu[i]) / m->sd[i], l = -0.5 * z * z - log(m->sd[i]);
+        if (l > mx)
+            mx = l;
+    }
+    for (i = 0; i < m->n; i++) {
+        double z = (x - m->mu[i]) / m->sd[i];
+        s += exp(-0.5 * z * z - log(m->sd[i]) - mx);
+    }
+    return mx + log(s / (double)m->n) - LOG_SQRT_2PI;
+}
+
+/* The density at x (not its log): for Newton steps. */
+static double
+mixture_pdf(const att_mixture *m, double x)
+{
+    double s = 0.0;
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        double z = (x - m->mu[i]) / m->sd[i];
+        s += exp(-0.5 * z * z) / m->sd[i];
+    }
+    return s / (double)m->n * exp(-LOG_SQRT_2PI);
+}
+
+void
+att_mixture_quantiles(const att_mixture *m, const double *levels, size_t n, double *out)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    size_t i, j;
+
+    for (i = 0; i < m->n; i++) {
+        if (m->mu[i] - 12.0 * m->sd[i] < lo)
+            lo = m->mu[i] - 12.0 * m->sd[i];
+        if (m->mu[i] + 12.0 * m->sd[i] > hi)
+            hi = m->mu[i] + 12.0 * m->sd[i];
+    }
+    for (j = 0; j < n; j++) {
+        /* Newton on F(x) = level inside a bracket that every step
+         * shrinks; a step that leaves the bracket bisects instead.  The
+         * CDF is increasing and F(lo) < level < F(hi). */
+        double a = lo, b = hi, x = j > 0 && out[j - 1] > lo ? out[j - 1] : 0.5 * (lo + hi);
+        int it;
+        for (it = 0; it < 200 && b - a > 1e-9; it++) {
+            double g = att_mixture_cdf(m, x) - levels[j], d = mixture_pdf(m, x), next;
+            if (g < 0.0)
+                a = x;
+            else
+                b = x;
+            next = d > 0.0 ? x - g / d : 0.5 * (a + b);
+            if (!(next > a && next < b))
+                next = 0.5 * (a + b);
+            if (fabs(next - x) < 1e-10) {
+                x = next;
+                break;
+            }
+            x = next;
+        }
+        out[j] = x;
+    }
+}

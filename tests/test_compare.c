@@ -1,0 +1,236 @@
+/* test_compare.c -- scoring against later reports: the baselines against
+ * hand-computed forecasts; the model's predictive is calibrated on reports
+ * simulated from the model itself (PIT uniform by Kolmogorov-Smirnov at
+ * the 1% level, and the 50% and 90% intervals cover at their nominal
+ * rates within sampling error); repeats and superseded vintages are not
+ * scored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+
+#include <attrition/att_compare.h>
+#include <attrition/att_date.h>
+#include <attrition/att_project.h>
+#include <attrition/att_rng.h>
+
+#include "att_test.h"
+#include "fixture.h"
+
+#define HDR                                                                                    \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of\n"
+
+#define PARAMS                                                                    \
+    "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 0.5\n" \
+    "[arrival x]\ndate = 2025-01-01\ncount = 10000\n"                             \
+    "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n"                              \
+    "[class k]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
+static int32_t
+day(const char *s)
+{
+    int32_t d;
+
+    assert_int_equal(att_date_parse(s, &d, NULL), ATT_OK);
+    return d;
+}
+
+/* A "fit" of n draws from the prior, with its model-unit values. */
+static void
+prior_fit(const fixture *f, size_t n, att_fit_result *fit)
+{
+    size_t dim = att_posterior_dim(f->post), i;
+    gsl_rng *rng = att_rng_alloc(5, ATT_RNG_TEST, 0, 0, 0);
+    att_error err;
+
+    memset(fit, 0, sizeof *fit);
+    fit->dim = dim;
+    fit->chains = 1;
+    fit->draws = n;
+    fit->theta = calloc(n * dim, sizeof *fit->theta);
+    assert_non_null(fit->theta);
+    for (i = 0; i < n; i++)
+        att_posterior_prior_draw(f->post, rng, fit->theta + i * dim);
+    gsl_rng_free(rng);
+    assert_int_equal(att_fit_complete(f->post, fit, &err), ATT_OK);
+}
+
+/* Scores f's ledger with post (built on what was known at the origin). */
+static att_comparison
+compare(const fixture *f, const att_posterior *post, const att_fit_result *fit, int32_t origin)
+{
+    att_compare_params cp = {7, 2};
+    att_comparison c;
+    att_error err;
+    char msg[1200];
+
+    if (att_compare_run(f->p, f->l, post, fit, origin, &cp, &c, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    return c;
+}
+
+static const att_scored_report *
+find(const att_comparison *c, const fixture *f, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < c->nreport; i++)
+        if (strcmp(f->l->reports[c->report[i].report].id, id) == 0)
+            return &c->report[i];
+    fail_msg("report %s was not scored", id);
+    return NULL;
+}
+
+/* Casualties 1,000 as of 2025-01-01 and 2,000 as of 01-11, a rate of 100 a
+ * day: for a report as of 01-21, persistence says 2,000, the rate carried
+ * forward 2,000 + 10 x 100 = 3,000, and the line through the last two
+ * 2,000 + 10 x (1,000 / 10) = 3,000; killed 500 as of 01-11 grow at their
+ * share 500 / 2,000 of the rate: 500 + 10 x 100 x 0.25 = 750. */
+static void
+test_baselines_by_hand(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_comparison c;
+    const att_scored_report *r;
+
+    (void)state;
+    fixture_load(&f, PARAMS,
+                 HDR "a,2025-01-02,2025-01-01,2025-01-01,X,c,casualties,approx,1000,,,q,d,\n"
+                     "b,2025-01-12,2025-01-11,2025-01-11,X,c,casualties,approx,2000,,,q,d,\n"
+                     "r,2025-01-12,2025-01-01,2025-01-11,X,k,rate,approx,100,,,q,d,\n"
+                     "k1,2025-01-12,2025-01-11,2025-01-11,X,c,killed,approx,500,,,q,d,\n"
+                     "later,2025-01-25,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,\n"
+                     "kl,2025-01-25,2025-01-21,2025-01-21,X,c,killed,range,,600,900,q,d,\n"
+                     "again,2025-01-26,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,"
+                     "later\n");
+    prior_fit(&f, 200, &fit);
+    c = compare(&f, f.post, &fit, day("2025-01-15"));
+    r = find(&c, &f, "later");
+    assert_int_equal(r->horizon_days, 6);
+    assert_int_equal(r->bucket, ATT_HORIZON_0_30);
+    att_assert_close(r->fc[ATT_FC_PERSISTENCE].q50, 2000.0, 1e-8, 0.0);
+    att_assert_close(r->fc[ATT_FC_RATE_FORWARD].q50, 3000.0, 1e-8, 0.0);
+    att_assert_close(r->fc[ATT_FC_LINEAR].q50, 3000.0, 1e-8, 0.0);
+    r = find(&c, &f, "kl");
+    att_assert_close(r->fc[ATT_FC_RATE_FORWARD].q50, 750.0, 1e-8, 0.0);
+    att_assert_close(r->fc[ATT_FC_PERSISTENCE].q50, 500.0, 1e-8, 0.0);
+    assert_false(r->fc[ATT_FC_LINEAR].scored); /* one earlier killed figure */
+    /* Only 2 one-step errors before the origin: the fit's sigma. */
+    assert_true(c.baseline_sigma_fitted[ATT_FC_PERSISTENCE]);
+    /* The repeat is listed, not scored. */
+    assert_int_equal(c.nreport, 2);
+    assert_int_equal(c.nnot, 1);
+    assert_non_null(strstr(c.not_scorable[0].reason, "repeat of later"));
+    /* A range's masses add up; a point report has a PIT in (0, 1). */
+    att_assert_close(r->fc[ATT_FC_MODEL].below + r->fc[ATT_FC_MODEL].inside +
+                         r->fc[ATT_FC_MODEL].above,
+                     1.0, 1e-12, 0.0);
+    r = find(&c, &f, "later");
+    assert_true(r->fc[ATT_FC_MODEL].pit > 0.0 && r->fc[ATT_FC_MODEL].pit < 1.0);
+    assert_true(c.summary[ATT_FC_MODEL].n == 2);
+    att_comparison_free(&c);
+    att_fit_result_free(&fit);
+    fixture_free(&f);
+}
+
+/* Reports simulated from the model itself, with the truth drawn from the
+ * prior, are scored by the prior predictive (the fit's draws are prior
+ * draws): the PITs are uniform and the intervals cover at their nominal
+ * rates.  Each truth is its own prior draw with its own projected path,
+ * bias and noise; the reports are casualties 1 to 60 days after the
+ * origin. */
+static void
+test_calibrated_on_its_own_simulations(void **state)
+{
+    enum { NREP = 200, NDRAW = 1000 };
+    fixture f, g;
+    att_fit_result fit, one;
+    att_comparison c;
+    char *csv = malloc(200 * (NREP + 2)), *e, d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE];
+    double pit[NREP], dmax = 0.0, ksc, value[64];
+    gsl_rng *rng = att_rng_alloc(11, ATT_RNG_TEST, 1, 0, 0);
+    int32_t origin = day("2025-02-01");
+    size_t i, dim, sigma_k = 0, k;
+    att_error err;
+
+    (void)state;
+    assert_non_null(csv);
+    /* The information set holds one deployed figure (a force report): the
+     * loss bias is not a parameter, so the predictive carries tau. */
+    e = csv + sprintf(csv, HDR "d,2025-01-20,2025-01-20,2025-01-20,X,c,deployed,approx,10000,,,"
+                               "q,d,\n");
+    fixture_load(&g, PARAMS, csv);
+    dim = att_posterior_dim(g.post);
+    assert_true(dim <= 64);
+    for (k = 0; k < dim; k++)
+        if (att_posterior_param(g.post, k)->kind == ATT_PAR_SIGMA)
+            sigma_k = k;
+    prior_fit(&g, NDRAW, &fit);
+    for (i = 0; i < NREP; i++) {
+        att_project_params pp = att_project_default_params();
+        att_projection pr;
+        int32_t asof = origin + 1 + (int32_t)(i % 60);
+        double m, sigma, y;
+        /* The truth: a prior draw, its own path, a bias and a noise. */
+        memset(&one, 0, sizeof one);
+        one.dim = dim;
+        one.chains = one.draws = 1;
+        one.theta = calloc(dim, sizeof *one.theta);
+        assert_non_null(one.theta);
+        att_posterior_prior_draw(g.post, rng, one.theta);
+        att_posterior_constrain(g.post, one.theta, value);
+        pp.paths = 1;
+        pp.seed = 1000 + i;
+        pp.step = 1;
+        pp.start = origin + 1;
+        pp.horizon = asof + 1 - (origin + 1);
+        pp.keep_paths = true;
+        pp.threads = 1;
+        assert_int_equal(att_project_run(g.p, g.post, &one, &pp, &pr, &err), ATT_OK);
+        m = att_projection_path(&pr, ATT_SERIES_CASUALTIES, pr.ndates - 1, 0);
+        att_projection_free(&pr);
+        sigma = value[sigma_k];
+        y = m * exp(gsl_ran_gaussian(rng, 0.5) + gsl_ran_gaussian(rng, sigma));
+        att_fit_result_free(&one);
+        e += sprintf(e, "s%zu,2025-06-01,%s,%s,X%zu,c,casualties,approx,%.10g,,,q,d,\n", i,
+                     att_date_format(asof, d0), att_date_format(asof, d1), i, y);
+    }
+    fixture_load(&f, PARAMS, csv);
+    c = compare(&f, g.post, &fit, origin);
+    assert_int_equal(c.nreport, NREP);
+    for (i = 0; i < NREP; i++)
+        pit[i] = c.report[i].fc[ATT_FC_MODEL].pit;
+    gsl_sort(pit, 1, NREP);
+    for (i = 0; i < NREP; i++) {
+        double lo = pit[i] - (double)i / NREP, hi = (double)(i + 1) / NREP - pit[i];
+        dmax = fmax(dmax, fmax(lo, hi));
+    }
+    /* Kolmogorov-Smirnov at the 1% level: D > 1.628 / sqrt(n) rejects
+     * (the asymptotic critical value, Massey 1951, Table 1). */
+    ksc = 1.628 / sqrt((double)NREP);
+    if (dmax > ksc)
+        fail_msg("PIT not uniform: D = %g > %g", dmax, ksc);
+    att_assert_close(c.summary[ATT_FC_MODEL].coverage50, 0.5, 0.0, 3.0 * sqrt(0.25 / NREP));
+    att_assert_close(c.summary[ATT_FC_MODEL].coverage90, 0.9, 0.0, 3.0 * sqrt(0.09 / NREP));
+    att_comparison_free(&c);
+    att_fit_result_free(&fit);
+    gsl_rng_free(rng);
+    free(csv);
+    fixture_free(&f);
+    fixture_free(&g);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baselines_by_hand),
+        cmocka_unit_test(test_calibrated_on_its_own_simulations),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
