@@ -11,6 +11,7 @@
 #include <attrition/att_posterior.h>
 #include <attrition/attrition.h>
 
+#include "compare_cmd.h"
 #include "exit_codes.h"
 #include "fit_cmd.h"
 #include "options.h"
@@ -105,6 +106,8 @@ cli_run(const cli_options *o)
         return cli_scenarios();
     if (o->command == CLI_CMD_PROJECT)
         return cli_project(o);
+    if (o->command == CLI_CMD_COMPARE || o->command == CLI_CMD_BACKTEST)
+        return cli_compare(o);
     rc = cli_scenario_load(o, o->scenario, &p, &l);
     if (rc != 0)
         goto cleanup;

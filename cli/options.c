@@ -15,10 +15,11 @@
 #include "exit_codes.h"
 
 #define CMD(c) (1u << (c))
+#define SCORES (CMD(CLI_CMD_COMPARE) | CMD(CLI_CMD_BACKTEST))
 #define ALL                                                                                \
     (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_REPORTS) | CMD(CLI_CMD_CHECK) | CMD(CLI_CMD_FIT) | \
-     CMD(CLI_CMD_EXPORT))
-#define FITS (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_FIT))
+     CMD(CLI_CMD_EXPORT) | SCORES)
+#define FITS (CMD(CLI_CMD_PROJECT) | CMD(CLI_CMD_FIT) | SCORES)
 #define PROJ CMD(CLI_CMD_PROJECT)
 
 typedef enum { OPT_FLAG, OPT_TEXT, OPT_LONG } opt_type;
@@ -56,7 +57,8 @@ enum {
     O_DAILY,
     O_QUIET,
     O_ASCII,
-    O_PLOT
+    O_PLOT,
+    O_LATER
 };
 
 static const cli_option cli_table[] = {
@@ -73,25 +75,27 @@ static const cli_option cli_table[] = {
     {"threads", O_THREADS, OPT_LONG, "N", 1, 256, FITS, "worker threads; never changes results"},
     {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, FITS, "write the posterior draws as JSON"},
-    {"fit", O_FIT, OPT_TEXT, "FILE", 0, 0, PROJ,
-     "project from a fit saved with --save-fit instead of fitting"},
+    {"fit", O_FIT, OPT_TEXT, "FILE", 0, 0, PROJ | CMD(CLI_CMD_COMPARE),
+     "project (or score) from a fit saved with --save-fit instead of fitting"},
+    {"later", O_LATER, OPT_TEXT, "FILE", 0, 0, SCORES,
+     "compare, backtest: a CSV of later reports (the ledger's columns) to score too"},
     {"paths", O_PATHS, OPT_LONG, "N", 1, 10000000, PROJ,
      "simulated paths (default: the scenario's)"},
     {"quantiles", O_QUANTILES, OPT_TEXT, "LIST", 0, 0, PROJ,
      "percent levels, ascending, 50 included (default 5,25,50,75,95)"},
     {"daily", O_DAILY, OPT_FLAG, NULL, 0, 0, PROJ, "one output row per day, not per step"},
     {"ascii", O_ASCII, OPT_FLAG, NULL, 0, 0, PROJ, "draw the fan chart in plain ASCII"},
-    {"plot", O_PLOT, OPT_TEXT, "FILE", 0, 0, PROJ,
+    {"plot", O_PLOT, OPT_TEXT, "FILE", 0, 0, PROJ | CMD(CLI_CMD_BACKTEST),
      "draw the fan charts into FILE.svg, FILE.png or FILE.pdf"},
     {"quiet", O_QUIET, OPT_FLAG, NULL, 0, 0, FITS,
      "no progress on standard error (it shows only on a terminal)"},
-    {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT) | PROJ,
+    {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT) | PROJ | SCORES,
      "table, csv or json (default table)"},
     {"influence", O_INFLUENCE, OPT_FLAG, NULL, 0, 0, CMD(CLI_CMD_FIT),
      "refit without each report: how each hazard's median moves"},
-    {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0, CMD(CLI_CMD_EXPORT),
+    {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0, CMD(CLI_CMD_EXPORT) | CMD(CLI_CMD_COMPARE),
      "cut-off: only what was stated by DATE (YYYY-MM-DD)"},
-    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, FITS | CMD(CLI_CMD_EXPORT),
+    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, FITS | CMD(CLI_CMD_EXPORT) | SCORES,
      "write to FILE (complete or not at all) instead of standard output"},
     {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
      "print this help and exit"},
@@ -100,15 +104,17 @@ static const cli_option cli_table[] = {
 };
 #define CLI_NOPT (sizeof cli_table / sizeof cli_table[0])
 
-static const char *const cli_commands[CLI_CMD_COUNT] = {"project", "reports", "scenarios",
-                                                        "check",   "fit",     "export-data"};
+static const char *const cli_commands[CLI_CMD_COUNT] = {
+    "project", "reports", "scenarios", "check", "fit", "export-data", "compare", "backtest"};
 static const char *const cli_command_help[CLI_CMD_COUNT] = {
     "fit the scenario to the ledger and project it (the default)",
     "the ledger as a table, repeats and revisions marked, validated",
     "the parameter files, each with its one-line description",
     "validate a scenario and its ledger; prints what was read",
     "fit the model by MCMC and print the posterior, per report and per source",
-    "write the resolved fit inputs as canonical JSON (what peers and saved fits use)"};
+    "write the resolved fit inputs as canonical JSON (what peers and saved fits use)",
+    "fit on what was known at --origin, score the reports stated after it",
+    "compare at every statement date of the ledger, summary by horizon"};
 
 void
 cli_help(FILE *f)
@@ -122,7 +128,7 @@ cli_help(FILE *f)
     fprintf(f, "Usage: attrition [COMMAND] [OPTIONS]\n"
                "       attrition --scenario reinforce30k\n\nCommands:\n");
     for (i = 0; i < CLI_CMD_COUNT; i++)
-        fprintf(f, "  %-10s %s\n", cli_commands[i], cli_command_help[i]);
+        fprintf(f, "  %-12s %s\n", cli_commands[i], cli_command_help[i]);
     fprintf(f, "\nOptions:\n");
     for (i = 0; i < CLI_NOPT; i++) {
         const cli_option *o = &cli_table[i];
@@ -215,7 +221,7 @@ cli_parse(int argc, char **argv, cli_options *o)
             ;
         if (i == CLI_CMD_COUNT)
             return cli_usage_error("unknown command '%s': expected project, fit, reports, "
-                                   "scenarios, check or export-data",
+                                   "scenarios, check, export-data, compare or backtest",
                                    argv[1]);
         o->command = (cli_command)i;
         argv[1] = argv[0];
@@ -327,6 +333,9 @@ cli_parse(int argc, char **argv, cli_options *o)
         case O_FIT:
             o->fit = optarg;
             break;
+        case O_LATER:
+            o->later = optarg;
+            break;
         case O_QUANTILES:
             if (!cli_parse_levels(optarg, o))
                 return cli_usage_error("--quantiles: expected ascending percent levels in (0, "
@@ -365,6 +374,8 @@ cli_parse(int argc, char **argv, cli_options *o)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (o->scenario == NULL)
         o->scenario = "baseline";
+    if (o->command == CLI_CMD_COMPARE && o->origin == NULL && !o->help && !o->version)
+        return cli_usage_error("compare: expected --origin DATE (YYYY-MM-DD), found none");
     if (strchr(o->scenario, ',') != NULL && o->command != CLI_CMD_PROJECT)
         return cli_usage_error("--scenario: several scenarios (a,b,c) only for 'project', "
                                "found \"%s\"",

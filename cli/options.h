@@ -15,6 +15,8 @@ typedef enum {
     CLI_CMD_CHECK,     /* validate a scenario and its ledger */
     CLI_CMD_FIT,       /* fit the model and print the posterior */
     CLI_CMD_EXPORT,    /* the resolved fit inputs as canonical JSON */
+    CLI_CMD_COMPARE,   /* score a fit made at an origin against later reports */
+    CLI_CMD_BACKTEST,  /* compare at every statement date */
     CLI_CMD_COUNT
 } cli_command;
 
@@ -37,10 +39,11 @@ typedef struct {
     long paths;                    /* project: simulated paths */
     double levels[CLI_LEVELS_MAX]; /* --quantiles, percent; nlevels 0: the scenario's */
     size_t nlevels;
-    bool daily;       /* one output row per day */
-    bool quiet;       /* no progress on stderr */
-    bool ascii;       /* plain-ASCII fan chart */
-    const char *plot; /* picture file, or NULL */
+    bool daily;        /* one output row per day */
+    bool quiet;        /* no progress on stderr */
+    bool ascii;        /* plain-ASCII fan chart */
+    const char *plot;  /* picture file, or NULL */
+    const char *later; /* compare, backtest: a CSV of later reports, or NULL */
     bool help, version;
 } cli_options;
 

@@ -426,6 +426,33 @@ summarise(const att_comparison *cmp, const att_ledger *l, int bucket, att_score_
     }
 }
 
+att_status
+att_compare_pool(
+    const att_comparison *list, size_t n, const att_ledger *l, att_comparison *out, att_error *err)
+{
+    size_t i, total = 0, h;
+
+    memset(out, 0, sizeof *out);
+    out->origin = INT32_MIN;
+    out->projected_to = INT32_MIN;
+    for (i = 0; i < n; i++)
+        total += list[i].nreport;
+    out->report = att_mem_calloc(total + 1, sizeof *out->report);
+    out->not_scorable = att_mem_calloc(1, sizeof *out->not_scorable);
+    if (out->report == NULL || out->not_scorable == NULL) {
+        att_comparison_free(out);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory for the pooled scores");
+    }
+    for (i = 0; i < n; i++) {
+        memcpy(out->report + out->nreport, list[i].report, list[i].nreport * sizeof *out->report);
+        out->nreport += list[i].nreport;
+    }
+    summarise(out, l, -1, out->summary);
+    for (h = 0; h < ATT_HORIZON_COUNT; h++)
+        summarise(out, l, (int)h, out->by_horizon[h]);
+    return ATT_OK;
+}
+
 /* ---- the run ---------------------------------------------------------------------- */
 
 void

@@ -203,8 +203,8 @@ test_failed_write_exits_74(void **state)
 {
     /* The main command's whole output, from a small fit (--force: its
      * verdict would stop it before the write otherwise). */
-    const char *args[] = {"--scenario", "reinforce30k", "--chains", "2",      "--warmup", "50",
-                          "--draws",    "50",           "--paths",  "200",    "--force",  NULL};
+    const char *args[] = {"--scenario", "reinforce30k", "--chains", "2",   "--warmup", "50",
+                          "--draws",    "50",           "--paths",  "200", "--force",  NULL};
     int rc;
 
     (void)state;
@@ -410,6 +410,59 @@ test_project_command(void **state)
     expect(other, 65, "proj_fit.json: ");
 }
 
+/* compare and backtest from the command line: the JSON keys of the
+ * contract, a later file's report scored, usage errors. */
+static void
+test_compare_command(void **state)
+{
+    const char *later = ATT_BINARY_DIR "/tests/later.csv", *j = ATT_BINARY_DIR "/tests/cmp.json";
+    const char *cmp[] = {"compare",  "--origin", "2025-02-13", "--later", later, "--chains",
+                         "2",        "--warmup", "150",        "--draws", "150", "--force",
+                         "--format", "json",     "--output",   j,         NULL};
+    const char *bt[] = {"backtest", "--chains", "1",        "--warmup", "100", "--draws",
+                        "100",      "--force",  "--format", "json",     NULL};
+    const char *noorigin[] = {"compare", NULL};
+    const char *badorigin[] = {"compare", "--origin", "2025-02-30", NULL};
+    char *x;
+    FILE *f;
+    int rc;
+
+    (void)state;
+    f = fopen(later, "w");
+    assert_non_null(f);
+    fputs("id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,"
+          "high,quote,doc,repeat_of,note\n"
+          "later_1,2025-09-01,2025-08-31,2025-08-31,Someone,media,casualties,approx,6000,,,"
+          "q,d,,\n",
+          f);
+    fclose(f);
+    rc = run(OUT, cmp);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(j);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "\"origin\": \"2025-02-13\""));
+    assert_non_null(strstr(x, "\"id\": \"later_1\""));
+    assert_non_null(strstr(x, "\"horizon_days\": 199"));
+    assert_non_null(strstr(x, "\"pit\""));
+    assert_non_null(strstr(x, "\"in90\""));
+    assert_non_null(strstr(x, "\"log_score\""));
+    assert_non_null(strstr(x, "\"revision\""));
+    assert_non_null(strstr(x, "\"relative_wis\""));
+    assert_non_null(strstr(x, "\"mean_log_score_censored\""));
+    assert_non_null(strstr(x, "\"not_scorable\""));
+    assert_null(strstr(x, "nan"));
+    free(x);
+    rc = run(OUT, bt);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "\"origins\""));
+    assert_non_null(strstr(x, "\"summary_by_horizon\""));
+    assert_non_null(strstr(x, "\"91-365\""));
+    free(x);
+    expect(noorigin, 64, "expected --origin DATE");
+    expect(badorigin, 64, "--origin: expected a date");
+}
+
 static void
 test_export_data(void **state)
 {
@@ -439,6 +492,7 @@ main(void)
         cmocka_unit_test(test_golden_outputs),
         cmocka_unit_test(test_fit_command),
         cmocka_unit_test(test_project_command),
+        cmocka_unit_test(test_compare_command),
         cmocka_unit_test(test_export_data),
     };
 

@@ -118,6 +118,12 @@ ATT_NODISCARD att_status att_compare_run(const att_params *p,
                                          att_error *err);
 void att_comparison_free(att_comparison *c);
 
+/* The scored reports of n comparisons (a backtest's origins) pooled into
+ * *out, with its summaries overall and by horizon (origin INT32_MIN; no
+ * not-scorable list).  att_comparison_free it. */
+ATT_NODISCARD att_status att_compare_pool(
+    const att_comparison *list, size_t n, const att_ledger *l, att_comparison *out, att_error *err);
+
 /* "nowcast", "0-30", "31-90", "91-365", "over 365". */
 const char *att_horizon_name(att_horizon h);
 /* "model", "persistence", "rate_forward", "linear". */

@@ -1,0 +1,769 @@
+/* compare_cmd.c -- `attrition compare` and `attrition backtest`: fit on
+ * what was known at an origin (or at each statement date), score the
+ * reports stated after it with the model and the three baselines, and
+ * print the scores per report and their summaries; as a table, CSV or
+ * JSON.  No numerics here: every number comes from the library. */
+#include "compare_cmd.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <attrition/att_compare.h>
+#include <attrition/att_date.h>
+#include <attrition/att_digest.h>
+#include <attrition/att_export.h>
+#include <attrition/att_fit.h>
+#include <attrition/att_output.h>
+#include <attrition/att_posterior.h>
+#include <attrition/att_version.h>
+
+#include "exit_codes.h"
+#include "fit_cmd.h"
+#include "print.h"
+#include "scenario.h"
+
+#define CLI_PATH_MAX 4096
+
+/* One origin's fit and scores. */
+typedef struct {
+    int32_t origin;
+    bool skipped;
+    char why[ATT_ERROR_MSG_MAX + 64]; /* why it was skipped */
+    att_params *p;                    /* truncated at the origin */
+    att_posterior *post;
+    att_fit_result fit;
+    att_fit_params fp;
+    att_fit_verdict verdict;
+    char verdict_msg[512];
+    att_comparison cmp;
+} origin_view;
+
+typedef struct {
+    const cli_options *o;
+    att_params *p0; /* the scenario as read (for the header) */
+    att_ledger *l;  /* the ledger, with --later merged in */
+    char params_digest[ATT_DIGEST_HEX];
+    char anchor[512];
+    size_t n;
+    origin_view *ov;
+    att_comparison pooled; /* backtest */
+} compare_ctx;
+
+/* ---- loading: the ledger with --later -------------------------------------------- */
+
+static char *
+read_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 2)) != NULL) {
+        *len = fread(buf, 1, (size_t)n, f);
+        buf[*len] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+/* The ledger's rows and the later file's rows as one ledger: each file is
+ * first validated alone (so that errors name the right file and line),
+ * then the rows are joined so that repeats and revisions link across the
+ * two. */
+static int
+merge_later(compare_ctx *c)
+{
+    const cli_options *o = c->o;
+    const char **cls = malloc((c->p0->nclass + 1) * sizeof *cls);
+    att_ledger *later = NULL, *merged = NULL;
+    char *a = NULL, *b = NULL, *joined = NULL, name[2 * CLI_PATH_MAX];
+    const char *body, *ea, *eb;
+    size_t la = 0, lb = 0, i;
+    att_error err;
+    int rc = 0;
+
+    att_error_clear(&err);
+    if (cls == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    for (i = 0; i < c->p0->nclass; i++)
+        cls[i] = c->p0->classes[i].name;
+    if (att_ledger_load(o->later, cls, c->p0->nclass, &later, &err) != ATT_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    a = read_text(c->l->path, &la);
+    b = read_text(o->later, &lb);
+    if (a == NULL || b == NULL) {
+        fprintf(stderr, "attrition: %s: cannot read it again\n", a == NULL ? c->l->path : o->later);
+        rc = CLI_EXIT_NOINPUT;
+        goto done;
+    }
+    ea = strchr(a, '\n');
+    eb = strchr(b, '\n');
+    if (ea == NULL || eb == NULL || ea - a != eb - b || strncmp(a, b, (size_t)(ea - a)) != 0) {
+        fprintf(stderr,
+                "attrition: %s:1: expected the same header line as %s, found another; "
+                "--later takes the ledger's columns in the ledger's order\n",
+                o->later, c->l->path);
+        rc = CLI_EXIT_DATAERR;
+        goto done;
+    }
+    body = eb + 1;
+    joined = malloc(la + lb + 2);
+    if (joined == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        rc = CLI_EXIT_OSERR;
+        goto done;
+    }
+    memcpy(joined, a, la);
+    if (la > 0 && a[la - 1] != '\n')
+        joined[la++] = '\n';
+    memcpy(joined + la, body, lb - (size_t)(body - b));
+    joined[la + lb - (size_t)(body - b)] = '\0';
+    snprintf(name, sizeof name, "%s + %s", c->l->path, o->later);
+    if (att_ledger_parse(name, joined, strlen(joined), cls, c->p0->nclass, &merged, &err) !=
+            ATT_OK ||
+        att_ledger_check(merged, c->p0, &err) != ATT_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    att_ledger_free(c->l);
+    c->l = merged;
+    merged = NULL;
+done:
+    att_ledger_free(later);
+    att_ledger_free(merged);
+    free(cls);
+    free(a);
+    free(b);
+    free(joined);
+    return rc;
+}
+
+/* ---- one origin -------------------------------------------------------------------- */
+
+/* The first day with a hazard that can be non-zero. */
+static int32_t
+first_combat_day(const att_params *p)
+{
+    size_t k;
+
+    for (k = 0; k < p->nphase; k++)
+        if (!p->phases[k].fixed || p->phases[k].hazard > 0.0)
+            return p->phases[k].start;
+    return INT32_MAX;
+}
+
+/* Fits and scores at v->origin.  Returns 0, or an exit code after printing
+ * why; with soft (backtest), a problem of this origin marks it skipped
+ * and returns 0. */
+static int
+run_origin(compare_ctx *c, origin_view *v, bool soft)
+{
+    const cli_options *o = c->o;
+    att_ledger *unused = NULL;
+    att_compare_params cp;
+    char d[ATT_DATE_BUFSIZE], msg[2 * ATT_ERROR_MSG_MAX];
+    att_error err;
+    int rc;
+
+    att_error_clear(&err);
+    att_date_format(v->origin, d);
+    if ((rc = cli_scenario_load(o, o->scenario, &v->p, &unused)) != 0)
+        return rc;
+    att_ledger_free(unused);
+    if (o->seed >= 0)
+        v->p->projection.seed = (unsigned long)o->seed;
+    if (v->origin < first_combat_day(v->p)) {
+        snprintf(v->why, sizeof v->why, "the origin is before the first phase with a hazard");
+        goto skip;
+    }
+    if (att_params_truncate(v->p, v->origin, &err) != ATT_OK)
+        goto fail;
+    v->post = att_posterior_alloc(v->p, c->l, v->origin, &err);
+    if (v->post == NULL)
+        goto fail;
+    v->fp = cli_fit_params(o, v->p);
+    if (o->fit != NULL) {
+        char digest[ATT_DIGEST_HEX], *json = NULL;
+        unsigned long seed;
+        if (att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err) != ATT_OK)
+            goto fail;
+        free(json);
+        if (att_savefit_load(o->fit, v->post, digest, &v->fit, &seed, &err) != ATT_OK)
+            goto fail;
+        v->fp.seed = seed;
+    } else if (att_fit_run(v->post, &v->fp, &v->fit, &err) != ATT_OK)
+        goto fail;
+    v->verdict = att_fit_judge(&v->fit, v->verdict_msg, sizeof v->verdict_msg);
+    if (v->verdict == ATT_FIT_FAILED && !o->force) {
+        if (soft) {
+            snprintf(v->why, sizeof v->why, "the fit failed its convergence checks (%s)",
+                     v->verdict_msg);
+            goto skip;
+        }
+        fprintf(stderr,
+                "attrition: the fit at the origin %s failed its convergence checks: %s.\n"
+                "Nothing is scored: rerun with more --warmup and --draws, or --force.\n",
+                d, v->verdict_msg);
+        return CLI_EXIT_FAILED;
+    }
+    cp.seed = v->p->projection.seed;
+    cp.threads = o->threads > 0 ? (int)o->threads : 0;
+    if (att_compare_run(v->p, c->l, v->post, &v->fit, v->origin, &cp, &v->cmp, &err) != ATT_OK)
+        goto fail;
+    return 0;
+fail:
+    if (!soft)
+        return cli_report(&err);
+    snprintf(v->why, sizeof v->why, "%s", att_error_format(&err, msg, sizeof msg));
+skip:
+    if (!soft) {
+        fprintf(stderr, "attrition: origin %s: %s\n", d, v->why);
+        return CLI_EXIT_USAGE;
+    }
+    v->skipped = true;
+    return 0;
+}
+
+/* ---- table ------------------------------------------------------------------------- */
+
+static const char *
+num(double x, int digits, char *buf, size_t n)
+{
+    return cli_num(x, 'g', digits, buf, n);
+}
+
+/* The PIT, or the masses, as a short text. */
+static const char *
+pit_text(const att_report *r, const att_score_entry *e, char *buf, size_t n)
+{
+    if (r->qualifier == ATT_QUAL_APPROX)
+        snprintf(buf, n, "%.3f", e->pit);
+    else if (r->qualifier == ATT_QUAL_RANGE)
+        snprintf(buf, n, "%.2f/%.2f/%.2f", e->below, e->inside, e->above);
+    else
+        snprintf(buf, n, "%.2f|%.2f", e->below, e->above);
+    return buf;
+}
+
+static const char *
+yes_no(int x)
+{
+    return x < 0 ? "-" : x ? "yes" : "no";
+}
+
+static void
+print_summary_table(FILE *f, const att_score_summary *s, const char *title)
+{
+    size_t k;
+    char a[32], b[32], c[32], d[32], e[32], g[32];
+
+    fprintf(f, "\n%s\n%-13s %4s %6s %6s %9s %12s %11s %9s\n", title, "forecaster", "n", "cov50",
+            "cov90", "mean WIS", "log S point", "log S cens.", "rel. WIS");
+    for (k = 0; k < ATT_FC_COUNT; k++)
+        fprintf(f, "%-13s %4zu %6s %6s %9s %12s %11s %9s\n", att_forecaster_name((att_forecaster)k),
+                s[k].n, num(s[k].coverage50, 3, a, sizeof a), num(s[k].coverage90, 3, b, sizeof b),
+                num(s[k].mean_wis, 3, c, sizeof c), num(s[k].mean_log_score_point, 4, d, sizeof d),
+                num(s[k].mean_log_score_censored, 3, e, sizeof e),
+                k == ATT_FC_MODEL ? "" : num(s[k].relative_wis, 3, g, sizeof g));
+}
+
+static void
+print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
+{
+    const att_comparison *cmp = &v->cmp;
+    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32], fig[64], band[96], pit[64];
+    size_t i;
+
+    fprintf(f, "\norigin %s: fitted on %zu reports stated by then; ", att_date_format(v->origin, d),
+            att_posterior_nreports(v->post));
+    if (c->o->fit != NULL)
+        fprintf(f, "fit loaded from %s\n", c->o->fit);
+    else
+        fprintf(f, "NUTS %zu x (%zu + %zu), seed %lu\n", v->fp.chains, v->fp.warmup, v->fp.draws,
+                v->fp.seed);
+    fprintf(f, "diagnostics max R-hat %s, min ESS bulk %s; %zu divergent\n",
+            cli_num(v->fit.rhat_max, 'f', 3, a, sizeof a),
+            cli_num(v->fit.ess_bulk_min, 'f', 0, b, sizeof b), v->fit.divergent_total);
+    if (v->verdict != ATT_FIT_GOOD)
+        fprintf(f, "%s %s\n", v->verdict == ATT_FIT_FAILED ? "FAILED (--force)" : "WARNING",
+                v->verdict_msg);
+    fprintf(f, "%zu reports stated after it scored, %zu not scorable\n\n", cmp->nreport, cmp->nnot);
+    fprintf(f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s\n", "report", "kind",
+            "horizon", "reported", "model q50 (q05-q95)", "PIT or mass", "50", "90", "WIS",
+            "log S");
+    for (i = 0; i < cmp->nreport; i++) {
+        const att_scored_report *sr = &cmp->report[i];
+        const att_report *r = &c->l->reports[sr->report];
+        const att_score_entry *m = &sr->fc[ATT_FC_MODEL];
+        snprintf(band, sizeof band, "%s (%s-%s)", num(m->q50, 4, a, sizeof a),
+                 num(m->q05, 4, b, sizeof b), num(m->q95, 4, e, sizeof e));
+        fprintf(f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s%s\n", r->id,
+                att_kind_name(r->kind), att_horizon_name(sr->bucket),
+                cli_figure(r, fig, sizeof fig), band, pit_text(r, m, pit, sizeof pit),
+                yes_no(m->in50), yes_no(m->in90),
+                isfinite(m->wis) ? num(m->wis, 3, g, sizeof g) : "-",
+                num(m->log_score, 4, a, sizeof a), sr->revision ? " (revision)" : "");
+    }
+    if (cmp->nreport > 0)
+        fprintf(f, "(PIT for point figures; below/inside/above a range; below|above a bound. "
+                   "WIS and log score\non the log scale; 50, 90: inside the central interval)\n");
+    for (i = 0; i < cmp->nnot; i++)
+        fprintf(f, "not scorable: %s: %s\n", c->l->reports[cmp->not_scorable[i].report].id,
+                cmp->not_scorable[i].reason);
+    if (cmp->nreport > 0) {
+        print_summary_table(f, cmp->summary,
+                            "summary (point and range reports for coverage and WIS)");
+        fprintf(f, "baseline sd on the log scale:");
+        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_COUNT; i++)
+            fprintf(f, " %s %s%s", att_forecaster_name((att_forecaster)i),
+                    num(cmp->baseline_sigma[i], 3, a, sizeof a),
+                    cmp->baseline_sigma_fitted[i] ? " (the fit's sigma)" : "");
+        fprintf(f, "\n(relative WIS: the model's mean WIS over the reports both score, over the "
+                   "baseline's;\nbelow 1 means the model did better)\n");
+    }
+}
+
+static void
+print_header(FILE *f, const compare_ctx *c, const char *what)
+{
+    fprintf(f, "attrition %s %s\n", ATT_VERSION_STRING, what);
+    fprintf(f, "scenario    %s (%s), parameters sha256 %.16s\n", c->o->scenario, c->p0->path,
+            c->params_digest);
+    fprintf(f, "ledger      %s sha256 %.16s, %zu reports\n", c->l->path, c->l->digest, c->l->n);
+    fprintf(f, "anchor      %s\n", c->anchor);
+}
+
+static void
+print_table(FILE *f, const compare_ctx *c)
+{
+    size_t i, h;
+    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32];
+
+    print_header(f, c, c->o->command == CLI_CMD_BACKTEST ? "backtest" : "compare");
+    for (i = 0; i < c->n && c->o->command == CLI_CMD_COMPARE; i++)
+        print_origin(f, c, &c->ov[i]);
+    if (c->o->command != CLI_CMD_BACKTEST)
+        return;
+    fprintf(f, "\n%-12s %7s %10s %14s %14s %14s\n", "origin", "scored", "model WIS",
+            "rel. WIS pers.", "rel. WIS rate", "rel. WIS line");
+    for (i = 0; i < c->n; i++) {
+        const origin_view *v = &c->ov[i];
+        att_date_format(v->origin, d);
+        if (v->skipped) {
+            fprintf(f, "%-12s skipped: %s\n", d, v->why);
+            continue;
+        }
+        fprintf(f, "%-12s %7zu %10s %14s %14s %14s\n", d, v->cmp.nreport,
+                num(v->cmp.summary[ATT_FC_MODEL].mean_wis, 3, a, sizeof a),
+                num(v->cmp.summary[ATT_FC_PERSISTENCE].relative_wis, 3, b, sizeof b),
+                num(v->cmp.summary[ATT_FC_RATE_FORWARD].relative_wis, 3, e, sizeof e),
+                num(v->cmp.summary[ATT_FC_LINEAR].relative_wis, 3, a, sizeof a));
+    }
+    print_summary_table(f, c->pooled.summary, "all origins");
+    for (h = 0; h < ATT_HORIZON_COUNT; h++) {
+        char title[64];
+        if (c->pooled.by_horizon[h][ATT_FC_MODEL].n == 0)
+            continue;
+        snprintf(title, sizeof title, "horizon: %s%s", att_horizon_name((att_horizon)h),
+                 h == ATT_HORIZON_NOWCAST ? " (the report looks back before the origin)"
+                                          : " days after the origin");
+        print_summary_table(f, c->pooled.by_horizon[h], title);
+    }
+    fprintf(f,
+            "\n(every origin's own scores: attrition compare --origin DATE, or --format json)\n");
+}
+
+/* ---- csv ---------------------------------------------------------------------------- */
+
+static void
+csv_num(FILE *f, double x)
+{
+    fputc(',', f);
+    if (isfinite(x))
+        fprintf(f, "%.10g", x);
+}
+
+static void
+csv_summary(FILE *f, const char *origin, const char *bucket, const att_score_summary *s)
+{
+    size_t k;
+
+    for (k = 0; k < ATT_FC_COUNT; k++) {
+        fprintf(f, "%s,%s,%s,%zu", origin, bucket, att_forecaster_name((att_forecaster)k), s[k].n);
+        csv_num(f, s[k].coverage50);
+        csv_num(f, s[k].coverage90);
+        csv_num(f, s[k].mean_wis);
+        csv_num(f, s[k].mean_log_score_point);
+        csv_num(f, s[k].mean_log_score_censored);
+        csv_num(f, s[k].relative_wis);
+        fputc('\n', f);
+    }
+}
+
+static void
+print_csv(FILE *f, const compare_ctx *c)
+{
+    size_t i, j, k, h;
+    char d[ATT_DATE_BUFSIZE];
+
+    fprintf(f, "# attrition %s %s\n# scenario: %s (%s)\n# parameters_sha256: %s\n",
+            ATT_VERSION_STRING, c->o->command == CLI_CMD_BACKTEST ? "backtest" : "compare",
+            c->o->scenario, c->p0->path, c->params_digest);
+    fprintf(f, "# ledger: %s\n# ledger_sha256: %s\n# anchor: %s\n", c->l->path, c->l->digest,
+            c->anchor);
+    fprintf(f, "origin,id,kind,qualifier,horizon_days,bucket,revision,forecaster,scored,q05,q50,"
+               "q95,pit,below,inside,above,in50,in90,wis,log_score,reason\n");
+    for (i = 0; i < c->n; i++) {
+        const origin_view *v = &c->ov[i];
+        att_date_format(v->origin, d);
+        for (j = 0; !v->skipped && j < v->cmp.nreport; j++) {
+            const att_scored_report *sr = &v->cmp.report[j];
+            const att_report *r = &c->l->reports[sr->report];
+            for (k = 0; k < ATT_FC_COUNT; k++) {
+                const att_score_entry *e = &sr->fc[k];
+                fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s", d, r->id, att_kind_name(r->kind),
+                        att_qualifier_name(r->qualifier), (int)sr->horizon_days,
+                        att_horizon_name(sr->bucket), sr->revision ? "true" : "false",
+                        att_forecaster_name((att_forecaster)k), e->scored ? "true" : "false");
+                csv_num(f, e->q05), csv_num(f, e->q50), csv_num(f, e->q95), csv_num(f, e->pit);
+                csv_num(f, e->below), csv_num(f, e->inside), csv_num(f, e->above);
+                fprintf(f, ",%s,%s",
+                        e->in50 < 0 ? ""
+                        : e->in50   ? "true"
+                                    : "false",
+                        e->in90 < 0 ? ""
+                        : e->in90   ? "true"
+                                    : "false");
+                csv_num(f, e->wis), csv_num(f, e->log_score);
+                fprintf(f, ",\"%s\"\n", e->scored ? "" : e->reason);
+            }
+        }
+    }
+    fprintf(f, "\n# section: summary\norigin,bucket,forecaster,n,coverage50,coverage90,mean_wis,"
+               "mean_log_score_point,mean_log_score_censored,relative_wis\n");
+    for (i = 0; i < c->n; i++)
+        if (!c->ov[i].skipped)
+            csv_summary(f, att_date_format(c->ov[i].origin, d), "all", c->ov[i].cmp.summary);
+    if (c->o->command == CLI_CMD_BACKTEST) {
+        csv_summary(f, "all", "all", c->pooled.summary);
+        for (h = 0; h < ATT_HORIZON_COUNT; h++)
+            csv_summary(f, "all", att_horizon_name((att_horizon)h), c->pooled.by_horizon[h]);
+    }
+    fprintf(f, "\n# section: not_scorable\norigin,id,reason\n");
+    for (i = 0; i < c->n; i++)
+        for (j = 0; !c->ov[i].skipped && j < c->ov[i].cmp.nnot; j++)
+            fprintf(f, "%s,%s,\"%s\"\n", att_date_format(c->ov[i].origin, d),
+                    c->l->reports[c->ov[i].cmp.not_scorable[j].report].id,
+                    c->ov[i].cmp.not_scorable[j].reason);
+}
+
+/* ---- json --------------------------------------------------------------------------- */
+
+static json_t *
+jnum(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *
+jbool(int x)
+{
+    return x < 0 ? json_null() : json_boolean(x);
+}
+
+/* The report's PIT as a number, or its masses as an object. */
+static json_t *
+json_pit(const att_report *r, const att_score_entry *e)
+{
+    json_t *o;
+
+    if (r->qualifier == ATT_QUAL_APPROX)
+        return jnum(e->pit);
+    o = json_object();
+    json_object_set_new(o, "below", jnum(e->below));
+    json_object_set_new(o, "inside", jnum(e->inside));
+    json_object_set_new(o, "above", jnum(e->above));
+    return o;
+}
+
+static void
+json_entry(json_t *o, const att_report *r, const att_score_entry *e)
+{
+    json_object_set_new(o, "q05", jnum(e->q05));
+    json_object_set_new(o, "q50", jnum(e->q50));
+    json_object_set_new(o, "q95", jnum(e->q95));
+    json_object_set_new(o, "pit", json_pit(r, e));
+    json_object_set_new(o, "in50", jbool(e->in50));
+    json_object_set_new(o, "in90", jbool(e->in90));
+    json_object_set_new(o, "wis", jnum(e->wis));
+    json_object_set_new(o, "log_score", jnum(e->log_score));
+}
+
+static json_t *
+json_summary(const att_score_summary *s)
+{
+    json_t *o = json_object();
+    size_t k;
+
+    for (k = 0; k < ATT_FC_COUNT; k++) {
+        json_t *x = json_object();
+        json_object_set_new(x, "n", json_integer((json_int_t)s[k].n));
+        json_object_set_new(x, "coverage50", jnum(s[k].coverage50));
+        json_object_set_new(x, "coverage90", jnum(s[k].coverage90));
+        json_object_set_new(x, "mean_wis", jnum(s[k].mean_wis));
+        json_object_set_new(x, "mean_log_score_point", jnum(s[k].mean_log_score_point));
+        json_object_set_new(x, "mean_log_score_censored", jnum(s[k].mean_log_score_censored));
+        if (k != ATT_FC_MODEL)
+            json_object_set_new(x, "relative_wis", jnum(s[k].relative_wis));
+        json_object_set_new(o, att_forecaster_name((att_forecaster)k), x);
+    }
+    return o;
+}
+
+static json_t *
+json_origin(const compare_ctx *c, const origin_view *v, bool meta)
+{
+    json_t *doc = json_object(), *reps = json_array(), *ns = json_array(), *bs;
+    char d[ATT_DATE_BUFSIZE];
+    size_t i, k;
+
+    if (meta)
+        json_object_set_new(doc, "meta",
+                            cli_json_meta("compare", c->o->scenario, v->p, c->l, v->post,
+                                          c->params_digest, &v->fp));
+    json_object_set_new(doc, "origin", json_string(att_date_format(v->origin, d)));
+    if (!meta) {
+        json_object_set_new(doc, "reports_used",
+                            json_integer((json_int_t)att_posterior_nreports(v->post)));
+        json_object_set_new(doc, "seed", json_integer((json_int_t)v->fp.seed));
+    }
+    for (i = 0; i < v->cmp.nreport; i++) {
+        const att_scored_report *sr = &v->cmp.report[i];
+        const att_report *r = &c->l->reports[sr->report];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(r->id));
+        json_object_set_new(o, "kind", json_string(att_kind_name(r->kind)));
+        json_object_set_new(o, "horizon_days", json_integer(sr->horizon_days));
+        json_object_set_new(o, "bucket", json_string(att_horizon_name(sr->bucket)));
+        json_entry(o, r, &sr->fc[ATT_FC_MODEL]);
+        json_object_set_new(o, "revision", json_boolean(sr->revision));
+        bs = json_object();
+        for (k = ATT_FC_PERSISTENCE; k < ATT_FC_COUNT; k++) {
+            json_t *b = json_object();
+            if (sr->fc[k].scored)
+                json_entry(b, r, &sr->fc[k]);
+            else
+                json_object_set_new(b, "reason", json_string(sr->fc[k].reason));
+            json_object_set_new(bs, att_forecaster_name((att_forecaster)k), b);
+        }
+        json_object_set_new(o, "baselines", bs);
+        json_array_append_new(reps, o);
+    }
+    json_object_set_new(doc, "reports", reps);
+    json_object_set_new(doc, "summary", json_summary(v->cmp.summary));
+    for (i = 0; i < v->cmp.nnot; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(c->l->reports[v->cmp.not_scorable[i].report].id));
+        json_object_set_new(o, "reason", json_string(v->cmp.not_scorable[i].reason));
+        json_array_append_new(ns, o);
+    }
+    json_object_set_new(doc, "not_scorable", ns);
+    return doc;
+}
+
+static json_t *
+json_doc(const compare_ctx *c)
+{
+    json_t *doc, *origins, *skipped, *byh;
+    char d[ATT_DATE_BUFSIZE];
+    size_t i, h;
+    const origin_view *first = NULL;
+
+    if (c->o->command == CLI_CMD_COMPARE)
+        return json_origin(c, &c->ov[0], true);
+    doc = json_object();
+    origins = json_array();
+    skipped = json_array();
+    byh = json_object();
+    for (i = 0; i < c->n && first == NULL; i++)
+        if (!c->ov[i].skipped)
+            first = &c->ov[i];
+    if (first != NULL) {
+        json_t *m = cli_json_meta("backtest", c->o->scenario, c->p0, c->l, first->post,
+                                  c->params_digest, &first->fp);
+        json_object_del(m, "reports_used");
+        json_object_set_new(doc, "meta", m);
+    }
+    for (i = 0; i < c->n; i++) {
+        if (c->ov[i].skipped) {
+            json_t *o = json_object();
+            json_object_set_new(o, "origin", json_string(att_date_format(c->ov[i].origin, d)));
+            json_object_set_new(o, "reason", json_string(c->ov[i].why));
+            json_array_append_new(skipped, o);
+        } else
+            json_array_append_new(origins, json_origin(c, &c->ov[i], false));
+    }
+    json_object_set_new(doc, "origins", origins);
+    json_object_set_new(doc, "skipped", skipped);
+    json_object_set_new(doc, "summary", json_summary(c->pooled.summary));
+    for (h = 0; h < ATT_HORIZON_COUNT; h++)
+        json_object_set_new(byh, att_horizon_name((att_horizon)h),
+                            json_summary(c->pooled.by_horizon[h]));
+    json_object_set_new(doc, "summary_by_horizon", byh);
+    return doc;
+}
+
+/* ---- the command ---------------------------------------------------------------------- */
+
+static int
+cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The origins: --origin, or every distinct statement date but the last. */
+static int
+make_origins(compare_ctx *c)
+{
+    const cli_options *o = c->o;
+    int32_t *days;
+    size_t i, n = 0;
+    const char *why = "";
+
+    c->ov = calloc(c->l->n + 1, sizeof *c->ov);
+    days = malloc((c->l->n + 1) * sizeof *days);
+    if (c->ov == NULL || days == NULL) {
+        free(days);
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    if (o->command == CLI_CMD_COMPARE) {
+        free(days);
+        if (att_date_parse(o->origin, &c->ov[0].origin, &why) != ATT_OK) {
+            fprintf(stderr,
+                    "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
+                    "Try 'attrition --help'.\n",
+                    o->origin, why);
+            return CLI_EXIT_USAGE;
+        }
+        c->n = 1;
+        return 0;
+    }
+    for (i = 0; i < c->l->n; i++)
+        days[i] = c->l->reports[i].statement;
+    qsort(days, c->l->n, sizeof *days, cmp_day);
+    for (i = 0; i + 1 < c->l->n; i++)
+        if ((i == 0 || days[i] != days[i - 1]) && days[i] != days[c->l->n - 1])
+            c->ov[n++].origin = days[i];
+    free(days);
+    c->n = n;
+    return 0;
+}
+
+static int
+write_output(const compare_ctx *c)
+{
+    const cli_options *o = c->o;
+    att_output *out;
+    att_error err;
+    FILE *f;
+
+    att_error_clear(&err);
+    out = att_output_open(o->output, &err);
+    if (out == NULL)
+        return cli_report(&err);
+    f = att_output_stream(out);
+    if (strcmp(o->format, "json") == 0) {
+        json_t *doc = json_doc(c);
+        int bad =
+            json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        json_decref(doc);
+        fputc('\n', f);
+        if (bad != 0) {
+            att_output_abort(out);
+            fprintf(stderr, "attrition: writing the JSON output failed\n");
+            return CLI_EXIT_IOERR;
+        }
+    } else if (strcmp(o->format, "csv") == 0)
+        print_csv(f, c);
+    else
+        print_table(f, c);
+    if (att_output_commit(out, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
+}
+
+int
+cli_compare(const cli_options *o)
+{
+    compare_ctx c;
+    att_error err;
+    size_t i, nok = 0;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    att_error_clear(&err);
+    if ((rc = cli_scenario_load(o, o->scenario, &c.p0, &c.l)) != 0)
+        goto done;
+    if (o->later != NULL && (rc = merge_later(&c)) != 0)
+        goto done;
+    if (att_digest_files((const char *const *)c.p0->files, c.p0->nfile, c.params_digest, &err) !=
+        ATT_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    cli_anchor_text(c.p0, c.anchor, sizeof c.anchor);
+    if ((rc = make_origins(&c)) != 0)
+        goto done;
+    for (i = 0; i < c.n && rc == 0; i++) {
+        rc = run_origin(&c, &c.ov[i], o->command == CLI_CMD_BACKTEST);
+        nok += rc == 0 && !c.ov[i].skipped;
+    }
+    if (rc != 0)
+        goto done;
+    if (o->command == CLI_CMD_BACKTEST) {
+        att_comparison *list = calloc(nok + 1, sizeof *list);
+        size_t k = 0;
+        if (list == NULL) {
+            rc = CLI_EXIT_OSERR;
+            goto done;
+        }
+        for (i = 0; i < c.n; i++)
+            if (!c.ov[i].skipped)
+                list[k++] = c.ov[i].cmp;
+        if (att_compare_pool(list, k, c.l, &c.pooled, &err) != ATT_OK)
+            rc = cli_report(&err);
+        free(list);
+        if (rc != 0)
+            goto done;
+    }
+    rc = write_output(&c);
+    for (i = 0; rc == 0 && i < c.n; i++)
+        if (!c.ov[i].skipped && c.ov[i].verdict == ATT_FIT_FAILED)
+            rc = CLI_EXIT_FAILED; /* printed only because of --force */
+done:
+    for (i = 0; c.ov != NULL && i < c.n; i++) {
+        att_comparison_free(&c.ov[i].cmp);
+        att_fit_result_free(&c.ov[i].fit);
+        att_posterior_free(c.ov[i].post);
+        att_params_free(c.ov[i].p);
+    }
+    att_comparison_free(&c.pooled);
+    free(c.ov);
+    att_ledger_free(c.l);
+    att_params_free(c.p0);
+    return rc;
+}
