@@ -85,7 +85,7 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
     e->q05 = exp(q[Q05]);
     e->q50 = exp(q[Q50]);
     e->q95 = exp(q[Q95]);
-    e->pit = e->below = e->inside = e->above = e->wis = NAN;
+    e->pit = e->below = e->inside = e->above = e->wis = (double)NAN;
     e->in50 = e->in90 = -1;
     switch (r->qualifier) {
     case ATT_QUAL_APPROX:
@@ -124,7 +124,7 @@ not_scored(att_score_entry *e, const char *reason)
     memset(e, 0, sizeof *e);
     att_strlcpy(e->reason, reason, sizeof e->reason);
     e->q05 = e->q50 = e->q95 = e->pit = e->below = e->inside = e->above = e->wis = e->log_score =
-        NAN;
+        (double)NAN;
     e->in50 = e->in90 = -1;
 }
 
