@@ -53,9 +53,8 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
     double nd = (double)n, spq = sqrt(nd * p * (1.0 - p));
     double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = nd * p + 0.5;
     double vr = 0.92 - 4.2 / b, r = p / (1.0 - p), alpha = (2.83 + 5.1 / b) * spq;
-    double m = floor((nd + 1.0) * p);
-    double lm = (m + 0.5) * log((m + 1.0) / (r * (nd - m + 1.0))) + stirling_tail(m) +
-                stirling_tail(nd - m);
+    double m = floor((nd + 1.0) * p), lm = 0.0;
+    int have_lm = 0;
 
     for (;;) {
         double u = att_stream_uniform(s) - 0.5, v = att_stream_uniform(s);
@@ -65,6 +64,13 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
         if (us >= 0.07 && v <= vr)
             return (uint32_t)k; /* inside the squeeze */
         v = log(v * alpha / (a / (us * us) + b));
+        if (!have_lm) {
+            /* The mode's terms, needed only when the squeeze fails (about
+             * one draw in ten at the projection's means). */
+            lm = (m + 0.5) * log((m + 1.0) / (r * (nd - m + 1.0))) + stirling_tail(m) +
+                 stirling_tail(nd - m);
+            have_lm = 1;
+        }
         if (v <= lm + (nd + 1.0) * log((nd - m + 1.0) / (nd - k + 1.0)) +
                      (k + 0.5) * log(r * (nd - k + 1.0) / (k + 1.0)) - stirling_tail(k) -
                      stirling_tail(nd - k))

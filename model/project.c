@@ -122,6 +122,7 @@ typedef struct {
     size_t *wpool;   /* nwave: pool joined */
     uint32_t *pn;    /* pools (nwave + 1): troops fit to fight */
     double *phazard; /* pools: daily hazard (constant ones) */
+    double *pq;      /* pools: 1 - e^{-hazard} */
     uint32_t *pkey;  /* pools: cohort index of the stream */
     gsl_rng *rng;    /* beta-binomial's beta draws */
 } path_scratch;
@@ -204,12 +205,11 @@ check_thresholds(const project_run *r, size_t i, int32_t t, double n, double c, 
     }
 }
 
-/* Casualties of one pool on one day (equation (18)): binomial, or
- * beta-binomial with intra-cohort correlation rho. */
+/* Casualties of one pool on one day (equation (18)), q = 1 - e^{-h}:
+ * binomial, or beta-binomial with intra-cohort correlation rho. */
 static uint32_t
-pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t n, double h)
+pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t n, double q)
 {
-    double q = -expm1(-h);
     const att_projection_params *pr = &r->p->projection;
 
     if (pr->counts == ATT_COUNTS_BETA_BINOMIAL && q > 0.0) {
@@ -232,7 +232,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     att_model_values v;
     att_state st;
     att_stream s;
-    double kappa, h_last, h_rule, total = 0.0, n0, c, k, d, cum = 0.0;
+    double kappa, h_last, h_rule, q_last, q_rule, total = 0.0, n0, c, k, d, cum = 0.0;
     uint32_t step_cas = 0;
     int32_t from, t, end = r->start + r->horizon;
     size_t w, np = 1, m, out = 0;
@@ -301,6 +301,11 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
         d += ws->wsize[w];
     }
     d = n0 + c;
+    /* Each pool's daily probability, once: its hazard is constant. */
+    q_last = -expm1(-h_last);
+    q_rule = -expm1(-h_rule);
+    for (m = 1; m < np; m++)
+        ws->pq[m] = -expm1(-ws->phazard[m]);
 
     /* The days (equations (18)-(19)). */
     check_thresholds(r, i, r->start, n0, c, k, d);
@@ -329,13 +334,13 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
                 d += ws->wsize[w];
             }
         for (m = 0; m < np; m++) {
-            double h = m > 0 ? ws->phazard[m] : t >= from ? h_rule : h_last;
+            double q = m > 0 ? ws->pq[m] : t >= from ? q_rule : q_last;
             uint32_t x;
-            if (ws->pn[m] == 0 || h == 0.0)
+            if (ws->pn[m] == 0 || q == 0.0)
                 continue;
             att_stream_reset(&s, r->seed, ATT_RNG_COUNTS, (uint32_t)i, ws->pkey[m],
                              (uint32_t)(t - r->start));
-            x = pool_casualties(r, ws, &s, ws->pn[m], h);
+            x = pool_casualties(r, ws, &s, ws->pn[m], q);
             ws->pn[m] -= x;
             c += x;
             if (r->killed_daily && x > 0) {
@@ -372,6 +377,7 @@ scratch_free(path_scratch *ws)
     att_mem_free(ws->wpool);
     att_mem_free(ws->pn);
     att_mem_free(ws->phazard);
+    att_mem_free(ws->pq);
     att_mem_free(ws->pkey);
 }
 
@@ -389,11 +395,12 @@ scratch_alloc(path_scratch *ws, const att_params *p)
     ws->wpool = att_mem_alloc(nw * sizeof *ws->wpool);
     ws->pn = att_mem_alloc(nw * sizeof *ws->pn);
     ws->phazard = att_mem_alloc(nw * sizeof *ws->phazard);
+    ws->pq = att_mem_alloc(nw * sizeof *ws->pq);
     ws->pkey = att_mem_alloc(nw * sizeof *ws->pkey);
     if (p->projection.counts == ATT_COUNTS_BETA_BINOMIAL)
         ws->rng = att_rng_alloc(0, ATT_RNG_COUNTS, 0, 0, 0);
     return ws->hazard && ws->count && ws->wdate && ws->wsize && ws->whazard && ws->wpool &&
-           ws->pn && ws->phazard && ws->pkey &&
+           ws->pn && ws->phazard && ws->pq && ws->pkey &&
            (ws->rng != NULL || p->projection.counts != ATT_COUNTS_BETA_BINOMIAL);
 }
 
