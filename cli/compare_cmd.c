@@ -18,10 +18,12 @@
 #include <attrition/att_fit.h>
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_project.h>
 #include <attrition/att_version.h>
 
 #include "exit_codes.h"
 #include "fit_cmd.h"
+#include "plot.h"
 #include "print.h"
 #include "scenario.h"
 
@@ -39,6 +41,8 @@ typedef struct {
     att_fit_verdict verdict;
     char verdict_msg[512];
     att_comparison cmp;
+    att_projection fan; /* backtest --plot: casualties projected from the origin */
+    bool has_fan;
 } origin_view;
 
 typedef struct {
@@ -162,6 +166,32 @@ first_combat_day(const att_params *p)
     return INT32_MAX;
 }
 
+/* backtest --plot: the casualties projected from the origin, weekly, to a
+ * month past the last report (no fan where the scenario cannot start
+ * there, e.g. a wave before it: the plot leaves that origin out). */
+static void
+project_fan(const compare_ctx *c, origin_view *v)
+{
+    static const double levels[3] = {5.0, 50.0, 95.0};
+    att_project_params pp = att_project_default_params();
+    int32_t last = v->origin + 30;
+    att_error err;
+    size_t i;
+
+    for (i = 0; i < c->l->n; i++)
+        if (c->l->reports[i].asof_end + 30 > last)
+            last = c->l->reports[i].asof_end + 30;
+    pp.paths = v->fit.chains * v->fit.draws;
+    pp.seed = v->p->projection.seed;
+    pp.threads = c->o->threads > 0 ? (int)c->o->threads : 0;
+    pp.step = 7;
+    pp.start = v->origin + 1;
+    pp.horizon = last - pp.start;
+    pp.levels = levels;
+    pp.nlevels = 3;
+    v->has_fan = att_project_run(v->p, v->post, &v->fit, &pp, &v->fan, &err) == ATT_OK;
+}
+
 /* Fits and scores at v->origin.  Returns 0, or an exit code after printing
  * why; with soft (backtest), a problem of this origin marks it skipped
  * and returns 0. */
@@ -220,6 +250,8 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
     cp.threads = o->threads > 0 ? (int)o->threads : 0;
     if (att_compare_run(v->p, c->l, v->post, &v->fit, v->origin, &cp, &v->cmp, &err) != ATT_OK)
         goto fail;
+    if (o->plot != NULL)
+        project_fan(c, v);
     return 0;
 fail:
     if (!soft)
@@ -307,12 +339,14 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
         const att_score_entry *m = &sr->fc[ATT_FC_MODEL];
         snprintf(band, sizeof band, "%s (%s-%s)", num(m->q50, 4, a, sizeof a),
                  num(m->q05, 4, b, sizeof b), num(m->q95, 4, e, sizeof e));
-        fprintf(f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s%s\n", r->id,
-                att_kind_name(r->kind), att_horizon_name(sr->bucket),
-                cli_figure(r, fig, sizeof fig), band, pit_text(r, m, pit, sizeof pit),
-                yes_no(m->in50), yes_no(m->in90),
-                isfinite(m->wis) ? num(m->wis, 3, g, sizeof g) : "-",
-                num(m->log_score, 4, a, sizeof a), sr->revision ? " (revision)" : "");
+        fprintf(
+            f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s%s\n", r->id,
+            att_kind_name(r->kind), att_horizon_name(sr->bucket), cli_figure(r, fig, sizeof fig),
+            band, pit_text(r, m, pit, sizeof pit), yes_no(m->in50), yes_no(m->in90),
+            isfinite(m->wis) ? num(m->wis, 3, g, sizeof g) : "-", num(m->log_score, 4, a, sizeof a),
+            sr->revision ? " (revision)"
+            : m->clipped ? " (clipped at 1)"
+                         : "");
     }
     if (cmp->nreport > 0)
         fprintf(f, "(PIT for point figures; below/inside/above a range; below|above a bound. "
@@ -507,6 +541,8 @@ json_entry(json_t *o, const att_report *r, const att_score_entry *e)
     json_object_set_new(o, "in90", jbool(e->in90));
     json_object_set_new(o, "wis", jnum(e->wis));
     json_object_set_new(o, "log_score", jnum(e->log_score));
+    if (e->clipped)
+        json_object_set_new(o, "clipped_at_1", json_true());
 }
 
 static json_t *
@@ -673,6 +709,63 @@ make_origins(compare_ctx *c)
 }
 
 static int
+write_plot(const compare_ctx *c)
+{
+    cli_backtest_fan *fans = calloc(c->n + 1, sizeof *fans);
+    double *buf = NULL;
+    size_t i, k, nf = 0, total = 0;
+    cli_backtest_plot_input in;
+    char title[256];
+    att_error err;
+    int rc = 0;
+
+    att_error_clear(&err);
+    for (i = 0; i < c->n; i++)
+        if (c->ov[i].has_fan)
+            total += c->ov[i].fan.ndates;
+    buf = malloc((3 * total + 1) * sizeof *buf);
+    if (fans == NULL || buf == NULL) {
+        free(fans);
+        free(buf);
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    total = 0;
+    for (i = 0; i < c->n; i++) {
+        const att_projection *r = &c->ov[i].fan;
+        cli_backtest_fan *fn = &fans[nf];
+        if (!c->ov[i].has_fan)
+            continue;
+        fn->origin = c->ov[i].origin;
+        fn->n = r->ndates;
+        fn->dates = r->dates;
+        fn->q05 = buf + total;
+        fn->q50 = buf + total + r->ndates;
+        fn->q95 = buf + total + 2 * r->ndates;
+        for (k = 0; k < r->ndates; k++) {
+            buf[total + k] = att_projection_q(r, ATT_SERIES_CASUALTIES, k, 0);
+            buf[total + r->ndates + k] = att_projection_q(r, ATT_SERIES_CASUALTIES, k, 1);
+            buf[total + 2 * r->ndates + k] = att_projection_q(r, ATT_SERIES_CASUALTIES, k, 2);
+        }
+        total += 3 * r->ndates;
+        nf++;
+    }
+    snprintf(title, sizeof title, "backtest: %s, projections made at %zu origins", c->o->scenario,
+             nf);
+    in.title = title;
+    in.p = c->p0;
+    in.l = c->l;
+    in.nfan = nf;
+    in.fan = fans;
+    in.digest = c->l->digest;
+    if (cli_plot_backtest(c->o->plot, &in, &err) != ATT_OK)
+        rc = cli_report(&err);
+    free(fans);
+    free(buf);
+    return rc;
+}
+
+static int
 write_output(const compare_ctx *c)
 {
     const cli_options *o = c->o;
@@ -751,12 +844,15 @@ cli_compare(const cli_options *o)
             goto done;
     }
     rc = write_output(&c);
+    if (rc == 0 && o->plot != NULL)
+        rc = write_plot(&c);
     for (i = 0; rc == 0 && i < c.n; i++)
         if (!c.ov[i].skipped && c.ov[i].verdict == ATT_FIT_FAILED)
             rc = CLI_EXIT_FAILED; /* printed only because of --force */
 done:
     for (i = 0; c.ov != NULL && i < c.n; i++) {
         att_comparison_free(&c.ov[i].cmp);
+        att_projection_free(&c.ov[i].fan);
         att_fit_result_free(&c.ov[i].fit);
         att_posterior_free(c.ov[i].post);
         att_params_free(c.ov[i].p);

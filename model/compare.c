@@ -78,8 +78,19 @@ static void
 score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
 {
     double q[ATT_WIS_NLEVELS], x, a, b;
+    size_t i;
 
     att_mixture_quantiles(m, att_wis_levels, ATT_WIS_NLEVELS, q);
+    e->clipped = false;
+    if (r->kind == ATT_KIND_FRACTION)
+        /* A fraction's predictive is clipped at 1 (MODEL.md): the mass
+         * above sits at 1, so quantiles above it are 1.  The CDF below 1,
+         * hence the PIT and the masses of figures in (0, 1], is unchanged. */
+        for (i = 0; i < ATT_WIS_NLEVELS; i++)
+            if (q[i] > 0.0) {
+                q[i] = 0.0;
+                e->clipped = true;
+            }
     e->scored = true;
     e->reason[0] = '\0';
     e->q05 = exp(q[Q05]);

@@ -105,6 +105,7 @@ test_baselines_by_hand(void **state)
                      "k1,2025-01-12,2025-01-11,2025-01-11,X,c,killed,approx,500,,,q,d,\n"
                      "later,2025-01-25,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,\n"
                      "kl,2025-01-25,2025-01-21,2025-01-21,X,c,killed,range,,600,900,q,d,\n"
+
                      "again,2025-01-26,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,"
                      "later\n");
     prior_fit(&f, 200, &fit);
@@ -132,6 +133,38 @@ test_baselines_by_hand(void **state)
     r = find(&c, &f, "later");
     assert_true(r->fc[ATT_FC_MODEL].pit > 0.0 && r->fc[ATT_FC_MODEL].pit < 1.0);
     assert_true(c.summary[ATT_FC_MODEL].n == 2);
+    att_comparison_free(&c);
+    att_fit_result_free(&fit);
+    fixture_free(&f);
+}
+
+/* A fraction's predictive is clipped at 1 (MODEL.md): with a hazard of
+ * about 20% a day, three weeks on nearly everyone is lost and the noise
+ * would put much of the predictive above 1. */
+static void
+test_fraction_clipped_at_one(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_comparison c;
+    const att_scored_report *r;
+
+    (void)state;
+    fixture_load(&f,
+                 "[phase a]\nstart = 2025-01-01\nhazard_median = 0.2\nhazard_log_sd = 0.1\n"
+                 "[arrival x]\ndate = 2025-01-01\ncount = 10000\n"
+                 "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n",
+                 HDR "d,2025-01-02,2025-01-02,2025-01-02,X,c,deployed,approx,10000,,,q,d,\n"
+                     "fr,2025-01-25,2025-01-21,2025-01-21,Y,c,fraction,approx,0.9,,,q,d,\n"
+                     "fb,2025-01-25,2025-01-21,2025-01-21,Z,c,fraction,up_to,0.5,,,q,d,\n");
+    prior_fit(&f, 300, &fit);
+    c = compare(&f, f.post, &fit, day("2025-01-10"));
+    r = find(&c, &f, "fr");
+    assert_true(r->fc[ATT_FC_MODEL].clipped);
+    assert_true(r->fc[ATT_FC_MODEL].q95 == 1.0);
+    assert_true(r->fc[ATT_FC_MODEL].pit > 0.0 && r->fc[ATT_FC_MODEL].pit < 1.0);
+    r = find(&c, &f, "fb");
+    assert_true(r->fc[ATT_FC_MODEL].below > 0.0 && r->fc[ATT_FC_MODEL].below < 0.5);
     att_comparison_free(&c);
     att_fit_result_free(&fit);
     fixture_free(&f);
@@ -229,6 +262,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baselines_by_hand),
+        cmocka_unit_test(test_fraction_clipped_at_one),
         cmocka_unit_test(test_calibrated_on_its_own_simulations),
     };
 

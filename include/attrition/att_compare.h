@@ -58,6 +58,7 @@ typedef struct {
     int in50, in90;              /* inside the central 50% / 90% interval; -1: one-sided */
     double wis;                  /* on the log scale; NaN for one-sided reports */
     double log_score;            /* point: log density of log y; else log of the asserted mass */
+    bool clipped;                /* a fraction whose predictive reached above 1, clipped at 1 */
 } att_score_entry;
 
 typedef struct {
