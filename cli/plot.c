@@ -1,9 +1,11 @@
 /* plot.c -- `--plot FILE.svg|.png|.pdf`: two stacked fan charts (strength,
  * cumulative casualties) over the fitted period and the projection, with
- * the ledger's reports, the phases and a legend, drawn with cairo.  One
- * drawing routine serves the three formats; the bytes depend only on the
- * input (the PDF's dates come from the input digest).  No numerics here
- * beyond placing things: every number comes from the library. */
+ * the ledger's reports, the phases and a legend, drawn with cairo; and
+ * `backtest --plot`: one panel of cumulative casualties with the median
+ * projection made at each origin.  One drawing routine per chart serves
+ * the three formats; the bytes depend only on the input (the PDF's dates
+ * come from the input digest).  No numerics here beyond placing things:
+ * every number comes from the library. */
 #include "plot.h"
 
 #include <cairo-pdf.h>
@@ -80,14 +82,21 @@ typedef struct {
     size_t med;          /* 50 */
 } band_levels;
 
-/* What every drawing step needs: the input and the x axis. */
-typedef struct {
-    const cli_plot_input *in;
-    const att_projection *r;
+/* What every drawing step needs: the input and the x axis.  Exactly one
+ * of r (cli_plot_write) and bt (cli_plot_backtest) is set. */
+typedef struct plot_ctx plot_ctx;
+struct plot_ctx {
+    const char *title;                 /* the page's title, and the PDF's */
+    const char *digest;                /* fixes the PDF's dates */
+    const att_params *p;               /* phases, or NULL */
+    const att_ledger *l;               /* reports, or NULL */
+    const att_projection *r;           /* the projection's two panels */
+    const cli_backtest_plot_input *bt; /* the backtest's origins */
     band_levels lv;
     double x0, x1; /* days at the left and right edges of the plot areas */
     int32_t start; /* first projected day */
-} plot_ctx;
+    void (*draw)(cairo_t *cr, const plot_ctx *c); /* the page */
+};
 
 typedef struct {
     att_series series;
@@ -97,12 +106,15 @@ typedef struct {
 } panel;
 
 /* A fan's points: part 0 then part 1 (the fitted period is followed by the
- * projection's first date so that the two fans meet). */
+ * projection's first date so that the two fans meet).  Point k of a part
+ * at level j is q[part][k * nlevels + j]; where q[0] is NULL (a backtest's
+ * fan, one part) it is level[j][k] instead. */
 typedef struct {
     const int32_t *d[2];
     const double *q[2];
     size_t n[2];
     size_t nlevels;
+    const double *level[3];
 } fan_view;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -283,6 +295,24 @@ projected_view(const att_projection *r, att_series s)
     return v;
 }
 
+/* A backtest origin's fan: levels 0, 1, 2 are 5, 50 and 95%. */
+static fan_view
+backtest_view(const cli_backtest_fan *fan)
+{
+    fan_view v;
+
+    memset(&v, 0, sizeof v);
+    v.nlevels = 3;
+    if (fan->dates == NULL)
+        return v;
+    v.d[0] = fan->dates;
+    v.n[0] = fan->n;
+    v.level[0] = fan->q05;
+    v.level[1] = fan->q50;
+    v.level[2] = fan->q95;
+    return v;
+}
+
 static size_t
 view_size(const fan_view *v)
 {
@@ -296,7 +326,10 @@ view_point(const fan_view *v, size_t i, size_t j, double *day, double *val)
     size_t part = i < v->n[0] ? 0 : 1, k = part == 0 ? i : i - v->n[0];
 
     *day = v->d[part][k];
-    *val = v->q[part][k * v->nlevels + j];
+    if (v->q[0] != NULL)
+        *val = v->q[part][k * v->nlevels + j];
+    else
+        *val = v->level[j] != NULL ? v->level[j][k] : (double)NAN;
     return isfinite(*val);
 }
 
@@ -324,6 +357,14 @@ report_drawn(const att_report *rep)
     return rep->repeat_of == ATT_NONE && report_panel(rep) >= 0;
 }
 
+/* Whether the chart of c draws rep: the backtest's only panel is the
+ * casualties'. */
+static bool
+report_shown(const plot_ctx *c, const att_report *rep)
+{
+    return report_drawn(rep) && (c->bt == NULL || report_panel(rep) == 1);
+}
+
 /* The figures a report spans, for the y axis; false if none is finite. */
 static bool
 report_span(const att_report *rep, double *lo, double *hi)
@@ -346,29 +387,39 @@ widen(double *lo, double *hi, double x)
         *hi = x;
 }
 
-/* The x range: the fitted period, the projection, the phases' starts and
- * the drawn reports, padded a little so that edge marks stay whole. */
+/* The first and last of n dates. */
+static void
+widen_dates(double *lo, double *hi, const int32_t *d, size_t n)
+{
+    if (n == 0 || d == NULL)
+        return;
+    widen(lo, hi, d[0]);
+    widen(lo, hi, d[n - 1]);
+}
+
+/* The x range: the fitted period, the projection (or the backtest's
+ * origins and their projections), the phases' starts and the drawn
+ * reports, padded a little so that edge marks stay whole. */
 static void
 x_range(plot_ctx *c)
 {
-    const att_projection *r = c->r;
     double lo = HUGE_VAL, hi = -HUGE_VAL, pad;
     size_t i;
 
-    if (r->nhist > 0) {
-        widen(&lo, &hi, r->hist_dates[0]);
-        widen(&lo, &hi, r->hist_dates[r->nhist - 1]);
+    if (c->r != NULL) {
+        widen_dates(&lo, &hi, c->r->hist_dates, c->r->nhist);
+        widen_dates(&lo, &hi, c->r->dates, c->r->ndates);
     }
-    if (r->ndates > 0) {
-        widen(&lo, &hi, r->dates[0]);
-        widen(&lo, &hi, r->dates[r->ndates - 1]);
+    for (i = 0; c->bt != NULL && i < c->bt->nfan; i++) {
+        widen_dates(&lo, &hi, c->bt->fan[i].dates, c->bt->fan[i].n);
+        widen(&lo, &hi, c->bt->fan[i].origin);
     }
-    if (c->in->p != NULL && c->in->p->nphase > 0 && c->in->p->phases[0].start != INT32_MIN)
-        widen(&lo, &hi, c->in->p->phases[0].start);
-    if (c->in->l != NULL)
-        for (i = 0; i < c->in->l->n; i++) {
-            const att_report *rep = &c->in->l->reports[i];
-            if (report_drawn(rep))
+    if (c->p != NULL && c->p->nphase > 0 && c->p->phases[0].start != INT32_MIN)
+        widen(&lo, &hi, c->p->phases[0].start);
+    if (c->l != NULL)
+        for (i = 0; i < c->l->n; i++) {
+            const att_report *rep = &c->l->reports[i];
+            if (report_shown(c, rep))
                 widen(&lo, &hi, (double)rep->asof_end + 1.0);
         }
     if (!(lo <= hi))
@@ -395,16 +446,24 @@ view_max(const fan_view *v, double *hi)
 static void
 y_range(const plot_ctx *c, int which, panel *pn)
 {
-    fan_view fv = fitted_view(c->r, pn->series), pv = projected_view(c->r, pn->series);
+    fan_view v;
     double hi = 0.0, lo = 0.0, a, b;
     size_t i;
 
-    view_max(&fv, &hi);
-    view_max(&pv, &hi);
-    if (c->in->l != NULL)
-        for (i = 0; i < c->in->l->n; i++) {
-            const att_report *rep = &c->in->l->reports[i];
-            if (report_drawn(rep) && report_panel(rep) == which && report_span(rep, &a, &b))
+    if (c->r != NULL) {
+        v = fitted_view(c->r, pn->series);
+        view_max(&v, &hi);
+        v = projected_view(c->r, pn->series);
+        view_max(&v, &hi);
+    }
+    for (i = 0; c->bt != NULL && i < c->bt->nfan; i++) {
+        v = backtest_view(&c->bt->fan[i]);
+        view_max(&v, &hi);
+    }
+    if (c->l != NULL)
+        for (i = 0; i < c->l->n; i++) {
+            const att_report *rep = &c->l->reports[i];
+            if (report_shown(c, rep) && report_panel(rep) == which && report_span(rep, &a, &b))
                 widen(&lo, &hi, b * (rep->qualifier == ATT_QUAL_AT_LEAST ? 1.12 : 1.0));
         }
     if (!(hi > 0.0) || !isfinite(hi))
@@ -437,7 +496,7 @@ clip_to(cairo_t *cr, const panel *pn)
 static void
 draw_phases(cairo_t *cr, const plot_ctx *c, const panel *pn)
 {
-    const att_params *p = c->in->p;
+    const att_params *p = c->p;
     size_t i;
 
     if (p == NULL)
@@ -590,7 +649,7 @@ class_colour(size_t cls)
 static void
 draw_reports(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
 {
-    const att_ledger *l = c->in->l;
+    const att_ledger *l = c->l;
     size_t i;
     double lo, hi;
 
@@ -601,7 +660,7 @@ draw_reports(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
         mark_shape shape = rep->kind == ATT_KIND_DEPLOYED ? MARK_DIAMOND : MARK_CIRCLE;
         rgb col = class_colour(rep->cls);
         double x = px(c, (double)rep->asof_end + 1.0);
-        if (!report_drawn(rep) || report_panel(rep) != which || !report_span(rep, &lo, &hi))
+        if (!report_shown(c, rep) || report_panel(rep) != which || !report_span(rep, &lo, &hi))
             continue;
         switch (rep->qualifier) {
         case ATT_QUAL_RANGE:
@@ -703,11 +762,12 @@ draw_start(cairo_t *cr, const plot_ctx *c, const panel *pn)
     text_at(cr, x + 5.0, pn->top + 36.0, "projected", 0.0);
 }
 
+/* A panel's background (phases, grid), its x axis, then the clip for its
+ * contents; panel_end draws the reports above the contents and closes the
+ * panel. */
 static void
-draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
+panel_begin(cairo_t *cr, const plot_ctx *c, const panel *pn)
 {
-    fan_view fv = fitted_view(c->r, pn->series), pv = projected_view(c->r, pn->series);
-
     cairo_save(cr);
     clip_to(cr, pn);
     draw_phases(cr, c, pn);
@@ -716,9 +776,11 @@ draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
     draw_x_axis(cr, c, pn);
     cairo_save(cr);
     clip_to(cr, pn);
-    draw_fan(cr, c, pn, &fv, &fitted_style);
-    draw_fan(cr, c, pn, &pv, &projected_style);
-    draw_start(cr, c, pn);
+}
+
+static void
+panel_end(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
+{
     draw_reports(cr, c, pn, which);
     cairo_restore(cr);
     /* The y tick labels sit outside the clip: drawn again unclipped. */
@@ -729,6 +791,106 @@ draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
     cairo_stroke(cr);
     font(cr, 11.5, true);
     text_at(cr, PLOT_LEFT, pn->top - 7.0, pn->title, 0.0);
+}
+
+static void
+draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
+{
+    fan_view fv = fitted_view(c->r, pn->series), pv = projected_view(c->r, pn->series);
+
+    panel_begin(cr, c, pn);
+    draw_fan(cr, c, pn, &fv, &fitted_style);
+    draw_fan(cr, c, pn, &pv, &projected_style);
+    draw_start(cr, c, pn);
+    panel_end(cr, c, pn, which);
+}
+
+/* ---- the backtest's origins ------------------------------------------------ */
+
+/* Viridis, from the oldest origin (green) to the newest (dark violet):
+ * ordered in lightness, so that the order shows in grey and with every
+ * common colour-vision deficiency; the newest, drawn last, is the darkest.
+ * Its light yellow end is left out: too faint on the phases' shades. */
+static const rgb origin_ramp[] = {
+    {0.369, 0.788, 0.384}, /* #5ec962 */
+    {0.129, 0.569, 0.549}, /* #21918c */
+    {0.231, 0.322, 0.545}, /* #3b528b */
+    {0.267, 0.004, 0.329}, /* #440154 */
+};
+#define PLOT_NRAMP ((size_t)(sizeof origin_ramp / sizeof origin_ramp[0]))
+
+/* The opacity of an origin's 5-95% band: faint, and darker where bands
+ * overlap; fainter where many overlap, so that a dozen make no wall. */
+#define PLOT_BAND_ALPHA     0.12
+#define PLOT_BANDS_ALPHA    0.6 /* the most that all the bands add up to */
+#define PLOT_BAND_ALPHA_MIN 0.03
+
+/* At most this many origins get a row in the legend (every k-th, ending
+ * with the newest). */
+#define PLOT_ORIGIN_ROWS 20
+
+/* Origin i of n on the ramp. */
+static rgb
+origin_colour(size_t i, size_t n)
+{
+    double t = n < 2 ? 1.0 : (double)i / (double)(n - 1), f;
+    size_t k;
+    rgb a, b, o;
+
+    t *= (double)(PLOT_NRAMP - 1);
+    k = (size_t)t;
+    if (k >= PLOT_NRAMP - 1)
+        return origin_ramp[PLOT_NRAMP - 1];
+    f = t - (double)k;
+    a = origin_ramp[k];
+    b = origin_ramp[k + 1];
+    o.r = a.r + f * (b.r - a.r);
+    o.g = a.g + f * (b.g - a.g);
+    o.b = a.b + f * (b.b - a.b);
+    return o;
+}
+
+/* The opacity of each of n bands. */
+static double
+band_alpha(size_t n)
+{
+    return n == 0 ? PLOT_BAND_ALPHA
+                  : fmax(PLOT_BAND_ALPHA_MIN, fmin(PLOT_BAND_ALPHA, PLOT_BANDS_ALPHA / (double)n));
+}
+
+/* An origin's mark: a tick 10 units up from y. */
+static void
+origin_tick(cairo_t *cr, double x, double y, rgb col)
+{
+    set_rgb(cr, col);
+    cairo_set_line_width(cr, 2.0);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x, y - 10.0);
+    cairo_stroke(cr);
+}
+
+/* Every band first, so that no band veils an older origin's median; then
+ * the medians and the ticks, oldest first. */
+static void
+draw_origins(cairo_t *cr, const plot_ctx *c, const panel *pn)
+{
+    size_t n = c->bt->nfan, i;
+    fan_view v;
+
+    for (i = 0; i < n; i++) {
+        rgb col = origin_colour(i, n);
+        v = backtest_view(&c->bt->fan[i]);
+        cairo_set_source_rgba(cr, col.r, col.g, col.b, band_alpha(n));
+        draw_band(cr, c, pn, &v, 0, 2);
+    }
+    for (i = 0; i < n; i++) {
+        rgb col = origin_colour(i, n);
+        v = backtest_view(&c->bt->fan[i]);
+        set_rgb(cr, col);
+        cairo_set_line_width(cr, 1.8);
+        draw_line(cr, c, pn, &v, 1);
+        origin_tick(cr, px(c, c->bt->fan[i].origin), pn->bottom, col);
+    }
 }
 
 /* ---- legend and caption -------------------------------------------------- */
@@ -804,8 +966,55 @@ legend_bands(cairo_t *cr, const plot_ctx *c, double y)
     return y;
 }
 
+/* The origins' rows: each origin's tick and median with its date (every
+ * k-th where they are many), then the band. */
 static double
-legend_reports(cairo_t *cr, double y)
+legend_origins(cairo_t *cr, const cli_backtest_plot_input *bt, double y)
+{
+    size_t n = bt->nfan, i;
+    size_t step = n > PLOT_ORIGIN_ROWS ? (n + PLOT_ORIGIN_ROWS - 1) / PLOT_ORIGIN_ROWS : 1;
+    double x = PLOT_LEGEND_X, tx = x + 22.0;
+    char s[64], date[ATT_DATE_BUFSIZE];
+    cairo_pattern_t *ramp;
+
+    legend_head(cr, y, "Median projected from");
+    y += 17.0;
+    for (i = 0; i < n; i++) {
+        rgb col = origin_colour(i, n);
+        if ((n - 1 - i) % step != 0)
+            continue;
+        origin_tick(cr, x + 1.0, y + 2.0, col);
+        legend_line(cr, x + 1.0, y, col);
+        legend_text(cr, tx, y, att_date_format(bt->fan[i].origin, date));
+        y += 15.0;
+    }
+    if (step > 1) {
+        snprintf(s, sizeof s, "(1 in %zu of %zu origins)", step, n);
+        legend_text(cr, tx, y, s);
+        y += 15.0;
+    }
+    if (n == 0)
+        return y;
+    /* The band: a swatch of the faint colours, oldest to newest, as dark
+     * as one band where few are drawn (many are fainter, too faint for a
+     * swatch). */
+    ramp = cairo_pattern_create_linear(x, 0.0, x + 16.0, 0.0);
+    for (i = 0; i < PLOT_NRAMP; i++) {
+        rgb col = n < 2 ? origin_colour(0, 1) : origin_ramp[i];
+        cairo_pattern_add_color_stop_rgba(ramp, (double)i / (double)(PLOT_NRAMP - 1), col.r, col.g,
+                                          col.b, PLOT_BAND_ALPHA);
+    }
+    cairo_set_source(cr, ramp);
+    cairo_rectangle(cr, x, y - 8.0, 16.0, 10.0);
+    cairo_fill(cr);
+    cairo_pattern_destroy(ramp);
+    legend_text(cr, tx, y, "5-95% band");
+    return y + 15.0;
+}
+
+/* The marks' rows; the deployed diamond only where it is drawn. */
+static double
+legend_reports(cairo_t *cr, double y, bool deployed)
 {
     double x = PLOT_LEGEND_X, mx = x + 8.0, tx = x + 22.0;
     const rgb plain = {0.75, 0.75, 0.75};
@@ -823,6 +1032,8 @@ legend_reports(cairo_t *cr, double y)
     y += 17.0;
     draw_arrow(cr, mx, y - 10.0, -12.0, ink);
     legend_text(cr, tx, y, "up to");
+    if (!deployed)
+        return y + 17.0;
     y += 17.0;
     draw_marker(cr, mx, y - 3.5, MARK_DIAMOND, 4.0, plain);
     legend_text(cr, tx, y, "deployed: troops sent,");
@@ -833,15 +1044,18 @@ legend_reports(cairo_t *cr, double y)
 
 /* One row per source class with a drawn report. */
 static double
-legend_classes(cairo_t *cr, const att_ledger *l, double y)
+legend_classes(cairo_t *cr, const plot_ctx *c, double y)
 {
+    const att_ledger *l = c->l;
     size_t k, i;
 
+    if (l == NULL)
+        return y;
     legend_head(cr, y, "Source class");
     y += 17.0;
     for (k = 0; k < l->nclass && y < PLOT_CAPTION_Y - 10.0; k++) {
         for (i = 0; i < l->n; i++)
-            if (l->reports[i].cls == k && report_drawn(&l->reports[i]))
+            if (l->reports[i].cls == k && report_shown(c, &l->reports[i]))
                 break;
         if (i == l->n)
             continue;
@@ -852,10 +1066,12 @@ legend_classes(cairo_t *cr, const att_ledger *l, double y)
     return y;
 }
 
+/* Two lines: first, then lead and what is not drawn: the reports of the
+ * kinds no panel shows ("kinds reports") and the repeats. */
 static void
-draw_caption(cairo_t *cr, const plot_ctx *c)
+draw_caption(cairo_t *cr, const plot_ctx *c, const char *first, const char *lead, const char *kinds)
 {
-    const att_ledger *l = c->in->l;
+    const att_ledger *l = c->l;
     size_t i, repeats = 0, other = 0;
     char s[320];
 
@@ -863,21 +1079,31 @@ draw_caption(cairo_t *cr, const plot_ctx *c)
         for (i = 0; i < l->n; i++) {
             if (l->reports[i].repeat_of != ATT_NONE)
                 repeats++;
-            else if (report_panel(&l->reports[i]) < 0)
+            else if (!report_shown(c, &l->reports[i]))
                 other++;
         }
     set_rgb(cr, grey_text);
     font(cr, 9.5, false);
-    snprintf(s, sizeof s,
-             "Fitted: the model over the posterior draws; projected: %zu simulated paths. "
-             "A report as of day d is placed at the end of d.",
-             c->r->paths);
-    text_at(cr, PLOT_LEFT, PLOT_CAPTION_Y, s, 0.0);
-    snprintf(s, sizeof s,
-             "Not drawn: %zu rate, fraction, killed and wounded report%s, and %zu repeat%s of "
-             "earlier reports.",
-             other, other == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s");
+    text_at(cr, PLOT_LEFT, PLOT_CAPTION_Y, first, 0.0);
+    snprintf(s, sizeof s, "%sNot drawn: %zu %s report%s, and %zu repeat%s of earlier reports.",
+             lead, other, kinds, other == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s");
     text_at(cr, PLOT_LEFT, PLOT_CAPTION_Y + 15.0, s, 0.0);
+}
+
+/* A white page with the title, shrunk to fit if long. */
+static void
+draw_page(cairo_t *cr, const plot_ctx *c)
+{
+    double w;
+
+    cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
+    cairo_paint(cr);
+    set_rgb(cr, ink);
+    font(cr, 15.0, true);
+    w = text_width(cr, c->title);
+    if (w > PLOT_W - PLOT_LEFT - 12.0) /* a long title shrinks to fit the page */
+        font(cr, fmax(8.0, 15.0 * (PLOT_W - PLOT_LEFT - 12.0) / w), true);
+    text_at(cr, PLOT_LEFT, 28.0, c->title, 0.0);
 }
 
 static void
@@ -885,27 +1111,45 @@ draw_plot(cairo_t *cr, const plot_ctx *c)
 {
     panel pn[2] = {{ATT_SERIES_STRENGTH, "Strength: troops fit to fight", 64.0, 364.0, 1, 1},
                    {ATT_SERIES_CASUALTIES, "Cumulative casualties", 412.0, 712.0, 1, 1}};
-    const char *title = c->in->title ? c->in->title : "attrition projection";
-    double y, w;
+    char first[320];
+    double y;
     int k;
 
-    cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
-    cairo_paint(cr);
-    set_rgb(cr, ink);
-    font(cr, 15.0, true);
-    w = text_width(cr, title);
-    if (w > PLOT_W - PLOT_LEFT - 12.0) /* a long title shrinks to fit the page */
-        font(cr, fmax(8.0, 15.0 * (PLOT_W - PLOT_LEFT - 12.0) / w), true);
-    text_at(cr, PLOT_LEFT, 28.0, title, 0.0);
+    draw_page(cr, c);
     for (k = 0; k < 2; k++) {
         y_range(c, k, &pn[k]);
         draw_panel(cr, c, &pn[k], k);
     }
     y = legend_bands(cr, c, pn[0].top + 4.0);
-    y = legend_reports(cr, y + 14.0);
-    if (c->in->l != NULL)
-        (void)legend_classes(cr, c->in->l, y + 4.0);
-    draw_caption(cr, c);
+    y = legend_reports(cr, y + 14.0, true);
+    (void)legend_classes(cr, c, y + 4.0);
+    snprintf(first, sizeof first,
+             "Fitted: the model over the posterior draws; projected: %zu simulated paths. "
+             "A report as of day d is placed at the end of d.",
+             c->r->paths);
+    draw_caption(cr, c, first, "", "rate, fraction, killed and wounded");
+}
+
+static void
+draw_backtest(cairo_t *cr, const plot_ctx *c)
+{
+    panel pn = {ATT_SERIES_CASUALTIES, "Cumulative casualties", 64.0, 712.0, 1, 1};
+    double y;
+
+    draw_page(cr, c);
+    y_range(c, 1, &pn);
+    panel_begin(cr, c, &pn);
+    draw_origins(cr, c, &pn);
+    panel_end(cr, c, &pn, 1);
+    y = legend_origins(cr, c->bt, pn.top + 4.0);
+    y = legend_reports(cr, y + 14.0, false);
+    (void)legend_classes(cr, c, y + 4.0);
+    draw_caption(cr, c,
+                 "Each line: the median projection made at an origin with the reports stated by "
+                 "then; band 5-95%. Points: reported casualty figures.",
+                 "Ticks on the time axis: the origins. A report as of day d is placed at the end "
+                 "of d. ",
+                 "non-casualty");
 }
 
 /* ---- output ----------------------------------------------------------------- */
@@ -967,14 +1211,13 @@ render(plot_format fmt, const plot_ctx *c, FILE *f)
         return st;
     }
     if (fmt == FMT_PDF) {
-        pdf_date(c->in->digest, date, sizeof date);
+        pdf_date(c->digest, date, sizeof date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-                                       c->in->title ? c->in->title : "attrition projection");
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, c->title);
     }
     cr = cairo_create(s);
-    draw_plot(cr, c);
+    c->draw(cr, c);
     st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS && fmt == FMT_PNG) {
@@ -988,38 +1231,34 @@ render(plot_format fmt, const plot_ctx *c, FILE *f)
     return st;
 }
 
-att_status
-cli_plot_write(const char *path, const cli_plot_input *in, att_error *err)
+/* The format of path, or FMT_NONE with err saying which are known. */
+static plot_format
+path_format(const char *path, att_error *err)
 {
-    plot_format fmt;
-    plot_ctx c;
-    att_output *o;
-    cairo_status_t st;
+    plot_format fmt = format_of(path);
     char msg[ATT_ERROR_MSG_MAX];
 
-    if (path == NULL || in == NULL || in->proj == NULL) {
-        fail(err, ATT_EINVAL, path, "no projection to plot");
-        return ATT_EINVAL;
-    }
-    fmt = format_of(path);
     if (fmt == FMT_NONE) {
         snprintf(msg, sizeof msg,
                  "expected a plot file ending .svg, .png or .pdf, found \"%.400s\"", path);
         fail(err, ATT_EINVAL, path, msg);
-        return ATT_EINVAL;
     }
-    memset(&c, 0, sizeof c);
-    c.in = in;
-    c.r = in->proj;
-    c.lv = find_levels(c.r);
-    c.start = in->p != NULL && in->p->projection.start != INT32_MIN ? in->p->projection.start
-              : c.r->ndates > 0                                     ? c.r->dates[0]
-                                                                    : 0;
-    x_range(&c);
+    return fmt;
+}
+
+/* Computes c's x axis and draws it into path, atomically. */
+static att_status
+write_plot(const char *path, plot_format fmt, plot_ctx *c, att_error *err)
+{
+    att_output *o;
+    cairo_status_t st;
+    char msg[ATT_ERROR_MSG_MAX];
+
+    x_range(c);
     o = att_output_open(path, err);
     if (o == NULL)
         return err != NULL ? err->code : ATT_ECREATE;
-    st = render(fmt, &c, att_output_stream(o));
+    st = render(fmt, c, att_output_stream(o));
     if (st != CAIRO_STATUS_SUCCESS) {
         att_output_abort(o);
         snprintf(msg, sizeof msg, "cannot draw the plot: %s", cairo_status_to_string(st));
@@ -1027,4 +1266,55 @@ cli_plot_write(const char *path, const cli_plot_input *in, att_error *err)
         return ATT_EIO;
     }
     return att_output_commit(o, err);
+}
+
+att_status
+cli_plot_write(const char *path, const cli_plot_input *in, att_error *err)
+{
+    plot_format fmt;
+    plot_ctx c;
+
+    if (path == NULL || in == NULL || in->proj == NULL) {
+        fail(err, ATT_EINVAL, path, "no projection to plot");
+        return ATT_EINVAL;
+    }
+    fmt = path_format(path, err);
+    if (fmt == FMT_NONE)
+        return ATT_EINVAL;
+    memset(&c, 0, sizeof c);
+    c.title = in->title != NULL ? in->title : "attrition projection";
+    c.digest = in->digest;
+    c.p = in->p;
+    c.l = in->l;
+    c.r = in->proj;
+    c.lv = find_levels(c.r);
+    c.start = in->p != NULL && in->p->projection.start != INT32_MIN ? in->p->projection.start
+              : c.r->ndates > 0                                     ? c.r->dates[0]
+                                                                    : 0;
+    c.draw = draw_plot;
+    return write_plot(path, fmt, &c, err);
+}
+
+att_status
+cli_plot_backtest(const char *path, const cli_backtest_plot_input *in, att_error *err)
+{
+    plot_format fmt;
+    plot_ctx c;
+
+    if (path == NULL || in == NULL || (in->nfan > 0 && in->fan == NULL)) {
+        fail(err, ATT_EINVAL, path, "no backtest to plot");
+        return ATT_EINVAL;
+    }
+    fmt = path_format(path, err);
+    if (fmt == FMT_NONE)
+        return ATT_EINVAL;
+    memset(&c, 0, sizeof c);
+    c.title = in->title != NULL ? in->title : "attrition backtest";
+    c.digest = in->digest;
+    c.p = in->p;
+    c.l = in->l;
+    c.bt = in;
+    c.start = in->nfan > 0 ? in->fan[in->nfan - 1].origin : 0;
+    c.draw = draw_backtest;
+    return write_plot(path, fmt, &c, err);
 }

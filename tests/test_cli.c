@@ -419,8 +419,9 @@ test_compare_command(void **state)
     const char *cmp[] = {"compare",  "--origin", "2025-02-13", "--later", later, "--chains",
                          "2",        "--warmup", "150",        "--draws", "150", "--force",
                          "--format", "json",     "--output",   j,         NULL};
-    const char *bt[] = {"backtest", "--chains", "1",        "--warmup", "100", "--draws",
-                        "100",      "--force",  "--format", "json",     NULL};
+    const char *svg = ATT_BINARY_DIR "/tests/backtest.svg";
+    const char *bt[] = {"backtest", "--chains", "1",    "--warmup", "100", "--draws", "100",
+                        "--force",  "--format", "json", "--plot",   svg,   NULL};
     const char *noorigin[] = {"compare", NULL};
     const char *badorigin[] = {"compare", "--origin", "2025-02-30", NULL};
     char *x;
@@ -458,6 +459,10 @@ test_compare_command(void **state)
     assert_non_null(strstr(x, "\"origins\""));
     assert_non_null(strstr(x, "\"summary_by_horizon\""));
     assert_non_null(strstr(x, "\"91-365\""));
+    free(x);
+    x = fixture_read_file(svg);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "<svg"));
     free(x);
     expect(noorigin, 64, "expected --origin DATE");
     expect(badorigin, 64, "--origin: expected a date");

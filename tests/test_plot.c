@@ -2,7 +2,9 @@
  * input gives the same bytes, a bad extension or a missing folder leaves
  * no file, and the PNG has the bands where the numbers put them.  The
  * projection is made by hand (cli/plot.c only draws); the scenario and the
- * ledger are the shipped ones. */
+ * ledger are the shipped ones.  The same for `backtest --plot`
+ * (cli_plot_backtest), with three origins made by hand and a small ledger
+ * with every qualifier. */
 #include <cairo.h>
 #include <dirent.h>
 #include <fontconfig/fontconfig.h>
@@ -28,17 +30,56 @@
 #define STRENGTH_BOT 364
 #define CASUALTY_TOP 412
 #define CASUALTY_BOT 712
+#define BACKTEST_TOP 64 /* the backtest's one panel */
+#define BACKTEST_BOT 712
 
 #define NLEVELS ((size_t)5)
 
+/* The backtest: three origins, each projected over 40 weeks. */
+#define NORIGIN ((size_t)3)
+#define NWEEKS  ((size_t)40)
+
+/* Casualties, 5% and 95%, as factors of the median. */
+#define BT_LO 0.8
+#define BT_HI 1.25
+
+/* The ramp's colours at the oldest, middle and newest origins (cli/plot.c's
+ * viridis), 0-255. */
+static const int origin_rgb[NORIGIN][3] = {{94, 201, 98}, {46, 114, 139}, {68, 1, 84}};
+
+/* Casualty figures of every qualifier and class, a repeat, and two reports
+ * no backtest panel shows (strength, rate). */
+#define BT_LEDGER                                                                              \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of\n"                                                                    \
+    "c1,2024-12-31,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,\n"             \
+    "c2,2024-12-31,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,\n"             \
+    "c3,2025-02-12,2025-02-01,2025-02-10,K,kr_gov,casualties,range,,2000,5000,q,d,\n"          \
+    "c4,2025-07-02,2025-06-01,2025-06-30,M,media,casualties,at_least,6000,,,q,d,\n"            \
+    "c5,2025-09-02,2025-08-01,2025-08-31,T,think_tank,casualties,up_to,9000,,,q,d,\n"          \
+    "c6,2025-01-03,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,c2\n"           \
+    "s1,2025-03-01,2025-03-01,2025-03-01,K,ua_gov,strength,approx,8000,,,q,d,\n"               \
+    "r1,2025-01-31,2024-12-06,2025-01-15,T,think_tank,rate,approx,92,,,q,d,\n"
+
 /* The factors of the median that make the five levels' values. */
 static const double spread[NLEVELS] = {0.75, 0.9, 1.0, 1.1, 1.25};
+
+/* A backtest origin's arrays, owned by the test (cli_backtest_fan's are
+ * const). */
+typedef struct {
+    int32_t *dates;
+    double *q05, *q50, *q95;
+} fan_arrays;
 
 typedef struct {
     att_params *p;
     att_ledger *l;
     att_projection proj;
     cli_plot_input in;
+    att_ledger *bt_l; /* BT_LEDGER */
+    fan_arrays arr[NORIGIN];
+    cli_backtest_fan fan[NORIGIN];
+    cli_backtest_plot_input bt;
 } plot_fixture;
 
 /* Linear from a to b as i goes from 0 to n - 1. */
@@ -127,6 +168,53 @@ free_projection(att_projection *r)
     free(r->levels);
 }
 
+/* Origin i of the backtest: 2025-01-15, 2025-03-01, 2025-05-01, each over
+ * 40 weeks from the next day, its median rising linearly to 9,000, 10,000
+ * and 12,000; the newest ends last.  The oldest has a NaN and an
+ * infinity, which must be skipped. */
+static void
+make_fan(fan_arrays *a, cli_backtest_fan *fan, size_t i)
+{
+    static const int month[NORIGIN] = {1, 3, 5}, day[NORIGIN] = {15, 1, 1};
+    static const double from[NORIGIN] = {1500, 2500, 4000}, to[NORIGIN] = {9000, 10000, 12000};
+    int32_t *d = malloc(NWEEKS * sizeof *d);
+    double *q05 = malloc(NWEEKS * sizeof *q05), *q50 = malloc(NWEEKS * sizeof *q50),
+           *q95 = malloc(NWEEKS * sizeof *q95);
+    size_t k;
+
+    assert_true(d != NULL && q05 != NULL && q50 != NULL && q95 != NULL);
+    a->dates = d;
+    a->q05 = q05;
+    a->q50 = q50;
+    a->q95 = q95;
+    fan->origin = att_date_from_ymd(2025, month[i], day[i]);
+    for (k = 0; k < NWEEKS; k++) {
+        d[k] = fan->origin + 1 + 7 * (int32_t)k;
+        q50[k] = ramp(from[i], to[i], k, NWEEKS);
+        q05[k] = BT_LO * q50[k];
+        q95[k] = BT_HI * q50[k];
+    }
+    if (i == 0) {
+        q50[5] = (double)NAN;
+        q05[7] = -HUGE_VAL;
+        q95[8] = HUGE_VAL;
+    }
+    fan->n = NWEEKS;
+    fan->dates = d;
+    fan->q05 = q05;
+    fan->q50 = q50;
+    fan->q95 = q95;
+}
+
+static void
+free_fan(fan_arrays *a)
+{
+    free(a->dates);
+    free(a->q05);
+    free(a->q50);
+    free(a->q95);
+}
+
 static int
 setup(void **state)
 {
@@ -150,6 +238,17 @@ setup(void **state)
     f->in.l = f->l;
     f->in.proj = &f->proj;
     f->in.digest = "0000003cdeadbeef";
+    if (att_ledger_parse("bt.csv", BT_LEDGER, strlen(BT_LEDGER), cls, f->p->nclass, &f->bt_l,
+                         &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    for (i = 0; i < NORIGIN; i++)
+        make_fan(&f->arr[i], &f->fan[i], i);
+    f->bt.title = "backtest: a test";
+    f->bt.p = f->p;
+    f->bt.l = f->bt_l;
+    f->bt.nfan = NORIGIN;
+    f->bt.fan = f->fan;
+    f->bt.digest = "0000003cdeadbeef";
     *state = f;
     return 0;
 }
@@ -168,7 +267,11 @@ static int
 teardown(void **state)
 {
     plot_fixture *f = *state;
+    size_t i;
 
+    for (i = 0; i < NORIGIN; i++)
+        free_fan(&f->arr[i]);
+    att_ledger_free(f->bt_l);
     free_projection(&f->proj);
     att_ledger_free(f->l);
     att_params_free(f->p);
@@ -177,21 +280,43 @@ teardown(void **state)
     return 0;
 }
 
+/* The projection's chart of in, or the backtest's of bt where in is NULL. */
+static att_status
+plot_either(const char *path,
+            const cli_plot_input *in,
+            const cli_backtest_plot_input *bt,
+            att_error *err)
+{
+    return in != NULL ? cli_plot_write(path, in, err) : cli_plot_backtest(path, bt, err);
+}
+
 static void
-write_ok(const char *path, const cli_plot_input *in)
+plot_ok(const char *path, const cli_plot_input *in, const cli_backtest_plot_input *bt)
 {
     att_error err;
     char msg[1200];
 
-    if (cli_plot_write(path, in, &err) != ATT_OK)
+    if (plot_either(path, in, bt, &err) != ATT_OK)
         fail_msg("%s", att_error_format(&err, msg, sizeof msg));
 }
 
-/* cli_plot_write in a child process: cairo numbers SVG elements with
+static void
+write_ok(const char *path, const cli_plot_input *in)
+{
+    plot_ok(path, in, NULL);
+}
+
+static void
+backtest_ok(const char *path, const cli_backtest_plot_input *bt)
+{
+    plot_ok(path, NULL, bt);
+}
+
+/* plot_either in a child process: cairo numbers SVG elements with
  * per-process counters, so a second plot in one process would differ in
  * its ids; every child starts from the same state. */
 static att_status
-write_in_child(const char *path, const cli_plot_input *in)
+plot_in_child(const char *path, const cli_plot_input *in, const cli_backtest_plot_input *bt)
 {
     pid_t pid;
     int status;
@@ -201,7 +326,7 @@ write_in_child(const char *path, const cli_plot_input *in)
     assert_true(pid >= 0);
     if (pid == 0) {
         att_error err;
-        att_status st = cli_plot_write(path, in, &err);
+        att_status st = plot_either(path, in, bt, &err);
         release_fonts();
         _exit((int)st);
     }
@@ -210,47 +335,63 @@ write_in_child(const char *path, const cli_plot_input *in)
     return (att_status)WEXITSTATUS(status);
 }
 
+/* Each format's signature, whatever the extension's case; the NaN and the
+ * infinities of the input were skipped; no temporary file is left. */
 static void
-test_signatures(void **state)
+check_signatures(const cli_plot_input *in, const cli_backtest_plot_input *bt)
 {
-    const plot_fixture *f = *state;
     static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     unsigned char *b;
     size_t n;
 
     fixture_fresh_dir(DIR_);
-    write_ok(DIR_ "/a.png", &f->in);
+    plot_ok(DIR_ "/a.png", in, bt);
     b = fixture_read_bytes(DIR_ "/a.png", &n);
     assert_true(n > 8 && memcmp(b, png_magic, 8) == 0);
     free(b);
 
-    write_ok(DIR_ "/a.pdf", &f->in);
+    plot_ok(DIR_ "/a.pdf", in, bt);
     b = fixture_read_bytes(DIR_ "/a.pdf", &n);
     assert_memory_equal(b, "%PDF-", 5);
     free(b);
 
-    write_ok(DIR_ "/a.svg", &f->in);
+    plot_ok(DIR_ "/a.svg", in, bt);
     b = fixture_read_bytes(DIR_ "/a.svg", &n);
     assert_memory_equal(b, "<?xml", 5);
     assert_non_null(strstr((char *)b, "<svg"));
     assert_non_null(strstr((char *)b, "width=\"1000pt\""));
-    /* The NaN and the infinities of the projection were skipped. */
     assert_null(strstr((char *)b, "nan"));
     assert_null(strstr((char *)b, "inf"));
     free(b);
 
-    /* The extension's case does not matter. */
-    write_ok(DIR_ "/b.PNG", &f->in);
+    plot_ok(DIR_ "/b.PNG", in, bt);
     b = fixture_read_bytes(DIR_ "/b.PNG", &n);
     assert_true(n > 8 && memcmp(b, png_magic, 8) == 0);
     free(b);
-    assert_int_equal(fixture_count_entries(DIR_), 4); /* no temporary file left */
+    assert_int_equal(fixture_count_entries(DIR_), 4);
 }
 
 static void
-test_same_bytes(void **state)
+test_signatures(void **state)
 {
     const plot_fixture *f = *state;
+
+    check_signatures(&f->in, NULL);
+}
+
+static void
+test_backtest_signatures(void **state)
+{
+    const plot_fixture *f = *state;
+
+    check_signatures(NULL, &f->bt);
+}
+
+/* Two writes of each format, each in a fresh process, give the same
+ * bytes. */
+static void
+check_same_bytes(const cli_plot_input *in, const cli_backtest_plot_input *bt)
+{
     static const char *const ext[] = {"svg", "png", "pdf"};
     char a[256], b[256];
     unsigned char *x, *y;
@@ -260,8 +401,8 @@ test_same_bytes(void **state)
     for (i = 0; i < 3; i++) {
         snprintf(a, sizeof a, "%s/one.%s", DIR_, ext[i]);
         snprintf(b, sizeof b, "%s/two.%s", DIR_, ext[i]);
-        assert_int_equal(write_in_child(a, &f->in), ATT_OK);
-        assert_int_equal(write_in_child(b, &f->in), ATT_OK);
+        assert_int_equal(plot_in_child(a, in, bt), ATT_OK);
+        assert_int_equal(plot_in_child(b, in, bt), ATT_OK);
         x = fixture_read_bytes(a, &nx);
         y = fixture_read_bytes(b, &ny);
         assert_int_equal(nx, ny);
@@ -269,6 +410,22 @@ test_same_bytes(void **state)
         free(x);
         free(y);
     }
+}
+
+static void
+test_same_bytes(void **state)
+{
+    const plot_fixture *f = *state;
+
+    check_same_bytes(&f->in, NULL);
+}
+
+static void
+test_backtest_same_bytes(void **state)
+{
+    const plot_fixture *f = *state;
+
+    check_same_bytes(NULL, &f->bt);
 }
 
 /* Where key first occurs in buf[0, n), or NULL (a PDF holds NUL bytes, so
@@ -332,10 +489,10 @@ test_pdf_dates(void **state)
     free(b);
 }
 
+/* ATT_EINVAL naming the known extensions, and no file. */
 static void
-test_unknown_extension(void **state)
+check_unknown_extension(const cli_plot_input *in, const cli_backtest_plot_input *bt)
 {
-    const plot_fixture *f = *state;
     static const char *const bad[] = {DIR_ "/plot.txt", DIR_ "/plot", DIR_ "/x.svg/plot",
                                       DIR_ "/plot.svgz", DIR_ "/plot."};
     char want[1024];
@@ -344,7 +501,7 @@ test_unknown_extension(void **state)
 
     fixture_fresh_dir(DIR_);
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(cli_plot_write(bad[i], &f->in, &err), ATT_EINVAL);
+        assert_int_equal(plot_either(bad[i], in, bt, &err), ATT_EINVAL);
         assert_int_equal(err.code, ATT_EINVAL);
         snprintf(want, sizeof want, "expected a plot file ending .svg, .png or .pdf, found \"%s\"",
                  bad[i]);
@@ -352,6 +509,42 @@ test_unknown_extension(void **state)
         assert_string_equal(err.path, bad[i]);
     }
     assert_int_equal(fixture_count_entries(DIR_), 0);
+}
+
+static void
+test_unknown_extension(void **state)
+{
+    const plot_fixture *f = *state;
+
+    check_unknown_extension(&f->in, NULL);
+}
+
+static void
+test_backtest_unknown_extension(void **state)
+{
+    const plot_fixture *f = *state;
+
+    check_unknown_extension(NULL, &f->bt);
+}
+
+/* No input, or origins without their array: ATT_EINVAL and no file.  No
+ * origin at all still draws the reports. */
+static void
+test_backtest_bad_input(void **state)
+{
+    const plot_fixture *f = *state;
+    cli_backtest_plot_input bt = f->bt;
+    att_error err;
+
+    fixture_fresh_dir(DIR_);
+    assert_int_equal(cli_plot_backtest(DIR_ "/a.png", NULL, &err), ATT_EINVAL);
+    assert_int_equal(err.code, ATT_EINVAL);
+    bt.fan = NULL;
+    assert_int_equal(cli_plot_backtest(DIR_ "/a.png", &bt, &err), ATT_EINVAL);
+    assert_int_equal(fixture_count_entries(DIR_), 0);
+    bt.nfan = 0;
+    backtest_ok(DIR_ "/a.png", &bt);
+    assert_int_equal(fixture_count_entries(DIR_), 1);
 }
 
 static void
@@ -459,13 +652,117 @@ test_png_draws_the_bands(void **state)
     cairo_surface_destroy(s);
 }
 
+/* Whether p is within tol of c (0-255) in every channel. */
+static int
+near_colour(pixel p, const int c[3], int tol)
+{
+    return abs(p.r - c[0]) <= tol && abs(p.g - c[1]) <= tol && abs(p.b - c[2]) <= tol;
+}
+
+/* The newest origin's faint band over the phases' greys: red and blue
+ * above green (the greys have all three equal). */
+static int
+is_violet_tint(pixel p)
+{
+    return p.g >= 150 && p.b - p.g >= 5 && p.r - p.g >= 3;
+}
+
+/* The first x in row y, left to right, whose pixel is near c; -1 if none. */
+static int
+find_in_row(cairo_surface_t *s, int y, const int c[3])
+{
+    int x;
+
+    for (x = 74; x < PLOT_RIGHT - 2; x++)
+        if (near_colour(pixel_at(s, x, y), c, 30))
+            return x;
+    return -1;
+}
+
+static void
+test_png_draws_the_origins(void **state)
+{
+    const plot_fixture *f = *state;
+    cairo_surface_t *s;
+    int x = PLOT_RIGHT - 20, y, line_first = -1, line_last = -1, band_first = -1, band_last = -1;
+    int tick[NORIGIN], n[NORIGIN] = {0, 0, 0}, line_start = -1;
+    double yl, bot = BACKTEST_BOT;
+    size_t i;
+
+    fixture_fresh_dir(DIR_);
+    backtest_ok(DIR_ "/o.png", &f->bt);
+    s = cairo_image_surface_create_from_png(DIR_ "/o.png");
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_width(s), 1000);
+
+    /* Near the right edge only the newest origin's projection is drawn:
+     * its median, dark violet, inside its faint band. */
+    for (y = BACKTEST_TOP + 2; y < BACKTEST_BOT - 2; y++) {
+        pixel p = pixel_at(s, x, y);
+        int line = near_colour(p, origin_rgb[NORIGIN - 1], 40);
+        if (line) {
+            if (line_first < 0)
+                line_first = y;
+            line_last = y;
+        }
+        if (line || is_violet_tint(p)) {
+            if (band_first < 0)
+                band_first = y;
+            band_last = y;
+        }
+    }
+    assert_true(line_first > 0 && line_last - line_first <= 3);
+    assert_true(band_first < line_first - 20 && band_last > line_last + 20);
+    /* The axis starts at 0 at the panel's bottom edge, so the median, 5%
+     * and 95% are in proportion there whatever the axis's top. */
+    yl = 0.5 * (line_first + line_last);
+    att_assert_close((bot - yl) / (bot - band_first), 1.0 / BT_HI, 0.0, 0.02);
+    att_assert_close((bot - band_last) / (bot - yl), BT_LO, 0.0, 0.02);
+    /* Far above the band, the phases' grey. */
+    assert_true(band_first - 30 > BACKTEST_TOP + 30);
+    assert_true(is_shade(pixel_at(s, x, band_first - 30)));
+    assert_true(is_shade(pixel_at(s, x, BACKTEST_TOP + 30)));
+
+    /* Every origin's colour is drawn (median and tick); the newest median
+     * starts where its tick is (a day later). */
+    for (x = 74; x < PLOT_RIGHT - 2; x++)
+        for (y = BACKTEST_TOP + 2; y < BACKTEST_BOT - 2; y++)
+            for (i = 0; i < NORIGIN; i++)
+                if (near_colour(pixel_at(s, x, y), origin_rgb[i], 20)) {
+                    if (i == NORIGIN - 1 && y < BACKTEST_BOT - 15 && line_start < 0)
+                        line_start = x;
+                    n[i]++;
+                }
+    for (i = 0; i < NORIGIN; i++)
+        assert_true(n[i] >= 150);
+
+    /* The ticks at the bottom edge: in the origins' order, spaced as their
+     * dates (45 then 61 days). */
+    for (i = 0; i < NORIGIN; i++) {
+        tick[i] = find_in_row(s, BACKTEST_BOT - 4, origin_rgb[i]);
+        assert_true(tick[i] > 0);
+    }
+    assert_true(tick[0] < tick[1] && tick[1] < tick[2]);
+    att_assert_close((double)(tick[1] - tick[0]) / (tick[2] - tick[0]), 45.0 / 106.0, 0.0, 0.015);
+    assert_true(line_start >= tick[2] - 1 && line_start <= tick[2] + 4);
+    cairo_surface_destroy(s);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_signatures),     cmocka_unit_test(test_same_bytes),
-        cmocka_unit_test(test_pdf_dates),      cmocka_unit_test(test_unknown_extension),
-        cmocka_unit_test(test_missing_folder), cmocka_unit_test(test_png_draws_the_bands),
+        cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_same_bytes),
+        cmocka_unit_test(test_pdf_dates),
+        cmocka_unit_test(test_unknown_extension),
+        cmocka_unit_test(test_missing_folder),
+        cmocka_unit_test(test_png_draws_the_bands),
+        cmocka_unit_test(test_backtest_signatures),
+        cmocka_unit_test(test_backtest_same_bytes),
+        cmocka_unit_test(test_backtest_unknown_extension),
+        cmocka_unit_test(test_backtest_bad_input),
+        cmocka_unit_test(test_png_draws_the_origins),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
