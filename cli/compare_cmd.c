@@ -822,7 +822,11 @@ cli_compare(const cli_options *o)
     if ((rc = make_origins(&c)) != 0)
         goto done;
     for (i = 0; i < c.n && rc == 0; i++) {
+        char d[ATT_DATE_BUFSIZE];
+        cli_progress(cli_progress_on(o->quiet), "fitting at the origin %s (%zu of %zu)...",
+                     att_date_format(c.ov[i].origin, d), i + 1, c.n);
         rc = run_origin(&c, &c.ov[i], o->command == CLI_CMD_BACKTEST);
+        cli_progress_done(cli_progress_on(o->quiet));
         nok += rc == 0 && !c.ov[i].skipped;
     }
     if (rc != 0)

@@ -43,6 +43,7 @@ typedef struct {
                      report is left out, 1/day (NaN: not refitted); NULL without --influence */
     size_t nhaz;
     double infl_mcse; /* Monte Carlo standard error of a median difference, 1/day */
+    bool progress;    /* progress on stderr */
 } fit_view;
 
 static const char *const verdict_names[] = {"good", "warning", "failed"};
@@ -452,6 +453,8 @@ compute_influence(fit_view *v, const att_fit_params *fp)
         v->infl[i] = nan(""); /* not refitted */
     for (i = 0; i < att_posterior_nreports(v->post); i++) {
         size_t li = att_posterior_report(v->post, i);
+        cli_progress(v->progress, "refitting without report %zu of %zu...", i + 1,
+                     att_posterior_nreports(v->post));
         att_posterior *pi = att_posterior_alloc_without(v->p, v->l, INT32_MAX, li, &err);
         att_fit_result fi;
         if (pi == NULL)
@@ -466,6 +469,7 @@ compute_influence(fit_view *v, const att_fit_params *fp)
         }
         att_posterior_free(pi);
     }
+    cli_progress_done(v->progress);
     return 0;
 }
 
@@ -535,8 +539,13 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     post = att_posterior_alloc(p, l, INT32_MAX, &err);
     if (post == NULL)
         goto fail;
-    if (att_fit_run(post, &fp, &fit, &err) != ATT_OK)
+    v.progress = cli_progress_on(o->quiet);
+    cli_progress(v.progress, "fitting %s...", o->scenario);
+    if (att_fit_run(post, &fp, &fit, &err) != ATT_OK) {
+        cli_progress_done(v.progress);
         goto fail;
+    }
+    cli_progress_done(v.progress);
     v.p = p;
     v.l = l;
     v.post = post;

@@ -3,9 +3,11 @@
 #include "print.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <attrition/att_date.h>
 
@@ -299,4 +301,31 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
                 att_quantity_name(t->quantity), t->below ? "below" : "at least", t->value,
                 t->description[0] ? " (" : "", t->description, t->description[0] ? ")" : "");
     }
+}
+
+bool
+cli_progress_on(bool quiet)
+{
+    return !quiet && isatty(STDERR_FILENO);
+}
+
+void
+cli_progress(bool on, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!on)
+        return;
+    fputs("\r\033[Kattrition: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+}
+
+void
+cli_progress_done(bool on)
+{
+    if (on)
+        fputs("\r\033[K", stderr);
 }

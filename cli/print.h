@@ -2,6 +2,7 @@
 #ifndef ATTRITION_CLI_PRINT_H
 #define ATTRITION_CLI_PRINT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <attrition/att_ledger.h>
@@ -32,5 +33,12 @@ void cli_print_scenario(FILE *f, const char *name, const att_params *p, const at
 
 /* One line on what the ledger holds and what a fit would use. */
 void cli_print_ledger_counts(FILE *f, const att_ledger *l);
+
+/* Progress on stderr, for steps longer than a second: only when stderr is
+ * a terminal and --quiet was not given (cli_progress_on).  Each message
+ * replaces the previous one on its line; cli_progress_done clears it. */
+bool cli_progress_on(bool quiet);
+void cli_progress(bool on, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_progress_done(bool on);
 
 #endif /* ATTRITION_CLI_PRINT_H */

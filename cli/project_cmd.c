@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <attrition/att_date.h>
 #include <attrition/att_digest.h>
@@ -70,23 +69,6 @@ static const char *const verdict_names[] = {"good", "warning", "failed"};
 static const char *const series_names[ATT_SERIES_COUNT] = {"strength", "casualties", "killed"};
 
 /* ---- small formatting helpers --------------------------------------------------- */
-
-/* "attrition: fitting reinforce30k..." on one line that the next replaces. */
-static void
-progress(const project_ctx *c, const char *what, const char *name)
-{
-    if (!c->progress)
-        return;
-    fprintf(stderr, "\r\033[Kattrition: %s %s...", what, name);
-    fflush(stderr);
-}
-
-static void
-progress_done(const project_ctx *c)
-{
-    if (c->progress)
-        fprintf(stderr, "\r\033[K");
-}
 
 /* Prints text wrapped at 79 columns, the first line after `lead` (which
  * sets the indent of the rest). */
@@ -960,7 +942,7 @@ obtain_fit(project_ctx *c, scenario_view *v)
         sf->fp.warmup = 0;
         sf->loaded = o->fit;
     } else {
-        progress(c, "fitting", v->name);
+        cli_progress(c->progress, "fitting %s...", v->name);
         if (att_fit_run(v->post, &sf->fp, &sf->fit, &err) != ATT_OK)
             return cli_report(&err);
         if (o->save_fit != NULL) {
@@ -978,7 +960,7 @@ obtain_fit(project_ctx *c, scenario_view *v)
     }
     sf->verdict = att_fit_judge(&sf->fit, sf->verdict_msg, sizeof sf->verdict_msg);
     if (sf->verdict == ATT_FIT_FAILED && !o->force) {
-        progress_done(c);
+        cli_progress_done(c->progress);
         fprintf(stderr,
                 "attrition: the fit failed its convergence checks: %s.\nNothing is projected: "
                 "rerun with more --warmup and --draws, or --force to project anyway.\n",
@@ -1020,7 +1002,7 @@ project_one(project_ctx *c, scenario_view *v)
         v->pp.levels = o->levels;
         v->pp.nlevels = o->nlevels;
     }
-    progress(c, "projecting", v->name);
+    cli_progress(c->progress, "projecting %s...", v->name);
     if (att_project_run(v->p, v->post, &v->sf->fit, &v->pp, &v->proj, &err) != ATT_OK)
         return cli_report(&err);
     if (v->p->nwave > 0) {
@@ -1102,7 +1084,7 @@ cli_project(const cli_options *o)
         return CLI_EXIT_OSERR;
     }
     c->o = o;
-    c->progress = !o->quiet && isatty(STDERR_FILENO);
+    c->progress = cli_progress_on(o->quiet);
     for (tok = strtok_r(names, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         if (c->n == CLI_SCENARIOS_MAX) {
             fprintf(stderr, "attrition: --scenario: expected at most %d scenarios\n",
@@ -1124,7 +1106,7 @@ cli_project(const cli_options *o)
     }
     for (i = 0; i < c->n && rc == 0; i++)
         rc = project_one(c, &c->sv[i]);
-    progress_done(c);
+    cli_progress_done(c->progress);
     if (rc == 0)
         rc = write_output(c);
     if (rc == 0 && o->plot != NULL)
@@ -1133,7 +1115,7 @@ cli_project(const cli_options *o)
         if (c->fits[i].verdict == ATT_FIT_FAILED)
             rc = CLI_EXIT_FAILED; /* printed only because of --force */
 done:
-    progress_done(c);
+    cli_progress_done(c->progress);
     for (i = 0; i < c->n; i++) {
         att_projection_free(&c->sv[i].proj);
         att_projection_free(&c->sv[i].twin);
