@@ -15,6 +15,7 @@
 #include "exit_codes.h"
 #include "fit_cmd.h"
 #include "options.h"
+#include "plot.h"
 #include "print.h"
 #include "project_cmd.h"
 #include "scenario.h"
@@ -164,6 +165,8 @@ main(int argc, char **argv)
         printf("attrition %s\n", ATT_VERSION_STRING);
     else
         rc = cli_run(&o);
+    if (o.plot != NULL)
+        cli_plot_release();
     /* Output that did not reach its destination is a failure (disk full,
      * closed pipe): say so rather than exit 0. */
     if (fflush(stdout) != 0 || ferror(stdout)) {

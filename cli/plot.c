@@ -11,6 +11,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1317,4 +1318,11 @@ cli_plot_backtest(const char *path, const cli_backtest_plot_input *in, att_error
     c.start = in->nfan > 0 ? in->fan[in->nfan - 1].origin : 0;
     c.draw = draw_backtest;
     return write_plot(path, fmt, &c, err);
+}
+
+void
+cli_plot_release(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -49,4 +49,8 @@ typedef struct {
  * reports.  Format, atomicity and errors as cli_plot_write. */
 att_status cli_plot_backtest(const char *path, const cli_backtest_plot_input *in, att_error *err);
 
+/* Frees cairo's and fontconfig's caches; called once at exit, after the
+ * last plot, so that a leak checker sees a clean exit. */
+void cli_plot_release(void);
+
 #endif /* ATTRITION_CLI_PLOT_H */

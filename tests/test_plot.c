@@ -7,7 +7,6 @@
  * with every qualifier. */
 #include <cairo.h>
 #include <dirent.h>
-#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,16 +252,6 @@ setup(void **state)
     return 0;
 }
 
-/* Frees cairo's and fontconfig's font caches, which leak checkers
- * (LeakSanitizer, valgrind) otherwise report: only when no cairo object is
- * left. */
-static void
-release_fonts(void)
-{
-    cairo_debug_reset_static_data();
-    FcFini();
-}
-
 static int
 teardown(void **state)
 {
@@ -276,7 +265,7 @@ teardown(void **state)
     att_ledger_free(f->l);
     att_params_free(f->p);
     free(f);
-    release_fonts();
+    cli_plot_release();
     return 0;
 }
 
@@ -327,7 +316,7 @@ plot_in_child(const char *path, const cli_plot_input *in, const cli_backtest_plo
     if (pid == 0) {
         att_error err;
         att_status st = plot_either(path, in, bt, &err);
-        release_fonts();
+        cli_plot_release();
         _exit((int)st);
     }
     assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -1,0 +1,80 @@
+/* cli_run.c -- see cli_run.h. */
+#include "cli_run.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "att_test.h"
+#include "fixture.h"
+
+int
+cli_run(const char *stdout_path, const char *err_path, const char *const *args)
+{
+    char *argv[32];
+    pid_t pid;
+    int status = 0, n = 0;
+
+    argv[n++] = (char *)(uintptr_t)ATT_CLI;
+    while (*args != NULL && n < 31)
+        argv[n++] = (char *)(uintptr_t)*args++;
+    argv[n] = NULL;
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0 || chdir(ATT_SOURCE_DIR) != 0)
+            _exit(127);
+        execv(ATT_CLI, argv);
+        _exit(127);
+    }
+    assert_true(waitpid(pid, &status, 0) == pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+void
+cli_expect(
+    const char *out, const char *err_path, const char *const *args, int code, const char *want_err)
+{
+    int rc = cli_run(out, err_path, args);
+    char *err = fixture_read_file(err_path);
+
+    assert_non_null(err);
+    if (rc != code || (want_err == NULL && err[0] != '\0') ||
+        (want_err != NULL && strstr(err, want_err) == NULL))
+        fail_msg("attrition %s ...: exit %d (expected %d), stderr \"%s\" (expected ~\"%s\")",
+                 args[0] ? args[0] : "", rc, code, err, want_err ? want_err : "");
+    free(err);
+}
+
+void
+cli_golden(const char *out, const char *err, const char *name, const char *const *args)
+{
+    char path[1024], *want, *got;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/tests/golden/%s", ATT_SOURCE_DIR, name);
+    cli_expect(out, err, args, 0, NULL);
+    got = fixture_read_file(out);
+    assert_non_null(got);
+    if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+    }
+    want = fixture_read_file(path);
+    if (want == NULL)
+        fail_msg("no golden file %s (run with ATT_UPDATE_GOLDEN=1 to create it)", path);
+    if (strcmp(want, got) != 0)
+        fail_msg("stdout differs from %s; see %s", path, out);
+    free(want);
+    free(got);
+}

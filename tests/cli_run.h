@@ -1,0 +1,45 @@
+/* cli_run.h -- running the attrition binary from the CLI tests: its exit
+ * code, stdout and stderr, and golden files.  Each test executable passes
+ * its own file names, so that two can run at once. */
+#ifndef ATTRITION_TEST_CLI_RUN_H
+#define ATTRITION_TEST_CLI_RUN_H
+
+/* Runs attrition with args in the source folder (so ./params is found),
+ * stdout to out, stderr to err.  Returns the exit code. */
+int cli_run(const char *out, const char *err, const char *const *args);
+
+/* Runs args and expects exit code and that stderr contains want (or is
+ * empty for NULL). */
+void
+cli_expect(const char *out, const char *err, const char *const *args, int code, const char *want);
+
+/* Runs args, expects exit 0 and stdout equal to tests/golden/name (which
+ * ATT_UPDATE_GOLDEN=1 rewrites). */
+void cli_golden(const char *out, const char *err, const char *name, const char *const *args);
+
+/* With CLI_RUN_NAME defined before the include, the test's own files and
+ * short forms of the three calls. */
+#ifdef CLI_RUN_NAME
+#define OUT ATT_BINARY_DIR "/tests/" CLI_RUN_NAME "_stdout.txt"
+#define ERR ATT_BINARY_DIR "/tests/" CLI_RUN_NAME "_stderr.txt"
+
+static inline int
+run(const char *out, const char *const *args)
+{
+    return cli_run(out, ERR, args);
+}
+
+static inline void
+expect(const char *const *args, int code, const char *want)
+{
+    cli_expect(OUT, ERR, args, code, want);
+}
+
+static inline void
+golden(const char *name, const char *const *args)
+{
+    cli_golden(OUT, ERR, name, args);
+}
+#endif
+
+#endif /* ATTRITION_TEST_CLI_RUN_H */

@@ -1,0 +1,255 @@
+/* test_cli_commands.c -- fit, project, compare, backtest and export-data
+ * from the command line: the same bytes for 1 and 2 threads and from a
+ * saved fit, the JSON keys of the contracts, a golden fit, usage errors.
+ * Set ATT_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate
+ * change. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "att_test.h"
+#define CLI_RUN_NAME "cli_commands"
+#include "cli_run.h"
+#include "fixture.h"
+
+/* The fit from the command line: the same bytes for 1 and 2 threads, a
+ * golden JSON for a fixed seed, and a saved fit.  Few draws keep it fast,
+ * so the verdict is "failed" (ESS < 100): --force prints it, exit 1. */
+static void
+test_fit_command(void **state)
+{
+    const char *one = ATT_BINARY_DIR "/tests/fit1.json", *two = ATT_BINARY_DIR "/tests/fit2.json";
+    const char *saved = ATT_BINARY_DIR "/tests/fit_saved.json";
+    const char *a1[] = {"fit",       "--chains", "2",        "--warmup", "80",       "--draws",
+                        "40",        "--seed",   "3",        "--force",  "--format", "json",
+                        "--threads", "1",        "--output", one,        NULL};
+    const char *a2[] = {"fit",      "--chains", "2",          "--warmup", "80",   "--draws",   "40",
+                        "--seed",   "3",        "--force",    "--format", "json", "--threads", "2",
+                        "--output", two,        "--save-fit", saved,      NULL};
+    const char *nof[] = {"fit",     "--chains", "2",      "--warmup", "80",
+                         "--draws", "40",       "--seed", "3",        NULL};
+    char *x, *y, *z, path[1024];
+    FILE *f;
+
+    (void)state;
+    expect(a1, 1, NULL);
+    expect(a2, 1, NULL);
+    x = fixture_read_file(one);
+    y = fixture_read_file(two);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y); /* threads never change a result */
+    assert_non_null(strstr(x, "\"verdict\": \"failed\""));
+    snprintf(path, sizeof path, "%s/tests/golden/fit_small.json", ATT_SOURCE_DIR);
+    if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(x, f);
+        fclose(f);
+    }
+    z = fixture_read_file(path);
+    if (z == NULL || strcmp(x, z) != 0)
+        fail_msg("%s differs from %s", one, path);
+    free(z);
+    z = fixture_read_file(saved);
+    assert_non_null(z);
+    assert_non_null(strstr(z, "\"format\":\"attrition-fit\""));
+    free(x);
+    free(y);
+    free(z);
+    /* Without --force a failed fit prints nothing and says why. */
+    expect(nof, 1, "the fit failed its convergence checks");
+    x = fixture_read_file(OUT);
+    assert_string_equal(x, "");
+    free(x);
+}
+
+/* Lines of text that do not start with '#': a CSV's data without its header. */
+static char *
+data_lines(const char *text)
+{
+    char *out = malloc(strlen(text) + 1), *o = out;
+    const char *line = text;
+
+    assert_non_null(out);
+    while (*line != '\0') {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (line[0] != '#') {
+            memcpy(o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The projection from the command line: the same bytes for 1 and 2
+ * threads and from the saved fit loaded back; the JSON keys of the
+ * contract; --quantiles; several scenarios; a fit of other inputs
+ * refused. */
+static void
+test_project_command(void **state)
+{
+    const char *a = ATT_BINARY_DIR "/tests/proj1.csv", *b = ATT_BINARY_DIR "/tests/proj2.csv";
+    const char *c = ATT_BINARY_DIR "/tests/proj3.csv", *fit = ATT_BINARY_DIR "/tests/proj_fit.json";
+    const char *j = ATT_BINARY_DIR "/tests/proj.json";
+    const char *one[] = {"--scenario", "reinforce30k", "--chains", "4",   "--warmup",   "300",
+                         "--draws",    "300",          "--paths",  "500", "--threads",  "1",
+                         "--format",   "csv",          "--output", a,     "--save-fit", fit,
+                         NULL};
+    const char *two[] = {"project", "--scenario", "reinforce30k", "--chains", "4",   "--warmup",
+                         "300",     "--draws",    "300",          "--paths",  "500", "--threads",
+                         "2",       "--format",   "csv",          "--output", b,     NULL};
+    const char *loaded[] = {"--scenario", "reinforce30k", "--fit",    fit, "--paths", "500",
+                            "--format",   "csv",          "--output", c,   NULL};
+    const char *json[] = {
+        "--scenario", "builders6k",  "--fit",       fit,        "--paths", "300", "--format",
+        "json",       "--quantiles", "2.5,50,97.5", "--output", j,         NULL};
+    const char *several[] = {
+        "--scenario", "reinforce30k,none,builders6k", "--fit", fit, "--paths", "300", NULL};
+    const char *other[] = {"--scenario", "reinforce30k",  "--fit", fit,
+                           "--anchor",   "us_gov:losses", NULL};
+    const char *ascii[] = {"--scenario", "none", "--fit", fit, "--paths", "300", "--ascii", NULL};
+    char *x, *y, *z, *dx, *dz;
+
+    (void)state;
+    expect(one, 0, NULL);
+    expect(two, 0, NULL);
+    x = fixture_read_file(a);
+    y = fixture_read_file(b);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y); /* threads never change a result */
+    expect(loaded, 0, NULL);
+    z = fixture_read_file(c);
+    assert_non_null(z);
+    assert_non_null(strstr(z, "# fit: "));
+    dx = data_lines(x);
+    dz = data_lines(z);
+    assert_string_equal(dx, dz); /* the saved fit projects the same numbers */
+    assert_non_null(strstr(dx, "strength_q05,strength_q25,strength_q50"));
+    free(dx);
+    free(dz);
+    free(x);
+    free(y);
+    free(z);
+
+    expect(json, 0, NULL);
+    x = fixture_read_file(j);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "\"q02_5\""));
+    assert_non_null(strstr(x, "\"q97_5\""));
+    assert_null(strstr(x, "\"q05\""));
+    assert_non_null(strstr(x, "\"probability_by_date\""));
+    assert_non_null(strstr(x, "\"p_at_start\""));
+    assert_non_null(strstr(x, "\"q50_date\""));
+    assert_non_null(strstr(x, "\"casualties\""));
+    assert_non_null(strstr(x, "\"wounded_return\": false"));
+    assert_null(strstr(x, "threads"));
+    assert_null(strstr(x, "nan"));
+    free(x);
+
+    expect(several, 0, NULL);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "3 scenarios side by side"));
+    assert_non_null(strstr(x, "P(half_lost) by the end"));
+    free(x);
+    expect(ascii, 0, NULL);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "# median"));
+    assert_null(strstr(x, "\u2588"));
+    free(x);
+    expect(other, 65, "proj_fit.json: ");
+}
+
+/* compare and backtest from the command line: the JSON keys of the
+ * contract, a later file's report scored, usage errors. */
+static void
+test_compare_command(void **state)
+{
+    const char *later = ATT_BINARY_DIR "/tests/later.csv", *j = ATT_BINARY_DIR "/tests/cmp.json";
+    const char *cmp[] = {"compare",  "--origin", "2025-02-13", "--later", later, "--chains",
+                         "2",        "--warmup", "150",        "--draws", "150", "--force",
+                         "--format", "json",     "--output",   j,         NULL};
+    const char *svg = ATT_BINARY_DIR "/tests/backtest.svg";
+    const char *bt[] = {"backtest", "--chains", "1",    "--warmup", "100", "--draws", "100",
+                        "--force",  "--format", "json", "--plot",   svg,   NULL};
+    const char *noorigin[] = {"compare", NULL};
+    const char *badorigin[] = {"compare", "--origin", "2025-02-30", NULL};
+    char *x;
+    FILE *f;
+    int rc;
+
+    (void)state;
+    f = fopen(later, "w");
+    assert_non_null(f);
+    fputs("id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,"
+          "high,quote,doc,repeat_of,note\n"
+          "later_1,2025-09-01,2025-08-31,2025-08-31,Someone,media,casualties,approx,6000,,,"
+          "q,d,,\n",
+          f);
+    fclose(f);
+    rc = run(OUT, cmp);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(j);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "\"origin\": \"2025-02-13\""));
+    assert_non_null(strstr(x, "\"id\": \"later_1\""));
+    assert_non_null(strstr(x, "\"horizon_days\": 199"));
+    assert_non_null(strstr(x, "\"pit\""));
+    assert_non_null(strstr(x, "\"in90\""));
+    assert_non_null(strstr(x, "\"log_score\""));
+    assert_non_null(strstr(x, "\"revision\""));
+    assert_non_null(strstr(x, "\"relative_wis\""));
+    assert_non_null(strstr(x, "\"mean_log_score_censored\""));
+    assert_non_null(strstr(x, "\"not_scorable\""));
+    assert_null(strstr(x, "nan"));
+    free(x);
+    rc = run(OUT, bt);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "\"origins\""));
+    assert_non_null(strstr(x, "\"summary_by_horizon\""));
+    assert_non_null(strstr(x, "\"91-365\""));
+    free(x);
+    x = fixture_read_file(svg);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "<svg"));
+    free(x);
+    expect(noorigin, 64, "expected --origin DATE");
+    expect(badorigin, 64, "--origin: expected a date");
+}
+
+static void
+test_export_data(void **state)
+{
+    const char *args[] = {"export-data", "--origin", "2025-01-10", NULL};
+    const char *bad[] = {"export-data", "--origin", "2025-13-10", NULL};
+    char *x;
+
+    (void)state;
+    expect(args, 0, NULL);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "\"cutoff\":\"2025-01-10\""));
+    assert_null(strstr(x, "h_lull")); /* the lull starts later */
+    free(x);
+    expect(bad, 64, "--origin: expected a date");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fit_command),
+        cmocka_unit_test(test_project_command),
+        cmocka_unit_test(test_compare_command),
+        cmocka_unit_test(test_export_data),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("cli_commands", tests, NULL, NULL);
+}
