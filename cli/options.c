@@ -95,7 +95,7 @@ static const cli_option cli_table[] = {
      "refit without each report: how each hazard's median moves"},
     {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0, CMD(CLI_CMD_EXPORT) | CMD(CLI_CMD_COMPARE),
      "cut-off: only what was stated by DATE (YYYY-MM-DD)"},
-    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, FITS | CMD(CLI_CMD_EXPORT) | SCORES,
+    {"output", O_OUTPUT, OPT_TEXT, "FILE", 0, 0, FITS | CMD(CLI_CMD_EXPORT),
      "write to FILE (complete or not at all) instead of standard output"},
     {"help", O_HELP, OPT_FLAG, NULL, 0, 0, ALL | CMD(CLI_CMD_SCENARIOS),
      "print this help and exit"},
