@@ -192,6 +192,29 @@ project_fan(const compare_ctx *c, origin_view *v)
     v->has_fan = att_project_run(v->p, v->post, &v->fit, &pp, &v->fan, &err) == ATT_OK;
 }
 
+static int
+save_fit(const compare_ctx *c, const origin_view *v)
+{
+    char digest[ATT_DIGEST_HEX], *json = NULL;
+    att_output *out;
+    att_error err;
+    att_status st;
+
+    att_error_clear(&err);
+    st = att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err);
+    free(json);
+    if (st != ATT_OK || (out = att_output_open(c->o->save_fit, &err)) == NULL)
+        return cli_report(&err);
+    if (att_savefit_write(att_output_stream(out), v->post, &v->fit, digest, v->fp.seed, &err) !=
+        ATT_OK) {
+        att_output_abort(out);
+        return cli_report(&err);
+    }
+    if (att_output_commit(out, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
+}
+
 /* Fits and scores at v->origin.  Returns 0, or an exit code after printing
  * why; with soft (backtest), a problem of this origin marks it skipped
  * and returns 0. */
@@ -231,8 +254,14 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
         if (att_savefit_load(o->fit, v->post, digest, &v->fit, &seed, &err) != ATT_OK)
             goto fail;
         v->fp.seed = seed;
-    } else if (att_fit_run(v->post, &v->fp, &v->fit, &err) != ATT_OK)
-        goto fail;
+    } else {
+        if (att_fit_run(v->post, &v->fp, &v->fit, &err) != ATT_OK)
+            goto fail;
+        /* The fit at the origin, for a later `compare --fit FILE` (its
+         * digest is of the inputs known at the origin). */
+        if (o->save_fit != NULL && (rc = save_fit(c, v)) != 0)
+            return rc;
+    }
     v->verdict = att_fit_judge(&v->fit, v->verdict_msg, sizeof v->verdict_msg);
     if (v->verdict == ATT_FIT_FAILED && !o->force) {
         if (soft) {
@@ -381,7 +410,7 @@ static void
 print_table(FILE *f, const compare_ctx *c)
 {
     size_t i, h;
-    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32];
+    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32];
 
     print_header(f, c, c->o->command == CLI_CMD_BACKTEST ? "backtest" : "compare");
     for (i = 0; i < c->n && c->o->command == CLI_CMD_COMPARE; i++)
@@ -401,7 +430,7 @@ print_table(FILE *f, const compare_ctx *c)
                 num(v->cmp.summary[ATT_FC_MODEL].mean_wis, 3, a, sizeof a),
                 num(v->cmp.summary[ATT_FC_PERSISTENCE].relative_wis, 3, b, sizeof b),
                 num(v->cmp.summary[ATT_FC_RATE_FORWARD].relative_wis, 3, e, sizeof e),
-                num(v->cmp.summary[ATT_FC_LINEAR].relative_wis, 3, a, sizeof a));
+                num(v->cmp.summary[ATT_FC_LINEAR].relative_wis, 3, g, sizeof g));
     }
     print_summary_table(f, c->pooled.summary, "all origins");
     for (h = 0; h < ATT_HORIZON_COUNT; h++) {

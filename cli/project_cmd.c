@@ -341,6 +341,7 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
     const char *const *g = ascii ? asc : uni;
     const char *cell[CHART_HEIGHT][CHART_WIDTH];
     size_t lo, mid, hi, inlo, inhi, i, j, row, col, startcol;
+    unsigned marks = 0; /* 1: a deployed figure drawn, 2: a strength figure */
     double t0, t1, top = 0.0, dt;
     char buf[32], d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
 
@@ -399,8 +400,10 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
         y = rp->qualifier == ATT_QUAL_RANGE ? 0.5 * (rp->low + rp->high) : rp->value;
         col = (size_t)((t - t0) / dt);
         row = (size_t)((double)CHART_HEIGHT - y / top * CHART_HEIGHT);
-        if (col < CHART_WIDTH && row < CHART_HEIGHT)
+        if (col < CHART_WIDTH && row < CHART_HEIGHT) {
             cell[row][col] = rp->kind == ATT_KIND_DEPLOYED ? "D" : "S";
+            marks |= rp->kind == ATT_KIND_DEPLOYED ? 1 : 2;
+        }
     }
     fprintf(f, "\nstrength, troops fit to fight\n");
     for (row = 0; row < CHART_HEIGHT; row++) {
@@ -434,11 +437,12 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
     }
     {
         char l1[16], l2[16], l3[16], l4[16];
-        fprintf(f, "%11s%s median %s %s-%s %s %s-%s %s start D deployed (reported)\n", "", g[3],
-                g[2], level_name(r->levels[inlo], l1, sizeof l1),
+        fprintf(f, "%11s%s median %s %s-%s %s %s-%s %s start%s%s\n", "", g[3], g[2],
+                level_name(r->levels[inlo], l1, sizeof l1),
                 level_name(r->levels[inhi], l2, sizeof l2), g[1],
                 level_name(r->levels[lo], l3, sizeof l3), level_name(r->levels[hi], l4, sizeof l4),
-                g[4]);
+                g[4], marks & 1 ? " D deployed (reported)" : "",
+                marks & 2 ? " S strength (reported)" : "");
     }
 }
 
@@ -454,13 +458,14 @@ threshold_sentence(FILE *f,
     size_t n = sizeof line;
 
 #define APPEND(...) (e += snprintf(e, n - (size_t)(e - line), __VA_ARGS__))
-    APPEND("%s [%s]: ", desc, th->name);
-    if (tr->p_at_start > 0.0)
-        APPEND("already crossed at the start on %s of paths; ",
-               percent(tr->p_at_start, a, sizeof a));
+    APPEND("%s [%s]: already crossed at the start on %s of paths; ", desc, th->name,
+           percent(tr->p_at_start, a, sizeof a));
     APPEND("crossed by %s with probability %s.", date_text(r->dates[r->ndates - 1], d0),
            percent(tr->probability, b, sizeof b));
-    if (tr->date_q[1] == ATT_DAY_OPEN)
+    if (tr->date_q[1] == ATT_DAY_OPEN && tr->date_q[0] != ATT_DAY_OPEN)
+        APPEND(" Median date: not within the horizon (90%% interval from %s to beyond it).",
+               date_text(tr->date_q[0], d2));
+    else if (tr->date_q[1] == ATT_DAY_OPEN)
         APPEND(" Median date: not within the horizon.");
     else if (tr->date_q[2] == ATT_DAY_OPEN)
         APPEND(" Median date %s; 90%% interval %s to beyond the horizon.",
@@ -787,9 +792,18 @@ side_threshold(const scenario_view *v, const char *name)
 static void
 print_columns(FILE *f, const project_ctx *c)
 {
-    size_t first, last, i, m;
-    char buf[32], label[64], d[ATT_DATE_BUFSIZE];
+    size_t first, last, i, m, lo, mid, hi;
+    char buf[32], label[64], d[ATT_DATE_BUFSIZE], lo_label[40], hi_label[40], lname[32];
     const scenario_view *v0 = &c->sv[0];
+    double lo_level, hi_level;
+
+    /* The band shown: 5% and 95% when among the levels, else the
+     * outermost pair (every scenario takes the same --quantiles). */
+    band_indices(&v0->proj, &lo, &mid, &hi);
+    lo_level = v0->proj.levels[lo];
+    hi_level = v0->proj.levels[hi];
+    snprintf(lo_label, sizeof lo_label, "  %s", level_name(lo_level, lname, sizeof lname));
+    snprintf(hi_label, sizeof hi_label, "  %s", level_name(hi_level, lname, sizeof lname));
 
     fprintf(f, "attrition %s projection, %zu scenarios side by side (seed %lu)\n",
             ATT_VERSION_STRING, c->n, v0->pp.seed);
@@ -807,11 +821,11 @@ print_columns(FILE *f, const project_ctx *c)
         snprintf(label, sizeof label, "strength on %s",
                  date_text(v0->proj.dates[v0->proj.ndates - 1], d));
         side_row(f, c, first, last, label, ATT_SERIES_STRENGTH, 50.0);
-        side_row(f, c, first, last, "  5%", ATT_SERIES_STRENGTH, 5.0);
-        side_row(f, c, first, last, "  95%", ATT_SERIES_STRENGTH, 95.0);
+        side_row(f, c, first, last, lo_label, ATT_SERIES_STRENGTH, lo_level);
+        side_row(f, c, first, last, hi_label, ATT_SERIES_STRENGTH, hi_level);
         side_row(f, c, first, last, "casualties, cumulative", ATT_SERIES_CASUALTIES, 50.0);
-        side_row(f, c, first, last, "  5%", ATT_SERIES_CASUALTIES, 5.0);
-        side_row(f, c, first, last, "  95%", ATT_SERIES_CASUALTIES, 95.0);
+        side_row(f, c, first, last, lo_label, ATT_SERIES_CASUALTIES, lo_level);
+        side_row(f, c, first, last, hi_label, ATT_SERIES_CASUALTIES, hi_level);
         side_row(f, c, first, last, "killed, cumulative", ATT_SERIES_KILLED, 50.0);
         /* Thresholds by name, in the order the first scenario lists them,
          * then any the others add. */
@@ -839,8 +853,10 @@ print_columns(FILE *f, const project_ctx *c)
                 fputc('\n', f);
             }
     }
-    fprintf(f, "\n(medians and 5%%/95%% quantiles over paths; scenarios with the same fit "
-               "inputs share\none fit; each scenario's paths use the same random numbers)\n");
+    fprintf(f,
+            "\n(medians and %s/%s quantiles over paths; scenarios with the same fit "
+            "inputs share\none fit; each scenario's paths use the same random numbers)\n",
+            lo_label + 2, hi_label + 2);
 }
 
 static void
@@ -855,8 +871,15 @@ print_side_by_side(FILE *f, const project_ctx *c, const char *format)
     }
     if (strcmp(format, "csv") == 0) {
         fprintf(f, "# attrition %s projection, scenarios side by side\n", ATT_VERSION_STRING);
-        fprintf(f, "scenario,end_date,strength_q05,strength_q50,strength_q95,casualties_q05,"
-                   "casualties_q50,casualties_q95,threshold,p_at_start,probability\n");
+        size_t lo0, mid0, hi0;
+        char a[32], b[32];
+        band_indices(&c->sv[0].proj, &lo0, &mid0, &hi0);
+        level_name(c->sv[0].proj.levels[lo0], a, sizeof a);
+        level_name(c->sv[0].proj.levels[hi0], b, sizeof b);
+        fprintf(f,
+                "scenario,end_date,strength_%s,strength_q50,strength_%s,casualties_%s,"
+                "casualties_q50,casualties_%s,threshold,p_at_start,probability\n",
+                a, b, a, b);
         for (i = 0; i < c->n; i++) {
             const scenario_view *v = &c->sv[i];
             const att_projection *r = &v->proj;

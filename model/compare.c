@@ -27,9 +27,14 @@
 
 #include "internal.h"
 
-/* Masses are floored here before their log: a report the predictive puts
- * (numerically) no mass on scores log(1e-300), not -infinity. */
+/* A log score below log(1e-300) is floored there: a report the predictive
+ * puts (numerically) no mass on scores -690.8, not -infinity. */
 #define MASS_FLOOR 1e-300
+
+/* A report whose model quantity is 0 in at least this share of the draws
+ * is not scorable: its predictive has that much mass at log 0 = -infinity,
+ * and the WIS's lowest quantile (1%) would be -infinity. */
+#define ZERO_SHARE_MAX 0.01
 
 /* Fewer one-step errors than this: a baseline takes the fit's sigma. */
 #define BASELINE_MIN_ERRORS 3
@@ -112,21 +117,27 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
         b = log(r->high);
         e->below = att_mixture_cdf(m, a);
         e->above = att_mixture_sf(m, b);
-        e->inside = fmax(1.0 - e->below - e->above, 0.0);
+        /* The mass inside from the components' log-CDF differences: far in
+         * a tail, 1 - below - above would have no digits left. */
+        e->log_score = att_mixture_log_mass(m, a, b);
+        e->inside = exp(e->log_score);
         /* Inside a band: the band holds the whole range. */
         e->in50 = q[Q25] <= a && b <= q[Q75];
         e->in90 = q[Q05] <= a && b <= q[Q95];
         e->wis = att_wis_uniform(q, a, b);
-        e->log_score = log(fmax(e->inside, MASS_FLOOR));
         break;
     default:
         x = log(r->value);
         e->below = att_mixture_cdf(m, x);
         e->above = att_mixture_sf(m, x);
-        e->log_score =
-            log(fmax(r->qualifier == ATT_QUAL_AT_LEAST ? e->above : e->below, MASS_FLOOR));
+        e->log_score = r->qualifier == ATT_QUAL_AT_LEAST ? att_mixture_log_sf(m, x)
+                                                         : att_mixture_log_cdf(m, x);
         break;
     }
+    /* Beyond even the log-CDFs' reach (|z| > 1e150 or so): floored, never
+     * -infinity in the output. */
+    if (!(e->log_score > log(MASS_FLOOR)))
+        e->log_score = log(MASS_FLOOR);
 }
 
 static void
@@ -227,20 +238,31 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     double tau =
         bias == ATT_NONE && !pinned(c->p, r->cls, fam) ? c->p->classes[r->cls].tau[fam] : 0.0;
     att_mixture m;
+    size_t n = 0;
 
+    /* A draw whose quantity is 0 (nobody deployed yet, no casualties yet,
+     * nobody left on its path) is an atom at log 0 = -infinity. */
     for (s = 0; s < c->ndraw; s++) {
         double q = draw_quantity(c, r, s), sigma = att_fit_value(c->fit, s, c->sigma_k);
-        if (!(q > 0.0) || !isfinite(q)) {
-            not_scored(e, "the model quantity is 0 in some draws (nothing deployed yet, or no "
-                          "casualties before the first phase with a hazard)");
-            return false;
-        }
-        c->mu[s] = log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);
-        c->sd[s] = sqrt(sigma * sigma + tau * tau);
+        if (!(q > 0.0) || !isfinite(q))
+            continue;
+        c->mu[n] = log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);
+        c->sd[n] = sqrt(sigma * sigma + tau * tau);
+        n++;
     }
-    m.n = c->ndraw;
+    m.n = n;
     m.mu = c->mu;
     m.sd = c->sd;
+    m.atom = (double)(c->ndraw - n) / (double)c->ndraw;
+    if (m.atom >= ZERO_SHARE_MAX) {
+        char why[ATT_REASON_MAX];
+        snprintf(why, sizeof why,
+                 "the model's %s is 0 in %.1f%% of the draws (nothing deployed or lost yet, or "
+                 "nobody left), at least %g%%",
+                 att_kind_name(r->kind), 100.0 * m.atom, 100.0 * ZERO_SHARE_MAX);
+        not_scored(e, why);
+        return false;
+    }
     score_entry(r, &m, e);
     return true;
 }
@@ -498,7 +520,11 @@ skip_reason(const att_ledger *l, size_t i, char *buf, size_t n)
         return buf;
     }
     if (r->revised_by != ATT_NONE) {
-        snprintf(buf, n, "superseded by %s, which is scored", l->reports[r->revised_by].id);
+        size_t last = r->revised_by;
+        while (l->reports[last].revised_by != ATT_NONE)
+            last = l->reports[last].revised_by;
+        snprintf(buf, n, "superseded by %s, the latest vintage, which is scored",
+                 l->reports[last].id);
         return buf;
     }
     return NULL;
@@ -603,7 +629,7 @@ att_compare_run(const att_params *p,
                 not_scored(&sr->fc[f], bwhy);
             else {
                 double mu = log(fc), sd = out->baseline_sigma[f];
-                att_mixture m = {1, &mu, &sd};
+                att_mixture m = {1, &mu, &sd, 0.0};
                 score_entry(r, &m, &sr->fc[f]);
             }
         }

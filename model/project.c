@@ -344,7 +344,10 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
             ws->pn[m] -= x;
             c += x;
             if (r->killed_daily && x > 0) {
-                att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, 1,
+                /* Each pool its own stream (cohort + 1; 0 is the per-step
+                 * one): shared uniforms would make the pools' killed move
+                 * together, and their sum would not be binomial. */
+                att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, ws->pkey[m] + 1,
                                  (uint32_t)(t - r->start));
                 k += att_binomial(&s, x, kappa);
             } else

@@ -6,6 +6,8 @@
 
 #include <attrition/att_score.h>
 
+#include "normal.h"
+
 /* log(2 pi) / 2 */
 #define LOG_SQRT_2PI 0.91893853320467274178
 
@@ -83,7 +85,7 @@ att_mixture_cdf(const att_mixture *m, double x)
             above++;
         }
     }
-    return (lower + ((double)above - upper)) / (double)m->n;
+    return m->atom + (1.0 - m->atom) * (lower + ((double)above - upper)) / (double)m->n;
 }
 
 double
@@ -101,7 +103,7 @@ att_mixture_sf(const att_mixture *m, double x)
             below++;
         }
     }
-    return (upper + ((double)below - lower)) / (double)m->n;
+    return (1.0 - m->atom) * (upper + ((double)below - lower)) / (double)m->n;
 }
 
 double
@@ -119,7 +121,71 @@ att_mixture_logpdf(const att_mixture *m, double x)
         double z = (x - m->mu[i]) / m->sd[i];
         s += exp(-0.5 * z * z - log(m->sd[i]) - mx);
     }
-    return mx + log(s / (double)m->n) - LOG_SQRT_2PI;
+    return mx + log(s / (double)m->n) + log1p(-m->atom) - LOG_SQRT_2PI;
+}
+
+/* A running log-sum-exp, so that the tail functions below need no
+ * buffer. */
+typedef struct {
+    double mx, s;
+} lse;
+
+static void
+lse_add(lse *a, double l)
+{
+    if (l == -HUGE_VAL)
+        return;
+    if (l <= a->mx)
+        a->s += exp(l - a->mx);
+    else {
+        a->s = a->s * exp(a->mx - l) + 1.0;
+        a->mx = l;
+    }
+}
+
+static double
+lse_mean(const lse *a, const att_mixture *m)
+{
+    return a->s > 0.0 ? a->mx + log(a->s / (double)m->n) + log1p(-m->atom) : -HUGE_VAL;
+}
+
+double
+att_mixture_log_cdf(const att_mixture *m, double x)
+{
+    lse a = {-HUGE_VAL, 0.0};
+    double l;
+    size_t i;
+
+    for (i = 0; i < m->n; i++)
+        lse_add(&a, att_log_ndtr((x - m->mu[i]) / m->sd[i]));
+    l = lse_mean(&a, m);
+    if (m->atom > 0.0) /* log(atom + (1 - atom) F) */
+        l = l > log(m->atom) ? l + log1p(m->atom * exp(-l)) : log(m->atom) + log1p(exp(l - log(m->atom)));
+    return l;
+}
+
+double
+att_mixture_log_sf(const att_mixture *m, double x)
+{
+    lse a = {-HUGE_VAL, 0.0};
+    size_t i;
+
+    for (i = 0; i < m->n; i++)
+        lse_add(&a, att_log_ndtr_upper((x - m->mu[i]) / m->sd[i]));
+    return lse_mean(&a, m);
+}
+
+double
+att_mixture_log_mass(const att_mixture *m, double a, double b)
+{
+    lse acc = {-HUGE_VAL, 0.0};
+    double da, db;
+    size_t i;
+
+    for (i = 0; i < m->n; i++)
+        lse_add(&acc, att_log_ndtr_diff((a - m->mu[i]) / m->sd[i], (b - m->mu[i]) / m->sd[i], &da,
+                                        &db));
+    return lse_mean(&acc, m);
 }
 
 /* The density at x (not its log): for Newton steps. */
@@ -133,7 +199,7 @@ mixture_pdf(const att_mixture *m, double x)
         double z = (x - m->mu[i]) / m->sd[i];
         s += exp(-0.5 * z * z) / m->sd[i];
     }
-    return s / (double)m->n * exp(-LOG_SQRT_2PI);
+    return (1.0 - m->atom) * s / (double)m->n * exp(-LOG_SQRT_2PI);
 }
 
 void
@@ -149,10 +215,15 @@ att_mixture_quantiles(const att_mixture *m, const double *levels, size_t n, doub
             hi = m->mu[i] + 12.0 * m->sd[i];
     }
     for (j = 0; j < n; j++) {
+        if (levels[j] <= m->atom) {
+            out[j] = -HUGE_VAL;
+            continue;
+        }
         /* Newton on F(x) = level inside a bracket that every step
          * shrinks; a step that leaves the bracket bisects instead.  The
          * CDF is increasing and F(lo) < level < F(hi). */
-        double a = lo, b = hi, x = j > 0 && out[j - 1] > lo ? out[j - 1] : 0.5 * (lo + hi);
+        double a = lo, b = hi;
+        double x = j > 0 && out[j - 1] > lo && out[j - 1] < hi ? out[j - 1] : 0.5 * (lo + hi);
         int it;
         for (it = 0; it < 200 && b - a > 1e-9; it++) {
             double g = att_mixture_cdf(m, x) - levels[j], d = mixture_pdf(m, x), next;

@@ -178,9 +178,16 @@ test_compare_command(void **state)
     const char *svg = ATT_BINARY_DIR "/tests/backtest.svg";
     const char *bt[] = {"backtest", "--chains", "1",    "--warmup", "100", "--draws", "100",
                         "--force",  "--format", "json", "--plot",   svg,   NULL};
+    const char *fitfile = ATT_BINARY_DIR "/tests/cmp_fit.json";
+    const char *save[] = {"compare",  "--origin", "2025-02-13", "--chains", "2",
+                          "--warmup", "150",      "--draws",    "150",      "--force",
+                          "--format", "json",     "--save-fit", fitfile,    NULL};
+    const char *load[] = {"compare", "--origin", "2025-02-13", "--fit", fitfile,
+                          "--force", "--format", "json",       NULL};
+    const char *btsave[] = {"backtest", "--save-fit", fitfile, NULL};
     const char *noorigin[] = {"compare", NULL};
     const char *badorigin[] = {"compare", "--origin", "2025-02-30", NULL};
-    char *x;
+    char *x, *y;
     FILE *f;
     int rc;
 
@@ -220,6 +227,19 @@ test_compare_command(void **state)
     assert_non_null(x);
     assert_non_null(strstr(x, "<svg"));
     free(x);
+    /* The fit at the origin, saved and loaded back, scores the same. */
+    rc = run(OUT, save);
+    assert_true(rc == 0 || rc == 1); /* 1: a small fit's verdict, printed with --force */
+    x = fixture_read_file(OUT);
+    assert_int_equal(run(OUT, load), rc);
+    y = fixture_read_file(OUT);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_non_null(strstr(x, "\"reports\""));
+    assert_string_equal(strstr(x, "\"reports\""), strstr(y, "\"reports\""));
+    free(x);
+    free(y);
+    expect(btsave, 64, "--save-fit does not apply to 'backtest'");
     expect(noorigin, 64, "expected --origin DATE");
     expect(badorigin, 64, "--origin: expected a date");
 }

@@ -107,7 +107,10 @@ test_baselines_by_hand(void **state)
                      "kl,2025-01-25,2025-01-21,2025-01-21,X,c,killed,range,,600,900,q,d,\n"
 
                      "again,2025-01-26,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,"
-                     "later\n");
+                     "later\n"
+                     "v1,2025-01-20,2025-01-19,2025-01-19,W,c,casualties,approx,2100,,,q,d,\n"
+                     "v2,2025-01-22,2025-01-19,2025-01-19,W,c,casualties,approx,2200,,,q,d,\n"
+                     "v3,2025-01-24,2025-01-19,2025-01-19,W,c,casualties,approx,2300,,,q,d,\n");
     prior_fit(&f, 200, &fit);
     c = compare(&f, f.post, &fit, day("2025-01-15"));
     r = find(&c, &f, "later");
@@ -122,17 +125,21 @@ test_baselines_by_hand(void **state)
     assert_false(r->fc[ATT_FC_LINEAR].scored); /* one earlier killed figure */
     /* Only 2 one-step errors before the origin: the fit's sigma. */
     assert_true(c.baseline_sigma_fitted[ATT_FC_PERSISTENCE]);
-    /* The repeat is listed, not scored. */
-    assert_int_equal(c.nreport, 2);
-    assert_int_equal(c.nnot, 1);
+    /* The repeat is listed, not scored; of a revision chain only the
+     * latest vintage is scored (and marked), the others name it. */
+    assert_int_equal(c.nreport, 3);
+    assert_int_equal(c.nnot, 3);
     assert_non_null(strstr(c.not_scorable[0].reason, "repeat of later"));
+    assert_non_null(strstr(c.not_scorable[1].reason, "superseded by v3"));
+    assert_non_null(strstr(c.not_scorable[2].reason, "superseded by v3"));
+    assert_true(find(&c, &f, "v3")->revision);
     /* A range's masses add up; a point report has a PIT in (0, 1). */
     att_assert_close(r->fc[ATT_FC_MODEL].below + r->fc[ATT_FC_MODEL].inside +
                          r->fc[ATT_FC_MODEL].above,
                      1.0, 1e-12, 0.0);
     r = find(&c, &f, "later");
     assert_true(r->fc[ATT_FC_MODEL].pit > 0.0 && r->fc[ATT_FC_MODEL].pit < 1.0);
-    assert_true(c.summary[ATT_FC_MODEL].n == 2);
+    assert_true(c.summary[ATT_FC_MODEL].n == 3);
     att_comparison_free(&c);
     att_fit_result_free(&fit);
     fixture_free(&f);

@@ -61,6 +61,26 @@ one_draw(const fixture *f, double h, att_fit_result *fit)
     }
 }
 
+/* The one-draw fit's start state (equation (16)), rounded, and its kappa;
+ * hazard receives the draw's hazards (one phase). */
+static att_state
+start_state(const fixture *f, const att_fit_result *fit, double *hazard, double *kappa)
+{
+    att_model_values v;
+    att_state st;
+    double count[4];
+
+    att_posterior_model_values(f->post, fit->theta, hazard, count, kappa);
+    v.hazard = hazard;
+    v.count = count;
+    v.kappa = *kappa;
+    st = att_model_state(f->p, &v, (double)f->p->projection.start);
+    st.strength = floor(st.strength + 0.5);
+    st.casualties = floor(st.casualties + 0.5);
+    st.killed = floor(st.killed + 0.5);
+    return st;
+}
+
 static att_projection
 run(const fixture *f, const att_fit_result *fit, size_t paths, int threads, long step, bool twin)
 {
@@ -137,25 +157,20 @@ test_mean_is_the_closed_form(void **state)
     fixture f;
     att_fit_result fit;
     att_projection r;
-    att_model_values v;
     att_state st;
-    double hazard[1], count[1], kappa, n0, c0, k0, h, hw = 0.01;
+    double hazard[1], kappa, n0, c0, k0, h, hw = 0.01;
     int32_t tw;
     size_t k, paths = 8000;
 
     (void)state;
     fixture_load(&f, MEAN_PARAMS, LEDGER);
     one_draw(&f, 0.004, &fit);
-    att_posterior_model_values(f.post, fit.theta, hazard, count, &kappa);
-    v.hazard = hazard;
-    v.count = count;
-    v.kappa = kappa;
+    st = start_state(&f, &fit, hazard, &kappa);
     h = hazard[0];
     att_assert_close(h, 0.004, 1e-12, 0.0);
-    st = att_model_state(f.p, &v, (double)f.p->projection.start);
-    n0 = floor(st.strength + 0.5);
-    c0 = floor(st.casualties + 0.5);
-    k0 = floor(st.killed + 0.5);
+    n0 = st.strength;
+    c0 = st.casualties;
+    k0 = st.killed;
     assert_int_equal(att_date_parse("2025-04-10", &tw, NULL), ATT_OK);
     r = run(&f, &fit, paths, 2, 0, false);
     assert_int_equal(r.paths, paths);
@@ -186,9 +201,8 @@ test_first_passage_closed_form(void **state)
     fixture f;
     att_fit_result fit;
     att_projection r;
-    att_model_values v;
     att_state st;
-    double hazard[1], count[1], kappa, n0, h = 0.01;
+    double hazard[1], kappa, n0, h = 0.01;
     size_t k, paths = 8000, crossed_median = 0;
     unsigned m0;
 
@@ -202,13 +216,9 @@ test_first_passage_closed_form(void **state)
                  "value = 0.5\n",
                  LEDGER);
     one_draw(&f, 0.004, &fit);
-    att_posterior_model_values(f.post, fit.theta, hazard, count, &kappa);
-    v.hazard = hazard;
-    v.count = count;
-    v.kappa = kappa;
-    st = att_model_state(f.p, &v, (double)f.p->projection.start);
-    n0 = floor(st.strength + 0.5);
-    assert_true(n0 + floor(st.casualties + 0.5) == 100.0);
+    st = start_state(&f, &fit, hazard, &kappa);
+    n0 = st.strength;
+    assert_true(n0 + st.casualties == 100.0);
     m0 = (unsigned)n0;
     r = run(&f, &fit, paths, 2, 0, false);
     assert_int_equal(r.nthreshold, 2);
@@ -364,6 +374,44 @@ test_refusals(void **state)
                    ATT_ERANGE, "use fewer paths or a longer step");
 }
 
+/* Killed thinned daily (a threshold watches them) with two pools: given
+ * the casualties, the killed are Binomial(C - C0, kappa), so the mean of
+ * (dK - kappa dC)^2 / (kappa (1 - kappa) dC) over paths is 1. */
+static void
+test_killed_daily_is_binomial(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r;
+    double hazard[1], kappa, k0, c0, sum = 0.0;
+    att_state st;
+    size_t i, n = 0;
+
+    (void)state;
+    fixture_load(&f,
+                 MEAN_PARAMS "[threshold k]\nquantity = killed\ndirection = at_least\n"
+                             "value = 1e8\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    st = start_state(&f, &fit, hazard, &kappa);
+    c0 = st.casualties;
+    k0 = st.killed;
+    r = run(&f, &fit, 4000, 2, 0, false);
+    assert_true(r.killed_daily);
+    for (i = 0; i < r.paths; i++) {
+        double dc = r.end[ATT_SERIES_CASUALTIES][i] - c0, dk = r.end[ATT_SERIES_KILLED][i] - k0;
+        if (dc > 0.0) {
+            sum += (dk - kappa * dc) * (dk - kappa * dc) / (kappa * (1.0 - kappa) * dc);
+            n++;
+        }
+    }
+    /* The mean of n chi-square(1)-like terms: sd about sqrt(2 / n). */
+    att_assert_close(sum / (double)n, 1.0, 0.0, 5.0 * sqrt(2.0 / (double)n));
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
 /* A 100-year horizon, weekly: 5,219 output dates, every value finite, and
  * memory O(paths x dates) (the same run daily with 4,000 paths is refused
  * in test_refusals' spirit: see ATT_PROJECT_MEMORY_MAX). */
@@ -410,6 +458,7 @@ main(void)
         cmocka_unit_test(test_beta_binomial_widens),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_century_horizon),
+        cmocka_unit_test(test_killed_daily_is_binomial),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

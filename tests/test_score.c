@@ -107,7 +107,7 @@ test_mixture(void **state)
 {
     double mu[3] = {0.0, 1.0, -2.0}, sd[3] = {1.0, 0.5, 2.0}, qs[5],
            lv[5] = {0.001, 0.05, 0.5, 0.95, 0.999};
-    att_mixture one = {1, mu, sd}, three = {3, mu, sd};
+    att_mixture one = {1, mu, sd, 0.0}, three = {3, mu, sd, 0.0};
     int i;
 
     (void)state;
@@ -134,6 +134,35 @@ test_mixture(void **state)
         att_assert_close(att_mixture_cdf(&three, qs[i]), lv[i], 1e-7, 1e-12);
 }
 
+/* The masses far in a tail keep their digits (log-CDF differences), and
+ * an atom at -infinity (draws whose quantity is 0) shifts the CDF. */
+static void
+test_tail_masses_and_atom(void **state)
+{
+    double mu = 0.0, sd = 1.0, q[3], lv[3] = {0.02, 0.5, 0.9};
+    att_mixture m = {1, &mu, &sd, 0.0}, a = {1, &mu, &sd, 0.2};
+    double q10 = gsl_cdf_ugaussian_Q(10.0), q11 = gsl_cdf_ugaussian_Q(11.0);
+
+    (void)state;
+    /* P(10 < X <= 11) = Q(10) - Q(11) = 7.6e-24, where 1 - F(10) - Q(11)
+     * would be 0. */
+    att_assert_close(att_mixture_log_mass(&m, 10.0, 11.0), log(q10 - q11), 1e-12, 0.0);
+    att_assert_close(att_mixture_log_sf(&m, 40.0), -804.60844201, 1e-9, 0.0);
+    att_assert_close(att_mixture_log_cdf(&m, -40.0), -804.60844201, 1e-9, 0.0);
+    att_assert_close(att_mixture_log_cdf(&m, 0.0), log(0.5), 1e-14, 0.0);
+    /* With an atom of 0.2: F(x) = 0.2 + 0.8 Phi(x). */
+    att_assert_close(att_mixture_cdf(&a, 0.0), 0.6, 1e-15, 0.0);
+    att_assert_close(att_mixture_sf(&a, 0.0), 0.4, 1e-15, 0.0);
+    att_assert_close(att_mixture_log_cdf(&a, -3.0), log(0.2 + 0.8 * gsl_cdf_ugaussian_P(-3.0)),
+                     1e-13, 0.0);
+    att_assert_close(att_mixture_logpdf(&a, 1.0), log(0.8 * gsl_ran_ugaussian_pdf(1.0)), 1e-13,
+                     0.0);
+    att_mixture_quantiles(&a, lv, 3, q);
+    assert_true(q[0] == -HUGE_VAL); /* the level is inside the atom */
+    att_assert_close(q[1], gsl_cdf_ugaussian_Pinv((0.5 - 0.2) / 0.8), 0.0, 1e-8);
+    att_assert_close(q[2], gsl_cdf_ugaussian_Pinv((0.9 - 0.2) / 0.8), 0.0, 1e-8);
+}
+
 int
 main(void)
 {
@@ -142,6 +171,7 @@ main(void)
         cmocka_unit_test(test_wis),
         cmocka_unit_test(test_wis_uniform_against_quadrature),
         cmocka_unit_test(test_mixture),
+        cmocka_unit_test(test_tail_masses_and_atom),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,11 +37,14 @@ double att_wis(const double q[ATT_WIS_NLEVELS], double y);
  * closed form (equation (23)); att_wis(q, a) when a == b. */
 double att_wis_uniform(const double q[ATT_WIS_NLEVELS], double a, double b);
 
-/* An equal-weight mixture of n normals N(mu_i, sd_i^2), sd_i > 0. */
+/* A mixture of an atom at -infinity (mass atom, in [0, 1): the draws whose
+ * model quantity is 0, log 0) and n normals N(mu_i, sd_i^2), sd_i > 0, of
+ * equal weight (1 - atom) / n. */
 typedef struct {
     size_t n;
     const double *mu;
     const double *sd;
+    double atom;
 } att_mixture;
 
 /* P(X <= x), computed from whichever tail keeps it accurate. */
@@ -50,11 +53,19 @@ double att_mixture_cdf(const att_mixture *m, double x);
 /* P(X > x), accurate where it is small. */
 double att_mixture_sf(const att_mixture *m, double x);
 
+/* log P(X <= x), log P(X > x) and log P(a < X <= b) (a < b), each from the
+ * components' log-CDFs so that a mass far in a tail keeps its digits
+ * instead of underflowing (MODEL.md: censored terms must not underflow). */
+double att_mixture_log_cdf(const att_mixture *m, double x);
+double att_mixture_log_sf(const att_mixture *m, double x);
+double att_mixture_log_mass(const att_mixture *m, double a, double b);
+
 /* log of the density at x (log-sum-exp over the components). */
 double att_mixture_logpdf(const att_mixture *m, double x);
 
-/* The quantiles at levels (each in (0, 1), ascending for speed) by
- * safeguarded Newton steps on the CDF, to about 1e-10 on the log scale. */
+/* The quantiles at levels (each in (atom, 1), ascending for speed) by
+ * safeguarded Newton steps on the CDF, to about 1e-10 on the log scale;
+ * -HUGE_VAL for a level at or below the atom. */
 void att_mixture_quantiles(const att_mixture *m, const double *levels, size_t n, double *out);
 
 #ifdef __cplusplus
