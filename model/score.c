@@ -159,8 +159,12 @@ att_mixture_log_cdf(const att_mixture *m, double x)
     for (i = 0; i < m->n; i++)
         lse_add(&a, att_log_ndtr((x - m->mu[i]) / m->sd[i]));
     l = lse_mean(&a, m);
-    if (m->atom > 0.0) /* log(atom + (1 - atom) F) */
-        l = l > log(m->atom) ? l + log1p(m->atom * exp(-l)) : log(m->atom) + log1p(exp(l - log(m->atom)));
+    if (m->atom > 0.0) {
+        /* log(atom + (1 - atom) F) = log(exp(la) + exp(l)), the larger
+         * term factored out. */
+        double la = log(m->atom);
+        l = l > la ? l + log1p(exp(la - l)) : la + log1p(exp(l - la));
+    }
     return l;
 }
 
@@ -183,8 +187,8 @@ att_mixture_log_mass(const att_mixture *m, double a, double b)
     size_t i;
 
     for (i = 0; i < m->n; i++)
-        lse_add(&acc, att_log_ndtr_diff((a - m->mu[i]) / m->sd[i], (b - m->mu[i]) / m->sd[i], &da,
-                                        &db));
+        lse_add(&acc,
+                att_log_ndtr_diff((a - m->mu[i]) / m->sd[i], (b - m->mu[i]) / m->sd[i], &da, &db));
     return lse_mean(&acc, m);
 }
 

@@ -167,10 +167,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_interval_score_by_hand),
-        cmocka_unit_test(test_wis),
-        cmocka_unit_test(test_wis_uniform_against_quadrature),
-        cmocka_unit_test(test_mixture),
+        cmocka_unit_test(test_interval_score_by_hand),         cmocka_unit_test(test_wis),
+        cmocka_unit_test(test_wis_uniform_against_quadrature), cmocka_unit_test(test_mixture),
         cmocka_unit_test(test_tail_masses_and_atom),
     };
 
