@@ -46,6 +46,7 @@
 #include <attrition/att_project.h>
 
 #include "bench_clock.h"
+#include "bench_util.h"
 
 #define BENCH_RUNS_MAX  32
 #define BENCH_PATHS     4000
@@ -54,20 +55,6 @@
 #define BENCH_TARGET_MB 100.0 /* end to end, peak RSS */
 #define BENCH_TARGET_X  5.0   /* loop, times numpy's path-days/s */
 
-static int
-dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of x[0..n), x sorted in place. */
-static double
-median(double *x, size_t n)
-{
-    qsort(x, n, sizeof *x, dbl_cmp);
-    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-}
 
 /* One run of the CLI; its wall time in *wall.  Returns its exit status. */
 static int
@@ -176,53 +163,9 @@ loop_median(const bench_ctx *c, size_t paths, int threads, int runs)
     for (k = 0; k < runs; k++)
         if (isnan(t[k] = project_once(c, paths, threads, NULL)))
             return (double)NAN;
-    return median(t, (size_t)runs);
+    return bench_median(t, (size_t)runs);
 }
 
-/* numpy's loop inputs for path i = draw i at 4,000 paths (project.c's
- * i * draws / paths), and ours' values at the last date, as CSV. */
-static int
-write_draws(const bench_ctx *c, const att_projection *r, const char *path)
-{
-    const att_params *p = c->p;
-    size_t nd = c->fit.chains * c->fit.draws, i, act2 = att_params_phase_index(p, "active2");
-    double *hz = malloc(p->nphase * sizeof *hz), *cnt = malloc((p->narrival + 1) * sizeof *cnt);
-    FILE *f = fopen(path, "w");
-    int rc = 0;
-
-    if (hz == NULL || cnt == NULL || f == NULL || act2 == ATT_NONE) {
-        fprintf(stderr, "bench_project: cannot write %s\n", path);
-        rc = 73;
-        goto done;
-    }
-    fprintf(f, "path,draw,N0,C0,K0,kappa,h_last,h_active2,N_end,C_end,K_end\n");
-    for (i = 0; i < r->paths; i++) {
-        size_t d = (size_t)(((unsigned long long)i * nd) / r->paths);
-        att_model_values v;
-        att_state st;
-        double kappa;
-        att_posterior_model_values(c->post, c->fit.theta + d * c->fit.dim, hz, cnt, &kappa);
-        v.hazard = hz;
-        v.count = cnt;
-        v.kappa = kappa;
-        st = att_model_state(p, &v, (double)p->projection.start);
-        fprintf(f, "%zu,%zu,%.0f,%.0f,%.0f,%.17g,%.17g,%.17g,%.0f,%.0f,%.0f\n", i, d,
-                floor(st.strength + 0.5), floor(st.casualties + 0.5), floor(st.killed + 0.5), kappa,
-                hz[p->nphase - 1], hz[act2], r->end[ATT_SERIES_STRENGTH][i],
-                r->end[ATT_SERIES_CASUALTIES][i], r->end[ATT_SERIES_KILLED][i]);
-    }
-    if (fclose(f) != 0) {
-        fprintf(stderr, "bench_project: cannot write %s\n", path);
-        rc = 73;
-    }
-    f = NULL;
-done:
-    if (f != NULL)
-        fclose(f);
-    free(hz);
-    free(cnt);
-    return rc;
-}
 
 /* numpy's path-days/s from project_numpy.py's file, lines "paths rate
  * pooled_rate": at 4,000 and 40,000 paths with 4 cohorts, and pooled at
@@ -308,7 +251,7 @@ main(int argc, char **argv)
     struct rusage ru;
     char *end, load0[128], load1[128];
     long horizon;
-    size_t w, nthr;
+    size_t nthr;
 
     for (a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--draws") == 0 && a + 1 < argc)
@@ -337,7 +280,7 @@ main(int argc, char **argv)
             if ((rc = run_cli(&wall[k])) != 0)
                 return fprintf(stderr, "bench_project: %s exited with %d\n", ATT_CLI, rc), 70;
         getrusage(RUSAGE_CHILDREN, &ru);
-        e2e = median(wall, (size_t)runs);
+        e2e = bench_median(wall, (size_t)runs);
         rss = (double)ru.ru_maxrss / 1024.0;
     }
 
@@ -353,7 +296,7 @@ main(int argc, char **argv)
         ctx_free(&c);
         return 70;
     }
-    rc = write_draws(&c, &keep, draws_path);
+    rc = bench_write_draws("bench_project", c.p, c.post, &c.fit, &keep, draws_path);
     printf("bench_project: %zu posterior draws; ours at %d paths, last date: median strength "
            "%.0f\n  per-path inputs for numpy and our last-date values: %s\n",
            c.fit.chains * c.fit.draws, BENCH_PATHS, end_median(&keep), draws_path);
@@ -374,9 +317,7 @@ main(int argc, char **argv)
     c.p->nthreshold = nthr;
     /* ...and each wave on its own binomial, as numpy's loop draws them:
      * no two hazards equal, so no pool (no multiplier draw either). */
-    for (w = 0; w < c.p->nwave; w++)
-        c.p->waves[w].hazard.mult_low = c.p->waves[w].hazard.mult_high =
-            1.0 + 1e-12 * (double)(w + 1);
+    bench_unpool(c.p);
     snopool = loop_median(&c, BENCH_PATHS, 1, runs);
     ctx_free(&c);
     load_average(load1, sizeof load1);

@@ -1,12 +1,23 @@
 #!/bin/sh
-# install.sh -- installs what the peer benchmarks need: Debian's numpy for
-# project_numpy.py (run it with /usr/bin/python3, which sees Debian's
-# packages; a python3 from pyenv or a venv may not).  Only when missing;
-# as root, or through sudo when not root (as scripts/bootstrap.sh).  Not
-# part of the build, the tests or CI.
+# install.sh -- installs what the peer benchmarks need, from Debian, only
+# when missing; as root, or through sudo when not root (as
+# scripts/bootstrap.sh).  Not part of the build, the tests or CI.
+#
+#   numpy              project_numpy.py, py_peer.py (run them with
+#                      /usr/bin/python3, which sees Debian's packages; a
+#                      python3 from pyenv or a venv may not)
+#   scipy, emcee       py_peer.py: the mode (BFGS) and the ensemble sampler
+#   rstan 2.21         stan_run.R and phase_hazard.stan; it pulls R and
+#   jsonlite           StanHeaders; jsonlite reads the canonical JSON;
+#   libboost-dev       Boost's headers in /usr/include (Debian's BH ships
+#                      none: stan_run.R sets rstan_options(boost_lib =
+#                      "/usr/include")); g++ and make compile the model
+#                      once (bench/peers/cache/); codetools quietens R's
+#                      checks of rstan's classes
 set -eu
 
-pkgs="python3 python3-numpy"
+pkgs="python3 python3-numpy python3-scipy python3-emcee \
+r-cran-rstan r-cran-jsonlite r-cran-codetools libboost-dev g++ make"
 
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,477 @@
+#!/usr/bin/python3
+"""py_peer.py -- the Python peer of `attrition` (bench/run, issue 6): the
+phase-hazard model of MODEL.md / docs/model.md with Debian's numpy, scipy
+and emcee, as a competent user writes it.
+
+  logp JSON POINTS XI      the log density (13) at each row of POINTS (a
+                           draws file, theta's order; XI = 1: the rows are
+                           the sampler's coordinates xi of docs/model.md 3.5),
+                           all rows in one vectorised call; one %.17g a line
+  fit JSON OUT [--seed N] [--walkers W] [--warmup S] [--draws S]
+                           the mode by scipy.optimize.minimize (BFGS, central
+                           difference gradient in one vectorised call), a
+                           Laplace covariance (central second differences,
+                           one vectorised call), then emcee (vectorize=True)
+                           on xi from walkers drawn from the Laplace
+                           approximation: S warm-up steps, S kept; writes the
+                           kept draws (theta, walkers as chains) to OUT and
+                           prints timings and a summary
+  project CSV [--paths P] [--runs R] [--pooled] [--seed N]
+                           the reinforce30k projection of project_numpy.py on
+                           bench_peers' per-path inputs: the day loop's
+                           median seconds and path-days per second
+
+Draws files: a line "chains draws dim", then one line per draw (chain after
+chain), theta's order, unconstrained.  Run with /usr/bin/python3 (Debian's
+packages; bench/peers/install.sh installs them).
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+from scipy import optimize, special
+
+LOG_SQRT_2PI = 0.91893853320467274178
+SQRT1_2 = 0.70710678118654752440
+KINDS = ["casualties", "killed", "wounded", "rate", "fraction", "strength", "deployed"]
+QUALS = ["approx", "range", "at_least", "up_to"]
+
+
+def log_ndtr(x):
+    """log Phi(x) (docs/model.md 2.3); scipy's is accurate in both tails."""
+    return special.log_ndtr(x)
+
+
+def log1mexp(x):
+    """log(1 - exp(x)) for x < 0 (Maechler 2012)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > -math.log(2.0), np.log(-np.expm1(np.minimum(x, 0.0))),
+                        np.log1p(-np.exp(np.minimum(x, 0.0))))
+
+
+def log_ndtr_diff(a, b):
+    """log(Phi(b) - Phi(a)), a < b, with the branches of section 2.3."""
+    w = b - a
+    m = 0.5 * (a + b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        narrow = -0.5 * m * m - LOG_SQRT_2PI + np.log(w) + np.log1p((m * m - 1.0) * w * w / 24.0)
+        qa, qb = log_ndtr(-a), log_ndtr(-b)
+        upper = qa + log1mexp(qb - qa)
+        pa, pb = log_ndtr(a), log_ndtr(b)
+        lower = pb + log1mexp(pa - pb)
+        mid = np.log1p(-np.exp(pa) - np.exp(qb))
+    return np.where(w < 1e-3, narrow, np.where(a >= 0.0, upper, np.where(b <= 0.0, lower, mid)))
+
+
+def log_inv_logit(u):
+    return -np.logaddexp(0.0, -u)
+
+
+class Model:
+    """The canonical JSON of `attrition export-data`, precomputed for
+    vectorised evaluation over a batch of points (rows)."""
+
+    def __init__(self, path):
+        with open(path) as f:
+            j = json.load(f)
+        if j.get("format") != "attrition-fit-inputs" or j.get("model") != "phase-hazard":
+            raise ValueError(path + ": not the canonical JSON of a phase-hazard fit")
+        ph, ar, reps = j["phases"], j["arrivals"], j["reports"]
+        self.names = j["parameters"]
+        K, J = len(ph), len(ar)
+        self.fixed = np.array([p["fixed"] for p in ph])
+        self.hz_fixed = np.array([p["hazard"] if p["fixed"] else 0.0 for p in ph])
+        self.h_idx = np.flatnonzero(~self.fixed)
+        self.h_mu = np.array([ph[k]["log_hazard_mean"] for k in self.h_idx])
+        self.h_sd = np.array([ph[k]["log_hazard_sd"] for k in self.h_idx])
+        self.prior = np.array([["fixed", "uniform", "lognormal"].index(a["prior"]) for a in ar])
+        self.count_fixed = np.array([a["count"] if a["prior"] == "fixed" else 0.0 for a in ar])
+        self.arr_low = np.array([a["low"] if a["low"] is not None else 0.0 for a in ar])
+        self.arr_high = np.array([a["high"] if a["high"] is not None else 1.0 for a in ar])
+        self.arr_mu = np.array([a["log_mean"] if a["log_mean"] is not None else 0.0 for a in ar])
+        self.arr_sd = np.array([a["log_sd"] if a["log_sd"] is not None else 1.0 for a in ar])
+        self.n_idx = np.flatnonzero(self.prior > 0)
+        self.kappa_a = j["priors"]["kappa_a"]
+        self.kappa_b = j["priors"]["kappa_b"]
+        self.sigma_scale = j["priors"]["sigma_scale"]
+        bnames = [n for n in self.names if n.startswith("b_")]
+        classes = {c["name"]: c for c in j["classes"]}
+        self.tau = np.array([classes[n[2:n.rindex("_")]]["tau_" + n[n.rindex("_") + 1:]]
+                             for n in bnames])
+        nh, nb = len(self.h_idx), len(bnames)
+        expect = (["h_" + ph[k]["name"] for k in self.h_idx] + ["kappa", "sigma"] + bnames
+                  + ["n_" + ar[k]["name"] for k in self.n_idx])
+        if expect != self.names:
+            raise ValueError("parameter order: expected " + ",".join(expect))
+        self.i_kappa, self.i_sigma = nh, nh + 1
+        self.i_bias = np.arange(nh + 2, nh + 2 + nb)
+        self.i_n = np.arange(nh + 2 + nb, len(self.names))
+        self.dim = len(self.names)
+
+        # Distinct evaluation times; each cohort's exposure to each phase.
+        tset = set()
+        for r in reps:
+            tset.update([r["rate_from"], r["rate_to"]] if r["kind"] == "rate" else r["times"])
+        self.times = np.array(sorted(tset), dtype=float)
+        T = len(self.times)
+        tix = {t: i for i, t in enumerate(sorted(tset))}
+        start = np.array([p["start"] for p in ph], dtype=float)
+        end = np.array([p["end"] if p["end"] is not None else np.inf for p in ph], dtype=float)
+        tau_arr = np.array([a["time"] for a in ar], dtype=float)
+        self.arrived = (tau_arr[:, None] < self.times[None, :]).astype(float)  # J x T
+        lo = np.maximum(start[None, None, :], tau_arr[:, None, None])
+        hi = np.minimum(end[None, None, :], self.times[None, :, None])
+        self.L = np.maximum(hi - lo, 0.0) * self.arrived[:, :, None]  # J x T x K
+
+        # Points: one per day of a window, one per rate.
+        pt_t, pt_t0, pt_r, first, npt = [], [], [], [], []
+        for i, r in enumerate(reps):
+            first.append(len(pt_t))
+            if r["kind"] == "rate":
+                pt_t.append(tix[r["rate_to"]])
+                pt_t0.append(tix[r["rate_from"]])
+                pt_r.append(i)
+            else:
+                for t in r["times"]:
+                    pt_t.append(tix[t])
+                    pt_t0.append(0)
+                    pt_r.append(i)
+            npt.append(len(pt_t) - first[-1])
+        self.pt_t, self.pt_t0 = np.array(pt_t), np.array(pt_t0)
+        self.pt_r, self.first, self.npt = np.array(pt_r), np.array(first), np.array(npt)
+        self.kind = np.array([KINDS.index(r["kind"]) + 1 for r in reps])
+        self.qual = np.array([QUALS.index(r["qualifier"]) + 1 for r in reps])
+        rng = self.qual == 2
+        self.ly = np.array([0.0 if q else math.log(r["value"]) for q, r in zip(rng, reps)])
+        self.llo = np.array([math.log(r["low"]) if q else 0.0 for q, r in zip(rng, reps)])
+        self.lhi = np.array([math.log(r["high"]) if q else 0.0 for q, r in zip(rng, reps)])
+        self.bias = np.array([self.names.index(r["bias"]) if r["bias"] else -1 for r in reps])
+        self.lwidth = np.array([math.log(r["rate_days"]) if r["kind"] == "rate" else 0.0
+                                for r in reps])
+        # Per point: kind, qualifier and the rest of its report.
+        self.pk, self.pq = self.kind[self.pt_r], self.qual[self.pt_r]
+        # Positive whatever theta: arrived, and for losses exposed to a
+        # phase with combat (between the two ends for a rate).
+        combat = (~self.fixed) | (self.hz_fixed > 0)
+        Lend = self.L[:, self.pt_t, :]
+        Lbeg = np.where(self.pk[None, :, None] == 4, self.L[:, self.pt_t0, :], 0.0)
+        exposed = ((Lend > Lbeg) & combat[None, None, :]).any(axis=2)  # J x P
+        arr = self.arrived[:, self.pt_t] > 0
+        losses = self.pk <= 5
+        self.pos = np.where(losses, (arr & exposed).any(axis=0), arr.any(axis=0))
+        # The sampler's coordinates: pooled point reports and their first
+        # positive point.
+        self.pooled = np.zeros(len(reps), dtype=bool)
+        self.lfirst = np.zeros(len(reps), dtype=int)
+        for i in range(len(reps)):
+            seg = self.pos[first[i]:first[i] + npt[i]]
+            self.lfirst[i] = int(np.argmax(seg)) if seg.any() else npt[i]
+            self.pooled[i] = self.qual[i] == 1 and self.bias[i] >= 0 and seg.any()
+        self.lnpt = np.log(self.npt)
+
+    # ---- the model --------------------------------------------------------
+    def values(self, th):
+        """hazards (W x K), counts (W x J), kappa, sigma for theta rows."""
+        W = th.shape[0]
+        hz = np.tile(self.hz_fixed, (W, 1))
+        hz[:, self.h_idx] = np.exp(th[:, :len(self.h_idx)])
+        cnt = np.tile(self.count_fixed, (W, 1))
+        for c, j in zip(self.i_n, self.n_idx):
+            if self.prior[j] == 1:
+                lo, hi = self.arr_low[j], self.arr_high[j]
+                cnt[:, j] = lo + (hi - lo) * special.expit(th[:, c])
+            else:
+                cnt[:, j] = np.exp(th[:, c])
+        return hz, cnt
+
+    def log_m(self, th):
+        """log m at every point (W x P), -inf where m = 0."""
+        hz, cnt = self.values(th)
+        H = np.einsum("wk,jtk->wjt", hz, self.L)
+        nA = cnt[:, :, None] * self.arrived[None, :, :]
+        C = (nA * -np.expm1(-H)).sum(axis=1)
+        N = (nA * np.exp(-H)).sum(axis=1)
+        D = nA.sum(axis=1)
+        u = th[:, self.i_kappa]
+        lk, lw = log_inv_logit(u)[:, None], log_inv_logit(-u)[:, None]
+        k = self.pk
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lC, lN, lD = np.log(C[:, self.pt_t]), np.log(N[:, self.pt_t]), np.log(D[:, self.pt_t])
+            lrate = np.log(C[:, self.pt_t] - C[:, self.pt_t0]) - self.lwidth[self.pt_r]
+            lm = np.select([k == 1, k == 2, k == 3, k == 4, k == 5, k == 6],
+                           [lC, lC + lk, lC + lw, lrate, lC - lD, lN], lD)
+        return np.where(self.pos, lm, -np.inf)
+
+    def level(self, lm, sigma):
+        """mu_s and sqrt(v_s) of section 3.5 (W x NB each)."""
+        W = lm.shape[0]
+        nb = len(self.i_bias)
+        lam = np.tile(1.0 / self.tau ** 2, (W, 1))
+        msum = np.zeros((W, nb))
+        for r in np.flatnonzero(self.pooled):
+            x = lm[:, self.first[r] + self.lfirst[r]:self.first[r] + self.npt[r]]
+            a = x.mean(axis=1)
+            p = 1.0 / (sigma ** 2 + ((x - a[:, None]) ** 2).mean(axis=1))
+            s = self.bias[r] - self.i_bias[0]
+            lam[:, s] += p
+            msum[:, s] += p * (self.ly[r] - a)
+        return msum / lam, 1.0 / np.sqrt(lam)
+
+    def logp(self, x, xi=False):
+        """Equation (13) at rows x of theta, or log p(xi) with xi=True."""
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        th = x.copy()
+        sigma = np.exp(x[:, self.i_sigma])
+        lm = self.log_m(x)
+        lp = np.zeros(x.shape[0])
+        if xi and len(self.i_bias):
+            mu, sqv = self.level(lm, sigma)
+            th[:, self.i_bias] = mu + sqv * x[:, self.i_bias]
+            lp += np.log(sqv).sum(axis=1)
+        # Priors and Jacobians (11)-(12), closed forms of section 3.3.
+        nh = len(self.h_idx)
+        lp += (-0.5 * ((th[:, :nh] - self.h_mu) / self.h_sd) ** 2 - np.log(self.h_sd)
+               - LOG_SQRT_2PI).sum(axis=1)
+        u = th[:, self.i_kappa]
+        lp += (self.kappa_a * log_inv_logit(u) + self.kappa_b * log_inv_logit(-u)
+               - special.betaln(self.kappa_a, self.kappa_b))
+        s = self.sigma_scale
+        lp += (math.log(2.0) - LOG_SQRT_2PI - math.log(s) - 0.5 * (sigma / s) ** 2
+               + x[:, self.i_sigma])
+        b = th[:, self.i_bias]
+        lp += (-0.5 * (b / self.tau) ** 2 - np.log(self.tau) - LOG_SQRT_2PI).sum(axis=1)
+        for c, j in zip(self.i_n, self.n_idx):
+            if self.prior[j] == 1:
+                lp += log_inv_logit(th[:, c]) + log_inv_logit(-th[:, c])
+            else:
+                lp += (-0.5 * ((th[:, c] - self.arr_mu[j]) / self.arr_sd[j]) ** 2
+                       - math.log(self.arr_sd[j]) - LOG_SQRT_2PI)
+        # Likelihood: (7)-(9) per point, (10) per report.
+        bias_pt = self.bias[self.pt_r]
+        bp = np.where(bias_pt >= 0, th[:, np.maximum(bias_pt, 0)], 0.0)
+        sg = sigma[:, None]
+        with np.errstate(invalid="ignore"):
+            z = (self.ly[self.pt_r] - lm - bp) / sg
+            zlo = (self.llo[self.pt_r] - lm - bp) / sg
+            zhi = (self.lhi[self.pt_r] - lm - bp) / sg
+            q = self.pq
+            ell = np.select([q == 1, q == 3, q == 4],
+                            [-0.5 * z * z - np.log(sg) - LOG_SQRT_2PI, log_ndtr(-z), log_ndtr(z)],
+                            log_ndtr_diff(zlo, zhi))
+        ell = np.where(np.isneginf(lm), np.where(q == 4, 0.0, -np.inf), ell)
+        mx = np.maximum.reduceat(ell, self.first, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sm = np.add.reduceat(np.exp(ell - mx[:, self.pt_r]), self.first, axis=1)
+            lr = mx + np.log(sm) - self.lnpt
+        lr = np.where(np.isneginf(mx), -np.inf, lr)
+        lp += lr.sum(axis=1)
+        return np.where(np.isfinite(lp), lp, -np.inf)
+
+    def to_theta(self, xi, block=1024):
+        """theta from xi, in blocks of rows (the W x P temporaries of a
+        whole posterior at once would take about a gigabyte)."""
+        th = np.atleast_2d(np.array(xi, dtype=float))
+        for i in range(0, th.shape[0], block) if len(self.i_bias) else ():
+            x = th[i:i + block]
+            mu, sqv = self.level(self.log_m(x), np.exp(x[:, self.i_sigma]))
+            x[:, self.i_bias] = mu + sqv * x[:, self.i_bias]
+        return th
+
+    def to_xi(self, th):
+        xi = np.atleast_2d(np.array(th, dtype=float))
+        if len(self.i_bias):
+            mu, sqv = self.level(self.log_m(xi), np.exp(xi[:, self.i_sigma]))
+            xi[:, self.i_bias] = (xi[:, self.i_bias] - mu) / sqv
+        return xi
+
+    def constrain(self, th):
+        """Model units: h, kappa, sigma, b, n."""
+        v = th.copy()
+        nh = len(self.h_idx)
+        v[:, :nh] = np.exp(th[:, :nh])
+        v[:, self.i_kappa] = special.expit(th[:, self.i_kappa])
+        v[:, self.i_sigma] = np.exp(th[:, self.i_sigma])
+        for c, j in zip(self.i_n, self.n_idx):
+            v[:, c] = (self.arr_low[j] + (self.arr_high[j] - self.arr_low[j])
+                       * special.expit(th[:, c])) if self.prior[j] == 1 else np.exp(th[:, c])
+        return v
+
+    def prior_center(self):
+        c = np.zeros(self.dim)
+        c[:len(self.h_idx)] = self.h_mu
+        c[self.i_kappa] = math.log(self.kappa_a / self.kappa_b)
+        c[self.i_sigma] = math.log(0.6744897501960817 * self.sigma_scale)
+        for k, j in zip(self.i_n, self.n_idx):
+            c[k] = 0.0 if self.prior[j] == 1 else self.arr_mu[j]
+        return c
+
+
+def load_model(path):
+    return Model(path)
+
+
+def read_draws(path):
+    with open(path) as f:
+        c, d, k = (int(v) for v in f.readline().split())
+    x = np.loadtxt(path, skiprows=1, ndmin=2)
+    return c, d, x.reshape(c * d, k)
+
+
+def write_draws(path, chains, draws, x):
+    with open(path, "w") as f:
+        f.write("%d %d %d\n" % (chains, draws, x.shape[1]))
+        np.savetxt(f, x, fmt="%.17g")
+
+
+# ---- mode and Laplace ------------------------------------------------------
+def fd_grad(model, x, h=1e-5):
+    """Central-difference gradient of log p: the 2 dim points in one call."""
+    n = len(x)
+    pts = np.repeat(x[None, :], 2 * n, axis=0)
+    pts[np.arange(n), np.arange(n)] += h
+    pts[n + np.arange(n), np.arange(n)] -= h
+    f = model.logp(pts)
+    return (f[:n] - f[n:]) / (2 * h)
+
+
+def fd_hessian(model, x, h=1e-4):
+    """Central second differences of log p, every point in one call."""
+    n = len(x)
+    E = np.eye(n) * h
+    pts = [x]
+    for i in range(n):
+        pts += [x + E[i], x - E[i]]
+    for i in range(n):
+        for j in range(i + 1, n):
+            pts += [x + E[i] + E[j], x + E[i] - E[j], x - E[i] + E[j], x - E[i] - E[j]]
+    f = model.logp(np.array(pts))
+    H = np.empty((n, n))
+    k = 1
+    for i in range(n):
+        H[i, i] = (f[k] - 2 * f[0] + f[k + 1]) / h ** 2
+        k += 2
+    for i in range(n):
+        for j in range(i + 1, n):
+            H[i, j] = H[j, i] = (f[k] - f[k + 1] - f[k + 2] + f[k + 3]) / (4 * h * h)
+            k += 4
+    return H
+
+
+def find_mode(model, starts=4, seed=1):
+    """BFGS from the prior centre and three jittered starts (as
+    att_mode_find); the best converged end point, its Laplace covariance."""
+    rng = np.random.default_rng(seed)
+    best = None
+    x0 = model.prior_center()
+    for s in range(starts):
+        x = x0 if s == 0 else x0 + rng.normal(size=model.dim)
+        if not np.isfinite(model.logp(x)[0]):
+            continue
+        r = optimize.minimize(lambda v: -model.logp(v)[0], x, jac=lambda v: -fd_grad(model, v),
+                              method="BFGS", options={"gtol": 1e-5, "maxiter": 2000})
+        if best is None or r.fun < best.fun:
+            best = r
+    H = fd_hessian(model, best.x)
+    cov = np.linalg.inv(-(H + H.T) / 2)
+    return best, cov
+
+
+# ---- commands ----------------------------------------------------------------
+def cmd_logp(a):
+    model = load_model(a.json)
+    _, _, x = read_draws(a.points)
+    for v in model.logp(x, xi=bool(a.xi)):
+        print("%.17g" % v)
+
+
+def cmd_fit(a):
+    import emcee
+
+    t_all = time.perf_counter()
+    model = load_model(a.json)
+    t0 = time.perf_counter()
+    mode, cov = find_mode(model)
+    t_mode = time.perf_counter() - t0
+    rng = np.random.default_rng(a.seed)
+    # Walkers from the Laplace approximation (finite ones), mapped to xi.
+    init = rng.multivariate_normal(mode.x, cov, size=4 * a.walkers)
+    init = init[np.isfinite(model.logp(init))][:a.walkers]
+    init = model.to_xi(init)
+    np.random.seed(a.seed)  # the sampler copies numpy's global state when built
+    sampler = emcee.EnsembleSampler(a.walkers, model.dim, lambda x: model.logp(x, xi=True),
+                                    vectorize=True)
+    t0 = time.perf_counter()
+    state = sampler.run_mcmc(init, a.warmup, progress=False)
+    sampler.reset()
+    sampler.run_mcmc(state, a.draws, progress=False)
+    t_samp = time.perf_counter() - t0
+    chain = sampler.get_chain()  # draws x walkers x dim, xi
+    xi = np.transpose(chain, (1, 0, 2)).reshape(-1, model.dim)
+    th = model.to_theta(xi)
+    write_draws(a.out, a.walkers, a.draws, th)
+    # What a user prints: quantiles, emcee's autocorrelation time.
+    v = model.constrain(th)
+    qs = np.quantile(v, [0.05, 0.5, 0.95], axis=0)
+    try:
+        tau = sampler.get_autocorr_time(quiet=True)
+    except Exception:  # noqa: BLE001 -- emcee raises on short chains
+        tau = np.full(model.dim, np.nan)
+    for k, n in enumerate(model.names):
+        print("py_param %s q05=%.6g q50=%.6g q95=%.6g autocorr=%.1f" % (n, qs[0, k], qs[1, k],
+                                                                          qs[2, k], tau[k]))
+    print("py_mode_seconds=%.4f" % t_mode)
+    print("py_mode_logp=%.10g py_mode_iterations=%d py_mode_success=%d"
+          % (-mode.fun, mode.nit, int(mode.success)))
+    print("py_sampler_seconds=%.4f" % t_samp)
+    print("py_acceptance=%.3f" % float(np.mean(sampler.acceptance_fraction)))
+    print("py_evaluations=%d" % (a.walkers * (a.warmup + a.draws)))
+    print("py_total_seconds=%.4f" % (time.perf_counter() - t_all))
+
+
+def cmd_project(a):
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import project_numpy as pn
+
+    inp = pn.load_inputs(a.csv)
+    secs = []
+    for r in range(a.runs):
+        s, _ = pn.simulate(inp, a.paths, np.random.default_rng([a.seed, a.paths, r]), a.pooled)
+        secs.append(s)
+    s = float(np.median(secs))
+    print("numpy_loop_seconds=%.6f" % s)
+    print("numpy_path_days_per_s=%.6g" % (a.paths * pn.HORIZON / s))
+    print("numpy_pooled=%d" % int(a.pooled))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("logp")
+    p.add_argument("json")
+    p.add_argument("points")
+    p.add_argument("xi", type=int)
+    p = sub.add_parser("fit")
+    p.add_argument("json")
+    p.add_argument("out")
+    p.add_argument("--seed", type=int, default=20241206)
+    p.add_argument("--walkers", type=int, default=32)
+    p.add_argument("--warmup", type=int, default=1000)
+    p.add_argument("--draws", type=int, default=1000)
+    p = sub.add_parser("project")
+    p.add_argument("csv")
+    p.add_argument("--paths", type=int, default=4000)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--pooled", action="store_true")
+    p.add_argument("--seed", type=int, default=20241206)
+    a = ap.parse_args()
+    {"logp": cmd_logp, "fit": cmd_fit, "project": cmd_project}[a.cmd](a)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
