@@ -609,6 +609,27 @@ att_diag_ess_quantile(
     return ATT_OK;
 }
 
+/* The p-quantile of Beta(a, b).  GSL 2.7's gsl_cdf_beta_Pinv returns NaN
+ * for some large, skewed shapes (Beta(3308.27, 175.067) at 0.1587); then
+ * the CDF, which stays accurate there, is inverted by bisection. */
+double
+att_beta_pinv(double p, double a, double b)
+{
+    double x = gsl_cdf_beta_Pinv(p, a, b), lo = 0.0, hi = 1.0;
+    int it;
+
+    if (isfinite(x))
+        return x;
+    for (it = 0; it < 100 && hi - lo > 1e-15; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (gsl_cdf_beta_P(mid, a, b) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 att_status
 att_diag_mcse_quantile(
     att_diag_workspace *w, const double *draws, double prob, double *out_mcse, att_error *err)
@@ -633,8 +654,8 @@ att_diag_mcse_quantile(
      * Beta(ess p + 1, ess (1 - p) + 1); its ends pick order statistics. */
     a = ess * prob + 1.0;
     b = ess * (1.0 - prob) + 1.0;
-    lo = gsl_cdf_beta_Pinv(DIAG_MCSE_P_LOW, a, b);
-    hi = gsl_cdf_beta_Pinv(DIAG_MCSE_P_HIGH, a, b);
+    lo = att_beta_pinv(DIAG_MCSE_P_LOW, a, b);
+    hi = att_beta_pinv(DIAG_MCSE_P_HIGH, a, b);
     if (!isfinite(lo) || !isfinite(hi))
         return ATT_FAIL(err, ATT_ENOCONV, "mcse_quantile: Beta(%g, %g) quantile did not converge",
                         a, b);
