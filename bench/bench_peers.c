@@ -309,64 +309,6 @@ done:
 /* ---- summary ----------------------------------------------------------------- */
 
 static int
-dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-
-/* The p-quantile of Beta(a, b) by bisection on its CDF. */
-static double
-beta_quantile(double p, double a, double b)
-{
-    double lo = 0.0, hi = 1.0;
-    int k;
-
-    for (k = 0; k < 200; k++) {
-        double mid = 0.5 * (lo + hi);
-        if (gsl_cdf_beta_P(mid, a, b) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
-/* att_diag_mcse_quantile, with the Beta quantiles by bisection where GSL's
- * gsl_cdf_beta_Pinv fails (ATT_ENOCONV; it does for Beta(3308.27, 175.067)
- * with this GSL): the same order statistics as posterior::mcse_quantile. */
-static att_status
-mcse_quantile(att_diag_workspace *dw,
-              const double *col,
-              size_t n,
-              double prob,
-              double *out,
-              bool *fallback,
-              att_error *err)
-{
-    att_status st = att_diag_mcse_quantile(dw, col, prob, out, err);
-    double ess, a, b, lo, hi, *sorted;
-
-    if (st != ATT_ENOCONV)
-        return st;
-    if ((st = att_diag_ess_quantile(dw, col, prob, &ess, err)) != ATT_OK)
-        return st;
-    if ((sorted = malloc(n * sizeof *sorted)) == NULL)
-        return ATT_ENOMEM;
-    memcpy(sorted, col, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, dbl_cmp);
-    a = ess * prob + 1.0;
-    b = ess * (1.0 - prob) + 1.0;
-    lo = fmax(floor(beta_quantile(0.1586553, a, b) * (double)n), 1.0);
-    hi = fmin(ceil(beta_quantile(0.8413447, a, b) * (double)n), (double)n);
-    *out = (sorted[(size_t)hi - 1] - sorted[(size_t)lo - 1]) / 2.0;
-    *fallback = true;
-    free(sorted);
-    return ATT_OK;
-}
-
-static int
 cmd_summary(int argc, char **argv)
 {
     static const double probs[3] = {0.05, 0.5, 0.95};
@@ -376,7 +318,6 @@ cmd_summary(int argc, char **argv)
     att_error err;
     double *val = NULL, *col = NULL, *bulk = NULL, mn;
     size_t i, k, n, dim;
-    bool fallback = false;
     int rc;
 
     if (argc != 4)
@@ -420,7 +361,7 @@ cmd_summary(int argc, char **argv)
             goto done;
         }
         for (j = 0; j < 3; j++)
-            if (mcse_quantile(dw, col, n, probs[j], &mcse[j], &fallback, &err) != ATT_OK) {
+            if (att_diag_mcse_quantile(dw, col, probs[j], &mcse[j], &err) != ATT_OK) {
                 rc = fail(name, &err);
                 goto done;
             }
@@ -432,8 +373,8 @@ cmd_summary(int argc, char **argv)
     }
     for (mn = bulk[0], k = 1; k < dim; k++)
         mn = isnan(bulk[k]) || bulk[k] < mn ? bulk[k] : mn;
-    printf("ess_bulk_min=%.1f ess_bulk_median=%.1f chains=%zu draws=%zu mcse_fallback=%d\n", mn,
-           bench_median(bulk, dim), d.chains, d.draws, fallback ? 1 : 0);
+    printf("ess_bulk_min=%.1f ess_bulk_median=%.1f chains=%zu draws=%zu\n", mn,
+           bench_median(bulk, dim), d.chains, d.draws);
 done:
     att_diag_free(dw);
     free(val);
@@ -507,7 +448,6 @@ cmd_fit(int argc, char **argv)
 }
 
 /* ---- project -------------------------------------------------------------------- */
-
 
 /* Median seconds_loop of runs projections (the first one kept in *keep
  * when keep is not NULL); NaN on failure. */
