@@ -218,17 +218,6 @@ draw_quantity(const compare_ctx *c, const att_report *r, size_t s)
     }
 }
 
-static bool
-pinned(const att_params *p, size_t cls, att_family f)
-{
-    size_t i;
-
-    for (i = 0; i < p->nanchor; i++)
-        if (p->anchor[i].cls == cls && p->anchor[i].family == f)
-            return true;
-    return false;
-}
-
 /* The model's scores of r into e; false (e says why) if it cannot. */
 static bool
 model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
@@ -236,7 +225,7 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     att_family fam = att_kind_family(r->kind);
     size_t bias = att_posterior_bias_index(c->post, r->cls, fam), s;
     double tau =
-        bias == ATT_NONE && !pinned(c->p, r->cls, fam) ? c->p->classes[r->cls].tau[fam] : 0.0;
+        bias == ATT_NONE && !att_params_pinned(c->p, r->cls, fam) ? c->p->classes[r->cls].tau[fam] : 0.0;
     att_mixture m;
     size_t n = 0;
 
@@ -594,6 +583,7 @@ att_compare_run(const att_params *p,
         pp.start = origin + 1;
         pp.horizon = last - (origin + 1);
         pp.keep_paths = true;
+        pp.history = false;
         if ((st = att_project_run(p, post, fit, &pp, &c.proj, err)) != ATT_OK)
             goto done;
         c.projected = true;

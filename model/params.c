@@ -1343,6 +1343,17 @@ att_params_set_anchor(att_params *p, const char *spec, att_error *err)
     return params_parse_anchor(p, spec, at, NULL, err);
 }
 
+bool
+att_params_pinned(const att_params *p, size_t cls, att_family f)
+{
+    size_t i;
+
+    for (i = 0; i < p->nanchor; i++)
+        if (p->anchor[i].cls == cls && p->anchor[i].family == f)
+            return true;
+    return false;
+}
+
 size_t
 att_params_phase_index(const att_params *p, const char *name)
 {

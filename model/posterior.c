@@ -171,17 +171,6 @@ att_posterior_report(const att_posterior *post, size_t i)
     return post->rep[i].ledger;
 }
 
-static bool
-post_pinned(const att_params *p, size_t cls, att_family f)
-{
-    size_t i;
-
-    for (i = 0; i < p->nanchor; i++)
-        if (p->anchor[i].cls == cls && p->anchor[i].family == f)
-            return true;
-    return false;
-}
-
 static void
 post_fill_exposure(const att_posterior *post, double t, double *out)
 {
@@ -241,7 +230,7 @@ post_layout(att_posterior *post, const att_ledger *l, const bool *used, att_erro
     in->prior_sd = M_PI / sqrt(8.0); /* sd of log|X| for a normal X: pi / sqrt 8 */
     for (i = 0; i < ncls; i++)
         for (k = 0; k < ATT_FAMILY_COUNT; k++) {
-            if (!has[i * 2 + k] || post_pinned(p, i, (att_family)k))
+            if (!has[i * 2 + k] || att_params_pinned(p, i, (att_family)k))
                 continue;
             in = &post->info[n++];
             snprintf(in->name, sizeof in->name, "b_%s_%s", p->classes[i].name,

@@ -43,6 +43,7 @@ att_project_default_params(void)
     memset(&pp, 0, sizeof pp);
     pp.seed = 1;
     pp.start = INT32_MIN;
+    pp.history = true;
     return pp;
 }
 
@@ -634,8 +635,9 @@ att_project_run(const att_params *p,
             r.share_sum += p->waves[i].share;
     r.ndates = make_dates(r.start, r.horizon, step, NULL);
     if (r.paths > UINT32_MAX)
-        return ATT_FAIL(err, ATT_ERANGE, "expected at most %lu paths, found %zu",
-                        (unsigned long)UINT32_MAX, r.paths);
+        return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
+                             "expected at most %lu paths, found %zu", (unsigned long)UINT32_MAX,
+                             r.paths);
     /* Per path: three counts per output date, a day per threshold, and a
      * double per date while summarising. */
     bytes =
@@ -643,10 +645,10 @@ att_project_run(const att_params *p,
         ((double)r.ndates * (ATT_SERIES_COUNT + (pp->keep_paths ? 1.0 : 0.0)) * sizeof(uint32_t) +
          (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
     if (bytes > (double)ATT_PROJECT_MEMORY_MAX)
-        return ATT_FAIL(err, ATT_ERANGE,
-                        "expected a projection within %zu MiB, found %zu paths x %zu output "
-                        "dates (%.0f MiB): use fewer paths or a longer step",
-                        ATT_PROJECT_MEMORY_MAX >> 20, r.paths, r.ndates, bytes / 1048576.0);
+        return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
+                             "expected a projection within %zu MiB, found %zu paths x %zu output "
+                             "dates (%.0f MiB): use fewer paths or a longer step",
+                             ATT_PROJECT_MEMORY_MAX >> 20, r.paths, r.ndates, bytes / 1048576.0);
 
     out->paths = r.paths;
     out->draws = r.ndraw;
@@ -702,7 +704,8 @@ att_project_run(const att_params *p,
     }
     if ((st = project_summarise(&r, out, err)) != ATT_OK)
         goto done;
-    st = project_history(&r, step, out, err);
+    if (pp->history)
+        st = project_history(&r, step, out, err);
     if (st == ATT_OK && pp->keep_paths)
         for (s = 0; s <= ATT_SERIES_COUNT; s++) {
             out->path[s] = r.vals[s];

@@ -223,6 +223,9 @@ ATT_NODISCARD att_status att_params_set_anchor(att_params *p, const char *spec, 
  * only from the scenario's waves).  ATT_EDATA if nothing is left. */
 ATT_NODISCARD att_status att_params_truncate(att_params *p, int32_t origin, att_error *err);
 
+/* Does the anchor pin the bias of (class cls, family f) to 0? */
+bool att_params_pinned(const att_params *p, size_t cls, att_family f);
+
 /* Index of the named phase / class, or ATT_NONE. */
 size_t att_params_phase_index(const att_params *p, const char *name);
 size_t att_params_class_index(const att_params *p, const char *name);

@@ -53,10 +53,11 @@ typedef struct {
     int32_t start;      /* first projected day; INT32_MIN: [projection] start */
     long horizon;       /* days projected; 0: [projection] horizon */
     bool keep_paths;    /* keep every path's values (att_projection path) */
+    bool history;       /* the fitted period's bands (hist_*); off where unused */
 } att_project_params;
 
 /* paths, step, levels, start and horizon from the file; seed 1; threads 0;
- * waves on; paths not kept. */
+ * waves on; paths not kept; the fitted period's bands on. */
 att_project_params att_project_default_params(void);
 
 typedef struct {
