@@ -189,6 +189,7 @@ project_fan(const compare_ctx *c, origin_view *v)
     pp.horizon = last - pp.start;
     pp.levels = levels;
     pp.nlevels = 3;
+    pp.history = false;
     v->has_fan = att_project_run(v->p, v->post, &v->fit, &pp, &v->fan, &err) == ATT_OK;
 }
 
@@ -533,12 +534,6 @@ print_csv(FILE *f, const compare_ctx *c)
 /* ---- json --------------------------------------------------------------------------- */
 
 static json_t *
-jnum(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *
 jbool(int x)
 {
     return x < 0 ? json_null() : json_boolean(x);
@@ -551,25 +546,25 @@ json_pit(const att_report *r, const att_score_entry *e)
     json_t *o;
 
     if (r->qualifier == ATT_QUAL_APPROX)
-        return jnum(e->pit);
+        return cli_json_num(e->pit);
     o = json_object();
-    json_object_set_new(o, "below", jnum(e->below));
-    json_object_set_new(o, "inside", jnum(e->inside));
-    json_object_set_new(o, "above", jnum(e->above));
+    json_object_set_new(o, "below", cli_json_num(e->below));
+    json_object_set_new(o, "inside", cli_json_num(e->inside));
+    json_object_set_new(o, "above", cli_json_num(e->above));
     return o;
 }
 
 static void
 json_entry(json_t *o, const att_report *r, const att_score_entry *e)
 {
-    json_object_set_new(o, "q05", jnum(e->q05));
-    json_object_set_new(o, "q50", jnum(e->q50));
-    json_object_set_new(o, "q95", jnum(e->q95));
+    json_object_set_new(o, "q05", cli_json_num(e->q05));
+    json_object_set_new(o, "q50", cli_json_num(e->q50));
+    json_object_set_new(o, "q95", cli_json_num(e->q95));
     json_object_set_new(o, "pit", json_pit(r, e));
     json_object_set_new(o, "in50", jbool(e->in50));
     json_object_set_new(o, "in90", jbool(e->in90));
-    json_object_set_new(o, "wis", jnum(e->wis));
-    json_object_set_new(o, "log_score", jnum(e->log_score));
+    json_object_set_new(o, "wis", cli_json_num(e->wis));
+    json_object_set_new(o, "log_score", cli_json_num(e->log_score));
     if (e->clipped)
         json_object_set_new(o, "clipped_at_1", json_true());
 }
@@ -583,13 +578,14 @@ json_summary(const att_score_summary *s)
     for (k = 0; k < ATT_FC_COUNT; k++) {
         json_t *x = json_object();
         json_object_set_new(x, "n", json_integer((json_int_t)s[k].n));
-        json_object_set_new(x, "coverage50", jnum(s[k].coverage50));
-        json_object_set_new(x, "coverage90", jnum(s[k].coverage90));
-        json_object_set_new(x, "mean_wis", jnum(s[k].mean_wis));
-        json_object_set_new(x, "mean_log_score_point", jnum(s[k].mean_log_score_point));
-        json_object_set_new(x, "mean_log_score_censored", jnum(s[k].mean_log_score_censored));
+        json_object_set_new(x, "coverage50", cli_json_num(s[k].coverage50));
+        json_object_set_new(x, "coverage90", cli_json_num(s[k].coverage90));
+        json_object_set_new(x, "mean_wis", cli_json_num(s[k].mean_wis));
+        json_object_set_new(x, "mean_log_score_point", cli_json_num(s[k].mean_log_score_point));
+        json_object_set_new(x, "mean_log_score_censored",
+                            cli_json_num(s[k].mean_log_score_censored));
         if (k != ATT_FC_MODEL)
-            json_object_set_new(x, "relative_wis", jnum(s[k].relative_wis));
+            json_object_set_new(x, "relative_wis", cli_json_num(s[k].relative_wis));
         json_object_set_new(o, att_forecaster_name((att_forecaster)k), x);
     }
     return o;
@@ -808,12 +804,7 @@ write_output(const compare_ctx *c)
         return cli_report(&err);
     f = att_output_stream(out);
     if (strcmp(o->format, "json") == 0) {
-        json_t *doc = json_doc(c);
-        int bad =
-            json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        json_decref(doc);
-        fputc('\n', f);
-        if (bad != 0) {
+        if (!cli_json_write(f, json_doc(c), 10)) {
             att_output_abort(out);
             fprintf(stderr, "attrition: writing the JSON output failed\n");
             return CLI_EXIT_IOERR;
@@ -833,6 +824,7 @@ cli_compare(const cli_options *o)
     compare_ctx c;
     att_error err;
     size_t i, nok = 0;
+    bool progress;
     int rc;
 
     memset(&c, 0, sizeof c);
@@ -850,12 +842,13 @@ cli_compare(const cli_options *o)
     cli_anchor_text(c.p0, c.anchor, sizeof c.anchor);
     if ((rc = make_origins(&c)) != 0)
         goto done;
+    progress = cli_progress_on(o->quiet);
     for (i = 0; i < c.n && rc == 0; i++) {
         char d[ATT_DATE_BUFSIZE];
-        cli_progress(cli_progress_on(o->quiet), "fitting at the origin %s (%zu of %zu)...",
+        cli_progress(progress, "fitting at the origin %s (%zu of %zu)...",
                      att_date_format(c.ov[i].origin, d), i + 1, c.n);
         rc = run_origin(&c, &c.ov[i], o->command == CLI_CMD_BACKTEST);
-        cli_progress_done(cli_progress_on(o->quiet));
+        cli_progress_done(progress);
         nok += rc == 0 && !c.ov[i].skipped;
     }
     if (rc != 0)

@@ -257,18 +257,12 @@ print_csv(FILE *f, const fit_view *v)
 
 /* A JSON number, or null where it cannot be computed. */
 static json_t *
-jnum(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *
 jinterval(const att_interval *iv)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "q05", jnum(iv->q05));
-    json_object_set_new(o, "q50", jnum(iv->q50));
-    json_object_set_new(o, "q95", jnum(iv->q95));
+    json_object_set_new(o, "q05", cli_json_num(iv->q05));
+    json_object_set_new(o, "q50", cli_json_num(iv->q50));
+    json_object_set_new(o, "q95", cli_json_num(iv->q95));
     return o;
 }
 
@@ -347,13 +341,13 @@ json_doc(const fit_view *v)
         const att_diag_summary *s = &fit->summary[k];
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(att_posterior_param(v->post, k)->name));
-        json_object_set_new(o, "q05", jnum(s->q05));
-        json_object_set_new(o, "q50", jnum(s->q50));
-        json_object_set_new(o, "q95", jnum(s->q95));
-        json_object_set_new(o, "rhat", jnum(s->rhat));
-        json_object_set_new(o, "ess_bulk", jnum(s->ess_bulk));
-        json_object_set_new(o, "ess_tail", jnum(s->ess_tail));
-        json_object_set_new(o, "sd_ratio", jnum(sd_ratio(v, k)));
+        json_object_set_new(o, "q05", cli_json_num(s->q05));
+        json_object_set_new(o, "q50", cli_json_num(s->q50));
+        json_object_set_new(o, "q95", cli_json_num(s->q95));
+        json_object_set_new(o, "rhat", cli_json_num(s->rhat));
+        json_object_set_new(o, "ess_bulk", cli_json_num(s->ess_bulk));
+        json_object_set_new(o, "ess_tail", cli_json_num(s->ess_tail));
+        json_object_set_new(o, "sd_ratio", cli_json_num(sd_ratio(v, k)));
         json_object_set_new(o, "prior_dominated",
                             json_boolean(sd_ratio(v, k) > CLI_PRIOR_DOMINATED));
         json_array_append_new(pars, o);
@@ -377,7 +371,7 @@ json_doc(const fit_view *v)
         json_object_set_new(o, "model", jinterval(&rs->model));
         json_object_set_new(o, "reported", json_reported(r));
         json_object_set_new(o, "debiased", jinterval(&rs->debiased));
-        json_object_set_new(o, "z", jnum(rs->z));
+        json_object_set_new(o, "z", cli_json_num(rs->z));
         json_object_set_new(o, "z_from_pit", json_boolean(rs->z_from_pit));
         json_object_set_new(o, "repeat_of",
                             r->repeat_of != ATT_NONE ? json_string(v->l->reports[r->repeat_of].id)
@@ -393,9 +387,9 @@ json_doc(const fit_view *v)
         json_t *o = json_object();
         json_object_set_new(o, "class", json_string(v->p->classes[s->cls].name));
         json_object_set_new(o, "family", json_string(att_family_name(s->family)));
-        json_object_set_new(o, "factor", jnum(s->factor.q50));
-        json_object_set_new(o, "q05", jnum(s->factor.q05));
-        json_object_set_new(o, "q95", jnum(s->factor.q95));
+        json_object_set_new(o, "factor", cli_json_num(s->factor.q50));
+        json_object_set_new(o, "q05", cli_json_num(s->factor.q05));
+        json_object_set_new(o, "q95", cli_json_num(s->factor.q95));
         json_object_set_new(o, "pinned", json_boolean(s->pinned));
         json_object_set_new(o, "reports", json_integer((json_int_t)s->reports));
         json_array_append_new(srcs, o);
@@ -403,12 +397,12 @@ json_doc(const fit_view *v)
     json_object_set_new(doc, "sources", srcs);
     json_object_set_new(diag, "verdict", json_string(verdict_names[v->verdict]));
     json_object_set_new(diag, "message", json_string(v->verdict_msg));
-    json_object_set_new(diag, "rhat_max", jnum(fit->rhat_max));
-    json_object_set_new(diag, "ess_bulk_min", jnum(fit->ess_bulk_min));
-    json_object_set_new(diag, "ess_tail_min", jnum(fit->ess_tail_min));
+    json_object_set_new(diag, "rhat_max", cli_json_num(fit->rhat_max));
+    json_object_set_new(diag, "ess_bulk_min", cli_json_num(fit->ess_bulk_min));
+    json_object_set_new(diag, "ess_tail_min", cli_json_num(fit->ess_tail_min));
     json_object_set_new(diag, "divergent", json_integer((json_int_t)fit->divergent_total));
     for (i = 0; i < fit->chains; i++)
-        json_array_append_new(steps, jnum(fit->stepsize[i]));
+        json_array_append_new(steps, cli_json_num(fit->stepsize[i]));
     json_object_set_new(diag, "stepsize", steps);
     json_object_set_new(doc, "diagnostics", diag);
     return doc;
@@ -572,12 +566,7 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     if (out == NULL)
         goto fail;
     if (strcmp(o->format, "json") == 0) {
-        json_t *doc = json_doc(&v);
-        int bad = json_dumpf(doc, att_output_stream(out),
-                             JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-        json_decref(doc);
-        fputc('\n', att_output_stream(out));
-        if (bad != 0) {
+        if (!cli_json_write(att_output_stream(out), json_doc(&v), 6)) {
             att_output_abort(out);
             out = NULL;
             fprintf(stderr, "attrition: writing the JSON output failed\n");

@@ -329,3 +329,19 @@ cli_progress_done(bool on)
     if (on)
         fputs("\r\033[K", stderr);
 }
+
+json_t *
+cli_json_num(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+bool
+cli_json_write(FILE *f, json_t *doc, unsigned digits)
+{
+    int bad =
+        json_dumpf(doc, f, JSON_INDENT(2u) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits));
+
+    json_decref(doc);
+    return bad == 0 && fputc('\n', f) != EOF;
+}

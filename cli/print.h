@@ -2,6 +2,7 @@
 #ifndef ATTRITION_CLI_PRINT_H
 #define ATTRITION_CLI_PRINT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -33,6 +34,13 @@ void cli_print_scenario(FILE *f, const char *name, const att_params *p, const at
 
 /* One line on what the ledger holds and what a fit would use. */
 void cli_print_ledger_counts(FILE *f, const att_ledger *l);
+
+/* A number for JSON: null where it is not finite (never NaN or infinity). */
+json_t *cli_json_num(double x);
+
+/* Writes doc to f (indented, keys in order, reals with digits significant
+ * figures) and a newline, and frees doc.  false if the write failed. */
+bool cli_json_write(FILE *f, json_t *doc, unsigned digits);
 
 /* Progress on stderr, for steps longer than a second: only when stderr is
  * a terminal and --quiet was not given (cli_progress_on).  Each message

@@ -107,7 +107,7 @@ count(double x, char *buf, size_t n)
 {
     if (!isfinite(x))
         return "n/a";
-    return cli_count(floor(x + 0.5) + 0.0, buf, n);
+    return cli_count(floor(x + 0.5) + 0.0, buf, n); /* + 0.0: never "-0" */
 }
 
 static const char *
@@ -604,12 +604,6 @@ print_csv(FILE *f, const scenario_view *v)
 /* ---- json ------------------------------------------------------------------------ */
 
 static json_t *
-jnum(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *
 jdate(int32_t d)
 {
     char buf[ATT_DATE_BUFSIZE];
@@ -628,7 +622,7 @@ json_series(const att_projection *r, const double *q, size_t n)
     for (j = 0; j < r->nlevels; j++) {
         json_t *a = json_array();
         for (k = 0; k < n; k++)
-            json_array_append_new(a, jnum(q[k * r->nlevels + j]));
+            json_array_append_new(a, cli_json_num(q[k * r->nlevels + j]));
         json_object_set_new(o, level_name(r->levels[j], name, sizeof name), a);
     }
     return o;
@@ -648,11 +642,11 @@ json_thresholds(const scenario_view *v, const att_projection *r)
         json_object_set_new(o, "description", json_string(th->description));
         json_object_set_new(o, "quantity", json_string(att_quantity_name(th->quantity)));
         json_object_set_new(o, "direction", json_string(th->below ? "below" : "at_least"));
-        json_object_set_new(o, "value", jnum(th->value));
-        json_object_set_new(o, "p_at_start", jnum(tr->p_at_start));
-        json_object_set_new(o, "probability", jnum(tr->probability));
+        json_object_set_new(o, "value", cli_json_num(th->value));
+        json_object_set_new(o, "p_at_start", cli_json_num(tr->p_at_start));
+        json_object_set_new(o, "probability", cli_json_num(tr->probability));
         for (k = 0; k < r->ndates; k++)
-            json_array_append_new(by, jnum(tr->by_date[k]));
+            json_array_append_new(by, cli_json_num(tr->by_date[k]));
         json_object_set_new(o, "probability_by_date", by);
         json_object_set_new(o, "q05_date", jdate(tr->date_q[0]));
         json_object_set_new(o, "q50_date", jdate(tr->date_q[1]));
@@ -675,9 +669,9 @@ json_meta_project(const scenario_view *v)
     json_object_set_new(m, "projection_seed", json_integer((json_int_t)v->pp.seed));
     json_object_set_new(d, "verdict", json_string(verdict_names[sf->verdict]));
     json_object_set_new(d, "message", json_string(sf->verdict_msg));
-    json_object_set_new(d, "rhat_max", jnum(sf->fit.rhat_max));
-    json_object_set_new(d, "ess_bulk_min", jnum(sf->fit.ess_bulk_min));
-    json_object_set_new(d, "ess_tail_min", jnum(sf->fit.ess_tail_min));
+    json_object_set_new(d, "rhat_max", cli_json_num(sf->fit.rhat_max));
+    json_object_set_new(d, "ess_bulk_min", cli_json_num(sf->fit.ess_bulk_min));
+    json_object_set_new(d, "ess_tail_min", cli_json_num(sf->fit.ess_tail_min));
     json_object_set_new(d, "divergent", json_integer((json_int_t)sf->fit.divergent_total));
     json_object_set_new(m, "diagnostics", d);
     return m;
@@ -1031,6 +1025,7 @@ project_one(project_ctx *c, scenario_view *v)
     if (v->p->nwave > 0) {
         att_project_params twin = v->pp;
         twin.without_waves = true;
+        twin.history = false; /* the same closed form as the scenario's: not shown twice */
         if (att_project_run(v->p, v->post, &v->sf->fit, &twin, &v->twin, &err) != ATT_OK)
             return cli_report(&err);
         v->has_twin = true;
@@ -1052,12 +1047,7 @@ write_output(project_ctx *c)
         return cli_report(&err);
     f = att_output_stream(out);
     if (strcmp(o->format, "json") == 0) {
-        json_t *doc = c->n > 1 ? json_side_by_side(c) : json_doc(&c->sv[0]);
-        int bad =
-            json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        json_decref(doc);
-        fputc('\n', f);
-        if (bad != 0) {
+        if (!cli_json_write(f, c->n > 1 ? json_side_by_side(c) : json_doc(&c->sv[0]), 10)) {
             att_output_abort(out);
             fprintf(stderr, "attrition: writing the JSON output failed\n");
             return CLI_EXIT_IOERR;
