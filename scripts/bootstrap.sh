@@ -1,14 +1,19 @@
 #!/bin/sh
 # bootstrap.sh -- installs the Debian 12 packages attrition needs, only those
 # missing.  With --ci it adds the tools .ci/run uses (clang-format, clang-tidy,
-# cppcheck, clang with its libFuzzer runtime, gcovr, valgrind).
-# Runs as root, or through sudo when not root.
+# cppcheck, clang with its libFuzzer runtime, gcovr, valgrind); with --peers
+# what bench/run's Stan and Python peers need (bench/peers/install.sh says
+# which package is for what).  Runs as root, or through sudo when not root.
 set -eu
 
 pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev libcairo2-dev fonts-dejavu-core"
-if [ "${1:-}" = "--ci" ]; then
-    pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev gcovr valgrind"
-fi
+for arg in "$@"; do
+    case "$arg" in
+    --ci) pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev gcovr valgrind" ;;
+    --peers) pkgs="$pkgs python3 python3-numpy python3-scipy python3-emcee r-cran-rstan r-cran-jsonlite r-cran-codetools libboost-dev g++ make" ;;
+    *) echo "bootstrap: unknown option $arg (expected --ci or --peers)" >&2; exit 64 ;;
+    esac
+done
 
 missing=""
 for p in $pkgs; do
