@@ -224,8 +224,9 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
 {
     att_family fam = att_kind_family(r->kind);
     size_t bias = att_posterior_bias_index(c->post, r->cls, fam), s;
-    double tau =
-        bias == ATT_NONE && !att_params_pinned(c->p, r->cls, fam) ? c->p->classes[r->cls].tau[fam] : 0.0;
+    double tau = bias == ATT_NONE && !att_params_pinned(c->p, r->cls, fam)
+                     ? c->p->classes[r->cls].tau[fam]
+                     : 0.0;
     att_mixture m;
     size_t n = 0;
 
