@@ -65,18 +65,24 @@ typedef struct {
     att_qualifier qual;
     double ly, llo, lhi;  /* log figure, or log bounds of a range */
     double lwidth;        /* rates: log of the interval's length in days */
-    double lnpoint;       /* log of the number of points (days in the window) */
+    double lnpoint;       /* log of the number of days in the window */
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
     size_t first, npoint; /* its evaluation points */
+    double ndays;         /* days in the window (rates: 1), the sum of the points' mult */
     bool pooled;          /* a point report of an estimated bias: it sets the bias's level */
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
+    double nlevel;        /* pooled: the days from lfirst on */
 } post_report;
 
 /* One evaluation point of a report: the index of its time in the sorted
- * list of distinct times, and of its start time for rates. */
+ * list of distinct times, and of its start time for rates; and the number
+ * of consecutive window days it stands for, whose model quantity is the
+ * same whatever theta (deployed figures between arrivals, losses before
+ * combat), so that the window's mean (10) takes one term per run. */
 typedef struct {
-    size_t ti;  /* time index */
-    size_t ti0; /* start time index (rates), ATT_NONE otherwise */
+    size_t ti;   /* time index */
+    size_t ti0;  /* start time index (rates), ATT_NONE otherwise */
+    double mult; /* days it stands for */
 } post_point;
 
 /* How a cohort's survival moves from the previous distinct time to this
@@ -119,6 +125,7 @@ struct att_posterior_workspace {
     double *surv;            /* per time and arrival: exp(-H_j(t)) */
     double *lost;            /* per time and arrival: 1 - exp(-H_j(t)), accurately */
     double *q;               /* per phase: exp(-h_k) */
+    double *hacc;            /* per arrival and phase: post_adjoint's sums */
     double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
     double lsigma;           /* log sigma at theta */
     double lkappa, lwounded; /* log kappa and log(1 - kappa), once per evaluation */
@@ -344,6 +351,85 @@ post_positive(const att_posterior *post, const post_report *q, const post_point 
     return false;
 }
 
+/* Whether a report of this kind has the same model quantity at times a
+ * and b whatever theta: the same cohorts have arrived and, but for
+ * deployed figures, each has the same exposure to every phase that can
+ * have casualties (equations (1)-(5)). */
+static bool
+post_same_quantity(const att_posterior *post, att_kind kind, size_t a, size_t b)
+{
+    const att_params *p = post->p;
+    size_t j, k, np = post->nphase;
+
+    for (j = 0; j < post->narr; j++) {
+        const double *La = post->expo + (a * post->narr + j) * np;
+        const double *Lb = post->expo + (b * post->narr + j) * np;
+        if ((La[0] < 0.0) != (Lb[0] < 0.0))
+            return false;
+        if (La[0] < 0.0 || kind == ATT_KIND_DEPLOYED)
+            continue;
+        for (k = 0; k < np; k++)
+            if ((!p->phases[k].fixed || p->phases[k].hazard > 0.0) && La[k] != Lb[k])
+                return false;
+    }
+    return true;
+}
+
+/* Exposures and steps of every distinct time (equation (2)). */
+static void
+post_fill_times(att_posterior *post)
+{
+    size_t i, j, block = post->nphase * post->narr;
+
+    for (i = 0; i < post->ntime; i++) {
+        post_fill_exposure(post, post->times[i], post->expo + i * block);
+        for (j = 0; j < post->narr; j++)
+            post->step[i * post->narr + j] = post_step(post, i, j);
+    }
+}
+
+/* Keeps only the times some point reads, renumbered, with their
+ * exposures, steps and the logs each needs. */
+static att_status
+post_compact_times(att_posterior *post, att_error *err)
+{
+    size_t *map = att_mem_calloc(post->ntime + 1, sizeof *map), i, r, d, nt = 0;
+
+    if (map == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < post->npoint; i++) {
+        map[post->pt[i].ti] = 1;
+        if (post->pt[i].ti0 != ATT_NONE)
+            map[post->pt[i].ti0] = 1;
+    }
+    for (i = 0; i < post->ntime; i++)
+        if (map[i]) {
+            post->times[nt] = post->times[i];
+            map[i] = nt++;
+        }
+    post->ntime = nt;
+    for (i = 0; i < post->npoint; i++) {
+        post->pt[i].ti = map[post->pt[i].ti];
+        if (post->pt[i].ti0 != ATT_NONE)
+            post->pt[i].ti0 = map[post->pt[i].ti0];
+    }
+    att_mem_free(map);
+    post_fill_times(post);
+    memset(post->need, 0, post->ntime);
+    for (r = 0; r < post->nrep; r++) {
+        const post_report *q = &post->rep[r];
+        if (q->kind == ATT_KIND_RATE)
+            continue; /* reads C itself, not its log */
+        for (d = 0; d < q->npoint; d++)
+            post->need[post->pt[q->first + d].ti] |= q->kind == ATT_KIND_STRENGTH   ? POST_NEED_N
+                                                     : q->kind == ATT_KIND_DEPLOYED ? POST_NEED_D
+                                                     : q->kind == ATT_KIND_FRACTION
+                                                         ? POST_NEED_C | POST_NEED_D
+                                                         : POST_NEED_C;
+    }
+    return ATT_OK;
+}
+
 att_posterior *
 att_posterior_alloc(const att_params *p, const att_ledger *l, int32_t cutoff, att_error *err)
 {
@@ -420,16 +506,12 @@ att_posterior_alloc_without(
         (void)ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto fail;
     }
-    for (i = 0; i < post->ntime; i++) {
-        size_t j;
-        post_fill_exposure(post, post->times[i], post->expo + i * block);
-        for (j = 0; j < post->narr; j++)
-            post->step[i * post->narr + j] = post_step(post, i, j);
-    }
+    post_fill_times(post);
     for (i = r = 0; i < l->n; i++) {
         const att_report *rp = &l->reports[i];
         post_report *q;
         int32_t d;
+        size_t k;
         if (!used[i])
             continue;
         q = &post->rep[r++];
@@ -447,19 +529,25 @@ att_posterior_alloc_without(
             post_point *pt = &post->pt[post->npoint++];
             pt->ti = post_time_index(post, (double)rp->asof_end + 1.0);
             pt->ti0 = post_time_index(post, (double)rp->asof_start);
+            pt->mult = 1.0;
         } else
             for (d = rp->asof_start; d <= rp->asof_end; d++) {
                 /* As of day d means 24:00 of d (equation (10)). */
-                post_point *pt = &post->pt[post->npoint++];
-                pt->ti = post_time_index(post, (double)d + 1.0);
+                size_t ti = post_time_index(post, (double)d + 1.0);
+                post_point *pt;
+                if (post->npoint > q->first &&
+                    post_same_quantity(post, rp->kind, post->pt[post->npoint - 1].ti, ti)) {
+                    post->pt[post->npoint - 1].mult += 1.0;
+                    continue;
+                }
+                pt = &post->pt[post->npoint++];
+                pt->ti = ti;
                 pt->ti0 = ATT_NONE;
-                post->need[pt->ti] |= rp->kind == ATT_KIND_STRENGTH   ? POST_NEED_N
-                                      : rp->kind == ATT_KIND_DEPLOYED ? POST_NEED_D
-                                      : rp->kind == ATT_KIND_FRACTION ? POST_NEED_C | POST_NEED_D
-                                                                      : POST_NEED_C;
+                pt->mult = 1.0;
             }
         q->npoint = post->npoint - q->first;
-        q->lnpoint = log((double)q->npoint);
+        q->ndays = rp->kind == ATT_KIND_RATE ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
+        q->lnpoint = log(q->ndays);
         /* A point figure of an estimated bias sets that bias's level in the
          * sampling coordinates, from its days where m > 0 whatever theta
          * (those with m = 0 can only come first: C and D never fall to 0). */
@@ -467,9 +555,13 @@ att_posterior_alloc_without(
             if (post_positive(post, q, &post->pt[q->first + q->lfirst]))
                 break;
         q->pooled = q->qual == ATT_QUAL_APPROX && q->bias != ATT_NONE && q->lfirst < q->npoint;
+        for (q->nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
+            q->nlevel += post->pt[q->first + k].mult;
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }
+    if (post_compact_times(post, err) != ATT_OK)
+        goto fail;
     att_mem_free(used);
     return post;
 fail:
@@ -502,6 +594,7 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->surv);
     att_mem_free(w->lost);
     att_mem_free(w->q);
+    att_mem_free(w->hacc);
     att_mem_free(w->theta);
     att_mem_free(w->lam);
     att_mem_free(w->msum);
@@ -538,6 +631,7 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
     w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
     w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
+    w->hacc = att_mem_calloc(post->narr * post->nphase + 1, sizeof *w->hacc);
     w->theta = att_mem_calloc(post->dim + 1, sizeof *w->theta);
     w->lam = att_mem_calloc(post->dim + 1, sizeof *w->lam);
     w->msum = att_mem_calloc(post->dim + 1, sizeof *w->msum);
@@ -546,7 +640,8 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
     if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
         w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->surv &&
-        w->lost && w->q && w->theta && w->lam && w->msum && w->sqv && w->lev_a && w->lev_p)
+        w->lost && w->q && w->hacc && w->theta && w->lam && w->msum && w->sqv && w->lev_a &&
+        w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -788,7 +883,7 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             if (e[j] > 0.99) {
                 for (H = 0.0, k = 0; k < np; k++)
                     H += w->hazard[k] * L[k];
-                c[j] = -expm1(-H);
+                c[j] = H > 0.0 ? -expm1(-H) : 0.0; /* no combat yet: no call */
             } else
                 c[j] = 1.0 - e[j];
             N += nj * e[j];
@@ -878,7 +973,9 @@ static void
 post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad)
 {
     size_t i, j, k, np = post->nphase, na = post->narr;
+    double *acc = w->hacc; /* per cohort and phase: sum over times of ah e_j L_jk */
 
+    memset(acc, 0, na * np * sizeof *acc);
     for (i = 0; i < post->ntime; i++) {
         double ah = w->aC[i] - w->aN[i];
         const double *e = w->surv + i * na, *c = w->lost + i * na;
@@ -886,17 +983,24 @@ post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad
             continue;
         for (j = 0; j < na; j++) {
             const double *L = post->expo + (i * na + j) * np;
-            double nj = w->count[j];
+            double f = ah * e[j];
             if (post->step[i * na + j] == POST_STEP_ABSENT)
                 continue;
-            if (ah != 0.0)
-                for (k = 0; k < np; k++)
-                    if (post->phase_par[k] != ATT_NONE && L[k] != 0.0)
-                        grad[post->phase_par[k]] += ah * nj * e[j] * w->hazard[k] * L[k];
+            for (k = 0; k < np; k++)
+                acc[j * np + k] += f * L[k];
             if (post->arr_par[j] != ATT_NONE)
                 grad[post->arr_par[j]] +=
                     (w->aC[i] * c[j] + w->aN[i] * e[j] + w->aD[i]) * w->dndu[j];
         }
+    }
+    /* The hazards' sums, once: n_j and h_k factor out of every time. */
+    for (k = 0; k < np; k++) {
+        double s = 0.0;
+        if (post->phase_par[k] == ATT_NONE)
+            continue;
+        for (j = 0; j < na; j++)
+            s += w->count[j] * acc[j * np + k];
+        grad[post->phase_par[k]] += s * w->hazard[k];
     }
 }
 
@@ -940,6 +1044,79 @@ post_point_loglik(
     }
 }
 
+/* Below this z a one-sided probability may leave the range where erfc
+ * keeps its relative accuracy; a window with such a day is averaged on
+ * the log scale instead. */
+#define POST_LINEAR_FLOOR (-30.0)
+#define POST_LOG_HALF     (-0.69314718055994530942) /* log(1/2) */
+
+/* A windowed one-sided report's log-likelihood (equations (8) and (10))
+ * on the probability scale, which takes an erfc and an exp per day where
+ * the log scale takes four transcendentals: the mean of P_d = Phi(s z_d)
+ * (s = +1 for up_to, -1 for at_least) is summed twice, as sum P_d and as
+ * sum (1 - P_d) with each complement taken from its own erfc, and the log
+ * comes from whichever sum keeps its digits.  With grad, the gradient
+ * goes where post_report_loglik sends it.  false, with nothing added,
+ * where some day is too far in the tail or every day's likelihood is 0
+ * (the log scale handles those). */
+static bool
+post_window_one_sided(const att_posterior *post,
+                      att_posterior_workspace *w,
+                      const post_report *q,
+                      double b,
+                      double kappa,
+                      double sigma,
+                      double *grad,
+                      double *out)
+{
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, mult;
+    size_t d;
+
+    for (d = 0; d < q->npoint; d++) {
+        double lm = post_log_m(w, q, &post->pt[q->first + d]), x;
+        mult = post->pt[q->first + d].mult;
+        /* m = 0: "up to" holds for sure, "at least" cannot. */
+        x = lm == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm - b) / sigma;
+        if (x < POST_LINEAR_FLOOR && x != -HUGE_VAL)
+            return false;
+        w->ell[d] = x; /* kept for the gradient */
+        if (isinf(x)) {
+            sp += x > 0.0 ? mult : 0.0;
+            sq += x > 0.0 ? 0.0 : mult;
+        } else if (x < 0.0) {
+            double pd = 0.5 * erfc(-x * M_SQRT1_2);
+            sp += mult * pd;
+            sq += mult * (1.0 - pd);
+        } else {
+            double qd = 0.5 * erfc(x * M_SQRT1_2);
+            sp += mult * (1.0 - qd);
+            sq += mult * qd;
+        }
+    }
+    if (sp == 0.0)
+        return false; /* a likelihood of 0: the log scale says so */
+    n = q->ndays;
+    *out = sp < sq ? log(sp / n) : log1p(-sq / n);
+    if (grad == NULL)
+        return true;
+    /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
+     * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
+    for (d = 0; d < q->npoint; d++) {
+        const post_point *pt = &post->pt[q->first + d];
+        double x = w->ell[d], phi, g;
+        if (isinf(x))
+            continue; /* m = 0 whatever theta nearby */
+        phi = pt->mult * exp(-0.5 * x * x - POST_LOG_SQRT_2PI) / sp;
+        g = -s * phi / sigma;
+        post_push(w, q, pt, kappa, g);
+        gsig -= x * phi;
+        if (q->bias != ATT_NONE)
+            grad[q->bias] += g;
+    }
+    w->g_sigma += gsig;
+    return true;
+}
+
 /* Report q's log-likelihood, the log of the mean of its points'
  * likelihoods (equation (10)); with grad, its gradient goes to the
  * per-time sums (post_push) and to sigma, kappa and the bias. */
@@ -955,6 +1132,9 @@ post_report_loglik(const att_posterior *post,
     size_t d;
     double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
 
+    if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
+        post_window_one_sided(post, w, q, b, kappa, sigma, grad, &ell))
+        return ell;
     for (d = 0; d < q->npoint; d++) {
         double lm = post_log_m(w, q, &post->pt[q->first + d]);
         w->ell[d] = post_point_loglik(q, lm, b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
@@ -967,13 +1147,23 @@ post_report_loglik(const att_posterior *post,
         ell = w->ell[0];
         w->ell[0] = 1.0; /* the weight */
     } else {
+        /* Near certainty (a censored window whose days all but hold) the
+         * mean of the probabilities is 1 + mean(expm1(l_d)), which keeps
+         * the digits that 1 - tiny rounds away. */
+        double near = 0.0;
+        bool certain = q->qual != ATT_QUAL_APPROX && mx > POST_LOG_HALF;
+        for (d = 0; d < q->npoint && certain; d++)
+            near += post->pt[q->first + d].mult * expm1(w->ell[d]);
         for (d = 0; d < q->npoint; d++) {
-            w->ell[d] = exp(w->ell[d] - mx);
+            w->ell[d] = post->pt[q->first + d].mult * exp(w->ell[d] - mx);
             sum += w->ell[d];
         }
         ell = mx + log(sum) - q->lnpoint;
+        if (certain && near / q->ndays > -0.5)
+            ell = log1p(near / q->ndays);
+        sum = 1.0 / sum;
         for (d = 0; d < q->npoint; d++)
-            w->ell[d] /= sum;
+            w->ell[d] *= sum;
     }
     if (grad == NULL)
         return ell;
@@ -1112,7 +1302,7 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
         }
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double n = (double)(q->npoint - q->lfirst), a = 0.0, v = 0.0;
+        double n = q->nlevel, a = 0.0, v = 0.0;
         if (!q->pooled)
             continue;
         /* The mean and variance of log m over the window's days: a windowed
@@ -1122,12 +1312,12 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
             if (!isfinite(lm))
                 return false;
             w->ell[d] = lm; /* scratch until post_report_loglik */
-            a += lm;
+            a += post->pt[q->first + d].mult * lm;
         }
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
             double e = w->ell[d] - a;
-            v += e * e;
+            v += post->pt[q->first + d].mult * e * e;
         }
         w->lev_a[r] = a;
         w->lev_p[r] = 1.0 / (s2 + v / n);
@@ -1181,7 +1371,7 @@ post_level_chain(const att_posterior *post,
         v = 1.0 / w->lam[i];
         c = w->msum[i] + 0.5 * xi[i] / w->sqv[i];
         p = w->lev_p[r];
-        n = (double)(q->npoint - q->lfirst);
+        n = q->nlevel;
         /* Coefficients of dp_i and da_i: db_s = dp_i (v r_i - v^2 c) -
          * v p_i da_i, and d(-log Lambda_s / 2) = -v dp_i / 2; then dp_i =
          * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2). */
@@ -1191,7 +1381,7 @@ post_level_chain(const att_posterior *post,
         for (d = q->lfirst; d < q->npoint; d++) {
             const post_point *pt = &post->pt[q->first + d];
             double e = post_log_m(w, q, pt) - w->lev_a[r];
-            post_push(w, q, pt, kappa, (-ar - 2.0 * ap * p * p * e) / n);
+            post_push(w, q, pt, kappa, pt->mult * (-ar - 2.0 * ap * p * p * e) / n);
         }
     }
     for (i = 0; i < post->dim; i++)

@@ -174,6 +174,201 @@ test_window_average_and_range(void **state)
     fixture_free(&f);
 }
 
+/* log of one day's likelihood by GSL alone (equations (7)-(9)); lm is
+ * -infinity where m = 0. */
+static double
+day_loglik(att_qualifier qual, double ly, double llo, double lhi, double lm, double b, double s)
+{
+    double z = (ly - lm - b) / s;
+
+    if (lm == -HUGE_VAL)
+        return qual == ATT_QUAL_UP_TO ? 0.0 : -HUGE_VAL;
+    switch (qual) {
+    case ATT_QUAL_APPROX:
+        return -0.5 * z * z - log(s) - 0.5 * log(2.0 * M_PI);
+    case ATT_QUAL_UP_TO:
+        return z < 0.0 ? gsl_sf_log_erfc(-z / M_SQRT2) - M_LN2
+                       : log1p(-0.5 * gsl_sf_erfc(z / M_SQRT2));
+    case ATT_QUAL_AT_LEAST:
+        return z > 0.0 ? gsl_sf_log_erfc(z / M_SQRT2) - M_LN2
+                       : log1p(-0.5 * gsl_sf_erfc(-z / M_SQRT2));
+    default: { /* from the tail both bounds are in, or from both tails */
+        double za = (llo - lm - b) / s, zb = (lhi - lm - b) / s;
+        if (za > 0.0)
+            return log(gsl_cdf_ugaussian_Q(za) - gsl_cdf_ugaussian_Q(zb));
+        if (zb < 0.0)
+            return log(gsl_cdf_ugaussian_P(zb) - gsl_cdf_ugaussian_P(za));
+        return log1p(-gsl_cdf_ugaussian_P(za) - gsl_cdf_ugaussian_Q(zb));
+    }
+    }
+}
+
+/* Windows of every qualifier against the mean of the days' likelihoods,
+ * each day from att_model_quantity and GSL: windows across arrivals and
+ * across the start of combat (where runs of days share one model
+ * quantity), and one-sided windows swept through the bias from deep in
+ * the tail to certainty. */
+static void
+test_windows_against_day_by_day(void **state)
+{
+    static const struct {
+        const char *row; /* kind, qualifier, value, low, high */
+        att_kind kind;
+        att_qualifier qual;
+        double y, lo, hi;
+        int first[3], last[3]; /* window (y, m, d) */
+    } cases[] = {
+        {"deployed,approx,12000,,",
+         ATT_KIND_DEPLOYED,
+         ATT_QUAL_APPROX,
+         12000,
+         0,
+         0,
+         {2025, 1, 10},
+         {2025, 2, 28}},
+        {"casualties,approx,900,,",
+         ATT_KIND_CASUALTIES,
+         ATT_QUAL_APPROX,
+         900,
+         0,
+         0,
+         {2024, 11, 25},
+         {2024, 12, 20}},
+        {"casualties,up_to,800,,",
+         ATT_KIND_CASUALTIES,
+         ATT_QUAL_UP_TO,
+         800,
+         0,
+         0,
+         {2024, 11, 25},
+         {2024, 12, 31}},
+        {"fraction,up_to,0.5,,",
+         ATT_KIND_FRACTION,
+         ATT_QUAL_UP_TO,
+         0.5,
+         0,
+         0,
+         {2025, 1, 1},
+         {2025, 1, 31}},
+        {"killed,at_least,600,,",
+         ATT_KIND_KILLED,
+         ATT_QUAL_AT_LEAST,
+         600,
+         0,
+         0,
+         {2025, 1, 1},
+         {2025, 1, 20}},
+        {"deployed,at_least,11000,,",
+         ATT_KIND_DEPLOYED,
+         ATT_QUAL_AT_LEAST,
+         11000,
+         0,
+         0,
+         {2025, 1, 15},
+         {2025, 2, 25}},
+        {"strength,approx,8000,,",
+         ATT_KIND_STRENGTH,
+         ATT_QUAL_APPROX,
+         8000,
+         0,
+         0,
+         {2025, 3, 1},
+         {2025, 3, 5}},
+        {"wounded,range,,2000,3500",
+         ATT_KIND_WOUNDED,
+         ATT_QUAL_RANGE,
+         0,
+         2000,
+         3500,
+         {2025, 1, 20},
+         {2025, 2, 10}},
+    };
+    size_t c;
+    int checked = 0;
+
+    (void)state;
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int32_t d0 = att_date_from_ymd(cases[c].first[0], cases[c].first[1], cases[c].first[2]);
+        int32_t d1 = att_date_from_ymd(cases[c].last[0], cases[c].last[1], cases[c].last[2]);
+        char csv[512], a[ATT_DATE_BUFSIZE], e[ATT_DATE_BUFSIZE];
+        double theta[16], hz[4], cnt[4], kappa, sigma, bias;
+        fixture f;
+        snprintf(csv, sizeof csv, ALL_HDR "w1,2025-03-10,%s,%s,Z,ua_gov,%s,q,d,\n",
+                 att_date_format(d0, a), att_date_format(d1, e), cases[c].row);
+        fixture_load(&f, ALL_PARAMS, csv);
+        /* theta: h_a1, h_a2, kappa, sigma, the one bias, n_x, n_y */
+        assert_int_equal(att_posterior_param(f.post, 4)->kind, ATT_PAR_BIAS);
+        att_posterior_prior_center(f.post, theta);
+        theta[1] = log(0.9 * 0.006);
+        att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
+        for (sigma = 0.02; sigma < 1.0; sigma *= 3.0)
+            for (bias = -3.0; bias <= 3.0; bias += 0.125) {
+                att_model_values v = {hz, cnt, kappa};
+                double mx = -HUGE_VAL, sum = 0.0, ref, got, ll[64], cond = 0.0;
+                int32_t d;
+                theta[3] = log(sigma);
+                theta[4] = bias;
+                assert_true(d1 - d0 < 64);
+                for (d = d0; d <= d1; d++) {
+                    double m = att_model_quantity(f.p, &v, cases[c].kind, 0, d);
+                    ll[d - d0] =
+                        day_loglik(cases[c].qual, log(cases[c].y), log(cases[c].lo),
+                                   log(cases[c].hi), m > 0.0 ? log(m) : -HUGE_VAL, bias, sigma);
+                    if (ll[d - d0] > mx)
+                        mx = ll[d - d0];
+                    /* A change of one rounding in log m moves a tail
+                     * probability by about |z| (|log m| + |b|) / sigma
+                     * roundings: the two forward passes agree only that far. */
+                    if (m > 0.0) {
+                        double z =
+                            fabs(log(cases[c].y > 0.0 ? cases[c].y : cases[c].hi) - log(m) - bias) /
+                            sigma;
+                        double k = z * (fabs(log(m)) + fabs(bias)) / sigma;
+                        cond = k > cond ? k : cond;
+                    }
+                }
+                if (mx == -HUGE_VAL || mx < -700.0)
+                    continue; /* a likelihood of 0 (or below GSL's range) */
+                for (d = d0; d <= d1; d++)
+                    sum += exp(ll[d - d0] - mx);
+                ref = mx + log(sum / (double)(d1 - d0 + 1));
+                if (cases[c].qual != ATT_QUAL_APPROX) {
+                    /* Near certainty the log of the mean is log1p of minus
+                     * the mean of the complements, which the sum above
+                     * rounds away: take it from GSL's complements, and no
+                     * absolute slack. */
+                    double comp = 0.0;
+                    for (d = d0; d <= d1; d++) {
+                        double m = att_model_quantity(f.p, &v, cases[c].kind, 0, d), z;
+                        if (!(m > 0.0)) { /* up to: certain; at least: impossible */
+                            comp += cases[c].qual == ATT_QUAL_UP_TO ? 0.0 : 1.0;
+                            continue;
+                        }
+                        if (cases[c].qual == ATT_QUAL_RANGE) { /* below plus above */
+                            comp +=
+                                gsl_cdf_ugaussian_P((log(cases[c].lo) - log(m) - bias) / sigma) +
+                                gsl_cdf_ugaussian_Q((log(cases[c].hi) - log(m) - bias) / sigma);
+                            continue;
+                        }
+                        z = (log(cases[c].y) - log(m) - bias) / sigma;
+                        comp += 0.5 * exp(gsl_sf_log_erfc(
+                                          (cases[c].qual == ATT_QUAL_UP_TO ? z : -z) / M_SQRT2));
+                    }
+                    comp /= (double)(d1 - d0 + 1);
+                    if (comp < 0.5)
+                        ref = log1p(-comp);
+                }
+                got = att_posterior_report_loglik(f.post, f.w, theta, 0);
+                if (!(fabs(got - ref) <= (1e-12 + 1e-15 * cond) * fabs(ref) + 1e-300))
+                    fail_msg("%s, sigma %g, bias %g: %.17g, day by day %.17g", cases[c].row, sigma,
+                             bias, got, ref);
+                checked++;
+            }
+        fixture_free(&f);
+    }
+    assert_true(checked > 1000);
+}
+
 static void
 test_prior_against_direct_densities(void **state)
 {
@@ -308,6 +503,7 @@ main(void)
         cmocka_unit_test(test_gradient_shipped_ledger),
         cmocka_unit_test(test_terms_against_gsl),
         cmocka_unit_test(test_window_average_and_range),
+        cmocka_unit_test(test_windows_against_day_by_day),
         cmocka_unit_test(test_prior_against_direct_densities),
         cmocka_unit_test(test_sampling_coordinates_map_and_jacobian),
         cmocka_unit_test(test_repeats_left_out_and_no_nan),
