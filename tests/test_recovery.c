@@ -18,7 +18,8 @@
  *
  * For development: ATT_RECOVERY_REPS overrides the number of replicates,
  * ATT_RECOVERY_FIRST the first replicate, ATT_RECOVERY_DELTA adapt_delta,
- * ATT_RECOVERY_ITER the warm-up and draws per chain.
+ * ATT_RECOVERY_ITER the warm-up and draws per chain, ATT_RECOVERY_DUMP a
+ * folder where each replicate's ledger is written as rep<N>.csv.
  */
 #include <math.h>
 #include <stdio.h>
@@ -158,6 +159,15 @@ test_recovery_coverage(void **state)
         assert_true(n <= 64);
         att_posterior_prior_draw(f.post, rng, truth);
         csv = simulate(&f, truth, rng);
+        if (getenv("ATT_RECOVERY_DUMP") != NULL) {
+            char path[4096];
+            FILE *fh;
+            snprintf(path, sizeof path, "%s/rep%zu.csv", getenv("ATT_RECOVERY_DUMP"), rep);
+            fh = fopen(path, "w");
+            assert_non_null(fh);
+            fputs(csv, fh);
+            fclose(fh);
+        }
         {
             /* The baseline's parameter file with the simulated ledger. */
             char *ini = fixture_slurp(ATT_SOURCE_DIR "/params/baseline.ini");
