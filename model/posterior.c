@@ -966,6 +966,69 @@ post_push(
     }
 }
 
+/* log m at each of q's points into out (post_log_m with the kind's switch
+ * taken once). */
+static void
+post_log_m_all(const att_posterior *post,
+               const att_posterior_workspace *w,
+               const post_report *q,
+               double *out)
+{
+    const post_point *pt = post->pt + q->first;
+    const double *l = q->kind == ATT_KIND_STRENGTH   ? w->lN
+                      : q->kind == ATT_KIND_DEPLOYED ? w->lD
+                                                     : w->lC;
+    double off = q->kind == ATT_KIND_KILLED    ? w->lkappa
+                 : q->kind == ATT_KIND_WOUNDED ? w->lwounded
+                                               : 0.0;
+    size_t d;
+
+    if (q->kind == ATT_KIND_RATE || q->kind == ATT_KIND_FRACTION) {
+        for (d = 0; d < q->npoint; d++)
+            out[d] = post_log_m(w, q, &pt[d]);
+        return;
+    }
+    for (d = 0; d < q->npoint; d++)
+        out[d] = l[pt[d].ti] + off;
+}
+
+/* post_push for each of q's points, g[d] at point d, with the kind's
+ * switch taken once; returns the sum of g, the bias's share. */
+static double
+post_push_all(const att_posterior *post,
+              att_posterior_workspace *w,
+              const post_report *q,
+              double kappa,
+              const double *g)
+{
+    const post_point *pt = post->pt + q->first;
+    double *a = q->kind == ATT_KIND_STRENGTH ? w->aN : q->kind == ATT_KIND_DEPLOYED ? w->aD : w->aC;
+    const double *t = q->kind == ATT_KIND_STRENGTH   ? w->tN
+                      : q->kind == ATT_KIND_DEPLOYED ? w->tD
+                                                     : w->tC;
+    double sum = 0.0;
+    size_t d;
+
+    if (q->kind == ATT_KIND_RATE || q->kind == ATT_KIND_FRACTION) {
+        for (d = 0; d < q->npoint; d++)
+            if (g[d] != 0.0) {
+                post_push(w, q, &pt[d], kappa, g[d]);
+                sum += g[d];
+            }
+        return sum;
+    }
+    for (d = 0; d < q->npoint; d++)
+        if (g[d] != 0.0) {
+            a[pt[d].ti] += g[d] / t[pt[d].ti];
+            sum += g[d];
+        }
+    if (q->kind == ATT_KIND_KILLED)
+        w->g_kappa += sum * (1.0 - kappa);
+    else if (q->kind == ATT_KIND_WOUNDED)
+        w->g_kappa -= sum * kappa;
+    return sum;
+}
+
 /* The gradient with respect to log h and the arrival coordinates from the
  * per-time sums: dC/dlog h_k = sum_j n_j e_j h_k L_jk = -dN/dlog h_k,
  * dC/dn_j = 1 - e_j, dN/dn_j = e_j, dD/dn_j = 1 (equations (1)-(4)). */
@@ -973,34 +1036,33 @@ static void
 post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad)
 {
     size_t i, j, k, np = post->nphase, na = post->narr;
-    double *acc = w->hacc; /* per cohort and phase: sum over times of ah e_j L_jk */
+    const double *aC = w->aC, *aN = w->aN, *aD = w->aD;
 
-    memset(acc, 0, na * np * sizeof *acc);
-    for (i = 0; i < post->ntime; i++) {
-        double ah = w->aC[i] - w->aN[i];
-        const double *e = w->surv + i * na, *c = w->lost + i * na;
-        if (w->aC[i] == 0.0 && w->aN[i] == 0.0 && w->aD[i] == 0.0)
-            continue;
-        for (j = 0; j < na; j++) {
+    /* Cohort by cohort, so that the sums stay in registers: per phase,
+     * sum_t (aC - aN) e_j L_jk (n_j and h_k factor out of every time),
+     * and for the count, sum_t aC c_j + aN e_j + aD. */
+    for (j = 0; j < na; j++) {
+        double *restrict acc = w->hacc + j * np, sa = 0.0;
+        memset(acc, 0, np * sizeof *acc);
+        for (i = 0; i < post->ntime; i++) {
             const double *L = post->expo + (i * na + j) * np;
-            double f = ah * e[j];
+            double e = w->surv[i * na + j], f = (aC[i] - aN[i]) * e;
             if (post->step[i * na + j] == POST_STEP_ABSENT)
                 continue;
             for (k = 0; k < np; k++)
-                acc[j * np + k] += f * L[k];
-            if (post->arr_par[j] != ATT_NONE)
-                grad[post->arr_par[j]] +=
-                    (w->aC[i] * c[j] + w->aN[i] * e[j] + w->aD[i]) * w->dndu[j];
+                acc[k] += f * L[k];
+            sa += aC[i] * w->lost[i * na + j] + aN[i] * e + aD[i];
         }
+        if (post->arr_par[j] != ATT_NONE)
+            grad[post->arr_par[j]] += sa * w->dndu[j];
     }
-    /* The hazards' sums, once: n_j and h_k factor out of every time. */
     for (k = 0; k < np; k++) {
-        double s = 0.0;
+        double sh = 0.0;
         if (post->phase_par[k] == ATT_NONE)
             continue;
         for (j = 0; j < na; j++)
-            s += w->count[j] * acc[j * np + k];
-        grad[post->phase_par[k]] += s * w->hazard[k];
+            sh += w->count[j] * w->hacc[j * np + k];
+        grad[post->phase_par[k]] += sh * w->hazard[k];
     }
 }
 
@@ -1069,11 +1131,12 @@ post_window_one_sided(const att_posterior *post,
                       double *grad,
                       double *out)
 {
-    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, mult;
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, mult, gb;
     size_t d;
 
+    post_log_m_all(post, w, q, w->gm);
     for (d = 0; d < q->npoint; d++) {
-        double lm = post_log_m(w, q, &post->pt[q->first + d]), x;
+        double lm = w->gm[d], x;
         mult = post->pt[q->first + d].mult;
         /* m = 0: "up to" holds for sure, "at least" cannot. */
         x = lm == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm - b) / sigma;
@@ -1102,19 +1165,65 @@ post_window_one_sided(const att_posterior *post,
     /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
      * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
     for (d = 0; d < q->npoint; d++) {
-        const post_point *pt = &post->pt[q->first + d];
-        double x = w->ell[d], phi, g;
-        if (isinf(x))
-            continue; /* m = 0 whatever theta nearby */
-        phi = pt->mult * exp(-0.5 * x * x - POST_LOG_SQRT_2PI) / sp;
-        g = -s * phi / sigma;
-        post_push(w, q, pt, kappa, g);
+        double x = w->ell[d], phi;
+        if (isinf(x)) {
+            w->gs[d] = 0.0; /* m = 0 whatever theta nearby */
+            continue;
+        }
+        phi = post->pt[q->first + d].mult * exp(-0.5 * x * x - POST_LOG_SQRT_2PI) / sp;
+        w->gs[d] = -s * phi / sigma;
         gsig -= x * phi;
-        if (q->bias != ATT_NONE)
-            grad[q->bias] += g;
     }
+    gb = post_push_all(post, w, q, kappa, w->gs);
+    if (q->bias != ATT_NONE)
+        grad[q->bias] += gb;
     w->g_sigma += gsig;
     return true;
+}
+
+/* A windowed point figure's log-likelihood (equations (7) and (10)): the
+ * loop of post_report_loglik with the normal density written out, since
+ * these windows hold most of the ledger's days. */
+static double
+post_window_point(const att_posterior *post,
+                  att_posterior_workspace *w,
+                  const post_report *q,
+                  double b,
+                  double kappa,
+                  double sigma,
+                  double *grad)
+{
+    double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell, gb;
+    size_t d;
+
+    post_log_m_all(post, w, q, z);
+    for (d = 0; d < q->npoint; d++) {
+        double lm = z[d];
+        z[d] = (q->ly - lm - b) / sigma;
+        w->ell[d] = lm == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
+        if (w->ell[d] > mx)
+            mx = w->ell[d];
+    }
+    if (mx == -HUGE_VAL)
+        return -HUGE_VAL;
+    for (d = 0; d < q->npoint; d++) {
+        w->ell[d] = post->pt[q->first + d].mult * exp(w->ell[d] - mx);
+        sum += w->ell[d];
+    }
+    ell = mx + log(sum) - q->lnpoint - w->lsigma - POST_LOG_SQRT_2PI;
+    if (grad == NULL)
+        return ell;
+    sum = 1.0 / sum;
+    for (d = 0; d < q->npoint; d++) {
+        double wt = w->ell[d] * sum;
+        g[d] = wt == 0.0 ? 0.0 : wt * z[d] / sigma;
+        gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
+    }
+    gb = post_push_all(post, w, q, kappa, g);
+    if (q->bias != ATT_NONE)
+        grad[q->bias] += gb;
+    w->g_sigma += gsig;
+    return ell;
 }
 
 /* Report q's log-likelihood, the log of the mean of its points'
@@ -1135,6 +1244,8 @@ post_report_loglik(const att_posterior *post,
     if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
         post_window_one_sided(post, w, q, b, kappa, sigma, grad, &ell))
         return ell;
+    if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
+        return post_window_point(post, w, q, b, kappa, sigma, grad);
     for (d = 0; d < q->npoint; d++) {
         double lm = post_log_m(w, q, &post->pt[q->first + d]);
         w->ell[d] = post_point_loglik(q, lm, b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
@@ -1307,12 +1418,11 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
             continue;
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
+        post_log_m_all(post, w, q, w->ell); /* scratch until post_report_loglik */
         for (d = q->lfirst; d < q->npoint; d++) {
-            double lm = post_log_m(w, q, &post->pt[q->first + d]);
-            if (!isfinite(lm))
+            if (!isfinite(w->ell[d]))
                 return false;
-            w->ell[d] = lm; /* scratch until post_report_loglik */
-            a += post->pt[q->first + d].mult * lm;
+            a += post->pt[q->first + d].mult * w->ell[d];
         }
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
@@ -1378,11 +1488,12 @@ post_level_chain(const att_posterior *post,
         ap = gb * (v * (q->ly - w->lev_a[r]) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->g_sigma -= ap * p * p * 2.0 * sigma * sigma;
-        for (d = q->lfirst; d < q->npoint; d++) {
-            const post_point *pt = &post->pt[q->first + d];
-            double e = post_log_m(w, q, pt) - w->lev_a[r];
-            post_push(w, q, pt, kappa, pt->mult * (-ar - 2.0 * ap * p * p * e) / n);
-        }
+        post_log_m_all(post, w, q, w->gm);
+        for (d = 0; d < q->npoint; d++)
+            w->gs[d] = d < q->lfirst ? 0.0
+                                     : post->pt[q->first + d].mult *
+                                           (-ar - 2.0 * ap * p * p * (w->gm[d] - w->lev_a[r])) / n;
+        (void)post_push_all(post, w, q, kappa, w->gs);
     }
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
