@@ -17,17 +17,20 @@
  * theta with each estimated bias replaced by its standardised offset
  *
  *   beta_s   = (b_s - mu_s) / sqrt(v_s),      v_s = 1 / Lambda_s,
- *   Lambda_s = 1 / tau_s^2 + sum_{i in P_s} p_i,   p_i = 1 / (sigma^2 + s_i^2),
- *   mu_s     = v_s sum_{i in P_s} p_i (log y_i - a_i),
+ *   Lambda_s = 1 / tau_s^2 + sum_{i in P_s} p_i,   p_i = 1 / (sigma^2 + s_i^2 + r_i^2),
+ *   mu_s     = v_s sum_{i in P_s} p_i (c_i - a_i),
  *
- * where P_s are the used point (approx) figures carrying b_s, and a_i,
- * s_i^2 are the mean and variance of log m over report i's days where m
- * > 0 whatever theta (a rate has one).  mu_s and v_s are then the
+ * where P_s are the used point (approx) and range figures carrying b_s,
+ * c_i is the log figure or the centre of a range's log bounds, r_i^2 a
+ * range's log width squared over 12 (0 for a point), and a_i, s_i^2 are
+ * the mean and variance of log m over report i's days where m > 0
+ * whatever theta (a rate has one).  mu_s and v_s are then the
  * conditional mean and variance of b_s under a normal approximation of
- * (10) that counts the window's spread as extra noise: without it, a long
- * window (where the likelihood pins b only to within the spread of log m)
- * would get a scale that shrinks with sigma, a funnel the other way.  A
- * class with no point figure gets b_s = tau_s beta_s.  mu_s and v_s depend
+ * (10) that counts the window's spread and a range's width as extra
+ * noise: without it, a long window or a range (where the likelihood pins
+ * b only to within that spread) would get a scale that shrinks with
+ * sigma, a funnel the other way, or walls met in steps of tau.  A class
+ * with no point or range figure gets b_s = tau_s beta_s.  mu_s and v_s depend
  * on sigma, the hazards, kappa and the arrivals only, which xi and theta
  * share, so the map is affine in beta for fixed values of those and
  *
@@ -35,12 +38,11 @@
  *
  * Its gradient follows by the chain rule: log m at the pooled points
  * enters through a_i and s_i^2 and goes to the per-time sums (post_push)
- * like the likelihood's.  Censored figures are left out of P_s: they pin
- * b_s only to within a width that does not shrink with sigma.  What is
- * left at small sigma is not a bias funnel and no such map removes it: the
- * likelihood of a windowed figure becomes a comb with one tooth of width
- * sigma per day (10), and a range or one-sided figure a box with walls of
- * width sigma.
+ * like the likelihood's.  One-sided figures are left out of P_s: they pin
+ * b_s on one side only.  What is left at small sigma is not a bias funnel
+ * and no such map removes it: the likelihood of a windowed figure becomes
+ * a comb with one tooth of width sigma per day (10), and a range or
+ * one-sided figure a box with walls of width sigma.
  */
 #include <math.h>
 #include <stdio.h>
@@ -69,7 +71,9 @@ typedef struct {
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
     size_t first, npoint; /* its evaluation points */
     double ndays;         /* days in the window (rates: 1), the sum of the points' mult */
-    bool pooled;          /* a point report of an estimated bias: it sets the bias's level */
+    bool pooled;          /* a point or range report of an estimated bias: sets the bias's level */
+    double lcentre;       /* pooled: log figure, or the centre of a range's log bounds */
+    double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
     double nlevel;        /* pooled: the days from lfirst on */
 } post_report;
@@ -554,7 +558,10 @@ att_posterior_alloc_without(
         for (q->lfirst = 0; q->lfirst < q->npoint; q->lfirst++)
             if (post_positive(post, q, &post->pt[q->first + q->lfirst]))
                 break;
-        q->pooled = q->qual == ATT_QUAL_APPROX && q->bias != ATT_NONE && q->lfirst < q->npoint;
+        q->pooled = (q->qual == ATT_QUAL_APPROX || q->qual == ATT_QUAL_RANGE) &&
+                    q->bias != ATT_NONE && q->lfirst < q->npoint;
+        q->lcentre = q->qual == ATT_QUAL_RANGE ? 0.5 * (q->llo + q->lhi) : q->ly;
+        q->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
         for (q->nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
             q->nlevel += post->pt[q->first + k].mult;
         if (q->npoint > post->maxpoint)
@@ -1430,9 +1437,9 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
             v += post->pt[q->first + d].mult * e * e;
         }
         w->lev_a[r] = a;
-        w->lev_p[r] = 1.0 / (s2 + v / n);
+        w->lev_p[r] = 1.0 / (s2 + v / n + q->lspread);
         w->lam[q->bias] += w->lev_p[r];
-        w->msum[q->bias] += w->lev_p[r] * (q->ly - a);
+        w->msum[q->bias] += w->lev_p[r] * (q->lcentre - a);
     }
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS) {
@@ -1485,7 +1492,7 @@ post_level_chain(const att_posterior *post,
         /* Coefficients of dp_i and da_i: db_s = dp_i (v r_i - v^2 c) -
          * v p_i da_i, and d(-log Lambda_s / 2) = -v dp_i / 2; then dp_i =
          * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2). */
-        ap = gb * (v * (q->ly - w->lev_a[r]) - v * v * c) - 0.5 * v;
+        ap = gb * (v * (q->lcentre - w->lev_a[r]) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->g_sigma -= ap * p * p * 2.0 * sigma * sigma;
         post_log_m_all(post, w, q, w->gm);

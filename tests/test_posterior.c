@@ -457,6 +457,37 @@ test_sampling_coordinates_map_and_jacobian(void **state)
     fixture_free(&f);
 }
 
+/* Equation (13b) for a bias whose one report is a range: its level and
+ * scale against the formula, from the range's centre and width. */
+static void
+test_sampling_level_of_a_range(void **state)
+{
+    const char *csv =
+        ALL_HDR "d1,2025-01-05,2025-01-05,2025-01-05,U,ua_gov,deployed,range,,10000,12000,q,d,\n";
+    double xi[16], th[16], hz[4], cnt[4], kappa, sigma = 0.07, tau = 0.3, m, w2, p, v, mu;
+    att_error err;
+    fixture f;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, csv);
+    assert_int_equal(att_posterior_param(f.post, 4)->kind, ATT_PAR_BIAS); /* b_ua_gov_force */
+    att_posterior_prior_center(f.post, xi);
+    xi[3] = log(sigma);
+    att_posterior_model_values(f.post, xi, hz, cnt, &kappa);
+    {
+        att_model_values mv = {hz, cnt, kappa};
+        m = att_model_quantity(f.p, &mv, ATT_KIND_DEPLOYED, 0, att_date_from_ymd(2025, 1, 5));
+    }
+    w2 = log(12000.0 / 10000.0) * log(12000.0 / 10000.0) / 12.0;
+    p = 1.0 / (sigma * sigma + w2);
+    v = 1.0 / (1.0 / (tau * tau) + p);
+    mu = v * p * (0.5 * (log(10000.0) + log(12000.0)) - log(m));
+    xi[4] = 0.8;
+    assert_int_equal(att_posterior_from_sampling(f.post, f.w, xi, th, &err), ATT_OK);
+    att_assert_close(th[4], mu + sqrt(v) * 0.8, 1e-12, 1e-14);
+    fixture_free(&f);
+}
+
 static void
 test_repeats_left_out_and_no_nan(void **state)
 {
@@ -506,6 +537,7 @@ main(void)
         cmocka_unit_test(test_windows_against_day_by_day),
         cmocka_unit_test(test_prior_against_direct_densities),
         cmocka_unit_test(test_sampling_coordinates_map_and_jacobian),
+        cmocka_unit_test(test_sampling_level_of_a_range),
         cmocka_unit_test(test_repeats_left_out_and_no_nan),
     };
 

@@ -123,9 +123,10 @@ functions {
     return lm;
   }
 
-  // The biases' levels of section 3.5: [mu_s; sqrt(v_s)] for s = 1..NB.
+  // The biases' levels of section 3.5: [mu_s; sqrt(v_s)] for s = 1..NB;
+  // lc is a point figure's log or a range's centre, ls a range's w^2 / 12.
   vector ph_level(vector lm, real sigma, vector tau, int[] bias, int[] pooled,
-                  int[] lfirst, int[] first, int[] npt, vector ly) {
+                  int[] lfirst, int[] first, int[] npt, vector lc, vector ls) {
     int NB = rows(tau);
     vector[NB] lam = inv(square(tau));
     vector[NB] msum = rep_vector(0, NB);
@@ -134,9 +135,9 @@ functions {
         int n = npt[r] - lfirst[r] + 1;
         vector[n] x = segment(lm, first[r] + lfirst[r] - 1, n);
         real a = mean(x);
-        real p = inv(square(sigma) + dot_self(x - a) / n);
+        real p = inv(square(sigma) + dot_self(x - a) / n + ls[r]);
         lam[bias[r]] += p;
-        msum[bias[r]] += p * (ly[r] - a);
+        msum[bias[r]] += p * (lc[r] - a);
       }
     }
     return append_row(msum ./ lam, inv_sqrt(lam));
@@ -189,6 +190,8 @@ transformed data {
   vector[R] lwidth = rep_vector(0, R);
   int pos[P];
   int pooled[R];
+  vector[R] lcentre;                // pooled: log figure, or a range's centre
+  vector[R] lspread;                // pooled: a range's log width squared / 12
   int lfirst[R];
   {
     int i = 1;
@@ -245,7 +248,9 @@ transformed data {
       if (pos[d] == 1 && lfirst[r] > npt[r])
         lfirst[r] = d - first[r] + 1;
     }
-    pooled[r] = qual[r] == 1 && bias[r] > 0 && lfirst[r] <= npt[r];
+    pooled[r] = (qual[r] == 1 || qual[r] == 2) && bias[r] > 0 && lfirst[r] <= npt[r];
+    lcentre[r] = qual[r] == 2 ? (llo[r] + lhi[r]) / 2 : ly[r];
+    lspread[r] = qual[r] == 2 ? square(lhi[r] - llo[r]) / 12 : 0;
   }
 }
 parameters {
@@ -280,7 +285,8 @@ model {
   lm = ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, first, npt,
                 pt_t, pt_t0, pos, lwidth);
   if (use_xi == 1 && NB > 0) {
-    vector[2 * NB] lev = ph_level(lm, sigma, tau, bias, pooled, lfirst, first, npt, ly);
+    vector[2 * NB] lev = ph_level(lm, sigma, tau, bias, pooled, lfirst, first, npt, lcentre,
+                                  lspread);
     b = head(lev, NB) + tail(lev, NB) .* bias_raw;
     target += sum(log(tail(lev, NB)));  // log sqrt(v_s)
   }
@@ -325,7 +331,7 @@ generated quantities {
     }
     lev = ph_level(ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, first,
                             npt, pt_t, pt_t0, pos, lwidth),
-                   sigma, tau, bias, pooled, lfirst, first, npt, ly);
+                   sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
     b = head(lev, NB) + tail(lev, NB) .* bias_raw;
   }
 }

@@ -170,7 +170,11 @@ class Model:
         for i in range(len(reps)):
             seg = self.pos[first[i]:first[i] + npt[i]]
             self.lfirst[i] = int(np.argmax(seg)) if seg.any() else npt[i]
-            self.pooled[i] = self.qual[i] == 1 and self.bias[i] >= 0 and seg.any()
+            self.pooled[i] = self.qual[i] in (1, 2) and self.bias[i] >= 0 and seg.any()
+        # A pooled range counts as a figure at its centre with the variance
+        # of a uniform over its log width.
+        self.lcentre = np.where(self.qual == 2, 0.5 * (self.llo + self.lhi), self.ly)
+        self.lspread = np.where(self.qual == 2, (self.lhi - self.llo) ** 2 / 12.0, 0.0)
         self.lnpt = np.log(self.npt)
 
     # ---- the model --------------------------------------------------------
@@ -215,10 +219,10 @@ class Model:
         for r in np.flatnonzero(self.pooled):
             x = lm[:, self.first[r] + self.lfirst[r]:self.first[r] + self.npt[r]]
             a = x.mean(axis=1)
-            p = 1.0 / (sigma ** 2 + ((x - a[:, None]) ** 2).mean(axis=1))
+            p = 1.0 / (sigma ** 2 + ((x - a[:, None]) ** 2).mean(axis=1) + self.lspread[r])
             s = self.bias[r] - self.i_bias[0]
             lam[:, s] += p
-            msum[:, s] += p * (self.ly[r] - a)
+            msum[:, s] += p * (self.lcentre[r] - a)
         return msum / lam, 1.0 / np.sqrt(lam)
 
     def logp(self, x, xi=False):
