@@ -60,6 +60,7 @@ main(int argc, char **argv)
         post = att_posterior_alloc(p, l, INT32_MAX, &err);
         fp.seed = p->projection.seed + (unsigned long)r;
         fp.delta = p->adapt_delta;
+        fp.delta_max = p->adapt_delta_max;
         fp.max_depth = (size_t)p->max_depth;
         if (post == NULL || att_fit_run(post, &fp, &fit, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;

@@ -410,6 +410,7 @@ scenario_fit_params(const att_params *p, unsigned long seed, int threads)
     fp.warmup = (size_t)p->warmup;
     fp.draws = (size_t)p->draws;
     fp.delta = p->adapt_delta;
+    fp.delta_max = p->adapt_delta_max;
     fp.max_depth = (size_t)p->max_depth;
     fp.seed = seed;
     fp.threads = threads;

@@ -121,6 +121,7 @@ ctx_fit(bench_ctx *c)
     fp.draws = (size_t)c->p->draws;
     fp.seed = c->p->projection.seed;
     fp.delta = c->p->adapt_delta;
+    fp.delta_max = c->p->adapt_delta_max;
     fp.max_depth = (size_t)c->p->max_depth;
     if (att_fit_run(c->post, &fp, &c->fit, &err) != ATT_OK)
         return fprintf(stderr, "bench_project: %s\n", err.msg), 70;

@@ -69,7 +69,7 @@ static void
 print_table(FILE *f, const fit_view *v)
 {
     const att_fit_result *fit = v->fit;
-    char a[32], b[32], c[32], d[32], e[32], g[32], fig[64];
+    char a[32], b[32], c[32], d[32], e[32], g[32], fig[128];
     size_t k, i;
 
     fprintf(f, "attrition %s fit\n", ATT_VERSION_STRING);
@@ -83,6 +83,9 @@ print_table(FILE *f, const fit_view *v)
     fprintf(f,
             "sampler     NUTS, %zu chains x (%zu warm-up + %zu draws), seed %lu, adapt_delta %g\n",
             v->fp->chains, v->fp->warmup, v->fp->draws, v->fp->seed, v->fp->delta);
+    cli_refit_text(fit, fig, sizeof fig);
+    if (fig[0] != '\0')
+        fprintf(f, "refit       %s\n", fig);
     fprintf(f, "diagnostics max R-hat %s, min ESS bulk %s, tail %s, %zu divergent of %zu draws\n",
             cli_num(fit->rhat_max, 'f', 3, a, sizeof a),
             cli_num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
@@ -205,6 +208,11 @@ print_csv(FILE *f, const fit_view *v)
     fprintf(f, "# verdict: %s%s%s\n", verdict_names[v->verdict], v->verdict_msg[0] ? ": " : "",
             v->verdict_msg);
     fprintf(f, "# divergent: %zu\n", fit->divergent_total);
+    if (fit->refits > 0) {
+        char rf[128];
+        cli_refit_text(fit, rf, sizeof rf);
+        fprintf(f, "# refit: %s\n", rf);
+    }
     fprintf(f, "name,q05,q50,q95,rhat,ess_bulk,ess_tail,sd_ratio,prior_dominated\n");
     for (k = 0; k < fit->dim; k++) {
         const att_diag_summary *s = &fit->summary[k];
@@ -301,6 +309,7 @@ cli_json_meta(const char *command,
     json_object_set_new(m, "warmup", json_integer((json_int_t)fp->warmup));
     json_object_set_new(m, "draws", json_integer((json_int_t)fp->draws));
     json_object_set_new(m, "adapt_delta", json_real(fp->delta));
+    json_object_set_new(m, "adapt_delta_max", json_real(fp->delta_max));
     json_object_set_new(m, "max_depth", json_integer((json_int_t)fp->max_depth));
     return m;
 }
@@ -401,6 +410,9 @@ json_doc(const fit_view *v)
     json_object_set_new(diag, "ess_bulk_min", cli_json_num(fit->ess_bulk_min));
     json_object_set_new(diag, "ess_tail_min", cli_json_num(fit->ess_tail_min));
     json_object_set_new(diag, "divergent", json_integer((json_int_t)fit->divergent_total));
+    json_object_set_new(diag, "adapt_delta", cli_json_num(fit->delta));
+    json_object_set_new(diag, "refits", json_integer((json_int_t)fit->refits));
+    json_object_set_new(diag, "divergent_first", json_integer((json_int_t)fit->divergent_first));
     for (i = 0; i < fit->chains; i++)
         json_array_append_new(steps, cli_json_num(fit->stepsize[i]));
     json_object_set_new(diag, "stepsize", steps);
@@ -509,6 +521,7 @@ cli_fit_params(const cli_options *o, const att_params *p)
     fp.seed = o->seed >= 0 ? (unsigned long)o->seed : p->projection.seed;
     fp.threads = o->threads > 0 ? (int)o->threads : 0;
     fp.delta = p->adapt_delta;
+    fp.delta_max = p->adapt_delta_max;
     fp.max_depth = (size_t)p->max_depth;
     return fp;
 }

@@ -49,6 +49,18 @@ cli_num(double x, char style, int digits, char *buf, size_t n)
 }
 
 void
+cli_refit_text(const att_fit_result *fit, char *buf, size_t n)
+{
+    if (fit->refits == 0) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    snprintf(buf, n,
+             "adapt_delta raised from %g to %g after %zu divergent transitions of %zu draws",
+             fit->delta_first, fit->delta, fit->divergent_first, fit->chains * fit->draws);
+}
+
+void
 cli_anchor_text(const att_params *p, char *buf, size_t n)
 {
     size_t i, used = 0;

@@ -232,9 +232,12 @@ print_header(FILE *f, const scenario_view *v)
     if (sf->loaded != NULL)
         snprintf(line, sizeof line, "loaded from %s (inputs sha256 %.16s), seed %lu", sf->loaded,
                  sf->digest, sf->fp.seed);
-    else
-        snprintf(line, sizeof line, "NUTS, %zu chains x (%zu warm-up + %zu draws), seed %lu",
-                 sf->fp.chains, sf->fp.warmup, sf->fp.draws, sf->fp.seed);
+    else {
+        char rf[128];
+        cli_refit_text(fit, rf, sizeof rf);
+        snprintf(line, sizeof line, "NUTS, %zu chains x (%zu warm-up + %zu draws), seed %lu%s%s",
+                 sf->fp.chains, sf->fp.warmup, sf->fp.draws, sf->fp.seed, rf[0] ? "; " : "", rf);
+    }
     wrap(f, "fit         ", line);
     snprintf(line, sizeof line, "max R-hat %s, min ESS bulk %s, tail %s; %zu divergent of %zu",
              cli_num(fit->rhat_max, 'f', 3, a, sizeof a),

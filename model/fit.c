@@ -10,6 +10,8 @@
  * diagnostics do not depend on the transform; the folded R-hat does).  The
  * policy is the issue's: fail on R-hat > 1.05, ESS < 100 or divergences in
  * more than 1% of draws; warn on R-hat > 1.01, ESS < 400 or any divergence.
+ * A run with divergences in more than 1% of draws is run again with a
+ * higher adaptation target (att_fit_run), as an analyst would.
  */
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +33,8 @@ att_fit_default_params(void)
     fp.warmup = 1000;
     fp.draws = 1000;
     fp.max_depth = 10;
-    fp.delta = 0.95; /* as the parameter files: see docs/model.md on the funnel */
+    fp.delta = 0.8; /* Stan's default, and the parameter files' */
+    fp.delta_max = 0.99;
     fp.init_radius = 2.0;
     fp.seed = 1;
     fp.threads = 0;
@@ -174,11 +177,8 @@ cleanup:
     return st;
 }
 
-att_status
-att_fit_run(const att_posterior *post,
-            const att_fit_params *fp,
-            att_fit_result *out,
-            att_error *err)
+static att_status
+fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *out, att_error *err)
 {
     size_t n = att_posterior_dim(post), c, total;
     att_status st = ATT_OK, *chain_st = NULL;
@@ -238,6 +238,39 @@ cleanup:
     if (st != ATT_OK)
         att_fit_result_free(out);
     return st;
+}
+
+att_status
+att_fit_run(const att_posterior *post,
+            const att_fit_params *fp,
+            att_fit_result *out,
+            att_error *err)
+{
+    att_fit_params run = *fp;
+    size_t refits = 0, first_div = 0;
+    att_status st;
+
+    for (;;) {
+        double S;
+        st = fit_once(post, &run, out, err);
+        if (st != ATT_OK)
+            return st;
+        S = (double)(out->chains * out->draws);
+        if (refits == 0)
+            first_div = out->divergent_total;
+        if (!((double)out->divergent_total > ATT_FIT_DIV_FAIL * S) || !(run.delta < fp->delta_max))
+            break;
+        att_fit_result_free(out);
+        run.delta = 1.0 - 0.25 * (1.0 - run.delta);
+        if (run.delta > fp->delta_max)
+            run.delta = fp->delta_max;
+        refits++;
+    }
+    out->delta = run.delta;
+    out->delta_first = fp->delta;
+    out->refits = refits;
+    out->divergent_first = first_div;
+    return ATT_OK;
 }
 
 att_status

@@ -427,6 +427,9 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_MODEL_ADAPT_DELTA:
         p->adapt_delta = v->num;
         return ATT_OK;
+    case PK_MODEL_ADAPT_DELTA_MAX:
+        p->adapt_delta_max = v->num;
+        return ATT_OK;
     case PK_MODEL_MAX_DEPTH:
         p->max_depth = v->integer;
         return ATT_OK;

@@ -81,6 +81,54 @@ test_policy(void **state)
 /* A ledger simulated from known hazards with no bias and 1% noise:
  * casualties every 5 days through both combat phases, strength and
  * deployed now and then, all from one pinned class. */
+/* A ledger drawn from the baseline prior whose posterior reaches small
+ * sigma (the recovery test's replicate 2): at a low adaptation target
+ * its first run diverges in more than 1% of draws, and att_fit_run then
+ * runs it again with 1 - delta quartered.  The first run is the same with
+ * and without refits (same seed); the refit's target follows the rule. */
+static void
+test_refit_after_divergences(void **state)
+{
+    char *ini = fixture_slurp(ATT_SOURCE_DIR "/params/baseline.ini");
+    char *csv = fixture_slurp(ATT_SOURCE_DIR "/tests/fixtures/prior_draw_2.csv");
+    att_fit_params fp = att_fit_default_params();
+    att_fit_result once, again;
+    att_error err;
+    fixture f;
+
+    (void)state;
+    fixture_load(&f, ini, csv);
+    fp.chains = 2;
+    fp.warmup = 150;
+    fp.draws = 150;
+    fp.seed = 3;
+    fp.delta = 0.6;
+    fp.delta_max = 0.6; /* no refit */
+    assert_int_equal(att_fit_run(f.post, &fp, &once, &err), ATT_OK);
+    print_message("refit: %zu divergent of %zu at %g\n", once.divergent_total,
+                  once.chains * once.draws, once.delta);
+    assert_int_equal(once.refits, 0);
+    assert_true((double)once.divergent_total > ATT_FIT_DIV_FAIL * 300.0);
+    fp.delta_max = 0.99;
+    assert_int_equal(att_fit_run(f.post, &fp, &again, &err), ATT_OK);
+    print_message("refit: %zu refits, %zu divergent at %g\n", again.refits, again.divergent_total,
+                  again.delta);
+    assert_true(again.refits >= 1);
+    assert_int_equal(again.divergent_first, once.divergent_total);
+    att_assert_close(again.delta_first, 0.6, 0, 0);
+    att_assert_close(again.delta,
+                     again.refits == 1   ? 0.9
+                     : again.refits == 2 ? 0.975
+                                         : 0.99,
+                     1e-15, 0);
+    assert_true((double)again.divergent_total <= ATT_FIT_DIV_FAIL * 300.0 || again.delta == 0.99);
+    att_fit_result_free(&once);
+    att_fit_result_free(&again);
+    fixture_free(&f);
+    free(ini);
+    free(csv);
+}
+
 static void
 test_recovers_hazards_from_tight_unbiased_figures(void **state)
 {
@@ -150,6 +198,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_draws_for_any_thread_count),
         cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_refit_after_divergences),
         cmocka_unit_test(test_recovers_hazards_from_tight_unbiased_figures),
     };
 

@@ -123,7 +123,7 @@ static void
 test_recovery_coverage(void **state)
 {
     fixture f;
-    size_t reps = REC_REPLICATES, rep, k, failed = 0;
+    size_t reps = REC_REPLICATES, rep, k, failed = 0, refitted = 0;
     size_t hit[G_COUNT] = {0}, tot[G_COUNT] = {0};
     const char *env = getenv("ATT_RECOVERY_REPS");
     att_fit_params fp = att_fit_default_params();
@@ -144,9 +144,11 @@ test_recovery_coverage(void **state)
         fp.warmup = fp.draws = (size_t)strtoul(env, NULL, 10);
     fp.delta = getenv("ATT_RECOVERY_DELTA") ? strtod(getenv("ATT_RECOVERY_DELTA"), NULL)
                                             : f.p->adapt_delta;
+    fp.delta_max = f.p->adapt_delta_max;
     fp.max_depth = (size_t)f.p->max_depth;
-    print_message("recovery: %zu replicates, seed %lu, 4 x (%zu + %zu), adapt_delta %g\n", reps,
-                  REC_SEED, fp.warmup, fp.draws, fp.delta);
+    print_message("recovery: %zu replicates, seed %lu, 4 x (%zu + %zu), adapt_delta %g (refits up "
+                  "to %g)\n",
+                  reps, REC_SEED, fp.warmup, fp.draws, fp.delta, fp.delta_max);
     for (rep = first; rep < first + reps; rep++) {
         size_t n = att_posterior_dim(f.post);
         double truth[64], tval[64];
@@ -177,6 +179,7 @@ test_recovery_coverage(void **state)
         assert_int_equal(att_posterior_dim(sim.post), n);
         fp.seed = REC_SEED + rep;
         assert_int_equal(att_fit_run(sim.post, &fp, &fit, &err), ATT_OK);
+        refitted += fit.refits > 0;
         if (att_fit_judge(&fit, msg, sizeof msg) == ATT_FIT_FAILED) {
             failed++;
             print_message("  replicate %zu did not converge: %s\n    truth:", rep, msg);
@@ -198,8 +201,8 @@ test_recovery_coverage(void **state)
         gsl_rng_free(rng);
     }
     print_message("recovery: %zu of %zu replicates failed the convergence policy (at most %d "
-                  "allowed)\n",
-                  failed, reps, REC_MAX_FAILED);
+                  "allowed); %zu were refitted with a higher adapt_delta\n",
+                  failed, reps, REC_MAX_FAILED, refitted);
     for (g = 0; g < G_COUNT; g++) {
         double c = tot[g] ? (double)hit[g] / (double)tot[g] : 0.0;
         bool in = c >= REC_LOW && c <= REC_HIGH;

@@ -24,6 +24,7 @@ typedef struct {
     size_t draws;       /* kept draws per chain */
     size_t max_depth;   /* NUTS tree depth limit */
     double delta;       /* target acceptance of the step-size adaptation */
+    double delta_max;   /* refits after divergences raise delta up to this (<= delta: none) */
     double init_radius; /* starts: prior centre + uniform(-r, r) per coordinate */
     unsigned long seed; /* the run's seed */
     int threads;        /* worker threads; 0 = as many as chains and cores allow */
@@ -58,11 +59,20 @@ typedef struct {
     double rhat_max, ess_bulk_min, ess_tail_min;
     double seconds_sampler;   /* wall clock, first warm-up to last draw */
     double seconds_chain_cpu; /* the chains' own wall times, summed */
+    double delta;             /* the adaptation target of these draws */
+    double delta_first;       /* the target asked for (delta when not refitted) */
+    size_t refits;            /* runs discarded for divergences before these */
+    size_t divergent_first;   /* divergent transitions of the first run */
 } att_fit_result;
 
 /* Runs the chains on post.  On success *out holds the draws and
  * diagnostics (att_fit_result_free it).  A poor fit is not an error here:
- * att_fit_judge says how good it is. */
+ * att_fit_judge says how good it is.  A run with divergences in more than
+ * ATT_FIT_DIV_FAIL of its draws is discarded and run again, same seed,
+ * with 1 - delta quartered (at most delta_max), while delta is below
+ * delta_max: divergences say the step size was too large somewhere, and
+ * a higher target takes smaller steps.  out->refits and out->delta say
+ * what happened. */
 ATT_NODISCARD att_status att_fit_run(const att_posterior *post,
                                      const att_fit_params *fp,
                                      att_fit_result *out,

@@ -170,8 +170,9 @@ typedef struct att_params {
     long chains; /* fit settings (defaults for --chains etc.) */
     long warmup;
     long draws;
-    double adapt_delta; /* NUTS step-size adaptation target */
-    long max_depth;     /* NUTS tree depth limit */
+    double adapt_delta;     /* NUTS step-size adaptation target */
+    double adapt_delta_max; /* the highest target a refit after divergences may use */
+    long max_depth;         /* NUTS tree depth limit */
 
     double kappa_a; /* kappa ~ Beta(kappa_a, kappa_b) */
     double kappa_b;
