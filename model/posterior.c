@@ -108,6 +108,7 @@ struct att_posterior {
     size_t ntime; /* distinct evaluation times, ascending */
     double *times;
     double *expo;        /* per time: narr x nphase exposures (equation (2)) */
+    double *expo_t;      /* the same by arrival and phase: ntime exposures each */
     int *step;           /* per time and arrival: POST_STEP_* or the phase of a one-day step */
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
 };
@@ -128,8 +129,9 @@ struct att_posterior_workspace {
     double *aC, *aN, *aD;    /* per time: d log p / d C, N, D, summed over points */
     double *surv;            /* per time and arrival: exp(-H_j(t)) */
     double *lost;            /* per time and arrival: 1 - exp(-H_j(t)), accurately */
-    double *q;               /* per phase: exp(-h_k) */
+    double *q, *omq;         /* per phase: exp(-h_k) and 1 - exp(-h_k) */
     double *hacc;            /* per arrival and phase: post_adjoint's sums */
+    double *fbuf;            /* per time: post_adjoint's scratch */
     double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
     double lsigma;           /* log sigma at theta */
     double lkappa, lwounded; /* log kappa and log(1 - kappa), once per evaluation */
@@ -153,6 +155,7 @@ att_posterior_free(att_posterior *post)
     att_mem_free(post->pt);
     att_mem_free(post->times);
     att_mem_free(post->expo);
+    att_mem_free(post->expo_t);
     att_mem_free(post->step);
     att_mem_free(post->need);
     att_mem_free(post);
@@ -383,13 +386,18 @@ post_same_quantity(const att_posterior *post, att_kind kind, size_t a, size_t b)
 static void
 post_fill_times(att_posterior *post)
 {
-    size_t i, j, block = post->nphase * post->narr;
+    size_t i, j, k, block = post->nphase * post->narr;
 
     for (i = 0; i < post->ntime; i++) {
         post_fill_exposure(post, post->times[i], post->expo + i * block);
         for (j = 0; j < post->narr; j++)
             post->step[i * post->narr + j] = post_step(post, i, j);
     }
+    for (j = 0; j < post->narr; j++)
+        for (k = 0; k < post->nphase; k++)
+            for (i = 0; i < post->ntime; i++)
+                post->expo_t[(j * post->nphase + k) * post->ntime + i] =
+                    post->expo[i * block + j * post->nphase + k];
 }
 
 /* Keeps only the times some point reads, renumbered, with their
@@ -504,9 +512,10 @@ att_posterior_alloc_without(
         if (post->ntime == 0 || post->times[i] != post->times[post->ntime - 1])
             post->times[post->ntime++] = post->times[i];
     post->expo = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo);
+    post->expo_t = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo_t);
     post->step = att_mem_calloc(post->ntime * post->narr + 1, sizeof *post->step);
     post->need = att_mem_calloc(post->ntime + 1, sizeof *post->need);
-    if (post->expo == NULL || post->step == NULL || post->need == NULL) {
+    if (post->expo == NULL || post->expo_t == NULL || post->step == NULL || post->need == NULL) {
         (void)ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto fail;
     }
@@ -601,7 +610,9 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->surv);
     att_mem_free(w->lost);
     att_mem_free(w->q);
+    att_mem_free(w->omq);
     att_mem_free(w->hacc);
+    att_mem_free(w->fbuf);
     att_mem_free(w->theta);
     att_mem_free(w->lam);
     att_mem_free(w->msum);
@@ -638,7 +649,9 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
     w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
     w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
+    w->omq = att_mem_calloc(post->nphase + 1, sizeof *w->omq);
     w->hacc = att_mem_calloc(post->narr * post->nphase + 1, sizeof *w->hacc);
+    w->fbuf = att_mem_calloc(post->ntime + 1, sizeof *w->fbuf);
     w->theta = att_mem_calloc(post->dim + 1, sizeof *w->theta);
     w->lam = att_mem_calloc(post->dim + 1, sizeof *w->lam);
     w->msum = att_mem_calloc(post->dim + 1, sizeof *w->msum);
@@ -647,8 +660,8 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
     if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
         w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->surv &&
-        w->lost && w->q && w->hacc && w->theta && w->lam && w->msum && w->sqv && w->lev_a &&
-        w->lev_p)
+        w->lost && w->q && w->omq && w->hacc && w->fbuf && w->theta && w->lam && w->msum &&
+        w->sqv && w->lev_a && w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -864,8 +877,10 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
 {
     size_t i, j, k, np = post->nphase, na = post->narr;
 
-    for (k = 0; k < np; k++)
+    for (k = 0; k < np; k++) {
         w->q[k] = exp(-w->hazard[k]);
+        w->omq[k] = -expm1(-w->hazard[k]);
+    }
     for (i = 0; i < post->ntime; i++) {
         double C = 0.0, N = 0.0, D = 0.0;
         double *e = w->surv + i * na, *c = w->lost + i * na;
@@ -878,21 +893,19 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
                 c[j] = 0.0;
                 continue;
             }
-            if (step >= 0)
+            if (step >= 0) {
+                /* One day in one phase: e' = e q and 1 - e' = (1 - e) + e (1 - q),
+                 * a sum of positive terms that keeps its digits near e = 1. */
                 e[j] = e[j - na] * w->q[step];
-            else {
+                c[j] = c[j - na] + e[j - na] * w->omq[step];
+            } else {
                 for (k = 0; k < np; k++)
                     H += w->hazard[k] * L[k];
                 e[j] = exp(-H);
+                /* Where survival is still near 1, 1 - e loses digits: take
+                 * it from expm1 of the cumulative hazard instead. */
+                c[j] = e[j] > 0.99 ? -expm1(-H) : 1.0 - e[j];
             }
-            /* Where survival is still near 1, 1 - e loses digits: take it
-             * from expm1 of the cumulative hazard instead. */
-            if (e[j] > 0.99) {
-                for (H = 0.0, k = 0; k < np; k++)
-                    H += w->hazard[k] * L[k];
-                c[j] = H > 0.0 ? -expm1(-H) : 0.0; /* no combat yet: no call */
-            } else
-                c[j] = 1.0 - e[j];
             N += nj * e[j];
             C += nj * c[j];
             D += nj;
@@ -1042,26 +1055,42 @@ post_push_all(const att_posterior *post,
 static void
 post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad)
 {
-    size_t i, j, k, np = post->nphase, na = post->narr;
+    size_t i, j, k, nt = post->ntime, np = post->nphase, na = post->narr;
     const double *aC = w->aC, *aN = w->aN, *aD = w->aD;
+    double *f = w->fbuf;
 
-    /* Cohort by cohort, so that the sums stay in registers: per phase,
-     * sum_t (aC - aN) e_j L_jk (n_j and h_k factor out of every time),
-     * and for the count, sum_t aC c_j + aN e_j + aD. */
+    /* Per cohort j: f_t = (aC - aN) e_j at each time (0 before it
+     * arrives), then per phase sum_t f_t L_jk(t) (n_j and h_k factor out
+     * of every time) in four running sums, so that no sum waits on the one
+     * before it; and for the count, sum_t aC c_j + aN e_j + aD. */
     for (j = 0; j < na; j++) {
-        double *restrict acc = w->hacc + j * np, sa = 0.0;
-        memset(acc, 0, np * sizeof *acc);
-        for (i = 0; i < post->ntime; i++) {
-            const double *L = post->expo + (i * na + j) * np;
-            double e = w->surv[i * na + j], f = (aC[i] - aN[i]) * e;
-            if (post->step[i * na + j] == POST_STEP_ABSENT)
+        double sa = 0.0;
+        for (i = 0; i < nt; i++) {
+            double e = w->surv[i * na + j];
+            if (post->step[i * na + j] == POST_STEP_ABSENT) {
+                f[i] = 0.0;
                 continue;
-            for (k = 0; k < np; k++)
-                acc[k] += f * L[k];
+            }
+            f[i] = (aC[i] - aN[i]) * e;
             sa += aC[i] * w->lost[i * na + j] + aN[i] * e + aD[i];
         }
         if (post->arr_par[j] != ATT_NONE)
             grad[post->arr_par[j]] += sa * w->dndu[j];
+        for (k = 0; k < np; k++) {
+            const double *L = post->expo_t + (j * np + k) * nt;
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            if (post->phase_par[k] == ATT_NONE)
+                continue;
+            for (i = 0; i + 4 <= nt; i += 4) {
+                s0 += f[i] * L[i];
+                s1 += f[i + 1] * L[i + 1];
+                s2 += f[i + 2] * L[i + 2];
+                s3 += f[i + 3] * L[i + 3];
+            }
+            for (; i < nt; i++)
+                s0 += f[i] * L[i];
+            w->hacc[j * np + k] = (s0 + s1) + (s2 + s3);
+        }
     }
     for (k = 0; k < np; k++) {
         double sh = 0.0;
