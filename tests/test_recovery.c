@@ -3,8 +3,9 @@
  * For each replicate: parameters are drawn from the baseline prior; reports
  * are drawn from the model on the shipped ledger's design (the same kinds,
  * windows, classes and sources); the model is fitted with the same MCMC as
- * `attrition fit` (4 chains x 500 warm-up + 500 draws); and each
- * parameter's 90% interval is checked against the truth.  Pooled over
+ * `attrition fit`, with the baseline's settings (4 chains x 1000 warm-up +
+ * 1000 draws, refits after divergences); and each parameter's 90%
+ * interval is checked against the truth.  Pooled over
  * replicates, each group (hazards, biases, kappa, sigma, arrivals) must
  * cover 82%-97% of the time, and at most 5 replicates may fail the
  * convergence policy.
@@ -137,9 +138,11 @@ test_recovery_coverage(void **state)
     if ((env = getenv("ATT_RECOVERY_FIRST")) != NULL)
         first = (size_t)strtoul(env, NULL, 10);
     fixture_load_shipped(&f, "baseline");
-    fp.chains = 4;
-    fp.warmup = 500;
-    fp.draws = 500;
+    /* The scenario's own settings, as `attrition fit` runs them: 4 x (1000
+     * + 1000), adapt_delta 0.8 with refits up to 0.99 (docs/model.md 5.5). */
+    fp.chains = (size_t)f.p->chains;
+    fp.warmup = (size_t)f.p->warmup;
+    fp.draws = (size_t)f.p->draws;
     if ((env = getenv("ATT_RECOVERY_ITER")) != NULL)
         fp.warmup = fp.draws = (size_t)strtoul(env, NULL, 10);
     fp.delta = getenv("ATT_RECOVERY_DELTA") ? strtod(getenv("ATT_RECOVERY_DELTA"), NULL)
