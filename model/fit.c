@@ -34,7 +34,7 @@ att_fit_default_params(void)
     fp.draws = 1000;
     fp.max_depth = 10;
     fp.delta = 0.8; /* Stan's default, and the parameter files' */
-    fp.delta_max = 0.99;
+    fp.delta_max = 0.995;
     fp.init_radius = 2.0;
     fp.seed = 1;
     fp.threads = 0;
