@@ -1049,6 +1049,25 @@ post_push_all(const att_posterior *post,
     return sum;
 }
 
+/* The end of every report's gradient: g[d] = d ell / d log m at each
+ * point to the per-time sums and to the bias (whose derivative is the
+ * same), gsig to sigma's. */
+static void
+post_report_gradient(const att_posterior *post,
+                     att_posterior_workspace *w,
+                     const post_report *q,
+                     double kappa,
+                     const double *g,
+                     double gsig,
+                     double *grad)
+{
+    double gb = post_push_all(post, w, q, kappa, g);
+
+    if (q->bias != ATT_NONE)
+        grad[q->bias] += gb;
+    w->g_sigma += gsig;
+}
+
 /* The gradient with respect to log h and the arrival coordinates from the
  * per-time sums: dC/dlog h_k = sum_j n_j e_j h_k L_jk = -dN/dlog h_k,
  * dC/dn_j = 1 - e_j, dN/dn_j = e_j, dD/dn_j = 1 (equations (1)-(4)). */
@@ -1167,7 +1186,7 @@ post_window_one_sided(const att_posterior *post,
                       double *grad,
                       double *out)
 {
-    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, mult, gb;
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, mult;
     size_t d;
 
     post_log_m_all(post, w, q, w->gm);
@@ -1210,10 +1229,7 @@ post_window_one_sided(const att_posterior *post,
         w->gs[d] = -s * phi / sigma;
         gsig -= x * phi;
     }
-    gb = post_push_all(post, w, q, kappa, w->gs);
-    if (q->bias != ATT_NONE)
-        grad[q->bias] += gb;
-    w->g_sigma += gsig;
+    post_report_gradient(post, w, q, kappa, w->gs, gsig, grad);
     return true;
 }
 
@@ -1229,7 +1245,7 @@ post_window_point(const att_posterior *post,
                   double sigma,
                   double *grad)
 {
-    double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell, gb;
+    double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
     size_t d;
 
     post_log_m_all(post, w, q, z);
@@ -1255,10 +1271,7 @@ post_window_point(const att_posterior *post,
         g[d] = wt == 0.0 ? 0.0 : wt * z[d] / sigma;
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
     }
-    gb = post_push_all(post, w, q, kappa, g);
-    if (q->bias != ATT_NONE)
-        grad[q->bias] += gb;
-    w->g_sigma += gsig;
+    post_report_gradient(post, w, q, kappa, g, gsig, grad);
     return ell;
 }
 
@@ -1276,15 +1289,16 @@ post_report_loglik(const att_posterior *post,
 {
     size_t d;
     double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
+    double gsig = 0.0;
 
     if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
         post_window_one_sided(post, w, q, b, kappa, sigma, grad, &ell))
         return ell;
     if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
         return post_window_point(post, w, q, b, kappa, sigma, grad);
+    post_log_m_all(post, w, q, w->ell);
     for (d = 0; d < q->npoint; d++) {
-        double lm = post_log_m(w, q, &post->pt[q->first + d]);
-        w->ell[d] = post_point_loglik(q, lm, b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
+        w->ell[d] = post_point_loglik(q, w->ell[d], b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -1315,14 +1329,11 @@ post_report_loglik(const att_posterior *post,
     if (grad == NULL)
         return ell;
     for (d = 0; d < q->npoint; d++) {
-        double wt = w->ell[d], g = wt * w->gm[d];
-        if (wt == 0.0)
-            continue;
-        post_push(w, q, &post->pt[q->first + d], kappa, g);
-        w->g_sigma += wt * w->gs[d];
-        if (q->bias != ATT_NONE)
-            grad[q->bias] += g;
+        double wt = w->ell[d];
+        w->gm[d] = wt == 0.0 ? 0.0 : wt * w->gm[d];
+        gsig += wt == 0.0 ? 0.0 : wt * w->gs[d];
     }
+    post_report_gradient(post, w, q, kappa, w->gm, gsig, grad);
     return ell;
 }
 
