@@ -46,7 +46,7 @@ main(int argc, char **argv)
         att_params *p = NULL;
         att_ledger *l = NULL;
         att_posterior *post;
-        att_fit_params fp = att_fit_default_params();
+        att_fit_params fp;
         att_fit_result fit;
         att_error err;
         const char *cls[256];
@@ -58,10 +58,8 @@ main(int argc, char **argv)
         if (att_ledger_load(p->ledger, cls, p->nclass, &l, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 65;
         post = att_posterior_alloc(p, l, INT32_MAX, &err);
-        fp.seed = p->projection.seed + (unsigned long)r;
-        fp.delta = p->adapt_delta;
-        fp.delta_max = p->adapt_delta_max;
-        fp.max_depth = (size_t)p->max_depth;
+        fp = att_fit_params_of(p);
+        fp.seed += (unsigned long)r;
         if (post == NULL || att_fit_run(post, &fp, &fit, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;
         wall[r] = now() - t0;

@@ -404,14 +404,8 @@ parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *ou
 static att_fit_params
 scenario_fit_params(const att_params *p, unsigned long seed, int threads)
 {
-    att_fit_params fp = att_fit_default_params();
+    att_fit_params fp = att_fit_params_of(p);
 
-    fp.chains = (size_t)p->chains;
-    fp.warmup = (size_t)p->warmup;
-    fp.draws = (size_t)p->draws;
-    fp.delta = p->adapt_delta;
-    fp.delta_max = p->adapt_delta_max;
-    fp.max_depth = (size_t)p->max_depth;
     fp.seed = seed;
     fp.threads = threads;
     return fp;

@@ -102,7 +102,7 @@ ctx_free(bench_ctx *c)
 static int
 ctx_fit(bench_ctx *c)
 {
-    att_fit_params fp = att_fit_default_params();
+    att_fit_params fp;
     const char *cls[256];
     att_error err;
     size_t i;
@@ -116,13 +116,7 @@ ctx_fit(bench_ctx *c)
     if ((c->post = att_posterior_alloc(c->p, c->l, INT32_MAX, &err)) == NULL)
         return fprintf(stderr, "bench_project: %s\n", err.msg), 70;
     /* As `attrition` with no options: the scenario's settings and seed. */
-    fp.chains = (size_t)c->p->chains;
-    fp.warmup = (size_t)c->p->warmup;
-    fp.draws = (size_t)c->p->draws;
-    fp.seed = c->p->projection.seed;
-    fp.delta = c->p->adapt_delta;
-    fp.delta_max = c->p->adapt_delta_max;
-    fp.max_depth = (size_t)c->p->max_depth;
+    fp = att_fit_params_of(c->p);
     if (att_fit_run(c->post, &fp, &c->fit, &err) != ATT_OK)
         return fprintf(stderr, "bench_project: %s\n", err.msg), 70;
     c->fitted = true;

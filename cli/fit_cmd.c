@@ -513,16 +513,17 @@ print_influence_table(FILE *f, const fit_view *v)
 att_fit_params
 cli_fit_params(const cli_options *o, const att_params *p)
 {
-    att_fit_params fp = att_fit_default_params();
+    att_fit_params fp = att_fit_params_of(p);
 
-    fp.chains = (size_t)(o->chains > 0 ? o->chains : p->chains);
-    fp.warmup = (size_t)(o->warmup > 0 ? o->warmup : p->warmup);
-    fp.draws = (size_t)(o->draws > 0 ? o->draws : p->draws);
-    fp.seed = o->seed >= 0 ? (unsigned long)o->seed : p->projection.seed;
+    if (o->chains > 0)
+        fp.chains = (size_t)o->chains;
+    if (o->warmup > 0)
+        fp.warmup = (size_t)o->warmup;
+    if (o->draws > 0)
+        fp.draws = (size_t)o->draws;
+    if (o->seed >= 0)
+        fp.seed = (unsigned long)o->seed;
     fp.threads = o->threads > 0 ? (int)o->threads : 0;
-    fp.delta = p->adapt_delta;
-    fp.delta_max = p->adapt_delta_max;
-    fp.max_depth = (size_t)p->max_depth;
     return fp;
 }
 

@@ -41,6 +41,21 @@ att_fit_default_params(void)
     return fp;
 }
 
+att_fit_params
+att_fit_params_of(const att_params *p)
+{
+    att_fit_params fp = att_fit_default_params();
+
+    fp.chains = (size_t)p->chains;
+    fp.warmup = (size_t)p->warmup;
+    fp.draws = (size_t)p->draws;
+    fp.delta = p->adapt_delta;
+    fp.delta_max = p->adapt_delta_max;
+    fp.max_depth = (size_t)p->max_depth;
+    fp.seed = p->projection.seed;
+    return fp;
+}
+
 void
 att_fit_result_free(att_fit_result *r)
 {
@@ -247,7 +262,8 @@ att_fit_run(const att_posterior *post,
             att_error *err)
 {
     att_fit_params run = *fp;
-    size_t refits = 0, first_div = 0;
+    size_t refits = 0, first_div = 0, leaps = 0;
+    double secs = 0.0, cpu = 0.0;
     att_status st;
 
     for (;;) {
@@ -255,6 +271,10 @@ att_fit_run(const att_posterior *post,
         st = fit_once(post, &run, out, err);
         if (st != ATT_OK)
             return st;
+        /* The cost of a fit counts the discarded runs too. */
+        secs += out->seconds_sampler;
+        cpu += out->seconds_chain_cpu;
+        leaps += out->leapfrogs;
         S = (double)(out->chains * out->draws);
         if (refits == 0)
             first_div = out->divergent_total;
@@ -266,6 +286,9 @@ att_fit_run(const att_posterior *post,
             run.delta = fp->delta_max;
         refits++;
     }
+    out->seconds_sampler = secs;
+    out->seconds_chain_cpu = cpu;
+    out->leapfrogs = leaps;
     out->delta = run.delta;
     out->delta_first = fp->delta;
     out->refits = refits;

@@ -78,14 +78,41 @@ test_policy(void **state)
     assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_FAILED);
 }
 
-/* A ledger simulated from known hazards with no bias and 1% noise:
- * casualties every 5 days through both combat phases, strength and
- * deployed now and then, all from one pinned class. */
 /* A ledger drawn from the baseline prior whose posterior reaches small
  * sigma (the recovery test's replicate 2): at a low adaptation target
  * its first run diverges in more than 1% of draws, and att_fit_run then
  * runs it again with 1 - delta quartered.  The first run is the same with
  * and without refits (same seed); the refit's target follows the rule. */
+/* att_fit_params_of takes what a parameter file states. */
+static void
+test_fit_params_of_a_file(void **state)
+{
+    const char *ini = "[model]\nchains = 3\nwarmup = 123\ndraws = 45\nadapt_delta = 0.7\n"
+                      "adapt_delta_max = 0.9\nmax_depth = 7\n"
+                      "[phase pre]\nstart = 2024-10-01\nend = 2024-12-06\nhazard = 0\n"
+                      "[phase a]\nstart = 2024-12-06\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                      "[arrival x]\ndate = 2024-10-16\ncount = 11000\n"
+                      "[class us_gov]\ntau_losses = 0.5\ntau_force = 0.5\n"
+                      "[projection]\nseed = 99\n";
+    fixture f;
+    att_fit_params fp;
+
+    (void)state;
+    fixture_load(&f, ini,
+                 "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,"
+                 "low,high,quote,doc\nz,2025-01-01,2025-01-01,2025-01-01,U,us_gov,casualties,"
+                 "approx,100,,,q,d\n");
+    fp = att_fit_params_of(f.p);
+    assert_int_equal(fp.chains, 3);
+    assert_int_equal(fp.warmup, 123);
+    assert_int_equal(fp.draws, 45);
+    assert_int_equal(fp.max_depth, 7);
+    assert_int_equal(fp.seed, 99);
+    att_assert_close(fp.delta, 0.7, 0, 0);
+    att_assert_close(fp.delta_max, 0.9, 0, 0);
+    fixture_free(&f);
+}
+
 static void
 test_refit_after_divergences(void **state)
 {
@@ -116,6 +143,9 @@ test_refit_after_divergences(void **state)
     assert_true(again.refits >= 1);
     assert_int_equal(again.divergent_first, once.divergent_total);
     att_assert_close(again.delta_first, 0.6, 0, 0);
+    /* The cost counts the discarded runs: the first is the same run. */
+    assert_true(again.leapfrogs > once.leapfrogs);
+    assert_true(again.seconds_sampler > once.seconds_sampler);
     att_assert_close(again.delta,
                      again.refits == 1   ? 0.9
                      : again.refits == 2 ? 0.975
@@ -129,6 +159,9 @@ test_refit_after_divergences(void **state)
     free(csv);
 }
 
+/* A ledger simulated from known hazards with no bias and 1% noise:
+ * casualties every 5 days through both combat phases, strength and
+ * deployed now and then, all from one pinned class. */
 static void
 test_recovers_hazards_from_tight_unbiased_figures(void **state)
 {
@@ -198,6 +231,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_draws_for_any_thread_count),
         cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_fit_params_of_a_file),
         cmocka_unit_test(test_refit_after_divergences),
         cmocka_unit_test(test_recovers_hazards_from_tight_unbiased_figures),
     };

@@ -127,7 +127,7 @@ test_recovery_coverage(void **state)
     size_t reps = REC_REPLICATES, rep, k, failed = 0, refitted = 0;
     size_t hit[G_COUNT] = {0}, tot[G_COUNT] = {0};
     const char *env = getenv("ATT_RECOVERY_REPS");
-    att_fit_params fp = att_fit_default_params();
+    att_fit_params fp;
     bool ok = true;
     int g;
 
@@ -139,19 +139,15 @@ test_recovery_coverage(void **state)
         first = (size_t)strtoul(env, NULL, 10);
     fixture_load_shipped(&f, "baseline");
     /* The scenario's own settings, as `attrition fit` runs them: 4 x (1000
-     * + 1000), adapt_delta 0.8 with refits up to 0.99 (docs/model.md 5.5). */
-    fp.chains = (size_t)f.p->chains;
-    fp.warmup = (size_t)f.p->warmup;
-    fp.draws = (size_t)f.p->draws;
+     * + 1000), adapt_delta 0.8 with refits up to 0.995 (docs/model.md 5.5). */
+    fp = att_fit_params_of(f.p);
     if ((env = getenv("ATT_RECOVERY_ITER")) != NULL)
         fp.warmup = fp.draws = (size_t)strtoul(env, NULL, 10);
-    fp.delta = getenv("ATT_RECOVERY_DELTA") ? strtod(getenv("ATT_RECOVERY_DELTA"), NULL)
-                                            : f.p->adapt_delta;
-    fp.delta_max = f.p->adapt_delta_max;
-    fp.max_depth = (size_t)f.p->max_depth;
-    print_message("recovery: %zu replicates, seed %lu, 4 x (%zu + %zu), adapt_delta %g (refits up "
-                  "to %g)\n",
-                  reps, REC_SEED, fp.warmup, fp.draws, fp.delta, fp.delta_max);
+    if ((env = getenv("ATT_RECOVERY_DELTA")) != NULL)
+        fp.delta = strtod(env, NULL);
+    print_message("recovery: %zu replicates, seed %lu, %zu x (%zu + %zu), adapt_delta %g (refits "
+                  "up to %g)\n",
+                  reps, REC_SEED, fp.chains, fp.warmup, fp.draws, fp.delta, fp.delta_max);
     for (rep = first; rep < first + reps; rep++) {
         size_t n = att_posterior_dim(f.post);
         double truth[64], tval[64];

@@ -32,6 +32,11 @@ typedef struct {
 
 att_fit_params att_fit_default_params(void);
 
+/* The settings a parameter file states ([model] chains, warmup, draws,
+ * adapt_delta, adapt_delta_max, max_depth; [projection] seed), the rest
+ * as att_fit_default_params. */
+att_fit_params att_fit_params_of(const att_params *p);
+
 /* Thresholds of the convergence policy (att_fit_judge). */
 #define ATT_FIT_RHAT_FAIL 1.05  /* R-hat above this: the fit failed */
 #define ATT_FIT_ESS_FAIL  100.0 /* bulk or tail ESS below this: failed */
@@ -55,10 +60,10 @@ typedef struct {
     size_t *divergent;         /* per chain, among kept draws */
     size_t *depth_hits;        /* per chain, kept draws at max_depth */
     size_t divergent_total;
-    size_t leapfrogs; /* gradient evaluations in all chains */
+    size_t leapfrogs; /* gradient evaluations in all chains, refits included */
     double rhat_max, ess_bulk_min, ess_tail_min;
-    double seconds_sampler;   /* wall clock, first warm-up to last draw */
-    double seconds_chain_cpu; /* the chains' own wall times, summed */
+    double seconds_sampler;   /* wall clock, first warm-up to last draw, refits included */
+    double seconds_chain_cpu; /* the chains' own wall times, summed, refits included */
     double delta;             /* the adaptation target of these draws */
     double delta_first;       /* the target asked for (delta when not refitted) */
     size_t refits;            /* runs discarded for divergences before these */
