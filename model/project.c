@@ -8,7 +8,8 @@
  * p is a binomial): in reinforce30k the contingent and its three waves
  * become one pool on the first wave's day.  Killed are thinned once per
  * output step (one binomial over the step's casualties), or daily when a
- * threshold watches them.  Both shortcuts are exact in distribution.
+ * threshold watches them.  Both shortcuts are exact in distribution
+ * (pools only under binomial counts).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -237,6 +238,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     uint32_t step_cas = 0;
     int32_t from, t, end = r->start + r->horizon;
     size_t w, np = 1, m, out = 0;
+    const bool pool = pr->counts != ATT_COUNTS_BETA_BINOMIAL;
 
     att_posterior_model_values(r->post, r->fit->theta + draw * r->fit->dim, ws->hazard, ws->count,
                                &kappa);
@@ -273,7 +275,9 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     }
 
     /* Pools: the contingent is pool 0; a wave joins it when their hazards
-     * agree from the wave's day on, or an earlier wave with its hazard. */
+     * agree from the wave's day on, or an earlier wave with its hazard.
+     * Not under the beta-binomial: there each cohort draws its own p a
+     * day, and one draw for a pool would correlate them all. */
     n0 = floor(st.strength + 0.5);
     c = floor(st.casualties + 0.5);
     k = floor(st.killed + 0.5);
@@ -285,9 +289,9 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     for (w = 0; r->waves && w < nw; w++) {
         double hw = ws->whazard[w];
         ws->wpool[w] = ATT_NONE;
-        if (hw == h_rule && (ws->wdate[w] >= from || h_last == h_rule))
+        if (pool && hw == h_rule && (ws->wdate[w] >= from || h_last == h_rule))
             ws->wpool[w] = 0;
-        for (m = 1; m < np && ws->wpool[w] == ATT_NONE; m++)
+        for (m = 1; pool && m < np && ws->wpool[w] == ATT_NONE; m++)
             if (ws->phazard[m] == hw)
                 ws->wpool[w] = m;
         if (ws->wpool[w] == ATT_NONE) {

@@ -327,6 +327,49 @@ test_beta_binomial_widens(void **state)
     fixture_free(&g);
 }
 
+/* Under the beta-binomial each cohort draws its own p a day: the first
+ * day's casualties of the contingent and a wave that arrives that day at
+ * the same hazard have the variance of two independent beta-binomials,
+ * sum_j n_j q (1 - q) (1 + (n_j - 1) rho), not that of one pool of
+ * n_1 + n_2 (1.85 times more here). */
+static void
+test_beta_binomial_cohorts_independent(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r;
+    double hazard[1], kappa, n0, c0, q, rho = 0.05, m = 0.0, v = 0.0, want;
+    att_state st;
+    size_t i;
+
+    (void)state;
+    fixture_load(&f,
+                 "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n"
+                 "[arrival x]\ndate = 2025-01-01\ncount = 10000\n" CLASS
+                 "[projection]\nstart = 2025-03-01\nhorizon = 1\ncount_model = beta-binomial\n"
+                 "dispersion = 0.05\n"
+                 "[wave w]\ndate = 2025-03-01\nsize = 5000\nhazard_phase = a\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    st = start_state(&f, &fit, hazard, &kappa);
+    n0 = floor(st.strength + 0.5);
+    c0 = floor(st.casualties + 0.5);
+    q = -expm1(-hazard[0]);
+    r = run(&f, &fit, 20000, 2, 0, false);
+    for (i = 0; i < r.paths; i++)
+        m += (r.end[ATT_SERIES_CASUALTIES][i] - c0) / (double)r.paths;
+    for (i = 0; i < r.paths; i++) {
+        double x = r.end[ATT_SERIES_CASUALTIES][i] - c0 - m;
+        v += x * x / (double)(r.paths - 1);
+    }
+    want = q * (1.0 - q) * (n0 * (1.0 + (n0 - 1.0) * rho) + 5000.0 * (1.0 + 4999.0 * rho));
+    att_assert_close(m, q * (n0 + 5000.0), 0.02, 0.0);
+    att_assert_close(v, want, 0.08, 0.0);
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&f);
+}
+
 static void
 expect_refused(const char *params, att_status code, const char *want)
 {
@@ -456,6 +499,7 @@ main(void)
         cmocka_unit_test(test_first_passage_closed_form),
         cmocka_unit_test(test_threads_monotone_and_twin),
         cmocka_unit_test(test_beta_binomial_widens),
+        cmocka_unit_test(test_beta_binomial_cohorts_independent),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_century_horizon),
         cmocka_unit_test(test_killed_daily_is_binomial),
