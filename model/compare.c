@@ -27,8 +27,8 @@
 
 #include "internal.h"
 
-/* A log score below log(1e-300) is floored there: a report the predictive
- * puts (numerically) no mass on scores -690.8, not -infinity. */
+/* A log score the log-CDFs cannot reach (-infinity) is floored here:
+ * a report the predictive puts (numerically) no mass on scores -690.8. */
 #define MASS_FLOOR 1e-300
 
 /* A report whose model quantity is 0 in at least this share of the draws
@@ -136,7 +136,7 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
     }
     /* Beyond even the log-CDFs' reach (|z| > 1e150 or so): floored, never
      * -infinity in the output. */
-    if (!(e->log_score > log(MASS_FLOOR)))
+    if (!isfinite(e->log_score))
         e->log_score = log(MASS_FLOOR);
 }
 

@@ -177,6 +177,37 @@ test_fraction_clipped_at_one(void **state)
     fixture_free(&f);
 }
 
+/* A report far in the predictive's tail keeps its (finite) log score:
+ * with tau 0.05 and sigma's prior scale 0.05, 1,000,000 casualties
+ * against about 1,000 lies far out even in the widest draws' components,
+ * a log density below -800 (-948 here), not the floor of -690.8
+ * (log 1e-300) kept for -infinity. */
+static void
+test_far_report_keeps_its_log_score(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_comparison c;
+    const att_scored_report *r;
+
+    (void)state;
+    fixture_load(&f,
+                 "[priors]\nsigma_scale = 0.05\n"
+                 "[phase a]\nstart = 2025-01-01\nhazard_median = 0.01\nhazard_log_sd = 0.01\n"
+                 "[arrival x]\ndate = 2025-01-01\ncount = 10000\n"
+                 "[class c]\ntau_losses = 0.05\ntau_force = 0.05\n",
+                 HDR "d,2025-01-02,2025-01-02,2025-01-02,X,c,deployed,approx,10000,,,q,d,\n"
+                     "far,2025-01-25,2025-01-21,2025-01-21,Y,c,casualties,approx,1000000,,,q,d,\n");
+    prior_fit(&f, 300, &fit);
+    c = compare(&f, f.post, &fit, day("2025-01-10"));
+    r = find(&c, &f, "far");
+    assert_true(isfinite(r->fc[ATT_FC_MODEL].log_score));
+    assert_true(r->fc[ATT_FC_MODEL].log_score < -800.0); /* -948 here */
+    att_comparison_free(&c);
+    att_fit_result_free(&fit);
+    fixture_free(&f);
+}
+
 /* Reports simulated from the model itself, with the truth drawn from the
  * prior, are scored by the prior predictive (the fit's draws are prior
  * draws): the PITs are uniform and the intervals cover at their nominal
@@ -270,6 +301,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baselines_by_hand),
         cmocka_unit_test(test_fraction_clipped_at_one),
+        cmocka_unit_test(test_far_report_keeps_its_log_score),
         cmocka_unit_test(test_calibrated_on_its_own_simulations),
     };
 
