@@ -193,27 +193,21 @@ project_fan(const compare_ctx *c, origin_view *v)
     v->has_fan = att_project_run(v->p, v->post, &v->fit, &pp, &v->fan, &err) == ATT_OK;
 }
 
+/* The fit at the origin, for a later `compare --fit FILE` (its digest is
+ * of the inputs known at the origin). */
 static int
 save_fit(const compare_ctx *c, const origin_view *v)
 {
     char digest[ATT_DIGEST_HEX], *json = NULL;
-    att_output *out;
     att_error err;
     att_status st;
 
     att_error_clear(&err);
     st = att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err);
     free(json);
-    if (st != ATT_OK || (out = att_output_open(c->o->save_fit, &err)) == NULL)
+    if (st != ATT_OK)
         return cli_report(&err);
-    if (att_savefit_write(att_output_stream(out), v->post, &v->fit, digest, v->fp.seed, &err) !=
-        ATT_OK) {
-        att_output_abort(out);
-        return cli_report(&err);
-    }
-    if (att_output_commit(out, &err) != ATT_OK)
-        return cli_report(&err);
-    return 0;
+    return cli_save_fit(c->o->save_fit, v->post, &v->fit, digest, v->fp.seed);
 }
 
 /* Fits and scores at v->origin.  Returns 0, or an exit code after printing
@@ -258,10 +252,6 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
     } else {
         if (att_fit_run(v->post, &v->fp, &v->fit, &err) != ATT_OK)
             goto fail;
-        /* The fit at the origin, for a later `compare --fit FILE` (its
-         * digest is of the inputs known at the origin). */
-        if (o->save_fit != NULL && (rc = save_fit(c, v)) != 0)
-            return rc;
     }
     v->verdict = att_fit_judge(&v->fit, v->verdict_msg, sizeof v->verdict_msg);
     if (v->verdict == ATT_FIT_FAILED && !o->force) {
@@ -276,6 +266,8 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
                 d, v->verdict_msg);
         return CLI_EXIT_FAILED;
     }
+    if (o->fit == NULL && o->save_fit != NULL && (rc = save_fit(c, v)) != 0)
+        return rc; /* saved once judged usable, as `attrition fit` does */
     cp.seed = v->p->projection.seed;
     cp.threads = o->threads > 0 ? (int)o->threads : 0;
     if (att_compare_run(v->p, c->l, v->post, &v->fit, v->origin, &cp, &v->cmp, &err) != ATT_OK)

@@ -23,6 +23,7 @@
 
 #include "exit_codes.h"
 #include "print.h"
+#include "scenario.h"
 
 /* Above this posterior sd / prior sd, the data barely moved the prior. */
 #define CLI_PRIOR_DOMINATED 0.7
@@ -510,6 +511,28 @@ print_influence_table(FILE *f, const fit_view *v)
 
 /* ---- the command ------------------------------------------------------------ */
 
+int
+cli_save_fit(const char *path,
+             const att_posterior *post,
+             const att_fit_result *fit,
+             const char *digest,
+             unsigned long seed)
+{
+    att_output *out;
+    att_error err;
+
+    att_error_clear(&err);
+    if ((out = att_output_open(path, &err)) == NULL)
+        return cli_report(&err);
+    if (att_savefit_write(att_output_stream(out), post, fit, digest, seed, &err) != ATT_OK) {
+        att_output_abort(out);
+        return cli_report(&err);
+    }
+    if (att_output_commit(out, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
+}
+
 att_fit_params
 cli_fit_params(const cli_options *o, const att_params *p)
 {
@@ -600,14 +623,10 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
         char digest[ATT_DIGEST_HEX], *json = NULL;
         att_status st = att_export_inputs(p, l, post, INT32_MAX, &json, digest, &err);
         free(json);
-        if (st != ATT_OK || (out = att_output_open(o->save_fit, &err)) == NULL)
-            goto fail;
-        if (att_savefit_write(att_output_stream(out), post, &fit, digest, fp.seed, &err) != ATT_OK)
-            goto fail;
-        st = att_output_commit(out, &err);
-        out = NULL;
         if (st != ATT_OK)
             goto fail;
+        if ((rc = cli_save_fit(o->save_fit, post, &fit, digest, fp.seed)) != 0)
+            goto cleanup;
     }
     if (v.verdict == ATT_FIT_FAILED)
         rc = CLI_EXIT_FAILED; /* printed only because of --force */

@@ -15,6 +15,15 @@
  * chosen format, and returns the exit code. */
 int cli_fit(const cli_options *o, const att_params *p, const att_ledger *l);
 
+/* Writes fit as a saved fit (att_savefit_write) to path, atomically;
+ * digest is the SHA-256 of its fit inputs (att_export_inputs).  Returns 0,
+ * or an exit code after saying why on stderr. */
+int cli_save_fit(const char *path,
+                 const att_posterior *post,
+                 const att_fit_result *fit,
+                 const char *digest,
+                 unsigned long seed);
+
 /* The sampler settings: the scenario's, with the options' overrides. */
 att_fit_params cli_fit_params(const cli_options *o, const att_params *p);
 

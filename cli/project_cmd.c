@@ -965,18 +965,6 @@ obtain_fit(project_ctx *c, scenario_view *v)
         cli_progress(c->progress, "fitting %s...", v->name);
         if (att_fit_run(v->post, &sf->fp, &sf->fit, &err) != ATT_OK)
             return cli_report(&err);
-        if (o->save_fit != NULL) {
-            att_output *out = att_output_open(o->save_fit, &err);
-            if (out == NULL)
-                return cli_report(&err);
-            if (att_savefit_write(att_output_stream(out), v->post, &sf->fit, digest, sf->fp.seed,
-                                  &err) != ATT_OK) {
-                att_output_abort(out);
-                return cli_report(&err);
-            }
-            if (att_output_commit(out, &err) != ATT_OK)
-                return cli_report(&err);
-        }
     }
     sf->verdict = att_fit_judge(&sf->fit, sf->verdict_msg, sizeof sf->verdict_msg);
     if (sf->verdict == ATT_FIT_FAILED && !o->force) {
@@ -987,6 +975,9 @@ obtain_fit(project_ctx *c, scenario_view *v)
                 sf->verdict_msg);
         return CLI_EXIT_FAILED;
     }
+    /* Saved only once judged usable, as `attrition fit` does. */
+    if (o->fit == NULL && o->save_fit != NULL)
+        return cli_save_fit(o->save_fit, v->post, &sf->fit, digest, sf->fp.seed);
     return 0;
 }
 

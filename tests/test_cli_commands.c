@@ -87,6 +87,25 @@ data_lines(const char *text)
     return out;
 }
 
+/* A fit that fails its convergence checks (10 draws: ESS under 100) is
+ * not saved by --save-fit, from the projection as from fit. */
+static void
+test_failed_fit_not_saved(void **state)
+{
+    const char *fit = ATT_BINARY_DIR "/tests/failed_fit.json";
+    const char *proj[] = {"--scenario", "none",       "--warmup", "10", "--draws",
+                          "10",         "--save-fit", fit,        NULL};
+    const char *alone[] = {"fit",     "--scenario", "baseline",   "--warmup", "10",
+                           "--draws", "10",         "--save-fit", fit,        NULL};
+
+    (void)state;
+    remove(fit);
+    expect(proj, 1, "failed its convergence checks");
+    assert_null(fixture_read_file(fit));
+    expect(alone, 1, "failed its convergence checks");
+    assert_null(fixture_read_file(fit));
+}
+
 /* The projection from the command line: the same bytes for 1 and 2
  * threads and from the saved fit loaded back; the JSON keys of the
  * contract; --quantiles; several scenarios; a fit of other inputs
@@ -264,9 +283,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fit_command),
-        cmocka_unit_test(test_project_command),
-        cmocka_unit_test(test_compare_command),
+        cmocka_unit_test(test_fit_command),          cmocka_unit_test(test_project_command),
+        cmocka_unit_test(test_failed_fit_not_saved), cmocka_unit_test(test_compare_command),
         cmocka_unit_test(test_export_data),
     };
 
