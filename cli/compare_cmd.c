@@ -782,32 +782,28 @@ write_plot(const compare_ctx *c)
     return rc;
 }
 
-static int
-write_output(const compare_ctx *c)
+static json_t *
+output_json(const void *ctx)
 {
-    const cli_options *o = c->o;
-    att_output *out;
-    att_error err;
-    FILE *f;
+    return json_doc(ctx);
+}
 
-    att_error_clear(&err);
-    out = att_output_open(o->output, &err);
-    if (out == NULL)
-        return cli_report(&err);
-    f = att_output_stream(out);
-    if (strcmp(o->format, "json") == 0) {
-        if (!cli_json_write(f, json_doc(c), 10)) {
-            att_output_abort(out);
-            fprintf(stderr, "attrition: writing the JSON output failed\n");
-            return CLI_EXIT_IOERR;
-        }
-    } else if (strcmp(o->format, "csv") == 0)
+static void
+output_text(FILE *f, const void *ctx)
+{
+    const compare_ctx *c = ctx;
+
+    if (strcmp(c->o->format, "csv") == 0)
         print_csv(f, c);
     else
         print_table(f, c);
-    if (att_output_commit(out, &err) != ATT_OK)
-        return cli_report(&err);
-    return 0;
+}
+
+static int
+write_output(const compare_ctx *c)
+{
+    return cli_write_output(c->o->output, strcmp(c->o->format, "json") == 0, 10, output_json,
+                            output_text, c);
 }
 
 int

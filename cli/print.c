@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include <attrition/att_date.h>
+#include <attrition/att_output.h>
+
+#include "exit_codes.h"
+#include "scenario.h"
 
 char *
 cli_count(double v, char *buf, size_t n)
@@ -346,6 +350,33 @@ json_t *
 cli_json_num(double x)
 {
     return isfinite(x) ? json_real(x) : json_null();
+}
+
+int
+cli_write_output(const char *path,
+                 bool json,
+                 unsigned digits,
+                 json_t *(*json_doc)(const void *ctx),
+                 void (*print)(FILE *f, const void *ctx),
+                 const void *ctx)
+{
+    att_output *out;
+    att_error err;
+
+    att_error_clear(&err);
+    if ((out = att_output_open(path, &err)) == NULL)
+        return cli_report(&err);
+    if (json) {
+        if (!cli_json_write(att_output_stream(out), json_doc(ctx), digits)) {
+            att_output_abort(out);
+            fprintf(stderr, "attrition: writing the JSON output failed\n");
+            return CLI_EXIT_IOERR;
+        }
+    } else
+        print(att_output_stream(out), ctx);
+    if (att_output_commit(out, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
 }
 
 bool

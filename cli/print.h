@@ -40,6 +40,17 @@ void cli_print_scenario(FILE *f, const char *name, const att_params *p, const at
 /* One line on what the ledger holds and what a fit would use. */
 void cli_print_ledger_counts(FILE *f, const att_ledger *l);
 
+/* A command's output, atomically to path (stdout for NULL or "-"): with
+ * json, the document json_doc(ctx) returns (digits significant), else
+ * what print(f, ctx) writes.
+ * Returns 0, or an exit code after saying why on stderr. */
+int cli_write_output(const char *path,
+                     bool json,
+                     unsigned digits,
+                     json_t *(*json_doc)(const void *ctx),
+                     void (*print)(FILE *f, const void *ctx),
+                     const void *ctx);
+
 /* A number for JSON: null where it is not finite (never NaN or infinity). */
 json_t *cli_json_num(double x);
 

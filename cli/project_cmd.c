@@ -1027,34 +1027,32 @@ project_one(project_ctx *c, scenario_view *v)
     return 0;
 }
 
-static int
-write_output(project_ctx *c)
+static json_t *
+output_json(const void *ctx)
 {
-    const cli_options *o = c->o;
-    att_output *out;
-    att_error err;
-    FILE *f;
+    const project_ctx *c = ctx;
 
-    att_error_clear(&err);
-    out = att_output_open(o->output, &err);
-    if (out == NULL)
-        return cli_report(&err);
-    f = att_output_stream(out);
-    if (strcmp(o->format, "json") == 0) {
-        if (!cli_json_write(f, c->n > 1 ? json_side_by_side(c) : json_doc(&c->sv[0]), 10)) {
-            att_output_abort(out);
-            fprintf(stderr, "attrition: writing the JSON output failed\n");
-            return CLI_EXIT_IOERR;
-        }
-    } else if (c->n > 1)
-        print_side_by_side(f, c, o->format);
-    else if (strcmp(o->format, "csv") == 0)
+    return c->n > 1 ? json_side_by_side(c) : json_doc(&c->sv[0]);
+}
+
+static void
+output_text(FILE *f, const void *ctx)
+{
+    const project_ctx *c = ctx;
+
+    if (c->n > 1)
+        print_side_by_side(f, c, c->o->format);
+    else if (strcmp(c->o->format, "csv") == 0)
         print_csv(f, &c->sv[0]);
     else
-        print_table(f, &c->sv[0], o->ascii);
-    if (att_output_commit(out, &err) != ATT_OK)
-        return cli_report(&err);
-    return 0;
+        print_table(f, &c->sv[0], c->o->ascii);
+}
+
+static int
+write_output(const project_ctx *c)
+{
+    return cli_write_output(c->o->output, strcmp(c->o->format, "json") == 0, 10, output_json,
+                            output_text, c);
 }
 
 static int
