@@ -136,7 +136,7 @@ test_refit_after_divergences(void **state)
                   once.chains * once.draws, once.delta);
     assert_int_equal(once.refits, 0);
     assert_true((double)once.divergent_total > ATT_FIT_DIV_FAIL * 300.0);
-    fp.delta_max = 0.99;
+    fp.delta_max = 0.95; /* 0.6, then 0.9, then 0.975 capped at 0.95 */
     assert_int_equal(att_fit_run(f.post, &fp, &again, &err), ATT_OK);
     print_message("refit: %zu refits, %zu divergent at %g\n", again.refits, again.divergent_total,
                   again.delta);
@@ -146,12 +146,9 @@ test_refit_after_divergences(void **state)
     /* The cost counts the discarded runs: the first is the same run. */
     assert_true(again.leapfrogs > once.leapfrogs);
     assert_true(again.seconds_sampler > once.seconds_sampler);
-    att_assert_close(again.delta,
-                     again.refits == 1   ? 0.9
-                     : again.refits == 2 ? 0.975
-                                         : 0.99,
-                     1e-15, 0);
-    assert_true((double)again.divergent_total <= ATT_FIT_DIV_FAIL * 300.0 || again.delta == 0.99);
+    assert_true(again.refits <= 2);
+    att_assert_close(again.delta, again.refits == 1 ? 0.9 : 0.95, 1e-15, 0);
+    assert_true((double)again.divergent_total <= ATT_FIT_DIV_FAIL * 300.0 || again.delta == 0.95);
     att_fit_result_free(&once);
     att_fit_result_free(&again);
     fixture_free(&f);
