@@ -3,6 +3,7 @@
  * of 10, BTRS above) and on both sides of p = 1/2, with a fixed seed, and
  * the edge cases exactly. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -106,19 +107,35 @@ test_edges(void **state)
     assert_int_equal(att_binomial(&s, 4000000000u, 1e-300), 0);
 }
 
-/* The same key gives the same counts: the projection's reproducibility. */
+/* The same key gives the same counts, whatever other streams drew in
+ * between (no hidden state: the projection's reproducibility), and
+ * another key other counts. */
 static void
 test_keyed(void **state)
 {
-    att_stream a, b;
-    int i;
+    att_stream a, b, other;
+    int i, j, differ = 0;
 
     (void)state;
     for (i = 0; i < 100; i++) {
+        uint32_t xa[5], xb[5], xo[5];
         att_stream_reset(&a, 7, 4, (uint32_t)i, 1, 2);
         att_stream_reset(&b, 7, 4, (uint32_t)i, 1, 2);
-        assert_int_equal(att_binomial(&a, 5000, 0.01), att_binomial(&b, 5000, 0.01));
+        att_stream_reset(&other, 7, 4, (uint32_t)i + 1000, 1, 2);
+        for (j = 0; j < 5; j++)
+            xa[j] = att_binomial(&a, 5000, 0.01);
+        for (j = 0; j < 5; j++) {
+            (void)att_binomial(&other, 37, 0.7); /* inversion and BTRS between */
+            (void)att_binomial(&other, 200000, 0.3);
+            xb[j] = att_binomial(&b, 5000, 0.01);
+        }
+        att_stream_reset(&other, 7, 4, (uint32_t)i + 1000, 1, 2);
+        for (j = 0; j < 5; j++)
+            xo[j] = att_binomial(&other, 5000, 0.01);
+        assert_memory_equal(xa, xb, sizeof xa);
+        differ += memcmp(xa, xo, sizeof xa) != 0;
     }
+    assert_true(differ >= 99);
 }
 
 int

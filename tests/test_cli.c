@@ -3,11 +3,9 @@
  * golden outputs for a fixed seed (the commands' own tests are in
  * test_cli_commands.c).  Set ATT_UPDATE_GOLDEN=1 to rewrite the
  * golden files after a deliberate change (then review the diff). */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>

@@ -6,7 +6,6 @@
  * (cli_plot_backtest), with three origins made by hand and a small ledger
  * with every qualifier. */
 #include <cairo.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

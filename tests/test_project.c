@@ -284,10 +284,6 @@ test_threads_monotone_and_twin(void **state)
     assert_true(hi > 0.0);
     assert_int_equal(att_projection_paired(&a, &t, ATT_SERIES_CASUALTIES, 0.0, &lo, &err), ATT_OK);
     assert_true(lo >= 0.0);
-    /* The median at the last date sits inside the 5-95% band. */
-    k = a.ndates - 1;
-    assert_true(att_projection_q(&a, ATT_SERIES_STRENGTH, k, level_index(&a, 5.0)) <=
-                att_projection_q(&a, ATT_SERIES_STRENGTH, k, level_index(&a, 50.0)));
     att_projection_free(&a);
     att_projection_free(&b);
     att_projection_free(&t);
