@@ -18,24 +18,18 @@
 #include <attrition/att_posterior.h>
 
 #include "bench_clock.h"
+#include "bench_util.h"
 
 /* Stan's minimum bulk ESS per second here, as issue 3 states it ("about
  * 1,000 ... single-core"); bench/run measures 1,032/s with two forked
  * cores and 522/s per chain-CPU-second (bench/README.md). */
 #define BENCH_STAN_ESS_PER_S 1000.0
 
-static int
-dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int
 main(int argc, char **argv)
 {
     int runs = argc > 1 ? atoi(argv[1]) : 3, r;
-    double wall[32], samp[32], cpu[32], ess[32], per_grad = 0.0;
+    double wall[32], samp[32], cpu[32], ess[32], per_grad = 0.0, ess_med;
     struct rusage ru;
 
     gsl_set_error_handler_off();
@@ -77,19 +71,17 @@ main(int argc, char **argv)
     }
     for (r = 0; r < runs; r++)
         ess[r] /= samp[r]; /* ESS per second of sampler time */
-    qsort(wall, (size_t)runs, sizeof *wall, dbl_cmp);
-    qsort(samp, (size_t)runs, sizeof *samp, dbl_cmp);
-    qsort(cpu, (size_t)runs, sizeof *cpu, dbl_cmp);
-    qsort(ess, (size_t)runs, sizeof *ess, dbl_cmp);
+    ess_med = bench_median(ess, (size_t)runs);
     getrusage(RUSAGE_SELF, &ru);
     printf("\nbench_fit (median of %d runs)\n", runs);
-    printf("  wall time, load to diagnostics   %8.3f s   (target < 0.5 s)\n", wall[runs / 2]);
-    printf("  sampler time                     %8.3f s\n", samp[runs / 2]);
-    printf("  chains' own times, summed        %8.3f s\n", cpu[runs / 2]);
-    printf("  min bulk ESS per sampler second  %8.0f     (target >= %.0f, 20 x Stan)\n",
-           ess[runs / 2], 20.0 * BENCH_STAN_ESS_PER_S);
+    printf("  wall time, load to diagnostics   %8.3f s   (target < 0.5 s)\n",
+           bench_median(wall, (size_t)runs));
+    printf("  sampler time                     %8.3f s\n", bench_median(samp, (size_t)runs));
+    printf("  chains' own times, summed        %8.3f s\n", bench_median(cpu, (size_t)runs));
+    printf("  min bulk ESS per sampler second  %8.0f     (target >= %.0f, 20 x Stan)\n", ess_med,
+           20.0 * BENCH_STAN_ESS_PER_S);
     printf("  ratio to Stan's ~%.0f/s           %8.1f x\n", BENCH_STAN_ESS_PER_S,
-           ess[runs / 2] / BENCH_STAN_ESS_PER_S);
+           ess_med / BENCH_STAN_ESS_PER_S);
     printf("  one log density + gradient       %8.2f us (last run, per chain-second)\n",
            1e6 * per_grad);
     printf("  peak RSS                         %8.1f MB  (target < 50 MB)\n",
