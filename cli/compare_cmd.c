@@ -5,6 +5,7 @@
  * JSON.  No numerics here: every number comes from the library. */
 #include "compare_cmd.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -71,24 +72,43 @@ read_text(const char *path, size_t *len)
         (buf = malloc((size_t)n + 2)) != NULL) {
         *len = fread(buf, 1, (size_t)n, f);
         buf[*len] = '\0';
+        if (ferror(f)) {
+            free(buf);
+            buf = NULL;
+        }
     }
     fclose(f);
     return buf;
 }
 
-/* The ledger's rows and the later file's rows as one ledger: each file is
- * first validated alone (so that errors name the right file and line),
- * then the rows are joined so that repeats and revisions link across the
- * two. */
+/* Where line `line` of the joined text came from: the ledger's own lines
+ * first (lines_a of them), then the later file's rows after its header. */
+static void
+later_locate(att_error *err, const char *ledger, const char *later, long lines_a)
+{
+    if (err->line <= 0)
+        return;
+    if (err->line <= lines_a)
+        snprintf(err->path, sizeof err->path, "%s", ledger);
+    else {
+        snprintf(err->path, sizeof err->path, "%s", later);
+        err->line = err->line - lines_a + 1;
+    }
+}
+
+/* The ledger's rows and the later file's rows as one ledger, so that
+ * repeats, revisions and ids link across the two; an error names the file
+ * and line of its row. */
 static int
 merge_later(compare_ctx *c)
 {
     const cli_options *o = c->o;
     const char **cls = malloc((c->p0->nclass + 1) * sizeof *cls);
-    att_ledger *later = NULL, *merged = NULL;
+    att_ledger *merged = NULL;
     char *a = NULL, *b = NULL, *joined = NULL, name[2 * CLI_PATH_MAX];
     const char *body, *ea, *eb;
     size_t la = 0, lb = 0, i;
+    long lines_a = 0;
     att_error err;
     int rc = 0;
 
@@ -99,14 +119,11 @@ merge_later(compare_ctx *c)
     }
     for (i = 0; i < c->p0->nclass; i++)
         cls[i] = c->p0->classes[i].name;
-    if (att_ledger_load(o->later, cls, c->p0->nclass, &later, &err) != ATT_OK) {
-        rc = cli_report(&err);
-        goto done;
-    }
     a = read_text(c->l->path, &la);
     b = read_text(o->later, &lb);
     if (a == NULL || b == NULL) {
-        fprintf(stderr, "attrition: %s: cannot read it again\n", a == NULL ? c->l->path : o->later);
+        fprintf(stderr, "attrition: %s: cannot read it (%s)\n", a == NULL ? c->l->path : o->later,
+                strerror(errno));
         rc = CLI_EXIT_NOINPUT;
         goto done;
     }
@@ -130,12 +147,15 @@ merge_later(compare_ctx *c)
     memcpy(joined, a, la);
     if (la > 0 && a[la - 1] != '\n')
         joined[la++] = '\n';
+    for (i = 0; i < la; i++)
+        lines_a += joined[i] == '\n';
     memcpy(joined + la, body, lb - (size_t)(body - b));
     joined[la + lb - (size_t)(body - b)] = '\0';
     snprintf(name, sizeof name, "%s + %s", c->l->path, o->later);
     if (att_ledger_parse(name, joined, strlen(joined), cls, c->p0->nclass, &merged, &err) !=
             ATT_OK ||
         att_ledger_check(merged, c->p0, &err) != ATT_OK) {
+        later_locate(&err, c->l->path, o->later, lines_a);
         rc = cli_report(&err);
         goto done;
     }
@@ -143,7 +163,6 @@ merge_later(compare_ctx *c)
     c->l = merged;
     merged = NULL;
 done:
-    att_ledger_free(later);
     att_ledger_free(merged);
     free(cls);
     free(a);

@@ -185,6 +185,40 @@ test_project_command(void **state)
     expect(other, 65, "proj_fit.json: ");
 }
 
+/* A later file's rows are read with the ledger's: one may name a ledger
+ * row in repeat_of, and an error in it names the later file and its own
+ * line (not the joined text's). */
+static void
+test_later_file_rows(void **state)
+{
+    const char *later = ATT_BINARY_DIR "/tests/later_rows.csv";
+    const char *hdr = "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,"
+                      "value,low,high,quote,doc,repeat_of,note\n";
+    const char *args[] = {"compare",  "--origin", "2025-02-13", "--later", later,
+                          "--chains", "1",        "--warmup",   "100",     "--draws",
+                          "100",      "--force",  NULL};
+    FILE *f;
+    int rc;
+
+    (void)state;
+    f = fopen(later, "w");
+    assert_non_null(f);
+    fprintf(f, "%s%s", hdr,
+            "again_1,2025-09-01,2024-12-21,2024-12-31,Someone,us_gov,casualties,approx,1000,,,"
+            "q,d,us_1000_20241231,\n");
+    fclose(f);
+    rc = run(OUT, args);
+    assert_true(rc == 0 || rc == 1); /* 1: a small fit's verdict, printed with --force */
+    f = fopen(later, "w");
+    assert_non_null(f);
+    fprintf(
+        f, "%s%s%s", hdr,
+        "new_1,2025-09-01,2025-08-31,2025-08-31,Someone,media,casualties,approx,6000,,,q,d,,\n",
+        "new_1,2025-09-02,2025-09-01,2025-09-01,Someone,media,casualties,approx,6100,,,q,d,,\n");
+    fclose(f);
+    expect(args, 65, "later_rows.csv:3");
+}
+
 /* compare and backtest from the command line: the JSON keys of the
  * contract, a later file's report scored, usage errors. */
 static void
@@ -285,7 +319,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_command),          cmocka_unit_test(test_project_command),
         cmocka_unit_test(test_failed_fit_not_saved), cmocka_unit_test(test_compare_command),
-        cmocka_unit_test(test_export_data),
+        cmocka_unit_test(test_later_file_rows),      cmocka_unit_test(test_export_data),
     };
 
     gsl_set_error_handler_off();
