@@ -506,7 +506,9 @@ print_csv(FILE *f, const compare_ctx *c)
             const att_report *r = &c->l->reports[sr->report];
             for (k = 0; k < ATT_FC_COUNT; k++) {
                 const att_score_entry *e = &sr->fc[k];
-                fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s", d, r->id, att_kind_name(r->kind),
+                fprintf(f, "%s,", d);
+                cli_csv_text(f, r->id);
+                fprintf(f, ",%s,%s,%d,%s,%s,%s,%s", att_kind_name(r->kind),
                         att_qualifier_name(r->qualifier), (int)sr->horizon_days,
                         att_horizon_name(sr->bucket), sr->revision ? "true" : "false",
                         att_forecaster_name((att_forecaster)k), e->scored ? "true" : "false");
@@ -520,7 +522,9 @@ print_csv(FILE *f, const compare_ctx *c)
                         : e->in90   ? "true"
                                     : "false");
                 csv_num(f, e->wis), csv_num(f, e->log_score);
-                fprintf(f, ",\"%s\"\n", e->scored ? "" : e->reason);
+                fputc(',', f);
+                cli_csv_text(f, e->scored ? "" : e->reason);
+                fputc('\n', f);
             }
         }
     }
@@ -536,10 +540,13 @@ print_csv(FILE *f, const compare_ctx *c)
     }
     fprintf(f, "\n# section: not_scorable\norigin,id,reason\n");
     for (i = 0; i < c->n; i++)
-        for (j = 0; !c->ov[i].skipped && j < c->ov[i].cmp.nnot; j++)
-            fprintf(f, "%s,%s,\"%s\"\n", att_date_format(c->ov[i].origin, d),
-                    c->l->reports[c->ov[i].cmp.not_scorable[j].report].id,
-                    c->ov[i].cmp.not_scorable[j].reason);
+        for (j = 0; !c->ov[i].skipped && j < c->ov[i].cmp.nnot; j++) {
+            fprintf(f, "%s,", att_date_format(c->ov[i].origin, d));
+            cli_csv_text(f, c->l->reports[c->ov[i].cmp.not_scorable[j].report].id);
+            fputc(',', f);
+            cli_csv_text(f, c->ov[i].cmp.not_scorable[j].reason);
+            fputc('\n', f);
+        }
 }
 
 /* ---- json --------------------------------------------------------------------------- */

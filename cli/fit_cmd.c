@@ -176,18 +176,6 @@ print_table(FILE *f, const fit_view *v)
 /* ---- csv ------------------------------------------------------------------- */
 
 static void
-csv_text(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void
 csv_num(FILE *f, double x)
 {
     if (isfinite(x))
@@ -230,7 +218,7 @@ print_csv(FILE *f, const fit_view *v)
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
         const att_report_summary *rs = &v->sum->report[i];
-        csv_text(f, r->id);
+        cli_csv_text(f, r->id);
         fprintf(f, ",%s,%s,", att_kind_name(r->kind), att_qualifier_name(r->qualifier));
         if (r->qualifier != ATT_QUAL_RANGE)
             csv_num(f, r->value);
@@ -246,10 +234,10 @@ print_csv(FILE *f, const fit_view *v)
         csv_num(f, rs->z);
         fprintf(f, ",%s,", rs->z_from_pit ? "true" : "false");
         if (r->repeat_of != ATT_NONE)
-            csv_text(f, v->l->reports[r->repeat_of].id);
+            cli_csv_text(f, v->l->reports[r->repeat_of].id);
         fputc(',', f);
         if (r->revised_by != ATT_NONE)
-            csv_text(f, v->l->reports[r->revised_by].id);
+            cli_csv_text(f, v->l->reports[r->revised_by].id);
         fputc('\n', f);
     }
     fprintf(f, "\n# section: sources\nclass,family,factor,q05,q95,pinned,reports\n");

@@ -352,6 +352,18 @@ cli_json_num(double x)
     return isfinite(x) ? json_real(x) : json_null();
 }
 
+void
+cli_csv_text(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 int
 cli_write_output(const char *path,
                  bool json,

@@ -51,6 +51,9 @@ int cli_write_output(const char *path,
                      void (*print)(FILE *f, const void *ctx),
                      const void *ctx);
 
+/* s as one CSV field, quoted, with its quotes doubled (RFC 4180). */
+void cli_csv_text(FILE *f, const char *s);
+
 /* A number for JSON: null where it is not finite (never NaN or infinity). */
 json_t *cli_json_num(double x);
 

@@ -187,7 +187,7 @@ test_project_command(void **state)
 
 /* A later file's rows are read with the ledger's: one may name a ledger
  * row in repeat_of, and an error in it names the later file and its own
- * line (not the joined text's). */
+ * line (not the joined text's).  The CSV quotes ids. */
 static void
 test_later_file_rows(void **state)
 {
@@ -196,8 +196,9 @@ test_later_file_rows(void **state)
                       "value,low,high,quote,doc,repeat_of,note\n";
     const char *args[] = {"compare",  "--origin", "2025-02-13", "--later", later,
                           "--chains", "1",        "--warmup",   "100",     "--draws",
-                          "100",      "--force",  NULL};
+                          "100",      "--force",  "--format",   "csv",     NULL};
     FILE *f;
+    char *x;
     int rc;
 
     (void)state;
@@ -209,6 +210,10 @@ test_later_file_rows(void **state)
     fclose(f);
     rc = run(OUT, args);
     assert_true(rc == 0 || rc == 1); /* 1: a small fit's verdict, printed with --force */
+    x = fixture_read_file(OUT);      /* ids as quoted CSV fields */
+    assert_non_null(x);
+    assert_non_null(strstr(x, ",\"us_1200_20250428\","));
+    free(x);
     f = fopen(later, "w");
     assert_non_null(f);
     fprintf(
