@@ -192,6 +192,15 @@ cleanup:
     return st;
 }
 
+/* Divergences in more than ATT_FIT_DIV_FAIL of the kept draws. */
+static bool
+fit_div_fails(const att_fit_result *r)
+{
+    return (double)r->divergent_total > ATT_FIT_DIV_FAIL * (double)(r->chains * r->draws);
+}
+
+/* One run of every chain, without the diagnostics (att_fit_run takes
+ * them of the run it keeps). */
 static att_status
 fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *out, att_error *err)
 {
@@ -244,7 +253,6 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
         out->leapfrogs += leaps[c];
         out->divergent_total += out->divergent[c];
     }
-    st = fit_diagnose(out, err);
 cleanup:
     att_mem_free(chain_st);
     att_mem_free(chain_err);
@@ -267,7 +275,6 @@ att_fit_run(const att_posterior *post,
     att_status st;
 
     for (;;) {
-        double S;
         st = fit_once(post, &run, out, err);
         if (st != ATT_OK)
             return st;
@@ -275,16 +282,19 @@ att_fit_run(const att_posterior *post,
         secs += out->seconds_sampler;
         cpu += out->seconds_chain_cpu;
         leaps += out->leapfrogs;
-        S = (double)(out->chains * out->draws);
         if (refits == 0)
             first_div = out->divergent_total;
-        if (!((double)out->divergent_total > ATT_FIT_DIV_FAIL * S) || !(run.delta < fp->delta_max))
+        if (!fit_div_fails(out) || !(run.delta < fp->delta_max))
             break;
         att_fit_result_free(out);
         run.delta = 1.0 - 0.25 * (1.0 - run.delta);
         if (run.delta > fp->delta_max)
             run.delta = fp->delta_max;
         refits++;
+    }
+    if ((st = fit_diagnose(out, err)) != ATT_OK) {
+        att_fit_result_free(out);
+        return st;
     }
     out->seconds_sampler = secs;
     out->seconds_chain_cpu = cpu;
@@ -334,7 +344,7 @@ att_fit_judge(const att_fit_result *r, char *msg, size_t n)
     if (n > 0)
         msg[0] = '\0';
     if (r->rhat_max > ATT_FIT_RHAT_FAIL || r->ess_bulk_min < ATT_FIT_ESS_FAIL ||
-        r->ess_tail_min < ATT_FIT_ESS_FAIL || (double)r->divergent_total > ATT_FIT_DIV_FAIL * S)
+        r->ess_tail_min < ATT_FIT_ESS_FAIL || fit_div_fails(r))
         v = ATT_FIT_FAILED;
     else if (r->rhat_max > ATT_FIT_RHAT_WARN || r->ess_bulk_min < ATT_FIT_ESS_WARN ||
              r->ess_tail_min < ATT_FIT_ESS_WARN || r->divergent_total > 0)
@@ -353,7 +363,7 @@ att_fit_judge(const att_fit_result *r, char *msg, size_t n)
                     : ATT_FIT_ESS_WARN);
     if (r->divergent_total > 0)
         FIT_SAY("%zu divergent transitions of %.0f draws (%s above 1%%); ", r->divergent_total, S,
-                (double)r->divergent_total > ATT_FIT_DIV_FAIL * S ? "fails" : "warns; fails");
+                fit_div_fails(r) ? "fails" : "warns; fails");
 #undef FIT_SAY
     if (used >= 2 && used <= n)
         msg[used - 2] = '\0'; /* drop the last "; " */
