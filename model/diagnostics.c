@@ -615,14 +615,19 @@ att_diag_ess_quantile(
 double
 att_beta_pinv(double p, double a, double b)
 {
-    double x = gsl_cdf_beta_Pinv(p, a, b), lo = 0.0, hi = 1.0;
+    double x, lo = 0.0, hi = 1.0;
     int it;
 
+    if (!(a > 0.0 && b > 0.0 && p >= 0.0 && p <= 1.0))
+        return DIAG_NAN; /* GSL would loop on a NaN shape */
+    x = gsl_cdf_beta_Pinv(p, a, b);
     if (isfinite(x))
         return x;
     for (it = 0; it < 100 && hi - lo > 1e-15; it++) {
-        double mid = 0.5 * (lo + hi);
-        if (gsl_cdf_beta_P(mid, a, b) < p)
+        double mid = 0.5 * (lo + hi), f = gsl_cdf_beta_P(mid, a, b);
+        if (isnan(f))
+            return f; /* the CDF fails too: the caller says it did not converge */
+        if (f < p)
             lo = mid;
         else
             hi = mid;

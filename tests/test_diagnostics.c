@@ -774,6 +774,10 @@ test_beta_pinv_where_gsl_fails(void **state)
     att_assert_close(gsl_cdf_beta_P(x, 3308.27, 175.067), 0.1586553, 1e-9, 0.0);
     /* Where GSL succeeds, its answer. */
     att_assert_close(att_beta_pinv(0.3, 2.0, 5.0), gsl_cdf_beta_Pinv(0.3, 2.0, 5.0), 0.0, 0.0);
+    /* No shape, no quantile: NaN, for the caller's "did not converge"
+     * (GSL itself does not return on a NaN shape). */
+    assert_true(isnan(att_beta_pinv(0.3, (double)NAN, 5.0)));
+    assert_true(isnan(att_beta_pinv(0.3, 2.0, -1.0)));
 }
 
 int
