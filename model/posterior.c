@@ -1308,11 +1308,12 @@ post_report_loglik(const att_posterior *post,
         ell = w->ell[0];
         w->ell[0] = 1.0; /* the weight */
     } else {
-        /* Near certainty (a censored window whose days all but hold) the
-         * mean of the probabilities is 1 + mean(expm1(l_d)), which keeps
-         * the digits that 1 - tiny rounds away. */
+        /* A censored window here (point windows have their own path).
+         * Near certainty (its days all but hold) the mean of the
+         * probabilities is 1 + mean(expm1(l_d)), which keeps the digits
+         * that 1 - tiny rounds away. */
         double near = 0.0;
-        bool certain = q->qual != ATT_QUAL_APPROX && mx > POST_LOG_HALF;
+        bool certain = mx > POST_LOG_HALF;
         for (d = 0; d < q->npoint && certain; d++)
             near += post->pt[q->first + d].mult * expm1(w->ell[d]);
         for (d = 0; d < q->npoint; d++) {
