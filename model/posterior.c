@@ -876,6 +876,7 @@ static void
 post_eval_times(const att_posterior *post, att_posterior_workspace *w)
 {
     size_t i, j, k, np = post->nphase, na = post->narr;
+    double lastD = -1.0, lastlD = 0.0;
 
     for (k = 0; k < np; k++) {
         w->q[k] = exp(-w->hazard[k]);
@@ -917,8 +918,14 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             w->lC[i] = C > 0.0 ? log(C) : -HUGE_VAL;
         if (post->need[i] & POST_NEED_N)
             w->lN[i] = N > 0.0 ? log(N) : -HUGE_VAL;
-        if (post->need[i] & POST_NEED_D)
-            w->lD[i] = D > 0.0 ? log(D) : -HUGE_VAL;
+        if (post->need[i] & POST_NEED_D) {
+            /* D moves only at arrivals: one log per value. */
+            if (D != lastD) {
+                lastD = D;
+                lastlD = D > 0.0 ? log(D) : -HUGE_VAL;
+            }
+            w->lD[i] = lastlD;
+        }
     }
 }
 
