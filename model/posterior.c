@@ -57,6 +57,7 @@
 #include <attrition/att_posterior.h>
 
 #include "normal.h"
+#include "vmath.h"
 
 #define POST_LOG_SQRT_2PI 0.91893853320467274178032973640562 /* log sqrt(2 pi) */
 
@@ -111,6 +112,7 @@ struct att_posterior {
     double *expo_t;      /* the same by arrival and phase: ntime exposures each */
     int *step;           /* per time and arrival: POST_STEP_* or the phase of a one-day step */
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
+    unsigned need_all;   /* the bits of every time together */
 };
 
 #define POST_NEED_C 1u
@@ -127,13 +129,14 @@ struct att_posterior_workspace {
     double *tC, *tN, *tD;    /* per time: C, N, D */
     double *lC, *lN, *lD;    /* per time: their logs (where some report needs them) */
     double *aC, *aN, *aD;    /* per time: d log p / d C, N, D, summed over points */
+    double *bC, *bN, *bD;    /* per time: d log p / d log C, N, D, before they join aC, aN, aD */
     double *surv;            /* per time and arrival: exp(-H_j(t)) */
     double *lost;            /* per time and arrival: 1 - exp(-H_j(t)), accurately */
     double *q, *omq;         /* per phase: exp(-h_k) and 1 - exp(-h_k) */
     double *hacc;            /* per arrival and phase: post_adjoint's sums */
     double *fbuf;            /* per time: post_adjoint's scratch */
     double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
-    double lsigma;           /* log sigma at theta */
+    double lsigma, isigma;   /* log sigma and 1 / sigma at theta */
     double lkappa, lwounded; /* log kappa and log(1 - kappa), once per evaluation */
     double *theta;           /* dim: theta of the sampling coordinates being evaluated */
     double *lam, *msum;      /* dim, biases: Lambda_s and M_s of the sampling coordinates */
@@ -439,6 +442,8 @@ post_compact_times(att_posterior *post, att_error *err)
                                                          ? POST_NEED_C | POST_NEED_D
                                                          : POST_NEED_C;
     }
+    for (post->need_all = 0, i = 0; i < post->ntime; i++)
+        post->need_all |= post->need[i];
     return ATT_OK;
 }
 
@@ -607,6 +612,9 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->aC);
     att_mem_free(w->aN);
     att_mem_free(w->aD);
+    att_mem_free(w->bC);
+    att_mem_free(w->bN);
+    att_mem_free(w->bD);
     att_mem_free(w->surv);
     att_mem_free(w->lost);
     att_mem_free(w->q);
@@ -646,6 +654,9 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->aC = att_mem_calloc(post->ntime + 1, sizeof *w->aC);
     w->aN = att_mem_calloc(post->ntime + 1, sizeof *w->aN);
     w->aD = att_mem_calloc(post->ntime + 1, sizeof *w->aD);
+    w->bC = att_mem_calloc(post->ntime + 1, sizeof *w->bC);
+    w->bN = att_mem_calloc(post->ntime + 1, sizeof *w->bN);
+    w->bD = att_mem_calloc(post->ntime + 1, sizeof *w->bD);
     w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
     w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
     w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
@@ -659,9 +670,9 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->lev_a = att_mem_calloc(post->nrep + 1, sizeof *w->lev_a);
     w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
     if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
-        w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->surv &&
-        w->lost && w->q && w->omq && w->hacc && w->fbuf && w->theta && w->lam && w->msum &&
-        w->sqv && w->lev_a && w->lev_p)
+        w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->bC && w->bN &&
+        w->bD && w->surv && w->lost && w->q && w->omq && w->hacc && w->fbuf && w->theta && w->lam &&
+        w->msum && w->sqv && w->lev_a && w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -914,10 +925,6 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
         w->tC[i] = C;
         w->tN[i] = N;
         w->tD[i] = D;
-        if (post->need[i] & POST_NEED_C)
-            w->lC[i] = C > 0.0 ? log(C) : -HUGE_VAL;
-        if (post->need[i] & POST_NEED_N)
-            w->lN[i] = N > 0.0 ? log(N) : -HUGE_VAL;
         if (post->need[i] & POST_NEED_D) {
             /* D moves only at arrivals: one log per value. */
             if (D != lastD) {
@@ -927,6 +934,11 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             w->lD[i] = lastlD;
         }
     }
+    /* log C and log N at every time at once (log 0 = -inf: m = 0). */
+    if (post->need_all & POST_NEED_C)
+        att_vlog(post->ntime, w->tC, w->lC);
+    if (post->need_all & POST_NEED_N)
+        att_vlog(post->ntime, w->tN, w->lN);
 }
 
 /* log m at a point (equation (5)); -HUGE_VAL when m = 0. */
@@ -956,7 +968,9 @@ post_log_m(const att_posterior_workspace *w, const post_report *q, const post_po
 }
 
 /* Adds g = d log p / d log m at a point to the per-time sums of
- * d log p / d C, N, D (and to kappa's gradient). */
+ * d log p / d log C, N, D, or for a rate to those of d log p / d C (and
+ * to kappa's gradient).  The log-scale sums are divided by C, N, D once
+ * per time, in post_close_sums, rather than once per point. */
 static void
 post_push(
     att_posterior_workspace *w, const post_report *q, const post_point *pt, double kappa, double g)
@@ -966,13 +980,13 @@ post_push(
     switch (q->kind) {
     case ATT_KIND_KILLED:
         w->g_kappa += g * (1.0 - kappa);
-        w->aC[ti] += g / w->tC[ti];
+        w->bC[ti] += g;
         break;
     case ATT_KIND_WOUNDED:
         w->g_kappa -= g * kappa;
         /* fall through */
     case ATT_KIND_CASUALTIES:
-        w->aC[ti] += g / w->tC[ti];
+        w->bC[ti] += g;
         break;
     case ATT_KIND_RATE: {
         double dC = w->tC[ti] - w->tC[pt->ti0];
@@ -981,15 +995,32 @@ post_push(
         break;
     }
     case ATT_KIND_FRACTION:
-        w->aC[ti] += g / w->tC[ti];
-        w->aD[ti] -= g / w->tD[ti];
+        w->bC[ti] += g;
+        w->bD[ti] -= g;
         break;
     case ATT_KIND_STRENGTH:
-        w->aN[ti] += g / w->tN[ti];
+        w->bN[ti] += g;
         break;
     default: /* deployed */
-        w->aD[ti] += g / w->tD[ti];
+        w->bD[ti] += g;
         break;
+    }
+}
+
+/* The log-scale sums into aC, aN, aD: d log p / d C = (d log p / d log C)
+ * / C.  A sum is nonzero only where its quantity is positive. */
+static void
+post_close_sums(const att_posterior *post, att_posterior_workspace *w)
+{
+    size_t i;
+
+    for (i = 0; i < post->ntime; i++) {
+        if (w->bC[i] != 0.0)
+            w->aC[i] += w->bC[i] / w->tC[i];
+        if (w->bN[i] != 0.0)
+            w->aN[i] += w->bN[i] / w->tN[i];
+        if (w->bD[i] != 0.0)
+            w->aD[i] += w->bD[i] / w->tD[i];
     }
 }
 
@@ -1029,10 +1060,7 @@ post_push_all(const att_posterior *post,
               const double *g)
 {
     const post_point *pt = post->pt + q->first;
-    double *a = q->kind == ATT_KIND_STRENGTH ? w->aN : q->kind == ATT_KIND_DEPLOYED ? w->aD : w->aC;
-    const double *t = q->kind == ATT_KIND_STRENGTH   ? w->tN
-                      : q->kind == ATT_KIND_DEPLOYED ? w->tD
-                                                     : w->tC;
+    double *a = q->kind == ATT_KIND_STRENGTH ? w->bN : q->kind == ATT_KIND_DEPLOYED ? w->bD : w->bC;
     double sum = 0.0;
     size_t d;
 
@@ -1046,7 +1074,7 @@ post_push_all(const att_posterior *post,
     }
     for (d = 0; d < q->npoint; d++)
         if (g[d] != 0.0) {
-            a[pt[d].ti] += g[d] / t[pt[d].ti];
+            a[pt[d].ti] += g[d];
             sum += g[d];
         }
     if (q->kind == ATT_KIND_KILLED)
@@ -1128,12 +1156,12 @@ post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad
     }
 }
 
-/* One point's log-likelihood given log m (equations (7)-(9)); *gm and *gs
- * get its derivatives with respect to log m (equal to those with respect
- * to the bias) and log sigma. */
+/* One point's log-likelihood given log m (equations (7)-(9)), isig =
+ * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
+ * to those with respect to the bias) and log sigma. */
 static double
 post_point_loglik(
-    const post_report *q, double lm, double b, double sigma, double lsigma, double *gm, double *gs)
+    const post_report *q, double lm, double b, double isig, double lsigma, double *gm, double *gs)
 {
     double z, za, zb, da, db, d, r;
 
@@ -1142,27 +1170,27 @@ post_point_loglik(
         return q->qual == ATT_QUAL_UP_TO ? 0.0 : -HUGE_VAL;
     switch (q->qual) {
     case ATT_QUAL_APPROX:
-        z = (q->ly - lm - b) / sigma;
-        *gm = z / sigma;
+        z = (q->ly - lm - b) * isig;
+        *gm = z * isig;
         *gs = z * z - 1.0;
         return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
-        z = (q->ly - lm - b) / sigma;
+        z = (q->ly - lm - b) * isig;
         r = att_log_ndtr_d(-z, &d);
-        *gm = d / sigma;
+        *gm = d * isig;
         *gs = d * z;
         return r;
     case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
-        z = (q->ly - lm - b) / sigma;
+        z = (q->ly - lm - b) * isig;
         r = att_log_ndtr_d(z, &d);
-        *gm = -d / sigma;
+        *gm = -d * isig;
         *gs = -d * z;
         return r;
     default: /* range: Phi(z_hi) - Phi(z_lo) */
-        za = (q->llo - lm - b) / sigma;
-        zb = (q->lhi - lm - b) / sigma;
+        za = (q->llo - lm - b) * isig;
+        zb = (q->lhi - lm - b) * isig;
         r = att_log_ndtr_diff(za, zb, &da, &db);
-        *gm = -(da + db) / sigma;
+        *gm = -(da + db) * isig;
         *gs = -(da * za + db * zb);
         return r;
     }
@@ -1189,34 +1217,28 @@ post_window_one_sided(const att_posterior *post,
                       const post_report *q,
                       double b,
                       double kappa,
-                      double sigma,
                       double *grad,
                       double *out)
 {
-    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, mult;
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
+    double *x = w->ell, *t = w->gm;
     size_t d;
 
-    post_log_m_all(post, w, q, w->gm);
+    post_log_m_all(post, w, q, t);
     for (d = 0; d < q->npoint; d++) {
-        double lm = w->gm[d], x;
-        mult = post->pt[q->first + d].mult;
         /* m = 0: "up to" holds for sure, "at least" cannot. */
-        x = lm == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm - b) / sigma;
-        if (x < POST_LINEAR_FLOOR && x != -HUGE_VAL)
+        x[d] = t[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - t[d] - b) * w->isigma;
+        if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
             return false;
-        w->ell[d] = x; /* kept for the gradient */
-        if (isinf(x)) {
-            sp += x > 0.0 ? mult : 0.0;
-            sq += x > 0.0 ? 0.0 : mult;
-        } else if (x < 0.0) {
-            double pd = 0.5 * erfc(-x * M_SQRT1_2);
-            sp += mult * pd;
-            sq += mult * (1.0 - pd);
-        } else {
-            double qd = 0.5 * erfc(x * M_SQRT1_2);
-            sp += mult * (1.0 - qd);
-            sq += mult * qd;
-        }
+        t[d] = fabs(x[d]) * M_SQRT1_2;
+    }
+    /* The smaller of P_d and 1 - P_d is erfc(|x_d| / sqrt 2) / 2 (0 at
+     * an infinite x_d), the other its complement. */
+    att_verfc(q->npoint, t, t);
+    for (d = 0; d < q->npoint; d++) {
+        double mult = post->pt[q->first + d].mult, tail = 0.5 * t[d];
+        sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);
+        sq += mult * (x[d] < 0.0 ? 1.0 - tail : tail);
     }
     if (sp == 0.0)
         return false; /* a likelihood of 0: the log scale says so */
@@ -1224,17 +1246,20 @@ post_window_one_sided(const att_posterior *post,
     *out = sp < sq ? log(sp / n) : log1p(-sq / n);
     if (grad == NULL)
         return true;
+    isp = 1.0 / sp;
     /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
      * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
+    for (d = 0; d < q->npoint; d++)
+        t[d] = -0.5 * x[d] * x[d] - POST_LOG_SQRT_2PI;
+    att_vexp(q->npoint, t, t);
     for (d = 0; d < q->npoint; d++) {
-        double x = w->ell[d], phi;
-        if (isinf(x)) {
+        double phi = post->pt[q->first + d].mult * t[d] * isp;
+        if (isinf(x[d])) {
             w->gs[d] = 0.0; /* m = 0 whatever theta nearby */
             continue;
         }
-        phi = post->pt[q->first + d].mult * exp(-0.5 * x * x - POST_LOG_SQRT_2PI) / sp;
-        w->gs[d] = -s * phi / sigma;
-        gsig -= x * phi;
+        w->gs[d] = -s * phi * w->isigma;
+        gsig -= x[d] * phi;
     }
     post_report_gradient(post, w, q, kappa, w->gs, gsig, grad);
     return true;
@@ -1249,7 +1274,6 @@ post_window_point(const att_posterior *post,
                   const post_report *q,
                   double b,
                   double kappa,
-                  double sigma,
                   double *grad)
 {
     double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
@@ -1258,15 +1282,18 @@ post_window_point(const att_posterior *post,
     post_log_m_all(post, w, q, z);
     for (d = 0; d < q->npoint; d++) {
         double lm = z[d];
-        z[d] = (q->ly - lm - b) / sigma;
+        z[d] = (q->ly - lm - b) * w->isigma;
         w->ell[d] = lm == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
     if (mx == -HUGE_VAL)
         return -HUGE_VAL;
+    for (d = 0; d < q->npoint; d++)
+        w->ell[d] -= mx;
+    att_vexp(q->npoint, w->ell, w->ell);
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] = post->pt[q->first + d].mult * exp(w->ell[d] - mx);
+        w->ell[d] *= post->pt[q->first + d].mult;
         sum += w->ell[d];
     }
     ell = mx + log(sum) - q->lnpoint - w->lsigma - POST_LOG_SQRT_2PI;
@@ -1275,7 +1302,7 @@ post_window_point(const att_posterior *post,
     sum = 1.0 / sum;
     for (d = 0; d < q->npoint; d++) {
         double wt = w->ell[d] * sum;
-        g[d] = wt == 0.0 ? 0.0 : wt * z[d] / sigma;
+        g[d] = wt == 0.0 ? 0.0 : wt * z[d] * w->isigma;
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
     }
     post_report_gradient(post, w, q, kappa, g, gsig, grad);
@@ -1291,7 +1318,6 @@ post_report_loglik(const att_posterior *post,
                    const post_report *q,
                    const double *theta,
                    double kappa,
-                   double sigma,
                    double *grad)
 {
     size_t d;
@@ -1299,13 +1325,13 @@ post_report_loglik(const att_posterior *post,
     double gsig = 0.0;
 
     if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
-        post_window_one_sided(post, w, q, b, kappa, sigma, grad, &ell))
+        post_window_one_sided(post, w, q, b, kappa, grad, &ell))
         return ell;
     if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
-        return post_window_point(post, w, q, b, kappa, sigma, grad);
+        return post_window_point(post, w, q, b, kappa, grad);
     post_log_m_all(post, w, q, w->ell);
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] = post_point_loglik(q, w->ell[d], b, sigma, w->lsigma, &w->gm[d], &w->gs[d]);
+        w->ell[d] = post_point_loglik(q, w->ell[d], b, w->isigma, w->lsigma, &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -1359,6 +1385,7 @@ post_prepare(const att_posterior *post,
     att_posterior_model_values(post, theta, w->hazard, w->count, kappa);
     *sigma = exp(theta[post->i_sigma]);
     w->lsigma = theta[post->i_sigma];
+    w->isigma = 1.0 / *sigma;
     w->lkappa = log(*kappa);
     w->lwounded = log1p(-*kappa);
     for (k = 0; k < post->narr; k++) {
@@ -1385,7 +1412,6 @@ post_terms(const att_posterior *post,
            att_posterior_workspace *w,
            const double *theta,
            double kappa,
-           double sigma,
            double *grad,
            double *g)
 {
@@ -1396,10 +1422,13 @@ post_terms(const att_posterior *post,
         memset(w->aC, 0, post->ntime * sizeof *w->aC);
         memset(w->aN, 0, post->ntime * sizeof *w->aN);
         memset(w->aD, 0, post->ntime * sizeof *w->aD);
+        memset(w->bC, 0, post->ntime * sizeof *w->bC);
+        memset(w->bN, 0, post->ntime * sizeof *w->bN);
+        memset(w->bD, 0, post->ntime * sizeof *w->bD);
         w->g_kappa = w->g_sigma = 0.0;
     }
     for (r = 0; r < post->nrep; r++) {
-        double ell = post_report_loglik(post, w, &post->rep[r], theta, kappa, sigma, grad);
+        double ell = post_report_loglik(post, w, &post->rep[r], theta, kappa, grad);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
@@ -1432,10 +1461,11 @@ att_posterior_logp(const att_posterior *post,
         goto minus_infinity;
     post_prepare(post, w, theta, &kappa, &sigma);
     post_eval_times(post, w);
-    lp = post_terms(post, w, theta, kappa, sigma, grad, g);
+    lp = post_terms(post, w, theta, kappa, grad, g);
     if (lp == -HUGE_VAL)
         goto minus_infinity;
     if (grad != NULL) {
+        post_close_sums(post, w);
         post_adjoint(post, w, grad);
         grad[post->i_kappa] += w->g_kappa;
         grad[post->i_sigma] += w->g_sigma;
@@ -1573,7 +1603,7 @@ att_posterior_logp_sampling(const att_posterior *post,
     if (!post_level(post, w, sigma))
         goto minus_infinity;
     post_level_to_theta(post, w, xi, w->theta);
-    lp = post_terms(post, w, w->theta, kappa, sigma, grad, g);
+    lp = post_terms(post, w, w->theta, kappa, grad, g);
     if (lp == -HUGE_VAL)
         goto minus_infinity;
     for (i = 0; i < post->dim; i++)
@@ -1581,6 +1611,7 @@ att_posterior_logp_sampling(const att_posterior *post,
             lp -= 0.5 * log(w->lam[i]); /* log sqrt(v_s) */
     if (grad != NULL) {
         post_level_chain(post, w, xi, kappa, sigma, grad);
+        post_close_sums(post, w);
         post_adjoint(post, w, grad);
         grad[post->i_kappa] += w->g_kappa;
         grad[post->i_sigma] += w->g_sigma;
@@ -1645,5 +1676,5 @@ att_posterior_report_loglik(const att_posterior *post,
 
     post_prepare(post, w, theta, &kappa, &sigma);
     post_eval_times(post, w);
-    return post_report_loglik(post, w, &post->rep[i], theta, kappa, sigma, NULL);
+    return post_report_loglik(post, w, &post->rep[i], theta, kappa, NULL);
 }
