@@ -127,6 +127,7 @@ struct att_posterior_workspace {
     double *dndu;            /* d n_j / d theta_j of each arrival (0 when fixed) */
     double *gprior;          /* dim: the prior's gradient when the caller wants none */
     double *tC, *tN, *tD;    /* per time: C, N, D */
+    double *lm;              /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
     double *lC, *lN, *lD;    /* per time: their logs (where some report needs them) */
     double *aC, *aN, *aD;    /* per time: d log p / d C, N, D, summed over points */
     double *bC, *bN, *bD;    /* per time: d log p / d log C, N, D, before they join aC, aN, aD */
@@ -612,6 +613,7 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->aC);
     att_mem_free(w->aN);
     att_mem_free(w->aD);
+    att_mem_free(w->lm);
     att_mem_free(w->bC);
     att_mem_free(w->bN);
     att_mem_free(w->bD);
@@ -654,6 +656,7 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->aC = att_mem_calloc(post->ntime + 1, sizeof *w->aC);
     w->aN = att_mem_calloc(post->ntime + 1, sizeof *w->aN);
     w->aD = att_mem_calloc(post->ntime + 1, sizeof *w->aD);
+    w->lm = att_mem_calloc(post->npoint + 1, sizeof *w->lm);
     w->bC = att_mem_calloc(post->ntime + 1, sizeof *w->bC);
     w->bN = att_mem_calloc(post->ntime + 1, sizeof *w->bN);
     w->bD = att_mem_calloc(post->ntime + 1, sizeof *w->bD);
@@ -670,9 +673,9 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->lev_a = att_mem_calloc(post->nrep + 1, sizeof *w->lev_a);
     w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
     if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
-        w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->bC && w->bN &&
-        w->bD && w->surv && w->lost && w->q && w->omq && w->hacc && w->fbuf && w->theta && w->lam &&
-        w->msum && w->sqv && w->lev_a && w->lev_p)
+        w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->lm && w->bC &&
+        w->bN && w->bD && w->surv && w->lost && w->q && w->omq && w->hacc && w->fbuf && w->theta &&
+        w->lam && w->msum && w->sqv && w->lev_a && w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -1008,20 +1011,24 @@ post_push(
 }
 
 /* The log-scale sums into aC, aN, aD: d log p / d C = (d log p / d log C)
- * / C.  A sum is nonzero only where its quantity is positive. */
+ * / C.  A sum is nonzero only where its quantity is positive, and only
+ * the quantities whose logs some report reads have one. */
 static void
 post_close_sums(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t i;
+    static const unsigned bit[3] = {POST_NEED_C, POST_NEED_N, POST_NEED_D};
+    double *a[3], *bs[3];
+    const double *t[3];
+    size_t i, k;
 
-    for (i = 0; i < post->ntime; i++) {
-        if (w->bC[i] != 0.0)
-            w->aC[i] += w->bC[i] / w->tC[i];
-        if (w->bN[i] != 0.0)
-            w->aN[i] += w->bN[i] / w->tN[i];
-        if (w->bD[i] != 0.0)
-            w->aD[i] += w->bD[i] / w->tD[i];
-    }
+    a[0] = w->aC, a[1] = w->aN, a[2] = w->aD;
+    bs[0] = w->bC, bs[1] = w->bN, bs[2] = w->bD;
+    t[0] = w->tC, t[1] = w->tN, t[2] = w->tD;
+    for (k = 0; k < 3; k++)
+        if (post->need_all & bit[k])
+            for (i = 0; i < post->ntime; i++)
+                if (bs[k][i] != 0.0)
+                    a[k][i] += bs[k][i] / t[k][i];
 }
 
 /* log m at each of q's points into out (post_log_m with the kind's switch
@@ -1048,6 +1055,19 @@ post_log_m_all(const att_posterior *post,
     }
     for (d = 0; d < q->npoint; d++)
         out[d] = l[pt[d].ti] + off;
+}
+
+/* The forward pass: C, N, D at every time, then log m at every point of
+ * every report, which the likelihood, the sampling coordinates and their
+ * gradient all read. */
+static void
+post_forward(const att_posterior *post, att_posterior_workspace *w)
+{
+    size_t r;
+
+    post_eval_times(post, w);
+    for (r = 0; r < post->nrep; r++)
+        post_log_m_all(post, w, &post->rep[r], w->lm + post->rep[r].first);
 }
 
 /* post_push for each of q's points, g[d] at point d, with the kind's
@@ -1221,13 +1241,13 @@ post_window_one_sided(const att_posterior *post,
                       double *out)
 {
     double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
+    const double *lm = w->lm + q->first;
     double *x = w->ell, *t = w->gm;
     size_t d;
 
-    post_log_m_all(post, w, q, t);
     for (d = 0; d < q->npoint; d++) {
         /* m = 0: "up to" holds for sure, "at least" cannot. */
-        x[d] = t[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - t[d] - b) * w->isigma;
+        x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * w->isigma;
         if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
             return false;
         t[d] = fabs(x[d]) * M_SQRT1_2;
@@ -1276,14 +1296,13 @@ post_window_point(const att_posterior *post,
                   double kappa,
                   double *grad)
 {
+    const double *lm = w->lm + q->first;
     double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
     size_t d;
 
-    post_log_m_all(post, w, q, z);
     for (d = 0; d < q->npoint; d++) {
-        double lm = z[d];
-        z[d] = (q->ly - lm - b) * w->isigma;
-        w->ell[d] = lm == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
+        z[d] = (q->ly - lm[d] - b) * w->isigma;
+        w->ell[d] = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -1329,9 +1348,9 @@ post_report_loglik(const att_posterior *post,
         return ell;
     if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
         return post_window_point(post, w, q, b, kappa, grad);
-    post_log_m_all(post, w, q, w->ell);
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] = post_point_loglik(q, w->ell[d], b, w->isigma, w->lsigma, &w->gm[d], &w->gs[d]);
+        w->ell[d] = post_point_loglik(q, w->lm[q->first + d], b, w->isigma, w->lsigma, &w->gm[d],
+                                      &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -1460,7 +1479,7 @@ att_posterior_logp(const att_posterior *post,
     if (!post_all_finite(theta, post->dim))
         goto minus_infinity;
     post_prepare(post, w, theta, &kappa, &sigma);
-    post_eval_times(post, w);
+    post_forward(post, w);
     lp = post_terms(post, w, theta, kappa, grad, g);
     if (lp == -HUGE_VAL)
         goto minus_infinity;
@@ -1498,20 +1517,20 @@ post_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
         }
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
+        const double *lm = w->lm + q->first;
         double n = q->nlevel, a = 0.0, v = 0.0;
         if (!q->pooled)
             continue;
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
-        post_log_m_all(post, w, q, w->ell); /* scratch until post_report_loglik */
         for (d = q->lfirst; d < q->npoint; d++) {
-            if (!isfinite(w->ell[d]))
+            if (!isfinite(lm[d]))
                 return false;
-            a += post->pt[q->first + d].mult * w->ell[d];
+            a += post->pt[q->first + d].mult * lm[d];
         }
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
-            double e = w->ell[d] - a;
+            double e = lm[d] - a;
             v += post->pt[q->first + d].mult * e * e;
         }
         w->lev_a[r] = a;
@@ -1573,11 +1592,11 @@ post_level_chain(const att_posterior *post,
         ap = gb * (v * (q->lcentre - w->lev_a[r]) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->g_sigma -= ap * p * p * 2.0 * sigma * sigma;
-        post_log_m_all(post, w, q, w->gm);
         for (d = 0; d < q->npoint; d++)
-            w->gs[d] = d < q->lfirst ? 0.0
-                                     : post->pt[q->first + d].mult *
-                                           (-ar - 2.0 * ap * p * p * (w->gm[d] - w->lev_a[r])) / n;
+            w->gs[d] = d < q->lfirst
+                           ? 0.0
+                           : post->pt[q->first + d].mult *
+                                 (-ar - 2.0 * ap * p * p * (w->lm[q->first + d] - w->lev_a[r])) / n;
         (void)post_push_all(post, w, q, kappa, w->gs);
     }
     for (i = 0; i < post->dim; i++)
@@ -1599,7 +1618,7 @@ att_posterior_logp_sampling(const att_posterior *post,
     if (!post_all_finite(xi, post->dim))
         goto minus_infinity;
     post_prepare(post, w, xi, &kappa, &sigma); /* phi and sigma are shared with theta */
-    post_eval_times(post, w);
+    post_forward(post, w);
     if (!post_level(post, w, sigma))
         goto minus_infinity;
     post_level_to_theta(post, w, xi, w->theta);
@@ -1636,7 +1655,7 @@ att_posterior_from_sampling(const att_posterior *post,
     if (!post_all_finite(xi, post->dim))
         return ATT_FAIL(err, ATT_ERANGE, "expected finite sampling coordinates");
     post_prepare(post, w, xi, &kappa, &sigma);
-    post_eval_times(post, w);
+    post_forward(post, w);
     if (!post_level(post, w, sigma))
         return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
     post_level_to_theta(post, w, xi, out_theta);
@@ -1656,7 +1675,7 @@ att_posterior_to_sampling(const att_posterior *post,
     if (!post_all_finite(theta, post->dim))
         return ATT_FAIL(err, ATT_ERANGE, "expected finite coordinates");
     post_prepare(post, w, theta, &kappa, &sigma);
-    post_eval_times(post, w);
+    post_forward(post, w);
     if (!post_level(post, w, sigma))
         return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
     for (i = 0; i < post->dim; i++)
@@ -1675,6 +1694,6 @@ att_posterior_report_loglik(const att_posterior *post,
     double kappa, sigma;
 
     post_prepare(post, w, theta, &kappa, &sigma);
-    post_eval_times(post, w);
+    post_forward(post, w);
     return post_report_loglik(post, w, &post->rep[i], theta, kappa, NULL);
 }

@@ -11,10 +11,10 @@
  * to a few ulps, not to the last bit: a build without libmvec (libm one
  * element at a time) may differ from one with it in the last digits of a
  * fit, as MCMC output does across any change of rounding. */
+#include "vmath.h"
+
 #include <math.h>
 #include <string.h>
-
-#include "vmath.h"
 
 #ifdef ATT_HAVE_LIBMVEC
 typedef double att_v2 __attribute__((vector_size(16)));
@@ -23,30 +23,30 @@ att_v2 _ZGVbN2v_exp(att_v2 x);
 att_v2 _ZGVbN2v_log(att_v2 x);
 att_v2 _ZGVbN2v_erfc(att_v2 x);
 
-#define ATT_VLOOP(vf, f)                                                                           \
-    do {                                                                                           \
-        size_t i;                                                                                  \
-        att_v2 v;                                                                                  \
-        for (i = 0; i + 2 <= n; i += 2) {                                                          \
-            memcpy(&v, x + i, sizeof v);                                                           \
-            v = vf(v);                                                                             \
-            memcpy(y + i, &v, sizeof v);                                                           \
-        }                                                                                          \
-        if (i < n) {                                                                               \
-            double pair[2];                                                                        \
-            pair[0] = pair[1] = x[i];                                                              \
-            memcpy(&v, pair, sizeof v);                                                            \
-            v = vf(v);                                                                             \
-            memcpy(pair, &v, sizeof v);                                                            \
-            y[i] = pair[0];                                                                        \
-        }                                                                                          \
+#define ATT_VLOOP(vf, f)                  \
+    do {                                  \
+        size_t i;                         \
+        att_v2 v;                         \
+        for (i = 0; i + 2 <= n; i += 2) { \
+            memcpy(&v, x + i, sizeof v);  \
+            v = vf(v);                    \
+            memcpy(y + i, &v, sizeof v);  \
+        }                                 \
+        if (i < n) {                      \
+            double pair[2];               \
+            pair[0] = pair[1] = x[i];     \
+            memcpy(&v, pair, sizeof v);   \
+            v = vf(v);                    \
+            memcpy(pair, &v, sizeof v);   \
+            y[i] = pair[0];               \
+        }                                 \
     } while (0)
 #else
-#define ATT_VLOOP(vf, f)                                                                           \
-    do {                                                                                           \
-        size_t i;                                                                                  \
-        for (i = 0; i < n; i++)                                                                    \
-            y[i] = f(x[i]);                                                                        \
+#define ATT_VLOOP(vf, f)        \
+    do {                        \
+        size_t i;               \
+        for (i = 0; i < n; i++) \
+            y[i] = f(x[i]);     \
     } while (0)
 #endif
 

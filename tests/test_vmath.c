@@ -64,8 +64,7 @@ test_special_values(void **state)
 
     (void)state;
     att_vexp(5, x, y);
-    assert_true(y[0] == 0.0 && y[1] == HUGE_VAL && y[2] == 1.0 && y[3] == 0.0 &&
-                y[4] == HUGE_VAL);
+    assert_true(y[0] == 0.0 && y[1] == HUGE_VAL && y[2] == 1.0 && y[3] == 0.0 && y[4] == HUGE_VAL);
     att_vlog(3, x + 1, y); /* inf, 0, -800 */
     assert_true(y[0] == HUGE_VAL && y[1] == -HUGE_VAL && isnan(y[2]));
     att_verfc(3, x, y);
