@@ -3,10 +3,11 @@
  * Contents: the parameter layout and priors; the report design (the
  * distinct days any window needs, each cohort's exposure to each phase on
  * them precomputed); the forward pass over those days (survivals advance
- * by exp(-h) per day); the likelihood terms and the window average; the
- * gradient by per-day adjoint sums (d log p / d C, N, D), turned into
- * hazard and arrival derivatives in one pass at the end; the sampling
- * coordinates.  Equation numbers refer to docs/model.md; MODEL.md,
+ * by exp(-h) per day) and log m at every point; the likelihood terms and
+ * the window average, their exp, log and erfc over arrays (vmath.c); the
+ * gradient by per-day adjoint sums (d log p / d log C, N, D, then d C, N,
+ * D), turned into hazard and arrival derivatives in one pass at the end;
+ * the sampling coordinates.  Equation numbers refer to docs/model.md; MODEL.md,
  * "Observations" and "The baseline model", is the contract.
  *
  * The sampling coordinates (a section-3 coordinate choice beside (12),
@@ -120,17 +121,19 @@ struct att_posterior {
 #define POST_NEED_D 4u
 
 struct att_posterior_workspace {
-    double *ell;             /* per point of a report: its log-likelihood (or log m) */
-    double *gm;              /* per point: d ell / d log m */
+    double *ell;             /* per point of a report: scratch (log-likelihoods, x_d, weights) */
+    double *gm;              /* per point: d ell / d log m, or scratch for erfc and exp */
     double *gs;              /* per point: d ell / d log sigma */
     double *hazard, *count;  /* model values at theta */
     double *dndu;            /* d n_j / d theta_j of each arrival (0 when fixed) */
     double *gprior;          /* dim: the prior's gradient when the caller wants none */
     double *tC, *tN, *tD;    /* per time: C, N, D */
     double *lm;              /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
-    double *lC, *lN, *lD;    /* per time: their logs (where some report needs them) */
-    double *aC, *aN, *aD;    /* per time: d log p / d C, N, D, summed over points */
-    double *bC, *bN, *bD;    /* per time: d log p / d log C, N, D, before they join aC, aN, aD */
+    double *lC, *lN, *lD;    /* per time: their logs (C, N at every time if any report reads
+                              * them; D where one does) */
+    double *aC, *aN, *aD;    /* per time: d log p / d C, N, D: the rates' terms directly, the
+                              * rest from bC, bN, bD in post_close_sums, before post_adjoint */
+    double *bC, *bN, *bD;    /* per time: d log p / d log C, N, D, summed over points */
     double *surv;            /* per time and arrival: exp(-H_j(t)) */
     double *lost;            /* per time and arrival: 1 - exp(-H_j(t)), accurately */
     double *q, *omq;         /* per phase: exp(-h_k) and 1 - exp(-h_k) */
@@ -882,7 +885,8 @@ post_log_prior(const att_posterior *post, const double *theta, double *grad)
 
 /* ---- the likelihood --------------------------------------------------------------- */
 
-/* C, N and D at every distinct time, and the logs some report reads
+/* C, N and D at every distinct time, and the logs the reports read
+ * (log C, log N at every time, over arrays; log D once per value)
  * (equations (1)-(4)).  Survivals advance by exp(-h_k) per day where a
  * cohort stays in one phase, and are computed afresh otherwise; the
  * gradient is taken afterwards, in post_adjoint, from these. */
@@ -1691,9 +1695,10 @@ att_posterior_report_loglik(const att_posterior *post,
                             const double *theta,
                             size_t i)
 {
-    double kappa, sigma;
+    double kappa, sigma, ell;
 
     post_prepare(post, w, theta, &kappa, &sigma);
     post_forward(post, w);
-    return post_report_loglik(post, w, &post->rep[i], theta, kappa, NULL);
+    ell = post_report_loglik(post, w, &post->rep[i], theta, kappa, NULL);
+    return isnan(ell) ? -HUGE_VAL : ell; /* C or N overflowed: as att_posterior_logp says */
 }

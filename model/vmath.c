@@ -4,7 +4,10 @@
  * elements go to libmvec's two-lane functions (_ZGVbN2v_exp and so on,
  * glibc's stable vector ABI since 2.22, erfc since 2.35), called by name
  * rather than left to the vectoriser, so that every build type, compiler
- * and optimisation level takes the same path and gets the same bits.  The
+ * and optimisation level takes the same path and gets the same bits on
+ * one machine.  Across machines the bits are the same for one glibc
+ * version on processors with SSE4.1 (glibc picks its SSE4.1 code at run
+ * time, and a wrapper around libm's functions without it).  The
  * last element of an odd length goes through a padded pair, so a value's
  * result never depends on the array around it.  The vector versions
  * handle infinities, zeros and underflow as libm does and agree with it
@@ -19,9 +22,10 @@
 #ifdef ATT_HAVE_LIBMVEC
 typedef double att_v2 __attribute__((vector_size(16)));
 
-att_v2 _ZGVbN2v_exp(att_v2 x);
-att_v2 _ZGVbN2v_log(att_v2 x);
-att_v2 _ZGVbN2v_erfc(att_v2 x);
+/* Our names for libmvec's symbols (theirs are reserved identifiers). */
+att_v2 att_mvec_exp(att_v2 x) __asm__("_ZGVbN2v_exp");
+att_v2 att_mvec_log(att_v2 x) __asm__("_ZGVbN2v_log");
+att_v2 att_mvec_erfc(att_v2 x) __asm__("_ZGVbN2v_erfc");
 
 #define ATT_VLOOP(vf, f)                  \
     do {                                  \
@@ -53,17 +57,17 @@ att_v2 _ZGVbN2v_erfc(att_v2 x);
 void
 att_vexp(size_t n, const double *x, double *y)
 {
-    ATT_VLOOP(_ZGVbN2v_exp, exp);
+    ATT_VLOOP(att_mvec_exp, exp);
 }
 
 void
 att_vlog(size_t n, const double *x, double *y)
 {
-    ATT_VLOOP(_ZGVbN2v_log, log);
+    ATT_VLOOP(att_mvec_log, log);
 }
 
 void
 att_verfc(size_t n, const double *x, double *y)
 {
-    ATT_VLOOP(_ZGVbN2v_erfc, erfc);
+    ATT_VLOOP(att_mvec_erfc, erfc);
 }

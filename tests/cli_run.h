@@ -4,6 +4,8 @@
 #ifndef ATTRITION_TEST_CLI_RUN_H
 #define ATTRITION_TEST_CLI_RUN_H
 
+#include <stdbool.h>
+
 /* Runs attrition with args in the source folder (so ./params is found),
  * stdout to out, stderr to err.  Returns the exit code. */
 int cli_run(const char *out, const char *err, const char *const *args);
@@ -16,6 +18,19 @@ cli_expect(const char *out, const char *err, const char *const *args, int code, 
 /* Runs args, expects exit 0 and stdout equal to tests/golden/name (which
  * ATT_UPDATE_GOLDEN=1 rewrites). */
 void cli_golden(const char *out, const char *err, const char *name, const char *const *args);
+
+/* Text got (read from the file seen) against tests/golden/name, which
+ * ATT_UPDATE_GOLDEN=1 rewrites. */
+void cli_check_golden(const char *got, const char *name, const char *seen);
+
+/* The same as cli_golden for an output that carries a fit's numbers: its comparison
+ * only where cli_goldens_apply. */
+void cli_golden_fit(const char *out, const char *err, const char *name, const char *const *args);
+
+/* Whether this build can reproduce the goldens' bits: they were made with
+ * libmvec's exp, log and erfc (model/vmath.c), and a build with libm's
+ * differs in the last digits of every fit.  Says so on stdout when not. */
+bool cli_goldens_apply(void);
 
 /* With CLI_RUN_NAME defined before the include, the test's own files and
  * short forms of the three calls. */
@@ -39,6 +54,12 @@ static inline void
 golden(const char *name, const char *const *args)
 {
     cli_golden(OUT, ERR, name, args);
+}
+
+static inline void
+golden_fit(const char *name, const char *const *args)
+{
+    cli_golden_fit(OUT, ERR, name, args);
 }
 #endif
 

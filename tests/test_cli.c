@@ -182,8 +182,8 @@ test_golden_outputs(void **state)
     golden("reports.txt", reports);
     golden("scenarios.txt", scenarios);
     golden("check_reinforce30k.txt", check);
-    golden("run_reinforce30k.txt", run30k);
-    golden("project_builders6k_anchored.txt", anchored);
+    golden_fit("run_reinforce30k.txt", run30k);
+    golden_fit("project_builders6k_anchored.txt", anchored);
 }
 
 int

@@ -30,8 +30,7 @@ test_fit_command(void **state)
                         "--output", two,        "--save-fit", saved,      NULL};
     const char *nof[] = {"fit",     "--chains", "2",      "--warmup", "80",
                          "--draws", "40",       "--seed", "3",        NULL};
-    char *x, *y, *z, path[1024];
-    FILE *f;
+    char *x, *y, *z;
 
     (void)state;
     expect(a1, 1, NULL);
@@ -42,17 +41,8 @@ test_fit_command(void **state)
     assert_non_null(y);
     assert_string_equal(x, y); /* threads never change a result */
     assert_non_null(strstr(x, "\"verdict\": \"failed\""));
-    snprintf(path, sizeof path, "%s/tests/golden/fit_small.json", ATT_SOURCE_DIR);
-    if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
-        f = fopen(path, "wb");
-        assert_non_null(f);
-        fputs(x, f);
-        fclose(f);
-    }
-    z = fixture_read_file(path);
-    if (z == NULL || strcmp(x, z) != 0)
-        fail_msg("%s differs from %s", one, path);
-    free(z);
+    if (cli_goldens_apply())
+        cli_check_golden(x, "fit_small.json", one);
     z = fixture_read_file(saved);
     assert_non_null(z);
     assert_non_null(strstr(z, "\"format\":\"attrition-fit\""));

@@ -1,6 +1,7 @@
 /* test_vmath.c -- exp, log and erfc over arrays against libm and GSL's
  * own erfc, at special values, and the same bits for a value wherever it
- * sits in an array of whatever length. */
+ * sits in an array of whatever length; and that the build found libmvec
+ * where glibc has it. */
 #include <math.h>
 #include <string.h>
 
@@ -98,6 +99,25 @@ test_same_bits_anywhere(void **state)
     }
 }
 
+/* Where glibc has the three vector functions (x86-64, 2.35 and later)
+ * the build must have found them: a silent fallback to libm would pass
+ * the tests above and leave the goldens unmatched. */
+static void
+test_libmvec_found_where_it_exists(void **state)
+{
+    (void)state;
+#if defined(__x86_64__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#ifndef ATT_HAVE_LIBMVEC
+    fail_msg("glibc %d.%d on x86-64 has libmvec's exp, log and erfc, but the build did not "
+             "find them (see ATT_HAVE_LIBMVEC in model/CMakeLists.txt)",
+             __GLIBC__, __GLIBC_MINOR__);
+#endif
+#else
+    skip();
+#endif
+}
+
 int
 main(void)
 {
@@ -106,6 +126,7 @@ main(void)
         cmocka_unit_test(test_erfc_against_gsl),
         cmocka_unit_test(test_special_values),
         cmocka_unit_test(test_same_bits_anywhere),
+        cmocka_unit_test(test_libmvec_found_where_it_exists),
     };
 
     gsl_set_error_handler_off();

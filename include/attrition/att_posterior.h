@@ -106,7 +106,8 @@ ATT_NODISCARD att_status att_posterior_to_sampling(const att_posterior *post,
                                                    double *out_xi,
                                                    att_error *err);
 
-/* The log-likelihood term of used report i alone (equation (10)). */
+/* The log-likelihood term of used report i alone (equation (10));
+ * -HUGE_VAL where it cannot be computed, never NaN. */
 double att_posterior_report_loglik(const att_posterior *post,
                                    att_posterior_workspace *w,
                                    const double *theta,
