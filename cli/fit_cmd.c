@@ -39,6 +39,7 @@ typedef struct {
     char verdict_msg[512];
     char params_digest[ATT_DIGEST_HEX];
     const char *scenario;
+    const char *format; /* table, csv or json */
     char anchor[512];
     double *infl; /* per ledger report and hazard parameter: change of the median when the
                      report is left out, 1/day (NaN: not refitted); NULL without --influence */
@@ -252,7 +253,8 @@ print_csv(FILE *f, const fit_view *v)
 
 /* ---- json -------------------------------------------------------------------- */
 
-/* A JSON number, or null where it cannot be computed. */
+/* A posterior interval as {q05, q50, q95}, null where one cannot be
+ * computed. */
 static json_t *
 jinterval(const att_interval *iv)
 {
@@ -499,6 +501,23 @@ print_influence_table(FILE *f, const fit_view *v)
 
 /* ---- the command ------------------------------------------------------------ */
 
+static json_t *
+output_json(const void *ctx)
+{
+    return json_doc(ctx);
+}
+
+static void
+output_text(FILE *f, const void *ctx)
+{
+    const fit_view *v = ctx;
+
+    if (strcmp(v->format, "csv") == 0)
+        print_csv(f, v);
+    else
+        print_table(f, v);
+}
+
 int
 cli_save_fit(const char *path,
              const att_posterior *post,
@@ -545,7 +564,6 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     att_posterior *post = NULL;
     att_fit_result fit;
     att_summary *sum = NULL;
-    att_output *out = NULL;
     att_error err;
     fit_view v;
     char msg[2 * ATT_ERROR_MSG_MAX];
@@ -571,6 +589,7 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     v.fit = &fit;
     v.fp = &fp;
     v.scenario = o->scenario;
+    v.format = o->format;
     cli_anchor_text(p, v.anchor, sizeof v.anchor);
     v.verdict = att_fit_judge(&fit, v.verdict_msg, sizeof v.verdict_msg);
     if (v.verdict == ATT_FIT_FAILED && !o->force) {
@@ -587,26 +606,9 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     if (o->influence && (rc = compute_influence(&v, &fp)) != 0)
         goto cleanup;
     v.sum = sum;
-    out = att_output_open(o->output, &err);
-    if (out == NULL)
-        goto fail;
-    if (strcmp(o->format, "json") == 0) {
-        if (!cli_json_write(att_output_stream(out), json_doc(&v), 6)) {
-            att_output_abort(out);
-            out = NULL;
-            fprintf(stderr, "attrition: writing the JSON output failed\n");
-            rc = CLI_EXIT_IOERR;
-            goto cleanup;
-        }
-    } else if (strcmp(o->format, "csv") == 0)
-        print_csv(att_output_stream(out), &v);
-    else
-        print_table(att_output_stream(out), &v);
-    if (att_output_commit(out, &err) != ATT_OK) {
-        out = NULL;
-        goto fail;
-    }
-    out = NULL;
+    if ((rc = cli_write_output(o->output, strcmp(o->format, "json") == 0, 6, output_json,
+                               output_text, &v)) != 0)
+        goto cleanup;
     if (o->save_fit != NULL) {
         char digest[ATT_DIGEST_HEX], *json = NULL;
         att_status st = att_export_inputs(p, l, post, INT32_MAX, &json, digest, &err);
@@ -624,7 +626,6 @@ fail:
     rc = cli_exit_code(err.code);
 cleanup:
     free(v.infl);
-    att_output_abort(out);
     att_summary_free(sum);
     att_fit_result_free(&fit);
     att_posterior_free(post);
