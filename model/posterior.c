@@ -393,13 +393,22 @@ post_same_quantity(const att_posterior *post, att_kind kind, size_t a, size_t b)
 static void
 post_fill_times(att_posterior *post)
 {
-    size_t i, j, k, block = post->nphase * post->narr;
+    size_t i, j, block = post->nphase * post->narr;
 
     for (i = 0; i < post->ntime; i++) {
         post_fill_exposure(post, post->times[i], post->expo + i * block);
         for (j = 0; j < post->narr; j++)
             post->step[i * post->narr + j] = post_step(post, i, j);
     }
+}
+
+/* The exposures by arrival and phase, for post_adjoint (once the times
+ * are final). */
+static void
+post_transpose_exposures(att_posterior *post)
+{
+    size_t i, j, k, block = post->nphase * post->narr;
+
     for (j = 0; j < post->narr; j++)
         for (k = 0; k < post->nphase; k++)
             for (i = 0; i < post->ntime; i++)
@@ -434,6 +443,7 @@ post_compact_times(att_posterior *post, att_error *err)
     }
     att_mem_free(map);
     post_fill_times(post);
+    post_transpose_exposures(post);
     memset(post->need, 0, post->ntime);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
@@ -948,70 +958,86 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
         att_vlog(post->ntime, w->tN, w->lN);
 }
 
-/* log m at a point (equation (5)); -HUGE_VAL when m = 0. */
-static double
-post_log_m(const att_posterior_workspace *w, const post_report *q, const post_point *pt)
+/* log m at each of q's points into out (equation (5)); -HUGE_VAL where
+ * m = 0. */
+static void
+post_log_m_all(const att_posterior *post,
+               const att_posterior_workspace *w,
+               const post_report *q,
+               double *out)
 {
-    size_t ti = pt->ti;
+    const post_point *pt = post->pt + q->first;
+    const double *l = q->kind == ATT_KIND_STRENGTH   ? w->lN
+                      : q->kind == ATT_KIND_DEPLOYED ? w->lD
+                                                     : w->lC;
+    double off = q->kind == ATT_KIND_KILLED    ? w->lkappa
+                 : q->kind == ATT_KIND_WOUNDED ? w->lwounded
+                                               : 0.0;
+    size_t d;
 
-    switch (q->kind) {
-    case ATT_KIND_CASUALTIES:
-        return w->lC[ti];
-    case ATT_KIND_KILLED:
-        return w->lC[ti] + w->lkappa;
-    case ATT_KIND_WOUNDED:
-        return w->lC[ti] + w->lwounded;
-    case ATT_KIND_RATE: {
-        double dC = w->tC[ti] - w->tC[pt->ti0];
-        return dC > 0.0 ? log(dC) - q->lwidth : -HUGE_VAL;
-    }
-    case ATT_KIND_FRACTION:
-        return w->lC[ti] - w->lD[ti];
-    case ATT_KIND_STRENGTH:
-        return w->lN[ti];
-    default: /* deployed */
-        return w->lD[ti];
-    }
+    if (q->kind == ATT_KIND_RATE)
+        for (d = 0; d < q->npoint; d++) {
+            double dC = w->tC[pt[d].ti] - w->tC[pt[d].ti0];
+            out[d] = dC > 0.0 ? log(dC) - q->lwidth : -HUGE_VAL;
+        }
+    else if (q->kind == ATT_KIND_FRACTION)
+        for (d = 0; d < q->npoint; d++)
+            out[d] = w->lC[pt[d].ti] - w->lD[pt[d].ti];
+    else
+        for (d = 0; d < q->npoint; d++)
+            out[d] = l[pt[d].ti] + off;
 }
 
-/* Adds g = d log p / d log m at a point to the per-time sums of
- * d log p / d log C, N, D, or for a rate to those of d log p / d C (and
- * to kappa's gradient).  The log-scale sums are divided by C, N, D once
- * per time, in post_close_sums, rather than once per point. */
+/* The forward pass: C, N, D at every time, then log m at every point of
+ * every report, which the likelihood, the sampling coordinates and their
+ * gradient all read. */
 static void
-post_push(
-    att_posterior_workspace *w, const post_report *q, const post_point *pt, double kappa, double g)
+post_forward(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t ti = pt->ti;
+    size_t r;
 
-    switch (q->kind) {
-    case ATT_KIND_KILLED:
-        w->g_kappa += g * (1.0 - kappa);
-        w->bC[ti] += g;
-        break;
-    case ATT_KIND_WOUNDED:
-        w->g_kappa -= g * kappa;
-        /* fall through */
-    case ATT_KIND_CASUALTIES:
-        w->bC[ti] += g;
-        break;
-    case ATT_KIND_RATE: {
-        double dC = w->tC[ti] - w->tC[pt->ti0];
-        w->aC[ti] += g / dC;
-        w->aC[pt->ti0] -= g / dC;
-        break;
+    post_eval_times(post, w);
+    for (r = 0; r < post->nrep; r++)
+        post_log_m_all(post, w, &post->rep[r], w->lm + post->rep[r].first);
+}
+
+/* Adds g[d] = d log p / d log m at each of q's points to the per-time
+ * sums of d log p / d log C, N, D, or for a rate to those of d log p / d C
+ * (and to kappa's gradient); returns the sum of g, the bias's share.  The
+ * log-scale sums are divided by C, N, D once per time, in
+ * post_close_sums, rather than once per point. */
+static double
+post_push_all(const att_posterior *post,
+              att_posterior_workspace *w,
+              const post_report *q,
+              double kappa,
+              const double *g)
+{
+    const post_point *pt = post->pt + q->first;
+    double *a = q->kind == ATT_KIND_STRENGTH ? w->bN : q->kind == ATT_KIND_DEPLOYED ? w->bD : w->bC;
+    double sum = 0.0;
+    size_t d;
+
+    for (d = 0; d < q->npoint; d++) {
+        size_t ti = pt[d].ti;
+        if (g[d] == 0.0)
+            continue;
+        if (q->kind == ATT_KIND_RATE) {
+            double dC = w->tC[ti] - w->tC[pt[d].ti0];
+            w->aC[ti] += g[d] / dC;
+            w->aC[pt[d].ti0] -= g[d] / dC;
+        } else {
+            a[ti] += g[d];
+            if (q->kind == ATT_KIND_FRACTION)
+                w->bD[ti] -= g[d];
+        }
+        sum += g[d];
     }
-    case ATT_KIND_FRACTION:
-        w->bC[ti] += g;
-        w->bD[ti] -= g;
-        break;
-    case ATT_KIND_STRENGTH:
-        w->bN[ti] += g;
-        break;
-    default: /* deployed */
-        w->bD[ti] += g;
-        break;
-    }
+    if (q->kind == ATT_KIND_KILLED)
+        w->g_kappa += sum * (1.0 - kappa);
+    else if (q->kind == ATT_KIND_WOUNDED)
+        w->g_kappa -= sum * kappa;
+    return sum;
 }
 
 /* The log-scale sums into aC, aN, aD: d log p / d C = (d log p / d log C)
@@ -1033,79 +1059,6 @@ post_close_sums(const att_posterior *post, att_posterior_workspace *w)
             for (i = 0; i < post->ntime; i++)
                 if (bs[k][i] != 0.0)
                     a[k][i] += bs[k][i] / t[k][i];
-}
-
-/* log m at each of q's points into out (post_log_m with the kind's switch
- * taken once). */
-static void
-post_log_m_all(const att_posterior *post,
-               const att_posterior_workspace *w,
-               const post_report *q,
-               double *out)
-{
-    const post_point *pt = post->pt + q->first;
-    const double *l = q->kind == ATT_KIND_STRENGTH   ? w->lN
-                      : q->kind == ATT_KIND_DEPLOYED ? w->lD
-                                                     : w->lC;
-    double off = q->kind == ATT_KIND_KILLED    ? w->lkappa
-                 : q->kind == ATT_KIND_WOUNDED ? w->lwounded
-                                               : 0.0;
-    size_t d;
-
-    if (q->kind == ATT_KIND_RATE || q->kind == ATT_KIND_FRACTION) {
-        for (d = 0; d < q->npoint; d++)
-            out[d] = post_log_m(w, q, &pt[d]);
-        return;
-    }
-    for (d = 0; d < q->npoint; d++)
-        out[d] = l[pt[d].ti] + off;
-}
-
-/* The forward pass: C, N, D at every time, then log m at every point of
- * every report, which the likelihood, the sampling coordinates and their
- * gradient all read. */
-static void
-post_forward(const att_posterior *post, att_posterior_workspace *w)
-{
-    size_t r;
-
-    post_eval_times(post, w);
-    for (r = 0; r < post->nrep; r++)
-        post_log_m_all(post, w, &post->rep[r], w->lm + post->rep[r].first);
-}
-
-/* post_push for each of q's points, g[d] at point d, with the kind's
- * switch taken once; returns the sum of g, the bias's share. */
-static double
-post_push_all(const att_posterior *post,
-              att_posterior_workspace *w,
-              const post_report *q,
-              double kappa,
-              const double *g)
-{
-    const post_point *pt = post->pt + q->first;
-    double *a = q->kind == ATT_KIND_STRENGTH ? w->bN : q->kind == ATT_KIND_DEPLOYED ? w->bD : w->bC;
-    double sum = 0.0;
-    size_t d;
-
-    if (q->kind == ATT_KIND_RATE || q->kind == ATT_KIND_FRACTION) {
-        for (d = 0; d < q->npoint; d++)
-            if (g[d] != 0.0) {
-                post_push(w, q, &pt[d], kappa, g[d]);
-                sum += g[d];
-            }
-        return sum;
-    }
-    for (d = 0; d < q->npoint; d++)
-        if (g[d] != 0.0) {
-            a[pt[d].ti] += g[d];
-            sum += g[d];
-        }
-    if (q->kind == ATT_KIND_KILLED)
-        w->g_kappa += sum * (1.0 - kappa);
-    else if (q->kind == ATT_KIND_WOUNDED)
-        w->g_kappa -= sum * kappa;
-    return sum;
 }
 
 /* The end of every report's gradient: g[d] = d ell / d log m at each
