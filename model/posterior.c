@@ -38,7 +38,7 @@
  *   log p(xi) = log p(theta(xi)) (13) + sum_s log sqrt(v_s).
  *
  * Its gradient follows by the chain rule: log m at the pooled points
- * enters through a_i and s_i^2 and goes to the per-time sums (post_push)
+ * enters through a_i and s_i^2 and goes to the per-time sums (post_push_all)
  * like the likelihood's.  One-sided figures are left out of P_s: they pin
  * b_s on one side only.  What is left at small sigma is not a bias funnel
  * and no such map removes it: the likelihood of a windowed figure becomes
@@ -1080,9 +1080,11 @@ post_report_gradient(const att_posterior *post,
     w->g_sigma += gsig;
 }
 
-/* The gradient with respect to log h and the arrival coordinates from the
- * per-time sums: dC/dlog h_k = sum_j n_j e_j h_k L_jk = -dN/dlog h_k,
- * dC/dn_j = 1 - e_j, dN/dn_j = e_j, dD/dn_j = 1 (equations (1)-(4)). */
+/* The end of the gradient, once every report has pushed its share: the
+ * per-time sums closed (post_close_sums), then the gradient with respect
+ * to log h and the arrival coordinates from them: dC/dlog h_k = sum_j n_j
+ * e_j h_k L_jk = -dN/dlog h_k, dC/dn_j = 1 - e_j, dN/dn_j = e_j, dD/dn_j
+ * = 1 (equations (1)-(4)); and kappa's and sigma's shares. */
 static void
 post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad)
 {
@@ -1090,6 +1092,7 @@ post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad
     const double *aC = w->aC, *aN = w->aN, *aD = w->aD;
     double *f = w->fbuf;
 
+    post_close_sums(post, w);
     /* Per cohort j: f_t = (aC - aN) e_j at each time (0 before it
      * arrives), then per phase sum_t f_t L_jk(t) (n_j and h_k factor out
      * of every time) in four running sums, so that no sum waits on the one
@@ -1131,6 +1134,8 @@ post_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad
             sh += w->count[j] * w->hacc[j * np + k];
         grad[post->phase_par[k]] += sh * w->hazard[k];
     }
+    grad[post->i_kappa] += w->g_kappa;
+    grad[post->i_sigma] += w->g_sigma;
 }
 
 /* One point's log-likelihood given log m (equations (7)-(9)), isig =
@@ -1287,7 +1292,7 @@ post_window_point(const att_posterior *post,
 
 /* Report q's log-likelihood, the log of the mean of its points'
  * likelihoods (equation (10)); with grad, its gradient goes to the
- * per-time sums (post_push) and to sigma, kappa and the bias. */
+ * per-time sums (post_push_all) and to sigma, kappa and the bias. */
 static double
 post_report_loglik(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -1441,10 +1446,7 @@ att_posterior_logp(const att_posterior *post,
     if (lp == -HUGE_VAL)
         goto minus_infinity;
     if (grad != NULL) {
-        post_close_sums(post, w);
         post_adjoint(post, w, grad);
-        grad[post->i_kappa] += w->g_kappa;
-        grad[post->i_sigma] += w->g_sigma;
     }
     if (!isfinite(lp))
         goto minus_infinity;
@@ -1521,7 +1523,7 @@ post_level_to_theta(const att_posterior *post,
 /* The chain rule from the gradient at theta (grad, with the per-time sums
  * and w->g_sigma still open) to the gradient at xi, log-Jacobian included:
  * b_s moves with a_i, p_i (through log m at the pooled points, which go to
- * the per-time sums by post_push) and with sigma. */
+ * the per-time sums by post_push_all) and with sigma. */
 static void
 post_level_chain(const att_posterior *post,
                  att_posterior_workspace *w,
@@ -1587,10 +1589,7 @@ att_posterior_logp_sampling(const att_posterior *post,
             lp -= 0.5 * log(w->lam[i]); /* log sqrt(v_s) */
     if (grad != NULL) {
         post_level_chain(post, w, xi, kappa, sigma, grad);
-        post_close_sums(post, w);
         post_adjoint(post, w, grad);
-        grad[post->i_kappa] += w->g_kappa;
-        grad[post->i_sigma] += w->g_sigma;
     }
     if (!isfinite(lp))
         goto minus_infinity;
