@@ -78,11 +78,6 @@ test_policy(void **state)
     assert_int_equal(att_fit_judge(&r, msg, sizeof msg), ATT_FIT_FAILED);
 }
 
-/* A ledger drawn from the baseline prior whose posterior reaches small
- * sigma (the recovery test's replicate 2): at a low adaptation target
- * its first run diverges in more than 1% of draws, and att_fit_run then
- * runs it again with 1 - delta quartered.  The first run is the same with
- * and without refits (same seed); the refit's target follows the rule. */
 /* att_fit_params_of takes what a parameter file states. */
 static void
 test_fit_params_of_a_file(void **state)
@@ -113,6 +108,11 @@ test_fit_params_of_a_file(void **state)
     fixture_free(&f);
 }
 
+/* A ledger drawn from the baseline prior whose posterior reaches small
+ * sigma (the recovery test's replicate 2): at a low adaptation target
+ * its first run diverges in more than 1% of draws, and att_fit_run then
+ * runs it again with 1 - delta quartered.  The first run is the same with
+ * and without refits (same seed); the refit's target follows the rule. */
 static void
 test_refit_after_divergences(void **state)
 {
@@ -143,9 +143,9 @@ test_refit_after_divergences(void **state)
     assert_true(again.refits >= 1);
     assert_int_equal(again.divergent_first, once.divergent_total);
     att_assert_close(again.delta_first, 0.6, 0, 0);
-    /* The cost counts the discarded runs: the first is the same run. */
+    /* The cost counts the discarded runs (the first is the same run).
+     * The times are summed the same way; a unit test asserts no timings. */
     assert_true(again.leapfrogs > once.leapfrogs);
-    assert_true(again.seconds_sampler > once.seconds_sampler);
     assert_true(again.refits <= 2);
     att_assert_close(again.delta, again.refits == 1 ? 0.9 : 0.95, 1e-15, 0);
     assert_true((double)again.divergent_total <= ATT_FIT_DIV_FAIL * 300.0 || again.delta == 0.95);
