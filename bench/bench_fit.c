@@ -5,9 +5,17 @@
  * of one log-density-and-gradient evaluation, and peak RSS.  Targets
  * (issue 3): under 0.5 s wall and 50 MB, and at least 20 times Stan's
  * minimum bulk ESS per second (about 1,000/s single-core here, so 20,000/s).
- * Usage: bench_fit [runs] (default 3; the median is printed). */
+ * Usage: bench_fit [runs] [--grad-draws FILE] (default 3 runs; the
+ * median is printed).
+ *
+ * The gradient's own cost: one log density and gradient in the sampler's
+ * coordinates, on one thread, over fixed posterior draws (the first run's,
+ * or with --grad-draws those in FILE, which is written from the first run
+ * when it does not exist, so that two builds can be timed on the same
+ * points); the median of BENCH_GRAD_REPEATS passes. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include <gsl/gsl_errno.h>
@@ -25,11 +33,82 @@
  * and 2,051/s of sampler time with two forked cores (bench/README.md). */
 #define BENCH_STAN_ESS_PER_S 1000.0
 
+#define BENCH_GRAD_REPEATS 15
+
+/* The draws file of --grad-draws: a line "n dim", then n lines of dim
+ * values (%.17g).  Returns n (0 on failure), the draws in *out. */
+static size_t
+grad_draws_read(const char *path, size_t dim, double **out)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0, d = 0, i;
+    double *x = NULL;
+
+    if (f == NULL || fscanf(f, "%zu %zu", &n, &d) != 2 || d != dim || n == 0)
+        goto fail;
+    x = malloc(n * dim * sizeof *x);
+    for (i = 0; x != NULL && i < n * dim; i++)
+        if (fscanf(f, "%lf", &x[i]) != 1)
+            goto fail;
+    fclose(f);
+    *out = x;
+    return n;
+fail:
+    if (f != NULL)
+        fclose(f);
+    free(x);
+    return 0;
+}
+
+static void
+grad_draws_write(const char *path, const double *x, size_t n, size_t dim)
+{
+    FILE *f = fopen(path, "w");
+    size_t i;
+
+    if (f == NULL)
+        return;
+    fprintf(f, "%zu %zu\n", n, dim);
+    for (i = 0; i < n * dim; i++)
+        fprintf(f, "%.17g%c", x[i], (i + 1) % dim == 0 ? '\n' : ' ');
+    fclose(f);
+}
+
+/* Seconds per log density and gradient at the n draws theta (model
+ * coordinates), in sampling coordinates, one thread; the median of
+ * BENCH_GRAD_REPEATS passes.  *out_check gets the sum of log p. */
+static double
+grad_time(const att_posterior *post, const double *theta, size_t n, double *out_check)
+{
+    size_t dim = att_posterior_dim(post), i, r;
+    att_error err;
+    att_posterior_workspace *w = att_posterior_workspace_alloc(post, &err);
+    double *xi = malloc(n * dim * sizeof *xi), *g = malloc(dim * sizeof *g), t[BENCH_GRAD_REPEATS];
+
+    if (w == NULL || xi == NULL || g == NULL)
+        return fprintf(stderr, "bench_fit: out of memory\n"), 0.0;
+    for (i = 0; i < n; i++)
+        if (att_posterior_to_sampling(post, w, theta + i * dim, xi + i * dim, &err) != ATT_OK)
+            return fprintf(stderr, "bench_fit: %s\n", err.msg), 0.0;
+    for (r = 0; r < BENCH_GRAD_REPEATS; r++) {
+        double t0 = now(), sum = 0.0;
+        for (i = 0; i < n; i++)
+            sum += att_posterior_logp_sampling(post, w, xi + i * dim, g);
+        t[r] = (now() - t0) / (double)n;
+        *out_check = sum;
+    }
+    free(g);
+    free(xi);
+    att_posterior_workspace_free(w);
+    return bench_median(t, BENCH_GRAD_REPEATS);
+}
+
 int
 main(int argc, char **argv)
 {
     int runs = argc > 1 ? atoi(argv[1]) : 3, r;
-    double wall[32], samp[32], cpu[32], ess[32], per_grad = 0.0, ess_med;
+    double wall[32], samp[32], cpu[32], ess[32], per_grad = 0.0, ess_med, grad_s = 0.0, check = 0.0;
+    const char *draws_path = argc > 3 && strcmp(argv[2], "--grad-draws") == 0 ? argv[3] : NULL;
     struct rusage ru;
 
     gsl_set_error_handler_off();
@@ -64,6 +143,15 @@ main(int argc, char **argv)
         printf("run %d: wall %.3f s, sampler %.3f s, chains %.3f s, min bulk ESS %.0f, "
                "%zu gradients, %zu divergent\n",
                r + 1, wall[r], samp[r], cpu[r], ess[r], fit.leapfrogs, fit.divergent_total);
+        if (r == 0) {
+            double *theta = NULL;
+            size_t n = draws_path != NULL ? grad_draws_read(draws_path, fit.dim, &theta) : 0;
+            if (n == 0 && draws_path != NULL)
+                grad_draws_write(draws_path, fit.theta, fit.chains * fit.draws, fit.dim);
+            grad_s = n > 0 ? grad_time(post, theta, n, &check)
+                           : grad_time(post, fit.theta, fit.chains * fit.draws, &check);
+            free(theta);
+        }
         att_fit_result_free(&fit);
         att_posterior_free(post);
         att_ledger_free(l);
@@ -84,6 +172,9 @@ main(int argc, char **argv)
            ess_med / BENCH_STAN_ESS_PER_S);
     printf("  one log density + gradient       %8.2f us (last run, per chain-second)\n",
            1e6 * per_grad);
+    printf("  one log density + gradient       %8.2f us (one thread, fixed draws%s; sum of "
+           "log p %.17g)\n",
+           1e6 * grad_s, draws_path != NULL ? " of the file" : "", check);
     printf("  peak RSS                         %8.1f MB  (target < 50 MB)\n",
            (double)ru.ru_maxrss / 1024.0);
     return 0;

@@ -344,6 +344,9 @@ json_doc(const fit_view *v)
         json_object_set_new(o, "q05", cli_json_num(s->q05));
         json_object_set_new(o, "q50", cli_json_num(s->q50));
         json_object_set_new(o, "q95", cli_json_num(s->q95));
+        json_object_set_new(o, "mcse_q05", cli_json_num(s->mcse_q05));
+        json_object_set_new(o, "mcse_q50", cli_json_num(s->mcse_q50));
+        json_object_set_new(o, "mcse_q95", cli_json_num(s->mcse_q95));
         json_object_set_new(o, "rhat", cli_json_num(s->rhat));
         json_object_set_new(o, "ess_bulk", cli_json_num(s->ess_bulk));
         json_object_set_new(o, "ess_tail", cli_json_num(s->ess_tail));

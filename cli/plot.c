@@ -21,6 +21,8 @@
 #include <attrition/att_date.h>
 #include <attrition/att_output.h>
 
+#include "decade.h"
+
 /* The page, in pixels (PNG) or points (SVG, PDF). */
 #define PLOT_W 1000
 #define PLOT_H 800
@@ -198,7 +200,10 @@ tick_label(double v, double step, char *buf, size_t n)
     long long x;
 
     if (step < 1.0) {
-        int dec = (int)ceil(-log10(step) - 1e-9);
+        double unused;
+        /* 0.25 and 0.1 take one decimal, 0.05 two (step * (1 + 1e-9):
+         * a step of 0.1 may be computed a hair below it). */
+        int dec = -cli_decade(step * (1.0 + 1e-9), &unused);
         snprintf(buf, n, "%.*f", dec, v);
         return;
     }
@@ -219,8 +224,10 @@ tick_label(double v, double step, char *buf, size_t n)
 static double
 nice_step(double range, int ticks)
 {
-    double raw = range / ticks, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
+    double raw = range / ticks, mag, f;
 
+    (void)cli_decade(raw, &mag);
+    f = raw / mag;
     return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0) * mag;
 }
 

@@ -227,8 +227,8 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         fprintf(f, "%s%s:%s%s", i ? "," : "", p->classes[p->anchor[i].cls].name,
                 att_family_name(p->anchor[i].family),
                 i + 1 == p->nanchor ? " (pinned to 0)\n" : "");
-    fprintf(f, "model      phase-hazard; kappa ~ Beta(%g, %g); sigma ~ half-normal(%g)\n",
-            p->kappa_a, p->kappa_b, p->sigma_scale);
+    fprintf(f, "model      phase-hazard; kappa ~ Beta(%g, %g); sigma ~ LogNormal(log %g, %g^2)\n",
+            p->kappa_a, p->kappa_b, p->sigma_median, p->sigma_log_sd);
     fprintf(f, "fit        %ld chains x (%ld warm-up + %ld draws), seed %lu\n", p->chains,
             p->warmup, p->draws, pr->seed);
 

@@ -22,6 +22,7 @@
 #include <attrition/att_project.h>
 #include <attrition/att_version.h>
 
+#include "decade.h"
 #include "exit_codes.h"
 #include "fit_cmd.h"
 #include "plot.h"
@@ -327,9 +328,10 @@ static double
 nice_top(double x)
 {
     static const double steps[] = {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0};
-    double unit = x / CHART_LABELS, e = pow(10.0, floor(log10(unit)));
+    double unit = x / CHART_LABELS, e;
     size_t i;
 
+    (void)cli_decade(unit, &e);
     for (i = 0; i + 1 < sizeof steps / sizeof steps[0] && steps[i] * e < unit; i++)
         ;
     return steps[i] * e * CHART_LABELS;

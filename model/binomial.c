@@ -5,6 +5,8 @@
 
 #include <math.h>
 
+#include "emath.h"
+
 /* Below this mean, inversion is cheaper than BTRS (and BTRS's hat is
  * valid only above it: Hormann requires n p >= 10). */
 #define BINOMIAL_INVERSION_MEAN 10.0
@@ -30,7 +32,7 @@ stirling_tail(double k)
 static uint32_t
 binomial_inversion(att_stream *s, uint32_t n, double p)
 {
-    double q = 1.0 - p, r = p / q, f = exp((double)n * log1p(-p));
+    double q = 1.0 - p, r = p / q, f = att_exp((double)n * att_log1p(-p));
     double u = att_stream_uniform(s);
     uint32_t k = 0;
 
@@ -63,16 +65,16 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
             continue; /* off the support: never accepted */
         if (us >= 0.07 && v <= vr)
             return (uint32_t)k; /* inside the squeeze */
-        v = log(v * alpha / (a / (us * us) + b));
+        v = att_log(v * alpha / (a / (us * us) + b));
         if (!have_lm) {
             /* The mode's terms, needed only when the squeeze fails (about
              * one draw in ten at the projection's means). */
-            lm = (m + 0.5) * log((m + 1.0) / (r * (nd - m + 1.0))) + stirling_tail(m) +
+            lm = (m + 0.5) * att_log((m + 1.0) / (r * (nd - m + 1.0))) + stirling_tail(m) +
                  stirling_tail(nd - m);
             have_lm = 1;
         }
-        if (v <= lm + (nd + 1.0) * log((nd - m + 1.0) / (nd - k + 1.0)) +
-                     (k + 0.5) * log(r * (nd - k + 1.0) / (k + 1.0)) - stirling_tail(k) -
+        if (v <= lm + (nd + 1.0) * att_log((nd - m + 1.0) / (nd - k + 1.0)) +
+                     (k + 0.5) * att_log(r * (nd - k + 1.0) / (k + 1.0)) - stirling_tail(k) -
                      stirling_tail(nd - k))
             return (uint32_t)k;
     }

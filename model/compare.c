@@ -25,6 +25,7 @@
 #include <attrition/att_project.h>
 #include <attrition/att_score.h>
 
+#include "emath.h"
 #include "internal.h"
 
 /* A log score the log-CDFs cannot reach (-infinity) is floored here:
@@ -98,14 +99,14 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
             }
     e->scored = true;
     e->reason[0] = '\0';
-    e->q05 = exp(q[Q05]);
-    e->q50 = exp(q[Q50]);
-    e->q95 = exp(q[Q95]);
+    e->q05 = att_exp(q[Q05]);
+    e->q50 = att_exp(q[Q50]);
+    e->q95 = att_exp(q[Q95]);
     e->pit = e->below = e->inside = e->above = e->wis = (double)NAN;
     e->in50 = e->in90 = -1;
     switch (r->qualifier) {
     case ATT_QUAL_APPROX:
-        x = log(r->value);
+        x = att_log(r->value);
         e->pit = att_mixture_cdf(m, x);
         e->in50 = q[Q25] <= x && x <= q[Q75];
         e->in90 = q[Q05] <= x && x <= q[Q95];
@@ -113,21 +114,21 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
         e->log_score = att_mixture_logpdf(m, x);
         break;
     case ATT_QUAL_RANGE:
-        a = log(r->low);
-        b = log(r->high);
+        a = att_log(r->low);
+        b = att_log(r->high);
         e->below = att_mixture_cdf(m, a);
         e->above = att_mixture_sf(m, b);
         /* The mass inside from the components' log-CDF differences: far in
          * a tail, 1 - below - above would have no digits left. */
         e->log_score = att_mixture_log_mass(m, a, b);
-        e->inside = exp(e->log_score);
+        e->inside = att_exp(e->log_score);
         /* Inside a band: the band holds the whole range. */
         e->in50 = q[Q25] <= a && b <= q[Q75];
         e->in90 = q[Q05] <= a && b <= q[Q95];
         e->wis = att_wis_uniform(q, a, b);
         break;
     default:
-        x = log(r->value);
+        x = att_log(r->value);
         e->below = att_mixture_cdf(m, x);
         e->above = att_mixture_sf(m, x);
         e->log_score = r->qualifier == ATT_QUAL_AT_LEAST ? att_mixture_log_sf(m, x)
@@ -137,7 +138,7 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
     /* Beyond even the log-CDFs' reach (|z| > 1e150 or so): floored, never
      * -infinity in the output. */
     if (!isfinite(e->log_score))
-        e->log_score = log(MASS_FLOOR);
+        e->log_score = att_log(MASS_FLOOR);
 }
 
 static void
@@ -236,7 +237,7 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
         double q = draw_quantity(c, r, s), sigma = att_fit_value(c->fit, s, c->sigma_k);
         if (!(q > 0.0) || !isfinite(q))
             continue;
-        c->mu[n] = log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);
+        c->mu[n] = att_log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);
         c->sd[n] = sqrt(sigma * sigma + tau * tau);
         n++;
     }
@@ -391,7 +392,7 @@ baseline_sigmas(const compare_ctx *c, bool *used, att_comparison *out, att_error
             fc = baseline_forecast(l, known, (att_forecaster)f, r, &why);
             if (why != NULL)
                 continue;
-            sum += (log(r->value) - log(fc)) * (log(r->value) - log(fc));
+            sum += (att_log(r->value) - att_log(fc)) * (att_log(r->value) - att_log(fc));
             n++;
         }
         out->baseline_sigma_fitted[f] = n < BASELINE_MIN_ERRORS || !(sum > 0.0);
@@ -619,7 +620,7 @@ att_compare_run(const att_params *p,
             if (bwhy != NULL)
                 not_scored(&sr->fc[f], bwhy);
             else {
-                double mu = log(fc), sd = out->baseline_sigma[f];
+                double mu = att_log(fc), sd = out->baseline_sigma[f];
                 att_mixture m = {1, &mu, &sd, 0.0};
                 score_entry(r, &m, &sr->fc[f]);
             }

@@ -16,19 +16,21 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_fft_halfcomplex.h>
-#include <gsl/gsl_fft_real.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_diagnostics.h>
 
+#include "emath.h"
+#include "fft.h"
 #include "internal.h"
+#include "special.h"
 
 /* C11's NAN is a float constant; this is the double the outputs hold. */
 #define DIAG_NAN ((double)NAN)
+
+#define DIAG_LN10 2.30258509299404568402 /* log 10 */
 
 /* A series is constant when max - min < DIAG_CONSTANT_TOL, as posterior's
  * is_constant (tol = .Machine$double.eps, an absolute tolerance). */
@@ -62,10 +64,21 @@ struct att_diag_workspace {
     double *split;   /* n_split: split chain k at [k half, (k + 1) half) */
     size_t *order;   /* n_split: permutation sorting split, for the ranks */
     double *fft;     /* fft_len: one split chain, its spectrum, its autocovariance */
-    double *acov;    /* half: autocovariance at each lag, averaged over split chains */
-    double *rho;     /* half: autocorrelation estimates (Geyer's sequence) */
-    double *means;   /* 2 M: split chain means */
+    double *fft_im;  /* fft_len: their imaginary parts */
+    att_fft *plan;   /* the transform of length fft_len */
+    double
+        *zrank; /* n_split: the normal score of each whole rank r, Phi^-1((r - c) / (S - 2c + 1)) */
+    double *acov;  /* half: autocovariance at each lag, averaged over split chains */
+    double *rho;   /* half: autocorrelation estimates (Geyer's sequence) */
+    double *means; /* 2 M: split chain means */
 };
+
+/* The normal score of rank r among s: Phi^-1((r - c) / (s - 2c + 1)). */
+static double
+diag_rank_score(double r, double s)
+{
+    return att_normal_quantile((r - DIAG_BLOM_OFFSET) / (s - 2.0 * DIAG_BLOM_OFFSET + 1.0));
+}
 
 /* --- The workspace --------------------------------------------------- */
 
@@ -73,7 +86,7 @@ att_diag_workspace *
 att_diag_alloc(size_t n_chains, size_t n_draws, att_error *err)
 {
     att_diag_workspace *w = NULL;
-    size_t half, n_total, len = 1;
+    size_t half, n_total, len = 1, k;
 
     if (n_chains < 1) {
         ATT_FAIL(err, ATT_EINVAL, "n_chains: expected at least 1 chain, found 0");
@@ -111,12 +124,19 @@ att_diag_alloc(size_t n_chains, size_t n_draws, att_error *err)
     w->split = att_mem_calloc(w->n_split, sizeof *w->split);
     w->order = att_mem_calloc(w->n_split, sizeof *w->order);
     w->fft = att_mem_calloc(len, sizeof *w->fft);
+    w->fft_im = att_mem_calloc(len, sizeof *w->fft_im);
+    w->plan = att_fft_alloc(len);
+    w->zrank = att_mem_calloc(w->n_split + 1, sizeof *w->zrank);
     w->acov = att_mem_calloc(half, sizeof *w->acov);
     w->rho = att_mem_calloc(half, sizeof *w->rho);
     w->means = att_mem_calloc(2 * n_chains, sizeof *w->means);
     if (w->sorted == NULL || w->tmp == NULL || w->split == NULL || w->order == NULL ||
-        w->fft == NULL || w->acov == NULL || w->rho == NULL || w->means == NULL)
+        w->fft == NULL || w->acov == NULL || w->rho == NULL || w->means == NULL ||
+        w->fft_im == NULL || w->plan == NULL || w->zrank == NULL)
         goto nomem;
+    /* Ties aside, every parameter's ranks are 1..S: their scores once. */
+    for (k = 0; k < w->n_split; k++)
+        w->zrank[k] = diag_rank_score((double)(k + 1), (double)w->n_split);
     return w;
 
 nomem:
@@ -135,6 +155,9 @@ att_diag_free(att_diag_workspace *w)
     att_mem_free(w->rho);
     att_mem_free(w->acov);
     att_mem_free(w->fft);
+    att_mem_free(w->fft_im);
+    att_fft_free(w->plan);
+    att_mem_free(w->zrank);
     att_mem_free(w->order);
     att_mem_free(w->split);
     att_mem_free(w->tmp);
@@ -241,7 +264,7 @@ diag_rank_normalise(att_diag_workspace *w)
         /* Ranks i + 1 .. j + 1 share their mean; the group's values are
          * only overwritten once its extent is known. */
         r = (double)(i + j + 2) / 2.0;
-        z = gsl_cdf_ugaussian_Pinv((r - DIAG_BLOM_OFFSET) / (s - 2.0 * DIAG_BLOM_OFFSET + 1.0));
+        z = i == j ? w->zrank[i] : diag_rank_score(r, s);
         for (k = i; k <= j; k++)
             w->split[w->order[k]] = z;
         i = j + 1;
@@ -280,7 +303,7 @@ diag_rhat_split(att_diag_workspace *w)
  * back, is the circular autocorrelation, which equals the linear one when
  * the length is at least 2n.  A chain of equal values adds 0, as in
  * posterior's autocovariance. */
-static att_status
+static void
 diag_add_autocov(att_diag_workspace *w, const double *x, double mean)
 {
     const size_t n = w->half, len = w->fft_len;
@@ -290,25 +313,20 @@ diag_add_autocov(att_diag_workspace *w, const double *x, double mean)
     for (i = 1; i < n && x[i] == x[0]; i++)
         ;
     if (i == n)
-        return ATT_OK;
+        return;
     for (i = 0; i < n; i++)
         f[i] = x[i] - mean;
     memset(f + n, 0, (len - n) * sizeof *f);
-    if (gsl_fft_real_radix2_transform(f, 1, len) != GSL_SUCCESS)
-        return ATT_EINTERNAL;
-    /* Radix-2 halfcomplex layout: f[0] and f[len/2] are real; for
-     * 0 < i < len/2, f[i] is the real and f[len - i] the imaginary part. */
-    f[0] = f[0] * f[0];
-    f[len / 2] = f[len / 2] * f[len / 2];
-    for (i = 1; i < len / 2; i++) {
-        f[i] = f[i] * f[i] + f[len - i] * f[len - i];
-        f[len - i] = 0.0;
+    memset(w->fft_im, 0, len * sizeof *w->fft_im);
+    att_fft_run(w->plan, f, w->fft_im, false);
+    for (i = 0; i < len; i++) {
+        f[i] = f[i] * f[i] + w->fft_im[i] * w->fft_im[i];
+        w->fft_im[i] = 0.0;
     }
-    if (gsl_fft_halfcomplex_radix2_inverse(f, 1, len) != GSL_SUCCESS)
-        return ATT_EINTERNAL;
+    att_fft_run(w->plan, f, w->fft_im, true);
+    /* the inverse leaves out its 1 / len */
     for (t = 0; t < n; t++)
-        w->acov[t] += f[t] / (double)n;
-    return ATT_OK;
+        w->acov[t] += f[t] / ((double)len * (double)n);
 }
 
 /* ESS of the split chains in w->split (the paper's multi-chain ESS;
@@ -332,12 +350,9 @@ diag_ess_split(att_diag_workspace *w, double *out_ess, bool *out_capped)
     memset(acov, 0, n * sizeof *acov);
     for (k = 0; k < k_chains; k++) {
         const double *x = w->split + k * n;
-        att_status st;
 
         w->means[k] = gsl_stats_mean(x, 1, n);
-        st = diag_add_autocov(w, x, w->means[k]);
-        if (st != ATT_OK)
-            return st;
+        diag_add_autocov(w, x, w->means[k]);
     }
     for (t = 0; t < n; t++)
         acov[t] /= (double)k_chains;
@@ -387,7 +402,7 @@ diag_ess_split(att_diag_workspace *w, double *out_ess, bool *out_capped)
         sum += rho[t];
     tau = -1.0 + 2.0 * sum + rho[max_t];
     /* Safety bound against negative tau: ESS <= S log10(S). */
-    bound = 1.0 / log10((double)s);
+    bound = DIAG_LN10 / att_log((double)s); /* 1 / log10(S) */
     if (tau < bound) {
         tau = bound;
         *out_capped = true;
@@ -470,6 +485,39 @@ diag_internal(att_error *err)
     return ATT_FAIL(err, ATT_EINTERNAL, "a radix-2 FFT failed on a power-of-two length");
 }
 
+/* The MCSE of the prob-quantile with w->sorted filled (posterior's
+ * mcse_quantile): NaN where its ESS is; ATT_ENOCONV where a Beta quantile
+ * fails. */
+static att_status
+diag_mcse_sorted(
+    att_diag_workspace *w, const double *draws, double prob, double *out_mcse, att_error *err)
+{
+    const double s = (double)w->n_total;
+    double ess, a, b, lo, hi, i_lo, i_hi;
+    bool capped;
+
+    if (diag_ess_quantile(w, draws, prob, &ess, &capped) != ATT_OK)
+        return diag_internal(err);
+    if (isnan(ess)) {
+        *out_mcse = DIAG_NAN;
+        return ATT_OK;
+    }
+    /* A central 68% interval for the quantile's rank fraction is
+     * Beta(ess p + 1, ess (1 - p) + 1); its ends pick order statistics. */
+    a = ess * prob + 1.0;
+    b = ess * (1.0 - prob) + 1.0;
+    lo = att_beta_pinv(DIAG_MCSE_P_LOW, a, b);
+    hi = att_beta_pinv(DIAG_MCSE_P_HIGH, a, b);
+    if (!isfinite(lo) || !isfinite(hi))
+        return ATT_FAIL(err, ATT_ENOCONV, "mcse_quantile: Beta(%g, %g) quantile did not converge",
+                        a, b);
+    /* R's 1-based ssims[max(floor(lo S), 1)] and ssims[min(ceiling(hi S), S)]. */
+    i_lo = fmax(floor(lo * s), 1.0);
+    i_hi = fmin(ceil(hi * s), s);
+    *out_mcse = (w->sorted[(size_t)i_hi - 1] - w->sorted[(size_t)i_lo - 1]) / 2.0;
+    return ATT_OK;
+}
+
 /* --- Public functions ------------------------------------------------ */
 
 att_status
@@ -513,6 +561,10 @@ att_diag_summarise(att_diag_workspace *w,
     if (capped)
         s.flags |= ATT_DIAG_TAIL_CAPPED;
 
+    if ((st = diag_mcse_sorted(w, draws, DIAG_TAIL_LOW, &s.mcse_q05, err)) != ATT_OK ||
+        (st = diag_mcse_sorted(w, draws, 0.5, &s.mcse_q50, err)) != ATT_OK ||
+        (st = diag_mcse_sorted(w, draws, DIAG_TAIL_HIGH, &s.mcse_q95, err)) != ATT_OK)
+        return st;
     *out = s;
     return ATT_OK;
 }
@@ -609,39 +661,10 @@ att_diag_ess_quantile(
     return ATT_OK;
 }
 
-/* The p-quantile of Beta(a, b).  GSL 2.7's gsl_cdf_beta_Pinv returns NaN
- * for some large, skewed shapes (Beta(3308.27, 175.067) at 0.1587); then
- * the CDF, which stays accurate there, is inverted by bisection. */
-double
-att_beta_pinv(double p, double a, double b)
-{
-    double x, lo = 0.0, hi = 1.0;
-    int it;
-
-    if (!(a > 0.0 && b > 0.0 && p >= 0.0 && p <= 1.0))
-        return DIAG_NAN; /* GSL would loop on a NaN shape */
-    x = gsl_cdf_beta_Pinv(p, a, b);
-    if (isfinite(x))
-        return x;
-    for (it = 0; it < 100 && hi - lo > 1e-15; it++) {
-        double mid = 0.5 * (lo + hi), f = gsl_cdf_beta_P(mid, a, b);
-        if (isnan(f))
-            return f; /* the CDF fails too: the caller says it did not converge */
-        if (f < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
 att_status
 att_diag_mcse_quantile(
     att_diag_workspace *w, const double *draws, double prob, double *out_mcse, att_error *err)
 {
-    const double s = (double)w->n_total;
-    double ess, a, b, lo, hi, i_lo, i_hi;
-    bool capped;
     att_status st = diag_check_prob(prob, err);
 
     if (st == ATT_OK)
@@ -649,26 +672,7 @@ att_diag_mcse_quantile(
     if (st != ATT_OK)
         return st;
     diag_sort(w, draws);
-    if (diag_ess_quantile(w, draws, prob, &ess, &capped) != ATT_OK)
-        return diag_internal(err);
-    if (isnan(ess)) {
-        *out_mcse = DIAG_NAN;
-        return ATT_OK;
-    }
-    /* A central 68% interval for the quantile's rank fraction is
-     * Beta(ess p + 1, ess (1 - p) + 1); its ends pick order statistics. */
-    a = ess * prob + 1.0;
-    b = ess * (1.0 - prob) + 1.0;
-    lo = att_beta_pinv(DIAG_MCSE_P_LOW, a, b);
-    hi = att_beta_pinv(DIAG_MCSE_P_HIGH, a, b);
-    if (!isfinite(lo) || !isfinite(hi))
-        return ATT_FAIL(err, ATT_ENOCONV, "mcse_quantile: Beta(%g, %g) quantile did not converge",
-                        a, b);
-    /* R's 1-based ssims[max(floor(lo S), 1)] and ssims[min(ceiling(hi S), S)]. */
-    i_lo = fmax(floor(lo * s), 1.0);
-    i_hi = fmin(ceil(hi * s), s);
-    *out_mcse = (w->sorted[(size_t)i_hi - 1] - w->sorted[(size_t)i_lo - 1]) / 2.0;
-    return ATT_OK;
+    return diag_mcse_sorted(w, draws, prob, out_mcse, err);
 }
 
 att_status

@@ -13,6 +13,7 @@
 #include <attrition/att_date.h>
 #include <attrition/att_export.h>
 
+#include "emath.h"
 #include "internal.h"
 
 #define EXPORT_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
@@ -71,7 +72,8 @@ att_export_inputs(const att_params *p,
     o = json_object();
     export_set(o, "kappa_a", json_real(p->kappa_a), &bad);
     export_set(o, "kappa_b", json_real(p->kappa_b), &bad);
-    export_set(o, "sigma_scale", json_real(p->sigma_scale), &bad);
+    export_set(o, "sigma_median", json_real(p->sigma_median), &bad);
+    export_set(o, "sigma_log_sd", json_real(p->sigma_log_sd), &bad);
     export_set(doc, "priors", o, &bad);
     a = json_array();
     for (k = 0; k < p->nphase; k++) {
@@ -83,8 +85,8 @@ att_export_inputs(const att_params *p,
         export_set(o, "start_date", export_date(ph->start), &bad);
         export_set(o, "fixed", json_boolean(ph->fixed), &bad);
         export_set(o, "hazard", ph->fixed ? json_real(ph->hazard) : json_null(), &bad);
-        export_set(o, "log_hazard_mean", ph->fixed ? json_null() : json_real(log(ph->prior_median)),
-                   &bad);
+        export_set(o, "log_hazard_mean",
+                   ph->fixed ? json_null() : json_real(att_log(ph->prior_median)), &bad);
         export_set(o, "log_hazard_sd", ph->fixed ? json_null() : json_real(ph->prior_log_sd), &bad);
         export_push(a, o, &bad);
     }
@@ -105,7 +107,7 @@ att_export_inputs(const att_params *p,
         export_set(o, "high", ar->prior == ATT_COUNT_UNIFORM ? json_real(ar->high) : json_null(),
                    &bad);
         export_set(o, "log_mean",
-                   ar->prior == ATT_COUNT_LOGNORMAL ? json_real(log(ar->median)) : json_null(),
+                   ar->prior == ATT_COUNT_LOGNORMAL ? json_real(att_log(ar->median)) : json_null(),
                    &bad);
         export_set(o, "log_sd",
                    ar->prior == ATT_COUNT_LOGNORMAL ? json_real(ar->log_sd) : json_null(), &bad);

@@ -74,10 +74,6 @@ ATT_INTERNAL size_t att_edit_distance(const char *a, const char *b, size_t cap);
  * suggestion useful, or NULL. */
 ATT_INTERNAL const char *att_closest(const char *word, const char *const *cand, size_t n);
 
-/* The p-quantile of Beta(a, b): gsl_cdf_beta_Pinv, or bisection of the CDF
- * where GSL 2.7 returns NaN (diagnostics.c). */
-ATT_INTERNAL double att_beta_pinv(double p, double a, double b);
-
 /* Seconds on the monotonic clock, for timings only (clock.c). */
 ATT_INTERNAL double att_seconds(void);
 

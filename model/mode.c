@@ -17,6 +17,7 @@
 #include <attrition/att_rng.h>
 
 #include "internal.h"
+#include "variates.h"
 
 /* Two starts ending closer than this (in every coordinate) found the same mode. */
 #define MODE_AGREE_TOL 1e-4
@@ -190,8 +191,7 @@ att_mode_find(const att_posterior *post,
     for (s = 0; s < mp->starts; s++) {
         int status = GSL_CONTINUE;
         for (i = 0; i < n; i++)
-            gsl_vector_set(x, i,
-                           centre[i] + (s == 0 ? 0.0 : mp->start_sd * gsl_ran_ugaussian(rng)));
+            gsl_vector_set(x, i, centre[i] + (s == 0 ? 0.0 : mp->start_sd * att_ran_normal(rng)));
         if (mode_f(x, &c) >= GSL_DBL_MAX)
             continue; /* a start of zero density */
         /* BFGS2 can stall (no progress in its line search) short of the

@@ -17,7 +17,8 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
+#include "emath.h"
+#include "variates.h"
 
 #define NUTS_MAX_DELTA_H 1000.0 /* energy error that marks a divergence (Stan's) */
 #define NUTS_DA_GAMMA    0.05   /* dual averaging (Hoffman & Gelman 2014, sec. 3.2) */
@@ -87,7 +88,7 @@ nuts_sample_momentum(nuts_ctx *c, nuts_point *z)
     size_t i;
 
     for (i = 0; i < c->n; i++)
-        z->p[i] = gsl_ran_gaussian_ziggurat(c->rng, 1.0) / sqrt(c->inv_metric[i]);
+        z->p[i] = att_ran_normal(c->rng) / sqrt(c->inv_metric[i]);
 }
 
 static void
@@ -111,7 +112,7 @@ nuts_log_sum_exp(double a, double b)
         return b;
     if (b == -HUGE_VAL)
         return a;
-    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+    return a > b ? a + att_log1p(att_exp(b - a)) : b + att_log1p(att_exp(a - b));
 }
 
 static bool
@@ -168,7 +169,7 @@ nuts_build(nuts_ctx *c,
         if (h - H0 > NUTS_MAX_DELTA_H)
             c->divergent = true;
         *log_sum_w = nuts_log_sum_exp(*log_sum_w, H0 - h);
-        c->sum_metro += H0 - h > 0.0 ? 1.0 : exp(H0 - h);
+        c->sum_metro += H0 - h > 0.0 ? 1.0 : att_exp(H0 - h);
         nuts_copy(c, prop, z);
         nuts_sharp(c, z->p, ps_beg);
         memcpy(ps_end, ps_beg, c->n * sizeof *ps_end);
@@ -189,7 +190,7 @@ nuts_build(nuts_ctx *c,
         return false;
     lw_sub = nuts_log_sum_exp(lw_init, lw_final);
     *log_sum_w = nuts_log_sum_exp(*log_sum_w, lw_sub);
-    if (lw_final > lw_sub || gsl_rng_uniform(c->rng) < exp(lw_final - lw_sub))
+    if (lw_final > lw_sub || gsl_rng_uniform(c->rng) < att_exp(lw_final - lw_sub))
         nuts_copy(c, prop, &c->prop_final[d]);
     /* rho of the subtree into the caller's sum; the checks use it alone. */
     nuts_add(c, c->rho_ext, c->rho_init[d], c->rho_final[d]);
@@ -261,7 +262,7 @@ nuts_transition(nuts_ctx *c, nuts_buffers *b, nuts_point *cur, size_t max_depth,
         if (!valid)
             break;
         depth++;
-        if (lw_sub > log_sum_w || gsl_rng_uniform(c->rng) < exp(lw_sub - log_sum_w))
+        if (lw_sub > log_sum_w || gsl_rng_uniform(c->rng) < att_exp(lw_sub - log_sum_w))
             nuts_copy(c, &b->sample, &b->prop);
         log_sum_w = nuts_log_sum_exp(log_sum_w, lw_sub);
         nuts_add(c, b->rho, b->rho_bck, b->rho_fwd);
@@ -292,7 +293,7 @@ nuts_init_stepsize(nuts_ctx *c, nuts_buffers *b, const nuts_point *cur)
     nuts_leapfrog(c, &b->z, c->eps);
     h = nuts_hamiltonian(c, &b->z);
     dH = H0 - (isnan(h) ? HUGE_VAL : h);
-    direction = dH > log(0.8) ? 1 : -1;
+    direction = dH > att_log(0.8) ? 1 : -1;
     for (guard = 0; guard < 200; guard++) {
         nuts_copy(c, &b->z, cur);
         nuts_sample_momentum(c, &b->z);
@@ -300,7 +301,7 @@ nuts_init_stepsize(nuts_ctx *c, nuts_buffers *b, const nuts_point *cur)
         nuts_leapfrog(c, &b->z, c->eps);
         h = nuts_hamiltonian(c, &b->z);
         dH = H0 - (isnan(h) ? HUGE_VAL : h);
-        if ((direction == 1 && !(dH > log(0.8))) || (direction == -1 && !(dH < log(0.8))))
+        if ((direction == 1 && !(dH > att_log(0.8))) || (direction == -1 && !(dH < att_log(0.8))))
             return true;
         c->eps = direction == 1 ? 2.0 * c->eps : 0.5 * c->eps;
         if (c->eps > 1e7 || c->eps < 1e-300)
@@ -318,7 +319,7 @@ typedef struct {
 static void
 nuts_da_restart(nuts_da *da, double eps)
 {
-    da->mu = log(10.0 * eps);
+    da->mu = att_log(10.0 * eps);
     da->s_bar = da->x_bar = 0.0;
     da->counter = 0;
 }
@@ -334,9 +335,9 @@ nuts_da_learn(nuts_da *da, double accept, double delta)
     eta = 1.0 / (k + NUTS_DA_T0);
     da->s_bar = (1.0 - eta) * da->s_bar + eta * (delta - accept);
     x = da->mu - da->s_bar * sqrt(k) / NUTS_DA_GAMMA;
-    x_eta = pow(k, -NUTS_DA_KAPPA);
+    x_eta = att_pow(k, -NUTS_DA_KAPPA);
     da->x_bar = (1.0 - x_eta) * da->x_bar + x_eta * x;
-    return exp(x);
+    return att_exp(x);
 }
 
 /* Stan's windowed_adaptation, for the metric. */
@@ -502,7 +503,7 @@ att_nuts_run(const nuts_target *target,
         if (it == np->warmup) {
             /* End of adaptation: the averaged step size (dual averaging). */
             if (np->warmup > 0)
-                c.eps = exp(da.x_bar);
+                c.eps = att_exp(da.x_bar);
             stats->seconds_warmup = att_seconds() - t0;
             t0 = att_seconds();
         }

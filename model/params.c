@@ -439,8 +439,11 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_PRIORS_KAPPA_B:
         p->kappa_b = v->num;
         return ATT_OK;
-    case PK_PRIORS_SIGMA_SCALE:
-        p->sigma_scale = v->num;
+    case PK_PRIORS_SIGMA_MEDIAN:
+        p->sigma_median = v->num;
+        return ATT_OK;
+    case PK_PRIORS_SIGMA_LOG_SD:
+        p->sigma_log_sd = v->num;
         return ATT_OK;
     case PK_PHASE_START:
         ph->start = v->day;
@@ -600,6 +603,29 @@ params_find_key(params_sec sec, const char *key)
     return ATT_NONE;
 }
 
+/* Keys of earlier versions, refused with what to write instead. */
+static const struct {
+    params_sec sec;
+    const char *key, *hint;
+} params_retired_keys[] = {
+    {PS_PRIORS, "sigma_scale",
+     "no longer a key: sigma's prior is log-normal (MODEL.md, \"Noise\"; the half-normal let the "
+     "posterior reach sigma near 0): state sigma_median (default 0.25) and sigma_log_sd "
+     "(default 0.5) instead"},
+};
+
+/* The hint for a retired key of this section, or NULL. */
+static const char *
+params_retired(params_sec sec, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof params_retired_keys / sizeof params_retired_keys[0]; i++)
+        if (params_retired_keys[i].sec == sec && strcmp(params_retired_keys[i].key, key) == 0)
+            return params_retired_keys[i].hint;
+    return NULL;
+}
+
 /* Converts one section: defaults first, then its keys. */
 static att_status
 params_convert_section(params_ctx *c, params_sec sec, size_t item)
@@ -634,6 +660,9 @@ params_convert_section(params_ctx *c, params_sec sec, size_t item)
     for (i = 0; i < c->sec->nentry; i++) {
         const ini_entry *e = &c->sec->entries[i];
         size_t id = params_find_key(sec, e->key);
+        const char *hint = params_retired(sec, e->key);
+        if (hint != NULL)
+            return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "%s", hint);
         if (id == ATT_NONE) {
             const char *near = att_closest(e->key, cand, ncand);
             return params_fail_at(c, e->origin, e->key, ATT_EPARSE, "unknown key%s%s%s",

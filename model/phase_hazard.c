@@ -9,6 +9,8 @@
 
 #include <attrition/att_model.h>
 
+#include "emath.h"
+
 double
 att_model_overlap(const att_phase *ph, double from, double to)
 {
@@ -45,9 +47,9 @@ att_model_state(const att_params *p, const att_model_values *v, double t)
             continue;
         H = att_model_cumhazard(p, v->hazard, tau, t);
         s.deployed += v->count[j];
-        s.strength += v->count[j] * exp(-H);
+        s.strength += v->count[j] * att_exp(-H);
         /* -expm1 keeps C's relative accuracy while the hazard is small. */
-        s.casualties += v->count[j] * -expm1(-H);
+        s.casualties += v->count[j] * -att_expm1(-H);
     }
     s.killed = v->kappa * s.casualties;
     return s;

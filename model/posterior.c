@@ -50,14 +50,14 @@
 #include <string.h>
 
 #include <gsl/gsl_math.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_gamma.h>
-#include <gsl/gsl_sf_psi.h>
 
 #include <attrition/att_model.h>
 #include <attrition/att_posterior.h>
 
+#include "emath.h"
 #include "normal.h"
+#include "special.h"
+#include "variates.h"
 #include "vmath.h"
 
 #define POST_LOG_SQRT_2PI 0.91893853320467274178032973640562 /* log sqrt(2 pi) */
@@ -104,6 +104,8 @@ struct att_posterior {
     size_t *phase_par; /* theta index of each phase's log h, or ATT_NONE (fixed) */
     size_t *arr_par;   /* theta index of each arrival's count, or ATT_NONE (fixed) */
     size_t i_kappa, i_sigma;
+    double kappa_lnbeta; /* log B(a, b) of kappa's prior, once */
+    double *pmu, *plsd;  /* per parameter with a normal prior on theta: its mean and log sd */
     size_t nrep, npoint, maxpoint;
     post_report *rep;
     post_point *pt;
@@ -142,10 +144,15 @@ struct att_posterior_workspace {
     double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
     double lsigma, isigma;   /* log sigma and 1 / sigma at theta */
     double lkappa, lwounded; /* log kappa and log(1 - kappa), once per evaluation */
+    double *rsum;            /* per report: the sum whose log its log-likelihood adds */
+    double *blog;            /* dim: the biases' Lambda_s, then their logs */
+    double *lgs, *lgl, *lgm; /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
+                              * log s and log(1 - s), once per evaluation */
     double *theta;           /* dim: theta of the sampling coordinates being evaluated */
     double *lam, *msum;      /* dim, biases: Lambda_s and M_s of the sampling coordinates */
     double *sqv;             /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
     double *lev_a, *lev_p;   /* per report, pooled: a_i and p_i of the sampling coordinates */
+    att_simd simd;           /* the instruction set of the array functions (vmath.h) */
 };
 
 /* ---- layout --------------------------------------------------------------- */
@@ -158,6 +165,8 @@ att_posterior_free(att_posterior *post)
     att_mem_free(post->info);
     att_mem_free(post->phase_par);
     att_mem_free(post->arr_par);
+    att_mem_free(post->pmu);
+    att_mem_free(post->plsd);
     att_mem_free(post->rep);
     att_mem_free(post->pt);
     att_mem_free(post->times);
@@ -239,16 +248,17 @@ post_layout(att_posterior *post, const att_ledger *l, const bool *used, att_erro
         post->phase_par[k] = n++;
     }
     post->i_kappa = n;
+    post->kappa_lnbeta = att_lnbeta(p->kappa_a, p->kappa_b);
     in = &post->info[n++];
     snprintf(in->name, sizeof in->name, "kappa");
     in->kind = ATT_PAR_KAPPA;
     /* sd of logit kappa under Beta(a, b): sqrt(trigamma(a) + trigamma(b)). */
-    in->prior_sd = sqrt(gsl_sf_psi_1(p->kappa_a) + gsl_sf_psi_1(p->kappa_b));
+    in->prior_sd = sqrt(att_trigamma(p->kappa_a) + att_trigamma(p->kappa_b));
     post->i_sigma = n;
     in = &post->info[n++];
     snprintf(in->name, sizeof in->name, "sigma");
     in->kind = ATT_PAR_SIGMA;
-    in->prior_sd = M_PI / sqrt(8.0); /* sd of log|X| for a normal X: pi / sqrt 8 */
+    in->prior_sd = p->sigma_log_sd; /* log sigma ~ Normal(log sigma_median, sigma_log_sd^2) */
     for (i = 0; i < ncls; i++)
         for (k = 0; k < ATT_FAMILY_COUNT; k++) {
             if (!has[i * 2 + k] || att_params_pinned(p, i, (att_family)k))
@@ -275,6 +285,21 @@ post_layout(att_posterior *post, const att_ledger *l, const bool *used, att_erro
         post->arr_par[k] = n++;
     }
     post->dim = n;
+    /* The normal priors' constants, once (equation (11)). */
+    post->pmu = att_mem_calloc(n + 1, sizeof *post->pmu);
+    post->plsd = att_mem_calloc(n + 1, sizeof *post->plsd);
+    if (post->pmu == NULL || post->plsd == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        in = &post->info[i];
+        if (in->kind == ATT_PAR_HAZARD)
+            post->pmu[i] = att_log(p->phases[in->index].prior_median);
+        else if (in->kind == ATT_PAR_SIGMA)
+            post->pmu[i] = att_log(p->sigma_median);
+        else if (in->kind == ATT_PAR_ARRIVAL && p->arrivals[in->index].prior != ATT_COUNT_UNIFORM)
+            post->pmu[i] = att_log(p->arrivals[in->index].median);
+        post->plsd[i] = att_log(in->prior_sd);
+    }
     return ATT_OK;
 }
 
@@ -550,11 +575,11 @@ att_posterior_alloc_without(
         q->ledger = i;
         q->kind = rp->kind;
         q->qual = rp->qualifier;
-        q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : log(rp->value);
-        q->llo = rp->qualifier == ATT_QUAL_RANGE ? log(rp->low) : 0.0;
-        q->lhi = rp->qualifier == ATT_QUAL_RANGE ? log(rp->high) : 0.0;
+        q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : att_log(rp->value);
+        q->llo = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->low) : 0.0;
+        q->lhi = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->high) : 0.0;
         q->bias = att_posterior_bias_index(post, rp->cls, att_kind_family(rp->kind));
-        q->lwidth = log((double)rp->asof_end - (double)rp->asof_start + 1.0);
+        q->lwidth = att_log((double)rp->asof_end - (double)rp->asof_start + 1.0);
         q->first = post->npoint;
         if (rp->kind == ATT_KIND_RATE) {
             /* From 00:00 of a to 24:00 of b, no averaging (equation (5)). */
@@ -579,7 +604,7 @@ att_posterior_alloc_without(
             }
         q->npoint = post->npoint - q->first;
         q->ndays = rp->kind == ATT_KIND_RATE ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
-        q->lnpoint = log(q->ndays);
+        q->lnpoint = att_log(q->ndays);
         /* A point figure of an estimated bias sets that bias's level in the
          * sampling coordinates, from its days where m > 0 whatever theta
          * (those with m = 0 can only come first: C and D never fall to 0). */
@@ -642,6 +667,11 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->sqv);
     att_mem_free(w->lev_a);
     att_mem_free(w->lev_p);
+    att_mem_free(w->lgs);
+    att_mem_free(w->rsum);
+    att_mem_free(w->blog);
+    att_mem_free(w->lgl);
+    att_mem_free(w->lgm);
     att_mem_free(w);
 }
 
@@ -653,6 +683,10 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
 
     if (w == NULL)
         goto fail;
+    if (att_simd_choose(&w->simd, err) != ATT_OK) {
+        att_posterior_workspace_free(w);
+        return NULL;
+    }
     w->ell = att_mem_calloc(mp, sizeof *w->ell);
     w->gm = att_mem_calloc(mp, sizeof *w->gm);
     w->gs = att_mem_calloc(mp, sizeof *w->gs);
@@ -685,10 +719,16 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->sqv = att_mem_calloc(post->dim + 1, sizeof *w->sqv);
     w->lev_a = att_mem_calloc(post->nrep + 1, sizeof *w->lev_a);
     w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
-    if (w->ell && w->gm && w->gs && w->hazard && w->count && w->dndu && w->gprior && w->tC &&
-        w->tN && w->tD && w->lC && w->lN && w->lD && w->aC && w->aN && w->aD && w->lm && w->bC &&
-        w->bN && w->bD && w->surv && w->lost && w->q && w->omq && w->hacc && w->fbuf && w->theta &&
-        w->lam && w->msum && w->sqv && w->lev_a && w->lev_p)
+    w->lgs = att_mem_calloc(post->dim + 1, sizeof *w->lgs);
+    w->rsum = att_mem_calloc(post->nrep + 1, sizeof *w->rsum);
+    w->blog = att_mem_calloc(post->dim + 1, sizeof *w->blog);
+    w->lgl = att_mem_calloc(post->dim + 1, sizeof *w->lgl);
+    w->lgm = att_mem_calloc(post->dim + 1, sizeof *w->lgm);
+    if (w->lgs && w->lgl && w->lgm && w->rsum && w->blog && w->ell && w->gm && w->gs && w->hazard &&
+        w->count && w->dndu && w->gprior && w->tC && w->tN && w->tD && w->lC && w->lN && w->lD &&
+        w->aC && w->aN && w->aD && w->lm && w->bC && w->bN && w->bD && w->surv && w->lost && w->q &&
+        w->omq && w->hacc && w->fbuf && w->theta && w->lam && w->msum && w->sqv && w->lev_a &&
+        w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
@@ -701,14 +741,20 @@ fail:
 static double
 post_inv_logit(double u)
 {
-    return u >= 0.0 ? 1.0 / (1.0 + exp(-u)) : exp(u) / (1.0 + exp(u));
+    return u >= 0.0 ? 1.0 / (1.0 + att_exp(-u)) : att_exp(u) / (1.0 + att_exp(u));
 }
 
-/* log(inv_logit(u)) without overflow. */
+/* s = inv_logit(u), the same bits as post_inv_logit, with log s and
+ * log(1 - s) into *out_ls and *out_l1s, from one exp and one log1p and
+ * without overflow. */
 static double
-post_log_inv_logit(double u)
+post_logistic(double u, double *out_ls, double *out_l1s)
 {
-    return u >= 0.0 ? -log1p(exp(-u)) : u - log1p(exp(u));
+    double e = att_exp(-fabs(u)), l = att_log1p(e);
+
+    *out_ls = u >= 0.0 ? -l : u - l;
+    *out_l1s = u >= 0.0 ? -u - l : -l;
+    return u >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
 void
@@ -719,8 +765,8 @@ att_posterior_model_values(
     size_t k;
 
     for (k = 0; k < post->nphase; k++)
-        hazard[k] =
-            post->phase_par[k] == ATT_NONE ? p->phases[k].hazard : exp(theta[post->phase_par[k]]);
+        hazard[k] = post->phase_par[k] == ATT_NONE ? p->phases[k].hazard
+                                                   : att_exp(theta[post->phase_par[k]]);
     for (k = 0; k < post->narr; k++) {
         const att_arrival *a = &p->arrivals[k];
         size_t i = post->arr_par[k];
@@ -729,7 +775,7 @@ att_posterior_model_values(
         else if (a->prior == ATT_COUNT_UNIFORM)
             count[k] = a->low + (a->high - a->low) * post_inv_logit(theta[i]);
         else
-            count[k] = exp(theta[i]);
+            count[k] = att_exp(theta[i]);
     }
     *kappa = post_inv_logit(theta[post->i_kappa]);
 }
@@ -747,7 +793,7 @@ att_posterior_constrain(const att_posterior *post, const double *theta, double *
         switch (in->kind) {
         case ATT_PAR_HAZARD:
         case ATT_PAR_SIGMA:
-            out[i] = exp(theta[i]);
+            out[i] = att_exp(theta[i]);
             break;
         case ATT_PAR_KAPPA:
             out[i] = post_inv_logit(theta[i]);
@@ -758,7 +804,7 @@ att_posterior_constrain(const att_posterior *post, const double *theta, double *
         case ATT_PAR_ARRIVAL:
             out[i] = a->prior == ATT_COUNT_UNIFORM
                          ? a->low + (a->high - a->low) * post_inv_logit(theta[i])
-                         : exp(theta[i]);
+                         : att_exp(theta[i]);
             break;
         }
     }
@@ -774,13 +820,13 @@ att_posterior_prior_center(const att_posterior *post, double *theta)
         const att_param_info *in = &post->info[i];
         switch (in->kind) {
         case ATT_PAR_HAZARD:
-            theta[i] = log(p->phases[in->index].prior_median);
+            theta[i] = att_log(p->phases[in->index].prior_median);
             break;
         case ATT_PAR_KAPPA:
-            theta[i] = log(p->kappa_a / p->kappa_b); /* logit of the prior mean */
+            theta[i] = att_log(p->kappa_a / p->kappa_b); /* logit of the prior mean */
             break;
         case ATT_PAR_SIGMA:
-            theta[i] = log(p->sigma_scale * 0.6744897501960817); /* the prior median */
+            theta[i] = att_log(p->sigma_median);
             break;
         case ATT_PAR_BIAS:
             theta[i] = 0.0;
@@ -788,7 +834,7 @@ att_posterior_prior_center(const att_posterior *post, double *theta)
         case ATT_PAR_ARRIVAL:
             theta[i] = p->arrivals[in->index].prior == ATT_COUNT_UNIFORM
                            ? 0.0
-                           : log(p->arrivals[in->index].median);
+                           : att_log(p->arrivals[in->index].median);
             break;
         }
     }
@@ -806,25 +852,25 @@ att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
         double k, s;
         switch (in->kind) {
         case ATT_PAR_HAZARD:
-            theta[i] = log(p->phases[in->index].prior_median) +
-                       p->phases[in->index].prior_log_sd * gsl_ran_ugaussian(rng);
+            theta[i] = att_log(p->phases[in->index].prior_median) +
+                       p->phases[in->index].prior_log_sd * att_ran_normal(rng);
             break;
         case ATT_PAR_KAPPA:
-            k = gsl_ran_beta(rng, p->kappa_a, p->kappa_b);
-            theta[i] = log(k) - log1p(-k);
+            k = att_ran_beta(rng, p->kappa_a, p->kappa_b);
+            theta[i] = att_log(k) - att_log1p(-k);
             break;
         case ATT_PAR_SIGMA:
-            theta[i] = log(fabs(p->sigma_scale * gsl_ran_ugaussian(rng)));
+            theta[i] = att_log(p->sigma_median) + p->sigma_log_sd * att_ran_normal(rng);
             break;
         case ATT_PAR_BIAS:
-            theta[i] = in->prior_sd * gsl_ran_ugaussian(rng);
+            theta[i] = in->prior_sd * att_ran_normal(rng);
             break;
         case ATT_PAR_ARRIVAL:
             if (a->prior == ATT_COUNT_UNIFORM) {
                 s = gsl_rng_uniform_pos(rng);
-                theta[i] = log(s) - log1p(-s);
+                theta[i] = att_log(s) - att_log1p(-s);
             } else
-                theta[i] = log(a->median) + a->log_sd * gsl_ran_ugaussian(rng);
+                theta[i] = att_log(a->median) + a->log_sd * att_ran_normal(rng);
             break;
         }
     }
@@ -832,17 +878,22 @@ att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
 
 /* ---- priors (equation (11)) ----------------------------------------------------- */
 
+/* The normal prior of parameter i at x, its mean and log sd computed
+ * once in post_layout. */
 static double
-post_normal_lpdf(double x, double mu, double sd, double *dx)
+post_normal_lpdf(const att_posterior *post, size_t i, double x, double *dx)
 {
-    double z = (x - mu) / sd;
+    double sd = post->info[i].prior_sd, z = (x - post->pmu[i]) / sd;
 
     *dx = -z / sd;
-    return -0.5 * z * z - log(sd) - POST_LOG_SQRT_2PI;
+    return -0.5 * z * z - post->plsd[i] - POST_LOG_SQRT_2PI;
 }
 
 static double
-post_log_prior(const att_posterior *post, const double *theta, double *grad)
+post_log_prior(const att_posterior *post,
+               const att_posterior_workspace *w,
+               const double *theta,
+               double *grad)
 {
     const att_params *p = post->p;
     double lp = 0.0, d;
@@ -853,26 +904,19 @@ post_log_prior(const att_posterior *post, const double *theta, double *grad)
         double u = theta[i];
         switch (in->kind) {
         case ATT_PAR_HAZARD: /* log h ~ N(log median, sd^2) */
-            lp += post_normal_lpdf(u, log(p->phases[in->index].prior_median),
-                                   p->phases[in->index].prior_log_sd, &d);
+            lp += post_normal_lpdf(post, i, u, &d);
             grad[i] += d;
             break;
         case ATT_PAR_KAPPA: {
             /* Beta(a, b) density of kappa times the Jacobian kappa (1 - kappa). */
-            double a = p->kappa_a, b = p->kappa_b, k = post_inv_logit(u);
-            lp += a * post_log_inv_logit(u) + b * post_log_inv_logit(-u) - gsl_sf_lnbeta(a, b);
+            double a = p->kappa_a, b = p->kappa_b, k = w->lgs[i];
+            lp += a * w->lgl[i] + b * w->lgm[i] - post->kappa_lnbeta;
             grad[i] += a * (1.0 - k) - b * k;
             break;
         }
-        case ATT_PAR_SIGMA: {
-            /* Half-normal(s) density of sigma times the Jacobian sigma. */
-            double s = p->sigma_scale, sig = exp(u);
-            lp += M_LN2 - POST_LOG_SQRT_2PI - log(s) - 0.5 * (sig / s) * (sig / s) + u;
-            grad[i] += 1.0 - (sig / s) * (sig / s);
-            break;
-        }
+        case ATT_PAR_SIGMA: /* log sigma ~ N(log sigma_median, sigma_log_sd^2) */
         case ATT_PAR_BIAS:
-            lp += post_normal_lpdf(u, 0.0, in->prior_sd, &d);
+            lp += post_normal_lpdf(post, i, u, &d);
             grad[i] += d;
             break;
         case ATT_PAR_ARRIVAL: {
@@ -880,10 +924,10 @@ post_log_prior(const att_posterior *post, const double *theta, double *grad)
             if (a->prior == ATT_COUNT_UNIFORM) {
                 /* Uniform on [L, H]: -log(H - L), times the Jacobian
                  * (H - L) s (1 - s); what is left is log s + log(1 - s). */
-                lp += post_log_inv_logit(u) + post_log_inv_logit(-u);
-                grad[i] += 1.0 - 2.0 * post_inv_logit(u);
+                lp += w->lgl[i] + w->lgm[i];
+                grad[i] += 1.0 - 2.0 * w->lgs[i];
             } else {
-                lp += post_normal_lpdf(u, log(a->median), a->log_sd, &d);
+                lp += post_normal_lpdf(post, i, u, &d);
                 grad[i] += d;
             }
             break;
@@ -907,8 +951,8 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
     double lastD = -1.0, lastlD = 0.0;
 
     for (k = 0; k < np; k++) {
-        w->q[k] = exp(-w->hazard[k]);
-        w->omq[k] = -expm1(-w->hazard[k]);
+        w->omq[k] = -att_expm1(-w->hazard[k]);
+        w->q[k] = 1.0 - w->omq[k]; /* exp(-h) to half an ulp, without an exp */
     }
     for (i = 0; i < post->ntime; i++) {
         double C = 0.0, N = 0.0, D = 0.0;
@@ -930,10 +974,10 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             } else {
                 for (k = 0; k < np; k++)
                     H += w->hazard[k] * L[k];
-                e[j] = exp(-H);
+                e[j] = att_exp(-H);
                 /* Where survival is still near 1, 1 - e loses digits: take
                  * it from expm1 of the cumulative hazard instead. */
-                c[j] = e[j] > 0.99 ? -expm1(-H) : 1.0 - e[j];
+                c[j] = e[j] > 0.99 ? -att_expm1(-H) : 1.0 - e[j];
             }
             N += nj * e[j];
             C += nj * c[j];
@@ -946,16 +990,16 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             /* D moves only at arrivals: one log per value. */
             if (D != lastD) {
                 lastD = D;
-                lastlD = D > 0.0 ? log(D) : -HUGE_VAL;
+                lastlD = D > 0.0 ? att_log(D) : -HUGE_VAL;
             }
             w->lD[i] = lastlD;
         }
     }
     /* log C and log N at every time at once (log 0 = -inf: m = 0). */
     if (post->need_all & POST_NEED_C)
-        att_vlog(post->ntime, w->tC, w->lC);
+        att_vlog(w->simd, post->ntime, w->tC, w->lC);
     if (post->need_all & POST_NEED_N)
-        att_vlog(post->ntime, w->tN, w->lN);
+        att_vlog(w->simd, post->ntime, w->tN, w->lN);
 }
 
 /* log m at each of q's points into out (equation (5)); -HUGE_VAL where
@@ -978,7 +1022,7 @@ post_log_m_all(const att_posterior *post,
     if (q->kind == ATT_KIND_RATE)
         for (d = 0; d < q->npoint; d++) {
             double dC = w->tC[pt[d].ti] - w->tC[pt[d].ti0];
-            out[d] = dC > 0.0 ? log(dC) - q->lwidth : -HUGE_VAL;
+            out[d] = dC > 0.0 ? att_log(dC) - q->lwidth : -HUGE_VAL;
         }
     else if (q->kind == ATT_KIND_FRACTION)
         for (d = 0; d < q->npoint; d++)
@@ -1200,7 +1244,8 @@ post_window_one_sided(const att_posterior *post,
                       double b,
                       double kappa,
                       double *grad,
-                      double *out)
+                      double *out,
+                      double *out_s)
 {
     double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
     const double *lm = w->lm + q->first;
@@ -1212,30 +1257,29 @@ post_window_one_sided(const att_posterior *post,
         x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * w->isigma;
         if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
             return false;
-        t[d] = fabs(x[d]) * M_SQRT1_2;
+        t[d] = fabs(x[d]);
     }
-    /* The smaller of P_d and 1 - P_d is erfc(|x_d| / sqrt 2) / 2 (0 at
-     * an infinite x_d), the other its complement. */
-    att_verfc(q->npoint, t, t);
+    /* The smaller of P_d and 1 - P_d is Q(|x_d|) (0 at an infinite x_d),
+     * the other its complement; phi(x_d), for the gradient, into gs. */
+    att_vnormal_q_pdf(w->simd, q->npoint, t, t, w->gs);
     for (d = 0; d < q->npoint; d++) {
-        double mult = post->pt[q->first + d].mult, tail = 0.5 * t[d];
+        double mult = post->pt[q->first + d].mult, tail = t[d];
         sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);
         sq += mult * (x[d] < 0.0 ? 1.0 - tail : tail);
     }
     if (sp == 0.0)
         return false; /* a likelihood of 0: the log scale says so */
     n = q->ndays;
-    *out = sp < sq ? log(sp / n) : log1p(-sq / n);
+    /* log(sp / n), left to the caller's logs over arrays, or log1p(-sq / n) */
+    *out = sp < sq ? 0.0 : att_log1p(-sq / n);
+    *out_s = sp < sq ? sp / n : 1.0;
     if (grad == NULL)
         return true;
     isp = 1.0 / sp;
     /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
      * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
-    for (d = 0; d < q->npoint; d++)
-        t[d] = -0.5 * x[d] * x[d] - POST_LOG_SQRT_2PI;
-    att_vexp(q->npoint, t, t);
     for (d = 0; d < q->npoint; d++) {
-        double phi = post->pt[q->first + d].mult * t[d] * isp;
+        double phi = post->pt[q->first + d].mult * w->gs[d] * isp;
         if (isinf(x[d])) {
             w->gs[d] = 0.0; /* m = 0 whatever theta nearby */
             continue;
@@ -1256,7 +1300,8 @@ post_window_point(const att_posterior *post,
                   const post_report *q,
                   double b,
                   double kappa,
-                  double *grad)
+                  double *grad,
+                  double *out_s)
 {
     const double *lm = w->lm + q->first;
     double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
@@ -1272,12 +1317,13 @@ post_window_point(const att_posterior *post,
         return -HUGE_VAL;
     for (d = 0; d < q->npoint; d++)
         w->ell[d] -= mx;
-    att_vexp(q->npoint, w->ell, w->ell);
+    att_vexp(w->simd, q->npoint, w->ell, w->ell);
     for (d = 0; d < q->npoint; d++) {
         w->ell[d] *= post->pt[q->first + d].mult;
         sum += w->ell[d];
     }
-    ell = mx + log(sum) - q->lnpoint - w->lsigma - POST_LOG_SQRT_2PI;
+    ell = mx - q->lnpoint - w->lsigma - POST_LOG_SQRT_2PI; /* + log(sum), the caller's */
+    *out_s = sum;
     if (grad == NULL)
         return ell;
     sum = 1.0 / sum;
@@ -1291,7 +1337,9 @@ post_window_point(const att_posterior *post,
 }
 
 /* Report q's log-likelihood, the log of the mean of its points'
- * likelihoods (equation (10)); with grad, its gradient goes to the
+ * likelihoods (equation (10)), is the value returned plus log(*out_s): the
+ * caller takes the logs of every report's *out_s at once, over an array
+ * (1 where there is none to take).  With grad, its gradient goes to the
  * per-time sums (post_push_all) and to sigma, kappa and the bias. */
 static double
 post_report_loglik(const att_posterior *post,
@@ -1299,17 +1347,19 @@ post_report_loglik(const att_posterior *post,
                    const post_report *q,
                    const double *theta,
                    double kappa,
-                   double *grad)
+                   double *grad,
+                   double *out_s)
 {
     size_t d;
     double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
     double gsig = 0.0;
 
+    *out_s = 1.0;
     if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
-        post_window_one_sided(post, w, q, b, kappa, grad, &ell))
+        post_window_one_sided(post, w, q, b, kappa, grad, &ell, out_s))
         return ell;
     if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
-        return post_window_point(post, w, q, b, kappa, grad);
+        return post_window_point(post, w, q, b, kappa, grad, out_s);
     for (d = 0; d < q->npoint; d++) {
         w->ell[d] = post_point_loglik(q, w->lm[q->first + d], b, w->isigma, w->lsigma, &w->gm[d],
                                       &w->gs[d]);
@@ -1329,14 +1379,17 @@ post_report_loglik(const att_posterior *post,
         double near = 0.0;
         bool certain = mx > POST_LOG_HALF;
         for (d = 0; d < q->npoint && certain; d++)
-            near += post->pt[q->first + d].mult * expm1(w->ell[d]);
+            near += post->pt[q->first + d].mult * att_expm1(w->ell[d]);
         for (d = 0; d < q->npoint; d++) {
-            w->ell[d] = post->pt[q->first + d].mult * exp(w->ell[d] - mx);
+            w->ell[d] = post->pt[q->first + d].mult * att_exp(w->ell[d] - mx);
             sum += w->ell[d];
         }
-        ell = mx + log(sum) - q->lnpoint;
-        if (certain && near / q->ndays > -0.5)
-            ell = log1p(near / q->ndays);
+        ell = mx - q->lnpoint; /* + log(sum), the caller's */
+        *out_s = sum;
+        if (certain && near / q->ndays > -0.5) {
+            ell = att_log1p(near / q->ndays);
+            *out_s = 1.0;
+        }
         sum = 1.0 / sum;
         for (d = 0; d < q->npoint; d++)
             w->ell[d] *= sum;
@@ -1363,23 +1416,31 @@ post_prepare(const att_posterior *post,
     const att_params *p = post->p;
     size_t k;
 
-    att_posterior_model_values(post, theta, w->hazard, w->count, kappa);
-    *sigma = exp(theta[post->i_sigma]);
+    for (k = 0; k < post->nphase; k++)
+        w->hazard[k] = post->phase_par[k] == ATT_NONE ? p->phases[k].hazard
+                                                      : att_exp(theta[post->phase_par[k]]);
+    *sigma = att_exp(theta[post->i_sigma]);
     w->lsigma = theta[post->i_sigma];
     w->isigma = 1.0 / *sigma;
-    w->lkappa = log(*kappa);
-    w->lwounded = log1p(-*kappa);
+    /* The model values of att_posterior_model_values, the logistic ones
+     * with their logs for the prior and the likelihood. */
+    k = post->i_kappa;
+    *kappa = w->lgs[k] = post_logistic(theta[k], &w->lgl[k], &w->lgm[k]);
+    w->lkappa = w->lgl[k];
+    w->lwounded = w->lgm[k];
     for (k = 0; k < post->narr; k++) {
         const att_arrival *a = &p->arrivals[k];
         size_t i = post->arr_par[k];
         double s;
-        if (i == ATT_NONE)
+        if (i == ATT_NONE) {
+            w->count[k] = a->count;
             w->dndu[k] = 0.0;
-        else if (a->prior == ATT_COUNT_UNIFORM) {
-            s = post_inv_logit(theta[i]);
+        } else if (a->prior == ATT_COUNT_UNIFORM) {
+            s = w->lgs[i] = post_logistic(theta[i], &w->lgl[i], &w->lgm[i]);
+            w->count[k] = a->low + (a->high - a->low) * s;
             w->dndu[k] = (a->high - a->low) * s * (1.0 - s);
         } else
-            w->dndu[k] = w->count[k];
+            w->dndu[k] = w->count[k] = att_exp(theta[i]);
     }
 }
 
@@ -1396,7 +1457,7 @@ post_terms(const att_posterior *post,
            double *grad,
            double *g)
 {
-    double lp = post_log_prior(post, theta, g);
+    double lp = post_log_prior(post, w, theta, g);
     size_t r;
 
     if (grad != NULL) {
@@ -1409,11 +1470,14 @@ post_terms(const att_posterior *post,
         w->g_kappa = w->g_sigma = 0.0;
     }
     for (r = 0; r < post->nrep; r++) {
-        double ell = post_report_loglik(post, w, &post->rep[r], theta, kappa, grad);
+        double ell = post_report_loglik(post, w, &post->rep[r], theta, kappa, grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
     }
+    att_vlog(w->simd, post->nrep, w->rsum, w->rsum);
+    for (r = 0; r < post->nrep; r++)
+        lp += w->rsum[r]; /* -inf where a report's likelihood is 0 */
     return lp;
 }
 
@@ -1571,7 +1635,7 @@ att_posterior_logp_sampling(const att_posterior *post,
 {
     double kappa, sigma, lp;
     double *g = grad != NULL ? grad : w->gprior;
-    size_t i;
+    size_t i, nb;
 
     memset(g, 0, post->dim * sizeof *g);
     if (!post_all_finite(xi, post->dim))
@@ -1584,9 +1648,12 @@ att_posterior_logp_sampling(const att_posterior *post,
     lp = post_terms(post, w, w->theta, kappa, grad, g);
     if (lp == -HUGE_VAL)
         goto minus_infinity;
-    for (i = 0; i < post->dim; i++)
+    for (i = nb = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
-            lp -= 0.5 * log(w->lam[i]); /* log sqrt(v_s) */
+            w->blog[nb++] = w->lam[i];
+    att_vlog(w->simd, nb, w->blog, w->blog);
+    for (i = 0; i < nb; i++)
+        lp -= 0.5 * w->blog[i]; /* log sqrt(v_s) */
     if (grad != NULL) {
         post_level_chain(post, w, xi, kappa, sigma, grad);
         post_adjoint(post, w, grad);
@@ -1647,10 +1714,11 @@ att_posterior_report_loglik(const att_posterior *post,
                             const double *theta,
                             size_t i)
 {
-    double kappa, sigma, ell;
+    double kappa, sigma, ell, s;
 
     post_prepare(post, w, theta, &kappa, &sigma);
     post_forward(post, w);
-    ell = post_report_loglik(post, w, &post->rep[i], theta, kappa, NULL);
+    ell = post_report_loglik(post, w, &post->rep[i], theta, kappa, NULL, &s);
+    ell += att_log(s);
     return isnan(ell) ? -HUGE_VAL : ell; /* C or N overflowed: as att_posterior_logp says */
 }

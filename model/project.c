@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -30,8 +29,10 @@
 #include <attrition/att_rng.h>
 
 #include "binomial.h"
+#include "emath.h"
 #include "internal.h"
 #include "stream.h"
+#include "variates.h"
 
 /* Above this many troops in one path the counts would leave uint32_t. */
 #define PROJECT_TROOPS_MAX 2.0e9
@@ -173,7 +174,7 @@ rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_
     case ATT_HAZARD_PHASE:
         m = h->mult_low;
         if (h->mult_high > h->mult_low)
-            m = exp(uniform_in(s, log(h->mult_low), log(h->mult_high)));
+            m = att_exp(uniform_in(s, att_log(h->mult_low), att_log(h->mult_high)));
         return hazard[h->phase] * m;
     case ATT_HAZARD_FIXED:
         return h->value;
@@ -218,7 +219,7 @@ pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t 
         double rho = pr->dispersion, a = q * (1.0 - rho) / rho, b = (1.0 - q) * (1.0 - rho) / rho;
         /* The beta draw comes from the same keyed stream, through gsl_rng. */
         memcpy(ws->rng->state, s, sizeof *s);
-        q = gsl_ran_beta(ws->rng, a, b);
+        q = att_ran_beta(ws->rng, a, b);
         memcpy(s, ws->rng->state, sizeof *s);
     }
     return att_binomial(s, n, q);
@@ -307,10 +308,10 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     }
     d = n0 + c;
     /* Each pool's daily probability, once: its hazard is constant. */
-    q_last = -expm1(-h_last);
-    q_rule = -expm1(-h_rule);
+    q_last = -att_expm1(-h_last);
+    q_rule = -att_expm1(-h_rule);
     for (m = 1; m < np; m++)
-        ws->pq[m] = -expm1(-ws->phazard[m]);
+        ws->pq[m] = -att_expm1(-ws->phazard[m]);
 
     /* The days (equations (18)-(19)). */
     check_thresholds(r, i, r->start, n0, c, k, d);

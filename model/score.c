@@ -2,10 +2,9 @@
  * quantiles (att_score.h; docs/model.md, equations (21)-(23)). */
 #include <math.h>
 
-#include <gsl/gsl_cdf.h>
-
 #include <attrition/att_score.h>
 
+#include "emath.h"
 #include "normal.h"
 
 /* log(2 pi) / 2 */
@@ -79,9 +78,9 @@ att_mixture_cdf(const att_mixture *m, double x)
     for (i = 0; i < m->n; i++) {
         double z = (x - m->mu[i]) / m->sd[i];
         if (z < 0.0)
-            lower += gsl_cdf_ugaussian_P(z);
+            lower += att_normal_p(z);
         else {
-            upper += gsl_cdf_ugaussian_Q(z);
+            upper += att_normal_q(z);
             above++;
         }
     }
@@ -97,9 +96,9 @@ att_mixture_sf(const att_mixture *m, double x)
     for (i = 0; i < m->n; i++) {
         double z = (x - m->mu[i]) / m->sd[i];
         if (z > 0.0)
-            upper += gsl_cdf_ugaussian_Q(z);
+            upper += att_normal_q(z);
         else {
-            lower += gsl_cdf_ugaussian_P(z);
+            lower += att_normal_p(z);
             below++;
         }
     }
@@ -113,15 +112,15 @@ att_mixture_logpdf(const att_mixture *m, double x)
     size_t i;
 
     for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i], l = -0.5 * z * z - log(m->sd[i]);
+        double z = (x - m->mu[i]) / m->sd[i], l = -0.5 * z * z - att_log(m->sd[i]);
         if (l > mx)
             mx = l;
     }
     for (i = 0; i < m->n; i++) {
         double z = (x - m->mu[i]) / m->sd[i];
-        s += exp(-0.5 * z * z - log(m->sd[i]) - mx);
+        s += att_exp(-0.5 * z * z - att_log(m->sd[i]) - mx);
     }
-    return mx + log(s / (double)m->n) + log1p(-m->atom) - LOG_SQRT_2PI;
+    return mx + att_log(s / (double)m->n) + att_log1p(-m->atom) - LOG_SQRT_2PI;
 }
 
 /* A running log-sum-exp, so that the tail functions below need no
@@ -136,9 +135,9 @@ lse_add(lse *a, double l)
     if (l == -HUGE_VAL)
         return;
     if (l <= a->mx)
-        a->s += exp(l - a->mx);
+        a->s += att_exp(l - a->mx);
     else {
-        a->s = a->s * exp(a->mx - l) + 1.0;
+        a->s = a->s * att_exp(a->mx - l) + 1.0;
         a->mx = l;
     }
 }
@@ -146,7 +145,7 @@ lse_add(lse *a, double l)
 static double
 lse_mean(const lse *a, const att_mixture *m)
 {
-    return a->s > 0.0 ? a->mx + log(a->s / (double)m->n) + log1p(-m->atom) : -HUGE_VAL;
+    return a->s > 0.0 ? a->mx + att_log(a->s / (double)m->n) + att_log1p(-m->atom) : -HUGE_VAL;
 }
 
 double
@@ -162,8 +161,8 @@ att_mixture_log_cdf(const att_mixture *m, double x)
     if (m->atom > 0.0) {
         /* log(atom + (1 - atom) F) = log(exp(la) + exp(l)), the larger
          * term factored out. */
-        double la = log(m->atom);
-        l = l > la ? l + log1p(exp(la - l)) : la + log1p(exp(l - la));
+        double la = att_log(m->atom);
+        l = l > la ? l + att_log1p(att_exp(la - l)) : la + att_log1p(att_exp(l - la));
     }
     return l;
 }
@@ -201,9 +200,9 @@ mixture_pdf(const att_mixture *m, double x)
 
     for (i = 0; i < m->n; i++) {
         double z = (x - m->mu[i]) / m->sd[i];
-        s += exp(-0.5 * z * z) / m->sd[i];
+        s += att_exp(-0.5 * z * z) / m->sd[i];
     }
-    return (1.0 - m->atom) * s / (double)m->n * exp(-LOG_SQRT_2PI);
+    return (1.0 - m->atom) * s / (double)m->n * att_exp(-LOG_SQRT_2PI);
 }
 
 void

@@ -8,13 +8,13 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_model.h>
 #include <attrition/att_summary.h>
 
+#include "emath.h"
 #include "internal.h"
 
 /* A residual from a PIT of 0 or 1 would be infinite: it is shown clipped. */
@@ -146,15 +146,16 @@ att_summary_compute(const att_params *p,
         v.kappa = kappa;
         for (k = 0; k < n; k++)
             if (att_posterior_param(post, k)->kind == ATT_PAR_SIGMA)
-                sigma = exp(th[k]);
+                sigma = att_exp(th[k]);
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i];
             size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
             double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r);
-            double z = m > 0.0 ? (log(summary_central(r)) - log(m) - b) / sigma : SUMMARY_Z_CLIP;
+            double z =
+                m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
             mq[i][s] = m;
             zsum[i] += z;
-            pit[i] += gsl_cdf_ugaussian_P(z);
+            pit[i] += att_normal_p(z);
         }
     }
     for (i = 0; i < l->n; i++) {
@@ -164,14 +165,12 @@ att_summary_compute(const att_params *p,
         rs->model = att_interval_of(mq[i], S);
         rs->bias_estimated = bi != ATT_NONE;
         for (s = 0; s < S; s++)
-            buf[s] = summary_central(r) * exp(bi == ATT_NONE ? 0.0 : -fit->theta[s * n + bi]);
+            buf[s] = summary_central(r) * att_exp(bi == ATT_NONE ? 0.0 : -fit->theta[s * n + bi]);
         rs->debiased = att_interval_of(buf, S);
         rs->z_from_pit = r->qualifier != ATT_QUAL_APPROX;
         if (rs->z_from_pit) {
             double u = pit[i] / (double)S;
-            rs->z = u <= 0.0   ? -SUMMARY_Z_CLIP
-                    : u >= 1.0 ? SUMMARY_Z_CLIP
-                               : gsl_cdf_ugaussian_Pinv(u);
+            rs->z = u <= 0.0 ? -SUMMARY_Z_CLIP : u >= 1.0 ? SUMMARY_Z_CLIP : att_normal_quantile(u);
         } else
             rs->z = zsum[i] / (double)S;
         if (rs->z > SUMMARY_Z_CLIP)
@@ -201,7 +200,7 @@ att_summary_compute(const att_params *p,
                 continue;
             }
             for (s = 0; s < S; s++)
-                buf[s] = exp(fit->theta[s * n + bi]);
+                buf[s] = att_exp(fit->theta[s * n + bi]);
             so->factor = att_interval_of(buf, S);
         }
     sm->nsource = ns;

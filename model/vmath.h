@@ -1,10 +1,12 @@
-/* vmath.h -- exp, log and erfc over arrays (private).  The posterior
- * takes several hundred of each per gradient; over an array they go to
- * the two-lane versions in glibc's libmvec where the build found them
- * (x86-64, glibc 2.35 or later: within 4 ulps of the scalar functions;
- * see docs/model.md, section 2.5), and to libm's one at a time elsewhere.
- * Every element's result depends on that element only, so the results
- * are the same whatever the array's length or alignment. */
+/* vmath.h -- exp, log and the normal tail over arrays (private).
+ *
+ * The posterior takes several hundred of each per gradient.  Over an array
+ * they run the kernels of emath_kernel.h in a loop that the compiler
+ * vectorises for the instruction set of the path: every lane does the same
+ * IEEE-754 operations as att_exp, att_log and att_normal_q do on one value,
+ * so each path gives the same bits as the others and as the scalar
+ * functions, on any x86-64 processor (docs/model.md, section 2.6).  The
+ * path is chosen once, by att_simd_choose, when a workspace is made. */
 #ifndef ATTRITION_VMATH_H
 #define ATTRITION_VMATH_H
 
@@ -12,13 +14,35 @@
 
 #include "internal.h"
 
-/* y[i] = exp(x[i]) for i < n (y may be x). */
-ATT_INTERNAL void att_vexp(size_t n, const double *x, double *y);
+/* The instruction set an array function runs in. */
+typedef enum {
+    ATT_SIMD_SCALAR = 0, /* att_exp and the others called once per element */
+    ATT_SIMD_SSE2,       /* the loop built for x86-64's baseline (SSE2) */
+    ATT_SIMD_AVX2,       /* the loop built for AVX2 (x86-64 only) */
+    ATT_SIMD_AVX512,     /* the loop built for AVX-512F/DQ, 512-bit vectors (x86-64 only) */
+    ATT_SIMD_COUNT
+} att_simd;
 
-/* y[i] = log(x[i]) for i < n (y may be x). */
-ATT_INTERNAL void att_vlog(size_t n, const double *x, double *y);
+/* The path's name as ATT_SIMD takes it: "scalar", "sse2", "avx2",
+ * "avx512". */
+ATT_INTERNAL const char *att_simd_name(att_simd s);
 
-/* y[i] = erfc(x[i]) for i < n (y may be x). */
-ATT_INTERNAL void att_verfc(size_t n, const double *x, double *y);
+/* Whether this build and processor can run path s. */
+ATT_INTERNAL bool att_simd_supported(att_simd s);
+
+/* The path to use: the one the environment variable ATT_SIMD names, or
+ * else the widest this processor runs.  ATT_EINVAL, with *out untouched,
+ * when ATT_SIMD names no path or one this processor cannot run. */
+ATT_INTERNAL att_status att_simd_choose(att_simd *out, att_error *err);
+
+/* y[i] = att_exp(x[i]) for i < n; y is x or does not overlap it. */
+ATT_INTERNAL void att_vexp(att_simd s, size_t n, const double *x, double *y);
+
+/* y[i] = att_log(x[i]) for i < n; y is x or does not overlap it. */
+ATT_INTERNAL void att_vlog(att_simd s, size_t n, const double *x, double *y);
+
+/* q[i] = att_normal_q_pdf(x[i], &pdf[i]) for i < n; q is x or does not
+ * overlap it, nor pdf either. */
+ATT_INTERNAL void att_vnormal_q_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf);
 
 #endif /* ATTRITION_VMATH_H */

@@ -2,6 +2,8 @@
 #include "cli_run.h"
 
 #include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,16 +56,71 @@ cli_expect(
     free(err);
 }
 
-bool
-cli_goldens_apply(void)
+/* The file name of golden name's fit: "run_reinforce30k.txt" ->
+ * "run_reinforce30k.fit.json". */
+static void
+cli_fit_golden_name(const char *name, char *buf, size_t n)
 {
-#ifdef ATT_HAVE_LIBMVEC
-    return true;
-#else
-    printf("golden comparison skipped: the goldens were made with glibc's libmvec (x86-64, "
-           "glibc 2.35 or later), which this build does not use\n");
-    return false;
-#endif
+    const char *dot = strrchr(name, '.');
+    int base = dot != NULL ? (int)(dot - name) : (int)strlen(name);
+
+    snprintf(buf, n, "%.*s.fit.json", base, name);
+}
+
+bool
+cli_fit_verdict(const char *now_json, const char *golden_json, char *msg, size_t n)
+{
+    json_t *now = json_loads(now_json, 0, NULL), *gold = json_loads(golden_json, 0, NULL);
+    json_t *pn = json_object_get(now, "parameters"), *pg = json_object_get(gold, "parameters");
+    static const char *const qs[] = {"q05", "q50", "q95"};
+    double worst = 0.0;
+    char where[128] = "";
+    size_t i, k;
+    bool noise = true;
+
+    if (!json_is_array(pn) || !json_is_array(pg) || json_array_size(pn) != json_array_size(pg)) {
+        snprintf(msg, n, "a real change: the fits do not have the same parameters");
+        noise = false;
+        goto done;
+    }
+    for (i = 0; i < json_array_size(pg); i++) {
+        json_t *a = json_array_get(pn, i), *b = json_array_get(pg, i);
+        const char *name = json_string_value(json_object_get(b, "name"));
+        if (name == NULL || strcmp(name, json_string_value(json_object_get(a, "name"))) != 0) {
+            snprintf(msg, n, "a real change: parameter %zu is %s in the golden", i,
+                     name != NULL ? name : "?");
+            noise = false;
+            goto done;
+        }
+        for (k = 0; k < 3; k++) {
+            char mk[16];
+            double qa, qb, ma, mb, z;
+            snprintf(mk, sizeof mk, "mcse_%s", qs[k]);
+            qa = json_number_value(json_object_get(a, qs[k]));
+            qb = json_number_value(json_object_get(b, qs[k]));
+            ma = json_number_value(json_object_get(a, mk));
+            mb = json_number_value(json_object_get(b, mk));
+            z = fabs(qa - qb) / sqrt(ma * ma + mb * mb);
+            if (!(z <= worst)) { /* NaN (no MCSE) counts as the worst */
+                worst = z;
+                snprintf(where, sizeof where, "%s's %s (%.6g against the golden's %.6g)", name,
+                         qs[k], qa, qb);
+            }
+        }
+    }
+    noise = worst <= CLI_NOISE_MCSE;
+    if (noise)
+        snprintf(msg, n,
+                 "Monte Carlo noise: every parameter's quantiles lie within %g combined MCSEs of "
+                 "the golden's (at most %.2f, %s): the same posterior, other draws",
+                 CLI_NOISE_MCSE, worst, where);
+    else
+        snprintf(msg, n, "a real change: %s is %.1f combined MCSEs from the golden's", where,
+                 worst);
+done:
+    json_decref(now);
+    json_decref(gold);
+    return noise;
 }
 
 void
@@ -82,33 +139,71 @@ cli_check_golden(const char *got, const char *name, const char *seen)
     want = fixture_read_file(path);
     if (want == NULL)
         fail_msg("no golden file %s (run with ATT_UPDATE_GOLDEN=1 to create it)", path);
-    else if (strcmp(want, got) != 0)
-        fail_msg("%s differs from %s", seen, path);
+    else if (strcmp(want, got) != 0) {
+        char verdict[512] = "";
+        /* A fit's JSON says itself whether the difference is noise. */
+        if (strstr(name, ".json") != NULL && strstr(got, "\"mcse_q50\"") != NULL)
+            (void)cli_fit_verdict(got, want, verdict, sizeof verdict);
+        fail_msg("%s differs from %s%s%s", seen, path, verdict[0] ? ": " : "", verdict);
+    }
     free(want);
 }
 
-static void
-cli_golden_of(
-    const char *out, const char *err, const char *name, const char *const *args, bool fitted)
+void
+cli_golden(const char *out, const char *err, const char *name, const char *const *args)
 {
     char *got;
 
     cli_expect(out, err, args, 0, NULL);
     got = fixture_read_file(out);
     assert_non_null(got);
-    if (!fitted || cli_goldens_apply())
-        cli_check_golden(got, name, out);
+    cli_check_golden(got, name, out);
     free(got);
 }
 
 void
-cli_golden(const char *out, const char *err, const char *name, const char *const *args)
+cli_golden_fit(const char *out,
+               const char *err,
+               const char *name,
+               const char *const *args,
+               const char *const *fit_args)
 {
-    cli_golden_of(out, err, name, args, false);
-}
+    char path[1024], fitname[256], *got, *want, *fit_now, *fit_gold, verdict[1536];
+    FILE *f;
 
-void
-cli_golden_fit(const char *out, const char *err, const char *name, const char *const *args)
-{
-    cli_golden_of(out, err, name, args, true);
+    cli_expect(out, err, args, 0, NULL);
+    got = fixture_read_file(out);
+    assert_non_null(got);
+    snprintf(path, sizeof path, "%s/tests/golden/%s", ATT_SOURCE_DIR, name);
+    cli_fit_golden_name(name, fitname, sizeof fitname);
+    if (getenv("ATT_UPDATE_GOLDEN") != NULL) {
+        f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+        (void)cli_run(out, err, fit_args); /* the fit behind it, for the verdict below */
+        fit_now = fixture_read_file(out);
+        assert_non_null(fit_now);
+        cli_check_golden(fit_now, fitname, out);
+        free(fit_now);
+    }
+    want = fixture_read_file(path);
+    if (want == NULL)
+        fail_msg("no golden file %s (run with ATT_UPDATE_GOLDEN=1 to create it)", path);
+    else if (strcmp(want, got) != 0) {
+        /* Which kind of difference: the fit behind the output, against the
+         * golden's fit (made with it), quantile by quantile. */
+        (void)cli_run(out, err, fit_args);
+        fit_now = fixture_read_file(out);
+        snprintf(path, sizeof path, "%s/tests/golden/%s", ATT_SOURCE_DIR, fitname);
+        fit_gold = fixture_read_file(path);
+        if (fit_now == NULL || fit_gold == NULL)
+            snprintf(verdict, sizeof verdict, "no fit to tell noise from change (%s)", path);
+        else
+            (void)cli_fit_verdict(fit_now, fit_gold, verdict, sizeof verdict);
+        fail_msg("the output of attrition %s ... differs from %s/tests/golden/%s: %s", args[0],
+                 ATT_SOURCE_DIR, name, verdict);
+    }
+    free(want);
+    free(got);
 }

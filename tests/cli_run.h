@@ -5,6 +5,7 @@
 #define ATTRITION_TEST_CLI_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Runs attrition with args in the source folder (so ./params is found),
  * stdout to out, stderr to err.  Returns the exit code. */
@@ -23,14 +24,26 @@ void cli_golden(const char *out, const char *err, const char *name, const char *
  * ATT_UPDATE_GOLDEN=1 rewrites. */
 void cli_check_golden(const char *got, const char *name, const char *seen);
 
-/* The same as cli_golden for an output that carries a fit's numbers: its comparison
- * only where cli_goldens_apply. */
-void cli_golden_fit(const char *out, const char *err, const char *name, const char *const *args);
+/* The same as cli_golden for an output that carries a fit's numbers,
+ * whose fit fit_args (`fit --format json` with the same settings) prints:
+ * its golden, tests/golden/<name without extension>.fit.json, is made
+ * with the output's, and on a difference the message says whether the fit
+ * moved by Monte Carlo noise or by a real change (cli_fit_verdict). */
+void cli_golden_fit(const char *out,
+                    const char *err,
+                    const char *name,
+                    const char *const *args,
+                    const char *const *fit_args);
 
-/* Whether this build can reproduce the goldens' bits: they were made with
- * libmvec's exp, log and erfc (model/vmath.c), and a build with libm's
- * differs in the last digits of every fit.  Says so on stdout when not. */
-bool cli_goldens_apply(void);
+/* Monte Carlo noise: a fit's quantiles within this many combined MCSEs,
+ * sqrt(mcse_now^2 + mcse_golden^2), of the golden fit's. */
+#define CLI_NOISE_MCSE 4.0
+
+/* Whether the fit JSON now_json differs from golden_json by Monte Carlo
+ * noise only: every parameter's q05, q50 and q95 within CLI_NOISE_MCSE
+ * combined MCSEs (the JSON's mcse_q05, ...).  msg (size n) says which,
+ * with the largest distance and where. */
+bool cli_fit_verdict(const char *now_json, const char *golden_json, char *msg, size_t n);
 
 /* With CLI_RUN_NAME defined before the include, the test's own files and
  * short forms of the three calls. */
@@ -57,9 +70,9 @@ golden(const char *name, const char *const *args)
 }
 
 static inline void
-golden_fit(const char *name, const char *const *args)
+golden_fit(const char *name, const char *const *args, const char *const *fit_args)
 {
-    cli_golden_fit(OUT, ERR, name, args);
+    cli_golden_fit(OUT, ERR, name, args, fit_args);
 }
 #endif
 

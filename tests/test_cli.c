@@ -175,15 +175,19 @@ test_golden_outputs(void **state)
     const char *scenarios[] = {"scenarios", NULL};
     const char *check[] = {"check", "--scenario", "reinforce30k", NULL};
     const char *run30k[] = {"--scenario", "reinforce30k", NULL};
+    const char *run30k_fit[] = {"fit", "--scenario", "reinforce30k", "--format", "json", NULL};
     const char *anchored[] = {"project",  "--scenario", "builders6k", "--anchor", "us_gov:losses",
                               "--chains", "2",          "--seed",     "7",        NULL};
+    const char *anchored_fit[] = {
+        "fit", "--scenario", "builders6k", "--anchor", "us_gov:losses", "--chains",
+        "2",   "--seed",     "7",          "--format", "json",          NULL};
 
     (void)state;
     golden("reports.txt", reports);
     golden("scenarios.txt", scenarios);
     golden("check_reinforce30k.txt", check);
-    golden_fit("run_reinforce30k.txt", run30k);
-    golden_fit("project_builders6k_anchored.txt", anchored);
+    golden_fit("run_reinforce30k.txt", run30k, run30k_fit);
+    golden_fit("project_builders6k_anchored.txt", anchored, anchored_fit);
 }
 
 int

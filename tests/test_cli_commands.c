@@ -41,8 +41,7 @@ test_fit_command(void **state)
     assert_non_null(y);
     assert_string_equal(x, y); /* threads never change a result */
     assert_non_null(strstr(x, "\"verdict\": \"failed\""));
-    if (cli_goldens_apply())
-        cli_check_golden(x, "fit_small.json", one);
+    cli_check_golden(x, "fit_small.json", one);
     z = fixture_read_file(saved);
     assert_non_null(z);
     assert_non_null(strstr(z, "\"format\":\"attrition-fit\""));
@@ -54,6 +53,46 @@ test_fit_command(void **state)
     x = fixture_read_file(OUT);
     assert_string_equal(x, "");
     free(x);
+}
+
+/* The verdict on a golden's difference: two seeds of one model are
+ * Monte Carlo noise; another anchor is a real change. */
+static void
+test_golden_verdict(void **state)
+{
+    const char *p1 = ATT_BINARY_DIR "/tests/verdict1.json",
+               *p2 = ATT_BINARY_DIR "/tests/verdict2.json";
+    const char *p3 = ATT_BINARY_DIR "/tests/verdict3.json";
+    const char *a1[] = {"fit",      "--chains", "2",        "--warmup", "200",
+                        "--draws",  "200",      "--seed",   "3",        "--force",
+                        "--format", "json",     "--output", p1,         NULL};
+    const char *a2[] = {"fit",      "--chains", "2",        "--warmup", "200",
+                        "--draws",  "200",      "--seed",   "4",        "--force",
+                        "--format", "json",     "--output", p2,         NULL};
+    const char *a3[] = {"fit",      "--chains",      "2",        "--warmup", "200",      "--draws",
+                        "200",      "--seed",        "4",        "--force",  "--format", "json",
+                        "--anchor", "ua_gov:losses", "--output", p3,         NULL};
+    char msg[512], *x, *y, *z;
+
+    (void)state;
+    (void)run(OUT, a1);
+    (void)run(OUT, a2);
+    (void)run(OUT, a3);
+    x = fixture_read_file(p1);
+    y = fixture_read_file(p2);
+    z = fixture_read_file(p3);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_non_null(z);
+    if (!cli_fit_verdict(y, x, msg, sizeof msg))
+        fail_msg("two seeds of one model: %s", msg);
+    assert_non_null(strstr(msg, "Monte Carlo noise"));
+    if (cli_fit_verdict(z, x, msg, sizeof msg))
+        fail_msg("Kyiv's loss figures pinned against the consensus: %s", msg);
+    assert_non_null(strstr(msg, "a real change"));
+    free(x);
+    free(y);
+    free(z);
 }
 
 /* Lines of text that do not start with '#': a CSV's data without its header. */
@@ -312,9 +351,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fit_command),          cmocka_unit_test(test_project_command),
-        cmocka_unit_test(test_failed_fit_not_saved), cmocka_unit_test(test_compare_command),
-        cmocka_unit_test(test_later_file_rows),      cmocka_unit_test(test_export_data),
+        cmocka_unit_test(test_fit_command),     cmocka_unit_test(test_golden_verdict),
+        cmocka_unit_test(test_project_command), cmocka_unit_test(test_failed_fit_not_saved),
+        cmocka_unit_test(test_compare_command), cmocka_unit_test(test_later_file_rows),
+        cmocka_unit_test(test_export_data),
     };
 
     gsl_set_error_handler_off();

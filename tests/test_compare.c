@@ -192,7 +192,7 @@ test_far_report_keeps_its_log_score(void **state)
 
     (void)state;
     fixture_load(&f,
-                 "[priors]\nsigma_scale = 0.05\n"
+                 "[priors]\nsigma_median = 0.03\nsigma_log_sd = 0.5\n"
                  "[phase a]\nstart = 2025-01-01\nhazard_median = 0.01\nhazard_log_sd = 0.01\n"
                  "[arrival x]\ndate = 2025-01-01\ncount = 10000\n"
                  "[class c]\ntau_losses = 0.05\ntau_force = 0.05\n",

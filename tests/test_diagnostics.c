@@ -761,25 +761,6 @@ test_ess_cap(void **state)
         "test_matches_reference_case_" #c, test_matches_reference, setup_ref, teardown, &ref[i] \
     }
 
-/* GSL 2.7's gsl_cdf_beta_Pinv returns NaN for Beta(3308.27, 175.067) at
- * 0.1586553 (found by bench/run on a Stan fit's ESS); the fallback inverts
- * the CDF instead. */
-static void
-test_beta_pinv_where_gsl_fails(void **state)
-{
-    double x = att_beta_pinv(0.1586553, 3308.27, 175.067);
-
-    (void)state;
-    assert_true(x > 0.0 && x < 1.0);
-    att_assert_close(gsl_cdf_beta_P(x, 3308.27, 175.067), 0.1586553, 1e-9, 0.0);
-    /* Where GSL succeeds, its answer. */
-    att_assert_close(att_beta_pinv(0.3, 2.0, 5.0), gsl_cdf_beta_Pinv(0.3, 2.0, 5.0), 0.0, 0.0);
-    /* No shape, no quantile: NaN, for the caller's "did not converge"
-     * (GSL itself does not return on a NaN shape). */
-    assert_true(isnan(att_beta_pinv(0.3, (double)NAN, 5.0)));
-    assert_true(isnan(att_beta_pinv(0.3, 2.0, -1.0)));
-}
-
 int
 main(void)
 {
@@ -788,7 +769,6 @@ main(void)
     ref_case ref[sizeof ref_cases / sizeof ref_cases[0]];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_rejects_bad_sizes),
-        cmocka_unit_test(test_beta_pinv_where_gsl_fails),
         cmocka_unit_test_prestate_setup_teardown(test_nonfinite_draw_is_an_error, setup_ref,
                                                  teardown, &ref[0]),
         cmocka_unit_test_prestate_setup_teardown(test_bad_probability, setup_ref, teardown,

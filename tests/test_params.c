@@ -165,9 +165,10 @@ test_including_file_wins_wherever_the_include_stands(void **state)
 
     (void)state;
     assert_int_equal(load_mem(files, 2, &p, &err), ATT_OK);
-    att_assert_close(p->kappa_a, 5, 0, 0);       /* the including file's key */
-    att_assert_close(p->kappa_b, 9, 0, 0);       /* merged from the included one */
-    att_assert_close(p->sigma_scale, 0.5, 0, 0); /* the default */
+    att_assert_close(p->kappa_a, 5, 0, 0);         /* the including file's key */
+    att_assert_close(p->kappa_b, 9, 0, 0);         /* merged from the included one */
+    att_assert_close(p->sigma_median, 0.25, 0, 0); /* the default */
+    att_assert_close(p->sigma_log_sd, 0.5, 0, 0);
     att_params_free(p);
 }
 

@@ -342,8 +342,8 @@ test_prior_against_direct_densities(void **state)
     ref = log(gsl_ran_lognormal_pdf(nat[0], log(0.006), 1.0)) + theta[0];
     ref += log(gsl_ran_lognormal_pdf(nat[1], log(0.004), 0.8)) + theta[1];
     ref += log(gsl_ran_beta_pdf(nat[2], 3, 7)) + log(nat[2] * (1 - nat[2]));
-    ref += log(2 * gsl_ran_gaussian_pdf(nat[3], 0.5)) + theta[3];
-    ref += log(gsl_ran_gaussian_pdf(nat[4], 0.7)); /* b_ua_gov_losses */
+    ref += log(gsl_ran_lognormal_pdf(nat[3], log(0.25), 0.5)) + theta[3]; /* the defaults */
+    ref += log(gsl_ran_gaussian_pdf(nat[4], 0.7));                        /* b_ua_gov_losses */
     {
         double s = (nat[5] - 9000) / 4000;
         ref += log(1.0 / 4000) + log(4000 * s * (1 - s));

@@ -73,7 +73,10 @@ typedef struct {
     double q95;      /* 95% quantile of all draws (type 7) */
     double mean;     /* mean of all draws */
     double sd;       /* standard deviation of all draws (divisor n_chains n_draws - 1) */
-    unsigned flags;  /* ATT_DIAG_* bits: which values are NaN or capped */
+    double mcse_q05, mcse_q50, mcse_q95; /* Monte Carlo standard errors of the three
+                                          * quantiles (att_diag_mcse_quantile); NaN where
+                                          * the quantile's ESS is */
+    unsigned flags;                      /* ATT_DIAG_* bits: which values are NaN or capped */
 } att_diag_summary;
 
 /* Allocates a workspace for n_chains >= 1 chains of n_draws >=

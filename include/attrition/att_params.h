@@ -176,7 +176,8 @@ typedef struct att_params {
 
     double kappa_a; /* kappa ~ Beta(kappa_a, kappa_b) */
     double kappa_b;
-    double sigma_scale; /* sigma ~ half-normal(sigma_scale) */
+    double sigma_median; /* sigma ~ LogNormal(log sigma_median, sigma_log_sd^2), log units */
+    double sigma_log_sd; /* prior sd of log sigma */
 
     size_t nphase; /* in date order, contiguous */
     att_phase *phases;

@@ -1,0 +1,312 @@
+/* emath.c -- elementary and Gaussian functions from IEEE-754 basic
+ * operations (emath.h).
+ *
+ * Contents: exp and log (the kernels of emath_kernel.h, which the array
+ * forms of vmath.c share); log1p, expm1 and pow on their pairs; erfc and
+ * the normal tail Q and its log; the normal quantile.  docs/model.md,
+ * section 2.6, equations (14)-(23).
+ *
+ * References: Tang (1989, 1990) for exp and log; W. Kahan's expm1 and
+ * log1p in pairs (Higham, "Accuracy and Stability of Numerical
+ * Algorithms", 2nd ed., 2002, section 1.14.1); Abramowitz and Stegun
+ * (1964), 7.1.23 (erfc's asymptotic series), 26.2.23 (the quantile's
+ * starting point). */
+#include "emath.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "emath_kernel.h"
+
+double
+att_exp(double x)
+{
+    return em_exp(x);
+}
+
+double
+att_log(double x)
+{
+    return em_log(x);
+}
+
+double
+att_log1p(double x)
+{
+    double lo;
+
+    if (!(x > -1.0))
+        return x == -1.0 ? -HUGE_VAL : x != x ? x + x : EM_NAN;
+    if (x > DBL_MAX)
+        return x;
+    return em_log1p_core(x, 0.0, &lo);
+}
+
+/* Beyond these, e^x - 1 rounds to e^x (e^40 > 2^57) or to -1 (e^-40 <
+ * 2^-54). */
+#define EMATH_EXPM1_BIG 40.0
+
+double
+att_expm1(double x)
+{
+    double q, r, th, tl, ph, pl, rest, a, b, s1, t1, s2, t2, sc;
+    uint64_t j;
+    int64_t k;
+
+    if (x != x)
+        return x + x;
+    if (x > EMATH_EXPM1_BIG)
+        return em_exp(x);
+    if (x < -EMATH_EXPM1_BIG)
+        return -1.0;
+    /* e^x - 1 = 2^k T (1 + p) - 1 with p = r + q (equation (15)); T r
+     * exactly, so that no digit is lost where the result is small. */
+    r = em_exp_reduce(x, 0.0, 1, &q, &j, &k);
+    th = att_emath_exp_tab[2 * j];
+    tl = att_emath_exp_tab[2 * j + 1];
+    ph = em_two_prod(th, r, &pl);
+    rest = pl + th * q + tl * (1.0 + (r + q));
+    sc = em_pow2(k); /* |k| <= 58 */
+    a = sc * th;
+    b = sc * ph;
+    s1 = em_two_sum(a, -1.0, &t1);
+    s2 = em_two_sum(s1, b, &t2);
+    return s2 + (t2 + (t1 + sc * rest));
+}
+
+/* y is an integer; *odd says whether an odd one. */
+static int
+emath_integer(double y, int *odd)
+{
+    double h = 0.5 * y;
+
+    if (floor(y) != y) /* also NaN and infinities (floor(inf) == inf: excluded below) */
+        return 0;
+    *odd = fabs(y) < 0x1p53 && floor(h) != h;
+    return 1;
+}
+
+double
+att_pow(double x, double y)
+{
+    double ax = fabs(x), lh, ll, zh, zl, lo, hi, sign = 1.0;
+    int odd = 0, yint;
+    int64_t k;
+
+    /* C99 Annex F.9.4.4, in its order. */
+    if (y == 0.0 || x == 1.0)
+        return 1.0;
+    if (x != x || y != y)
+        return x + y;
+    yint = fabs(y) <= DBL_MAX && emath_integer(y, &odd);
+    if (fabs(y) > DBL_MAX) {
+        if (ax == 1.0)
+            return 1.0;
+        return (ax < 1.0) == (y < 0.0) ? HUGE_VAL : 0.0;
+    }
+    if (x == 0.0)
+        return y < 0.0 ? (odd ? 1.0 / x : HUGE_VAL) : (odd ? x : 0.0);
+    if (ax > DBL_MAX) {
+        if (x > 0.0)
+            return y < 0.0 ? 0.0 : HUGE_VAL;
+        return y < 0.0 ? (odd ? -0.0 : 0.0) : (odd ? -HUGE_VAL : HUGE_VAL);
+    }
+    if (x < 0.0) {
+        if (!yint)
+            return EM_NAN;
+        sign = odd ? -1.0 : 1.0;
+    }
+    /* x^y = exp(y log|x|), log|x| as a pair (error below 2^-66 of it) and
+     * y log|x| as a pair, so that the product's rounding does not reach
+     * the result (equation (17)). */
+    lh = em_log_core(ax, 0.0, &ll);
+    zh = em_two_prod(y, lh, &zl);
+    zl += y * ll;
+    if (zh > EM_EXP_HI)
+        return sign * HUGE_VAL;
+    if (zh < EM_EXP_LO)
+        return sign * 0.0;
+    hi = em_exp_pair(zh, zl, 1, &lo, &k);
+    return sign * em_scale(hi + lo, k);
+}
+
+double
+att_erfc(double x)
+{
+    return em_erfc(x);
+}
+
+double
+att_normal_q(double z)
+{
+    return em_normal_q(z);
+}
+
+double
+att_normal_q_pdf(double z, double *out_pdf)
+{
+    return em_normal_q_pdf(z, out_pdf);
+}
+
+double
+att_normal_p(double z)
+{
+    return em_normal_q(-z);
+}
+
+/* Beyond this u = z / sqrt 2 the erfcx table ends; erfcx(u) u sqrt(pi) is
+ * then its asymptotic series in s = 1 / (2 u^2) <= 1/2048, whose terms
+ * after s^8 are below 2^-80 (Abramowitz and Stegun 7.1.23). */
+#define EMATH_TABLE_END 32.0
+
+#define EMATH_SQRT_2_PI 0x1.9884533d43651p-1 /* sqrt(2 / pi) */
+
+/* log Q(z) as a pair, for z not NaN, and phi(z) / Q(z), the inverse Mills
+ * ratio, into *out_mills from the same pieces: sqrt(2 / pi) / erfcx(z /
+ * sqrt 2) in the upper tail, where log phi - log Q would cancel. */
+static double
+emath_log_q(double z, double *out_lo, double *out_mills)
+{
+    double a = fabs(z), uh, ul, w, wl, gh, gl, lh, ll, s1, t1, s2, t2;
+
+    if (z < 0.0) {
+        /* log(1 - Q(|z|)), with Q(|z|) as a pair. */
+        double hi, lo, qh, ql, e, el;
+        int64_t k;
+        a = a > 40.0 ? 40.0 : a;
+        uh = em_div_sqrt2(a, &ul);
+        w = em_two_sqr(a, &wl);
+        hi = em_tail(uh, ul, 0.5 * w, 0.5 * wl, &lo, &k, &e, &el);
+        hi = em_fast_two_sum(hi, lo, &lo);
+        qh = em_scale(0.5 * hi, k);
+        ql = em_scale(0.5 * lo, k);
+        *out_mills = em_scale((e + el) * EMATH_INV_SQRT2PI_HI, k) / ((1.0 - qh) - ql);
+        return em_log1p_core(-qh, -ql, out_lo);
+    }
+    if (a > 0x1p500) {
+        *out_lo = 0.0;
+        *out_mills = a;
+        return -HUGE_VAL; /* -z^2 / 2 below -DBL_MAX */
+    }
+    /* log Q(z) = -z^2 / 2 + log erfcx(z / sqrt 2) - log 2 (equation (22)). */
+    uh = em_div_sqrt2(a, &ul);
+    w = 0.5 * em_two_sqr(a, &wl);
+    wl *= 0.5;
+    if (uh < EMATH_TABLE_END) {
+        gh = em_erfcx(uh, ul, &gl);
+        lh = em_log_core(gh, gl / gh, &ll);
+        *out_mills = EMATH_SQRT_2_PI / (gh + gl);
+    } else {
+        double s = 0.5 / (uh * uh), hs, lu, lul;
+        hs = -s *
+             (1.0 -
+              s * (3.0 - s * (15.0 -
+                              s * (105.0 -
+                                   s * (945.0 - s * (10395.0 - s * (135135.0 - s * 2027025.0)))))));
+        lu = em_log_core(uh, ul / uh, &lul);
+        /* log erfcx(u) = -log u - log sqrt(pi) + log(1 + hs) */
+        lh = em_two_sum(-lu, -EMATH_LOG_SQRTPI_HI, &ll);
+        ll += (-lul - EMATH_LOG_SQRTPI_LO) + att_log1p(hs);
+        *out_mills = a / (1.0 + hs); /* sqrt(2) u / (1 + hs) */
+    }
+    s1 = em_two_sum(-w, lh, &t1);
+    s2 = em_two_sum(s1, -EMATH_LN2_DD_HI, &t2);
+    return em_fast_two_sum(s2, t2 + (t1 + ((ll - wl) - EMATH_LN2_DD_LO)), out_lo);
+}
+
+double
+att_log_normal_q(double z)
+{
+    double lo, mills;
+
+    return z != z ? z + z : emath_log_q(z, &lo, &mills);
+}
+
+double
+att_log_normal_q_mills(double z, double *out_mills)
+{
+    double lo;
+
+    if (z != z)
+        return *out_mills = z + z;
+    return emath_log_q(z, &lo, out_mills);
+}
+
+/* ---- the quantile (equation (23)) ------------------------------------------------ */
+
+/* Phi(y) - 1/2 for |y| <= 0.675 with a relative error below 2^-55: y /
+ * sqrt(2 pi) times sum_n (-y^2/2)^n / (n! (2n + 1)) (Abramowitz and
+ * Stegun 26.2.10), the sum's terms beyond w^13 below 2^-64. */
+static double
+emath_central(double y)
+{
+    double w = 0.5 * y * y, s, ch, cl, ph, pl;
+
+    s = w * (-1.0 / 3.0 +
+             w * (1.0 / 10.0 +
+                  w * (-1.0 / 42.0 +
+                       w * (1.0 / 216.0 +
+                            w * (-1.0 / 1320.0 +
+                                 w * (1.0 / 9360.0 +
+                                      w * (-1.0 / 75600.0 +
+                                           w * (1.0 / 685440.0 +
+                                                w * (-1.0 / 6894720.0 +
+                                                     w * (1.0 / 76204800.0 +
+                                                          w * (-1.0 / 918086400.0 +
+                                                               w * (1.0 / 11975040000.0 -
+                                                                    w / 168129561600.0))))))))))));
+    /* (y / sqrt(2 pi)) (1 + s), the product y c as a pair. */
+    ch = em_two_prod(y, EMATH_INV_SQRT2PI_HI, &cl);
+    cl += y * EMATH_INV_SQRT2PI_LO;
+    ph = ch;
+    pl = cl + (ch + cl) * s;
+    return ph + pl;
+}
+
+/* Newton steps stop below this relative size; a step is at most this
+ * many, from starting points good to 5e-4 (quadratic convergence needs 4). */
+#define EMATH_NEWTON_TOL 0x1p-56
+#define EMATH_NEWTON_MAX 8
+
+double
+att_normal_quantile(double p)
+{
+    double q, y, step;
+    int it, lower;
+
+    if (!(p >= 0.0 && p <= 1.0))
+        return p + EM_NAN;
+    if (p == 0.0)
+        return -HUGE_VAL;
+    if (p == 1.0)
+        return HUGE_VAL;
+    lower = p < 0.5;
+    q = lower ? p : 1.0 - p; /* exact for p >= 1/2 */
+    if (q > 0.25) {
+        /* Central: Phi(y) - 1/2 = 1/2 - q (exact), by Newton on the series. */
+        double d = 0.5 - q;
+        y = d * 0x1.40d931ff62705p+1; /* sqrt(2 pi): the first-order inverse */
+        for (it = 0; it < EMATH_NEWTON_MAX; it++) {
+            step = (emath_central(y) - d) / (em_exp(-0.5 * y * y) * EMATH_INV_SQRT2PI_HI);
+            y -= step;
+            if (fabs(step) <= EMATH_NEWTON_TOL * fabs(y))
+                break;
+        }
+    } else {
+        /* Tail: log Q(y) = log q by Newton on the log scale, from
+         * Abramowitz and Stegun 26.2.23 (error below 4.5e-4). */
+        double lql, lq = em_log_core(q, 0.0, &lql), t = sqrt(-2.0 * lq);
+        y = t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+                    (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+        for (it = 0; it < EMATH_NEWTON_MAX; it++) {
+            /* The difference of the two logs as pairs: near the root it
+             * keeps digits that log Q(y) - log q in doubles would lose. */
+            double lyl, mills, ly = emath_log_q(y, &lyl, &mills);
+            step = ((ly - lq) + (lyl - lql)) / mills;
+            y += step;
+            if (fabs(step) <= EMATH_NEWTON_TOL * y)
+                break;
+        }
+    }
+    return lower ? -y : y;
+}

@@ -1,0 +1,383 @@
+/* emath_kernel.h -- the kernels of the elementary functions (private),
+ * static inline so that emath.c (one value) and vmath.c (arrays, in each
+ * instruction set) compile the same operations and so give the same bits.
+ *
+ * Everything here is IEEE-754 double arithmetic (+, -, *, /), integer
+ * operations on the bits, comparisons and selections: no libm call, no
+ * operation whose result a processor may round its own way.  The build
+ * keeps a * b + c unfused (-ffp-contract=off, cmake/AttWarnings.cmake).
+ * The kernels that serve arrays (exp, log and the normal tail) have no
+ * branch, only selections, so that the compiler can vectorise them
+ * without changing a lane's result.
+ *
+ * Contents: pairs (double-double arithmetic); exp; log; erfcx and the
+ * Gaussian tail.  Equation numbers are docs/model.md section 2.6's.
+ *
+ * References: T. J. Dekker, "A floating-point technique for extending the
+ * available precision", Numer. Math. 18 (1971) 224-242 (two_sum, split,
+ * two_prod); P. T. P. Tang, ACM TOMS 15(2) 144-157 (1989) and 16(4)
+ * 378-400 (1990) (table-driven exp and log). */
+#ifndef ATTRITION_EMATH_KERNEL_H
+#define ATTRITION_EMATH_KERNEL_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "emath_tab.h"
+
+/* 1.5 * 2^52: x + EM_SHIFT - EM_SHIFT rounds x to an integer, whose low
+ * bits are then those of x + EM_SHIFT's significand. */
+#define EM_SHIFT 0x1.8p52
+
+static inline uint64_t
+em_bits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static inline double
+em_double(uint64_t u)
+{
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* 2^e for -1022 <= e <= 1023. */
+static inline double
+em_pow2(int64_t e)
+{
+    return em_double((uint64_t)(e + 1023) << 52);
+}
+
+/* ---- pairs: a value as hi + lo, |lo| <= ulp(hi) / 2 ------------------------ */
+
+/* s + e = a + b exactly (Knuth's two-sum; any a, b). */
+static inline double
+em_two_sum(double a, double b, double *e)
+{
+    double s = a + b, bb = s - a;
+
+    *e = (a - (s - bb)) + (b - bb);
+    return s;
+}
+
+/* s + e = a + b exactly, for |a| >= |b| or a = 0 (Dekker's fast two-sum). */
+static inline double
+em_fast_two_sum(double a, double b, double *e)
+{
+    double s = a + b;
+
+    *e = b - (s - a);
+    return s;
+}
+
+/* a = hi + lo with hi of 26 significant bits (Veltkamp's split; |a| <
+ * 2^995). */
+static inline double
+em_split(double a, double *lo)
+{
+    double c = 0x1.0000002p27 * a, hi = c - (c - a); /* 2^27 + 1 */
+
+    *lo = a - hi;
+    return hi;
+}
+
+/* p + e = a b exactly, without a fused multiply-add (Dekker's product). */
+static inline double
+em_two_prod(double a, double b, double *e)
+{
+    double p = a * b, al, ah = em_split(a, &al), bl, bh = em_split(b, &bl);
+
+    *e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    return p;
+}
+
+/* p + e = a^2 exactly (one split instead of two). */
+static inline double
+em_two_sqr(double a, double *e)
+{
+    double p = a * a, al, ah = em_split(a, &al);
+
+    *e = ((ah * ah - p) + 2.0 * (ah * al)) + al * al;
+    return p;
+}
+
+/* a / sqrt(2) as a pair (the normal tail's erfcx argument). */
+static inline double
+em_div_sqrt2(double a, double *out_lo)
+{
+    double lo, hi = em_two_prod(a, EMATH_SQRT1_2, &lo);
+
+    return em_fast_two_sum(hi, lo + a * EMATH_SQRT1_2_LO, out_lo);
+}
+
+/* ---- exp (equations (14)-(16)) -------------------------------------------------- */
+
+/* The range the exp kernel takes: below it the result is 0, above it
+ * infinite (exp(-745.14) < 2^-1075, exp(709.79) > DBL_MAX). */
+#define EM_EXP_LO (-746.0)
+#define EM_EXP_HI 710.0
+
+/* exp(x + xl) = 2^k (T_j + T_j p) with T_j = 2^(j/64) and 1 + p =
+ * exp(r): x = (64 k + j) ln2 / 64 + r, |r| <= ln2 / 128 (plus rounding),
+ * r + rl = the reduced argument as a pair (with pair = 0, rl leaves out
+ * r's own rounding).  Returns r; *out_q gets
+ * p - r = rl (1 + r) + r^2/2 + ... + r^6/720 (the terms left out are
+ * below 2^-64 for |rl| < 2^-40),
+ * *out_j the table index and *out_k the power of two.  x must lie in
+ * [EM_EXP_LO, EM_EXP_HI] or be NaN (then so is r; j and k stay in range
+ * for any bits). */
+static inline double
+em_exp_reduce(double x, double xl, int pair, double *out_q, uint64_t *out_j, int64_t *out_k)
+{
+    double kd = x * EMATH_EXP_INVLN2N + EM_SHIFT, rh, t, r, re, rl;
+    int64_t n = (int64_t)(em_bits(kd) - em_bits(EM_SHIFT));
+
+    kd -= EM_SHIFT;
+    /* kd has at most 17 bits, L1 and L2 36: both products are exact, and
+     * so is x - kd L1 (Sterbenz). */
+    rh = x - kd * EMATH_EXP_L1;
+    t = kd * EMATH_EXP_L2;
+    r = em_two_sum(rh, -t, &re);
+    /* The rounding of r moves e^x by 2^-60 of it: exp leaves it out
+     * (pair = 0, a constant the compiler folds), expm1 and the pairs keep it. */
+    rl = ((pair ? re : 0.0) - kd * EMATH_EXP_L3) + xl;
+    /* rl may be large beside r's rounding (a caller's tail, such as the
+     * low part of u^2): its product with r counts. */
+    *out_q =
+        rl + r * rl +
+        r * r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0)))));
+    *out_j = (uint64_t)n & 63u;
+    *out_k = (n - (int64_t)*out_j) / 64; /* exact: a multiple of 64 */
+    return r;
+}
+
+/* x * 2^k for -1080 <= k <= 1025, in two exact steps so that a result in
+ * the subnormal range is rounded once. */
+static inline double
+em_scale(double x, int64_t k)
+{
+    int64_t k1 = k / 2;
+
+    return x * em_pow2(k1) * em_pow2(k - k1);
+}
+
+/* exp(x + xl) = 2^k (hi + lo) before scaling, |lo| < 2^-7 hi, with an
+ * error below 2^-60 hi; x in [EM_EXP_LO, EM_EXP_HI] or NaN. */
+static inline double
+em_exp_pair(double x, double xl, int pair, double *out_lo, int64_t *out_k)
+{
+    double q, r, th, tl;
+    uint64_t j;
+
+    r = em_exp_reduce(x, xl, pair, &q, &j, out_k);
+    th = att_emath_exp_tab[2 * j];
+    tl = att_emath_exp_tab[2 * j + 1];
+    *out_lo = tl + th * (r + q);
+    return th;
+}
+
+/* exp(x), within 0.52 ulp (equation (16)). */
+static inline double
+em_exp(double x)
+{
+    double xc = x > EM_EXP_HI ? EM_EXP_HI : x, lo, hi;
+    int64_t k;
+
+    xc = xc < EM_EXP_LO ? EM_EXP_LO : xc; /* NaN stays NaN */
+    hi = em_exp_pair(xc, 0.0, 0, &lo, &k);
+    return em_scale(hi + lo, k);
+}
+
+/* ---- log (equations (17)-(18)) --------------------------------------------------- */
+
+/* log(x) + c as a pair, for x > 0 finite (subnormals too) and c small
+ * beside log x (a correction the caller carries, such as log1p's); the
+ * error is below 2^-66 |log x| + 2^-70.  x = 2^k m, m in [3/4, 3/2), m =
+ * F (1 + v) with F = j / 128 the nearest, so |v| <= 1/192 and
+ * log x = k ln2 + log F + log1p(v), where v = f / F, f = m - F exact, is
+ * taken as a pair from an exact remainder (no division). */
+static inline double
+em_log_core(double x, double c, double *out_lo)
+{
+    const int sub = x < 0x1p-1022;
+    double xs = sub ? x * 0x1p52 : x, m, jd, big, inv, f, vh, vl, a1, a2, tail, kd, hi, lo, s, t;
+    uint64_t tmp = em_bits(xs) - em_bits(0.75), idx;
+    /* k = the arithmetic shift of tmp by 52, written without one. */
+    int64_t k = (int64_t)(tmp >> 52) - (int64_t)((tmp >> 63) << 12);
+
+    m = em_double(em_bits(xs) - ((uint64_t)k << 52));
+    k -= sub ? 52 : 0;
+    jd = m * 128.0 + EM_SHIFT;
+    idx = em_bits(jd) - em_bits(EM_SHIFT) - (uint64_t)EMATH_LOG_FIRST;
+    big = (jd - EM_SHIFT) * (1.0 / 128.0); /* F */
+    inv = att_emath_log_tab[3 * idx + 2];  /* 1 / F, rounded */
+    f = m - big;
+    vh = f * inv;
+    /* f - vh F exactly: vh's halves times F (8 bits) are exact, f - a1 F
+     * is a subtraction of nearby numbers (Sterbenz), and the remainder is
+     * representable; then v = vh + vl to 2^-100. */
+    a1 = em_split(vh, &a2);
+    vl = ((f - a1 * big) - a2 * big) * inv;
+    tail =
+        vl - vh * vl +
+        vh * vh *
+            (-0.5 +
+             vh * (1.0 / 3.0 +
+                   vh * (-0.25 + vh * (0.2 + vh * (-1.0 / 6.0 + vh * (1.0 / 7.0 - vh * 0.125))))));
+    /* k as a double without an int64 conversion (none in SSE2). */
+    kd = em_double(em_bits(EM_SHIFT) + (uint64_t)k) - EM_SHIFT;
+    hi = kd * EMATH_LN2_HI + att_emath_log_tab[3 * idx]; /* exact: both on 2^-43's grid */
+    lo = kd * EMATH_LN2_LO + att_emath_log_tab[3 * idx + 1];
+    s = em_two_sum(hi, vh, &t);
+    return em_fast_two_sum(s, t + (lo + (tail + c)), out_lo);
+}
+
+/* A quiet NaN, the same bits everywhere. */
+#define EM_NAN em_double(0x7ff8000000000000u)
+
+/* log(x), within 0.51 ulp (equation (18)). */
+static inline double
+em_log(double x)
+{
+    const int ok = (x > 0.0) & (x <= 0x1.fffffffffffffp1023); /* no branch */
+    double lo, hi = em_log_core(ok ? x : 1.0, 0.0, &lo);
+
+    /* +inf and NaN give x + x, 0 gives -inf, below 0 NaN */
+    double special = x < 0.0 ? EM_NAN : x == 0.0 ? -HUGE_VAL : x + x;
+
+    (void)lo;
+    return ok ? hi : special;
+}
+
+/* log(1 + x + xl) as a pair, for x + xl > -1 finite: 1 + x is split
+ * exactly into u + e, and log(u + e) = log u + e / u. */
+static inline double
+em_log1p_core(double x, double xl, double *out_lo)
+{
+    double e, u;
+
+    /* Near 0 the rounding of e / u would be a visible part of the
+     * result: the series, whose terms after x^4 are below 2^-80 x. */
+    if (x > -0x1p-20 && x < 0x1p-20)
+        return em_fast_two_sum(x, xl + x * x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25))), out_lo);
+    u = em_two_sum(1.0, x, &e);
+    return em_log_core(u, (e + xl) / u, out_lo);
+}
+
+/* ---- erfcx and the Gaussian tail (equations (19)-(21)) --------------------------- */
+
+#define EM_2_SQRTPI 0x1.20dd750429b6dp+0 /* 2 / sqrt(pi), a derivative's constant only */
+
+/* erfcx(u) = exp(u^2) erfc(u) at u + ul (ul a correction below ulp(u))
+ * as a pair, for 0 <= u < 32, relative error below 2^-57; NaN gives NaN.
+ * The table's interval and its centre c, from the bits: below 1/2, 64ths
+ * (those of u + 1's significand); above, 32nds of u's binade (u's
+ * exponent and top five significand bits, c with the next bit set). */
+static inline double
+em_erfcx(double u, double ul, double *out_lo)
+{
+    const uint64_t low = ((uint64_t)1 << 47) - 1;
+    uint64_t small = (em_bits(u + 1.0) >> 46) & 63u;
+    uint64_t big = (em_bits(u) >> 47) - (em_bits(0.5) >> 47) + 32u;
+    uint64_t i = u < 0.5 ? small : big;
+    double cs = ((em_double(em_bits(EM_SHIFT) + small) - EM_SHIFT) + 0.5) * (1.0 / 64.0);
+    double cb = em_double((em_bits(u) & ~low) | ((uint64_t)1 << 46));
+    const double *a = att_emath_erfcx_tab;
+    double h = u - (u < 0.5 ? cs : cb), p, lo; /* exact for u >= 1/2 */
+    int d;
+
+    i = i < EMATH_ERFCX_NI ? i : EMATH_ERFCX_NI - 1; /* NaN, or u >= 32 */
+    /* Indexed from the table itself (not from a row pointer), which the
+     * compiler can turn into gathers. */
+    i *= EMATH_ERFCX_ROW;
+    p = a[i + EMATH_ERFCX_ROW - 1];
+    for (d = EMATH_ERFCX_ROW - 2; d >= 2; d--)
+        p = p * h + a[i + (uint64_t)d];
+    lo = a[i + 1] + h * p;
+    /* erfcx' = 2 u erfcx - 2 / sqrt(pi) carries the correction ul. */
+    return em_fast_two_sum(a[i], lo + ul * (2.0 * u * (a[i] + lo) - EM_2_SQRTPI), out_lo);
+}
+
+/* exp(-(w + wl)) erfcx(u + ul) = 2^k (hi + lo) before scaling, the tail
+ * erfc(u) when w + wl = u^2 exactly; 0 <= u < 32 and w >= 0.  Relative
+ * error below 2^-56.  exp(-(w + wl)) / 2^k, to 2^-60, is *out_e + *out_el. */
+static inline double
+em_tail(double u,
+        double ul,
+        double w,
+        double wl,
+        double *out_lo,
+        int64_t *out_k,
+        double *out_e,
+        double *out_el)
+{
+    double gl, gh = em_erfcx(u, ul, &gl), el, eh, pl, ph;
+
+    eh = em_exp_pair(w > -EM_EXP_LO ? EM_EXP_LO : -w, -wl, 1, &el, out_k);
+    ph = em_two_prod(eh, gh, &pl);
+    *out_lo = pl + eh * gl + el * (gh + gl);
+    *out_e = eh;
+    *out_el = el;
+    return ph;
+}
+
+/* c * T and c * (2 - T) for T = 2^k (hi + lo), c a power of two: the
+ * upper and the lower tail's values, rounded once (subnormals but
+ * twice). */
+static inline double
+em_tail_value(double hi, double lo, int64_t k, double c, int lower)
+{
+    double up = em_scale(c * (hi + lo), k);
+    double th = em_scale(c * hi, k), tl = em_scale(c * lo, k), b, a = em_two_sum(2.0 * c, -th, &b);
+
+    return lower ? a + (b - tl) : up;
+}
+
+/* erfc(x), within 1 ulp (equation (20)). */
+static inline double
+em_erfc(double x)
+{
+    double u = x < 0.0 ? -x : x, w, wl, lo, hi, e, el;
+    int64_t k;
+
+    u = u > 28.0 ? 28.0 : u; /* erfc(28) < 2^-1075: 0 above, 2 below -28 */
+    w = em_two_sqr(u, &wl);
+    hi = em_tail(u, 0.0, w, wl, &lo, &k, &e, &el);
+    return em_tail_value(hi, lo, k, 1.0, x < 0.0);
+}
+
+/* Q(z) = 1 - Phi(z), the standard normal's upper tail, within 1 ulp
+ * (equation (21)): erfc(z / sqrt 2) / 2 with z^2 / 2 exact and z / sqrt 2
+ * as a pair, so that no rounding of the argument reaches the result.
+ * *out_pdf gets the density phi(z) = exp(-z^2 / 2) / sqrt(2 pi), within
+ * 1 ulp, from the same exp. */
+static inline double
+em_normal_q_pdf(double z, double *out_pdf)
+{
+    double a = z < 0.0 ? -z : z, uh, ul, w, wl, lo, hi, e, el, ph, pl;
+    int64_t k;
+
+    a = a > 40.0 ? 40.0 : a; /* Q(40) < 2^-1075 */
+    uh = em_div_sqrt2(a, &ul);
+    w = em_two_sqr(a, &wl);
+    hi = em_tail(uh, ul, 0.5 * w, 0.5 * wl, &lo, &k, &e, &el);
+    /* e / sqrt(2 pi) as a pair, rounded once */
+    ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
+    *out_pdf = em_scale(ph + (pl + (e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI)), k);
+    return em_tail_value(hi, lo, k, 0.5, z < 0.0);
+}
+
+static inline double
+em_normal_q(double z)
+{
+    double pdf;
+
+    return em_normal_q_pdf(z, &pdf);
+}
+
+#endif /* ATTRITION_EMATH_KERNEL_H */
