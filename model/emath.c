@@ -4,7 +4,7 @@
  * Contents: exp and log (the kernels of emath_kernel.h, which the array
  * forms of vmath.c share); log1p, expm1 and pow on their pairs; erfc and
  * the normal tail Q and its log; the normal quantile.  docs/model.md,
- * section 2.6, equations (14)-(23).
+ * section 10, equations (E1)-(E12).
  *
  * References: Tang (1989, 1990) for exp and log; W. Kahan's expm1 and
  * log1p in pairs (Higham, "Accuracy and Stability of Numerical
@@ -17,6 +17,12 @@
 #include <math.h>
 
 #include "emath_kernel.h"
+
+/* The kernels count on every operation being rounded to double once:
+ * x87 code (FLT_EVAL_METHOD 2) would round twice and give other bits. */
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+#error "attrition needs double operations evaluated in double (FLT_EVAL_METHOD == 0)"
+#endif
 
 double
 att_exp(double x)
@@ -59,7 +65,7 @@ att_expm1(double x)
         return em_exp(x);
     if (x < -EMATH_EXPM1_BIG)
         return -1.0;
-    /* e^x - 1 = 2^k T (1 + p) - 1 with p = r + q (equation (15)); T r
+    /* e^x - 1 = 2^k T (1 + p) - 1 with p = r + q (equation (E4)); T r
      * exactly, so that no digit is lost where the result is small. */
     r = em_exp_reduce(x, 0.0, 1, &q, &j, &k);
     th = att_emath_exp_tab[2 * j];
@@ -118,7 +124,7 @@ att_pow(double x, double y)
     }
     /* x^y = exp(y log|x|), log|x| as a pair (error below 2^-66 of it) and
      * y log|x| as a pair, so that the product's rounding does not reach
-     * the result (equation (17)). */
+     * the result (equation (E7)). */
     lh = em_log_core(ax, 0.0, &ll);
     zh = em_two_prod(y, lh, &zl);
     zl += y * ll;
@@ -188,7 +194,7 @@ emath_log_q(double z, double *out_lo, double *out_mills)
         *out_mills = a;
         return -HUGE_VAL; /* -z^2 / 2 below -DBL_MAX */
     }
-    /* log Q(z) = -z^2 / 2 + log erfcx(z / sqrt 2) - log 2 (equation (22)). */
+    /* log Q(z) = -z^2 / 2 + log erfcx(z / sqrt 2) - log 2 (equation (E11)). */
     uh = em_div_sqrt2(a, &ul);
     w = 0.5 * em_two_sqr(a, &wl);
     wl *= 0.5;
@@ -232,7 +238,7 @@ att_log_normal_q_mills(double z, double *out_mills)
     return emath_log_q(z, &lo, out_mills);
 }
 
-/* ---- the quantile (equation (23)) ------------------------------------------------ */
+/* ---- the quantile (equation (E12)) ----------------------------------------------- */
 
 /* Phi(y) - 1/2 for |y| <= 0.675 with a relative error below 2^-55: y /
  * sqrt(2 pi) times sum_n (-y^2/2)^n / (n! (2n + 1)) (Abramowitz and

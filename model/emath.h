@@ -8,7 +8,7 @@
  * one program gives other bits on another machine.  These are computed from
  * IEEE-754 basic operations alone, compiled without contraction, so that
  * the same inputs give the same bits on any x86-64 processor and in any
- * vector form (vmath.h).  docs/model.md, section 2.6, gives the methods,
+ * vector form (vmath.h).  docs/model.md, section 10, gives the methods,
  * and tests/test_emath.c their accuracy against GNU MPFR. */
 #ifndef ATTRITION_EMATH_H
 #define ATTRITION_EMATH_H

@@ -11,7 +11,7 @@
  * without changing a lane's result.
  *
  * Contents: pairs (double-double arithmetic); exp; log; erfcx and the
- * Gaussian tail.  Equation numbers are docs/model.md section 2.6's.
+ * Gaussian tail.  Equation numbers are docs/model.md section 10's.
  *
  * References: T. J. Dekker, "A floating-point technique for extending the
  * available precision", Numer. Math. 18 (1971) 224-242 (two_sum, split,
@@ -115,7 +115,7 @@ em_div_sqrt2(double a, double *out_lo)
     return em_fast_two_sum(hi, lo + a * EMATH_SQRT1_2_LO, out_lo);
 }
 
-/* ---- exp (equations (14)-(16)) -------------------------------------------------- */
+/* ---- exp (equations (E1)-(E3)) -------------------------------------------------- */
 
 /* The range the exp kernel takes: below it the result is 0, above it
  * infinite (exp(-745.14) < 2^-1075, exp(709.79) > DBL_MAX). */
@@ -181,7 +181,7 @@ em_exp_pair(double x, double xl, int pair, double *out_lo, int64_t *out_k)
     return th;
 }
 
-/* exp(x), within 0.52 ulp (equation (16)). */
+/* exp(x), within 0.52 ulp (equation (E3)). */
 static inline double
 em_exp(double x)
 {
@@ -193,7 +193,7 @@ em_exp(double x)
     return em_scale(hi + lo, k);
 }
 
-/* ---- log (equations (17)-(18)) --------------------------------------------------- */
+/* ---- log (equations (E5)-(E6)) --------------------------------------------------- */
 
 /* log(x) + c as a pair, for x > 0 finite (subnormals too) and c small
  * beside log x (a correction the caller carries, such as log1p's); the
@@ -240,7 +240,7 @@ em_log_core(double x, double c, double *out_lo)
 /* A quiet NaN, the same bits everywhere. */
 #define EM_NAN em_double(0x7ff8000000000000u)
 
-/* log(x), within 0.51 ulp (equation (18)). */
+/* log(x), within 0.51 ulp (equation (E6)). */
 static inline double
 em_log(double x)
 {
@@ -269,7 +269,7 @@ em_log1p_core(double x, double xl, double *out_lo)
     return em_log_core(u, (e + xl) / u, out_lo);
 }
 
-/* ---- erfcx and the Gaussian tail (equations (19)-(21)) --------------------------- */
+/* ---- erfcx and the Gaussian tail (equations (E8)-(E10)) -------------------------- */
 
 #define EM_2_SQRTPI 0x1.20dd750429b6dp+0 /* 2 / sqrt(pi), a derivative's constant only */
 
@@ -338,7 +338,7 @@ em_tail_value(double hi, double lo, int64_t k, double c, int lower)
     return lower ? a + (b - tl) : up;
 }
 
-/* erfc(x), within 1 ulp (equation (20)). */
+/* erfc(x), within 1 ulp (equation (E9)). */
 static inline double
 em_erfc(double x)
 {
@@ -352,7 +352,7 @@ em_erfc(double x)
 }
 
 /* Q(z) = 1 - Phi(z), the standard normal's upper tail, within 1 ulp
- * (equation (21)): erfc(z / sqrt 2) / 2 with z^2 / 2 exact and z / sqrt 2
+ * (equation (E10)): erfc(z / sqrt 2) / 2 with z^2 / 2 exact and z / sqrt 2
  * as a pair, so that no rounding of the argument reaches the result.
  * *out_pdf gets the density phi(z) = exp(-z^2 / 2) / sqrt(2 pi), within
  * 1 ulp, from the same exp. */

@@ -10,7 +10,6 @@
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include <attrition/att_mode.h>

@@ -4,7 +4,9 @@
  * distinct days any window needs, each cohort's exposure to each phase on
  * them precomputed); the forward pass over those days (survivals advance
  * by exp(-h) per day) and log m at every point; the likelihood terms and
- * the window average, their exp, log and erfc over arrays (vmath.c); the
+ * the window average, their exp, log and normal tails over arrays
+ * (vmath.c, the project's own functions: the same bits on any
+ * processor); the
  * gradient by per-day adjoint sums (d log p / d log C, N, D, then d C, N,
  * D), turned into hazard and arrival derivatives in one pass at the end;
  * the sampling coordinates.  Equation numbers refer to docs/model.md; MODEL.md,
@@ -124,7 +126,7 @@ struct att_posterior {
 
 struct att_posterior_workspace {
     double *ell;             /* per point of a report: scratch (log-likelihoods, x_d, weights) */
-    double *gm;              /* per point: d ell / d log m, or scratch for erfc and exp */
+    double *gm;              /* per point: d ell / d log m, or scratch for the tails and exp */
     double *gs;              /* per point: d ell / d log sigma */
     double *hazard, *count;  /* model values at theta */
     double *dndu;            /* d n_j / d theta_j of each arrival (0 when fixed) */
@@ -1222,17 +1224,18 @@ post_point_loglik(
     }
 }
 
-/* Below this z a one-sided probability may leave the range where erfc
- * keeps its relative accuracy; a window with such a day is averaged on
+/* Below this z a one-sided probability may leave the range where the tail
+ * Q keeps its relative accuracy; a window with such a day is averaged on
  * the log scale instead. */
 #define POST_LINEAR_FLOOR (-30.0)
 #define POST_LOG_HALF     (-0.69314718055994530942) /* log(1/2) */
 
 /* A windowed one-sided report's log-likelihood (equations (8) and (10))
- * on the probability scale, which takes an erfc and an exp per day where
- * the log scale takes four transcendentals: the mean of P_d = Phi(s z_d)
- * (s = +1 for up_to, -1 for at_least) is summed twice, as sum P_d and as
- * sum (1 - P_d) with each complement taken from its own erfc, and the log
+ * on the probability scale, which takes one normal tail (with its density)
+ * per day where the log scale takes four transcendentals: the mean of
+ * P_d = Phi(s z_d) (s = +1 for up_to, -1 for at_least) is summed twice, as
+ * sum P_d and as sum (1 - P_d) with each complement from its own tail, and
+ * the log
  * comes from whichever sum keeps its digits.  With grad, the gradient
  * goes where post_report_loglik sends it.  false, with nothing added,
  * where some day is too far in the tail or every day's likelihood is 0

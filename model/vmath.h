@@ -5,7 +5,7 @@
  * vectorises for the instruction set of the path: every lane does the same
  * IEEE-754 operations as att_exp, att_log and att_normal_q do on one value,
  * so each path gives the same bits as the others and as the scalar
- * functions, on any x86-64 processor (docs/model.md, section 2.6).  The
+ * functions, on any x86-64 processor (docs/model.md, section 10).  The
  * path is chosen once, by att_simd_choose, when a workspace is made. */
 #ifndef ATTRITION_VMATH_H
 #define ATTRITION_VMATH_H
@@ -17,7 +17,7 @@
 /* The instruction set an array function runs in. */
 typedef enum {
     ATT_SIMD_SCALAR = 0, /* att_exp and the others called once per element */
-    ATT_SIMD_SSE2,       /* the loop built for x86-64's baseline (SSE2) */
+    ATT_SIMD_SSE2,       /* the loop built for the host's baseline (SSE2 on x86-64) */
     ATT_SIMD_AVX2,       /* the loop built for AVX2 (x86-64 only) */
     ATT_SIMD_AVX512,     /* the loop built for AVX-512F/DQ, 512-bit vectors (x86-64 only) */
     ATT_SIMD_COUNT

@@ -6,7 +6,7 @@
 # which package is for what).  Runs as root, or through sudo when not root.
 set -eu
 
-pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev libcairo2-dev fonts-dejavu-core"
+pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libcsv-dev nettle-dev librandom123-dev libjansson-dev libcairo2-dev fonts-dejavu-core libmpfr-dev"
 for arg in "$@"; do
     case "$arg" in
     --ci) pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev gcovr valgrind" ;;

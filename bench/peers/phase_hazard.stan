@@ -161,7 +161,8 @@ data {
   vector<lower=0>[J] arr_sd;
   real<lower=0> kappa_a;
   real<lower=0> kappa_b;
-  real<lower=0> sigma_scale;
+  real<lower=0> sigma_median;
+  real<lower=0> sigma_log_sd;
   int<lower=0> NB;                  // estimated biases, in theta's order
   vector<lower=0>[NB] tau;
   int<lower=1> T;                   // distinct evaluation times
@@ -294,7 +295,7 @@ model {
   // -log(H - L) and +log(H - L) cancel (so n_unit ~ Uniform(0, 1)).
   target += lognormal_lpdf(h | ph_mu[h_idx], ph_sd[h_idx]);
   target += beta_lpdf(kappa | kappa_a, kappa_b);
-  target += normal_lpdf(sigma | 0, sigma_scale) + log2();
+  target += lognormal_lpdf(sigma | log(sigma_median), sigma_log_sd);
   target += normal_lpdf(b | 0, tau);
   // Likelihood (10): the log of the mean over a report's days.
   for (r in 1:R) {

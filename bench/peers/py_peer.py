@@ -97,7 +97,8 @@ class Model:
         self.n_idx = np.flatnonzero(self.prior > 0)
         self.kappa_a = j["priors"]["kappa_a"]
         self.kappa_b = j["priors"]["kappa_b"]
-        self.sigma_scale = j["priors"]["sigma_scale"]
+        self.sigma_mu = math.log(j["priors"]["sigma_median"])
+        self.sigma_sd = j["priors"]["sigma_log_sd"]
         bnames = [n for n in self.names if n.startswith("b_")]
         classes = {c["name"]: c for c in j["classes"]}
         self.tau = np.array([classes[n[2:n.rindex("_")]]["tau_" + n[n.rindex("_") + 1:]]
@@ -243,9 +244,10 @@ class Model:
         u = th[:, self.i_kappa]
         lp += (self.kappa_a * log_inv_logit(u) + self.kappa_b * log_inv_logit(-u)
                - special.betaln(self.kappa_a, self.kappa_b))
-        s = self.sigma_scale
-        lp += (math.log(2.0) - LOG_SQRT_2PI - math.log(s) - 0.5 * (sigma / s) ** 2
-               + x[:, self.i_sigma])
+        # log sigma ~ Normal(log sigma_median, sigma_log_sd^2): the
+        # log-normal density of sigma times its Jacobian sigma.
+        lp += (-0.5 * ((x[:, self.i_sigma] - self.sigma_mu) / self.sigma_sd) ** 2
+               - math.log(self.sigma_sd) - LOG_SQRT_2PI)
         b = th[:, self.i_bias]
         lp += (-0.5 * (b / self.tau) ** 2 - np.log(self.tau) - LOG_SQRT_2PI).sum(axis=1)
         for c, j in zip(self.i_n, self.n_idx):
@@ -308,7 +310,7 @@ class Model:
         c = np.zeros(self.dim)
         c[:len(self.h_idx)] = self.h_mu
         c[self.i_kappa] = math.log(self.kappa_a / self.kappa_b)
-        c[self.i_sigma] = math.log(0.6744897501960817 * self.sigma_scale)
+        c[self.i_sigma] = self.sigma_mu
         for k, j in zip(self.i_n, self.n_idx):
             c[k] = 0.0 if self.prior[j] == 1 else self.arr_mu[j]
         return c

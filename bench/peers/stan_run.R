@@ -129,7 +129,8 @@ stan_data <- function(path, use_xi) {
     arr_high = vapply(ar, function(a) as.numeric(nz(a$high, 1)), 0),
     arr_mu = vapply(ar, function(a) as.numeric(nz(a$log_mean, 0)), 0),
     arr_sd = vapply(ar, function(a) as.numeric(nz(a$log_sd, 1)), 0),
-    kappa_a = j$priors$kappa_a, kappa_b = j$priors$kappa_b, sigma_scale = j$priors$sigma_scale,
+    kappa_a = j$priors$kappa_a, kappa_b = j$priors$kappa_b,
+    sigma_median = j$priors$sigma_median, sigma_log_sd = j$priors$sigma_log_sd,
     NB = length(bnames), tau = array(unname(tau), dim = length(bnames)),
     T = length(tt), times = array(as.numeric(tt), dim = length(tt)),
     R = R,
@@ -159,7 +160,7 @@ inits <- function(sd, chains, seed) {
     u <- function(n) runif(n, -2, 2)
     list(h = array(exp(d$ph_mu[d$ph_fixed == 0] + u(NH)), dim = NH),
          kappa = plogis(log(d$kappa_a / d$kappa_b) + u(1)),
-         sigma = exp(log(0.6744897501960817 * d$sigma_scale) + u(1)),
+         sigma = exp(log(d$sigma_median) + u(1)),
          bias_raw = array(u(d$NB), dim = d$NB),
          n_unit = array(plogis(u(sum(d$arr_prior == 1))), dim = sum(d$arr_prior == 1)),
          n_ln = array(exp(d$arr_mu[d$arr_prior == 2] + u(sum(d$arr_prior == 2))),
