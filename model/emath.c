@@ -186,7 +186,19 @@ emath_log_q(double z, double *out_lo, double *out_mills)
         hi = em_fast_two_sum(hi, lo, &lo);
         qh = em_scale(0.5 * hi, k);
         ql = em_scale(0.5 * lo, k);
-        *out_mills = em_scale((e + el) * EMATH_INV_SQRT2PI_HI, k) / ((1.0 - qh) - ql);
+        {
+            /* phi(z) / (1 - Q(|z|)), numerator and denominator as pairs and
+             * one division with its remainder, so that it is rounded once */
+            double ph, pl, dh, dl, m, mh;
+            ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
+            pl += e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI;
+            ph = em_fast_two_sum(em_scale(ph, k), em_scale(pl, k), &pl);
+            dh = em_two_sum(1.0, -qh, &dl);
+            dl -= ql;
+            m = ph / dh;
+            mh = em_two_prod(m, dh, &e);
+            *out_mills = m + (((ph - mh) - e) + pl - m * dl) / dh;
+        }
         return em_log1p_core(-qh, -ql, out_lo);
     }
     if (a > 0x1p500) {

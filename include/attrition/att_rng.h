@@ -4,7 +4,9 @@
  * key is (seed, purpose) and the counter (i, a, b, c), so a chain's or a
  * path's numbers never depend on which thread drew them or on what other
  * streams drew before (STYLE.md rule 15).  The streams are exposed as a
- * gsl_rng, so every GSL sampler (gsl_ran_*) can draw from them.
+ * gsl_rng; the library draws its variates from them with its own samplers
+ * (model/variates.c), whose bits, unlike GSL's, do not depend on the
+ * processor.
  */
 #ifndef ATTRITION_ATT_RNG_H
 #define ATTRITION_ATT_RNG_H
