@@ -151,7 +151,13 @@ att_normal_q(double z)
 double
 att_normal_q_pdf(double z, double *out_pdf)
 {
-    return em_normal_q_pdf(z, out_pdf);
+    return em_normal_tail(z, out_pdf, 0);
+}
+
+double
+att_normal_small_tail_pdf(double z, double *out_pdf)
+{
+    return em_normal_small_tail_pdf(z, out_pdf);
 }
 
 double

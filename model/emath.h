@@ -41,6 +41,10 @@ ATT_INTERNAL double att_normal_q(double z);
  * into *out_pdf (within 1 ulp; the same exp serves both). */
 ATT_INTERNAL double att_normal_q_pdf(double z, double *out_pdf);
 
+/* The smaller tail min(Phi(z), Q(z)) = Q(|z|), with phi(z) into *out_pdf
+ * (the same bits as att_normal_q_pdf(|z|)). */
+ATT_INTERNAL double att_normal_small_tail_pdf(double z, double *out_pdf);
+
 /* Phi(z) = Q(-z), the standard normal's CDF. */
 ATT_INTERNAL double att_normal_p(double z);
 

@@ -26,11 +26,19 @@
 
 #include "emath_tab.h"
 
+/* The kernels are inlined into every loop that calls them, whatever
+ * their size, so that the loop is vectorised as a whole. */
+#if defined(__GNUC__) || defined(__clang__)
+#define EM_INLINE static inline __attribute__((always_inline))
+#else
+#define EM_INLINE static inline
+#endif
+
 /* 1.5 * 2^52: x + EM_SHIFT - EM_SHIFT rounds x to an integer, whose low
  * bits are then those of x + EM_SHIFT's significand. */
 #define EM_SHIFT 0x1.8p52
 
-static inline uint64_t
+EM_INLINE uint64_t
 em_bits(double x)
 {
     uint64_t u;
@@ -38,7 +46,7 @@ em_bits(double x)
     return u;
 }
 
-static inline double
+EM_INLINE double
 em_double(uint64_t u)
 {
     double x;
@@ -46,8 +54,21 @@ em_double(uint64_t u)
     return x;
 }
 
+/* A quiet NaN, the same bits everywhere. */
+#define EM_NAN em_double(0x7ff8000000000000u)
+
+/* x, or the one NaN above if x is one: which of two NaN operands an
+ * operation passes on depends on the order the compiler gave them, so
+ * every kernel's result is made canonical (outputs never print a NaN, but
+ * the bits must not depend on the build). */
+EM_INLINE double
+em_canon(double x)
+{
+    return x == x ? x : EM_NAN;
+}
+
 /* 2^e for -1022 <= e <= 1023. */
-static inline double
+EM_INLINE double
 em_pow2(int64_t e)
 {
     return em_double((uint64_t)(e + 1023) << 52);
@@ -56,7 +77,7 @@ em_pow2(int64_t e)
 /* ---- pairs: a value as hi + lo, |lo| <= ulp(hi) / 2 ------------------------ */
 
 /* s + e = a + b exactly (Knuth's two-sum; any a, b). */
-static inline double
+EM_INLINE double
 em_two_sum(double a, double b, double *e)
 {
     double s = a + b, bb = s - a;
@@ -66,7 +87,7 @@ em_two_sum(double a, double b, double *e)
 }
 
 /* s + e = a + b exactly, for |a| >= |b| or a = 0 (Dekker's fast two-sum). */
-static inline double
+EM_INLINE double
 em_fast_two_sum(double a, double b, double *e)
 {
     double s = a + b;
@@ -77,7 +98,7 @@ em_fast_two_sum(double a, double b, double *e)
 
 /* a = hi + lo with hi of 26 significant bits (Veltkamp's split; |a| <
  * 2^995). */
-static inline double
+EM_INLINE double
 em_split(double a, double *lo)
 {
     double c = 0x1.0000002p27 * a, hi = c - (c - a); /* 2^27 + 1 */
@@ -87,7 +108,7 @@ em_split(double a, double *lo)
 }
 
 /* p + e = a b exactly, without a fused multiply-add (Dekker's product). */
-static inline double
+EM_INLINE double
 em_two_prod(double a, double b, double *e)
 {
     double p = a * b, al, ah = em_split(a, &al), bl, bh = em_split(b, &bl);
@@ -97,7 +118,7 @@ em_two_prod(double a, double b, double *e)
 }
 
 /* p + e = a^2 exactly (one split instead of two). */
-static inline double
+EM_INLINE double
 em_two_sqr(double a, double *e)
 {
     double p = a * a, al, ah = em_split(a, &al);
@@ -107,7 +128,7 @@ em_two_sqr(double a, double *e)
 }
 
 /* a / sqrt(2) as a pair (the normal tail's erfcx argument). */
-static inline double
+EM_INLINE double
 em_div_sqrt2(double a, double *out_lo)
 {
     double lo, hi = em_two_prod(a, EMATH_SQRT1_2, &lo);
@@ -131,7 +152,7 @@ em_div_sqrt2(double a, double *out_lo)
  * *out_j the table index and *out_k the power of two.  x must lie in
  * [EM_EXP_LO, EM_EXP_HI] or be NaN (then so is r; j and k stay in range
  * for any bits). */
-static inline double
+EM_INLINE double
 em_exp_reduce(double x, double xl, int pair, double *out_q, uint64_t *out_j, int64_t *out_k)
 {
     double kd = x * EMATH_EXP_INVLN2N + EM_SHIFT, rh, t, r, re, rl;
@@ -158,7 +179,7 @@ em_exp_reduce(double x, double xl, int pair, double *out_q, uint64_t *out_j, int
 
 /* x * 2^k for -1080 <= k <= 1025, in two exact steps so that a result in
  * the subnormal range is rounded once. */
-static inline double
+EM_INLINE double
 em_scale(double x, int64_t k)
 {
     int64_t k1 = k / 2;
@@ -168,7 +189,7 @@ em_scale(double x, int64_t k)
 
 /* exp(x + xl) = 2^k (hi + lo) before scaling, |lo| < 2^-7 hi, with an
  * error below 2^-60 hi; x in [EM_EXP_LO, EM_EXP_HI] or NaN. */
-static inline double
+EM_INLINE double
 em_exp_pair(double x, double xl, int pair, double *out_lo, int64_t *out_k)
 {
     double q, r, th, tl;
@@ -182,7 +203,7 @@ em_exp_pair(double x, double xl, int pair, double *out_lo, int64_t *out_k)
 }
 
 /* exp(x), within 0.52 ulp (equation (E3)). */
-static inline double
+EM_INLINE double
 em_exp(double x)
 {
     double xc = x > EM_EXP_HI ? EM_EXP_HI : x, lo, hi;
@@ -190,7 +211,7 @@ em_exp(double x)
 
     xc = xc < EM_EXP_LO ? EM_EXP_LO : xc; /* NaN stays NaN */
     hi = em_exp_pair(xc, 0.0, 0, &lo, &k);
-    return em_scale(hi + lo, k);
+    return em_canon(em_scale(hi + lo, k));
 }
 
 /* ---- log (equations (E5)-(E6)) --------------------------------------------------- */
@@ -201,7 +222,7 @@ em_exp(double x)
  * F (1 + v) with F = j / 128 the nearest, so |v| <= 1/192 and
  * log x = k ln2 + log F + log1p(v), where v = f / F, f = m - F exact, is
  * taken as a pair from an exact remainder (no division). */
-static inline double
+EM_INLINE double
 em_log_core(double x, double c, double *out_lo)
 {
     const int sub = x < 0x1p-1022;
@@ -237,18 +258,16 @@ em_log_core(double x, double c, double *out_lo)
     return em_fast_two_sum(s, t + (lo + (tail + c)), out_lo);
 }
 
-/* A quiet NaN, the same bits everywhere. */
-#define EM_NAN em_double(0x7ff8000000000000u)
 
 /* log(x), within 0.51 ulp (equation (E6)). */
-static inline double
+EM_INLINE double
 em_log(double x)
 {
     const int ok = (x > 0.0) & (x <= 0x1.fffffffffffffp1023); /* no branch */
     double lo, hi = em_log_core(ok ? x : 1.0, 0.0, &lo);
 
-    /* +inf and NaN give x + x, 0 gives -inf, below 0 NaN */
-    double special = x < 0.0 ? EM_NAN : x == 0.0 ? -HUGE_VAL : x + x;
+    /* +inf gives itself, 0 -inf, below 0 or NaN the NaN */
+    double special = x < 0.0 || x != x ? EM_NAN : x == 0.0 ? -HUGE_VAL : x;
 
     (void)lo;
     return ok ? hi : special;
@@ -256,7 +275,7 @@ em_log(double x)
 
 /* log(1 + x + xl) as a pair, for x + xl > -1 finite: 1 + x is split
  * exactly into u + e, and log(u + e) = log u + e / u. */
-static inline double
+EM_INLINE double
 em_log1p_core(double x, double xl, double *out_lo)
 {
     double e, u;
@@ -278,7 +297,7 @@ em_log1p_core(double x, double xl, double *out_lo)
  * The table's interval and its centre c, from the bits: below 1/2, 64ths
  * (those of u + 1's significand); above, 32nds of u's binade (u's
  * exponent and top five significand bits, c with the next bit set). */
-static inline double
+EM_INLINE double
 em_erfcx(double u, double ul, double *out_lo)
 {
     const uint64_t low = ((uint64_t)1 << 47) - 1;
@@ -306,7 +325,7 @@ em_erfcx(double u, double ul, double *out_lo)
 /* exp(-(w + wl)) erfcx(u + ul) = 2^k (hi + lo) before scaling, the tail
  * erfc(u) when w + wl = u^2 exactly; 0 <= u < 32 and w >= 0.  Relative
  * error below 2^-56.  exp(-(w + wl)) / 2^k, to 2^-60, is *out_e + *out_el. */
-static inline double
+EM_INLINE double
 em_tail(double u,
         double ul,
         double w,
@@ -329,7 +348,7 @@ em_tail(double u,
 /* c * T and c * (2 - T) for T = 2^k (hi + lo), c a power of two: the
  * upper and the lower tail's values, rounded once (subnormals but
  * twice). */
-static inline double
+EM_INLINE double
 em_tail_value(double hi, double lo, int64_t k, double c, int lower)
 {
     double up = em_scale(c * (hi + lo), k);
@@ -339,7 +358,7 @@ em_tail_value(double hi, double lo, int64_t k, double c, int lower)
 }
 
 /* erfc(x), within 1 ulp (equation (E9)). */
-static inline double
+EM_INLINE double
 em_erfc(double x)
 {
     double u = x < 0.0 ? -x : x, w, wl, lo, hi, e, el;
@@ -348,16 +367,18 @@ em_erfc(double x)
     u = u > 28.0 ? 28.0 : u; /* erfc(28) < 2^-1075: 0 above, 2 below -28 */
     w = em_two_sqr(u, &wl);
     hi = em_tail(u, 0.0, w, wl, &lo, &k, &e, &el);
-    return em_tail_value(hi, lo, k, 1.0, x < 0.0);
+    return em_canon(em_tail_value(hi, lo, k, 1.0, x < 0.0));
 }
 
 /* Q(z) = 1 - Phi(z), the standard normal's upper tail, within 1 ulp
  * (equation (E10)): erfc(z / sqrt 2) / 2 with z^2 / 2 exact and z / sqrt 2
- * as a pair, so that no rounding of the argument reaches the result.
- * *out_pdf gets the density phi(z) = exp(-z^2 / 2) / sqrt(2 pi), within
- * 1 ulp, from the same exp. */
-static inline double
-em_normal_q_pdf(double z, double *out_pdf)
+ * as a pair, so that no rounding of the argument reaches the result; or,
+ * with smaller (a constant the compiler folds), the smaller tail
+ * min(Phi(z), Q(z)) = Q(|z|), which skips the complement.  *out_pdf gets
+ * the density phi(z) = exp(-z^2 / 2) / sqrt(2 pi), within 1 ulp, from the
+ * same exp. */
+EM_INLINE double
+em_normal_tail(double z, double *out_pdf, int smaller)
 {
     double a = z < 0.0 ? -z : z, uh, ul, w, wl, lo, hi, e, el, ph, pl;
     int64_t k;
@@ -368,16 +389,27 @@ em_normal_q_pdf(double z, double *out_pdf)
     hi = em_tail(uh, ul, 0.5 * w, 0.5 * wl, &lo, &k, &e, &el);
     /* e / sqrt(2 pi) as a pair, rounded once */
     ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
-    *out_pdf = em_scale(ph + (pl + (e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI)), k);
-    return em_tail_value(hi, lo, k, 0.5, z < 0.0);
+    *out_pdf =
+        em_canon(em_scale(ph + (pl + (e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI)), k));
+    if (smaller)
+        return em_canon(em_scale(0.5 * (hi + lo), k));
+    return em_canon(em_tail_value(hi, lo, k, 0.5, z < 0.0));
 }
 
-static inline double
+EM_INLINE double
 em_normal_q(double z)
 {
     double pdf;
 
-    return em_normal_q_pdf(z, &pdf);
+    return em_normal_tail(z, &pdf, 0);
+}
+
+/* The smaller tail Q(|z|) with phi(z) into *out_pdf (the one-sided
+ * windows' pair, vmath.c). */
+EM_INLINE double
+em_normal_small_tail_pdf(double z, double *out_pdf)
+{
+    return em_normal_tail(z, out_pdf, 1);
 }
 
 #endif /* ATTRITION_EMATH_KERNEL_H */

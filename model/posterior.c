@@ -941,6 +941,9 @@ post_log_prior(const att_posterior *post,
 
 /* ---- the likelihood --------------------------------------------------------------- */
 
+/* Below this cumulative hazard survival exceeds 0.99 (-log 0.99). */
+#define POST_NEAR_ONE 0.010050335853501441
+
 /* C, N and D at every distinct time, and the logs the reports read
  * (log C, log N at every time, over arrays; log D once per value)
  * (equations (1)-(4)).  Survivals advance by exp(-h_k) per day where a
@@ -953,7 +956,7 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
     double lastD = -1.0, lastlD = 0.0;
 
     for (k = 0; k < np; k++) {
-        w->omq[k] = -att_expm1(-w->hazard[k]);
+        w->omq[k] = w->hazard[k] == 0.0 ? 0.0 : -att_expm1(-w->hazard[k]);
         w->q[k] = 1.0 - w->omq[k]; /* exp(-h) to half an ulp, without an exp */
     }
     for (i = 0; i < post->ntime; i++) {
@@ -976,10 +979,15 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             } else {
                 for (k = 0; k < np; k++)
                     H += w->hazard[k] * L[k];
-                e[j] = att_exp(-H);
-                /* Where survival is still near 1, 1 - e loses digits: take
-                 * it from expm1 of the cumulative hazard instead. */
-                c[j] = e[j] > 0.99 ? -att_expm1(-H) : 1.0 - e[j];
+                /* Where survival is still near 1 (e > 0.99), 1 - e would
+                 * lose digits: both from expm1 of the cumulative hazard. */
+                if (H < POST_NEAR_ONE) {
+                    c[j] = -att_expm1(-H);
+                    e[j] = 1.0 - c[j];
+                } else {
+                    e[j] = att_exp(-H);
+                    c[j] = 1.0 - e[j];
+                }
             }
             N += nj * e[j];
             C += nj * c[j];
@@ -1264,7 +1272,7 @@ post_window_one_sided(const att_posterior *post,
     }
     /* The smaller of P_d and 1 - P_d is Q(|x_d|) (0 at an infinite x_d),
      * the other its complement; phi(x_d), for the gradient, into gs. */
-    att_vnormal_q_pdf(w->simd, q->npoint, t, t, w->gs);
+    att_vnormal_small_tail_pdf(w->simd, q->npoint, t, t, w->gs);
     for (d = 0; d < q->npoint; d++) {
         double mult = post->pt[q->first + d].mult, tail = t[d];
         sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);

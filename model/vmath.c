@@ -30,10 +30,10 @@
 #define VMATH_INDEPENDENT
 #endif
 
-/* The loops run in blocks of VMATH_BLOCK elements, the last one padded
- * through a local copy, so that no element goes through a scalar
- * epilogue (a short array would spend most of its time there); the
- * padding's results are dropped. */
+/* The loops run in blocks of VMATH_BLOCK elements, the last one (of 4 or
+ * 8) padded through a local copy, so that no element goes through a
+ * scalar epilogue (a short array would spend most of its time there);
+ * the padding's results are dropped. */
 #define VMATH_BLOCK 8
 
 #define VMATH_LOOP(name, kernel, attr)                          \
@@ -48,8 +48,12 @@
             return;                                             \
         for (j = 0; j < VMATH_BLOCK; j++)                       \
             bx[j] = m + j < n ? x[m + j] : 1.0;                 \
-        for (j = 0; j < VMATH_BLOCK; j++)                       \
-            by[j] = kernel(bx[j]);                              \
+        if (n - m <= VMATH_BLOCK / 2)                           \
+            for (j = 0; j < VMATH_BLOCK / 2; j++)               \
+                by[j] = kernel(bx[j]);                          \
+        else                                                    \
+            for (j = 0; j < VMATH_BLOCK; j++)                   \
+                by[j] = kernel(bx[j]);                          \
         for (j = 0; m + j < n; j++)                             \
             y[m + j] = by[j];                                   \
     }
@@ -66,8 +70,12 @@
             return;                                                        \
         for (j = 0; j < VMATH_BLOCK; j++)                                  \
             bx[j] = m + j < n ? x[m + j] : 1.0;                            \
-        for (j = 0; j < VMATH_BLOCK; j++)                                  \
-            by[j] = kernel(bx[j], &bz[j]);                                 \
+        if (n - m <= VMATH_BLOCK / 2)                                      \
+            for (j = 0; j < VMATH_BLOCK / 2; j++)                          \
+                by[j] = kernel(bx[j], &bz[j]);                             \
+        else                                                               \
+            for (j = 0; j < VMATH_BLOCK; j++)                              \
+                by[j] = kernel(bx[j], &bz[j]);                             \
         for (j = 0; m + j < n; j++) {                                      \
             y[m + j] = by[j];                                              \
             z[m + j] = bz[j];                                              \
@@ -77,7 +85,7 @@
 #define VMATH_PATH(suffix, attr)            \
     VMATH_LOOP(vexp_##suffix, em_exp, attr) \
     VMATH_LOOP(vlog_##suffix, em_log, attr) \
-    VMATH_LOOP2(vnormal_q_pdf_##suffix, em_normal_q_pdf, attr)
+    VMATH_LOOP2(vnormal_small_tail_pdf_##suffix, em_normal_small_tail_pdf, attr)
 
 VMATH_PATH(base, )
 
@@ -117,12 +125,12 @@ vlog_scalar(size_t n, const double *x, double *y)
 }
 
 static void
-vnormal_q_pdf_scalar(size_t n, const double *x, double *y, double *z)
+vnormal_small_tail_pdf_scalar(size_t n, const double *x, double *y, double *z)
 {
     size_t i;
 
     for (i = 0; i < n; i++)
-        y[i] = att_normal_q_pdf(x[i], &z[i]);
+        y[i] = att_normal_small_tail_pdf(x[i], &z[i]);
 }
 
 typedef void (*vmath_fn)(size_t n, const double *x, double *y);
@@ -131,18 +139,18 @@ typedef void (*vmath_fn2)(size_t n, const double *x, double *y, double *z);
 typedef struct {
     const char *name;
     vmath_fn exp, log;
-    vmath_fn2 normal_q_pdf;
+    vmath_fn2 small_tail_pdf;
 } vmath_path;
 
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
-    {"scalar", vexp_scalar, vlog_scalar, vnormal_q_pdf_scalar},
-    {"sse2", vexp_base, vlog_base, vnormal_q_pdf_base},
+    {"scalar", vexp_scalar, vlog_scalar, vnormal_small_tail_pdf_scalar},
+    {"sse2", vexp_base, vlog_base, vnormal_small_tail_pdf_base},
 #if VMATH_X86
-    {"avx2", vexp_avx2, vlog_avx2, vnormal_q_pdf_avx2},
-    {"avx512", vexp_avx512, vlog_avx512, vnormal_q_pdf_avx512},
+    {"avx2", vexp_avx2, vlog_avx2, vnormal_small_tail_pdf_avx2},
+    {"avx512", vexp_avx512, vlog_avx512, vnormal_small_tail_pdf_avx512},
 #else
-    {"avx2", vexp_base, vlog_base, vnormal_q_pdf_base},
-    {"avx512", vexp_base, vlog_base, vnormal_q_pdf_base},
+    {"avx2", vexp_base, vlog_base, vnormal_small_tail_pdf_base},
+    {"avx512", vexp_base, vlog_base, vnormal_small_tail_pdf_base},
 #endif
 };
 
@@ -210,7 +218,7 @@ att_vlog(att_simd s, size_t n, const double *x, double *y)
 }
 
 void
-att_vnormal_q_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf)
+att_vnormal_small_tail_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf)
 {
-    vmath_paths[s].normal_q_pdf(n, x, q, pdf);
+    vmath_paths[s].small_tail_pdf(n, x, q, pdf);
 }

@@ -41,8 +41,10 @@ ATT_INTERNAL void att_vexp(att_simd s, size_t n, const double *x, double *y);
 /* y[i] = att_log(x[i]) for i < n; y is x or does not overlap it. */
 ATT_INTERNAL void att_vlog(att_simd s, size_t n, const double *x, double *y);
 
-/* q[i] = att_normal_q_pdf(x[i], &pdf[i]) for i < n; q is x or does not
+/* q[i] = att_normal_small_tail_pdf(x[i], &pdf[i]) (the smaller tail
+ * Q(|x|) and phi(x)) for i < n; q is x or does not
  * overlap it, nor pdf either. */
-ATT_INTERNAL void att_vnormal_q_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf);
+ATT_INTERNAL void
+att_vnormal_small_tail_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf);
 
 #endif /* ATTRITION_VMATH_H */

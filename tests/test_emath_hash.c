@@ -215,7 +215,7 @@ eh_arrays(eh_table *t)
         for (i = 0; i < EH_N; i++)
             ref[i] = f == 0   ? att_exp(x[i])
                      : f == 1 ? att_log(x[i])
-                              : att_normal_q_pdf(x[i], &ref2[i]);
+                              : att_normal_small_tail_pdf(x[i], &ref2[i]);
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
             uint64_t h = EH_SEED;
@@ -227,7 +227,7 @@ eh_arrays(eh_table *t)
             else if (f == 1)
                 att_vlog((att_simd)s, EH_N, x, y);
             else
-                att_vnormal_q_pdf((att_simd)s, EH_N, x, y, z);
+                att_vnormal_small_tail_pdf((att_simd)s, EH_N, x, y, z);
             for (i = 0; i < EH_N; i++) {
                 if (memcmp(&y[i], &ref[i], sizeof y[i]) != 0 ||
                     (f == 2 && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
@@ -240,7 +240,7 @@ eh_arrays(eh_table *t)
             snprintf(name, sizeof name, "%s/%s",
                      f == 0   ? "vexp"
                      : f == 1 ? "vlog"
-                              : "vnormal_q_pdf",
+                              : "vnormal_small_tail_pdf",
                      att_simd_name((att_simd)s));
             eh_put(t, name, EH_N, h);
             /* Short arrays at every offset, in place: the padded blocks. */
@@ -252,7 +252,7 @@ eh_arrays(eh_table *t)
                     else if (f == 1)
                         att_vlog((att_simd)s, len, y, y);
                     else
-                        att_vnormal_q_pdf((att_simd)s, len, y, y, z);
+                        att_vnormal_small_tail_pdf((att_simd)s, len, y, y, z);
                     for (i = 0; i < len; i++)
                         if (memcmp(&y[i], &ref[off + i], sizeof y[i]) != 0)
                             fail_msg("path %s, function %d, in place, offset %zu, length %zu: "
