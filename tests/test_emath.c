@@ -304,8 +304,8 @@ test_against_mpfr(void **state)
             n = (EM_FULL_N + ranges - 1) / ranges;
         for (i = 0; i < n; i++)
             xs[i] = em_input(&r, k);
-        /* MPFR is thread-safe: the inputs are shared out, the largest
-         * error (and the first input over its bound) gathered. */
+            /* MPFR is thread-safe: the inputs are shared out, the largest
+             * error (and the first input over its bound) gathered. */
 #pragma omp parallel
         {
             double tw = 0.0, tat = 0.0, tbad = 0.0, tbx = 0.0;
