@@ -334,7 +334,7 @@ diag_add_autocov(att_diag_workspace *w, const double *x, double mean)
  * chains shorter than DIAG_ESS_MIN_DRAWS or constant input; *out_capped
  * tells whether tau was raised to 1 / log10(S), capping the ESS at
  * S log10(S). */
-static att_status
+static void
 diag_ess_split(att_diag_workspace *w, double *out_ess, bool *out_capped)
 {
     const size_t k_chains = 2 * w->n_chains, n = w->half, s = w->n_split;
@@ -345,7 +345,7 @@ diag_ess_split(att_diag_workspace *w, double *out_ess, bool *out_capped)
     *out_ess = DIAG_NAN;
     *out_capped = false;
     if (n < DIAG_ESS_MIN_DRAWS || diag_is_constant(w->split, s))
-        return ATT_OK;
+        return;
 
     memset(acov, 0, n * sizeof *acov);
     for (k = 0; k < k_chains; k++) {
@@ -408,12 +408,11 @@ diag_ess_split(att_diag_workspace *w, double *out_ess, bool *out_capped)
         *out_capped = true;
     }
     *out_ess = (double)s / tau;
-    return ATT_OK;
 }
 
 /* The ESS of the quantile of probability prob of the draws: w->sorted must
  * hold the sorted draws (posterior's .ess_quantile). */
-static att_status
+static void
 diag_ess_quantile(
     att_diag_workspace *w, const double *draws, double prob, double *out_ess, bool *out_capped)
 {
@@ -423,29 +422,25 @@ diag_ess_quantile(
     *out_ess = DIAG_NAN;
     *out_capped = false;
     if (w->sorted[w->n_total - 1] - w->sorted[0] < DIAG_CONSTANT_TOL)
-        return ATT_OK;
+        return;
     if (prob == 1.0)
         prob = ((double)w->n_total - 0.5) / (double)w->n_total;
     q = diag_quantile(w, prob);
     for (k = 0; k < w->n_total; k++)
         w->tmp[k] = draws[k] <= q ? 1.0 : 0.0;
     diag_split(w, w->tmp);
-    return diag_ess_split(w, out_ess, out_capped);
+    diag_ess_split(w, out_ess, out_capped);
 }
 
 /* Tail-ESS with w->sorted filled; NaN if either indicator's ESS is. */
-static att_status
+static void
 diag_ess_tail(att_diag_workspace *w, const double *draws, double *out_ess, bool *out_capped)
 {
     double lo, hi;
     bool lo_capped, hi_capped;
-    att_status st;
 
-    st = diag_ess_quantile(w, draws, DIAG_TAIL_LOW, &lo, &lo_capped);
-    if (st == ATT_OK)
-        st = diag_ess_quantile(w, draws, DIAG_TAIL_HIGH, &hi, &hi_capped);
-    if (st != ATT_OK)
-        return st;
+    diag_ess_quantile(w, draws, DIAG_TAIL_LOW, &lo, &lo_capped);
+    diag_ess_quantile(w, draws, DIAG_TAIL_HIGH, &hi, &hi_capped);
     if (isnan(lo) || isnan(hi)) {
         *out_ess = DIAG_NAN;
         *out_capped = false;
@@ -455,7 +450,6 @@ diag_ess_tail(att_diag_workspace *w, const double *draws, double *out_ess, bool 
         *out_ess = lo <= hi ? lo : hi;
         *out_capped = lo_capped && hi_capped;
     }
-    return ATT_OK;
 }
 
 /* The improved R-hat with w->sorted filled. */
@@ -479,12 +473,6 @@ diag_rhat(att_diag_workspace *w, const double *draws)
     return bulk >= tail ? bulk : tail;
 }
 
-static att_status
-diag_internal(att_error *err)
-{
-    return ATT_FAIL(err, ATT_EINTERNAL, "a radix-2 FFT failed on a power-of-two length");
-}
-
 /* The MCSE of the prob-quantile with w->sorted filled (posterior's
  * mcse_quantile): NaN where its ESS is; ATT_ENOCONV where a Beta quantile
  * fails. */
@@ -496,8 +484,7 @@ diag_mcse_sorted(
     double ess, a, b, lo, hi, i_lo, i_hi;
     bool capped;
 
-    if (diag_ess_quantile(w, draws, prob, &ess, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_quantile(w, draws, prob, &ess, &capped);
     if (isnan(ess)) {
         *out_mcse = DIAG_NAN;
         return ATT_OK;
@@ -547,15 +534,13 @@ att_diag_summarise(att_diag_workspace *w,
 
     diag_split(w, draws);
     diag_rank_normalise(w);
-    if (diag_ess_split(w, &s.ess_bulk, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_split(w, &s.ess_bulk, &capped);
     if (isnan(s.ess_bulk))
         s.flags |= ATT_DIAG_BULK_NAN;
     if (capped)
         s.flags |= ATT_DIAG_BULK_CAPPED;
 
-    if (diag_ess_tail(w, draws, &s.ess_tail, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_tail(w, draws, &s.ess_tail, &capped);
     if (isnan(s.ess_tail))
         s.flags |= ATT_DIAG_TAIL_NAN;
     if (capped)
@@ -604,8 +589,7 @@ att_diag_ess_bulk(att_diag_workspace *w, const double *draws, double *out_ess, a
         return st;
     diag_split(w, draws);
     diag_rank_normalise(w);
-    if (diag_ess_split(w, &ess, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_split(w, &ess, &capped);
     *out_ess = ess;
     return ATT_OK;
 }
@@ -620,8 +604,7 @@ att_diag_ess_tail(att_diag_workspace *w, const double *draws, double *out_ess, a
     if (st != ATT_OK)
         return st;
     diag_sort(w, draws);
-    if (diag_ess_tail(w, draws, &ess, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_tail(w, draws, &ess, &capped);
     *out_ess = ess;
     return ATT_OK;
 }
@@ -636,8 +619,7 @@ att_diag_ess_basic(att_diag_workspace *w, const double *draws, double *out_ess, 
     if (st != ATT_OK)
         return st;
     diag_split(w, draws);
-    if (diag_ess_split(w, &ess, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_split(w, &ess, &capped);
     *out_ess = ess;
     return ATT_OK;
 }
@@ -655,8 +637,7 @@ att_diag_ess_quantile(
     if (st != ATT_OK)
         return st;
     diag_sort(w, draws);
-    if (diag_ess_quantile(w, draws, prob, &ess, &capped) != ATT_OK)
-        return diag_internal(err);
+    diag_ess_quantile(w, draws, prob, &ess, &capped);
     *out_ess = ess;
     return ATT_OK;
 }
