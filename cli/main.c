@@ -163,8 +163,14 @@ main(int argc, char **argv)
         cli_help(stdout);
     else if (o.version)
         printf("attrition %s\n", ATT_VERSION_STRING);
-    else
+    else {
+        att_error err;
+        if (att_posterior_check_simd(&err) != ATT_OK) {
+            fprintf(stderr, "attrition: %s\n", err.msg);
+            return CLI_EXIT_USAGE;
+        }
         rc = cli_run(&o);
+    }
     if (o.plot != NULL)
         cli_plot_release();
     /* Output that did not reach its destination is a failure (disk full,

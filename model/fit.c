@@ -106,7 +106,11 @@ fit_chain(const att_posterior *post,
     att_status s = ATT_OK;
     double t0 = att_seconds();
 
-    if (rng == NULL || ctx.w == NULL || init == NULL || g == NULL) {
+    if (ctx.w == NULL) {
+        s = err->code; /* the workspace said why (memory, or ATT_SIMD) */
+        goto cleanup;
+    }
+    if (rng == NULL || init == NULL || g == NULL) {
         s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }

@@ -632,6 +632,14 @@ fail:
     return NULL;
 }
 
+att_status
+att_posterior_check_simd(att_error *err)
+{
+    att_simd s;
+
+    return att_simd_choose(&s, err);
+}
+
 void
 att_posterior_workspace_free(att_posterior_workspace *w)
 {

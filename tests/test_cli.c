@@ -59,6 +59,21 @@ test_usage_errors_exit_64(void **state)
     expect(anchor, 64, "did you mean \"ua_gov\"");
     expect(noval, 64, "needs a value");
     expect(extra, 64, "unexpected argument 'stray'");
+    {
+        /* The array functions' path (docs/model.md, section 10): a name
+         * it does not know is a usage error, before any work. */
+        const char *check[] = {"check", NULL};
+        const char *was = getenv("ATT_SIMD");
+        char saved[32] = "";
+        if (was != NULL)
+            snprintf(saved, sizeof saved, "%s", was);
+        assert_int_equal(setenv("ATT_SIMD", "avx3", 1), 0);
+        expect(check, 64, "ATT_SIMD: expected scalar, sse2, avx2 or avx512, found \"avx3\"");
+        if (was != NULL)
+            setenv("ATT_SIMD", saved, 1);
+        else
+            unsetenv("ATT_SIMD");
+    }
 }
 
 static void

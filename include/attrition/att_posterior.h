@@ -61,6 +61,7 @@ ATT_NODISCARD att_posterior *att_posterior_alloc_without(
 
 size_t att_posterior_dim(const att_posterior *post);
 const att_param_info *att_posterior_param(const att_posterior *post, size_t i);
+
 /* The reports entering the likelihood, as ledger indices (count, then i-th). */
 size_t att_posterior_nreports(const att_posterior *post);
 size_t att_posterior_report(const att_posterior *post, size_t i);
@@ -68,6 +69,13 @@ size_t att_posterior_report(const att_posterior *post, size_t i);
 ATT_NODISCARD att_posterior_workspace *att_posterior_workspace_alloc(const att_posterior *post,
                                                                      att_error *err);
 void att_posterior_workspace_free(att_posterior_workspace *w);
+
+/* Checks the environment variable ATT_SIMD, which forces the instruction
+ * set of a workspace's array functions (scalar, sse2, avx2, avx512; never a
+ * change of result): ATT_EINVAL, err saying why, when it names no path or
+ * one this processor cannot run, which att_posterior_workspace_alloc would
+ * refuse.  A program can call it first, so as to report a usage error. */
+ATT_NODISCARD att_status att_posterior_check_simd(att_error *err);
 
 /* The log posterior density at theta (dim values) on the unconstrained
  * scale, Jacobians and constants included; its gradient in grad (dim
