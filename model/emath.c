@@ -20,7 +20,7 @@
 
 /* The kernels count on every operation being rounded to double once:
  * x87 code (FLT_EVAL_METHOD 2) would round twice and give other bits. */
-#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0 /* C99 float.h always defines it */
 #error "attrition needs double operations evaluated in double (FLT_EVAL_METHOD == 0)"
 #endif
 

@@ -273,6 +273,8 @@ em_log(double x)
     return ok ? hi : special;
 }
 
+#define EM_LOG1P_SERIES 9.5367431640625e-07 /* 2^-20 */
+
 /* log(1 + x + xl) as a pair, for x + xl > -1 finite: 1 + x is split
  * exactly into u + e, and log(u + e) = log u + e / u. */
 EM_INLINE double
@@ -282,7 +284,7 @@ em_log1p_core(double x, double xl, double *out_lo)
 
     /* Near 0 the rounding of e / u would be a visible part of the
      * result: the series, whose terms after x^4 are below 2^-80 x. */
-    if (x > -0x1p-20 && x < 0x1p-20)
+    if (x > -EM_LOG1P_SERIES && x < EM_LOG1P_SERIES)
         return em_fast_two_sum(x, xl + x * x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25))), out_lo);
     u = em_two_sum(1.0, x, &e);
     return em_log_core(u, (e + xl) / u, out_lo);

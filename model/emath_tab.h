@@ -23,15 +23,15 @@
 #define EMATH_LN2_DD_HI        0x1.62e42fefa39efp-1 /* ln 2 */
 #define EMATH_LN2_DD_LO        0x1.abc9e3b39803fp-56 /* ln 2 - hi */
 #define EMATH_SQRTPI_HI        0x1.c5bf891b4ef6bp+0 /* sqrt(pi) */
-#define EMATH_SQRTPI_LO        -0x1.618f13eb7ca89p-54 /* sqrt(pi) - hi */
+#define EMATH_SQRTPI_LO        (-0x1.618f13eb7ca89p-54) /* sqrt(pi) - hi */
 #define EMATH_SQRT1_2          0x1.6a09e667f3bcdp-1 /* 1 / sqrt(2) */
-#define EMATH_SQRT1_2_LO       -0x1.bdd3413b26456p-55 /* 1 / sqrt(2) - EMATH_SQRT1_2 */
+#define EMATH_SQRT1_2_LO       (-0x1.bdd3413b26456p-55) /* 1 / sqrt(2) - EMATH_SQRT1_2 */
 #define EMATH_LOG_SQRTPI_HI    0x1.250d048e7a1bdp-1 /* log sqrt(pi) */
 #define EMATH_LOG_SQRTPI_LO    0x1.7abf2ad8d5088p-58 /* log sqrt(pi) - hi */
 #define EMATH_LOG_SQRT2PI_HI   0x1.d67f1c864beb5p-1 /* log sqrt(2 pi) */
-#define EMATH_LOG_SQRT2PI_LO   -0x1.65b5a1b7ff5dfp-55 /* log sqrt(2 pi) - hi */
+#define EMATH_LOG_SQRT2PI_LO   (-0x1.65b5a1b7ff5dfp-55) /* log sqrt(2 pi) - hi */
 #define EMATH_INV_SQRT2PI_HI   0x1.9884533d43651p-2 /* 1 / sqrt(2 pi) */
-#define EMATH_INV_SQRT2PI_LO   -0x1.cbc0d30ebfd15p-56 /* 1 / sqrt(2 pi) - hi */
+#define EMATH_INV_SQRT2PI_LO   (-0x1.cbc0d30ebfd15p-56) /* 1 / sqrt(2 pi) - hi */
 
 /* erfcx(u) = exp(u^2) erfc(u): 224 intervals of [0, 32), each a row of
  * EMATH_ERFCX_ROW doubles: a0 hi, a0 lo, a1, ..., a8 in h = u - centre */

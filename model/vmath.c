@@ -165,9 +165,8 @@ att_simd_supported(att_simd s)
 {
     switch (s) {
     case ATT_SIMD_SCALAR:
+    case ATT_SIMD_SSE2: /* the loop built for the host's baseline: SSE2 on x86-64 */
         return true;
-    case ATT_SIMD_SSE2:
-        return true; /* the loop built for the host's baseline: SSE2 on x86-64 */
 #if VMATH_X86
     case ATT_SIMD_AVX2:
         return __builtin_cpu_supports("avx2");

@@ -96,7 +96,10 @@ rest(const mpfr_t x, double a)
 static void
 print_define(const char *name, double v, const char *what)
 {
-    printf("#define %-22s %a /* %s */\n", name, v, what);
+    if (v < 0.0)
+        printf("#define %-22s (%a) /* %s */\n", name, v, what);
+    else
+        printf("#define %-22s %a /* %s */\n", name, v, what);
 }
 
 /* erfcx(u) = exp(u^2) erfc(u). */
