@@ -1,8 +1,8 @@
 /* common.c -- status messages and the error funnel.
  *
- * att_error_set is the one place every library failure passes through
- * (STYLE.md rule 12): put a breakpoint on it to catch any error at its
- * source.
+ * att_error_vset is the one place every library failure passes through
+ * (STYLE.md rule 12; att_error_set and internal.h's att_fail call it):
+ * put a breakpoint on it to catch any error at its source.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +40,11 @@ att_error_clear(att_error *err)
     memset(err, 0, sizeof *err);
 }
 
+/* Not inlined into att_error_set, so that the one breakpoint holds in
+ * every build. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
 att_status
 att_error_vset(att_error *err,
                att_status code,

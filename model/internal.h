@@ -11,7 +11,8 @@
 #include <attrition/att_common.h>
 
 /* The single failure funnel (STYLE.md rule 12): every error return of the
- * library goes through att_error_set, so one breakpoint catches them all.
+ * library goes through att_error_vset (att_error_set and att_fail call
+ * it; it is never inlined), so one breakpoint there catches them all.
  * path, field may be NULL; line, column may be 0.  Returns code. */
 ATT_INTERNAL att_status att_error_set(att_error *err,
                                       att_status code,
@@ -22,7 +23,7 @@ ATT_INTERNAL att_status att_error_set(att_error *err,
                                       const char *fmt,
                                       ...) ATT_PRINTF(7, 8);
 
-/* The same with a va_list. */
+/* The same with a va_list: the funnel itself. */
 ATT_INTERNAL att_status att_error_vset(att_error *err,
                                        att_status code,
                                        const char *path,
