@@ -299,7 +299,7 @@ cmd_logp(int argc, char **argv)
     }
     rc = draws_write(argv[5], 1, n, dim, xi);
 done:
-    free(json);
+    att_export_free(json);
     free(xi);
     draws_free(&d);
     ctx_free(&c);

@@ -223,7 +223,7 @@ save_fit(const compare_ctx *c, const origin_view *v)
 
     att_error_clear(&err);
     st = att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err);
-    free(json);
+    att_export_free(json);
     if (st != ATT_OK)
         return cli_report(&err);
     return cli_save_fit(c->o->save_fit, v->post, &v->fit, digest, v->fp.seed);
@@ -264,7 +264,7 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
         unsigned long seed;
         if (att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err) != ATT_OK)
             goto fail;
-        free(json);
+        att_export_free(json);
         if (att_savefit_load(o->fit, v->post, digest, &v->fit, &seed, &err) != ATT_OK)
             goto fail;
         v->fp.seed = seed;

@@ -615,7 +615,7 @@ cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
     if (o->save_fit != NULL) {
         char digest[ATT_DIGEST_HEX], *json = NULL;
         att_status st = att_export_inputs(p, l, post, INT32_MAX, &json, digest, &err);
-        free(json);
+        att_export_free(json);
         if (st != ATT_OK)
             goto fail;
         if ((rc = cli_save_fit(o->save_fit, post, &fit, digest, fp.seed)) != 0)

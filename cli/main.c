@@ -91,7 +91,7 @@ fail:
     fprintf(stderr, "attrition: %s\n", att_error_format(&err, msg, sizeof msg));
     rc = cli_exit_code(err.code);
 cleanup:
-    free(json);
+    att_export_free(json);
     att_posterior_free(post);
     return rc;
 }

@@ -944,7 +944,7 @@ obtain_fit(project_ctx *c, scenario_view *v)
     att_error_clear(&err);
     if (att_export_inputs(v->p, v->l, v->post, INT32_MAX, &json, digest, &err) != ATT_OK)
         return cli_report(&err);
-    free(json);
+    att_export_free(json);
     for (i = 0; i < c->nfit; i++)
         if (strcmp(c->fits[i].digest, digest) == 0) {
             v->sf = &c->fits[i];

@@ -165,12 +165,21 @@ att_export_inputs(const att_params *p,
     export_set(doc, "reports", a, &bad);
     text = bad ? NULL : json_dumps(doc, EXPORT_JSON_FLAGS);
     json_decref(doc);
-    if (text == NULL)
+    /* Copied into the library's own allocation, which att_export_free
+     * releases: the caller need not know Jansson's allocator. */
+    *out_json = text == NULL ? NULL : att_mem_strdup(text);
+    free(text);
+    if (*out_json == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory writing the fit inputs");
     if (digest != NULL)
-        att_digest_bytes(text, strlen(text), digest);
-    *out_json = text;
+        att_digest_bytes(*out_json, strlen(*out_json), digest);
     return ATT_OK;
+}
+
+void
+att_export_free(char *json)
+{
+    att_mem_free(json);
 }
 
 att_status

@@ -166,7 +166,7 @@ run_all(void)
 done:
     att_projection_free(&proj);
     att_projection_free(&twin);
-    free(json);
+    att_export_free(json);
     att_summary_free(sum);
     att_fit_result_free(&fit);
     att_posterior_free(post);

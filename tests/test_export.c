@@ -37,7 +37,7 @@ make_saved(saved_fit *s)
     assert_int_equal(att_fit_run(s->f.post, &fp, &s->fit, &err), ATT_OK);
     assert_int_equal(
         att_export_inputs(s->f.p, s->f.l, s->f.post, INT32_MAX, &json, s->digest, &err), ATT_OK);
-    free(json);
+    att_export_free(json);
     mem = open_memstream(&s->saved, &s->len);
     assert_non_null(mem);
     assert_int_equal(att_savefit_write(mem, s->f.post, &s->fit, s->digest, 3, &err), ATT_OK);
@@ -72,8 +72,8 @@ test_canonical_json_is_stable(void **state)
     assert_non_null(strstr(a, "\"id\":\"us_1200_20250428\""));
     assert_null(strstr(a, "\"id\":\"ua_4000_20250213\"")); /* a repeat */
     assert_non_null(strstr(a, "\"rate_from\":20063,\"rate_to\":20104,\"rate_days\":41"));
-    free(a);
-    free(b);
+    att_export_free(a);
+    att_export_free(b);
     fixture_free(&f);
     fixture_free(&g);
 }

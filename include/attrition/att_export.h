@@ -32,7 +32,7 @@ extern "C" {
 #define ATT_EXPORT_VERSION 1
 
 /* The canonical JSON of post's inputs (cutoff as given to the posterior,
- * INT32_MAX for none) into a malloc'd NUL-terminated string (free() it),
+ * INT32_MAX for none) into a NUL-terminated string (att_export_free it),
  * and its SHA-256 into digest (may be NULL). */
 ATT_NODISCARD att_status att_export_inputs(const att_params *p,
                                            const att_ledger *l,
@@ -41,6 +41,9 @@ ATT_NODISCARD att_status att_export_inputs(const att_params *p,
                                            char **out_json,
                                            char digest[ATT_DIGEST_HEX],
                                            att_error *err);
+
+/* Frees att_export_inputs' string; NULL is a no-op. */
+void att_export_free(char *json);
 
 /* Writes fit (made from inputs with this digest and seed) as a saved fit. */
 ATT_NODISCARD att_status att_savefit_write(FILE *f,

@@ -39,7 +39,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     if (fuzz_post == NULL ||
         att_export_inputs(fuzz_p, fuzz_l, fuzz_post, INT32_MAX, &json, fuzz_digest, &err) != ATT_OK)
         abort();
-    free(json);
+    att_export_free(json);
     return 0;
 }
 
