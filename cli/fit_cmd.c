@@ -430,19 +430,34 @@ compute_influence(fit_view *v, const att_fit_params *fp)
             haz[nh++] = k;
     v->nhaz = nh;
     v->infl = malloc((nl * nh + 1) * sizeof *v->infl);
-    if (v->infl == NULL)
+    if (v->infl == NULL) {
+        fprintf(stderr, "attrition: --influence: out of memory\n");
         return CLI_EXIT_OSERR;
+    }
     {
         /* Two independent fits' medians differ by sqrt 2 of one's MCSE. */
         size_t S = v->fit->chains * v->fit->draws, s;
         double *col = malloc(S * sizeof *col), mcse;
         att_diag_workspace *dw = att_diag_alloc(v->fit->chains, v->fit->draws, &err);
+        if (col == NULL || dw == NULL) {
+            att_diag_free(dw);
+            free(col);
+            fprintf(stderr, "attrition: --influence: out of memory\n");
+            return CLI_EXIT_OSERR;
+        }
         v->infl_mcse = 0.0;
-        for (k = 0; col != NULL && dw != NULL && k < nh; k++) {
+        for (k = 0; k < nh; k++) {
             for (s = 0; s < S; s++)
                 col[s] = v->fit->value[s * n + haz[k]];
-            if (att_diag_mcse_quantile(dw, col, 0.5, &mcse, &err) == ATT_OK && isfinite(mcse) &&
-                mcse > v->infl_mcse)
+            if (att_diag_mcse_quantile(dw, col, 0.5, &mcse, &err) != ATT_OK) {
+                char buf[2 * ATT_ERROR_MSG_MAX];
+                att_diag_free(dw);
+                free(col);
+                fprintf(stderr, "attrition: --influence: %s\n",
+                        att_error_format(&err, buf, sizeof buf));
+                return cli_exit_code(err.code);
+            }
+            if (isfinite(mcse) && mcse > v->infl_mcse)
                 v->infl_mcse = mcse;
         }
         v->infl_mcse *= sqrt(2.0);
@@ -455,18 +470,28 @@ compute_influence(fit_view *v, const att_fit_params *fp)
         size_t li = att_posterior_report(v->post, i);
         cli_progress(v->progress, "refitting without report %zu of %zu...", i + 1,
                      att_posterior_nreports(v->post));
-        att_posterior *pi = att_posterior_alloc_without(v->p, v->l, INT32_MAX, li, &err);
+        att_posterior *pi;
         att_fit_result fi;
-        if (pi == NULL)
-            continue; /* e.g. the only report: nothing left to fit */
-        if (att_fit_run(pi, fp, &fi, &err) == ATT_OK) {
-            for (k = 0; k < nh; k++)
-                for (m = 0; m < fi.dim; m++)
-                    if (strcmp(att_posterior_param(pi, m)->name,
-                               att_posterior_param(v->post, haz[k])->name) == 0)
-                        v->infl[li * nh + k] = fi.summary[m].q50 - v->fit->summary[haz[k]].q50;
-            att_fit_result_free(&fi);
+        /* Without the only report there is nothing to fit: that row stays
+         * "not refitted".  Any other failure (out of memory, a sampler
+         * error) is the command's error, not a silent blank. */
+        if (att_posterior_nreports(v->post) == 1)
+            continue;
+        pi = att_posterior_alloc_without(v->p, v->l, INT32_MAX, li, &err);
+        if (pi == NULL || att_fit_run(pi, fp, &fi, &err) != ATT_OK) {
+            char buf[2 * ATT_ERROR_MSG_MAX];
+            att_posterior_free(pi);
+            cli_progress_done(v->progress);
+            fprintf(stderr, "attrition: --influence: refitting without report %s: %s\n",
+                    v->l->reports[li].id, att_error_format(&err, buf, sizeof buf));
+            return err.code == ATT_OK ? CLI_EXIT_SOFTWARE : cli_exit_code(err.code);
         }
+        for (k = 0; k < nh; k++)
+            for (m = 0; m < fi.dim; m++)
+                if (strcmp(att_posterior_param(pi, m)->name,
+                           att_posterior_param(v->post, haz[k])->name) == 0)
+                    v->infl[li * nh + k] = fi.summary[m].q50 - v->fit->summary[haz[k]].q50;
+        att_fit_result_free(&fi);
         att_posterior_free(pi);
     }
     cli_progress_done(v->progress);
@@ -477,12 +502,16 @@ static void
 print_influence_table(FILE *f, const fit_view *v)
 {
     size_t i, k, n = v->fit->dim;
+    int width = 30; /* the longest report id's, at least */
     char a[32];
 
+    for (i = 0; i < v->l->n; i++)
+        if (strlen(v->l->reports[i].id) > (size_t)width)
+            width = (int)strlen(v->l->reports[i].id);
     fprintf(f,
             "\ninfluence: change in each hazard's median (per 1,000 per day) without the "
-            "report\n%-30s",
-            "report");
+            "report\n%-*s",
+            width, "report");
     for (k = 0; k < n; k++)
         if (att_posterior_param(v->post, k)->kind == ATT_PAR_HAZARD)
             fprintf(f, " %10s", att_posterior_param(v->post, k)->name);
@@ -491,7 +520,7 @@ print_influence_table(FILE *f, const fit_view *v)
         const att_report *r = &v->l->reports[i];
         if (r->repeat_of != ATT_NONE || r->revised_by != ATT_NONE)
             continue;
-        fprintf(f, "%-30s", r->id);
+        fprintf(f, "%-*s", width, r->id);
         for (k = 0; k < v->nhaz; k++)
             fprintf(f, " %10s", cli_num(1000.0 * v->infl[i * v->nhaz + k], '+', 3, a, sizeof a));
         fputc('\n', f);

@@ -1,8 +1,11 @@
 /* test_cli_commands.c -- fit, project, compare, backtest and export-data
  * from the command line: the same bytes for 1 and 2 threads and from a
- * saved fit, the JSON keys of the contracts, a golden fit, usage errors.
+ * saved fit, the JSON keys of the contracts, a golden fit, usage errors,
+ * and fit --influence against fits of the ledger without a report.
  * Set ATT_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate
  * change. */
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +350,104 @@ test_export_data(void **state)
     expect(bad, 64, "--origin: expected a date");
 }
 
+/* The q50 of parameter name in a fit's JSON, or NaN. */
+static double
+fit_q50(const char *json, const char *name)
+{
+    char key[64];
+    const char *at;
+
+    snprintf(key, sizeof key, "\"name\": \"%s\"", name);
+    at = strstr(json, key);
+    at = at != NULL ? strstr(at, "\"q50\": ") : NULL;
+    return at != NULL ? strtod(at + 7, NULL) : (double)NAN;
+}
+
+/* A copy of the shipped ledger without the row whose id is skip (or with
+ * only that row and the header, when only is true), at path. */
+static void
+ledger_edit(const char *path, const char *skip, bool only)
+{
+    char *text = fixture_read_file(ATT_SOURCE_DIR "/data/reports.csv"), *line, *next;
+    FILE *f = fopen(path, "w");
+    size_t n = strlen(skip);
+    int first = 1;
+
+    assert_non_null(text);
+    assert_non_null(f);
+    for (line = text; *line != '\0'; line = next, first = 0) {
+        bool match = strncmp(line, skip, n) == 0 && line[n] == ',';
+        next = strchr(line, '\n');
+        next = next != NULL ? next + 1 : line + strlen(line);
+        if (first || match == only)
+            fwrite(line, 1, (size_t)(next - line), f);
+    }
+    assert_int_equal(fclose(f), 0);
+    free(text);
+}
+
+/* fit --influence: each row is the change of a hazard's median when its
+ * report is left out, which must be what a fit of the ledger without that
+ * report gives (same seed and settings); with a single report there is
+ * nothing to refit, and its row says so. */
+static void
+test_fit_influence(void **state)
+{
+    const char *without = ATT_BINARY_DIR "/tests/influence_without.csv";
+    const char *single = ATT_BINARY_DIR "/tests/influence_single.csv";
+    const char *full_json = ATT_BINARY_DIR "/tests/influence_full.json";
+    const char *skip_json = ATT_BINARY_DIR "/tests/influence_skip.json";
+    const char *skip = "isw_rate_92_20250131";
+    const char *infl[] = {"fit", "--chains", "2", "--warmup", "80",          "--draws",
+                          "40",  "--seed",   "3", "--force",  "--influence", NULL};
+    const char *full[] = {"fit",      "--chains", "2",        "--warmup", "80",
+                          "--draws",  "40",       "--seed",   "3",        "--force",
+                          "--format", "json",     "--output", full_json,  NULL};
+    const char *part[] = {"fit",      "--chains", "2",        "--warmup", "80",       "--draws",
+                          "40",       "--seed",   "3",        "--force",  "--format", "json",
+                          "--ledger", without,    "--output", skip_json,  NULL};
+    const char *one[] = {"fit",    "--chains", "2",       "--warmup", "80",   "--draws",     "40",
+                         "--seed", "3",        "--force", "--ledger", single, "--influence", NULL};
+    char *text, *a, *b, *row;
+    double printed, want;
+
+    (void)state;
+    ledger_edit(without, skip, false);
+    ledger_edit(single, skip, true);
+    expect(infl, 1, NULL); /* few draws: the verdict fails, --force prints */
+    text = fixture_read_file(OUT);
+    assert_non_null(text);
+    row = strstr(text, "influence: change in each hazard's median");
+    assert_non_null(row);
+    row = strstr(row, "\nisw_rate_92_20250131 "); /* the influence table's row */
+    assert_non_null(row);
+    printed = strtod(row + 1 + strlen(skip), NULL); /* h_active1, per 1,000 per day */
+    expect(full, 1, NULL);
+    expect(part, 1, NULL);
+    a = fixture_read_file(full_json);
+    b = fixture_read_file(skip_json);
+    assert_non_null(a);
+    assert_non_null(b);
+    want = 1000.0 * (fit_q50(b, "h_active1") - fit_q50(a, "h_active1"));
+    assert_true(isfinite(want));
+    assert_true(fabs(want) > 0.01);               /* the report matters: the check can fail */
+    att_assert_close(printed, want, 0.0, 0.0006); /* printed to 3 decimals */
+    free(text);
+    free(a);
+    free(b);
+    /* One report: the fit runs, its influence row is "n/a", not an error. */
+    expect(one, 1, NULL);
+    text = fixture_read_file(OUT);
+    assert_non_null(text);
+    row = strstr(text, "influence: change in each hazard's median");
+    assert_non_null(row);
+    row = strstr(row, "\nisw_rate_92_20250131 ");
+    assert_non_null(row);
+    assert_non_null(strstr(row, "n/a"));
+    assert_null(strstr(text, "nan"));
+    free(text);
+}
+
 int
 main(void)
 {
@@ -354,7 +455,7 @@ main(void)
         cmocka_unit_test(test_fit_command),     cmocka_unit_test(test_golden_verdict),
         cmocka_unit_test(test_project_command), cmocka_unit_test(test_failed_fit_not_saved),
         cmocka_unit_test(test_compare_command), cmocka_unit_test(test_later_file_rows),
-        cmocka_unit_test(test_export_data),
+        cmocka_unit_test(test_export_data),     cmocka_unit_test(test_fit_influence),
     };
 
     gsl_set_error_handler_off();
