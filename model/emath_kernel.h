@@ -294,13 +294,13 @@ em_log1p_core(double x, double xl, double *out_lo)
 
 #define EM_2_SQRTPI 0x1.20dd750429b6dp+0 /* 2 / sqrt(pi), a derivative's constant only */
 
-/* erfcx(u) = exp(u^2) erfc(u) at u + ul (ul a correction below ulp(u))
- * as a pair, for 0 <= u < 32, relative error below 2^-57; NaN gives NaN.
- * The table's interval and its centre c, from the bits: below 1/2, 64ths
- * (those of u + 1's significand); above, 32nds of u's binade (u's
- * exponent and top five significand bits, c with the next bit set). */
-EM_INLINE double
-em_erfcx(double u, double ul, double *out_lo)
+/* The row of erfcx's table for 0 <= u < 32 (its offset, row * ROW) and
+ * u's distance *out_h from the row's centre c; NaN gives the last row.
+ * The interval, from the bits: below 1/2, 64ths (those of u + 1's
+ * significand); above, 32nds of u's binade (u's exponent and top five
+ * significand bits, c with the next bit set). */
+EM_INLINE uint64_t
+em_erfcx_row(double u, double *out_h)
 {
     const uint64_t low = ((uint64_t)1 << 47) - 1;
     uint64_t small = (em_bits(u + 1.0) >> 46) & 63u;
@@ -308,25 +308,66 @@ em_erfcx(double u, double ul, double *out_lo)
     uint64_t i = u < 0.5 ? small : big;
     double cs = ((em_double(em_bits(EM_SHIFT) + small) - EM_SHIFT) + 0.5) * (1.0 / 64.0);
     double cb = em_double((em_bits(u) & ~low) | ((uint64_t)1 << 46));
-    const double *a = att_emath_erfcx_tab;
-    double h = u - (u < 0.5 ? cs : cb), p, lo; /* exact for u >= 1/2 */
-    int d;
 
+    *out_h = u - (u < 0.5 ? cs : cb);                /* exact for u >= 1/2 */
     i = i < EMATH_ERFCX_NI ? i : EMATH_ERFCX_NI - 1; /* NaN, or u >= 32 */
-    /* Indexed from the table itself (not from a row pointer), which the
-     * compiler can turn into gathers. */
-    i *= EMATH_ERFCX_ROW;
-    p = a[i + EMATH_ERFCX_ROW - 1];
-    for (d = EMATH_ERFCX_ROW - 2; d >= 2; d--)
-        p = p * h + a[i + (uint64_t)d];
-    lo = a[i + 1] + h * p;
-    /* erfcx' = 2 u erfcx - 2 / sqrt(pi) carries the correction ul. */
-    return em_fast_two_sum(a[i], lo + ul * (2.0 * u * (a[i] + lo) - EM_2_SQRTPI), out_lo);
+    return i * EMATH_ERFCX_ROW;
 }
 
-/* exp(-(w + wl)) erfcx(u + ul) = 2^k (hi + lo) before scaling, the tail
- * erfc(u) when w + wl = u^2 exactly; 0 <= u < 32 and w >= 0.  Relative
- * error below 2^-56.  exp(-(w + wl)) / 2^k, to 2^-60, is *out_e + *out_el. */
+/* erfcx(u) = exp(u^2) erfc(u) at u + ul (ul a correction below ulp(u))
+ * as a pair, for 0 <= u < 32, relative error below 2^-57; NaN gives NaN.
+ * h and the row's coefficients a_d = c[off + d * stride] come from
+ * em_erfcx_row: stride 1 reads the table itself (indexed from it, not
+ * from a row pointer, which the compiler can turn into gathers), stride 8
+ * a block's rows laid out as columns (vmath.c). */
+EM_INLINE double
+em_erfcx_at(
+    double u, double ul, double h, const double *c, uint64_t off, uint64_t stride, double *out_lo)
+{
+    double p = c[off + (EMATH_ERFCX_ROW - 1) * stride], lo, a0 = c[off];
+    int d;
+
+    for (d = EMATH_ERFCX_ROW - 2; d >= 2; d--)
+        p = p * h + c[off + (uint64_t)d * stride];
+    lo = c[off + stride] + h * p;
+    /* erfcx' = 2 u erfcx - 2 / sqrt(pi) carries the correction ul. */
+    return em_fast_two_sum(a0, lo + ul * (2.0 * u * (a0 + lo) - EM_2_SQRTPI), out_lo);
+}
+
+EM_INLINE double
+em_erfcx(double u, double ul, double *out_lo)
+{
+    double h;
+    uint64_t i = em_erfcx_row(u, &h);
+
+    return em_erfcx_at(u, ul, h, att_emath_erfcx_tab, i, 1, out_lo);
+}
+
+/* exp(-(w + wl)) (gh + gl) = 2^k (hi + lo) before scaling, the tail
+ * erfc(u) when gh + gl = erfcx(u) and w + wl = u^2 exactly; w >= 0.
+ * Relative error below 2^-56.  exp(-(w + wl)) / 2^k, to 2^-60, is
+ * *out_e + *out_el. */
+EM_INLINE double
+em_tail_times(double gh,
+              double gl,
+              double w,
+              double wl,
+              double *out_lo,
+              int64_t *out_k,
+              double *out_e,
+              double *out_el)
+{
+    double el, eh, pl, ph;
+
+    eh = em_exp_pair(w > -EM_EXP_LO ? EM_EXP_LO : -w, -wl, 1, &el, out_k);
+    ph = em_two_prod(eh, gh, &pl);
+    *out_lo = pl + eh * gl + el * (gh + gl);
+    *out_e = eh;
+    *out_el = el;
+    return ph;
+}
+
+/* The same with erfcx(u + ul) from the table, 0 <= u < 32. */
 EM_INLINE double
 em_tail(double u,
         double ul,
@@ -337,14 +378,9 @@ em_tail(double u,
         double *out_e,
         double *out_el)
 {
-    double gl, gh = em_erfcx(u, ul, &gl), el, eh, pl, ph;
+    double gl, gh = em_erfcx(u, ul, &gl);
 
-    eh = em_exp_pair(w > -EM_EXP_LO ? EM_EXP_LO : -w, -wl, 1, &el, out_k);
-    ph = em_two_prod(eh, gh, &pl);
-    *out_lo = pl + eh * gl + el * (gh + gl);
-    *out_e = eh;
-    *out_el = el;
-    return ph;
+    return em_tail_times(gh, gl, w, wl, out_lo, out_k, out_e, out_el);
 }
 
 /* c * T and c * (2 - T) for T = 2^k (hi + lo), c a power of two: the
@@ -372,6 +408,50 @@ em_erfc(double x)
     return em_canon(em_tail_value(hi, lo, k, 1.0, x < 0.0));
 }
 
+/* The normal tail's argument: |z| / sqrt 2 as a pair, returned hi and
+ * *out_ul lo, and z^2 / 2 exactly as *out_w + *out_wl, with |z| capped at
+ * 40 (Q(40) < 2^-1075). */
+EM_INLINE double
+em_normal_tail_arg(double z, double *out_ul, double *out_w, double *out_wl)
+{
+    double a = z < 0.0 ? -z : z, uh, w, wl;
+
+    a = a > 40.0 ? 40.0 : a;
+    uh = em_div_sqrt2(a, out_ul);
+    w = em_two_sqr(a, &wl);
+    *out_w = 0.5 * w;
+    *out_wl = 0.5 * wl;
+    return uh;
+}
+
+/* Q(z) and phi(z) (em_normal_tail) from em_normal_tail_arg's pieces and
+ * erfcx's row at uh (em_erfcx_row, em_erfcx_at). */
+EM_INLINE double
+em_normal_tail_at(double z,
+                  double uh,
+                  double ul,
+                  double w,
+                  double wl,
+                  double h,
+                  const double *c,
+                  uint64_t off,
+                  uint64_t stride,
+                  double *out_pdf,
+                  int smaller)
+{
+    double lo, hi, e, el, ph, pl, gl, gh = em_erfcx_at(uh, ul, h, c, off, stride, &gl);
+    int64_t k;
+
+    hi = em_tail_times(gh, gl, w, wl, &lo, &k, &e, &el);
+    /* e / sqrt(2 pi) as a pair, rounded once */
+    ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
+    *out_pdf =
+        em_canon(em_scale(ph + (pl + (e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI)), k));
+    if (smaller)
+        return em_canon(em_scale(0.5 * (hi + lo), k));
+    return em_canon(em_tail_value(hi, lo, k, 0.5, z < 0.0));
+}
+
 /* Q(z) = 1 - Phi(z), the standard normal's upper tail, within 1 ulp
  * (equation (E10)): erfc(z / sqrt 2) / 2 with z^2 / 2 exact and z / sqrt 2
  * as a pair, so that no rounding of the argument reaches the result; or,
@@ -382,20 +462,10 @@ em_erfc(double x)
 EM_INLINE double
 em_normal_tail(double z, double *out_pdf, int smaller)
 {
-    double a = z < 0.0 ? -z : z, uh, ul, w, wl, lo, hi, e, el, ph, pl;
-    int64_t k;
+    double ul, w, wl, h, uh = em_normal_tail_arg(z, &ul, &w, &wl);
+    uint64_t i = em_erfcx_row(uh, &h);
 
-    a = a > 40.0 ? 40.0 : a; /* Q(40) < 2^-1075 */
-    uh = em_div_sqrt2(a, &ul);
-    w = em_two_sqr(a, &wl);
-    hi = em_tail(uh, ul, 0.5 * w, 0.5 * wl, &lo, &k, &e, &el);
-    /* e / sqrt(2 pi) as a pair, rounded once */
-    ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
-    *out_pdf =
-        em_canon(em_scale(ph + (pl + (e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI)), k));
-    if (smaller)
-        return em_canon(em_scale(0.5 * (hi + lo), k));
-    return em_canon(em_tail_value(hi, lo, k, 0.5, z < 0.0));
+    return em_normal_tail_at(z, uh, ul, w, wl, h, att_emath_erfcx_tab, i, 1, out_pdf, smaller);
 }
 
 EM_INLINE double

@@ -962,6 +962,7 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
 {
     size_t i, j, k, np = post->nphase, na = post->narr;
     double lastD = -1.0, lastlD = 0.0;
+    const double *q = w->q, *omq = w->omq, *count = w->count;
 
     for (k = 0; k < np; k++) {
         w->omq[k] = w->hazard[k] == 0.0 ? 0.0 : -att_expm1(-w->hazard[k]);
@@ -973,7 +974,7 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
         for (j = 0; j < na; j++) {
             const double *L = post->expo + (i * na + j) * np;
             int step = post->step[i * na + j];
-            double nj = w->count[j], H = 0.0;
+            double nj = count[j], H = 0.0, ej, cj;
             if (step == POST_STEP_ABSENT) {
                 e[j] = 1.0;
                 c[j] = 0.0;
@@ -982,23 +983,28 @@ post_eval_times(const att_posterior *post, att_posterior_workspace *w)
             if (step >= 0) {
                 /* One day in one phase: e' = e q and 1 - e' = (1 - e) + e (1 - q),
                  * a sum of positive terms that keeps its digits near e = 1. */
-                e[j] = e[j - na] * w->q[step];
-                c[j] = c[j - na] + e[j - na] * w->omq[step];
+                double ep = e[j - na];
+                ej = ep * q[step];
+                cj = c[j - na] + ep * omq[step];
             } else {
                 for (k = 0; k < np; k++)
                     H += w->hazard[k] * L[k];
                 /* Where survival is still near 1 (e > 0.99), 1 - e would
                  * lose digits: both from expm1 of the cumulative hazard. */
                 if (H < POST_NEAR_ONE) {
-                    c[j] = -att_expm1(-H);
-                    e[j] = 1.0 - c[j];
+                    cj = -att_expm1(-H);
+                    ej = 1.0 - cj;
                 } else {
-                    e[j] = att_exp(-H);
-                    c[j] = 1.0 - e[j];
+                    ej = att_exp(-H);
+                    cj = 1.0 - ej;
                 }
             }
-            N += nj * e[j];
-            C += nj * c[j];
+            /* In locals: e and c could overlap for all the compiler knows,
+             * and it would read e[j] back after storing c[j]. */
+            e[j] = ej;
+            c[j] = cj;
+            N += nj * ej;
+            C += nj * cj;
             D += nj;
         }
         w->tC[i] = C;

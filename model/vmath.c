@@ -2,9 +2,10 @@
  * instruction set (vmath.h).
  *
  * Each loop calls a kernel of emath_kernel.h, which has no branch, so the
- * compiler vectorises it: with AVX2 and AVX-512 the tables are read by
- * gathers, four or eight lanes at a time; the SSE2 build has no gather and
- * stays mostly scalar.  Vectorising does not change a lane's operations
+ * compiler vectorises it: with AVX2 and AVX-512 the tables are read four or
+ * eight lanes at a time (element by element, as GCC emulates gathers; the
+ * AVX-512 normal tail reads its erfcx rows whole and transposes them); the
+ * SSE2 build stays mostly scalar.  Vectorising does not change a lane's operations
  * (no reassociation without -ffast-math, no contraction with
  * -ffp-contract=off), so every path gives the bits of att_exp, att_log and
  * att_normal_q; tests/test_vmath.c checks it on every path this processor
@@ -99,7 +100,93 @@ VMATH_PATH(base, )
 #define VMATH_AVX512_ATTR __attribute__((target("avx512f,avx512dq,prefer-vector-width=512")))
 #endif
 VMATH_PATH(avx2, __attribute__((target("avx2"))))
-VMATH_PATH(avx512, VMATH_AVX512_ATTR)
+VMATH_LOOP(vexp_avx512, em_exp, VMATH_AVX512_ATTR)
+VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
+
+#include <immintrin.h>
+
+/* The erfcx rows of eight lanes as columns: c[d * 8 + l] = tab[row[l] + d].
+ * Eight row loads and a transpose in registers instead of the eighty loads
+ * and inserts of emulated gathers (GCC 12 emits no AVX-512 gathers for
+ * generic tuning, and they were slower here when it did).  Loads and
+ * moves only: the values, hence every result, are the table's. */
+VMATH_AVX512_ATTR static inline __attribute__((always_inline)) void
+erfcx_rows_avx512(const uint64_t *row, double *c)
+{
+    const double *a = att_emath_erfcx_tab;
+    __m512d r[8], t[8], u[8];
+    __m256d p[4];
+    int l;
+
+    for (l = 0; l < 8; l++)
+        r[l] = _mm512_loadu_pd(a + row[l]); /* a_0 .. a_7 of lane l */
+    for (l = 0; l < 8; l += 2) {
+        t[l] = _mm512_unpacklo_pd(r[l], r[l + 1]);
+        t[l + 1] = _mm512_unpackhi_pd(r[l], r[l + 1]);
+    }
+    for (l = 0; l < 8; l += 4) {
+        u[l] = _mm512_shuffle_f64x2(t[l], t[l + 2], 0x88);
+        u[l + 1] = _mm512_shuffle_f64x2(t[l], t[l + 2], 0xdd);
+        u[l + 2] = _mm512_shuffle_f64x2(t[l + 1], t[l + 3], 0x88);
+        u[l + 3] = _mm512_shuffle_f64x2(t[l + 1], t[l + 3], 0xdd);
+    }
+    _mm512_storeu_pd(c + 0 * 8, _mm512_shuffle_f64x2(u[0], u[4], 0x88));
+    _mm512_storeu_pd(c + 4 * 8, _mm512_shuffle_f64x2(u[0], u[4], 0xdd));
+    _mm512_storeu_pd(c + 2 * 8, _mm512_shuffle_f64x2(u[1], u[5], 0x88));
+    _mm512_storeu_pd(c + 6 * 8, _mm512_shuffle_f64x2(u[1], u[5], 0xdd));
+    _mm512_storeu_pd(c + 1 * 8, _mm512_shuffle_f64x2(u[2], u[6], 0x88));
+    _mm512_storeu_pd(c + 5 * 8, _mm512_shuffle_f64x2(u[2], u[6], 0xdd));
+    _mm512_storeu_pd(c + 3 * 8, _mm512_shuffle_f64x2(u[3], u[7], 0x88));
+    _mm512_storeu_pd(c + 7 * 8, _mm512_shuffle_f64x2(u[3], u[7], 0xdd));
+    /* a_8 and a_9: the lanes' pairs side by side, then evens and odds */
+    for (l = 0; l < 8; l += 2)
+        p[l / 2] = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(a + row[l] + 8)),
+                                        _mm_loadu_pd(a + row[l + 1] + 8), 1);
+    r[0] = _mm512_insertf64x4(_mm512_castpd256_pd512(p[0]), p[1], 1);
+    r[1] = _mm512_insertf64x4(_mm512_castpd256_pd512(p[2]), p[3], 1);
+    _mm512_storeu_pd(c + 8 * 8, _mm512_permutex2var_pd(
+                                    r[0], _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), r[1]));
+    _mm512_storeu_pd(c + 9 * 8, _mm512_permutex2var_pd(
+                                    r[0], _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15), r[1]));
+}
+
+/* The smaller tail and the density of eight elements: their arguments and
+ * rows, their coefficients (erfcx_rows_avx512), then the rest, each step
+ * vectorised: em_normal_small_tail_pdf's operations, lane by lane. */
+VMATH_AVX512_ATTR static inline __attribute__((always_inline)) void
+small_tail_pdf_block_avx512(const double *x, double *y, double *z)
+{
+    double uh[8], ul[8], w[8], wl[8], h[8], c[EMATH_ERFCX_ROW * 8];
+    uint64_t row[8];
+    size_t l;
+
+    for (l = 0; l < 8; l++) {
+        uh[l] = em_normal_tail_arg(x[l], &ul[l], &w[l], &wl[l]);
+        row[l] = em_erfcx_row(uh[l], &h[l]);
+    }
+    erfcx_rows_avx512(row, c);
+    for (l = 0; l < 8; l++)
+        y[l] = em_normal_tail_at(x[l], uh[l], ul[l], w[l], wl[l], h[l], c, l, 8, &z[l], 1);
+}
+
+VMATH_AVX512_ATTR static void
+vnormal_small_tail_pdf_avx512(size_t n, const double *x, double *y, double *z)
+{
+    size_t i, l, m = n - n % 8;
+    double bx[8], by[8], bz[8];
+
+    for (i = 0; i < m; i += 8)
+        small_tail_pdf_block_avx512(x + i, y + i, z + i);
+    if (m == n)
+        return;
+    for (l = 0; l < 8; l++)
+        bx[l] = m + l < n ? x[m + l] : 1.0;
+    small_tail_pdf_block_avx512(bx, by, bz);
+    for (l = 0; m + l < n; l++) {
+        y[m + l] = by[l];
+        z[m + l] = bz[l];
+    }
+}
 #else
 #define VMATH_X86 0
 #endif
