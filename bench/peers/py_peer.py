@@ -368,8 +368,8 @@ def fd_hessian(model, x, h=1e-4):
 
 
 def find_mode(model, starts=4, seed=1):
-    """BFGS from the prior centre and three jittered starts (as
-    att_mode_find); the best converged end point, its Laplace covariance."""
+    """BFGS from the prior centre and three jittered starts; the best
+    converged end point, its Laplace covariance."""
     rng = np.random.default_rng(seed)
     best = None
     x0 = model.prior_center()

@@ -10,7 +10,6 @@
 #include <attrition/att_export.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_ledger.h>
-#include <attrition/att_mode.h>
 #include <attrition/att_model.h>
 #include <attrition/att_output.h>
 #include <attrition/att_params.h>
