@@ -1,0 +1,184 @@
+/* test_summary.c -- att_summary_compute on draws written by hand, against
+ * figures worked out by hand: one phase of 10 days with a free hazard, one
+ * fixed arrival of 1,000 on its first day, a casualty figure and a
+ * deployment figure from one class, each with its own bias.  Three draws
+ * of the hazard (0.01, 0.02, 0.03), so that every quantile is a type-7
+ * interpolation one can check on paper.  The phase is open, so its mean
+ * strength runs to the ledger's last statement (2025-01-10): 10 days. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include <attrition/att_summary.h>
+
+#include "att_test.h"
+#include "fixture.h"
+
+#define SM_PARAMS                                                                \
+    "[model]\nanchor = none\n[priors]\nsigma_median = 0.3\nsigma_log_sd = 0.5\n" \
+    "[phase only]\nstart = 2025-01-01\nend = open\nhazard_median = 0.02\n"       \
+    "hazard_log_sd = 1\n"                                                        \
+    "[arrival a]\ndate = 2025-01-01\ncount = 1000\n"                             \
+    "[class src]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
+/* c: casualties by the end of 2025-01-10 (the phase's last day); d: the
+ * force deployed on 2025-01-05. */
+#define SM_LEDGER                                                                         \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low," \
+    "high,quote,doc,repeat_of\n"                                                          \
+    "c,2025-01-10,2025-01-10,2025-01-10,S,src,casualties,approx,150,,,q,d,\n"             \
+    "d,2025-01-05,2025-01-05,2025-01-05,S,src,deployed,approx,1100,,,q,d,\n"
+
+#define SM_DRAWS 3
+
+static const double sm_hazard[SM_DRAWS] = {0.02, 0.01, 0.03}; /* unsorted on purpose */
+static const double sm_sigma[SM_DRAWS] = {0.2, 0.4, 0.3};
+static const double sm_b_losses[SM_DRAWS] = {0.1, -0.2, 0.3};
+static const double sm_b_force[SM_DRAWS] = {0.05, 0.0, -0.05};
+
+/* The type-7 5%, 50% and 95% quantiles of three values. */
+static att_interval
+sm_type7(const double *v)
+{
+    double x[SM_DRAWS], t;
+    att_interval r;
+    int i, j;
+
+    memcpy(x, v, sizeof x);
+    for (i = 0; i < SM_DRAWS; i++)
+        for (j = i + 1; j < SM_DRAWS; j++)
+            if (x[j] < x[i]) {
+                t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+            }
+    /* h = (n - 1) p: 0.1, 1 and 1.9 */
+    r.q05 = x[0] + 0.1 * (x[1] - x[0]);
+    r.q50 = x[1];
+    r.q95 = x[1] + 0.9 * (x[2] - x[1]);
+    return r;
+}
+
+static void
+sm_close(att_interval got, att_interval want)
+{
+    att_assert_close(got.q05, want.q05, 1e-12, 0.0);
+    att_assert_close(got.q50, want.q50, 1e-12, 0.0);
+    att_assert_close(got.q95, want.q95, 1e-12, 0.0);
+}
+
+static void
+test_summary_by_hand(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_summary *sm = NULL;
+    att_error err;
+    double theta[SM_DRAWS * 16], value[SM_DRAWS * 16], want[SM_DRAWS], zsum = 0.0;
+    size_t k, s, n;
+    int nb = 0;
+
+    (void)state;
+    fixture_load(&f, SM_PARAMS, SM_LEDGER);
+    n = att_posterior_dim(f.post);
+    assert_true(n <= 16);
+    /* hazard, kappa, sigma and the two biases (losses, force): their
+     * order is the posterior's, so each is found by kind and family. */
+    for (s = 0; s < SM_DRAWS; s++)
+        for (k = 0; k < n; k++) {
+            const att_param_info *in = att_posterior_param(f.post, k);
+            double *t = &theta[s * n + k], *v = &value[s * n + k];
+            switch (in->kind) {
+            case ATT_PAR_HAZARD:
+                *t = log(sm_hazard[s]);
+                *v = sm_hazard[s];
+                break;
+            case ATT_PAR_KAPPA:
+                *t = 0.0;
+                *v = 0.5;
+                break;
+            case ATT_PAR_SIGMA:
+                *t = log(sm_sigma[s]);
+                *v = sm_sigma[s];
+                break;
+            case ATT_PAR_BIAS:
+                *t = *v = strstr(in->name, "losses") != NULL ? sm_b_losses[s] : sm_b_force[s];
+                nb += s == 0;
+                break;
+            default:
+                fail_msg("unexpected parameter %s", in->name);
+            }
+        }
+    assert_int_equal(nb, 2);
+    memset(&fit, 0, sizeof fit);
+    fit.dim = n;
+    fit.chains = 1;
+    fit.draws = SM_DRAWS;
+    fit.theta = theta;
+    fit.value = value;
+    assert_int_equal(att_summary_compute(f.p, f.l, f.post, &fit, &sm, &err), ATT_OK);
+
+    /* The hazard: its draws' quantiles, and per 1,000. */
+    assert_int_equal(sm->nhazard, 1);
+    sm_close(sm->hazard[0].hazard, sm_type7(sm_hazard));
+    for (s = 0; s < SM_DRAWS; s++)
+        want[s] = 1000.0 * sm_hazard[s];
+    sm_close(sm->hazard[0].per_1000, sm_type7(want));
+    /* Per day at the phase's mean strength: N at the start of day i of 10
+     * is 1000 e^(-h i), but 0 on day 0 (an arrival counts strictly after
+     * 00:00 of its date, docs/model.md 1.3), so the mean is
+     * 100 e^(-h) (1 - e^(-9h)) / (1 - e^(-h)). */
+    for (s = 0; s < SM_DRAWS; s++) {
+        double h = sm_hazard[s];
+        want[s] = h * 100.0 * exp(-h) * (1.0 - exp(-9.0 * h)) / (1.0 - exp(-h));
+    }
+    sm_close(sm->hazard[0].daily, sm_type7(want));
+
+    /* Report c: casualties by 24:00 on the 10th day, 1000 (1 - e^(-10h));
+     * de-biased 150 e^(-b); residual the mean of (log 150 - log m - b) / sigma. */
+    assert_int_equal(sm->nreport, 2);
+    for (s = 0; s < SM_DRAWS; s++)
+        want[s] = 1000.0 * (1.0 - exp(-10.0 * sm_hazard[s]));
+    sm_close(sm->report[0].model, sm_type7(want));
+    for (s = 0; s < SM_DRAWS; s++) {
+        zsum += (log(150.0) - log(want[s]) - sm_b_losses[s]) / sm_sigma[s];
+        want[s] = 150.0 * exp(-sm_b_losses[s]);
+    }
+    sm_close(sm->report[0].debiased, sm_type7(want));
+    att_assert_close(sm->report[0].z, zsum / SM_DRAWS, 1e-12, 1e-14);
+    assert_true(sm->report[0].bias_estimated);
+    assert_false(sm->report[0].z_from_pit);
+    /* Report d: the force deployed is 1,000 whatever the draw. */
+    att_assert_close(sm->report[1].model.q05, 1000.0, 1e-15, 0.0);
+    att_assert_close(sm->report[1].model.q95, 1000.0, 1e-15, 0.0);
+    for (s = 0; s < SM_DRAWS; s++)
+        want[s] = 1100.0 * exp(-sm_b_force[s]);
+    sm_close(sm->report[1].debiased, sm_type7(want));
+
+    /* Sources: the class's two factors exp(b), one report each. */
+    assert_int_equal(sm->nsource, 2);
+    for (k = 0; k < 2; k++) {
+        const att_source_summary *so = &sm->source[k];
+        const double *b = so->family == ATT_FAMILY_LOSSES ? sm_b_losses : sm_b_force;
+        for (s = 0; s < SM_DRAWS; s++)
+            want[s] = exp(b[s]);
+        assert_false(so->pinned);
+        assert_int_equal(so->reports, 1);
+        sm_close(so->factor, sm_type7(want));
+    }
+    att_summary_free(sm);
+    fixture_free(&f);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_summary_by_hand),
+    };
+
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
+}
