@@ -26,13 +26,13 @@
 static int
 cli_scenarios(void)
 {
-    char **names, path[CLI_PATH_MAX];
-    const char *dir;
-    size_t n = cli_scenario_names(&names, &dir), i;
+    char **names, path[CLI_PATH_MAX], dir[CLI_PATH_MAX];
+    size_t n = cli_scenario_names(&names, dir, sizeof dir), i;
 
     if (n == 0) {
-        fprintf(stderr, "attrition: no scenario files (*.ini) in ./params nor %s/params\n",
-                ATT_DATADIR);
+        fprintf(stderr, "attrition: no scenario files (*.ini) in ");
+        cli_scenario_dirs_print(stderr);
+        fputc('\n', stderr);
         return CLI_EXIT_NOINPUT;
     }
     printf("scenarios in %s/\n", dir);
@@ -40,7 +40,8 @@ cli_scenarios(void)
         att_params *p = NULL;
         att_error err;
         char msg[2 * ATT_ERROR_MSG_MAX];
-        snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
+        if ((size_t)snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]) >= sizeof path)
+            continue; /* a path too long to open */
         if (att_params_load(path, &p, &err) == ATT_OK)
             printf("  %-14s %s\n", names[i], p->description);
         else

@@ -1,5 +1,6 @@
 /* scenario.c -- scenario names to files (./params first, then the installed
- * share directory, ATT_DATADIR/params), and loading a scenario with its ledger. */
+ * share directory: beside the running binary, then the configured
+ * ATT_DATADIR/params), and loading a scenario with its ledger. */
 #include "scenario.h"
 
 #include <dirent.h>
@@ -7,12 +8,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "exit_codes.h"
 
-#define CLI_PATH_MAX 4096
+#define CLI_PATH_MAX  4096
+#define SCENARIO_NDIR 3
 
-static const char *const scenario_dirs[] = {CLI_LOCAL_PARAMS, ATT_DATADIR "/params"};
+/* The folders a scenario name is looked up in, in order, into dirs;
+ * returns how many: ./params; the share folder relative to the running
+ * binary (BINDIR/ATT_DATADIR_REL/params: right wherever the install's
+ * prefix, as `cmake --install --prefix` may move it); the folder the
+ * build was configured for, unless it is the same. */
+static size_t
+scenario_dirs(char dirs[SCENARIO_NDIR][CLI_PATH_MAX])
+{
+    char exe[CLI_PATH_MAX], *slash;
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t n = 0;
+
+    snprintf(dirs[n++], CLI_PATH_MAX, "%s", CLI_LOCAL_PARAMS);
+    if (len > 0) {
+        exe[len] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            if ((size_t)snprintf(dirs[n], CLI_PATH_MAX, "%s/%s/params", exe, ATT_DATADIR_REL) <
+                CLI_PATH_MAX)
+                n++;
+        }
+    }
+    if (n == 1 || strcmp(dirs[1], ATT_DATADIR "/params") != 0)
+        snprintf(dirs[n++], CLI_PATH_MAX, "%s", ATT_DATADIR "/params");
+    return n;
+}
 
 static int
 scenario_cmp(const void *a, const void *b)
@@ -57,21 +86,32 @@ scenario_list_dir(const char *dir, char ***out)
 }
 
 size_t
-cli_scenario_names(char ***names, const char **dir)
+cli_scenario_names(char ***names, char *dir, size_t dir_size)
 {
-    size_t i, n;
+    char dirs[SCENARIO_NDIR][CLI_PATH_MAX];
+    size_t i, n, nd = scenario_dirs(dirs);
 
-    for (i = 0; i < sizeof scenario_dirs / sizeof scenario_dirs[0]; i++) {
-        n = scenario_list_dir(scenario_dirs[i], names);
+    for (i = 0; i < nd; i++) {
+        n = scenario_list_dir(dirs[i], names);
         if (n > 0) {
-            *dir = scenario_dirs[i];
+            snprintf(dir, dir_size, "%s", dirs[i]);
             return n;
         }
         free(*names);
     }
     *names = NULL;
-    *dir = scenario_dirs[0];
+    snprintf(dir, dir_size, "%s", dirs[0]);
     return 0;
+}
+
+void
+cli_scenario_dirs_print(FILE *f)
+{
+    char dirs[SCENARIO_NDIR][CLI_PATH_MAX];
+    size_t i, nd = scenario_dirs(dirs);
+
+    for (i = 0; i < nd; i++)
+        fprintf(f, "%s%s", i == 0 ? "" : i + 1 == nd ? " nor " : ", ", dirs[i]);
 }
 
 void
@@ -88,23 +128,23 @@ int
 cli_scenario_path(const char *name, char *buf, size_t n)
 {
     struct stat sb;
-    size_t i, len = strlen(name), nn;
-    char **names;
-    const char *dir;
+    char dirs[SCENARIO_NDIR][CLI_PATH_MAX], dir[CLI_PATH_MAX], **names;
+    size_t i, len = strlen(name), nn, nd;
 
     if (strchr(name, '/') != NULL || (len > 4 && strcmp(name + len - 4, ".ini") == 0)) {
         snprintf(buf, n, "%s", name);
         return 0; /* a file: a missing one is reported by the loader (exit 66) */
     }
-    for (i = 0; i < sizeof scenario_dirs / sizeof scenario_dirs[0]; i++) {
-        if ((size_t)snprintf(buf, n, "%s/%s.ini", scenario_dirs[i], name) >= n)
+    nd = scenario_dirs(dirs);
+    for (i = 0; i < nd; i++) {
+        if ((size_t)snprintf(buf, n, "%s/%s.ini", dirs[i], name) >= n)
             continue;
         if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
             return 0;
     }
-    fprintf(stderr, "attrition: unknown scenario '%s': no %s/%s.ini nor %s/%s.ini", name,
-            scenario_dirs[0], name, scenario_dirs[1], name);
-    nn = cli_scenario_names(&names, &dir);
+    fprintf(stderr, "attrition: unknown scenario '%s': no %s.ini in ", name, name);
+    cli_scenario_dirs_print(stderr);
+    nn = cli_scenario_names(&names, dir, sizeof dir);
     if (nn > 0) {
         fprintf(stderr, "\nknown scenarios:");
         for (i = 0; i < nn; i++)

@@ -3,6 +3,7 @@
 #define ATTRITION_CLI_SCENARIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
@@ -15,15 +16,19 @@
 
 /* Resolves NAME or FILE to a path in buf (size n).  A value with a '/' or
  * ending in ".ini" is a file; otherwise NAME.ini is looked up in
- * ./params, then in the installed directory.  Returns 0, or the usage exit
- * code after printing "unknown scenario" with the names known. */
+ * ./params, then in the installed share folder (beside the running
+ * binary, then the one the build was configured for).  Returns 0, or the
+ * usage exit code after printing "unknown scenario" with the names known. */
 int cli_scenario_path(const char *name, char *buf, size_t n);
 
 /* Lists the scenario names of the first folder that has any, sorted, into
- * names (each a malloc'd string; free with cli_scenario_names_free);
- * *dir gets that folder. */
-size_t cli_scenario_names(char ***names, const char **dir);
+ * names (each a malloc'd string; free with cli_scenario_names_free); dir
+ * (size dir_size) gets that folder. */
+size_t cli_scenario_names(char ***names, char *dir, size_t dir_size);
 void cli_scenario_names_free(char **names, size_t n);
+
+/* Prints the folders a scenario name is looked up in ("a, b nor c"). */
+void cli_scenario_dirs_print(FILE *f);
 
 /* Loads scenario `name` (with the options' --anchor and --ledger) and its
  * ledger, checked against each other.  Returns 0, or the exit code after
