@@ -18,7 +18,7 @@
 #include <attrition/att_date.h>
 #include <attrition/att_params.h>
 
-#include "ini_tree.h"
+#include "ptree.h"
 
 typedef enum {
     PS_TOP,
@@ -101,10 +101,10 @@ typedef struct {
 typedef struct {
     att_params *p;
     att_error *err;
-    const ini_section *sec;  /* section being converted */
-    bool given[PK_COUNT];    /* keys stated in that section */
-    att_origin at[PK_COUNT]; /* and where */
-    const char *anchor_text; /* resolved once classes are known */
+    const ptree_section *sec; /* section being converted */
+    bool given[PK_COUNT];     /* keys stated in that section */
+    att_origin at[PK_COUNT];  /* and where */
+    const char *anchor_text;  /* resolved once classes are known */
     att_origin anchor_at;
     const char *proj_phase; /* [projection] hazard_phase, resolved later */
     att_origin proj_phase_at;
@@ -217,7 +217,7 @@ params_choice(const char *choices, const char *word, char *closest, size_t n)
 }
 
 static att_status
-params_levels(params_ctx *c, const params_keydef *k, const ini_entry *e, params_val *v)
+params_levels(params_ctx *c, const params_keydef *k, const ptree_entry *e, params_val *v)
 {
     char buf[512], *tok, *save = NULL;
     bool has_median = false;
@@ -271,7 +271,7 @@ params_levels(params_ctx *c, const params_keydef *k, const ini_entry *e, params_
 
 /* Parses e's value as key k's type into v. */
 static att_status
-params_parse_value(params_ctx *c, const params_keydef *k, const ini_entry *e, params_val *v)
+params_parse_value(params_ctx *c, const params_keydef *k, const ptree_entry *e, params_val *v)
 {
     const char *s = e->value, *why = "";
     char range[128], sugg[64];
@@ -393,16 +393,16 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     switch (id) {
     case PK_TOP_DESCRIPTION:
         return params_dup(c, &p->description, v->text);
-    case PK_TOP_INCLUDE:  /* handled by ini_tree.c */
+    case PK_TOP_INCLUDE:  /* handled by ptree.c */
     case PK_MODEL_FAMILY: /* one family so far: nothing to store */
     case PK_PHASE_ENABLED:
     case PK_ARRIVAL_ENABLED:
     case PK_CLASS_ENABLED:
     case PK_WAVE_ENABLED:
-    case PK_THRESHOLD_ENABLED: /* "false" never gets here: ini_tree.c drops the section */
+    case PK_THRESHOLD_ENABLED: /* "false" never gets here: ptree.c drops the section */
         return ATT_OK;
     case PK_MODEL_LEDGER: {
-        char *path = ini_path_resolve(at.path, v->text);
+        char *path = ptree_path_resolve(at.path, v->text);
         if (path == NULL)
             return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
         att_mem_free(p->ledger);
@@ -638,7 +638,7 @@ params_convert_section(params_ctx *c, params_sec sec, size_t item)
     memset(c->given, 0, sizeof c->given);
     for (i = 0; i < PK_COUNT; i++) {
         const params_keydef *k = &params_keys[i];
-        ini_entry def;
+        ptree_entry def;
         char defkey[64], defval[64];
         if (k->sec != sec)
             continue;
@@ -658,7 +658,7 @@ params_convert_section(params_ctx *c, params_sec sec, size_t item)
             return st;
     }
     for (i = 0; i < c->sec->nentry; i++) {
-        const ini_entry *e = &c->sec->entries[i];
+        const ptree_entry *e = &c->sec->entries[i];
         size_t id = params_find_key(sec, e->key);
         const char *hint = params_retired(sec, e->key);
         if (hint != NULL)
@@ -737,7 +737,7 @@ params_section_kind(const char *word)
 static att_status
 params_check_header(params_ctx *c, params_sec *out)
 {
-    const ini_section *s = c->sec;
+    const ptree_section *s = c->sec;
     params_sec k = params_section_kind(s->type);
     const char *near;
 
@@ -1042,7 +1042,7 @@ params_resolve_anchor(params_ctx *c)
 /* A named section whose `enabled` is false is dropped (an inherited one
  * switched off); its other keys are not checked. */
 static bool
-params_disabled(const ini_section *s)
+params_disabled(const ptree_section *s)
 {
     size_t i;
 
@@ -1054,7 +1054,7 @@ params_disabled(const ini_section *s)
 
 /* Counts named sections per kind and allocates the arrays. */
 static att_status
-params_allocate(params_ctx *c, const ini_tree *t)
+params_allocate(params_ctx *c, const ptree *t)
 {
     att_params *p = c->p;
     size_t counts[PS_COUNT] = {0}, i;
@@ -1089,7 +1089,7 @@ static size_t
 params_new_item(params_ctx *c, params_sec k)
 {
     att_params *p = c->p;
-    const ini_section *s = c->sec;
+    const ptree_section *s = c->sec;
     size_t item;
 
     switch (k) {
@@ -1189,12 +1189,12 @@ params_check_projection(params_ctx *c)
 /* Converts every section of t into c->p.  Phases go first (and are sorted)
  * so that waves and [projection] can refer to them by index. */
 static att_status
-params_convert(params_ctx *c, const ini_tree *t)
+params_convert(params_ctx *c, const ptree *t)
 {
     static const params_sec order[] = {PS_PHASE, PS_ARRIVAL, PS_CLASS,  PS_THRESHOLD, PS_WAVE,
                                        PS_TOP,   PS_MODEL,   PS_PRIORS, PS_PROJECTION};
     att_params *p = c->p;
-    ini_section empty;
+    ptree_section empty;
     char empty_type[16], empty_name[1] = "";
     att_status st;
     size_t o, i, a;
@@ -1206,7 +1206,7 @@ params_convert(params_ctx *c, const ini_tree *t)
     params_hazard_init(&p->projection.hazard);
     p->projection.start = INT32_MIN;
     for (o = 0; o < sizeof order / sizeof order[0]; o++) {
-        const ini_section *found = NULL;
+        const ptree_section *found = NULL;
         for (i = 0; i < t->nsection; i++) {
             size_t item = 0;
             c->sec = &t->sections[i];
@@ -1295,7 +1295,7 @@ att_status
 att_params_load_with(
     const char *path, att_params_reader reader, void *ctx, att_params **out, att_error *err)
 {
-    ini_tree *t = NULL;
+    ptree *t = NULL;
     att_params *p = NULL;
     params_ctx c;
     att_status st;
@@ -1304,7 +1304,7 @@ att_params_load_with(
     *out = NULL;
     if (path == NULL || reader == NULL)
         return ATT_FAIL(err, ATT_EINVAL, "no parameter file given");
-    st = ini_tree_load(path, reader, ctx, &t, err);
+    st = ptree_load(path, reader, ctx, &t, err);
     if (st != ATT_OK)
         goto cleanup;
     p = att_mem_calloc(1, sizeof *p);
@@ -1313,7 +1313,7 @@ att_params_load_with(
         goto cleanup;
     }
     /* The files outlive the tree: every origin points into them. */
-    p->files = ini_tree_take_files(t, &p->nfile);
+    p->files = ptree_take_files(t, &p->nfile);
     c.p = p;
     c.err = err;
     st = params_convert(&c, t);
@@ -1329,14 +1329,14 @@ cleanup:
     /* Errors may point into p->files: keep them alive by copying the path
      * into err (att_error_set already copied it), then free. */
     att_params_free(p);
-    ini_tree_free(t);
+    ptree_free(t);
     return st;
 }
 
 att_status
 att_params_load(const char *path, att_params **out, att_error *err)
 {
-    return att_params_load_with(path, ini_read_file, NULL, out, err);
+    return att_params_load_with(path, ptree_read_file, NULL, out, err);
 }
 
 att_status

@@ -12,7 +12,7 @@
 
 #include "att_test.h"
 #include "bad_params.h"
-#include "ini_tree.h"
+#include "ptree.h"
 
 /* ---- an in-memory file system for the reader callback ------------------ */
 
@@ -279,7 +279,7 @@ test_path_resolve(void **state)
 
     (void)state;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *r = ini_path_resolve(cases[i][0], cases[i][1]);
+        char *r = ptree_path_resolve(cases[i][0], cases[i][1]);
         assert_non_null(r);
         if (strcmp(r, cases[i][2]) != 0)
             fail_msg("resolve(%s, %s) = %s, expected %s", cases[i][0], cases[i][1], r, cases[i][2]);

@@ -1,4 +1,4 @@
-/* ini_tree.c -- parameter files as merged trees, on top of libinih.
+/* ptree.c -- parameter files as merged trees, on top of libinih.
  *
  * Contents: line reader feeding libinih; one file's tree; include
  * resolution and merging; path helpers.
@@ -11,7 +11,7 @@
  * over-long lines instead of letting them shift line numbers, and records
  * section headers itself.
  */
-#include "ini_tree.h"
+#include "ptree.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 /* ---- tree building ---------------------------------------------------- */
 
 static void
-ini_section_clear(ini_section *s)
+ptree_section_clear(ptree_section *s)
 {
     size_t i;
 
@@ -38,14 +38,14 @@ ini_section_clear(ini_section *s)
 }
 
 void
-ini_tree_free(ini_tree *t)
+ptree_free(ptree *t)
 {
     size_t i;
 
     if (t == NULL)
         return;
     for (i = 0; i < t->nsection; i++)
-        ini_section_clear(&t->sections[i]);
+        ptree_section_clear(&t->sections[i]);
     att_mem_free(t->sections);
     for (i = 0; i < t->nfile; i++)
         att_mem_free(t->files[i]);
@@ -54,7 +54,7 @@ ini_tree_free(ini_tree *t)
 }
 
 char **
-ini_tree_take_files(ini_tree *t, size_t *out_n)
+ptree_take_files(ptree *t, size_t *out_n)
 {
     char **f = t->files;
 
@@ -68,7 +68,7 @@ ini_tree_take_files(ini_tree *t, size_t *out_n)
 
 /* Grows *arr (of *cap elements of size sz) to hold at least need. */
 static bool
-ini_grow(void **arr, size_t *cap, size_t need, size_t sz)
+ptree_grow(void **arr, size_t *cap, size_t need, size_t sz)
 {
     size_t ncap;
     void *p;
@@ -86,8 +86,8 @@ ini_grow(void **arr, size_t *cap, size_t need, size_t sz)
     return true;
 }
 
-static ini_section *
-ini_find_section(ini_tree *t, const char *type, const char *name)
+static ptree_section *
+ptree_find_section(ptree *t, const char *type, const char *name)
 {
     size_t i;
 
@@ -97,12 +97,12 @@ ini_find_section(ini_tree *t, const char *type, const char *name)
     return NULL;
 }
 
-static ini_section *
-ini_add_section(ini_tree *t, const char *type, const char *name, att_origin origin)
+static ptree_section *
+ptree_add_section(ptree *t, const char *type, const char *name, att_origin origin)
 {
-    ini_section *s;
+    ptree_section *s;
 
-    if (!ini_grow((void **)&t->sections, &t->capsection, t->nsection + 1, sizeof *s))
+    if (!ptree_grow((void **)&t->sections, &t->capsection, t->nsection + 1, sizeof *s))
         return NULL;
     s = &t->sections[t->nsection];
     memset(s, 0, sizeof *s);
@@ -110,15 +110,15 @@ ini_add_section(ini_tree *t, const char *type, const char *name, att_origin orig
     s->name = att_mem_strdup(name);
     s->origin = origin;
     if (s->type == NULL || s->name == NULL) {
-        ini_section_clear(s);
+        ptree_section_clear(s);
         return NULL;
     }
     t->nsection++;
     return s;
 }
 
-static ini_entry *
-ini_find_entry(ini_section *s, const char *key)
+static ptree_entry *
+ptree_find_entry(ptree_section *s, const char *key)
 {
     size_t i;
 
@@ -131,9 +131,9 @@ ini_find_entry(ini_section *s, const char *key)
 /* Sets key in s: replaces an existing value (keeping its position) or
  * appends.  Returns false on allocation failure. */
 static bool
-ini_set_entry(ini_section *s, const char *key, const char *value, att_origin origin)
+ptree_set_entry(ptree_section *s, const char *key, const char *value, att_origin origin)
 {
-    ini_entry *e = ini_find_entry(s, key);
+    ptree_entry *e = ptree_find_entry(s, key);
     char *v = att_mem_strdup(value);
 
     if (v == NULL)
@@ -144,7 +144,7 @@ ini_set_entry(ini_section *s, const char *key, const char *value, att_origin ori
         e->origin = origin;
         return true;
     }
-    if (!ini_grow((void **)&s->entries, &s->capentry, s->nentry + 1, sizeof *e)) {
+    if (!ptree_grow((void **)&s->entries, &s->capentry, s->nentry + 1, sizeof *e)) {
         att_mem_free(v);
         return false;
     }
@@ -162,19 +162,20 @@ ini_set_entry(ini_section *s, const char *key, const char *value, att_origin ori
 
 /* Overlays src onto dst: src's keys win, new sections are added. */
 static att_status
-ini_merge(ini_tree *dst, const ini_tree *src, att_error *err)
+ptree_merge(ptree *dst, const ptree *src, att_error *err)
 {
     size_t i, j;
 
     if (src == NULL)
         return ATT_FAIL(err, ATT_EINTERNAL, "nothing to merge");
     for (i = 0; i < src->nsection; i++) {
-        const ini_section *ss = &src->sections[i];
-        ini_section *ds = ini_find_section(dst, ss->type, ss->name);
-        if (ds == NULL && (ds = ini_add_section(dst, ss->type, ss->name, ss->origin)) == NULL)
+        const ptree_section *ss = &src->sections[i];
+        ptree_section *ds = ptree_find_section(dst, ss->type, ss->name);
+        if (ds == NULL && (ds = ptree_add_section(dst, ss->type, ss->name, ss->origin)) == NULL)
             return ATT_FAIL(err, ATT_ENOMEM, "out of memory merging parameter files");
         for (j = 0; j < ss->nentry; j++)
-            if (!ini_set_entry(ds, ss->entries[j].key, ss->entries[j].value, ss->entries[j].origin))
+            if (!ptree_set_entry(ds, ss->entries[j].key, ss->entries[j].value,
+                                 ss->entries[j].origin))
                 return ATT_FAIL(err, ATT_ENOMEM, "out of memory merging parameter files");
     }
     return ATT_OK;
@@ -189,17 +190,17 @@ typedef struct {
     long line;             /* line number of the line last handed to inih */
     const char *linestart; /* that line, as in the file, and its length */
     size_t linelen;
-    ini_tree *tree;   /* this file's own sections */
-    ini_section *cur; /* the section keys go to */
-    char **includes;  /* include targets in order, with their lines */
+    ptree *tree;        /* this file's own sections */
+    ptree_section *cur; /* the section keys go to */
+    char **includes;    /* include targets in order, with their lines */
     long *include_line;
     size_t ninclude, capinclude, capline;
     att_error *err;
     att_status st; /* first failure seen by reader or handler */
-} ini_file;
+} ptree_file;
 
 static void
-ini_trim(char *s)
+ptree_trim(char *s)
 {
     size_t n = strlen(s), i = 0;
 
@@ -212,7 +213,7 @@ ini_trim(char *s)
 
 /* Opens the section named by a header line "[type name]" (text after '['). */
 static bool
-ini_open_section(ini_file *f, const char *hdr, size_t n)
+ptree_open_section(ptree_file *f, const char *hdr, size_t n)
 {
     char buf[256], *sp;
     const char *type, *name;
@@ -226,7 +227,7 @@ ini_open_section(ini_file *f, const char *hdr, size_t n)
     }
     memcpy(buf, hdr, n);
     buf[n] = '\0';
-    ini_trim(buf);
+    ptree_trim(buf);
     sp = strpbrk(buf, " \t");
     type = buf;
     name = "";
@@ -236,12 +237,12 @@ ini_open_section(ini_file *f, const char *hdr, size_t n)
         while (*name == ' ' || *name == '\t')
             name++;
     }
-    f->cur = ini_find_section(f->tree, type, name);
+    f->cur = ptree_find_section(f->tree, type, name);
     if (f->cur != NULL)
         return true; /* a section repeated within one file merges */
     o.path = f->path;
     o.line = f->line;
-    f->cur = ini_add_section(f->tree, type, name, o);
+    f->cur = ptree_add_section(f->tree, type, name, o);
     if (f->cur == NULL) {
         f->st = ATT_FAIL(f->err, ATT_ENOMEM, "out of memory reading %s", f->path);
         return false;
@@ -251,9 +252,9 @@ ini_open_section(ini_file *f, const char *hdr, size_t n)
 
 /* libinih's reader: hands over one line per call (see the file comment). */
 static char *
-ini_tree_reader(char *str, int num, void *stream)
+ptree_reader(char *str, int num, void *stream)
 {
-    ini_file *f = stream;
+    ptree_file *f = stream;
     const char *p, *nl;
     size_t n, cap = num > 2 ? (size_t)num - 2 : 0; /* room for "\n\0" */
 
@@ -285,7 +286,7 @@ ini_tree_reader(char *str, int num, void *stream)
     }
     if (n > 0 && *p == '[') {
         const char *close = memchr(p, ']', n);
-        if (close != NULL && !ini_open_section(f, p + 1, (size_t)(close - p - 1)))
+        if (close != NULL && !ptree_open_section(f, p + 1, (size_t)(close - p - 1)))
             return NULL;
     }
     memcpy(str, p, n);
@@ -295,10 +296,10 @@ ini_tree_reader(char *str, int num, void *stream)
 }
 
 static int
-ini_tree_handler(void *user, const char *section, const char *name, const char *value)
+ptree_handler(void *user, const char *section, const char *name, const char *value)
 {
-    ini_file *f = user;
-    ini_entry *e;
+    ptree_file *f = user;
+    ptree_entry *e;
     att_origin o;
 
     (void)section; /* inih truncates long section names: we track our own */
@@ -307,7 +308,7 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
     if (f->cur == NULL) {
         o.path = f->path;
         o.line = 0;
-        f->cur = ini_add_section(f->tree, "", "", o);
+        f->cur = ptree_add_section(f->tree, "", "", o);
         if (f->cur == NULL) {
             f->st = ATT_FAIL(f->err, ATT_ENOMEM, "out of memory reading %s", f->path);
             return 0;
@@ -319,8 +320,8 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
         return 0;
     }
     if (strcmp(name, "include") == 0) {
-        if (!ini_grow((void **)&f->includes, &f->capinclude, f->ninclude + 1, sizeof(char *)) ||
-            !ini_grow((void **)&f->include_line, &f->capline, f->ninclude + 1, sizeof(long)) ||
+        if (!ptree_grow((void **)&f->includes, &f->capinclude, f->ninclude + 1, sizeof(char *)) ||
+            !ptree_grow((void **)&f->include_line, &f->capline, f->ninclude + 1, sizeof(long)) ||
             (f->includes[f->ninclude] = att_mem_strdup(value)) == NULL) {
             f->st = ATT_FAIL(f->err, ATT_ENOMEM, "out of memory reading %s", f->path);
             return 0;
@@ -328,7 +329,7 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
         f->include_line[f->ninclude++] = f->line;
         return 1;
     }
-    e = ini_find_entry(f->cur, name);
+    e = ptree_find_entry(f->cur, name);
     if (e != NULL) {
         f->st =
             att_error_set(f->err, ATT_EPARSE, f->path, f->line, 0, name,
@@ -339,7 +340,7 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
     }
     o.path = f->path;
     o.line = f->line;
-    if (!ini_set_entry(f->cur, name, value, o)) {
+    if (!ptree_set_entry(f->cur, name, value, o)) {
         f->st = ATT_FAIL(f->err, ATT_ENOMEM, "out of memory reading %s", f->path);
         return 0;
     }
@@ -348,7 +349,7 @@ ini_tree_handler(void *user, const char *section, const char *name, const char *
 
 /* Describes the raw text of the line inih refused. */
 static att_status
-ini_syntax_error(const char *path, const char *text, size_t len, long line, att_error *err)
+ptree_syntax_error(const char *path, const char *text, size_t len, long line, att_error *err)
 {
     const char *p = text, *end = text + len, *nl;
     long l = 1;
@@ -383,9 +384,9 @@ ini_syntax_error(const char *path, const char *text, size_t len, long line, att_
 /* ---- includes and merging --------------------------------------------- */
 
 static att_status
-ini_add_file(ini_tree *top, const char *path, const char **out)
+ptree_add_file(ptree *top, const char *path, const char **out)
 {
-    if (!ini_grow((void **)&top->files, &top->capfile, top->nfile + 1, sizeof(char *)) ||
+    if (!ptree_grow((void **)&top->files, &top->capfile, top->nfile + 1, sizeof(char *)) ||
         (top->files[top->nfile] = att_mem_strdup(path)) == NULL)
         return ATT_ENOMEM;
     *out = top->files[top->nfile++];
@@ -395,17 +396,17 @@ ini_add_file(ini_tree *top, const char *path, const char **out)
 /* Loads path into *out (its includes merged under its own keys).  stack
  * holds the files being included, for cycle detection. */
 static att_status
-ini_load_rec(ini_tree *top,
-             const char *path,
-             const char **stack,
-             size_t depth,
-             att_params_reader reader,
-             void *ctx,
-             ini_tree **out,
-             att_error *err)
+ptree_load_rec(ptree *top,
+               const char *path,
+               const char **stack,
+               size_t depth,
+               att_params_reader reader,
+               void *ctx,
+               ptree **out,
+               att_error *err)
 {
-    ini_file f;
-    ini_tree *own = NULL, *acc = NULL, *sub = NULL;
+    ptree_file f;
+    ptree *own = NULL, *acc = NULL, *sub = NULL;
     char *text = NULL, *target = NULL;
     size_t len = 0, i;
     att_status st;
@@ -413,7 +414,7 @@ ini_load_rec(ini_tree *top,
 
     memset(&f, 0, sizeof f);
     *out = NULL;
-    st = ini_add_file(top, path, &f.path);
+    st = ptree_add_file(top, path, &f.path);
     if (st != ATT_OK) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory reading %s", path);
         goto cleanup;
@@ -436,11 +437,11 @@ ini_load_rec(ini_tree *top,
     f.len = len;
     f.tree = own;
     f.err = err;
-    rc = ini_parse_stream(ini_tree_reader, &f, ini_tree_handler, &f);
+    rc = ini_parse_stream(ptree_reader, &f, ptree_handler, &f);
     /* Our reader stops at our first error, so whichever error has the
      * lower line is the first: inih's (a syntax error) or ours. */
     if (rc > 0 && (f.st == ATT_OK || rc < f.line)) {
-        st = ini_syntax_error(f.path, text, len, rc, err);
+        st = ptree_syntax_error(f.path, text, len, rc, err);
         goto cleanup;
     }
     if (f.st != ATT_OK) {
@@ -458,7 +459,7 @@ ini_load_rec(ini_tree *top,
                                "expected a file name, found nothing");
             goto cleanup;
         }
-        target = ini_path_resolve(f.path, f.includes[i]);
+        target = ptree_path_resolve(f.path, f.includes[i]);
         if (target == NULL) {
             st = ATT_FAIL(err, ATT_ENOMEM, "out of memory reading %s", path);
             goto cleanup;
@@ -476,7 +477,7 @@ ini_load_rec(ini_tree *top,
                 goto cleanup;
             }
         stack[depth + 1] = target;
-        st = ini_load_rec(top, target, stack, depth + 1, reader, ctx, &sub, err);
+        st = ptree_load_rec(top, target, stack, depth + 1, reader, ctx, &sub, err);
         if (st == ATT_OK && sub == NULL)
             st = ATT_FAIL(err, ATT_EINTERNAL, "include produced no tree");
         if (st != ATT_OK) {
@@ -488,13 +489,13 @@ ini_load_rec(ini_tree *top,
         }
         att_mem_free(target);
         target = NULL;
-        st = ini_merge(acc, sub, err);
-        ini_tree_free(sub);
+        st = ptree_merge(acc, sub, err);
+        ptree_free(sub);
         sub = NULL;
         if (st != ATT_OK)
             goto cleanup;
     }
-    st = ini_merge(acc, own, err);
+    st = ptree_merge(acc, own, err);
     if (st != ATT_OK)
         goto cleanup;
     *out = acc;
@@ -505,34 +506,34 @@ cleanup:
     att_mem_free(f.includes);
     att_mem_free(f.include_line);
     att_mem_free(target);
-    ini_tree_free(sub);
-    ini_tree_free(own);
-    ini_tree_free(acc);
+    ptree_free(sub);
+    ptree_free(own);
+    ptree_free(acc);
     free(text); /* the reader's buffer comes from malloc, not the funnel */
     return st;
 }
 
 att_status
-ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **out, att_error *err)
+ptree_load(const char *path, att_params_reader reader, void *ctx, ptree **out, att_error *err)
 {
     const char *stack[INI_MAX_INCLUDE_DEPTH + 1];
-    ini_tree *top, *t = NULL;
+    ptree *top, *t = NULL;
     att_status st;
     *out = NULL;
     top = att_mem_calloc(1, sizeof *top);
     if (top == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory reading %s", path);
     stack[0] = path;
-    st = ini_load_rec(top, path, stack, 0, reader, ctx, &t, err);
+    st = ptree_load_rec(top, path, stack, 0, reader, ctx, &t, err);
     if (st != ATT_OK || t == NULL) {
-        ini_tree_free(top);
+        ptree_free(top);
         return st != ATT_OK ? st : ATT_FAIL(err, ATT_EINTERNAL, "no tree from %s", path);
     }
     /* The merged tree takes the files list (disabled sections are the
      * typed loader's business: only named sections may be disabled). */
-    t->files = ini_tree_take_files(top, &t->nfile);
+    t->files = ptree_take_files(top, &t->nfile);
     t->capfile = t->nfile;
-    ini_tree_free(top);
+    ptree_free(top);
     *out = t;
     return ATT_OK;
 }
@@ -540,7 +541,7 @@ ini_tree_load(const char *path, att_params_reader reader, void *ctx, ini_tree **
 /* ---- paths ------------------------------------------------------------ */
 
 att_status
-ini_read_file(void *ctx, const char *path, char **out_text, size_t *out_len, att_error *err)
+ptree_read_file(void *ctx, const char *path, char **out_text, size_t *out_len, att_error *err)
 {
     char *buf = NULL, *copy;
     size_t len = 0;
@@ -564,7 +565,7 @@ ini_read_file(void *ctx, const char *path, char **out_text, size_t *out_len, att
 }
 
 char *
-ini_path_resolve(const char *base, const char *rel)
+ptree_path_resolve(const char *base, const char *rel)
 {
     size_t nb = 0, nr = strlen(rel), i = 0, out = 0, root;
     const char *slash;
