@@ -1,7 +1,7 @@
 /* common.c -- status messages and the error funnel.
  *
  * att_error_vset is the one place every library failure passes through
- * (STYLE.md rule 12; att_error_set and internal.h's att_fail call it):
+ * (att_error_set and internal.h's att_fail call it):
  * put a breakpoint on it to catch any error at its source.
  */
 #include <stdarg.h>

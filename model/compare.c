@@ -1,6 +1,6 @@
 /* compare.c -- scoring a fit made at an origin T against the reports
- * stated after it, beside naive baselines (att_compare.h; MODEL.md,
- * "Scoring against later reports"; docs/model.md, section 9).
+ * stated after it, beside naive baselines (att_compare.h; docs/model.md,
+ * section 9).
  *
  * The model's predictive of a report is a mixture with one log-normal per
  * posterior draw s: log y ~ N(log m_s + b_s, sigma_s^2 + tau^2), where m_s
@@ -89,8 +89,8 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
     att_mixture_quantiles(m, att_wis_levels, ATT_WIS_NLEVELS, q);
     e->clipped = false;
     if (r->kind == ATT_KIND_FRACTION)
-        /* A fraction's predictive is clipped at 1 (MODEL.md): the mass
-         * above sits at 1, so quantiles above it are 1.  The CDF below 1,
+        /* A fraction's predictive is clipped at 1 (docs/model.md, section
+         * 9): the mass above sits at 1, so quantiles above it are 1.  The CDF below 1,
          * hence the PIT and the masses of figures in (0, 1], is unchanged. */
         for (i = 0; i < ATT_WIS_NLEVELS; i++)
             if (q[i] > 0.0) {

@@ -8,7 +8,7 @@
  * theta.  Diagnostics are those of Vehtari et al. (2021), computed on
  * each parameter's draws in model units (the rank-based bulk and tail
  * diagnostics do not depend on the transform; the folded R-hat does).  The
- * policy is the issue's: fail on R-hat > 1.05, ESS < 100 or divergences in
+ * policy (docs/model.md, section 5.4): fail on R-hat > 1.05, ESS < 100 or divergences in
  * more than 1% of draws; warn on R-hat > 1.01, ESS < 400 or any divergence.
  * A run with divergences in more than 1% of draws is run again with a
  * higher adaptation target (att_fit_run), as an analyst would.

@@ -10,7 +10,7 @@
 
 #include <attrition/att_common.h>
 
-/* The single failure funnel (STYLE.md rule 12): every error return of the
+/* The single failure funnel: every error return of the
  * library goes through att_error_vset (att_error_set and att_fail call
  * it; it is never inlined), so one breakpoint there catches them all.
  * path, field may be NULL; line, column may be 0.  Returns code. */

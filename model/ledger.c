@@ -2,7 +2,7 @@
  *
  * Contents: row collection (libcsv, fed one physical line at a time so that
  * every message has an exact line); field validation; ordering, repeats and
- * revisions (MODEL.md, "Repeats and revisions"); the information set at a
+ * revisions (docs/model.md, section 3.4; data/README.md); the information set at a
  * cut-off; consistency with a parameter file.
  */
 #include <math.h>

@@ -4,7 +4,7 @@
  * where Phi itself underflows (about -z^2 / 2), and where it rounds to 1
  * (log1p of -Q).  Differences Phi(b) - Phi(a) are taken in the tail both
  * bounds are in, from the complements when that is the upper tail
- * (MODEL.md).
+ * (docs/model.md, section 2.3).
  */
 #include "normal.h"
 

@@ -1,6 +1,6 @@
 /* normal.h -- log-CDFs of the standard normal that do not underflow, and
- * their derivatives (private).  MODEL.md, Conventions: censored terms use
- * log-CDFs that do not underflow; upper-tail differences are computed from
+ * their derivatives (private).  Censored terms use log-CDFs that do
+ * not underflow; upper-tail differences are computed from
  * the complements.  docs/model.md, equations (8)-(9). */
 #ifndef ATTRITION_NORMAL_H
 #define ATTRITION_NORMAL_H

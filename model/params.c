@@ -6,8 +6,8 @@
  *
  * Every error names the file and line of the key or section at fault, what
  * was expected and what was found, with a "did you mean" where a known
- * name is close.  Reference: MODEL.md, "The baseline model" and
- * "Projection"; params/README.md documents each key.
+ * name is close.  Reference: docs/model.md, sections 1, 3 and 8;
+ * params/README.md documents each key.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -609,9 +609,9 @@ static const struct {
     const char *key, *hint;
 } params_retired_keys[] = {
     {PS_PRIORS, "sigma_scale",
-     "no longer a key: sigma's prior is log-normal (MODEL.md, \"Noise\"; the half-normal let the "
-     "posterior reach sigma near 0): state sigma_median (default 0.25) and sigma_log_sd "
-     "(default 0.5) instead"},
+     "no longer a key: sigma's prior is log-normal (docs/model.md, section 3.2; the half-normal "
+     "let the posterior reach sigma near 0): state sigma_median (default 0.25) and "
+     "sigma_log_sd (default 0.5) instead"},
 };
 
 /* The hint for a retired key of this section, or NULL. */

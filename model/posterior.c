@@ -9,8 +9,8 @@
  * processor); the
  * gradient by per-day adjoint sums (d log p / d log C, N, D, then d C, N,
  * D), turned into hazard and arrival derivatives in one pass at the end;
- * the sampling coordinates.  Equation numbers refer to docs/model.md; MODEL.md,
- * "Observations" and "The baseline model", is the contract.
+ * the sampling coordinates.  Equation numbers refer to docs/model.md
+ * (sections 1-3).
  *
  * The sampling coordinates (a section-3 coordinate choice beside (12),
  * used by the sampler only: theta stays what the mode, the summaries and

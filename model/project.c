@@ -1,5 +1,5 @@
-/* project.c -- the projection (MODEL.md, "Projection"; docs/model.md,
- * section 8, equations (16)-(20)).
+/* project.c -- the projection (docs/model.md, section 8,
+ * equations (16)-(20)).
  *
  * A path is simulated in three steps: its scenario (wave dates, sizes and
  * hazards, from the SCENARIO stream), its pools, and its days.  A pool is

@@ -145,7 +145,7 @@ test_baselines_by_hand(void **state)
     fixture_free(&f);
 }
 
-/* A fraction's predictive is clipped at 1 (MODEL.md): with a hazard of
+/* A fraction's predictive is clipped at 1 (docs/model.md, section 9): with a hazard of
  * about 20% a day, three weeks on nearly everyone is lost and the noise
  * would put much of the predictive above 1. */
 static void

@@ -148,7 +148,7 @@ test_zero_hazard_keeps_every_troop(void **state)
     fixture_free(&f);
 }
 
-/* The expected path is the closed form (MODEL.md): N(t) = N0 e^{-h (t-s)}
+/* The expected path is the closed form (docs/model.md, section 1.3): N(t) = N0 e^{-h (t-s)}
  * + 5000 e^{-h_w (t - t_w)} after the wave, each cohort Binomial so the
  * Monte Carlo error of the mean is known; C and K follow. */
 static void

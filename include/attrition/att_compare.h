@@ -1,6 +1,6 @@
 /* att_compare.h -- scoring a fit made at an origin against the reports
- * stated after it, beside naive baselines (MODEL.md, "Scoring against
- * later reports"; docs/model.md, section 9).
+ * stated after it, beside naive baselines (docs/model.md,
+ * section 9).
  *
  * The caller fits on the information set at the origin T (parameters
  * truncated with att_params_truncate, posterior with cut-off T).  Then
@@ -36,7 +36,7 @@ typedef enum {
     ATT_HORIZON_COUNT
 } att_horizon;
 
-/* Who forecasts: the model, then MODEL.md's three baselines. */
+/* Who forecasts: the model, then three baselines (docs/model.md, section 9). */
 typedef enum {
     ATT_FC_MODEL,
     ATT_FC_PERSISTENCE,  /* the last figure of the same kind (same class where there is one) */

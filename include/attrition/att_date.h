@@ -1,6 +1,6 @@
 /* att_date.h -- ISO 8601 calendar dates as whole day numbers.
  *
- * MODEL.md, Conventions: time is a whole day number.  Day 0 is 1970-01-01
+ * docs/model.md, section 1.1: time is a whole day number.  Day 0 is 1970-01-01
  * in the proleptic Gregorian calendar; an arrival dated d joins at 00:00 of
  * d, an as-of date d means 24:00 of d.
  */

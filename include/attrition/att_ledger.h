@@ -1,6 +1,6 @@
 /* att_ledger.h -- the report ledger: every public figure, one row each.
  *
- * MODEL.md, "Observations: the report ledger".  The ledger is a CSV whose
+ * data/README.md and docs/model.md, section 2.  The ledger is a CSV whose
  * first 13 columns are id, statement_date, asof_start, asof_end, source,
  * source_class, kind, qualifier, value, low, high, quote, doc; the extra
  * columns repeat_of and note may follow (data/README.md).  Loading validates

@@ -1,6 +1,6 @@
 /* att_model.h -- the phase-hazard forward model in closed form.
  *
- * MODEL.md, "The baseline model": dN/dt = arrivals(t) - h(t) N(t),
+ * docs/model.md, section 1.3: dN/dt = arrivals(t) - h(t) N(t),
  * dC/dt = h(t) N(t), with h piecewise constant over the phases and step
  * arrivals.  Each arrival j is a cohort that has met the cumulative hazard
  * H_j(t) = sum_k h_k |[s_k, e_k) & [tau_j, t)| since it arrived, so
@@ -44,7 +44,7 @@ double att_model_cumhazard(const att_params *p, const double *hazard, double fro
 /* D, N, C and K at time t, in closed form. */
 att_state att_model_state(const att_params *p, const att_model_values *v, double t);
 
-/* The model quantity of a report of this kind (MODEL.md's table): for
+/* The model quantity of a report of this kind (docs/model.md, section 1.4): for
  * rate, the mean daily casualties from 00:00 of day a to 24:00 of day b;
  * for every other kind, the quantity at 24:00 of day b (a is unused).
  * Fraction is C / D, and 0 where nothing is deployed yet. */

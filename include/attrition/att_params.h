@@ -1,6 +1,6 @@
 /* att_params.h -- scenario and parameter files (the INI files in params/).
  *
- * A parameter file states everything MODEL.md's phase-hazard model and its
+ * A parameter file states everything the phase-hazard model and its
  * projection need: the ledger, phases with their hazard priors, arrivals,
  * source classes with their bias scales, the anchor, priors for kappa and
  * sigma, and the projection (waves as cohorts, thresholds, quantiles).
@@ -29,7 +29,7 @@ extern "C" {
 #define ATT_DAY_OPEN      INT32_MAX /* end day of an open-ended phase */
 #define ATT_QUANTILES_MAX 32        /* levels in [projection] quantiles */
 
-/* Families of report kinds, each with its own source bias (MODEL.md). */
+/* Families of report kinds, each with its own source bias (docs/model.md, section 2.1). */
 typedef enum {
     ATT_FAMILY_LOSSES, /* casualties, killed, wounded, rate, fraction */
     ATT_FAMILY_FORCE,  /* strength, deployed */
@@ -219,7 +219,7 @@ void att_params_free(att_params *p);
  * err says what was expected (its path is "--anchor"). */
 ATT_NODISCARD att_status att_params_set_anchor(att_params *p, const char *spec, att_error *err);
 
-/* Restricts p to what was known at origin (MODEL.md, "Scoring"): phases
+/* Restricts p to what was known at origin (docs/model.md, section 9): phases
  * that start after origin are dropped and the last remaining one becomes
  * open-ended; arrivals dated after origin are dropped (later arrivals come
  * only from the scenario's waves).  ATT_EDATA if nothing is left. */

@@ -1,5 +1,5 @@
-/* att_project.h -- the projection (MODEL.md, "Projection"; docs/model.md,
- * section 8, equations (16)-(20)).
+/* att_project.h -- the projection (docs/model.md, section 8,
+ * equations (16)-(20)).
  *
  * From [projection] start over the horizon, every path takes a posterior
  * draw's closed-form state at the start (N rounded to whole troops), draws

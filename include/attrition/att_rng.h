@@ -3,7 +3,7 @@
  * Every random number is a function of (seed, purpose, a, b, c, i): the
  * key is (seed, purpose) and the counter (i, a, b, c), so a chain's or a
  * path's numbers never depend on which thread drew them or on what other
- * streams drew before (STYLE.md rule 15).  The streams are exposed as a
+ * streams drew before.  The streams are exposed as a
  * gsl_rng; the library draws its variates from them with its own samplers
  * (model/variates.c), whose bits, unlike GSL's, do not depend on the
  * processor.

@@ -1,6 +1,6 @@
 /* att_score.h -- proper scoring rules for a predictive distribution of
- * log y (MODEL.md, "Scoring against later reports"; docs/model.md, section
- * 9, equations (21)-(25)).
+ * log y (docs/model.md, section 9, equations
+ * (21)-(25)).
  *
  * A predictive is a mixture of normals on the log scale with equal weights
  * (one component per posterior draw, or a single normal for a baseline).
@@ -55,7 +55,7 @@ double att_mixture_sf(const att_mixture *m, double x);
 
 /* log P(X <= x), log P(X > x) and log P(a < X <= b) (a < b), each from the
  * components' log-CDFs so that a mass far in a tail keeps its digits
- * instead of underflowing (MODEL.md: censored terms must not underflow). */
+ * instead of underflowing (docs/model.md, section 2.3). */
 double att_mixture_log_cdf(const att_mixture *m, double x);
 double att_mixture_log_sf(const att_mixture *m, double x);
 double att_mixture_log_mass(const att_mixture *m, double a, double b);
