@@ -18,6 +18,7 @@
 #include <attrition/att_fit.h>
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_savefit.h>
 #include <attrition/att_summary.h>
 #include <attrition/att_version.h>
 

@@ -20,6 +20,7 @@
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
+#include <attrition/att_savefit.h>
 #include <attrition/att_version.h>
 
 #include "decade.h"

@@ -20,6 +20,7 @@
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
+#include <attrition/att_savefit.h>
 #include <attrition/att_summary.h>
 
 #include "att_test.h"

@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include <attrition/att_export.h>
+#include <attrition/att_savefit.h>
 
 #include "att_test.h"
 #include "fixture.h"

@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include <attrition/att_export.h>
+#include <attrition/att_savefit.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
