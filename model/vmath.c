@@ -110,11 +110,13 @@ VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
  * and inserts of emulated gathers (GCC 12 emits no AVX-512 gathers for
  * generic tuning, and they were slower here when it did).  Loads and
  * moves only: the values, hence every result, are the table's. */
+_Static_assert(EMATH_ERFCX_ROW == 10, "erfcx_rows_avx512 reads rows of 8 + 2 coefficients");
+
 VMATH_AVX512_ATTR static inline __attribute__((always_inline)) void
 erfcx_rows_avx512(const uint64_t *row, double *c)
 {
     const double *a = att_emath_erfcx_tab;
-    __m512d r[8], t[8], u[8];
+    __m512d r[8], t[8], u[8], col[EMATH_ERFCX_ROW];
     __m256d p[4];
     int l;
 
@@ -130,24 +132,24 @@ erfcx_rows_avx512(const uint64_t *row, double *c)
         u[l + 2] = _mm512_shuffle_f64x2(t[l + 1], t[l + 3], 0x88);
         u[l + 3] = _mm512_shuffle_f64x2(t[l + 1], t[l + 3], 0xdd);
     }
-    _mm512_storeu_pd(c + 0 * 8, _mm512_shuffle_f64x2(u[0], u[4], 0x88));
-    _mm512_storeu_pd(c + 4 * 8, _mm512_shuffle_f64x2(u[0], u[4], 0xdd));
-    _mm512_storeu_pd(c + 2 * 8, _mm512_shuffle_f64x2(u[1], u[5], 0x88));
-    _mm512_storeu_pd(c + 6 * 8, _mm512_shuffle_f64x2(u[1], u[5], 0xdd));
-    _mm512_storeu_pd(c + 1 * 8, _mm512_shuffle_f64x2(u[2], u[6], 0x88));
-    _mm512_storeu_pd(c + 5 * 8, _mm512_shuffle_f64x2(u[2], u[6], 0xdd));
-    _mm512_storeu_pd(c + 3 * 8, _mm512_shuffle_f64x2(u[3], u[7], 0x88));
-    _mm512_storeu_pd(c + 7 * 8, _mm512_shuffle_f64x2(u[3], u[7], 0xdd));
+    col[0] = _mm512_shuffle_f64x2(u[0], u[4], 0x88);
+    col[4] = _mm512_shuffle_f64x2(u[0], u[4], 0xdd);
+    col[2] = _mm512_shuffle_f64x2(u[1], u[5], 0x88);
+    col[6] = _mm512_shuffle_f64x2(u[1], u[5], 0xdd);
+    col[1] = _mm512_shuffle_f64x2(u[2], u[6], 0x88);
+    col[5] = _mm512_shuffle_f64x2(u[2], u[6], 0xdd);
+    col[3] = _mm512_shuffle_f64x2(u[3], u[7], 0x88);
+    col[7] = _mm512_shuffle_f64x2(u[3], u[7], 0xdd);
     /* a_8 and a_9: the lanes' pairs side by side, then evens and odds */
     for (l = 0; l < 8; l += 2)
         p[l / 2] = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(a + row[l] + 8)),
                                         _mm_loadu_pd(a + row[l + 1] + 8), 1);
     r[0] = _mm512_insertf64x4(_mm512_castpd256_pd512(p[0]), p[1], 1);
     r[1] = _mm512_insertf64x4(_mm512_castpd256_pd512(p[2]), p[3], 1);
-    _mm512_storeu_pd(c + 8 * 8, _mm512_permutex2var_pd(
-                                    r[0], _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), r[1]));
-    _mm512_storeu_pd(c + 9 * 8, _mm512_permutex2var_pd(
-                                    r[0], _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15), r[1]));
+    col[8] = _mm512_permutex2var_pd(r[0], _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), r[1]);
+    col[9] = _mm512_permutex2var_pd(r[0], _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15), r[1]);
+    for (l = 0; l < EMATH_ERFCX_ROW; l++)
+        _mm512_storeu_pd(c + (size_t)l * 8, col[l]);
 }
 
 /* The smaller tail and the density of eight elements: their arguments and
