@@ -185,10 +185,9 @@ emath_log_q(double z, double *out_lo, double *out_mills)
         /* log(1 - Q(|z|)), with Q(|z|) as a pair. */
         double hi, lo, qh, ql, e, el;
         int64_t k;
-        a = a > 40.0 ? 40.0 : a;
-        uh = em_div_sqrt2(a, &ul);
-        w = em_two_sqr(a, &wl);
-        hi = em_tail(uh, ul, 0.5 * w, 0.5 * wl, &lo, &k, &e, &el);
+        uh = em_normal_tail_arg(a, &ul, &w, &wl);
+        gh = em_erfcx(uh, ul, &gl);
+        hi = em_tail_times(gh, gl, w, wl, &lo, &k, &e, &el);
         hi = em_fast_two_sum(hi, lo, &lo);
         qh = em_scale(0.5 * hi, k);
         ql = em_scale(0.5 * lo, k);

@@ -367,22 +367,6 @@ em_tail_times(double gh,
     return ph;
 }
 
-/* The same with erfcx(u + ul) from the table, 0 <= u < 32. */
-EM_INLINE double
-em_tail(double u,
-        double ul,
-        double w,
-        double wl,
-        double *out_lo,
-        int64_t *out_k,
-        double *out_e,
-        double *out_el)
-{
-    double gl, gh = em_erfcx(u, ul, &gl);
-
-    return em_tail_times(gh, gl, w, wl, out_lo, out_k, out_e, out_el);
-}
-
 /* c * T and c * (2 - T) for T = 2^k (hi + lo), c a power of two: the
  * upper and the lower tail's values, rounded once (subnormals but
  * twice). */
@@ -399,12 +383,13 @@ em_tail_value(double hi, double lo, int64_t k, double c, int lower)
 EM_INLINE double
 em_erfc(double x)
 {
-    double u = x < 0.0 ? -x : x, w, wl, lo, hi, e, el;
+    double u = x < 0.0 ? -x : x, w, wl, lo, hi, e, el, gh, gl;
     int64_t k;
 
     u = u > 28.0 ? 28.0 : u; /* erfc(28) < 2^-1075: 0 above, 2 below -28 */
     w = em_two_sqr(u, &wl);
-    hi = em_tail(u, 0.0, w, wl, &lo, &k, &e, &el);
+    gh = em_erfcx(u, 0.0, &gl);
+    hi = em_tail_times(gh, gl, w, wl, &lo, &k, &e, &el);
     return em_canon(em_tail_value(hi, lo, k, 1.0, x < 0.0));
 }
 
