@@ -21,9 +21,10 @@
 
 #include <attrition/att_compare.h>
 #include <attrition/att_date.h>
+#include <attrition/att_mixture.h>
 #include <attrition/att_model.h>
 #include <attrition/att_project.h>
-#include <attrition/att_score.h>
+#include <attrition/att_wis.h>
 
 #include "emath.h"
 #include "internal.h"

@@ -6,7 +6,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include <attrition/att_score.h>
+#include <attrition/att_mixture.h>
+#include <attrition/att_wis.h>
 
 #include "att_test.h"
 
@@ -17,10 +18,10 @@ static void
 test_interval_score_by_hand(void **state)
 {
     (void)state;
-    att_assert_close(att_interval_score(1.0, 3.0, 0.2, 4.0), 12.0, 1e-15, 0.0);
-    att_assert_close(att_interval_score(1.0, 3.0, 0.2, 2.0), 2.0, 1e-15, 0.0);
-    att_assert_close(att_interval_score(1.0, 3.0, 0.2, 0.5), 7.0, 1e-15, 0.0);
-    att_assert_close(att_interval_score(-1.0, 1.0, 0.5, 3.0), 2.0 + 4.0 * 2.0, 1e-15, 0.0);
+    att_assert_close(att_wis_interval_score(1.0, 3.0, 0.2, 4.0), 12.0, 1e-15, 0.0);
+    att_assert_close(att_wis_interval_score(1.0, 3.0, 0.2, 2.0), 2.0, 1e-15, 0.0);
+    att_assert_close(att_wis_interval_score(1.0, 3.0, 0.2, 0.5), 7.0, 1e-15, 0.0);
+    att_assert_close(att_wis_interval_score(-1.0, 1.0, 0.5, 3.0), 2.0 + 4.0 * 2.0, 1e-15, 0.0);
 }
 
 /* A WIS as the paper writes it, from the interval scores: (|y - m| / 2 +

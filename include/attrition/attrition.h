@@ -10,6 +10,7 @@
 #include <attrition/att_export.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_ledger.h>
+#include <attrition/att_mixture.h>
 #include <attrition/att_model.h>
 #include <attrition/att_output.h>
 #include <attrition/att_params.h>
@@ -17,8 +18,8 @@
 #include <attrition/att_project.h>
 #include <attrition/att_rng.h>
 #include <attrition/att_savefit.h>
-#include <attrition/att_score.h>
 #include <attrition/att_summary.h>
 #include <attrition/att_version.h>
+#include <attrition/att_wis.h>
 
 #endif /* ATTRITION_ATTRITION_H */

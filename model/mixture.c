@@ -1,71 +1,15 @@
-/* score.c -- interval scores, WIS and a normal mixture's CDF, density and
- * quantiles (att_score.h; docs/model.md, equations (21)-(23)). */
+/* mixture.c -- a mixture of normals on the log scale (with an atom at
+ * -infinity): CDF, tail, log-CDFs and masses that do not underflow,
+ * density and quantiles (att_mixture.h; docs/model.md, section 9). */
 #include <math.h>
 
-#include <attrition/att_score.h>
+#include <attrition/att_mixture.h>
 
 #include "emath.h"
 #include "normal.h"
 
 /* log(2 pi) / 2 */
 #define LOG_SQRT_2PI 0.91893853320467274178
-
-const double att_wis_levels[ATT_WIS_NLEVELS] = {0.01, 0.025, 0.05, 0.10, 0.15, 0.20,  0.25, 0.30,
-                                                0.35, 0.40,  0.45, 0.50, 0.55, 0.60,  0.65, 0.70,
-                                                0.75, 0.80,  0.85, 0.90, 0.95, 0.975, 0.99};
-
-double
-att_interval_score(double l, double u, double alpha, double y)
-{
-    double s = u - l;
-
-    if (y < l)
-        s += 2.0 / alpha * (l - y);
-    if (y > u)
-        s += 2.0 / alpha * (y - u);
-    return s;
-}
-
-double
-att_wis(const double q[ATT_WIS_NLEVELS], double y)
-{
-    const size_t mid = ATT_WIS_NLEVELS / 2, k = mid;
-    double s = 0.5 * fabs(y - q[mid]);
-    size_t i;
-
-    for (i = 0; i < k; i++) {
-        double alpha = 2.0 * att_wis_levels[i];
-        s += alpha / 2.0 * att_interval_score(q[i], q[ATT_WIS_NLEVELS - 1 - i], alpha, y);
-    }
-    return s / ((double)k + 0.5);
-}
-
-/* E[(q - Y)+] for Y uniform on [a, b], a < b. */
-static double
-shortfall_uniform(double q, double a, double b)
-{
-    if (q <= a)
-        return 0.0;
-    if (q >= b)
-        return q - 0.5 * (a + b);
-    return (q - a) * (q - a) / (2.0 * (b - a));
-}
-
-double
-att_wis_uniform(const double q[ATT_WIS_NLEVELS], double a, double b)
-{
-    const size_t k = ATT_WIS_NLEVELS / 2;
-    double s = 0.0, ey = 0.5 * (a + b);
-    size_t i;
-
-    if (!(b > a))
-        return att_wis(q, a);
-    /* WIS = sum over the 23 levels of the pinball loss rho_tau(y - q_tau)
-     * / (K + 1/2), and E rho_tau(Y - q) = tau (E Y - q) + E (q - Y)+. */
-    for (i = 0; i < ATT_WIS_NLEVELS; i++)
-        s += att_wis_levels[i] * (ey - q[i]) + shortfall_uniform(q[i], a, b);
-    return s / ((double)k + 0.5);
-}
 
 double
 att_mixture_cdf(const att_mixture *m, double x)
@@ -127,10 +71,10 @@ att_mixture_logpdf(const att_mixture *m, double x)
  * buffer. */
 typedef struct {
     double mx, s;
-} lse;
+} mixture_lse;
 
 static void
-lse_add(lse *a, double l)
+mixture_lse_add(mixture_lse *a, double l)
 {
     if (l == -HUGE_VAL)
         return;
@@ -143,7 +87,7 @@ lse_add(lse *a, double l)
 }
 
 static double
-lse_mean(const lse *a, const att_mixture *m)
+mixture_lse_mean(const mixture_lse *a, const att_mixture *m)
 {
     return a->s > 0.0 ? a->mx + att_log(a->s / (double)m->n) + att_log1p(-m->atom) : -HUGE_VAL;
 }
@@ -151,13 +95,13 @@ lse_mean(const lse *a, const att_mixture *m)
 double
 att_mixture_log_cdf(const att_mixture *m, double x)
 {
-    lse a = {-HUGE_VAL, 0.0};
+    mixture_lse a = {-HUGE_VAL, 0.0};
     double l;
     size_t i;
 
     for (i = 0; i < m->n; i++)
-        lse_add(&a, att_log_ndtr((x - m->mu[i]) / m->sd[i]));
-    l = lse_mean(&a, m);
+        mixture_lse_add(&a, att_log_ndtr((x - m->mu[i]) / m->sd[i]));
+    l = mixture_lse_mean(&a, m);
     if (m->atom > 0.0) {
         /* log(atom + (1 - atom) F) = log(exp(la) + exp(l)), the larger
          * term factored out. */
@@ -170,25 +114,25 @@ att_mixture_log_cdf(const att_mixture *m, double x)
 double
 att_mixture_log_sf(const att_mixture *m, double x)
 {
-    lse a = {-HUGE_VAL, 0.0};
+    mixture_lse a = {-HUGE_VAL, 0.0};
     size_t i;
 
     for (i = 0; i < m->n; i++)
-        lse_add(&a, att_log_ndtr_upper((x - m->mu[i]) / m->sd[i]));
-    return lse_mean(&a, m);
+        mixture_lse_add(&a, att_log_ndtr_upper((x - m->mu[i]) / m->sd[i]));
+    return mixture_lse_mean(&a, m);
 }
 
 double
 att_mixture_log_mass(const att_mixture *m, double a, double b)
 {
-    lse acc = {-HUGE_VAL, 0.0};
+    mixture_lse acc = {-HUGE_VAL, 0.0};
     double da, db;
     size_t i;
 
     for (i = 0; i < m->n; i++)
-        lse_add(&acc,
-                att_log_ndtr_diff((a - m->mu[i]) / m->sd[i], (b - m->mu[i]) / m->sd[i], &da, &db));
-    return lse_mean(&acc, m);
+        mixture_lse_add(&acc, att_log_ndtr_diff((a - m->mu[i]) / m->sd[i],
+                                                (b - m->mu[i]) / m->sd[i], &da, &db));
+    return mixture_lse_mean(&acc, m);
 }
 
 /* The density at x (not its log): for Newton steps. */
