@@ -1,5 +1,5 @@
-/* phase_hazard.c -- the closed-form forward model (docs/model.md, section 1,
- * equations (1)-(5)).
+/* model.c -- the closed-form forward model (att_model.h; docs/model.md,
+ * section 1, equations (1)-(5)).
  *
  * The model is linear in the arrivals, and each arrival is a cohort whose
  * survival is exp(-cumulative hazard since it arrived); summing cohorts is

@@ -1,4 +1,4 @@
-/* test_phase_hazard.c -- the closed-form forward model against hand
+/* test_model.c -- the closed-form forward model against hand
  * computation and against an independent numerical integration of
  * dN/dt = -h(t) N, dC/dt = h(t) N with GSL's gsl_odeiv2 (Runge-Kutta-Prince-
  * Dormand 8(9)) on randomised phases and arrivals. */
@@ -249,5 +249,5 @@ main(void)
     };
 
     gsl_set_error_handler_off();
-    return cmocka_run_group_tests_name("phase_hazard", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
