@@ -53,13 +53,13 @@ att_project_default_params(void)
 
 /* Earliest possible day of wave w (relative waves follow their anchor). */
 static int32_t
-wave_earliest(const att_params *p, size_t w)
+project_wave_earliest(const att_params *p, size_t w)
 {
     const att_wave *wv = &p->waves[w];
 
     if (wv->after == ATT_NONE)
         return wv->date_low;
-    return wave_earliest(p, wv->after) + wv->gap_low;
+    return project_wave_earliest(p, wv->after) + wv->gap_low;
 }
 
 /* The checks of att_project_check for a projection starting on day start. */
@@ -96,8 +96,8 @@ project_check_at(const att_params *p, int32_t start, att_error *err)
                                  a, b);
         }
     for (w = 0; w < p->nwave; w++)
-        if (wave_earliest(p, w) < start) {
-            att_date_format(wave_earliest(p, w), b);
+        if (project_wave_earliest(p, w) < start) {
+            att_date_format(project_wave_earliest(p, w), b);
             return att_error_set(err, ATT_EDATA, p->waves[w].origin.path, p->waves[w].origin.line,
                                  0, "date",
                                  "expected wave %s on or after the projection start %s, found "
@@ -128,7 +128,7 @@ typedef struct {
     double *pq;      /* pools: 1 - e^{-hazard} */
     uint32_t *pkey;  /* pools: cohort index of the stream */
     gsl_rng *rng;    /* beta-binomial's beta draws */
-} path_scratch;
+} project_scratch;
 
 /* Everything shared by the paths of one run (read-only inside the loop). */
 typedef struct {
@@ -149,14 +149,14 @@ typedef struct {
 } project_run;
 
 static double
-uniform_in(att_stream *s, double lo, double hi)
+project_uniform_in(att_stream *s, double lo, double hi)
 {
     return lo + (hi - lo) * att_stream_uniform(s);
 }
 
 /* A whole day in [lo, hi], uniform. */
 static int32_t
-uniform_day(att_stream *s, int32_t lo, int32_t hi)
+project_uniform_day(att_stream *s, int32_t lo, int32_t hi)
 {
     double k = floor(att_stream_uniform(s) * ((double)hi - (double)lo + 1.0));
 
@@ -166,7 +166,7 @@ uniform_day(att_stream *s, int32_t lo, int32_t hi)
 /* A hazard rule's daily hazard on this path (equation (17)); inherit is
  * the value the caller passes. */
 static double
-rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_stream *s)
+project_rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_stream *s)
 {
     double m;
 
@@ -174,7 +174,7 @@ rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_
     case ATT_HAZARD_PHASE:
         m = h->mult_low;
         if (h->mult_high > h->mult_low)
-            m = att_exp(uniform_in(s, att_log(h->mult_low), att_log(h->mult_high)));
+            m = att_exp(project_uniform_in(s, att_log(h->mult_low), att_log(h->mult_high)));
         return hazard[h->phase] * m;
     case ATT_HAZARD_FIXED:
         return h->value;
@@ -186,7 +186,7 @@ rule_hazard(const att_hazard_rule *h, const double *hazard, double inherit, att_
 /* Does the state after day t cross threshold th (equation (20))?  n, c, k,
  * d: troops. */
 static bool
-crossed(const att_threshold *th, double n, double c, double k, double d)
+project_crossed(const att_threshold *th, double n, double c, double k, double d)
 {
     double x = th->quantity == ATT_QUANTITY_STRENGTH     ? n
                : th->quantity == ATT_QUANTITY_CASUALTIES ? c
@@ -197,13 +197,14 @@ crossed(const att_threshold *th, double n, double c, double k, double d)
 }
 
 static void
-check_thresholds(const project_run *r, size_t i, int32_t t, double n, double c, double k, double d)
+project_check_thresholds(
+    const project_run *r, size_t i, int32_t t, double n, double c, double k, double d)
 {
     size_t m;
 
     for (m = 0; m < r->p->nthreshold; m++) {
         int32_t *f = &r->first[m * r->paths + i];
-        if (*f == INT32_MAX && crossed(&r->p->thresholds[m], n, c, k, d))
+        if (*f == INT32_MAX && project_crossed(&r->p->thresholds[m], n, c, k, d))
             *f = t;
     }
 }
@@ -211,7 +212,8 @@ check_thresholds(const project_run *r, size_t i, int32_t t, double n, double c, 
 /* Casualties of one pool on one day (equation (18)), q = 1 - e^{-h}:
  * binomial, or beta-binomial with intra-cohort correlation rho. */
 static uint32_t
-pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t n, double q)
+project_pool_casualties(
+    const project_run *r, project_scratch *ws, att_stream *s, uint32_t n, double q)
 {
     const att_projection_params *pr = &r->p->projection;
 
@@ -227,7 +229,7 @@ pool_casualties(const project_run *r, path_scratch *ws, att_stream *s, uint32_t 
 
 /* Simulates path i; false if its troops would overflow the counters. */
 static bool
-project_path(const project_run *r, path_scratch *ws, size_t i)
+project_path(const project_run *r, project_scratch *ws, size_t i)
 {
     const att_params *p = r->p;
     const att_projection_params *pr = &p->projection;
@@ -251,26 +253,27 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
     /* The scenario: the contingent's rule, the total, then every wave. */
     att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, 0, 0);
     h_last = ws->hazard[p->nphase - 1];
-    h_rule = rule_hazard(&pr->hazard, ws->hazard, h_last, &s);
+    h_rule = project_rule_hazard(&pr->hazard, ws->hazard, h_last, &s);
     if (pr->has_total)
-        total = uniform_in(&s, pr->total_low, pr->total_high);
+        total = project_uniform_in(&s, pr->total_low, pr->total_high);
     from = pr->hazard_from == ATT_FROM_DATE ? pr->hazard_from_date : r->start;
     for (w = 0; w < nw; w++) {
         const att_wave *wv = &p->waves[w];
         double size;
         att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, (uint32_t)w + 1, 0);
-        ws->wdate[w] = wv->after == ATT_NONE
-                           ? uniform_day(&s, wv->date_low, wv->date_high)
-                           : ws->wdate[wv->after] + uniform_day(&s, wv->gap_low, wv->gap_high);
+        ws->wdate[w] =
+            wv->after == ATT_NONE
+                ? project_uniform_day(&s, wv->date_low, wv->date_high)
+                : ws->wdate[wv->after] + project_uniform_day(&s, wv->gap_low, wv->gap_high);
         if (wv->size_prior == ATT_COUNT_SHARE) {
             /* Cumulative rounding: the share waves add up to the total. */
             double before = floor(total * cum / r->share_sum + 0.5);
             cum += wv->share;
             size = floor(total * cum / r->share_sum + 0.5) - before;
         } else
-            size = floor(uniform_in(&s, wv->size_low, wv->size_high) + 0.5);
+            size = floor(project_uniform_in(&s, wv->size_low, wv->size_high) + 0.5);
         ws->wsize[w] = (uint32_t)size;
-        ws->whazard[w] = rule_hazard(&wv->hazard, ws->hazard, h_rule, &s);
+        ws->whazard[w] = project_rule_hazard(&wv->hazard, ws->hazard, h_rule, &s);
         if (pr->hazard_from == ATT_FROM_FIRST_WAVE && (w == 0 || ws->wdate[w] < from))
             from = ws->wdate[w];
     }
@@ -314,7 +317,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
         ws->pq[m] = -att_expm1(-ws->phazard[m]);
 
     /* The days (equations (18)-(19)). */
-    check_thresholds(r, i, r->start, n0, c, k, d);
+    project_check_thresholds(r, i, r->start, n0, c, k, d);
     for (t = r->start;; t++) {
         double n = 0.0;
         if (t == r->dates[out]) {
@@ -346,7 +349,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
                 continue;
             att_stream_reset(&s, r->seed, ATT_RNG_COUNTS, (uint32_t)i, ws->pkey[m],
                              (uint32_t)(t - r->start));
-            x = pool_casualties(r, ws, &s, ws->pn[m], q);
+            x = project_pool_casualties(r, ws, &s, ws->pn[m], q);
             ws->pn[m] -= x;
             c += x;
             if (r->killed_daily && x > 0) {
@@ -363,7 +366,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
             double now = 0.0;
             for (m = 0; m < np; m++)
                 now += ws->pn[m];
-            check_thresholds(r, i, t + 1, now, c, k, d);
+            project_check_thresholds(r, i, t + 1, now, c, k, d);
         }
     }
     r->deployed_end[i] = (uint32_t)d;
@@ -373,7 +376,7 @@ project_path(const project_run *r, path_scratch *ws, size_t i)
 /* ---- the run ------------------------------------------------------------------ */
 
 static void
-scratch_free(path_scratch *ws)
+project_scratch_free(project_scratch *ws)
 {
     if (ws == NULL)
         return;
@@ -391,7 +394,7 @@ scratch_free(path_scratch *ws)
 }
 
 static bool
-scratch_alloc(path_scratch *ws, const att_params *p)
+project_scratch_alloc(project_scratch *ws, const att_params *p)
 {
     size_t nw = p->nwave + 1;
 
@@ -439,7 +442,7 @@ att_projection_free(att_projection *r)
 
 /* Output dates: start, every step, and the last day. */
 static size_t
-make_dates(int32_t start, int32_t horizon, long step, int32_t *dates)
+project_make_dates(int32_t start, int32_t horizon, long step, int32_t *dates)
 {
     size_t n = 0;
     int32_t t;
@@ -456,7 +459,7 @@ make_dates(int32_t start, int32_t horizon, long step, int32_t *dates)
 
 /* Type-7 quantiles of x (n values, sorted in place) at levels (percent). */
 static void
-quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, double *out)
+project_quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, double *out)
 {
     size_t j;
 
@@ -509,8 +512,8 @@ project_history(const project_run *r, long step, att_projection *out, att_error 
             x[2 * nd + i] = sv.killed;
         }
         for (s = 0; s < ATT_SERIES_COUNT; s++)
-            quantiles_of(x + s * nd, nd, out->levels, out->nlevels,
-                         out->hist_q[s] + k * out->nlevels);
+            project_quantiles_of(x + s * nd, nd, out->levels, out->nlevels,
+                                 out->hist_q[s] + k * out->nlevels);
     }
 done:
     att_mem_free(hz);
@@ -520,7 +523,7 @@ done:
 }
 
 static int
-cmp_day(const void *a, const void *b)
+project_cmp_day(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
 
@@ -564,7 +567,7 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
             out->mean[s][k] = sum / (double)n;
             if (k + 1 == r->ndates)
                 memcpy(out->end[s], x, n * sizeof *x);
-            quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
+            project_quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
         }
     for (i = 0; i < n; i++)
         x[i] = (double)r->deployed_end[i];
@@ -575,7 +578,7 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
         static const double lv[3] = {0.05, 0.50, 0.95};
         size_t crossed = 0;
         memcpy(f, r->first + m * n, n * sizeof *f);
-        qsort(f, n, sizeof *f, cmp_day);
+        qsort(f, n, sizeof *f, project_cmp_day);
         for (i = 0; i < n && f[i] == r->start; i++)
             ;
         tr->p_at_start = (double)i / (double)n;
@@ -611,7 +614,7 @@ att_project_run(const att_params *p,
 {
     const att_projection_params *pr = &p->projection;
     project_run r;
-    path_scratch *ws = NULL;
+    project_scratch *ws = NULL;
     size_t s, i, m, nthreads = 1;
     long step = pp->step > 0 ? pp->step : pr->step;
     int overflow = 0;
@@ -638,7 +641,7 @@ att_project_run(const att_params *p,
     for (i = 0; i < p->nwave; i++)
         if (p->waves[i].size_prior == ATT_COUNT_SHARE)
             r.share_sum += p->waves[i].share;
-    r.ndates = make_dates(r.start, r.horizon, step, NULL);
+    r.ndates = project_make_dates(r.start, r.horizon, step, NULL);
     if (r.paths > UINT32_MAX)
         return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
                              "expected at most %lu paths, found %zu", (unsigned long)UINT32_MAX,
@@ -678,13 +681,13 @@ att_project_run(const att_params *p,
         goto done;
     }
     for (i = 0; i < nthreads; i++)
-        if (!scratch_alloc(&ws[i], p)) {
+        if (!project_scratch_alloc(&ws[i], p)) {
             st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the paths' scratch");
             goto done;
         }
     memcpy(out->levels, pp->levels != NULL ? pp->levels : pr->quantiles,
            out->nlevels * sizeof *out->levels);
-    make_dates(r.start, r.horizon, step, out->dates);
+    project_make_dates(r.start, r.horizon, step, out->dates);
     r.dates = out->dates;
     for (i = 0; i < p->nthreshold * r.paths; i++)
         r.first[i] = INT32_MAX;
@@ -718,7 +721,7 @@ att_project_run(const att_params *p,
         }
 done:
     for (i = 0; ws != NULL && i < nthreads; i++)
-        scratch_free(&ws[i]);
+        project_scratch_free(&ws[i]);
     att_mem_free(ws);
     for (s = 0; s <= ATT_SERIES_COUNT; s++)
         att_mem_free(r.vals[s]);
@@ -747,7 +750,7 @@ att_projection_paired(const att_projection *a,
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (i = 0; i < n; i++)
         x[i] = a->end[s][i] - b->end[s][i];
-    quantiles_of(x, n, &level, 1, out);
+    project_quantiles_of(x, n, &level, 1, out);
     att_mem_free(x);
     return ATT_OK;
 }
