@@ -11,8 +11,8 @@
 static inline int
 cli_decade(double x, double *out_pow)
 {
-    int e = 0, i;
-    double p = 1.0, q;
+    int e = 0;
+    double p = 1.0, q = 1.0; /* below 1, p = 1 / q with q = 10^-e */
 
     while (x >= 10.0 * p && e < 308) {
         p *= 10.0;
@@ -20,8 +20,7 @@ cli_decade(double x, double *out_pow)
     }
     while (x < p && e > -300) {
         e--;
-        for (q = 1.0, i = 0; i < -e; i++)
-            q *= 10.0;
+        q *= 10.0;
         p = 1.0 / q;
     }
     *out_pow = p;

@@ -16,6 +16,7 @@
 #include <attrition/att_date.h>
 
 #include "att_test.h"
+#include "decade.h"
 #include "fixture.h"
 #include "plot.h"
 
@@ -736,10 +737,33 @@ test_png_draws_the_origins(void **state)
     cairo_surface_destroy(s);
 }
 
+/* cli_decade: the power of ten at or below x, exactly the double a
+ * literal gives on both sides of 1 and at the boundaries, and within a few
+ * roundings of it beyond 10^22 (the products round there). */
+static void
+test_decade(void **state)
+{
+    static const struct {
+        double x, pow;
+        int e;
+    } c[] = {{1.0, 1.0, 0},    {9.999, 1.0, 0},  {10.0, 10.0, 1},   {999.0, 100.0, 2},
+             {1000.0, 1e3, 3}, {0.5, 0.1, -1},   {0.1, 0.1, -1},    {0.0999, 0.01, -2},
+             {0.05, 0.01, -2}, {3e-7, 1e-7, -7}, {2.5e25, 1e25, 25}};
+    size_t i;
+    double p;
+
+    (void)state;
+    for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+        assert_int_equal(cli_decade(c[i].x, &p), c[i].e);
+        att_assert_close(p, c[i].pow, c[i].pow > 1e22 ? 1e-15 : 0.0, 0.0);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decade),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_pdf_dates),
