@@ -1339,6 +1339,98 @@ att_params_load(const char *path, att_params **out, att_error *err)
     return att_params_load_with(path, ptree_read_file, NULL, out, err);
 }
 
+/* The copy's origin for o: the same line of the copy's own file (origins
+ * point into p->files; one that does not, e.g. "--anchor", is static). */
+static att_origin
+params_origin_copy(const att_params *p, const att_params *q, att_origin o)
+{
+    size_t i;
+
+    for (i = 0; i < p->nfile; i++)
+        if (o.path == p->files[i]) {
+            o.path = q->files[i];
+            break;
+        }
+    return o;
+}
+
+/* A copy of n elements of size sz at src (NULL for NULL); *ok turns false
+ * when it cannot be made. */
+static void *
+params_memdup(const void *src, size_t n, size_t sz, bool *ok)
+{
+    void *d;
+
+    if (src == NULL || !*ok)
+        return NULL;
+    if ((d = att_mem_alloc(n * sz)) == NULL)
+        *ok = false;
+    else
+        memcpy(d, src, n * sz);
+    return d;
+}
+
+att_status
+att_params_copy(const att_params *p, att_params **out, att_error *err)
+{
+    att_params *q = att_mem_calloc(1, sizeof *q);
+    size_t i;
+    bool ok;
+
+    *out = NULL;
+    if (q == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    *q = *p;
+    q->path = q->description = q->ledger = NULL;
+    q->anchor = NULL;
+    q->phases = NULL;
+    q->arrivals = NULL;
+    q->classes = NULL;
+    q->waves = NULL;
+    q->thresholds = NULL;
+    q->files = NULL;
+    q->nfile = 0;
+    ok = (q->files = att_mem_calloc(p->nfile + 1, sizeof *q->files)) != NULL;
+    for (i = 0; ok && i < p->nfile; i++, q->nfile++)
+        ok = (q->files[i] = att_mem_strdup(p->files[i])) != NULL;
+    ok = ok && (q->path = att_mem_strdup(p->path)) != NULL &&
+         (q->description = att_mem_strdup(p->description)) != NULL &&
+         (p->ledger == NULL || (q->ledger = att_mem_strdup(p->ledger)) != NULL) &&
+         (q->classes = att_mem_calloc(p->nclass + 1, sizeof *q->classes)) != NULL &&
+         (q->thresholds = att_mem_calloc(p->nthreshold + 1, sizeof *q->thresholds)) != NULL;
+    q->anchor = params_memdup(p->anchor, p->nanchor, sizeof *p->anchor, &ok);
+    q->phases = params_memdup(p->phases, p->nphase, sizeof *p->phases, &ok);
+    q->arrivals = params_memdup(p->arrivals, p->narrival, sizeof *p->arrivals, &ok);
+    q->waves = params_memdup(p->waves, p->nwave, sizeof *p->waves, &ok);
+    /* Descriptions are owned: copy them one by one, so that a failure
+     * leaves a structure att_params_free can take apart. */
+    for (i = 0; ok && i < p->nclass; i++) {
+        q->classes[i] = p->classes[i];
+        ok = (q->classes[i].description = att_mem_strdup(p->classes[i].description)) != NULL;
+    }
+    for (i = 0; ok && i < p->nthreshold; i++) {
+        q->thresholds[i] = p->thresholds[i];
+        ok = (q->thresholds[i].description = att_mem_strdup(p->thresholds[i].description)) != NULL;
+    }
+    if (!ok) {
+        att_params_free(q); /* what is not copied yet is NULL */
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    q->ledger_origin = params_origin_copy(p, q, p->ledger_origin);
+    for (i = 0; i < p->nphase; i++)
+        q->phases[i].origin = params_origin_copy(p, q, p->phases[i].origin);
+    for (i = 0; i < p->narrival; i++)
+        q->arrivals[i].origin = params_origin_copy(p, q, p->arrivals[i].origin);
+    for (i = 0; i < p->nclass; i++)
+        q->classes[i].origin = params_origin_copy(p, q, p->classes[i].origin);
+    for (i = 0; i < p->nwave; i++)
+        q->waves[i].origin = params_origin_copy(p, q, p->waves[i].origin);
+    for (i = 0; i < p->nthreshold; i++)
+        q->thresholds[i].origin = params_origin_copy(p, q, p->thresholds[i].origin);
+    *out = q;
+    return ATT_OK;
+}
+
 att_status
 att_params_truncate(att_params *p, int32_t origin, att_error *err)
 {

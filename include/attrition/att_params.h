@@ -219,6 +219,11 @@ void att_params_free(att_params *p);
  * err says what was expected (its path is "--anchor"). */
 ATT_NODISCARD att_status att_params_set_anchor(att_params *p, const char *spec, att_error *err);
 
+/* A deep copy of p into *out (att_params_free it), origins included: a
+ * run truncates copies at several origins while keeping the scenario it
+ * loaded once. */
+ATT_NODISCARD att_status att_params_copy(const att_params *p, att_params **out, att_error *err);
+
 /* Restricts p to what was known at origin (docs/model.md, section 9): phases
  * that start after origin are dropped and the last remaining one becomes
  * open-ended; arrivals dated after origin are dropped (later arrivals come

@@ -17,6 +17,7 @@
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
 #include <attrition/att_rng.h>
+#include <attrition/att_run.h>
 #include <attrition/att_savefit.h>
 #include <attrition/att_summary.h>
 #include <attrition/att_version.h>

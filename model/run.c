@@ -1,0 +1,441 @@
+/* run.c -- what a command does, as library calls (att_run.h): the scenario
+ * and its ledger read once, the posterior at a cut-off with its digest,
+ * draws sampled or read back, judged and saved, and leave-one-out
+ * influence.  It sequences the modules that compute; it computes nothing
+ * itself.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <attrition/att_date.h>
+#include <attrition/att_diagnostics.h>
+#include <attrition/att_export.h>
+#include <attrition/att_output.h>
+#include <attrition/att_run.h>
+#include <attrition/att_savefit.h>
+
+#include "internal.h"
+
+struct att_run {
+    att_params *p; /* as read, with the overrides */
+    att_ledger *l; /* checked against p; later reports joined */
+    int threads;
+    char params_digest[ATT_DIGEST_HEX];
+};
+
+att_run_options
+att_run_options_default(void)
+{
+    att_run_options o;
+
+    memset(&o, 0, sizeof o);
+    o.seed = -1;
+    return o;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+/* The ledger of the scenario's classes at path: the one place the class
+ * names are listed for the ledger's loader. */
+static att_status
+run_ledger_parse(const att_params *p,
+                 const char *name,
+                 const char *text,
+                 size_t len,
+                 att_ledger **out,
+                 att_error *err)
+{
+    const char **cls = att_mem_alloc((p->nclass + 1) * sizeof *cls);
+    att_status st;
+    size_t i;
+
+    *out = NULL;
+    if (cls == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < p->nclass; i++)
+        cls[i] = p->classes[i].name;
+    st = text != NULL ? att_ledger_parse(name, text, len, cls, p->nclass, out, err)
+                      : att_ledger_load(name, cls, p->nclass, out, err);
+    att_mem_free(cls);
+    return st;
+}
+
+/* The ledger of o (or the scenario's [model] ledger), read and checked. */
+static att_status
+run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
+{
+    const att_params *p = r->p;
+    const char *path = o->ledger != NULL ? o->ledger : p->ledger;
+    att_status st;
+
+    if (path == NULL)
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, "[model] ledger",
+                             "expected a ledger file, found none; set it or pass --ledger FILE");
+    if (o->ledger_text != NULL && o->ledger == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "a ledger's text without its name");
+    st = run_ledger_parse(p, path, o->ledger_text, o->ledger_len, &r->l, err);
+    if (st == ATT_ENOENT && o->ledger == NULL) {
+        /* Point at the parameter file's line that named the ledger. */
+        char reason[ATT_ERROR_MSG_MAX];
+        att_strlcpy(reason, err->msg, sizeof reason);
+        return att_error_set(err, ATT_ENOENT, p->ledger_origin.path, p->ledger_origin.line, 0,
+                             "[model] ledger", "cannot read \"%s\": %s", path, reason);
+    }
+    if (st != ATT_OK)
+        return st;
+    return att_ledger_check(r->l, p, err);
+}
+
+/* The first line of text, with its length. */
+static size_t
+run_line_len(const char *text)
+{
+    const char *e = strchr(text, '\n');
+
+    return e != NULL ? (size_t)(e - text) : strlen(text);
+}
+
+/* The ledger's rows and the later file's rows as one ledger, so that
+ * repeats, revisions and ids link across the two; an error names the file
+ * and line of its row. */
+static att_status
+run_join_later(att_run *r, const char *later, att_error *err)
+{
+    char *a = NULL, *b = NULL, *joined = NULL, name[2 * ATT_ERROR_PATH_MAX];
+    size_t la, lb, ha, hb, i;
+    long lines_a = 0;
+    att_ledger *merged = NULL;
+    att_status st;
+
+    if (r->l == NULL)
+        return ATT_FAIL(err, ATT_EINTERNAL, "no ledger to join later reports to");
+    if ((st = att_file_slurp(r->l->path, &a, &la, err)) != ATT_OK ||
+        (st = att_file_slurp(later, &b, &lb, err)) != ATT_OK)
+        goto done;
+    ha = run_line_len(a);
+    hb = run_line_len(b);
+    if (ha != hb || memcmp(a, b, ha) != 0 || b[hb] != '\n') {
+        st = att_error_set(err, ATT_EPARSE, later, 1, 0, NULL,
+                           "expected the same header line as %s, found another; --later takes "
+                           "the ledger's columns in the ledger's order",
+                           r->l->path);
+        goto done;
+    }
+    if ((joined = att_mem_alloc(la + lb + 2)) == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(joined, a, la);
+    if (la > 0 && a[la - 1] != '\n')
+        joined[la++] = '\n';
+    for (i = 0; i < la; i++)
+        lines_a += joined[i] == '\n';
+    memcpy(joined + la, b + hb + 1, lb - hb - 1);
+    joined[la + lb - hb - 1] = '\0';
+    snprintf(name, sizeof name, "%s + %s", r->l->path, later);
+    st = run_ledger_parse(r->p, name, joined, strlen(joined), &merged, err);
+    if (st == ATT_OK)
+        st = att_ledger_check(merged, r->p, err);
+    if (st != ATT_OK) {
+        /* Line n of the joined text: the ledger's own lines first, then
+         * the later file's rows after its header. */
+        if (err != NULL && err->line > 0) {
+            if (err->line <= lines_a)
+                att_strlcpy(err->path, r->l->path, sizeof err->path);
+            else {
+                att_strlcpy(err->path, later, sizeof err->path);
+                err->line = err->line - lines_a + 1;
+            }
+        }
+        goto done;
+    }
+    att_ledger_free(r->l);
+    r->l = merged;
+    merged = NULL;
+done:
+    att_ledger_free(merged);
+    att_mem_free(a);
+    att_mem_free(b);
+    att_mem_free(joined);
+    return st;
+}
+
+att_status
+att_run_open(const char *path, const att_run_options *o, att_run **out, att_error *err)
+{
+    att_run *r;
+    att_status st;
+
+    *out = NULL;
+    if (path == NULL || o == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "no parameter file or options given");
+    if ((r = att_mem_calloc(1, sizeof *r)) == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    r->threads = o->threads > 0 ? o->threads : 0;
+    if ((st = att_params_load(path, &r->p, err)) != ATT_OK)
+        goto fail;
+    if (o->anchor != NULL && (st = att_params_set_anchor(r->p, o->anchor, err)) != ATT_OK)
+        goto fail;
+    if (o->chains > 0)
+        r->p->chains = o->chains;
+    if (o->warmup > 0)
+        r->p->warmup = o->warmup;
+    if (o->draws > 0)
+        r->p->draws = o->draws;
+    if (o->seed >= 0)
+        r->p->projection.seed = (unsigned long)o->seed;
+    if ((st = run_ledger_load(r, o, err)) != ATT_OK)
+        goto fail;
+    if (o->later != NULL && o->ledger_text != NULL) {
+        st = ATT_FAIL(err, ATT_EINVAL, "later reports join a ledger file, not a ledger's text");
+        goto fail;
+    }
+    if (o->later != NULL && (st = run_join_later(r, o->later, err)) != ATT_OK)
+        goto fail;
+    if ((st = att_digest_files((const char *const *)r->p->files, r->p->nfile, r->params_digest,
+                               err)) != ATT_OK)
+        goto fail;
+    *out = r;
+    return ATT_OK;
+fail:
+    att_run_free(r);
+    return st;
+}
+
+void
+att_run_free(att_run *r)
+{
+    if (r == NULL)
+        return;
+    att_ledger_free(r->l);
+    att_params_free(r->p);
+    att_mem_free(r);
+}
+
+const att_params *
+att_run_params(const att_run *r)
+{
+    return r->p;
+}
+
+const att_ledger *
+att_run_ledger(const att_run *r)
+{
+    return r->l;
+}
+
+const char *
+att_run_params_digest(const att_run *r)
+{
+    return r->params_digest;
+}
+
+att_fit_params
+att_run_fit_params(const att_run *r)
+{
+    att_fit_params fp = att_fit_params_of(r->p);
+
+    fp.threads = r->threads;
+    return fp;
+}
+
+int32_t
+att_run_first_combat_day(const att_run *r)
+{
+    size_t k;
+
+    for (k = 0; k < r->p->nphase; k++)
+        if (!r->p->phases[k].fixed || r->p->phases[k].hazard > 0.0)
+            return r->p->phases[k].start;
+    return INT32_MAX;
+}
+
+/* ---- the posterior and its draws ---------------------------------------------------- */
+
+att_status
+att_run_posterior(const att_run *r, int32_t cutoff, att_run_fit *f, att_error *err)
+{
+    char *json = NULL;
+    att_status st;
+
+    memset(f, 0, sizeof *f);
+    f->cutoff = cutoff;
+    f->fp = att_run_fit_params(r);
+    if ((st = att_params_copy(r->p, &f->p, err)) != ATT_OK)
+        return st;
+    if (cutoff != INT32_MAX && (st = att_params_truncate(f->p, cutoff, err)) != ATT_OK)
+        return st;
+    if ((f->post = att_posterior_alloc(f->p, r->l, cutoff, err)) == NULL)
+        return err != NULL ? err->code : ATT_ENOMEM;
+    st = att_export_inputs(f->p, r->l, f->post, cutoff, &json, f->digest, err);
+    att_export_free(json);
+    return st;
+}
+
+att_status
+att_run_sample(att_run_fit *f, const char *saved, att_error *err)
+{
+    att_status st;
+
+    if (f->post == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "no posterior to sample (att_run_posterior first)");
+    att_fit_result_free(&f->fit);
+    if (saved != NULL) {
+        unsigned long seed;
+        if ((st = att_savefit_load(saved, f->post, f->digest, &f->fit, &seed, err)) != ATT_OK)
+            return st;
+        f->fp.seed = seed;
+        f->fp.chains = f->fit.chains;
+        f->fp.draws = f->fit.draws;
+        f->fp.warmup = 0;
+        f->loaded = saved;
+    } else if ((st = att_fit_run(f->post, &f->fp, &f->fit, err)) != ATT_OK)
+        return st;
+    f->verdict = att_fit_judge(&f->fit, f->verdict_msg, sizeof f->verdict_msg);
+    return ATT_OK;
+}
+
+att_status
+att_run_save(const att_run_fit *f, const char *path, att_error *err)
+{
+    att_output *out = att_output_open(path, err);
+    att_status st;
+
+    if (out == NULL)
+        return err != NULL ? err->code : ATT_ECREATE;
+    st = att_savefit_write(att_output_stream(out), f->post, &f->fit, f->digest, f->fp.seed, err);
+    if (st != ATT_OK) {
+        att_output_abort(out);
+        return st;
+    }
+    return att_output_commit(out, err);
+}
+
+void
+att_run_fit_free(att_run_fit *f)
+{
+    if (f == NULL)
+        return;
+    att_fit_result_free(&f->fit);
+    att_posterior_free(f->post);
+    att_params_free(f->p);
+    f->post = NULL;
+    f->p = NULL;
+}
+
+/* ---- leave-one-out influence ---------------------------------------------------------- */
+
+/* The MCSE of one change: two independent fits' medians differ by sqrt 2
+ * of one's MCSE; the largest over the hazards. */
+static att_status
+run_influence_mcse(const att_run_fit *f, att_influence *inf, att_error *err)
+{
+    const att_fit_result *fit = &f->fit;
+    size_t S = fit->chains * fit->draws, n = fit->dim, k, s;
+    double *col = att_mem_alloc((S + 1) * sizeof *col), mcse;
+    att_diag_workspace *dw = att_diag_alloc(fit->chains, fit->draws, err);
+    att_status st = ATT_OK;
+
+    if (col == NULL || dw == NULL) {
+        att_diag_free(dw);
+        att_mem_free(col);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    inf->mcse = 0.0;
+    for (k = 0; k < inf->nhaz && st == ATT_OK; k++) {
+        for (s = 0; s < S; s++)
+            col[s] = fit->value[s * n + inf->haz[k]];
+        st = att_diag_mcse_quantile(dw, col, 0.5, &mcse, err);
+        if (st == ATT_OK && isfinite(mcse) && mcse > inf->mcse)
+            inf->mcse = mcse;
+    }
+    inf->mcse *= sqrt(2.0);
+    att_diag_free(dw);
+    att_mem_free(col);
+    return st;
+}
+
+/* The refit without ledger report li: each hazard's median change. */
+static att_status
+run_influence_one(
+    const att_run *r, const att_run_fit *f, size_t li, att_influence *inf, att_error *err)
+{
+    att_posterior *pi = att_posterior_alloc_without(f->p, r->l, f->cutoff, li, err);
+    att_fit_result fi;
+    att_status st;
+    size_t k, m;
+
+    memset(&fi, 0, sizeof fi);
+    st = pi == NULL ? err->code : att_fit_run(pi, &f->fp, &fi, err);
+    for (k = 0; st == ATT_OK && k < inf->nhaz; k++)
+        for (m = 0; m < fi.dim; m++)
+            if (strcmp(att_posterior_param(pi, m)->name,
+                       att_posterior_param(f->post, inf->haz[k])->name) == 0)
+                inf->change[li * inf->nhaz + k] =
+                    fi.summary[m].q50 - f->fit.summary[inf->haz[k]].q50;
+    att_fit_result_free(&fi);
+    att_posterior_free(pi);
+    return st;
+}
+
+att_status
+att_run_influence(const att_run *r,
+                  const att_run_fit *f,
+                  att_run_progress progress,
+                  void *ctx,
+                  att_influence *out,
+                  att_error *err)
+{
+    size_t n = f->fit.dim, nused = att_posterior_nreports(f->post), i, k;
+    att_status st;
+
+    memset(out, 0, sizeof *out);
+    out->nrep = r->l->n;
+    out->haz = att_mem_alloc((n + 1) * sizeof *out->haz);
+    if (out->haz == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (k = 0; k < n; k++)
+        if (att_posterior_param(f->post, k)->kind == ATT_PAR_HAZARD)
+            out->haz[out->nhaz++] = k;
+    out->change = att_mem_alloc((out->nrep * out->nhaz + 1) * sizeof *out->change);
+    if (out->change == NULL) {
+        att_influence_free(out);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    for (i = 0; i < out->nrep * out->nhaz; i++)
+        out->change[i] = NAN; /* not refitted */
+    if ((st = run_influence_mcse(f, out, err)) != ATT_OK) {
+        att_influence_free(out);
+        return st;
+    }
+    /* Without the only report there is nothing to fit: its row stays "not
+     * refitted".  Any other failure is an error naming the report. */
+    for (i = 0; nused > 1 && i < nused; i++) {
+        size_t li = att_posterior_report(f->post, i);
+        if (progress != NULL)
+            progress(ctx, i, nused);
+        att_error e;
+        att_error_clear(&e);
+        if ((st = run_influence_one(r, f, li, out, &e)) != ATT_OK) {
+            char why[2 * ATT_ERROR_MSG_MAX];
+            att_error_format(&e, why, sizeof why);
+            att_influence_free(out);
+            return att_error_set(err, st, NULL, 0, 0, NULL, "refitting without report %s: %s",
+                                 r->l->reports[li].id, why);
+        }
+    }
+    return ATT_OK;
+}
+
+void
+att_influence_free(att_influence *inf)
+{
+    if (inf == NULL)
+        return;
+    att_mem_free(inf->haz);
+    att_mem_free(inf->change);
+    inf->haz = NULL;
+    inf->change = NULL;
+    inf->nhaz = inf->nrep = 0;
+}
