@@ -24,6 +24,7 @@
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_run.h>
 
 #include "bench_clock.h"
 #include "bench_util.h"
@@ -116,46 +117,39 @@ main(int argc, char **argv)
         runs = 3;
     for (r = 0; r < runs; r++) {
         double t0 = now();
-        att_params *p = NULL;
-        att_ledger *l = NULL;
-        att_posterior *post;
-        att_fit_params fp;
-        att_fit_result fit;
+        att_run *run = NULL;
+        att_run_options o = att_run_options_default();
+        att_run_fit rf;
+        const att_fit_result *fit = &rf.fit;
+        const att_posterior *post;
         att_error err;
-        const char *cls[256];
-        size_t i;
-        if (att_params_load(ATT_SOURCE_DIR "/params/baseline.ini", &p, &err) != ATT_OK)
+        if (att_run_open(ATT_SOURCE_DIR "/params/baseline.ini", &o, &run, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 65;
-        for (i = 0; i < p->nclass; i++)
-            cls[i] = p->classes[i].name;
-        if (att_ledger_load(p->ledger, cls, p->nclass, &l, &err) != ATT_OK)
-            return fprintf(stderr, "bench_fit: %s\n", err.msg), 65;
-        post = att_posterior_alloc(p, l, INT32_MAX, &err);
-        fp = att_fit_params_of(p);
-        fp.seed += (unsigned long)r;
-        if (post == NULL || att_fit_run(post, &fp, &fit, &err) != ATT_OK)
+        if (att_run_posterior(run, INT32_MAX, &rf, &err) != ATT_OK)
+            return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;
+        post = rf.post;
+        rf.fp.seed += (unsigned long)r;
+        if (att_run_sample(&rf, NULL, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;
         wall[r] = now() - t0;
-        samp[r] = fit.seconds_sampler;
-        cpu[r] = fit.seconds_chain_cpu;
-        ess[r] = fit.ess_bulk_min;
-        per_grad = fit.seconds_chain_cpu / (double)fit.leapfrogs;
+        samp[r] = fit->seconds_sampler;
+        cpu[r] = fit->seconds_chain_cpu;
+        ess[r] = fit->ess_bulk_min;
+        per_grad = fit->seconds_chain_cpu / (double)fit->leapfrogs;
         printf("run %d: wall %.3f s, sampler %.3f s, chains %.3f s, min bulk ESS %.0f, "
                "%zu gradients, %zu divergent\n",
-               r + 1, wall[r], samp[r], cpu[r], ess[r], fit.leapfrogs, fit.divergent_total);
+               r + 1, wall[r], samp[r], cpu[r], ess[r], fit->leapfrogs, fit->divergent_total);
         if (r == 0) {
             double *theta = NULL;
-            size_t n = draws_path != NULL ? grad_draws_read(draws_path, fit.dim, &theta) : 0;
+            size_t n = draws_path != NULL ? grad_draws_read(draws_path, fit->dim, &theta) : 0;
             if (n == 0 && draws_path != NULL)
-                grad_draws_write(draws_path, fit.theta, fit.chains * fit.draws, fit.dim);
+                grad_draws_write(draws_path, fit->theta, fit->chains * fit->draws, fit->dim);
             grad_s = n > 0 ? grad_time(post, theta, n, &check)
-                           : grad_time(post, fit.theta, fit.chains * fit.draws, &check);
+                           : grad_time(post, fit->theta, fit->chains * fit->draws, &check);
             free(theta);
         }
-        att_fit_result_free(&fit);
-        att_posterior_free(post);
-        att_ledger_free(l);
-        att_params_free(p);
+        att_run_fit_free(&rf);
+        att_run_free(run);
     }
     for (r = 0; r < runs; r++)
         ess[r] /= samp[r]; /* ESS per second of sampler time */

@@ -54,17 +54,21 @@
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
+#include <attrition/att_run.h>
 
 #include "bench_clock.h"
 #include "bench_util.h"
 
 #define PEER_RUNS_MAX 64
 
-/* Everything one scenario needs. */
+/* Everything one scenario needs: the run as `attrition` makes it, its
+ * posterior (and draws, after ctx_fit), and a workspace. */
 typedef struct {
-    att_params *p;
-    att_ledger *l;
-    att_posterior *post;
+    att_run *run;
+    att_run_fit rf;
+    att_params *p; /* rf.p */
+    const att_ledger *l;
+    const att_posterior *post;
     att_posterior_workspace *w;
 } peer_ctx;
 
@@ -72,9 +76,8 @@ static void
 ctx_free(peer_ctx *c)
 {
     att_posterior_workspace_free(c->w);
-    att_posterior_free(c->post);
-    att_ledger_free(c->l);
-    att_params_free(c->p);
+    att_run_fit_free(&c->rf);
+    att_run_free(c->run);
     memset(c, 0, sizeof *c);
 }
 
@@ -85,46 +88,58 @@ fail(const char *what, const att_error *err)
     return 70;
 }
 
-/* Builds the posterior of p on ledger l (taken over by c). */
+/* The scenario (params/NAME.ini, or a path) and its ledger (text of len
+ * bytes named `name` instead of the scenario's when text is not NULL), as
+ * a run with its posterior and a workspace. */
 static int
-ctx_posterior(peer_ctx *c)
+ctx_open(peer_ctx *c, const char *scenario, const char *name, const char *text, size_t len)
 {
-    att_error err;
-
-    if ((c->post = att_posterior_alloc(c->p, c->l, INT32_MAX, &err)) == NULL)
-        return fail("posterior", &err);
-    if ((c->w = att_posterior_workspace_alloc(c->post, &err)) == NULL)
-        return fail("workspace", &err);
-    return 0;
-}
-
-/* The scenario's parameters (params/NAME.ini, or a path) and its ledger. */
-static int
-ctx_load(peer_ctx *c, const char *scenario)
-{
+    att_run_options o = att_run_options_default();
     char path[4096];
-    const char *cls[256];
     att_error err;
-    size_t i;
-    int rc;
 
     memset(c, 0, sizeof *c);
     if (strchr(scenario, '/') != NULL || strstr(scenario, ".ini") != NULL)
         snprintf(path, sizeof path, "%s", scenario);
     else
         snprintf(path, sizeof path, "%s/params/%s.ini", ATT_SOURCE_DIR, scenario);
-    if (att_params_load(path, &c->p, &err) != ATT_OK)
+    o.ledger = name;
+    o.ledger_text = text;
+    o.ledger_len = len;
+    if (att_run_open(path, &o, &c->run, &err) != ATT_OK)
         return fprintf(stderr, "bench_peers: %s\n", err.msg), 65;
-    for (i = 0; i < c->p->nclass && i < 256; i++)
-        cls[i] = c->p->classes[i].name;
-    if (att_ledger_load(c->p->ledger, cls, i, &c->l, &err) != ATT_OK) {
-        fprintf(stderr, "bench_peers: %s\n", err.msg);
+    if (att_run_posterior(c->run, INT32_MAX, &c->rf, &err) != ATT_OK) {
         ctx_free(c);
-        return 65;
+        return fail("posterior", &err);
     }
-    if ((rc = ctx_posterior(c)) != 0)
+    c->p = c->rf.p;
+    c->l = att_run_ledger(c->run);
+    c->post = c->rf.post;
+    if ((c->w = att_posterior_workspace_alloc(c->post, &err)) == NULL) {
         ctx_free(c);
-    return rc;
+        return fail("workspace", &err);
+    }
+    return 0;
+}
+
+static int
+ctx_load(peer_ctx *c, const char *scenario)
+{
+    return ctx_open(c, scenario, NULL, NULL, 0);
+}
+
+/* Fits c as `attrition fit` does (the scenario's chains, warm-up, draws,
+ * adapt_delta, max_depth), with this seed and threads: the draws in c->rf.fit. */
+static int
+ctx_fit(peer_ctx *c, unsigned long seed, int threads)
+{
+    att_error err;
+
+    c->rf.fp.seed = seed;
+    c->rf.fp.threads = threads;
+    if (att_run_sample(&c->rf, NULL, &err) != ATT_OK)
+        return fail("fit", &err);
+    return 0;
 }
 
 /* ---- draws files ------------------------------------------------------------ */
@@ -400,23 +415,11 @@ parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *ou
     return true;
 }
 
-/* The fit settings `attrition fit` takes from the scenario. */
-static att_fit_params
-scenario_fit_params(const att_params *p, unsigned long seed, int threads)
-{
-    att_fit_params fp = att_fit_params_of(p);
-
-    fp.seed = seed;
-    fp.threads = threads;
-    return fp;
-}
-
 static int
 cmd_fit(int argc, char **argv)
 {
     peer_ctx c;
-    att_fit_result fit;
-    att_error err;
+    const att_fit_result *fit = &c.rf.fit;
     unsigned long seed, threads;
     double t0 = now(), total;
     int rc;
@@ -426,18 +429,16 @@ cmd_fit(int argc, char **argv)
         return fprintf(stderr, "usage: bench_peers fit SCENARIO OUT SEED THREADS\n"), 64;
     if ((rc = ctx_load(&c, argv[2])) != 0)
         return rc;
-    {
-        att_fit_params fp = scenario_fit_params(c.p, seed, (int)threads);
-        if (att_fit_run(c.post, &fp, &fit, &err) != ATT_OK)
-            return fail("fit", &err);
+    if ((rc = ctx_fit(&c, seed, (int)threads)) != 0) {
+        ctx_free(&c);
+        return rc;
     }
     total = now() - t0;
-    rc = draws_write(argv[3], fit.chains, fit.draws, fit.dim, fit.theta);
+    rc = draws_write(argv[3], fit->chains, fit->draws, fit->dim, fit->theta);
     printf("ours_seconds_inprocess=%.4f\nours_sampler_seconds=%.4f\nours_chain_cpu_seconds=%.4f\n"
            "ours_leapfrogs=%zu\nours_divergent=%zu\nours_ess_bulk_min=%.1f\n",
-           total, fit.seconds_sampler, fit.seconds_chain_cpu, fit.leapfrogs, fit.divergent_total,
-           fit.ess_bulk_min);
-    att_fit_result_free(&fit);
+           total, fit->seconds_sampler, fit->seconds_chain_cpu, fit->leapfrogs,
+           fit->divergent_total, fit->ess_bulk_min);
     ctx_free(&c);
     return rc;
 }
@@ -481,21 +482,9 @@ project_median(const peer_ctx *c,
 }
 
 static int
-fit_scenario(peer_ctx *c, att_fit_result *fit, int threads)
-{
-    att_fit_params fp = scenario_fit_params(c->p, c->p->projection.seed, threads);
-    att_error err;
-
-    if (att_fit_run(c->post, &fp, fit, &err) != ATT_OK)
-        return fail("fit", &err);
-    return 0;
-}
-
-static int
 cmd_project(int argc, char **argv)
 {
     peer_ctx c;
-    att_fit_result fit;
     att_projection keep;
     unsigned long paths, threads, runs, horizon = 0;
     const char *csv = NULL;
@@ -521,12 +510,14 @@ cmd_project(int argc, char **argv)
     }
     if ((rc = ctx_load(&c, argv[2])) != 0)
         return rc;
-    if ((rc = fit_scenario(&c, &fit, (int)threads)) != 0)
+    if ((rc = ctx_fit(&c, c.p->projection.seed, (int)threads)) != 0) {
+        ctx_free(&c);
         return rc;
+    }
     if (unpooled)
         bench_unpool(c.p);
     memset(&keep, 0, sizeof keep);
-    s = project_median(&c, &fit, (size_t)paths, (int)threads, (long)horizon, (int)runs, &keep);
+    s = project_median(&c, &c.rf.fit, (size_t)paths, (int)threads, (long)horizon, (int)runs, &keep);
     if (isnan(s))
         return 70;
     if (horizon == 0)
@@ -535,9 +526,8 @@ cmd_project(int argc, char **argv)
            "threads=%lu\npooled=%d\n",
            s, (double)paths * (double)horizon / s, paths, horizon, threads, unpooled ? 0 : 1);
     if (csv != NULL)
-        rc = bench_write_draws("bench_peers", c.p, c.post, &fit, &keep, csv);
+        rc = bench_write_draws("bench_peers", c.p, c.post, &c.rf.fit, &keep, csv);
     att_projection_free(&keep);
-    att_fit_result_free(&fit);
     ctx_free(&c);
     return rc;
 }
@@ -674,32 +664,21 @@ synthetic_ledger(const att_params *p, size_t n, unsigned long seed, size_t *len)
     return buf;
 }
 
-/* A posterior of the baseline on a synthetic ledger of n reports into c
- * (its parameters loaded already). */
+/* c's scenario again, on a synthetic ledger of n reports drawn from it. */
 static int
 synthetic_posterior(peer_ctx *c, size_t n)
 {
-    const char *cls[256];
-    size_t len = 0, i;
-    char *text = synthetic_ledger(c->p, n, 20241206UL + n, &len);
-    att_error err;
+    size_t len = 0;
+    char *text = synthetic_ledger(c->p, n, 20241206UL + n, &len), path[4096];
+    int rc;
 
     if (text == NULL)
         return fprintf(stderr, "bench_peers: out of memory\n"), 71;
-    for (i = 0; i < c->p->nclass && i < 256; i++)
-        cls[i] = c->p->classes[i].name;
-    att_posterior_workspace_free(c->w);
-    att_posterior_free(c->post);
-    att_ledger_free(c->l);
-    c->w = NULL;
-    c->post = NULL;
-    c->l = NULL;
-    if (att_ledger_parse("synthetic.csv", text, len, cls, i, &c->l, &err) != ATT_OK) {
-        free(text);
-        return fail("synthetic ledger", &err);
-    }
+    snprintf(path, sizeof path, "%s", c->p->path);
+    ctx_free(c);
+    rc = ctx_open(c, path, "synthetic.csv", text, len);
     free(text);
-    return ctx_posterior(c);
+    return rc;
 }
 
 static void
@@ -772,21 +751,16 @@ scale_fit(peer_ctx *c, bool quick)
     printf("  %8s %10s %10s %12s %10s %12s\n", "reports", "sampler s", "gradients", "us/gradient",
            "min ESS", "ESS/s");
     for (k = 0; k < nk; k++) {
-        att_fit_params fp = scenario_fit_params(c->p, c->p->projection.seed, 2);
-        att_fit_result fit;
-        att_error err;
+        const att_fit_result *fit = &c->rf.fit;
         int rc = synthetic_posterior(c, sizes[k]);
-        if (rc != 0)
+        if (rc != 0 || (rc = ctx_fit(c, c->p->projection.seed, 2)) != 0)
             return rc;
-        if (att_fit_run(c->post, &fp, &fit, &err) != ATT_OK)
-            return fail("fit", &err);
         x[k] = (double)sizes[k];
-        y[k] = fit.seconds_sampler;
-        z[k] = fit.seconds_chain_cpu / (double)fit.leapfrogs;
-        printf("  %8zu %10.3f %10zu %12.2f %10.0f %12.0f\n", sizes[k], fit.seconds_sampler,
-               fit.leapfrogs, 1e6 * fit.seconds_chain_cpu / (double)fit.leapfrogs, fit.ess_bulk_min,
-               fit.ess_bulk_min / fit.seconds_sampler);
-        att_fit_result_free(&fit);
+        y[k] = fit->seconds_sampler;
+        z[k] = fit->seconds_chain_cpu / (double)fit->leapfrogs;
+        printf("  %8zu %10.3f %10zu %12.2f %10.0f %12.0f\n", sizes[k], fit->seconds_sampler,
+               fit->leapfrogs, 1e6 * fit->seconds_chain_cpu / (double)fit->leapfrogs,
+               fit->ess_bulk_min, fit->ess_bulk_min / fit->seconds_sampler);
     }
     print_exponent("sampler time against reports", x, y, nk);
     print_exponent("time per gradient against reports", x, z, nk);
@@ -803,20 +777,21 @@ scale_project(bool quick)
     static const long hor[] = {365, 730, 1825, 3650};
     double x[4], y[4], s1, s2, t1[3], t2[3];
     size_t k, nk = quick ? 3 : 4;
-    att_fit_result fit;
+    const att_fit_result *fit;
     peer_ctx c;
     int rc, r;
 
     if ((rc = ctx_load(&c, "reinforce30k")) != 0)
         return rc;
-    if ((rc = fit_scenario(&c, &fit, 2)) != 0) {
+    if ((rc = ctx_fit(&c, c.p->projection.seed, 2)) != 0) {
         ctx_free(&c);
         return rc;
     }
+    fit = &c.rf.fit;
     printf("scaling 3: projection loop (reinforce30k), 365 days, 2 threads\n");
     printf("  %8s %10s %14s\n", "paths", "seconds", "path-days/s");
     for (k = 0; rc == 0 && k < nk; k++) {
-        double s = project_median(&c, &fit, npath[k], 2, 365, npath[k] >= 1000000 ? 1 : 3, NULL);
+        double s = project_median(&c, fit, npath[k], 2, 365, npath[k] >= 1000000 ? 1 : 3, NULL);
         x[k] = (double)npath[k];
         y[k] = s;
         if (isnan(s))
@@ -831,7 +806,7 @@ scale_project(bool quick)
                "  %8s %10s %14s\n",
                "days", "seconds", "path-days/s");
     for (k = 0; rc == 0 && k < 4; k++) {
-        double s = project_median(&c, &fit, 4000, 2, hor[k], 3, NULL);
+        double s = project_median(&c, fit, 4000, 2, hor[k], 3, NULL);
         x[k] = (double)hor[k];
         y[k] = s;
         if (isnan(s))
@@ -845,27 +820,16 @@ scale_project(bool quick)
                "  10 draws its binomial by cheap inversion instead of BTRS, and a cohort at 0\n"
                "  costs almost nothing)\n");
         printf("scaling 5: speed-up from 1 to 2 threads (medians of 3)\n");
-        s1 = project_median(&c, &fit, 40000, 1, 365, 3, NULL);
-        s2 = project_median(&c, &fit, 40000, 2, 365, 3, NULL);
+        s1 = project_median(&c, fit, 40000, 1, 365, 3, NULL);
+        s2 = project_median(&c, fit, 40000, 2, 365, 3, NULL);
         printf("  projection loop, 40,000 paths: %.4f s / %.4f s = %.2f\n", s1, s2, s1 / s2);
     }
-    att_fit_result_free(&fit);
     ctx_free(&c);
     if (rc != 0 || (rc = ctx_load(&c, "baseline")) != 0)
         return rc;
-    for (r = 0; rc == 0 && r < 6; r++) {
-        att_fit_params fp = scenario_fit_params(c.p, c.p->projection.seed, r < 3 ? 1 : 2);
-        att_error err;
-        if (att_fit_run(c.post, &fp, &fit, &err) != ATT_OK)
-            rc = fail("fit", &err);
-        else {
-            if (r < 3)
-                t1[r] = fit.seconds_sampler;
-            else
-                t2[r - 3] = fit.seconds_sampler;
-            att_fit_result_free(&fit);
-        }
-    }
+    for (r = 0; rc == 0 && r < 6; r++)
+        if ((rc = ctx_fit(&c, c.p->projection.seed, r < 3 ? 1 : 2)) == 0)
+            (r < 3 ? t1 : t2)[r % 3] = c.rf.fit.seconds_sampler;
     ctx_free(&c);
     if (rc == 0) {
         s1 = bench_median(t1, 3);

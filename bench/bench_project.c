@@ -44,6 +44,7 @@
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
+#include <attrition/att_run.h>
 
 #include "bench_clock.h"
 #include "bench_util.h"
@@ -82,44 +83,35 @@ run_cli(double *wall)
 
 /* Everything the in-process part holds. */
 typedef struct {
-    att_params *p;
-    att_ledger *l;
-    att_posterior *post;
-    att_fit_result fit;
-    bool fitted;
+    att_run *run;
+    att_run_fit rf;
+    att_params *p; /* rf.p */
+    const att_posterior *post;
+    const att_fit_result *fit;
 } bench_ctx;
 
 static void
 ctx_free(bench_ctx *c)
 {
-    if (c->fitted)
-        att_fit_result_free(&c->fit);
-    att_posterior_free(c->post);
-    att_ledger_free(c->l);
-    att_params_free(c->p);
+    att_run_fit_free(&c->rf);
+    att_run_free(c->run);
 }
 
 static int
 ctx_fit(bench_ctx *c)
 {
-    att_fit_params fp;
-    const char *cls[256];
+    att_run_options o = att_run_options_default();
     att_error err;
-    size_t i;
 
-    if (att_params_load(ATT_SOURCE_DIR "/params/reinforce30k.ini", &c->p, &err) != ATT_OK)
-        return fprintf(stderr, "bench_project: %s\n", err.msg), 65;
-    for (i = 0; i < c->p->nclass && i < 256; i++)
-        cls[i] = c->p->classes[i].name;
-    if (att_ledger_load(c->p->ledger, cls, c->p->nclass, &c->l, &err) != ATT_OK)
-        return fprintf(stderr, "bench_project: %s\n", err.msg), 65;
-    if ((c->post = att_posterior_alloc(c->p, c->l, INT32_MAX, &err)) == NULL)
-        return fprintf(stderr, "bench_project: %s\n", err.msg), 70;
     /* As `attrition` with no options: the scenario's settings and seed. */
-    fp = att_fit_params_of(c->p);
-    if (att_fit_run(c->post, &fp, &c->fit, &err) != ATT_OK)
+    if (att_run_open(ATT_SOURCE_DIR "/params/reinforce30k.ini", &o, &c->run, &err) != ATT_OK)
+        return fprintf(stderr, "bench_project: %s\n", err.msg), 65;
+    if (att_run_posterior(c->run, INT32_MAX, &c->rf, &err) != ATT_OK ||
+        att_run_sample(&c->rf, NULL, &err) != ATT_OK)
         return fprintf(stderr, "bench_project: %s\n", err.msg), 70;
-    c->fitted = true;
+    c->p = c->rf.p;
+    c->post = c->rf.post;
+    c->fit = &c->rf.fit;
     return 0;
 }
 
@@ -136,7 +128,7 @@ project_once(const bench_ctx *c, size_t paths, int threads, att_projection *keep
     pp.paths = paths;
     pp.threads = threads;
     pp.seed = c->p->projection.seed;
-    if (att_project_run(c->p, c->post, &c->fit, &pp, &r, &err) != ATT_OK) {
+    if (att_project_run(c->p, c->post, c->fit, &pp, &r, &err) != ATT_OK) {
         fprintf(stderr, "bench_project: %s\n", err.msg);
         return (double)NAN;
     }
@@ -291,10 +283,10 @@ main(int argc, char **argv)
         ctx_free(&c);
         return 70;
     }
-    rc = bench_write_draws("bench_project", c.p, c.post, &c.fit, &keep, draws_path);
+    rc = bench_write_draws("bench_project", c.p, c.post, c.fit, &keep, draws_path);
     printf("bench_project: %zu posterior draws; ours at %d paths, last date: median strength "
            "%.0f\n  per-path inputs for numpy and our last-date values: %s\n",
-           c.fit.chains * c.fit.draws, BENCH_PATHS, end_median(&keep), draws_path);
+           c.fit->chains * c.fit->draws, BENCH_PATHS, end_median(&keep), draws_path);
     att_projection_free(&keep);
     if (rc != 0 || draws_only) {
         ctx_free(&c);

@@ -14,17 +14,14 @@
 
 #include <attrition/att_compare.h>
 #include <attrition/att_date.h>
-#include <attrition/att_digest.h>
-#include <attrition/att_export.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
-#include <attrition/att_savefit.h>
+#include <attrition/att_run.h>
 #include <attrition/att_version.h>
 
 #include "exit_codes.h"
-#include "fit_cmd.h"
 #include "plot.h"
 #include "print.h"
 #include "scenario.h"
@@ -36,12 +33,7 @@ typedef struct {
     int32_t origin;
     bool skipped;
     char why[ATT_ERROR_MSG_MAX + 64]; /* why it was skipped */
-    att_params *p;                    /* truncated at the origin */
-    att_posterior *post;
-    att_fit_result fit;
-    att_fit_params fp;
-    att_fit_verdict verdict;
-    char verdict_msg[512];
+    att_run_fit rf;                   /* the posterior at the origin, its draws, their verdict */
     att_comparison cmp;
     att_projection fan; /* backtest --plot: casualties projected from the origin */
     bool has_fan;
@@ -49,142 +41,17 @@ typedef struct {
 
 typedef struct {
     const cli_options *o;
-    att_params *p0; /* the scenario as read (for the header) */
-    att_ledger *l;  /* the ledger, with --later merged in */
-    char params_digest[ATT_DIGEST_HEX];
+    att_run *run;
+    const att_params *p0;      /* the scenario as read (for the header) */
+    const att_ledger *l;       /* the ledger, with --later joined */
+    const char *params_digest; /* of the parameter files */
     char anchor[512];
     size_t n;
     origin_view *ov;
     att_comparison pooled; /* backtest */
 } compare_ctx;
 
-/* ---- loading: the ledger with --later -------------------------------------------- */
-
-static char *
-read_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 2)) != NULL) {
-        *len = fread(buf, 1, (size_t)n, f);
-        buf[*len] = '\0';
-        if (ferror(f)) {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    return buf;
-}
-
-/* Where line `line` of the joined text came from: the ledger's own lines
- * first (lines_a of them), then the later file's rows after its header. */
-static void
-later_locate(att_error *err, const char *ledger, const char *later, long lines_a)
-{
-    if (err->line <= 0)
-        return;
-    if (err->line <= lines_a)
-        snprintf(err->path, sizeof err->path, "%s", ledger);
-    else {
-        snprintf(err->path, sizeof err->path, "%s", later);
-        err->line = err->line - lines_a + 1;
-    }
-}
-
-/* The ledger's rows and the later file's rows as one ledger, so that
- * repeats, revisions and ids link across the two; an error names the file
- * and line of its row. */
-static int
-merge_later(compare_ctx *c)
-{
-    const cli_options *o = c->o;
-    const char **cls = malloc((c->p0->nclass + 1) * sizeof *cls);
-    att_ledger *merged = NULL;
-    char *a = NULL, *b = NULL, *joined = NULL, name[2 * CLI_PATH_MAX];
-    const char *body, *ea, *eb;
-    size_t la = 0, lb = 0, i;
-    long lines_a = 0;
-    att_error err;
-    int rc = 0;
-
-    att_error_clear(&err);
-    if (cls == NULL) {
-        fprintf(stderr, "attrition: out of memory\n");
-        return CLI_EXIT_OSERR;
-    }
-    for (i = 0; i < c->p0->nclass; i++)
-        cls[i] = c->p0->classes[i].name;
-    a = read_text(c->l->path, &la);
-    b = read_text(o->later, &lb);
-    if (a == NULL || b == NULL) {
-        fprintf(stderr, "attrition: %s: cannot read it (%s)\n", a == NULL ? c->l->path : o->later,
-                strerror(errno));
-        rc = CLI_EXIT_NOINPUT;
-        goto done;
-    }
-    ea = strchr(a, '\n');
-    eb = strchr(b, '\n');
-    if (ea == NULL || eb == NULL || ea - a != eb - b || strncmp(a, b, (size_t)(ea - a)) != 0) {
-        fprintf(stderr,
-                "attrition: %s:1: expected the same header line as %s, found another; "
-                "--later takes the ledger's columns in the ledger's order\n",
-                o->later, c->l->path);
-        rc = CLI_EXIT_DATAERR;
-        goto done;
-    }
-    body = eb + 1;
-    joined = malloc(la + lb + 2);
-    if (joined == NULL) {
-        fprintf(stderr, "attrition: out of memory\n");
-        rc = CLI_EXIT_OSERR;
-        goto done;
-    }
-    memcpy(joined, a, la);
-    if (la > 0 && a[la - 1] != '\n')
-        joined[la++] = '\n';
-    for (i = 0; i < la; i++)
-        lines_a += joined[i] == '\n';
-    memcpy(joined + la, body, lb - (size_t)(body - b));
-    joined[la + lb - (size_t)(body - b)] = '\0';
-    snprintf(name, sizeof name, "%s + %s", c->l->path, o->later);
-    if (att_ledger_parse(name, joined, strlen(joined), cls, c->p0->nclass, &merged, &err) !=
-            ATT_OK ||
-        att_ledger_check(merged, c->p0, &err) != ATT_OK) {
-        later_locate(&err, c->l->path, o->later, lines_a);
-        rc = cli_report(&err);
-        goto done;
-    }
-    att_ledger_free(c->l);
-    c->l = merged;
-    merged = NULL;
-done:
-    att_ledger_free(merged);
-    free(cls);
-    free(a);
-    free(b);
-    free(joined);
-    return rc;
-}
-
 /* ---- one origin -------------------------------------------------------------------- */
-
-/* The first day with a hazard that can be non-zero. */
-static int32_t
-first_combat_day(const att_params *p)
-{
-    size_t k;
-
-    for (k = 0; k < p->nphase; k++)
-        if (!p->phases[k].fixed || p->phases[k].hazard > 0.0)
-            return p->phases[k].start;
-    return INT32_MAX;
-}
 
 /* backtest --plot: the casualties projected from the origin, weekly, to a
  * month past the last report (no fan where the scenario cannot start
@@ -201,8 +68,8 @@ project_fan(const compare_ctx *c, origin_view *v)
     for (i = 0; i < c->l->n; i++)
         if (c->l->reports[i].asof_end + 30 > last)
             last = c->l->reports[i].asof_end + 30;
-    pp.paths = v->fit.chains * v->fit.draws;
-    pp.seed = v->p->projection.seed;
+    pp.paths = v->rf.fit.chains * v->rf.fit.draws;
+    pp.seed = v->rf.p->projection.seed;
     pp.threads = c->o->threads > 0 ? (int)c->o->threads : 0;
     pp.step = 7;
     pp.start = v->origin + 1;
@@ -210,24 +77,7 @@ project_fan(const compare_ctx *c, origin_view *v)
     pp.levels = levels;
     pp.nlevels = 3;
     pp.history = false;
-    v->has_fan = att_project_run(v->p, v->post, &v->fit, &pp, &v->fan, &err) == ATT_OK;
-}
-
-/* The fit at the origin, for a later `compare --fit FILE` (its digest is
- * of the inputs known at the origin). */
-static int
-save_fit(const compare_ctx *c, const origin_view *v)
-{
-    char digest[ATT_DIGEST_HEX], *json = NULL;
-    att_error err;
-    att_status st;
-
-    att_error_clear(&err);
-    st = att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err);
-    att_export_free(json);
-    if (st != ATT_OK)
-        return cli_report(&err);
-    return cli_save_fit(c->o->save_fit, v->post, &v->fit, digest, v->fp.seed);
+    v->has_fan = att_project_run(v->rf.p, v->rf.post, &v->rf.fit, &pp, &v->fan, &err) == ATT_OK;
 }
 
 /* Fits and scores at v->origin.  Returns 0, or an exit code after printing
@@ -237,60 +87,39 @@ static int
 run_origin(compare_ctx *c, origin_view *v, bool soft)
 {
     const cli_options *o = c->o;
-    att_ledger *unused = NULL;
     att_compare_params cp;
     char d[ATT_DATE_BUFSIZE], msg[2 * ATT_ERROR_MSG_MAX];
     att_error err;
-    int rc;
 
     att_error_clear(&err);
     att_date_format(v->origin, d);
-    if ((rc = cli_scenario_load(o, o->scenario, &v->p, &unused)) != 0)
-        return rc;
-    att_ledger_free(unused);
-    if (o->seed >= 0)
-        v->p->projection.seed = (unsigned long)o->seed;
-    if (v->origin < first_combat_day(v->p)) {
+    if (v->origin < att_run_first_combat_day(c->run)) {
         snprintf(v->why, sizeof v->why, "the origin is before the first phase with a hazard");
         goto skip;
     }
-    if (att_params_truncate(v->p, v->origin, &err) != ATT_OK)
+    if (att_run_posterior(c->run, v->origin, &v->rf, &err) != ATT_OK ||
+        att_run_sample(&v->rf, o->fit, &err) != ATT_OK)
         goto fail;
-    v->post = att_posterior_alloc(v->p, c->l, v->origin, &err);
-    if (v->post == NULL)
-        goto fail;
-    v->fp = cli_fit_params(o, v->p);
-    if (o->fit != NULL) {
-        char digest[ATT_DIGEST_HEX], *json = NULL;
-        unsigned long seed;
-        if (att_export_inputs(v->p, c->l, v->post, v->origin, &json, digest, &err) != ATT_OK)
-            goto fail;
-        att_export_free(json);
-        if (att_savefit_load(o->fit, v->post, digest, &v->fit, &seed, &err) != ATT_OK)
-            goto fail;
-        v->fp.seed = seed;
-    } else {
-        if (att_fit_run(v->post, &v->fp, &v->fit, &err) != ATT_OK)
-            goto fail;
-    }
-    v->verdict = att_fit_judge(&v->fit, v->verdict_msg, sizeof v->verdict_msg);
-    if (v->verdict == ATT_FIT_FAILED && !o->force) {
+    if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
         if (soft) {
             snprintf(v->why, sizeof v->why, "the fit failed its convergence checks (%s)",
-                     v->verdict_msg);
+                     v->rf.verdict_msg);
             goto skip;
         }
         fprintf(stderr,
                 "attrition: the fit at the origin %s failed its convergence checks: %s.\n"
                 "Nothing is scored: rerun with more --warmup and --draws, or --force.\n",
-                d, v->verdict_msg);
+                d, v->rf.verdict_msg);
         return CLI_EXIT_FAILED;
     }
-    if (o->fit == NULL && o->save_fit != NULL && (rc = save_fit(c, v)) != 0)
-        return rc; /* saved once judged usable, as `attrition fit` does */
-    cp.seed = v->p->projection.seed;
+    /* Saved once judged usable, as `attrition fit` does, for a later
+     * `compare --fit FILE` (its digest is of the inputs known at the origin). */
+    if (o->fit == NULL && o->save_fit != NULL && att_run_save(&v->rf, o->save_fit, &err) != ATT_OK)
+        return cli_report(&err);
+    cp.seed = v->rf.p->projection.seed;
     cp.threads = o->threads > 0 ? (int)o->threads : 0;
-    if (att_compare_run(v->p, c->l, v->post, &v->fit, v->origin, &cp, &v->cmp, &err) != ATT_OK)
+    if (att_compare_run(v->rf.p, c->l, v->rf.post, &v->rf.fit, v->origin, &cp, &v->cmp, &err) !=
+        ATT_OK)
         goto fail;
     if (o->plot != NULL)
         project_fan(c, v);
@@ -359,18 +188,18 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
     size_t i;
 
     fprintf(f, "\norigin %s: fitted on %zu reports stated by then; ", att_date_format(v->origin, d),
-            att_posterior_nreports(v->post));
+            att_posterior_nreports(v->rf.post));
     if (c->o->fit != NULL)
         fprintf(f, "fit loaded from %s\n", c->o->fit);
     else
-        fprintf(f, "NUTS %zu x (%zu + %zu), seed %lu\n", v->fp.chains, v->fp.warmup, v->fp.draws,
-                v->fp.seed);
+        fprintf(f, "NUTS %zu x (%zu + %zu), seed %lu\n", v->rf.fp.chains, v->rf.fp.warmup,
+                v->rf.fp.draws, v->rf.fp.seed);
     fprintf(f, "diagnostics max R-hat %s, min ESS bulk %s; %zu divergent\n",
-            cli_num(v->fit.rhat_max, 'f', 3, a, sizeof a),
-            cli_num(v->fit.ess_bulk_min, 'f', 0, b, sizeof b), v->fit.divergent_total);
-    if (v->verdict != ATT_FIT_GOOD)
-        fprintf(f, "%s %s\n", v->verdict == ATT_FIT_FAILED ? "FAILED (--force)" : "WARNING",
-                v->verdict_msg);
+            cli_num(v->rf.fit.rhat_max, 'f', 3, a, sizeof a),
+            cli_num(v->rf.fit.ess_bulk_min, 'f', 0, b, sizeof b), v->rf.fit.divergent_total);
+    if (v->rf.verdict != ATT_FIT_GOOD)
+        fprintf(f, "%s %s\n", v->rf.verdict == ATT_FIT_FAILED ? "FAILED (--force)" : "WARNING",
+                v->rf.verdict_msg);
     fprintf(f, "%zu reports stated after it scored, %zu not scorable\n\n", cmp->nreport, cmp->nnot);
     fprintf(f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s\n", "report", "kind",
             "horizon", "reported", "model q50 (q05-q95)", "PIT or mass", "50", "90", "WIS",
@@ -465,8 +294,7 @@ static void
 csv_num(FILE *f, double x)
 {
     fputc(',', f);
-    if (isfinite(x))
-        fprintf(f, "%.10g", x);
+    cli_csv_num(f, x);
 }
 
 static void
@@ -618,14 +446,13 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
     size_t i, k;
 
     if (meta)
-        json_object_set_new(doc, "meta",
-                            cli_json_meta("compare", c->o->scenario, v->p, c->l, v->post,
-                                          c->params_digest, &v->fp));
+        json_object_set_new(
+            doc, "meta", cli_json_meta("compare", c->o->scenario, c->run, v->rf.post, &v->rf.fp));
     json_object_set_new(doc, "origin", json_string(att_date_format(v->origin, d)));
     if (!meta) {
         json_object_set_new(doc, "reports_used",
-                            json_integer((json_int_t)att_posterior_nreports(v->post)));
-        json_object_set_new(doc, "seed", json_integer((json_int_t)v->fp.seed));
+                            json_integer((json_int_t)att_posterior_nreports(v->rf.post)));
+        json_object_set_new(doc, "seed", json_integer((json_int_t)v->rf.fp.seed));
     }
     for (i = 0; i < v->cmp.nreport; i++) {
         const att_scored_report *sr = &v->cmp.report[i];
@@ -679,8 +506,8 @@ json_doc(const compare_ctx *c)
         if (!c->ov[i].skipped)
             first = &c->ov[i];
     if (first != NULL) {
-        json_t *m = cli_json_meta("backtest", c->o->scenario, c->p0, c->l, first->post,
-                                  c->params_digest, &first->fp);
+        json_t *m =
+            cli_json_meta("backtest", c->o->scenario, c->run, first->rf.post, &first->rf.fp);
         json_object_del(m, "reports_used");
         json_object_set_new(doc, "meta", m);
     }
@@ -845,15 +672,11 @@ cli_compare(const cli_options *o)
     memset(&c, 0, sizeof c);
     c.o = o;
     att_error_clear(&err);
-    if ((rc = cli_scenario_load(o, o->scenario, &c.p0, &c.l)) != 0)
+    if ((rc = cli_scenario_open(o, o->scenario, &c.run)) != 0)
         goto done;
-    if (o->later != NULL && (rc = merge_later(&c)) != 0)
-        goto done;
-    if (att_digest_files((const char *const *)c.p0->files, c.p0->nfile, c.params_digest, &err) !=
-        ATT_OK) {
-        rc = cli_report(&err);
-        goto done;
-    }
+    c.p0 = att_run_params(c.run);
+    c.l = att_run_ledger(c.run);
+    c.params_digest = att_run_params_digest(c.run);
     cli_anchor_text(c.p0, c.anchor, sizeof c.anchor);
     if ((rc = make_origins(&c)) != 0)
         goto done;
@@ -888,19 +711,16 @@ cli_compare(const cli_options *o)
     if (rc == 0 && o->plot != NULL)
         rc = write_plot(&c);
     for (i = 0; rc == 0 && i < c.n; i++)
-        if (!c.ov[i].skipped && c.ov[i].verdict == ATT_FIT_FAILED)
+        if (!c.ov[i].skipped && c.ov[i].rf.verdict == ATT_FIT_FAILED)
             rc = CLI_EXIT_FAILED; /* printed only because of --force */
 done:
     for (i = 0; c.ov != NULL && i < c.n; i++) {
         att_comparison_free(&c.ov[i].cmp);
         att_projection_free(&c.ov[i].fan);
-        att_fit_result_free(&c.ov[i].fit);
-        att_posterior_free(c.ov[i].post);
-        att_params_free(c.ov[i].p);
+        att_run_fit_free(&c.ov[i].rf);
     }
     att_comparison_free(&c.pooled);
     free(c.ov);
-    att_ledger_free(c.l);
-    att_params_free(c.p0);
+    att_run_free(c.run);
     return rc;
 }

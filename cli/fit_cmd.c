@@ -13,12 +13,9 @@
 #include <string.h>
 
 #include <attrition/att_date.h>
-#include <attrition/att_digest.h>
-#include <attrition/att_export.h>
 #include <attrition/att_fit.h>
-#include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
-#include <attrition/att_savefit.h>
+#include <attrition/att_run.h>
 #include <attrition/att_summary.h>
 #include <attrition/att_version.h>
 
@@ -36,17 +33,13 @@ typedef struct {
     const att_fit_result *fit;
     const att_summary *sum;
     const att_fit_params *fp;
-    att_fit_verdict verdict;
-    char verdict_msg[512];
-    char params_digest[ATT_DIGEST_HEX];
+    const att_run *run;
+    const att_run_fit *rf; /* the posterior, its draws and their verdict */
     const char *scenario;
     const char *format; /* table, csv or json */
     char anchor[512];
-    double *infl; /* per ledger report and hazard parameter: change of the median when the
-                     report is left out, 1/day (NaN: not refitted); NULL without --influence */
-    size_t nhaz;
-    double infl_mcse; /* Monte Carlo standard error of a median difference, 1/day */
-    bool progress;    /* progress on stderr */
+    const att_influence *infl; /* NULL without --influence */
+    bool progress;             /* progress on stderr */
 } fit_view;
 
 static const char *const verdict_names[] = {"good", "warning", "failed"};
@@ -77,7 +70,7 @@ print_table(FILE *f, const fit_view *v)
 
     fprintf(f, "attrition %s fit\n", ATT_VERSION_STRING);
     fprintf(f, "scenario    %s (%s); parameters sha256 %.16s\n", v->scenario, v->p->path,
-            v->params_digest);
+            att_run_params_digest(v->run));
     fprintf(f, "ledger      %s sha256 %.16s; %zu of %zu reports used\n", v->l->path, v->l->digest,
             att_posterior_nreports(v->post), v->l->n);
     fprintf(f, "anchor      %s%s\n", v->anchor,
@@ -94,9 +87,9 @@ print_table(FILE *f, const fit_view *v)
             cli_num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
             cli_num(fit->ess_tail_min, 'f', 0, c, sizeof c), fit->divergent_total,
             fit->chains * fit->draws);
-    if (v->verdict != ATT_FIT_GOOD)
-        fprintf(f, "%s     %s\n", v->verdict == ATT_FIT_FAILED ? "FAILED " : "WARNING",
-                v->verdict_msg);
+    if (v->rf->verdict != ATT_FIT_GOOD)
+        fprintf(f, "%s     %s\n", v->rf->verdict == ATT_FIT_FAILED ? "FAILED " : "WARNING",
+                v->rf->verdict_msg);
     fprintf(f, "\n%-24s %10s %10s %10s %6s %8s %8s %6s\n", "parameter", "q05", "q50", "q95",
             "R-hat", "ESS bulk", "ESS tail", "sd/sd0");
     for (k = 0; k < fit->dim; k++) {
@@ -178,26 +171,19 @@ print_table(FILE *f, const fit_view *v)
 /* ---- csv ------------------------------------------------------------------- */
 
 static void
-csv_num(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.6g", x);
-}
-
-static void
 print_csv(FILE *f, const fit_view *v)
 {
     const att_fit_result *fit = v->fit;
     size_t k, i;
 
     fprintf(f, "# attrition %s fit\n# scenario: %s (%s)\n# parameters_sha256: %s\n",
-            ATT_VERSION_STRING, v->scenario, v->p->path, v->params_digest);
+            ATT_VERSION_STRING, v->scenario, v->p->path, att_run_params_digest(v->run));
     fprintf(f, "# ledger: %s\n# ledger_sha256: %s\n# reports_used: %zu\n# anchor: %s\n", v->l->path,
             v->l->digest, att_posterior_nreports(v->post), v->anchor);
     fprintf(f, "# seed: %lu\n# chains: %zu\n# warmup: %zu\n# draws: %zu\n# adapt_delta: %g\n",
             v->fp->seed, v->fp->chains, v->fp->warmup, v->fp->draws, v->fp->delta);
-    fprintf(f, "# verdict: %s%s%s\n", verdict_names[v->verdict], v->verdict_msg[0] ? ": " : "",
-            v->verdict_msg);
+    fprintf(f, "# verdict: %s%s%s\n", verdict_names[v->rf->verdict],
+            v->rf->verdict_msg[0] ? ": " : "", v->rf->verdict_msg);
     fprintf(f, "# divergent: %zu\n", fit->divergent_total);
     if (fit->refits > 0) {
         char rf[128];
@@ -208,10 +194,10 @@ print_csv(FILE *f, const fit_view *v)
     for (k = 0; k < fit->dim; k++) {
         const att_diag_summary *s = &fit->summary[k];
         fprintf(f, "%s,", att_posterior_param(v->post, k)->name);
-        csv_num(f, s->q05), fputc(',', f), csv_num(f, s->q50), fputc(',', f);
-        csv_num(f, s->q95), fputc(',', f), csv_num(f, s->rhat), fputc(',', f);
-        csv_num(f, s->ess_bulk), fputc(',', f), csv_num(f, s->ess_tail), fputc(',', f);
-        csv_num(f, sd_ratio(v, k));
+        cli_csv_num(f, s->q05), fputc(',', f), cli_csv_num(f, s->q50), fputc(',', f);
+        cli_csv_num(f, s->q95), fputc(',', f), cli_csv_num(f, s->rhat), fputc(',', f);
+        cli_csv_num(f, s->ess_bulk), fputc(',', f), cli_csv_num(f, s->ess_tail), fputc(',', f);
+        cli_csv_num(f, sd_ratio(v, k));
         fprintf(f, ",%s\n", sd_ratio(v, k) > CLI_PRIOR_DOMINATED ? "true" : "false");
     }
     fprintf(f, "\n# section: reports\nid,kind,qualifier,value,low,high,model_q05,model_q50,"
@@ -223,17 +209,19 @@ print_csv(FILE *f, const fit_view *v)
         cli_csv_text(f, r->id);
         fprintf(f, ",%s,%s,", att_kind_name(r->kind), att_qualifier_name(r->qualifier));
         if (r->qualifier != ATT_QUAL_RANGE)
-            csv_num(f, r->value);
+            cli_csv_num(f, r->value);
         fputc(',', f);
         if (r->qualifier == ATT_QUAL_RANGE)
-            csv_num(f, r->low), fputc(',', f), csv_num(f, r->high);
+            cli_csv_num(f, r->low), fputc(',', f), cli_csv_num(f, r->high);
         else
             fputc(',', f);
         fputc(',', f);
-        csv_num(f, rs->model.q05), fputc(',', f), csv_num(f, rs->model.q50), fputc(',', f);
-        csv_num(f, rs->model.q95), fputc(',', f), csv_num(f, rs->debiased.q05), fputc(',', f);
-        csv_num(f, rs->debiased.q50), fputc(',', f), csv_num(f, rs->debiased.q95), fputc(',', f);
-        csv_num(f, rs->z);
+        cli_csv_num(f, rs->model.q05), fputc(',', f), cli_csv_num(f, rs->model.q50), fputc(',', f);
+        cli_csv_num(f, rs->model.q95), fputc(',', f), cli_csv_num(f, rs->debiased.q05),
+            fputc(',', f);
+        cli_csv_num(f, rs->debiased.q50), fputc(',', f), cli_csv_num(f, rs->debiased.q95),
+            fputc(',', f);
+        cli_csv_num(f, rs->z);
         fprintf(f, ",%s,", rs->z_from_pit ? "true" : "false");
         if (r->repeat_of != ATT_NONE)
             cli_csv_text(f, v->l->reports[r->repeat_of].id);
@@ -246,8 +234,8 @@ print_csv(FILE *f, const fit_view *v)
     for (i = 0; i < v->sum->nsource; i++) {
         const att_source_summary *s = &v->sum->source[i];
         fprintf(f, "%s,%s,", v->p->classes[s->cls].name, att_family_name(s->family));
-        csv_num(f, s->factor.q50), fputc(',', f), csv_num(f, s->factor.q05), fputc(',', f);
-        csv_num(f, s->factor.q95);
+        cli_csv_num(f, s->factor.q50), fputc(',', f), cli_csv_num(f, s->factor.q05), fputc(',', f);
+        cli_csv_num(f, s->factor.q95);
         fprintf(f, ",%s,%zu\n", s->pinned ? "true" : "false", s->reports);
     }
 }
@@ -264,46 +252,6 @@ jinterval(const att_interval *iv)
     json_object_set_new(o, "q50", cli_json_num(iv->q50));
     json_object_set_new(o, "q95", cli_json_num(iv->q95));
     return o;
-}
-
-json_t *
-cli_json_meta(const char *command,
-              const char *scenario,
-              const att_params *p,
-              const att_ledger *l,
-              const att_posterior *post,
-              const char *params_digest,
-              const att_fit_params *fp)
-{
-    json_t *m = json_object(), *files = json_array(), *anchor = json_array();
-    size_t i;
-
-    json_object_set_new(m, "version", json_string(ATT_VERSION_STRING));
-    json_object_set_new(m, "command", json_string(command));
-    json_object_set_new(m, "scenario", json_string(scenario));
-    for (i = 0; i < p->nfile; i++)
-        json_array_append_new(files, json_string(p->files[i]));
-    json_object_set_new(m, "parameter_files", files);
-    json_object_set_new(m, "parameters_sha256", json_string(params_digest));
-    json_object_set_new(m, "ledger", json_string(l->path));
-    json_object_set_new(m, "ledger_sha256", json_string(l->digest));
-    json_object_set_new(m, "reports_used", json_integer((json_int_t)att_posterior_nreports(post)));
-    for (i = 0; i < p->nanchor; i++) {
-        char pair[128];
-        snprintf(pair, sizeof pair, "%s:%s", p->classes[p->anchor[i].cls].name,
-                 att_family_name(p->anchor[i].family));
-        json_array_append_new(anchor, json_string(pair));
-    }
-    json_object_set_new(m, "anchor",
-                        p->nanchor ? anchor : (json_decref(anchor), json_string("none")));
-    json_object_set_new(m, "seed", json_integer((json_int_t)fp->seed));
-    json_object_set_new(m, "chains", json_integer((json_int_t)fp->chains));
-    json_object_set_new(m, "warmup", json_integer((json_int_t)fp->warmup));
-    json_object_set_new(m, "draws", json_integer((json_int_t)fp->draws));
-    json_object_set_new(m, "adapt_delta", json_real(fp->delta));
-    json_object_set_new(m, "adapt_delta_max", json_real(fp->delta_max));
-    json_object_set_new(m, "max_depth", json_integer((json_int_t)fp->max_depth));
-    return m;
 }
 
 static json_t *
@@ -335,9 +283,7 @@ json_doc(const fit_view *v)
            *haz = json_array(), *diag = json_object(), *steps = json_array();
     size_t k, i;
 
-    json_object_set_new(
-        doc, "meta",
-        cli_json_meta("fit", v->scenario, v->p, v->l, v->post, v->params_digest, v->fp));
+    json_object_set_new(doc, "meta", cli_json_meta("fit", v->scenario, v->run, v->post, v->fp));
     for (k = 0; k < fit->dim; k++) {
         const att_diag_summary *s = &fit->summary[k];
         json_t *o = json_object();
@@ -399,8 +345,8 @@ json_doc(const fit_view *v)
         json_array_append_new(srcs, o);
     }
     json_object_set_new(doc, "sources", srcs);
-    json_object_set_new(diag, "verdict", json_string(verdict_names[v->verdict]));
-    json_object_set_new(diag, "message", json_string(v->verdict_msg));
+    json_object_set_new(diag, "verdict", json_string(verdict_names[v->rf->verdict]));
+    json_object_set_new(diag, "message", json_string(v->rf->verdict_msg));
     json_object_set_new(diag, "rhat_max", cli_json_num(fit->rhat_max));
     json_object_set_new(diag, "ess_bulk_min", cli_json_num(fit->ess_bulk_min));
     json_object_set_new(diag, "ess_tail_min", cli_json_num(fit->ess_tail_min));
@@ -417,86 +363,12 @@ json_doc(const fit_view *v)
 
 /* ---- influence ------------------------------------------------------------------- */
 
-/* Refits without each used report and records how each hazard's median
- * moves.  Hazard k of the full fit is parameter haz[k]. */
-static int
-compute_influence(fit_view *v, const att_fit_params *fp)
+static void
+influence_progress(void *ctx, size_t i, size_t n)
 {
-    size_t i, k, m, nh = 0, n = v->fit->dim, nl = v->l->n;
-    size_t haz[64];
-    att_error err;
+    const fit_view *v = ctx;
 
-    for (k = 0; k < n && nh < 64; k++)
-        if (att_posterior_param(v->post, k)->kind == ATT_PAR_HAZARD)
-            haz[nh++] = k;
-    v->nhaz = nh;
-    v->infl = malloc((nl * nh + 1) * sizeof *v->infl);
-    if (v->infl == NULL) {
-        fprintf(stderr, "attrition: --influence: out of memory\n");
-        return CLI_EXIT_OSERR;
-    }
-    {
-        /* Two independent fits' medians differ by sqrt 2 of one's MCSE. */
-        size_t S = v->fit->chains * v->fit->draws, s;
-        double *col = malloc(S * sizeof *col), mcse;
-        att_diag_workspace *dw = att_diag_alloc(v->fit->chains, v->fit->draws, &err);
-        if (col == NULL || dw == NULL) {
-            att_diag_free(dw);
-            free(col);
-            fprintf(stderr, "attrition: --influence: out of memory\n");
-            return CLI_EXIT_OSERR;
-        }
-        v->infl_mcse = 0.0;
-        for (k = 0; k < nh; k++) {
-            for (s = 0; s < S; s++)
-                col[s] = v->fit->value[s * n + haz[k]];
-            if (att_diag_mcse_quantile(dw, col, 0.5, &mcse, &err) != ATT_OK) {
-                char buf[2 * ATT_ERROR_MSG_MAX];
-                att_diag_free(dw);
-                free(col);
-                fprintf(stderr, "attrition: --influence: %s\n",
-                        att_error_format(&err, buf, sizeof buf));
-                return cli_exit_code(err.code);
-            }
-            if (isfinite(mcse) && mcse > v->infl_mcse)
-                v->infl_mcse = mcse;
-        }
-        v->infl_mcse *= sqrt(2.0);
-        att_diag_free(dw);
-        free(col);
-    }
-    for (i = 0; i < nl * nh; i++)
-        v->infl[i] = nan(""); /* not refitted */
-    for (i = 0; i < att_posterior_nreports(v->post); i++) {
-        size_t li = att_posterior_report(v->post, i);
-        cli_progress(v->progress, "refitting without report %zu of %zu...", i + 1,
-                     att_posterior_nreports(v->post));
-        att_posterior *pi;
-        att_fit_result fi;
-        /* Without the only report there is nothing to fit: that row stays
-         * "not refitted".  Any other failure (out of memory, a sampler
-         * error) is the command's error, not a silent blank. */
-        if (att_posterior_nreports(v->post) == 1)
-            continue;
-        pi = att_posterior_alloc_without(v->p, v->l, INT32_MAX, li, &err);
-        if (pi == NULL || att_fit_run(pi, fp, &fi, &err) != ATT_OK) {
-            char buf[2 * ATT_ERROR_MSG_MAX];
-            att_posterior_free(pi);
-            cli_progress_done(v->progress);
-            fprintf(stderr, "attrition: --influence: refitting without report %s: %s\n",
-                    v->l->reports[li].id, att_error_format(&err, buf, sizeof buf));
-            return err.code == ATT_OK ? CLI_EXIT_SOFTWARE : cli_exit_code(err.code);
-        }
-        for (k = 0; k < nh; k++)
-            for (m = 0; m < fi.dim; m++)
-                if (strcmp(att_posterior_param(pi, m)->name,
-                           att_posterior_param(v->post, haz[k])->name) == 0)
-                    v->infl[li * nh + k] = fi.summary[m].q50 - v->fit->summary[haz[k]].q50;
-        att_fit_result_free(&fi);
-        att_posterior_free(pi);
-    }
-    cli_progress_done(v->progress);
-    return 0;
+    cli_progress(v->progress, "refitting without report %zu of %zu...", i + 1, n);
 }
 
 static void
@@ -522,14 +394,15 @@ print_influence_table(FILE *f, const fit_view *v)
         if (r->repeat_of != ATT_NONE || r->revised_by != ATT_NONE)
             continue;
         fprintf(f, "%-*s", width, r->id);
-        for (k = 0; k < v->nhaz; k++)
-            fprintf(f, " %10s", cli_num(1000.0 * v->infl[i * v->nhaz + k], '+', 3, a, sizeof a));
+        for (k = 0; k < v->infl->nhaz; k++)
+            fprintf(f, " %10s",
+                    cli_num(1000.0 * v->infl->change[i * v->infl->nhaz + k], '+', 3, a, sizeof a));
         fputc('\n', f);
     }
     fprintf(f,
             "(Monte Carlo standard error of each change: about %s per 1,000 per day; "
             "smaller changes are noise)\n",
-            cli_num(1000.0 * v->infl_mcse, 'g', 2, a, sizeof a));
+            cli_num(1000.0 * v->infl->mcse, 'g', 2, a, sizeof a));
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -552,115 +425,74 @@ output_text(FILE *f, const void *ctx)
 }
 
 int
-cli_save_fit(const char *path,
-             const att_posterior *post,
-             const att_fit_result *fit,
-             const char *digest,
-             unsigned long seed)
+cli_fit(const cli_options *o, const att_run *run)
 {
-    att_output *out;
-    att_error err;
-
-    att_error_clear(&err);
-    if ((out = att_output_open(path, &err)) == NULL)
-        return cli_report(&err);
-    if (att_savefit_write(att_output_stream(out), post, fit, digest, seed, &err) != ATT_OK) {
-        att_output_abort(out);
-        return cli_report(&err);
-    }
-    if (att_output_commit(out, &err) != ATT_OK)
-        return cli_report(&err);
-    return 0;
-}
-
-att_fit_params
-cli_fit_params(const cli_options *o, const att_params *p)
-{
-    att_fit_params fp = att_fit_params_of(p);
-
-    if (o->chains > 0)
-        fp.chains = (size_t)o->chains;
-    if (o->warmup > 0)
-        fp.warmup = (size_t)o->warmup;
-    if (o->draws > 0)
-        fp.draws = (size_t)o->draws;
-    if (o->seed >= 0)
-        fp.seed = (unsigned long)o->seed;
-    fp.threads = o->threads > 0 ? (int)o->threads : 0;
-    return fp;
-}
-
-int
-cli_fit(const cli_options *o, const att_params *p, const att_ledger *l)
-{
-    att_fit_params fp = cli_fit_params(o, p);
-    att_posterior *post = NULL;
-    att_fit_result fit;
+    att_run_fit rf;
+    att_influence inf;
     att_summary *sum = NULL;
     att_error err;
     fit_view v;
-    char msg[2 * ATT_ERROR_MSG_MAX];
     int rc = CLI_EXIT_OK;
 
-    memset(&fit, 0, sizeof fit);
     memset(&v, 0, sizeof v);
-    if (att_digest_files((const char *const *)p->files, p->nfile, v.params_digest, &err) != ATT_OK)
-        goto fail;
-    post = att_posterior_alloc(p, l, INT32_MAX, &err);
-    if (post == NULL)
+    memset(&inf, 0, sizeof inf);
+    att_error_clear(&err);
+    if (att_run_posterior(run, INT32_MAX, &rf, &err) != ATT_OK)
         goto fail;
     v.progress = cli_progress_on(o->quiet);
     cli_progress(v.progress, "fitting %s...", o->scenario);
-    if (att_fit_run(post, &fp, &fit, &err) != ATT_OK) {
+    if (att_run_sample(&rf, NULL, &err) != ATT_OK) {
         cli_progress_done(v.progress);
         goto fail;
     }
     cli_progress_done(v.progress);
-    v.p = p;
-    v.l = l;
-    v.post = post;
-    v.fit = &fit;
-    v.fp = &fp;
+    v.run = run;
+    v.rf = &rf;
+    v.p = rf.p;
+    v.l = att_run_ledger(run);
+    v.post = rf.post;
+    v.fit = &rf.fit;
+    v.fp = &rf.fp;
     v.scenario = o->scenario;
     v.format = o->format;
-    cli_anchor_text(p, v.anchor, sizeof v.anchor);
-    v.verdict = att_fit_judge(&fit, v.verdict_msg, sizeof v.verdict_msg);
-    if (v.verdict == ATT_FIT_FAILED && !o->force) {
+    cli_anchor_text(rf.p, v.anchor, sizeof v.anchor);
+    if (rf.verdict == ATT_FIT_FAILED && !o->force) {
         fprintf(stderr,
                 "attrition: the fit failed its convergence checks: %s.\nNo estimates are "
                 "printed: rerun with more --warmup and --draws, or --force to print them "
                 "anyway.\n",
-                v.verdict_msg);
+                rf.verdict_msg);
         rc = CLI_EXIT_FAILED;
         goto cleanup;
     }
-    if (att_summary_compute(p, l, post, &fit, &sum, &err) != ATT_OK)
+    if (att_summary_compute(rf.p, v.l, rf.post, &rf.fit, &sum, &err) != ATT_OK)
         goto fail;
-    if (o->influence && (rc = compute_influence(&v, &fp)) != 0)
-        goto cleanup;
+    if (o->influence) {
+        att_status st = att_run_influence(run, &rf, influence_progress, &v, &inf, &err);
+        cli_progress_done(v.progress);
+        if (st != ATT_OK) {
+            char buf[2 * ATT_ERROR_MSG_MAX];
+            fprintf(stderr, "attrition: --influence: %s\n",
+                    att_error_format(&err, buf, sizeof buf));
+            rc = cli_exit_code(err.code);
+            goto cleanup;
+        }
+        v.infl = &inf;
+    }
     v.sum = sum;
     if ((rc = cli_write_output(o->output, strcmp(o->format, "json") == 0, 6, output_json,
                                output_text, &v)) != 0)
         goto cleanup;
-    if (o->save_fit != NULL) {
-        char digest[ATT_DIGEST_HEX], *json = NULL;
-        att_status st = att_export_inputs(p, l, post, INT32_MAX, &json, digest, &err);
-        att_export_free(json);
-        if (st != ATT_OK)
-            goto fail;
-        if ((rc = cli_save_fit(o->save_fit, post, &fit, digest, fp.seed)) != 0)
-            goto cleanup;
-    }
-    if (v.verdict == ATT_FIT_FAILED)
+    if (o->save_fit != NULL && att_run_save(&rf, o->save_fit, &err) != ATT_OK)
+        goto fail;
+    if (rf.verdict == ATT_FIT_FAILED)
         rc = CLI_EXIT_FAILED; /* printed only because of --force */
     goto cleanup;
 fail:
-    fprintf(stderr, "attrition: %s\n", att_error_format(&err, msg, sizeof msg));
-    rc = cli_exit_code(err.code);
+    rc = cli_report(&err);
 cleanup:
-    free(v.infl);
+    att_influence_free(&inf);
     att_summary_free(sum);
-    att_fit_result_free(&fit);
-    att_posterior_free(post);
+    att_run_fit_free(&rf);
     return rc;
 }

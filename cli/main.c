@@ -20,8 +20,7 @@
 #include "project_cmd.h"
 #include "scenario.h"
 
-#define CLI_PATH_MAX    4096
-#define CLI_MAX_CLASSES 256
+#define CLI_PATH_MAX 4096
 
 static int
 cli_scenarios(void)
@@ -55,33 +54,28 @@ cli_scenarios(void)
 
 /* `attrition export-data`: the canonical JSON of the fit inputs. */
 static int
-cli_export(const cli_options *o, att_params *p, const att_ledger *l)
+cli_export(const cli_options *o, const att_run *run)
 {
     int32_t cutoff = INT32_MAX;
-    att_posterior *post = NULL;
+    att_run_fit f;
     att_output *out = NULL;
     char *json = NULL;
     const char *why = "";
     att_error err;
-    char msg[2 * ATT_ERROR_MSG_MAX];
     int rc = 0;
 
-    if (o->origin != NULL) {
-        if (att_date_parse(o->origin, &cutoff, &why) != ATT_OK) {
-            fprintf(stderr,
-                    "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
-                    "Try 'attrition --help'.\n",
-                    o->origin, why);
-            return CLI_EXIT_USAGE;
-        }
-        if (att_params_truncate(p, cutoff, &err) != ATT_OK)
-            goto fail;
+    memset(&f, 0, sizeof f);
+    att_error_clear(&err);
+    if (o->origin != NULL && att_date_parse(o->origin, &cutoff, &why) != ATT_OK) {
+        fprintf(stderr,
+                "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
+                "Try 'attrition --help'.\n",
+                o->origin, why);
+        return CLI_EXIT_USAGE;
     }
-    post = att_posterior_alloc(p, l, cutoff, &err);
-    if (post == NULL || att_export_inputs(p, l, post, cutoff, &json, NULL, &err) != ATT_OK)
-        goto fail;
-    out = att_output_open(o->output, &err);
-    if (out == NULL)
+    if (att_run_posterior(run, cutoff, &f, &err) != ATT_OK ||
+        att_export_inputs(f.p, att_run_ledger(run), f.post, cutoff, &json, NULL, &err) != ATT_OK ||
+        (out = att_output_open(o->output, &err)) == NULL)
         goto fail;
     fputs(json, att_output_stream(out));
     fputc('\n', att_output_stream(out));
@@ -89,19 +83,19 @@ cli_export(const cli_options *o, att_params *p, const att_ledger *l)
         goto fail;
     goto cleanup;
 fail:
-    fprintf(stderr, "attrition: %s\n", att_error_format(&err, msg, sizeof msg));
-    rc = cli_exit_code(err.code);
+    rc = cli_report(&err);
 cleanup:
     att_export_free(json);
-    att_posterior_free(post);
+    att_run_fit_free(&f);
     return rc;
 }
 
 static int
 cli_run(const cli_options *o)
 {
-    att_params *p = NULL;
-    att_ledger *l = NULL;
+    att_run *run = NULL;
+    const att_params *p;
+    const att_ledger *l;
     int rc;
 
     if (o->command == CLI_CMD_SCENARIOS)
@@ -110,23 +104,16 @@ cli_run(const cli_options *o)
         return cli_project(o);
     if (o->command == CLI_CMD_COMPARE || o->command == CLI_CMD_BACKTEST)
         return cli_compare(o);
-    rc = cli_scenario_load(o, o->scenario, &p, &l);
-    if (rc != 0)
-        goto cleanup;
-    if (o->chains > 0)
-        p->chains = o->chains;
-    if (o->warmup > 0)
-        p->warmup = o->warmup;
-    if (o->draws > 0)
-        p->draws = o->draws;
-    if (o->seed >= 0)
-        p->projection.seed = (unsigned long)o->seed;
+    if ((rc = cli_scenario_open(o, o->scenario, &run)) != 0)
+        return rc;
+    p = att_run_params(run);
+    l = att_run_ledger(run);
     switch (o->command) {
     case CLI_CMD_FIT:
-        rc = cli_fit(o, p, l);
+        rc = cli_fit(o, run);
         break;
     case CLI_CMD_EXPORT:
-        rc = cli_export(o, p, l);
+        rc = cli_export(o, run);
         break;
     case CLI_CMD_REPORTS:
         cli_print_reports(stdout, l);
@@ -144,9 +131,7 @@ cli_run(const cli_options *o)
     default:
         break;
     }
-cleanup:
-    att_ledger_free(l);
-    att_params_free(p);
+    att_run_free(run);
     return rc;
 }
 

@@ -224,11 +224,9 @@ tick_label(double v, double step, char *buf, size_t n)
 static double
 nice_step(double range, int ticks)
 {
-    double raw = range / ticks, mag, f;
+    static const double steps[] = {1.0, 2.0, 2.5, 5.0, 10.0};
 
-    (void)cli_decade(raw, &mag);
-    f = raw / mag;
-    return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0) * mag;
+    return cli_round_up(range / ticks, steps, sizeof steps / sizeof steps[0]);
 }
 
 /* "25" for 25, "2.5" for 2.5: a level as the legend shows it. */

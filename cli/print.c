@@ -11,6 +11,7 @@
 
 #include <attrition/att_date.h>
 #include <attrition/att_output.h>
+#include <attrition/att_version.h>
 
 #include "exit_codes.h"
 #include "scenario.h"
@@ -182,8 +183,8 @@ cli_print_reports(FILE *f, const att_ledger *l)
     free(by_rank);
 }
 
-static const char *
-print_hazard_rule(
+const char *
+cli_hazard_rule(
     const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf, size_t n)
 {
     switch (h->kind) {
@@ -193,11 +194,11 @@ print_hazard_rule(
         else if (h->mult_low == h->mult_high)
             snprintf(buf, n, "%s's hazard x %g", p->phases[h->phase].name, h->mult_low);
         else
-            snprintf(buf, n, "%s's hazard x %g..%g (log-uniform)", p->phases[h->phase].name,
+            snprintf(buf, n, "%s's hazard x %g-%g (log-uniform)", p->phases[h->phase].name,
                      h->mult_low, h->mult_high);
         return buf;
     case ATT_HAZARD_FIXED:
-        snprintf(buf, n, "fixed %g/day", h->value);
+        snprintf(buf, n, "a fixed hazard of %g per day", h->value);
         return buf;
     default:
         return inherit;
@@ -272,7 +273,7 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     fprintf(f, "; wounded do not return to duty\n");
     const char *last = p->phases[p->nphase - 1].name;
     fprintf(f, "           contingent: %s",
-            print_hazard_rule(p, &pr->hazard, "the last phase's hazard", buf, sizeof buf));
+            cli_hazard_rule(p, &pr->hazard, "the last phase's hazard", buf, sizeof buf));
     if (pr->hazard.kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_FIRST_WAVE)
         fprintf(f, " from the first wave's arrival (%s's before)", last);
     else if (pr->hazard.kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_DATE)
@@ -309,7 +310,7 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
             snprintf(size, sizeof size, "%s-%s troops", cli_count(w->size_low, a, sizeof a),
                      cli_count(w->size_high, b, sizeof b));
         fprintf(f, "%s %-6s %s, %s, %s\n", i ? "          " : "waves     ", w->name, size, when,
-                print_hazard_rule(p, &w->hazard, "the contingent's hazard", buf, sizeof buf));
+                cli_hazard_rule(p, &w->hazard, "the contingent's hazard", buf, sizeof buf));
     }
     for (i = 0; i < p->nthreshold; i++) {
         const att_threshold *t = &p->thresholds[i];
@@ -399,4 +400,51 @@ cli_json_write(FILE *f, json_t *doc, unsigned digits)
 
     json_decref(doc);
     return bad == 0 && fputc('\n', f) != EOF;
+}
+
+json_t *
+cli_json_meta(const char *command,
+              const char *scenario,
+              const att_run *run,
+              const att_posterior *post,
+              const att_fit_params *fp)
+{
+    const att_params *p = att_run_params(run);
+    const att_ledger *l = att_run_ledger(run);
+    json_t *m = json_object(), *files = json_array(), *anchor = json_array();
+    size_t i;
+
+    json_object_set_new(m, "version", json_string(ATT_VERSION_STRING));
+    json_object_set_new(m, "command", json_string(command));
+    json_object_set_new(m, "scenario", json_string(scenario));
+    for (i = 0; i < p->nfile; i++)
+        json_array_append_new(files, json_string(p->files[i]));
+    json_object_set_new(m, "parameter_files", files);
+    json_object_set_new(m, "parameters_sha256", json_string(att_run_params_digest(run)));
+    json_object_set_new(m, "ledger", json_string(l->path));
+    json_object_set_new(m, "ledger_sha256", json_string(l->digest));
+    json_object_set_new(m, "reports_used", json_integer((json_int_t)att_posterior_nreports(post)));
+    for (i = 0; i < p->nanchor; i++) {
+        char pair[128];
+        snprintf(pair, sizeof pair, "%s:%s", p->classes[p->anchor[i].cls].name,
+                 att_family_name(p->anchor[i].family));
+        json_array_append_new(anchor, json_string(pair));
+    }
+    json_object_set_new(m, "anchor",
+                        p->nanchor ? anchor : (json_decref(anchor), json_string("none")));
+    json_object_set_new(m, "seed", json_integer((json_int_t)fp->seed));
+    json_object_set_new(m, "chains", json_integer((json_int_t)fp->chains));
+    json_object_set_new(m, "warmup", json_integer((json_int_t)fp->warmup));
+    json_object_set_new(m, "draws", json_integer((json_int_t)fp->draws));
+    json_object_set_new(m, "adapt_delta", json_real(fp->delta));
+    json_object_set_new(m, "adapt_delta_max", json_real(fp->delta_max));
+    json_object_set_new(m, "max_depth", json_integer((json_int_t)fp->max_depth));
+    return m;
+}
+
+void
+cli_csv_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.10g", x);
 }

@@ -9,6 +9,7 @@
 #include <attrition/att_fit.h>
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
+#include <attrition/att_run.h>
 
 /* v with thousands separators when it is a whole number >= 1000 ("12,345"),
  * else as %g. */
@@ -51,11 +52,31 @@ int cli_write_output(const char *path,
                      void (*print)(FILE *f, const void *ctx),
                      const void *ctx);
 
+/* A hazard rule in words ("low's hazard x 1-2 (log-uniform)", "a fixed
+ * hazard of 0.001 per day"), in buf (size n); inherit itself for a rule
+ * that inherits. */
+const char *cli_hazard_rule(
+    const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf, size_t n);
+
+/* x as a CSV field (10 significant figures), or nothing where it is not
+ * finite: an empty field, never nan or inf. */
+void cli_csv_num(FILE *f, double x);
+
 /* s as one CSV field, quoted, with its quotes doubled (RFC 4180). */
 void cli_csv_text(FILE *f, const char *s);
 
 /* A number for JSON: null where it is not finite (never NaN or infinity). */
 json_t *cli_json_num(double x);
+
+/* The JSON "meta" object of fit, project, compare and backtest: version,
+ * command, scenario, files and digests, the reports post uses, anchor,
+ * seed and sampler settings fp (never --threads or --output, which do not
+ * change results). */
+json_t *cli_json_meta(const char *command,
+                      const char *scenario,
+                      const att_run *run,
+                      const att_posterior *post,
+                      const att_fit_params *fp);
 
 /* Writes doc to f (indented, keys in order, reals with digits significant
  * figures) and a newline, and frees doc.  false if the write failed. */

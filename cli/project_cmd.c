@@ -14,18 +14,15 @@
 #include <time.h>
 
 #include <attrition/att_date.h>
-#include <attrition/att_digest.h>
-#include <attrition/att_export.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
-#include <attrition/att_savefit.h>
+#include <attrition/att_run.h>
 #include <attrition/att_version.h>
 
 #include "decade.h"
 #include "exit_codes.h"
-#include "fit_cmd.h"
 #include "plot.h"
 #include "print.h"
 #include "scenario.h"
@@ -35,24 +32,16 @@
 #define CHART_HEIGHT      12  /* rows */
 #define CHART_LABELS      6.0 /* labelled rows: every other one */
 
-/* A fit shared by every scenario with the same fit inputs (digest). */
-typedef struct {
-    char digest[ATT_DIGEST_HEX];
-    att_fit_result fit;
-    att_fit_params fp;
-    att_fit_verdict verdict;
-    char verdict_msg[512];
-    const char *loaded; /* the --fit file, or NULL when fitted here */
-} shared_fit;
-
 typedef struct {
     const char *name; /* as given */
-    att_params *p;
-    att_ledger *l;
-    att_posterior *post;
-    char params_digest[ATT_DIGEST_HEX];
+    att_run *run;
+    att_run_fit rf;            /* this scenario's posterior (and draws, unless shared) */
+    const att_params *p;       /* rf.p */
+    const att_ledger *l;       /* the run's */
+    const att_posterior *post; /* rf.post */
+    const char *params_digest; /* the run's */
     char anchor[512];
-    shared_fit *sf;
+    const att_run_fit *sf; /* the draws: rf, or an earlier scenario's of the same digest */
     att_projection proj, twin;
     bool has_twin;
     att_project_params pp;
@@ -63,8 +52,6 @@ typedef struct {
     bool progress; /* stderr is a terminal and --quiet was not given */
     size_t n;
     scenario_view sv[CLI_SCENARIOS_MAX];
-    size_t nfit;
-    shared_fit fits[CLI_SCENARIOS_MAX];
 } project_ctx;
 
 static const char *const verdict_names[] = {"good", "warning", "failed"};
@@ -186,30 +173,6 @@ band_text(const att_projection *r, att_series s, size_t k, char *buf, size_t n)
     return buf;
 }
 
-static const char *
-hazard_rule_text(
-    const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf, size_t n)
-{
-    switch (h->kind) {
-    case ATT_HAZARD_PHASE:
-        if (h->mult_high > h->mult_low)
-            snprintf(buf, n, "%s's hazard x %g-%g (log-uniform)", p->phases[h->phase].name,
-                     h->mult_low, h->mult_high);
-        else if (h->mult_low != 1.0)
-            snprintf(buf, n, "%s's hazard x %g", p->phases[h->phase].name, h->mult_low);
-        else
-            snprintf(buf, n, "%s's hazard", p->phases[h->phase].name);
-        break;
-    case ATT_HAZARD_FIXED:
-        snprintf(buf, n, "a fixed hazard of %g per day", h->value);
-        break;
-    default:
-        snprintf(buf, n, "%s", inherit);
-        break;
-    }
-    return buf;
-}
-
 /* ---- table --------------------------------------------------------------------- */
 
 static void
@@ -217,7 +180,7 @@ print_header(FILE *f, const scenario_view *v)
 {
     const att_params *p = v->p;
     const att_projection_params *pr = &p->projection;
-    const shared_fit *sf = v->sf;
+    const att_run_fit *sf = v->sf;
     const att_fit_result *fit = &sf->fit;
     char a[32], b[32], c[32], d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE], rule[256];
     char line[1024], contingent[160];
@@ -260,14 +223,14 @@ print_header(FILE *f, const scenario_view *v)
                  contingent);
     else
         snprintf(line, sizeof line, "the contingent in theatre: %s, then %s from %s", contingent,
-                 hazard_rule_text(p, &pr->hazard, "", rule, sizeof rule),
+                 cli_hazard_rule(p, &pr->hazard, "", rule, sizeof rule),
                  pr->hazard_from == ATT_FROM_FIRST_WAVE ? "the first wave's day"
                  : pr->hazard_from == ATT_FROM_DATE     ? date_text(pr->hazard_from_date, d0)
                                                         : "the start");
     for (w = 0; w < p->nwave; w++) {
         used = strlen(line);
         snprintf(line + used, sizeof line - used, "; wave %s: %s", p->waves[w].name,
-                 hazard_rule_text(p, &p->waves[w].hazard, "the contingent's", rule, sizeof rule));
+                 cli_hazard_rule(p, &p->waves[w].hazard, "the contingent's", rule, sizeof rule));
     }
     wrap(f, "hazards     ", line);
     snprintf(line, sizeof line,
@@ -329,13 +292,8 @@ static double
 nice_top(double x)
 {
     static const double steps[] = {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0};
-    double unit = x / CHART_LABELS, e;
-    size_t i;
 
-    (void)cli_decade(unit, &e);
-    for (i = 0; i + 1 < sizeof steps / sizeof steps[0] && steps[i] * e < unit; i++)
-        ;
-    return steps[i] * e * CHART_LABELS;
+    return cli_round_up(x / CHART_LABELS, steps, sizeof steps / sizeof steps[0]) * CHART_LABELS;
 }
 
 static void
@@ -533,13 +491,6 @@ print_table(FILE *f, const scenario_view *v, bool ascii)
 /* ---- csv ------------------------------------------------------------------------- */
 
 static void
-csv_num(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.10g", x);
-}
-
-static void
 csv_date(FILE *f, int32_t d)
 {
     char buf[ATT_DATE_BUFSIZE];
@@ -552,7 +503,7 @@ static void
 print_csv(FILE *f, const scenario_view *v)
 {
     const att_projection *r = &v->proj;
-    const shared_fit *sf = v->sf;
+    const att_run_fit *sf = v->sf;
     size_t k, s, j, m;
     char name[32], d[ATT_DATE_BUFSIZE];
 
@@ -577,9 +528,9 @@ print_csv(FILE *f, const scenario_view *v)
         fputs(date_text(r->dates[k], d), f);
         for (s = 0; s < ATT_SERIES_COUNT; s++)
             for (j = 0; j < r->nlevels; j++)
-                fputc(',', f), csv_num(f, att_projection_q(r, (att_series)s, k, j));
+                fputc(',', f), cli_csv_num(f, att_projection_q(r, (att_series)s, k, j));
         for (m = 0; m < r->nthreshold; m++)
-            fputc(',', f), csv_num(f, r->threshold[m].by_date[k]);
+            fputc(',', f), cli_csv_num(f, r->threshold[m].by_date[k]);
         fputc('\n', f);
     }
     fprintf(f, "\n# section: thresholds\nname,p_at_start,probability,q05_date,q50_date,"
@@ -587,7 +538,7 @@ print_csv(FILE *f, const scenario_view *v)
     for (m = 0; m < r->nthreshold; m++) {
         const att_threshold_result *tr = &r->threshold[m];
         fprintf(f, "%s,", v->p->thresholds[m].name);
-        csv_num(f, tr->p_at_start), fputc(',', f), csv_num(f, tr->probability);
+        cli_csv_num(f, tr->p_at_start), fputc(',', f), cli_csv_num(f, tr->probability);
         for (j = 0; j < 3; j++)
             fputc(',', f), csv_date(f, tr->date_q[j]);
         fputc('\n', f);
@@ -600,8 +551,8 @@ print_csv(FILE *f, const scenario_view *v)
         for (s = 0; s < ATT_SERIES_COUNT; s++) {
             fprintf(f, "%s", series_names[s]);
             for (j = 0; j < r->nlevels; j++)
-                fputc(',', f),
-                    csv_num(f, att_projection_q(&v->twin, (att_series)s, v->twin.ndates - 1, j));
+                fputc(',', f), cli_csv_num(f, att_projection_q(&v->twin, (att_series)s,
+                                                               v->twin.ndates - 1, j));
             fputc('\n', f);
         }
     }
@@ -665,8 +616,8 @@ json_thresholds(const scenario_view *v, const att_projection *r)
 static json_t *
 json_meta_project(const scenario_view *v)
 {
-    const shared_fit *sf = v->sf;
-    json_t *m = cli_json_meta("project", v->name, v->p, v->l, v->post, v->params_digest, &sf->fp);
+    const att_run_fit *sf = v->sf;
+    json_t *m = cli_json_meta("project", v->name, v->run, v->post, &sf->fp);
     json_t *d = json_object();
 
     json_object_set_new(m, "fit", sf->loaded ? json_string(sf->loaded) : json_string("fitted"));
@@ -887,16 +838,17 @@ print_side_by_side(FILE *f, const project_ctx *c, const char *format)
             band_indices(r, &lo, &mid, &hi);
             for (m = 0; m < (r->nthreshold ? r->nthreshold : 1); m++) {
                 fprintf(f, "%s,%s", v->name, date_text(r->dates[last], d));
-                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, lo));
-                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, mid));
-                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, hi));
-                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, lo));
-                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, mid));
-                fputc(',', f), csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, hi));
+                fputc(',', f), cli_csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, lo));
+                fputc(',', f), cli_csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, mid));
+                fputc(',', f), cli_csv_num(f, att_projection_q(r, ATT_SERIES_STRENGTH, last, hi));
+                fputc(',', f), cli_csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, lo));
+                fputc(',', f),
+                    cli_csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, mid));
+                fputc(',', f), cli_csv_num(f, att_projection_q(r, ATT_SERIES_CASUALTIES, last, hi));
                 if (r->nthreshold > 0) {
                     fprintf(f, ",%s,", v->p->thresholds[m].name);
-                    csv_num(f, r->threshold[m].p_at_start);
-                    fputc(',', f), csv_num(f, r->threshold[m].probability);
+                    cli_csv_num(f, r->threshold[m].p_at_start);
+                    fputc(',', f), cli_csv_num(f, r->threshold[m].probability);
                 } else
                     fprintf(f, ",,,");
                 fputc('\n', f);
@@ -931,56 +883,38 @@ json_side_by_side(const project_ctx *c)
 
 /* ---- the steps ----------------------------------------------------------------------- */
 
-/* The fit for v: one already made for the same inputs, a loaded one, or a
- * new one.  Returns 0 or the exit code (after printing why). */
+/* The draws for v: those of an earlier scenario with the same fit inputs
+ * (digest), or its own, fitted or loaded, judged and saved.  Returns 0 or
+ * the exit code (after printing why). */
 static int
 obtain_fit(project_ctx *c, scenario_view *v)
 {
     const cli_options *o = c->o;
-    char digest[ATT_DIGEST_HEX], *json = NULL;
-    shared_fit *sf;
     att_error err;
     size_t i;
 
     att_error_clear(&err);
-    if (att_export_inputs(v->p, v->l, v->post, INT32_MAX, &json, digest, &err) != ATT_OK)
-        return cli_report(&err);
-    att_export_free(json);
-    for (i = 0; i < c->nfit; i++)
-        if (strcmp(c->fits[i].digest, digest) == 0) {
-            v->sf = &c->fits[i];
+    for (i = 0; &c->sv[i] != v; i++)
+        if (strcmp(c->sv[i].sf->digest, v->rf.digest) == 0) {
+            v->sf = c->sv[i].sf;
             return 0;
         }
-    sf = &c->fits[c->nfit++];
-    memcpy(sf->digest, digest, sizeof digest);
-    sf->fp = cli_fit_params(o, v->p);
-    v->sf = sf;
-    if (o->fit != NULL) {
-        unsigned long seed;
-        if (att_savefit_load(o->fit, v->post, digest, &sf->fit, &seed, &err) != ATT_OK)
-            return cli_report(&err);
-        sf->fp.seed = seed;
-        sf->fp.chains = sf->fit.chains;
-        sf->fp.draws = sf->fit.draws;
-        sf->fp.warmup = 0;
-        sf->loaded = o->fit;
-    } else {
+    v->sf = &v->rf;
+    if (o->fit == NULL)
         cli_progress(c->progress, "fitting %s...", v->name);
-        if (att_fit_run(v->post, &sf->fp, &sf->fit, &err) != ATT_OK)
-            return cli_report(&err);
-    }
-    sf->verdict = att_fit_judge(&sf->fit, sf->verdict_msg, sizeof sf->verdict_msg);
-    if (sf->verdict == ATT_FIT_FAILED && !o->force) {
+    if (att_run_sample(&v->rf, o->fit, &err) != ATT_OK)
+        return cli_report(&err);
+    if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
         cli_progress_done(c->progress);
         fprintf(stderr,
                 "attrition: the fit failed its convergence checks: %s.\nNothing is projected: "
                 "rerun with more --warmup and --draws, or --force to project anyway.\n",
-                sf->verdict_msg);
+                v->rf.verdict_msg);
         return CLI_EXIT_FAILED;
     }
     /* Saved only once judged usable, as `attrition fit` does. */
-    if (o->fit == NULL && o->save_fit != NULL)
-        return cli_save_fit(o->save_fit, v->post, &sf->fit, digest, sf->fp.seed);
+    if (o->fit == NULL && o->save_fit != NULL && att_run_save(&v->rf, o->save_fit, &err) != ATT_OK)
+        return cli_report(&err);
     return 0;
 }
 
@@ -992,19 +926,16 @@ project_one(project_ctx *c, scenario_view *v)
     int rc;
 
     att_error_clear(&err);
-    if ((rc = cli_scenario_load(o, v->name, &v->p, &v->l)) != 0)
+    if ((rc = cli_scenario_open(o, v->name, &v->run)) != 0)
         return rc;
-    if (o->seed >= 0)
-        v->p->projection.seed = (unsigned long)o->seed;
-    if (att_project_check(v->p, &err) != ATT_OK)
+    if (att_project_check(att_run_params(v->run), &err) != ATT_OK ||
+        att_run_posterior(v->run, INT32_MAX, &v->rf, &err) != ATT_OK)
         return cli_report(&err);
-    if (att_digest_files((const char *const *)v->p->files, v->p->nfile, v->params_digest, &err) !=
-        ATT_OK)
-        return cli_report(&err);
+    v->p = v->rf.p;
+    v->l = att_run_ledger(v->run);
+    v->post = v->rf.post;
+    v->params_digest = att_run_params_digest(v->run);
     cli_anchor_text(v->p, v->anchor, sizeof v->anchor);
-    v->post = att_posterior_alloc(v->p, v->l, INT32_MAX, &err);
-    if (v->post == NULL)
-        return cli_report(&err);
     if ((rc = obtain_fit(c, v)) != 0)
         return rc;
     v->pp = att_project_default_params();
@@ -1119,20 +1050,17 @@ cli_project(const cli_options *o)
         rc = write_output(c);
     if (rc == 0 && o->plot != NULL)
         rc = write_plot(c);
-    for (i = 0; rc == 0 && i < c->nfit; i++)
-        if (c->fits[i].verdict == ATT_FIT_FAILED)
+    for (i = 0; rc == 0 && i < c->n; i++)
+        if (c->sv[i].sf->verdict == ATT_FIT_FAILED)
             rc = CLI_EXIT_FAILED; /* printed only because of --force */
 done:
     cli_progress_done(c->progress);
     for (i = 0; i < c->n; i++) {
         att_projection_free(&c->sv[i].proj);
         att_projection_free(&c->sv[i].twin);
-        att_posterior_free(c->sv[i].post);
-        att_ledger_free(c->sv[i].l);
-        att_params_free(c->sv[i].p);
+        att_run_fit_free(&c->sv[i].rf);
+        att_run_free(c->sv[i].run);
     }
-    for (i = 0; i < c->nfit; i++)
-        att_fit_result_free(&c->fits[i].fit);
     free(names);
     free(c);
     return rc;

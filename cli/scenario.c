@@ -166,59 +166,33 @@ cli_report(const att_error *err)
         return CLI_EXIT_SOFTWARE;
     }
     fprintf(stderr, "attrition: %s\n", att_error_format(err, buf, sizeof buf));
+    /* An error in an option's value ("--anchor") is the caller's. */
+    if (strncmp(err->path, "--", 2) == 0)
+        return CLI_EXIT_USAGE;
     return cli_exit_code(err->code);
 }
 
 int
-cli_scenario_load(const cli_options *o, const char *name, att_params **out_p, att_ledger **out_l)
+cli_scenario_open(const cli_options *o, const char *name, att_run **out)
 {
+    att_run_options ro = att_run_options_default();
     char path[CLI_PATH_MAX];
-    const char **classes = NULL;
-    const char *ledger;
     att_error err;
-    size_t i;
     int rc;
 
-    *out_p = NULL;
-    *out_l = NULL;
+    *out = NULL;
     att_error_clear(&err);
-    rc = cli_scenario_path(name, path, sizeof path);
-    if (rc != 0)
+    if ((rc = cli_scenario_path(name, path, sizeof path)) != 0)
         return rc;
-    if (att_params_load(path, out_p, &err) != ATT_OK)
+    ro.ledger = o->ledger;
+    ro.anchor = o->anchor;
+    ro.later = o->later;
+    ro.chains = o->chains;
+    ro.warmup = o->warmup;
+    ro.draws = o->draws;
+    ro.seed = o->seed;
+    ro.threads = o->threads > 0 ? (int)o->threads : 0;
+    if (att_run_open(path, &ro, out, &err) != ATT_OK)
         return cli_report(&err);
-    if (o->anchor != NULL && att_params_set_anchor(*out_p, o->anchor, &err) != ATT_OK) {
-        fprintf(stderr, "attrition: --anchor: %s\n", err.msg);
-        return CLI_EXIT_USAGE;
-    }
-    ledger = o->ledger != NULL ? o->ledger : (*out_p)->ledger;
-    if (ledger == NULL) {
-        fprintf(stderr,
-                "attrition: %s: [model] ledger: expected a ledger file, found none; "
-                "set it or pass --ledger FILE\n",
-                path);
-        return CLI_EXIT_DATAERR;
-    }
-    classes = malloc(((*out_p)->nclass + 1) * sizeof *classes);
-    if (classes == NULL) {
-        fprintf(stderr, "attrition: out of memory\n");
-        return CLI_EXIT_OSERR;
-    }
-    for (i = 0; i < (*out_p)->nclass; i++)
-        classes[i] = (*out_p)->classes[i].name;
-    rc = 0;
-    if (att_ledger_load(ledger, classes, (*out_p)->nclass, out_l, &err) != ATT_OK) {
-        if (err.code == ATT_ENOENT && o->ledger == NULL) {
-            /* Point at the parameter file's line that named the ledger. */
-            char reason[ATT_ERROR_MSG_MAX];
-            snprintf(reason, sizeof reason, "%s", err.msg);
-            fprintf(stderr, "attrition: %s:%ld: [model] ledger: cannot read \"%s\": %s\n",
-                    (*out_p)->ledger_origin.path, (*out_p)->ledger_origin.line, ledger, reason);
-            rc = CLI_EXIT_NOINPUT;
-        } else
-            rc = cli_report(&err);
-    } else if (att_ledger_check(*out_l, *out_p, &err) != ATT_OK)
-        rc = cli_report(&err);
-    free(classes);
-    return rc;
+    return 0;
 }

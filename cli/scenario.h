@@ -7,6 +7,7 @@
 
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
+#include <attrition/att_run.h>
 
 #include "options.h"
 
@@ -30,13 +31,14 @@ void cli_scenario_names_free(char **names, size_t n);
 /* Prints the folders a scenario name is looked up in ("a, b nor c"). */
 void cli_scenario_dirs_print(FILE *f);
 
-/* Loads scenario `name` (with the options' --anchor and --ledger) and its
- * ledger, checked against each other.  Returns 0, or the exit code after
- * printing the error. */
-int
-cli_scenario_load(const cli_options *o, const char *name, att_params **out_p, att_ledger **out_l);
+/* Opens scenario `name` as a run (att_run_open) with the options'
+ * overrides: --ledger, --anchor, --later, --chains, --warmup, --draws,
+ * --seed, --threads.  Returns 0, or the exit code after printing the
+ * error. */
+int cli_scenario_open(const cli_options *o, const char *name, att_run **out);
 
-/* Prints "attrition: file:line: ..." for err and returns its exit code. */
+/* Prints "attrition: file:line: ..." for err and returns its exit code
+ * (64 for an error in an option's value, whose path is the option). */
 int cli_report(const att_error *err);
 
 #endif /* ATTRITION_CLI_SCENARIO_H */

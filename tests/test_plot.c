@@ -759,11 +759,31 @@ test_decade(void **state)
     }
 }
 
+/* cli_round_up: the smallest step times the decade at or above x, with x
+ * on a step (kept), just above one (the next), and past the last step of
+ * its decade (10 times the decade). */
+static void
+test_round_up(void **state)
+{
+    static const double ticks[] = {1.0, 2.0, 2.5, 5.0, 10.0};
+    static const struct {
+        double x, want;
+    } c[] = {{1.0, 1.0},     {1.01, 2.0},  {2.0, 2.0},    {2.01, 2.5},
+             {2.6, 5.0},     {5.01, 10.0}, {9.99, 10.0},  {250.0, 250.0},
+             {251.0, 500.0}, {0.03, 0.05}, {0.0123, 0.02}};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof c / sizeof c[0]; i++)
+        att_assert_close(cli_round_up(c[i].x, ticks, 5), c[i].want, 1e-15, 0.0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decade),
+        cmocka_unit_test(test_round_up),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_pdf_dates),
