@@ -2,6 +2,7 @@
  * -infinity): CDF, tail, log-CDFs and masses that do not underflow,
  * density and quantiles (att_mixture.h; docs/model.md, section 9). */
 #include <math.h>
+#include <stdbool.h>
 
 #include <attrition/att_mixture.h>
 
@@ -11,42 +12,48 @@
 /* log(2 pi) / 2 */
 #define LOG_SQRT_2PI 0.91893853320467274178
 
+/* Each component's small tail, so that F near 0 or 1 keeps its digits:
+ * the sum of P(z) over the components below x, of Q(z) over those above,
+ * and how many are above; a component at z = 0 counts as below when
+ * zero_below (the survival function's side, as the CDF's is above). */
+static void
+mixture_tails(const att_mixture *m, double x, bool zero_below, double *p, double *q, size_t *above)
+{
+    size_t i;
+
+    *p = *q = 0.0;
+    *above = 0;
+    for (i = 0; i < m->n; i++) {
+        double z = (x - m->mu[i]) / m->sd[i];
+        if (zero_below ? !(z > 0.0) : z < 0.0)
+            *p += att_normal_p(z);
+        else {
+            *q += att_normal_q(z);
+            (*above)++;
+        }
+    }
+}
+
 double
 att_mixture_cdf(const att_mixture *m, double x)
 {
-    double lower = 0.0, upper = 0.0;
-    size_t i, above = 0;
+    double lower, upper;
+    size_t above;
 
-    /* Each component adds its small tail, so that F near 0 or 1 keeps its
-     * digits: F = (sum_{z<0} P(z) + sum_{z>=0} (1 - Q(z))) / n. */
-    for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i];
-        if (z < 0.0)
-            lower += att_normal_p(z);
-        else {
-            upper += att_normal_q(z);
-            above++;
-        }
-    }
+    /* F = (sum_{z<0} P(z) + sum_{z>=0} (1 - Q(z))) / n. */
+    mixture_tails(m, x, false, &lower, &upper, &above);
     return m->atom + (1.0 - m->atom) * (lower + ((double)above - upper)) / (double)m->n;
 }
 
 double
 att_mixture_sf(const att_mixture *m, double x)
 {
-    double lower = 0.0, upper = 0.0;
-    size_t i, below = 0;
+    double lower, upper;
+    size_t above;
 
-    for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i];
-        if (z > 0.0)
-            upper += att_normal_q(z);
-        else {
-            lower += att_normal_p(z);
-            below++;
-        }
-    }
-    return (1.0 - m->atom) * (upper + ((double)below - lower)) / (double)m->n;
+    /* S = (sum_{z>0} Q(z) + sum_{z<=0} (1 - P(z))) / n. */
+    mixture_tails(m, x, true, &lower, &upper, &above);
+    return (1.0 - m->atom) * (upper + ((double)(m->n - above) - lower)) / (double)m->n;
 }
 
 double
