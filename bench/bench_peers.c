@@ -1,5 +1,5 @@
 /* bench_peers.c -- ours' side of the comparison with the peers (bench/run,
- * issue 6): the same library calls as `attrition`, with the figures the
+ * bench/README.md): the same library calls as `attrition`, with the figures the
  * CLI does not print.
  *
  *   logp SCENARIO JSON THETA XI_OUT

@@ -1,4 +1,4 @@
-/* bench_project.c -- the projection's speed and memory (issue 4, point 7).
+/* bench_project.c -- the projection's speed and memory (targets in bench/README.md).
  *
  * End to end: the real binary, `attrition --scenario reinforce30k --quiet`
  * (fit, projection with its twin, printing), run from the source tree with

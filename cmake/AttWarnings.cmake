@@ -1,4 +1,4 @@
-# The warning flags of STYLE.md rule 28, on one INTERFACE target that every
+# The warning flags (README, "Development"), on one INTERFACE target that every
 # project target links privately. -ffp-contract=off keeps a*b+c from being
 # fused, so results do not depend on the compiler's choice of FMA.
 add_library(att_warnings INTERFACE)
