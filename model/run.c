@@ -404,7 +404,7 @@ att_run_influence(const att_run *r,
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     }
     for (i = 0; i < out->nrep * out->nhaz; i++)
-        out->change[i] = NAN; /* not refitted */
+        out->change[i] = (double)NAN; /* not refitted */
     if ((st = run_influence_mcse(f, out, err)) != ATT_OK) {
         att_influence_free(out);
         return st;
