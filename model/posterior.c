@@ -385,7 +385,7 @@ post_positive(const att_posterior *post, const post_report *q, const post_point 
             return true;
         for (k = 0; k < np; k++) {
             double before = L0 != NULL && L0[0] >= 0.0 ? L0[k] : 0.0;
-            if ((!p->phases[k].fixed || p->phases[k].hazard > 0.0) && L[k] > before)
+            if (att_params_phase_has_combat(&p->phases[k]) && L[k] > before)
                 return true;
         }
     }
@@ -410,7 +410,7 @@ post_same_quantity(const att_posterior *post, att_kind kind, size_t a, size_t b)
         if (La[0] < 0.0 || kind == ATT_KIND_DEPLOYED)
             continue;
         for (k = 0; k < np; k++)
-            if ((!p->phases[k].fixed || p->phases[k].hazard > 0.0) && La[k] != Lb[k])
+            if (att_params_phase_has_combat(&p->phases[k]) && La[k] != Lb[k])
                 return false;
     }
     return true;
