@@ -17,13 +17,13 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_compare.h>
 #include <attrition/att_date.h>
 #include <attrition/att_mixture.h>
 #include <attrition/att_model.h>
 #include <attrition/att_project.h>
+#include <attrition/att_summary.h>
 #include <attrition/att_wis.h>
 
 #include "emath.h"
@@ -379,7 +379,7 @@ baseline_sigmas(const compare_ctx *c, bool *used, att_comparison *out, att_error
     for (s = 0; s < c->ndraw; s++)
         sig[s] = att_fit_value(c->fit, s, c->sigma_k);
     gsl_sort(sig, 1, c->ndraw);
-    fitted = gsl_stats_quantile_from_sorted_data(sig, 1, c->ndraw, 0.5);
+    fitted = att_summary_quantile(sig, c->ndraw, 0.5);
     for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
         double sum = 0.0;
         size_t n = 0;
