@@ -70,7 +70,7 @@ summary_window_mean(const att_params *p, const att_model_values *v, const att_re
     int32_t d;
     double sum = 0.0;
 
-    if (r->kind == ATT_KIND_RATE)
+    if (att_model_kind_get(r->kind)->measure == ATT_MODEL_DAILY)
         return att_model_quantity(p, v, r->kind, r->asof_start, r->asof_end);
     for (d = r->asof_start; d <= r->asof_end; d++)
         sum += att_model_quantity(p, v, r->kind, 0, d);
