@@ -31,11 +31,11 @@
 
 /* One report of the likelihood. */
 typedef struct {
-    size_t ledger; /* index in the ledger */
-    att_kind kind;
+    size_t ledger;     /* index in the ledger */
+    att_model_kind mk; /* what it reads of the model: its kind's row of (5) (model.c) */
     att_qualifier qual;
     double ly, llo, lhi;  /* log figure, or log bounds of a range */
-    double lwidth;        /* rates: log of the interval's length in days */
+    double lwidth;        /* daily measure: log of the interval's length in days */
     double lnpoint;       /* log of the number of days in the window */
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
     size_t first, npoint; /* its evaluation points */
@@ -85,42 +85,41 @@ struct att_posterior {
     unsigned need_all;   /* the bits of every time together */
 };
 
-#define POST_NEED_C 1u
-#define POST_NEED_N 2u
-#define POST_NEED_D 4u
+/* The bit of post->need for the log of C, N or D (att_model_var). */
+#define POST_NEED(var) (1u << (var))
 
 struct att_posterior_workspace {
-    double *ell;            /* per point of a report: scratch (log-likelihoods, x_d, weights) */
-    double *gm;             /* per point: d ell / d log m, or scratch for the tails and exp */
-    double *gs;             /* per point: d ell / d log sigma */
-    double *hazard, *count; /* model values at theta */
-    double *dndu;           /* d n_j / d theta_j of each arrival (0 when fixed) */
-    double *gprior;         /* dim: the prior's gradient when the caller wants none */
-    double *tC, *tN, *tD;   /* per time: C, N, D */
-    double *lm;             /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
-    double *lC, *lN, *lD;   /* per time: their logs (C, N at every time if any report reads
-                             * them; D where one does) */
-    double *aC, *aN,
-        *aD;                 /* per time: d log p / d C, N, D: the rates' terms directly, the
-                              * rest from bC, bN, bD in post_forward_close, before post_forward_adjoint */
-    double *bC, *bN, *bD;    /* per time: d log p / d log C, N, D, summed over points */
-    double *surv;            /* per time and arrival: exp(-H_j(t)) */
-    double *lost;            /* per time and arrival: 1 - exp(-H_j(t)), accurately */
-    double *q, *omq;         /* per phase: exp(-h_k) and 1 - exp(-h_k) */
-    double *hacc;            /* per arrival and phase: post_forward_adjoint's sums */
-    double *fbuf;            /* per time: post_forward_adjoint's scratch */
-    double g_kappa, g_sigma; /* d log p / d logit kappa, d log sigma, from the reports */
-    double lsigma, isigma;   /* log sigma and 1 / sigma at theta */
-    double lkappa, lwounded; /* log kappa and log(1 - kappa), once per evaluation */
-    double *rsum;            /* per report: the sum whose log its log-likelihood adds */
-    double *blog;            /* dim: the biases' Lambda_s, then their logs */
-    double *lgs, *lgl, *lgm; /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
-                              * log s and log(1 - s), once per evaluation */
-    double *theta;           /* dim: theta of the sampling coordinates being evaluated */
-    double *lam, *msum;      /* dim, biases: Lambda_s and M_s of the sampling coordinates */
-    double *sqv;             /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
-    double *lev_a, *lev_p;   /* per report, pooled: a_i and p_i of the sampling coordinates */
-    att_simd simd;           /* the instruction set of the array functions (vmath.h) */
+    double *ell;                  /* per point of a report: scratch (log-likelihoods, x_d,
+                                   * weights) */
+    double *gm;                   /* per point: d ell / d log m, or scratch for the tails, exp */
+    double *gs;                   /* per point: d ell / d log sigma */
+    double *hazard, *count;       /* model values at theta */
+    double *dndu;                 /* d n_j / d theta_j of each arrival (0 when fixed) */
+    double *gprior;               /* dim: the prior's gradient when the caller wants none */
+    double *val[ATT_MODEL_NVAR];  /* per time: C, N, D (indexed by att_model_var) */
+    double *lm;                   /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
+    double *lval[ATT_MODEL_NVAR]; /* per time: their logs (C, N at every time if any report
+                                   * reads them; D where one does) */
+    double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms
+                                   * directly, the rest from glog in post_forward_adjoint */
+    double *glog[ATT_MODEL_NVAR]; /* per time: d log p / d log C, N, D, summed over points */
+    double *surv;                 /* per time and arrival: exp(-H_j(t)) */
+    double *lost;                 /* per time and arrival: 1 - exp(-H_j(t)), accurately */
+    double *q, *omq;              /* per phase: exp(-h_k) and 1 - exp(-h_k) */
+    double *hacc;                 /* per arrival and phase: post_forward_adjoint's sums */
+    double *fbuf;                 /* per time: post_forward_adjoint's scratch */
+    double g_kappa, g_sigma;      /* d log p / d logit kappa, d log sigma, from the reports */
+    double lsigma, isigma;        /* log sigma and 1 / sigma at theta */
+    double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
+    double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
+    double *blog;                 /* dim: the biases' Lambda_s, then their logs */
+    double *lgs, *lgl, *lgm;      /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
+                                   * log s and log(1 - s), once per evaluation */
+    double *theta;                /* dim: theta of the sampling coordinates being evaluated */
+    double *lam, *msum;           /* dim, biases: Lambda_s and M_s of the sampling coordinates */
+    double *sqv;                  /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
+    double *lev_a, *lev_p;        /* per report, pooled: a_i and p_i of the sampling coordinates */
+    att_simd simd;                /* the instruction set of the array functions (vmath.h) */
 };
 
 /* ---- post_prior.c ---- */
@@ -174,9 +173,13 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
 ATT_INTERNAL bool
 post_quantity_positive(const att_posterior *post, const post_report *q, const post_point *pt);
 
-/* Whether a report of this kind has the same model quantity at times a
+/* Whether a report reading var has the same model quantity at times a
  * and b whatever theta. */
-ATT_INTERNAL bool post_quantity_same(const att_posterior *post, att_kind kind, size_t a, size_t b);
+ATT_INTERNAL bool
+post_quantity_same(const att_posterior *post, att_model_var var, size_t a, size_t b);
+
+/* The POST_NEED bits of the logs report q reads. */
+ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
 
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);

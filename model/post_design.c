@@ -135,14 +135,9 @@ post_design_compact(att_posterior *post, att_error *err)
     memset(post->need, 0, post->ntime);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        if (q->kind == ATT_KIND_RATE)
-            continue; /* reads C itself, not its log */
-        for (d = 0; d < q->npoint; d++)
-            post->need[post->pt[q->first + d].ti] |= q->kind == ATT_KIND_STRENGTH   ? POST_NEED_N
-                                                     : q->kind == ATT_KIND_DEPLOYED ? POST_NEED_D
-                                                     : q->kind == ATT_KIND_FRACTION
-                                                         ? POST_NEED_C | POST_NEED_D
-                                                         : POST_NEED_C;
+        unsigned need = post_quantity_need(q);
+        for (d = 0; d < q->npoint && need != 0; d++)
+            post->need[post->pt[q->first + d].ti] |= (unsigned char)need;
     }
     for (post->need_all = 0, i = 0; i < post->ntime; i++)
         post->need_all |= post->need[i];
@@ -157,9 +152,10 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     for (i = 0; i < l->n; i++)
         if (used[i]) {
             const att_report *rp = &l->reports[i];
-            size_t w = rp->kind == ATT_KIND_RATE ? 1 : (size_t)(rp->asof_end - rp->asof_start + 1);
+            bool daily = att_model_kind_get(rp->kind)->measure == ATT_MODEL_DAILY;
+            size_t w = daily ? 1 : (size_t)(rp->asof_end - rp->asof_start + 1);
             np += w;
-            nexpo += rp->kind == ATT_KIND_RATE ? 2 : w;
+            nexpo += daily ? 2 : w;
         }
     post->rep = att_mem_calloc(post->nrep, sizeof *post->rep);
     post->pt = att_mem_calloc(np, sizeof *post->pt);
@@ -173,7 +169,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         int32_t d;
         if (!used[i])
             continue;
-        if (rp->kind == ATT_KIND_RATE) {
+        if (att_model_kind_get(rp->kind)->measure == ATT_MODEL_DAILY) {
             post->times[nexpo++] = (double)rp->asof_end + 1.0;
             post->times[nexpo++] = (double)rp->asof_start;
         } else
@@ -200,7 +196,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             continue;
         q = &post->rep[r++];
         q->ledger = i;
-        q->kind = rp->kind;
+        q->mk = *att_model_kind_get(rp->kind);
         q->qual = rp->qualifier;
         q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : att_log(rp->value);
         q->llo = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->low) : 0.0;
@@ -208,7 +204,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         q->bias = att_posterior_bias_index(post, rp->cls, att_kind_family(rp->kind));
         q->lwidth = att_log((double)rp->asof_end - (double)rp->asof_start + 1.0);
         q->first = post->npoint;
-        if (rp->kind == ATT_KIND_RATE) {
+        if (q->mk.measure == ATT_MODEL_DAILY) {
             /* From 00:00 of a to 24:00 of b, no averaging (equation (5)). */
             post_point *pt = &post->pt[post->npoint++];
             pt->ti = post_design_time_index(post, (double)rp->asof_end + 1.0);
@@ -220,7 +216,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
                 size_t ti = post_design_time_index(post, (double)d + 1.0);
                 post_point *pt;
                 if (post->npoint > q->first &&
-                    post_quantity_same(post, rp->kind, post->pt[post->npoint - 1].ti, ti)) {
+                    post_quantity_same(post, q->mk.var, post->pt[post->npoint - 1].ti, ti)) {
                     post->pt[post->npoint - 1].mult += 1.0;
                     continue;
                 }
@@ -230,7 +226,8 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
                 pt->mult = 1.0;
             }
         q->npoint = post->npoint - q->first;
-        q->ndays = rp->kind == ATT_KIND_RATE ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
+        q->ndays =
+            q->mk.measure == ATT_MODEL_DAILY ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
         q->lnpoint = att_log(q->ndays);
         /* A point figure of an estimated bias sets that bias's level in the
          * sampling coordinates, from its days where m > 0 whatever theta

@@ -68,44 +68,41 @@ post_forward_times(const att_posterior *post, att_posterior_workspace *w)
             C += nj * cj;
             D += nj;
         }
-        w->tC[i] = C;
-        w->tN[i] = N;
-        w->tD[i] = D;
-        if (post->need[i] & POST_NEED_D) {
+        w->val[ATT_MODEL_C][i] = C;
+        w->val[ATT_MODEL_N][i] = N;
+        w->val[ATT_MODEL_D][i] = D;
+        if (post->need[i] & POST_NEED(ATT_MODEL_D)) {
             /* D moves only at arrivals: one log per value. */
             if (D != lastD) {
                 lastD = D;
                 lastlD = D > 0.0 ? att_log(D) : -HUGE_VAL;
             }
-            w->lD[i] = lastlD;
+            w->lval[ATT_MODEL_D][i] = lastlD;
         }
     }
     /* log C and log N at every time at once (log 0 = -inf: m = 0). */
-    if (post->need_all & POST_NEED_C)
-        att_vlog(w->simd, post->ntime, w->tC, w->lC);
-    if (post->need_all & POST_NEED_N)
-        att_vlog(w->simd, post->ntime, w->tN, w->lN);
+    if (post->need_all & POST_NEED(ATT_MODEL_C))
+        att_vlog(w->simd, post->ntime, w->val[ATT_MODEL_C], w->lval[ATT_MODEL_C]);
+    if (post->need_all & POST_NEED(ATT_MODEL_N))
+        att_vlog(w->simd, post->ntime, w->val[ATT_MODEL_N], w->lval[ATT_MODEL_N]);
 }
 
-/* The log-scale sums into aC, aN, aD: d log p / d C = (d log p / d log C)
- * / C.  A sum is nonzero only where its quantity is positive, and only
- * the quantities whose logs some report reads have one. */
+/* The log-scale sums into gval: d log p / d C = (d log p / d log C) / C.
+ * A sum is nonzero only where its quantity is positive, and only the
+ * quantities whose logs some report reads have one. */
 static void
 post_forward_close(const att_posterior *post, att_posterior_workspace *w)
 {
-    static const unsigned bit[3] = {POST_NEED_C, POST_NEED_N, POST_NEED_D};
-    double *a[3], *bs[3];
-    const double *t[3];
     size_t i, k;
 
-    a[0] = w->aC, a[1] = w->aN, a[2] = w->aD;
-    bs[0] = w->bC, bs[1] = w->bN, bs[2] = w->bD;
-    t[0] = w->tC, t[1] = w->tN, t[2] = w->tD;
-    for (k = 0; k < 3; k++)
-        if (post->need_all & bit[k])
+    for (k = 0; k < ATT_MODEL_NVAR; k++)
+        if (post->need_all & POST_NEED(k)) {
+            double *a = w->gval[k];
+            const double *b = w->glog[k], *t = w->val[k];
             for (i = 0; i < post->ntime; i++)
-                if (bs[k][i] != 0.0)
-                    a[k][i] += bs[k][i] / t[k][i];
+                if (b[i] != 0.0)
+                    a[i] += b[i] / t[i];
+        }
 }
 
 /* The end of the gradient, once every report has pushed its share: the
@@ -117,7 +114,8 @@ void
 post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad)
 {
     size_t i, j, k, nt = post->ntime, np = post->nphase, na = post->narr;
-    const double *aC = w->aC, *aN = w->aN, *aD = w->aD;
+    const double *aC = w->gval[ATT_MODEL_C], *aN = w->gval[ATT_MODEL_N];
+    const double *aD = w->gval[ATT_MODEL_D];
     double *f = w->fbuf;
 
     post_forward_close(post, w);

@@ -272,12 +272,10 @@ post_loglik_terms(const att_posterior *post,
     size_t r;
 
     if (grad != NULL) {
-        memset(w->aC, 0, post->ntime * sizeof *w->aC);
-        memset(w->aN, 0, post->ntime * sizeof *w->aN);
-        memset(w->aD, 0, post->ntime * sizeof *w->aD);
-        memset(w->bC, 0, post->ntime * sizeof *w->bC);
-        memset(w->bN, 0, post->ntime * sizeof *w->bN);
-        memset(w->bD, 0, post->ntime * sizeof *w->bD);
+        for (r = 0; r < ATT_MODEL_NVAR; r++) {
+            memset(w->gval[r], 0, post->ntime * sizeof *w->gval[r]);
+            memset(w->glog[r], 0, post->ntime * sizeof *w->glog[r]);
+        }
         w->g_kappa = w->g_sigma = 0.0;
     }
     for (r = 0; r < post->nrep; r++) {

@@ -115,6 +115,8 @@ att_posterior_check_simd(att_error *err)
 void
 att_posterior_workspace_free(att_posterior_workspace *w)
 {
+    size_t k;
+
     if (w == NULL)
         return;
     att_mem_free(w->ell);
@@ -124,19 +126,13 @@ att_posterior_workspace_free(att_posterior_workspace *w)
     att_mem_free(w->count);
     att_mem_free(w->dndu);
     att_mem_free(w->gprior);
-    att_mem_free(w->tC);
-    att_mem_free(w->tN);
-    att_mem_free(w->tD);
-    att_mem_free(w->lC);
-    att_mem_free(w->lN);
-    att_mem_free(w->lD);
-    att_mem_free(w->aC);
-    att_mem_free(w->aN);
-    att_mem_free(w->aD);
+    for (k = 0; k < ATT_MODEL_NVAR; k++) {
+        att_mem_free(w->val[k]);
+        att_mem_free(w->lval[k]);
+        att_mem_free(w->gval[k]);
+        att_mem_free(w->glog[k]);
+    }
     att_mem_free(w->lm);
-    att_mem_free(w->bC);
-    att_mem_free(w->bN);
-    att_mem_free(w->bD);
     att_mem_free(w->surv);
     att_mem_free(w->lost);
     att_mem_free(w->q);
@@ -161,7 +157,7 @@ att_posterior_workspace *
 att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
 {
     att_posterior_workspace *w = att_mem_calloc(1, sizeof *w);
-    size_t mp = post->maxpoint ? post->maxpoint : 1;
+    size_t k, mp = post->maxpoint ? post->maxpoint : 1;
 
     if (w == NULL)
         goto fail;
@@ -176,19 +172,15 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->count = att_mem_calloc(post->narr + 1, sizeof *w->count);
     w->dndu = att_mem_calloc(post->narr + 1, sizeof *w->dndu);
     w->gprior = att_mem_calloc(post->dim + 1, sizeof *w->gprior);
-    w->tC = att_mem_calloc(post->ntime + 1, sizeof *w->tC);
-    w->tN = att_mem_calloc(post->ntime + 1, sizeof *w->tN);
-    w->tD = att_mem_calloc(post->ntime + 1, sizeof *w->tD);
-    w->lC = att_mem_calloc(post->ntime + 1, sizeof *w->lC);
-    w->lN = att_mem_calloc(post->ntime + 1, sizeof *w->lN);
-    w->lD = att_mem_calloc(post->ntime + 1, sizeof *w->lD);
-    w->aC = att_mem_calloc(post->ntime + 1, sizeof *w->aC);
-    w->aN = att_mem_calloc(post->ntime + 1, sizeof *w->aN);
-    w->aD = att_mem_calloc(post->ntime + 1, sizeof *w->aD);
+    for (k = 0; k < ATT_MODEL_NVAR; k++) {
+        w->val[k] = att_mem_calloc(post->ntime + 1, sizeof *w->val[k]);
+        w->lval[k] = att_mem_calloc(post->ntime + 1, sizeof *w->lval[k]);
+        w->gval[k] = att_mem_calloc(post->ntime + 1, sizeof *w->gval[k]);
+        w->glog[k] = att_mem_calloc(post->ntime + 1, sizeof *w->glog[k]);
+        if (!w->val[k] || !w->lval[k] || !w->gval[k] || !w->glog[k])
+            goto fail;
+    }
     w->lm = att_mem_calloc(post->npoint + 1, sizeof *w->lm);
-    w->bC = att_mem_calloc(post->ntime + 1, sizeof *w->bC);
-    w->bN = att_mem_calloc(post->ntime + 1, sizeof *w->bN);
-    w->bD = att_mem_calloc(post->ntime + 1, sizeof *w->bD);
     w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
     w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
     w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
@@ -207,10 +199,8 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     w->lgl = att_mem_calloc(post->dim + 1, sizeof *w->lgl);
     w->lgm = att_mem_calloc(post->dim + 1, sizeof *w->lgm);
     if (w->lgs && w->lgl && w->lgm && w->rsum && w->blog && w->ell && w->gm && w->gs && w->hazard &&
-        w->count && w->dndu && w->gprior && w->tC && w->tN && w->tD && w->lC && w->lN && w->lD &&
-        w->aC && w->aN && w->aD && w->lm && w->bC && w->bN && w->bD && w->surv && w->lost && w->q &&
-        w->omq && w->hacc && w->fbuf && w->theta && w->lam && w->msum && w->sqv && w->lev_a &&
-        w->lev_p)
+        w->count && w->dndu && w->gprior && w->lm && w->surv && w->lost && w->q && w->omq &&
+        w->hacc && w->fbuf && w->theta && w->lam && w->msum && w->sqv && w->lev_a && w->lev_p)
         return w;
 fail:
     att_posterior_workspace_free(w);
