@@ -88,7 +88,9 @@ struct att_posterior {
 /* The bit of post->need for the log of C, N or D (att_model_var). */
 #define POST_NEED(var) (1u << (var))
 
+/* Every array lives in one block (posterior.c carves it). */
 struct att_posterior_workspace {
+    void *block;                  /* the block, as att_mem_free takes it */
     double *ell;                  /* per point of a report: scratch (log-likelihoods, x_d,
                                    * weights) */
     double *gm;                   /* per point: d ell / d log m, or scratch for the tails, exp */

@@ -11,6 +11,7 @@
  * coordinates with the map of post_sampling.c.  post.h lists the parts.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "emath.h"
@@ -115,49 +116,74 @@ att_posterior_check_simd(att_error *err)
 void
 att_posterior_workspace_free(att_posterior_workspace *w)
 {
-    size_t k;
-
     if (w == NULL)
         return;
-    att_mem_free(w->ell);
-    att_mem_free(w->gm);
-    att_mem_free(w->gs);
-    att_mem_free(w->hazard);
-    att_mem_free(w->count);
-    att_mem_free(w->dndu);
-    att_mem_free(w->gprior);
-    for (k = 0; k < ATT_MODEL_NVAR; k++) {
-        att_mem_free(w->val[k]);
-        att_mem_free(w->lval[k]);
-        att_mem_free(w->gval[k]);
-        att_mem_free(w->glog[k]);
-    }
-    att_mem_free(w->lm);
-    att_mem_free(w->surv);
-    att_mem_free(w->lost);
-    att_mem_free(w->q);
-    att_mem_free(w->omq);
-    att_mem_free(w->hacc);
-    att_mem_free(w->fbuf);
-    att_mem_free(w->theta);
-    att_mem_free(w->lam);
-    att_mem_free(w->msum);
-    att_mem_free(w->sqv);
-    att_mem_free(w->lev_a);
-    att_mem_free(w->lev_p);
-    att_mem_free(w->lgs);
-    att_mem_free(w->rsum);
-    att_mem_free(w->blog);
-    att_mem_free(w->lgl);
-    att_mem_free(w->lgm);
+    att_mem_free(w->block);
     att_mem_free(w);
+}
+
+/* Carves n arrays of len doubles from the block at base (NULL: only
+ * counts them) at *off, into *arr[0..n). */
+static void
+posterior_take(unsigned char *base, size_t *off, double **const *arr, size_t n, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        *arr[i] = att_mem_carve(base, off, len, sizeof(double));
+}
+
+#define POSTERIOR_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Lays the workspace's arrays out in the block at base, or with base NULL
+ * only sizes them: one list serves both.  By length: scratch for a
+ * report's points; the short ones (per parameter, report, phase, arrival,
+ * or arrival and phase), all as long as the longest; per time; per time
+ * and arrival; log m at every point.  Returns the block's size. */
+static size_t
+posterior_workspace_carve(const att_posterior *post,
+                          att_posterior_workspace *w,
+                          unsigned char *base)
+{
+    double **const scratch[] = {&w->ell, &w->gm, &w->gs};
+    double **const shorts[] = {&w->hazard, &w->count, &w->dndu, &w->gprior, &w->q,   &w->omq,
+                               &w->hacc,   &w->theta, &w->lam,  &w->msum,   &w->sqv, &w->lev_a,
+                               &w->lev_p,  &w->lgs,   &w->rsum, &w->blog,   &w->lgl, &w->lgm};
+    double **const times[] = {&w->fbuf,
+                              &w->val[ATT_MODEL_C],
+                              &w->val[ATT_MODEL_N],
+                              &w->val[ATT_MODEL_D],
+                              &w->lval[ATT_MODEL_C],
+                              &w->lval[ATT_MODEL_N],
+                              &w->lval[ATT_MODEL_D],
+                              &w->gval[ATT_MODEL_C],
+                              &w->gval[ATT_MODEL_N],
+                              &w->gval[ATT_MODEL_D],
+                              &w->glog[ATT_MODEL_C],
+                              &w->glog[ATT_MODEL_N],
+                              &w->glog[ATT_MODEL_D]};
+    double **const cohorts[] = {&w->surv, &w->lost};
+    const size_t lens[] = {post->dim, post->nrep, post->nphase, post->narr,
+                           post->narr * post->nphase};
+    size_t off = 0, nshort = 0, i;
+
+    for (i = 0; i < POSTERIOR_NELEM(lens); i++)
+        if (lens[i] > nshort)
+            nshort = lens[i];
+    posterior_take(base, &off, scratch, POSTERIOR_NELEM(scratch),
+                   post->maxpoint ? post->maxpoint : 1);
+    posterior_take(base, &off, shorts, POSTERIOR_NELEM(shorts), nshort + 1);
+    posterior_take(base, &off, times, POSTERIOR_NELEM(times), post->ntime + 1);
+    posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
+    w->lm = att_mem_carve(base, &off, post->npoint + 1, sizeof *w->lm);
+    return off;
 }
 
 att_posterior_workspace *
 att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
 {
     att_posterior_workspace *w = att_mem_calloc(1, sizeof *w);
-    size_t k, mp = post->maxpoint ? post->maxpoint : 1;
+    size_t size;
 
     if (w == NULL)
         goto fail;
@@ -165,43 +191,16 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
         att_posterior_workspace_free(w);
         return NULL;
     }
-    w->ell = att_mem_calloc(mp, sizeof *w->ell);
-    w->gm = att_mem_calloc(mp, sizeof *w->gm);
-    w->gs = att_mem_calloc(mp, sizeof *w->gs);
-    w->hazard = att_mem_calloc(post->nphase, sizeof *w->hazard);
-    w->count = att_mem_calloc(post->narr + 1, sizeof *w->count);
-    w->dndu = att_mem_calloc(post->narr + 1, sizeof *w->dndu);
-    w->gprior = att_mem_calloc(post->dim + 1, sizeof *w->gprior);
-    for (k = 0; k < ATT_MODEL_NVAR; k++) {
-        w->val[k] = att_mem_calloc(post->ntime + 1, sizeof *w->val[k]);
-        w->lval[k] = att_mem_calloc(post->ntime + 1, sizeof *w->lval[k]);
-        w->gval[k] = att_mem_calloc(post->ntime + 1, sizeof *w->gval[k]);
-        w->glog[k] = att_mem_calloc(post->ntime + 1, sizeof *w->glog[k]);
-        if (!w->val[k] || !w->lval[k] || !w->gval[k] || !w->glog[k])
-            goto fail;
-    }
-    w->lm = att_mem_calloc(post->npoint + 1, sizeof *w->lm);
-    w->surv = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->surv);
-    w->lost = att_mem_calloc(post->ntime * post->narr + 1, sizeof *w->lost);
-    w->q = att_mem_calloc(post->nphase + 1, sizeof *w->q);
-    w->omq = att_mem_calloc(post->nphase + 1, sizeof *w->omq);
-    w->hacc = att_mem_calloc(post->narr * post->nphase + 1, sizeof *w->hacc);
-    w->fbuf = att_mem_calloc(post->ntime + 1, sizeof *w->fbuf);
-    w->theta = att_mem_calloc(post->dim + 1, sizeof *w->theta);
-    w->lam = att_mem_calloc(post->dim + 1, sizeof *w->lam);
-    w->msum = att_mem_calloc(post->dim + 1, sizeof *w->msum);
-    w->sqv = att_mem_calloc(post->dim + 1, sizeof *w->sqv);
-    w->lev_a = att_mem_calloc(post->nrep + 1, sizeof *w->lev_a);
-    w->lev_p = att_mem_calloc(post->nrep + 1, sizeof *w->lev_p);
-    w->lgs = att_mem_calloc(post->dim + 1, sizeof *w->lgs);
-    w->rsum = att_mem_calloc(post->nrep + 1, sizeof *w->rsum);
-    w->blog = att_mem_calloc(post->dim + 1, sizeof *w->blog);
-    w->lgl = att_mem_calloc(post->dim + 1, sizeof *w->lgl);
-    w->lgm = att_mem_calloc(post->dim + 1, sizeof *w->lgm);
-    if (w->lgs && w->lgl && w->lgm && w->rsum && w->blog && w->ell && w->gm && w->gs && w->hazard &&
-        w->count && w->dndu && w->gprior && w->lm && w->surv && w->lost && w->q && w->omq &&
-        w->hacc && w->fbuf && w->theta && w->lam && w->msum && w->sqv && w->lev_a && w->lev_p)
-        return w;
+    /* One block, as nuts.c carves one: sized by a first pass of the same
+     * list, zeroed, each array on a cache line. */
+    size = posterior_workspace_carve(post, w, NULL);
+    if (size > SIZE_MAX - ATT_MEM_ALIGN)
+        goto fail;
+    w->block = att_mem_calloc(1, size + ATT_MEM_ALIGN);
+    if (w->block == NULL)
+        goto fail;
+    (void)posterior_workspace_carve(post, w, att_mem_align(w->block));
+    return w;
 fail:
     att_posterior_workspace_free(w);
     (void)ATT_FAIL(err, ATT_ENOMEM, "out of memory");
