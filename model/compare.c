@@ -17,13 +17,13 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_compare.h>
 #include <attrition/att_date.h>
 #include <attrition/att_mixture.h>
 #include <attrition/att_model.h>
 #include <attrition/att_project.h>
+#include <attrition/att_summary.h>
 #include <attrition/att_wis.h>
 
 #include "emath.h"
@@ -167,7 +167,9 @@ typedef struct {
     double *mu, *sd; /* scratch, ndraw each */
 } compare_ctx;
 
-/* Draw s's state at time t: the closed form up to T + 1, the path after. */
+/* Draw s's state at time t: the closed form up to T + 1, the path after.
+ * The paths draw K and C, not the rest of C, so the wounded are C - K on
+ * every day, the closed form's days included. */
 static att_state
 draw_state(const compare_ctx *c, size_t s, int32_t t)
 {
@@ -178,46 +180,32 @@ draw_state(const compare_ctx *c, size_t s, int32_t t)
         v.hazard = c->hazard + s * c->p->nphase;
         v.count = c->count + s * c->p->narrival;
         v.kappa = c->kappa[s];
-        return att_model_state(c->p, &v, (double)t);
-    }
-    {
+        st = att_model_state(c->p, &v, (double)t);
+    } else {
         size_t k = (size_t)(t - (c->origin + 1));
         st.strength = att_projection_path(&c->proj, ATT_SERIES_STRENGTH, k, s);
         st.casualties = att_projection_path(&c->proj, ATT_SERIES_CASUALTIES, k, s);
         st.killed = att_projection_path(&c->proj, ATT_SERIES_KILLED, k, s);
         st.deployed = att_projection_path(&c->proj, ATT_SERIES_COUNT, k, s);
     }
+    st.wounded = st.casualties - st.killed;
     return st;
 }
 
-/* The model quantity of report r in draw s (equation (24)). */
+/* The model quantity of report r in draw s (equation (24)): a daily
+ * measure over the whole window, any other at one of its days, by draw. */
 static double
 draw_quantity(const compare_ctx *c, const att_report *r, size_t s)
 {
-    int32_t n = r->asof_end - r->asof_start + 1, day;
-    att_state st;
+    int32_t n = r->asof_end - r->asof_start + 1;
+    att_state st, s0;
 
-    if (r->kind == ATT_KIND_RATE) {
-        att_state s0 = draw_state(c, s, r->asof_start);
+    if (att_model_kind_get(r->kind)->measure == ATT_MODEL_DAILY) {
+        s0 = draw_state(c, s, r->asof_start);
         st = draw_state(c, s, r->asof_end + 1);
-        return (st.casualties - s0.casualties) / (double)n;
-    }
-    day = r->asof_start + (int32_t)(s % (size_t)n);
-    st = draw_state(c, s, day + 1);
-    switch (r->kind) {
-    case ATT_KIND_CASUALTIES:
-        return st.casualties;
-    case ATT_KIND_KILLED:
-        return st.killed;
-    case ATT_KIND_WOUNDED:
-        return st.casualties - st.killed;
-    case ATT_KIND_FRACTION:
-        return st.deployed > 0.0 ? st.casualties / st.deployed : 0.0;
-    case ATT_KIND_STRENGTH:
-        return st.strength;
-    default:
-        return st.deployed;
-    }
+    } else
+        st = s0 = draw_state(c, s, r->asof_start + (int32_t)(s % (size_t)n) + 1);
+    return att_model_state_quantity(r->kind, &st, &s0, (double)n);
 }
 
 /* The model's scores of r into e; false (e says why) if it cannot. */
@@ -379,7 +367,7 @@ baseline_sigmas(const compare_ctx *c, bool *used, att_comparison *out, att_error
     for (s = 0; s < c->ndraw; s++)
         sig[s] = att_fit_value(c->fit, s, c->sigma_k);
     gsl_sort(sig, 1, c->ndraw);
-    fitted = gsl_stats_quantile_from_sorted_data(sig, 1, c->ndraw, 0.5);
+    fitted = att_summary_quantile(sig, c->ndraw, 0.5);
     for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
         double sum = 0.0;
         size_t n = 0;

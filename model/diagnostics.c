@@ -21,6 +21,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_diagnostics.h>
+#include <attrition/att_summary.h>
 
 #include "emath.h"
 #include "fft.h"
@@ -196,22 +197,12 @@ diag_sort(att_diag_workspace *w, const double *draws)
     gsl_sort(w->sorted, 1, w->n_total);
 }
 
-/* Type-7 quantile of the sorted draws: gsl_stats_quantile_from_sorted_data
- * interpolates as R's type 7, but between two equal order statistics R
- * returns the value itself (its x[hi] != qs test) where (1 - h) x + h x
- * may be off by an ulp.  The tail indicators I(x <= q) of discrete draws
- * depend on that, so ties are returned exactly. */
+/* Type-7 quantile of the sorted draws, ties returned exactly: the tail
+ * indicators I(x <= q) of discrete draws depend on it (summary.c). */
 static double
 diag_quantile(const att_diag_workspace *w, double prob)
 {
-    const size_t n = w->n_total;
-    const size_t lo = (size_t)(prob * (double)(n - 1)); /* floor: prob >= 0 */
-
-    if (lo >= n - 1)
-        return w->sorted[n - 1];
-    if (w->sorted[lo] == w->sorted[lo + 1])
-        return w->sorted[lo];
-    return gsl_stats_quantile_from_sorted_data(w->sorted, 1, n, prob);
+    return att_summary_quantile_ties(w->sorted, w->n_total, prob);
 }
 
 /* Splits each chain in two halves of floor(N / 2) draws, leaving out the

@@ -60,6 +60,22 @@ ATT_INTERNAL void *att_mem_realloc(void *ptr, size_t size);
 ATT_INTERNAL void att_mem_free(void *ptr);
 ATT_INTERNAL char *att_mem_strdup(const char *s);
 
+/* Where a workspace carves its arrays from one block (att_mem_carve), each
+ * starts at a multiple of this many bytes: a cache line, so that the
+ * vector loops of vmath.c start on one as they would alone. */
+#define ATT_MEM_ALIGN 64
+
+/* Carves count objects of size bytes from a block at the offset *off,
+ * rounded up to ATT_MEM_ALIGN, and moves *off past them.  A first pass with
+ * base NULL only moves *off, so that the same list of arrays sizes the block
+ * and then lays it out; it returns NULL.  *off becomes SIZE_MAX on
+ * overflow, a size no allocation satisfies. */
+ATT_INTERNAL void *att_mem_carve(void *base, size_t *off, size_t count, size_t size);
+
+/* The first multiple of ATT_MEM_ALIGN at or after raw (which must have
+ * ATT_MEM_ALIGN - 1 bytes to spare): the start of a block to carve. */
+ATT_INTERNAL void *att_mem_align(void *raw);
+
 /* Reads a whole file into a NUL-terminated buffer (att_mem_free it).
  * A missing or unreadable file is ATT_ENOENT; a NUL byte inside is
  * ATT_EPARSE at its line. */

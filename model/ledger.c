@@ -814,13 +814,6 @@ att_ledger_used(const att_ledger *l, int32_t cutoff, bool *used)
     return n;
 }
 
-/* Whether phase ph has combat (a prior, or a fixed hazard above 0). */
-static bool
-ledger_combat(const att_phase *ph)
-{
-    return !ph->fixed || ph->hazard > 0.0;
-}
-
 att_status
 att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
 {
@@ -832,7 +825,7 @@ att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
     for (k = 0; k < p->nphase; k++) {
         const att_phase *ph = &p->phases[k];
         int32_t from = ph->start > first_arrival ? ph->start : first_arrival;
-        if (ledger_combat(ph) && (ph->end == ATT_DAY_OPEN || ph->end > from)) {
+        if (att_params_phase_has_combat(ph) && (ph->end == ATT_DAY_OPEN || ph->end > from)) {
             first_combat = from;
             break;
         }
@@ -851,7 +844,7 @@ att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
             int32_t from = r->asof_start > first_arrival ? r->asof_start : first_arrival;
             for (k = 0; k < p->nphase; k++) {
                 const att_phase *ph = &p->phases[k];
-                if (ledger_combat(ph) && ph->start <= r->asof_end &&
+                if (att_params_phase_has_combat(ph) && ph->start <= r->asof_end &&
                     (ph->end == ATT_DAY_OPEN || ph->end > from) && from <= r->asof_end)
                     break;
             }

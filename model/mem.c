@@ -5,6 +5,7 @@
  * can wrap att_mem_alloc/att_mem_realloc at link time and make the n-th
  * allocation fail.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,4 +51,30 @@ att_mem_strdup(const char *s)
     if (d != NULL)
         memcpy(d, s, n);
     return d;
+}
+
+void *
+att_mem_carve(void *base, size_t *off, size_t count, size_t size)
+{
+    size_t at = *off;
+
+    if (at > SIZE_MAX - (ATT_MEM_ALIGN - 1)) {
+        *off = SIZE_MAX;
+        return NULL;
+    }
+    at = (at + (ATT_MEM_ALIGN - 1)) / ATT_MEM_ALIGN * ATT_MEM_ALIGN;
+    if (size != 0 && count > (SIZE_MAX - at) / size) {
+        *off = SIZE_MAX;
+        return NULL;
+    }
+    *off = at + count * size;
+    return base == NULL ? NULL : (unsigned char *)base + at;
+}
+
+void *
+att_mem_align(void *raw)
+{
+    size_t skip = (ATT_MEM_ALIGN - (size_t)((uintptr_t)raw % ATT_MEM_ALIGN)) % ATT_MEM_ALIGN;
+
+    return (unsigned char *)raw + skip;
 }

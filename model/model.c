@@ -1,10 +1,12 @@
 /* model.c -- the closed-form forward model (att_model.h; docs/model.md,
- * section 1, equations (1)-(5)).
+ * section 1, equations (1)-(5)), and the table of what each report kind
+ * reads of it (5).
  *
  * The model is linear in the arrivals, and each arrival is a cohort whose
  * survival is exp(-cumulative hazard since it arrived); summing cohorts is
  * the closed form per segment written another way, with no ODE solver.
  */
+#include <assert.h>
 #include <math.h>
 
 #include <attrition/att_model.h>
@@ -35,7 +37,7 @@ att_model_cumhazard(const att_params *p, const double *hazard, double from, doub
 att_state
 att_model_state(const att_params *p, const att_model_values *v, double t)
 {
-    att_state s = {0.0, 0.0, 0.0, 0.0};
+    att_state s = {0.0, 0.0, 0.0, 0.0, 0.0};
     size_t j;
 
     for (j = 0; j < p->narrival; j++) {
@@ -52,33 +54,61 @@ att_model_state(const att_params *p, const att_model_values *v, double t)
         s.casualties += v->count[j] * -att_expm1(-H);
     }
     s.killed = v->kappa * s.casualties;
+    s.wounded = (1.0 - v->kappa) * s.casualties;
     return s;
+}
+
+/* Equation (5): a new kind, or a kind with another measure, is a row here. */
+static const att_model_kind model_kinds[ATT_KIND_COUNT] = {
+    [ATT_KIND_CASUALTIES] = {ATT_MODEL_C, ATT_MODEL_ALL, ATT_MODEL_LEVEL, false},
+    [ATT_KIND_KILLED] = {ATT_MODEL_C, ATT_MODEL_KILLED, ATT_MODEL_LEVEL, false},
+    [ATT_KIND_WOUNDED] = {ATT_MODEL_C, ATT_MODEL_NONFATAL, ATT_MODEL_LEVEL, false},
+    [ATT_KIND_RATE] = {ATT_MODEL_C, ATT_MODEL_ALL, ATT_MODEL_DAILY, false},
+    [ATT_KIND_FRACTION] = {ATT_MODEL_C, ATT_MODEL_ALL, ATT_MODEL_LEVEL, true},
+    [ATT_KIND_STRENGTH] = {ATT_MODEL_N, ATT_MODEL_ALL, ATT_MODEL_LEVEL, false},
+    [ATT_KIND_DEPLOYED] = {ATT_MODEL_D, ATT_MODEL_ALL, ATT_MODEL_LEVEL, false},
+};
+
+const att_model_kind *
+att_model_kind_get(att_kind k)
+{
+    assert(k < ATT_KIND_COUNT);
+    return &model_kinds[k];
+}
+
+/* The share of the variable a kind reads in s. */
+static double
+model_part(const att_state *s, const att_model_kind *mk)
+{
+    if (mk->var == ATT_MODEL_N)
+        return s->strength;
+    if (mk->var == ATT_MODEL_D)
+        return s->deployed;
+    return mk->share == ATT_MODEL_KILLED     ? s->killed
+           : mk->share == ATT_MODEL_NONFATAL ? s->wounded
+                                             : s->casualties;
+}
+
+double
+att_model_state_quantity(att_kind kind, const att_state *s, const att_state *s0, double ndays)
+{
+    const att_model_kind *mk = att_model_kind_get(kind);
+    double x = model_part(s, mk);
+
+    if (mk->measure == ATT_MODEL_DAILY)
+        return (x - model_part(s0, mk)) / ndays;
+    if (mk->per_deployed)
+        return s->deployed > 0.0 ? x / s->deployed : 0.0;
+    return x;
 }
 
 double
 att_model_quantity(
     const att_params *p, const att_model_values *v, att_kind kind, int32_t a, int32_t b)
 {
-    att_state s = att_model_state(p, v, (double)b + 1.0);
+    att_state s = att_model_state(p, v, (double)b + 1.0), s0 = s;
 
-    switch (kind) {
-    case ATT_KIND_CASUALTIES:
-        return s.casualties;
-    case ATT_KIND_KILLED:
-        return s.killed;
-    case ATT_KIND_WOUNDED:
-        return (1.0 - v->kappa) * s.casualties;
-    case ATT_KIND_RATE: {
-        att_state s0 = att_model_state(p, v, (double)a);
-        return (s.casualties - s0.casualties) / ((double)b - (double)a + 1.0);
-    }
-    case ATT_KIND_FRACTION:
-        return s.deployed > 0.0 ? s.casualties / s.deployed : 0.0;
-    case ATT_KIND_STRENGTH:
-        return s.strength;
-    case ATT_KIND_DEPLOYED:
-        return s.deployed;
-    default:
-        return 0.0;
-    }
+    if (att_model_kind_get(kind)->measure == ATT_MODEL_DAILY)
+        s0 = att_model_state(p, v, (double)a);
+    return att_model_state_quantity(kind, &s, &s0, (double)b - (double)a + 1.0);
 }

@@ -1478,6 +1478,12 @@ att_params_pinned(const att_params *p, size_t cls, att_family f)
     return false;
 }
 
+bool
+att_params_phase_has_combat(const att_phase *ph)
+{
+    return !ph->fixed || ph->hazard > 0.0;
+}
+
 size_t
 att_params_phase_index(const att_params *p, const char *name)
 {

@@ -17,7 +17,6 @@
 
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -27,6 +26,7 @@
 #include <attrition/att_model.h>
 #include <attrition/att_project.h>
 #include <attrition/att_rng.h>
+#include <attrition/att_summary.h>
 
 #include "binomial.h"
 #include "emath.h"
@@ -465,7 +465,7 @@ project_quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, 
 
     gsl_sort(x, 1, n);
     for (j = 0; j < nlevels; j++)
-        out[j] = gsl_stats_quantile_from_sorted_data(x, 1, n, levels[j] / 100.0);
+        out[j] = att_summary_quantile(x, n, levels[j] / 100.0);
 }
 
 /* The fitted period: the closed form over the draws, every step back from
@@ -572,7 +572,7 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
     for (i = 0; i < n; i++)
         x[i] = (double)r->deployed_end[i];
     gsl_sort(x, 1, n);
-    out->deployed_end_q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.5);
+    out->deployed_end_q50 = att_summary_quantile(x, n, 0.5);
     for (m = 0; m < out->nthreshold; m++) {
         att_threshold_result *tr = &out->threshold[m];
         static const double lv[3] = {0.05, 0.50, 0.95};

@@ -246,7 +246,7 @@ att_run_first_combat_day(const att_run *r)
     size_t k;
 
     for (k = 0; k < r->p->nphase; k++)
-        if (!r->p->phases[k].fixed || r->p->phases[k].hazard > 0.0)
+        if (att_params_phase_has_combat(&r->p->phases[k]))
             return r->p->phases[k].start;
     return INT32_MAX;
 }

@@ -1,7 +1,7 @@
 /* special.h -- log-gamma, log-beta, trigamma and the Beta CDF and
  * quantile (private), on emath.h's functions, so that their bits do not
  * depend on the processor.  Used for the kappa prior's constant and
- * scale (posterior.c) and the quantile MCSE (diagnostics.c). */
+ * scale (post_prior.c) and the quantile MCSE (diagnostics.c). */
 #ifndef ATTRITION_SPECIAL_H
 #define ATTRITION_SPECIAL_H
 

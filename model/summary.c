@@ -2,8 +2,10 @@
  * section 6).
  *
  * Every summary is computed draw by draw, then reduced to its 5%, 50% and
- * 95% quantiles (type 7, gsl_stats_quantile_from_sorted_data), so that a
- * ratio's interval is the interval of the ratio, not a ratio of intervals.
+ * 95% quantiles (type 7, att_summary_quantile: the library's one quantile
+ * of draws, which the projection, the scores and the diagnostics use too),
+ * so that a ratio's interval is the interval of the ratio, not a ratio of
+ * intervals.
  */
 #include <math.h>
 #include <string.h>
@@ -20,15 +22,33 @@
 /* A residual from a PIT of 0 or 1 would be infinite: it is shown clipped. */
 #define SUMMARY_Z_CLIP 8.0
 
+double
+att_summary_quantile(const double *sorted, size_t n, double prob)
+{
+    return gsl_stats_quantile_from_sorted_data(sorted, 1, n, prob);
+}
+
+double
+att_summary_quantile_ties(const double *sorted, size_t n, double prob)
+{
+    const size_t lo = (size_t)(prob * (double)(n - 1)); /* floor: prob >= 0 */
+
+    if (lo >= n - 1)
+        return sorted[n - 1];
+    if (sorted[lo] == sorted[lo + 1])
+        return sorted[lo];
+    return att_summary_quantile(sorted, n, prob);
+}
+
 att_interval
 att_interval_of(double *x, size_t n)
 {
     att_interval r;
 
     gsl_sort(x, 1, n);
-    r.q05 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05);
-    r.q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
-    r.q95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
+    r.q05 = att_summary_quantile(x, n, 0.05);
+    r.q50 = att_summary_quantile(x, n, 0.50);
+    r.q95 = att_summary_quantile(x, n, 0.95);
     return r;
 }
 
@@ -50,7 +70,7 @@ summary_window_mean(const att_params *p, const att_model_values *v, const att_re
     int32_t d;
     double sum = 0.0;
 
-    if (r->kind == ATT_KIND_RATE)
+    if (att_model_kind_get(r->kind)->measure == ATT_MODEL_DAILY)
         return att_model_quantity(p, v, r->kind, r->asof_start, r->asof_end);
     for (d = r->asof_start; d <= r->asof_end; d++)
         sum += att_model_quantity(p, v, r->kind, 0, d);

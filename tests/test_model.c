@@ -238,11 +238,31 @@ test_closed_form_against_odeiv2(void **state)
     gsl_rng_free(r);
 }
 
+/* Each kind's row of the table read from given states (equation (5)). */
+static void
+test_state_quantity_by_kind(void **state)
+{
+    const att_state s0 = {1000.0, 850.0, 150.0, 45.0, 105.0};
+    const att_state s = {1000.0, 800.0, 200.0, 60.0, 140.0};
+    const att_state none = {0.0, 0.0, 0.0, 0.0, 0.0};
+
+    (void)state;
+    assert_true(att_model_state_quantity(ATT_KIND_CASUALTIES, &s, &s0, 10.0) == 200.0);
+    assert_true(att_model_state_quantity(ATT_KIND_KILLED, &s, &s0, 10.0) == 60.0);
+    assert_true(att_model_state_quantity(ATT_KIND_WOUNDED, &s, &s0, 10.0) == 140.0);
+    assert_true(att_model_state_quantity(ATT_KIND_RATE, &s, &s0, 10.0) == 5.0);
+    assert_true(att_model_state_quantity(ATT_KIND_FRACTION, &s, &s0, 10.0) == 0.2);
+    assert_true(att_model_state_quantity(ATT_KIND_FRACTION, &none, &none, 1.0) == 0.0);
+    assert_true(att_model_state_quantity(ATT_KIND_STRENGTH, &s, &s0, 10.0) == 800.0);
+    assert_true(att_model_state_quantity(ATT_KIND_DEPLOYED, &s, &s0, 10.0) == 1000.0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_cohort_by_hand),
+        cmocka_unit_test(test_state_quantity_by_kind),
         cmocka_unit_test(test_two_phases_two_cohorts_by_hand),
         cmocka_unit_test(test_zero_hazard_keeps_everyone),
         cmocka_unit_test(test_closed_form_against_odeiv2),

@@ -261,6 +261,21 @@ test_anchor_and_set_anchor(void **state)
     att_params_free(p);
 }
 
+/* A phase can have casualties unless its hazard is fixed at 0. */
+static void
+test_phase_has_combat(void **state)
+{
+    att_phase ph;
+
+    (void)state;
+    memset(&ph, 0, sizeof ph);
+    assert_true(att_params_phase_has_combat(&ph)); /* a prior: not fixed */
+    ph.fixed = true;
+    assert_false(att_params_phase_has_combat(&ph)); /* fixed at 0: no combat */
+    ph.hazard = 0.0137;
+    assert_true(att_params_phase_has_combat(&ph));
+}
+
 static void
 test_path_resolve(void **state)
 {
@@ -357,6 +372,7 @@ main(void)
         cmocka_unit_test(test_repeated_section_in_one_file_merges),
         cmocka_unit_test(test_indentation_and_comments),
         cmocka_unit_test(test_anchor_and_set_anchor),
+        cmocka_unit_test(test_phase_has_combat),
         cmocka_unit_test(test_path_resolve),
         cmocka_unit_test(test_key_table_is_complete),
         cmocka_unit_test(test_malformed_files),

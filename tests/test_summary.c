@@ -172,11 +172,31 @@ test_summary_by_hand(void **state)
     fixture_free(&f);
 }
 
+/* Type 7 against hand values, and the tie rule: at prob 0.05 of five
+ * values h = 0.2, and 0.8 * 3 + 0.2 * 3 rounds to 3 + 2^-51. */
+static void
+test_quantile_type7_and_ties(void **state)
+{
+    const double x[5] = {1.0, 2.5, 4.0, 8.0, 9.5};
+    const double t[5] = {3.0, 3.0, 3.0, 5.0, 6.0};
+
+    (void)state;
+    assert_true(att_summary_quantile(x, 5, 0.0) == 1.0);
+    assert_true(att_summary_quantile(x, 5, 0.5) == 4.0);
+    assert_true(att_summary_quantile(x, 5, 0.625) == 6.0); /* half way from 4 to 8 */
+    assert_true(att_summary_quantile(x, 5, 1.0) == 9.5);
+    assert_true(att_summary_quantile(t, 5, 0.05) == 3.0 + ldexp(1.0, -51));
+    assert_true(att_summary_quantile_ties(t, 5, 0.05) == 3.0);
+    assert_true(att_summary_quantile_ties(t, 5, 0.875) == 5.5);
+    assert_true(att_summary_quantile_ties(t, 5, 1.0) == 6.0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_by_hand),
+        cmocka_unit_test(test_quantile_type7_and_ties),
     };
 
     gsl_set_error_handler_off();

@@ -11,6 +11,7 @@
 #ifndef ATTRITION_ATT_MODEL_H
 #define ATTRITION_ATT_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <attrition/att_ledger.h>
@@ -26,7 +27,43 @@ typedef struct {
     double strength;   /* N(t), troops fit to fight */
     double casualties; /* C(t), killed + wounded + captured + missing */
     double killed;     /* K(t) = kappa C(t) */
+    double wounded;    /* (1 - kappa) C(t): wounded, captured, missing */
 } att_state;
+
+/* The state a report kind reads. */
+typedef enum {
+    ATT_MODEL_C, /* C(t), casualties */
+    ATT_MODEL_N, /* N(t), strength */
+    ATT_MODEL_D, /* D(t), deployed */
+    ATT_MODEL_NVAR
+} att_model_var;
+
+/* The share of C a loss figure counts (the whole for N and D). */
+typedef enum {
+    ATT_MODEL_ALL,     /* all of it */
+    ATT_MODEL_KILLED,  /* kappa: killed */
+    ATT_MODEL_NONFATAL /* 1 - kappa: wounded, captured, missing */
+} att_model_share;
+
+/* How a figure reads its quantity over its as-of window a..b (MODEL.md,
+ * "Measures of a loss figure"). */
+typedef enum {
+    ATT_MODEL_LEVEL, /* at 24:00 of each day of the window, averaged (MODEL.md's cumulative) */
+    ATT_MODEL_DAILY  /* from 00:00 of a to 24:00 of b, per day of it */
+} att_model_measure;
+
+/* How a report kind's model quantity is made from the state: the one
+ * table of docs/model.md, (5), which att_model_quantity, the posterior
+ * (on the log scale) and the scores read. */
+typedef struct {
+    att_model_var var;         /* the state it reads */
+    att_model_share share;     /* the share of it */
+    att_model_measure measure; /* at each day, or the change over the window per day */
+    bool per_deployed;         /* divided by D at the same time, 0 where D = 0 (fraction) */
+} att_model_kind;
+
+/* The row of kind k (< ATT_KIND_COUNT) of that table. */
+const att_model_kind *att_model_kind_get(att_kind k);
 
 /* One point of parameter space in model units. */
 typedef struct {
@@ -50,6 +87,12 @@ att_state att_model_state(const att_params *p, const att_model_values *v, double
  * Fraction is C / D, and 0 where nothing is deployed yet. */
 double att_model_quantity(
     const att_params *p, const att_model_values *v, att_kind kind, int32_t a, int32_t b);
+
+/* The same from states already known: s at 24:00 of the day the figure
+ * describes (of b for a daily measure) and, for a daily measure only, s0
+ * at 00:00 of a, with ndays = b - a + 1 (else s0 and ndays are unused). */
+double
+att_model_state_quantity(att_kind kind, const att_state *s, const att_state *s0, double ndays);
 
 #ifdef __cplusplus
 }

@@ -233,6 +233,11 @@ ATT_NODISCARD att_status att_params_truncate(att_params *p, int32_t origin, att_
 /* Does the anchor pin the bias of (class cls, family f) to 0? */
 bool att_params_pinned(const att_params *p, size_t cls, att_family f);
 
+/* Can phase ph have casualties: a hazard with a prior, or a fixed one
+ * above 0 (docs/model.md, section 1.2: a fixed hazard of 0 is no combat)?
+ * Whatever the parameters, C grows only in such a phase. */
+bool att_params_phase_has_combat(const att_phase *ph);
+
 /* Index of the named phase / class, or ATT_NONE. */
 size_t att_params_phase_index(const att_params *p, const char *name);
 size_t att_params_class_index(const att_params *p, const char *name);

@@ -86,7 +86,7 @@ double att_posterior_logp(const att_posterior *post,
                           const double *theta,
                           double *grad);
 
-/* The sampler's coordinates xi (model/posterior.c, at the top): theta
+/* The sampler's coordinates xi (model/post_sampling.c, at the top): theta
  * with each estimated bias b_s replaced by beta_s = (b_s - mu_s) /
  * sqrt(v_s), where mu_s and v_s depend on sigma, the hazards, kappa and
  * the arrivals only (coordinates xi and theta share).  xi = 0 in the

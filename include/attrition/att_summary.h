@@ -69,6 +69,19 @@ void att_summary_free(att_summary *s);
 /* 5%, 50% and 95% type-7 quantiles of x[0..n) (sorted in place). */
 att_interval att_interval_of(double *x, size_t n);
 
+/* The type-7 quantile (R's default; Hyndman and Fan 1996) at prob in
+ * [0, 1] of sorted[0..n), n >= 1, in increasing order:
+ * (1 - h) x[i] + h x[i + 1] with i = floor(prob (n - 1)) and h its
+ * fraction, x[n - 1] at prob = 1, exactly as
+ * gsl_stats_quantile_from_sorted_data computes it.  The library's one
+ * quantile of draws. */
+double att_summary_quantile(const double *sorted, size_t n, double prob);
+
+/* The same, but x[i] itself where x[i] = x[i + 1], as R returns it, where
+ * (1 - h) x + h x may be off by an ulp: for tail indicators I(x <= q) of
+ * discrete draws, which depend on that (diagnostics.c). */
+double att_summary_quantile_ties(const double *sorted, size_t n, double prob);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,240 @@
+/* post.h -- the posterior's private structures, shared by its files (not
+ * installed).
+ *
+ * The log posterior (att_posterior.h) is split by job, each file's
+ * functions carrying its name: posterior.c (the public functions, which
+ * stitch the others), post_prior.c (theta's layout, transforms and priors,
+ * equations (11)-(13)), post_design.c (the reports' evaluation points and
+ * times, and the cohorts' exposures on them), post_forward.c (C, N, D at
+ * those times, equations (1)-(4), and the adjoint back to the hazards and
+ * arrivals), post_quantity.c (each report's log m and its adjoint, by
+ * kind and measure, equation (5)), post_loglik.c (the likelihood terms,
+ * by qualifier, and the window mean, (7)-(10)) and post_sampling.c (the
+ * sampler's coordinates, section 3).  Equation numbers refer to
+ * docs/model.md.
+ */
+#ifndef ATTRITION_POST_H
+#define ATTRITION_POST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <attrition/att_ledger.h>
+#include <attrition/att_model.h>
+#include <attrition/att_params.h>
+#include <attrition/att_posterior.h>
+
+#include "internal.h"
+#include "vmath.h"
+
+#define POST_LOG_SQRT_2PI 0.91893853320467274178032973640562 /* log sqrt(2 pi) */
+
+/* One report of the likelihood. */
+typedef struct {
+    size_t ledger;     /* index in the ledger */
+    att_model_kind mk; /* what it reads of the model: its kind's row of (5) (model.c) */
+    att_qualifier qual;
+    double ly, llo, lhi;  /* log figure, or log bounds of a range */
+    double lwidth;        /* daily measure: log of the interval's length in days */
+    double lnpoint;       /* log of the number of days in the window */
+    size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
+    size_t first, npoint; /* its evaluation points */
+    double ndays;         /* days in the window (rates: 1), the sum of the points' mult */
+    bool pooled;          /* a point or range report of an estimated bias: sets the bias's level */
+    double lcentre;       /* pooled: log figure, or the centre of a range's log bounds */
+    double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
+    size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
+    double nlevel;        /* pooled: the days from lfirst on */
+} post_report;
+
+/* One evaluation point of a report: the index of its time in the sorted
+ * list of distinct times, and of its start time for rates; and the number
+ * of consecutive window days it stands for, whose model quantity is the
+ * same whatever theta (deployed figures between arrivals, losses before
+ * combat), so that the window's mean (10) takes one term per run. */
+typedef struct {
+    size_t ti;   /* time index */
+    size_t ti0;  /* start time index (rates), ATT_NONE otherwise */
+    double mult; /* days it stands for */
+} post_point;
+
+/* How a cohort's survival moves from the previous distinct time to this
+ * one: not arrived, from scratch, or by one day in one phase (then it is
+ * multiplied by exp(-h_k), computed once per evaluation). */
+#define POST_STEP_ABSENT  (-2)
+#define POST_STEP_SCRATCH (-1)
+
+struct att_posterior {
+    const att_params *p;
+    size_t dim, nphase, narr;
+    att_param_info *info;
+    size_t *phase_par; /* theta index of each phase's log h, or ATT_NONE (fixed) */
+    size_t *arr_par;   /* theta index of each arrival's count, or ATT_NONE (fixed) */
+    size_t i_kappa, i_sigma;
+    double kappa_lnbeta; /* log B(a, b) of kappa's prior, once */
+    double *pmu, *plsd;  /* per parameter with a normal prior on theta: its mean and log sd */
+    size_t nrep, npoint, maxpoint;
+    post_report *rep;
+    post_point *pt;
+    size_t ntime; /* distinct evaluation times, ascending */
+    double *times;
+    double *expo;        /* per time: narr x nphase exposures (equation (2)) */
+    double *expo_t;      /* the same by arrival and phase: ntime exposures each */
+    int *step;           /* per time and arrival: POST_STEP_* or the phase of a one-day step */
+    unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
+    unsigned need_all;   /* the bits of every time together */
+};
+
+/* The bit of post->need for the log of C, N or D (att_model_var). */
+#define POST_NEED(var) (1u << (var))
+
+/* Every array lives in one block (posterior.c carves it). */
+struct att_posterior_workspace {
+    void *block;                  /* the block, as att_mem_free takes it */
+    double *ell;                  /* per point of a report: scratch (log-likelihoods, x_d,
+                                   * weights) */
+    double *gm;                   /* per point: d ell / d log m, or scratch for the tails, exp */
+    double *gs;                   /* per point: d ell / d log sigma */
+    double *hazard, *count;       /* model values at theta */
+    double *dndu;                 /* d n_j / d theta_j of each arrival (0 when fixed) */
+    double *gprior;               /* dim: the prior's gradient when the caller wants none */
+    double *val[ATT_MODEL_NVAR];  /* per time: C, N, D (indexed by att_model_var) */
+    double *lm;                   /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
+    double *lval[ATT_MODEL_NVAR]; /* per time: their logs (C, N at every time if any report
+                                   * reads them; D where one does) */
+    double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms
+                                   * directly, the rest from glog in post_forward_adjoint */
+    double *glog[ATT_MODEL_NVAR]; /* per time: d log p / d log C, N, D, summed over points */
+    double *surv;                 /* per time and arrival: exp(-H_j(t)) */
+    double *lost;                 /* per time and arrival: 1 - exp(-H_j(t)), accurately */
+    double *q, *omq;              /* per phase: exp(-h_k) and 1 - exp(-h_k) */
+    double *hacc;                 /* per arrival and phase: post_forward_adjoint's sums */
+    double *fbuf;                 /* per time: post_forward_adjoint's scratch */
+    double g_kappa, g_sigma;      /* d log p / d logit kappa, d log sigma, from the reports */
+    double lsigma, isigma;        /* log sigma and 1 / sigma at theta */
+    double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
+    double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
+    double *blog;                 /* dim: the biases' Lambda_s, then their logs */
+    double *lgs, *lgl, *lgm;      /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
+                                   * log s and log(1 - s), once per evaluation */
+    double *theta;                /* dim: theta of the sampling coordinates being evaluated */
+    double *lam, *msum;           /* dim, biases: Lambda_s and M_s of the sampling coordinates */
+    double *sqv;                  /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
+    double *lev_a, *lev_p;        /* per report, pooled: a_i and p_i of the sampling coordinates */
+    att_simd simd;                /* the instruction set of the array functions (vmath.h) */
+};
+
+/* ---- post_prior.c ---- */
+
+/* theta's layout (hazards, kappa, sigma, the biases some used report
+ * carries, arrivals) and the normal priors' constants into post. */
+ATT_INTERNAL att_status post_prior_layout(att_posterior *post,
+                                          const att_ledger *l,
+                                          const bool *used,
+                                          att_error *err);
+
+/* The model values at theta into w (hazards, counts with dn/du, kappa,
+ * sigma and their logs); *kappa and *sigma get kappa and sigma. */
+ATT_INTERNAL void post_prior_values(const att_posterior *post,
+                                    att_posterior_workspace *w,
+                                    const double *theta,
+                                    double *kappa,
+                                    double *sigma);
+
+/* The log prior at theta (equations (11)-(12)), its gradient added to
+ * grad; needs post_prior_values at theta. */
+ATT_INTERNAL double post_prior_logp(const att_posterior *post,
+                                    const att_posterior_workspace *w,
+                                    const double *theta,
+                                    double *grad);
+
+/* ---- post_design.c ---- */
+
+/* The reports of l marked in used, their evaluation points, the distinct
+ * times they read and the cohorts' exposures and steps on them, into
+ * post (whose layout is set). */
+ATT_INTERNAL att_status post_design_build(att_posterior *post,
+                                          const att_ledger *l,
+                                          const bool *used,
+                                          att_error *err);
+
+/* ---- post_forward.c ---- */
+
+/* C, N, D at every distinct time and the logs the reports read
+ * (equations (1)-(4)), from the model values in w. */
+ATT_INTERNAL void post_forward_times(const att_posterior *post, att_posterior_workspace *w);
+
+/* The gradient through C, N, D: the per-time sums closed, then to the
+ * hazards and arrivals, and kappa's and sigma's shares, added to grad. */
+ATT_INTERNAL void
+post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad);
+
+/* ---- post_quantity.c ---- */
+
+/* Whether report q's model quantity at pt is positive whatever theta. */
+ATT_INTERNAL bool
+post_quantity_positive(const att_posterior *post, const post_report *q, const post_point *pt);
+
+/* Whether a report reading var has the same model quantity at times a
+ * and b whatever theta. */
+ATT_INTERNAL bool
+post_quantity_same(const att_posterior *post, att_model_var var, size_t a, size_t b);
+
+/* The POST_NEED bits of the logs report q reads. */
+ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
+
+/* log m at every point of every report into w->lm (equation (5)). */
+ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);
+
+/* Adds g[d] = d log p / d log m at each of q's points to the per-time
+ * sums (and to kappa's gradient); returns the sum of g. */
+ATT_INTERNAL double post_quantity_push(const att_posterior *post,
+                                       att_posterior_workspace *w,
+                                       const post_report *q,
+                                       double kappa,
+                                       const double *g);
+
+/* ---- post_loglik.c ---- */
+
+/* Report q's log-likelihood (equation (10)) is the value returned plus
+ * log(*out_s); with grad, its gradient goes where post_loglik_terms says. */
+ATT_INTERNAL double post_loglik_report(const att_posterior *post,
+                                       att_posterior_workspace *w,
+                                       const post_report *q,
+                                       const double *theta,
+                                       double kappa,
+                                       double *grad,
+                                       double *out_s);
+
+/* Prior and likelihood at theta (equation (13)), whose model values and
+ * log m are in w. */
+ATT_INTERNAL double post_loglik_terms(const att_posterior *post,
+                                      att_posterior_workspace *w,
+                                      const double *theta,
+                                      double kappa,
+                                      double *grad,
+                                      double *g);
+
+/* ---- post_sampling.c ---- */
+
+/* Lambda_s, M_s, sqrt(v_s) of every estimated bias and a_i, p_i of every
+ * pooled report; false where the sampling coordinates are not defined. */
+ATT_INTERNAL bool
+post_sampling_level(const att_posterior *post, att_posterior_workspace *w, double sigma);
+
+/* theta from the sampling coordinates xi, given post_sampling_level. */
+ATT_INTERNAL void post_sampling_to_theta(const att_posterior *post,
+                                         const att_posterior_workspace *w,
+                                         const double *xi,
+                                         double *theta);
+
+/* The chain rule from the gradient at theta to the gradient at xi,
+ * log-Jacobian included (per-time sums and w->g_sigma still open). */
+ATT_INTERNAL void post_sampling_chain(const att_posterior *post,
+                                      att_posterior_workspace *w,
+                                      const double *xi,
+                                      double kappa,
+                                      double sigma,
+                                      double *grad);
+
+#endif /* ATTRITION_POST_H */

@@ -1,0 +1,248 @@
+/* post_design.c -- the report design of the posterior (docs/model.md,
+ * sections 1.1, 1.4 and 2.5): the distinct times any report's window
+ * reads (24:00 of each as-of day; a rate's two ends), each cohort's
+ * exposure to each phase on them (equation (2)) and how its survival moves
+ * from one to the next, each report's evaluation points (runs of days
+ * whose model quantity is the same whatever theta take one point), and
+ * which logs of C, N, D each time needs.  Built once per posterior.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <attrition/att_model.h>
+
+#include "emath.h"
+#include "post.h"
+
+static void
+post_design_exposure(const att_posterior *post, double t, double *out)
+{
+    const att_params *p = post->p;
+    size_t j, k;
+
+    for (j = 0; j < post->narr; j++) {
+        double tau = (double)p->arrivals[j].date;
+        for (k = 0; k < post->nphase; k++)
+            /* A cohort not yet arrived (tau >= t, equation (1)) is marked
+             * with a negative exposure in phase 0. */
+            out[j * post->nphase + k] =
+                tau < t ? att_model_overlap(&p->phases[k], tau, t) : (k == 0 ? -1.0 : 0.0);
+    }
+}
+
+static int
+post_design_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t
+post_design_time_index(const att_posterior *post, double t)
+{
+    size_t lo = 0, hi = post->ntime;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (post->times[mid] <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo; /* times holds every t asked for */
+}
+
+/* How cohort j's survival moves from time i - 1 to time i. */
+static int
+post_design_step(const att_posterior *post, size_t i, size_t j)
+{
+    size_t np = post->nphase, k, moved = ATT_NONE;
+    const double *L = post->expo + (i * post->narr + j) * np, *L0;
+
+    if (L[0] < 0.0)
+        return POST_STEP_ABSENT;
+    if (i == 0)
+        return POST_STEP_SCRATCH;
+    L0 = post->expo + ((i - 1) * post->narr + j) * np;
+    if (L0[0] < 0.0)
+        return POST_STEP_SCRATCH;
+    for (k = 0; k < np; k++) {
+        double dl = L[k] - L0[k];
+        if (dl == 0.0)
+            continue;
+        if (dl != 1.0 || moved != ATT_NONE)
+            return POST_STEP_SCRATCH;
+        moved = k;
+    }
+    return moved == ATT_NONE ? POST_STEP_SCRATCH : (int)moved;
+}
+
+/* Exposures and steps of every distinct time (equation (2)). */
+static void
+post_design_fill_times(att_posterior *post)
+{
+    size_t i, j, block = post->nphase * post->narr;
+
+    for (i = 0; i < post->ntime; i++) {
+        post_design_exposure(post, post->times[i], post->expo + i * block);
+        for (j = 0; j < post->narr; j++)
+            post->step[i * post->narr + j] = post_design_step(post, i, j);
+    }
+}
+
+/* The exposures by arrival and phase, for post_forward_adjoint (once the times
+ * are final). */
+static void
+post_design_transpose(att_posterior *post)
+{
+    size_t i, j, k, block = post->nphase * post->narr;
+
+    for (j = 0; j < post->narr; j++)
+        for (k = 0; k < post->nphase; k++)
+            for (i = 0; i < post->ntime; i++)
+                post->expo_t[(j * post->nphase + k) * post->ntime + i] =
+                    post->expo[i * block + j * post->nphase + k];
+}
+
+/* Keeps only the times some point reads, renumbered, with their
+ * exposures, steps and the logs each needs. */
+static att_status
+post_design_compact(att_posterior *post, att_error *err)
+{
+    size_t *map = att_mem_calloc(post->ntime + 1, sizeof *map), i, r, d, nt = 0;
+
+    if (map == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < post->npoint; i++) {
+        map[post->pt[i].ti] = 1;
+        if (post->pt[i].ti0 != ATT_NONE)
+            map[post->pt[i].ti0] = 1;
+    }
+    for (i = 0; i < post->ntime; i++)
+        if (map[i]) {
+            post->times[nt] = post->times[i];
+            map[i] = nt++;
+        }
+    post->ntime = nt;
+    for (i = 0; i < post->npoint; i++) {
+        post->pt[i].ti = map[post->pt[i].ti];
+        if (post->pt[i].ti0 != ATT_NONE)
+            post->pt[i].ti0 = map[post->pt[i].ti0];
+    }
+    att_mem_free(map);
+    post_design_fill_times(post);
+    post_design_transpose(post);
+    memset(post->need, 0, post->ntime);
+    for (r = 0; r < post->nrep; r++) {
+        const post_report *q = &post->rep[r];
+        unsigned need = post_quantity_need(q);
+        for (d = 0; d < q->npoint && need != 0; d++)
+            post->need[post->pt[q->first + d].ti] |= (unsigned char)need;
+    }
+    for (post->need_all = 0, i = 0; i < post->ntime; i++)
+        post->need_all |= post->need[i];
+    return ATT_OK;
+}
+
+att_status
+post_design_build(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
+{
+    size_t i, r, np = 0, nexpo = 0, block = post->nphase * post->narr;
+
+    for (i = 0; i < l->n; i++)
+        if (used[i]) {
+            const att_report *rp = &l->reports[i];
+            bool daily = att_model_kind_get(rp->kind)->measure == ATT_MODEL_DAILY;
+            size_t w = daily ? 1 : (size_t)(rp->asof_end - rp->asof_start + 1);
+            np += w;
+            nexpo += daily ? 2 : w;
+        }
+    post->rep = att_mem_calloc(post->nrep, sizeof *post->rep);
+    post->pt = att_mem_calloc(np, sizeof *post->pt);
+    post->times = att_mem_calloc(nexpo + 1, sizeof *post->times);
+    if (post->rep == NULL || post->pt == NULL || post->times == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    /* Every time any report needs, then sorted and made distinct. */
+    nexpo = 0;
+    for (i = 0; i < l->n; i++) {
+        const att_report *rp = &l->reports[i];
+        int32_t d;
+        if (!used[i])
+            continue;
+        if (att_model_kind_get(rp->kind)->measure == ATT_MODEL_DAILY) {
+            post->times[nexpo++] = (double)rp->asof_end + 1.0;
+            post->times[nexpo++] = (double)rp->asof_start;
+        } else
+            for (d = rp->asof_start; d <= rp->asof_end; d++)
+                post->times[nexpo++] = (double)d + 1.0;
+    }
+    qsort(post->times, nexpo, sizeof *post->times, post_design_cmp);
+    for (i = 0; i < nexpo; i++)
+        if (post->ntime == 0 || post->times[i] != post->times[post->ntime - 1])
+            post->times[post->ntime++] = post->times[i];
+    post->expo = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo);
+    post->expo_t = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo_t);
+    post->step = att_mem_calloc(post->ntime * post->narr + 1, sizeof *post->step);
+    post->need = att_mem_calloc(post->ntime + 1, sizeof *post->need);
+    if (post->expo == NULL || post->expo_t == NULL || post->step == NULL || post->need == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    post_design_fill_times(post);
+    for (i = r = 0; i < l->n; i++) {
+        const att_report *rp = &l->reports[i];
+        post_report *q;
+        int32_t d;
+        size_t k;
+        if (!used[i])
+            continue;
+        q = &post->rep[r++];
+        q->ledger = i;
+        q->mk = *att_model_kind_get(rp->kind);
+        q->qual = rp->qualifier;
+        q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : att_log(rp->value);
+        q->llo = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->low) : 0.0;
+        q->lhi = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->high) : 0.0;
+        q->bias = att_posterior_bias_index(post, rp->cls, att_kind_family(rp->kind));
+        q->lwidth = att_log((double)rp->asof_end - (double)rp->asof_start + 1.0);
+        q->first = post->npoint;
+        if (q->mk.measure == ATT_MODEL_DAILY) {
+            /* From 00:00 of a to 24:00 of b, no averaging (equation (5)). */
+            post_point *pt = &post->pt[post->npoint++];
+            pt->ti = post_design_time_index(post, (double)rp->asof_end + 1.0);
+            pt->ti0 = post_design_time_index(post, (double)rp->asof_start);
+            pt->mult = 1.0;
+        } else
+            for (d = rp->asof_start; d <= rp->asof_end; d++) {
+                /* As of day d means 24:00 of d (equation (10)). */
+                size_t ti = post_design_time_index(post, (double)d + 1.0);
+                post_point *pt;
+                if (post->npoint > q->first &&
+                    post_quantity_same(post, q->mk.var, post->pt[post->npoint - 1].ti, ti)) {
+                    post->pt[post->npoint - 1].mult += 1.0;
+                    continue;
+                }
+                pt = &post->pt[post->npoint++];
+                pt->ti = ti;
+                pt->ti0 = ATT_NONE;
+                pt->mult = 1.0;
+            }
+        q->npoint = post->npoint - q->first;
+        q->ndays =
+            q->mk.measure == ATT_MODEL_DAILY ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
+        q->lnpoint = att_log(q->ndays);
+        /* A point figure of an estimated bias sets that bias's level in the
+         * sampling coordinates, from its days where m > 0 whatever theta
+         * (those with m = 0 can only come first: C and D never fall to 0). */
+        for (q->lfirst = 0; q->lfirst < q->npoint; q->lfirst++)
+            if (post_quantity_positive(post, q, &post->pt[q->first + q->lfirst]))
+                break;
+        q->pooled = (q->qual == ATT_QUAL_APPROX || q->qual == ATT_QUAL_RANGE) &&
+                    q->bias != ATT_NONE && q->lfirst < q->npoint;
+        q->lcentre = q->qual == ATT_QUAL_RANGE ? 0.5 * (q->llo + q->lhi) : q->ly;
+        q->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
+        for (q->nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
+            q->nlevel += post->pt[q->first + k].mult;
+        if (q->npoint > post->maxpoint)
+            post->maxpoint = q->npoint;
+    }
+    return post_design_compact(post, err);
+}

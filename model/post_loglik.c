@@ -1,0 +1,291 @@
+/* post_loglik.c -- the likelihood terms (docs/model.md, equations
+ * (6)-(10)): one point's term by qualifier (approx, at_least, up_to,
+ * range), the window mean of a report's points (on the probability scale
+ * for windowed one-sided and point figures, on the log scale otherwise),
+ * their gradients with respect to log m, the bias and log sigma, and the
+ * sum over reports with the prior (13).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "emath.h"
+#include "normal.h"
+#include "post.h"
+
+/* The end of every report's gradient: g[d] = d ell / d log m at each
+ * point to the per-time sums and to the bias (whose derivative is the
+ * same), gsig to sigma's. */
+static void
+post_loglik_gradient(const att_posterior *post,
+                     att_posterior_workspace *w,
+                     const post_report *q,
+                     double kappa,
+                     const double *g,
+                     double gsig,
+                     double *grad)
+{
+    double gb = post_quantity_push(post, w, q, kappa, g);
+
+    if (q->bias != ATT_NONE)
+        grad[q->bias] += gb;
+    w->g_sigma += gsig;
+}
+
+/* One point's log-likelihood given log m (equations (7)-(9)), isig =
+ * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
+ * to those with respect to the bias) and log sigma. */
+static double
+post_loglik_point(
+    const post_report *q, double lm, double b, double isig, double lsigma, double *gm, double *gs)
+{
+    double z, za, zb, da, db, d, r;
+
+    *gm = *gs = 0.0;
+    if (lm == -HUGE_VAL) /* m = 0: only "up to" can still be true */
+        return q->qual == ATT_QUAL_UP_TO ? 0.0 : -HUGE_VAL;
+    switch (q->qual) {
+    case ATT_QUAL_APPROX:
+        z = (q->ly - lm - b) * isig;
+        *gm = z * isig;
+        *gs = z * z - 1.0;
+        return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
+    case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
+        z = (q->ly - lm - b) * isig;
+        r = att_log_ndtr_d(-z, &d);
+        *gm = d * isig;
+        *gs = d * z;
+        return r;
+    case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
+        z = (q->ly - lm - b) * isig;
+        r = att_log_ndtr_d(z, &d);
+        *gm = -d * isig;
+        *gs = -d * z;
+        return r;
+    default: /* range: Phi(z_hi) - Phi(z_lo) */
+        za = (q->llo - lm - b) * isig;
+        zb = (q->lhi - lm - b) * isig;
+        r = att_log_ndtr_diff(za, zb, &da, &db);
+        *gm = -(da + db) * isig;
+        *gs = -(da * za + db * zb);
+        return r;
+    }
+}
+
+/* Below this z a one-sided probability may leave the range where the tail
+ * Q keeps its relative accuracy; a window with such a day is averaged on
+ * the log scale instead. */
+#define POST_LINEAR_FLOOR (-30.0)
+#define POST_LOG_HALF     (-0.69314718055994530942) /* log(1/2) */
+
+/* A windowed one-sided report's log-likelihood (equations (8) and (10))
+ * on the probability scale, which takes one normal tail (with its density)
+ * per day where the log scale takes four transcendentals: the mean of
+ * P_d = Phi(s z_d) (s = +1 for up_to, -1 for at_least) is summed twice, as
+ * sum P_d and as sum (1 - P_d) with each complement from its own tail, and
+ * the log
+ * comes from whichever sum keeps its digits.  With grad, the gradient
+ * goes where post_loglik_report sends it.  false, with nothing added,
+ * where some day is too far in the tail or every day's likelihood is 0
+ * (the log scale handles those). */
+static bool
+post_loglik_one_sided(const att_posterior *post,
+                      att_posterior_workspace *w,
+                      const post_report *q,
+                      double b,
+                      double kappa,
+                      double *grad,
+                      double *out,
+                      double *out_s)
+{
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
+    const double *lm = w->lm + q->first;
+    double *x = w->ell, *t = w->gm;
+    size_t d;
+
+    for (d = 0; d < q->npoint; d++) {
+        /* m = 0: "up to" holds for sure, "at least" cannot. */
+        x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * w->isigma;
+        if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
+            return false;
+        t[d] = fabs(x[d]);
+    }
+    /* The smaller of P_d and 1 - P_d is Q(|x_d|) (0 at an infinite x_d),
+     * the other its complement; phi(x_d), for the gradient, into gs. */
+    att_vnormal_small_tail_pdf(w->simd, q->npoint, t, t, w->gs);
+    for (d = 0; d < q->npoint; d++) {
+        double mult = post->pt[q->first + d].mult, tail = t[d];
+        sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);
+        sq += mult * (x[d] < 0.0 ? 1.0 - tail : tail);
+    }
+    if (sp == 0.0)
+        return false; /* a likelihood of 0: the log scale says so */
+    n = q->ndays;
+    /* log(sp / n), left to the caller's logs over arrays, or log1p(-sq / n) */
+    *out = sp < sq ? 0.0 : att_log1p(-sq / n);
+    *out_s = sp < sq ? sp / n : 1.0;
+    if (grad == NULL)
+        return true;
+    isp = 1.0 / sp;
+    /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
+     * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
+    for (d = 0; d < q->npoint; d++) {
+        double phi = post->pt[q->first + d].mult * w->gs[d] * isp;
+        if (isinf(x[d])) {
+            w->gs[d] = 0.0; /* m = 0 whatever theta nearby */
+            continue;
+        }
+        w->gs[d] = -s * phi * w->isigma;
+        gsig -= x[d] * phi;
+    }
+    post_loglik_gradient(post, w, q, kappa, w->gs, gsig, grad);
+    return true;
+}
+
+/* A windowed point figure's log-likelihood (equations (7) and (10)): the
+ * loop of post_loglik_report with the normal density written out, since
+ * these windows hold most of the ledger's days. */
+static double
+post_loglik_window(const att_posterior *post,
+                   att_posterior_workspace *w,
+                   const post_report *q,
+                   double b,
+                   double kappa,
+                   double *grad,
+                   double *out_s)
+{
+    const double *lm = w->lm + q->first;
+    double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
+    size_t d;
+
+    for (d = 0; d < q->npoint; d++) {
+        z[d] = (q->ly - lm[d] - b) * w->isigma;
+        w->ell[d] = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
+        if (w->ell[d] > mx)
+            mx = w->ell[d];
+    }
+    if (mx == -HUGE_VAL)
+        return -HUGE_VAL;
+    for (d = 0; d < q->npoint; d++)
+        w->ell[d] -= mx;
+    att_vexp(w->simd, q->npoint, w->ell, w->ell);
+    for (d = 0; d < q->npoint; d++) {
+        w->ell[d] *= post->pt[q->first + d].mult;
+        sum += w->ell[d];
+    }
+    ell = mx - q->lnpoint - w->lsigma - POST_LOG_SQRT_2PI; /* + log(sum), the caller's */
+    *out_s = sum;
+    if (grad == NULL)
+        return ell;
+    sum = 1.0 / sum;
+    for (d = 0; d < q->npoint; d++) {
+        double wt = w->ell[d] * sum;
+        g[d] = wt == 0.0 ? 0.0 : wt * z[d] * w->isigma;
+        gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
+    }
+    post_loglik_gradient(post, w, q, kappa, g, gsig, grad);
+    return ell;
+}
+
+/* Report q's log-likelihood, the log of the mean of its points'
+ * likelihoods (equation (10)), is the value returned plus log(*out_s): the
+ * caller takes the logs of every report's *out_s at once, over an array
+ * (1 where there is none to take).  With grad, its gradient goes to the
+ * per-time sums (post_quantity_push) and to sigma, kappa and the bias. */
+double
+post_loglik_report(const att_posterior *post,
+                   att_posterior_workspace *w,
+                   const post_report *q,
+                   const double *theta,
+                   double kappa,
+                   double *grad,
+                   double *out_s)
+{
+    size_t d;
+    double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
+    double gsig = 0.0;
+
+    *out_s = 1.0;
+    if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
+        post_loglik_one_sided(post, w, q, b, kappa, grad, &ell, out_s))
+        return ell;
+    if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
+        return post_loglik_window(post, w, q, b, kappa, grad, out_s);
+    for (d = 0; d < q->npoint; d++) {
+        w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isigma, w->lsigma, &w->gm[d],
+                                      &w->gs[d]);
+        if (w->ell[d] > mx)
+            mx = w->ell[d];
+    }
+    if (mx == -HUGE_VAL)
+        return -HUGE_VAL;
+    if (q->npoint == 1) {
+        ell = w->ell[0];
+        w->ell[0] = 1.0; /* the weight */
+    } else {
+        /* A censored window here (point windows have their own path).
+         * Near certainty (its days all but hold) the mean of the
+         * probabilities is 1 + mean(expm1(l_d)), which keeps the digits
+         * that 1 - tiny rounds away. */
+        double near = 0.0;
+        bool certain = mx > POST_LOG_HALF;
+        for (d = 0; d < q->npoint && certain; d++)
+            near += post->pt[q->first + d].mult * att_expm1(w->ell[d]);
+        for (d = 0; d < q->npoint; d++) {
+            w->ell[d] = post->pt[q->first + d].mult * att_exp(w->ell[d] - mx);
+            sum += w->ell[d];
+        }
+        ell = mx - q->lnpoint; /* + log(sum), the caller's */
+        *out_s = sum;
+        if (certain && near / q->ndays > -0.5) {
+            ell = att_log1p(near / q->ndays);
+            *out_s = 1.0;
+        }
+        sum = 1.0 / sum;
+        for (d = 0; d < q->npoint; d++)
+            w->ell[d] *= sum;
+    }
+    if (grad == NULL)
+        return ell;
+    for (d = 0; d < q->npoint; d++) {
+        double wt = w->ell[d];
+        w->gm[d] = wt == 0.0 ? 0.0 : wt * w->gm[d];
+        gsig += wt == 0.0 ? 0.0 : wt * w->gs[d];
+    }
+    post_loglik_gradient(post, w, q, kappa, w->gm, gsig, grad);
+    return ell;
+}
+
+/* Prior and likelihood at theta, whose model values are in w (equation
+ * (13)).  With grad, the gradient goes to grad, except the part that
+ * passes through C, N, D, kappa and sigma, which is left in the per-time
+ * sums and in w->g_kappa, w->g_sigma for the caller to finish.  g gets the
+ * prior's gradient when grad is NULL. */
+double
+post_loglik_terms(const att_posterior *post,
+                  att_posterior_workspace *w,
+                  const double *theta,
+                  double kappa,
+                  double *grad,
+                  double *g)
+{
+    double lp = post_prior_logp(post, w, theta, g);
+    size_t r;
+
+    if (grad != NULL) {
+        for (r = 0; r < ATT_MODEL_NVAR; r++) {
+            memset(w->gval[r], 0, post->ntime * sizeof *w->gval[r]);
+            memset(w->glog[r], 0, post->ntime * sizeof *w->glog[r]);
+        }
+        w->g_kappa = w->g_sigma = 0.0;
+    }
+    for (r = 0; r < post->nrep; r++) {
+        double ell = post_loglik_report(post, w, &post->rep[r], theta, kappa, grad, &w->rsum[r]);
+        if (ell == -HUGE_VAL)
+            return -HUGE_VAL;
+        lp += ell;
+    }
+    att_vlog(w->simd, post->nrep, w->rsum, w->rsum);
+    for (r = 0; r < post->nrep; r++)
+        lp += w->rsum[r]; /* -inf where a report's likelihood is 0 */
+    return lp;
+}

@@ -1,0 +1,349 @@
+/* post_prior.c -- theta's layout, its transforms and the priors
+ * (docs/model.md, section 3, equations (11)-(12)): which parameters
+ * theta holds and in which order, the model values at theta (with the
+ * logs the likelihood reads), the constrained values, the prior's centre
+ * and draws from it, and the log prior with its gradient.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include <gsl/gsl_math.h>
+
+#include "emath.h"
+#include "post.h"
+#include "special.h"
+#include "variates.h"
+
+/* Sets up theta's layout: hazards, kappa, sigma, biases, arrivals. */
+att_status
+post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
+{
+    const att_params *p = post->p;
+    bool has[2 * 256] = {false};
+    size_t i, k, n = 0, ncls = p->nclass;
+    att_param_info *in;
+
+    if (ncls > 256)
+        return ATT_FAIL(err, ATT_ERANGE, "at most 256 source classes, found %zu", ncls);
+    for (i = 0; i < l->n; i++)
+        if (used[i])
+            has[l->reports[i].cls * 2 + (size_t)att_kind_family(l->reports[i].kind)] = true;
+    post->info = att_mem_calloc(p->nphase + 2 + 2 * ncls + p->narrival, sizeof *post->info);
+    post->phase_par = att_mem_calloc(p->nphase, sizeof *post->phase_par);
+    post->arr_par = att_mem_calloc(p->narrival, sizeof *post->arr_par);
+    if (post->info == NULL || post->phase_par == NULL || post->arr_par == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (k = 0; k < p->nphase; k++) {
+        post->phase_par[k] = ATT_NONE;
+        if (p->phases[k].fixed)
+            continue;
+        in = &post->info[n];
+        snprintf(in->name, sizeof in->name, "h_%s", p->phases[k].name);
+        in->kind = ATT_PAR_HAZARD;
+        in->index = k;
+        in->prior_sd = p->phases[k].prior_log_sd;
+        post->phase_par[k] = n++;
+    }
+    post->i_kappa = n;
+    post->kappa_lnbeta = att_lnbeta(p->kappa_a, p->kappa_b);
+    in = &post->info[n++];
+    snprintf(in->name, sizeof in->name, "kappa");
+    in->kind = ATT_PAR_KAPPA;
+    /* sd of logit kappa under Beta(a, b): sqrt(trigamma(a) + trigamma(b)). */
+    in->prior_sd = sqrt(att_trigamma(p->kappa_a) + att_trigamma(p->kappa_b));
+    post->i_sigma = n;
+    in = &post->info[n++];
+    snprintf(in->name, sizeof in->name, "sigma");
+    in->kind = ATT_PAR_SIGMA;
+    in->prior_sd = p->sigma_log_sd; /* log sigma ~ Normal(log sigma_median, sigma_log_sd^2) */
+    for (i = 0; i < ncls; i++)
+        for (k = 0; k < ATT_FAMILY_COUNT; k++) {
+            if (!has[i * 2 + k] || att_params_pinned(p, i, (att_family)k))
+                continue;
+            in = &post->info[n++];
+            snprintf(in->name, sizeof in->name, "b_%s_%s", p->classes[i].name,
+                     att_family_name((att_family)k));
+            in->kind = ATT_PAR_BIAS;
+            in->index = i;
+            in->family = (att_family)k;
+            in->prior_sd = p->classes[i].tau[k];
+        }
+    for (k = 0; k < p->narrival; k++) {
+        post->arr_par[k] = ATT_NONE;
+        if (p->arrivals[k].prior == ATT_COUNT_FIXED)
+            continue;
+        in = &post->info[n];
+        snprintf(in->name, sizeof in->name, "n_%s", p->arrivals[k].name);
+        in->kind = ATT_PAR_ARRIVAL;
+        in->index = k;
+        /* Uniform via logit: the coordinate is standard logistic, sd pi/sqrt 3. */
+        in->prior_sd =
+            p->arrivals[k].prior == ATT_COUNT_UNIFORM ? M_PI / sqrt(3.0) : p->arrivals[k].log_sd;
+        post->arr_par[k] = n++;
+    }
+    post->dim = n;
+    /* The normal priors' constants, once (equation (11)). */
+    post->pmu = att_mem_calloc(n + 1, sizeof *post->pmu);
+    post->plsd = att_mem_calloc(n + 1, sizeof *post->plsd);
+    if (post->pmu == NULL || post->plsd == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        in = &post->info[i];
+        if (in->kind == ATT_PAR_HAZARD)
+            post->pmu[i] = att_log(p->phases[in->index].prior_median);
+        else if (in->kind == ATT_PAR_SIGMA)
+            post->pmu[i] = att_log(p->sigma_median);
+        else if (in->kind == ATT_PAR_ARRIVAL && p->arrivals[in->index].prior != ATT_COUNT_UNIFORM)
+            post->pmu[i] = att_log(p->arrivals[in->index].median);
+        post->plsd[i] = att_log(in->prior_sd);
+    }
+    return ATT_OK;
+}
+
+size_t
+att_posterior_bias_index(const att_posterior *post, size_t cls, att_family f)
+{
+    size_t i;
+
+    for (i = 0; i < post->dim; i++)
+        if (post->info[i].kind == ATT_PAR_BIAS && post->info[i].index == cls &&
+            post->info[i].family == f)
+            return i;
+    return ATT_NONE;
+}
+
+static double
+post_prior_inv_logit(double u)
+{
+    return u >= 0.0 ? 1.0 / (1.0 + att_exp(-u)) : att_exp(u) / (1.0 + att_exp(u));
+}
+
+/* s = inv_logit(u), the same bits as post_prior_inv_logit, with log s and
+ * log(1 - s) into *out_ls and *out_l1s, from one exp and one log1p and
+ * without overflow. */
+static double
+post_prior_logistic(double u, double *out_ls, double *out_l1s)
+{
+    double e = att_exp(-fabs(u)), l = att_log1p(e);
+
+    *out_ls = u >= 0.0 ? -l : u - l;
+    *out_l1s = u >= 0.0 ? -u - l : -l;
+    return u >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
+void
+att_posterior_model_values(
+    const att_posterior *post, const double *theta, double *hazard, double *count, double *kappa)
+{
+    const att_params *p = post->p;
+    size_t k;
+
+    for (k = 0; k < post->nphase; k++)
+        hazard[k] = post->phase_par[k] == ATT_NONE ? p->phases[k].hazard
+                                                   : att_exp(theta[post->phase_par[k]]);
+    for (k = 0; k < post->narr; k++) {
+        const att_arrival *a = &p->arrivals[k];
+        size_t i = post->arr_par[k];
+        if (i == ATT_NONE)
+            count[k] = a->count;
+        else if (a->prior == ATT_COUNT_UNIFORM)
+            count[k] = a->low + (a->high - a->low) * post_prior_inv_logit(theta[i]);
+        else
+            count[k] = att_exp(theta[i]);
+    }
+    *kappa = post_prior_inv_logit(theta[post->i_kappa]);
+}
+
+void
+att_posterior_constrain(const att_posterior *post, const double *theta, double *out)
+{
+    const att_params *p = post->p;
+    size_t i;
+
+    for (i = 0; i < post->dim; i++) {
+        const att_param_info *in = &post->info[i];
+        /* Only an arrival's index points into arrivals. */
+        const att_arrival *a = in->kind == ATT_PAR_ARRIVAL ? &p->arrivals[in->index] : NULL;
+        switch (in->kind) {
+        case ATT_PAR_HAZARD:
+        case ATT_PAR_SIGMA:
+            out[i] = att_exp(theta[i]);
+            break;
+        case ATT_PAR_KAPPA:
+            out[i] = post_prior_inv_logit(theta[i]);
+            break;
+        case ATT_PAR_BIAS:
+            out[i] = theta[i];
+            break;
+        case ATT_PAR_ARRIVAL:
+            out[i] = a->prior == ATT_COUNT_UNIFORM
+                         ? a->low + (a->high - a->low) * post_prior_inv_logit(theta[i])
+                         : att_exp(theta[i]);
+            break;
+        }
+    }
+}
+
+void
+att_posterior_prior_center(const att_posterior *post, double *theta)
+{
+    const att_params *p = post->p;
+    size_t i;
+
+    for (i = 0; i < post->dim; i++) {
+        const att_param_info *in = &post->info[i];
+        switch (in->kind) {
+        case ATT_PAR_HAZARD:
+            theta[i] = att_log(p->phases[in->index].prior_median);
+            break;
+        case ATT_PAR_KAPPA:
+            theta[i] = att_log(p->kappa_a / p->kappa_b); /* logit of the prior mean */
+            break;
+        case ATT_PAR_SIGMA:
+            theta[i] = att_log(p->sigma_median);
+            break;
+        case ATT_PAR_BIAS:
+            theta[i] = 0.0;
+            break;
+        case ATT_PAR_ARRIVAL:
+            theta[i] = p->arrivals[in->index].prior == ATT_COUNT_UNIFORM
+                           ? 0.0
+                           : att_log(p->arrivals[in->index].median);
+            break;
+        }
+    }
+}
+
+void
+att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
+{
+    const att_params *p = post->p;
+    size_t i;
+
+    for (i = 0; i < post->dim; i++) {
+        const att_param_info *in = &post->info[i];
+        const att_arrival *a = in->kind == ATT_PAR_ARRIVAL ? &p->arrivals[in->index] : NULL;
+        double k, s;
+        switch (in->kind) {
+        case ATT_PAR_HAZARD:
+            theta[i] = att_log(p->phases[in->index].prior_median) +
+                       p->phases[in->index].prior_log_sd * att_ran_normal(rng);
+            break;
+        case ATT_PAR_KAPPA:
+            k = att_ran_beta(rng, p->kappa_a, p->kappa_b);
+            theta[i] = att_log(k) - att_log1p(-k);
+            break;
+        case ATT_PAR_SIGMA:
+            theta[i] = att_log(p->sigma_median) + p->sigma_log_sd * att_ran_normal(rng);
+            break;
+        case ATT_PAR_BIAS:
+            theta[i] = in->prior_sd * att_ran_normal(rng);
+            break;
+        case ATT_PAR_ARRIVAL:
+            if (a->prior == ATT_COUNT_UNIFORM) {
+                s = gsl_rng_uniform_pos(rng);
+                theta[i] = att_log(s) - att_log1p(-s);
+            } else
+                theta[i] = att_log(a->median) + a->log_sd * att_ran_normal(rng);
+            break;
+        }
+    }
+}
+
+/* The normal prior of parameter i at x, its mean and log sd computed
+ * once in post_prior_layout. */
+static double
+post_prior_normal_lpdf(const att_posterior *post, size_t i, double x, double *dx)
+{
+    double sd = post->info[i].prior_sd, z = (x - post->pmu[i]) / sd;
+
+    *dx = -z / sd;
+    return -0.5 * z * z - post->plsd[i] - POST_LOG_SQRT_2PI;
+}
+
+double
+post_prior_logp(const att_posterior *post,
+                const att_posterior_workspace *w,
+                const double *theta,
+                double *grad)
+{
+    const att_params *p = post->p;
+    double lp = 0.0, d;
+    size_t i;
+
+    for (i = 0; i < post->dim; i++) {
+        const att_param_info *in = &post->info[i];
+        double u = theta[i];
+        switch (in->kind) {
+        case ATT_PAR_HAZARD: /* log h ~ N(log median, sd^2) */
+            lp += post_prior_normal_lpdf(post, i, u, &d);
+            grad[i] += d;
+            break;
+        case ATT_PAR_KAPPA: {
+            /* Beta(a, b) density of kappa times the Jacobian kappa (1 - kappa). */
+            double a = p->kappa_a, b = p->kappa_b, k = w->lgs[i];
+            lp += a * w->lgl[i] + b * w->lgm[i] - post->kappa_lnbeta;
+            grad[i] += a * (1.0 - k) - b * k;
+            break;
+        }
+        case ATT_PAR_SIGMA: /* log sigma ~ N(log sigma_median, sigma_log_sd^2) */
+        case ATT_PAR_BIAS:
+            lp += post_prior_normal_lpdf(post, i, u, &d);
+            grad[i] += d;
+            break;
+        case ATT_PAR_ARRIVAL: {
+            const att_arrival *a = &p->arrivals[in->index];
+            if (a->prior == ATT_COUNT_UNIFORM) {
+                /* Uniform on [L, H]: -log(H - L), times the Jacobian
+                 * (H - L) s (1 - s); what is left is log s + log(1 - s). */
+                lp += w->lgl[i] + w->lgm[i];
+                grad[i] += 1.0 - 2.0 * w->lgs[i];
+            } else {
+                lp += post_prior_normal_lpdf(post, i, u, &d);
+                grad[i] += d;
+            }
+            break;
+        }
+        }
+    }
+    return lp;
+}
+
+/* Model values at theta into w, with dn/du for each arrival. */
+void
+post_prior_values(const att_posterior *post,
+                  att_posterior_workspace *w,
+                  const double *theta,
+                  double *kappa,
+                  double *sigma)
+{
+    const att_params *p = post->p;
+    size_t k;
+
+    for (k = 0; k < post->nphase; k++)
+        w->hazard[k] = post->phase_par[k] == ATT_NONE ? p->phases[k].hazard
+                                                      : att_exp(theta[post->phase_par[k]]);
+    *sigma = att_exp(theta[post->i_sigma]);
+    w->lsigma = theta[post->i_sigma];
+    w->isigma = 1.0 / *sigma;
+    /* The model values of att_posterior_model_values, the logistic ones
+     * with their logs for the prior and the likelihood. */
+    k = post->i_kappa;
+    *kappa = w->lgs[k] = post_prior_logistic(theta[k], &w->lgl[k], &w->lgm[k]);
+    w->lkappa = w->lgl[k];
+    w->lwounded = w->lgm[k];
+    for (k = 0; k < post->narr; k++) {
+        const att_arrival *a = &p->arrivals[k];
+        size_t i = post->arr_par[k];
+        double s;
+        if (i == ATT_NONE) {
+            w->count[k] = a->count;
+            w->dndu[k] = 0.0;
+        } else if (a->prior == ATT_COUNT_UNIFORM) {
+            s = w->lgs[i] = post_prior_logistic(theta[i], &w->lgl[i], &w->lgm[i]);
+            w->count[k] = a->low + (a->high - a->low) * s;
+            w->dndu[k] = (a->high - a->low) * s * (1.0 - s);
+        } else
+            w->dndu[k] = w->count[k] = att_exp(theta[i]);
+    }
+}

@@ -1,0 +1,170 @@
+/* post_quantity.c -- the model quantity of each report (docs/model.md,
+ * equation (5)): log m at its points from the logs of C, N, D at the
+ * design's times, its adjoint (d log p / d log m to the per-time sums and
+ * to kappa), and what the design needs to know of it (where m > 0 and
+ * where it stays the same whatever theta).  A new kind or measure is a row
+ * of att_model_kind_get's table (model.c) read here.
+ */
+#include <math.h>
+
+#include "emath.h"
+#include "post.h"
+
+/* log(the share of its variable a report counts): log kappa for killed,
+ * log(1 - kappa) for wounded, 0 for the whole (equation (5)). */
+static double
+post_quantity_log_share(const att_posterior_workspace *w, const post_report *q)
+{
+    return q->mk.share == ATT_MODEL_KILLED     ? w->lkappa
+           : q->mk.share == ATT_MODEL_NONFATAL ? w->lwounded
+                                               : 0.0;
+}
+
+/* Whether report q's model quantity at pt is positive whatever theta: some
+ * cohort has arrived (N, D; counts are > 0) and, for C or a share of it,
+ * has spent time in a phase with combat (by pt->ti, or between pt->ti0 and
+ * pt->ti for a daily measure).  Equations (1)-(5). */
+bool
+post_quantity_positive(const att_posterior *post, const post_report *q, const post_point *pt)
+{
+    const att_params *p = post->p;
+    size_t j, k, np = post->nphase;
+    bool losses = q->mk.var == ATT_MODEL_C;
+
+    for (j = 0; j < post->narr; j++) {
+        /* A daily measure counts exposure from its start time on, other
+         * figures from arrival. */
+        bool from_start = pt->ti0 != ATT_NONE;
+        const double *L = post->expo + (pt->ti * post->narr + j) * np;
+        const double *L0 = post->expo + ((from_start ? pt->ti0 : pt->ti) * post->narr + j) * np;
+        if (L[0] < 0.0) /* not arrived */
+            continue;
+        if (!losses)
+            return true;
+        for (k = 0; k < np; k++) {
+            double before = from_start && L0[0] >= 0.0 ? L0[k] : 0.0;
+            if (att_params_phase_has_combat(&p->phases[k]) && L[k] > before)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a report reading var has the same model quantity at times a
+ * and b whatever theta: the same cohorts have arrived and, but for D,
+ * each has the same exposure to every phase that can have casualties
+ * (equations (1)-(5)). */
+bool
+post_quantity_same(const att_posterior *post, att_model_var var, size_t a, size_t b)
+{
+    const att_params *p = post->p;
+    size_t j, k, np = post->nphase;
+
+    for (j = 0; j < post->narr; j++) {
+        const double *La = post->expo + (a * post->narr + j) * np;
+        const double *Lb = post->expo + (b * post->narr + j) * np;
+        if ((La[0] < 0.0) != (Lb[0] < 0.0))
+            return false;
+        if (La[0] < 0.0 || var == ATT_MODEL_D)
+            continue;
+        for (k = 0; k < np; k++)
+            if (att_params_phase_has_combat(&p->phases[k]) && La[k] != Lb[k])
+                return false;
+    }
+    return true;
+}
+
+unsigned
+post_quantity_need(const post_report *q)
+{
+    if (q->mk.measure == ATT_MODEL_DAILY)
+        return 0u; /* reads the values themselves, not their logs */
+    return POST_NEED(q->mk.var) | (q->mk.per_deployed ? POST_NEED(ATT_MODEL_D) : 0u);
+}
+
+/* log m at each of q's points into out (equation (5)); -HUGE_VAL where
+ * m = 0.  A daily measure is the change of its variable over the interval
+ * per day; the share's log is added to the variable's, and a ratio's
+ * denominator's subtracted. */
+static void
+post_quantity_log_m_report(const post_report *q,
+                           const post_point *pt,
+                           const att_posterior_workspace *w,
+                           double *out)
+{
+    const double *l = w->lval[q->mk.var], *v = w->val[q->mk.var];
+    const double *lD = w->lval[ATT_MODEL_D];
+    double off = post_quantity_log_share(w, q);
+    size_t d;
+
+    if (q->mk.measure == ATT_MODEL_DAILY)
+        for (d = 0; d < q->npoint; d++) {
+            double dv = v[pt[d].ti] - v[pt[d].ti0];
+            out[d] = dv > 0.0 ? att_log(dv) + off - q->lwidth : -HUGE_VAL;
+        }
+    else if (q->mk.per_deployed)
+        for (d = 0; d < q->npoint; d++)
+            out[d] = l[pt[d].ti] + off - lD[pt[d].ti];
+    else
+        for (d = 0; d < q->npoint; d++)
+            out[d] = l[pt[d].ti] + off;
+}
+
+void
+post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
+{
+    size_t r;
+
+    for (r = 0; r < post->nrep; r++) {
+        const post_report *q = &post->rep[r];
+        post_quantity_log_m_report(q, post->pt + q->first, w, w->lm + q->first);
+    }
+}
+
+/* Adds g[d] = d log p / d log m at each of q's points to the per-time
+ * sums of d log p / d log C, N, D, or for a daily measure to those of
+ * d log p / d C, N, D (and the share's to kappa's gradient); returns the
+ * sum of g, the bias's share.  The log-scale sums are divided by C, N, D
+ * once per time, in post_forward_adjoint, rather than once per point. */
+double
+post_quantity_push(const att_posterior *post,
+                   att_posterior_workspace *w,
+                   const post_report *q,
+                   double kappa,
+                   const double *g)
+{
+    const post_point *pt = post->pt + q->first;
+    double *a = w->glog[q->mk.var], sum = 0.0;
+    size_t d;
+
+    if (q->mk.measure == ATT_MODEL_DAILY) {
+        const double *v = w->val[q->mk.var];
+        double *gv = w->gval[q->mk.var];
+        for (d = 0; d < q->npoint; d++) {
+            size_t ti = pt[d].ti, ti0 = pt[d].ti0;
+            double dv;
+            if (g[d] == 0.0)
+                continue;
+            dv = v[ti] - v[ti0];
+            gv[ti] += g[d] / dv;
+            gv[ti0] -= g[d] / dv;
+            sum += g[d];
+        }
+    } else if (q->mk.per_deployed) {
+        double *aD = w->glog[ATT_MODEL_D];
+        for (d = 0; d < q->npoint; d++) {
+            a[pt[d].ti] += g[d];
+            aD[pt[d].ti] -= g[d];
+            sum += g[d];
+        }
+    } else
+        for (d = 0; d < q->npoint; d++) {
+            a[pt[d].ti] += g[d];
+            sum += g[d];
+        }
+    if (q->mk.share == ATT_MODEL_KILLED)
+        w->g_kappa += sum * (1.0 - kappa);
+    else if (q->mk.share == ATT_MODEL_NONFATAL)
+        w->g_kappa -= sum * kappa;
+    return sum;
+}
