@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <attrition/att_common.h>
 
@@ -75,6 +76,17 @@ ATT_INTERNAL void *att_mem_carve(void *base, size_t *off, size_t count, size_t s
 /* The first multiple of ATT_MEM_ALIGN at or after raw (which must have
  * ATT_MEM_ALIGN - 1 bytes to spare): the start of a block to carve. */
 ATT_INTERNAL void *att_mem_align(void *raw);
+
+/* A zeroed block of size bytes to carve, aligned (NULL when out of
+ * memory); *raw gets what att_mem_free takes.  Inline, so that the
+ * allocation goes through the caller's att_mem_calloc, which the
+ * fault-injection test wraps (a call inside mem.c would not be). */
+static inline void *
+att_mem_block(size_t size, void **raw)
+{
+    *raw = size > SIZE_MAX - ATT_MEM_ALIGN ? NULL : att_mem_calloc(1, size + ATT_MEM_ALIGN);
+    return *raw == NULL ? NULL : att_mem_align(*raw);
+}
 
 /* Reads a whole file into a NUL-terminated buffer (att_mem_free it).
  * A missing or unreadable file is ATT_ENOENT; a NUL byte inside is

@@ -65,6 +65,8 @@ typedef struct {
 #define POST_STEP_SCRATCH (-1)
 
 struct att_posterior {
+    void *block[3]; /* the arrays below, in three blocks: the parameters' (post_prior.c), the
+                     * reports' and the times' (post_design.c, once the times are known) */
     const att_params *p;
     size_t dim, nphase, narr;
     att_param_info *info;

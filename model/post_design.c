@@ -144,10 +144,50 @@ post_design_compact(att_posterior *post, att_error *err)
     return ATT_OK;
 }
 
+/* The reports' arrays (np points, nexpo times at most) in one block;
+ * NULL when out of memory.  Two passes of one list: the first sizes it. */
+static void *
+post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
+{
+    unsigned char *base = NULL;
+    size_t off = 0;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && (base = att_mem_block(off, &post->block[1])) == NULL)
+            return NULL;
+        off = 0;
+        post->rep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->rep);
+        post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
+        post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
+    }
+    return base;
+}
+
+/* The per-time arrays, once the distinct times are known, in one block. */
+static void *
+post_design_carve_times(att_posterior *post)
+{
+    size_t off = 0, block = post->nphase * post->narr, nt = post->ntime;
+    unsigned char *base = NULL;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && (base = att_mem_block(off, &post->block[2])) == NULL)
+            return NULL;
+        off = 0;
+        post->expo = att_mem_carve(base, &off, nt * block + 1, sizeof *post->expo);
+        post->expo_t = att_mem_carve(base, &off, nt * block + 1, sizeof *post->expo_t);
+        post->step = att_mem_carve(base, &off, nt * post->narr + 1, sizeof *post->step);
+        post->need = att_mem_carve(base, &off, nt + 1, sizeof *post->need);
+    }
+    return base;
+}
+
 att_status
 post_design_build(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
 {
-    size_t i, r, np = 0, nexpo = 0, block = post->nphase * post->narr;
+    size_t i, r, np = 0, nexpo = 0;
 
     for (i = 0; i < l->n; i++)
         if (used[i]) {
@@ -157,10 +197,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             np += w;
             nexpo += daily ? 2 : w;
         }
-    post->rep = att_mem_calloc(post->nrep, sizeof *post->rep);
-    post->pt = att_mem_calloc(np, sizeof *post->pt);
-    post->times = att_mem_calloc(nexpo + 1, sizeof *post->times);
-    if (post->rep == NULL || post->pt == NULL || post->times == NULL)
+    if (post_design_carve_reports(post, np, nexpo) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     /* Every time any report needs, then sorted and made distinct. */
     nexpo = 0;
@@ -180,11 +217,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     for (i = 0; i < nexpo; i++)
         if (post->ntime == 0 || post->times[i] != post->times[post->ntime - 1])
             post->times[post->ntime++] = post->times[i];
-    post->expo = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo);
-    post->expo_t = att_mem_calloc(post->ntime * block + 1, sizeof *post->expo_t);
-    post->step = att_mem_calloc(post->ntime * post->narr + 1, sizeof *post->step);
-    post->need = att_mem_calloc(post->ntime + 1, sizeof *post->need);
-    if (post->expo == NULL || post->expo_t == NULL || post->step == NULL || post->need == NULL)
+    if (post_design_carve_times(post) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     post_design_fill_times(post);
     for (i = r = 0; i < l->n; i++) {

@@ -15,6 +15,28 @@
 #include "variates.h"
 
 /* Sets up theta's layout: hazards, kappa, sigma, biases, arrivals. */
+/* The parameters' arrays for at most maxdim parameters, in one block
+ * (*raw); NULL when out of memory. */
+static void *
+post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
+{
+    size_t off = 0, np = post->nphase + 1, na = post->narr + 1, nd = maxdim + 1;
+    unsigned char *base = NULL;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && (base = att_mem_block(off, raw)) == NULL)
+            return NULL;
+        off = 0;
+        post->info = att_mem_carve(base, &off, nd, sizeof *post->info);
+        post->phase_par = att_mem_carve(base, &off, np, sizeof *post->phase_par);
+        post->arr_par = att_mem_carve(base, &off, na, sizeof *post->arr_par);
+        post->pmu = att_mem_carve(base, &off, nd, sizeof *post->pmu);
+        post->plsd = att_mem_carve(base, &off, nd, sizeof *post->plsd);
+    }
+    return base;
+}
+
 att_status
 post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
 {
@@ -28,10 +50,7 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
     for (i = 0; i < l->n; i++)
         if (used[i])
             has[l->reports[i].cls * 2 + (size_t)att_kind_family(l->reports[i].kind)] = true;
-    post->info = att_mem_calloc(p->nphase + 2 + 2 * ncls + p->narrival, sizeof *post->info);
-    post->phase_par = att_mem_calloc(p->nphase, sizeof *post->phase_par);
-    post->arr_par = att_mem_calloc(p->narrival, sizeof *post->arr_par);
-    if (post->info == NULL || post->phase_par == NULL || post->arr_par == NULL)
+    if (post_prior_carve(post, &post->block[0], p->nphase + 2 + 2 * ncls + p->narrival) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (k = 0; k < p->nphase; k++) {
         post->phase_par[k] = ATT_NONE;
@@ -83,10 +102,6 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
     }
     post->dim = n;
     /* The normal priors' constants, once (equation (11)). */
-    post->pmu = att_mem_calloc(n + 1, sizeof *post->pmu);
-    post->plsd = att_mem_calloc(n + 1, sizeof *post->plsd);
-    if (post->pmu == NULL || post->plsd == NULL)
-        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (i = 0; i < n; i++) {
         in = &post->info[i];
         if (in->kind == ATT_PAR_HAZARD)

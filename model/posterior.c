@@ -22,18 +22,9 @@ att_posterior_free(att_posterior *post)
 {
     if (post == NULL)
         return;
-    att_mem_free(post->info);
-    att_mem_free(post->phase_par);
-    att_mem_free(post->arr_par);
-    att_mem_free(post->pmu);
-    att_mem_free(post->plsd);
-    att_mem_free(post->rep);
-    att_mem_free(post->pt);
-    att_mem_free(post->times);
-    att_mem_free(post->expo);
-    att_mem_free(post->expo_t);
-    att_mem_free(post->step);
-    att_mem_free(post->need);
+    att_mem_free(post->block[0]);
+    att_mem_free(post->block[1]);
+    att_mem_free(post->block[2]);
     att_mem_free(post);
 }
 
@@ -183,6 +174,7 @@ att_posterior_workspace *
 att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
 {
     att_posterior_workspace *w = att_mem_calloc(1, sizeof *w);
+    unsigned char *base;
     size_t size;
 
     if (w == NULL)
@@ -194,12 +186,9 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
     /* One block, as nuts.c carves one: sized by a first pass of the same
      * list, zeroed, each array on a cache line. */
     size = posterior_workspace_carve(post, w, NULL);
-    if (size > SIZE_MAX - ATT_MEM_ALIGN)
+    if ((base = att_mem_block(size, &w->block)) == NULL)
         goto fail;
-    w->block = att_mem_calloc(1, size + ATT_MEM_ALIGN);
-    if (w->block == NULL)
-        goto fail;
-    (void)posterior_workspace_carve(post, w, att_mem_align(w->block));
+    (void)posterior_workspace_carve(post, w, base);
     return w;
 fail:
     att_posterior_workspace_free(w);
