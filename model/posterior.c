@@ -217,6 +217,17 @@ posterior_all_finite(const double *x, size_t n)
     return true;
 }
 
+/* lp, or -HUGE_VAL with a zero gradient g where it is not finite: the
+ * end of both log densities. */
+static double
+posterior_result(const att_posterior *post, double *g, double lp)
+{
+    if (isfinite(lp))
+        return lp;
+    memset(g, 0, post->dim * sizeof *g);
+    return -HUGE_VAL;
+}
+
 double
 att_posterior_logp(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -228,21 +239,13 @@ att_posterior_logp(const att_posterior *post,
 
     memset(g, 0, post->dim * sizeof *g);
     if (!posterior_all_finite(theta, post->dim))
-        goto minus_infinity;
+        return posterior_result(post, g, -HUGE_VAL);
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
     lp = post_loglik_terms(post, w, theta, kappa, grad, g);
-    if (lp == -HUGE_VAL)
-        goto minus_infinity;
-    if (grad != NULL) {
+    if (lp != -HUGE_VAL && grad != NULL)
         post_forward_adjoint(post, w, grad);
-    }
-    if (!isfinite(lp))
-        goto minus_infinity;
-    return lp;
-minus_infinity:
-    memset(g, 0, post->dim * sizeof *g);
-    return -HUGE_VAL;
+    return posterior_result(post, g, lp);
 }
 
 double
@@ -257,15 +260,15 @@ att_posterior_logp_sampling(const att_posterior *post,
 
     memset(g, 0, post->dim * sizeof *g);
     if (!posterior_all_finite(xi, post->dim))
-        goto minus_infinity;
+        return posterior_result(post, g, -HUGE_VAL);
     post_prior_values(post, w, xi, &kappa, &sigma); /* phi and sigma are shared with theta */
     posterior_forward(post, w);
     if (!post_sampling_level(post, w, sigma))
-        goto minus_infinity;
+        return posterior_result(post, g, -HUGE_VAL);
     post_sampling_to_theta(post, w, xi, w->theta);
     lp = post_loglik_terms(post, w, w->theta, kappa, grad, g);
     if (lp == -HUGE_VAL)
-        goto minus_infinity;
+        return posterior_result(post, g, lp);
     for (i = nb = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
             w->blog[nb++] = w->lam[i];
@@ -276,12 +279,7 @@ att_posterior_logp_sampling(const att_posterior *post,
         post_sampling_chain(post, w, xi, kappa, sigma, grad);
         post_forward_adjoint(post, w, grad);
     }
-    if (!isfinite(lp))
-        goto minus_infinity;
-    return lp;
-minus_infinity:
-    memset(g, 0, post->dim * sizeof *g);
-    return -HUGE_VAL;
+    return posterior_result(post, g, lp);
 }
 
 att_status
