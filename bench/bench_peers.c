@@ -636,7 +636,7 @@ synthetic_ledger(const att_params *p, size_t n, unsigned long seed, size_t *len)
         } else if (type == 7) {
             s = e - 6; /* the rate's own interval */
             kind = "rate", qual = "approx";
-            m = att_model_quantity(p, &v, ATT_KIND_RATE, s, e);
+            m = att_model_quantity(p, &v, ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, s, e);
         } else if (type == 8) {
             kind = "strength", qual = "at_least", m = 0.8 * st.strength;
         } else {

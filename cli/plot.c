@@ -339,7 +339,8 @@ view_point(const fan_view *v, size_t i, size_t j, double *day, double *val)
     return isfinite(*val);
 }
 
-/* The panel a report is drawn on: 0 strength, 1 casualties, -1 none. */
+/* The panel a report is drawn on: 0 strength, 1 casualties, -1 none (a
+ * loss over a period is not a point of the cumulative curve). */
 static int
 report_panel(const att_report *rep)
 {
@@ -348,7 +349,7 @@ report_panel(const att_report *rep)
     case ATT_KIND_DEPLOYED:
         return 0;
     case ATT_KIND_CASUALTIES:
-        return 1;
+        return rep->measure == ATT_MEASURE_CUMULATIVE ? 1 : -1;
     default:
         return -1;
     }

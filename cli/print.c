@@ -85,7 +85,9 @@ char *
 cli_figure(const att_report *r, char *buf, size_t n)
 {
     char a[32], b[32];
-    const char *unit = r->kind == ATT_KIND_RATE ? "/day" : "";
+    const char *unit = r->kind == ATT_KIND_RATE || r->measure == ATT_MEASURE_DAILY ? "/day"
+                       : r->measure == ATT_MEASURE_PERIOD                          ? " (period)"
+                                                                                   : "";
 
     switch (r->qualifier) {
     case ATT_QUAL_RANGE:
@@ -180,6 +182,12 @@ cli_print_reports(FILE *f, const att_ledger *l)
                "window as an earlier row, or named in repeat_of) never enters a fit; a\n"
                "revision (same source, kind and window, new figure) replaces the earlier\n"
                "vintage once it is stated.  For kind rate, \"as of\" is the rate's interval.\n");
+    for (j = 0; j < l->n && l->reports[j].measure == ATT_MEASURE_CUMULATIVE; j++)
+        ;
+    if (j < l->n)
+        fprintf(f, "A loss over a period (measure period, or daily: per day of it) has the "
+                   "period\nas its \"as of\"; the measure is part of the repeat and revision "
+                   "keys.\n");
     free(by_rank);
 }
 

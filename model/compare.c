@@ -192,20 +192,21 @@ draw_state(const compare_ctx *c, size_t s, int32_t t)
     return st;
 }
 
-/* The model quantity of report r in draw s (equation (24)): a daily
- * measure over the whole window, any other at one of its days, by draw. */
+/* The model quantity of report r in draw s (equation (24)): a change over
+ * a period over the whole window, any other at one of its days, by draw. */
 static double
 draw_quantity(const compare_ctx *c, const att_report *r, size_t s)
 {
     int32_t n = r->asof_end - r->asof_start + 1;
+    att_model_kind mk = att_model_kind_get(r->kind, r->measure);
     att_state st, s0;
 
-    if (att_model_kind_get(r->kind)->measure == ATT_MODEL_DAILY) {
+    if (mk.measure != ATT_MODEL_LEVEL) {
         s0 = draw_state(c, s, r->asof_start);
         st = draw_state(c, s, r->asof_end + 1);
     } else
         st = s0 = draw_state(c, s, r->asof_start + (int32_t)(s % (size_t)n) + 1);
-    return att_model_state_quantity(r->kind, &st, &s0, (double)n);
+    return att_model_state_quantity(&mk, &st, &s0, (double)n);
 }
 
 /* The model's scores of r into e; false (e says why) if it cannot. */
@@ -255,10 +256,11 @@ cumulative(att_kind k)
     return k == ATT_KIND_CASUALTIES || k == ATT_KIND_KILLED || k == ATT_KIND_WOUNDED;
 }
 
-/* The latest used report of kind k (by as-of end, then statement date,
- * then row), preferring class cls when it has one (cls ATT_NONE: any). */
+/* The latest used report of kind k and measure m (by as-of end, then
+ * statement date, then row), preferring class cls when it has one (cls
+ * ATT_NONE: any). */
 static size_t
-latest_of(const att_ledger *l, const bool *used, att_kind k, size_t cls)
+latest_of(const att_ledger *l, const bool *used, att_kind k, att_measure m, size_t cls)
 {
     size_t i, best = ATT_NONE;
     int pass;
@@ -266,7 +268,8 @@ latest_of(const att_ledger *l, const bool *used, att_kind k, size_t cls)
     for (pass = 0; pass < 2 && best == ATT_NONE; pass++)
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i], *b;
-            if (!used[i] || r->kind != k || (pass == 0 && cls != ATT_NONE && r->cls != cls))
+            if (!used[i] || r->kind != k || r->measure != m ||
+                (pass == 0 && cls != ATT_NONE && r->cls != cls))
                 continue;
             if (pass == 0 && cls == ATT_NONE)
                 continue;
@@ -276,6 +279,20 @@ latest_of(const att_ledger *l, const bool *used, att_kind k, size_t cls)
                 best = i;
         }
     return best;
+}
+
+/* The latest daily casualty figure: a rate, or casualties measured daily. */
+static size_t
+latest_daily(const att_ledger *l, const bool *used)
+{
+    size_t a = latest_of(l, used, ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, ATT_NONE);
+    size_t b = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, ATT_NONE);
+
+    if (a == ATT_NONE || b == ATT_NONE)
+        return a == ATT_NONE ? b : a;
+    if (l->reports[a].asof_end != l->reports[b].asof_end)
+        return l->reports[a].asof_end > l->reports[b].asof_end ? a : b;
+    return l->reports[a].rank > l->reports[b].rank ? a : b;
 }
 
 /* Baseline f's point forecast of report r from the reports in used;
@@ -288,7 +305,7 @@ baseline_forecast(
 
     *why = NULL;
     if (f == ATT_FC_PERSISTENCE) {
-        a = latest_of(l, used, r->kind, r->cls);
+        a = latest_of(l, used, r->kind, r->measure, r->cls);
         if (a == ATT_NONE) {
             *why = "no earlier figure of this kind";
             return 0.0;
@@ -299,10 +316,14 @@ baseline_forecast(
         *why = "this baseline scores casualties, killed and wounded only";
         return 0.0;
     }
+    if (r->measure != ATT_MEASURE_CUMULATIVE) {
+        *why = "this baseline scores cumulative figures only";
+        return 0.0;
+    }
     if (f == ATT_FC_RATE_FORWARD) {
         double share = 1.0, base;
-        rate = latest_of(l, used, ATT_KIND_RATE, ATT_NONE);
-        a = latest_of(l, used, r->kind, ATT_NONE);
+        rate = latest_daily(l, used);
+        a = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, ATT_NONE);
         if (rate == ATT_NONE || a == ATT_NONE) {
             *why = rate == ATT_NONE ? "no earlier daily rate" : "no earlier figure of this kind";
             return 0.0;
@@ -310,7 +331,7 @@ baseline_forecast(
         base = figure(&l->reports[a]);
         if (r->kind != ATT_KIND_CASUALTIES) {
             /* Killed or wounded grow at their share of the casualty rate. */
-            size_t cas = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_NONE);
+            size_t cas = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, ATT_NONE);
             if (cas == ATT_NONE) {
                 *why = "no earlier casualty figure to share the rate by";
                 return 0.0;
@@ -324,11 +345,12 @@ baseline_forecast(
     }
     /* The line through the last two figures of the kind (distinct as-of
      * ends). */
-    b = latest_of(l, used, r->kind, ATT_NONE);
+    b = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, ATT_NONE);
     a = ATT_NONE;
     for (i = 0; b != ATT_NONE && i < l->n; i++) {
         const att_report *x = &l->reports[i];
-        if (!used[i] || x->kind != r->kind || x->asof_end >= l->reports[b].asof_end)
+        if (!used[i] || x->kind != r->kind || x->measure != ATT_MEASURE_CUMULATIVE ||
+            x->asof_end >= l->reports[b].asof_end)
             continue;
         if (a == ATT_NONE || x->asof_end > l->reports[a].asof_end ||
             (x->asof_end == l->reports[a].asof_end && x->rank > l->reports[a].rank))

@@ -7,6 +7,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,12 +151,21 @@ att_export_inputs(const att_params *p,
                    &bad);
         export_set(o, "asof_start", export_date(r->asof_start), &bad);
         export_set(o, "asof_end", export_date(r->asof_end), &bad);
-        if (r->kind == ATT_KIND_RATE) {
-            /* From 00:00 of the first day to 24:00 of the last, not averaged. */
-            export_set(o, "rate_from", json_integer(r->asof_start), &bad);
-            export_set(o, "rate_to", json_integer((json_int_t)r->asof_end + 1), &bad);
-            export_set(o, "rate_days", json_integer((json_int_t)r->asof_end - r->asof_start + 1),
-                       &bad);
+        if (r->kind == ATT_KIND_RATE || r->measure != ATT_MEASURE_CUMULATIVE) {
+            /* From 00:00 of the first day to 24:00 of the last, not
+             * averaged.  A loss figure's measure is written only when it
+             * is not cumulative, so that a ledger without one keeps its
+             * digest. */
+            const char *key = r->kind == ATT_KIND_RATE ? "rate" : "period";
+            char name[16];
+            if (r->kind != ATT_KIND_RATE)
+                export_set(o, "measure", json_string(att_measure_name(r->measure)), &bad);
+            snprintf(name, sizeof name, "%s_from", key);
+            export_set(o, name, json_integer(r->asof_start), &bad);
+            snprintf(name, sizeof name, "%s_to", key);
+            export_set(o, name, json_integer((json_int_t)r->asof_end + 1), &bad);
+            snprintf(name, sizeof name, "%s_days", key);
+            export_set(o, name, json_integer((json_int_t)r->asof_end - r->asof_start + 1), &bad);
         } else
             for (d = r->asof_start; d <= r->asof_end; d++) /* 24:00 of each day */
                 export_push(t, json_integer((json_int_t)d + 1), &bad);

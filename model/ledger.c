@@ -40,13 +40,14 @@ enum {
 };
 
 /* The documented extra columns. */
-static const char *const ledger_extras[] = {"repeat_of", "note"};
-enum { EXTRA_REPEAT_OF, EXTRA_NOTE, EXTRA_COUNT };
+static const char *const ledger_extras[] = {"repeat_of", "note", "measure"};
+enum { EXTRA_REPEAT_OF, EXTRA_NOTE, EXTRA_MEASURE, EXTRA_COUNT };
 
 static const char *const ledger_kinds[ATT_KIND_COUNT] = {
     "casualties", "killed", "wounded", "rate", "fraction", "strength", "deployed"};
 static const char *const ledger_qualifiers[ATT_QUAL_COUNT] = {"approx", "range", "at_least",
                                                               "up_to"};
+static const char *const ledger_measures[ATT_MEASURE_COUNT] = {"cumulative", "period", "daily"};
 
 /* Figures above this are refused: no force or loss count of any war comes
  * near it, so a larger one is a typing error, not a report. */
@@ -86,12 +87,12 @@ ledger_fail(ledger_ctx *c, size_t col, att_status code, const char *fmt, ...)
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (col != ATT_NONE) {
+        size_t e;
         if (col < ATT_LEDGER_COLUMNS)
             field = ledger_columns[col];
-        else if (col == c->extra_col[EXTRA_REPEAT_OF])
-            field = "repeat_of";
-        else if (col == c->extra_col[EXTRA_NOTE])
-            field = "note";
+        for (e = 0; e < EXTRA_COUNT; e++)
+            if (col == c->extra_col[e])
+                field = ledger_extras[e];
     }
     c->st = att_error_set(c->err, code, c->path, c->line, col != ATT_NONE ? (int)col + 1 : 0, field,
                           "%s", msg);
@@ -206,6 +207,30 @@ ledger_is_id(const char *s)
     return true;
 }
 
+/* The measure column: empty is cumulative; period and daily only for
+ * casualties, killed and wounded (a rate is casualties per day already). */
+static att_status
+ledger_measure(ledger_ctx *c, att_report *r)
+{
+    size_t col = c->extra_col[EXTRA_MEASURE], m;
+
+    r->measure = ATT_MEASURE_CUMULATIVE;
+    if (col == ATT_NONE || c->fields[col][0] == '\0')
+        return ATT_OK;
+    if (ledger_enum(c, col, ledger_measures, ATT_MEASURE_COUNT, "a measure", &m) != ATT_OK)
+        return c->st;
+    r->measure = (att_measure)m;
+    if (r->measure != ATT_MEASURE_CUMULATIVE && r->kind != ATT_KIND_CASUALTIES &&
+        r->kind != ATT_KIND_KILLED && r->kind != ATT_KIND_WOUNDED)
+        return ledger_fail(c, col, ATT_EDATA,
+                           "expected cumulative or nothing for a %s figure (period and daily "
+                           "measure casualties, killed and wounded%s), found \"%s\"",
+                           ledger_kinds[r->kind],
+                           r->kind == ATT_KIND_RATE ? "; a rate is daily casualties already" : "",
+                           c->fields[col]);
+    return ATT_OK;
+}
+
 static att_status
 ledger_header(ledger_ctx *c)
 {
@@ -228,7 +253,8 @@ ledger_header(ledger_ctx *c)
         if (e == ATT_NONE) {
             const char *near = att_closest(c->fields[i], ledger_extras, EXTRA_COUNT);
             return att_error_set(c->err, c->st = ATT_EPARSE, c->path, c->line, (int)i + 1, NULL,
-                                 "expected an extra column repeat_of or note, found \"%s\"%s%s%s",
+                                 "expected an extra column repeat_of, note or measure, found "
+                                 "\"%s\"%s%s%s",
                                  ledger_show(c->fields[i], shown, sizeof shown),
                                  near ? " (did you mean \"" : "", near ? near : "",
                                  near ? "\"?)" : "");
@@ -305,6 +331,8 @@ ledger_row(ledger_ctx *c)
     if (ledger_enum(c, COL_KIND, ledger_kinds, ATT_KIND_COUNT, "a kind", &k) != ATT_OK)
         return c->st;
     r->kind = (att_kind)k;
+    if (ledger_measure(c, r) != ATT_OK)
+        return c->st;
     if (ledger_enum(c, COL_QUALIFIER, ledger_qualifiers, ATT_QUAL_COUNT, "a qualifier", &k) !=
         ATT_OK)
         return c->st;
@@ -430,7 +458,7 @@ ledger_id_cmp(const void *a, const void *b, void *ctx)
             return (a) < (b) ? -1 : 1; \
     } while (0)
 
-/* Repeat key: class, kind, figure, window; then rank. */
+/* Repeat key: class, kind, measure, figure, window; then rank. */
 static int
 ledger_repeat_cmp(const void *a, const void *b, void *ctx)
 {
@@ -439,6 +467,7 @@ ledger_repeat_cmp(const void *a, const void *b, void *ctx)
 
     LEDGER_CMP(x->cls, y->cls);
     LEDGER_CMP(x->kind, y->kind);
+    LEDGER_CMP(x->measure, y->measure);
     LEDGER_CMP(x->qualifier, y->qualifier);
     LEDGER_CMP(x->value, y->value);
     LEDGER_CMP(x->low, y->low);
@@ -449,7 +478,7 @@ ledger_repeat_cmp(const void *a, const void *b, void *ctx)
     return 0;
 }
 
-/* Revision key: source (ignoring case), kind, window; then rank. */
+/* Revision key: source (ignoring case), kind, measure, window; then rank. */
 static int
 ledger_revision_cmp(const void *a, const void *b, void *ctx)
 {
@@ -460,6 +489,7 @@ ledger_revision_cmp(const void *a, const void *b, void *ctx)
     if (c != 0)
         return c;
     LEDGER_CMP(x->kind, y->kind);
+    LEDGER_CMP(x->measure, y->measure);
     LEDGER_CMP(x->asof_start, y->asof_start);
     LEDGER_CMP(x->asof_end, y->asof_end);
     LEDGER_CMP(x->rank, y->rank);
@@ -600,8 +630,9 @@ ledger_link(ledger_ctx *c)
         for (k = i + 1; k < n; k++) {
             att_report *r = &rep[work[k]];
             const att_report *q = &rep[work[i]];
-            if (q->cls != r->cls || q->kind != r->kind || !ledger_same_figure(q, r) ||
-                q->asof_start != r->asof_start || q->asof_end != r->asof_end)
+            if (q->cls != r->cls || q->kind != r->kind || q->measure != r->measure ||
+                !ledger_same_figure(q, r) || q->asof_start != r->asof_start ||
+                q->asof_end != r->asof_end)
                 break;
             if (!r->repeat_explicit)
                 r->repeat_of = work[i];
@@ -626,7 +657,8 @@ ledger_link(ledger_ctx *c)
     for (i = 1; i < n && c->st == ATT_OK; i++) {
         att_report *q = &rep[work[i - 1]], *r = &rep[work[i]];
         if (strcasecmp(q->source, r->source) != 0 || q->kind != r->kind ||
-            q->asof_start != r->asof_start || q->asof_end != r->asof_end)
+            q->measure != r->measure || q->asof_start != r->asof_start ||
+            q->asof_end != r->asof_end)
             continue;
         if (q->cls != r->cls) {
             /* Vintages of one source must carry one class: otherwise the
@@ -838,9 +870,9 @@ att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
         int32_t zero_until = losses ? first_combat - 1 : first_arrival - 1;
         if (r->repeat_of != ATT_NONE)
             continue;
-        if (r->kind == ATT_KIND_RATE) {
-            /* A rate is 0 unless some day of its interval has combat with
-             * troops present. */
+        if (r->kind == ATT_KIND_RATE || r->measure != ATT_MEASURE_CUMULATIVE) {
+            /* A rate, or a loss over a period, is 0 unless some day of its
+             * interval has combat with troops present. */
             int32_t from = r->asof_start > first_arrival ? r->asof_start : first_arrival;
             for (k = 0; k < p->nphase; k++) {
                 const att_phase *ph = &p->phases[k];
@@ -851,9 +883,10 @@ att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
             if (k == p->nphase)
                 return att_error_set(
                     err, ATT_EDATA, l->path, r->line, COL_ASOF_START + 1, "asof_start",
-                    "report %s: expected a rate interval with at least one day "
-                    "of combat with troops in theatre, found %s..%s",
-                    r->id, att_date_format(r->asof_start, d1), att_date_format(r->asof_end, d2));
+                    "report %s: expected a %s with at least one day of combat with "
+                    "troops in theatre, found %s..%s",
+                    r->id, r->kind == ATT_KIND_RATE ? "rate interval" : "period",
+                    att_date_format(r->asof_start, d1), att_date_format(r->asof_end, d2));
             continue;
         }
         if (r->asof_end > zero_until)
@@ -879,6 +912,12 @@ const char *
 att_qualifier_name(att_qualifier q)
 {
     return (unsigned)q < ATT_QUAL_COUNT ? ledger_qualifiers[q] : "?";
+}
+
+const char *
+att_measure_name(att_measure m)
+{
+    return (unsigned)m < ATT_MEASURE_COUNT ? ledger_measures[m] : "?";
 }
 
 att_family

@@ -69,11 +69,19 @@ static const att_model_kind model_kinds[ATT_KIND_COUNT] = {
     [ATT_KIND_DEPLOYED] = {ATT_MODEL_D, ATT_MODEL_ALL, ATT_MODEL_LEVEL, false},
 };
 
-const att_model_kind *
-att_model_kind_get(att_kind k)
+att_model_kind
+att_model_kind_get(att_kind k, att_measure m)
 {
+    att_model_kind mk;
+
     assert(k < ATT_KIND_COUNT);
-    return &model_kinds[k];
+    mk = model_kinds[k];
+    /* The ledger allows period and daily for the loss counts only. */
+    if (m == ATT_MEASURE_PERIOD)
+        mk.measure = ATT_MODEL_PERIOD;
+    else if (m == ATT_MEASURE_DAILY)
+        mk.measure = ATT_MODEL_DAILY;
+    return mk;
 }
 
 /* The share of the variable a kind reads in s. */
@@ -90,11 +98,15 @@ model_part(const att_state *s, const att_model_kind *mk)
 }
 
 double
-att_model_state_quantity(att_kind kind, const att_state *s, const att_state *s0, double ndays)
+att_model_state_quantity(const att_model_kind *mk,
+                         const att_state *s,
+                         const att_state *s0,
+                         double ndays)
 {
-    const att_model_kind *mk = att_model_kind_get(kind);
     double x = model_part(s, mk);
 
+    if (mk->measure == ATT_MODEL_PERIOD)
+        return x - model_part(s0, mk);
     if (mk->measure == ATT_MODEL_DAILY)
         return (x - model_part(s0, mk)) / ndays;
     if (mk->per_deployed)
@@ -103,12 +115,17 @@ att_model_state_quantity(att_kind kind, const att_state *s, const att_state *s0,
 }
 
 double
-att_model_quantity(
-    const att_params *p, const att_model_values *v, att_kind kind, int32_t a, int32_t b)
+att_model_quantity(const att_params *p,
+                   const att_model_values *v,
+                   att_kind kind,
+                   att_measure m,
+                   int32_t a,
+                   int32_t b)
 {
+    att_model_kind mk = att_model_kind_get(kind, m);
     att_state s = att_model_state(p, v, (double)b + 1.0), s0 = s;
 
-    if (att_model_kind_get(kind)->measure == ATT_MODEL_DAILY)
+    if (mk.measure != ATT_MODEL_LEVEL)
         s0 = att_model_state(p, v, (double)a);
-    return att_model_state_quantity(kind, &s, &s0, (double)b - (double)a + 1.0);
+    return att_model_state_quantity(&mk, &s, &s0, (double)b - (double)a + 1.0);
 }

@@ -35,7 +35,7 @@ typedef struct {
     att_model_kind mk; /* what it reads of the model: its kind's row of (5) (model.c) */
     att_qualifier qual;
     double ly, llo, lhi;  /* log figure, or log bounds of a range */
-    double lwidth;        /* daily measure: log of the interval's length in days */
+    double lwidth;        /* daily measure: log of the interval's length in days (else 0) */
     double lnpoint;       /* log of the number of days in the window */
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
     size_t first, npoint; /* its evaluation points */

@@ -192,10 +192,10 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     for (i = 0; i < l->n; i++)
         if (used[i]) {
             const att_report *rp = &l->reports[i];
-            bool daily = att_model_kind_get(rp->kind)->measure == ATT_MODEL_DAILY;
-            size_t w = daily ? 1 : (size_t)(rp->asof_end - rp->asof_start + 1);
+            bool over = att_model_kind_get(rp->kind, rp->measure).measure != ATT_MODEL_LEVEL;
+            size_t w = over ? 1 : (size_t)(rp->asof_end - rp->asof_start + 1);
             np += w;
-            nexpo += daily ? 2 : w;
+            nexpo += over ? 2 : w;
         }
     if (post_design_carve_reports(post, np, nexpo) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
@@ -206,7 +206,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         int32_t d;
         if (!used[i])
             continue;
-        if (att_model_kind_get(rp->kind)->measure == ATT_MODEL_DAILY) {
+        if (att_model_kind_get(rp->kind, rp->measure).measure != ATT_MODEL_LEVEL) {
             post->times[nexpo++] = (double)rp->asof_end + 1.0;
             post->times[nexpo++] = (double)rp->asof_start;
         } else
@@ -229,15 +229,17 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             continue;
         q = &post->rep[r++];
         q->ledger = i;
-        q->mk = *att_model_kind_get(rp->kind);
+        q->mk = att_model_kind_get(rp->kind, rp->measure);
         q->qual = rp->qualifier;
         q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : att_log(rp->value);
         q->llo = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->low) : 0.0;
         q->lhi = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->high) : 0.0;
         q->bias = att_posterior_bias_index(post, rp->cls, att_kind_family(rp->kind));
-        q->lwidth = att_log((double)rp->asof_end - (double)rp->asof_start + 1.0);
+        q->lwidth = q->mk.measure == ATT_MODEL_DAILY
+                        ? att_log((double)rp->asof_end - (double)rp->asof_start + 1.0)
+                        : 0.0;
         q->first = post->npoint;
-        if (q->mk.measure == ATT_MODEL_DAILY) {
+        if (q->mk.measure != ATT_MODEL_LEVEL) {
             /* From 00:00 of a to 24:00 of b, no averaging (equation (5)). */
             post_point *pt = &post->pt[post->npoint++];
             pt->ti = post_design_time_index(post, (double)rp->asof_end + 1.0);
@@ -260,7 +262,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             }
         q->npoint = post->npoint - q->first;
         q->ndays =
-            q->mk.measure == ATT_MODEL_DAILY ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
+            q->mk.measure != ATT_MODEL_LEVEL ? 1.0 : (double)(rp->asof_end - rp->asof_start + 1);
         q->lnpoint = att_log(q->ndays);
         /* A point figure of an estimated bias sets that bias's level in the
          * sampling coordinates, from its days where m > 0 whatever theta

@@ -23,7 +23,7 @@ post_quantity_log_share(const att_posterior_workspace *w, const post_report *q)
 /* Whether report q's model quantity at pt is positive whatever theta: some
  * cohort has arrived (N, D; counts are > 0) and, for C or a share of it,
  * has spent time in a phase with combat (by pt->ti, or between pt->ti0 and
- * pt->ti for a daily measure).  Equations (1)-(5). */
+ * pt->ti over a period).  Equations (1)-(5). */
 bool
 post_quantity_positive(const att_posterior *post, const post_report *q, const post_point *pt)
 {
@@ -32,8 +32,8 @@ post_quantity_positive(const att_posterior *post, const post_report *q, const po
     bool losses = q->mk.var == ATT_MODEL_C;
 
     for (j = 0; j < post->narr; j++) {
-        /* A daily measure counts exposure from its start time on, other
-         * figures from arrival. */
+        /* A change over a period counts exposure from its start time on,
+         * other figures from arrival. */
         bool from_start = pt->ti0 != ATT_NONE;
         const double *L = post->expo + (pt->ti * post->narr + j) * np;
         const double *L0 = post->expo + ((from_start ? pt->ti0 : pt->ti) * post->narr + j) * np;
@@ -77,15 +77,15 @@ post_quantity_same(const att_posterior *post, att_model_var var, size_t a, size_
 unsigned
 post_quantity_need(const post_report *q)
 {
-    if (q->mk.measure == ATT_MODEL_DAILY)
+    if (q->mk.measure != ATT_MODEL_LEVEL)
         return 0u; /* reads the values themselves, not their logs */
     return POST_NEED(q->mk.var) | (q->mk.per_deployed ? POST_NEED(ATT_MODEL_D) : 0u);
 }
 
 /* log m at each of q's points into out (equation (5)); -HUGE_VAL where
- * m = 0.  A daily measure is the change of its variable over the interval
- * per day; the share's log is added to the variable's, and a ratio's
- * denominator's subtracted. */
+ * m = 0.  A period or daily measure is the change of its variable over
+ * the interval (per day: less lwidth, the log of its days); the share's
+ * log is added to the variable's, and a ratio's denominator's subtracted. */
 static void
 post_quantity_log_m_report(const post_report *q,
                            const post_point *pt,
@@ -97,7 +97,7 @@ post_quantity_log_m_report(const post_report *q,
     double off = post_quantity_log_share(w, q);
     size_t d;
 
-    if (q->mk.measure == ATT_MODEL_DAILY)
+    if (q->mk.measure != ATT_MODEL_LEVEL)
         for (d = 0; d < q->npoint; d++) {
             double dv = v[pt[d].ti] - v[pt[d].ti0];
             out[d] = dv > 0.0 ? att_log(dv) + off - q->lwidth : -HUGE_VAL;
@@ -122,7 +122,7 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
 }
 
 /* Adds g[d] = d log p / d log m at each of q's points to the per-time
- * sums of d log p / d log C, N, D, or for a daily measure to those of
+ * sums of d log p / d log C, N, D, or over a period to those of
  * d log p / d C, N, D (and the share's to kappa's gradient); returns the
  * sum of g, the bias's share.  The log-scale sums are divided by C, N, D
  * once per time, in post_forward_adjoint, rather than once per point. */
@@ -137,7 +137,7 @@ post_quantity_push(const att_posterior *post,
     double *a = w->glog[q->mk.var], sum = 0.0;
     size_t d;
 
-    if (q->mk.measure == ATT_MODEL_DAILY) {
+    if (q->mk.measure != ATT_MODEL_LEVEL) {
         const double *v = w->val[q->mk.var];
         double *gv = w->gval[q->mk.var];
         for (d = 0; d < q->npoint; d++) {

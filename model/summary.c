@@ -63,17 +63,18 @@ att_summary_free(att_summary *s)
     att_mem_free(s);
 }
 
-/* The report's model quantity, averaged over its window (rates: the rate). */
+/* The report's model quantity, averaged over its window (over a period:
+ * the change, or the rate). */
 static double
 summary_window_mean(const att_params *p, const att_model_values *v, const att_report *r)
 {
     int32_t d;
     double sum = 0.0;
 
-    if (att_model_kind_get(r->kind)->measure == ATT_MODEL_DAILY)
-        return att_model_quantity(p, v, r->kind, r->asof_start, r->asof_end);
+    if (att_model_kind_get(r->kind, r->measure).measure != ATT_MODEL_LEVEL)
+        return att_model_quantity(p, v, r->kind, r->measure, r->asof_start, r->asof_end);
     for (d = r->asof_start; d <= r->asof_end; d++)
-        sum += att_model_quantity(p, v, r->kind, 0, d);
+        sum += att_model_quantity(p, v, r->kind, r->measure, 0, d);
     return sum / ((double)r->asof_end - (double)r->asof_start + 1.0);
 }
 

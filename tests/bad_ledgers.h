@@ -8,6 +8,9 @@
 #define HDR                                                                                    \
     "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
     "quote,doc,repeat_of,note\n"
+#define HDRM                                                                                   \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,measure\n"
 #define GOOD                                                                        \
     "r1,2025-01-05,2025-01-05,2025-01-05,Zelensky,ua_gov,casualties,approx,3800,,," \
     "\"Today 3,800 killed or wounded.\",001.txt,,\n"
@@ -138,6 +141,19 @@ static const bad_ledger_case bad_ledgers[] = {
      HDR "a,2025-02-01,2025-01-01,2025-01-31,Kyiv,ua_gov,casualties,approx,4000,,,q,d,,\n"
          "b,2025-02-02,2025-01-01,2025-01-31,KYIV,us_gov,casualties,approx,4500,,,q,d,,\n",
      ATT_EDATA, 3, 6, "source_class", "to keep its class ua_gov (line 2), found us_gov"},
+    {"unknown measure",
+     HDRM "r1,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,monthly\n",
+     ATT_EPARSE, 2, 14, "measure", "expected a measure"},
+    {"measure of a strength figure",
+     HDRM "r1,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,strength,approx,500,,,q,d,period\n",
+     ATT_EDATA, 2, 14, "measure", "cumulative or nothing for a strength figure"},
+    {"measure of a rate",
+     HDRM "r1,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,rate,approx,50,,,q,d,daily\n", ATT_EDATA, 2,
+     14, "measure", "a rate is daily casualties already"},
+    {"measure column twice",
+     "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"
+     "quote,doc,measure,measure\n",
+     ATT_EPARSE, 1, 15, NULL, "once"},
     {"empty file", "", ATT_EPARSE, 0, 0, NULL, "empty file"},
     {"header only", HDR, ATT_EDATA, 0, 0, NULL, "at least one report"},
 };

@@ -239,6 +239,52 @@ test_check_against_phases(void **state)
     att_params_free(p);
 }
 
+/* The measure column: default cumulative, part of the repeat and revision
+ * keys, and a loss over a period with no day of combat refused. */
+static void
+test_measures(void **state)
+{
+    static const char *const cls[] = {"ua_gov",     "us_gov",   "kr_gov",   "western_gov",
+                                      "think_tank", "ru_state", "kp_state", "media"};
+    const char *text =
+        HDRM "a,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,period\n"
+             "b,2025-02-01,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,\n"
+             "c,2025-02-02,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,period\n"
+             "d,2025-02-03,2025-01-01,2025-01-31,Z,ua_gov,killed,approx,9,,,q,d,daily\n"
+             "e,2025-02-04,2025-01-01,2025-01-31,Z,ua_gov,killed,approx,8,,,q,d,daily\n"
+             "f,2025-02-05,2025-01-01,2025-01-31,Z,ua_gov,killed,approx,300,,,q,d,cumulative\n";
+    const char *in_transit =
+        HDRM "a,2024-12-10,2024-11-01,2024-12-05,Z,ua_gov,wounded,approx,10,,,q,d,period\n";
+    att_params *p = NULL;
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    if (att_ledger_parse("m.csv", text, strlen(text), cls, 8, &l, &err) != ATT_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(l->reports[find(l, "a")].measure, ATT_MEASURE_PERIOD);
+    assert_int_equal(l->reports[find(l, "b")].measure, ATT_MEASURE_CUMULATIVE);
+    assert_int_equal(l->reports[find(l, "d")].measure, ATT_MEASURE_DAILY);
+    assert_int_equal(l->reports[find(l, "f")].measure, ATT_MEASURE_CUMULATIVE);
+    /* b has a's figure and window but not its measure: no repeat; c has all. */
+    assert_int_equal(l->reports[find(l, "b")].repeat_of, ATT_NONE);
+    assert_int_equal(l->reports[find(l, "c")].repeat_of, find(l, "a"));
+    /* e revises d (same source, kind, measure, window); f, cumulative, does not. */
+    assert_int_equal(l->reports[find(l, "e")].revises, find(l, "d"));
+    assert_int_equal(l->reports[find(l, "f")].revises, ATT_NONE);
+    assert_string_equal(att_measure_name(ATT_MEASURE_DAILY), "daily");
+    att_ledger_free(l);
+
+    assert_int_equal(att_params_load(ATT_SOURCE_DIR "/params/baseline.ini", &p, &err), ATT_OK);
+    assert_int_equal(att_ledger_parse("m.csv", in_transit, strlen(in_transit), cls, 8, &l, &err),
+                     ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    assert_string_equal(err.field, "asof_start");
+    assert_non_null(strstr(err.msg, "expected a period with at least one day of combat"));
+    att_ledger_free(l);
+    att_params_free(p);
+}
+
 /* Reviewer's case: combat starts before anyone arrives. */
 static void
 test_check_first_arrival_after_combat(void **state)
@@ -336,6 +382,7 @@ main(void)
         cmocka_unit_test(test_csv_details),
         cmocka_unit_test(test_digest_is_sha256_of_the_bytes),
         cmocka_unit_test(test_check_against_phases),
+        cmocka_unit_test(test_measures),
         cmocka_unit_test(test_check_first_arrival_after_combat),
         cmocka_unit_test(test_malformed_ledgers),
         cmocka_unit_test(test_nul_byte_and_missing_file),

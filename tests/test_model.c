@@ -51,17 +51,37 @@ test_one_cohort_by_hand(void **state)
     att_assert_close(s.killed, 0.3 * 128.02977386789061, 1e-14, 0);
     att_assert_close(s.deployed, 1000, 0, 0);
     /* As-of day d means 24:00 of d: day d0 + 9 is t = d0 + 10. */
-    att_assert_close(att_model_quantity(p, &v, ATT_KIND_STRENGTH, 0, d0 + 9), s.strength, 0, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_STRENGTH, ATT_MEASURE_CUMULATIVE, 0, d0 + 9), s.strength,
+        0, 0);
     /* Rate over days d0..d0+9 is C(d0 + 10) / 10. */
-    att_assert_close(att_model_quantity(p, &v, ATT_KIND_RATE, d0, d0 + 9), s.casualties / 10.0,
-                     1e-15, 0);
-    att_assert_close(att_model_quantity(p, &v, ATT_KIND_WOUNDED, d0, d0 + 9), 0.7 * s.casualties,
-                     1e-15, 0);
-    att_assert_close(att_model_quantity(p, &v, ATT_KIND_FRACTION, d0, d0 + 9),
-                     s.casualties / 1000.0, 1e-15, 0);
+    att_assert_close(att_model_quantity(p, &v, ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, d0, d0 + 9),
+                     s.casualties / 10.0, 1e-15, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_WOUNDED, ATT_MEASURE_CUMULATIVE, d0, d0 + 9),
+        0.7 * s.casualties, 1e-15, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_FRACTION, ATT_MEASURE_CUMULATIVE, d0, d0 + 9),
+        s.casualties / 1000.0, 1e-15, 0);
+    /* Losses over days d0+10..d0+19: 1000 (exp(-0.137) - exp(-0.274)),
+     * computed in Python 3; per day, a tenth; killed, 0.3 of it. */
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_CASUALTIES, ATT_MEASURE_PERIOD, d0 + 10, d0 + 19),
+        111.63815087122731, 1e-13, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, d0 + 10, d0 + 19),
+        11.163815087122731, 1e-13, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_KILLED, ATT_MEASURE_PERIOD, d0 + 10, d0 + 19),
+        0.3 * 111.63815087122731, 1e-13, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_WOUNDED, ATT_MEASURE_DAILY, d0 + 10, d0 + 19),
+        0.7 * 11.163815087122731, 1e-13, 0);
     /* Before the arrival: nothing deployed, nothing lost. */
-    att_assert_close(att_model_quantity(p, &v, ATT_KIND_FRACTION, 0, d0 - 1), 0, 0, 0);
-    att_assert_close(att_model_quantity(p, &v, ATT_KIND_DEPLOYED, 0, d0 - 1), 0, 0, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_FRACTION, ATT_MEASURE_CUMULATIVE, 0, d0 - 1), 0, 0, 0);
+    att_assert_close(
+        att_model_quantity(p, &v, ATT_KIND_DEPLOYED, ATT_MEASURE_CUMULATIVE, 0, d0 - 1), 0, 0, 0);
     att_params_free(p);
 }
 
@@ -238,7 +258,23 @@ test_closed_form_against_odeiv2(void **state)
     gsl_rng_free(r);
 }
 
-/* Each kind's row of the table read from given states (equation (5)). */
+/* The quantity of kind k with measure m from given states. */
+static double
+model_sqm(att_kind k, att_measure m, const att_state *s, const att_state *s0, double ndays)
+{
+    att_model_kind mk = att_model_kind_get(k, m);
+
+    return att_model_state_quantity(&mk, s, s0, ndays);
+}
+
+static double
+model_sq(att_kind k, const att_state *s, const att_state *s0, double ndays)
+{
+    return model_sqm(k, ATT_MEASURE_CUMULATIVE, s, s0, ndays);
+}
+
+/* Each kind's row of the table read from given states (equation (5)), and
+ * a loss figure's measures: the change over the period, per day. */
 static void
 test_state_quantity_by_kind(void **state)
 {
@@ -247,14 +283,23 @@ test_state_quantity_by_kind(void **state)
     const att_state none = {0.0, 0.0, 0.0, 0.0, 0.0};
 
     (void)state;
-    assert_true(att_model_state_quantity(ATT_KIND_CASUALTIES, &s, &s0, 10.0) == 200.0);
-    assert_true(att_model_state_quantity(ATT_KIND_KILLED, &s, &s0, 10.0) == 60.0);
-    assert_true(att_model_state_quantity(ATT_KIND_WOUNDED, &s, &s0, 10.0) == 140.0);
-    assert_true(att_model_state_quantity(ATT_KIND_RATE, &s, &s0, 10.0) == 5.0);
-    assert_true(att_model_state_quantity(ATT_KIND_FRACTION, &s, &s0, 10.0) == 0.2);
-    assert_true(att_model_state_quantity(ATT_KIND_FRACTION, &none, &none, 1.0) == 0.0);
-    assert_true(att_model_state_quantity(ATT_KIND_STRENGTH, &s, &s0, 10.0) == 800.0);
-    assert_true(att_model_state_quantity(ATT_KIND_DEPLOYED, &s, &s0, 10.0) == 1000.0);
+    assert_true(model_sq(ATT_KIND_CASUALTIES, &s, &s0, 10.0) == 200.0);
+    assert_true(model_sq(ATT_KIND_KILLED, &s, &s0, 10.0) == 60.0);
+    assert_true(model_sq(ATT_KIND_WOUNDED, &s, &s0, 10.0) == 140.0);
+    assert_true(model_sq(ATT_KIND_RATE, &s, &s0, 10.0) == 5.0);
+    assert_true(model_sq(ATT_KIND_FRACTION, &s, &s0, 10.0) == 0.2);
+    assert_true(model_sq(ATT_KIND_FRACTION, &none, &none, 1.0) == 0.0);
+    assert_true(model_sq(ATT_KIND_STRENGTH, &s, &s0, 10.0) == 800.0);
+    assert_true(model_sq(ATT_KIND_DEPLOYED, &s, &s0, 10.0) == 1000.0);
+    assert_true(model_sqm(ATT_KIND_CASUALTIES, ATT_MEASURE_PERIOD, &s, &s0, 10.0) == 50.0);
+    assert_true(model_sqm(ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, &s, &s0, 10.0) == 5.0);
+    assert_true(model_sqm(ATT_KIND_KILLED, ATT_MEASURE_PERIOD, &s, &s0, 10.0) == 15.0);
+    assert_true(model_sqm(ATT_KIND_KILLED, ATT_MEASURE_DAILY, &s, &s0, 10.0) == 1.5);
+    assert_true(model_sqm(ATT_KIND_WOUNDED, ATT_MEASURE_PERIOD, &s, &s0, 10.0) == 35.0);
+    assert_true(model_sqm(ATT_KIND_WOUNDED, ATT_MEASURE_DAILY, &s, &s0, 10.0) == 3.5);
+    /* A rate is casualties with the daily measure, exactly. */
+    assert_true(model_sqm(ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, &s, &s0, 10.0) ==
+                model_sq(ATT_KIND_RATE, &s, &s0, 10.0));
 }
 
 int

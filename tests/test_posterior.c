@@ -87,6 +87,43 @@ test_gradient_all_kinds(void **state)
     fixture_free(&f);
 }
 
+/* Every kind with every measure it may take, in every qualifier (ALL_ROWS
+ * with a measure column, and losses over periods on top). */
+#define MEASURE_HDR                                                                            \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of,measure\n"
+#define MEASURE_ROWS                                                                         \
+    "p1,2025-01-20,2024-12-10,2025-01-10,Z,ua_gov,casualties,approx,1500,,,q,d,,period\n"    \
+    "p2,2025-02-20,2025-01-20,2025-02-10,W,us_gov,killed,range,,200,900,q,d,,period\n"       \
+    "p3,2025-03-20,2025-02-01,2025-03-10,Z,ua_gov,wounded,at_least,300,,,q,d,,period\n"      \
+    "p4,2025-01-25,2025-01-01,2025-01-15,ISW,think_tank,casualties,up_to,400,,,q,d,,daily\n" \
+    "p5,2025-02-25,2025-02-06,2025-02-20,Z,ua_gov,killed,approx,20,,,q,d,,daily\n"           \
+    "p6,2025-03-25,2025-03-01,2025-03-20,W,us_gov,wounded,range,,30,90,q,d,,daily\n"
+
+static void
+test_gradient_measures(void **state)
+{
+    const char *rows[] = {
+        "c1,2024-12-31,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,,",
+        "k1,2025-01-10,2025-01-10,2025-01-10,Z,ua_gov,killed,at_least,600,,,q,d,,",
+        "r1,2025-01-31,2024-12-06,2025-01-15,ISW,think_tank,rate,approx,92,,,q,d,,",
+        "s1,2025-03-01,2025-03-01,2025-03-01,K,ua_gov,strength,approx,8000,,,q,d,,"};
+    char csv[4096];
+    fixture f;
+    size_t i;
+
+    (void)state;
+    snprintf(csv, sizeof csv, "%s", MEASURE_HDR MEASURE_ROWS);
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        strncat(csv, rows[i], sizeof csv - strlen(csv) - 1);
+        strncat(csv, i == 2 ? "\n" : "cumulative\n", sizeof csv - strlen(csv) - 1);
+    }
+    fixture_load(&f, ALL_PARAMS, csv);
+    assert_int_equal(att_posterior_nreports(f.post), 10);
+    check_gradient(&f, POST_SEED + 7, 25);
+    fixture_free(&f);
+}
+
 static void
 test_gradient_shipped_ledger(void **state)
 {
@@ -120,7 +157,8 @@ test_terms_against_gsl(void **state)
         att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
         {
             att_model_values v = {hz, cnt, kappa};
-            m = att_model_quantity(f.p, &v, ATT_KIND_CASUALTIES, 0, att_date_from_ymd(2025, 1, 5));
+            m = att_model_quantity(f.p, &v, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, 0,
+                                   att_date_from_ymd(2025, 1, 5));
         }
         /* Sweep z = (log y - log m - b) / sigma through the bias. */
         for (z = -40.0; z <= 40.0; z += 0.25) {
@@ -165,13 +203,25 @@ test_window_average_and_range(void **state)
     att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
     for (d = att_date_from_ymd(2025, 1, 20); d <= att_date_from_ymd(2025, 1, 22); d++) {
         att_model_values v = {hz, cnt, kappa};
-        double lm = log(att_model_quantity(f.p, &v, ATT_KIND_WOUNDED, 0, d));
+        double lm =
+            log(att_model_quantity(f.p, &v, ATT_KIND_WOUNDED, ATT_MEASURE_CUMULATIVE, 0, d));
         sum += gsl_cdf_ugaussian_P((log(3500) - lm - b) / sigma) -
                gsl_cdf_ugaussian_P((log(2000) - lm - b) / sigma);
     }
     /* The likelihood, not the quantity, is averaged over the window. */
     att_assert_close(att_posterior_report_loglik(f.post, f.w, theta, 0), log(sum / 3.0), 1e-12, 0);
     fixture_free(&f);
+}
+
+/* The ledger fields kind..high of a figure: a range's bounds, or a value. */
+static void
+figure_fields(
+    att_kind kind, att_qualifier qual, double y, double lo, double hi, char *row, size_t n)
+{
+    if (qual == ATT_QUAL_RANGE)
+        snprintf(row, n, "%s,range,,%g,%g", att_kind_name(kind), lo, hi);
+    else
+        snprintf(row, n, "%s,%s,%g,,", att_kind_name(kind), att_qualifier_name(qual), y);
 }
 
 /* log of one day's likelihood by GSL alone (equations (7)-(9)); lm is
@@ -236,12 +286,8 @@ test_windows_against_day_by_day(void **state)
         char csv[512], row[128], a[ATT_DATE_BUFSIZE], e[ATT_DATE_BUFSIZE];
         double theta[16], hz[4], cnt[4], kappa, sigma, bias;
         fixture f;
-        if (cases[c].qual == ATT_QUAL_RANGE)
-            snprintf(row, sizeof row, "%s,range,,%g,%g", att_kind_name(cases[c].kind), cases[c].lo,
-                     cases[c].hi);
-        else
-            snprintf(row, sizeof row, "%s,%s,%g,,", att_kind_name(cases[c].kind),
-                     att_qualifier_name(cases[c].qual), cases[c].y);
+        figure_fields(cases[c].kind, cases[c].qual, cases[c].y, cases[c].lo, cases[c].hi, row,
+                      sizeof row);
         snprintf(csv, sizeof csv, ALL_HDR "w1,2025-03-10,%s,%s,Z,ua_gov,%s,q,d,\n",
                  att_date_format(d0, a), att_date_format(d1, e), row);
         fixture_load(&f, ALL_PARAMS, csv);
@@ -259,7 +305,8 @@ test_windows_against_day_by_day(void **state)
                 theta[4] = bias;
                 assert_true(d1 - d0 < 64);
                 for (d = d0; d <= d1; d++) {
-                    double m = att_model_quantity(f.p, &v, cases[c].kind, 0, d);
+                    double m =
+                        att_model_quantity(f.p, &v, cases[c].kind, ATT_MEASURE_CUMULATIVE, 0, d);
                     ll[d - d0] =
                         day_loglik(cases[c].qual, log(cases[c].y), log(cases[c].lo),
                                    log(cases[c].hi), m > 0.0 ? log(m) : -HUGE_VAL, bias, sigma);
@@ -288,7 +335,9 @@ test_windows_against_day_by_day(void **state)
                      * absolute slack. */
                     double comp = 0.0;
                     for (d = d0; d <= d1; d++) {
-                        double m = att_model_quantity(f.p, &v, cases[c].kind, 0, d), z;
+                        double m = att_model_quantity(f.p, &v, cases[c].kind,
+                                                      ATT_MEASURE_CUMULATIVE, 0, d),
+                               z;
                         if (!(m > 0.0)) { /* up to: certain; at least: impossible */
                             comp += cases[c].qual == ATT_QUAL_UP_TO ? 0.0 : 1.0;
                             continue;
@@ -316,6 +365,61 @@ test_windows_against_day_by_day(void **state)
         fixture_free(&f);
     }
     assert_true(checked > 1000);
+}
+
+/* A loss over a period, or per day of it, in every qualifier: one term of
+ * its model quantity from att_model_quantity (the change of C from 00:00
+ * of a to 24:00 of b, its share, per day) and GSL, at several biases. */
+static void
+test_measures_against_model(void **state)
+{
+    static const struct {
+        att_kind kind;
+        att_measure measure;
+        att_qualifier qual;
+        double y, lo, hi;
+    } cases[] = {
+        {ATT_KIND_CASUALTIES, ATT_MEASURE_PERIOD, ATT_QUAL_APPROX, 1500, 0, 0},
+        {ATT_KIND_KILLED, ATT_MEASURE_PERIOD, ATT_QUAL_RANGE, 0, 200, 900},
+        {ATT_KIND_WOUNDED, ATT_MEASURE_PERIOD, ATT_QUAL_AT_LEAST, 300, 0, 0},
+        {ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, ATT_QUAL_UP_TO, 40, 0, 0},
+        {ATT_KIND_KILLED, ATT_MEASURE_DAILY, ATT_QUAL_APPROX, 20, 0, 0},
+        {ATT_KIND_WOUNDED, ATT_MEASURE_DAILY, ATT_QUAL_RANGE, 0, 30, 90},
+    };
+    int32_t a = att_date_from_ymd(2025, 1, 20), b = att_date_from_ymd(2025, 2, 10);
+    size_t c;
+
+    (void)state;
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char csv[512], row[128];
+        double theta[16], hz[4], cnt[4], kappa, bias, m, ref, got, sigma = 0.3;
+        fixture f;
+        figure_fields(cases[c].kind, cases[c].qual, cases[c].y, cases[c].lo, cases[c].hi, row,
+                      sizeof row);
+        snprintf(csv, sizeof csv,
+                 MEASURE_HDR "m1,2025-03-10,2025-01-20,2025-02-10,Z,ua_gov,%s,q,d,,%s\n", row,
+                 att_measure_name(cases[c].measure));
+        fixture_load(&f, ALL_PARAMS, csv);
+        assert_string_equal(att_posterior_param(f.post, 4)->name, "b_ua_gov_losses");
+        att_posterior_prior_center(f.post, theta);
+        att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
+        {
+            att_model_values v = {hz, cnt, kappa};
+            m = att_model_quantity(f.p, &v, cases[c].kind, cases[c].measure, a, b);
+        }
+        assert_true(m > 0.0);
+        for (bias = -1.0; bias <= 1.0; bias += 0.25) {
+            theta[3] = log(sigma);
+            theta[4] = bias;
+            ref = day_loglik(cases[c].qual, log(cases[c].y), log(cases[c].lo), log(cases[c].hi),
+                             log(m), bias, sigma);
+            got = att_posterior_report_loglik(f.post, f.w, theta, 0);
+            if (!(fabs(got - ref) <= 1e-12 * fabs(ref) + 1e-12))
+                fail_msg("%s %s, bias %g: %.17g, from the model %.17g", row,
+                         att_measure_name(cases[c].measure), bias, got, ref);
+        }
+        fixture_free(&f);
+    }
 }
 
 static void
@@ -425,7 +529,8 @@ test_sampling_level_of_a_range(void **state)
     att_posterior_model_values(f.post, xi, hz, cnt, &kappa);
     {
         att_model_values mv = {hz, cnt, kappa};
-        m = att_model_quantity(f.p, &mv, ATT_KIND_DEPLOYED, 0, att_date_from_ymd(2025, 1, 5));
+        m = att_model_quantity(f.p, &mv, ATT_KIND_DEPLOYED, ATT_MEASURE_CUMULATIVE, 0,
+                               att_date_from_ymd(2025, 1, 5));
     }
     w2 = log(12000.0 / 10000.0) * log(12000.0 / 10000.0) / 12.0;
     p = 1.0 / (sigma * sigma + w2);
@@ -480,10 +585,12 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gradient_all_kinds),
+        cmocka_unit_test(test_gradient_measures),
         cmocka_unit_test(test_gradient_shipped_ledger),
         cmocka_unit_test(test_terms_against_gsl),
         cmocka_unit_test(test_window_average_and_range),
         cmocka_unit_test(test_windows_against_day_by_day),
+        cmocka_unit_test(test_measures_against_model),
         cmocka_unit_test(test_prior_against_direct_densities),
         cmocka_unit_test(test_sampling_coordinates_map_and_jacobian),
         cmocka_unit_test(test_sampling_level_of_a_range),

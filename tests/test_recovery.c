@@ -94,12 +94,12 @@ simulate(const fixture *f, const double *truth, gsl_rng *rng)
         char fig[128];
         const char *qual;
         if (r->kind == ATT_KIND_RATE)
-            m = att_model_quantity(f->p, &v, r->kind, r->asof_start, r->asof_end);
+            m = att_model_quantity(f->p, &v, r->kind, r->measure, r->asof_start, r->asof_end);
         else {
             int32_t day =
                 r->asof_start +
                 (int32_t)gsl_rng_uniform_int(rng, (unsigned long)(r->asof_end - r->asof_start + 1));
-            m = att_model_quantity(f->p, &v, r->kind, 0, day);
+            m = att_model_quantity(f->p, &v, r->kind, r->measure, 0, day);
         }
         assert_true(m > 0.0);
         ly = att_log(m) + b + sigma * att_ran_normal(rng);

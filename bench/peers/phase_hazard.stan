@@ -79,10 +79,11 @@ functions {
   // log m at every evaluation point, equations (1)-(5): per cohort, the
   // cumulative hazard at each distinct time is its exposure matrix times
   // the hazards.  kind: 1 casualties, 2 killed, 3 wounded, 4 rate,
-  // 5 fraction, 6 strength, 7 deployed.
+  // 5 fraction, 6 strength, 7 deployed; measure: 0 at each day of the
+  // window, 1 the change over the period, 2 that change per day (rates).
   vector ph_log_m(vector hazard, vector count, real lkappa, real lwounded,
-                  matrix[] L, matrix arrived, int[] kind, int[] first, int[] npt,
-                  int[] pt_t, int[] pt_t0, int[] pos, vector lwidth) {
+                  matrix[] L, matrix arrived, int[] kind, int[] measure, int[] first,
+                  int[] npt, int[] pt_t, int[] pt_t0, int[] pos, vector lwidth) {
     int T = rows(arrived);
     int J = cols(arrived);
     int R = size(kind);
@@ -104,14 +105,18 @@ functions {
         int t = pt_t[d];
         if (pos[d] == 0)
           lm[d] = negative_infinity();
-        else if (kind[r] == 1)
+        else if (measure[r] > 0) {
+          lm[d] = log(C[t] - C[pt_t0[d]]) - lwidth[r];
+          if (kind[r] == 2)
+            lm[d] += lkappa;
+          else if (kind[r] == 3)
+            lm[d] += lwounded;
+        } else if (kind[r] == 1)
           lm[d] = log(C[t]);
         else if (kind[r] == 2)
           lm[d] = log(C[t]) + lkappa;
         else if (kind[r] == 3)
           lm[d] = log(C[t]) + lwounded;
-        else if (kind[r] == 4)
-          lm[d] = log(C[t] - C[pt_t0[d]]) - lwidth[r];
         else if (kind[r] == 5)
           lm[d] = log(C[t]) - log(D[t]);
         else if (kind[r] == 6)
@@ -169,6 +174,7 @@ data {
   vector[T] times;
   int<lower=1> R;                   // used reports
   int<lower=1, upper=7> kind[R];
+  int<lower=0, upper=2> measure[R]; // 0 each day, 1 over the period, 2 per day of it
   int<lower=1, upper=4> qual[R];
   vector[R] ly;                     // log figure (point and one-sided)
   vector[R] llo;                    // log bounds (range)
@@ -223,10 +229,10 @@ transformed data {
   // Points whose model quantity is positive whatever theta (as
   // post_positive in model/posterior.c): some cohort has arrived and, for
   // losses, has met a phase with combat (between the start and the end
-  // for a rate); and the first such point of each report.
+  // over a period); and the first such point of each report.
   for (r in 1:R) {
     int losses = kind[r] <= 5;
-    if (kind[r] == 4)
+    if (measure[r] == 2)
       lwidth[r] = log(times[pt_t[first[r]]] - times[pt_t0[first[r]]]);
     lfirst[r] = npt[r] + 1;
     for (d in first[r]:(first[r] + npt[r] - 1)) {
@@ -239,7 +245,7 @@ transformed data {
           else
             for (k in 1:K) {
               real before = 0;
-              if (kind[r] == 4 && arrived[pt_t0[d], j] == 1)
+              if (measure[r] > 0 && arrived[pt_t0[d], j] == 1)
                 before = L[j][pt_t0[d], k];
               if ((ph_fixed[k] == 0 || ph_hazard[k] > 0) && L[j][t, k] > before)
                 pos[d] = 1;
@@ -283,8 +289,8 @@ model {
       }
     }
   }
-  lm = ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, first, npt,
-                pt_t, pt_t0, pos, lwidth);
+  lm = ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, measure, first,
+                npt, pt_t, pt_t0, pos, lwidth);
   if (use_xi == 1 && NB > 0) {
     vector[2 * NB] lev = ph_level(lm, sigma, tau, bias, pooled, lfirst, first, npt, lcentre,
                                   lspread);
@@ -330,8 +336,8 @@ generated quantities {
         il += 1;
       }
     }
-    lev = ph_level(ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, first,
-                            npt, pt_t, pt_t0, pos, lwidth),
+    lev = ph_level(ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind,
+                            measure, first, npt, pt_t, pt_t0, pos, lwidth),
                    sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
     b = head(lev, NB) + tail(lev, NB) .* bias_raw;
   }

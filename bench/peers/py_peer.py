@@ -38,6 +38,17 @@ from scipy import optimize, special
 LOG_SQRT_2PI = 0.91893853320467274178
 SQRT1_2 = 0.70710678118654752440
 KINDS = ["casualties", "killed", "wounded", "rate", "fraction", "strength", "deployed"]
+
+
+def span(r):
+    """A report over a period (a rate, or a loss measured over a period or
+    per day of it): (from, to, days, per_day); None for one read at each
+    day of its window."""
+    if r["kind"] == "rate":
+        return r["rate_from"], r["rate_to"], r["rate_days"], True
+    if r.get("measure", "cumulative") in ("period", "daily"):
+        return r["period_from"], r["period_to"], r["period_days"], r["measure"] == "daily"
+    return None
 QUALS = ["approx", "range", "at_least", "up_to"]
 
 
@@ -116,7 +127,8 @@ class Model:
         # Distinct evaluation times; each cohort's exposure to each phase.
         tset = set()
         for r in reps:
-            tset.update([r["rate_from"], r["rate_to"]] if r["kind"] == "rate" else r["times"])
+            sp = span(r)
+            tset.update(sp[:2] if sp else r["times"])
         self.times = np.array(sorted(tset), dtype=float)
         T = len(self.times)
         tix = {t: i for i, t in enumerate(sorted(tset))}
@@ -132,9 +144,10 @@ class Model:
         pt_t, pt_t0, pt_r, first, npt = [], [], [], [], []
         for i, r in enumerate(reps):
             first.append(len(pt_t))
-            if r["kind"] == "rate":
-                pt_t.append(tix[r["rate_to"]])
-                pt_t0.append(tix[r["rate_from"]])
+            sp = span(r)
+            if sp:
+                pt_t.append(tix[sp[1]])
+                pt_t0.append(tix[sp[0]])
                 pt_r.append(i)
             else:
                 for t in r["times"]:
@@ -151,15 +164,17 @@ class Model:
         self.llo = np.array([math.log(r["low"]) if q else 0.0 for q, r in zip(rng, reps)])
         self.lhi = np.array([math.log(r["high"]) if q else 0.0 for q, r in zip(rng, reps)])
         self.bias = np.array([self.names.index(r["bias"]) if r["bias"] else -1 for r in reps])
-        self.lwidth = np.array([math.log(r["rate_days"]) if r["kind"] == "rate" else 0.0
+        self.lwidth = np.array([math.log(span(r)[2]) if span(r) and span(r)[3] else 0.0
                                 for r in reps])
-        # Per point: kind, qualifier and the rest of its report.
+        self.over = np.array([span(r) is not None for r in reps])
+        # Per point: kind, qualifier, over a period, and the rest of its report.
         self.pk, self.pq = self.kind[self.pt_r], self.qual[self.pt_r]
+        self.pover = self.over[self.pt_r]
         # Positive whatever theta: arrived, and for losses exposed to a
         # phase with combat (between the two ends for a rate).
         combat = (~self.fixed) | (self.hz_fixed > 0)
         Lend = self.L[:, self.pt_t, :]
-        Lbeg = np.where(self.pk[None, :, None] == 4, self.L[:, self.pt_t0, :], 0.0)
+        Lbeg = np.where(self.pover[None, :, None], self.L[:, self.pt_t0, :], 0.0)
         exposed = ((Lend > Lbeg) & combat[None, None, :]).any(axis=2)  # J x P
         arr = self.arrived[:, self.pt_t] > 0
         losses = self.pk <= 5
@@ -206,9 +221,13 @@ class Model:
         k = self.pk
         with np.errstate(divide="ignore", invalid="ignore"):
             lC, lN, lD = np.log(C[:, self.pt_t]), np.log(N[:, self.pt_t]), np.log(D[:, self.pt_t])
-            lrate = np.log(C[:, self.pt_t] - C[:, self.pt_t0]) - self.lwidth[self.pt_r]
-            lm = np.select([k == 1, k == 2, k == 3, k == 4, k == 5, k == 6],
-                           [lC, lC + lk, lC + lw, lrate, lC - lD, lN], lD)
+            # A change over a period (rate; a loss measured over a period
+            # or per day of it), per day where lwidth is its days' log.
+            lchg = np.log(C[:, self.pt_t] - C[:, self.pt_t0]) - self.lwidth[self.pt_r]
+            ov = self.pover
+            lm = np.select([ov & (k == 2), ov & (k == 3), ov, k == 1, k == 2, k == 3, k == 5,
+                            k == 6],
+                           [lchg + lk, lchg + lw, lchg, lC, lC + lk, lC + lw, lC - lD, lN], lD)
         return np.where(self.pos, lm, -np.inf)
 
     def level(self, lm, sigma):

@@ -93,8 +93,20 @@ stan_data <- function(path, use_xi) {
                   paste0("n_", vapply(ar, function(a) a$name, "")[prior == 2]))
   reps <- j$reports
   R <- length(reps)
+  # A report over a period (a rate; a loss measured over a period, 1, or
+  # per day of it, 2) reads its two ends; any other, each day of its window.
+  measure_of <- function(r) {
+    if (r$kind == "rate") return(2L)
+    m <- if (is.null(r$measure)) "cumulative" else r$measure
+    match(m, c("cumulative", "period", "daily")) - 1L
+  }
+  ends <- function(r) {
+    if (r$kind == "rate") c(r$rate_from, r$rate_to)
+    else if (measure_of(r) > 0L) c(r$period_from, r$period_to)
+    else NULL
+  }
   tt <- sort(unique(unlist(lapply(reps, function(r) {
-    if (r$kind == "rate") c(r$rate_from, r$rate_to) else unlist(r$times)
+    if (!is.null(ends(r))) ends(r) else unlist(r$times)
   }))))
   kinds <- c("casualties", "killed", "wounded", "rate", "fraction", "strength", "deployed")
   quals <- c("approx", "range", "at_least", "up_to")
@@ -102,9 +114,9 @@ stan_data <- function(path, use_xi) {
   for (i in seq_len(R)) {
     r <- reps[[i]]
     first[i] <- length(pt_t) + 1L
-    if (r$kind == "rate") {
-      pt_t <- c(pt_t, match(r$rate_to, tt))
-      pt_t0 <- c(pt_t0, match(r$rate_from, tt))
+    if (!is.null(ends(r))) {
+      pt_t <- c(pt_t, match(ends(r)[2], tt))
+      pt_t0 <- c(pt_t0, match(ends(r)[1], tt))
     } else {
       ti <- match(unlist(r$times), tt)
       pt_t <- c(pt_t, ti)
@@ -135,6 +147,7 @@ stan_data <- function(path, use_xi) {
     T = length(tt), times = array(as.numeric(tt), dim = length(tt)),
     R = R,
     kind = per_report(function(r) match(r$kind, kinds), 0L),
+    measure = per_report(measure_of, 0L),
     qual = per_report(function(r) match(r$qualifier, quals), 0L),
     ly = per_report(function(r) if (r$qualifier == "range") 0 else log(r$value), 0),
     llo = per_report(function(r) if (r$qualifier == "range") log(r$low) else 0, 0),
@@ -144,7 +157,8 @@ stan_data <- function(path, use_xi) {
     P = length(pt_t), pt_t = array(pt_t, dim = length(pt_t)),
     pt_t0 = array(pt_t0, dim = length(pt_t)),
     use_xi = as.integer(use_xi))
-  if (any(is.na(data$kind)) || any(is.na(data$qual)) || any(is.na(data$bias))) stop("bad report")
+  if (any(is.na(data$kind)) || any(is.na(data$qual)) || any(is.na(data$bias)) ||
+      any(is.na(data$measure))) stop("bad report")
   list(data = data, theta_names = pars, stan_order = stan_order,
        perm = match(pars, stan_order), # theta[i] = upars[perm[i]]
        prior = prior, priors = j$priors, phases = ph, arrivals = ar, fixed = fixed)

@@ -3,12 +3,13 @@
  * data/README.md and docs/model.md, section 2.  The ledger is a CSV whose
  * first 13 columns are id, statement_date, asof_start, asof_end, source,
  * source_class, kind, qualifier, value, low, high, quote, doc; the extra
- * columns repeat_of and note may follow (data/README.md).  Loading validates
+ * columns repeat_of, note and measure may follow (data/README.md).  Loading validates
  * every field and flags repeats and revisions:
- *   - a repeat has the same source class, kind, figure and as-of window as
- *     an earlier row, or names it in repeat_of; it never enters a fit;
- *   - a revision has the same source, kind and window as an earlier row but
- *     a new figure; the latest vintage known at a fit's cut-off replaces
+ *   - a repeat has the same source class, kind, measure, figure and as-of
+ *     window as an earlier row, or names it in repeat_of; it never enters a
+ *     fit;
+ *   - a revision has the same source, kind, measure and window as an
+ *     earlier row but a new figure; the latest vintage known at a fit's cut-off replaces
  *     the earlier ones.
  * "Earlier" is by statement date, then by row.
  */
@@ -47,6 +48,15 @@ typedef enum {
     ATT_QUAL_COUNT
 } att_qualifier;
 
+/* What a loss figure (casualties, killed, wounded) counts over its as-of
+ * window a..b (MODEL.md, "Measures of a loss figure"; docs/model.md 1.4). */
+typedef enum {
+    ATT_MEASURE_CUMULATIVE, /* the total at 24:00 of the as-of day, averaged over the window */
+    ATT_MEASURE_PERIOD,     /* the total from 00:00 of a to 24:00 of b */
+    ATT_MEASURE_DAILY,      /* that total per day, divided by b - a + 1 */
+    ATT_MEASURE_COUNT
+} att_measure;
+
 typedef struct {
     char *id;           /* unique row identifier */
     char *source;       /* who said it (free text; revisions match on it) */
@@ -58,6 +68,7 @@ typedef struct {
     int32_t asof_start; /* as-of window (for rate: the rate's interval), day numbers */
     int32_t asof_end;
     att_kind kind;
+    att_measure measure; /* CUMULATIVE unless a loss figure's measure column says otherwise */
     att_qualifier qualifier;
     double value;         /* APPROX, AT_LEAST, UP_TO; 0 otherwise */
     double low, high;     /* RANGE; 0 otherwise */
@@ -112,6 +123,7 @@ ATT_NODISCARD att_status att_ledger_check(const att_ledger *l, const att_params 
 
 const char *att_kind_name(att_kind k);
 const char *att_qualifier_name(att_qualifier q);
+const char *att_measure_name(att_measure m);
 att_family att_kind_family(att_kind k);
 
 #ifdef __cplusplus

@@ -48,8 +48,9 @@ typedef enum {
 /* How a figure reads its quantity over its as-of window a..b (MODEL.md,
  * "Measures of a loss figure"). */
 typedef enum {
-    ATT_MODEL_LEVEL, /* at 24:00 of each day of the window, averaged (MODEL.md's cumulative) */
-    ATT_MODEL_DAILY  /* from 00:00 of a to 24:00 of b, per day of it */
+    ATT_MODEL_LEVEL,  /* at 24:00 of each day of the window, averaged (MODEL.md's cumulative) */
+    ATT_MODEL_PERIOD, /* the change from 00:00 of a to 24:00 of b */
+    ATT_MODEL_DAILY   /* that change per day of it */
 } att_model_measure;
 
 /* How a report kind's model quantity is made from the state: the one
@@ -62,8 +63,9 @@ typedef struct {
     bool per_deployed;         /* divided by D at the same time, 0 where D = 0 (fraction) */
 } att_model_kind;
 
-/* The row of kind k (< ATT_KIND_COUNT) of that table. */
-const att_model_kind *att_model_kind_get(att_kind k);
+/* The row of kind k (< ATT_KIND_COUNT) of that table, with a loss
+ * figure's measure m (the ledger's measure column) applied. */
+att_model_kind att_model_kind_get(att_kind k, att_measure m);
 
 /* One point of parameter space in model units. */
 typedef struct {
@@ -81,18 +83,25 @@ double att_model_cumhazard(const att_params *p, const double *hazard, double fro
 /* D, N, C and K at time t, in closed form. */
 att_state att_model_state(const att_params *p, const att_model_values *v, double t);
 
-/* The model quantity of a report of this kind (docs/model.md, section 1.4): for
- * rate, the mean daily casualties from 00:00 of day a to 24:00 of day b;
- * for every other kind, the quantity at 24:00 of day b (a is unused).
+/* The model quantity of a report of this kind and measure (docs/model.md,
+ * section 1.4): over a period (a period or daily measure, and rate), the
+ * change from 00:00 of day a to 24:00 of day b, or its mean per day; for
+ * every other figure, the quantity at 24:00 of day b (a is unused).
  * Fraction is C / D, and 0 where nothing is deployed yet. */
-double att_model_quantity(
-    const att_params *p, const att_model_values *v, att_kind kind, int32_t a, int32_t b);
+double att_model_quantity(const att_params *p,
+                          const att_model_values *v,
+                          att_kind kind,
+                          att_measure m,
+                          int32_t a,
+                          int32_t b);
 
 /* The same from states already known: s at 24:00 of the day the figure
- * describes (of b for a daily measure) and, for a daily measure only, s0
- * at 00:00 of a, with ndays = b - a + 1 (else s0 and ndays are unused). */
-double
-att_model_state_quantity(att_kind kind, const att_state *s, const att_state *s0, double ndays);
+ * describes (of b over a period) and, over a period only, s0 at 00:00 of
+ * a, with ndays = b - a + 1 (else s0 and ndays are unused). */
+double att_model_state_quantity(const att_model_kind *mk,
+                                const att_state *s,
+                                const att_state *s0,
+                                double ndays);
 
 #ifdef __cplusplus
 }
