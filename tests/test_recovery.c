@@ -2,7 +2,8 @@
  *
  * For each replicate: parameters are drawn from the baseline prior; reports
  * are drawn from the model on the shipped ledger's design (the same kinds,
- * windows, classes and sources); the model is fitted with the same MCMC as
+ * windows, classes and sources) with three losses over a period or per day
+ * of it (the ledger's measure column) on top; the model is fitted with the same MCMC as
  * `attrition fit`, with the baseline's settings (4 chains x 1000 warm-up +
  * 1000 draws, refits after divergences); and each parameter's 90%
  * interval is checked against the truth.  Pooled over
@@ -69,6 +70,42 @@ group_of(att_param_kind k)
     }
 }
 
+/* The design's rows beyond the shipped ledger: losses over a period and
+ * per day of it, in classes and families the shipped rows already have
+ * (so the parameters are the baseline's). */
+#define REC_MEASURE_ROWS                                                                     \
+    "rec_p1,2025-02-20,2025-02-06,2025-02-19,Kyiv,ua_gov,casualties,approx,400,,,q,d,,,"     \
+    "period\n"                                                                               \
+    "rec_p2,2025-03-31,2025-03-01,2025-03-31,ISW,think_tank,killed,approx,5,,,q,d,,,daily\n" \
+    "rec_p3,2025-04-30,2025-04-01,2025-04-25,DoD,us_gov,wounded,range,,300,450,q,d,,,period\n"
+
+/* The shipped ledger with a measure column and REC_MEASURE_ROWS. */
+static char *
+design_ledger(void)
+{
+    char *text = fixture_slurp(ATT_SOURCE_DIR "/data/reports.csv"), *out, *p, *q;
+    size_t n = strlen(text), lines = 0, i;
+    bool header = true;
+
+    for (i = 0; i < n; i++)
+        lines += text[i] == '\n';
+    out = malloc(n + lines * 9 + sizeof REC_MEASURE_ROWS + 1);
+    assert_non_null(out);
+    for (p = text, q = out; *p != '\0'; p++) {
+        if (*p == '\n') {
+            /* The header gains the column, each row an empty field. */
+            const char *add = header ? ",measure" : ",";
+            memcpy(q, add, strlen(add));
+            q += strlen(add);
+            header = false;
+        }
+        *q++ = *p;
+    }
+    memcpy(q, REC_MEASURE_ROWS, sizeof REC_MEASURE_ROWS);
+    free(text);
+    return out;
+}
+
 /* A ledger drawn from the model at truth on the design of f's ledger. */
 static char *
 simulate(const fixture *f, const double *truth, gsl_rng *rng)
@@ -86,14 +123,14 @@ simulate(const fixture *f, const double *truth, gsl_rng *rng)
             sigma = att_exp(truth[i]);
     used += (size_t)snprintf(csv, cap,
                              "id,statement_date,asof_start,asof_end,source,source_class,"
-                             "kind,qualifier,value,low,high,quote,doc\n");
+                             "kind,qualifier,value,low,high,quote,doc,measure\n");
     for (i = 0; i < att_posterior_nreports(f->post); i++) {
         const att_report *r = &f->l->reports[att_posterior_report(f->post, i)];
         size_t bi = att_posterior_bias_index(f->post, r->cls, att_kind_family(r->kind));
         double b = bi == ATT_NONE ? 0.0 : truth[bi], m, ly;
         char fig[128];
         const char *qual;
-        if (r->kind == ATT_KIND_RATE)
+        if (r->kind == ATT_KIND_RATE || r->measure != ATT_MEASURE_CUMULATIVE)
             m = att_model_quantity(f->p, &v, r->kind, r->measure, r->asof_start, r->asof_end);
         else {
             int32_t day =
@@ -116,10 +153,10 @@ simulate(const fixture *f, const double *truth, gsl_rng *rng)
             snprintf(fig, sizeof fig, "%.17g,,", r->value);
         }
         used +=
-            (size_t)snprintf(csv + used, cap - used, "%s,%s,%s,%s,%s,%s,%s,%s,%s,q,d\n", r->id,
+            (size_t)snprintf(csv + used, cap - used, "%s,%s,%s,%s,%s,%s,%s,%s,%s,q,d,%s\n", r->id,
                              att_date_format(r->statement, d1), att_date_format(r->asof_start, d2),
                              att_date_format(r->asof_end, d3), r->id, f->p->classes[r->cls].name,
-                             att_kind_name(r->kind), qual, fig);
+                             att_kind_name(r->kind), qual, fig, att_measure_name(r->measure));
         assert_true(used < cap);
     }
     return csv;
@@ -142,7 +179,12 @@ test_recovery_coverage(void **state)
         reps = (size_t)strtoul(env, NULL, 10);
     if ((env = getenv("ATT_RECOVERY_FIRST")) != NULL)
         first = (size_t)strtoul(env, NULL, 10);
-    fixture_load_shipped(&f, "baseline");
+    {
+        char *ini = fixture_slurp(ATT_SOURCE_DIR "/params/baseline.ini"), *design = design_ledger();
+        fixture_load(&f, ini, design);
+        free(design);
+        free(ini);
+    }
     /* The scenario's own settings, as `attrition fit` runs them: 4 x (1000
      * + 1000), adapt_delta 0.8 with refits up to 0.995 (docs/model.md 5.5). */
     fp = att_fit_params_of(f.p);
