@@ -185,6 +185,7 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
 {
     const att_comparison *cmp = &v->cmp;
     char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32], fig[64], band[96], pit[64];
+    int wrep = 30; /* the report column: at least 30, as wide as the longest id */
     size_t i;
 
     fprintf(f, "\norigin %s: fitted on %zu reports stated by then; ", att_date_format(v->origin, d),
@@ -201,7 +202,9 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
         fprintf(f, "%s %s\n", v->rf.verdict == ATT_FIT_FAILED ? "FAILED (--force)" : "WARNING",
                 v->rf.verdict_msg);
     fprintf(f, "%zu reports stated after it scored, %zu not scorable\n\n", cmp->nreport, cmp->nnot);
-    fprintf(f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s\n", "report", "kind",
+    for (i = 0; i < c->l->n; i++)
+        cli_widen(&wrep, c->l->reports[i].id);
+    fprintf(f, "%-*s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s\n", wrep, "report", "kind",
             "horizon", "reported", "model q50 (q05-q95)", "PIT or mass", "50", "90", "WIS",
             "log S");
     for (i = 0; i < cmp->nreport; i++) {
@@ -211,7 +214,7 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
         snprintf(band, sizeof band, "%s (%s-%s)", num(m->q50, 4, a, sizeof a),
                  num(m->q05, 4, b, sizeof b), num(m->q95, 4, e, sizeof e));
         fprintf(
-            f, "%-30s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s%s\n", r->id,
+            f, "%-*s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s%s\n", wrep, r->id,
             att_kind_name(r->kind), att_horizon_name(sr->bucket), cli_figure(r, fig, sizeof fig),
             band, pit_text(r, m, pit, sizeof pit), yes_no(m->in50), yes_no(m->in90),
             isfinite(m->wis) ? num(m->wis, 3, g, sizeof g) : "-", num(m->log_score, 4, a, sizeof a),

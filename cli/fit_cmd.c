@@ -66,7 +66,15 @@ print_table(FILE *f, const fit_view *v)
 {
     const att_fit_result *fit = v->fit;
     char a[32], b[32], c[32], d[32], e[32], g[32], fig[128];
+    int wpar = 24, wphase = 12, wrep = 30; /* at least; wider for longer names */
     size_t k, i;
+
+    for (k = 0; k < fit->dim; k++)
+        cli_widen(&wpar, att_posterior_param(v->post, k)->name);
+    for (i = 0; i < v->sum->nhazard; i++)
+        cli_widen(&wphase, v->p->phases[v->sum->hazard[i].phase].name);
+    for (i = 0; i < v->l->n; i++)
+        cli_widen(&wrep, v->l->reports[i].id);
 
     fprintf(f, "attrition %s fit\n", ATT_VERSION_STRING);
     fprintf(f, "scenario    %s (%s); parameters sha256 %.16s\n", v->scenario, v->p->path,
@@ -90,12 +98,12 @@ print_table(FILE *f, const fit_view *v)
     if (v->rf->verdict != ATT_FIT_GOOD)
         fprintf(f, "%s     %s\n", v->rf->verdict == ATT_FIT_FAILED ? "FAILED " : "WARNING",
                 v->rf->verdict_msg);
-    fprintf(f, "\n%-24s %10s %10s %10s %6s %8s %8s %6s\n", "parameter", "q05", "q50", "q95",
+    fprintf(f, "\n%-*s %10s %10s %10s %6s %8s %8s %6s\n", wpar, "parameter", "q05", "q50", "q95",
             "R-hat", "ESS bulk", "ESS tail", "sd/sd0");
     for (k = 0; k < fit->dim; k++) {
         const att_diag_summary *s = &fit->summary[k];
         double r = sd_ratio(v, k);
-        fprintf(f, "%-24s %10s %10s %10s %6s %8s %8s %6s%s\n",
+        fprintf(f, "%-*s %10s %10s %10s %6s %8s %8s %6s%s\n", wpar,
                 att_posterior_param(v->post, k)->name, cli_num(s->q05, 'g', 4, a, sizeof a),
                 cli_num(s->q50, 'g', 4, b, sizeof b), cli_num(s->q95, 'g', 4, c, sizeof c),
                 cli_num(s->rhat, 'f', 3, d, sizeof d), cli_num(s->ess_bulk, 'f', 0, e, sizeof e),
@@ -104,7 +112,7 @@ print_table(FILE *f, const fit_view *v)
     }
     fprintf(f, "(h: daily casualty hazard; sd/sd0: posterior sd over prior sd, unconstrained)\n");
 
-    fprintf(f, "\n%-12s %-32s %s\n", "phase", "casualties per 1,000 per day",
+    fprintf(f, "\n%-*s %-32s %s\n", wphase, "phase", "casualties per 1,000 per day",
             "casualties per day at mean strength");
     for (i = 0; i < v->sum->nhazard; i++) {
         const att_hazard_summary *h = &v->sum->hazard[i];
@@ -115,10 +123,10 @@ print_table(FILE *f, const fit_view *v)
         snprintf(l2, sizeof l2, "%s (%s-%s)", cli_num(h->daily.q50, 'g', 3, a, sizeof a),
                  cli_num(h->daily.q05, 'g', 3, b, sizeof b),
                  cli_num(h->daily.q95, 'g', 3, c, sizeof c));
-        fprintf(f, "%-12s %-32s %s\n", v->p->phases[h->phase].name, l1, l2);
+        fprintf(f, "%-*s %-32s %s\n", wphase, v->p->phases[h->phase].name, l1, l2);
     }
 
-    fprintf(f, "\n%-30s %-10s %-14s %-24s %-24s %6s %s\n", "report", "kind", "reported",
+    fprintf(f, "\n%-*s %-10s %-14s %-24s %-24s %6s %s\n", wrep, "report", "kind", "reported",
             "model q50 (q05-q95)", "de-biased q50 (q05-q95)", "z", "mark");
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
@@ -138,7 +146,7 @@ print_table(FILE *f, const fit_view *v)
                      v->l->reports[r->revised_by].id);
         else if (rs->z_from_pit)
             snprintf(mark, sizeof mark, "z from the PIT");
-        fprintf(f, "%-30s %-10s %-14s %-24s %-24s %6s %s\n", r->id, att_kind_name(r->kind),
+        fprintf(f, "%-*s %-10s %-14s %-24s %-24s %6s %s\n", wrep, r->id, att_kind_name(r->kind),
                 reported_text(r, fig, sizeof fig), m, db, cli_num(rs->z, '+', 2, d, sizeof d),
                 mark);
     }

@@ -219,8 +219,15 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     const att_projection_params *pr = &p->projection;
     char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE], buf[160], a[32], b[32];
     double shares = 0.0;
+    int wname = 12; /* the name columns: at least 12, as wide as the longest name */
     size_t i;
 
+    for (i = 0; i < p->nphase; i++)
+        cli_widen(&wname, p->phases[i].name);
+    for (i = 0; i < p->narrival; i++)
+        cli_widen(&wname, p->arrivals[i].name);
+    for (i = 0; i < p->nclass; i++)
+        cli_widen(&wname, p->classes[i].name);
     fprintf(f, "scenario   %s (%s)\n", name, p->path);
     if (p->description[0] != '\0')
         fprintf(f, "           %s\n", p->description);
@@ -241,7 +248,8 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     fprintf(f, "fit        %ld chains x (%ld warm-up + %ld draws), seed %lu\n", p->chains,
             p->warmup, p->draws, pr->seed);
 
-    fprintf(f, "\nphases     %-12s %-10s %-10s %s\n", "name", "start", "end", "hazard (1/day)");
+    fprintf(f, "\nphases     %-*s %-10s %-10s %s\n", wname, "name", "start", "end",
+            "hazard (1/day)");
     for (i = 0; i < p->nphase; i++) {
         const att_phase *ph = &p->phases[i];
         if (ph->fixed)
@@ -249,10 +257,11 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         else
             snprintf(buf, sizeof buf, "prior median %g, log sd %g", ph->prior_median,
                      ph->prior_log_sd);
-        fprintf(f, "           %-12s %-10s %-10s %s\n", ph->name, att_date_format(ph->start, d1),
+        fprintf(f, "           %-*s %-10s %-10s %s\n", wname, ph->name,
+                att_date_format(ph->start, d1),
                 ph->end == ATT_DAY_OPEN ? "open" : att_date_format(ph->end, d2), buf);
     }
-    fprintf(f, "\narrivals   %-12s %-10s %s\n", "name", "date", "troops");
+    fprintf(f, "\narrivals   %-*s %-10s %s\n", wname, "name", "date", "troops");
     for (i = 0; i < p->narrival; i++) {
         const att_arrival *ar = &p->arrivals[i];
         if (ar->prior == ATT_COUNT_FIXED)
@@ -263,11 +272,12 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         else
             snprintf(buf, sizeof buf, "log-normal, median %s, log sd %g",
                      cli_count(ar->median, a, sizeof a), ar->log_sd);
-        fprintf(f, "           %-12s %-10s %s\n", ar->name, att_date_format(ar->date, d1), buf);
+        fprintf(f, "           %-*s %-10s %s\n", wname, ar->name, att_date_format(ar->date, d1),
+                buf);
     }
-    fprintf(f, "\nclasses    %-12s %-10s %-10s %s\n", "name", "tau loss", "tau force", "who");
+    fprintf(f, "\nclasses    %-*s %-10s %-10s %s\n", wname, "name", "tau loss", "tau force", "who");
     for (i = 0; i < p->nclass; i++)
-        fprintf(f, "           %-12s %-10g %-10g %s\n", p->classes[i].name,
+        fprintf(f, "           %-*s %-10g %-10g %s\n", wname, p->classes[i].name,
                 p->classes[i].tau[ATT_FAMILY_LOSSES], p->classes[i].tau[ATT_FAMILY_FORCE],
                 p->classes[i].description);
 
@@ -455,4 +465,13 @@ cli_csv_num(FILE *f, double x)
 {
     if (isfinite(x))
         fprintf(f, "%.10g", x);
+}
+
+void
+cli_widen(int *width, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n > (size_t)*width && n < 1000)
+        *width = (int)n;
 }

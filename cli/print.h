@@ -58,6 +58,10 @@ int cli_write_output(const char *path,
 const char *cli_hazard_rule(
     const att_params *p, const att_hazard_rule *h, const char *inherit, char *buf, size_t n);
 
+/* Widens *width to s's length: a table's name column, at least its
+ * default and as wide as its longest name. */
+void cli_widen(int *width, const char *s);
+
 /* x as a CSV field (10 significant figures), or nothing where it is not
  * finite: an empty field, never nan or inf. */
 void cli_csv_num(FILE *f, double x);

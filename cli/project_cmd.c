@@ -687,8 +687,30 @@ json_doc(const scenario_view *v)
 /* ---- several scenarios side by side ---------------------------------------------- */
 
 #define SIDE_COLUMNS 4  /* scenarios per block, to stay within 80 columns */
-#define SIDE_LABEL   26 /* width of the row labels */
-#define SIDE_WIDTH   13 /* width of a scenario's column */
+#define SIDE_LABEL   26 /* width of the row labels, at least */
+#define SIDE_WIDTH   13 /* width of a scenario's column, at least */
+
+/* The widths of one side-by-side table: wider than the defaults where a
+ * scenario's or a threshold's name needs it. */
+typedef struct {
+    int label, width;
+} side_layout;
+
+/* A scenario as a column head: its name, or a file's name without its
+ * folder and ".ini" (a path cut to the column would say nothing). */
+static const char *
+side_name(const char *name, char *buf, size_t n)
+{
+    const char *base = strrchr(name, '/');
+    size_t len;
+
+    base = base != NULL ? base + 1 : name;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
+        len -= 4;
+    snprintf(buf, n, "%.*s", (int)len, base);
+    return buf;
+}
 
 /* One row of the side-by-side table: a label, then a cell per scenario
  * from first to last (exclusive). */
@@ -713,6 +735,7 @@ cell_end(const scenario_view *v, att_series s, double level, char *buf, size_t n
 static void
 side_row(FILE *f,
          const project_ctx *c,
+         const side_layout *lay,
          size_t first,
          size_t last,
          const char *label,
@@ -722,9 +745,9 @@ side_row(FILE *f,
     size_t i;
     char buf[32];
 
-    fprintf(f, "%-*s", SIDE_LABEL, label);
+    fprintf(f, "%-*s", lay->label, label);
     for (i = first; i < last; i++)
-        fprintf(f, "%*s", SIDE_WIDTH, cell_end(&c->sv[i], s, level, buf, sizeof buf));
+        fprintf(f, "%*s", lay->width, cell_end(&c->sv[i], s, level, buf, sizeof buf));
     fputc('\n', f);
 }
 
@@ -744,8 +767,10 @@ static void
 print_columns(FILE *f, const project_ctx *c)
 {
     size_t first, last, i, m, lo, mid, hi;
-    char buf[32], label[64], d[ATT_DATE_BUFSIZE], lo_label[40], hi_label[40], lname[32];
+    char buf[32], label[ATT_NAME_MAX + 32], d[ATT_DATE_BUFSIZE], lo_label[40], hi_label[40],
+        lname[32], head[256];
     const scenario_view *v0 = &c->sv[0];
+    side_layout lay;
     double lo_level, hi_level;
 
     /* The band shown: 5% and 95% when among the levels, else the
@@ -758,26 +783,34 @@ print_columns(FILE *f, const project_ctx *c)
 
     fprintf(f, "attrition %s projection, %zu scenarios side by side (seed %lu)\n",
             ATT_VERSION_STRING, c->n, v0->pp.seed);
+    lay.label = SIDE_LABEL;
+    lay.width = SIDE_WIDTH;
     for (i = 0; i < c->n; i++) {
         char line[600];
+        int w = (int)strlen(side_name(c->sv[i].name, head, sizeof head)) + 1;
         snprintf(line, sizeof line, "%s: %s", c->sv[i].name, c->sv[i].p->description);
         wrap(f, "  ", line);
+        lay.width = w > lay.width ? w : lay.width;
+        for (m = 0; m < c->sv[i].p->nthreshold; m++) {
+            w = (int)strlen(c->sv[i].p->thresholds[m].name) + (int)strlen("P() by the end") + 1;
+            lay.label = w > lay.label ? w : lay.label;
+        }
     }
     for (first = 0; first < c->n; first = last) {
         last = first + SIDE_COLUMNS < c->n ? first + SIDE_COLUMNS : c->n;
-        fprintf(f, "\n%-*s", SIDE_LABEL, "");
+        fprintf(f, "\n%-*s", lay.label, "");
         for (i = first; i < last; i++)
-            fprintf(f, "%*.*s", SIDE_WIDTH, SIDE_WIDTH - 1, c->sv[i].name);
+            fprintf(f, "%*s", lay.width, side_name(c->sv[i].name, head, sizeof head));
         fputc('\n', f);
         snprintf(label, sizeof label, "strength on %s",
                  date_text(v0->proj.dates[v0->proj.ndates - 1], d));
-        side_row(f, c, first, last, label, ATT_SERIES_STRENGTH, 50.0);
-        side_row(f, c, first, last, lo_label, ATT_SERIES_STRENGTH, lo_level);
-        side_row(f, c, first, last, hi_label, ATT_SERIES_STRENGTH, hi_level);
-        side_row(f, c, first, last, "casualties, cumulative", ATT_SERIES_CASUALTIES, 50.0);
-        side_row(f, c, first, last, lo_label, ATT_SERIES_CASUALTIES, lo_level);
-        side_row(f, c, first, last, hi_label, ATT_SERIES_CASUALTIES, hi_level);
-        side_row(f, c, first, last, "killed, cumulative", ATT_SERIES_KILLED, 50.0);
+        side_row(f, c, &lay, first, last, label, ATT_SERIES_STRENGTH, 50.0);
+        side_row(f, c, &lay, first, last, lo_label, ATT_SERIES_STRENGTH, lo_level);
+        side_row(f, c, &lay, first, last, hi_label, ATT_SERIES_STRENGTH, hi_level);
+        side_row(f, c, &lay, first, last, "casualties, cumulative", ATT_SERIES_CASUALTIES, 50.0);
+        side_row(f, c, &lay, first, last, lo_label, ATT_SERIES_CASUALTIES, lo_level);
+        side_row(f, c, &lay, first, last, hi_label, ATT_SERIES_CASUALTIES, hi_level);
+        side_row(f, c, &lay, first, last, "killed, cumulative", ATT_SERIES_KILLED, 50.0);
         /* Thresholds by name, in the order the first scenario lists them,
          * then any the others add. */
         for (i = first; i < last; i++)
@@ -788,17 +821,17 @@ print_columns(FILE *f, const project_ctx *c)
                     seen = side_threshold(&c->sv[k], name) != NULL;
                 if (seen)
                     continue;
-                snprintf(label, sizeof label, "P(%.16s) by the end", name);
-                fprintf(f, "%-*s", SIDE_LABEL, label);
+                snprintf(label, sizeof label, "P(%s) by the end", name);
+                fprintf(f, "%-*s", lay.label, label);
                 for (j = first; j < last; j++) {
                     const att_threshold_result *tr = side_threshold(&c->sv[j], name);
-                    fprintf(f, "%*s", SIDE_WIDTH,
+                    fprintf(f, "%*s", lay.width,
                             tr ? percent(tr->probability, buf, sizeof buf) : "-");
                 }
-                fprintf(f, "\n%-*s", SIDE_LABEL, "  already at the start");
+                fprintf(f, "\n%-*s", lay.label, "  already at the start");
                 for (j = first; j < last; j++) {
                     const att_threshold_result *tr = side_threshold(&c->sv[j], name);
-                    fprintf(f, "%*s", SIDE_WIDTH,
+                    fprintf(f, "%*s", lay.width,
                             tr ? percent(tr->p_at_start, buf, sizeof buf) : "-");
                 }
                 fputc('\n', f);

@@ -448,6 +448,92 @@ test_fit_influence(void **state)
     free(text);
 }
 
+/* The column of `want` in the first line of text that contains it (and,
+ * when after is not NULL, starts after it), or -1. */
+static long
+column_of(const char *text, const char *after, const char *want)
+{
+    const char *p = after != NULL ? strstr(text, after) : text, *line;
+
+    if (p == NULL || (p = strstr(p, want)) == NULL)
+        return -1;
+    for (line = p; line > text && line[-1] != '\n'; line--)
+        ;
+    return (long)(p - line);
+}
+
+/* Names longer than the tables' defaults widen their columns, and scenario
+ * files side by side are headed by their names, not their paths. */
+static void
+test_long_names(void **state)
+{
+    const char *ini = ATT_BINARY_DIR "/tests/long_names.ini";
+    const char *csv = ATT_BINARY_DIR "/tests/long_names.csv";
+    const char *check[] = {"check", "--scenario", ini, NULL};
+    const char *fit[] = {"fit", "--scenario", ini,   "--chains", "1",       "--warmup",
+                         "150", "--draws",    "150", "--force",  "--quiet", NULL};
+    const char *side[] = {"project",  "--scenario", "params/builders6k.ini,none",
+                          "--chains", "1",          "--warmup",
+                          "150",      "--draws",    "150",
+                          "--paths",  "100",        "--force",
+                          "--quiet",  NULL};
+    FILE *fh = fopen(ini, "w");
+    char *text;
+
+    (void)state;
+    assert_non_null(fh);
+    fputs("[model]\nledger = long_names.csv\n"
+          "[phase quiet_before_combat]\nstart = 2024-10-01\nend = 2024-12-06\nhazard = 0\n"
+          "[phase first_active_phase_long]\nstart = 2024-12-06\nhazard_median = 0.006\n"
+          "hazard_log_sd = 1\n"
+          "[arrival the_first_contingent]\ndate = 2024-10-16\ncount_low = 9000\n"
+          "count_high = 13000\n"
+          "[class ua_gov]\ntau_losses = 0.7\ntau_force = 0.3\n"
+          "[class us_gov]\ntau_losses = 0.5\ntau_force = 0.3\n"
+          "[class a_class_with_a_long_name]\ntau_losses = 0.5\ntau_force = 0.3\n",
+          fh);
+    assert_int_equal(fclose(fh), 0);
+    fh = fopen(csv, "w");
+    assert_non_null(fh);
+    fputs(ALL_HDR "c1,2024-12-31,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,\n"
+                  "c2,2024-12-31,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,3000,,,q,d,\n"
+                  "a_report_with_an_id_longer_than_thirty,2025-01-10,2025-01-10,2025-01-10,Z,"
+                  "a_class_with_a_long_name,killed,at_least,600,,,q,d,\n"
+                  "d1,2025-01-05,2025-01-05,2025-01-05,U,us_gov,deployed,range,,10000,12000,q,d,\n",
+          fh);
+    assert_int_equal(fclose(fh), 0);
+
+    assert_int_equal(run(OUT, check), 0);
+    text = fixture_read_file(OUT);
+    assert_non_null(text);
+    /* The start column lines up under its head, past the longest name. */
+    assert_true(column_of(text, "\nphases ", "start") > 0);
+    assert_int_equal(column_of(text, "\nphases ", "start"),
+                     column_of(text, "first_active_phase_long", "2024-12-06"));
+    assert_int_equal(column_of(text, "\nclasses ", "tau loss"),
+                     column_of(text, "           a_class_with_a_long_name", "0.5"));
+    free(text);
+
+    assert_int_equal(run(OUT, fit), 1); /* few draws: the verdict fails, --force prints */
+    text = fixture_read_file(OUT);
+    assert_non_null(text);
+    /* Name columns as wide as the longest name, and one space. */
+    assert_int_equal(column_of(text, "\nphase ", "casualties per 1,000"),
+                     (long)strlen("first_active_phase_long") + 1);
+    assert_int_equal(column_of(text, "\nreport ", "kind"),
+                     column_of(text, "\na_report_with_an_id_longer_than_thirty ", "killed"));
+    assert_int_equal(column_of(text, "\nparameter ", "q05"),
+                     (long)strlen("b_a_class_with_a_long_name_losses") + 1 + 10 - 3);
+    free(text);
+
+    assert_int_equal(run(OUT, side), 1);
+    text = fixture_read_file(OUT);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "  builders6k"));
+    assert_null(strstr(text, " params/builders6k.ini   ")); /* the head, not the list above */
+    free(text);
+}
+
 int
 main(void)
 {
@@ -456,6 +542,7 @@ main(void)
         cmocka_unit_test(test_project_command), cmocka_unit_test(test_failed_fit_not_saved),
         cmocka_unit_test(test_compare_command), cmocka_unit_test(test_later_file_rows),
         cmocka_unit_test(test_export_data),     cmocka_unit_test(test_fit_influence),
+        cmocka_unit_test(test_long_names),
     };
 
     gsl_set_error_handler_off();
