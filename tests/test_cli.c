@@ -28,6 +28,38 @@ test_help_and_version(void **state)
     out = fixture_read_file(OUT);
     assert_non_null(strstr(out, "Usage: attrition"));
     assert_non_null(strstr(out, "64 usage error"));
+    {
+        /* Every option --help lists, the man page and the README describe. */
+        char *man = fixture_slurp(ATT_SOURCE_DIR "/docs/attrition.1");
+        char *readme = fixture_slurp(ATT_SOURCE_DIR "/README.md");
+        const char *p = out;
+        int n = 0;
+        while ((p = strstr(p, " --")) != NULL) {
+            char opt[40], roff[80];
+            size_t len = strcspn(p + 1, " \n"), i, k = 0;
+            /* Option lines only: "  -s, --x" or "      --x". */
+            if (!(p[-1] == ',' || (p[-1] == ' ' && p[-2] == ' '))) {
+                p += 3;
+                continue;
+            }
+            assert_true(len < sizeof opt);
+            memcpy(opt, p + 1, len);
+            opt[len] = '\0';
+            for (i = 0; i < len && k + 3 < sizeof roff; i++) {
+                if (opt[i] == '-')
+                    roff[k++] = '\\';
+                roff[k++] = opt[i];
+            }
+            roff[k] = '\0';
+            if (strstr(man, roff) == NULL || strstr(readme, opt) == NULL)
+                fail_msg("%s: not in docs/attrition.1 (as %s) or README.md", opt, roff);
+            n++;
+            p += 3;
+        }
+        assert_true(n >= 20);
+        free(man);
+        free(readme);
+    }
     free(out);
     expect(version, 0, NULL);
     out = fixture_read_file(OUT);
