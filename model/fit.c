@@ -16,6 +16,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include <attrition/att_fit.h>
 #include <attrition/att_rng.h>
@@ -203,6 +206,22 @@ fit_div_fails(const att_fit_result *r)
     return (double)r->divergent_total > ATT_FIT_DIV_FAIL * (double)(r->chains * r->draws);
 }
 
+/* Threads for the chains: as asked, else one per chain up to the cores
+ * (more would only take turns). */
+static int
+fit_threads(const att_fit_params *fp)
+{
+    int n = fp->chains > 0 && fp->chains < 1024 ? (int)fp->chains : 1;
+
+    if (fp->threads > 0)
+        return fp->threads;
+#ifdef _OPENMP
+    if (omp_get_max_threads() < n)
+        n = omp_get_max_threads();
+#endif
+    return n;
+}
+
 /* One run of every chain, without the diagnostics (att_fit_run takes
  * them of the run it keeps). */
 static att_status
@@ -241,8 +260,7 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
     t0 = att_seconds();
     /* Each chain owns its streams, workspace and slice: the schedule
      * cannot change any number. */
-#pragma omp parallel for schedule(dynamic, 1) \
-    num_threads(fp->threads > 0 ? fp->threads : (int)fp->chains)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(fit_threads(fp))
     for (c = 0; c < fp->chains; c++)
         chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &chain_err[c]);
     out->seconds_sampler = att_seconds() - t0;

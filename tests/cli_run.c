@@ -45,14 +45,30 @@ void
 cli_expect(
     const char *out, const char *err_path, const char *const *args, int code, const char *want_err)
 {
+    const char *wants[2] = {want_err, NULL};
+
+    cli_expect_each(out, err_path, args, code, want_err != NULL ? wants : NULL);
+}
+
+void
+cli_expect_each(const char *out,
+                const char *err_path,
+                const char *const *args,
+                int code,
+                const char *const *wants)
+{
     int rc = cli_run(out, err_path, args);
     char *err = fixture_read_file(err_path);
+    size_t i;
 
     assert_non_null(err);
-    if (rc != code || (want_err == NULL && err[0] != '\0') ||
-        (want_err != NULL && strstr(err, want_err) == NULL))
-        fail_msg("attrition %s ...: exit %d (expected %d), stderr \"%s\" (expected ~\"%s\")",
-                 args[0] ? args[0] : "", rc, code, err, want_err ? want_err : "");
+    if (rc != code || (wants == NULL && err[0] != '\0'))
+        fail_msg("attrition %s ...: exit %d (expected %d), stderr \"%s\" (expected %s)",
+                 args[0] ? args[0] : "", rc, code, err, wants ? "text" : "nothing");
+    for (i = 0; wants != NULL && wants[i] != NULL; i++)
+        if (strstr(err, wants[i]) == NULL)
+            fail_msg("attrition %s ...: stderr \"%s\" (expected ~\"%s\")", args[0] ? args[0] : "",
+                     err, wants[i]);
     free(err);
 }
 

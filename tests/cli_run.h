@@ -16,6 +16,11 @@ int cli_run(const char *out, const char *err, const char *const *args);
 void
 cli_expect(const char *out, const char *err, const char *const *args, int code, const char *want);
 
+/* The same, with stderr containing each of wants (NULL-terminated; NULL:
+ * empty), from one run. */
+void cli_expect_each(
+    const char *out, const char *err, const char *const *args, int code, const char *const *wants);
+
 /* Runs args, expects exit 0 and stdout equal to tests/golden/name (which
  * ATT_UPDATE_GOLDEN=1 rewrites). */
 void cli_golden(const char *out, const char *err, const char *name, const char *const *args);
