@@ -36,57 +36,6 @@ att_run_options_default(void)
 
 /* ---- reading ---------------------------------------------------------------------- */
 
-/* The ledger of the scenario's classes at path: the one place the class
- * names are listed for the ledger's loader. */
-static att_status
-run_ledger_parse(const att_params *p,
-                 const char *name,
-                 const char *text,
-                 size_t len,
-                 att_ledger **out,
-                 att_error *err)
-{
-    const char **cls = att_mem_alloc((p->nclass + 1) * sizeof *cls);
-    att_status st;
-    size_t i;
-
-    *out = NULL;
-    if (cls == NULL)
-        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-    for (i = 0; i < p->nclass; i++)
-        cls[i] = p->classes[i].name;
-    st = text != NULL ? att_ledger_parse(name, text, len, cls, p->nclass, out, err)
-                      : att_ledger_load(name, cls, p->nclass, out, err);
-    att_mem_free(cls);
-    return st;
-}
-
-/* The ledger of o (or the scenario's [model] ledger), read and checked. */
-static att_status
-run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
-{
-    const att_params *p = r->p;
-    const char *path = o->ledger != NULL ? o->ledger : p->ledger;
-    att_status st;
-
-    if (path == NULL)
-        return att_error_set(err, ATT_EDATA, p->path, 0, 0, "[model] ledger",
-                             "expected a ledger file, found none; set it or pass --ledger FILE");
-    if (o->ledger_text != NULL && o->ledger == NULL)
-        return ATT_FAIL(err, ATT_EINVAL, "a ledger's text without its name");
-    st = run_ledger_parse(p, path, o->ledger_text, o->ledger_len, &r->l, err);
-    if (st == ATT_ENOENT && o->ledger == NULL) {
-        /* Point at the parameter file's line that named the ledger. */
-        char reason[ATT_ERROR_MSG_MAX];
-        att_strlcpy(reason, err->msg, sizeof reason);
-        return att_error_set(err, ATT_ENOENT, p->ledger_origin.path, p->ledger_origin.line, 0,
-                             "[model] ledger", "cannot read \"%s\": %s", path, reason);
-    }
-    if (st != ATT_OK)
-        return st;
-    return att_ledger_check(r->l, p, err);
-}
-
 /* The first line of text, with its length. */
 static size_t
 run_line_len(const char *text)
@@ -96,67 +45,112 @@ run_line_len(const char *text)
     return e != NULL ? (size_t)(e - text) : strlen(text);
 }
 
-/* The ledger's rows and the later file's rows as one ledger, so that
- * repeats, revisions and ids link across the two; an error names the file
- * and line of its row. */
+/* The ledger's text and the later file's rows after its header, as one
+ * text (*out, att_mem_free it), so that repeats, revisions and ids link
+ * across the two; *lines_a gets the ledger's own lines. */
 static att_status
-run_join_later(att_run *r, const char *later, att_error *err)
+run_join_later(const char *ledger,
+               const char *a,
+               size_t la,
+               const char *later,
+               char **out,
+               long *lines_a,
+               att_error *err)
 {
-    char *a = NULL, *b = NULL, *joined = NULL, name[2 * ATT_ERROR_PATH_MAX];
-    size_t la, lb, ha, hb, i;
-    long lines_a = 0;
-    att_ledger *merged = NULL;
+    char *b = NULL, *joined;
+    size_t lb, ha, hb, i, n = 0;
     att_status st;
 
-    if (r->l == NULL)
-        return ATT_FAIL(err, ATT_EINTERNAL, "no ledger to join later reports to");
-    if ((st = att_file_slurp(r->l->path, &a, &la, err)) != ATT_OK ||
-        (st = att_file_slurp(later, &b, &lb, err)) != ATT_OK)
-        goto done;
+    *out = NULL;
+    if ((st = att_file_slurp(later, &b, &lb, err)) != ATT_OK)
+        return st;
     ha = run_line_len(a);
     hb = run_line_len(b);
     if (ha != hb || memcmp(a, b, ha) != 0 || b[hb] != '\n') {
-        st = att_error_set(err, ATT_EPARSE, later, 1, 0, NULL,
-                           "expected the same header line as %s, found another; --later takes "
-                           "the ledger's columns in the ledger's order",
-                           r->l->path);
-        goto done;
+        att_mem_free(b);
+        return att_error_set(err, ATT_EPARSE, later, 1, 0, NULL,
+                             "expected the same header line as %s, found another; --later takes "
+                             "the ledger's columns in the ledger's order",
+                             ledger);
     }
     if ((joined = att_mem_alloc(la + lb + 2)) == NULL) {
+        att_mem_free(b);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    memcpy(joined, a, la);
+    n = la;
+    if (n > 0 && a[n - 1] != '\n')
+        joined[n++] = '\n';
+    for (*lines_a = 0, i = 0; i < n; i++)
+        *lines_a += joined[i] == '\n';
+    memcpy(joined + n, b + hb + 1, lb - hb - 1);
+    joined[n + lb - hb - 1] = '\0';
+    att_mem_free(b);
+    *out = joined;
+    return ATT_OK;
+}
+
+/* The ledger of o (its text, its file, or the scenario's [model] ledger)
+ * with o->later joined, parsed once against the scenario's classes (the
+ * one place they are listed for the loader) and checked.  An error names
+ * the file and line of its row; an unreadable [model] ledger, the
+ * parameter file's line that names it. */
+static att_status
+run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
+{
+    const att_params *p = r->p;
+    const char *path = o->ledger != NULL ? o->ledger : p->ledger, *text = o->ledger_text, **cls;
+    char *read = NULL, *joined = NULL, name[2 * ATT_ERROR_PATH_MAX];
+    size_t len = o->ledger_len, i;
+    long lines_a = 0;
+    att_status st;
+
+    if (path == NULL)
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, "[model] ledger",
+                             "expected a ledger file, found none; set it or pass --ledger FILE");
+    if (text != NULL && o->ledger == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "a ledger's text without its name");
+    if (text == NULL && (st = att_file_slurp(path, &read, &len, err)) != ATT_OK) {
+        if (st == ATT_ENOENT && o->ledger == NULL && err != NULL) {
+            char reason[ATT_ERROR_MSG_MAX];
+            att_strlcpy(reason, err->msg, sizeof reason);
+            st = att_error_set(err, ATT_ENOENT, p->ledger_origin.path, p->ledger_origin.line, 0,
+                               "[model] ledger", "cannot read \"%s\": %s", path, reason);
+        }
+        return st;
+    }
+    if (text == NULL)
+        text = read;
+    snprintf(name, sizeof name, "%s", path);
+    if (o->later != NULL) {
+        if ((st = run_join_later(path, text, len, o->later, &joined, &lines_a, err)) != ATT_OK)
+            goto done;
+        snprintf(name, sizeof name, "%s + %s", path, o->later);
+        text = joined;
+        len = strlen(joined);
+    }
+    if ((cls = att_mem_alloc((p->nclass + 1) * sizeof *cls)) == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto done;
     }
-    memcpy(joined, a, la);
-    if (la > 0 && a[la - 1] != '\n')
-        joined[la++] = '\n';
-    for (i = 0; i < la; i++)
-        lines_a += joined[i] == '\n';
-    memcpy(joined + la, b + hb + 1, lb - hb - 1);
-    joined[la + lb - hb - 1] = '\0';
-    snprintf(name, sizeof name, "%s + %s", r->l->path, later);
-    st = run_ledger_parse(r->p, name, joined, strlen(joined), &merged, err);
+    for (i = 0; i < p->nclass; i++)
+        cls[i] = p->classes[i].name;
+    st = att_ledger_parse(name, text, len, cls, p->nclass, &r->l, err);
+    att_mem_free(cls);
     if (st == ATT_OK)
-        st = att_ledger_check(merged, r->p, err);
-    if (st != ATT_OK) {
+        st = att_ledger_check(r->l, p, err);
+    if (st != ATT_OK && joined != NULL && err != NULL && err->line > 0) {
         /* Line n of the joined text: the ledger's own lines first, then
          * the later file's rows after its header. */
-        if (err != NULL && err->line > 0) {
-            if (err->line <= lines_a)
-                att_strlcpy(err->path, r->l->path, sizeof err->path);
-            else {
-                att_strlcpy(err->path, later, sizeof err->path);
-                err->line = err->line - lines_a + 1;
-            }
+        if (err->line <= lines_a)
+            att_strlcpy(err->path, path, sizeof err->path);
+        else {
+            att_strlcpy(err->path, o->later, sizeof err->path);
+            err->line = err->line - lines_a + 1;
         }
-        goto done;
     }
-    att_ledger_free(r->l);
-    r->l = merged;
-    merged = NULL;
 done:
-    att_ledger_free(merged);
-    att_mem_free(a);
-    att_mem_free(b);
+    att_mem_free(read);
     att_mem_free(joined);
     return st;
 }
@@ -186,12 +180,6 @@ att_run_open(const char *path, const att_run_options *o, att_run **out, att_erro
     if (o->seed >= 0)
         r->p->projection.seed = (unsigned long)o->seed;
     if ((st = run_ledger_load(r, o, err)) != ATT_OK)
-        goto fail;
-    if (o->later != NULL && o->ledger_text != NULL) {
-        st = ATT_FAIL(err, ATT_EINVAL, "later reports join a ledger file, not a ledger's text");
-        goto fail;
-    }
-    if (o->later != NULL && (st = run_join_later(r, o->later, err)) != ATT_OK)
         goto fail;
     if ((st = att_digest_files((const char *const *)r->p->files, r->p->nfile, r->params_digest,
                                err)) != ATT_OK)
