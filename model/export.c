@@ -7,7 +7,6 @@
  */
 #include <jansson.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,16 +155,14 @@ att_export_inputs(const att_params *p,
              * averaged.  A loss figure's measure is written only when it
              * is not cumulative, so that a ledger without one keeps its
              * digest. */
-            const char *key = r->kind == ATT_KIND_RATE ? "rate" : "period";
-            char name[16];
+            static const char *const keys[2][3] = {{"rate_from", "rate_to", "rate_days"},
+                                                   {"period_from", "period_to", "period_days"}};
+            const char *const *key = keys[r->kind != ATT_KIND_RATE];
             if (r->kind != ATT_KIND_RATE)
                 export_set(o, "measure", json_string(att_measure_name(r->measure)), &bad);
-            snprintf(name, sizeof name, "%s_from", key);
-            export_set(o, name, json_integer(r->asof_start), &bad);
-            snprintf(name, sizeof name, "%s_to", key);
-            export_set(o, name, json_integer((json_int_t)r->asof_end + 1), &bad);
-            snprintf(name, sizeof name, "%s_days", key);
-            export_set(o, name, json_integer((json_int_t)r->asof_end - r->asof_start + 1), &bad);
+            export_set(o, key[0], json_integer(r->asof_start), &bad);
+            export_set(o, key[1], json_integer((json_int_t)r->asof_end + 1), &bad);
+            export_set(o, key[2], json_integer((json_int_t)r->asof_end - r->asof_start + 1), &bad);
         } else
             for (d = r->asof_start; d <= r->asof_end; d++) /* 24:00 of each day */
                 export_push(t, json_integer((json_int_t)d + 1), &bad);

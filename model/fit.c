@@ -211,7 +211,7 @@ fit_div_fails(const att_fit_result *r)
 static int
 fit_threads(const att_fit_params *fp)
 {
-    int n = fp->chains > 0 && fp->chains < 1024 ? (int)fp->chains : 1;
+    int n = fp->chains < 1024 ? (int)fp->chains : 1024; /* >= 1: checked before */
 
     if (fp->threads > 0)
         return fp->threads;

@@ -401,16 +401,17 @@ att_run_influence(const att_run *r,
      * refitted".  Any other failure is an error naming the report. */
     for (i = 0; nused > 1 && i < nused; i++) {
         size_t li = att_posterior_report(f->post, i);
+        att_error e;
         if (progress != NULL)
             progress(ctx, i, nused);
-        att_error e;
         att_error_clear(&e);
         if ((st = run_influence_one(r, f, li, out, &e)) != ATT_OK) {
             char why[2 * ATT_ERROR_MSG_MAX];
             att_error_format(&e, why, sizeof why);
             att_influence_free(out);
-            return att_error_set(err, st, NULL, 0, 0, NULL, "refitting without report %s: %s",
-                                 r->l->reports[li].id, why);
+            /* At the report's row, so that the analyst can find it. */
+            return att_error_set(err, st, r->l->path, r->l->reports[li].line, 0, "id",
+                                 "refitting without report %s: %s", r->l->reports[li].id, why);
         }
     }
     return ATT_OK;

@@ -130,8 +130,8 @@ typedef struct {
 } att_influence;
 
 /* Refits f's posterior without each report it uses, with f's sampler
- * settings.  A refit that fails is an error naming the report (err's
- * field is its id).  progress may be NULL. */
+ * settings.  A refit that fails is an error at the report's ledger line
+ * (field "id"), saying why.  progress may be NULL. */
 ATT_NODISCARD att_status att_run_influence(const att_run *r,
                                            const att_run_fit *f,
                                            att_run_progress progress,
