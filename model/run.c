@@ -46,14 +46,16 @@ run_line_len(const char *text)
 }
 
 /* The ledger's text and the later file's rows after its header, as one
- * text (*out, att_mem_free it), so that repeats, revisions and ids link
- * across the two; *lines_a gets the ledger's own lines. */
+ * text (*out of *out_len bytes, att_mem_free it), so that repeats,
+ * revisions and ids link across the two; *lines_a gets the ledger's own
+ * lines. */
 static att_status
 run_join_later(const char *ledger,
                const char *a,
                size_t la,
                const char *later,
                char **out,
+               size_t *out_len,
                long *lines_a,
                att_error *err)
 {
@@ -62,6 +64,7 @@ run_join_later(const char *ledger,
     att_status st;
 
     *out = NULL;
+    *out_len = 0;
     if ((st = att_file_slurp(later, &b, &lb, err)) != ATT_OK)
         return st;
     ha = run_line_len(a);
@@ -84,7 +87,8 @@ run_join_later(const char *ledger,
     for (*lines_a = 0, i = 0; i < n; i++)
         *lines_a += joined[i] == '\n';
     memcpy(joined + n, b + hb + 1, lb - hb - 1);
-    joined[n + lb - hb - 1] = '\0';
+    *out_len = n + lb - hb - 1;
+    joined[*out_len] = '\0';
     att_mem_free(b);
     *out = joined;
     return ATT_OK;
@@ -123,11 +127,12 @@ run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
         text = read;
     snprintf(name, sizeof name, "%s", path);
     if (o->later != NULL) {
-        if ((st = run_join_later(path, text, len, o->later, &joined, &lines_a, err)) != ATT_OK)
+        size_t n = 0;
+        if ((st = run_join_later(path, text, len, o->later, &joined, &n, &lines_a, err)) != ATT_OK)
             goto done;
         snprintf(name, sizeof name, "%s + %s", path, o->later);
         text = joined;
-        len = strlen(joined);
+        len = n;
     }
     if ((cls = att_mem_alloc((p->nclass + 1) * sizeof *cls)) == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
