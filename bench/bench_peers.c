@@ -614,6 +614,9 @@ synthetic_ledger(const att_params *p, size_t n, unsigned long seed, size_t *len)
         v.hazard = hz;
         v.count = cnt;
         v.kappa = 0.3;
+        v.ratio = NULL;
+        v.depart = NULL;
+        v.rho = 0.0;
         ok = append(&buf, &used, &cap, "%s",
                     "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,"
                     "value,low,high,quote,doc,repeat_of,note\n");

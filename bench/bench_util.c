@@ -49,6 +49,9 @@ bench_write_draws(const char *prog,
         v.hazard = hz;
         v.count = cnt;
         v.kappa = kappa;
+        v.ratio = NULL;
+        v.depart = NULL;
+        v.rho = 0.0;
         st = att_model_state(p, &v, (double)p->projection.start);
         fprintf(f, "%zu,%zu,%.0f,%.0f,%.0f,%.17g,%.17g,%.17g,%.0f,%.0f,%.0f\n", i, d,
                 floor(st.strength + 0.5), floor(st.casualties + 0.5), floor(st.killed + 0.5), kappa,

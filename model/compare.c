@@ -180,6 +180,9 @@ draw_state(const compare_ctx *c, size_t s, int32_t t)
         v.hazard = c->hazard + s * c->p->nphase;
         v.count = c->count + s * c->p->narrival;
         v.kappa = c->kappa[s];
+        v.ratio = NULL;
+        v.depart = NULL;
+        v.rho = 0.0;
         st = att_model_state(c->p, &v, (double)t);
     } else {
         size_t k = (size_t)(t - (c->origin + 1));

@@ -40,6 +40,11 @@ att_model_state(const att_params *p, const att_model_values *v, double t)
     att_state s = {0.0, 0.0, 0.0, 0.0, 0.0};
     size_t j;
 
+    if (att_params_extended(p)) {
+        /* Day by day (force.c); t is a whole day there. */
+        att_model_states(p, v, (int32_t)floor(t), 1, 0u, &s);
+        return s;
+    }
     for (j = 0; j < p->narrival; j++) {
         double tau = (double)p->arrivals[j].date, H;
         /* An arrival at 00:00 of day d is not there at 24:00 of day d - 1,

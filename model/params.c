@@ -26,7 +26,9 @@ typedef enum {
     PS_PRIORS,
     PS_PROJECTION,
     PS_PHASE,
+    PS_GROUP,
     PS_ARRIVAL,
+    PS_DEPARTURE,
     PS_CLASS,
     PS_WAVE,
     PS_THRESHOLD,
@@ -34,11 +36,12 @@ typedef enum {
 } params_sec;
 
 /* Section words as written in a header, and as documented. */
-static const char *const params_sec_word[PS_COUNT] = {
-    "", "model", "priors", "projection", "phase", "arrival", "class", "wave", "threshold"};
-static const char *const params_sec_doc[PS_COUNT] = {"(top)",      "model",      "priors",
-                                                     "projection", "phase NAME", "arrival NAME",
-                                                     "class NAME", "wave NAME",  "threshold NAME"};
+static const char *const params_sec_word[PS_COUNT] = {"",      "model", "priors",   "projection",
+                                                      "phase", "group", "arrival",  "departure",
+                                                      "class", "wave",  "threshold"};
+static const char *const params_sec_doc[PS_COUNT] = {
+    "(top)",        "model",          "priors",     "projection", "phase NAME",    "group NAME",
+    "arrival NAME", "departure NAME", "class NAME", "wave NAME",  "threshold NAME"};
 
 typedef enum {
     PT_TEXT,
@@ -106,6 +109,9 @@ typedef struct {
     att_origin at[PK_COUNT];  /* and where */
     const char *anchor_text;  /* resolved once classes are known */
     att_origin anchor_at;
+    const char *reference; /* [model] reference_group, resolved once groups are known */
+    att_origin reference_at;
+    bool *ratio_given;      /* per group: hazard_ratio or its prior stated */
     const char *proj_phase; /* [projection] hazard_phase, resolved later */
     att_origin proj_phase_at;
     const char **wave_after; /* per wave: `after` and hazard_phase names, borrowed */
@@ -377,17 +383,46 @@ params_set_hazard(att_hazard_rule *h, params_key_id id, params_key_id base, cons
     }
 }
 
+/* The index of the group named name into *out: an error if no [group] is
+ * declared or none has that name. */
+static att_status
+params_group_ref(params_ctx *c, const char *key, const char *name, att_origin at, size_t *out)
+{
+    const att_params *p = c->p;
+    const char *cand[64], *near;
+    size_t i, n = p->ngroup < 64 ? p->ngroup : 64;
+
+    if (p->ngroup == 0)
+        return params_fail_at(c, at, key, ATT_EDATA,
+                              "expected no group: no [group NAME] section is declared, found "
+                              "\"%s\"",
+                              name);
+    *out = att_params_group_index(p, name);
+    if (*out != ATT_NONE)
+        return ATT_OK;
+    for (i = 0; i < n; i++)
+        cand[i] = p->groups[i].name;
+    near = att_closest(name, cand, n);
+    return params_fail_at(c, at, key, ATT_EDATA,
+                          "expected the name of a [group], found \"%s\"%s%s%s", name,
+                          near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+}
+
 /* Stores one parsed value.  item is the named section's element index. */
 static att_status
 params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, att_origin at)
 {
     att_params *p = c->p;
     att_projection_params *pr = &p->projection;
-    att_phase *ph = p->phases ? &p->phases[item] : NULL;
-    att_arrival *ar = p->arrivals ? &p->arrivals[item] : NULL;
-    att_class *cl = p->classes ? &p->classes[item] : NULL;
-    att_wave *wv = p->waves ? &p->waves[item] : NULL;
-    att_threshold *th = p->thresholds ? &p->thresholds[item] : NULL;
+    /* params_allocate made every array, one element more than its
+     * sections, before any value is stored. */
+    att_phase *ph = &p->phases[item];
+    att_arrival *ar = &p->arrivals[item];
+    att_group *gr = &p->groups[item];
+    att_departure *dp = &p->departures[item];
+    att_class *cl = &p->classes[item];
+    att_wave *wv = &p->waves[item];
+    att_threshold *th = &p->thresholds[item];
     size_t i;
 
     switch (id) {
@@ -396,6 +431,8 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_TOP_INCLUDE:  /* handled by ptree.c */
     case PK_MODEL_FAMILY: /* one family so far: nothing to store */
     case PK_PHASE_ENABLED:
+    case PK_GROUP_ENABLED:
+    case PK_DEPARTURE_ENABLED:
     case PK_ARRIVAL_ENABLED:
     case PK_CLASS_ENABLED:
     case PK_WAVE_ENABLED:
@@ -432,6 +469,68 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
         return ATT_OK;
     case PK_MODEL_MAX_DEPTH:
         p->max_depth = v->integer;
+        return ATT_OK;
+    case PK_MODEL_REFERENCE_GROUP:
+        c->reference = v->text;
+        c->reference_at = at;
+        return ATT_OK;
+    case PK_MODEL_RETURN_SHARE:
+        p->return_fixed = true;
+        p->return_share = v->num;
+        return ATT_OK;
+    case PK_MODEL_RETURN_SHARE_A:
+        p->return_fixed = false;
+        p->return_a = v->num;
+        return ATT_OK;
+    case PK_MODEL_RETURN_SHARE_B:
+        p->return_b = v->num;
+        return ATT_OK;
+    case PK_MODEL_RETURN_DELAY:
+        p->return_delay = v->integer;
+        return ATT_OK;
+    case PK_GROUP_HAZARD_RATIO:
+        gr->fixed = true;
+        gr->ratio = v->num;
+        c->ratio_given[item] = true;
+        return ATT_OK;
+    case PK_GROUP_HAZARD_RATIO_MEDIAN:
+        gr->ratio_median = v->num;
+        c->ratio_given[item] = true;
+        return ATT_OK;
+    case PK_GROUP_HAZARD_RATIO_LOG_SD:
+        gr->ratio_log_sd = v->num;
+        c->ratio_given[item] = true;
+        return ATT_OK;
+    case PK_GROUP_DESCRIPTION:
+        return params_dup(c, &gr->description, v->text);
+    case PK_ARRIVAL_GROUP:
+        return params_group_ref(c, "group", v->text, at, &ar->group);
+    case PK_DEPARTURE_DATE:
+        dp->date = v->day;
+        return ATT_OK;
+    case PK_DEPARTURE_GROUP:
+        return params_group_ref(c, "group", v->text, at, &dp->group);
+    case PK_DEPARTURE_COUNT:
+    case PK_DEPARTURE_SHARE:
+        dp->count = v->num;
+        return ATT_OK;
+    case PK_DEPARTURE_COUNT_LOW:
+        dp->low = v->num;
+        return ATT_OK;
+    case PK_DEPARTURE_COUNT_HIGH:
+        dp->high = v->num;
+        return ATT_OK;
+    case PK_DEPARTURE_COUNT_MEDIAN:
+        dp->median = v->num;
+        return ATT_OK;
+    case PK_DEPARTURE_COUNT_LOG_SD:
+        dp->log_sd = v->num;
+        return ATT_OK;
+    case PK_DEPARTURE_SHARE_A:
+        dp->share_a = v->num;
+        return ATT_OK;
+    case PK_DEPARTURE_SHARE_B:
+        dp->share_b = v->num;
         return ATT_OK;
     case PK_PRIORS_KAPPA_A:
         p->kappa_a = v->num;
@@ -748,7 +847,7 @@ params_check_header(params_ctx *c, params_sec *out)
         near = att_closest(s->type, params_sec_word + 1, PS_COUNT - 1);
         return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
                              "unknown section [%s%s%s]: expected model, priors, projection, "
-                             "phase, arrival, class, wave or threshold%s%s%s",
+                             "phase, group, arrival, departure, class, wave or threshold%s%s%s",
                              s->type, s->name[0] ? " " : "", s->name,
                              near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
     }
@@ -802,6 +901,55 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
             st =
                 params_fail_at(c, c->at[PK_ARRIVAL_COUNT_HIGH], "count_high", ATT_EDATA,
                                "expected count_high > count_low (%g), found %g", ar->low, ar->high);
+        if (st == ATT_OK && p->ngroup > 0 && !c->given[PK_ARRIVAL_GROUP])
+            st = params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
+                                "expected group = NAME: [group] sections are declared, found "
+                                "none");
+    } else if (sec == PS_GROUP) {
+        att_group *gr = &p->groups[item];
+        static const params_key_id alt[][3] = {
+            {PK_GROUP_HAZARD_RATIO, PK_COUNT, PK_COUNT},
+            {PK_GROUP_HAZARD_RATIO_MEDIAN, PK_GROUP_HAZARD_RATIO_LOG_SD, PK_COUNT}};
+        if (c->ratio_given[item])
+            st = params_one_of(c, "hazard ratio", alt, 2);
+        else {
+            gr->fixed = true; /* the reference group, checked with [model] */
+            gr->ratio = 1.0;
+        }
+    } else if (sec == PS_DEPARTURE) {
+        att_departure *dp = &p->departures[item];
+        static const params_key_id alt[][3] = {
+            {PK_DEPARTURE_COUNT, PK_COUNT, PK_COUNT},
+            {PK_DEPARTURE_COUNT_LOW, PK_DEPARTURE_COUNT_HIGH, PK_COUNT},
+            {PK_DEPARTURE_COUNT_MEDIAN, PK_DEPARTURE_COUNT_LOG_SD, PK_COUNT}};
+        static const params_key_id share[][3] = {
+            {PK_DEPARTURE_SHARE, PK_COUNT, PK_COUNT},
+            {PK_DEPARTURE_SHARE_A, PK_DEPARTURE_SHARE_B, PK_COUNT}};
+        dp->by_share = c->given[PK_DEPARTURE_SHARE] || c->given[PK_DEPARTURE_SHARE_A] ||
+                       c->given[PK_DEPARTURE_SHARE_B];
+        if (dp->by_share &&
+            (c->given[PK_DEPARTURE_COUNT] || c->given[PK_DEPARTURE_COUNT_LOW] ||
+             c->given[PK_DEPARTURE_COUNT_HIGH] || c->given[PK_DEPARTURE_COUNT_MEDIAN] ||
+             c->given[PK_DEPARTURE_COUNT_LOG_SD]))
+            return params_fail_at(c, c->sec->origin, NULL, ATT_EPARSE,
+                                  "expected a count or a share of the group, found both");
+        if (dp->by_share) {
+            st = params_one_of(c, "share", share, 2);
+            dp->prior = c->given[PK_DEPARTURE_SHARE] ? ATT_COUNT_FIXED : ATT_COUNT_BETA;
+        } else {
+            st = params_one_of(c, "count or share", alt, 3);
+            dp->prior = c->given[PK_DEPARTURE_COUNT]       ? ATT_COUNT_FIXED
+                        : c->given[PK_DEPARTURE_COUNT_LOW] ? ATT_COUNT_UNIFORM
+                                                           : ATT_COUNT_LOGNORMAL;
+        }
+        if (st == ATT_OK && dp->prior == ATT_COUNT_UNIFORM && dp->low >= dp->high)
+            st =
+                params_fail_at(c, c->at[PK_DEPARTURE_COUNT_HIGH], "count_high", ATT_EDATA,
+                               "expected count_high > count_low (%g), found %g", dp->low, dp->high);
+        if (st == ATT_OK && p->ngroup > 0 && !c->given[PK_DEPARTURE_GROUP])
+            st = params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
+                                "expected group = NAME: [group] sections are declared, found "
+                                "none");
     } else if (sec == PS_WAVE) {
         att_wave *wv = &p->waves[item];
         static const params_key_id when[][3] = {{PK_WAVE_DATE, PK_COUNT, PK_COUNT},
@@ -893,16 +1041,31 @@ params_phase_cmp(const void *a, const void *b)
 }
 
 /* By date, then by where they were stated: qsort is not stable, and the
- * order names the n_ parameters. */
+ * order names the parameters (n_ of arrivals, dep_ of departures). */
+static int
+params_dated_cmp(int32_t dx, att_origin ox, int32_t dy, att_origin oy)
+{
+    int c = strcmp(ox.path, oy.path);
+
+    if (dx != dy)
+        return (dx > dy) - (dx < dy);
+    return c != 0 ? c : (ox.line > oy.line) - (ox.line < oy.line);
+}
+
 static int
 params_arrival_cmp(const void *a, const void *b)
 {
     const att_arrival *x = a, *y = b;
-    int c = strcmp(x->origin.path, y->origin.path);
 
-    if (x->date != y->date)
-        return (x->date > y->date) - (x->date < y->date);
-    return c != 0 ? c : (x->origin.line > y->origin.line) - (x->origin.line < y->origin.line);
+    return params_dated_cmp(x->date, x->origin, y->date, y->origin);
+}
+
+static int
+params_departure_cmp(const void *a, const void *b)
+{
+    const att_departure *x = a, *y = b;
+
+    return params_dated_cmp(x->date, x->origin, y->date, y->origin);
 }
 
 static att_status
@@ -1069,8 +1232,15 @@ params_allocate(params_ctx *c, const ptree *t)
         counts[k]++;
     }
     c->sec = NULL;
+    if (counts[PS_GROUP] > ATT_GROUP_MAX)
+        return att_error_set(c->err, ATT_ERANGE, p->path, 0, 0, NULL,
+                             "expected at most %d [group] sections, found %zu", ATT_GROUP_MAX,
+                             counts[PS_GROUP]);
     p->phases = att_mem_calloc(counts[PS_PHASE] + 1, sizeof *p->phases);
     p->arrivals = att_mem_calloc(counts[PS_ARRIVAL] + 1, sizeof *p->arrivals);
+    p->groups = att_mem_calloc(counts[PS_GROUP] + 1, sizeof *p->groups);
+    p->departures = att_mem_calloc(counts[PS_DEPARTURE] + 1, sizeof *p->departures);
+    c->ratio_given = att_mem_calloc(counts[PS_GROUP] + 1, sizeof *c->ratio_given);
     p->classes = att_mem_calloc(counts[PS_CLASS] + 1, sizeof *p->classes);
     p->waves = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *p->waves);
     p->thresholds = att_mem_calloc(counts[PS_THRESHOLD] + 1, sizeof *p->thresholds);
@@ -1078,8 +1248,9 @@ params_allocate(params_ctx *c, const ptree *t)
     c->wave_phase = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_phase);
     c->wave_after_at = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_after_at);
     c->wave_phase_at = att_mem_calloc(counts[PS_WAVE] + 1, sizeof *c->wave_phase_at);
-    if (!p->phases || !p->arrivals || !p->classes || !p->waves || !p->thresholds ||
-        !c->wave_after || !c->wave_phase || !c->wave_after_at || !c->wave_phase_at)
+    if (!p->phases || !p->arrivals || !p->groups || !p->departures || !c->ratio_given ||
+        !p->classes || !p->waves || !p->thresholds || !c->wave_after || !c->wave_phase ||
+        !c->wave_after_at || !c->wave_phase_at)
         return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
     return ATT_OK;
 }
@@ -1102,6 +1273,16 @@ params_new_item(params_ctx *c, params_sec k)
         item = p->narrival++;
         att_strlcpy(p->arrivals[item].name, s->name, ATT_NAME_MAX);
         p->arrivals[item].origin = s->origin;
+        return item;
+    case PS_GROUP:
+        item = p->ngroup++;
+        att_strlcpy(p->groups[item].name, s->name, ATT_NAME_MAX);
+        p->groups[item].origin = s->origin;
+        return item;
+    case PS_DEPARTURE:
+        item = p->ndeparture++;
+        att_strlcpy(p->departures[item].name, s->name, ATT_NAME_MAX);
+        p->departures[item].origin = s->origin;
         return item;
     case PS_CLASS:
         item = p->nclass++;
@@ -1186,13 +1367,98 @@ params_check_projection(params_ctx *c)
     return ATT_OK;
 }
 
+/* [model]'s cross-checks: the reference group and return to duty. */
+static att_status
+params_check_model(params_ctx *c)
+{
+    att_params *p = c->p;
+    size_t g = 0;
+
+    if (c->reference != NULL) {
+        att_status st = params_group_ref(c, "reference_group", c->reference, c->reference_at, &g);
+        if (st != ATT_OK)
+            return st;
+        p->reference_group = g;
+    } else if (p->ngroup > 1)
+        return params_fail_at(c, c->sec->origin, "reference_group", ATT_EPARSE,
+                              "expected reference_group = NAME (the group whose hazard "
+                              "multiplier is 1) with %zu [group] sections, found none",
+                              p->ngroup);
+    if (p->ngroup > 0 && c->ratio_given[p->reference_group]) {
+        const att_group *gr = &p->groups[p->reference_group];
+        return att_error_set(c->err, ATT_EDATA, gr->origin.path, gr->origin.line, 0, "hazard_ratio",
+                             "expected no hazard ratio for the reference group (its multiplier "
+                             "is 1), found one");
+    }
+    for (g = 0; g < p->ngroup; g++) {
+        const att_group *gr = &p->groups[g];
+        if (g != p->reference_group && !c->ratio_given[g])
+            return att_error_set(c->err, ATT_EPARSE, gr->origin.path, gr->origin.line, 0,
+                                 "hazard_ratio",
+                                 "expected hazard_ratio, or hazard_ratio_median + "
+                                 "hazard_ratio_log_sd, for a group other than the reference "
+                                 "group (%s); found none",
+                                 p->groups[p->reference_group].name);
+    }
+    if (c->given[PK_MODEL_RETURN_SHARE] &&
+        (c->given[PK_MODEL_RETURN_SHARE_A] || c->given[PK_MODEL_RETURN_SHARE_B]))
+        return params_fail_at(c, c->at[PK_MODEL_RETURN_SHARE], "return_share", ATT_EPARSE,
+                              "expected return_share or return_share_a + return_share_b, found "
+                              "both");
+    if (c->given[PK_MODEL_RETURN_SHARE_A] != c->given[PK_MODEL_RETURN_SHARE_B])
+        return params_fail_at(
+            c, c->sec->origin,
+            c->given[PK_MODEL_RETURN_SHARE_A] ? "return_share_b" : "return_share_a", ATT_EPARSE,
+            "expected return_share_a and return_share_b together, found one");
+    if (!c->given[PK_MODEL_RETURN_SHARE] && !c->given[PK_MODEL_RETURN_SHARE_A]) {
+        if (c->given[PK_MODEL_RETURN_DELAY])
+            return params_fail_at(c, c->at[PK_MODEL_RETURN_DELAY], "return_delay", ATT_EPARSE,
+                                  "expected return_share or its prior with return_delay, found "
+                                  "neither");
+        p->return_fixed = true;
+        p->return_share = 0.0;
+        p->return_delay = 0;
+    } else if (!c->given[PK_MODEL_RETURN_DELAY])
+        return params_fail_at(c, c->sec->origin, "return_delay", ATT_EPARSE,
+                              "expected return_delay (days from a casualty to the return) with "
+                              "return to duty, found none");
+    return ATT_OK;
+}
+
+/* Departures in date order, each after an arrival of its group. */
+static att_status
+params_check_departures(params_ctx *c)
+{
+    att_params *p = c->p;
+    size_t i, a;
+
+    qsort(p->departures, p->ndeparture, sizeof *p->departures, params_departure_cmp);
+    for (i = 0; i < p->ndeparture; i++) {
+        const att_departure *dp = &p->departures[i];
+        for (a = 0; a < p->narrival; a++)
+            if (p->arrivals[a].group == dp->group && p->arrivals[a].date <= dp->date)
+                break;
+        if (a == p->narrival) {
+            char d[ATT_DATE_BUFSIZE];
+            return att_error_set(c->err, ATT_EDATA, dp->origin.path, dp->origin.line, 0, "date",
+                                 "expected a departure on or after an arrival of its group%s%s, "
+                                 "found %s before any",
+                                 p->ngroup > 0 ? " " : "",
+                                 p->ngroup > 0 ? p->groups[dp->group].name : "",
+                                 att_date_format(dp->date, d));
+        }
+    }
+    return ATT_OK;
+}
+
 /* Converts every section of t into c->p.  Phases go first (and are sorted)
  * so that waves and [projection] can refer to them by index. */
 static att_status
 params_convert(params_ctx *c, const ptree *t)
 {
-    static const params_sec order[] = {PS_PHASE, PS_ARRIVAL, PS_CLASS,  PS_THRESHOLD, PS_WAVE,
-                                       PS_TOP,   PS_MODEL,   PS_PRIORS, PS_PROJECTION};
+    static const params_sec order[] = {PS_PHASE, PS_GROUP,     PS_ARRIVAL,   PS_DEPARTURE,
+                                       PS_CLASS, PS_THRESHOLD, PS_WAVE,      PS_TOP,
+                                       PS_MODEL, PS_PRIORS,    PS_PROJECTION};
     att_params *p = c->p;
     ptree_section empty;
     char empty_type[16], empty_name[1] = "";
@@ -1238,6 +1504,8 @@ params_convert(params_ctx *c, const ptree *t)
             st = params_convert_section(c, order[o], 0);
             if (st == ATT_OK && order[o] == PS_PROJECTION)
                 st = params_check_projection(c);
+            if (st == ATT_OK && order[o] == PS_MODEL)
+                st = params_check_model(c);
             if (st != ATT_OK)
                 return st;
         }
@@ -1260,7 +1528,8 @@ params_convert(params_ctx *c, const ptree *t)
                                  "expected an arrival on or after the first phase's start (%s)",
                                  att_date_format(p->phases[0].start, d1));
         }
-    return params_resolve_anchor(c);
+    st = params_check_departures(c);
+    return st != ATT_OK ? st : params_resolve_anchor(c);
 }
 
 /* ---- public ------------------------------------------------------------- */
@@ -1274,6 +1543,8 @@ att_params_free(att_params *p)
         return;
     for (i = 0; p->classes && i < p->nclass; i++)
         att_mem_free(p->classes[i].description);
+    for (i = 0; p->groups && i < p->ngroup; i++)
+        att_mem_free(p->groups[i].description);
     for (i = 0; p->thresholds && i < p->nthreshold; i++)
         att_mem_free(p->thresholds[i].description);
     for (i = 0; i < p->nfile; i++)
@@ -1281,6 +1552,8 @@ att_params_free(att_params *p)
     att_mem_free(p->files);
     att_mem_free(p->phases);
     att_mem_free(p->arrivals);
+    att_mem_free(p->groups);
+    att_mem_free(p->departures);
     att_mem_free(p->classes);
     att_mem_free(p->waves);
     att_mem_free(p->thresholds);
@@ -1322,6 +1595,7 @@ att_params_load_with(
     *out = p;
     p = NULL;
 cleanup:
+    att_mem_free(c.ratio_given);
     att_mem_free(c.wave_after);
     att_mem_free(c.wave_phase);
     att_mem_free(c.wave_after_at);
@@ -1385,6 +1659,8 @@ att_params_copy(const att_params *p, att_params **out, att_error *err)
     q->anchor = NULL;
     q->phases = NULL;
     q->arrivals = NULL;
+    q->groups = NULL;
+    q->departures = NULL;
     q->classes = NULL;
     q->waves = NULL;
     q->thresholds = NULL;
@@ -1397,16 +1673,22 @@ att_params_copy(const att_params *p, att_params **out, att_error *err)
          (q->description = att_mem_strdup(p->description)) != NULL &&
          (p->ledger == NULL || (q->ledger = att_mem_strdup(p->ledger)) != NULL) &&
          (q->classes = att_mem_calloc(p->nclass + 1, sizeof *q->classes)) != NULL &&
+         (q->groups = att_mem_calloc(p->ngroup + 1, sizeof *q->groups)) != NULL &&
          (q->thresholds = att_mem_calloc(p->nthreshold + 1, sizeof *q->thresholds)) != NULL;
     q->anchor = params_memdup(p->anchor, p->nanchor, sizeof *p->anchor, &ok);
     q->phases = params_memdup(p->phases, p->nphase, sizeof *p->phases, &ok);
     q->arrivals = params_memdup(p->arrivals, p->narrival, sizeof *p->arrivals, &ok);
     q->waves = params_memdup(p->waves, p->nwave, sizeof *p->waves, &ok);
+    q->departures = params_memdup(p->departures, p->ndeparture, sizeof *p->departures, &ok);
     /* Descriptions are owned: copy them one by one, so that a failure
      * leaves a structure att_params_free can take apart. */
     for (i = 0; ok && i < p->nclass; i++) {
         q->classes[i] = p->classes[i];
         ok = (q->classes[i].description = att_mem_strdup(p->classes[i].description)) != NULL;
+    }
+    for (i = 0; ok && i < p->ngroup; i++) {
+        q->groups[i] = p->groups[i];
+        ok = (q->groups[i].description = att_mem_strdup(p->groups[i].description)) != NULL;
     }
     for (i = 0; ok && i < p->nthreshold; i++) {
         q->thresholds[i] = p->thresholds[i];
@@ -1423,6 +1705,10 @@ att_params_copy(const att_params *p, att_params **out, att_error *err)
         q->arrivals[i].origin = params_origin_copy(p, q, p->arrivals[i].origin);
     for (i = 0; i < p->nclass; i++)
         q->classes[i].origin = params_origin_copy(p, q, p->classes[i].origin);
+    for (i = 0; i < p->ngroup; i++)
+        q->groups[i].origin = params_origin_copy(p, q, p->groups[i].origin);
+    for (i = 0; i < p->ndeparture; i++)
+        q->departures[i].origin = params_origin_copy(p, q, p->departures[i].origin);
     for (i = 0; i < p->nwave; i++)
         q->waves[i].origin = params_origin_copy(p, q, p->waves[i].origin);
     for (i = 0; i < p->nthreshold; i++)
@@ -1449,6 +1735,9 @@ att_params_truncate(att_params *p, int32_t origin, att_error *err)
     p->nphase = np;
     p->phases[np - 1].end = ATT_DAY_OPEN;
     p->narrival = na;
+    /* Departures dated after the origin are not known yet either (docs/model.md, section 9). */
+    while (p->ndeparture > 0 && p->departures[p->ndeparture - 1].date > origin)
+        p->ndeparture--;
     /* Waves and the projection may name dropped phases: they fall back to
      * the contingent's rule. */
     for (i = 0; i < p->nwave; i++)
@@ -1493,6 +1782,35 @@ att_params_phase_index(const att_params *p, const char *name)
         if (strcmp(p->phases[i].name, name) == 0)
             return i;
     return ATT_NONE;
+}
+
+size_t
+att_params_group_index(const att_params *p, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < p->ngroup; i++)
+        if (strcmp(p->groups[i].name, name) == 0)
+            return i;
+    return ATT_NONE;
+}
+
+size_t
+att_params_group_count(const att_params *p)
+{
+    return p->ngroup > 0 ? p->ngroup : 1;
+}
+
+bool
+att_params_returns(const att_params *p)
+{
+    return p->return_delay > 0;
+}
+
+bool
+att_params_extended(const att_params *p)
+{
+    return p->ngroup > 1 || p->ndeparture > 0 || att_params_returns(p);
 }
 
 size_t

@@ -65,6 +65,12 @@ att_posterior_alloc_without(
     att_posterior *post = NULL;
     bool *used = NULL;
 
+    if (att_params_extended(p)) {
+        (void)ATT_FAIL(err, ATT_EDATA,
+                       "%s: groups, departures and return to duty are read but not fitted yet",
+                       p->path);
+        return NULL;
+    }
     post = att_mem_calloc(1, sizeof *post);
     used = att_mem_calloc(l->n ? l->n : 1, sizeof *used);
     if (post == NULL || used == NULL) {

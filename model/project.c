@@ -248,6 +248,9 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
     v.hazard = ws->hazard;
     v.count = ws->count;
     v.kappa = kappa;
+    v.ratio = NULL;
+    v.depart = NULL;
+    v.rho = 0.0;
     st = att_model_state(p, &v, (double)r->start); /* equation (16) */
 
     /* The scenario: the contingent's rule, the total, then every wave. */
@@ -502,10 +505,13 @@ project_history(const project_run *r, long step, att_projection *out, att_error 
         out->hist_dates[k] = r->start - (int32_t)((nh - k) * (size_t)step);
     for (k = 0; k < nh; k++) {
         for (i = 0; i < nd; i++) {
-            att_model_values v = {hz, cnt, 0.0};
+            att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
             att_state sv;
             att_posterior_model_values(r->post, r->fit->theta + i * r->fit->dim, hz, cnt, &kappa);
             v.kappa = kappa;
+            v.ratio = NULL;
+            v.depart = NULL;
+            v.rho = 0.0;
             sv = att_model_state(p, &v, (double)out->hist_dates[k]);
             x[i] = sv.strength;
             x[nd + i] = sv.casualties;

@@ -148,7 +148,7 @@ att_summary_compute(const att_params *p,
         h->per_1000.q50 = 1000.0 * h->hazard.q50;
         h->per_1000.q95 = 1000.0 * h->hazard.q95;
         for (s = 0; s < S; s++) {
-            att_model_values v = {hz, cnt, 0.0};
+            att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
             double mean_n = 0.0;
             att_posterior_model_values(post, fit->theta + s * n, hz, cnt, &v.kappa);
             for (d = ph->start; d < end; d++) /* strength at the start of each day */
@@ -162,7 +162,7 @@ att_summary_compute(const att_params *p,
     for (s = 0; s < S; s++) {
         const double *th = fit->theta + s * n;
         double kappa, sigma = 0.0;
-        att_model_values v = {hz, cnt, 0.0};
+        att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
         att_posterior_model_values(post, th, hz, cnt, &kappa);
         v.kappa = kappa;
         for (k = 0; k < n; k++)

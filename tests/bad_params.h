@@ -11,6 +11,12 @@
     "[arrival x]\ndate = 2025-01-01\ncount = 100\n"                              \
     "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n"
 
+/* Two groups (lines 1-7): phase a, group inf (the reference), group art. */
+#define GROUP_HEAD                                                               \
+    "[phase a]\nstart = 2025-01-01\nhazard_median = 0.0137\nhazard_log_sd = 1\n" \
+    "[group inf]\n[group art]\nhazard_ratio = 0.5\n"
+#define GROUP_CLASS "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n"
+
 typedef struct {
     const char *name;
     const char *text;     /* main.ini */
@@ -150,6 +156,62 @@ static const bad_params_case bad_params[] = {
      "kappa_a", "found \"0x10\""},
     {"whole number expected", MIN_BODY "[projection]\npaths = 4000.5\n", NULL, ATT_EPARSE,
      "main.ini", 12, "paths", "whole number in [1, 10000000]"},
+    {"group with no group declared",
+     MIN_BODY "[arrival y]\ndate = 2025-01-02\ncount = 5\ngroup = foo\n", NULL, ATT_EDATA,
+     "main.ini", 14, "[arrival y] group", "no [group NAME] section is declared"},
+    {"unknown group",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\ngroup = inff\n" GROUP_CLASS
+                "[model]\nreference_group = inf\n",
+     NULL, ATT_EDATA, "main.ini", 11, "[arrival x] group", "did you mean \"inf\""},
+    {"arrival without its group",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n" GROUP_CLASS
+                "[model]\nreference_group = inf\n",
+     NULL, ATT_EPARSE, "main.ini", 8, "[arrival x] group", "expected group = NAME"},
+    {"missing reference_group",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n"
+                "group = inf\n" GROUP_CLASS,
+     NULL, ATT_EPARSE, "main.ini", 0, "reference_group", "expected reference_group = NAME"},
+    {"unknown reference_group",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n"
+                "group = inf\n" GROUP_CLASS "[model]\nreference_group = arty\n",
+     NULL, ATT_EDATA, "main.ini", 16, "[model] reference_group", "did you mean \"art\""},
+    {"reference group with a ratio",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n"
+                "group = inf\n" GROUP_CLASS "[model]\nreference_group = art\n",
+     NULL, ATT_EDATA, "main.ini", 6, "hazard_ratio", "no hazard ratio for the reference group"},
+    {"other group without a ratio",
+     GROUP_HEAD "[group eng]\n[arrival x]\ndate = 2025-01-10\n"
+                "count = 100\ngroup = inf\n" GROUP_CLASS "[model]\nreference_group = inf\n",
+     NULL, ATT_EPARSE, "main.ini", 8, "hazard_ratio", "other than the reference group (inf)"},
+    {"ratio of 0", GROUP_HEAD "hazard_ratio_median = 0\n", NULL, ATT_EPARSE, "main.ini", 8,
+     "[group art] hazard_ratio_median", "(0, 100]"},
+    {"departure before any arrival", MIN_BODY "[departure d]\ndate = 2024-12-01\ncount = 5\n", NULL,
+     ATT_EDATA, "main.ini", 11, "date", "on or after an arrival of its group"},
+    {"departure before its group's arrival",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\n"
+                "count = 100\ngroup = inf\n" GROUP_CLASS "[model]\nreference_group = inf\n"
+                "[departure d]\ndate = 2025-02-01\ncount = 5\ngroup = art\n",
+     NULL, ATT_EDATA, "main.ini", 17, "date", "an arrival of its group art"},
+    {"departure count and share",
+     MIN_BODY "[departure d]\ndate = 2025-02-01\ncount = 5\n"
+              "share = 0.1\n",
+     NULL, ATT_EPARSE, "main.ini", 11, "[departure d]", "found both"},
+    {"departure share of 1", MIN_BODY "[departure d]\ndate = 2025-02-01\nshare = 1\n", NULL,
+     ATT_EPARSE, "main.ini", 13, "[departure d] share", "(0, 1)"},
+    {"departure share prior half given",
+     MIN_BODY "[departure d]\ndate = 2025-02-01\n"
+              "share_a = 2\n",
+     NULL, ATT_EPARSE, "main.ini", 11, "share_b", "to come with share_b"},
+    {"return share without delay", MIN_BODY "[model]\nreturn_share = 0.3\n", NULL, ATT_EPARSE,
+     "main.ini", 11, "return_delay", "expected return_delay"},
+    {"return delay without share", MIN_BODY "[model]\nreturn_delay = 30\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "return_delay", "expected return_share or its prior"},
+    {"return share and its prior",
+     MIN_BODY "[model]\nreturn_share = 0.3\nreturn_share_a = 2\n"
+              "return_share_b = 3\nreturn_delay = 30\n",
+     NULL, ATT_EPARSE, "main.ini", 12, "return_share", "found both"},
+    {"return delay over a year", MIN_BODY "[model]\nreturn_share = 0.3\nreturn_delay = 400\n", NULL,
+     ATT_EPARSE, "main.ini", 13, "return_delay", "[1, 365]"},
 };
 
 #endif /* ATTRITION_BAD_PARAMS_H */

@@ -196,7 +196,7 @@ test_recovers_hazards_from_tight_unbiased_figures(void **state)
                             "id,statement_date,asof_start,asof_end,source,"
                             "source_class,kind,qualifier,value,low,high,quote,doc\n");
     for (d = d0; d < att_date_from_ymd(2025, 4, 1); d += 5) {
-        att_model_values v = {hz, cnt, 0.3};
+        att_model_values v = {hz, cnt, 0.3, NULL, NULL, 0.0};
         char ds[ATT_DATE_BUFSIZE];
         double m = att_model_quantity(g.p, &v, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, 0, d);
         double jitter = (row % 2 ? 1.0 : -1.0) * noise * (double)(row % 3) / 2.0;

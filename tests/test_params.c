@@ -213,6 +213,71 @@ test_repeated_section_in_one_file_merges(void **state)
     att_params_free(p);
 }
 
+/* Groups, departures and return to duty as stated, in date order, and
+ * copied and truncated with the rest. */
+static void
+test_groups_departures_returns(void **state)
+{
+    const mem_file files[] = {
+        {"a.ini", "[phase a]\nstart = 2025-01-01\nhazard_median = 0.01\nhazard_log_sd = 1\n"
+                  "[group inf]\n[group art]\nhazard_ratio_median = 0.5\nhazard_ratio_log_sd = 0.4\n"
+                  "[arrival x]\ndate = 2025-01-10\ncount = 100\ngroup = art\n"
+                  "[arrival y]\ndate = 2025-01-05\ncount_low = 10\ncount_high = 20\ngroup = inf\n"
+                  "[departure late]\ndate = 2025-03-01\nshare_a = 2\nshare_b = 8\ngroup = inf\n"
+                  "[departure early]\ndate = 2025-02-01\ncount = 5\ngroup = art\n"
+                  "[class c]\ntau_losses = 1\ntau_force = 1\n"
+                  "[model]\nreference_group = inf\nreturn_share_a = 3\nreturn_share_b = 7\n"
+                  "return_delay = 30\n"},
+    };
+    att_params *p, *q;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(load_mem(files, 1, &p, &err), ATT_OK);
+    assert_int_equal(p->ngroup, 2);
+    assert_int_equal(att_params_group_count(p), 2);
+    assert_true(att_params_extended(p) && att_params_returns(p));
+    assert_int_equal(p->reference_group, 0);
+    assert_true(p->groups[0].fixed);
+    att_assert_close(p->groups[0].ratio, 1.0, 0, 0);
+    assert_false(p->groups[1].fixed);
+    att_assert_close(p->groups[1].ratio_median, 0.5, 0, 0);
+    assert_string_equal(p->arrivals[0].name, "y"); /* date order */
+    assert_int_equal(p->arrivals[0].group, 0);
+    assert_int_equal(p->arrivals[1].group, 1);
+    assert_int_equal(p->ndeparture, 2);
+    assert_string_equal(p->departures[0].name, "early");
+    assert_false(p->departures[0].by_share);
+    assert_int_equal(p->departures[0].prior, ATT_COUNT_FIXED);
+    assert_int_equal(p->departures[0].group, 1);
+    assert_true(p->departures[1].by_share);
+    assert_int_equal(p->departures[1].prior, ATT_COUNT_BETA);
+    att_assert_close(p->departures[1].share_b, 8.0, 0, 0);
+    assert_false(p->return_fixed);
+    att_assert_close(p->return_a, 3.0, 0, 0);
+    assert_int_equal(p->return_delay, 30);
+    assert_int_equal(att_params_copy(p, &q, &err), ATT_OK);
+    assert_int_equal(att_params_truncate(q, att_date_from_ymd(2025, 2, 15), &err), ATT_OK);
+    assert_int_equal(q->ndeparture, 1);
+    assert_string_equal(q->groups[1].name, "art");
+    att_params_free(p);
+    assert_string_equal(q->departures[0].name, "early");
+    att_params_free(q);
+}
+
+/* A file with none of them is the first version's model. */
+static void
+test_no_groups_is_not_extended(void **state)
+{
+    att_params *p = load_shipped("reinforce30k");
+
+    (void)state;
+    assert_false(att_params_extended(p));
+    assert_false(att_params_returns(p));
+    assert_int_equal(att_params_group_count(p), 1);
+    att_params_free(p);
+}
+
 static void
 test_indentation_and_comments(void **state)
 {
@@ -376,6 +441,8 @@ main(void)
         cmocka_unit_test(test_path_resolve),
         cmocka_unit_test(test_key_table_is_complete),
         cmocka_unit_test(test_malformed_files),
+        cmocka_unit_test(test_groups_departures_returns),
+        cmocka_unit_test(test_no_groups_is_not_extended),
         cmocka_unit_test(test_missing_file_is_enoent),
     };
 

@@ -156,7 +156,7 @@ test_terms_against_gsl(void **state)
         att_posterior_prior_center(f.post, theta);
         att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
         {
-            att_model_values v = {hz, cnt, kappa};
+            att_model_values v = {hz, cnt, kappa, NULL, NULL, 0.0};
             m = att_model_quantity(f.p, &v, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, 0,
                                    att_date_from_ymd(2025, 1, 5));
         }
@@ -202,7 +202,7 @@ test_window_average_and_range(void **state)
     theta[4] = b;
     att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
     for (d = att_date_from_ymd(2025, 1, 20); d <= att_date_from_ymd(2025, 1, 22); d++) {
-        att_model_values v = {hz, cnt, kappa};
+        att_model_values v = {hz, cnt, kappa, NULL, NULL, 0.0};
         double lm =
             log(att_model_quantity(f.p, &v, ATT_KIND_WOUNDED, ATT_MEASURE_CUMULATIVE, 0, d));
         sum += gsl_cdf_ugaussian_P((log(3500) - lm - b) / sigma) -
@@ -298,7 +298,7 @@ test_windows_against_day_by_day(void **state)
         att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
         for (sigma = 0.02; sigma < 1.0; sigma *= 3.0)
             for (bias = -3.0; bias <= 3.0; bias += 0.125) {
-                att_model_values v = {hz, cnt, kappa};
+                att_model_values v = {hz, cnt, kappa, NULL, NULL, 0.0};
                 double mx = -HUGE_VAL, sum = 0.0, ref, got, ll[64], cond = 0.0;
                 int32_t d;
                 theta[3] = log(sigma);
@@ -404,7 +404,7 @@ test_measures_against_model(void **state)
         att_posterior_prior_center(f.post, theta);
         att_posterior_model_values(f.post, theta, hz, cnt, &kappa);
         {
-            att_model_values v = {hz, cnt, kappa};
+            att_model_values v = {hz, cnt, kappa, NULL, NULL, 0.0};
             m = att_model_quantity(f.p, &v, cases[c].kind, cases[c].measure, a, b);
         }
         assert_true(m > 0.0);
@@ -528,7 +528,7 @@ test_sampling_level_of_a_range(void **state)
     xi[3] = log(sigma);
     att_posterior_model_values(f.post, xi, hz, cnt, &kappa);
     {
-        att_model_values mv = {hz, cnt, kappa};
+        att_model_values mv = {hz, cnt, kappa, NULL, NULL, 0.0};
         m = att_model_quantity(f.p, &mv, ATT_KIND_DEPLOYED, ATT_MEASURE_CUMULATIVE, 0,
                                att_date_from_ymd(2025, 1, 5));
     }

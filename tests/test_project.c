@@ -74,6 +74,9 @@ start_state(const fixture *f, const att_fit_result *fit, double *hazard, double 
     v.hazard = hazard;
     v.count = count;
     v.kappa = *kappa;
+    v.ratio = NULL;
+    v.depart = NULL;
+    v.rho = 0.0;
     st = att_model_state(f->p, &v, (double)f->p->projection.start);
     st.strength = floor(st.strength + 0.5);
     st.casualties = floor(st.casualties + 0.5);

@@ -113,7 +113,7 @@ simulate(const fixture *f, const double *truth, gsl_rng *rng)
     size_t cap = 1 << 16, used = 0, i, n = att_posterior_dim(f->post);
     char *csv = malloc(cap), d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE], d3[ATT_DATE_BUFSIZE];
     double hz[16], cnt[16], kappa, sigma = 0.0;
-    att_model_values v = {hz, cnt, 0.0};
+    att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
 
     assert_non_null(csv);
     att_posterior_model_values(f->post, truth, hz, cnt, &kappa);

@@ -67,11 +67,16 @@ typedef struct {
  * figure's measure m (the ledger's measure column) applied. */
 att_model_kind att_model_kind_get(att_kind k, att_measure m);
 
-/* One point of parameter space in model units. */
+/* One point of parameter space in model units.  The last three matter
+ * only to a force with groups, departures or return to duty
+ * (att_params_extended); a first-version model leaves them 0. */
 typedef struct {
     const double *hazard; /* daily hazard of every phase (fixed ones included), 1/day */
     const double *count;  /* troops of every arrival */
     double kappa;         /* killed share of casualties, (0, 1) */
+    const double *ratio;  /* hazard multiplier r_g of every group; NULL: 1 for all */
+    const double *depart; /* every departure's count, or its share; NULL with none */
+    double rho;           /* the share of non-fatal casualties that return (0: none) */
 } att_model_values;
 
 /* Length (days) of phase ph's interval [start, end) within [from, to). */
@@ -80,8 +85,20 @@ double att_model_overlap(const att_phase *ph, double from, double to);
 /* Cumulative hazard from time `from` to time `to` (>= from). */
 double att_model_cumhazard(const att_params *p, const double *hazard, double from, double to);
 
-/* D, N, C and K at time t, in closed form. */
+/* D, N, C and K at time t: in closed form per cohort (equations (1)-(4)),
+ * or for a force with groups, departures or return to duty day by day
+ * (equations (1b)-(4b); t is then a whole day). */
 att_state att_model_state(const att_params *p, const att_model_values *v, double t);
+
+/* The state of the groups in the bit set `groups` (bit g for group g; 0
+ * for the whole force) at the times from, from + 1, ..., from + n - 1
+ * into out[0..n-1], in one pass over the days (force.c). */
+void att_model_states(const att_params *p,
+                      const att_model_values *v,
+                      int32_t from,
+                      size_t n,
+                      uint32_t groups,
+                      att_state *out);
 
 /* The model quantity of a report of this kind and measure (docs/model.md,
  * section 1.4): over a period (a period or daily measure, and rate), the

@@ -25,9 +25,11 @@
 extern "C" {
 #endif
 
-#define ATT_NAME_MAX      48        /* section names, NUL included */
-#define ATT_DAY_OPEN      INT32_MAX /* end day of an open-ended phase */
-#define ATT_QUANTILES_MAX 32        /* levels in [projection] quantiles */
+#define ATT_NAME_MAX         48        /* section names, NUL included */
+#define ATT_DAY_OPEN         INT32_MAX /* end day of an open-ended phase */
+#define ATT_QUANTILES_MAX    32        /* levels in [projection] quantiles */
+#define ATT_GROUP_MAX        16        /* [group] sections (a ledger row's groups are a bit set) */
+#define ATT_RETURN_DELAY_MAX 365       /* days, [model] return_delay */
 
 /* Families of report kinds, each with its own source bias (docs/model.md, section 2.1). */
 typedef enum {
@@ -59,8 +61,22 @@ typedef enum {
     ATT_COUNT_FIXED,     /* exactly `count` */
     ATT_COUNT_UNIFORM,   /* uniform on [low, high] */
     ATT_COUNT_LOGNORMAL, /* log-normal with median and log sd */
-    ATT_COUNT_SHARE      /* waves only: a share of [projection] total */
+    ATT_COUNT_SHARE,     /* waves only: a share of [projection] total */
+    ATT_COUNT_BETA       /* departures' shares only: Beta(share_a, share_b) */
 } att_count_prior;
+
+/* A part of the force with its own hazard multiplier r_g: in phase k its
+ * hazard is h_k r_g (docs/model.md, section 1.5).  With no [group]
+ * declared there is one implicit group, index 0, with r = 1. */
+typedef struct {
+    char name[ATT_NAME_MAX]; /* identifier, used by arrivals, departures, waves, the ledger */
+    bool fixed;              /* true: r_g is `ratio` (always for the reference group) */
+    double ratio;            /* fixed r_g (1 for the reference group) */
+    double ratio_median;     /* log r_g ~ Normal(log ratio_median, ratio_log_sd^2) */
+    double ratio_log_sd;
+    char *description; /* who is in it (may be "") */
+    att_origin origin; /* the [group NAME] header */
+} att_group;
 
 /* Troops joining the contingent at 00:00 of `date`. */
 typedef struct {
@@ -70,8 +86,26 @@ typedef struct {
     double count;            /* troops (FIXED) */
     double low, high;        /* troops (UNIFORM bounds) */
     double median, log_sd;   /* troops, and sd of log count (LOGNORMAL) */
+    size_t group;            /* index into groups (0 with none declared) */
     att_origin origin;       /* the [arrival NAME] header */
 } att_arrival;
+
+/* Troops of one group leaving the theatre fit to fight at 00:00 of `date`,
+ * after that day's arrivals and returns and before its casualties: a
+ * count, of which min(count, N_g) leaves, or a share of N_g.  D does not
+ * change (docs/model.md, section 1.5). */
+typedef struct {
+    char name[ATT_NAME_MAX]; /* identifier */
+    int32_t date;            /* the day they leave */
+    size_t group;            /* index into groups (0 with none declared) */
+    bool by_share;           /* a share of N_g (FIXED or BETA), else a count */
+    att_count_prior prior;   /* FIXED, UNIFORM or LOGNORMAL (counts); FIXED or BETA (shares) */
+    double count;            /* troops, or the share, when FIXED */
+    double low, high;        /* troops (UNIFORM bounds) */
+    double median, log_sd;   /* troops, and sd of log count (LOGNORMAL) */
+    double share_a, share_b; /* the share ~ Beta(share_a, share_b) (BETA) */
+    att_origin origin;       /* the [departure NAME] header */
+} att_departure;
 
 /* A source class: the scale of its bias per family. */
 typedef struct {
@@ -179,10 +213,24 @@ typedef struct att_params {
     double sigma_median; /* sigma ~ LogNormal(log sigma_median, sigma_log_sd^2), log units */
     double sigma_log_sd; /* prior sd of log sigma */
 
+    /* Return to duty: a share rho of the non-fatal casualties rejoins its
+     * group return_delay days later (docs/model.md, section 1.6).  None
+     * when return_delay is 0. */
+    bool return_fixed;   /* rho is return_share; else rho ~ Beta(return_a, return_b) */
+    double return_share; /* fixed rho, [0, 1) */
+    double return_a;     /* rho's beta prior */
+    double return_b;
+    long return_delay; /* days, >= 1; 0: wounded do not return */
+
     size_t nphase; /* in date order, contiguous */
     att_phase *phases;
-    size_t narrival; /* in date order */
+    size_t ngroup; /* declared groups; 0: one implicit group */
+    att_group *groups;
+    size_t reference_group; /* the group whose r is 1 (0 with fewer than two) */
+    size_t narrival;        /* in date order */
     att_arrival *arrivals;
+    size_t ndeparture; /* in date order */
+    att_departure *departures;
     size_t nclass;
     att_class *classes;
     size_t nwave; /* in file order; `after` points backwards */
@@ -238,9 +286,22 @@ bool att_params_pinned(const att_params *p, size_t cls, att_family f);
  * Whatever the parameters, C grows only in such a phase. */
 bool att_params_phase_has_combat(const att_phase *ph);
 
-/* Index of the named phase / class, or ATT_NONE. */
+/* Index of the named phase / class / group, or ATT_NONE. */
 size_t att_params_phase_index(const att_params *p, const char *name);
 size_t att_params_class_index(const att_params *p, const char *name);
+size_t att_params_group_index(const att_params *p, const char *name);
+
+/* The number of groups the state is kept for: the declared ones, or the
+ * one implicit group. */
+size_t att_params_group_count(const att_params *p);
+
+/* Does p use groups (two or more), departures or return to duty?  If not,
+ * its model is the first version's closed form per cohort (docs/model.md,
+ * section 1.3), computed as before to the bit. */
+bool att_params_extended(const att_params *p);
+
+/* Is rho fixed or estimated, and is there any return to duty at all? */
+bool att_params_returns(const att_params *p);
 
 /* The family of a name ("losses", "force"); ATT_FAMILY_COUNT if unknown. */
 att_family att_family_from_name(const char *name);
