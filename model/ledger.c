@@ -40,8 +40,8 @@ enum {
 };
 
 /* The documented extra columns. */
-static const char *const ledger_extras[] = {"repeat_of", "note", "measure"};
-enum { EXTRA_REPEAT_OF, EXTRA_NOTE, EXTRA_MEASURE, EXTRA_COUNT };
+static const char *const ledger_extras[] = {"repeat_of", "note", "measure", "group"};
+enum { EXTRA_REPEAT_OF, EXTRA_NOTE, EXTRA_MEASURE, EXTRA_GROUP, EXTRA_COUNT };
 
 static const char *const ledger_kinds[ATT_KIND_COUNT] = {
     "casualties", "killed", "wounded", "rate", "fraction", "strength", "deployed"};
@@ -191,6 +191,24 @@ ledger_number(
     return ATT_OK;
 }
 
+/* A section name of a parameter file: [A-Za-z][A-Za-z0-9_]*. */
+static bool
+ledger_is_name(const char *s)
+{
+    size_t i, n = strlen(s);
+
+    if (n == 0 || n >= ATT_NAME_MAX ||
+        !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return false;
+    for (i = 1; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_'))
+            return false;
+    }
+    return true;
+}
+
 static bool
 ledger_is_id(const char *s)
 {
@@ -231,6 +249,69 @@ ledger_measure(ledger_ctx *c, att_report *r)
     return ATT_OK;
 }
 
+static int
+ledger_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The group column: empty is the whole force; else group names joined by
+ * +, kept in one spelling (sorted, no repeats) so that the repeat and
+ * revision keys compare sets.  The names are checked against the
+ * scenario's groups by att_ledger_check. */
+static att_status
+ledger_groups(ledger_ctx *c, att_report *r)
+{
+    size_t col = c->extra_col[EXTRA_GROUP], n = 0, i, len;
+    char *names[ATT_GROUP_MAX + 1], *s, *tok, *out;
+    char shown[64];
+
+    if (col == ATT_NONE || c->fields[col][0] == '\0') {
+        r->groups = att_mem_strdup("");
+        return r->groups != NULL ? ATT_OK : ledger_fail(c, ATT_NONE, ATT_ENOMEM, "out of memory");
+    }
+    s = c->fields[col];
+    len = strlen(s);
+    for (tok = s;; tok++) {
+        char *end = strchr(tok, '+');
+        if (end != NULL)
+            *end = '\0';
+        if (!ledger_is_name(tok) || n == ATT_GROUP_MAX) {
+            if (end != NULL)
+                *end = '+';
+            for (i = 0; i < len; i++)
+                s[i] = s[i] == '\0' ? '+' : s[i];
+            if (n == ATT_GROUP_MAX)
+                return ledger_fail(c, col, ATT_EPARSE,
+                                   "expected at most %d groups, found more in \"%s\"",
+                                   ATT_GROUP_MAX, ledger_show(s, shown, sizeof shown));
+            return ledger_fail(c, col, ATT_EPARSE,
+                               "expected group names joined by + (inf, inf+art), found \"%s\"",
+                               ledger_show(s, shown, sizeof shown));
+        }
+        names[n++] = tok;
+        if (end == NULL)
+            break;
+        tok = end;
+    }
+    qsort(names, n, sizeof names[0], ledger_strcmp);
+    if ((out = att_mem_alloc(len + 1)) == NULL)
+        return ledger_fail(c, ATT_NONE, ATT_ENOMEM, "out of memory");
+    out[0] = '\0';
+    for (i = 0; i < n; i++) {
+        if (i > 0 && strcmp(names[i], names[i - 1]) == 0) {
+            att_mem_free(out);
+            return ledger_fail(c, col, ATT_EDATA, "expected each group once, found %s twice",
+                               names[i]);
+        }
+        if (i > 0)
+            strcat(out, "+");
+        strcat(out, names[i]);
+    }
+    r->groups = out;
+    return ATT_OK;
+}
+
 static att_status
 ledger_header(ledger_ctx *c)
 {
@@ -252,12 +333,12 @@ ledger_header(ledger_ctx *c)
         size_t e = ledger_word(ledger_extras, EXTRA_COUNT, c->fields[i]);
         if (e == ATT_NONE) {
             const char *near = att_closest(c->fields[i], ledger_extras, EXTRA_COUNT);
-            return att_error_set(c->err, c->st = ATT_EPARSE, c->path, c->line, (int)i + 1, NULL,
-                                 "expected an extra column repeat_of, note or measure, found "
-                                 "\"%s\"%s%s%s",
-                                 ledger_show(c->fields[i], shown, sizeof shown),
-                                 near ? " (did you mean \"" : "", near ? near : "",
-                                 near ? "\"?)" : "");
+            return att_error_set(
+                c->err, c->st = ATT_EPARSE, c->path, c->line, (int)i + 1, NULL,
+                "expected an extra column repeat_of, note, measure or group, found "
+                "\"%s\"%s%s%s",
+                ledger_show(c->fields[i], shown, sizeof shown), near ? " (did you mean \"" : "",
+                near ? near : "", near ? "\"?)" : "");
         }
         if (c->extra_col[e] != ATT_NONE)
             return att_error_set(c->err, c->st = ATT_EPARSE, c->path, c->line, (int)i + 1, NULL,
@@ -266,6 +347,8 @@ ledger_header(ledger_ctx *c)
     }
     c->ncol = c->nfield;
     c->have_header = true;
+    c->l->group_column =
+        c->extra_col[EXTRA_GROUP] == ATT_NONE ? 0 : (int)c->extra_col[EXTRA_GROUP] + 1;
     return ATT_OK;
 }
 
@@ -331,7 +414,7 @@ ledger_row(ledger_ctx *c)
     if (ledger_enum(c, COL_KIND, ledger_kinds, ATT_KIND_COUNT, "a kind", &k) != ATT_OK)
         return c->st;
     r->kind = (att_kind)k;
-    if (ledger_measure(c, r) != ATT_OK)
+    if (ledger_measure(c, r) != ATT_OK || ledger_groups(c, r) != ATT_OK)
         return c->st;
     if (ledger_enum(c, COL_QUALIFIER, ledger_qualifiers, ATT_QUAL_COUNT, "a qualifier", &k) !=
         ATT_OK)
@@ -465,6 +548,10 @@ ledger_repeat_cmp(const void *a, const void *b, void *ctx)
     const att_report *x = (const att_report *)ctx + *(const size_t *)a;
     const att_report *y = (const att_report *)ctx + *(const size_t *)b;
 
+    int c = strcmp(x->groups, y->groups);
+
+    if (c != 0)
+        return c;
     LEDGER_CMP(x->cls, y->cls);
     LEDGER_CMP(x->kind, y->kind);
     LEDGER_CMP(x->measure, y->measure);
@@ -486,6 +573,8 @@ ledger_revision_cmp(const void *a, const void *b, void *ctx)
     const att_report *y = (const att_report *)ctx + *(const size_t *)b;
     int c = strcasecmp(x->source, y->source);
 
+    if (c == 0)
+        c = strcmp(x->groups, y->groups);
     if (c != 0)
         return c;
     LEDGER_CMP(x->kind, y->kind);
@@ -631,8 +720,8 @@ ledger_link(ledger_ctx *c)
             att_report *r = &rep[work[k]];
             const att_report *q = &rep[work[i]];
             if (q->cls != r->cls || q->kind != r->kind || q->measure != r->measure ||
-                !ledger_same_figure(q, r) || q->asof_start != r->asof_start ||
-                q->asof_end != r->asof_end)
+                strcmp(q->groups, r->groups) != 0 || !ledger_same_figure(q, r) ||
+                q->asof_start != r->asof_start || q->asof_end != r->asof_end)
                 break;
             if (!r->repeat_explicit)
                 r->repeat_of = work[i];
@@ -657,8 +746,8 @@ ledger_link(ledger_ctx *c)
     for (i = 1; i < n && c->st == ATT_OK; i++) {
         att_report *q = &rep[work[i - 1]], *r = &rep[work[i]];
         if (strcasecmp(q->source, r->source) != 0 || q->kind != r->kind ||
-            q->measure != r->measure || q->asof_start != r->asof_start ||
-            q->asof_end != r->asof_end)
+            q->measure != r->measure || strcmp(q->groups, r->groups) != 0 ||
+            q->asof_start != r->asof_start || q->asof_end != r->asof_end)
             continue;
         if (q->cls != r->cls) {
             /* Vintages of one source must carry one class: otherwise the
@@ -695,6 +784,7 @@ att_ledger_free(att_ledger *l)
         att_mem_free(r->quote);
         att_mem_free(r->doc);
         att_mem_free(r->note);
+        att_mem_free(r->groups);
     }
     for (i = 0; l->classes != NULL && i < l->nclass; i++)
         att_mem_free(l->classes[i]);
@@ -846,28 +936,89 @@ att_ledger_used(const att_ledger *l, int32_t cutoff, bool *used)
     return n;
 }
 
-att_status
-att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
+uint32_t
+att_ledger_group_set(const att_report *r, const att_params *p)
 {
-    int32_t first_combat = INT32_MAX, first_arrival = p->arrivals[0].date;
-    size_t i, k;
-    char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
+    uint32_t set = 0, all;
+    const char *s = r->groups;
+    size_t ng = att_params_group_count(p);
 
-    /* Casualties start with the first day of combat after someone arrived. */
-    for (k = 0; k < p->nphase; k++) {
+    while (*s != '\0') {
+        size_t len = strcspn(s, "+"), g;
+        for (g = 0; g < p->ngroup; g++)
+            if (strlen(p->groups[g].name) == len && strncmp(p->groups[g].name, s, len) == 0)
+                set |= 1u << g;
+        s += len + (s[len] == '+');
+    }
+    all = ng >= 32 ? UINT32_MAX : (1u << ng) - 1u;
+    return set == all ? 0u : set;
+}
+
+/* Every group a report names is one of p's. */
+static att_status
+ledger_check_groups(const att_ledger *l, const att_report *r, const att_params *p, att_error *err)
+{
+    const char *s = r->groups;
+
+    while (*s != '\0') {
+        size_t len = strcspn(s, "+"), g;
+        for (g = 0; g < p->ngroup; g++)
+            if (strlen(p->groups[g].name) == len && strncmp(p->groups[g].name, s, len) == 0)
+                break;
+        if (g == p->ngroup)
+            return att_error_set(err, ATT_EDATA, l->path, r->line, l->group_column, "group",
+                                 "report %s: expected %s, found \"%.*s\"", r->id,
+                                 p->ngroup == 0 ? "no group (the scenario declares no [group])"
+                                                : "a group the scenario declares",
+                                 (int)len, s);
+        s += len + (s[len] == '+');
+    }
+    return ATT_OK;
+}
+
+/* The first day troops of the groups in set are in theatre, and the first
+ * day of combat with them there (INT32_MAX for none). */
+static void
+ledger_first_days(const att_params *p, uint32_t set, int32_t *first_arrival, int32_t *first_combat)
+{
+    size_t j, k;
+
+    *first_arrival = *first_combat = INT32_MAX;
+    for (j = 0; j < p->narrival; j++)
+        if (set == 0 || (set >> p->arrivals[j].group & 1u)) {
+            *first_arrival = p->arrivals[j].date;
+            break;
+        }
+    for (k = 0; k < p->nphase && *first_arrival != INT32_MAX; k++) {
         const att_phase *ph = &p->phases[k];
-        int32_t from = ph->start > first_arrival ? ph->start : first_arrival;
+        int32_t from = ph->start > *first_arrival ? ph->start : *first_arrival;
         if (att_params_phase_has_combat(ph) && (ph->end == ATT_DAY_OPEN || ph->end > from)) {
-            first_combat = from;
+            *first_combat = from;
             break;
         }
     }
+}
+
+att_status
+att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
+{
+    int32_t first_combat, first_arrival;
+    size_t i, k;
+    char d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
+
     for (i = 0; i < l->n; i++) {
         const att_report *r = &l->reports[i];
         bool losses = att_kind_family(r->kind) == ATT_FAMILY_LOSSES;
+        int32_t zero_until;
+        att_status st = ledger_check_groups(l, r, p, err);
+        if (st != ATT_OK)
+            return st;
+        /* Casualties start with the first day of combat after someone of
+         * the report's groups arrived. */
+        ledger_first_days(p, att_ledger_group_set(r, p), &first_arrival, &first_combat);
         /* C is 0 through the end of the day before combat with troops in
          * theatre; D before the first arrival (as-of dates mean 24:00). */
-        int32_t zero_until = losses ? first_combat - 1 : first_arrival - 1;
+        zero_until = losses ? first_combat - 1 : first_arrival - 1;
         if (r->repeat_of != ATT_NONE)
             continue;
         if (r->kind == ATT_KIND_RATE || r->measure != ATT_MEASURE_CUMULATIVE) {

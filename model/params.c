@@ -1432,6 +1432,16 @@ params_check_departures(params_ctx *c)
     att_params *p = c->p;
     size_t i, a;
 
+    for (i = 0; i < p->ngroup; i++) {
+        for (a = 0; a < p->narrival && p->arrivals[a].group != i; a++)
+            ;
+        if (a == p->narrival)
+            return att_error_set(c->err, ATT_EDATA, p->groups[i].origin.path,
+                                 p->groups[i].origin.line, 0, NULL,
+                                 "expected an [arrival] with group = %s, found none: a group "
+                                 "with no troops has nothing to fit",
+                                 p->groups[i].name);
+    }
     qsort(p->departures, p->ndeparture, sizeof *p->departures, params_departure_cmp);
     for (i = 0; i < p->ndeparture; i++) {
         const att_departure *dp = &p->departures[i];

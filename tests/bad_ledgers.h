@@ -11,6 +11,9 @@
 #define HDRM                                                                                   \
     "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
     "quote,doc,measure\n"
+#define HDRG                                                                                   \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,group\n"
 #define GOOD                                                                        \
     "r1,2025-01-05,2025-01-05,2025-01-05,Zelensky,ua_gov,casualties,approx,3800,,," \
     "\"Today 3,800 killed or wounded.\",001.txt,,\n"
@@ -154,6 +157,15 @@ static const bad_ledger_case bad_ledgers[] = {
      "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"
      "quote,doc,measure,measure\n",
      ATT_EPARSE, 1, 15, NULL, "once"},
+    {"empty item in a group list",
+     HDRG "r1,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,inf++art\n",
+     ATT_EPARSE, 2, 14, "group", "expected group names joined by +"},
+    {"group not a name",
+     HDRG "r1,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,1st\n",
+     ATT_EPARSE, 2, 14, "group", "found \"1st\""},
+    {"group twice",
+     HDRG "r1,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,art+inf+art\n",
+     ATT_EDATA, 2, 14, "group", "each group once, found art twice"},
     {"empty file", "", ATT_EPARSE, 0, 0, NULL, "empty file"},
     {"header only", HDR, ATT_EDATA, 0, 0, NULL, "at least one report"},
 };

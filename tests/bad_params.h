@@ -183,6 +183,10 @@ static const bad_params_case bad_params[] = {
      GROUP_HEAD "[group eng]\n[arrival x]\ndate = 2025-01-10\n"
                 "count = 100\ngroup = inf\n" GROUP_CLASS "[model]\nreference_group = inf\n",
      NULL, ATT_EPARSE, "main.ini", 8, "hazard_ratio", "other than the reference group (inf)"},
+    {"group with no arrival",
+     GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n"
+                "group = inf\n" GROUP_CLASS "[model]\nreference_group = inf\n",
+     NULL, ATT_EDATA, "main.ini", 6, NULL, "expected an [arrival] with group = art"},
     {"ratio of 0", GROUP_HEAD "hazard_ratio_median = 0\n", NULL, ATT_EPARSE, "main.ini", 8,
      "[group art] hazard_ratio_median", "(0, 100]"},
     {"departure before any arrival", MIN_BODY "[departure d]\ndate = 2024-12-01\ncount = 5\n", NULL,
@@ -190,7 +194,8 @@ static const bad_params_case bad_params[] = {
     {"departure before its group's arrival",
      GROUP_HEAD "[arrival x]\ndate = 2025-01-10\n"
                 "count = 100\ngroup = inf\n" GROUP_CLASS "[model]\nreference_group = inf\n"
-                "[departure d]\ndate = 2025-02-01\ncount = 5\ngroup = art\n",
+                "[departure d]\ndate = 2025-02-01\ncount = 5\ngroup = art\n"
+                "[arrival y]\ndate = 2025-03-01\ncount = 100\ngroup = art\n",
      NULL, ATT_EDATA, "main.ini", 17, "date", "an arrival of its group art"},
     {"departure count and share",
      MIN_BODY "[departure d]\ndate = 2025-02-01\ncount = 5\n"

@@ -2,6 +2,7 @@
  * revisions on small ledgers, the information set at a cut-off, the
  * digest, and a table of malformed ledgers asserting status, line, field
  * number and column name. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "att_test.h"
 #include "bad_ledgers.h"
+#include "fixture.h"
 
 static const char *const classes[] = {"ua_gov", "us_gov", "think_tank"};
 #define NCLASS 3
@@ -285,6 +287,63 @@ test_measures(void **state)
     att_params_free(p);
 }
 
+/* The group column: one spelling per set, part of the repeat and revision
+ * keys, checked against the scenario's groups, and read as a bit set. */
+static void
+test_groups(void **state)
+{
+    static const char *const cls[] = {"ua_gov", "us_gov"};
+    const char *text =
+        HDRG "a,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,inf+art\n"
+             "b,2025-02-01,2025-01-01,2025-01-31,Y,ua_gov,casualties,approx,500,,,q,d,art+inf\n"
+             "c,2025-02-02,2025-01-01,2025-01-31,X,ua_gov,casualties,approx,500,,,q,d,inf\n"
+             "d,2025-02-03,2025-01-01,2025-01-31,X,ua_gov,casualties,approx,600,,,q,d,art\n"
+             "e,2025-02-04,2025-01-01,2025-01-31,X,ua_gov,casualties,approx,700,,,q,d,art\n"
+             "f,2025-02-05,2025-01-01,2025-01-31,X,ua_gov,casualties,approx,800,,,q,d,\n";
+    const char *scenario =
+        "[phase a]\nstart = 2024-12-01\nhazard_median = 0.01\nhazard_log_sd = 1\n"
+        "[group inf]\n[group art]\nhazard_ratio = 0.5\n"
+        "[arrival x]\ndate = 2024-12-01\ncount = 100\ngroup = inf\n"
+        "[arrival y]\ndate = 2024-12-01\ncount = 100\ngroup = art\n"
+        "[class ua_gov]\ntau_losses = 1\ntau_force = 1\n[model]\nreference_group = inf\n";
+    const char *unknown =
+        HDRG "a,2025-01-31,2025-01-01,2025-01-31,Z,ua_gov,casualties,approx,500,,,q,d,inf+arty\n";
+    att_params *p = NULL;
+    att_ledger *l = NULL;
+    att_error err;
+
+    (void)state;
+    if (att_ledger_parse("g.csv", text, strlen(text), cls, 2, &l, &err) != ATT_OK)
+        fail_msg("%s", err.msg);
+    assert_string_equal(l->reports[find(l, "a")].groups, "art+inf");
+    assert_string_equal(l->reports[find(l, "f")].groups, "");
+    assert_int_equal(l->group_column, 14);
+    /* b repeats a (the same set however written); c, d, e, f do not. */
+    assert_int_equal(l->reports[find(l, "b")].repeat_of, find(l, "a"));
+    assert_int_equal(l->reports[find(l, "c")].repeat_of, ATT_NONE);
+    /* e revises d (same source, group); neither c (inf) nor f (the whole force). */
+    assert_int_equal(l->reports[find(l, "e")].revises, find(l, "d"));
+    assert_int_equal(l->reports[find(l, "d")].revises, ATT_NONE);
+    assert_int_equal(l->reports[find(l, "f")].revises, ATT_NONE);
+    assert_int_equal(
+        att_params_load_with("s.ini", fixture_reader, (void *)(uintptr_t)scenario, &p, &err),
+        ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_OK);
+    assert_int_equal(att_ledger_group_set(&l->reports[find(l, "c")], p), 1u);
+    assert_int_equal(att_ledger_group_set(&l->reports[find(l, "d")], p), 2u);
+    assert_int_equal(att_ledger_group_set(&l->reports[find(l, "a")], p), 0u); /* every group */
+    assert_int_equal(att_ledger_group_set(&l->reports[find(l, "f")], p), 0u);
+    att_ledger_free(l);
+    assert_int_equal(att_ledger_parse("g.csv", unknown, strlen(unknown), cls, 2, &l, &err), ATT_OK);
+    assert_int_equal(att_ledger_check(l, p, &err), ATT_EDATA);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 14);
+    assert_string_equal(err.field, "group");
+    assert_non_null(strstr(err.msg, "found \"arty\""));
+    att_ledger_free(l);
+    att_params_free(p);
+}
+
 /* Reviewer's case: combat starts before anyone arrives. */
 static void
 test_check_first_arrival_after_combat(void **state)
@@ -383,6 +442,7 @@ main(void)
         cmocka_unit_test(test_digest_is_sha256_of_the_bytes),
         cmocka_unit_test(test_check_against_phases),
         cmocka_unit_test(test_measures),
+        cmocka_unit_test(test_groups),
         cmocka_unit_test(test_check_first_arrival_after_combat),
         cmocka_unit_test(test_malformed_ledgers),
         cmocka_unit_test(test_nul_byte_and_missing_file),

@@ -69,6 +69,7 @@ typedef struct {
     int32_t asof_end;
     att_kind kind;
     att_measure measure; /* CUMULATIVE unless a loss figure's measure column says otherwise */
+    char *groups;        /* the groups it covers, "a+b" in sorted order; "" for the whole force */
     att_qualifier qualifier;
     double value;         /* APPROX, AT_LEAST, UP_TO; 0 otherwise */
     double low, high;     /* RANGE; 0 otherwise */
@@ -86,7 +87,8 @@ typedef struct {
     att_report *reports;
     size_t nclass; /* the class names the rows were checked against (copied) */
     char **classes;
-    char digest[65]; /* SHA-256 of the file's bytes, lowercase hex */
+    char digest[65];  /* SHA-256 of the file's bytes, lowercase hex */
+    int group_column; /* 1-based column of the group column, 0 if there is none */
 } att_ledger;
 
 /* Loads and validates the ledger at path.  Every source_class must be one
@@ -120,6 +122,10 @@ size_t att_ledger_used(const att_ledger *l, int32_t cutoff, bool *used);
  * first phase with a non-zero hazard, force before the first arrival) is a
  * data error naming the row. */
 ATT_NODISCARD att_status att_ledger_check(const att_ledger *l, const att_params *p, att_error *err);
+
+/* The groups report r covers as a bit set of p's groups (bit g for group
+ * g), 0 for the whole force (an empty group column, or every group). */
+uint32_t att_ledger_group_set(const att_report *r, const att_params *p);
 
 const char *att_kind_name(att_kind k);
 const char *att_qualifier_name(att_qualifier q);
