@@ -109,6 +109,10 @@ ATT_INTERNAL double att_seconds(void);
 /* Copies src into dst of size n, truncating; always NUL-terminates. */
 ATT_INTERNAL void att_strlcpy(char *dst, const char *src, size_t n);
 
+/* A name of a parameter file's section: [A-Za-z][A-Za-z0-9_]*, shorter
+ * than ATT_NAME_MAX. */
+ATT_INTERNAL bool att_is_name(const char *s);
+
 /* Strict number parsing: the whole string must be a finite number. */
 ATT_INTERNAL bool att_parse_double(const char *s, double *out);
 ATT_INTERNAL bool att_parse_long(const char *s, long *out);

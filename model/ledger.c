@@ -191,24 +191,6 @@ ledger_number(
     return ATT_OK;
 }
 
-/* A section name of a parameter file: [A-Za-z][A-Za-z0-9_]*. */
-static bool
-ledger_is_name(const char *s)
-{
-    size_t i, n = strlen(s);
-
-    if (n == 0 || n >= ATT_NAME_MAX ||
-        !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-        return false;
-    for (i = 1; i < n; i++) {
-        char ch = s[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              ch == '_'))
-            return false;
-    }
-    return true;
-}
-
 static bool
 ledger_is_id(const char *s)
 {
@@ -262,7 +244,7 @@ ledger_strcmp(const void *a, const void *b)
 static att_status
 ledger_groups(ledger_ctx *c, att_report *r)
 {
-    size_t col = c->extra_col[EXTRA_GROUP], n = 0, i, len;
+    size_t col = c->extra_col[EXTRA_GROUP], n = 0, i, len, off;
     char *names[ATT_GROUP_MAX + 1], *s, *tok, *out;
     char shown[64];
 
@@ -276,11 +258,12 @@ ledger_groups(ledger_ctx *c, att_report *r)
         char *end = strchr(tok, '+');
         if (end != NULL)
             *end = '\0';
-        if (!ledger_is_name(tok) || n == ATT_GROUP_MAX) {
+        if (!att_is_name(tok) || n == ATT_GROUP_MAX) {
             if (end != NULL)
                 *end = '+';
             for (i = 0; i < len; i++)
-                s[i] = s[i] == '\0' ? '+' : s[i];
+                if (s[i] == '\0')
+                    s[i] = '+';
             if (n == ATT_GROUP_MAX)
                 return ledger_fail(c, col, ATT_EPARSE,
                                    "expected at most %d groups, found more in \"%s\"",
@@ -297,17 +280,19 @@ ledger_groups(ledger_ctx *c, att_report *r)
     qsort(names, n, sizeof names[0], ledger_strcmp);
     if ((out = att_mem_alloc(len + 1)) == NULL)
         return ledger_fail(c, ATT_NONE, ATT_ENOMEM, "out of memory");
-    out[0] = '\0';
-    for (i = 0; i < n; i++) {
+    for (i = 0, off = 0; i < n; i++) {
+        size_t k = strlen(names[i]);
         if (i > 0 && strcmp(names[i], names[i - 1]) == 0) {
             att_mem_free(out);
             return ledger_fail(c, col, ATT_EDATA, "expected each group once, found %s twice",
                                names[i]);
         }
         if (i > 0)
-            strcat(out, "+");
-        strcat(out, names[i]);
+            out[off++] = '+';
+        memcpy(out + off, names[i], k); /* the names and their + fit in len */
+        off += k;
     }
+    out[off] = '\0';
     r->groups = out;
     return ATT_OK;
 }

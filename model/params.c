@@ -172,24 +172,6 @@ params_in_range(const params_keydef *k, double v)
 
 /* ---- value parsers ------------------------------------------------------ */
 
-static bool
-params_is_name(const char *s)
-{
-    size_t i, n = strlen(s);
-
-    if (n == 0 || n >= ATT_NAME_MAX)
-        return false;
-    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
-        return false;
-    for (i = 1; i < n; i++) {
-        char ch = s[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '_'))
-            return false;
-    }
-    return true;
-}
-
 /* Index of word in a "a|b|c" list, or ATT_NONE; *closest gets a suggestion. */
 static size_t
 params_choice(const char *choices, const char *word, char *closest, size_t n)
@@ -294,7 +276,7 @@ params_parse_value(params_ctx *c, const params_keydef *k, const ptree_entry *e, 
                                   "expected a file path, found nothing");
         return ATT_OK;
     case PT_NAME:
-        if (!params_is_name(s))
+        if (!att_is_name(s))
             return params_fail_at(c, e->origin, e->key, ATT_EPARSE,
                                   "expected %s (letters, digits, _), found \"%s\"", k->choices, s);
         return ATT_OK;
@@ -851,7 +833,7 @@ params_check_header(params_ctx *c, params_sec *out)
                              s->type, s->name[0] ? " " : "", s->name,
                              near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
     }
-    if (k >= PS_PHASE && !params_is_name(s->name))
+    if (k >= PS_PHASE && !att_is_name(s->name))
         return att_error_set(c->err, ATT_EPARSE, s->origin.path, s->origin.line, 0, NULL,
                              "expected [%s NAME] with NAME of letters, digits and _ (at most "
                              "%d), found [%s%s%s]",

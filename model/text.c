@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <attrition/att_params.h>
+
 #include "internal.h"
 
 /* A suggestion is offered when it is at most this many edits away and
@@ -121,4 +123,22 @@ att_closest(const char *word, const char *const *cand, size_t n)
         }
     }
     return best;
+}
+
+bool
+att_is_name(const char *s)
+{
+    size_t i, n = strlen(s);
+
+    if (n == 0 || n >= ATT_NAME_MAX)
+        return false;
+    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+        return false;
+    for (i = 1; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '_'))
+            return false;
+    }
+    return true;
 }
