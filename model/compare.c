@@ -554,6 +554,10 @@ att_compare_run(const att_params *p,
 
     memset(out, 0, sizeof *out);
     memset(&c, 0, sizeof c);
+    if (att_params_extended(p))
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "scoring a force with groups, departures or return to duty is not "
+                             "implemented yet (attrition fit is)");
     out->origin = origin;
     out->projected_to = INT32_MIN;
     c.p = p;

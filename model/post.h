@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <attrition/att_ledger.h>
 #include <attrition/att_model.h>
@@ -74,15 +75,27 @@ struct att_posterior {
     size_t *arr_par;   /* theta index of each arrival's count, or ATT_NONE (fixed) */
     size_t i_kappa, i_sigma;
     double kappa_lnbeta; /* log B(a, b) of kappa's prior, once */
-    double *pmu, *plsd;  /* per parameter with a normal prior on theta: its mean and log sd */
+    double *pmu, *plsd;  /* per parameter with a normal prior on theta: its mean and log sd;
+                          * a departure's share or rho with a beta prior: log B(a, b) in pmu */
+    /* A force with groups, departures or returns (att_params_extended):
+     * its parameters, and the days the forward steps (post_force.c). */
+    bool extended;
+    size_t ngroup, ndep;
+    size_t *grp_par; /* theta index of each group's log r, or ATT_NONE (fixed) */
+    size_t *dep_par; /* theta index of each departure's coordinate, or ATT_NONE (fixed) */
+    size_t i_rho;    /* theta index of logit rho, or ATT_NONE (fixed, or no returns) */
+    int32_t day0;    /* the first arrival's day: the first day stepped */
+    size_t ndays;    /* days stepped: day0 .. day0 + ndays - 1 */
+    int *dphase;     /* per day stepped: its phase, or -1 before the first */
     size_t nrep, npoint, maxpoint;
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
     double *times;
-    double *expo;        /* per time: narr x nphase exposures (equation (2)) */
-    double *expo_t;      /* the same by arrival and phase: ntime exposures each */
-    int *step;           /* per time and arrival: POST_STEP_* or the phase of a one-day step */
+    uint32_t *tset; /* per time: the groups it sums (att_ledger_group_set; 0: the whole force) */
+    double *expo;   /* per time: narr x nphase exposures (equation (2)) */
+    double *expo_t; /* the same by arrival and phase: ntime exposures each */
+    int *step;      /* per time and arrival: POST_STEP_* or the phase of a one-day step */
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
     unsigned need_all;   /* the bits of every time together */
 };
@@ -112,6 +125,16 @@ struct att_posterior_workspace {
     double *q, *omq;              /* per phase: exp(-h_k) and 1 - exp(-h_k) */
     double *hacc;                 /* per arrival and phase: post_forward_adjoint's sums */
     double *fbuf;                 /* per time: post_forward_adjoint's scratch */
+    double *ratio, *depart;       /* per group, per departure: r_g and the count or share */
+    double *dratio, *ddep;        /* d r_g / d log r_g; d value / d its coordinate */
+    double rho, drho;             /* rho and d rho / d logit rho */
+    double *fN1, *flost;          /* extended, per day and group: N after the day's events,
+                                   * and the day's casualties */
+    double *fval[ATT_MODEL_NVAR]; /* extended, per boundary (ndays + 1) and group: C, N, D */
+    double *fadj[ATT_MODEL_NVAR]; /* extended, the same: d log p / d C_g, N_g, D_g */
+    double *fret;                 /* extended, per day and group: d log p / d casualties,
+                                   * through the returns they make */
+    double *fdep;                 /* extended, per departure: N_g just before it */
     double g_kappa, g_sigma;      /* d log p / d logit kappa, d log sigma, from the reports */
     double lsigma, isigma;        /* log sigma and 1 / sigma at theta */
     double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
@@ -170,6 +193,21 @@ ATT_INTERNAL void post_forward_times(const att_posterior *post, att_posterior_wo
  * hazards and arrivals, and kappa's and sigma's shares, added to grad. */
 ATT_INTERNAL void
 post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad);
+
+/* ---- post_force.c ---- */
+
+/* The days the extended forward steps and their phases, into post. */
+ATT_INTERNAL att_status post_force_design(att_posterior *post, att_error *err);
+
+/* The extended model's C, N, D at every distinct time (for its set of
+ * groups), stepping the groups day by day (equations (1b)-(4b)), and log D
+ * where a report reads it (post_forward_times takes the other logs). */
+ATT_INTERNAL void post_force_times(const att_posterior *post, att_posterior_workspace *w);
+
+/* Its adjoint: from the per-time sums to the hazards, the groups'
+ * multipliers, the arrivals, the departures, rho and kappa, into grad. */
+ATT_INTERNAL void
+post_force_adjoint(const att_posterior *post, att_posterior_workspace *w, double *grad);
 
 /* ---- post_quantity.c ---- */
 

@@ -30,26 +30,37 @@ post_design_exposure(const att_posterior *post, double t, double *out)
     }
 }
 
+/* A time some report reads, with the set of groups it sums (0: the
+ * whole force, the only set of a first-version model). */
+typedef struct {
+    uint32_t set;
+    double t;
+} post_design_key;
+
+/* By set, then by time: within a set the times ascend. */
 static int
 post_design_cmp(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    const post_design_key *x = a, *y = b;
+
+    if (x->set != y->set)
+        return (x->set > y->set) - (x->set < y->set);
+    return (x->t > y->t) - (x->t < y->t);
 }
 
 static size_t
-post_design_time_index(const att_posterior *post, double t)
+post_design_time_index(const att_posterior *post, uint32_t set, double t)
 {
     size_t lo = 0, hi = post->ntime;
 
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (post->times[mid] <= t)
+        if (post->tset[mid] < set || (post->tset[mid] == set && post->times[mid] <= t))
             lo = mid;
         else
             hi = mid;
     }
-    return lo; /* times holds every t asked for */
+    return lo; /* the design holds every (set, t) asked for */
 }
 
 /* How cohort j's survival moves from time i - 1 to time i. */
@@ -121,6 +132,7 @@ post_design_compact(att_posterior *post, att_error *err)
     for (i = 0; i < post->ntime; i++)
         if (map[i]) {
             post->times[nt] = post->times[i];
+            post->tset[nt] = post->tset[i];
             map[i] = nt++;
         }
     post->ntime = nt;
@@ -160,6 +172,7 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         post->rep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->rep);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
+        post->tset = att_mem_carve(base, &off, nexpo + 1, sizeof *post->tset);
     }
     return base;
 }
@@ -188,6 +201,7 @@ att_status
 post_design_build(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
 {
     size_t i, r, np = 0, nexpo = 0;
+    post_design_key *keys;
 
     for (i = 0; i < l->n; i++)
         if (used[i]) {
@@ -197,26 +211,35 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             np += w;
             nexpo += over ? 2 : w;
         }
-    if (post_design_carve_reports(post, np, nexpo) == NULL)
+    if (post_design_carve_reports(post, np, nexpo) == NULL ||
+        (keys = att_mem_alloc((nexpo + 1) * sizeof *keys)) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-    /* Every time any report needs, then sorted and made distinct. */
+    /* Every (set, time) any report needs, then sorted and made distinct. */
     nexpo = 0;
     for (i = 0; i < l->n; i++) {
         const att_report *rp = &l->reports[i];
+        uint32_t set = att_ledger_group_set(rp, post->p);
         int32_t d;
         if (!used[i])
             continue;
         if (att_model_kind_get(rp->kind, rp->measure).measure != ATT_MODEL_LEVEL) {
-            post->times[nexpo++] = (double)rp->asof_end + 1.0;
-            post->times[nexpo++] = (double)rp->asof_start;
+            keys[nexpo].set = keys[nexpo + 1].set = set;
+            keys[nexpo++].t = (double)rp->asof_end + 1.0;
+            keys[nexpo++].t = (double)rp->asof_start;
         } else
-            for (d = rp->asof_start; d <= rp->asof_end; d++)
-                post->times[nexpo++] = (double)d + 1.0;
+            for (d = rp->asof_start; d <= rp->asof_end; d++) {
+                keys[nexpo].set = set;
+                keys[nexpo++].t = (double)d + 1.0;
+            }
     }
-    qsort(post->times, nexpo, sizeof *post->times, post_design_cmp);
+    qsort(keys, nexpo, sizeof *keys, post_design_cmp);
     for (i = 0; i < nexpo; i++)
-        if (post->ntime == 0 || post->times[i] != post->times[post->ntime - 1])
-            post->times[post->ntime++] = post->times[i];
+        if (post->ntime == 0 || keys[i].t != post->times[post->ntime - 1] ||
+            keys[i].set != post->tset[post->ntime - 1]) {
+            post->times[post->ntime] = keys[i].t;
+            post->tset[post->ntime++] = keys[i].set;
+        }
+    att_mem_free(keys);
     if (post_design_carve_times(post) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     post_design_fill_times(post);
@@ -225,10 +248,12 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         post_report *q;
         int32_t d;
         size_t k;
+        uint32_t set;
         if (!used[i])
             continue;
         q = &post->rep[r++];
         q->ledger = i;
+        set = att_ledger_group_set(rp, post->p);
         q->mk = att_model_kind_get(rp->kind, rp->measure);
         q->qual = rp->qualifier;
         q->ly = rp->qualifier == ATT_QUAL_RANGE ? 0.0 : att_log(rp->value);
@@ -242,13 +267,13 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         if (q->mk.measure != ATT_MODEL_LEVEL) {
             /* From 00:00 of a to 24:00 of b, no averaging (equation (5)). */
             post_point *pt = &post->pt[post->npoint++];
-            pt->ti = post_design_time_index(post, (double)rp->asof_end + 1.0);
-            pt->ti0 = post_design_time_index(post, (double)rp->asof_start);
+            pt->ti = post_design_time_index(post, set, (double)rp->asof_end + 1.0);
+            pt->ti0 = post_design_time_index(post, set, (double)rp->asof_start);
             pt->mult = 1.0;
         } else
             for (d = rp->asof_start; d <= rp->asof_end; d++) {
                 /* As of day d means 24:00 of d (equation (10)). */
-                size_t ti = post_design_time_index(post, (double)d + 1.0);
+                size_t ti = post_design_time_index(post, set, (double)d + 1.0);
                 post_point *pt;
                 if (post->npoint > q->first &&
                     post_quantity_same(post, q->mk.var, post->pt[post->npoint - 1].ti, ti)) {
@@ -272,6 +297,10 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
                 break;
         q->pooled = (q->qual == ATT_QUAL_APPROX || q->qual == ATT_QUAL_RANGE) &&
                     q->bias != ATT_NONE && q->lfirst < q->npoint;
+        /* With departures m can fall back to 0 (a count takes a whole
+         * group): such a report sets no level. */
+        for (k = q->lfirst; q->pooled && post->extended && k < q->npoint; k++)
+            q->pooled = post_quantity_positive(post, q, &post->pt[q->first + k]);
         q->lcentre = q->qual == ATT_QUAL_RANGE ? 0.5 * (q->llo + q->lhi) : q->ly;
         q->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
         for (q->nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)

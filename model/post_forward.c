@@ -13,13 +13,12 @@
 /* Below this cumulative hazard survival exceeds 0.99 (-log 0.99). */
 #define POST_NEAR_ONE 0.010050335853501441
 
-/* C, N and D at every distinct time, and the logs the reports read
- * (log C, log N at every time, over arrays; log D once per value)
- * (equations (1)-(4)).  Survivals advance by exp(-h_k) per day where a
- * cohort stays in one phase, and are computed afresh otherwise; the
- * gradient is taken afterwards, in post_forward_adjoint, from these. */
-void
-post_forward_times(const att_posterior *post, att_posterior_workspace *w)
+/* The first version's C, N and D at every distinct time, and log D once
+ * per value where a report reads it (equations (1)-(4)).  Survivals advance by exp(-h_k) per day
+ * where a cohort stays in one phase, and are computed afresh otherwise; the gradient is taken
+ * afterwards, in post_forward_adjoint, from these. */
+static void
+post_forward_cohorts(const att_posterior *post, att_posterior_workspace *w)
 {
     size_t i, j, k, np = post->nphase, na = post->narr;
     double lastD = -1.0, lastlD = 0.0;
@@ -80,6 +79,17 @@ post_forward_times(const att_posterior *post, att_posterior_workspace *w)
             w->lval[ATT_MODEL_D][i] = lastlD;
         }
     }
+}
+
+/* C, N, D at every time (per cohort, or for a force stepped by days), then
+ * log C and log N where reports read them, over arrays. */
+void
+post_forward_times(const att_posterior *post, att_posterior_workspace *w)
+{
+    if (post->extended)
+        post_force_times(post, w);
+    else
+        post_forward_cohorts(post, w);
     /* log C and log N at every time at once (log 0 = -inf: m = 0). */
     if (post->need_all & POST_NEED(ATT_MODEL_C))
         att_vlog(w->simd, post->ntime, w->val[ATT_MODEL_C], w->lval[ATT_MODEL_C]);
@@ -119,6 +129,10 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
     double *f = w->fbuf;
 
     post_forward_close(post, w);
+    if (post->extended) {
+        post_force_adjoint(post, w, grad);
+        return;
+    }
     /* Per cohort j: f_t = (aC - aN) e_j at each time (0 before it
      * arrives), then per phase sum_t f_t L_jk(t) (n_j and h_k factor out
      * of every time) in four running sums, so that no sum waits on the one

@@ -14,13 +14,13 @@
 #include "special.h"
 #include "variates.h"
 
-/* Sets up theta's layout: hazards, kappa, sigma, biases, arrivals. */
 /* The parameters' arrays for at most maxdim parameters, in one block
  * (*raw); NULL when out of memory. */
 static void *
 post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
 {
     size_t off = 0, np = post->nphase + 1, na = post->narr + 1, nd = maxdim + 1;
+    size_t ng = post->ngroup + 1, ndep = post->ndep + 1;
     unsigned char *base = NULL;
     int pass;
 
@@ -31,10 +31,61 @@ post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
         post->info = att_mem_carve(base, &off, nd, sizeof *post->info);
         post->phase_par = att_mem_carve(base, &off, np, sizeof *post->phase_par);
         post->arr_par = att_mem_carve(base, &off, na, sizeof *post->arr_par);
+        post->grp_par = att_mem_carve(base, &off, ng, sizeof *post->grp_par);
+        post->dep_par = att_mem_carve(base, &off, ndep, sizeof *post->dep_par);
         post->pmu = att_mem_carve(base, &off, nd, sizeof *post->pmu);
         post->plsd = att_mem_carve(base, &off, nd, sizeof *post->plsd);
     }
     return base;
+}
+
+/* The extended model's parameters after the arrivals, from theta index
+ * n: each group's log r with a prior, each uncertain departure (its count
+ * as an arrival's, a share through its logit), logit rho with a prior.
+ * Returns the next index. */
+static size_t
+post_prior_layout_force(att_posterior *post, size_t n)
+{
+    const att_params *p = post->p;
+    att_param_info *in;
+    size_t k;
+
+    for (k = 0; k < post->ngroup; k++) {
+        const att_group *g = &p->groups[k];
+        post->grp_par[k] = ATT_NONE;
+        if (p->ngroup == 0 || g->fixed)
+            continue;
+        in = &post->info[n];
+        snprintf(in->name, sizeof in->name, "r_%s", g->name);
+        in->kind = ATT_PAR_RATIO;
+        in->index = k;
+        in->prior_sd = g->ratio_log_sd;
+        post->grp_par[k] = n++;
+    }
+    for (k = 0; k < post->ndep; k++) {
+        const att_departure *dp = &p->departures[k];
+        post->dep_par[k] = ATT_NONE;
+        if (dp->prior == ATT_COUNT_FIXED)
+            continue;
+        in = &post->info[n];
+        snprintf(in->name, sizeof in->name, "dep_%s", dp->name);
+        in->kind = ATT_PAR_DEPARTURE;
+        in->index = k;
+        in->prior_sd = dp->prior == ATT_COUNT_UNIFORM ? M_PI / sqrt(3.0)
+                       : dp->prior == ATT_COUNT_BETA
+                           ? sqrt(att_trigamma(dp->share_a) + att_trigamma(dp->share_b))
+                           : dp->log_sd;
+        post->dep_par[k] = n++;
+    }
+    post->i_rho = ATT_NONE;
+    if (att_params_returns(p) && !p->return_fixed) {
+        in = &post->info[n];
+        snprintf(in->name, sizeof in->name, "rho");
+        in->kind = ATT_PAR_RETURN;
+        in->prior_sd = sqrt(att_trigamma(p->return_a) + att_trigamma(p->return_b));
+        post->i_rho = n++;
+    }
+    return n;
 }
 
 att_status
@@ -50,7 +101,9 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
     for (i = 0; i < l->n; i++)
         if (used[i])
             has[l->reports[i].cls * 2 + (size_t)att_kind_family(l->reports[i].kind)] = true;
-    if (post_prior_carve(post, &post->block[0], p->nphase + 2 + 2 * ncls + p->narrival) == NULL)
+    if (post_prior_carve(post, &post->block[0],
+                         p->nphase + 2 + 2 * ncls + p->narrival + post->ngroup + post->ndep + 1) ==
+        NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (k = 0; k < p->nphase; k++) {
         post->phase_par[k] = ATT_NONE;
@@ -100,6 +153,7 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
             p->arrivals[k].prior == ATT_COUNT_UNIFORM ? M_PI / sqrt(3.0) : p->arrivals[k].log_sd;
         post->arr_par[k] = n++;
     }
+    n = post_prior_layout_force(post, n);
     post->dim = n;
     /* The normal priors' constants, once (equation (11)). */
     for (i = 0; i < n; i++) {
@@ -110,6 +164,15 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
             post->pmu[i] = att_log(p->sigma_median);
         else if (in->kind == ATT_PAR_ARRIVAL && p->arrivals[in->index].prior != ATT_COUNT_UNIFORM)
             post->pmu[i] = att_log(p->arrivals[in->index].median);
+        else if (in->kind == ATT_PAR_RATIO)
+            post->pmu[i] = att_log(p->groups[in->index].ratio_median);
+        else if (in->kind == ATT_PAR_DEPARTURE) {
+            const att_departure *dp = &p->departures[in->index];
+            post->pmu[i] = dp->prior == ATT_COUNT_BETA        ? att_lnbeta(dp->share_a, dp->share_b)
+                           : dp->prior == ATT_COUNT_LOGNORMAL ? att_log(dp->median)
+                                                              : 0.0;
+        } else if (in->kind == ATT_PAR_RETURN)
+            post->pmu[i] = att_lnbeta(p->return_a, p->return_b);
         post->plsd[i] = att_log(in->prior_sd);
     }
     return ATT_OK;
@@ -169,6 +232,92 @@ att_posterior_model_values(
     *kappa = post_prior_inv_logit(theta[post->i_kappa]);
 }
 
+/* A departure's count or share from its coordinate u, and d value / d u. */
+static double
+post_prior_departure(const att_departure *dp, double u, double *dvdu)
+{
+    double s;
+
+    switch (dp->prior) {
+    case ATT_COUNT_UNIFORM:
+        s = post_prior_inv_logit(u);
+        *dvdu = (dp->high - dp->low) * s * (1.0 - s);
+        return dp->low + (dp->high - dp->low) * s;
+    case ATT_COUNT_BETA:
+        s = post_prior_inv_logit(u);
+        *dvdu = s * (1.0 - s);
+        return s;
+    case ATT_COUNT_LOGNORMAL:
+        return *dvdu = att_exp(u);
+    default:
+        *dvdu = 0.0;
+        return dp->count;
+    }
+}
+
+size_t
+att_posterior_nvalues(const att_posterior *post)
+{
+    return post->nphase + post->narr + post->ngroup + post->ndep;
+}
+
+/* r_g, the departures' values and rho at theta, with their derivatives
+ * (dratio, ddep, drho may be NULL). */
+static void
+post_prior_force_values(const att_posterior *post,
+                        const double *theta,
+                        double *ratio,
+                        double *dratio,
+                        double *depart,
+                        double *ddep,
+                        double *rho,
+                        double *drho)
+{
+    const att_params *p = post->p;
+    size_t k;
+    double d;
+
+    for (k = 0; k < post->ngroup; k++) {
+        size_t i = post->grp_par[k];
+        ratio[k] = i != ATT_NONE ? att_exp(theta[i]) : p->ngroup > 0 ? p->groups[k].ratio : 1.0;
+        if (dratio != NULL)
+            dratio[k] = i != ATT_NONE ? ratio[k] : 0.0;
+    }
+    for (k = 0; k < post->ndep; k++) {
+        size_t i = post->dep_par[k];
+        depart[k] = post_prior_departure(&p->departures[k], i != ATT_NONE ? theta[i] : 0.0, &d);
+        if (ddep != NULL)
+            ddep[k] = d;
+    }
+    if (post->i_rho != ATT_NONE) {
+        double s = post_prior_inv_logit(theta[post->i_rho]);
+        *rho = s;
+        d = s * (1.0 - s);
+    } else {
+        *rho = att_params_returns(p) ? p->return_share : 0.0;
+        d = 0.0;
+    }
+    if (drho != NULL)
+        *drho = d;
+}
+
+void
+att_posterior_values(const att_posterior *post,
+                     const double *theta,
+                     double *buf,
+                     att_model_values *v)
+{
+    double *hazard = buf, *count = buf + post->nphase, *ratio = count + post->narr;
+    double *depart = ratio + post->ngroup;
+
+    att_posterior_model_values(post, theta, hazard, count, &v->kappa);
+    post_prior_force_values(post, theta, ratio, NULL, depart, NULL, &v->rho, NULL);
+    v->hazard = hazard;
+    v->count = count;
+    v->ratio = ratio;
+    v->depart = post->ndep > 0 ? depart : NULL;
+}
+
 void
 att_posterior_constrain(const att_posterior *post, const double *theta, double *out)
 {
@@ -194,6 +343,17 @@ att_posterior_constrain(const att_posterior *post, const double *theta, double *
             out[i] = a->prior == ATT_COUNT_UNIFORM
                          ? a->low + (a->high - a->low) * post_prior_inv_logit(theta[i])
                          : att_exp(theta[i]);
+            break;
+        case ATT_PAR_RATIO:
+            out[i] = att_exp(theta[i]);
+            break;
+        case ATT_PAR_DEPARTURE: {
+            double d;
+            out[i] = post_prior_departure(&p->departures[in->index], theta[i], &d);
+            break;
+        }
+        case ATT_PAR_RETURN:
+            out[i] = post_prior_inv_logit(theta[i]);
             break;
         }
     }
@@ -224,6 +384,19 @@ att_posterior_prior_center(const att_posterior *post, double *theta)
             theta[i] = p->arrivals[in->index].prior == ATT_COUNT_UNIFORM
                            ? 0.0
                            : att_log(p->arrivals[in->index].median);
+            break;
+        case ATT_PAR_RATIO:
+            theta[i] = att_log(p->groups[in->index].ratio_median);
+            break;
+        case ATT_PAR_DEPARTURE: {
+            const att_departure *dp = &p->departures[in->index];
+            theta[i] = dp->prior == ATT_COUNT_UNIFORM ? 0.0
+                       : dp->prior == ATT_COUNT_BETA  ? att_log(dp->share_a / dp->share_b)
+                                                      : att_log(dp->median);
+            break;
+        }
+        case ATT_PAR_RETURN:
+            theta[i] = att_log(p->return_a / p->return_b); /* logit of the prior mean */
             break;
         }
     }
@@ -261,6 +434,25 @@ att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
             } else
                 theta[i] = att_log(a->median) + a->log_sd * att_ran_normal(rng);
             break;
+        case ATT_PAR_RATIO:
+            theta[i] = att_log(p->groups[in->index].ratio_median) +
+                       p->groups[in->index].ratio_log_sd * att_ran_normal(rng);
+            break;
+        case ATT_PAR_DEPARTURE: {
+            const att_departure *dp = &p->departures[in->index];
+            if (dp->prior == ATT_COUNT_LOGNORMAL) {
+                theta[i] = att_log(dp->median) + dp->log_sd * att_ran_normal(rng);
+                break;
+            }
+            s = dp->prior == ATT_COUNT_BETA ? att_ran_beta(rng, dp->share_a, dp->share_b)
+                                            : gsl_rng_uniform_pos(rng);
+            theta[i] = att_log(s) - att_log1p(-s);
+            break;
+        }
+        case ATT_PAR_RETURN:
+            s = att_ran_beta(rng, p->return_a, p->return_b);
+            theta[i] = att_log(s) - att_log1p(-s);
+            break;
         }
     }
 }
@@ -274,6 +466,16 @@ post_prior_normal_lpdf(const att_posterior *post, size_t i, double x, double *dx
 
     *dx = -z / sd;
     return -0.5 * z * z - post->plsd[i] - POST_LOG_SQRT_2PI;
+}
+
+/* A Beta(a, b) density of s = inv_logit(theta_i) times the Jacobian
+ * s (1 - s), with lnb = log B(a, b); its gradient added to grad[i]. */
+static double
+post_prior_beta_logit(
+    const att_posterior_workspace *w, size_t i, double a, double b, double lnb, double *grad)
+{
+    grad[i] += a * (1.0 - w->lgs[i]) - b * w->lgs[i];
+    return a * w->lgl[i] + b * w->lgm[i] - lnb;
 }
 
 double
@@ -294,13 +496,9 @@ post_prior_logp(const att_posterior *post,
             lp += post_prior_normal_lpdf(post, i, u, &d);
             grad[i] += d;
             break;
-        case ATT_PAR_KAPPA: {
-            /* Beta(a, b) density of kappa times the Jacobian kappa (1 - kappa). */
-            double a = p->kappa_a, b = p->kappa_b, k = w->lgs[i];
-            lp += a * w->lgl[i] + b * w->lgm[i] - post->kappa_lnbeta;
-            grad[i] += a * (1.0 - k) - b * k;
+        case ATT_PAR_KAPPA: /* Beta(a, b) density of kappa times the Jacobian */
+            lp += post_prior_beta_logit(w, i, p->kappa_a, p->kappa_b, post->kappa_lnbeta, grad);
             break;
-        }
         case ATT_PAR_SIGMA: /* log sigma ~ N(log sigma_median, sigma_log_sd^2) */
         case ATT_PAR_BIAS:
             lp += post_prior_normal_lpdf(post, i, u, &d);
@@ -319,6 +517,25 @@ post_prior_logp(const att_posterior *post,
             }
             break;
         }
+        case ATT_PAR_RATIO: /* log r ~ N(log median, sd^2) */
+            lp += post_prior_normal_lpdf(post, i, u, &d);
+            grad[i] += d;
+            break;
+        case ATT_PAR_DEPARTURE: {
+            const att_departure *dp = &p->departures[in->index];
+            if (dp->prior == ATT_COUNT_LOGNORMAL) {
+                lp += post_prior_normal_lpdf(post, i, u, &d);
+                grad[i] += d;
+            } else if (dp->prior == ATT_COUNT_UNIFORM) {
+                lp += w->lgl[i] + w->lgm[i];
+                grad[i] += 1.0 - 2.0 * w->lgs[i];
+            } else
+                lp += post_prior_beta_logit(w, i, dp->share_a, dp->share_b, post->pmu[i], grad);
+            break;
+        }
+        case ATT_PAR_RETURN:
+            lp += post_prior_beta_logit(w, i, p->return_a, p->return_b, post->pmu[i], grad);
+            break;
         }
     }
     return lp;
@@ -361,4 +578,17 @@ post_prior_values(const att_posterior *post,
         } else
             w->dndu[k] = w->count[k] = att_exp(theta[i]);
     }
+    if (!post->extended)
+        return;
+    /* Logistic coordinates keep s, log s, log(1 - s) for the prior. */
+    for (k = 0; k < post->ndep; k++) {
+        size_t i = post->dep_par[k];
+        if (i != ATT_NONE && post->p->departures[k].prior != ATT_COUNT_LOGNORMAL)
+            w->lgs[i] = post_prior_logistic(theta[i], &w->lgl[i], &w->lgm[i]);
+    }
+    if (post->i_rho != ATT_NONE)
+        w->lgs[post->i_rho] =
+            post_prior_logistic(theta[post->i_rho], &w->lgl[post->i_rho], &w->lgm[post->i_rho]);
+    post_prior_force_values(post, theta, w->ratio, w->dratio, w->depart, w->ddep, &w->rho,
+                            &w->drho);
 }

@@ -24,12 +24,64 @@ post_quantity_log_share(const att_posterior_workspace *w, const post_report *q)
  * cohort has arrived (N, D; counts are > 0) and, for C or a share of it,
  * has spent time in a phase with combat (by pt->ti, or between pt->ti0 and
  * pt->ti over a period).  Equations (1)-(5). */
+/* The first day before time t on which a departure of a count (which
+ * can take the whole group) leaves group g, or t if none does. */
+static double
+post_quantity_emptied(const att_params *p, size_t g, double t)
+{
+    size_t j;
+
+    for (j = 0; j < p->ndeparture && (double)p->departures[j].date < t; j++)
+        if (p->departures[j].group == g && !p->departures[j].by_share)
+            return (double)p->departures[j].date;
+    return t;
+}
+
+/* post_quantity_positive for a force with groups, departures or returns
+ * (equations (1b)-(4b)): some arrival of the time's groups is there and,
+ * for losses, has had a day of combat (from the period's start, over a
+ * period); N, and losses over a period, only while no departure of a
+ * count can have emptied its group. */
+static bool
+post_quantity_positive_force(const att_posterior *post, const post_report *q, const post_point *pt)
+{
+    const att_params *p = post->p;
+    double t = post->times[pt->ti], t0 = pt->ti0 != ATT_NONE ? post->times[pt->ti0] : 0.0;
+    uint32_t set = post->tset[pt->ti];
+    size_t j, k;
+
+    for (j = 0; j < post->narr; j++) {
+        const att_arrival *a = &p->arrivals[j];
+        double from = (double)a->date > t0 ? (double)a->date : t0, until;
+        if ((set != 0 && !(set >> a->group & 1u)) || !((double)a->date < t))
+            continue;
+        if (q->mk.var == ATT_MODEL_D)
+            return true;
+        /* After its group may have been emptied, a cohort counts for
+         * nothing certain: N and losses from then on may be 0. */
+        until = post_quantity_emptied(p, a->group, t);
+        if (q->mk.var == ATT_MODEL_N) {
+            if (until == t)
+                return true;
+            continue;
+        }
+        for (k = 0; k < p->nphase; k++)
+            if (att_params_phase_has_combat(&p->phases[k]) &&
+                att_model_overlap(&p->phases[k], from, until) > 0.0)
+                return true;
+    }
+    return false;
+}
+
 bool
 post_quantity_positive(const att_posterior *post, const post_report *q, const post_point *pt)
 {
     const att_params *p = post->p;
     size_t j, k, np = post->nphase;
     bool losses = q->mk.var == ATT_MODEL_C;
+
+    if (post->extended)
+        return post_quantity_positive_force(post, q, pt);
 
     for (j = 0; j < post->narr; j++) {
         /* A change over a period counts exposure from its start time on,
@@ -60,6 +112,19 @@ post_quantity_same(const att_posterior *post, att_model_var var, size_t a, size_
     const att_params *p = post->p;
     size_t j, k, np = post->nphase;
 
+    if (post->extended) {
+        /* Returns and departures move N and C on days without combat: only
+         * D, which moves at arrivals alone, is the same between arrivals. */
+        if (post->tset[a] != post->tset[b] || var != ATT_MODEL_D)
+            return a == b;
+        for (j = 0; j < post->narr; j++) {
+            const att_arrival *ar = &p->arrivals[j];
+            if ((post->tset[a] == 0 || (post->tset[a] >> ar->group & 1u)) &&
+                ((double)ar->date < post->times[a]) != ((double)ar->date < post->times[b]))
+                return false;
+        }
+        return true;
+    }
     for (j = 0; j < post->narr; j++) {
         const double *La = post->expo + (a * post->narr + j) * np;
         const double *Lb = post->expo + (b * post->narr + j) * np;

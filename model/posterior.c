@@ -25,6 +25,7 @@ att_posterior_free(att_posterior *post)
     att_mem_free(post->block[0]);
     att_mem_free(post->block[1]);
     att_mem_free(post->block[2]);
+    att_mem_free(post->dphase);
     att_mem_free(post);
 }
 
@@ -65,12 +66,6 @@ att_posterior_alloc_without(
     att_posterior *post = NULL;
     bool *used = NULL;
 
-    if (att_params_extended(p)) {
-        (void)ATT_FAIL(err, ATT_EDATA,
-                       "%s: groups, departures and return to duty are read but not fitted yet",
-                       p->path);
-        return NULL;
-    }
     post = att_mem_calloc(1, sizeof *post);
     used = att_mem_calloc(l->n ? l->n : 1, sizeof *used);
     if (post == NULL || used == NULL) {
@@ -80,6 +75,9 @@ att_posterior_alloc_without(
     post->p = p;
     post->nphase = p->nphase;
     post->narr = p->narrival;
+    post->extended = att_params_extended(p);
+    post->ngroup = att_params_group_count(p);
+    post->ndep = p->ndeparture;
     post->nrep = att_ledger_used(l, cutoff, used);
     if (skip < l->n && used[skip]) {
         used[skip] = false;
@@ -92,7 +90,8 @@ att_posterior_alloc_without(
         goto fail;
     }
     if (post_prior_layout(post, l, used, err) != ATT_OK ||
-        post_design_build(post, l, used, err) != ATT_OK)
+        post_design_build(post, l, used, err) != ATT_OK ||
+        (post->extended && post_force_design(post, err) != ATT_OK))
         goto fail;
     att_mem_free(used);
     return post;
@@ -143,9 +142,10 @@ posterior_workspace_carve(const att_posterior *post,
                           unsigned char *base)
 {
     double **const scratch[] = {&w->ell, &w->gm, &w->gs};
-    double **const shorts[] = {&w->hazard, &w->count, &w->dndu, &w->gprior, &w->q,   &w->omq,
-                               &w->hacc,   &w->theta, &w->lam,  &w->msum,   &w->sqv, &w->lev_a,
-                               &w->lev_p,  &w->lgs,   &w->rsum, &w->blog,   &w->lgl, &w->lgm};
+    double **const shorts[] = {&w->hazard, &w->count,  &w->dndu,   &w->gprior, &w->q,   &w->omq,
+                               &w->hacc,   &w->theta,  &w->lam,    &w->msum,   &w->sqv, &w->lev_a,
+                               &w->lev_p,  &w->lgs,    &w->rsum,   &w->blog,   &w->lgl, &w->lgm,
+                               &w->ratio,  &w->depart, &w->dratio, &w->ddep,   &w->fdep};
     double **const times[] = {&w->fbuf,
                               &w->val[ATT_MODEL_C],
                               &w->val[ATT_MODEL_N],
@@ -160,8 +160,18 @@ posterior_workspace_carve(const att_posterior *post,
                               &w->glog[ATT_MODEL_N],
                               &w->glog[ATT_MODEL_D]};
     double **const cohorts[] = {&w->surv, &w->lost};
-    const size_t lens[] = {post->dim, post->nrep, post->nphase, post->narr,
+    /* The extended forward's, per day (and boundary) and group. */
+    double **const days[] = {&w->fN1, &w->flost, &w->fret};
+    double **const bounds[] = {&w->fval[ATT_MODEL_C], &w->fval[ATT_MODEL_N], &w->fval[ATT_MODEL_D],
+                               &w->fadj[ATT_MODEL_C], &w->fadj[ATT_MODEL_N], &w->fadj[ATT_MODEL_D]};
+    const size_t lens[] = {post->dim,
+                           post->nrep,
+                           post->nphase,
+                           post->narr,
+                           post->ngroup,
+                           post->ndep,
                            post->narr * post->nphase};
+    size_t nday = post->extended ? (post->ndays + 1) * post->ngroup : 0;
     size_t off = 0, nshort = 0, i;
 
     for (i = 0; i < POSTERIOR_NELEM(lens); i++)
@@ -172,6 +182,8 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, shorts, POSTERIOR_NELEM(shorts), nshort + 1);
     posterior_take(base, &off, times, POSTERIOR_NELEM(times), post->ntime + 1);
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
+    posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
+    posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     w->lm = att_mem_carve(base, &off, post->npoint + 1, sizeof *w->lm);
     return off;
 }

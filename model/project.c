@@ -73,6 +73,10 @@ project_check_at(const att_params *p, int32_t start, att_error *err)
     if (start == INT32_MIN)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, "start",
                              "[projection] start: expected a date to project from, found none");
+    if (att_params_extended(p))
+        return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
+                             "projecting a force with groups, departures or return to duty is "
+                             "not implemented yet (attrition fit is)");
     if (p->nphase == 0)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
                              "expected at least one [phase] to project from, found none");

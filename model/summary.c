@@ -66,12 +66,26 @@ att_summary_free(att_summary *s)
 /* The report's model quantity, averaged over its window (over a period:
  * the change, or the rate). */
 static double
-summary_window_mean(const att_params *p, const att_model_values *v, const att_report *r)
+summary_window_mean(const att_params *p,
+                    const att_model_values *v,
+                    const att_report *r,
+                    att_state *sts)
 {
     int32_t d;
     double sum = 0.0;
+    att_model_kind mk = att_model_kind_get(r->kind, r->measure);
 
-    if (att_model_kind_get(r->kind, r->measure).measure != ATT_MODEL_LEVEL)
+    if (att_params_extended(p)) {
+        /* One pass over the days for the report's groups (force.c). */
+        size_t n = (size_t)(r->asof_end - r->asof_start) + 1, i;
+        att_model_states(p, v, r->asof_start, n + 1, att_ledger_group_set(r, p), sts);
+        if (mk.measure != ATT_MODEL_LEVEL)
+            return att_model_state_quantity(&mk, &sts[n], &sts[0], (double)n);
+        for (i = 1; i <= n; i++)
+            sum += att_model_state_quantity(&mk, &sts[i], &sts[i], 1.0);
+        return sum / (double)n;
+    }
+    if (mk.measure != ATT_MODEL_LEVEL)
         return att_model_quantity(p, v, r->kind, r->measure, r->asof_start, r->asof_end);
     for (d = r->asof_start; d <= r->asof_end; d++)
         sum += att_model_quantity(p, v, r->kind, r->measure, 0, d);
@@ -96,7 +110,9 @@ att_summary_compute(const att_params *p,
     size_t S = fit->chains * fit->draws, n = fit->dim, s, k, i, j, ns = 0;
     int32_t last = INT32_MIN;
     att_summary *sm = att_mem_calloc(1, sizeof *sm);
-    double *buf = NULL, *hz = NULL, *cnt = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
+    double *buf = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
+    att_state *sts = NULL;
+    size_t nsts = 1, ng = att_params_group_count(p), g;
     att_status st = ATT_OK;
 
     *out = NULL;
@@ -110,12 +126,11 @@ att_summary_compute(const att_params *p,
     sm->report = att_mem_calloc(l->n + 1, sizeof *sm->report);
     sm->source = att_mem_calloc(2 * p->nclass + 1, sizeof *sm->source);
     buf = att_mem_alloc(S * sizeof *buf);
-    hz = att_mem_alloc(p->nphase * sizeof *hz);
-    cnt = att_mem_alloc((p->narrival + 1) * sizeof *cnt);
+    vals = att_mem_alloc((att_posterior_nvalues(post) + 1) * sizeof *vals);
     zsum = att_mem_calloc(l->n + 1, sizeof *zsum);
     pit = att_mem_calloc(l->n + 1, sizeof *pit);
     mq = att_mem_calloc(l->n + 1, sizeof *mq);
-    if (!sm->hazard || !sm->report || !sm->source || !buf || !hz || !cnt || !zsum || !pit || !mq) {
+    if (!sm->hazard || !sm->report || !sm->source || !buf || !vals || !zsum || !pit || !mq) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -127,6 +142,20 @@ att_summary_compute(const att_params *p,
         }
         if (l->reports[i].statement > last)
             last = l->reports[i].statement;
+        if ((size_t)(l->reports[i].asof_end - l->reports[i].asof_start) + 2 > nsts)
+            nsts = (size_t)(l->reports[i].asof_end - l->reports[i].asof_start) + 2;
+    }
+    /* A force stepped by days reads windows and phases in one pass each. */
+    for (k = 0; k < p->nphase; k++) {
+        int32_t end = p->phases[k].end != ATT_DAY_OPEN
+                          ? p->phases[k].end
+                          : (last + 1 > p->phases[k].start ? last + 1 : p->phases[k].start + 1);
+        if ((size_t)(end - p->phases[k].start) > nsts)
+            nsts = (size_t)(end - p->phases[k].start);
+    }
+    if (att_params_extended(p) && (sts = att_mem_alloc(nsts * sizeof *sts)) == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
     }
 
     /* Hazards: per 1,000 and at the phase's mean strength. */
@@ -148,12 +177,20 @@ att_summary_compute(const att_params *p,
         h->per_1000.q50 = 1000.0 * h->hazard.q50;
         h->per_1000.q95 = 1000.0 * h->hazard.q95;
         for (s = 0; s < S; s++) {
-            att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
+            att_model_values v;
             double mean_n = 0.0;
-            att_posterior_model_values(post, fit->theta + s * n, hz, cnt, &v.kappa);
-            for (d = ph->start; d < end; d++) /* strength at the start of each day */
-                mean_n += att_model_state(p, &v, (double)d).strength;
-            buf[s] = hz[in->index] * mean_n / (double)(end - ph->start);
+            att_posterior_values(post, fit->theta + s * n, vals, &v);
+            if (sts == NULL) {
+                for (d = ph->start; d < end; d++) /* strength at the start of each day */
+                    mean_n += att_model_state(p, &v, (double)d).strength;
+            } else
+                /* Each group at its own hazard: the sum of h r_g N_g. */
+                for (g = 0; g < ng; g++) {
+                    att_model_states(p, &v, ph->start, (size_t)(end - ph->start), 1u << g, sts);
+                    for (d = ph->start; d < end; d++)
+                        mean_n += v.ratio[g] * sts[d - ph->start].strength;
+                }
+            buf[s] = v.hazard[in->index] * mean_n / (double)(end - ph->start);
         }
         h->daily = att_interval_of(buf, S);
     }
@@ -161,17 +198,16 @@ att_summary_compute(const att_params *p,
     /* Reports: model quantity, de-biased figure, residual. */
     for (s = 0; s < S; s++) {
         const double *th = fit->theta + s * n;
-        double kappa, sigma = 0.0;
-        att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
-        att_posterior_model_values(post, th, hz, cnt, &kappa);
-        v.kappa = kappa;
+        double sigma = 0.0;
+        att_model_values v;
+        att_posterior_values(post, th, vals, &v);
         for (k = 0; k < n; k++)
             if (att_posterior_param(post, k)->kind == ATT_PAR_SIGMA)
                 sigma = att_exp(th[k]);
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i];
             size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
-            double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r);
+            double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r, sts);
             double z =
                 m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
             mq[i][s] = m;
@@ -233,8 +269,8 @@ cleanup:
             att_mem_free(mq[i]);
     att_mem_free(mq);
     att_mem_free(buf);
-    att_mem_free(hz);
-    att_mem_free(cnt);
+    att_mem_free(vals);
+    att_mem_free(sts);
     att_mem_free(zsum);
     att_mem_free(pit);
     att_summary_free(sm);

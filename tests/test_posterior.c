@@ -124,6 +124,32 @@ test_gradient_measures(void **state)
     fixture_free(&f);
 }
 
+/* Groups, departures of every form and returns, with every kind,
+ * qualifier and measure over sets of groups: the analytic gradient of
+ * post_force.c against finite differences, in both coordinates. */
+static void
+test_gradient_force(void **state)
+{
+    fixture f;
+    size_t i, nratio = 0, ndep = 0, nrho = 0;
+
+    (void)state;
+    fixture_load(&f, FORCE_PARAMS, FORCE_HDR FORCE_ROWS);
+    assert_int_equal(att_posterior_nreports(f.post), 16);
+    for (i = 0; i < att_posterior_dim(f.post); i++) {
+        att_param_kind k = att_posterior_param(f.post, i)->kind;
+        nratio += k == ATT_PAR_RATIO;
+        ndep += k == ATT_PAR_DEPARTURE;
+        nrho += k == ATT_PAR_RETURN;
+    }
+    /* r_art; dep_da, dep_db, dep_dc (dd and de are fixed); rho. */
+    assert_int_equal(nratio, 1);
+    assert_int_equal(ndep, 3);
+    assert_int_equal(nrho, 1);
+    check_gradient(&f, POST_SEED + 11, 25);
+    fixture_free(&f);
+}
+
 static void
 test_gradient_shipped_ledger(void **state)
 {
@@ -422,6 +448,92 @@ test_measures_against_model(void **state)
     }
 }
 
+/* The extended model's report terms from the posterior's own forward
+ * (post_force.c) against force.c's states and GSL: one report at a time,
+ * every kind and measure over sets of groups, at draws from the prior. */
+static void
+test_force_reports_against_model(void **state)
+{
+    static const struct {
+        att_kind kind;
+        att_measure measure;
+        att_qualifier qual;
+        double y, lo, hi;
+        const char *group, *a, *b;
+    } cases[] = {
+        {ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, ATT_QUAL_APPROX, 900, 0, 0, "inf",
+         "2025-01-31", "2025-01-31"},
+        {ATT_KIND_KILLED, ATT_MEASURE_CUMULATIVE, ATT_QUAL_AT_LEAST, 100, 0, 0, "art+eng",
+         "2025-03-10", "2025-03-10"},
+        {ATT_KIND_WOUNDED, ATT_MEASURE_CUMULATIVE, ATT_QUAL_RANGE, 0, 500, 900, "", "2025-02-28",
+         "2025-02-28"},
+        {ATT_KIND_FRACTION, ATT_MEASURE_CUMULATIVE, ATT_QUAL_UP_TO, 0.3, 0, 0, "art", "2025-02-28",
+         "2025-02-28"},
+        {ATT_KIND_STRENGTH, ATT_MEASURE_CUMULATIVE, ATT_QUAL_APPROX, 8000, 0, 0, "inf",
+         "2025-03-20", "2025-03-20"},
+        {ATT_KIND_DEPLOYED, ATT_MEASURE_CUMULATIVE, ATT_QUAL_APPROX, 2500, 0, 0, "art+eng",
+         "2025-01-01", "2025-01-01"},
+        {ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, ATT_QUAL_APPROX, 60, 0, 0, "", "2025-02-05",
+         "2025-03-05"},
+        {ATT_KIND_CASUALTIES, ATT_MEASURE_PERIOD, ATT_QUAL_RANGE, 0, 100, 400, "art", "2025-01-10",
+         "2025-03-10"},
+        {ATT_KIND_KILLED, ATT_MEASURE_DAILY, ATT_QUAL_APPROX, 3, 0, 0, "inf+eng", "2025-02-01",
+         "2025-03-15"},
+        {ATT_KIND_WOUNDED, ATT_MEASURE_PERIOD, ATT_QUAL_UP_TO, 2000, 0, 0, "", "2024-12-01",
+         "2025-03-31"},
+    };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t c;
+
+    (void)state;
+    gsl_rng_set(r, POST_SEED + 12);
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char csv[1024], row[128];
+        double theta[64], buf[64], sigma = 0.3;
+        int32_t a, b;
+        const char *why;
+        att_state st[200];
+        att_model_values v;
+        att_model_kind mk = att_model_kind_get(cases[c].kind, cases[c].measure);
+        fixture f;
+        size_t i, bi, isg = ATT_NONE;
+        int k;
+        figure_fields(cases[c].kind, cases[c].qual, cases[c].y, cases[c].lo, cases[c].hi, row,
+                      sizeof row);
+        snprintf(csv, sizeof csv, FORCE_HDR "m1,2025-04-10,%s,%s,Z,ua_gov,%s,q,d,%s,%s\n",
+                 cases[c].a, cases[c].b, row,
+                 cases[c].measure == ATT_MEASURE_CUMULATIVE ? ""
+                                                            : att_measure_name(cases[c].measure),
+                 cases[c].group);
+        fixture_load(&f, FORCE_PARAMS, csv);
+        assert_int_equal(att_date_parse(cases[c].a, &a, &why), ATT_OK);
+        assert_int_equal(att_date_parse(cases[c].b, &b, &why), ATT_OK);
+        assert_true(b - a + 2 <= 200 && att_posterior_nvalues(f.post) <= 64);
+        bi = att_posterior_bias_index(f.post, 0, att_kind_family(cases[c].kind));
+        for (i = 0; i < att_posterior_dim(f.post); i++)
+            if (att_posterior_param(f.post, i)->kind == ATT_PAR_SIGMA)
+                isg = i;
+        for (k = 0; k < 5; k++) {
+            double m, ref, got;
+            att_posterior_prior_draw(f.post, r, theta);
+            theta[isg] = log(sigma);
+            theta[bi] = 0.2 * k - 0.4;
+            att_posterior_values(f.post, theta, buf, &v);
+            att_model_states(f.p, &v, a, (size_t)(b - a + 2),
+                             att_ledger_group_set(&f.l->reports[0], f.p), st);
+            m = att_model_state_quantity(&mk, &st[b + 1 - a], &st[0], (double)(b - a + 1));
+            ref = day_loglik(cases[c].qual, log(cases[c].y), log(cases[c].lo), log(cases[c].hi),
+                             log(m), theta[bi], sigma);
+            got = att_posterior_report_loglik(f.post, f.w, theta, 0);
+            if (!(fabs(got - ref) <= 1e-12 * fabs(ref) + 1e-12))
+                fail_msg("case %zu (%s over %s), draw %d: %.17g, from the model %.17g", c, row,
+                         cases[c].group, k, got, ref);
+        }
+        fixture_free(&f);
+    }
+    gsl_rng_free(r);
+}
+
 static void
 test_prior_against_direct_densities(void **state)
 {
@@ -586,6 +698,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gradient_all_kinds),
         cmocka_unit_test(test_gradient_measures),
+        cmocka_unit_test(test_gradient_force),
+        cmocka_unit_test(test_force_reports_against_model),
         cmocka_unit_test(test_gradient_shipped_ledger),
         cmocka_unit_test(test_terms_against_gsl),
         cmocka_unit_test(test_window_average_and_range),

@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include <attrition/att_ledger.h>
+#include <attrition/att_model.h>
 #include <attrition/att_params.h>
 
 #ifdef __cplusplus
@@ -30,11 +31,14 @@ typedef struct att_posterior att_posterior;                     /* opaque, read-
 typedef struct att_posterior_workspace att_posterior_workspace; /* opaque, one per thread */
 
 typedef enum {
-    ATT_PAR_HAZARD, /* h_<phase>, daily hazard, 1/day */
-    ATT_PAR_KAPPA,  /* kappa, killed share of casualties */
-    ATT_PAR_SIGMA,  /* sigma, report noise on the log scale */
-    ATT_PAR_BIAS,   /* b_<class>_<family>, log bias of a source class */
-    ATT_PAR_ARRIVAL /* n_<arrival>, troops */
+    ATT_PAR_HAZARD,    /* h_<phase>, daily hazard, 1/day */
+    ATT_PAR_KAPPA,     /* kappa, killed share of casualties */
+    ATT_PAR_SIGMA,     /* sigma, report noise on the log scale */
+    ATT_PAR_BIAS,      /* b_<class>_<family>, log bias of a source class */
+    ATT_PAR_ARRIVAL,   /* n_<arrival>, troops */
+    ATT_PAR_RATIO,     /* r_<group>, a group's hazard multiplier */
+    ATT_PAR_DEPARTURE, /* dep_<departure>, troops leaving, or the share of N_g */
+    ATT_PAR_RETURN     /* rho, the share of non-fatal casualties that return */
 } att_param_kind;
 
 #define ATT_PARAM_NAME_MAX 128
@@ -42,7 +46,8 @@ typedef enum {
 typedef struct {
     char name[ATT_PARAM_NAME_MAX]; /* h_<phase>, kappa, sigma, b_<class>_<family>, n_<arrival> */
     att_param_kind kind;
-    size_t index;      /* phase (HAZARD), class (BIAS) or arrival (ARRIVAL) index; 0 otherwise */
+    size_t index;      /* phase (HAZARD), class (BIAS), arrival (ARRIVAL), group (RATIO) or
+                        * departure (DEPARTURE) index; 0 otherwise */
     att_family family; /* BIAS only */
     double prior_sd;   /* prior sd of the unconstrained coordinate */
 } att_param_info;
@@ -128,6 +133,18 @@ void att_posterior_constrain(const att_posterior *post, const double *theta, dou
  * values, fixed ones included), count of every arrival (narrival), kappa. */
 void att_posterior_model_values(
     const att_posterior *post, const double *theta, double *hazard, double *count, double *kappa);
+
+/* The number of doubles att_posterior_values needs in buf. */
+size_t att_posterior_nvalues(const att_posterior *post);
+
+/* Every input of the forward model at theta into *v (att_model.h), its
+ * arrays carved from buf (att_posterior_nvalues doubles, which must
+ * outlive v): the hazards, counts, the groups' multipliers, the
+ * departures' counts or shares; kappa and rho. */
+void att_posterior_values(const att_posterior *post,
+                          const double *theta,
+                          double *buf,
+                          att_model_values *v);
 
 /* The theta index of the bias of (class cls, family f), or ATT_NONE when
  * it is pinned by the anchor or no used report carries it (then 0). */
