@@ -41,6 +41,79 @@ export_date(int32_t day)
     return json_string(att_date_format(day, d));
 }
 
+/* A count or share prior's fields, null where they do not apply. */
+static void
+export_count_prior(json_t *o,
+                   att_count_prior prior,
+                   double count,
+                   double low,
+                   double high,
+                   double median,
+                   double log_sd,
+                   bool *bad)
+{
+    static const char *const priors[] = {"fixed", "uniform", "lognormal", "share", "beta"};
+
+    export_set(o, "prior", json_string(priors[prior]), bad);
+    export_set(o, "count", prior == ATT_COUNT_FIXED ? json_real(count) : json_null(), bad);
+    export_set(o, "low", prior == ATT_COUNT_UNIFORM ? json_real(low) : json_null(), bad);
+    export_set(o, "high", prior == ATT_COUNT_UNIFORM ? json_real(high) : json_null(), bad);
+    export_set(o, "log_mean",
+               prior == ATT_COUNT_LOGNORMAL ? json_real(att_log(median)) : json_null(), bad);
+    export_set(o, "log_sd", prior == ATT_COUNT_LOGNORMAL ? json_real(log_sd) : json_null(), bad);
+}
+
+/* The force's groups, departures and return to duty (docs/model.md 1.5),
+ * written only for a model that has them, so that a first-version file
+ * keeps its bytes and digest. */
+static json_t *
+export_force(const att_params *p, bool *bad)
+{
+    json_t *f = json_object(), *a = json_array(), *o;
+    size_t k, ng = att_params_group_count(p);
+
+    for (k = 0; k < ng; k++) {
+        const att_group *g = p->ngroup > 0 ? &p->groups[k] : NULL;
+        o = json_object();
+        export_set(o, "name", json_string(g != NULL ? g->name : "all"), bad);
+        export_set(o, "fixed", json_boolean(g == NULL || g->fixed), bad);
+        export_set(o, "ratio",
+                   g == NULL || g->fixed ? json_real(g != NULL ? g->ratio : 1.0) : json_null(),
+                   bad);
+        export_set(o, "log_ratio_mean",
+                   g != NULL && !g->fixed ? json_real(att_log(g->ratio_median)) : json_null(), bad);
+        export_set(o, "log_ratio_sd",
+                   g != NULL && !g->fixed ? json_real(g->ratio_log_sd) : json_null(), bad);
+        export_push(a, o, bad);
+    }
+    export_set(f, "groups", a, bad);
+    a = json_array();
+    for (k = 0; k < p->ndeparture; k++) {
+        const att_departure *dp = &p->departures[k];
+        o = json_object();
+        export_set(o, "name", json_string(dp->name), bad);
+        export_set(o, "time", json_integer(dp->date), bad);
+        export_set(o, "date", export_date(dp->date), bad);
+        export_set(o, "group", json_integer((json_int_t)dp->group), bad);
+        export_set(o, "by_share", json_boolean(dp->by_share), bad);
+        export_count_prior(o, dp->prior, dp->count, dp->low, dp->high, dp->median, dp->log_sd, bad);
+        export_set(o, "share_a", dp->prior == ATT_COUNT_BETA ? json_real(dp->share_a) : json_null(),
+                   bad);
+        export_set(o, "share_b", dp->prior == ATT_COUNT_BETA ? json_real(dp->share_b) : json_null(),
+                   bad);
+        export_push(a, o, bad);
+    }
+    export_set(f, "departures", a, bad);
+    o = json_object();
+    export_set(o, "delay", json_integer(p->return_delay), bad);
+    export_set(o, "fixed", json_boolean(p->return_fixed), bad);
+    export_set(o, "share", p->return_fixed ? json_real(p->return_share) : json_null(), bad);
+    export_set(o, "share_a", p->return_fixed ? json_null() : json_real(p->return_a), bad);
+    export_set(o, "share_b", p->return_fixed ? json_null() : json_real(p->return_b), bad);
+    export_set(f, "returns", o, bad);
+    return f;
+}
+
 att_status
 att_export_inputs(const att_params *p,
                   const att_ledger *l,
@@ -94,26 +167,19 @@ att_export_inputs(const att_params *p,
     a = json_array();
     for (k = 0; k < p->narrival; k++) {
         const att_arrival *ar = &p->arrivals[k];
-        static const char *const priors[] = {"fixed", "uniform", "lognormal", "share"};
         o = json_object();
         export_set(o, "name", json_string(ar->name), &bad);
         export_set(o, "time", json_integer(ar->date), &bad);
         export_set(o, "date", export_date(ar->date), &bad);
-        export_set(o, "prior", json_string(priors[ar->prior]), &bad);
-        export_set(o, "count", ar->prior == ATT_COUNT_FIXED ? json_real(ar->count) : json_null(),
-                   &bad);
-        export_set(o, "low", ar->prior == ATT_COUNT_UNIFORM ? json_real(ar->low) : json_null(),
-                   &bad);
-        export_set(o, "high", ar->prior == ATT_COUNT_UNIFORM ? json_real(ar->high) : json_null(),
-                   &bad);
-        export_set(o, "log_mean",
-                   ar->prior == ATT_COUNT_LOGNORMAL ? json_real(att_log(ar->median)) : json_null(),
-                   &bad);
-        export_set(o, "log_sd",
-                   ar->prior == ATT_COUNT_LOGNORMAL ? json_real(ar->log_sd) : json_null(), &bad);
+        export_count_prior(o, ar->prior, ar->count, ar->low, ar->high, ar->median, ar->log_sd,
+                           &bad);
+        if (att_params_extended(p))
+            export_set(o, "group", json_integer((json_int_t)ar->group), &bad);
         export_push(a, o, &bad);
     }
     export_set(doc, "arrivals", a, &bad);
+    if (att_params_extended(p))
+        export_set(doc, "force", export_force(p, &bad), &bad);
     a = json_array();
     for (k = 0; k < p->nclass; k++) {
         o = json_object();
@@ -167,6 +233,15 @@ att_export_inputs(const att_params *p,
             for (d = r->asof_start; d <= r->asof_end; d++) /* 24:00 of each day */
                 export_push(t, json_integer((json_int_t)d + 1), &bad);
         export_set(o, "times", t, &bad);
+        if (att_params_extended(p)) {
+            /* The groups it sums (all of them for the whole force). */
+            json_t *gs = json_array();
+            uint32_t set = att_ledger_group_set(r, p);
+            for (k = 0; k < att_params_group_count(p); k++)
+                if (set == 0 || (set >> k & 1u))
+                    export_push(gs, json_integer((json_int_t)k), &bad);
+            export_set(o, "groups", gs, &bad);
+        }
         export_push(a, o, &bad);
     }
     export_set(doc, "reports", a, &bad);

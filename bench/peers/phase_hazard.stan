@@ -128,6 +128,115 @@ functions {
     return lm;
   }
 
+  // A force with groups, departures and returns (docs/model.md 1.5,
+  // equations (1b)-(4b)), stepped a day at a time from day0: C, N, D of
+  // every group at every boundary b (00:00 of day0 + b - 1), as a matrix of
+  // (U + 1) rows and 3 G columns (C of each group, then N, then D).
+  matrix ph_force_state(vector hazard, vector count, vector ratio, vector dep, real ret,
+                        int[] dphase, int[] arr_day, int[] arr_group, int[] dep_day,
+                        int[] dep_group, int[] dep_share, int delay, int G) {
+    int U = size(dphase);
+    matrix[U + 1, 3 * G] out = rep_matrix(0, U + 1, 3 * G);
+    matrix[U, G] lost = rep_matrix(0, U, G);
+    vector[G] N = rep_vector(0, G);
+    vector[G] C = rep_vector(0, G);
+    vector[G] D = rep_vector(0, G);
+    for (u in 1:U) {
+      real h = dphase[u] > 0 ? hazard[dphase[u]] : 0;
+      for (j in 1:size(arr_day)) {
+        if (arr_day[j] == u) {
+          N[arr_group[j]] += count[j];
+          D[arr_group[j]] += count[j];
+        }
+      }
+      if (delay > 0 && u > delay)
+        N += ret * lost[u - delay]';
+      for (k in 1:size(dep_day)) {
+        if (dep_day[k] == u) {
+          int g = dep_group[k];
+          if (dep_share[k] == 1)
+            N[g] -= dep[k] * N[g];
+          else
+            N[g] -= fmin(dep[k], N[g]);
+        }
+      }
+      for (g in 1:G) {
+        real x = h * ratio[g];
+        real l = x == 0 ? 0 : N[g] * -expm1(-x);
+        lost[u, g] = l;
+        N[g] -= l;
+        C[g] += l;
+      }
+      out[u + 1] = append_row(append_row(C, N), D)';
+    }
+    return out;
+  }
+
+  // The departures' counts or shares from their coordinates.
+  vector ph_dep_values(vector dep_count, int[] dep_prior, vector dep_low, vector dep_high,
+                       vector dep_unit, vector dep_ln, vector dep_sh) {
+    vector[rows(dep_count)] dep = dep_count;
+    int iu = 1;
+    int il = 1;
+    int ib = 1;
+    for (k in 1:rows(dep_count)) {
+      if (dep_prior[k] == 1) {
+        dep[k] = dep_low[k] + (dep_high[k] - dep_low[k]) * dep_unit[iu];
+        iu += 1;
+      } else if (dep_prior[k] == 2) {
+        dep[k] = dep_ln[il];
+        il += 1;
+      } else if (dep_prior[k] == 3) {
+        dep[k] = dep_sh[ib];
+        ib += 1;
+      }
+    }
+    return dep;
+  }
+
+  // log m at every point of a force with groups: each point's C, N, D are
+  // its groups' sums at its boundary; log only where the value is positive
+  // (a departure of a count can empty a group, so positivity is not known
+  // in advance there).
+  vector ph_log_m_force(matrix st, real lkappa, real lwounded, int[] kind, int[] measure,
+                        int[] first, int[] npt, int[] b_t, int[] b_t0, matrix mask,
+                        vector lwidth, int G) {
+    int R = size(kind);
+    int P = size(b_t);
+    vector[P] lm;
+    for (r in 1:R) {
+      for (d in first[r]:(first[r] + npt[r] - 1)) {
+        row_vector[G] w = mask[d];
+        real C = w * st[b_t[d], 1:G]';
+        real N = w * st[b_t[d], (G + 1):(2 * G)]';
+        real D = w * st[b_t[d], (2 * G + 1):(3 * G)]';
+        real v;
+        if (measure[r] > 0)
+          v = C - w * st[b_t0[d], 1:G]';
+        else if (kind[r] <= 3 || kind[r] == 5)
+          v = C;
+        else if (kind[r] == 6)
+          v = N;
+        else
+          v = D;
+        if (!(v > 0) || (kind[r] == 5 && !(D > 0))) {
+          lm[d] = negative_infinity();
+        } else {
+          lm[d] = log(v);
+          if (measure[r] > 0)
+            lm[d] -= lwidth[r];
+          if (kind[r] == 2)
+            lm[d] += lkappa;
+          else if (kind[r] == 3)
+            lm[d] += lwounded;
+          else if (kind[r] == 5)
+            lm[d] -= log(D);
+        }
+      }
+    }
+    return lm;
+  }
+
   // The biases' levels of section 3.5: [mu_s; sqrt(v_s)] for s = 1..NB;
   // lc is a point figure's log or a range's centre, ls a range's w^2 / 12.
   vector ph_level(vector lm, real sigma, vector tau, int[] bias, int[] pooled,
@@ -186,11 +295,51 @@ data {
   int<lower=1, upper=T> pt_t[P];    // the point's time (24:00 of its day; rates: the end)
   int<lower=0, upper=T> pt_t0[P];   // rates: the start time (00:00 of the first day)
   int<lower=0, upper=1> use_xi;
+  // A force with groups, departures or returns (use_force = 1; else the
+  // rest is empty and unused).
+  int<lower=0, upper=1> use_force;
+  int<lower=1> G;                   // groups
+  vector<lower=0>[G] grp_ratio;     // fixed ratios (1 for the reference group)
+  int<lower=0> NR;                  // groups with a log-normal ratio
+  int<lower=1, upper=G> r_group[NR];
+  vector[NR] r_mu;
+  vector<lower=0>[NR] r_sd;
+  int<lower=1, upper=G> arr_group[J];
+  int<lower=0> ND;                  // departures, in date order
+  int<lower=0, upper=3> dep_prior[ND]; // 0 fixed, 1 uniform, 2 log-normal, 3 beta share
+  int<lower=0, upper=1> dep_share[ND];
+  int<lower=1, upper=G> dep_group[ND];
+  vector[ND] dep_time;
+  vector[ND] dep_count;             // fixed: the count or the share
+  vector[ND] dep_low;
+  vector[ND] dep_high;
+  vector[ND] dep_mu;
+  vector<lower=0>[ND] dep_sd;
+  vector<lower=0>[ND] dep_a;
+  vector<lower=0>[ND] dep_b;
+  int<lower=0> delay;               // return delay, days (0: no returns)
+  int<lower=0, upper=1> rho_est;
+  real<lower=0, upper=1> rho_fixed;
+  real<lower=0> rho_a;
+  real<lower=0> rho_b;
+  int<lower=0> U;                   // days stepped from day0
+  real day0;
+  int<lower=0> dphase[U];           // each day's phase (0 before the first)
+  int<lower=0> b_t[P];              // each point's boundary (1-based)
+  int<lower=0> b_t0[P];
+  matrix[P, G] mask;                // each point's groups
+  int<lower=0, upper=1> f_pooled[R];  // the sampler's levels, as the C side's design
+  int<lower=1> f_lfirst[R];
 }
 transformed data {
   int NH = K - sum(ph_fixed);
   int NU = 0;
   int NL = 0;
+  int NDU = 0;                      // departures: uniform counts, log-normal, beta shares
+  int NDL = 0;
+  int NDB = 0;
+  int arr_day[J];                   // 1-based day of each arrival from day0
+  int dep_day[ND];
   int h_idx[NH];
   matrix[T, K] L[J];
   matrix[T, J] arrived = rep_matrix(0, T, J);
@@ -200,6 +349,28 @@ transformed data {
   vector[R] lcentre;                // pooled: log figure, or a range's centre
   vector[R] lspread;                // pooled: a range's log width squared / 12
   int lfirst[R];
+  for (k in 1:ND) {
+    NDU += dep_prior[k] == 1;
+    NDL += dep_prior[k] == 2;
+    NDB += dep_prior[k] == 3;
+  }
+  arr_day = rep_array(0, J);
+  dep_day = rep_array(0, ND);
+  if (use_force == 1) {
+    // Days as integers: Stan has no real-to-int cast, so count up.
+    for (j in 1:J) {
+      int u = 1;
+      while (day0 + u - 1 < arr_time[j])
+        u += 1;
+      arr_day[j] = u;
+    }
+    for (k in 1:ND) {
+      int u = 1;
+      while (day0 + u - 1 < dep_time[k])
+        u += 1;
+      dep_day[k] = u;
+    }
+  }
   {
     int i = 1;
     for (k in 1:K)
@@ -256,6 +427,10 @@ transformed data {
         lfirst[r] = d - first[r] + 1;
     }
     pooled[r] = (qual[r] == 1 || qual[r] == 2) && bias[r] > 0 && lfirst[r] <= npt[r];
+    if (use_force == 1) {
+      pooled[r] = f_pooled[r];
+      lfirst[r] = f_lfirst[r];
+    }
     lcentre[r] = qual[r] == 2 ? (llo[r] + lhi[r]) / 2 : ly[r];
     lspread[r] = qual[r] == 2 ? square(lhi[r] - llo[r]) / 12 : 0;
   }
@@ -267,6 +442,11 @@ parameters {
   vector[NB] bias_raw;              // b (use_xi = 0) or beta (use_xi = 1)
   vector<lower=0, upper=1>[NU] n_unit; // uniform counts: place in [low, high]
   vector<lower=0>[NL] n_ln;         // log-normal counts
+  vector<lower=0>[NR] r_est;        // groups' log-normal hazard ratios
+  vector<lower=0, upper=1>[NDU] dep_unit; // departures: uniform counts' place in [low, high]
+  vector<lower=0>[NDL] dep_ln;      // log-normal departure counts
+  vector<lower=0, upper=1>[NDB] dep_sh; // beta shares
+  real<lower=0, upper=1> rho[rho_est]; // the return share, when estimated
 }
 model {
   vector[K] hazard = ph_hazard;
@@ -289,8 +469,38 @@ model {
       }
     }
   }
-  lm = ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, measure, first,
-                npt, pt_t, pt_t0, pos, lwidth);
+  if (use_force == 1) {
+    vector[G] ratio = grp_ratio;
+    vector[ND] dep = ph_dep_values(dep_count, dep_prior, dep_low, dep_high, dep_unit, dep_ln,
+                                   dep_sh);
+    real rr = rho_est == 1 ? rho[1] : rho_fixed;
+    int il = 1;
+    int ib = 1;
+    // Priors of the force's parameters; a uniform count's, as an arrival's,
+    // is Stan's Jacobian alone.
+    for (i in 1:NR) {
+      ratio[r_group[i]] = r_est[i];
+      target += lognormal_lpdf(r_est[i] | r_mu[i], r_sd[i]);
+    }
+    for (k in 1:ND) {
+      if (dep_prior[k] == 2) {
+        target += lognormal_lpdf(dep_ln[il] | dep_mu[k], dep_sd[k]);
+        il += 1;
+      } else if (dep_prior[k] == 3) {
+        target += beta_lpdf(dep_sh[ib] | dep_a[k], dep_b[k]);
+        ib += 1;
+      }
+    }
+    if (rho_est == 1)
+      target += beta_lpdf(rho[1] | rho_a, rho_b);
+    lm = ph_log_m_force(ph_force_state(hazard, count, ratio, dep, rr * (1 - kappa), dphase,
+                                       arr_day, arr_group, dep_day, dep_group, dep_share,
+                                       delay, G),
+                        log(kappa), log1m(kappa), kind, measure, first, npt, b_t, b_t0, mask,
+                        lwidth, G);
+  } else
+    lm = ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, measure, first,
+                  npt, pt_t, pt_t0, pos, lwidth);
   if (use_xi == 1 && NB > 0) {
     vector[2 * NB] lev = ph_level(lm, sigma, tau, bias, pooled, lfirst, first, npt, lcentre,
                                   lspread);
@@ -336,9 +546,25 @@ generated quantities {
         il += 1;
       }
     }
-    lev = ph_level(ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind,
-                            measure, first, npt, pt_t, pt_t0, pos, lwidth),
-                   sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
+    if (use_force == 1) {
+      vector[G] ratio = grp_ratio;
+      real rr = rho_est == 1 ? rho[1] : rho_fixed;
+      for (i in 1:NR)
+        ratio[r_group[i]] = r_est[i];
+      lev = ph_level(ph_log_m_force(ph_force_state(hazard, count, ratio,
+                                                   ph_dep_values(dep_count, dep_prior, dep_low,
+                                                                 dep_high, dep_unit, dep_ln,
+                                                                 dep_sh),
+                                                   rr * (1 - kappa), dphase, arr_day,
+                                                   arr_group, dep_day, dep_group, dep_share,
+                                                   delay, G),
+                                    log(kappa), log1m(kappa), kind, measure, first, npt, b_t,
+                                    b_t0, mask, lwidth, G),
+                     sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
+    } else
+      lev = ph_level(ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind,
+                              measure, first, npt, pt_t, pt_t0, pos, lwidth),
+                     sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
     b = head(lev, NB) + tail(lev, NB) .* bias_raw;
   }
 }

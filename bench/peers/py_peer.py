@@ -115,13 +115,15 @@ class Model:
         self.tau = np.array([classes[n[2:n.rindex("_")]]["tau_" + n[n.rindex("_") + 1:]]
                              for n in bnames])
         nh, nb = len(self.h_idx), len(bnames)
+        self.force = self.load_force(j.get("force"), ar)
         expect = (["h_" + ph[k]["name"] for k in self.h_idx] + ["kappa", "sigma"] + bnames
-                  + ["n_" + ar[k]["name"] for k in self.n_idx])
+                  + ["n_" + ar[k]["name"] for k in self.n_idx] + self.force_names)
         if expect != self.names:
             raise ValueError("parameter order: expected " + ",".join(expect))
         self.i_kappa, self.i_sigma = nh, nh + 1
         self.i_bias = np.arange(nh + 2, nh + 2 + nb)
-        self.i_n = np.arange(nh + 2 + nb, len(self.names))
+        self.i_n = np.arange(nh + 2 + nb, nh + 2 + nb + len(self.n_idx))
+        self.i_force = nh + 2 + nb + len(self.n_idx)
         self.dim = len(self.names)
 
         # Distinct evaluation times; each cohort's exposure to each phase.
@@ -135,6 +137,7 @@ class Model:
         start = np.array([p["start"] for p in ph], dtype=float)
         end = np.array([p["end"] if p["end"] is not None else np.inf for p in ph], dtype=float)
         tau_arr = np.array([a["time"] for a in ar], dtype=float)
+        self.arr_time = tau_arr
         self.arrived = (tau_arr[:, None] < self.times[None, :]).astype(float)  # J x T
         lo = np.maximum(start[None, None, :], tau_arr[:, None, None])
         hi = np.minimum(end[None, None, :], self.times[None, :, None])
@@ -170,15 +173,19 @@ class Model:
         # Per point: kind, qualifier, over a period, and the rest of its report.
         self.pk, self.pq = self.kind[self.pt_r], self.qual[self.pt_r]
         self.pover = self.over[self.pt_r]
+        self.ph_start, self.ph_end = start, end
         # Positive whatever theta: arrived, and for losses exposed to a
         # phase with combat (between the two ends for a rate).
         combat = (~self.fixed) | (self.hz_fixed > 0)
+        self.combat = combat
         Lend = self.L[:, self.pt_t, :]
         Lbeg = np.where(self.pover[None, :, None], self.L[:, self.pt_t0, :], 0.0)
         exposed = ((Lend > Lbeg) & combat[None, None, :]).any(axis=2)  # J x P
         arr = self.arrived[:, self.pt_t] > 0
         losses = self.pk <= 5
         self.pos = np.where(losses, (arr & exposed).any(axis=0), arr.any(axis=0))
+        if self.force:
+            self.force_design(reps, tau_arr)
         # The sampler's coordinates: pooled point reports and their first
         # positive point.
         self.pooled = np.zeros(len(reps), dtype=bool)
@@ -187,11 +194,176 @@ class Model:
             seg = self.pos[first[i]:first[i] + npt[i]]
             self.lfirst[i] = int(np.argmax(seg)) if seg.any() else npt[i]
             self.pooled[i] = self.qual[i] in (1, 2) and self.bias[i] >= 0 and seg.any()
+            if self.force:  # m may fall back to 0 after a departure of a count
+                self.pooled[i] = self.pooled[i] and bool(seg[self.lfirst[i]:].all())
         # A pooled range counts as a figure at its centre with the variance
         # of a uniform over its log width.
         self.lcentre = np.where(self.qual == 2, 0.5 * (self.llo + self.lhi), self.ly)
         self.lspread = np.where(self.qual == 2, (self.lhi - self.llo) ** 2 / 12.0, 0.0)
         self.lnpt = np.log(self.npt)
+
+    # ---- the force: groups, departures, returns (docs/model.md 1.5) --------
+    def load_force(self, f, ar):
+        """The force's parts from the JSON's "force" (None: the first
+        version's model); sets self.force_names, the parameters it adds."""
+        self.force_names = []
+        if f is None:
+            return None
+        F = {"groups": f["groups"], "deps": f["departures"], "ret": f["returns"]}
+        F["G"] = len(f["groups"])
+        F["arr_group"] = np.array([a["group"] for a in ar])
+        F["r_idx"] = [g for g, x in enumerate(f["groups"]) if not x["fixed"]]
+        F["d_idx"] = [k for k, d in enumerate(f["departures"]) if d["prior"] != "fixed"]
+        F["rho_est"] = f["returns"]["delay"] > 0 and not f["returns"]["fixed"]
+        self.force_names = (["r_" + f["groups"][g]["name"] for g in F["r_idx"]]
+                            + ["dep_" + f["departures"][k]["name"] for k in F["d_idx"]]
+                            + (["rho"] if F["rho_est"] else []))
+        return F
+
+    def force_design(self, reps, tau_arr):
+        """Each point's boundary (day) and groups, and what is positive
+        whatever theta, as the C side's post_quantity_positive_force."""
+        F = self.force
+        G = F["G"]
+        F["day0"] = int(min(tau_arr))
+        tmax = int(max(self.times))
+        F["U"] = max(tmax - F["day0"], 0)
+        F["phase"] = np.full(F["U"], -1)
+        for u in range(F["U"]):
+            day = F["day0"] + u
+            for k in range(len(self.ph_start)):
+                if self.ph_start[k] <= day < self.ph_end[k]:
+                    F["phase"][u] = k
+        mask = np.zeros((len(self.pt_t), G))
+        for p_, r in enumerate(self.pt_r):
+            mask[p_, reps[r]["groups"]] = 1.0
+        F["mask"] = mask
+        b = np.maximum(self.times - F["day0"], 0).astype(int)
+        F["b_t"], F["b_t0"] = b[self.pt_t], b[self.pt_t0]
+        # Positive whatever theta (conservative where a count may empty a group).
+        deps = F["deps"]
+        pos = np.zeros(len(self.pt_t), dtype=bool)
+        for p_ in range(len(self.pt_t)):
+            k, t = self.pk[p_], self.times[self.pt_t[p_]]
+            t0 = self.times[self.pt_t0[p_]] if self.pover[p_] else 0.0
+            for j, tau in enumerate(tau_arr):
+                g = F["arr_group"][j]
+                if mask[p_, g] == 0 or not tau < t:
+                    continue
+                if k == 7:
+                    pos[p_] = True
+                    break
+                until = t
+                for d in deps:
+                    if d["time"] < t and d["group"] == g and not d["by_share"]:
+                        until = d["time"]
+                        break
+                if k == 6:
+                    if until == t:
+                        pos[p_] = True
+                        break
+                    continue
+                lo = np.maximum(self.ph_start, max(tau, t0))
+                hi = np.minimum(self.ph_end, until)
+                if ((hi - lo > 0) & self.combat).any():
+                    pos[p_] = True
+                    break
+        self.pos = pos
+
+    def force_values(self, th):
+        """r_g (W x G), the departures' counts or shares (W x ND), rho (W)."""
+        F = self.force
+        W = th.shape[0]
+        c = self.i_force
+        ratio = np.tile([g["ratio"] if g["fixed"] else 1.0 for g in F["groups"]], (W, 1))
+        for g in F["r_idx"]:
+            ratio[:, g] = np.exp(th[:, c])
+            c += 1
+        dep = np.tile([d["count"] if d["prior"] == "fixed" else 0.0 for d in F["deps"]], (W, 1))
+        for k in F["d_idx"]:
+            d = F["deps"][k]
+            if d["prior"] == "uniform":
+                dep[:, k] = d["low"] + (d["high"] - d["low"]) * special.expit(th[:, c])
+            elif d["prior"] == "beta":
+                dep[:, k] = special.expit(th[:, c])
+            else:
+                dep[:, k] = np.exp(th[:, c])
+            c += 1
+        ret = F["ret"]
+        if F["rho_est"]:
+            rho = special.expit(th[:, c])
+        else:
+            rho = np.full(W, ret["share"] if ret["delay"] > 0 else 0.0)
+        return ratio, dep, rho
+
+    def force_state(self, th, hz, cnt):
+        """C, N, D of every group at every boundary (W x (U + 1) x G),
+        stepping the groups a day at a time (equations (1b)-(4b))."""
+        F = self.force
+        W, G, U = th.shape[0], F["G"], F["U"]
+        ratio, dep, rho = self.force_values(th)
+        kappa = special.expit(th[:, self.i_kappa])
+        ret = (rho * (1.0 - kappa))[:, None]
+        delay = F["ret"]["delay"]
+        out = np.zeros((3, W, U + 1, G))
+        N, C, D = np.zeros((W, G)), np.zeros((W, G)), np.zeros((W, G))
+        lost_hist = np.zeros((W, U, G))
+        arr_day = {}
+        for j, a in enumerate(self.arr_time):
+            arr_day.setdefault(int(a), []).append(j)
+        dep_day = {}
+        for k, d in enumerate(F["deps"]):
+            dep_day.setdefault(int(d["time"]), []).append(k)
+        for u in range(U):
+            day = F["day0"] + u
+            k = F["phase"][u]
+            h = hz[:, k] if k >= 0 else np.zeros(W)
+            for j in arr_day.get(day, []):
+                g = F["arr_group"][j]
+                N[:, g] += cnt[:, j]
+                D[:, g] += cnt[:, j]
+            if delay > 0 and u >= delay:
+                N = N + ret * lost_hist[:, u - delay, :]
+            for k2 in dep_day.get(day, []):
+                d = F["deps"][k2]
+                g = d["group"]
+                if d["by_share"]:
+                    N[:, g] -= dep[:, k2] * N[:, g]
+                else:
+                    N[:, g] -= np.minimum(dep[:, k2], N[:, g])
+            lost = N * -np.expm1(-(h[:, None] * ratio))
+            lost_hist[:, u, :] = lost
+            N = N - lost
+            C = C + lost
+            out[0, :, u + 1], out[1, :, u + 1], out[2, :, u + 1] = C, N, D
+        return out
+
+    def force_prior(self, th):
+        """The log prior of the force's parameters, Jacobians included."""
+        F = self.force
+        lp = np.zeros(th.shape[0])
+        c = self.i_force
+        for g in F["r_idx"]:
+            x = F["groups"][g]
+            lp += (-0.5 * ((th[:, c] - x["log_ratio_mean"]) / x["log_ratio_sd"]) ** 2
+                   - math.log(x["log_ratio_sd"]) - LOG_SQRT_2PI)
+            c += 1
+        for k in F["d_idx"]:
+            d = F["deps"][k]
+            u = th[:, c]
+            if d["prior"] == "uniform":
+                lp += log_inv_logit(u) + log_inv_logit(-u)
+            elif d["prior"] == "beta":
+                lp += (d["share_a"] * log_inv_logit(u) + d["share_b"] * log_inv_logit(-u)
+                       - special.betaln(d["share_a"], d["share_b"]))
+            else:
+                lp += (-0.5 * ((u - d["log_mean"]) / d["log_sd"]) ** 2 - math.log(d["log_sd"])
+                       - LOG_SQRT_2PI)
+            c += 1
+        if F["rho_est"]:
+            a, b, u = F["ret"]["share_a"], F["ret"]["share_b"], th[:, c]
+            lp += a * log_inv_logit(u) + b * log_inv_logit(-u) - special.betaln(a, b)
+        return lp
 
     # ---- the model --------------------------------------------------------
     def values(self, th):
@@ -211,23 +383,33 @@ class Model:
     def log_m(self, th):
         """log m at every point (W x P), -inf where m = 0."""
         hz, cnt = self.values(th)
-        H = np.einsum("wk,jtk->wjt", hz, self.L)
-        nA = cnt[:, :, None] * self.arrived[None, :, :]
-        C = (nA * -np.expm1(-H)).sum(axis=1)
-        N = (nA * np.exp(-H)).sum(axis=1)
-        D = nA.sum(axis=1)
         u = th[:, self.i_kappa]
         lk, lw = log_inv_logit(u)[:, None], log_inv_logit(-u)[:, None]
         k = self.pk
+        if self.force:
+            F = self.force
+            st = self.force_state(th, hz, cnt)
+            # Each point's C, N, D: its groups' sums at its boundary.
+            Cp, Np, Dp = (np.einsum("wpg,pg->wp", x[:, F["b_t"], :], F["mask"]) for x in st)
+            C0 = np.einsum("wpg,pg->wp", st[0][:, F["b_t0"], :], F["mask"])
+        else:
+            H = np.einsum("wk,jtk->wjt", hz, self.L)
+            nA = cnt[:, :, None] * self.arrived[None, :, :]
+            C = (nA * -np.expm1(-H)).sum(axis=1)
+            N = (nA * np.exp(-H)).sum(axis=1)
+            D = nA.sum(axis=1)
+            Cp, Np, Dp, C0 = C[:, self.pt_t], N[:, self.pt_t], D[:, self.pt_t], C[:, self.pt_t0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            lC, lN, lD = np.log(C[:, self.pt_t]), np.log(N[:, self.pt_t]), np.log(D[:, self.pt_t])
+            lC, lN, lD = np.log(Cp), np.log(Np), np.log(Dp)
             # A change over a period (rate; a loss measured over a period
             # or per day of it), per day where lwidth is its days' log.
-            lchg = np.log(C[:, self.pt_t] - C[:, self.pt_t0]) - self.lwidth[self.pt_r]
+            lchg = np.log(Cp - C0) - self.lwidth[self.pt_r]
             ov = self.pover
             lm = np.select([ov & (k == 2), ov & (k == 3), ov, k == 1, k == 2, k == 3, k == 5,
                             k == 6],
                            [lchg + lk, lchg + lw, lchg, lC, lC + lk, lC + lw, lC - lD, lN], lD)
+        if self.force:  # m is 0 where its value is, not only where self.pos says
+            return np.where(np.isnan(lm), -np.inf, lm)
         return np.where(self.pos, lm, -np.inf)
 
     def level(self, lm, sigma):
@@ -275,6 +457,8 @@ class Model:
             else:
                 lp += (-0.5 * ((th[:, c] - self.arr_mu[j]) / self.arr_sd[j]) ** 2
                        - math.log(self.arr_sd[j]) - LOG_SQRT_2PI)
+        if self.force:
+            lp += self.force_prior(th)
         # Likelihood: (7)-(9) per point, (10) per report.
         bias_pt = self.bias[self.pt_r]
         bp = np.where(bias_pt >= 0, th[:, np.maximum(bias_pt, 0)], 0.0)

@@ -85,12 +85,27 @@ stan_data <- function(path, use_xi) {
   # theta's names in order, checked against the JSON's.
   hname <- paste0("h_", vapply(ph, function(p) p$name, "")[fixed == 0])
   nname <- paste0("n_", vapply(ar, function(a) a$name, "")[prior > 0])
-  expect <- c(hname, "kappa", "sigma", bnames, nname)
+  fo <- j$force
+  gr <- if (is.null(fo)) list() else fo$groups
+  dp <- if (is.null(fo)) list() else fo$departures
+  rt <- if (is.null(fo)) list(delay = 0L, fixed = TRUE, share = 0) else fo$returns
+  gest <- which(vapply(gr, function(g) !isTRUE(g$fixed), TRUE))
+  dprior <- vapply(dp, function(d) match(d$prior, c("fixed", "uniform", "lognormal", "beta")) - 1L,
+                   0L)
+  dname <- vapply(dp, function(d) paste0("dep_", d$name), "")
+  rho_est <- as.integer(rt$delay > 0 && !isTRUE(rt$fixed))
+  fname <- c(paste0("r_", vapply(gr, function(g) g$name, ""))[gest], dname[dprior > 0],
+             if (rho_est == 1L) "rho")
+  expect <- c(hname, "kappa", "sigma", bnames, nname, fname)
   if (!identical(expect, pars)) stop("parameter order: expected ", paste(expect, collapse = ","))
-  # Stan's order: counts uniform first, then log-normal.
+  # Stan's order: counts uniform first, then log-normal; then the force's
+  # ratios, departures (uniform, log-normal, beta) and rho.
   stan_order <- c(hname, "kappa", "sigma", bnames,
                   paste0("n_", vapply(ar, function(a) a$name, "")[prior == 1]),
-                  paste0("n_", vapply(ar, function(a) a$name, "")[prior == 2]))
+                  paste0("n_", vapply(ar, function(a) a$name, "")[prior == 2]),
+                  paste0("r_", vapply(gr, function(g) g$name, ""))[gest],
+                  dname[dprior == 1], dname[dprior == 2], dname[dprior == 3],
+                  if (rho_est == 1L) "rho")
   reps <- j$reports
   R <- length(reps)
   # A report over a period (a rate; a loss measured over a period, 1, or
@@ -159,9 +174,101 @@ stan_data <- function(path, use_xi) {
     use_xi = as.integer(use_xi))
   if (any(is.na(data$kind)) || any(is.na(data$qual)) || any(is.na(data$bias)) ||
       any(is.na(data$measure))) stop("bad report")
+  data <- c(data, force_data(fo, gr, dp, rt, gest, dprior, rho_est, ph, ar, reps, tt, pt_t,
+                             pt_t0, first, npt, data))
   list(data = data, theta_names = pars, stan_order = stan_order,
        perm = match(pars, stan_order), # theta[i] = upars[perm[i]]
        prior = prior, priors = j$priors, phases = ph, arrivals = ar, fixed = fixed)
+}
+
+# The force's data (docs/model.md 1.5) for phase_hazard.stan: groups,
+# departures, returns, the days stepped, each point's boundary and groups,
+# and the sampler's levels as the C side's design sets them (a point is
+# positive for certain where an arrival of its groups is there and, for
+# losses, has had a day of combat before any departure of a count could
+# empty its group).  Empty for a first-version model.
+force_data <- function(fo, gr, dp, rt, gest, dprior, rho_est, ph, ar, reps, tt, pt_t, pt_t0,
+                       first, npt, data) {
+  P <- length(pt_t); R <- length(reps); J <- length(ar)
+  G <- max(1L, length(gr)); ND <- length(dp)
+  num <- function(x, d) as.numeric(nz(x, d))
+  out <- list(use_force = as.integer(!is.null(fo)), G = G,
+              grp_ratio = array(if (length(gr)) vapply(gr, function(g) num(g$ratio, 1), 0) else 1,
+                                dim = G),
+              NR = length(gest), r_group = array(gest, dim = length(gest)),
+              r_mu = array(vapply(gr[gest], function(g) num(g$log_ratio_mean, 0), 0),
+                           dim = length(gest)),
+              r_sd = array(vapply(gr[gest], function(g) num(g$log_ratio_sd, 1), 0),
+                           dim = length(gest)),
+              arr_group = array(vapply(ar, function(a) as.integer(nz(a$group, 0L)) + 1L, 0L),
+                                dim = J),
+              ND = ND, dep_prior = array(dprior, dim = ND),
+              dep_share = array(vapply(dp, function(d) as.integer(isTRUE(d$by_share)), 0L),
+                                dim = ND),
+              dep_group = array(vapply(dp, function(d) as.integer(d$group) + 1L, 0L), dim = ND),
+              dep_time = array(vapply(dp, function(d) num(d$time, 0), 0), dim = ND),
+              dep_count = array(vapply(dp, function(d) num(d$count, 0), 0), dim = ND),
+              dep_low = array(vapply(dp, function(d) num(d$low, 0), 0), dim = ND),
+              dep_high = array(vapply(dp, function(d) num(d$high, 1), 0), dim = ND),
+              dep_mu = array(vapply(dp, function(d) num(d$log_mean, 0), 0), dim = ND),
+              dep_sd = array(vapply(dp, function(d) num(d$log_sd, 1), 0), dim = ND),
+              dep_a = array(vapply(dp, function(d) num(d$share_a, 1), 0), dim = ND),
+              dep_b = array(vapply(dp, function(d) num(d$share_b, 1), 0), dim = ND),
+              delay = as.integer(rt$delay), rho_est = rho_est,
+              rho_fixed = if (rho_est == 0L && rt$delay > 0) num(rt$share, 0) else 0,
+              rho_a = num(rt$share_a, 1), rho_b = num(rt$share_b, 1))
+  if (is.null(fo)) {
+    return(c(out, list(U = 0L, day0 = 0, dphase = integer(0), b_t = array(0L, dim = P),
+                       b_t0 = array(0L, dim = P), mask = matrix(0, P, 1),
+                       f_pooled = array(0L, dim = R), f_lfirst = array(1L, dim = R))))
+  }
+  arr_t <- data$arr_time
+  day0 <- min(arr_t)
+  U <- max(0L, as.integer(max(tt) - day0))
+  dphase <- vapply(seq_len(U), function(u) {
+    day <- day0 + u - 1
+    k <- which(data$ph_start <= day & day < data$ph_end)
+    if (length(k)) k[1] else 0L
+  }, 0L)
+  bnd <- function(t) as.integer(max(t - day0, 0)) + 1L
+  pt_r <- rep(seq_len(R), npt)
+  mask <- matrix(0, P, G)
+  for (d in seq_len(P)) mask[d, unlist(reps[[pt_r[d]]]$groups) + 1L] <- 1
+  combat <- data$ph_fixed == 0 | data$ph_hazard > 0
+  pos <- logical(P)
+  for (d in seq_len(P)) {
+    r <- pt_r[d]; k <- data$kind[r]; t <- tt[pt_t[d]]
+    t0 <- if (data$measure[r] > 0) tt[pt_t0[d]] else 0
+    for (j in seq_len(J)) {
+      g <- out$arr_group[j]
+      if (mask[d, g] == 0 || !(arr_t[j] < t)) next
+      if (k == 7) { pos[d] <- TRUE; break }
+      until <- t
+      for (q in seq_len(ND)) {
+        if (out$dep_time[q] < t && out$dep_group[q] == g && out$dep_share[q] == 0) {
+          until <- out$dep_time[q]; break
+        }
+      }
+      if (k == 6) {
+        if (until == t) { pos[d] <- TRUE; break }
+        next
+      }
+      lo <- pmax(data$ph_start, max(arr_t[j], t0)); hi <- pmin(data$ph_end, until)
+      if (any(hi - lo > 0 & combat)) { pos[d] <- TRUE; break }
+    }
+  }
+  lfirst <- integer(R); pooled <- integer(R)
+  for (r in seq_len(R)) {
+    seg <- pos[first[r]:(first[r] + npt[r] - 1)]
+    lfirst[r] <- if (any(seg)) which(seg)[1] else npt[r] + 1L
+    pooled[r] <- as.integer(data$qual[r] %in% c(1, 2) && data$bias[r] > 0 && any(seg) &&
+                              all(seg[lfirst[r]:npt[r]]))
+  }
+  c(out, list(U = U, day0 = day0, dphase = array(as.integer(dphase), dim = U),
+              b_t = array(vapply(pt_t, function(i) bnd(tt[i]), 0L), dim = P),
+              b_t0 = array(vapply(seq_len(P), function(d)
+                if (pt_t0[d] > 0) bnd(tt[pt_t0[d]]) else 1L, 0L), dim = P),
+              mask = mask, f_pooled = array(pooled, dim = R), f_lfirst = array(lfirst, dim = R)))
 }
 
 # The prior centre plus Uniform(-2, 2) per unconstrained coordinate, as
@@ -178,7 +285,14 @@ inits <- function(sd, chains, seed) {
          bias_raw = array(u(d$NB), dim = d$NB),
          n_unit = array(plogis(u(sum(d$arr_prior == 1))), dim = sum(d$arr_prior == 1)),
          n_ln = array(exp(d$arr_mu[d$arr_prior == 2] + u(sum(d$arr_prior == 2))),
-                      dim = sum(d$arr_prior == 2)))
+                      dim = sum(d$arr_prior == 2)),
+         r_est = array(exp(d$r_mu + u(d$NR)), dim = d$NR),
+         dep_unit = array(plogis(u(sum(d$dep_prior == 1))), dim = sum(d$dep_prior == 1)),
+         dep_ln = array(exp(d$dep_mu[d$dep_prior == 2] + u(sum(d$dep_prior == 2))),
+                        dim = sum(d$dep_prior == 2)),
+         dep_sh = array(plogis(log(d$dep_a[d$dep_prior == 3] / d$dep_b[d$dep_prior == 3]) +
+                               u(sum(d$dep_prior == 3))), dim = sum(d$dep_prior == 3)),
+         rho = array(plogis(log(d$rho_a / d$rho_b) + u(d$rho_est)), dim = d$rho_est))
   })
 }
 
@@ -246,11 +360,16 @@ if (cmd == "compile") {
   pick <- function(pat) grep(pat, dimnames(ex)[[3]])
   col_h <- pick("^h\\["); col_k <- pick("^kappa$"); col_s <- pick("^sigma$")
   col_b <- pick("^b\\["); col_u <- pick("^n_unit\\["); col_l <- pick("^n_ln\\[")
+  col_r <- pick("^r_est\\["); col_du <- pick("^dep_unit\\["); col_dl <- pick("^dep_ln\\[")
+  col_ds <- pick("^dep_sh\\["); col_rho <- pick("^rho\\[")
   m <- do.call(rbind, lapply(seq_len(chains), function(c) {
     x <- ex[, c, , drop = TRUE]
     if (is.null(dim(x))) x <- matrix(x, nrow = 1)
     cbind(log(x[, col_h, drop = FALSE]), qlogis(x[, col_k]), log(x[, col_s]),
-          x[, col_b, drop = FALSE], qlogis(x[, col_u, drop = FALSE]), log(x[, col_l, drop = FALSE]))
+          x[, col_b, drop = FALSE], qlogis(x[, col_u, drop = FALSE]), log(x[, col_l, drop = FALSE]),
+          log(x[, col_r, drop = FALSE]), qlogis(x[, col_du, drop = FALSE]),
+          log(x[, col_dl, drop = FALSE]), qlogis(x[, col_ds, drop = FALSE]),
+          qlogis(x[, col_rho, drop = FALSE]))
   }))
   m <- m[, sd$perm, drop = FALSE]
   write_draws(out, chains, draws, m)
@@ -260,9 +379,9 @@ if (cmd == "compile") {
                      function(s) sum(s[, "n_leapfrog__"]), 0))
   # rstan's own summary (what a user prints) and its rank-normalised ESS,
   # for the once-only cross-check against ours.
-  keep <- c(col_h, col_k, col_s, col_b, col_u, col_l)
+  keep <- c(col_h, col_k, col_s, col_b, col_u, col_l, col_r, col_du, col_dl, col_ds, col_rho)
   mon <- monitor(ex[, , keep, drop = FALSE], warmup = 0, print = FALSE)
-  s <- summary(fit, pars = c("h", "kappa", "sigma", "b", "n_unit", "n_ln"))$summary
+  s <- summary(fit)$summary[dimnames(ex)[[3]][keep], , drop = FALSE]
   cat(sprintf("stan_chain_seconds=%s\n", paste(sprintf("%.4f", chain_s), collapse = ",")))
   cat(sprintf("stan_warmup_seconds=%s\n", paste(sprintf("%.4f", el[, 1]), collapse = ",")))
   cat(sprintf("stan_sampler_seconds=%.4f\n", sampler_s))
