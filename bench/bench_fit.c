@@ -5,8 +5,11 @@
  * of one log-density-and-gradient evaluation, and peak RSS.  Targets
  * (bench/README.md): under 0.5 s wall and 50 MB, and at least 20 times Stan's
  * minimum bulk ESS per second (about 1,000/s single-core here, so 20,000/s).
- * Usage: bench_fit [runs] [--grad-draws FILE] (default 3 runs; the
- * median is printed).
+ * Usage: bench_fit [runs] [--scenario FILE] [--grad-draws FILE] (default 3
+ * runs; the median is printed).  --scenario fits another file instead:
+ * bench/synthetic/force30.ini, the target of a force with groups,
+ * departures, return to duty and every measure (under 2 s wall, the CLI's
+ * `attrition fit` end to end; bench/README.md).
  *
  * The gradient's own cost: one log density and gradient in the sampler's
  * coordinates, on one thread, over fixed posterior draws (the first run's,
@@ -107,11 +110,21 @@ grad_time(const att_posterior *post, const double *theta, size_t n, double *out_
 int
 main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 3, r;
+    int runs = argc > 1 ? atoi(argv[1]) : 3, r, a;
     double wall[32], samp[32], cpu[32], ess[32], per_grad = 0.0, ess_med, grad_s = 0.0, check = 0.0;
-    const char *draws_path = argc > 3 && strcmp(argv[2], "--grad-draws") == 0 ? argv[3] : NULL;
+    const char *draws_path = NULL, *scenario = ATT_SOURCE_DIR "/params/baseline.ini";
+    double target = 0.5;
     struct rusage ru;
 
+    for (a = 2; a + 1 < argc; a += 2) {
+        if (strcmp(argv[a], "--grad-draws") == 0)
+            draws_path = argv[a + 1];
+        else if (strcmp(argv[a], "--scenario") == 0) {
+            scenario = argv[a + 1];
+            target = 2.0;
+        } else
+            return fprintf(stderr, "bench_fit: unknown option %s\n", argv[a]), 64;
+    }
     gsl_set_error_handler_off();
     if (runs < 1 || runs > 32)
         runs = 3;
@@ -123,7 +136,7 @@ main(int argc, char **argv)
         const att_fit_result *fit = &rf.fit;
         const att_posterior *post;
         att_error err;
-        if (att_run_open(ATT_SOURCE_DIR "/params/baseline.ini", &o, &run, &err) != ATT_OK)
+        if (att_run_open(scenario, &o, &run, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 65;
         if (att_run_posterior(run, INT32_MAX, &rf, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;
@@ -155,13 +168,14 @@ main(int argc, char **argv)
         ess[r] /= samp[r]; /* ESS per second of sampler time */
     ess_med = bench_median(ess, (size_t)runs);
     getrusage(RUSAGE_SELF, &ru);
-    printf("\nbench_fit (median of %d runs)\n", runs);
-    printf("  wall time, load to diagnostics   %8.3f s   (target < 0.5 s)\n",
-           bench_median(wall, (size_t)runs));
+    printf("\nbench_fit %s (median of %d runs)\n", scenario, runs);
+    printf("  wall time, load to diagnostics   %8.3f s   (target < %.1f s)\n",
+           bench_median(wall, (size_t)runs), target);
     printf("  sampler time                     %8.3f s\n", bench_median(samp, (size_t)runs));
     printf("  chains' own times, summed        %8.3f s\n", bench_median(cpu, (size_t)runs));
-    printf("  min bulk ESS per sampler second  %8.0f     (target >= %.0f, 20 x Stan)\n", ess_med,
-           20.0 * BENCH_STAN_ESS_PER_S);
+    /* The ESS target is the baseline's (Stan measured on it). */
+    printf("  min bulk ESS per sampler second  %8.0f     %s\n", ess_med,
+           target == 0.5 ? "(target >= 20000, 20 x Stan's on the baseline)" : "");
     printf("  ratio to Stan's ~%.0f/s           %8.1f x\n", BENCH_STAN_ESS_PER_S,
            ess_med / BENCH_STAN_ESS_PER_S);
     printf("  one log density + gradient       %8.2f us (last run, per chain-second)\n",

@@ -48,21 +48,48 @@ force_sum(const force_group *gs, size_t ng, uint32_t groups, att_state *s)
         }
 }
 
-void
-att_model_states(const att_params *p,
-                 const att_model_values *v,
-                 int32_t from,
-                 size_t n,
-                 uint32_t groups,
-                 att_state *out)
+/* The state at one time into out: the sum over the set of groups, or
+ * (per_group) one state per group. */
+static void
+force_put(
+    const force_group *gs, size_t ng, uint32_t groups, bool per_group, double kappa, att_state *out)
+{
+    size_t g, n = per_group ? ng : 1;
+
+    if (per_group)
+        for (g = 0; g < ng; g++)
+            force_sum(gs, ng, 1u << g, &out[g]);
+    else
+        force_sum(gs, ng, groups, out);
+    for (g = 0; g < n; g++) {
+        out[g].killed = kappa * out[g].casualties;
+        out[g].wounded = (1.0 - kappa) * out[g].casualties;
+    }
+}
+
+/* att_model_states and att_model_group_states: out has n states, or n
+ * rows of one state per group. */
+static void
+force_run(const att_params *p,
+          const att_model_values *v,
+          int32_t from,
+          size_t n,
+          uint32_t groups,
+          bool per_group,
+          att_state *out)
 {
     force_group gs[ATT_GROUP_MAX];
+    double omq[ATT_GROUP_MAX] = {0}; /* each group's 1 - e^{-h r} in the current phase */
     size_t ng = att_params_group_count(p), g, i = 0, ia = 0, id = 0, k = 0;
+    int kq = -2; /* the phase omq is for (-1: before the first) */
     long delay = p->return_delay;
     int32_t day, last = from + (int32_t)n - 1;
     att_state zero = {0.0, 0.0, 0.0, 0.0, 0.0};
 
+    size_t row = per_group ? ng : 1;
+
     if (!att_params_extended(p)) {
+        /* One group: the closed form per cohort, to the bit as before. */
         for (i = 0; i < n; i++)
             out[i] = att_model_state(p, v, (double)from + (double)i);
         return;
@@ -72,12 +99,21 @@ att_model_states(const att_params *p,
     /* Nothing has arrived by 00:00 of the first arrival's day. */
     day = p->arrivals[0].date;
     for (; i < n && from + (int32_t)i <= day; i++)
-        out[i] = zero;
+        for (g = 0; g < row; g++)
+            out[i * row + g] = zero;
     for (; day < last; day++) {
-        double h;
+        int kd;
         while (k + 1 < p->nphase && p->phases[k].end <= day)
             k++;
-        h = day >= p->phases[k].start ? v->hazard[k] : 0.0;
+        kd = day >= p->phases[k].start ? (int)k : -1;
+        if (kd != kq) {
+            /* The hazard is constant within a phase: one expm1 per group. */
+            for (g = 0; g < ng; g++) {
+                double x = kd < 0 ? 0.0 : v->hazard[kd] * (v->ratio != NULL ? v->ratio[g] : 1.0);
+                omq[g] = x == 0.0 ? 0.0 : -att_expm1(-x);
+            }
+            kq = kd;
+        }
         for (; ia < p->narrival && p->arrivals[ia].date == day; ia++) {
             force_group *a = &gs[p->arrivals[ia].group];
             a->strength += v->count[ia];
@@ -85,7 +121,7 @@ att_model_states(const att_params *p,
         }
         for (g = 0; g < ng; g++) {
             force_group *a = &gs[g];
-            double x, lost;
+            double lost;
             if (delay > 0)
                 a->strength += v->rho * (1.0 - v->kappa) * a->lost[force_slot(day, delay)];
             for (size_t j = id; j < p->ndeparture && p->departures[j].date == day; j++) {
@@ -97,8 +133,7 @@ att_model_states(const att_params *p,
                 else
                     a->strength -= v->depart[j] < a->strength ? v->depart[j] : a->strength;
             }
-            x = h * (v->ratio != NULL ? v->ratio[g] : 1.0);
-            lost = x == 0.0 ? 0.0 : a->strength * -att_expm1(-x);
+            lost = a->strength * omq[g];
             a->strength -= lost;
             a->casualties += lost;
             if (delay > 0)
@@ -108,10 +143,26 @@ att_model_states(const att_params *p,
             id++;
         /* Now at 00:00 of day + 1. */
         if (day + 1 >= from && i < n) {
-            force_sum(gs, ng, groups, &out[i]);
-            out[i].killed = v->kappa * out[i].casualties;
-            out[i].wounded = (1.0 - v->kappa) * out[i].casualties;
+            force_put(gs, ng, groups, per_group, v->kappa, &out[i * row]);
             i++;
         }
     }
+}
+
+void
+att_model_states(const att_params *p,
+                 const att_model_values *v,
+                 int32_t from,
+                 size_t n,
+                 uint32_t groups,
+                 att_state *out)
+{
+    force_run(p, v, from, n, groups, false, out);
+}
+
+void
+att_model_group_states(
+    const att_params *p, const att_model_values *v, int32_t from, size_t n, att_state *out)
+{
+    force_run(p, v, from, n, 0u, true, out);
 }

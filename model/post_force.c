@@ -43,6 +43,20 @@ post_force_design(att_posterior *post, att_error *err)
     return ATT_OK;
 }
 
+/* 1 - e^{-h_k r_g} of every group in phase k (-1: before the first, 0)
+ * into omq: the hazard is constant within a phase, so one expm1 per group
+ * and phase rather than per day. */
+static void
+post_force_omq(const att_posterior *post, const att_posterior_workspace *w, int k, double *omq)
+{
+    size_t g;
+
+    for (g = 0; g < post->ngroup; g++) {
+        double x = k < 0 ? 0.0 : w->hazard[k] * w->ratio[g];
+        omq[g] = x == 0.0 ? 0.0 : -att_expm1(-x);
+    }
+}
+
 /* The boundary (day0 + b) a time reads, 0 for times at or before day0. */
 static size_t
 post_force_boundary(const att_posterior *post, double t)
@@ -58,13 +72,14 @@ post_force_times(const att_posterior *post, att_posterior_workspace *w)
     long delay = p->return_delay;
     double kappa = w->lgs[post->i_kappa], ret = w->rho * (1.0 - kappa);
     double *vC = w->fval[ATT_MODEL_C], *vN = w->fval[ATT_MODEL_N], *vD = w->fval[ATT_MODEL_D];
+    double omq[ATT_GROUP_MAX] = {0};
+    int kq = -2;
 
     for (g = 0; g < G; g++)
         vC[g] = vN[g] = vD[g] = 0.0;
     for (u = 0; u < U; u++) {
         int32_t day = post->day0 + (int32_t)u;
         int k = post->dphase[u];
-        double h = k >= 0 ? w->hazard[k] : 0.0;
         double *nC = vC + (u + 1) * G, *nN = vN + (u + 1) * G, *nD = vD + (u + 1) * G;
         size_t jend = id;
         for (g = 0; g < G; g++) {
@@ -78,8 +93,12 @@ post_force_times(const att_posterior *post, att_posterior_workspace *w)
         }
         while (jend < post->ndep && p->departures[jend].date == day)
             jend++;
+        if (k != kq) {
+            post_force_omq(post, w, k, omq);
+            kq = k;
+        }
         for (g = 0; g < G; g++) {
-            double n = nN[g], x, lost;
+            double n = nN[g], lost;
             size_t j;
             if (delay > 0 && u >= (size_t)delay)
                 n += ret * w->flost[(u - (size_t)delay) * G + g];
@@ -92,8 +111,7 @@ post_force_times(const att_posterior *post, att_posterior_workspace *w)
                 else
                     n -= w->depart[j] < n ? w->depart[j] : n;
             }
-            x = h * w->ratio[g];
-            lost = x == 0.0 ? 0.0 : n * -att_expm1(-x);
+            lost = n * omq[g];
             w->fN1[u * G + g] = n;
             w->flost[u * G + g] = lost;
             nN[g] = n - lost;
@@ -149,6 +167,8 @@ post_force_adjoint(const att_posterior *post, att_posterior_workspace *w, double
      * after the day, and d log p / d N at the next boundary through the
      * days after it. */
     double gC[ATT_GROUP_MAX] = {0}, gD[ATT_GROUP_MAX] = {0}, gN[ATT_GROUP_MAX] = {0};
+    double omqs[ATT_GROUP_MAX] = {0};
+    int kq = -2;
 
     post_force_scatter(post, w);
     memset(w->fret, 0, (U + 1) * G * sizeof *w->fret);
@@ -157,6 +177,10 @@ post_force_adjoint(const att_posterior *post, att_posterior_workspace *w, double
         int k = post->dphase[u];
         double h = k >= 0 ? w->hazard[k] : 0.0;
         size_t alo = ia, dlo = id;
+        if (k != kq) {
+            post_force_omq(post, w, k, omqs);
+            kq = k;
+        }
         while (alo > 0 && p->arrivals[alo - 1].date == day)
             alo--;
         while (dlo > 0 && p->departures[dlo - 1].date == day)
@@ -164,13 +188,12 @@ post_force_adjoint(const att_posterior *post, att_posterior_workspace *w, double
         for (g = 0; g < G; g++) {
             size_t b = (u + 1) * G + g, j;
             double n = w->fN1[u * G + g], lost = w->flost[u * G + g], x = h * w->ratio[g];
-            double gNend, glost, gn, omq;
+            double gNend, glost, gn, omq = omqs[g];
             gC[g] += w->fadj[ATT_MODEL_C][b];
             gD[g] += w->fadj[ATT_MODEL_D][b];
             gNend = gN[g] + w->fadj[ATT_MODEL_N][b];
             /* N' = n - lost, C' = C + lost, lost = n (1 - e^{-x}). */
             glost = gC[g] + w->fret[u * G + g] - gNend;
-            omq = x == 0.0 ? 0.0 : -att_expm1(-x);
             if (x != 0.0) {
                 double gx = glost * (n - lost) * x; /* d lost / d log x = n e^{-x} x */
                 if (post->phase_par[k] != ATT_NONE)

@@ -65,24 +65,62 @@ att_summary_free(att_summary *s)
 
 /* The report's model quantity, averaged over its window (over a period:
  * the change, or the rate). */
+/* A force by groups (force.c): the state of the groups in set at time
+ * lo + i, from the groups' states at lo, lo + 1, ... (G per time). */
+static att_state
+summary_set_state(const att_state *rows, size_t G, size_t i, uint32_t set, double kappa)
+{
+    att_state s = {0.0, 0.0, 0.0, 0.0, 0.0};
+    size_t g;
+
+    for (g = 0; g < G; g++)
+        if (set == 0 || (set >> g & 1u)) {
+            s.deployed += rows[i * G + g].deployed;
+            s.strength += rows[i * G + g].strength;
+            s.casualties += rows[i * G + g].casualties;
+        }
+    s.killed = kappa * s.casualties;
+    s.wounded = (1.0 - kappa) * s.casualties;
+    return s;
+}
+
+/* The end of phase ph for its mean strength: its own, or for the open
+ * one the day after the last statement (at least a day after its start). */
+static int32_t
+summary_phase_end(const att_phase *ph, int32_t last)
+{
+    if (ph->end != ATT_DAY_OPEN)
+        return ph->end;
+    return last + 1 > ph->start ? last + 1 : ph->start + 1;
+}
+
+/* The report's model quantity, averaged over its window: for a force by
+ * groups from every group's states at the times lo, lo + 1, ... (rows, G
+ * per time), else from the closed form (rows is NULL). */
 static double
 summary_window_mean(const att_params *p,
                     const att_model_values *v,
                     const att_report *r,
-                    att_state *sts)
+                    const att_state *rows,
+                    int32_t lo)
 {
     int32_t d;
     double sum = 0.0;
     att_model_kind mk = att_model_kind_get(r->kind, r->measure);
 
-    if (att_params_extended(p)) {
-        /* One pass over the days for the report's groups (force.c). */
-        size_t n = (size_t)(r->asof_end - r->asof_start) + 1, i;
-        att_model_states(p, v, r->asof_start, n + 1, att_ledger_group_set(r, p), sts);
-        if (mk.measure != ATT_MODEL_LEVEL)
-            return att_model_state_quantity(&mk, &sts[n], &sts[0], (double)n);
-        for (i = 1; i <= n; i++)
-            sum += att_model_state_quantity(&mk, &sts[i], &sts[i], 1.0);
+    if (rows != NULL) {
+        size_t G = att_params_group_count(p), i;
+        uint32_t set = att_ledger_group_set(r, p);
+        size_t a = (size_t)(r->asof_start - lo), n = (size_t)(r->asof_end - r->asof_start) + 1;
+        if (mk.measure != ATT_MODEL_LEVEL) {
+            att_state s0 = summary_set_state(rows, G, a, set, v->kappa);
+            att_state s1 = summary_set_state(rows, G, a + n, set, v->kappa);
+            return att_model_state_quantity(&mk, &s1, &s0, (double)n);
+        }
+        for (i = 1; i <= n; i++) {
+            att_state s1 = summary_set_state(rows, G, a + i, set, v->kappa);
+            sum += att_model_state_quantity(&mk, &s1, &s1, 1.0);
+        }
         return sum / (double)n;
     }
     if (mk.measure != ATT_MODEL_LEVEL)
@@ -111,8 +149,9 @@ att_summary_compute(const att_params *p,
     int32_t last = INT32_MIN;
     att_summary *sm = att_mem_calloc(1, sizeof *sm);
     double *buf = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
-    att_state *sts = NULL;
-    size_t nsts = 1, ng = att_params_group_count(p), g;
+    att_state *rows = NULL; /* a force by groups: each group's state from lo to hi */
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    size_t ng = att_params_group_count(p), g;
     att_status st = ATT_OK;
 
     *out = NULL;
@@ -142,18 +181,18 @@ att_summary_compute(const att_params *p,
         }
         if (l->reports[i].statement > last)
             last = l->reports[i].statement;
-        if ((size_t)(l->reports[i].asof_end - l->reports[i].asof_start) + 2 > nsts)
-            nsts = (size_t)(l->reports[i].asof_end - l->reports[i].asof_start) + 2;
+        lo = l->reports[i].asof_start < lo ? l->reports[i].asof_start : lo;
+        hi = l->reports[i].asof_end + 1 > hi ? l->reports[i].asof_end + 1 : hi;
     }
-    /* A force stepped by days reads windows and phases in one pass each. */
+    /* A force stepped by days: every group's state over every window and
+     * phase, one pass per draw. */
     for (k = 0; k < p->nphase; k++) {
-        int32_t end = p->phases[k].end != ATT_DAY_OPEN
-                          ? p->phases[k].end
-                          : (last + 1 > p->phases[k].start ? last + 1 : p->phases[k].start + 1);
-        if ((size_t)(end - p->phases[k].start) > nsts)
-            nsts = (size_t)(end - p->phases[k].start);
+        lo = p->phases[k].start < lo ? p->phases[k].start : lo;
+        hi = summary_phase_end(&p->phases[k], last) > hi ? summary_phase_end(&p->phases[k], last)
+                                                         : hi;
     }
-    if (att_params_extended(p) && (sts = att_mem_alloc(nsts * sizeof *sts)) == NULL) {
+    if (att_params_extended(p) &&
+        (rows = att_mem_alloc(((size_t)(hi - lo) + 1) * ng * sizeof *rows)) == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -169,7 +208,7 @@ att_summary_compute(const att_params *p,
         h = &sm->hazard[j++];
         h->phase = in->index;
         ph = &p->phases[in->index];
-        end = ph->end != ATT_DAY_OPEN ? ph->end : (last + 1 > ph->start ? last + 1 : ph->start + 1);
+        end = summary_phase_end(ph, last);
         for (s = 0; s < S; s++)
             buf[s] = fit->value[s * n + k];
         h->hazard = att_interval_of(buf, S);
@@ -180,16 +219,16 @@ att_summary_compute(const att_params *p,
             att_model_values v;
             double mean_n = 0.0;
             att_posterior_values(post, fit->theta + s * n, vals, &v);
-            if (sts == NULL) {
+            if (rows == NULL) {
                 for (d = ph->start; d < end; d++) /* strength at the start of each day */
                     mean_n += att_model_state(p, &v, (double)d).strength;
-            } else
+            } else {
                 /* Each group at its own hazard: the sum of h r_g N_g. */
-                for (g = 0; g < ng; g++) {
-                    att_model_states(p, &v, ph->start, (size_t)(end - ph->start), 1u << g, sts);
-                    for (d = ph->start; d < end; d++)
-                        mean_n += v.ratio[g] * sts[d - ph->start].strength;
-                }
+                att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
+                for (d = ph->start; d < end; d++)
+                    for (g = 0; g < ng; g++)
+                        mean_n += v.ratio[g] * rows[(size_t)(d - lo) * ng + g].strength;
+            }
             buf[s] = v.hazard[in->index] * mean_n / (double)(end - ph->start);
         }
         h->daily = att_interval_of(buf, S);
@@ -201,13 +240,15 @@ att_summary_compute(const att_params *p,
         double sigma = 0.0;
         att_model_values v;
         att_posterior_values(post, th, vals, &v);
+        if (rows != NULL)
+            att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
         for (k = 0; k < n; k++)
             if (att_posterior_param(post, k)->kind == ATT_PAR_SIGMA)
                 sigma = att_exp(th[k]);
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i];
             size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
-            double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r, sts);
+            double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r, rows, lo);
             double z =
                 m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
             mq[i][s] = m;
@@ -270,7 +311,7 @@ cleanup:
     att_mem_free(mq);
     att_mem_free(buf);
     att_mem_free(vals);
-    att_mem_free(sts);
+    att_mem_free(rows);
     att_mem_free(zsum);
     att_mem_free(pit);
     att_summary_free(sm);

@@ -448,6 +448,16 @@ test_force_against_odeiv2(void **state)
             att_assert_close(s[1].deployed, Dg, 0.0, 0.0);
             att_assert_close(s[1].killed, 0.3 * s[1].casualties, 1e-15, 0.0);
         }
+        /* Every group at once (att_model_group_states), the same. */
+        {
+            att_state rows[3 * FORCE_GMAX];
+            att_model_group_states(fc.p, &v, t - 1, 3, rows);
+            for (g = 0; g < ng; g++) {
+                att_assert_close(rows[ng + g].strength, y[2 * g], 1e-8, 1e-7);
+                att_assert_close(rows[ng + g].casualties, y[2 * g + 1], 1e-8, 1e-7);
+                att_assert_close(rows[ng + g].deployed, D[g], 0.0, 0.0);
+            }
+        }
         /* The whole force through att_model_state. */
         s[0] = att_model_state(fc.p, &v, (double)t);
         att_model_states(fc.p, &v, t, 1, 0u, &s[1]);

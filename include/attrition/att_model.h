@@ -100,6 +100,12 @@ void att_model_states(const att_params *p,
                       uint32_t groups,
                       att_state *out);
 
+/* Each group's state at the same times: out[i * G + g] for time from + i
+ * and group g, G = att_params_group_count(p) (for a model without groups,
+ * G = 1 and the state is the whole force's). */
+void att_model_group_states(
+    const att_params *p, const att_model_values *v, int32_t from, size_t n, att_state *out);
+
 /* The model quantity of a report of this kind and measure (docs/model.md,
  * section 1.4): over a period (a period or daily measure, and rate), the
  * change from 00:00 of day a to 24:00 of day b, or its mean per day; for
