@@ -61,20 +61,61 @@ static void print_influence_table(FILE *f, const fit_view *v);
 
 /* ---- table --------------------------------------------------------------- */
 
+/* "q50 (q05-q95)" of an interval, g format with sig digits, into buf. */
+static const char *
+interval_text(const att_interval *iv, int sig, char *buf, size_t n)
+{
+    char a[32], b[32], c[32];
+
+    snprintf(buf, n, "%s (%s-%s)", cli_num(iv->q50, 'g', sig, a, sizeof a),
+             cli_num(iv->q05, 'g', sig, b, sizeof b), cli_num(iv->q95, 'g', sig, c, sizeof c));
+    return buf;
+}
+
+/* The groups of a force with [group] sections: hazard multiplier,
+ * strength and losses at 24:00 of the last statement date. */
+static void
+print_groups(FILE *f, const fit_view *v)
+{
+    char d[ATT_DATE_BUFSIZE], t[5][96];
+    int wg = 12;
+    size_t g;
+
+    if (v->sum->ngroup == 0)
+        return;
+    for (g = 0; g < v->sum->ngroup; g++)
+        cli_widen(&wg, v->p->groups[g].name);
+    fprintf(f, "\ngroups at 24:00 of %s (q50 (q05-q95))\n", att_date_format(v->sum->group_asof, d));
+    fprintf(f, "%-*s %-22s %-24s %-24s %-24s %s\n", wg, "group", "hazard multiplier", "strength N",
+            "casualties C", "killed K", "deployed D");
+    for (g = 0; g < v->sum->ngroup; g++) {
+        const att_group_summary *gs = &v->sum->group[g];
+        fprintf(f, "%-*s %-22s %-24s %-24s %-24s %s%s\n", wg, v->p->groups[gs->group].name,
+                interval_text(&gs->ratio, 3, t[0], sizeof t[0]),
+                interval_text(&gs->strength, 4, t[1], sizeof t[1]),
+                interval_text(&gs->casualties, 4, t[2], sizeof t[2]),
+                interval_text(&gs->killed, 4, t[3], sizeof t[3]),
+                interval_text(&gs->deployed, 4, t[4], sizeof t[4]),
+                gs->group == v->p->reference_group ? "  (reference)" : "");
+    }
+}
+
 static void
 print_table(FILE *f, const fit_view *v)
 {
     const att_fit_result *fit = v->fit;
     char a[32], b[32], c[32], d[32], e[32], g[32], fig[128];
-    int wpar = 24, wphase = 12, wrep = 30; /* at least; wider for longer names */
+    int wpar = 24, wphase = 12, wrep = 30, wfig = 14; /* at least; wider for longer names */
     size_t k, i;
 
     for (k = 0; k < fit->dim; k++)
         cli_widen(&wpar, att_posterior_param(v->post, k)->name);
     for (i = 0; i < v->sum->nhazard; i++)
         cli_widen(&wphase, v->p->phases[v->sum->hazard[i].phase].name);
-    for (i = 0; i < v->l->n; i++)
+    for (i = 0; i < v->l->n; i++) {
         cli_widen(&wrep, v->l->reports[i].id);
+        cli_widen(&wfig, reported_text(&v->l->reports[i], fig, sizeof fig));
+    }
 
     fprintf(f, "attrition %s fit\n", ATT_VERSION_STRING);
     fprintf(f, "scenario    %s (%s); parameters sha256 %.16s\n", v->scenario, v->p->path,
@@ -126,7 +167,8 @@ print_table(FILE *f, const fit_view *v)
         fprintf(f, "%-*s %-32s %s\n", wphase, v->p->phases[h->phase].name, l1, l2);
     }
 
-    fprintf(f, "\n%-*s %-10s %-14s %-24s %-24s %6s %s\n", wrep, "report", "kind", "reported",
+    print_groups(f, v);
+    fprintf(f, "\n%-*s %-10s %-*s %-24s %-24s %6s %s\n", wrep, "report", "kind", wfig, "reported",
             "model q50 (q05-q95)", "de-biased q50 (q05-q95)", "z", "mark");
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
@@ -146,8 +188,8 @@ print_table(FILE *f, const fit_view *v)
                      v->l->reports[r->revised_by].id);
         else if (rs->z_from_pit)
             snprintf(mark, sizeof mark, "z from the PIT");
-        fprintf(f, "%-*s %-10s %-14s %-24s %-24s %6s %s\n", wrep, r->id, att_kind_name(r->kind),
-                reported_text(r, fig, sizeof fig), m, db, cli_num(rs->z, '+', 2, d, sizeof d),
+        fprintf(f, "%-*s %-10s %-*s %-24s %-24s %6s %s\n", wrep, r->id, att_kind_name(r->kind),
+                wfig, reported_text(r, fig, sizeof fig), m, db, cli_num(rs->z, '+', 2, d, sizeof d),
                 mark);
     }
     fprintf(f, "(model: the model quantity averaged over the window; de-biased: the figure "
@@ -238,6 +280,23 @@ print_csv(FILE *f, const fit_view *v)
             cli_csv_text(f, v->l->reports[r->revised_by].id);
         fputc('\n', f);
     }
+    if (v->sum->ngroup > 0) {
+        char d[ATT_DATE_BUFSIZE];
+        fprintf(f, "\n# section: groups (at 24:00 of %s)\ngroup,quantity,q05,q50,q95\n",
+                att_date_format(v->sum->group_asof, d));
+        for (i = 0; i < v->sum->ngroup; i++) {
+            const att_group_summary *gs = &v->sum->group[i];
+            const att_interval *iv[5] = {&gs->ratio, &gs->strength, &gs->casualties, &gs->killed,
+                                         &gs->deployed};
+            static const char *const names[5] = {"hazard_multiplier", "strength", "casualties",
+                                                 "killed", "deployed"};
+            for (k = 0; k < 5; k++) {
+                fprintf(f, "%s,%s,", v->p->groups[gs->group].name, names[k]);
+                cli_csv_num(f, iv[k]->q05), fputc(',', f), cli_csv_num(f, iv[k]->q50);
+                fputc(',', f), cli_csv_num(f, iv[k]->q95), fputc('\n', f);
+            }
+        }
+    }
     fprintf(f, "\n# section: sources\nclass,family,factor,q05,q95,pinned,reports\n");
     for (i = 0; i < v->sum->nsource; i++) {
         const att_source_summary *s = &v->sum->source[i];
@@ -320,6 +379,25 @@ json_doc(const fit_view *v)
         json_array_append_new(haz, o);
     }
     json_object_set_new(doc, "hazards", haz);
+    if (v->sum->ngroup > 0) {
+        json_t *gr = json_array();
+        char d[ATT_DATE_BUFSIZE];
+        for (i = 0; i < v->sum->ngroup; i++) {
+            const att_group_summary *gs = &v->sum->group[i];
+            json_t *o = json_object();
+            json_object_set_new(o, "group", json_string(v->p->groups[gs->group].name));
+            json_object_set_new(o, "reference", json_boolean(gs->group == v->p->reference_group));
+            json_object_set_new(o, "hazard_multiplier", jinterval(&gs->ratio));
+            json_object_set_new(o, "strength", jinterval(&gs->strength));
+            json_object_set_new(o, "casualties", jinterval(&gs->casualties));
+            json_object_set_new(o, "killed", jinterval(&gs->killed));
+            json_object_set_new(o, "deployed", jinterval(&gs->deployed));
+            json_array_append_new(gr, o);
+        }
+        json_object_set_new(doc, "groups_asof",
+                            json_string(att_date_format(v->sum->group_asof, d)));
+        json_object_set_new(doc, "groups", gr);
+    }
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
         const att_report_summary *rs = &v->sum->report[i];

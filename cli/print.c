@@ -104,6 +104,10 @@ cli_figure(const att_report *r, char *buf, size_t n)
         snprintf(buf, n, "~%s%s", cli_count(r->value, a, sizeof a), unit);
         break;
     }
+    if (r->groups[0] != '\0') { /* the part of the force it covers */
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, " [%s]", r->groups);
+    }
     return buf;
 }
 
@@ -213,6 +217,74 @@ cli_hazard_rule(
     }
 }
 
+/* A count as its prior states it: "700", "uniform 9,000-13,000",
+ * "log-normal, median 1,500, log sd 0.4". */
+static void
+cli_count_text(att_count_prior prior,
+               double count,
+               double low,
+               double high,
+               double median,
+               double log_sd,
+               char *buf,
+               size_t n)
+{
+    char a[32], b[32];
+
+    if (prior == ATT_COUNT_FIXED)
+        snprintf(buf, n, "%s", cli_count(count, a, sizeof a));
+    else if (prior == ATT_COUNT_UNIFORM)
+        snprintf(buf, n, "uniform %s-%s", cli_count(low, a, sizeof a),
+                 cli_count(high, b, sizeof b));
+    else
+        snprintf(buf, n, "log-normal, median %s, log sd %g", cli_count(median, a, sizeof a),
+                 log_sd);
+}
+
+/* The groups and departures of a force by groups (docs/model.md 1.5),
+ * name columns wname wide; nothing for a file without them. */
+static void
+cli_print_force(FILE *f, const att_params *p, int wname)
+{
+    char buf[160], d1[ATT_DATE_BUFSIZE];
+    size_t i;
+
+    if (p->ngroup > 0)
+        fprintf(f, "\ngroups     %-*s %s\n", wname, "name", "hazard multiplier");
+    for (i = 0; i < p->ngroup; i++) {
+        const att_group *g = &p->groups[i];
+        if (i == p->reference_group)
+            snprintf(buf, sizeof buf, "1 (the reference group)");
+        else if (g->fixed)
+            snprintf(buf, sizeof buf, "%g", g->ratio);
+        else
+            snprintf(buf, sizeof buf, "log-normal, median %g, log sd %g", g->ratio_median,
+                     g->ratio_log_sd);
+        fprintf(f, "           %-*s %s%s%s\n", wname, g->name, buf, g->description[0] ? "; " : "",
+                g->description);
+    }
+    if (p->ndeparture > 0)
+        fprintf(f, "\ndepartures %-*s %-10s %s\n", wname, "name", "date", "troops leaving");
+    for (i = 0; i < p->ndeparture; i++) {
+        const att_departure *dp = &p->departures[i];
+        if (dp->by_share && dp->prior == ATT_COUNT_FIXED)
+            snprintf(buf, sizeof buf, "a share %g of the group", dp->count);
+        else if (dp->by_share)
+            snprintf(buf, sizeof buf, "a share ~ Beta(%g, %g) of the group", dp->share_a,
+                     dp->share_b);
+        else {
+            size_t used;
+            cli_count_text(dp->prior, dp->count, dp->low, dp->high, dp->median, dp->log_sd, buf,
+                           sizeof buf);
+            used = strlen(buf);
+            snprintf(buf + used, sizeof buf - used, " (at most the group)");
+        }
+        fprintf(f, "           %-*s %-10s %s%s%s\n", wname, dp->name, att_date_format(dp->date, d1),
+                buf, p->ngroup > 0 ? "; group " : "",
+                p->ngroup > 0 ? p->groups[dp->group].name : "");
+    }
+}
+
 void
 cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_ledger *l)
 {
@@ -228,6 +300,10 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         cli_widen(&wname, p->arrivals[i].name);
     for (i = 0; i < p->nclass; i++)
         cli_widen(&wname, p->classes[i].name);
+    for (i = 0; i < p->ngroup; i++)
+        cli_widen(&wname, p->groups[i].name);
+    for (i = 0; i < p->ndeparture; i++)
+        cli_widen(&wname, p->departures[i].name);
     fprintf(f, "scenario   %s (%s)\n", name, p->path);
     if (p->description[0] != '\0')
         fprintf(f, "           %s\n", p->description);
@@ -264,17 +340,13 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     fprintf(f, "\narrivals   %-*s %-10s %s\n", wname, "name", "date", "troops");
     for (i = 0; i < p->narrival; i++) {
         const att_arrival *ar = &p->arrivals[i];
-        if (ar->prior == ATT_COUNT_FIXED)
-            snprintf(buf, sizeof buf, "%s", cli_count(ar->count, a, sizeof a));
-        else if (ar->prior == ATT_COUNT_UNIFORM)
-            snprintf(buf, sizeof buf, "uniform %s-%s", cli_count(ar->low, a, sizeof a),
-                     cli_count(ar->high, b, sizeof b));
-        else
-            snprintf(buf, sizeof buf, "log-normal, median %s, log sd %g",
-                     cli_count(ar->median, a, sizeof a), ar->log_sd);
-        fprintf(f, "           %-*s %-10s %s\n", wname, ar->name, att_date_format(ar->date, d1),
-                buf);
+        cli_count_text(ar->prior, ar->count, ar->low, ar->high, ar->median, ar->log_sd, buf,
+                       sizeof buf);
+        fprintf(f, "           %-*s %-10s %s%s%s\n", wname, ar->name, att_date_format(ar->date, d1),
+                buf, p->ngroup > 0 ? "; group " : "",
+                p->ngroup > 0 ? p->groups[ar->group].name : "");
     }
+    cli_print_force(f, p, wname);
     fprintf(f, "\nclasses    %-*s %-10s %-10s %s\n", wname, "name", "tau loss", "tau force", "who");
     for (i = 0; i < p->nclass; i++)
         fprintf(f, "           %-*s %-10g %-10g %s\n", wname, p->classes[i].name,
@@ -288,7 +360,14 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
             pr->counts == ATT_COUNTS_BINOMIAL ? "binomial" : "beta-binomial");
     if (pr->counts == ATT_COUNTS_BETA_BINOMIAL)
         fprintf(f, " (dispersion %g)", pr->dispersion);
-    fprintf(f, "; wounded do not return to duty\n");
+    if (!att_params_returns(p))
+        fprintf(f, "; wounded do not return to duty\n");
+    else if (p->return_fixed)
+        fprintf(f, "; a share %g of the non-fatal casualties returns %ld days later\n",
+                p->return_share, p->return_delay);
+    else
+        fprintf(f, "; a share ~ Beta(%g, %g) of the non-fatal casualties returns %ld days later\n",
+                p->return_a, p->return_b, p->return_delay);
     const char *last = p->phases[p->nphase - 1].name;
     fprintf(f, "           contingent: %s",
             cli_hazard_rule(p, &pr->hazard, "the last phase's hazard", buf, sizeof buf));

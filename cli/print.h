@@ -28,7 +28,8 @@ void cli_anchor_text(const att_params *p, char *buf, size_t n);
 void cli_refit_text(const att_fit_result *fit, char *buf, size_t n);
 
 /* A report's figure as text: "~3,800", "10,000-12,000", ">=11,000",
- * "<=0.5", with "/day" for rates. */
+ * "<=0.5", with "/day" for rates and daily measures, " (period)" over a
+ * period, and the groups it covers in brackets ("~900 [art+inf]"). */
 char *cli_figure(const att_report *r, char *buf, size_t n);
 
 /* The ledger as a table with repeat and revision marks and a legend. */

@@ -60,6 +60,7 @@ att_summary_free(att_summary *s)
     att_mem_free(s->hazard);
     att_mem_free(s->report);
     att_mem_free(s->source);
+    att_mem_free(s->group);
     att_mem_free(s);
 }
 
@@ -82,6 +83,34 @@ summary_set_state(const att_state *rows, size_t G, size_t i, uint32_t set, doubl
     s.killed = kappa * s.casualties;
     s.wounded = (1.0 - kappa) * s.casualties;
     return s;
+}
+
+/* Draw s's r_g, N_g, C_g, K_g, D_g of every group at 24:00 of day last
+ * into gq (five blocks of S per group), from the groups' states (rows,
+ * from lo; NULL for a model with one group, whose state is the closed
+ * form's). */
+static void
+summary_group_draw(const att_params *p,
+                   const att_model_values *v,
+                   const att_state *rows,
+                   int32_t lo,
+                   int32_t last,
+                   double *gq,
+                   size_t S,
+                   size_t s)
+{
+    size_t G = att_params_group_count(p), g;
+
+    for (g = 0; g < G; g++) {
+        att_state st = rows != NULL ? rows[(size_t)(last + 1 - lo) * G + g]
+                                    : att_model_state(p, v, (double)last + 1.0);
+        double *q = gq + 5 * S * g;
+        q[s] = v->ratio != NULL ? v->ratio[g] : 1.0;
+        q[S + s] = st.strength;
+        q[2 * S + s] = st.casualties;
+        q[3 * S + s] = v->kappa * st.casualties;
+        q[4 * S + s] = st.deployed;
+    }
 }
 
 /* The end of phase ph for its mean strength: its own, or for the open
@@ -150,6 +179,7 @@ att_summary_compute(const att_params *p,
     att_summary *sm = att_mem_calloc(1, sizeof *sm);
     double *buf = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
     att_state *rows = NULL; /* a force by groups: each group's state from lo to hi */
+    double *gq = NULL;      /* per group: r, N, C, K, D of each draw (S each) */
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     size_t ng = att_params_group_count(p), g;
     att_status st = ATT_OK;
@@ -193,6 +223,13 @@ att_summary_compute(const att_params *p,
     }
     if (att_params_extended(p) &&
         (rows = att_mem_alloc(((size_t)(hi - lo) + 1) * ng * sizeof *rows)) == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    sm->ngroup = p->ngroup;
+    sm->group_asof = last;
+    if (p->ngroup > 0 && ((sm->group = att_mem_calloc(ng, sizeof *sm->group)) == NULL ||
+                          (gq = att_mem_alloc(5 * ng * S * sizeof *gq)) == NULL)) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -242,6 +279,8 @@ att_summary_compute(const att_params *p,
         att_posterior_values(post, th, vals, &v);
         if (rows != NULL)
             att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
+        if (gq != NULL)
+            summary_group_draw(p, &v, rows, lo, last, gq, S, s);
         for (k = 0; k < n; k++)
             if (att_posterior_param(post, k)->kind == ATT_PAR_SIGMA)
                 sigma = att_exp(th[k]);
@@ -255,6 +294,16 @@ att_summary_compute(const att_params *p,
             zsum[i] += z;
             pit[i] += att_normal_p(z);
         }
+    }
+    for (g = 0; gq != NULL && g < ng; g++) {
+        att_group_summary *gs = &sm->group[g];
+        double *q = gq + 5 * S * g;
+        gs->group = g;
+        gs->ratio = att_interval_of(q, S);
+        gs->strength = att_interval_of(q + S, S);
+        gs->casualties = att_interval_of(q + 2 * S, S);
+        gs->killed = att_interval_of(q + 3 * S, S);
+        gs->deployed = att_interval_of(q + 4 * S, S);
     }
     for (i = 0; i < l->n; i++) {
         const att_report *r = &l->reports[i];
@@ -312,6 +361,7 @@ cleanup:
     att_mem_free(buf);
     att_mem_free(vals);
     att_mem_free(rows);
+    att_mem_free(gq);
     att_mem_free(zsum);
     att_mem_free(pit);
     att_summary_free(sm);

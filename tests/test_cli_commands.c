@@ -535,6 +535,65 @@ test_long_names(void **state)
     free(text);
 }
 
+/* A force by groups (bench/synthetic/force30.ini): check lists the groups,
+ * departures and returns; the fit's tables, CSV and JSON give each
+ * group's multiplier, strength and losses (fixed values exactly), and the
+ * reports' groups. */
+static void
+test_groups_in_tables(void **state)
+{
+    const char *ini = ATT_SOURCE_DIR "/bench/synthetic/force30.ini";
+    const char *check[] = {"check", "--scenario", ini, NULL};
+    const char *fit[] = {"fit", "--scenario", ini,  "--chains", "1",       "--warmup",
+                         "30",  "--draws",    "30", "--force",  "--quiet", NULL};
+    const char *csv[] = {"fit",      "--scenario", ini,       "--chains", "1",
+                         "--warmup", "30",         "--draws", "30",       "--force",
+                         "--quiet",  "--format",   "csv",     NULL};
+    const char *json[] = {"fit",      "--scenario", ini,       "--chains", "1",
+                          "--warmup", "30",         "--draws", "30",       "--force",
+                          "--quiet",  "--format",   "json",    NULL};
+    char *text;
+
+    (void)state;
+    assert_int_equal(run(OUT, check), 0);
+    text = fixture_read_file(OUT);
+    assert_non_null(strstr(text, "3 groups, 6 departures"));
+    assert_non_null(strstr(text, "inf          1 (the reference group)"));
+    assert_non_null(strstr(text, "eng          0.3; engineers"));
+    assert_non_null(strstr(text, "a share ~ Beta(2, 18) of the group; group inf"));
+    assert_non_null(strstr(text, "a share ~ Beta(3, 7) of the non-fatal casualties returns 20"));
+    free(text);
+
+    assert_int_equal(run(OUT, fit), 1); /* few draws: the verdict fails, --force prints */
+    text = fixture_read_file(OUT);
+    assert_non_null(strstr(text, "groups at 24:00 of 2025-06-10"));
+    /* The reference group's multiplier is 1 and eng's fixed 0.3; eng's
+     * one arrival is a fixed 700: exact in every draw. */
+    assert_non_null(strstr(text, "\ninf          1 (1-1) "));
+    assert_non_null(strstr(text, "\neng          0.3 (0.3-0.3) "));
+    assert_non_null(strstr(text, "700 (700-700)"));
+    assert_non_null(strstr(text, ">=59 [art+eng]"));
+    /* The reported column is as wide as its longest figure (a12's), and
+     * one space. */
+    assert_int_equal(column_of(text, "\nreport ", "model q50"),
+                     column_of(text, "\na12 ", "95-150") +
+                         (long)strlen("95-150 (period) [art+inf] "));
+    free(text);
+
+    assert_int_equal(run(OUT, csv), 1);
+    text = fixture_read_file(OUT);
+    assert_non_null(strstr(text, "# section: groups (at 24:00 of 2025-06-10)\n"
+                                 "group,quantity,q05,q50,q95\ninf,hazard_multiplier,1,1,1\n"));
+    assert_non_null(strstr(text, "\neng,deployed,700,700,700\n"));
+    free(text);
+
+    assert_int_equal(run(OUT, json), 1);
+    text = fixture_read_file(OUT);
+    assert_non_null(strstr(text, "\"groups_asof\": \"2025-06-10\""));
+    assert_non_null(strstr(text, "\"group\": \"eng\""));
+    free(text);
+}
+
 int
 main(void)
 {
@@ -543,7 +602,7 @@ main(void)
         cmocka_unit_test(test_project_command), cmocka_unit_test(test_failed_fit_not_saved),
         cmocka_unit_test(test_compare_command), cmocka_unit_test(test_later_file_rows),
         cmocka_unit_test(test_export_data),     cmocka_unit_test(test_fit_influence),
-        cmocka_unit_test(test_long_names),
+        cmocka_unit_test(test_long_names),      cmocka_unit_test(test_groups_in_tables),
     };
 
     gsl_set_error_handler_off();

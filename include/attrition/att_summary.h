@@ -46,6 +46,17 @@ typedef struct {
     size_t reports;      /* used reports of this class and family */
 } att_source_summary;
 
+/* One group of a force with declared groups (docs/model.md 1.5), at
+ * 24:00 of the ledger's last statement date. */
+typedef struct {
+    size_t group;            /* index into the parameter file's groups */
+    att_interval ratio;      /* its hazard multiplier r_g (fixed: three equal values) */
+    att_interval strength;   /* N_g */
+    att_interval casualties; /* C_g */
+    att_interval killed;     /* K_g = kappa C_g */
+    att_interval deployed;   /* D_g */
+} att_group_summary;
+
 typedef struct {
     size_t nhazard;
     att_hazard_summary *hazard;
@@ -53,6 +64,9 @@ typedef struct {
     att_report_summary *report;
     size_t nsource;
     att_source_summary *source;
+    size_t ngroup; /* the declared groups (0 without [group] sections) */
+    att_group_summary *group;
+    int32_t group_asof; /* the day whose 24:00 the groups' states are at */
 } att_summary;
 
 /* Summarises fit (drawn from post, built on p and l).  An open last phase's
