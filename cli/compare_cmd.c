@@ -185,7 +185,7 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
 {
     const att_comparison *cmp = &v->cmp;
     char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32], fig[64], band[96], pit[64];
-    int wrep = 30; /* the report column: at least 30, as wide as the longest id */
+    int wrep = 30, wfig = 14; /* at least 30 and 14; as wide as the longest id and figure */
     size_t i;
 
     fprintf(f, "\norigin %s: fitted on %zu reports stated by then; ", att_date_format(v->origin, d),
@@ -202,10 +202,12 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
         fprintf(f, "%s %s\n", v->rf.verdict == ATT_FIT_FAILED ? "FAILED (--force)" : "WARNING",
                 v->rf.verdict_msg);
     fprintf(f, "%zu reports stated after it scored, %zu not scorable\n\n", cmp->nreport, cmp->nnot);
-    for (i = 0; i < c->l->n; i++)
+    for (i = 0; i < c->l->n; i++) {
         cli_widen(&wrep, c->l->reports[i].id);
-    fprintf(f, "%-*s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s\n", wrep, "report", "kind",
-            "horizon", "reported", "model q50 (q05-q95)", "PIT or mass", "50", "90", "WIS",
+        cli_widen(&wfig, cli_figure(&c->l->reports[i], fig, sizeof fig));
+    }
+    fprintf(f, "%-*s %-10s %-8s %-*s %-26s %-14s %-3s %-3s %7s %8s\n", wrep, "report", "kind",
+            "horizon", wfig, "reported", "model q50 (q05-q95)", "PIT or mass", "50", "90", "WIS",
             "log S");
     for (i = 0; i < cmp->nreport; i++) {
         const att_scored_report *sr = &cmp->report[i];
@@ -213,14 +215,15 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
         const att_score_entry *m = &sr->fc[ATT_FC_MODEL];
         snprintf(band, sizeof band, "%s (%s-%s)", num(m->q50, 4, a, sizeof a),
                  num(m->q05, 4, b, sizeof b), num(m->q95, 4, e, sizeof e));
-        fprintf(
-            f, "%-*s %-10s %-8s %-14s %-26s %-14s %-3s %-3s %7s %8s%s\n", wrep, r->id,
-            att_kind_name(r->kind), att_horizon_name(sr->bucket), cli_figure(r, fig, sizeof fig),
-            band, pit_text(r, m, pit, sizeof pit), yes_no(m->in50), yes_no(m->in90),
-            isfinite(m->wis) ? num(m->wis, 3, g, sizeof g) : "-", num(m->log_score, 4, a, sizeof a),
-            sr->revision ? " (revision)"
-            : m->clipped ? " (clipped at 1)"
-                         : "");
+        fprintf(f, "%-*s %-10s %-8s %-*s %-26s %-14s %-3s %-3s %7s %8s%s\n", wrep, r->id,
+                att_kind_name(r->kind), att_horizon_name(sr->bucket), wfig,
+                cli_figure(r, fig, sizeof fig), band, pit_text(r, m, pit, sizeof pit),
+                yes_no(m->in50), yes_no(m->in90),
+                isfinite(m->wis) ? num(m->wis, 3, g, sizeof g) : "-",
+                num(m->log_score, 4, a, sizeof a),
+                sr->revision ? " (revision)"
+                : m->clipped ? " (clipped at 1)"
+                             : "");
     }
     if (cmp->nreport > 0)
         fprintf(f, "(PIT for point figures; below/inside/above a range; below|above a bound. "

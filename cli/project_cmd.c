@@ -159,18 +159,30 @@ band_indices(const att_projection *r, size_t *lo, size_t *mid, size_t *hi)
     }
 }
 
-/* "12,345 (10,234-14,567)" */
+/* "12,345 (10,234-14,567)": the whole force's (group ATT_NONE) or a
+ * group's series s at output date k. */
 static const char *
-band_text(const att_projection *r, att_series s, size_t k, char *buf, size_t n)
+band_text_of(const att_projection *r, size_t g, att_series s, size_t k, char *buf, size_t n)
 {
     size_t lo, mid, hi;
     char a[32], b[32], c[32];
 
     band_indices(r, &lo, &mid, &hi);
-    snprintf(buf, n, "%s (%s-%s)", count(att_projection_q(r, s, k, mid), a, sizeof a),
-             count(att_projection_q(r, s, k, lo), b, sizeof b),
-             count(att_projection_q(r, s, k, hi), c, sizeof c));
+    if (g == ATT_NONE)
+        snprintf(buf, n, "%s (%s-%s)", count(att_projection_q(r, s, k, mid), a, sizeof a),
+                 count(att_projection_q(r, s, k, lo), b, sizeof b),
+                 count(att_projection_q(r, s, k, hi), c, sizeof c));
+    else
+        snprintf(buf, n, "%s (%s-%s)", count(att_projection_gq(r, g, s, k, mid), a, sizeof a),
+                 count(att_projection_gq(r, g, s, k, lo), b, sizeof b),
+                 count(att_projection_gq(r, g, s, k, hi), c, sizeof c));
     return buf;
+}
+
+static const char *
+band_text(const att_projection *r, att_series s, size_t k, char *buf, size_t n)
+{
+    return band_text_of(r, ATT_NONE, s, k, buf, n);
 }
 
 /* ---- table --------------------------------------------------------------------- */
@@ -227,18 +239,29 @@ print_header(FILE *f, const scenario_view *v)
                  pr->hazard_from == ATT_FROM_FIRST_WAVE ? "the first wave's day"
                  : pr->hazard_from == ATT_FROM_DATE     ? date_text(pr->hazard_from_date, d0)
                                                         : "the start");
+    if (p->ngroup > 0) {
+        used = strlen(line);
+        snprintf(line + used, sizeof line - used,
+                 "; each group at that hazard times its multiplier");
+    }
     for (w = 0; w < p->nwave; w++) {
         used = strlen(line);
-        snprintf(line + used, sizeof line - used, "; wave %s: %s", p->waves[w].name,
-                 cli_hazard_rule(p, &p->waves[w].hazard, "the contingent's", rule, sizeof rule));
+        snprintf(line + used, sizeof line - used, "; wave %s%s%s%s: %s", p->waves[w].name,
+                 p->ngroup > 0 ? " (" : "", p->ngroup > 0 ? p->groups[p->waves[w].group].name : "",
+                 p->ngroup > 0 ? ")" : "",
+                 cli_hazard_rule(p, &p->waves[w].hazard,
+                                 p->ngroup > 0 ? "its group's" : "the contingent's", rule,
+                                 sizeof rule));
     }
     wrap(f, "hazards     ", line);
     snprintf(line, sizeof line,
-             "parameter (posterior draws), %s, process (%s daily casualties); wounded do not "
-             "return",
+             "parameter (posterior draws), %s, process (%s daily casualties%s); %s",
              p->nwave > 0 ? "scenario (wave dates, sizes, hazard multipliers)"
                           : "no scenario uncertainty (no waves)",
-             pr->counts == ATT_COUNTS_BINOMIAL ? "binomial" : "beta-binomial");
+             pr->counts == ATT_COUNTS_BINOMIAL ? "binomial" : "beta-binomial",
+             p->ndeparture > 0 ? ", departures" : "",
+             att_params_returns(p) ? "a share of the wounded returns to duty (docs/model.md 1.5)"
+                                   : "wounded do not return");
     wrap(f, "uncertainty ", line);
 }
 
@@ -246,7 +269,7 @@ static void
 print_weekly(FILE *f, const scenario_view *v)
 {
     const att_projection *r = &v->proj;
-    size_t k, lo, mid, hi;
+    size_t k, lo, mid, hi, g;
     char d[ATT_DATE_BUFSIZE], s1[64], s2[64], s3[64], h[96];
 
     band_indices(r, &lo, &mid, &hi);
@@ -264,6 +287,15 @@ print_weekly(FILE *f, const scenario_view *v)
                 band_text(r, ATT_SERIES_KILLED, k, s3, sizeof s3));
     fprintf(f, "(strength: troops fit to fight at 00:00 of the date; casualties and killed:\n"
                "cumulative since the first arrival)\n");
+    for (g = 0; g < r->ngroup; g++) {
+        fprintf(f, "\ngroup %s\n", v->p->groups[g].name);
+        fprintf(f, "%-10s  %-22s  %-22s  %-20s\n", "date", "strength", "casualties", "killed");
+        for (k = 0; k < r->ndates; k++)
+            fprintf(f, "%-10s  %-22s  %-22s  %-20s\n", date_text(r->dates[k], d),
+                    band_text_of(r, g, ATT_SERIES_STRENGTH, k, s1, sizeof s1),
+                    band_text_of(r, g, ATT_SERIES_CASUALTIES, k, s2, sizeof s2),
+                    band_text_of(r, g, ATT_SERIES_KILLED, k, s3, sizeof s3));
+    }
 }
 
 /* One column of the chart: the quantiles at the date nearest to time t. */
@@ -543,6 +575,22 @@ print_csv(FILE *f, const scenario_view *v)
             fputc(',', f), csv_date(f, tr->date_q[j]);
         fputc('\n', f);
     }
+    if (r->ngroup > 0) {
+        size_t g;
+        fprintf(f, "\n# section: groups\ngroup,date");
+        for (s = 0; s < ATT_SERIES_COUNT; s++)
+            for (j = 0; j < r->nlevels; j++)
+                fprintf(f, ",%s_%s", series_names[s], level_name(r->levels[j], name, sizeof name));
+        fputc('\n', f);
+        for (g = 0; g < r->ngroup; g++)
+            for (k = 0; k < r->ndates; k++) {
+                fprintf(f, "%s,%s", v->p->groups[g].name, date_text(r->dates[k], d));
+                for (s = 0; s < ATT_SERIES_COUNT; s++)
+                    for (j = 0; j < r->nlevels; j++)
+                        fputc(',', f), cli_csv_num(f, att_projection_gq(r, g, (att_series)s, k, j));
+                fputc('\n', f);
+            }
+    }
     if (v->has_twin) {
         fprintf(f, "\n# section: without_waves (last date)\nseries");
         for (j = 0; j < r->nlevels; j++)
@@ -656,7 +704,7 @@ json_doc(const scenario_view *v)
         json_array_append_new(unc, json_string("scenario"));
     json_array_append_new(unc, json_string("process"));
     json_object_set_new(sc, "uncertainty", unc);
-    json_object_set_new(sc, "wounded_return", json_false());
+    json_object_set_new(sc, "wounded_return", json_boolean(att_params_returns(v->p)));
     json_object_set_new(doc, "scenario", sc);
     for (k = 0; k < r->ndates; k++)
         json_array_append_new(dates, jdate(r->dates[k]));
@@ -664,6 +712,19 @@ json_doc(const scenario_view *v)
     for (s = 0; s < ATT_SERIES_COUNT; s++)
         json_object_set_new(series, series_names[s], json_series(r, r->q[s], r->ndates));
     json_object_set_new(doc, "series", series);
+    if (r->ngroup > 0) {
+        json_t *gr = json_object();
+        size_t g;
+        for (g = 0; g < r->ngroup; g++) {
+            json_t *gs = json_object();
+            for (s = 0; s < ATT_SERIES_COUNT; s++)
+                json_object_set_new(
+                    gs, series_names[s],
+                    json_series(r, r->gq[s] + g * r->ndates * r->nlevels, r->ndates));
+            json_object_set_new(gr, v->p->groups[g].name, gs);
+        }
+        json_object_set_new(doc, "groups", gr);
+    }
     json_object_set_new(doc, "thresholds", json_thresholds(v, r));
     for (k = 0; k < r->nhist; k++)
         json_array_append_new(hd, jdate(r->hist_dates[k]));

@@ -161,35 +161,42 @@ typedef struct {
     const att_fit_result *fit;
     int32_t origin;
     size_t ndraw, sigma_k;
-    double *hazard, *count, *kappa; /* per draw: nphase, narrival, 1 */
-    att_projection proj;            /* paths from T + 1, one per draw (or none) */
+    double *vals;         /* per draw: its model values (att_posterior_nvalues) */
+    att_model_values *mv; /* per draw: the same as the forward model reads them */
+    att_projection proj;  /* paths from T + 1, one per draw (or none) */
     bool projected;
     double *mu, *sd; /* scratch, ndraw each */
 } compare_ctx;
 
-/* Draw s's state at time t: the closed form up to T + 1, the path after.
- * The paths draw K and C, not the rest of C, so the wounded are C - K on
- * every day, the closed form's days included. */
+/* Draw s's state at time t for the groups in set (0: the whole force):
+ * the closed form up to T + 1, the path after.  The paths draw K and C,
+ * not the rest of C, so the wounded are C - K on every day, the closed
+ * form's days included. */
 static att_state
-draw_state(const compare_ctx *c, size_t s, int32_t t)
+draw_state(const compare_ctx *c, size_t s, int32_t t, uint32_t set)
 {
-    att_state st;
+    att_state st = {0.0, 0.0, 0.0, 0.0, 0.0};
 
     if (!c->projected || t <= c->origin + 1) {
-        att_model_values v;
-        v.hazard = c->hazard + s * c->p->nphase;
-        v.count = c->count + s * c->p->narrival;
-        v.kappa = c->kappa[s];
-        v.ratio = NULL;
-        v.depart = NULL;
-        v.rho = 0.0;
-        st = att_model_state(c->p, &v, (double)t);
-    } else {
+        if (att_params_extended(c->p))
+            att_model_states(c->p, &c->mv[s], t, 1, set, &st);
+        else
+            st = att_model_state(c->p, &c->mv[s], (double)t);
+    } else if (set == 0 || c->proj.ngroup == 0) {
         size_t k = (size_t)(t - (c->origin + 1));
         st.strength = att_projection_path(&c->proj, ATT_SERIES_STRENGTH, k, s);
         st.casualties = att_projection_path(&c->proj, ATT_SERIES_CASUALTIES, k, s);
         st.killed = att_projection_path(&c->proj, ATT_SERIES_KILLED, k, s);
         st.deployed = att_projection_path(&c->proj, ATT_SERIES_COUNT, k, s);
+    } else {
+        size_t k = (size_t)(t - (c->origin + 1)), g;
+        for (g = 0; g < c->proj.ngroup; g++)
+            if (set >> g & 1u) {
+                st.strength += att_projection_gpath(&c->proj, ATT_SERIES_STRENGTH, k, s, g);
+                st.casualties += att_projection_gpath(&c->proj, ATT_SERIES_CASUALTIES, k, s, g);
+                st.killed += att_projection_gpath(&c->proj, ATT_SERIES_KILLED, k, s, g);
+                st.deployed += att_projection_gpath(&c->proj, ATT_SERIES_COUNT, k, s, g);
+            }
     }
     st.wounded = st.casualties - st.killed;
     return st;
@@ -202,13 +209,14 @@ draw_quantity(const compare_ctx *c, const att_report *r, size_t s)
 {
     int32_t n = r->asof_end - r->asof_start + 1;
     att_model_kind mk = att_model_kind_get(r->kind, r->measure);
+    uint32_t set = att_ledger_group_set(r, c->p);
     att_state st, s0;
 
     if (mk.measure != ATT_MODEL_LEVEL) {
-        s0 = draw_state(c, s, r->asof_start);
-        st = draw_state(c, s, r->asof_end + 1);
+        s0 = draw_state(c, s, r->asof_start, set);
+        st = draw_state(c, s, r->asof_end + 1, set);
     } else
-        st = s0 = draw_state(c, s, r->asof_start + (int32_t)(s % (size_t)n) + 1);
+        st = s0 = draw_state(c, s, r->asof_start + (int32_t)(s % (size_t)n) + 1, set);
     return att_model_state_quantity(&mk, &st, &s0, (double)n);
 }
 
@@ -259,11 +267,16 @@ cumulative(att_kind k)
     return k == ATT_KIND_CASUALTIES || k == ATT_KIND_KILLED || k == ATT_KIND_WOUNDED;
 }
 
-/* The latest used report of kind k and measure m (by as-of end, then
- * statement date, then row), preferring class cls when it has one (cls
- * ATT_NONE: any). */
+/* The latest used report of kind k, measure m and the same groups (by
+ * as-of end, then statement date, then row), preferring class cls when it
+ * has one (cls ATT_NONE: any). */
 static size_t
-latest_of(const att_ledger *l, const bool *used, att_kind k, att_measure m, size_t cls)
+latest_of(const att_ledger *l,
+          const bool *used,
+          att_kind k,
+          att_measure m,
+          const char *groups,
+          size_t cls)
 {
     size_t i, best = ATT_NONE;
     int pass;
@@ -271,7 +284,7 @@ latest_of(const att_ledger *l, const bool *used, att_kind k, att_measure m, size
     for (pass = 0; pass < 2 && best == ATT_NONE; pass++)
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i], *b;
-            if (!used[i] || r->kind != k || r->measure != m ||
+            if (!used[i] || r->kind != k || r->measure != m || strcmp(r->groups, groups) != 0 ||
                 (pass == 0 && cls != ATT_NONE && r->cls != cls))
                 continue;
             if (pass == 0 && cls == ATT_NONE)
@@ -284,12 +297,13 @@ latest_of(const att_ledger *l, const bool *used, att_kind k, att_measure m, size
     return best;
 }
 
-/* The latest daily casualty figure: a rate, or casualties measured daily. */
+/* The latest daily casualty figure of the same groups: a rate, or
+ * casualties measured daily. */
 static size_t
-latest_daily(const att_ledger *l, const bool *used)
+latest_daily(const att_ledger *l, const bool *used, const char *groups)
 {
-    size_t a = latest_of(l, used, ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, ATT_NONE);
-    size_t b = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, ATT_NONE);
+    size_t a = latest_of(l, used, ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, groups, ATT_NONE);
+    size_t b = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, groups, ATT_NONE);
 
     if (a == ATT_NONE || b == ATT_NONE)
         return a == ATT_NONE ? b : a;
@@ -308,7 +322,7 @@ baseline_forecast(
 
     *why = NULL;
     if (f == ATT_FC_PERSISTENCE) {
-        a = latest_of(l, used, r->kind, r->measure, r->cls);
+        a = latest_of(l, used, r->kind, r->measure, r->groups, r->cls);
         if (a == ATT_NONE) {
             *why = "no earlier figure of this kind";
             return 0.0;
@@ -325,8 +339,8 @@ baseline_forecast(
     }
     if (f == ATT_FC_RATE_FORWARD) {
         double share = 1.0, base;
-        rate = latest_daily(l, used);
-        a = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, ATT_NONE);
+        rate = latest_daily(l, used, r->groups);
+        a = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, r->groups, ATT_NONE);
         if (rate == ATT_NONE || a == ATT_NONE) {
             *why = rate == ATT_NONE ? "no earlier daily rate" : "no earlier figure of this kind";
             return 0.0;
@@ -334,7 +348,8 @@ baseline_forecast(
         base = figure(&l->reports[a]);
         if (r->kind != ATT_KIND_CASUALTIES) {
             /* Killed or wounded grow at their share of the casualty rate. */
-            size_t cas = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, ATT_NONE);
+            size_t cas = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, r->groups,
+                                   ATT_NONE);
             if (cas == ATT_NONE) {
                 *why = "no earlier casualty figure to share the rate by";
                 return 0.0;
@@ -348,12 +363,12 @@ baseline_forecast(
     }
     /* The line through the last two figures of the kind (distinct as-of
      * ends). */
-    b = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, ATT_NONE);
+    b = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, r->groups, ATT_NONE);
     a = ATT_NONE;
     for (i = 0; b != ATT_NONE && i < l->n; i++) {
         const att_report *x = &l->reports[i];
         if (!used[i] || x->kind != r->kind || x->measure != ATT_MEASURE_CUMULATIVE ||
-            x->asof_end >= l->reports[b].asof_end)
+            strcmp(x->groups, r->groups) != 0 || x->asof_end >= l->reports[b].asof_end)
             continue;
         if (a == ATT_NONE || x->asof_end > l->reports[a].asof_end ||
             (x->asof_end == l->reports[a].asof_end && x->rank > l->reports[a].rank))
@@ -506,9 +521,8 @@ att_comparison_free(att_comparison *c)
 static void
 ctx_free(compare_ctx *c)
 {
-    att_mem_free(c->hazard);
-    att_mem_free(c->count);
-    att_mem_free(c->kappa);
+    att_mem_free(c->vals);
+    att_mem_free(c->mv);
     att_mem_free(c->mu);
     att_mem_free(c->sd);
     att_projection_free(&c->proj);
@@ -554,10 +568,6 @@ att_compare_run(const att_params *p,
 
     memset(out, 0, sizeof *out);
     memset(&c, 0, sizeof c);
-    if (att_params_extended(p))
-        return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
-                             "scoring a force with groups, departures or return to duty is not "
-                             "implemented yet (attrition fit is)");
     out->origin = origin;
     out->projected_to = INT32_MIN;
     c.p = p;
@@ -572,22 +582,21 @@ att_compare_run(const att_params *p,
             c.sigma_k = i;
     if (c.ndraw == 0 || fit->dim != dim || c.sigma_k == ATT_NONE || fit->value == NULL)
         return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
-    c.hazard = att_mem_alloc(c.ndraw * (p->nphase + 1) * sizeof *c.hazard);
-    c.count = att_mem_alloc(c.ndraw * (p->narrival + 1) * sizeof *c.count);
-    c.kappa = att_mem_alloc(c.ndraw * sizeof *c.kappa);
+    c.vals = att_mem_alloc((c.ndraw * att_posterior_nvalues(post) + 1) * sizeof *c.vals);
+    c.mv = att_mem_alloc(c.ndraw * sizeof *c.mv);
     c.mu = att_mem_alloc(c.ndraw * sizeof *c.mu);
     c.sd = att_mem_alloc(c.ndraw * sizeof *c.sd);
     used = att_mem_alloc((l->n + 1) * sizeof *used);
     out->report = att_mem_calloc(l->n + 1, sizeof *out->report);
     out->not_scorable = att_mem_calloc(l->n + 1, sizeof *out->not_scorable);
-    if (c.hazard == NULL || c.count == NULL || c.kappa == NULL || c.mu == NULL || c.sd == NULL ||
-        used == NULL || out->report == NULL || out->not_scorable == NULL) {
+    if (c.vals == NULL || c.mv == NULL || c.mu == NULL || c.sd == NULL || used == NULL ||
+        out->report == NULL || out->not_scorable == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the comparison");
         goto done;
     }
     for (s = 0; s < c.ndraw; s++)
-        att_posterior_model_values(post, fit->theta + s * dim, c.hazard + s * p->nphase,
-                                   c.count + s * p->narrival, &c.kappa[s]);
+        att_posterior_values(post, fit->theta + s * dim, c.vals + s * att_posterior_nvalues(post),
+                             &c.mv[s]);
 
     /* The projection, from T + 1 to the last day a scored report needs. */
     for (i = 0; i < l->n; i++)

@@ -621,6 +621,10 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
         return ATT_OK;
     case PK_THRESHOLD_DESCRIPTION:
         return params_dup(c, &th->description, v->text);
+    case PK_THRESHOLD_GROUP:
+        return params_group_ref(c, "group", v->text, at, &th->group);
+    case PK_WAVE_GROUP:
+        return params_group_ref(c, "group", v->text, at, &wv->group);
     case PK_PROJ_START:
         pr->start = v->day;
         return ATT_OK;
@@ -960,6 +964,10 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
             return params_fail_at(c, c->at[PK_WAVE_SIZE_HIGH], "size_high", ATT_EDATA,
                                   "expected size_high >= size_low (%g), found %g", wv->size_low,
                                   wv->size_high);
+        if (p->ngroup > 0 && !c->given[PK_WAVE_GROUP])
+            return params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
+                                  "expected group = NAME: [group] sections are declared, found "
+                                  "none");
     } else if (sec == PS_THRESHOLD) {
         att_threshold *th = &p->thresholds[item];
         if (th->quantity == ATT_QUANTITY_LOSS_FRACTION && th->value > 1.0)
@@ -1280,6 +1288,7 @@ params_new_item(params_ctx *c, params_sec k)
         return item;
     default:
         item = p->nthreshold++;
+        p->thresholds[item].group = ATT_NONE;
         att_strlcpy(p->thresholds[item].name, s->name, ATT_NAME_MAX);
         p->thresholds[item].origin = s->origin;
         return item;

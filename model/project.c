@@ -73,10 +73,6 @@ project_check_at(const att_params *p, int32_t start, att_error *err)
     if (start == INT32_MIN)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, "start",
                              "[projection] start: expected a date to project from, found none");
-    if (att_params_extended(p))
-        return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
-                             "projecting a force with groups, departures or return to duty is "
-                             "not implemented yet (attrition fit is)");
     if (p->nphase == 0)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
                              "expected at least one [phase] to project from, found none");
@@ -132,6 +128,11 @@ typedef struct {
     double *pq;      /* pools: 1 - e^{-hazard} */
     uint32_t *pkey;  /* pools: cohort index of the stream */
     gsl_rng *rng;    /* beta-binomial's beta draws */
+    /* A force by groups (project_path_force): */
+    double *vals;    /* the draw's model values (att_posterior_values) */
+    att_state *rows; /* each group's state on the return delay's days before the start */
+    uint32_t *ring;  /* per cohort: its non-fatal casualties of the last return_delay days */
+    size_t *pgroup;  /* per cohort: its group */
 } project_scratch;
 
 /* Everything shared by the paths of one run (read-only inside the loop). */
@@ -150,6 +151,10 @@ typedef struct {
     uint32_t *vals[ATT_SERIES_COUNT + 1];
     uint32_t *deployed_end;
     int32_t *first; /* nthreshold x paths: first-passage day, INT32_MAX never */
+    bool force;     /* groups, departures or returns: project_path_force */
+    size_t ngroup;  /* with declared groups: their count, and their values */
+    uint32_t *gvals[ATT_SERIES_COUNT + 1]; /* (date x paths + path) x ngroup + group; the
+                                            * last, deployed, only when paths are kept */
 } project_run;
 
 static double
@@ -231,6 +236,55 @@ project_pool_casualties(
     return att_binomial(s, n, q);
 }
 
+/* Path i's scenario (equation (17)): the contingent's rule's hazard
+ * (returned), the total, then every wave's day, size and hazard into ws,
+ * and the day *from on which the contingent takes its rule.  With ratio
+ * (a force by groups), a wave's default rule is its group's: the
+ * contingent's times r_g, a fixed hazard as it is. */
+static double
+project_scenario(const project_run *r,
+                 project_scratch *ws,
+                 size_t i,
+                 const double *hazard,
+                 const double *ratio,
+                 int32_t *from)
+{
+    const att_params *p = r->p;
+    const att_projection_params *pr = &p->projection;
+    double h_rule, total = 0.0, cum = 0.0;
+    att_stream s;
+    size_t w;
+
+    att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, 0, 0);
+    h_rule = project_rule_hazard(&pr->hazard, hazard, hazard[p->nphase - 1], &s);
+    if (pr->has_total)
+        total = project_uniform_in(&s, pr->total_low, pr->total_high);
+    *from = pr->hazard_from == ATT_FROM_DATE ? pr->hazard_from_date : r->start;
+    for (w = 0; w < p->nwave; w++) {
+        const att_wave *wv = &p->waves[w];
+        double size, inherit = h_rule;
+        att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, (uint32_t)w + 1, 0);
+        ws->wdate[w] =
+            wv->after == ATT_NONE
+                ? project_uniform_day(&s, wv->date_low, wv->date_high)
+                : ws->wdate[wv->after] + project_uniform_day(&s, wv->gap_low, wv->gap_high);
+        if (wv->size_prior == ATT_COUNT_SHARE) {
+            /* Cumulative rounding: the share waves add up to the total. */
+            double before = floor(total * cum / r->share_sum + 0.5);
+            cum += wv->share;
+            size = floor(total * cum / r->share_sum + 0.5) - before;
+        } else
+            size = floor(project_uniform_in(&s, wv->size_low, wv->size_high) + 0.5);
+        ws->wsize[w] = (uint32_t)size;
+        if (ratio != NULL && pr->hazard.kind != ATT_HAZARD_FIXED)
+            inherit = h_rule * ratio[wv->group];
+        ws->whazard[w] = project_rule_hazard(&wv->hazard, hazard, inherit, &s);
+        if (pr->hazard_from == ATT_FROM_FIRST_WAVE && (w == 0 || ws->wdate[w] < *from))
+            *from = ws->wdate[w];
+    }
+    return h_rule;
+}
+
 /* Simulates path i; false if its troops would overflow the counters. */
 static bool
 project_path(const project_run *r, project_scratch *ws, size_t i)
@@ -241,7 +295,7 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
     att_model_values v;
     att_state st;
     att_stream s;
-    double kappa, h_last, h_rule, q_last, q_rule, total = 0.0, n0, c, k, d, cum = 0.0;
+    double kappa, h_last, h_rule, q_last, q_rule, n0, c, k, d;
     uint32_t step_cas = 0;
     int32_t from, t, end = r->start + r->horizon;
     size_t w, np = 1, m, out = 0;
@@ -257,33 +311,8 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
     v.rho = 0.0;
     st = att_model_state(p, &v, (double)r->start); /* equation (16) */
 
-    /* The scenario: the contingent's rule, the total, then every wave. */
-    att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, 0, 0);
     h_last = ws->hazard[p->nphase - 1];
-    h_rule = project_rule_hazard(&pr->hazard, ws->hazard, h_last, &s);
-    if (pr->has_total)
-        total = project_uniform_in(&s, pr->total_low, pr->total_high);
-    from = pr->hazard_from == ATT_FROM_DATE ? pr->hazard_from_date : r->start;
-    for (w = 0; w < nw; w++) {
-        const att_wave *wv = &p->waves[w];
-        double size;
-        att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, (uint32_t)w + 1, 0);
-        ws->wdate[w] =
-            wv->after == ATT_NONE
-                ? project_uniform_day(&s, wv->date_low, wv->date_high)
-                : ws->wdate[wv->after] + project_uniform_day(&s, wv->gap_low, wv->gap_high);
-        if (wv->size_prior == ATT_COUNT_SHARE) {
-            /* Cumulative rounding: the share waves add up to the total. */
-            double before = floor(total * cum / r->share_sum + 0.5);
-            cum += wv->share;
-            size = floor(total * cum / r->share_sum + 0.5) - before;
-        } else
-            size = floor(project_uniform_in(&s, wv->size_low, wv->size_high) + 0.5);
-        ws->wsize[w] = (uint32_t)size;
-        ws->whazard[w] = project_rule_hazard(&wv->hazard, ws->hazard, h_rule, &s);
-        if (pr->hazard_from == ATT_FROM_FIRST_WAVE && (w == 0 || ws->wdate[w] < from))
-            from = ws->wdate[w];
-    }
+    h_rule = project_scenario(r, ws, i, ws->hazard, NULL, &from);
 
     /* Pools: the contingent is pool 0; a wave joins it when their hazards
      * agree from the wave's day on, or an earlier wave with its hazard.
@@ -380,6 +409,242 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
     return true;
 }
 
+/* ---- a force with groups, departures and returns ----------------------------- */
+
+/* Troops leaving group g's cohorts (the first ncoh of pn, with groups in
+ * pgroup) by departure j at value x (its count or share): a share leaves
+ * each cohort binomially; a count, min(count, N_g) rounded, is split over
+ * the cohorts in proportion to their troops by largest remainders. */
+static void
+project_depart(const project_run *r, project_scratch *ws, size_t i, size_t j, double x, size_t ncoh)
+{
+    const att_departure *dp = &r->p->departures[j];
+    double total = 0.0, want, taken = 0.0;
+    size_t m, left;
+    att_stream s;
+
+    for (m = 0; m < ncoh; m++)
+        if (ws->pgroup[m] == dp->group)
+            total += ws->pn[m];
+    if (total == 0.0)
+        return;
+    if (dp->by_share) {
+        for (m = 0; m < ncoh; m++)
+            if (ws->pgroup[m] == dp->group && ws->pn[m] > 0) {
+                att_stream_reset(&s, r->seed, ATT_RNG_DEPART, (uint32_t)i, (uint32_t)j,
+                                 (uint32_t)m);
+                ws->pn[m] -= att_binomial(&s, ws->pn[m], x);
+            }
+        return;
+    }
+    want = floor((x < total ? x : total) + 0.5);
+    /* Each cohort's whole share now, its remainder in phazard (free in a
+     * force by groups, whose cohorts are never pooled). */
+    for (m = 0; m < ncoh; m++) {
+        double share = ws->pgroup[m] == dp->group ? want * ws->pn[m] / total : 0.0;
+        double whole = floor(share);
+        ws->phazard[m] = ws->pgroup[m] == dp->group ? share - whole : -1.0;
+        ws->pn[m] -= (uint32_t)whole;
+        taken += whole;
+    }
+    /* What is left goes one each to the largest remainders (the first
+     * cohort on ties): deterministic, and the split sums to want. */
+    for (left = (size_t)(want - taken); left > 0; left--) {
+        size_t best = ncoh;
+        for (m = 0; m < ncoh; m++)
+            if (ws->phazard[m] >= 0.0 && ws->pn[m] > 0 &&
+                (best == ncoh || ws->phazard[m] > ws->phazard[best]))
+                best = m;
+        if (best == ncoh)
+            break;
+        ws->pn[best]--;
+        ws->phazard[best] = -1.0;
+    }
+}
+
+/* Each group's troops fit to fight into n[g], the force's into n[ng]; and
+ * the force's C, K, D from the groups'. */
+static void
+project_group_sums(
+    const project_scratch *ws, size_t ncoh, size_t ng, double *n, double *c, double *k, double *d)
+{
+    size_t m, g;
+
+    for (g = 0; g <= ng; g++)
+        n[g] = 0.0;
+    for (m = 0; m < ncoh; m++)
+        n[ws->pgroup[m]] += ws->pn[m];
+    c[ng] = k[ng] = d[ng] = 0.0;
+    for (g = 0; g < ng; g++) {
+        n[ng] += n[g];
+        c[ng] += c[g];
+        k[ng] += k[g];
+        d[ng] += d[g];
+    }
+}
+
+/* Thresholds of a force by groups: on the whole force's values (at ng),
+ * or on the group's a threshold names. */
+static void
+project_check_group_thresholds(const project_run *r,
+                               size_t i,
+                               int32_t t,
+                               const double *n,
+                               const double *c,
+                               const double *k,
+                               const double *d,
+                               size_t ng)
+{
+    size_t m;
+
+    for (m = 0; m < r->p->nthreshold; m++) {
+        const att_threshold *th = &r->p->thresholds[m];
+        int32_t *f = &r->first[m * r->paths + i];
+        size_t g = th->group == ATT_NONE ? ng : th->group;
+        if (*f == INT32_MAX && project_crossed(th, n[g], c[g], k[g], d[g]))
+            *f = t;
+    }
+}
+
+/* Simulates path i of a force with groups, departures or return to duty
+ * (docs/model.md, sections 1.5 and 8): each group's troops in theatre are
+ * a cohort at the contingent's rule times the group's multiplier, each
+ * wave a cohort of its group; departures dated in the horizon leave their
+ * group's cohorts; each cohort's non-fatal casualties return return_delay
+ * days later, binomially at the draw's rho (those of the days before the
+ * start from the draw's state, rounded).  No cohorts are pooled, and the
+ * killed are drawn every day (the returns need them).  False if its
+ * troops would overflow the counters. */
+static bool
+project_path_force(const project_run *r, project_scratch *ws, size_t i)
+{
+    const att_params *p = r->p;
+    const att_projection_params *pr = &p->projection;
+    const size_t nw = p->nwave, draw = (size_t)(((uint64_t)i * r->ndraw) / r->paths);
+    const size_t ng = att_params_group_count(p), ncoh = ng + (r->waves ? nw : 0);
+    const size_t delay = (size_t)p->return_delay;
+    att_model_values v;
+    att_stream s;
+    double h_last, h_rule;
+    double n[ATT_GROUP_MAX + 1] = {0}, c[ATT_GROUP_MAX + 1] = {0}, k[ATT_GROUP_MAX + 1] = {0},
+                             d[ATT_GROUP_MAX + 1] = {0};
+    double q_last[ATT_GROUP_MAX], q_rule[ATT_GROUP_MAX];
+    int32_t from, t, end = r->start + r->horizon;
+    size_t w, m, g, j, out = 0;
+
+    att_posterior_values(r->post, r->fit->theta + draw * r->fit->dim, ws->vals, &v);
+    /* Each group's state on the delay's days before the start and at it
+     * (equation (16), by group). */
+    att_model_group_states(p, &v, r->start - (int32_t)delay, delay + 1, ws->rows);
+
+    /* The scenario, drawn as project_path draws it. */
+    h_last = v.hazard[p->nphase - 1];
+    h_rule = project_scenario(r, ws, i, v.hazard, v.ratio, &from);
+
+    /* Cohorts: each group's contingent, then the waves. */
+    for (g = 0; g < ng; g++) {
+        const att_state *st = &ws->rows[delay * ng + g];
+        double hg = h_last * v.ratio[g];
+        if (st->deployed > PROJECT_TROOPS_MAX)
+            return false;
+        ws->pn[g] = (uint32_t)floor(st->strength + 0.5);
+        ws->pgroup[g] = g;
+        ws->pkey[g] = (uint32_t)(nw + 1 + g); /* apart from the waves' 1..nw */
+        c[g] = floor(st->casualties + 0.5);
+        k[g] = floor(st->killed + 0.5);
+        d[g] = floor(st->deployed + 0.5);
+        q_last[g] = hg == 0.0 ? 0.0 : -att_expm1(-hg);
+        hg = pr->hazard.kind == ATT_HAZARD_FIXED ? h_rule : h_rule * v.ratio[g];
+        q_rule[g] = hg == 0.0 ? 0.0 : -att_expm1(-hg);
+    }
+    for (m = ng; m < ncoh; m++) {
+        w = m - ng;
+        if (ws->wsize[w] > PROJECT_TROOPS_MAX)
+            return false;
+        ws->pn[m] = 0;
+        ws->pgroup[m] = p->waves[w].group;
+        ws->pkey[m] = (uint32_t)w + 1;
+        ws->pq[m] = ws->whazard[w] == 0.0 ? 0.0 : -att_expm1(-ws->whazard[w]);
+    }
+    if (delay > 0)
+        memset(ws->ring, 0, ncoh * delay * sizeof *ws->ring);
+
+    project_group_sums(ws, ncoh, ng, n, c, k, d);
+    project_check_group_thresholds(r, i, r->start, n, c, k, d, ng);
+    for (t = r->start;; t++) {
+        size_t u = (size_t)(t - r->start);
+        if (t == r->dates[out]) {
+            size_t at = out * r->paths + i;
+            project_group_sums(ws, ncoh, ng, n, c, k, d);
+            if (d[ng] > PROJECT_TROOPS_MAX)
+                return false;
+            r->vals[ATT_SERIES_STRENGTH][at] = (uint32_t)n[ng];
+            r->vals[ATT_SERIES_CASUALTIES][at] = (uint32_t)c[ng];
+            r->vals[ATT_SERIES_KILLED][at] = (uint32_t)k[ng];
+            if (r->vals[ATT_SERIES_COUNT] != NULL)
+                r->vals[ATT_SERIES_COUNT][at] = (uint32_t)d[ng];
+            for (g = 0; g < r->ngroup; g++) {
+                r->gvals[ATT_SERIES_STRENGTH][at * r->ngroup + g] = (uint32_t)n[g];
+                r->gvals[ATT_SERIES_CASUALTIES][at * r->ngroup + g] = (uint32_t)c[g];
+                r->gvals[ATT_SERIES_KILLED][at * r->ngroup + g] = (uint32_t)k[g];
+                if (r->gvals[ATT_SERIES_COUNT] != NULL)
+                    r->gvals[ATT_SERIES_COUNT][at * r->ngroup + g] = (uint32_t)d[g];
+            }
+            out++;
+        }
+        if (t == end)
+            break;
+        /* 00:00: arrivals, returns, then departures (equations (1b)-(2b)). */
+        for (m = ng; m < ncoh; m++)
+            if (ws->wdate[m - ng] == t) {
+                ws->pn[m] += ws->wsize[m - ng];
+                d[ws->pgroup[m]] += ws->wsize[m - ng];
+            }
+        for (m = 0; delay > 0 && m < ncoh; m++) {
+            uint32_t *slot = &ws->ring[m * delay + u % delay], back;
+            if (u < delay && m < ng) {
+                /* Casualties of a day before the start: the draw's, rounded. */
+                const att_state *a = &ws->rows[u * ng + m], *b = a + ng;
+                double x = (1.0 - v.kappa) * (b->casualties - a->casualties);
+                *slot = x > 0.0 ? (uint32_t)floor(x + 0.5) : 0u;
+            }
+            if (*slot == 0)
+                continue;
+            att_stream_reset(&s, r->seed, ATT_RNG_RETURNS, (uint32_t)i, ws->pkey[m], (uint32_t)u);
+            back = att_binomial(&s, *slot, v.rho);
+            ws->pn[m] += back;
+            *slot = 0;
+        }
+        for (j = 0; j < p->ndeparture; j++)
+            if (p->departures[j].date == t)
+                project_depart(r, ws, i, j, v.depart[j], ncoh);
+        /* The day's casualties, cohort by cohort. */
+        for (m = 0; m < ncoh; m++) {
+            double q = m >= ng ? ws->pq[m] : t >= from ? q_rule[m] : q_last[m];
+            uint32_t x, kx;
+            if (ws->pn[m] == 0 || q == 0.0)
+                continue;
+            att_stream_reset(&s, r->seed, ATT_RNG_COUNTS, (uint32_t)i, ws->pkey[m], (uint32_t)u);
+            x = project_pool_casualties(r, ws, &s, ws->pn[m], q);
+            ws->pn[m] -= x;
+            att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, ws->pkey[m] + 1,
+                             (uint32_t)u);
+            kx = att_binomial(&s, x, v.kappa);
+            c[ws->pgroup[m]] += x;
+            k[ws->pgroup[m]] += kx;
+            if (delay > 0)
+                ws->ring[m * delay + u % delay] = x - kx;
+        }
+        if (p->nthreshold > 0) {
+            project_group_sums(ws, ncoh, ng, n, c, k, d);
+            project_check_group_thresholds(r, i, t + 1, n, c, k, d, ng);
+        }
+    }
+    project_group_sums(ws, ncoh, ng, n, c, k, d);
+    r->deployed_end[i] = (uint32_t)d[ng];
+    return true;
+}
+
 /* ---- the run ------------------------------------------------------------------ */
 
 static void
@@ -398,12 +663,17 @@ project_scratch_free(project_scratch *ws)
     att_mem_free(ws->phazard);
     att_mem_free(ws->pq);
     att_mem_free(ws->pkey);
+    att_mem_free(ws->vals);
+    att_mem_free(ws->rows);
+    att_mem_free(ws->ring);
+    att_mem_free(ws->pgroup);
 }
 
 static bool
-project_scratch_alloc(project_scratch *ws, const att_params *p)
+project_scratch_alloc(project_scratch *ws, const att_params *p, const att_posterior *post)
 {
-    size_t nw = p->nwave + 1;
+    size_t nw = p->nwave + att_params_group_count(p) + 1, ng = att_params_group_count(p);
+    size_t delay = (size_t)p->return_delay;
 
     memset(ws, 0, sizeof *ws);
     ws->hazard = att_mem_alloc(p->nphase * sizeof *ws->hazard);
@@ -418,6 +688,14 @@ project_scratch_alloc(project_scratch *ws, const att_params *p)
     ws->pkey = att_mem_alloc(nw * sizeof *ws->pkey);
     if (p->projection.counts == ATT_COUNTS_BETA_BINOMIAL)
         ws->rng = att_rng_alloc(0, ATT_RNG_COUNTS, 0, 0, 0);
+    if (att_params_extended(p)) {
+        ws->vals = att_mem_alloc((att_posterior_nvalues(post) + 1) * sizeof *ws->vals);
+        ws->rows = att_mem_alloc((delay + 1) * ng * sizeof *ws->rows);
+        ws->ring = att_mem_calloc(nw * delay + 1, sizeof *ws->ring);
+        ws->pgroup = att_mem_alloc(nw * sizeof *ws->pgroup);
+        if (!ws->vals || !ws->rows || !ws->ring || !ws->pgroup)
+            return false;
+    }
     return ws->hazard && ws->count && ws->wdate && ws->wsize && ws->whazard && ws->wpool &&
            ws->pn && ws->phazard && ws->pq && ws->pkey &&
            (ws->rng != NULL || p->projection.counts != ATT_COUNTS_BETA_BINOMIAL);
@@ -435,9 +713,13 @@ att_projection_free(att_projection *r)
         att_mem_free(r->mean[s]);
         att_mem_free(r->end[s]);
         att_mem_free(r->hist_q[s]);
+        att_mem_free(r->gq[s]);
+        att_mem_free(r->gmean[s]);
     }
-    for (s = 0; s <= ATT_SERIES_COUNT; s++)
+    for (s = 0; s <= ATT_SERIES_COUNT; s++) {
         att_mem_free(r->path[s]);
+        att_mem_free(r->gpath[s]);
+    }
     for (m = 0; r->threshold != NULL && m < r->nthreshold; m++)
         att_mem_free(r->threshold[m].by_date);
     att_mem_free(r->threshold);
@@ -483,7 +765,7 @@ project_history(const project_run *r, long step, att_projection *out, att_error 
     const att_params *p = r->p;
     size_t nd = r->fit->chains * r->fit->draws, i, k, s, nh = 0;
     int32_t first = r->start, t;
-    double *hz = NULL, *cnt = NULL, *x = NULL, kappa;
+    double *vals = NULL, *x = NULL;
     att_status st = ATT_OK;
 
     for (i = 0; i < p->narrival; i++)
@@ -495,13 +777,12 @@ project_history(const project_run *r, long step, att_projection *out, att_error 
     if (nh == 0)
         return ATT_OK;
     out->hist_dates = att_mem_alloc(nh * sizeof *out->hist_dates);
-    hz = att_mem_alloc(p->nphase * sizeof *hz);
-    cnt = att_mem_alloc((p->narrival + 1) * sizeof *cnt);
+    vals = att_mem_alloc((att_posterior_nvalues(r->post) + 1) * sizeof *vals);
     x = att_mem_alloc(ATT_SERIES_COUNT * nd * sizeof *x);
     for (s = 0; s < ATT_SERIES_COUNT; s++)
         if ((out->hist_q[s] = att_mem_alloc(nh * out->nlevels * sizeof(double))) == NULL)
             st = ATT_ENOMEM;
-    if (out->hist_dates == NULL || hz == NULL || cnt == NULL || x == NULL || st != ATT_OK) {
+    if (out->hist_dates == NULL || vals == NULL || x == NULL || st != ATT_OK) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the fitted period's bands");
         goto done;
     }
@@ -509,13 +790,9 @@ project_history(const project_run *r, long step, att_projection *out, att_error 
         out->hist_dates[k] = r->start - (int32_t)((nh - k) * (size_t)step);
     for (k = 0; k < nh; k++) {
         for (i = 0; i < nd; i++) {
-            att_model_values v = {hz, cnt, 0.0, NULL, NULL, 0.0};
+            att_model_values v;
             att_state sv;
-            att_posterior_model_values(r->post, r->fit->theta + i * r->fit->dim, hz, cnt, &kappa);
-            v.kappa = kappa;
-            v.ratio = NULL;
-            v.depart = NULL;
-            v.rho = 0.0;
+            att_posterior_values(r->post, r->fit->theta + i * r->fit->dim, vals, &v);
             sv = att_model_state(p, &v, (double)out->hist_dates[k]);
             x[i] = sv.strength;
             x[nd + i] = sv.casualties;
@@ -526,8 +803,7 @@ project_history(const project_run *r, long step, att_projection *out, att_error 
                                  out->hist_q[s] + k * out->nlevels);
     }
 done:
-    att_mem_free(hz);
-    att_mem_free(cnt);
+    att_mem_free(vals);
     att_mem_free(x);
     return st;
 }
@@ -579,6 +855,29 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
                 memcpy(out->end[s], x, n * sizeof *x);
             project_quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
         }
+    /* Each group's bands, as the force's. */
+    out->ngroup = r->ngroup;
+    for (s = 0; s < ATT_SERIES_COUNT && r->ngroup > 0; s++) {
+        size_t g;
+        out->gq[s] = att_mem_alloc(r->ngroup * r->ndates * out->nlevels * sizeof(double));
+        out->gmean[s] = att_mem_alloc(r->ngroup * r->ndates * sizeof(double));
+        if (out->gq[s] == NULL || out->gmean[s] == NULL) {
+            st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the projection's summaries");
+            goto done;
+        }
+        for (g = 0; g < r->ngroup; g++)
+            for (k = 0; k < r->ndates; k++) {
+                const uint32_t *v = r->gvals[s] + k * n * r->ngroup + g;
+                double sum = 0.0;
+                for (i = 0; i < n; i++) {
+                    x[i] = (double)v[i * r->ngroup];
+                    sum += x[i];
+                }
+                out->gmean[s][g * r->ndates + k] = sum / (double)n;
+                project_quantiles_of(x, n, out->levels, out->nlevels,
+                                     out->gq[s] + (g * r->ndates + k) * out->nlevels);
+            }
+    }
     for (i = 0; i < n; i++)
         x[i] = (double)r->deployed_end[i];
     gsl_sort(x, 1, n);
@@ -646,6 +945,8 @@ att_project_run(const att_params *p,
     r.paths = pp->paths > 0 ? pp->paths : (size_t)pr->paths;
     r.ndraw = fit->chains * fit->draws;
     r.waves = !pp->without_waves;
+    r.force = att_params_extended(p);
+    r.ngroup = p->ngroup;
     for (m = 0; m < p->nthreshold; m++)
         r.killed_daily |= p->thresholds[m].quantity == ATT_QUANTITY_KILLED;
     for (i = 0; i < p->nwave; i++)
@@ -678,6 +979,9 @@ att_project_run(const att_params *p,
     for (s = 0; s < ATT_SERIES_COUNT + (pp->keep_paths ? 1u : 0u); s++)
         r.vals[s] = att_mem_alloc(r.ndates * r.paths * sizeof(uint32_t));
     r.deployed_end = att_mem_alloc(r.paths * sizeof *r.deployed_end);
+    for (s = 0; s < ATT_SERIES_COUNT + (pp->keep_paths ? 1u : 0u) && r.ngroup > 0; s++)
+        if ((r.gvals[s] = att_mem_alloc(r.ndates * r.paths * r.ngroup * sizeof(uint32_t))) == NULL)
+            st = ATT_ENOMEM;
     r.first = att_mem_alloc((p->nthreshold * r.paths + 1) * sizeof *r.first);
 #ifdef _OPENMP
     nthreads = pp->threads > 0 ? (size_t)pp->threads : (size_t)omp_get_max_threads();
@@ -685,13 +989,13 @@ att_project_run(const att_params *p,
     ws = att_mem_calloc(nthreads, sizeof *ws);
     if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
         r.vals[2] == NULL || (pp->keep_paths && r.vals[ATT_SERIES_COUNT] == NULL) ||
-        r.deployed_end == NULL || r.first == NULL || ws == NULL) {
+        r.deployed_end == NULL || r.first == NULL || ws == NULL || st != ATT_OK) {
         st =
             ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths, r.ndates);
         goto done;
     }
     for (i = 0; i < nthreads; i++)
-        if (!project_scratch_alloc(&ws[i], p)) {
+        if (!project_scratch_alloc(&ws[i], p, post)) {
             st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the paths' scratch");
             goto done;
         }
@@ -709,7 +1013,7 @@ att_project_run(const att_params *p,
 #ifdef _OPENMP
         tid = omp_get_thread_num();
 #endif
-        if (!project_path(&r, &ws[tid], i))
+        if (!(r.force ? project_path_force(&r, &ws[tid], i) : project_path(&r, &ws[tid], i)))
             overflow |= 1;
     }
     out->seconds_loop = att_seconds() - t0;
@@ -728,6 +1032,8 @@ att_project_run(const att_params *p,
         for (s = 0; s <= ATT_SERIES_COUNT; s++) {
             out->path[s] = r.vals[s];
             r.vals[s] = NULL;
+            out->gpath[s] = r.gvals[s];
+            r.gvals[s] = NULL;
         }
 done:
     for (i = 0; ws != NULL && i < nthreads; i++)
@@ -735,6 +1041,8 @@ done:
     att_mem_free(ws);
     for (s = 0; s <= ATT_SERIES_COUNT; s++)
         att_mem_free(r.vals[s]);
+    for (s = 0; s <= ATT_SERIES_COUNT; s++)
+        att_mem_free(r.gvals[s]);
     att_mem_free(r.deployed_end);
     att_mem_free(r.first);
     if (st != ATT_OK)

@@ -557,7 +557,7 @@ test_groups_in_tables(void **state)
     (void)state;
     assert_int_equal(run(OUT, check), 0);
     text = fixture_read_file(OUT);
-    assert_non_null(strstr(text, "3 groups, 6 departures"));
+    assert_non_null(strstr(text, "3 groups, 7 departures"));
     assert_non_null(strstr(text, "inf          1 (the reference group)"));
     assert_non_null(strstr(text, "eng          0.3; engineers"));
     assert_non_null(strstr(text, "a share ~ Beta(2, 18) of the group; group inf"));
@@ -576,8 +576,7 @@ test_groups_in_tables(void **state)
     /* The reported column is as wide as its longest figure (a12's), and
      * one space. */
     assert_int_equal(column_of(text, "\nreport ", "model q50"),
-                     column_of(text, "\na12 ", "95-150") +
-                         (long)strlen("95-150 (period) [art+inf] "));
+                     column_of(text, "\na12 ", "[art+inf]") + (long)strlen("[art+inf] "));
     free(text);
 
     assert_int_equal(run(OUT, csv), 1);
@@ -592,6 +591,37 @@ test_groups_in_tables(void **state)
     assert_non_null(strstr(text, "\"groups_asof\": \"2025-06-10\""));
     assert_non_null(strstr(text, "\"group\": \"eng\""));
     free(text);
+
+    /* The projection: each group's bands in the table, CSV and JSON; the
+     * returns said in the header. */
+    {
+        const char *proj[] = {"project", "--scenario", ini,  "--chains", "1",   "--warmup",
+                              "30",      "--draws",    "30", "--paths",  "200", "--force",
+                              "--quiet", NULL,         NULL, NULL};
+        assert_int_equal(run(OUT, proj), 1);
+        text = fixture_read_file(OUT);
+        assert_non_null(strstr(text, "\ngroup inf\ndate "));
+        assert_non_null(strstr(text, "\ngroup eng\ndate "));
+        assert_non_null(strstr(text, "wave art1 (art):"));
+        assert_non_null(strstr(text, "a\n            share of the wounded returns to duty") ||
+                        strstr(text, "a share of the wounded returns to duty"));
+        assert_non_null(strstr(text, "the infantry's strength below 5,000 [inf_half]"));
+        free(text);
+        proj[13] = "--format";
+        proj[14] = "csv";
+        assert_int_equal(run(OUT, proj), 1);
+        text = fixture_read_file(OUT);
+        assert_non_null(strstr(text, "\n# section: groups\ngroup,date,strength_q05,"));
+        assert_non_null(strstr(text, "\nart,2025-06-11,"));
+        free(text);
+        proj[14] = "json";
+        assert_int_equal(run(OUT, proj), 1);
+        text = fixture_read_file(OUT);
+        assert_non_null(strstr(text, "\"wounded_return\": true"));
+        assert_non_null(strstr(text, "\"groups\": {"));
+        assert_non_null(strstr(text, "\"art\": {"));
+        free(text);
+    }
 }
 
 int

@@ -295,6 +295,57 @@ test_calibrated_on_its_own_simulations(void **state)
     fixture_free(&g);
 }
 
+/* A force by groups: a report of one group reads that group, before the
+ * origin from the day step and after it from each path's group values.
+ * The engineers' deployed strength is a fixed 700 on every draw and path,
+ * and the force's a fixed 10,700, both in a class whose force bias is
+ * pinned: each predictive is a mixture of log-normals centred on that
+ * figure, whose median is the figure itself. */
+static void
+test_groups_scored(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_comparison c;
+    const att_scored_report *r;
+
+    (void)state;
+    fixture_load(
+        &f,
+        "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 0.5\n"
+        "[group inf]\n[group eng]\nhazard_ratio = 0.3\n"
+        "[arrival x]\ndate = 2025-01-01\ncount = 10000\ngroup = inf\n"
+        "[arrival z]\ndate = 2025-01-01\ncount = 700\ngroup = eng\n"
+        "[departure rot]\ndate = 2025-02-15\nshare = 0.2\ngroup = inf\n"
+        "[class c]\ntau_losses = 0.5\ntau_force = 0.3\n"
+        "[model]\nreference_group = inf\nanchor = c:force\nreturn_share = 0.3\n"
+        "return_delay = 10\n",
+        "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high,"
+        "quote,doc,measure,group\n"
+        "s1,2025-01-20,2025-01-20,2025-01-20,X,c,strength,approx,9000,,,q,d,,inf\n"
+        "c1,2025-01-25,2025-01-25,2025-01-25,X,c,casualties,approx,700,,,q,d,,\n"
+        "d1,2025-02-20,2025-02-10,2025-02-10,X,c,deployed,approx,690,,,q,d,,eng\n"
+        "d2,2025-02-20,2025-01-15,2025-01-15,X,c,deployed,approx,710,,,q,d,,eng\n"
+        "d3,2025-02-20,2025-02-18,2025-02-18,X,c,deployed,approx,10600,,,q,d,,\n"
+        "n1,2025-02-25,2025-02-20,2025-02-20,X,c,strength,approx,7000,,,q,d,,inf\n");
+    prior_fit(&f, 200, &fit);
+    c = compare(&f, f.post, &fit, day("2025-02-01"));
+    r = find(&c, &f, "d1"); /* after the origin: the paths' eng values */
+    att_assert_close(r->fc[ATT_FC_MODEL].q50, 700.0, 1e-9, 0.0);
+    r = find(&c, &f, "d2"); /* as of before the origin: the day step's */
+    att_assert_close(r->fc[ATT_FC_MODEL].q50, 700.0, 1e-9, 0.0);
+    r = find(&c, &f, "d3"); /* the whole force */
+    att_assert_close(r->fc[ATT_FC_MODEL].q50, 10700.0, 1e-9, 0.0);
+    /* The infantry's strength after the rotation: below its 10,000, and
+     * persistence finds s1 (inf), not the force's figures. */
+    r = find(&c, &f, "n1");
+    assert_true(r->fc[ATT_FC_MODEL].q50 < 10000.0 * 0.8);
+    att_assert_close(r->fc[ATT_FC_PERSISTENCE].q50, 9000.0, 1e-8, 0.0);
+    att_comparison_free(&c);
+    att_fit_result_free(&fit);
+    fixture_free(&f);
+}
+
 int
 main(void)
 {
@@ -303,6 +354,7 @@ main(void)
         cmocka_unit_test(test_fraction_clipped_at_one),
         cmocka_unit_test(test_far_report_keeps_its_log_score),
         cmocka_unit_test(test_calibrated_on_its_own_simulations),
+        cmocka_unit_test(test_groups_scored),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -195,6 +195,77 @@ test_mean_is_the_closed_form(void **state)
     fixture_free(&f);
 }
 
+/* A force by groups (docs/model.md 1.5): two groups (art at half the
+ * hazard), a share and a count leaving in the horizon, a quarter of the
+ * non-fatal casualties back after 12 days, and a wave of art.  The mean
+ * over many paths of each group's N, C and K is the closed form stepped
+ * day by day (att_model_group_states) continued through the horizon with
+ * the wave as an arrival; the paths' start state and the returns of the
+ * days before the start are rounded, so it agrees to a few troops (3 +
+ * 4.5 standard errors, the binomial variance bounded by the casualties). */
+#define FORCE_PROJECT_PARAMS                                                    \
+    "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n" \
+    "[group inf]\n[group art]\nhazard_ratio = 0.5\n"                            \
+    "[arrival x]\ndate = 2025-01-01\ncount = 10000\ngroup = inf\n"              \
+    "[arrival y]\ndate = 2025-01-10\ncount = 2000\ngroup = art\n" CLASS         \
+    "[departure rot]\ndate = 2025-04-01\nshare = 0.2\ngroup = inf\n"            \
+    "[departure out]\ndate = 2025-05-01\ncount = 300\ngroup = art\n"            \
+    "[model]\nreference_group = inf\nreturn_share = 0.25\nreturn_delay = 12\n"  \
+    "[projection]\nstart = 2025-03-01\nhorizon = 120\nstep = 7\n"
+
+static void
+test_force_mean_is_the_closed_form(void **state)
+{
+    fixture f, g;
+    att_fit_result fit;
+    att_projection r, r1;
+    att_model_values v;
+    double vals[16];
+    att_state rows[2 * 130];
+    size_t k, paths = 8000, gi, j;
+    int32_t tw;
+
+    (void)state;
+    fixture_load(&f, FORCE_PROJECT_PARAMS "[wave w]\ndate = 2025-04-10\nsize = 1500\ngroup = art\n",
+                 LEDGER);
+    /* The same force with the wave as a fixed arrival: its closed form. */
+    fixture_load(&g,
+                 FORCE_PROJECT_PARAMS "[arrival w]\ndate = 2025-04-10\ncount = 1500\ngroup = art\n",
+                 LEDGER);
+    one_draw(&f, 0.004, &fit);
+    assert_int_equal(att_date_parse("2025-04-10", &tw, NULL), ATT_OK);
+    r = run(&f, &fit, paths, 2, 0, false);
+    assert_int_equal(r.ngroup, 2);
+    assert_true(att_posterior_nvalues(g.post) <= 16);
+    att_posterior_values(g.post, fit.theta, vals, &v); /* the same values: no parameter differs */
+    att_model_group_states(g.p, &v, f.p->projection.start, 121, rows);
+    for (k = 0; k < r.ndates; k++) {
+        size_t t = (size_t)(r.dates[k] - f.p->projection.start);
+        double allN = 0.0;
+        for (gi = 0; gi < 2; gi++) {
+            const att_state *st = &rows[t * 2 + gi];
+            double lost = st->casualties - rows[gi].casualties;
+            double se = sqrt((lost + 1.0) / (double)paths), tol = 3.0 + 4.5 * se;
+            att_assert_close(r.gmean[ATT_SERIES_STRENGTH][gi * r.ndates + k], st->strength, 0.0,
+                             tol);
+            att_assert_close(r.gmean[ATT_SERIES_CASUALTIES][gi * r.ndates + k], st->casualties, 0.0,
+                             tol);
+            att_assert_close(r.gmean[ATT_SERIES_KILLED][gi * r.ndates + k], st->killed, 0.0, tol);
+            allN += st->strength;
+        }
+        att_assert_close(r.mean[ATT_SERIES_STRENGTH][k], allN, 0.0, 6.0 + 9.0 * sqrt(allN / (double)paths));
+    }
+    /* The same bytes whatever the threads. */
+    r1 = run(&f, &fit, paths, 1, 0, false);
+    for (j = 0; j < ATT_SERIES_COUNT; j++)
+        assert_memory_equal(r.gq[j], r1.gq[j], 2 * r.ndates * r.nlevels * sizeof(double));
+    att_projection_free(&r1);
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&g);
+    fixture_free(&f);
+}
+
 /* A single cohort with no arrivals is a pure death process, N(t) ~
  * Binomial(N0, e^{-h t}), so crossing "below 50" by day t has probability
  * P(N(t) <= 49) and "half lost" (C/D >= 1/2, D = 100) P(N(t) <= 50). */
@@ -495,6 +566,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zero_hazard_keeps_every_troop),
         cmocka_unit_test(test_mean_is_the_closed_form),
+        cmocka_unit_test(test_force_mean_is_the_closed_form),
         cmocka_unit_test(test_first_passage_closed_form),
         cmocka_unit_test(test_threads_monotone_and_twin),
         cmocka_unit_test(test_beta_binomial_widens),

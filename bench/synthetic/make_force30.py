@@ -26,9 +26,12 @@ PHASES = [("2024-10-01", "2024-12-06", 0.0), ("2024-12-06", "2025-01-15", 0.006)
 RATIO = [1.0, 0.55, 0.3]  # inf (reference), art (estimated), eng (fixed 0.3)
 ARRIVALS = [("2024-10-16", 11000.0, 0), ("2024-11-20", 1600.0, 1), ("2024-11-25", 700.0, 2),
             ("2025-01-22", 1000.0, 0), ("2025-03-10", 2500.0, 0)]
-DEPARTURES = [("2025-01-05", 500.0, 0, False), ("2025-01-20", 300.0, 1, False),
+# Counts leave the infantry only: a count from a small group can empty it,
+# and the cap min(count, N) then puts a kink in the posterior that NUTS
+# cannot cross (docs/model.md 7.5); shares leave the smaller groups.
+DEPARTURES = [("2025-01-05", 500.0, 0, False), ("2025-01-20", 300.0, 0, False),
               ("2025-02-10", 0.1, 0, True), ("2025-02-15", 0.2, 2, True),
-              ("2025-03-01", 100.0, 1, False), ("2025-04-20", 0.15, 1, True)]
+              ("2025-03-01", 100.0, 0, False), ("2025-04-20", 0.15, 1, True)]
 KAPPA, RHO, DELAY = 0.35, 0.3, 20
 BIAS = {"ua_gov": 0.5, "us_gov": 0.0, "think_tank": 0.2, "kr_gov": -0.1}
 SIGMA = 0.2
@@ -97,7 +100,7 @@ ROWS = [
     ("a18", "2025-03-20", "2025-02-01", "2025-03-10", "ua_gov", "wounded", "at_least", "period", ""),
     ("a19", "2025-03-25", "2025-03-01", "2025-03-20", "us_gov", "wounded", "range", "daily", ""),
     ("a20", "2025-03-31", "2025-03-31", "2025-03-31", "kr_gov", "killed", "approx", "", ""),
-    ("a21", "2025-04-05", "2025-04-05", "2025-04-05", "think_tank", "fraction", "approx", "", ""),
+    ("a21", "2025-04-05", "2025-04-05", "2025-04-05", "think_tank", "fraction", "at_least", "", ""),
     ("a22", "2025-04-10", "2025-03-10", "2025-04-09", "think_tank", "rate", "approx", "", ""),
     ("a23", "2025-04-15", "2025-04-15", "2025-04-15", "ua_gov", "casualties", "approx", "", "eng+inf"),
     ("a24", "2025-04-20", "2025-04-20", "2025-04-20", "us_gov", "strength", "up_to", "", "art"),

@@ -149,6 +149,7 @@ typedef struct {
     double size_high;
     double share;           /* weight in [projection] total (SHARE) */
     att_hazard_rule hazard; /* the cohort's hazard */
+    size_t group;           /* index into groups (0 with none declared) */
     att_origin origin;      /* the [wave NAME] header */
 } att_wave;
 
@@ -167,6 +168,7 @@ typedef struct {
     bool below;              /* true: crossed when quantity < value; false: when >= value */
     double value;            /* troops, or a fraction for LOSS_FRACTION */
     char *description;       /* plain words (may be "") */
+    size_t group;            /* the group watched, or ATT_NONE for the whole force */
     att_origin origin;       /* the [threshold NAME] header */
 } att_threshold;
 

@@ -82,12 +82,17 @@ typedef struct {
     int32_t *hist_dates;            /* every step back from the start to the first arrival */
     double *hist_q[ATT_SERIES_COUNT]; /* nhist x nlevels: the closed form over the draws */
     size_t nthreshold;
-    att_threshold_result *threshold;      /* as the file's [threshold] sections */
-    double deployed_end_q50;              /* median troops deployed at the last date */
-    double seconds_loop;                  /* wall time of the simulation loop */
-    bool killed_daily;                    /* killed thinned every day (a killed threshold) */
-    uint32_t *path[ATT_SERIES_COUNT + 1]; /* with keep_paths: ndates x paths, date after date,
-                                             N, C, K and D (troops deployed); else NULL */
+    att_threshold_result *threshold;       /* as the file's [threshold] sections */
+    double deployed_end_q50;               /* median troops deployed at the last date */
+    double seconds_loop;                   /* wall time of the simulation loop */
+    bool killed_daily;                     /* killed thinned every day (a killed threshold) */
+    uint32_t *path[ATT_SERIES_COUNT + 1];  /* with keep_paths: ndates x paths, date after date,
+                                              N, C, K and D (troops deployed); else NULL */
+    size_t ngroup;                         /* groups with their own bands (0 without [group]) */
+    double *gq[ATT_SERIES_COUNT];          /* ngroup x ndates x nlevels, group after group */
+    double *gmean[ATT_SERIES_COUNT];       /* ngroup x ndates */
+    uint32_t *gpath[ATT_SERIES_COUNT + 1]; /* with keep_paths and groups: (date x paths + path)
+                                              x ngroup + group, N, C, K and D; else NULL */
 } att_projection;
 
 /* Checks that p can be projected: a start, in the last phase, after every
@@ -120,6 +125,21 @@ static inline uint32_t
 att_projection_path(const att_projection *r, size_t s, size_t k, size_t i)
 {
     return r->path[s][k * r->paths + i];
+}
+
+/* Group g's value of series s at output date k and level index j. */
+static inline double
+att_projection_gq(const att_projection *r, size_t g, att_series s, size_t k, size_t j)
+{
+    return r->gq[s][(g * r->ndates + k) * r->nlevels + j];
+}
+
+/* With keep_paths and groups: group g's value of series s (or
+ * ATT_SERIES_COUNT for the troops deployed) at output date k on path i. */
+static inline uint32_t
+att_projection_gpath(const att_projection *r, size_t s, size_t k, size_t i, size_t g)
+{
+    return r->gpath[s][(k * r->paths + i) * r->ngroup + g];
 }
 
 /* The value of series s at output date k and level index j. */

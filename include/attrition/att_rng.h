@@ -28,6 +28,8 @@ typedef enum {
     ATT_RNG_SCENARIO = 3, /* a = path: wave sizes, dates, multipliers */
     ATT_RNG_COUNTS = 4,   /* a = path, b = cohort, c = day: daily casualties */
     ATT_RNG_KILLED = 5,   /* a = path, b = cohort, c = day: killed among them */
+    ATT_RNG_RETURNS = 6,  /* a = path, b = cohort, c = day: returns to duty */
+    ATT_RNG_DEPART = 7,   /* a = path, b = departure, c = cohort: a share's leavers */
     ATT_RNG_TEST = 99     /* tests and simulations */
 } att_rng_purpose;
 
