@@ -72,10 +72,11 @@ static const fan_style projected_style = {
     {0.800, 0.870, 0.950}, {0.560, 0.700, 0.870}, {0.040, 0.200, 0.450}};
 static const rgb phase_shade[2] = {{0.955, 0.955, 0.955}, {0.905, 0.905, 0.905}};
 static const rgb ink = {0.15, 0.15, 0.15};
+static const rgb paper = {1.0, 1.0, 1.0};
 static const rgb grey_text = {0.35, 0.35, 0.35};
 static const rgb grid_line = {0.80, 0.80, 0.80};
 
-typedef enum { MARK_CIRCLE, MARK_DIAMOND } mark_shape;
+typedef enum { MARK_CIRCLE, MARK_DIAMOND, MARK_TRIANGLE, MARK_SQUARE } mark_shape;
 
 /* Which levels make the bands: indices into proj->levels, ATT_NONE where
  * absent. */
@@ -349,6 +350,8 @@ report_panel(const att_report *rep)
     case ATT_KIND_DEPLOYED:
         return 0;
     case ATT_KIND_CASUALTIES:
+    case ATT_KIND_KILLED: /* their own marks: K and (1 - kappa) C, below C */
+    case ATT_KIND_WOUNDED:
         return rep->measure == ATT_MEASURE_CUMULATIVE ? 1 : -1;
     default:
         return -1;
@@ -596,7 +599,7 @@ draw_fan(cairo_t *cr, const plot_ctx *c, const panel *pn, const fan_view *v, con
 }
 
 static void
-draw_marker(cairo_t *cr, double x, double y, mark_shape shape, double size, rgb fill)
+draw_marker(cairo_t *cr, double x, double y, mark_shape shape, double size, rgb fill, rgb edge)
 {
     if (shape == MARK_DIAMOND) {
         cairo_move_to(cr, x, y - 1.3 * size);
@@ -604,14 +607,21 @@ draw_marker(cairo_t *cr, double x, double y, mark_shape shape, double size, rgb 
         cairo_line_to(cr, x, y + 1.3 * size);
         cairo_line_to(cr, x - 1.3 * size, y);
         cairo_close_path(cr);
+    } else if (shape == MARK_TRIANGLE) {
+        cairo_move_to(cr, x, y - 1.3 * size);
+        cairo_line_to(cr, x + 1.2 * size, y + 0.8 * size);
+        cairo_line_to(cr, x - 1.2 * size, y + 0.8 * size);
+        cairo_close_path(cr);
+    } else if (shape == MARK_SQUARE) {
+        cairo_rectangle(cr, x - 0.9 * size, y - 0.9 * size, 1.8 * size, 1.8 * size);
     } else {
         cairo_new_sub_path(cr);
         cairo_arc(cr, x, y, size, 0.0, PLOT_TWO_PI);
     }
     set_rgb(cr, fill);
     cairo_fill_preserve(cr);
-    set_rgb(cr, ink);
-    cairo_set_line_width(cr, 0.8);
+    set_rgb(cr, edge);
+    cairo_set_line_width(cr, edge.r == ink.r && edge.g == ink.g && edge.b == ink.b ? 0.8 : 1.6);
     cairo_stroke(cr);
 }
 
@@ -664,23 +674,29 @@ draw_reports(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
         return;
     for (i = 0; i < l->n; i++) {
         const att_report *rep = &l->reports[i];
-        mark_shape shape = rep->kind == ATT_KIND_DEPLOYED ? MARK_DIAMOND : MARK_CIRCLE;
-        rgb col = class_colour(rep->cls);
+        mark_shape shape = rep->kind == ATT_KIND_DEPLOYED  ? MARK_DIAMOND
+                           : rep->kind == ATT_KIND_KILLED  ? MARK_TRIANGLE
+                           : rep->kind == ATT_KIND_WOUNDED ? MARK_SQUARE
+                                                           : MARK_CIRCLE;
+        /* A figure about some groups only is hollow: the bands are the
+         * whole force's, the dashed lines the groups'. */
+        rgb col = class_colour(rep->cls), fill = rep->groups[0] != '\0' ? paper : col;
+        rgb edge = rep->groups[0] != '\0' ? col : ink;
         double x = px(c, (double)rep->asof_end + 1.0);
         if (!report_shown(c, rep) || report_panel(rep) != which || !report_span(rep, &lo, &hi))
             continue;
         switch (rep->qualifier) {
         case ATT_QUAL_RANGE:
             draw_range_bar(cr, x, py(pn, lo), py(pn, hi), col);
-            draw_marker(cr, x, py(pn, 0.5 * (lo + hi)), shape, 3.0, col);
+            draw_marker(cr, x, py(pn, 0.5 * (lo + hi)), shape, 3.0, fill, edge);
             break;
         case ATT_QUAL_AT_LEAST:
         case ATT_QUAL_UP_TO:
             draw_arrow(cr, x, py(pn, lo), rep->qualifier == ATT_QUAL_AT_LEAST ? 18.0 : -18.0, col);
-            draw_marker(cr, x, py(pn, lo), shape, 4.0, col);
+            draw_marker(cr, x, py(pn, lo), shape, 4.0, fill, edge);
             break;
         default:
-            draw_marker(cr, x, py(pn, lo), shape, 4.0, col);
+            draw_marker(cr, x, py(pn, lo), shape, 4.0, fill, edge);
             break;
         }
     }
@@ -800,6 +816,41 @@ panel_end(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
     text_at(cr, PLOT_LEFT, pn->top - 7.0, pn->title, 0.0);
 }
 
+/* A group's dash pattern: solid lines are the whole force's. */
+static void
+group_dash(cairo_t *cr, size_t g)
+{
+    static const double dashes[4][2] = {{6.0, 3.0}, {2.0, 2.5}, {9.0, 3.0}, {4.0, 4.0}};
+
+    cairo_set_dash(cr, dashes[g % 4], 2, 0.0);
+}
+
+/* Each group's projected median (att_projection gq), dashed, in ink. */
+static void
+draw_group_medians(cairo_t *cr, const plot_ctx *c, const panel *pn)
+{
+    const att_projection *r = c->r;
+    size_t g, k;
+
+    if (r->ngroup == 0 || c->lv.med == ATT_NONE)
+        return;
+    for (g = 0; g < r->ngroup; g++) {
+        set_rgb(cr, ink);
+        cairo_set_line_width(cr, 1.2);
+        group_dash(cr, g);
+        for (k = 0; k < r->ndates; k++) {
+            double x = px(c, (double)r->dates[k]);
+            double y = py(pn, att_projection_gq(r, g, pn->series, k, c->lv.med));
+            if (k == 0)
+                cairo_move_to(cr, x, y);
+            else
+                cairo_line_to(cr, x, y);
+        }
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0.0);
+    }
+}
+
 static void
 draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
 {
@@ -808,6 +859,7 @@ draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
     panel_begin(cr, c, pn);
     draw_fan(cr, c, pn, &fv, &fitted_style);
     draw_fan(cr, c, pn, &pv, &projected_style);
+    draw_group_medians(cr, c, pn);
     draw_start(cr, c, pn);
     panel_end(cr, c, pn, which);
 }
@@ -973,6 +1025,30 @@ legend_bands(cairo_t *cr, const plot_ctx *c, double y)
     return y;
 }
 
+/* The groups' rows: each group's dash and name. */
+static double
+legend_groups(cairo_t *cr, const plot_ctx *c, double y)
+{
+    size_t g;
+
+    if (c->r->ngroup == 0)
+        return y;
+    legend_head(cr, y, "Groups (projected medians)");
+    y += 17.0;
+    for (g = 0; g < c->r->ngroup; g++) {
+        set_rgb(cr, ink);
+        cairo_set_line_width(cr, 1.2);
+        group_dash(cr, g);
+        cairo_move_to(cr, PLOT_LEGEND_X, y - 3.0);
+        cairo_line_to(cr, PLOT_LEGEND_X + 16.0, y - 3.0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0.0);
+        legend_text(cr, PLOT_LEGEND_X + 22.0, y, c->p->groups[g].name);
+        y += 15.0;
+    }
+    return y;
+}
+
 /* The origins' rows: each origin's tick and median with its date (every
  * k-th where they are many), then the band. */
 static double
@@ -1028,7 +1104,7 @@ legend_reports(cairo_t *cr, double y, bool deployed)
 
     legend_head(cr, y, "Reports");
     y += 17.0;
-    draw_marker(cr, mx, y - 3.5, MARK_CIRCLE, 4.0, plain);
+    draw_marker(cr, mx, y - 3.5, MARK_CIRCLE, 4.0, plain, ink);
     legend_text(cr, tx, y, "figure (approximately)");
     y += 17.0;
     draw_range_bar(cr, mx, y + 2.0, y - 10.0, ink);
@@ -1039,10 +1115,19 @@ legend_reports(cairo_t *cr, double y, bool deployed)
     y += 17.0;
     draw_arrow(cr, mx, y - 10.0, -12.0, ink);
     legend_text(cr, tx, y, "up to");
+    y += 17.0;
+    draw_marker(cr, mx, y - 3.5, MARK_CIRCLE, 4.0, paper, ink);
+    legend_text(cr, tx, y, "hollow: about some groups");
+    y += 17.0;
+    draw_marker(cr, mx, y - 3.5, MARK_TRIANGLE, 4.0, plain, ink);
+    legend_text(cr, tx, y, "killed (K, a share of C)");
+    y += 17.0;
+    draw_marker(cr, mx, y - 3.5, MARK_SQUARE, 4.0, plain, ink);
+    legend_text(cr, tx, y, "wounded (C - K)");
     if (!deployed)
         return y + 17.0;
     y += 17.0;
-    draw_marker(cr, mx, y - 3.5, MARK_DIAMOND, 4.0, plain);
+    draw_marker(cr, mx, y - 3.5, MARK_DIAMOND, 4.0, plain, ink);
     legend_text(cr, tx, y, "deployed: troops sent,");
     y += 13.0;
     legend_text(cr, tx, y, "an upper bound on strength");
@@ -1066,7 +1151,7 @@ legend_classes(cairo_t *cr, const plot_ctx *c, double y)
                 break;
         if (i == l->n)
             continue;
-        draw_marker(cr, PLOT_LEGEND_X + 8.0, y - 3.5, MARK_CIRCLE, 4.0, class_colour(k));
+        draw_marker(cr, PLOT_LEGEND_X + 8.0, y - 3.5, MARK_CIRCLE, 4.0, class_colour(k), ink);
         legend_text(cr, PLOT_LEGEND_X + 22.0, y, l->classes[k]);
         y += 15.0;
     }
@@ -1128,13 +1213,14 @@ draw_plot(cairo_t *cr, const plot_ctx *c)
         draw_panel(cr, c, &pn[k], k);
     }
     y = legend_bands(cr, c, pn[0].top + 4.0);
+    y = legend_groups(cr, c, y + 10.0);
     y = legend_reports(cr, y + 14.0, true);
     (void)legend_classes(cr, c, y + 4.0);
     snprintf(first, sizeof first,
              "Fitted: the model over the posterior draws; projected: %zu simulated paths. "
              "A report as of day d is placed at the end of d.",
              c->r->paths);
-    draw_caption(cr, c, first, "", "rate, fraction, killed and wounded");
+    draw_caption(cr, c, first, "", "rate, fraction, and losses over a period or per day");
 }
 
 static void
