@@ -641,6 +641,63 @@ test_png_draws_the_bands(void **state)
     cairo_surface_destroy(s);
 }
 
+/* Dark grey ink (cli/plot.c's 0.15), or a thin ink line anti-aliased over
+ * the light shades: the group medians' dashes. */
+static int
+is_ink(pixel p)
+{
+    return p.r < 160 && abs(p.r - p.g) <= 12 && abs(p.g - p.b) <= 12;
+}
+
+/* Rows of ink below the strength band in the projection's columns
+ * (x from PLOT_RIGHT - 60 to PLOT_RIGHT - 10): the dashed group lines. */
+static int
+ink_below_band(cairo_surface_t *s)
+{
+    int x, y, first, last, n = 0;
+
+    for (x = PLOT_RIGHT - 60; x < PLOT_RIGHT - 10; x++) {
+        if (scan_band(s, x, STRENGTH_TOP, STRENGTH_BOT, &first, &last) == 0)
+            continue;
+        for (y = last + 3; y < STRENGTH_BOT - 3; y++)
+            n += is_ink(pixel_at(s, x, y));
+    }
+    return n;
+}
+
+/* A projection with a group: its median (1,000 troops, below the
+ * force's band) drawn dashed in ink; none without groups. */
+static void
+test_png_draws_group_medians(void **state)
+{
+    const plot_fixture *f = *state;
+    att_projection r = f->proj;
+    cli_plot_input in = f->in;
+    double *gq[ATT_SERIES_COUNT];
+    cairo_surface_t *s;
+    size_t k, i;
+
+    for (k = 0; k < ATT_SERIES_COUNT; k++) {
+        gq[k] = alloc_q(r.ndates);
+        for (i = 0; i < r.ndates * NLEVELS; i++)
+            gq[k][i] = k == ATT_SERIES_STRENGTH ? 1000.0 : 500.0;
+        r.gq[k] = gq[k];
+    }
+    r.ngroup = 1;
+    in.proj = &r;
+    fixture_fresh_dir(DIR_);
+    write_ok(DIR_ "/none.png", &f->in);
+    s = cairo_image_surface_create_from_png(DIR_ "/none.png");
+    assert_int_equal(ink_below_band(s), 0);
+    cairo_surface_destroy(s);
+    write_ok(DIR_ "/g.png", &in);
+    s = cairo_image_surface_create_from_png(DIR_ "/g.png");
+    assert_true(ink_below_band(s) >= 20);
+    cairo_surface_destroy(s);
+    for (k = 0; k < ATT_SERIES_COUNT; k++)
+        free(gq[k]);
+}
+
 /* Whether p is within tol of c (0-255) in every channel. */
 static int
 near_colour(pixel p, const int c[3], int tol)
@@ -790,6 +847,7 @@ main(void)
         cmocka_unit_test(test_unknown_extension),
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_png_draws_the_bands),
+        cmocka_unit_test(test_png_draws_group_medians),
         cmocka_unit_test(test_backtest_signatures),
         cmocka_unit_test(test_backtest_same_bytes),
         cmocka_unit_test(test_backtest_unknown_extension),
