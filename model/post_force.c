@@ -176,7 +176,15 @@ post_force_adjoint(const att_posterior *post, att_posterior_workspace *w, double
         int32_t day = post->day0 + (int32_t)u;
         int k = post->dphase[u];
         double h = k >= 0 ? w->hazard[k] : 0.0;
-        size_t alo = ia, dlo = id;
+        size_t alo, dlo;
+        /* Arrivals and departures dated after the days stepped (after the
+         * last day any report reads) play no part: pass over them. */
+        while (ia > 0 && p->arrivals[ia - 1].date > day)
+            ia--;
+        while (id > 0 && p->departures[id - 1].date > day)
+            id--;
+        alo = ia;
+        dlo = id;
         if (k != kq) {
             post_force_omq(post, w, k, omqs);
             kq = k;

@@ -148,6 +148,17 @@ test_gradient_force(void **state)
     assert_int_equal(nrho, 1);
     check_gradient(&f, POST_SEED + 11, 25);
     fixture_free(&f);
+    /* An arrival and a departure dated after the last day any report
+     * reads: the days stepped end before them (the adjoint once stopped
+     * at them and skipped every earlier departure). */
+    fixture_load(&f,
+                 FORCE_PARAMS "[departure late]\ndate = 2025-06-01\nshare_a = 2\nshare_b = 8\n"
+                              "group = inf\n"
+                              "[arrival late]\ndate = 2025-06-01\ncount_median = 50\n"
+                              "count_log_sd = 0.3\ngroup = art\n",
+                 FORCE_HDR FORCE_ROWS);
+    check_gradient(&f, POST_SEED + 13, 10);
+    fixture_free(&f);
 }
 
 static void
