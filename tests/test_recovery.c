@@ -28,11 +28,7 @@
  * the hazard ratios, the departures and rho, and a truth under which some
  * report's model quantity is 0 (a departure of a count that empties its
  * group before a report of its strength) is drawn again, counted and
- * printed.  It runs only with ATT_RECOVERY_FORCE=1 (skipped otherwise):
- * its hardest replicates (extreme hazards, a group nearly emptied) take
- * minutes each with their refits, so 100 of them do not fit CI's budget
- * yet, and 2 of the first 20 or so failed the convergence policy
- * (docs/model.md 7.5).
+ * printed.
  *
  * For development: ATT_RECOVERY_REPS overrides the number of replicates,
  * ATT_RECOVERY_FIRST the first replicate, ATT_RECOVERY_DELTA adapt_delta,
@@ -317,15 +313,9 @@ test_recovery_coverage(void **state)
 static void
 test_recovery_force(void **state)
 {
-    char *design;
+    char *design = fixture_slurp(ATT_SOURCE_DIR "/bench/synthetic/force30.csv");
 
     (void)state;
-    if (getenv("ATT_RECOVERY_FORCE") == NULL) {
-        print_message("recovery on bench/synthetic/force30.ini: skipped (ATT_RECOVERY_FORCE=1 "
-                      "runs it; see the file's head)\n");
-        skip();
-    }
-    design = fixture_slurp(ATT_SOURCE_DIR "/bench/synthetic/force30.csv");
     recovery_coverage(ATT_SOURCE_DIR "/bench/synthetic/force30.ini", design);
     free(design);
 }
