@@ -121,8 +121,8 @@ cli_run(const cli_options *o)
     case CLI_CMD_CHECK:
         printf("ok: %s: %zu phases, %zu arrivals, %zu classes, %zu waves, %zu thresholds", p->path,
                p->nphase, p->narrival, p->nclass, p->nwave, p->nthreshold);
-        if (p->ngroup > 0 || p->ndeparture > 0) /* a force by groups (docs/model.md 1.5) */
-            printf(", %zu groups, %zu departures", p->ngroup, p->ndeparture);
+        if (p->ngroup > 0 || p->ndeparture + p->nscheduled > 0) /* docs/model.md 1.5 */
+            printf(", %zu groups, %zu departures", p->ngroup, p->ndeparture + p->nscheduled);
         printf(" (%zu file%s read)\n", p->nfile, p->nfile == 1 ? "" : "s");
         printf("ok: %s: ", l->path);
         cli_print_ledger_counts(stdout, l);

@@ -263,10 +263,11 @@ cli_print_force(FILE *f, const att_params *p, int wname)
         fprintf(f, "           %-*s %s%s%s\n", wname, g->name, buf, g->description[0] ? "; " : "",
                 g->description);
     }
-    if (p->ndeparture > 0)
+    if (p->ndeparture + p->nscheduled > 0)
         fprintf(f, "\ndepartures %-*s %-10s %s\n", wname, "name", "date", "troops leaving");
-    for (i = 0; i < p->ndeparture; i++) {
-        const att_departure *dp = &p->departures[i];
+    for (i = 0; i < p->ndeparture + p->nscheduled; i++) {
+        const att_departure *dp =
+            i < p->ndeparture ? &p->departures[i] : &p->scheduled[i - p->ndeparture];
         if (dp->by_share && dp->prior == ATT_COUNT_FIXED)
             snprintf(buf, sizeof buf, "a share %g of the group", dp->count);
         else if (dp->by_share)
@@ -279,9 +280,13 @@ cli_print_force(FILE *f, const att_params *p, int wname)
             used = strlen(buf);
             snprintf(buf + used, sizeof buf - used, " (at most the group)");
         }
-        fprintf(f, "           %-*s %-10s %s%s%s\n", wname, dp->name, att_date_format(dp->date, d1),
+        fprintf(f, "           %-*s %-10s %s%s%s", wname, dp->name, att_date_format(dp->date, d1),
                 buf, p->ngroup > 0 ? "; group " : "",
                 p->ngroup > 0 ? p->groups[dp->group].name : "");
+        if (dp->scheduled)
+            fprintf(f, "; scheduled, a day to %s (projection only)",
+                    att_date_format(dp->date_high, d1));
+        fputc('\n', f);
     }
 }
 

@@ -488,7 +488,14 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_ARRIVAL_GROUP:
         return params_group_ref(c, "group", v->text, at, &ar->group);
     case PK_DEPARTURE_DATE:
+        dp->date = dp->date_high = v->day;
+        return ATT_OK;
+    case PK_DEPARTURE_DATE_LOW:
         dp->date = v->day;
+        dp->scheduled = true;
+        return ATT_OK;
+    case PK_DEPARTURE_DATE_HIGH:
+        dp->date_high = v->day;
         return ATT_OK;
     case PK_DEPARTURE_GROUP:
         return params_group_ref(c, "group", v->text, at, &dp->group);
@@ -911,6 +918,14 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
         static const params_key_id share[][3] = {
             {PK_DEPARTURE_SHARE, PK_COUNT, PK_COUNT},
             {PK_DEPARTURE_SHARE_A, PK_DEPARTURE_SHARE_B, PK_COUNT}};
+        static const params_key_id when[][3] = {
+            {PK_DEPARTURE_DATE, PK_COUNT, PK_COUNT},
+            {PK_DEPARTURE_DATE_LOW, PK_DEPARTURE_DATE_HIGH, PK_COUNT}};
+        if ((st = params_one_of(c, "departure date", when, 2)) != ATT_OK)
+            return st;
+        if (dp->date_high < dp->date)
+            return params_fail_at(c, c->at[PK_DEPARTURE_DATE_HIGH], "date_high", ATT_EDATA,
+                                  "expected date_high on or after date_low, found it before");
         dp->by_share = c->given[PK_DEPARTURE_SHARE] || c->given[PK_DEPARTURE_SHARE_A] ||
                        c->given[PK_DEPARTURE_SHARE_B];
         if (dp->by_share &&
@@ -1434,6 +1449,17 @@ params_check_departures(params_ctx *c)
                                  p->groups[i].name);
     }
     qsort(p->departures, p->ndeparture, sizeof *p->departures, params_departure_cmp);
+    /* Scheduled departures (a range of days) are the projection's: apart
+     * from the fitted ones, which keep their date order. */
+    p->scheduled = att_mem_calloc(p->ndeparture + 1, sizeof *p->scheduled);
+    if (p->scheduled == NULL)
+        return ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+    for (i = a = 0; i < p->ndeparture; i++)
+        if (p->departures[i].scheduled)
+            p->scheduled[p->nscheduled++] = p->departures[i];
+        else
+            p->departures[a++] = p->departures[i];
+    p->ndeparture = a;
     for (i = 0; i < p->ndeparture; i++) {
         const att_departure *dp = &p->departures[i];
         for (a = 0; a < p->narrival; a++)
@@ -1555,6 +1581,7 @@ att_params_free(att_params *p)
     att_mem_free(p->arrivals);
     att_mem_free(p->groups);
     att_mem_free(p->departures);
+    att_mem_free(p->scheduled);
     att_mem_free(p->classes);
     att_mem_free(p->waves);
     att_mem_free(p->thresholds);
@@ -1662,6 +1689,7 @@ att_params_copy(const att_params *p, att_params **out, att_error *err)
     q->arrivals = NULL;
     q->groups = NULL;
     q->departures = NULL;
+    q->scheduled = NULL;
     q->classes = NULL;
     q->waves = NULL;
     q->thresholds = NULL;
@@ -1681,6 +1709,7 @@ att_params_copy(const att_params *p, att_params **out, att_error *err)
     q->arrivals = params_memdup(p->arrivals, p->narrival, sizeof *p->arrivals, &ok);
     q->waves = params_memdup(p->waves, p->nwave, sizeof *p->waves, &ok);
     q->departures = params_memdup(p->departures, p->ndeparture, sizeof *p->departures, &ok);
+    q->scheduled = params_memdup(p->scheduled, p->nscheduled, sizeof *p->scheduled, &ok);
     /* Descriptions are owned: copy them one by one, so that a failure
      * leaves a structure att_params_free can take apart. */
     for (i = 0; ok && i < p->nclass; i++) {
@@ -1710,6 +1739,8 @@ att_params_copy(const att_params *p, att_params **out, att_error *err)
         q->groups[i].origin = params_origin_copy(p, q, p->groups[i].origin);
     for (i = 0; i < p->ndeparture; i++)
         q->departures[i].origin = params_origin_copy(p, q, p->departures[i].origin);
+    for (i = 0; i < p->nscheduled; i++)
+        q->scheduled[i].origin = params_origin_copy(p, q, p->scheduled[i].origin);
     for (i = 0; i < p->nwave; i++)
         q->waves[i].origin = params_origin_copy(p, q, p->waves[i].origin);
     for (i = 0; i < p->nthreshold; i++)
@@ -1811,7 +1842,7 @@ att_params_returns(const att_params *p)
 bool
 att_params_extended(const att_params *p)
 {
-    return p->ngroup > 1 || p->ndeparture > 0 || att_params_returns(p);
+    return p->ngroup > 1 || p->ndeparture > 0 || p->nscheduled > 0 || att_params_returns(p);
 }
 
 size_t

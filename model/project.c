@@ -76,6 +76,14 @@ project_check_at(const att_params *p, int32_t start, att_error *err)
     if (p->nphase == 0)
         return att_error_set(err, ATT_EDATA, p->path, 0, 0, NULL,
                              "expected at least one [phase] to project from, found none");
+    for (j = 0; j < p->nscheduled; j++)
+        if (p->scheduled[j].date < start)
+            return att_error_set(err, ATT_EDATA, p->scheduled[j].origin.path,
+                                 p->scheduled[j].origin.line, 0, "date_low",
+                                 "expected a scheduled departure on or after the projection's "
+                                 "start (%s), found one from %s",
+                                 att_date_format(start, a),
+                                 att_date_format(p->scheduled[j].date, b));
     last = &p->phases[p->nphase - 1];
     att_date_format(start, a);
     if (start < last->start) {
@@ -133,6 +141,8 @@ typedef struct {
     att_state *rows; /* each group's state on the return delay's days before the start */
     uint32_t *ring;  /* per cohort: its non-fatal casualties of the last return_delay days */
     size_t *pgroup;  /* per cohort: its group */
+    int32_t *sdate;  /* per scheduled departure: its day on this path */
+    double *svalue;  /* per scheduled departure: its count or share on this path */
 } project_scratch;
 
 /* Everything shared by the paths of one run (read-only inside the loop). */
@@ -416,9 +426,14 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
  * each cohort binomially; a count, min(count, N_g) rounded, is split over
  * the cohorts in proportion to their troops by largest remainders. */
 static void
-project_depart(const project_run *r, project_scratch *ws, size_t i, size_t j, double x, size_t ncoh)
+project_depart(const project_run *r,
+               project_scratch *ws,
+               size_t i,
+               const att_departure *dp,
+               size_t j,
+               double x,
+               size_t ncoh)
 {
-    const att_departure *dp = &r->p->departures[j];
     double total = 0.0, want, taken = 0.0;
     size_t m, left;
     att_stream s;
@@ -459,6 +474,38 @@ project_depart(const project_run *r, project_scratch *ws, size_t i, size_t j, do
             break;
         ws->pn[best]--;
         ws->phazard[best] = -1.0;
+    }
+}
+
+/* Path i's day and count or share of scheduled departure j (its own
+ * stream after the waves'): the day uniform in its range, the count or
+ * share from its prior, as for waves. */
+static void
+project_schedule(const project_run *r, project_scratch *ws, size_t i, size_t j)
+{
+    const att_departure *dp = &r->p->scheduled[j];
+    att_stream s;
+    double u;
+
+    att_stream_reset(&s, r->seed, ATT_RNG_SCENARIO, (uint32_t)i, (uint32_t)(r->p->nwave + 1 + j),
+                     0);
+    ws->sdate[j] = project_uniform_day(&s, dp->date, dp->date_high);
+    switch (dp->prior) {
+    case ATT_COUNT_UNIFORM:
+        ws->svalue[j] = project_uniform_in(&s, dp->low, dp->high);
+        break;
+    case ATT_COUNT_LOGNORMAL:
+        u = att_stream_uniform(&s);
+        ws->svalue[j] = att_exp(att_log(dp->median) + dp->log_sd * att_normal_quantile(u));
+        break;
+    case ATT_COUNT_BETA:
+        /* The beta draw from the same keyed stream, through gsl_rng. */
+        memcpy(ws->rng->state, &s, sizeof s);
+        ws->svalue[j] = att_ran_beta(ws->rng, dp->share_a, dp->share_b);
+        break;
+    default:
+        ws->svalue[j] = dp->count;
+        break;
     }
 }
 
@@ -540,6 +587,8 @@ project_path_force(const project_run *r, project_scratch *ws, size_t i)
     /* The scenario, drawn as project_path draws it. */
     h_last = v.hazard[p->nphase - 1];
     h_rule = project_scenario(r, ws, i, v.hazard, v.ratio, &from);
+    for (j = 0; j < p->nscheduled; j++)
+        project_schedule(r, ws, i, j);
 
     /* Cohorts: each group's contingent, then the waves. */
     for (g = 0; g < ng; g++) {
@@ -617,7 +666,10 @@ project_path_force(const project_run *r, project_scratch *ws, size_t i)
         }
         for (j = 0; j < p->ndeparture; j++)
             if (p->departures[j].date == t)
-                project_depart(r, ws, i, j, v.depart[j], ncoh);
+                project_depart(r, ws, i, &p->departures[j], j, v.depart[j], ncoh);
+        for (j = 0; j < p->nscheduled; j++)
+            if (ws->sdate[j] == t)
+                project_depart(r, ws, i, &p->scheduled[j], p->ndeparture + j, ws->svalue[j], ncoh);
         /* The day's casualties, cohort by cohort. */
         for (m = 0; m < ncoh; m++) {
             double q = m >= ng ? ws->pq[m] : t >= from ? q_rule[m] : q_last[m];
@@ -667,6 +719,8 @@ project_scratch_free(project_scratch *ws)
     att_mem_free(ws->rows);
     att_mem_free(ws->ring);
     att_mem_free(ws->pgroup);
+    att_mem_free(ws->sdate);
+    att_mem_free(ws->svalue);
 }
 
 static bool
@@ -686,19 +740,22 @@ project_scratch_alloc(project_scratch *ws, const att_params *p, const att_poster
     ws->phazard = att_mem_alloc(nw * sizeof *ws->phazard);
     ws->pq = att_mem_alloc(nw * sizeof *ws->pq);
     ws->pkey = att_mem_alloc(nw * sizeof *ws->pkey);
-    if (p->projection.counts == ATT_COUNTS_BETA_BINOMIAL)
+    if (p->projection.counts == ATT_COUNTS_BETA_BINOMIAL || p->nscheduled > 0)
         ws->rng = att_rng_alloc(0, ATT_RNG_COUNTS, 0, 0, 0);
     if (att_params_extended(p)) {
         ws->vals = att_mem_alloc((att_posterior_nvalues(post) + 1) * sizeof *ws->vals);
         ws->rows = att_mem_alloc((delay + 1) * ng * sizeof *ws->rows);
         ws->ring = att_mem_calloc(nw * delay + 1, sizeof *ws->ring);
         ws->pgroup = att_mem_alloc(nw * sizeof *ws->pgroup);
-        if (!ws->vals || !ws->rows || !ws->ring || !ws->pgroup)
+        ws->sdate = att_mem_alloc((p->nscheduled + 1) * sizeof *ws->sdate);
+        ws->svalue = att_mem_alloc((p->nscheduled + 1) * sizeof *ws->svalue);
+        if (!ws->vals || !ws->rows || !ws->ring || !ws->pgroup || !ws->sdate || !ws->svalue)
             return false;
     }
     return ws->hazard && ws->count && ws->wdate && ws->wsize && ws->whazard && ws->wpool &&
            ws->pn && ws->phazard && ws->pq && ws->pkey &&
-           (ws->rng != NULL || p->projection.counts != ATT_COUNTS_BETA_BINOMIAL);
+           (ws->rng != NULL ||
+            (p->projection.counts != ATT_COUNTS_BETA_BINOMIAL && p->nscheduled == 0));
 }
 
 void

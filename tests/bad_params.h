@@ -207,6 +207,16 @@ static const bad_params_case bad_params[] = {
      MIN_BODY "[departure d]\ndate = 2025-02-01\n"
               "share_a = 2\n",
      NULL, ATT_EPARSE, "main.ini", 11, "share_b", "to come with share_b"},
+    {"departure date and range",
+     MIN_BODY "[departure d]\ndate = 2025-02-01\n"
+              "date_low = 2025-02-01\ndate_high = 2025-02-10\ncount = 5\n",
+     NULL, ATT_EPARSE, "main.ini", 11, "[departure d]", "found more than one"},
+    {"departure range backwards",
+     MIN_BODY "[departure d]\ndate_low = 2025-02-10\n"
+              "date_high = 2025-02-01\ncount = 5\n",
+     NULL, ATT_EDATA, "main.ini", 13, "date_high", "on or after date_low"},
+    {"departure without a date", MIN_BODY "[departure d]\ncount = 5\n", NULL, ATT_EPARSE,
+     "main.ini", 11, "[departure d]", "expected exactly one departure date"},
     {"return share without delay", MIN_BODY "[model]\nreturn_share = 0.3\n", NULL, ATT_EPARSE,
      "main.ini", 11, "return_delay", "expected return_delay"},
     {"return delay without share", MIN_BODY "[model]\nreturn_delay = 30\n", NULL, ATT_EPARSE,

@@ -203,15 +203,16 @@ test_mean_is_the_closed_form(void **state)
  * the wave as an arrival; the paths' start state and the returns of the
  * days before the start are rounded, so it agrees to a few troops (3 +
  * 4.5 standard errors, the binomial variance bounded by the casualties). */
-#define FORCE_PROJECT_PARAMS                                                    \
+#define FORCE_PROJECT_BASE                                                      \
     "[phase a]\nstart = 2025-01-01\nhazard_median = 0.004\nhazard_log_sd = 1\n" \
     "[group inf]\n[group art]\nhazard_ratio = 0.5\n"                            \
     "[arrival x]\ndate = 2025-01-01\ncount = 10000\ngroup = inf\n"              \
     "[arrival y]\ndate = 2025-01-10\ncount = 2000\ngroup = art\n" CLASS         \
-    "[departure rot]\ndate = 2025-04-01\nshare = 0.2\ngroup = inf\n"            \
     "[departure out]\ndate = 2025-05-01\ncount = 300\ngroup = art\n"            \
     "[model]\nreference_group = inf\nreturn_share = 0.25\nreturn_delay = 12\n"  \
     "[projection]\nstart = 2025-03-01\nhorizon = 120\nstep = 7\n"
+#define FORCE_ROT            "[departure rot]\ndate = 2025-04-01\nshare = 0.2\ngroup = inf\n"
+#define FORCE_PROJECT_PARAMS FORCE_PROJECT_BASE FORCE_ROT
 
 static void
 test_force_mean_is_the_closed_form(void **state)
@@ -253,7 +254,8 @@ test_force_mean_is_the_closed_form(void **state)
             att_assert_close(r.gmean[ATT_SERIES_KILLED][gi * r.ndates + k], st->killed, 0.0, tol);
             allN += st->strength;
         }
-        att_assert_close(r.mean[ATT_SERIES_STRENGTH][k], allN, 0.0, 6.0 + 9.0 * sqrt(allN / (double)paths));
+        att_assert_close(r.mean[ATT_SERIES_STRENGTH][k], allN, 0.0,
+                         6.0 + 9.0 * sqrt(allN / (double)paths));
     }
     /* The same bytes whatever the threads. */
     r1 = run(&f, &fit, paths, 1, 0, false);
@@ -263,6 +265,56 @@ test_force_mean_is_the_closed_form(void **state)
     att_projection_free(&r);
     free(fit.theta);
     fixture_free(&g);
+    fixture_free(&f);
+}
+
+/* A departure the scenario schedules (date_low, date_high) on one day is
+ * the same as a fitted one on that day: the paths' mean is the closed form
+ * of the file that fits it; a range starting before the projection is
+ * refused. */
+static void
+test_scheduled_departure(void **state)
+{
+    fixture f, g;
+    att_fit_result fit;
+    att_projection r;
+    att_model_values v;
+    att_error err;
+    double vals[16];
+    att_state rows[2 * 130];
+    size_t k, gi, paths = 8000;
+
+    (void)state;
+    fixture_load(&f,
+                 FORCE_PROJECT_BASE "[departure rot]\ndate_low = 2025-04-01\n"
+                                    "date_high = 2025-04-01\nshare = 0.2\ngroup = inf\n",
+                 LEDGER);
+    fixture_load(&g, FORCE_PROJECT_PARAMS, LEDGER);
+    assert_int_equal(f.p->nscheduled, 1);
+    assert_int_equal(f.p->ndeparture, 1); /* "out", fitted */
+    one_draw(&f, 0.004, &fit);
+    r = run(&f, &fit, paths, 2, 0, false);
+    att_posterior_values(g.post, fit.theta, vals, &v); /* no parameter differs */
+    att_model_group_states(g.p, &v, f.p->projection.start, 121, rows);
+    for (k = 0; k < r.ndates; k++) {
+        size_t t = (size_t)(r.dates[k] - f.p->projection.start);
+        for (gi = 0; gi < 2; gi++) {
+            const att_state *st = &rows[t * 2 + gi];
+            double se = sqrt((st->casualties - rows[gi].casualties + 1.0) / (double)paths);
+            att_assert_close(r.gmean[ATT_SERIES_STRENGTH][gi * r.ndates + k], st->strength, 0.0,
+                             3.0 + 4.5 * se);
+        }
+    }
+    att_projection_free(&r);
+    free(fit.theta);
+    fixture_free(&g);
+    fixture_free(&f);
+    fixture_load(&f,
+                 FORCE_PROJECT_BASE "[departure early]\ndate_low = 2025-02-20\n"
+                                    "date_high = 2025-03-20\ncount = 100\ngroup = inf\n",
+                 LEDGER);
+    assert_int_equal(att_project_check(f.p, &err), ATT_EDATA);
+    assert_string_equal(err.field, "date_low");
     fixture_free(&f);
 }
 
@@ -567,6 +619,7 @@ main(void)
         cmocka_unit_test(test_zero_hazard_keeps_every_troop),
         cmocka_unit_test(test_mean_is_the_closed_form),
         cmocka_unit_test(test_force_mean_is_the_closed_form),
+        cmocka_unit_test(test_scheduled_departure),
         cmocka_unit_test(test_first_passage_closed_form),
         cmocka_unit_test(test_threads_monotone_and_twin),
         cmocka_unit_test(test_beta_binomial_widens),

@@ -96,7 +96,9 @@ typedef struct {
  * change (docs/model.md, section 1.5). */
 typedef struct {
     char name[ATT_NAME_MAX]; /* identifier */
-    int32_t date;            /* the day they leave */
+    int32_t date;            /* the day they leave (scheduled: the first possible day) */
+    int32_t date_high;       /* scheduled: the last possible day; else date */
+    bool scheduled;          /* date_low/date_high: the projection's, not fitted */
     size_t group;            /* index into groups (0 with none declared) */
     bool by_share;           /* a share of N_g (FIXED or BETA), else a count */
     att_count_prior prior;   /* FIXED, UNIFORM or LOGNORMAL (counts); FIXED or BETA (shares) */
@@ -231,8 +233,10 @@ typedef struct att_params {
     size_t reference_group; /* the group whose r is 1 (0 with fewer than two) */
     size_t narrival;        /* in date order */
     att_arrival *arrivals;
-    size_t ndeparture; /* in date order */
+    size_t ndeparture; /* in date order: the fitted ones, with a fixed date */
     att_departure *departures;
+    size_t nscheduled; /* departures the projection schedules (date_low, date_high) */
+    att_departure *scheduled;
     size_t nclass;
     att_class *classes;
     size_t nwave; /* in file order; `after` points backwards */
@@ -297,7 +301,8 @@ size_t att_params_group_index(const att_params *p, const char *name);
  * one implicit group. */
 size_t att_params_group_count(const att_params *p);
 
-/* Does p use groups (two or more), departures or return to duty?  If not,
+/* Does p use groups (two or more), departures (fitted or scheduled) or
+ * return to duty?  If not,
  * its model is the first version's closed form per cohort (docs/model.md,
  * section 1.3), computed as before to the bit. */
 bool att_params_extended(const att_params *p);
