@@ -263,6 +263,14 @@ print_header(FILE *f, const scenario_view *v)
              att_params_returns(p) ? "a share of the wounded returns to duty (docs/model.md 1.5)"
                                    : "wounded do not return");
     wrap(f, "uncertainty ", line);
+    if (v->proj.capped_paths > 0) {
+        snprintf(line, sizeof line,
+                 "on %s of %s paths a departure's count met its group's strength: all of it "
+                 "left (min(count, N)), so the mean path departs from the closed form there",
+                 count((double)v->proj.capped_paths, a, sizeof a),
+                 count((double)v->proj.paths, b, sizeof b));
+        wrap(f, "capped      ", line);
+    }
 }
 
 static void
@@ -705,6 +713,9 @@ json_doc(const scenario_view *v)
     json_array_append_new(unc, json_string("process"));
     json_object_set_new(sc, "uncertainty", unc);
     json_object_set_new(sc, "wounded_return", json_boolean(att_params_returns(v->p)));
+    if (att_params_extended(v->p))
+        json_object_set_new(sc, "departure_capped_paths",
+                            json_integer((json_int_t)v->proj.capped_paths));
     json_object_set_new(doc, "scenario", sc);
     for (k = 0; k < r->ndates; k++)
         json_array_append_new(dates, jdate(r->dates[k]));

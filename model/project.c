@@ -160,9 +160,10 @@ typedef struct {
      * (troops deployed) only when paths are kept */
     uint32_t *vals[ATT_SERIES_COUNT + 1];
     uint32_t *deployed_end;
-    int32_t *first; /* nthreshold x paths: first-passage day, INT32_MAX never */
-    bool force;     /* groups, departures or returns: project_path_force */
-    size_t ngroup;  /* with declared groups: their count, and their values */
+    int32_t *first;  /* nthreshold x paths: first-passage day, INT32_MAX never */
+    bool force;      /* groups, departures or returns: project_path_force */
+    uint8_t *capped; /* per path: a departure's count met its group's strength (force) */
+    size_t ngroup;   /* with declared groups: their count, and their values */
     uint32_t *gvals[ATT_SERIES_COUNT + 1]; /* (date x paths + path) x ngroup + group; the
                                             * last, deployed, only when paths are kept */
 } project_run;
@@ -425,7 +426,7 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
  * pgroup) by departure j at value x (its count or share): a share leaves
  * each cohort binomially; a count, min(count, N_g) rounded, is split over
  * the cohorts in proportion to their troops by largest remainders. */
-static void
+static bool
 project_depart(const project_run *r,
                project_scratch *ws,
                size_t i,
@@ -442,7 +443,7 @@ project_depart(const project_run *r,
         if (ws->pgroup[m] == dp->group)
             total += ws->pn[m];
     if (total == 0.0)
-        return;
+        return !dp->by_share && x > 0.0;
     if (dp->by_share) {
         for (m = 0; m < ncoh; m++)
             if (ws->pgroup[m] == dp->group && ws->pn[m] > 0) {
@@ -450,7 +451,7 @@ project_depart(const project_run *r,
                                  (uint32_t)m);
                 ws->pn[m] -= att_binomial(&s, ws->pn[m], x);
             }
-        return;
+        return false;
     }
     want = floor((x < total ? x : total) + 0.5);
     /* Each cohort's whole share now, its remainder in phazard (free in a
@@ -475,6 +476,7 @@ project_depart(const project_run *r,
         ws->pn[best]--;
         ws->phazard[best] = -1.0;
     }
+    return x >= total; /* the cap min(count, N_g) binds */
 }
 
 /* Path i's day and count or share of scheduled departure j (its own
@@ -665,11 +667,13 @@ project_path_force(const project_run *r, project_scratch *ws, size_t i)
             *slot = 0;
         }
         for (j = 0; j < p->ndeparture; j++)
-            if (p->departures[j].date == t)
-                project_depart(r, ws, i, &p->departures[j], j, v.depart[j], ncoh);
+            if (p->departures[j].date == t &&
+                project_depart(r, ws, i, &p->departures[j], j, v.depart[j], ncoh))
+                r->capped[i] = 1;
         for (j = 0; j < p->nscheduled; j++)
-            if (ws->sdate[j] == t)
-                project_depart(r, ws, i, &p->scheduled[j], p->ndeparture + j, ws->svalue[j], ncoh);
+            if (ws->sdate[j] == t &&
+                project_depart(r, ws, i, &p->scheduled[j], p->ndeparture + j, ws->svalue[j], ncoh))
+                r->capped[i] = 1;
         /* The day's casualties, cohort by cohort. */
         for (m = 0; m < ncoh; m++) {
             double q = m >= ng ? ws->pq[m] : t >= from ? q_rule[m] : q_last[m];
@@ -939,6 +943,8 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
         x[i] = (double)r->deployed_end[i];
     gsl_sort(x, 1, n);
     out->deployed_end_q50 = att_summary_quantile(x, n, 0.5);
+    for (i = 0, out->capped_paths = 0; i < n; i++)
+        out->capped_paths += r->capped[i];
     for (m = 0; m < out->nthreshold; m++) {
         att_threshold_result *tr = &out->threshold[m];
         static const double lv[3] = {0.05, 0.50, 0.95};
@@ -1036,6 +1042,7 @@ att_project_run(const att_params *p,
     for (s = 0; s < ATT_SERIES_COUNT + (pp->keep_paths ? 1u : 0u); s++)
         r.vals[s] = att_mem_alloc(r.ndates * r.paths * sizeof(uint32_t));
     r.deployed_end = att_mem_alloc(r.paths * sizeof *r.deployed_end);
+    r.capped = att_mem_calloc(r.paths + 1, sizeof *r.capped);
     for (s = 0; s < ATT_SERIES_COUNT + (pp->keep_paths ? 1u : 0u) && r.ngroup > 0; s++)
         if ((r.gvals[s] = att_mem_alloc(r.ndates * r.paths * r.ngroup * sizeof(uint32_t))) == NULL)
             st = ATT_ENOMEM;
@@ -1046,7 +1053,8 @@ att_project_run(const att_params *p,
     ws = att_mem_calloc(nthreads, sizeof *ws);
     if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
         r.vals[2] == NULL || (pp->keep_paths && r.vals[ATT_SERIES_COUNT] == NULL) ||
-        r.deployed_end == NULL || r.first == NULL || ws == NULL || st != ATT_OK) {
+        r.deployed_end == NULL || r.capped == NULL || r.first == NULL || ws == NULL ||
+        st != ATT_OK) {
         st =
             ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths, r.ndates);
         goto done;
@@ -1101,6 +1109,7 @@ done:
     for (s = 0; s <= ATT_SERIES_COUNT; s++)
         att_mem_free(r.gvals[s]);
     att_mem_free(r.deployed_end);
+    att_mem_free(r.capped);
     att_mem_free(r.first);
     if (st != ATT_OK)
         att_projection_free(out);

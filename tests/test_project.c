@@ -237,6 +237,7 @@ test_force_mean_is_the_closed_form(void **state)
     assert_int_equal(att_date_parse("2025-04-10", &tw, NULL), ATT_OK);
     r = run(&f, &fit, paths, 2, 0, false);
     assert_int_equal(r.ngroup, 2);
+    assert_int_equal(r.capped_paths, 0); /* 300 of art's 2,000-odd: never all of them */
     assert_true(att_posterior_nvalues(g.post) <= 16);
     att_posterior_values(g.post, fit.theta, vals, &v); /* the same values: no parameter differs */
     att_model_group_states(g.p, &v, f.p->projection.start, 121, rows);
@@ -308,6 +309,21 @@ test_scheduled_departure(void **state)
     att_projection_free(&r);
     free(fit.theta);
     fixture_free(&g);
+    fixture_free(&f);
+    /* A count above its group's strength: every path caps it and says so;
+     * the group is emptied, and only its returns (a quarter of the
+     * non-fatal casualties of the 12 days before) come back. */
+    fixture_load(
+        &f, FORCE_PROJECT_BASE "[departure all]\ndate = 2025-04-01\ncount = 50000\ngroup = art\n",
+        LEDGER);
+    one_draw(&f, 0.004, &fit);
+    r = run(&f, &fit, 500, 2, 0, false);
+    assert_int_equal(r.capped_paths, 500);
+    for (k = 0; k < r.ndates; k++)
+        if (r.dates[k] > att_date_from_ymd(2025, 4, 1))
+            assert_true(r.gmean[ATT_SERIES_STRENGTH][1 * r.ndates + k] < 40.0);
+    att_projection_free(&r);
+    free(fit.theta);
     fixture_free(&f);
     fixture_load(&f,
                  FORCE_PROJECT_BASE "[departure early]\ndate_low = 2025-02-20\n"

@@ -82,10 +82,12 @@ typedef struct {
     int32_t *hist_dates;            /* every step back from the start to the first arrival */
     double *hist_q[ATT_SERIES_COUNT]; /* nhist x nlevels: the closed form over the draws */
     size_t nthreshold;
-    att_threshold_result *threshold;       /* as the file's [threshold] sections */
-    double deployed_end_q50;               /* median troops deployed at the last date */
-    double seconds_loop;                   /* wall time of the simulation loop */
-    bool killed_daily;                     /* killed thinned every day (a killed threshold) */
+    att_threshold_result *threshold; /* as the file's [threshold] sections */
+    double deployed_end_q50;         /* median troops deployed at the last date */
+    size_t capped_paths; /* paths on which a departure's count met its group's strength: there
+                            min(count, N_g) leaves, and the mean departs from the closed form */
+    double seconds_loop; /* wall time of the simulation loop */
+    bool killed_daily;   /* killed thinned every day (a killed threshold) */
     uint32_t *path[ATT_SERIES_COUNT + 1];  /* with keep_paths: ndates x paths, date after date,
                                               N, C, K and D (troops deployed); else NULL */
     size_t ngroup;                         /* groups with their own bands (0 without [group]) */
