@@ -191,7 +191,7 @@ draw_state(const compare_ctx *c, size_t s, int32_t t, uint32_t set)
     } else {
         size_t k = (size_t)(t - (c->origin + 1)), g;
         for (g = 0; g < c->proj.ngroup; g++)
-            if (set >> g & 1u) {
+            if (att_group_set_has(set, g)) {
                 st.strength += att_projection_gpath(&c->proj, ATT_SERIES_STRENGTH, k, s, g);
                 st.casualties += att_projection_gpath(&c->proj, ATT_SERIES_CASUALTIES, k, s, g);
                 st.killed += att_projection_gpath(&c->proj, ATT_SERIES_KILLED, k, s, g);
@@ -202,14 +202,14 @@ draw_state(const compare_ctx *c, size_t s, int32_t t, uint32_t set)
     return st;
 }
 
-/* The model quantity of report r in draw s (equation (24)): a change over
- * a period over the whole window, any other at one of its days, by draw. */
+/* The model quantity of report r, over the groups in set, in draw s
+ * (equation (24)): a change over a period over the whole window, any
+ * other at one of its days, by draw. */
 static double
-draw_quantity(const compare_ctx *c, const att_report *r, size_t s)
+draw_quantity(const compare_ctx *c, const att_report *r, uint32_t set, size_t s)
 {
     int32_t n = r->asof_end - r->asof_start + 1;
     att_model_kind mk = att_model_kind_get(r->kind, r->measure);
-    uint32_t set = att_ledger_group_set(r, c->p);
     att_state st, s0;
 
     if (mk.measure != ATT_MODEL_LEVEL) {
@@ -231,11 +231,12 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
                      : 0.0;
     att_mixture m;
     size_t n = 0;
+    uint32_t set = att_ledger_group_set(r, c->p); /* once, not per draw */
 
     /* A draw whose quantity is 0 (nobody deployed yet, no casualties yet,
      * nobody left on its path) is an atom at log 0 = -infinity. */
     for (s = 0; s < c->ndraw; s++) {
-        double q = draw_quantity(c, r, s), sigma = att_fit_value(c->fit, s, c->sigma_k);
+        double q = draw_quantity(c, r, set, s), sigma = att_fit_value(c->fit, s, c->sigma_k);
         if (!(q > 0.0) || !isfinite(q))
             continue;
         c->mu[n] = att_log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);

@@ -41,7 +41,7 @@ force_sum(const force_group *gs, size_t ng, uint32_t groups, att_state *s)
 
     s->deployed = s->strength = s->casualties = 0.0;
     for (g = 0; g < ng; g++)
-        if (groups == 0 || (groups >> g & 1u)) {
+        if (att_group_set_has(groups, g)) {
             s->deployed += gs[g].deployed;
             s->strength += gs[g].strength;
             s->casualties += gs[g].casualties;
@@ -57,8 +57,11 @@ force_put(
     size_t g, n = per_group ? ng : 1;
 
     if (per_group)
-        for (g = 0; g < ng; g++)
-            force_sum(gs, ng, 1u << g, &out[g]);
+        for (g = 0; g < ng; g++) {
+            out[g].deployed = gs[g].deployed;
+            out[g].strength = gs[g].strength;
+            out[g].casualties = gs[g].casualties;
+        }
     else
         force_sum(gs, ng, groups, out);
     for (g = 0; g < n; g++) {
@@ -85,7 +88,6 @@ force_run(const att_params *p,
     long delay = p->return_delay;
     int32_t day, last = from + (int32_t)n - 1;
     att_state zero = {0.0, 0.0, 0.0, 0.0, 0.0};
-
     size_t row = per_group ? ng : 1;
 
     if (!att_params_extended(p)) {

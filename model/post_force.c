@@ -125,7 +125,7 @@ post_force_times(const att_posterior *post, att_posterior_workspace *w)
         for (v = 0; v < ATT_MODEL_NVAR; v++) {
             double sum = 0.0;
             for (g = 0; g < G && b > 0; g++)
-                if (set == 0 || (set >> g & 1u))
+                if (att_group_set_has(set, g))
                     sum += w->fval[v][b * G + g];
             w->val[v][i] = sum;
         }
@@ -149,7 +149,7 @@ post_force_scatter(const att_posterior *post, att_posterior_workspace *w)
         if (b == 0) /* nothing there yet, whatever theta */
             continue;
         for (g = 0; g < G; g++)
-            if (set == 0 || (set >> g & 1u))
+            if (att_group_set_has(set, g))
                 for (v = 0; v < ATT_MODEL_NVAR; v++)
                     w->fadj[v][b * G + g] += w->gval[v][i];
     }

@@ -64,8 +64,6 @@ att_summary_free(att_summary *s)
     att_mem_free(s);
 }
 
-/* The report's model quantity, averaged over its window (over a period:
- * the change, or the rate). */
 /* A force by groups (force.c): the state of the groups in set at time
  * lo + i, from the groups' states at lo, lo + 1, ... (G per time). */
 static att_state
@@ -75,7 +73,7 @@ summary_set_state(const att_state *rows, size_t G, size_t i, uint32_t set, doubl
     size_t g;
 
     for (g = 0; g < G; g++)
-        if (set == 0 || (set >> g & 1u)) {
+        if (att_group_set_has(set, g)) {
             s.deployed += rows[i * G + g].deployed;
             s.strength += rows[i * G + g].strength;
             s.casualties += rows[i * G + g].casualties;
@@ -123,13 +121,15 @@ summary_phase_end(const att_phase *ph, int32_t last)
     return last + 1 > ph->start ? last + 1 : ph->start + 1;
 }
 
-/* The report's model quantity, averaged over its window: for a force by
- * groups from every group's states at the times lo, lo + 1, ... (rows, G
- * per time), else from the closed form (rows is NULL). */
+/* The report's model quantity, averaged over its window (over a period:
+ * the change, or the rate): for a force by groups, for the groups in set,
+ * from every group's states at the times lo, lo + 1, ... (rows, G per
+ * time), else from the closed form (rows is NULL). */
 static double
 summary_window_mean(const att_params *p,
                     const att_model_values *v,
                     const att_report *r,
+                    uint32_t set,
                     const att_state *rows,
                     int32_t lo)
 {
@@ -139,7 +139,6 @@ summary_window_mean(const att_params *p,
 
     if (rows != NULL) {
         size_t G = att_params_group_count(p), i;
-        uint32_t set = att_ledger_group_set(r, p);
         size_t a = (size_t)(r->asof_start - lo), n = (size_t)(r->asof_end - r->asof_start) + 1;
         if (mk.measure != ATT_MODEL_LEVEL) {
             att_state s0 = summary_set_state(rows, G, a, set, v->kappa);
@@ -180,6 +179,7 @@ att_summary_compute(const att_params *p,
     double *buf = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
     att_state *rows = NULL; /* a force by groups: each group's state from lo to hi */
     double *gq = NULL;      /* per group: r, N, C, K, D of each draw (S each) */
+    uint32_t *sets = NULL;  /* per report: the groups it covers, looked up once */
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     size_t ng = att_params_group_count(p), g;
     att_status st = ATT_OK;
@@ -199,7 +199,9 @@ att_summary_compute(const att_params *p,
     zsum = att_mem_calloc(l->n + 1, sizeof *zsum);
     pit = att_mem_calloc(l->n + 1, sizeof *pit);
     mq = att_mem_calloc(l->n + 1, sizeof *mq);
-    if (!sm->hazard || !sm->report || !sm->source || !buf || !vals || !zsum || !pit || !mq) {
+    sets = att_mem_alloc((l->n + 1) * sizeof *sets);
+    if (!sm->hazard || !sm->report || !sm->source || !buf || !vals || !zsum || !pit || !mq ||
+        !sets) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -211,6 +213,7 @@ att_summary_compute(const att_params *p,
         }
         if (l->reports[i].statement > last)
             last = l->reports[i].statement;
+        sets[i] = att_ledger_group_set(&l->reports[i], p);
         lo = l->reports[i].asof_start < lo ? l->reports[i].asof_start : lo;
         hi = l->reports[i].asof_end + 1 > hi ? l->reports[i].asof_end + 1 : hi;
     }
@@ -287,7 +290,8 @@ att_summary_compute(const att_params *p,
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i];
             size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
-            double b = bi == ATT_NONE ? 0.0 : th[bi], m = summary_window_mean(p, &v, r, rows, lo);
+            double b = bi == ATT_NONE ? 0.0 : th[bi],
+                   m = summary_window_mean(p, &v, r, sets[i], rows, lo);
             double z =
                 m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
             mq[i][s] = m;
@@ -362,6 +366,7 @@ cleanup:
     att_mem_free(vals);
     att_mem_free(rows);
     att_mem_free(gq);
+    att_mem_free(sets);
     att_mem_free(zsum);
     att_mem_free(pit);
     att_summary_free(sm);

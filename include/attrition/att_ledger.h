@@ -127,6 +127,13 @@ ATT_NODISCARD att_status att_ledger_check(const att_ledger *l, const att_params 
  * g), 0 for the whole force (an empty group column, or every group). */
 uint32_t att_ledger_group_set(const att_report *r, const att_params *p);
 
+/* Whether group g is in the set (0, the whole force, holds every group). */
+static inline bool
+att_group_set_has(uint32_t set, size_t g)
+{
+    return set == 0 || (set >> g & 1u) != 0;
+}
+
 const char *att_kind_name(att_kind k);
 const char *att_qualifier_name(att_qualifier q);
 const char *att_measure_name(att_measure m);
