@@ -864,6 +864,43 @@ params_hazard_init(att_hazard_rule *h)
     h->phase = ATT_NONE;
 }
 
+/* A count stated as exactly one of count, count_low + count_high and
+ * count_median + count_log_sd (the five keys from base on, in
+ * params_keys.def's order, for arrivals and departures alike): which one
+ * into *prior, and count_low below count_high. */
+static att_status
+params_check_count(params_ctx *c,
+                   params_key_id base,
+                   const char *what,
+                   double low,
+                   double high,
+                   att_count_prior *prior)
+{
+    const params_key_id k1 = (params_key_id)(base + 1), k2 = (params_key_id)(base + 2);
+    const params_key_id k3 = (params_key_id)(base + 3), k4 = (params_key_id)(base + 4);
+    const params_key_id alt[3][3] = {
+        {base, PK_COUNT, PK_COUNT}, {k1, k2, PK_COUNT}, {k3, k4, PK_COUNT}};
+    att_status st = params_one_of(c, what, alt, 3);
+
+    *prior = c->given[base] ? ATT_COUNT_FIXED
+             : c->given[k1] ? ATT_COUNT_UNIFORM
+                            : ATT_COUNT_LOGNORMAL;
+    if (st == ATT_OK && *prior == ATT_COUNT_UNIFORM && low >= high)
+        st = params_fail_at(c, c->at[k2], "count_high", ATT_EDATA,
+                            "expected count_high > count_low (%g), found %g", low, high);
+    return st;
+}
+
+/* With [group] sections declared, a section of troops names its group. */
+static att_status
+params_check_group_given(params_ctx *c, params_key_id key)
+{
+    if (c->p->ngroup > 0 && !c->given[key])
+        return params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
+                              "expected group = NAME: [group] sections are declared, found none");
+    return ATT_OK;
+}
+
 /* Section-specific checks after a named section's keys are in. */
 static att_status
 params_check_item(params_ctx *c, params_sec sec, size_t item)
@@ -882,22 +919,9 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
                                 "expected an end after start, found one on or before it");
     } else if (sec == PS_ARRIVAL) {
         att_arrival *ar = &p->arrivals[item];
-        static const params_key_id alt[][3] = {
-            {PK_ARRIVAL_COUNT, PK_COUNT, PK_COUNT},
-            {PK_ARRIVAL_COUNT_LOW, PK_ARRIVAL_COUNT_HIGH, PK_COUNT},
-            {PK_ARRIVAL_COUNT_MEDIAN, PK_ARRIVAL_COUNT_LOG_SD, PK_COUNT}};
-        st = params_one_of(c, "count", alt, 3);
-        ar->prior = c->given[PK_ARRIVAL_COUNT]       ? ATT_COUNT_FIXED
-                    : c->given[PK_ARRIVAL_COUNT_LOW] ? ATT_COUNT_UNIFORM
-                                                     : ATT_COUNT_LOGNORMAL;
-        if (st == ATT_OK && ar->prior == ATT_COUNT_UNIFORM && ar->low >= ar->high)
-            st =
-                params_fail_at(c, c->at[PK_ARRIVAL_COUNT_HIGH], "count_high", ATT_EDATA,
-                               "expected count_high > count_low (%g), found %g", ar->low, ar->high);
-        if (st == ATT_OK && p->ngroup > 0 && !c->given[PK_ARRIVAL_GROUP])
-            st = params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
-                                "expected group = NAME: [group] sections are declared, found "
-                                "none");
+        st = params_check_count(c, PK_ARRIVAL_COUNT, "count", ar->low, ar->high, &ar->prior);
+        if (st == ATT_OK)
+            st = params_check_group_given(c, PK_ARRIVAL_GROUP);
     } else if (sec == PS_GROUP) {
         att_group *gr = &p->groups[item];
         static const params_key_id alt[][3] = {
@@ -911,10 +935,6 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
         }
     } else if (sec == PS_DEPARTURE) {
         att_departure *dp = &p->departures[item];
-        static const params_key_id alt[][3] = {
-            {PK_DEPARTURE_COUNT, PK_COUNT, PK_COUNT},
-            {PK_DEPARTURE_COUNT_LOW, PK_DEPARTURE_COUNT_HIGH, PK_COUNT},
-            {PK_DEPARTURE_COUNT_MEDIAN, PK_DEPARTURE_COUNT_LOG_SD, PK_COUNT}};
         static const params_key_id share[][3] = {
             {PK_DEPARTURE_SHARE, PK_COUNT, PK_COUNT},
             {PK_DEPARTURE_SHARE_A, PK_DEPARTURE_SHARE_B, PK_COUNT}};
@@ -926,31 +946,23 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
         if (dp->date_high < dp->date)
             return params_fail_at(c, c->at[PK_DEPARTURE_DATE_HIGH], "date_high", ATT_EDATA,
                                   "expected date_high on or after date_low, found it before");
+        bool count = false;
+        int key;
+        for (key = PK_DEPARTURE_COUNT; key <= PK_DEPARTURE_COUNT_LOG_SD; key++)
+            count |= c->given[key];
         dp->by_share = c->given[PK_DEPARTURE_SHARE] || c->given[PK_DEPARTURE_SHARE_A] ||
                        c->given[PK_DEPARTURE_SHARE_B];
-        if (dp->by_share &&
-            (c->given[PK_DEPARTURE_COUNT] || c->given[PK_DEPARTURE_COUNT_LOW] ||
-             c->given[PK_DEPARTURE_COUNT_HIGH] || c->given[PK_DEPARTURE_COUNT_MEDIAN] ||
-             c->given[PK_DEPARTURE_COUNT_LOG_SD]))
+        if (dp->by_share && count)
             return params_fail_at(c, c->sec->origin, NULL, ATT_EPARSE,
                                   "expected a count or a share of the group, found both");
         if (dp->by_share) {
             st = params_one_of(c, "share", share, 2);
             dp->prior = c->given[PK_DEPARTURE_SHARE] ? ATT_COUNT_FIXED : ATT_COUNT_BETA;
-        } else {
-            st = params_one_of(c, "count or share", alt, 3);
-            dp->prior = c->given[PK_DEPARTURE_COUNT]       ? ATT_COUNT_FIXED
-                        : c->given[PK_DEPARTURE_COUNT_LOW] ? ATT_COUNT_UNIFORM
-                                                           : ATT_COUNT_LOGNORMAL;
-        }
-        if (st == ATT_OK && dp->prior == ATT_COUNT_UNIFORM && dp->low >= dp->high)
-            st =
-                params_fail_at(c, c->at[PK_DEPARTURE_COUNT_HIGH], "count_high", ATT_EDATA,
-                               "expected count_high > count_low (%g), found %g", dp->low, dp->high);
-        if (st == ATT_OK && p->ngroup > 0 && !c->given[PK_DEPARTURE_GROUP])
-            st = params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
-                                "expected group = NAME: [group] sections are declared, found "
-                                "none");
+        } else
+            st = params_check_count(c, PK_DEPARTURE_COUNT, "count or share", dp->low, dp->high,
+                                    &dp->prior);
+        if (st == ATT_OK)
+            st = params_check_group_given(c, PK_DEPARTURE_GROUP);
     } else if (sec == PS_WAVE) {
         att_wave *wv = &p->waves[item];
         static const params_key_id when[][3] = {{PK_WAVE_DATE, PK_COUNT, PK_COUNT},
@@ -979,10 +991,8 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
             return params_fail_at(c, c->at[PK_WAVE_SIZE_HIGH], "size_high", ATT_EDATA,
                                   "expected size_high >= size_low (%g), found %g", wv->size_low,
                                   wv->size_high);
-        if (p->ngroup > 0 && !c->given[PK_WAVE_GROUP])
-            return params_fail_at(c, c->sec->origin, "group", ATT_EPARSE,
-                                  "expected group = NAME: [group] sections are declared, found "
-                                  "none");
+        if ((st = params_check_group_given(c, PK_WAVE_GROUP)) != ATT_OK)
+            return st;
     } else if (sec == PS_THRESHOLD) {
         att_threshold *th = &p->thresholds[item];
         if (th->quantity == ATT_QUANTITY_LOSS_FRACTION && th->value > 1.0)
@@ -1234,13 +1244,13 @@ params_allocate(params_ctx *c, const ptree *t)
         st = params_check_header(c, &k);
         if (st != ATT_OK)
             return st;
+        if (k == PS_GROUP && counts[k] == ATT_GROUP_MAX) /* at the first one too many */
+            return att_error_set(c->err, ATT_ERANGE, c->sec->origin.path, c->sec->origin.line, 0,
+                                 NULL, "expected at most %d [group] sections, found more",
+                                 ATT_GROUP_MAX);
         counts[k]++;
     }
     c->sec = NULL;
-    if (counts[PS_GROUP] > ATT_GROUP_MAX)
-        return att_error_set(c->err, ATT_ERANGE, p->path, 0, 0, NULL,
-                             "expected at most %d [group] sections, found %zu", ATT_GROUP_MAX,
-                             counts[PS_GROUP]);
     p->phases = att_mem_calloc(counts[PS_PHASE] + 1, sizeof *p->phases);
     p->arrivals = att_mem_calloc(counts[PS_ARRIVAL] + 1, sizeof *p->arrivals);
     p->groups = att_mem_calloc(counts[PS_GROUP] + 1, sizeof *p->groups);
@@ -1386,7 +1396,10 @@ params_check_model(params_ctx *c)
             return st;
         p->reference_group = g;
     } else if (p->ngroup > 1)
-        return params_fail_at(c, c->sec->origin, "reference_group", ATT_EPARSE,
+        /* At [model]'s header, or at the second group's where the file has
+         * no [model] section (its origin has no line). */
+        return params_fail_at(c, c->sec->origin.line > 0 ? c->sec->origin : p->groups[1].origin,
+                              "reference_group", ATT_EPARSE,
                               "expected reference_group = NAME (the group whose hazard "
                               "multiplier is 1) with %zu [group] sections, found none",
                               p->ngroup);

@@ -170,7 +170,7 @@ static const bad_params_case bad_params[] = {
     {"missing reference_group",
      GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n"
                 "group = inf\n" GROUP_CLASS,
-     NULL, ATT_EPARSE, "main.ini", 0, "reference_group", "expected reference_group = NAME"},
+     NULL, ATT_EPARSE, "main.ini", 6, "reference_group", "expected reference_group = NAME"},
     {"unknown reference_group",
      GROUP_HEAD "[arrival x]\ndate = 2025-01-10\ncount = 100\n"
                 "group = inf\n" GROUP_CLASS "[model]\nreference_group = arty\n",
@@ -217,6 +217,25 @@ static const bad_params_case bad_params[] = {
      NULL, ATT_EDATA, "main.ini", 13, "date_high", "on or after date_low"},
     {"departure without a date", MIN_BODY "[departure d]\ncount = 5\n", NULL, ATT_EPARSE,
      "main.ini", 11, "[departure d]", "expected exactly one departure date"},
+    {"seventeen groups",
+     MIN_BODY "[group g0]\n"
+              "[group g1]\n"
+              "[group g2]\n"
+              "[group g3]\n"
+              "[group g4]\n"
+              "[group g5]\n"
+              "[group g6]\n"
+              "[group g7]\n"
+              "[group g8]\n"
+              "[group g9]\n"
+              "[group g10]\n"
+              "[group g11]\n"
+              "[group g12]\n"
+              "[group g13]\n"
+              "[group g14]\n"
+              "[group g15]\n"
+              "[group g16]\n",
+     NULL, ATT_ERANGE, "main.ini", 27, NULL, "at most 16 [group] sections"},
     {"return share without delay", MIN_BODY "[model]\nreturn_share = 0.3\n", NULL, ATT_EPARSE,
      "main.ini", 11, "return_delay", "expected return_delay"},
     {"return delay without share", MIN_BODY "[model]\nreturn_delay = 30\n", NULL, ATT_EPARSE,
