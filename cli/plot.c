@@ -1,6 +1,8 @@
-/* plot.c -- `--plot FILE.svg|.png|.pdf`: two stacked fan charts (strength,
- * cumulative casualties) over the fitted period and the projection, with
- * the ledger's reports, the phases and a legend, drawn with cairo; and
+/* plot.c -- `--plot FILE.svg|.png|.pdf`: stacked fan charts (strength,
+ * cumulative casualties, and where the ledger has such figures casualties
+ * per day and casualties as a share of the troops deployed) over the
+ * fitted period and the projection, with the ledger's reports, the phases
+ * and a legend, drawn with cairo; and
  * `backtest --plot`: one panel of cumulative casualties with the median
  * projection made at each origin.  One drawing routine per chart serves
  * the three formats; the bytes depend only on the input (the PDF's dates
@@ -23,12 +25,16 @@
 
 #include "decade.h"
 
-/* The page, in pixels (PNG) or points (SVG, PDF). */
-#define PLOT_W 1000
-#define PLOT_H 800
+/* The page, in pixels (PNG) or points (SVG, PDF): 800 high with two
+ * panels, PLOT_EXTRA_H more for each smaller panel below them. */
+#define PLOT_W       1000
+#define PLOT_H       800
+#define PLOT_EXTRA_H 248.0
+#define PLOT_SMALL_H 200.0 /* the plot area of a smaller panel */
 
-/* Layout: the plot areas of both panels share their left and right edges;
- * the legend is a column to their right, the caption below them. */
+/* Layout: the plot areas of the panels share their left and right edges;
+ * the legend is a column to their right, the caption below them (at
+ * PLOT_CAPTION_Y on a page of two panels). */
 #define PLOT_LEFT      72.0
 #define PLOT_RIGHT     760.0
 #define PLOT_LEGEND_X  778.0
@@ -78,6 +84,15 @@ static const rgb grid_line = {0.80, 0.80, 0.80};
 
 typedef enum { MARK_CIRCLE, MARK_DIAMOND, MARK_TRIANGLE, MARK_SQUARE } mark_shape;
 
+/* The panels, top to bottom; a report is drawn on one of them. */
+enum {
+    PANEL_STRENGTH,   /* N, and D's reports (an upper bound on N) */
+    PANEL_CASUALTIES, /* cumulative C; K and C - K reports beside it */
+    PANEL_PER_DAY,    /* casualties per day: rates, daily and period figures over a window */
+    PANEL_SHARE,      /* C / D: fractions */
+    PANEL_COUNT
+};
+
 /* Which levels make the bands: indices into proj->levels, ATT_NONE where
  * absent. */
 typedef struct {
@@ -97,12 +112,15 @@ struct plot_ctx {
     const att_projection *r;           /* the projection's two panels */
     const cli_backtest_plot_input *bt; /* the backtest's origins */
     band_levels lv;
-    double x0, x1; /* days at the left and right edges of the plot areas */
-    int32_t start; /* first projected day */
+    double x0, x1;            /* days at the left and right edges of the plot areas */
+    int32_t start;            /* first projected day */
+    bool shown[PANEL_COUNT];  /* the panels on the page */
+    double height, caption_y; /* the page's height, the caption's first line */
     void (*draw)(cairo_t *cr, const plot_ctx *c); /* the page */
 };
 
 typedef struct {
+    int which; /* PANEL_* */
     att_series series;
     const char *title;
     double top, bottom; /* the plot area, page units */
@@ -112,13 +130,16 @@ typedef struct {
 /* A fan's points: part 0 then part 1 (the fitted period is followed by the
  * projection's first date so that the two fans meet).  Point k of a part
  * at level j is q[part][k * nlevels + j]; where q[0] is NULL (a backtest's
- * fan, one part) it is level[j][k] instead. */
+ * fan, one part) it is level[j][k] instead.  A view of steps (mid) has a
+ * point per step between consecutive dates of d[0] then d[1], at the
+ * step's middle, its values all in q[0]. */
 typedef struct {
     const int32_t *d[2];
     const double *q[2];
     size_t n[2];
     size_t nlevels;
     const double *level[3];
+    bool mid;
 } fan_view;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -267,37 +288,65 @@ find_levels(const att_projection *r)
     return b;
 }
 
-static fan_view
-fitted_view(const att_projection *r, att_series s)
+/* Panel pn's values over the fitted period and over the projection. */
+static void
+panel_values(const att_projection *r, const panel *pn, const double **hist, const double **proj)
 {
+    switch (pn->which) {
+    case PANEL_PER_DAY:
+        *hist = r->hist_rate_q;
+        *proj = r->rate_q;
+        break;
+    case PANEL_SHARE:
+        *hist = r->hist_share_q;
+        *proj = r->share_q;
+        break;
+    default:
+        *hist = r->hist_q[pn->series];
+        *proj = r->q[pn->series];
+        break;
+    }
+}
+
+/* The fitted period's fan, joined to the projection's first point (for
+ * the per-day panel, the last fitted step ends at the start). */
+static fan_view
+fitted_view(const att_projection *r, const panel *pn)
+{
+    const double *hist, *proj;
     fan_view v;
 
     memset(&v, 0, sizeof v);
     v.nlevels = r->nlevels;
-    if (r->nhist == 0 || r->hist_q[s] == NULL)
+    v.mid = pn->which == PANEL_PER_DAY;
+    panel_values(r, pn, &hist, &proj);
+    if (r->nhist == 0 || hist == NULL)
         return v;
     v.d[0] = r->hist_dates;
-    v.q[0] = r->hist_q[s];
+    v.q[0] = hist;
     v.n[0] = r->nhist;
-    if (r->ndates > 0 && r->q[s] != NULL) {
+    if (r->ndates > 0 && proj != NULL) {
         v.d[1] = r->dates;
-        v.q[1] = r->q[s];
+        v.q[1] = proj;
         v.n[1] = 1;
     }
     return v;
 }
 
 static fan_view
-projected_view(const att_projection *r, att_series s)
+projected_view(const att_projection *r, const panel *pn)
 {
+    const double *hist, *proj;
     fan_view v;
 
     memset(&v, 0, sizeof v);
     v.nlevels = r->nlevels;
-    if (r->ndates == 0 || r->q[s] == NULL)
+    v.mid = pn->which == PANEL_PER_DAY;
+    panel_values(r, pn, &hist, &proj);
+    if (r->ndates == 0 || proj == NULL)
         return v;
     v.d[0] = r->dates;
-    v.q[0] = r->q[s];
+    v.q[0] = proj;
     v.n[0] = r->ndates;
     return v;
 }
@@ -323,7 +372,16 @@ backtest_view(const cli_backtest_fan *fan)
 static size_t
 view_size(const fan_view *v)
 {
-    return v->n[0] + v->n[1];
+    size_t n = v->n[0] + v->n[1];
+
+    return v->mid && n > 0 ? n - 1 : n;
+}
+
+/* Date i of d[0] then d[1]. */
+static double
+view_date(const fan_view *v, size_t i)
+{
+    return i < v->n[0] ? v->d[0][i] : v->d[1][i - v->n[0]];
 }
 
 /* Point i of the view at level j; false where the value is not finite. */
@@ -332,6 +390,11 @@ view_point(const fan_view *v, size_t i, size_t j, double *day, double *val)
 {
     size_t part = i < v->n[0] ? 0 : 1, k = part == 0 ? i : i - v->n[0];
 
+    if (v->mid) {
+        *day = 0.5 * (view_date(v, i) + view_date(v, i + 1));
+        *val = v->q[0][i * v->nlevels + j];
+        return isfinite(*val);
+    }
     *day = v->d[part][k];
     if (v->q[0] != NULL)
         *val = v->q[part][k * v->nlevels + j];
@@ -340,22 +403,36 @@ view_point(const fan_view *v, size_t i, size_t j, double *day, double *val)
     return isfinite(*val);
 }
 
-/* The panel a report is drawn on: 0 strength, 1 casualties, -1 none (a
- * loss over a period is not a point of the cumulative curve). */
+/* The panel a report is drawn on (PANEL_*): a loss over a period is not a
+ * point of the cumulative curve but casualties per day over its window. */
 static int
 report_panel(const att_report *rep)
 {
     switch (rep->kind) {
     case ATT_KIND_STRENGTH:
     case ATT_KIND_DEPLOYED:
-        return 0;
+        return PANEL_STRENGTH;
     case ATT_KIND_CASUALTIES:
     case ATT_KIND_KILLED: /* their own marks: K and (1 - kappa) C, below C */
     case ATT_KIND_WOUNDED:
-        return rep->measure == ATT_MEASURE_CUMULATIVE ? 1 : -1;
+        return rep->measure == ATT_MEASURE_CUMULATIVE ? PANEL_CASUALTIES : PANEL_PER_DAY;
+    case ATT_KIND_RATE:
+        return PANEL_PER_DAY;
+    case ATT_KIND_FRACTION:
+        return PANEL_SHARE;
     default:
         return -1;
     }
+}
+
+/* The factor that puts a report's figure on its panel's scale: a period's
+ * total divided by its days is its mean per day. */
+static double
+report_scale(const att_report *rep)
+{
+    return rep->measure == ATT_MEASURE_PERIOD && rep->kind != ATT_KIND_RATE
+               ? 1.0 / ((double)(rep->asof_end - rep->asof_start) + 1.0)
+               : 1.0;
 }
 
 /* Whether report i is drawn: repeats are left out (the original is drawn at
@@ -367,23 +444,26 @@ report_drawn(const att_report *rep)
     return rep->repeat_of == ATT_NONE && report_panel(rep) >= 0;
 }
 
-/* Whether the chart of c draws rep: the backtest's only panel is the
- * casualties'. */
+/* Whether the chart of c draws rep: on a panel the page has (the
+ * backtest's only panel is the casualties'). */
 static bool
 report_shown(const plot_ctx *c, const att_report *rep)
 {
-    return report_drawn(rep) && (c->bt == NULL || report_panel(rep) == 1);
+    return report_drawn(rep) && c->shown[report_panel(rep)];
 }
 
-/* The figures a report spans, for the y axis; false if none is finite. */
+/* The figures a report spans on its panel's scale, for the y axis; false
+ * if none is finite. */
 static bool
 report_span(const att_report *rep, double *lo, double *hi)
 {
+    double f = report_scale(rep);
+
     if (rep->qualifier == ATT_QUAL_RANGE) {
-        *lo = rep->low;
-        *hi = rep->high;
+        *lo = rep->low * f;
+        *hi = rep->high * f;
     } else {
-        *lo = *hi = rep->value;
+        *lo = *hi = rep->value * f;
     }
     return isfinite(*lo) && isfinite(*hi);
 }
@@ -429,8 +509,11 @@ x_range(plot_ctx *c)
     if (c->l != NULL)
         for (i = 0; i < c->l->n; i++) {
             const att_report *rep = &c->l->reports[i];
-            if (report_shown(c, rep))
-                widen(&lo, &hi, (double)rep->asof_end + 1.0);
+            if (!report_shown(c, rep))
+                continue;
+            widen(&lo, &hi, (double)rep->asof_end + 1.0);
+            if (report_panel(rep) == PANEL_PER_DAY)
+                widen(&lo, &hi, (double)rep->asof_start);
         }
     if (!(lo <= hi))
         lo = hi = c->start;
@@ -454,16 +537,16 @@ view_max(const fan_view *v, double *hi)
 /* The y axis of a panel: from 0 to a whole number of steps above every
  * band and every drawn report, with room for the at-least arrows. */
 static void
-y_range(const plot_ctx *c, int which, panel *pn)
+y_range(const plot_ctx *c, panel *pn)
 {
     fan_view v;
     double hi = 0.0, lo = 0.0, a, b;
     size_t i;
 
     if (c->r != NULL) {
-        v = fitted_view(c->r, pn->series);
+        v = fitted_view(c->r, pn);
         view_max(&v, &hi);
-        v = projected_view(c->r, pn->series);
+        v = projected_view(c->r, pn);
         view_max(&v, &hi);
     }
     for (i = 0; c->bt != NULL && i < c->bt->nfan; i++) {
@@ -473,7 +556,7 @@ y_range(const plot_ctx *c, int which, panel *pn)
     if (c->l != NULL)
         for (i = 0; i < c->l->n; i++) {
             const att_report *rep = &c->l->reports[i];
-            if (report_shown(c, rep) && report_panel(rep) == which && report_span(rep, &a, &b))
+            if (report_shown(c, rep) && report_panel(rep) == pn->which && report_span(rep, &a, &b))
                 widen(&lo, &hi, b * (rep->qualifier == ATT_QUAL_AT_LEAST ? 1.12 : 1.0));
         }
     if (!(hi > 0.0) || !isfinite(hi))
@@ -643,18 +726,30 @@ draw_arrow(cairo_t *cr, double x, double y, double len, rgb col)
     cairo_fill(cr);
 }
 
+/* A bar from (xa, ya) to (xb, yb), vertical or horizontal, with a tick
+ * across each end: a range (low to high), or a window (a rate, a daily or
+ * a period figure, from the window's first day to the end of its last). */
+static void
+draw_bar(
+    cairo_t *cr, double xa, double ya, double xb, double yb, double tick, double width, rgb col)
+{
+    double tx = xa == xb ? tick : 0.0, ty = xa == xb ? 0.0 : tick;
+
+    set_rgb(cr, col);
+    cairo_set_line_width(cr, width);
+    cairo_move_to(cr, xa, ya);
+    cairo_line_to(cr, xb, yb);
+    cairo_move_to(cr, xa - tx, ya - ty);
+    cairo_line_to(cr, xa + tx, ya + ty);
+    cairo_move_to(cr, xb - tx, yb - ty);
+    cairo_line_to(cr, xb + tx, yb + ty);
+    cairo_stroke(cr);
+}
+
 static void
 draw_range_bar(cairo_t *cr, double x, double ylo, double yhi, rgb col)
 {
-    set_rgb(cr, col);
-    cairo_set_line_width(cr, 2.0);
-    cairo_move_to(cr, x, ylo);
-    cairo_line_to(cr, x, yhi);
-    cairo_move_to(cr, x - 4.0, ylo);
-    cairo_line_to(cr, x + 4.0, ylo);
-    cairo_move_to(cr, x - 4.0, yhi);
-    cairo_line_to(cr, x + 4.0, yhi);
-    cairo_stroke(cr);
+    draw_bar(cr, x, ylo, x, yhi, 4.0, 2.0, col);
 }
 
 static rgb
@@ -664,8 +759,9 @@ class_colour(size_t cls)
 }
 
 static void
-draw_reports(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
+draw_reports(cairo_t *cr, const plot_ctx *c, const panel *pn)
 {
+    int which = pn->which;
     const att_ledger *l = c->l;
     size_t i;
     double lo, hi;
@@ -685,6 +781,13 @@ draw_reports(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
         double x = px(c, (double)rep->asof_end + 1.0);
         if (!report_shown(c, rep) || report_panel(rep) != which || !report_span(rep, &lo, &hi))
             continue;
+        if (which == PANEL_PER_DAY) {
+            double xa = px(c, (double)rep->asof_start);
+            draw_bar(cr, xa, py(pn, lo), x, py(pn, lo), 3.0, 1.6, col);
+            if (hi != lo)
+                draw_bar(cr, xa, py(pn, hi), x, py(pn, hi), 3.0, 1.6, col);
+            x = 0.5 * (xa + x);
+        }
         switch (rep->qualifier) {
         case ATT_QUAL_RANGE:
             draw_range_bar(cr, x, py(pn, lo), py(pn, hi), col);
@@ -802,9 +905,9 @@ panel_begin(cairo_t *cr, const plot_ctx *c, const panel *pn)
 }
 
 static void
-panel_end(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
+panel_end(cairo_t *cr, const plot_ctx *c, const panel *pn)
 {
-    draw_reports(cr, c, pn, which);
+    draw_reports(cr, c, pn);
     cairo_restore(cr);
     /* The y tick labels sit outside the clip: drawn again unclipped. */
     draw_y_axis(cr, pn);
@@ -825,22 +928,25 @@ group_dash(cairo_t *cr, size_t g)
     cairo_set_dash(cr, dashes[g % 4], 2, 0.0);
 }
 
-/* Each group's projected median (att_projection gq), dashed, in ink. */
+/* Each group's median, dashed, in ink: over the fitted period
+ * (att_projection hist_gq) and the projection (gq), in one line. */
 static void
 draw_group_medians(cairo_t *cr, const plot_ctx *c, const panel *pn)
 {
     const att_projection *r = c->r;
-    size_t g, k;
+    const double *hq = r->hist_gq[pn->series];
+    size_t g, k, nh = hq != NULL ? r->nhist : 0;
 
-    if (r->ngroup == 0 || c->lv.med == ATT_NONE)
+    if (r->ngroup == 0 || c->lv.med == ATT_NONE || pn->which > PANEL_CASUALTIES)
         return;
     for (g = 0; g < r->ngroup; g++) {
         set_rgb(cr, ink);
         cairo_set_line_width(cr, 1.2);
         group_dash(cr, g);
-        for (k = 0; k < r->ndates; k++) {
-            double x = px(c, (double)r->dates[k]);
-            double y = py(pn, att_projection_gq(r, g, pn->series, k, c->lv.med));
+        for (k = 0; k < nh + r->ndates; k++) {
+            double x = px(c, (double)(k < nh ? r->hist_dates[k] : r->dates[k - nh]));
+            double y = py(pn, k < nh ? hq[(g * nh + k) * r->nlevels + c->lv.med]
+                                     : att_projection_gq(r, g, pn->series, k - nh, c->lv.med));
             if (k == 0)
                 cairo_move_to(cr, x, y);
             else
@@ -852,16 +958,16 @@ draw_group_medians(cairo_t *cr, const plot_ctx *c, const panel *pn)
 }
 
 static void
-draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn, int which)
+draw_panel(cairo_t *cr, const plot_ctx *c, const panel *pn)
 {
-    fan_view fv = fitted_view(c->r, pn->series), pv = projected_view(c->r, pn->series);
+    fan_view fv = fitted_view(c->r, pn), pv = projected_view(c->r, pn);
 
     panel_begin(cr, c, pn);
     draw_fan(cr, c, pn, &fv, &fitted_style);
     draw_fan(cr, c, pn, &pv, &projected_style);
     draw_group_medians(cr, c, pn);
     draw_start(cr, c, pn);
-    panel_end(cr, c, pn, which);
+    panel_end(cr, c, pn);
 }
 
 /* ---- the backtest's origins ------------------------------------------------ */
@@ -1033,7 +1139,7 @@ legend_groups(cairo_t *cr, const plot_ctx *c, double y)
 
     if (c->r->ngroup == 0)
         return y;
-    legend_head(cr, y, "Groups (projected medians)");
+    legend_head(cr, y, "Groups (medians)");
     y += 17.0;
     for (g = 0; g < c->r->ngroup; g++) {
         set_rgb(cr, ink);
@@ -1145,7 +1251,7 @@ legend_classes(cairo_t *cr, const plot_ctx *c, double y)
         return y;
     legend_head(cr, y, "Source class");
     y += 17.0;
-    for (k = 0; k < l->nclass && y < PLOT_CAPTION_Y - 10.0; k++) {
+    for (k = 0; k < l->nclass && y < c->caption_y - 10.0; k++) {
         for (i = 0; i < l->n; i++)
             if (l->reports[i].cls == k && report_shown(c, &l->reports[i]))
                 break;
@@ -1159,7 +1265,8 @@ legend_classes(cairo_t *cr, const plot_ctx *c, double y)
 }
 
 /* Two lines: first, then lead and what is not drawn: the reports of the
- * kinds no panel shows ("kinds reports") and the repeats. */
+ * kinds no panel shows ("kinds reports") and the repeats; a third line for
+ * the per-day panel. */
 static void
 draw_caption(cairo_t *cr, const plot_ctx *c, const char *first, const char *lead, const char *kinds)
 {
@@ -1176,10 +1283,19 @@ draw_caption(cairo_t *cr, const plot_ctx *c, const char *first, const char *lead
         }
     set_rgb(cr, grey_text);
     font(cr, 9.5, false);
-    text_at(cr, PLOT_LEFT, PLOT_CAPTION_Y, first, 0.0);
-    snprintf(s, sizeof s, "%sNot drawn: %zu %s report%s, and %zu repeat%s of earlier reports.",
-             lead, other, kinds, other == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s");
-    text_at(cr, PLOT_LEFT, PLOT_CAPTION_Y + 15.0, s, 0.0);
+    text_at(cr, PLOT_LEFT, c->caption_y, first, 0.0);
+    if (other > 0)
+        snprintf(s, sizeof s, "%sNot drawn: %zu %s report%s, and %zu repeat%s of earlier reports.",
+                 lead, other, kinds, other == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s");
+    else
+        snprintf(s, sizeof s, "%sNot drawn: %zu repeat%s of earlier reports.", lead, repeats,
+                 repeats == 1 ? "" : "s");
+    text_at(cr, PLOT_LEFT, c->caption_y + 15.0, s, 0.0);
+    if (c->shown[PANEL_PER_DAY])
+        text_at(cr, PLOT_LEFT, c->caption_y + 30.0,
+                "Per day: a rate or a daily figure, and a total over a period divided by its "
+                "days, each as a bar over its window; the model's, over each step.",
+                0.0);
 }
 
 /* A white page with the title, shrunk to fit if long. */
@@ -1201,16 +1317,27 @@ draw_page(cairo_t *cr, const plot_ctx *c)
 static void
 draw_plot(cairo_t *cr, const plot_ctx *c)
 {
-    panel pn[2] = {{ATT_SERIES_STRENGTH, "Strength: troops fit to fight", 64.0, 364.0, 1, 1},
-                   {ATT_SERIES_CASUALTIES, "Cumulative casualties", 412.0, 712.0, 1, 1}};
+    panel pn[PANEL_COUNT] = {
+        {PANEL_STRENGTH, ATT_SERIES_STRENGTH, "Strength: troops fit to fight", 64.0, 364.0, 1, 1},
+        {PANEL_CASUALTIES, ATT_SERIES_CASUALTIES, "Cumulative casualties", 412.0, 712.0, 1, 1},
+        {PANEL_PER_DAY, ATT_SERIES_CASUALTIES, "Casualties per day", 0, 0, 1, 1},
+        {PANEL_SHARE, ATT_SERIES_CASUALTIES, "Casualties as a share of the troops deployed (C / D)",
+         0, 0, 1, 1}};
     char first[320];
-    double y;
+    double y, top = 712.0 + 48.0;
     int k;
 
     draw_page(cr, c);
-    for (k = 0; k < 2; k++) {
-        y_range(c, k, &pn[k]);
-        draw_panel(cr, c, &pn[k], k);
+    for (k = 0; k < PANEL_COUNT; k++) {
+        if (!c->shown[k])
+            continue;
+        if (k > PANEL_CASUALTIES) {
+            pn[k].top = top;
+            pn[k].bottom = top + PLOT_SMALL_H;
+            top += PLOT_EXTRA_H;
+        }
+        y_range(c, &pn[k]);
+        draw_panel(cr, c, &pn[k]);
     }
     y = legend_bands(cr, c, pn[0].top + 4.0);
     y = legend_groups(cr, c, y + 10.0);
@@ -1220,20 +1347,21 @@ draw_plot(cairo_t *cr, const plot_ctx *c)
              "Fitted: the model over the posterior draws; projected: %zu simulated paths. "
              "A report as of day d is placed at the end of d.",
              c->r->paths);
-    draw_caption(cr, c, first, "", "rate, fraction, and losses over a period or per day");
+    draw_caption(cr, c, first, "", "other");
 }
 
 static void
 draw_backtest(cairo_t *cr, const plot_ctx *c)
 {
-    panel pn = {ATT_SERIES_CASUALTIES, "Cumulative casualties", 64.0, 712.0, 1, 1};
+    panel pn = {
+        PANEL_CASUALTIES, ATT_SERIES_CASUALTIES, "Cumulative casualties", 64.0, 712.0, 1, 1};
     double y;
 
     draw_page(cr, c);
-    y_range(c, 1, &pn);
+    y_range(c, &pn);
     panel_begin(cr, c, &pn);
     draw_origins(cr, c, &pn);
-    panel_end(cr, c, &pn, 1);
+    panel_end(cr, c, &pn);
     y = legend_origins(cr, c->bt, pn.top + 4.0);
     y = legend_reports(cr, y + 14.0, false);
     (void)legend_classes(cr, c, y + 4.0);
@@ -1293,11 +1421,11 @@ render(plot_format fmt, const plot_ctx *c, FILE *f)
     char date[32];
 
     if (fmt == FMT_SVG)
-        s = cairo_svg_surface_create_for_stream(write_stream, f, PLOT_W, PLOT_H);
+        s = cairo_svg_surface_create_for_stream(write_stream, f, PLOT_W, c->height);
     else if (fmt == FMT_PDF)
-        s = cairo_pdf_surface_create_for_stream(write_stream, f, PLOT_W, PLOT_H);
+        s = cairo_pdf_surface_create_for_stream(write_stream, f, PLOT_W, c->height);
     else
-        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PLOT_W, PLOT_H);
+        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PLOT_W, (int)c->height);
     st = cairo_surface_status(s);
     if (st != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
@@ -1339,14 +1467,19 @@ path_format(const char *path, att_error *err)
     return fmt;
 }
 
-/* Computes c's x axis and draws it into path, atomically. */
+/* Computes c's page and x axis and draws it into path, atomically. */
 static att_status
 write_plot(const char *path, plot_format fmt, plot_ctx *c, att_error *err)
 {
     att_output *o;
     cairo_status_t st;
     char msg[ATT_ERROR_MSG_MAX];
+    int k, extra = 0;
 
+    for (k = PANEL_CASUALTIES + 1; k < PANEL_COUNT; k++)
+        extra += c->shown[k];
+    c->height = PLOT_H + extra * PLOT_EXTRA_H;
+    c->caption_y = PLOT_CAPTION_Y + extra * PLOT_EXTRA_H;
     x_range(c);
     o = att_output_open(path, err);
     if (o == NULL)
@@ -1366,6 +1499,7 @@ cli_plot_write(const char *path, const cli_plot_input *in, att_error *err)
 {
     plot_format fmt;
     plot_ctx c;
+    size_t i;
 
     if (path == NULL || in == NULL || in->proj == NULL) {
         fail(err, ATT_EINVAL, path, "no projection to plot");
@@ -1384,6 +1518,14 @@ cli_plot_write(const char *path, const cli_plot_input *in, att_error *err)
     c.start = in->p != NULL && in->p->projection.start != INT32_MIN ? in->p->projection.start
               : c.r->ndates > 0                                     ? c.r->dates[0]
                                                                     : 0;
+    c.shown[PANEL_STRENGTH] = c.shown[PANEL_CASUALTIES] = true;
+    /* The smaller panels where the ledger has their figures and the
+     * projection their views. */
+    for (i = 0; c.l != NULL && i < c.l->n; i++) {
+        int k = report_panel(&c.l->reports[i]);
+        if (report_drawn(&c.l->reports[i]) && k > PANEL_CASUALTIES)
+            c.shown[k] = (k == PANEL_PER_DAY ? c.r->rate_q : c.r->share_q) != NULL;
+    }
     c.draw = draw_plot;
     return write_plot(path, fmt, &c, err);
 }
@@ -1408,6 +1550,7 @@ cli_plot_backtest(const char *path, const cli_backtest_plot_input *in, att_error
     c.l = in->l;
     c.bt = in;
     c.start = in->nfan > 0 ? in->fan[in->nfan - 1].origin : 0;
+    c.shown[PANEL_CASUALTIES] = true;
     c.draw = draw_backtest;
     return write_plot(path, fmt, &c, err);
 }

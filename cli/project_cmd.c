@@ -1048,6 +1048,7 @@ project_one(project_ctx *c, scenario_view *v)
     v->pp.seed = v->p->projection.seed;
     v->pp.threads = o->threads > 0 ? (int)o->threads : 0;
     v->pp.step = o->daily ? 1 : 0;
+    v->pp.views = o->plot != NULL; /* casualties per day and C / D: only a picture shows them */
     if (o->nlevels > 0) {
         v->pp.levels = o->levels;
         v->pp.nlevels = o->nlevels;
@@ -1059,6 +1060,7 @@ project_one(project_ctx *c, scenario_view *v)
         att_project_params twin = v->pp;
         twin.without_waves = true;
         twin.history = false; /* the same closed form as the scenario's: not shown twice */
+        twin.views = false;
         if (att_project_run(v->p, v->post, &v->sf->fit, &twin, &v->twin, &err) != ATT_OK)
             return cli_report(&err);
         v->has_twin = true;

@@ -31,6 +31,7 @@
 #include "binomial.h"
 #include "emath.h"
 #include "internal.h"
+#include "project_history.h"
 #include "stream.h"
 #include "variates.h"
 
@@ -157,7 +158,7 @@ typedef struct {
     bool waves, killed_daily;
     double share_sum;
     /* outputs, date-major: vals[s][k * paths + i]; vals[ATT_SERIES_COUNT]
-     * (troops deployed) only when paths are kept */
+     * (troops deployed) only when paths are kept or views asked for */
     uint32_t *vals[ATT_SERIES_COUNT + 1];
     uint32_t *deployed_end;
     int32_t *first;  /* nthreshold x paths: first-passage day, INT32_MAX never */
@@ -774,6 +775,7 @@ att_projection_free(att_projection *r)
         att_mem_free(r->mean[s]);
         att_mem_free(r->end[s]);
         att_mem_free(r->hist_q[s]);
+        att_mem_free(r->hist_gq[s]);
         att_mem_free(r->gq[s]);
         att_mem_free(r->gmean[s]);
     }
@@ -787,6 +789,10 @@ att_projection_free(att_projection *r)
     att_mem_free(r->levels);
     att_mem_free(r->dates);
     att_mem_free(r->hist_dates);
+    att_mem_free(r->rate_q);
+    att_mem_free(r->share_q);
+    att_mem_free(r->hist_rate_q);
+    att_mem_free(r->hist_share_q);
     memset(r, 0, sizeof *r);
 }
 
@@ -805,68 +811,6 @@ project_make_dates(int32_t start, int32_t horizon, long step, int32_t *dates)
     if (dates != NULL)
         dates[n] = start + horizon;
     return n + 1;
-}
-
-/* Type-7 quantiles of x (n values, sorted in place) at levels (percent). */
-static void
-project_quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, double *out)
-{
-    size_t j;
-
-    gsl_sort(x, 1, n);
-    for (j = 0; j < nlevels; j++)
-        out[j] = att_summary_quantile(x, n, levels[j] / 100.0);
-}
-
-/* The fitted period: the closed form over the draws, every step back from
- * the start to the first arrival (equation (16) at earlier dates). */
-static att_status
-project_history(const project_run *r, long step, att_projection *out, att_error *err)
-{
-    const att_params *p = r->p;
-    size_t nd = r->fit->chains * r->fit->draws, i, k, s, nh = 0;
-    int32_t first = r->start, t;
-    double *vals = NULL, *x = NULL;
-    att_status st = ATT_OK;
-
-    for (i = 0; i < p->narrival; i++)
-        if (p->arrivals[i].date < first)
-            first = p->arrivals[i].date;
-    for (t = r->start - (int32_t)step; t + (int32_t)step > first; t -= (int32_t)step)
-        nh++;
-    out->nhist = nh;
-    if (nh == 0)
-        return ATT_OK;
-    out->hist_dates = att_mem_alloc(nh * sizeof *out->hist_dates);
-    vals = att_mem_alloc((att_posterior_nvalues(r->post) + 1) * sizeof *vals);
-    x = att_mem_alloc(ATT_SERIES_COUNT * nd * sizeof *x);
-    for (s = 0; s < ATT_SERIES_COUNT; s++)
-        if ((out->hist_q[s] = att_mem_alloc(nh * out->nlevels * sizeof(double))) == NULL)
-            st = ATT_ENOMEM;
-    if (out->hist_dates == NULL || vals == NULL || x == NULL || st != ATT_OK) {
-        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the fitted period's bands");
-        goto done;
-    }
-    for (k = 0; k < nh; k++)
-        out->hist_dates[k] = r->start - (int32_t)((nh - k) * (size_t)step);
-    for (k = 0; k < nh; k++) {
-        for (i = 0; i < nd; i++) {
-            att_model_values v;
-            att_state sv;
-            att_posterior_values(r->post, r->fit->theta + i * r->fit->dim, vals, &v);
-            sv = att_model_state(p, &v, (double)out->hist_dates[k]);
-            x[i] = sv.strength;
-            x[nd + i] = sv.casualties;
-            x[2 * nd + i] = sv.killed;
-        }
-        for (s = 0; s < ATT_SERIES_COUNT; s++)
-            project_quantiles_of(x + s * nd, nd, out->levels, out->nlevels,
-                                 out->hist_q[s] + k * out->nlevels);
-    }
-done:
-    att_mem_free(vals);
-    att_mem_free(x);
-    return st;
 }
 
 static int
@@ -914,7 +858,7 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
             out->mean[s][k] = sum / (double)n;
             if (k + 1 == r->ndates)
                 memcpy(out->end[s], x, n * sizeof *x);
-            project_quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
+            att_quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
         }
     /* Each group's bands, as the force's. */
     out->ngroup = r->ngroup;
@@ -935,8 +879,8 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
                     sum += x[i];
                 }
                 out->gmean[s][g * r->ndates + k] = sum / (double)n;
-                project_quantiles_of(x, n, out->levels, out->nlevels,
-                                     out->gq[s] + (g * r->ndates + k) * out->nlevels);
+                att_quantiles_of(x, n, out->levels, out->nlevels,
+                                 out->gq[s] + (g * r->ndates + k) * out->nlevels);
             }
     }
     for (i = 0; i < n; i++)
@@ -991,6 +935,7 @@ att_project_run(const att_params *p,
     long step = pp->step > 0 ? pp->step : pr->step;
     int overflow = 0;
     double t0, bytes;
+    bool with_d = pp->keep_paths || pp->views; /* troops deployed per path */
     att_status st;
 
     memset(out, 0, sizeof *out);
@@ -1022,10 +967,9 @@ att_project_run(const att_params *p,
                              r.paths);
     /* Per path: three counts per output date, a day per threshold, and a
      * double per date while summarising. */
-    bytes =
-        (double)r.paths *
-        ((double)r.ndates * (ATT_SERIES_COUNT + (pp->keep_paths ? 1.0 : 0.0)) * sizeof(uint32_t) +
-         (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
+    bytes = (double)r.paths *
+            ((double)r.ndates * (ATT_SERIES_COUNT + (with_d ? 1.0 : 0.0)) * sizeof(uint32_t) +
+             (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
     if (bytes > (double)ATT_PROJECT_MEMORY_MAX)
         return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
                              "expected a projection within %zu MiB, found %zu paths x %zu output "
@@ -1039,7 +983,7 @@ att_project_run(const att_params *p,
     out->nlevels = pp->levels != NULL ? pp->nlevels : pr->nquantiles;
     out->levels = att_mem_alloc(out->nlevels * sizeof *out->levels);
     out->dates = att_mem_alloc(r.ndates * sizeof *out->dates);
-    for (s = 0; s < ATT_SERIES_COUNT + (pp->keep_paths ? 1u : 0u); s++)
+    for (s = 0; s < ATT_SERIES_COUNT + (with_d ? 1u : 0u); s++)
         r.vals[s] = att_mem_alloc(r.ndates * r.paths * sizeof(uint32_t));
     r.deployed_end = att_mem_alloc(r.paths * sizeof *r.deployed_end);
     r.capped = att_mem_calloc(r.paths + 1, sizeof *r.capped);
@@ -1052,7 +996,7 @@ att_project_run(const att_params *p,
 #endif
     ws = att_mem_calloc(nthreads, sizeof *ws);
     if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
-        r.vals[2] == NULL || (pp->keep_paths && r.vals[ATT_SERIES_COUNT] == NULL) ||
+        r.vals[2] == NULL || (with_d && r.vals[ATT_SERIES_COUNT] == NULL) ||
         r.deployed_end == NULL || r.capped == NULL || r.first == NULL || ws == NULL ||
         st != ATT_OK) {
         st =
@@ -1091,8 +1035,11 @@ att_project_run(const att_params *p,
     }
     if ((st = project_summarise(&r, out, err)) != ATT_OK)
         goto done;
-    if (pp->history)
-        st = project_history(&r, step, out, err);
+    if (pp->views)
+        st = att_project_views(r.vals[ATT_SERIES_CASUALTIES], r.vals[ATT_SERIES_COUNT], r.paths,
+                               out, err);
+    if (st == ATT_OK && pp->history)
+        st = att_project_history(p, post, fit, r.start, step, pp->views, out, err);
     if (st == ATT_OK && pp->keep_paths)
         for (s = 0; s <= ATT_SERIES_COUNT; s++) {
             out->path[s] = r.vals[s];
@@ -1134,7 +1081,7 @@ att_projection_paired(const att_projection *a,
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (i = 0; i < n; i++)
         x[i] = a->end[s][i] - b->end[s][i];
-    project_quantiles_of(x, n, &level, 1, out);
+    att_quantiles_of(x, n, &level, 1, out);
     att_mem_free(x);
     return ATT_OK;
 }

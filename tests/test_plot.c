@@ -705,6 +705,143 @@ near_colour(pixel p, const int c[3], int tol)
     return abs(p.r - c[0]) <= tol && abs(p.g - c[1]) <= tol && abs(p.b - c[2]) <= tol;
 }
 
+/* ---- the per-day and share panels ------------------------------------------ */
+
+/* Their plot areas on a page of four panels (cli/plot.c's layout). */
+#define PER_DAY_TOP 760
+#define PER_DAY_BOT 960
+#define SHARE_TOP   1008
+#define SHARE_BOT   1208
+
+/* The first class's colour (Okabe-Ito orange, 230 159 0), also where a
+ * thin line blends it with the light shades; nothing else drawn there is
+ * red far above blue. */
+static int
+is_orange(pixel p)
+{
+    return p.r > 150 && p.r - p.b > 90;
+}
+
+/* Three figures of the first class: 60 a day over the 40 days from 1
+ * December, 2,400 over the 120 days from 1 February (20 a day), and a
+ * share of 0.5. */
+#define VIEW_LEDGER_FMT                                                                        \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low,high," \
+    "quote,doc,repeat_of,measure\n"                                                            \
+    "r1,2025-01-09,2024-12-01,2025-01-09,T,%s,rate,approx,60,,,q,d,,\n"                        \
+    "p1,2025-05-31,2025-02-01,2025-05-31,T,%s,casualties,approx,2400,,,q,d,,period\n"          \
+    "f1,2025-04-01,2025-04-01,2025-04-01,T,%s,fraction,approx,0.5,,,q,d,,\n"
+
+/* Row by row within [top, bottom): the widest spread of the first class's
+ * colour (rightmost minus leftmost x), the row's y in the middle of the
+ * widest rows, and their ends.  Rows within `skip` of y_skip are passed
+ * over (0: none). */
+static int
+widest_rows(cairo_surface_t *s, int top, int bottom, int y_skip, int skip, int *xa, int *xb)
+{
+    int y, x, best = -1, y_first = -1, y_last = -1;
+
+    for (y = top + 2; y < bottom - 2; y++) {
+        int lo = -1, hi = -1;
+        if (skip > 0 && abs(y - y_skip) <= skip)
+            continue;
+        for (x = 74; x < PLOT_RIGHT - 2; x++)
+            if (is_orange(pixel_at(s, x, y))) {
+                if (lo < 0)
+                    lo = x;
+                hi = x;
+            }
+        if (lo < 0)
+            continue;
+        if (hi - lo > best) {
+            best = hi - lo;
+            y_first = y_last = y;
+            *xa = lo;
+            *xb = hi;
+        } else if (hi - lo == best && y == y_last + 1) {
+            y_last = y;
+        }
+    }
+    return best < 0 ? -1 : (y_first + y_last) / 2;
+}
+
+/* With views the page grows by two panels.  Casualties per day: a rate
+ * and a period's total (divided by its 120 days) each a bar over its
+ * window, their heights (60 : 20), lengths (40 : 120 days) and left ends
+ * (62 days apart) in proportion, whatever the axes' scales.  The
+ * share: the fraction 0.5 at the fitted band's top (0.4 x 1.25). */
+static void
+test_png_draws_per_day_and_share(void **state)
+{
+    const plot_fixture *f = *state;
+    att_projection r = f->proj;
+    cli_plot_input in = f->in;
+    const char *c0 = f->p->classes[0].name;
+    char text[1024], msg[1200];
+    att_ledger *l = NULL;
+    att_error err;
+    const char *cls[64];
+    double *rate = alloc_q(r.ndates), *hrate = alloc_q(r.nhist), *share = alloc_q(r.ndates),
+           *hshare = alloc_q(r.nhist);
+    cairo_surface_t *s;
+    int ra, rb, pa, pb, fa, fb, y_rate, y_period, y_frac, y, x;
+    size_t i;
+
+    for (i = 0; i < f->p->nclass; i++)
+        cls[i] = f->p->classes[i].name;
+    snprintf(text, sizeof text, VIEW_LEDGER_FMT, c0, c0, c0);
+    if (att_ledger_parse("v.csv", text, strlen(text), cls, f->p->nclass, &l, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    /* No fitted fan per day (NaN, skipped): only the reports are coloured
+     * there. */
+    for (i = 0; i < r.nhist * NLEVELS; i++)
+        hrate[i] = (double)NAN;
+    fill_series(rate, r.ndates - 1, 30, 30);
+    fill_series(share, r.ndates, 0.4, 0.4);
+    fill_series(hshare, r.nhist, 0.4, 0.4);
+    r.rate_q = rate;
+    r.hist_rate_q = hrate;
+    r.share_q = share;
+    r.hist_share_q = hshare;
+    in.proj = &r;
+    in.l = l;
+    fixture_fresh_dir(DIR_);
+    write_ok(DIR_ "/v.png", &in);
+    s = cairo_image_surface_create_from_png(DIR_ "/v.png");
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_height(s), 800 + 2 * 248);
+
+    y_period = widest_rows(s, PER_DAY_TOP, PER_DAY_BOT, 0, 0, &pa, &pb);
+    y_rate = widest_rows(s, PER_DAY_TOP, PER_DAY_BOT, y_period, 8, &ra, &rb);
+    assert_true(y_period > 0 && y_rate > 0);
+    assert_true(y_rate < y_period); /* 60 above 20 */
+    att_assert_close((double)(PER_DAY_BOT - y_rate) / (PER_DAY_BOT - y_period), 3.0, 0.0, 0.1);
+    att_assert_close((double)(pb - pa) / (rb - ra), 3.0, 0.0, 0.12);
+    att_assert_close((double)(pa - ra) / (rb - ra), 1.55, 0.0, 0.1);
+
+    /* The share's marker: the middle of its orange rows is the fitted
+     * band's top a few pixels to its left. */
+    y_frac = widest_rows(s, SHARE_TOP, SHARE_BOT, 0, 0, &fa, &fb);
+    assert_true(y_frac > 0);
+    x = fa - 6;
+    for (y = SHARE_TOP + 26; y < SHARE_BOT && is_shade(pixel_at(s, x, y)); y++)
+        ;
+    assert_true(abs(y - y_frac) <= 2);
+    cairo_surface_destroy(s);
+
+    /* Without views the same ledger leaves the page at two panels. */
+    r.rate_q = r.hist_rate_q = r.share_q = r.hist_share_q = NULL;
+    write_ok(DIR_ "/n.png", &in);
+    s = cairo_image_surface_create_from_png(DIR_ "/n.png");
+    assert_int_equal(cairo_image_surface_get_height(s), 800);
+    cairo_surface_destroy(s);
+    att_ledger_free(l);
+    free(rate);
+    free(hrate);
+    free(share);
+    free(hshare);
+}
+
 /* The newest origin's faint band over the phases' greys: red and blue
  * above green (the greys have all three equal). */
 static int
@@ -848,6 +985,7 @@ main(void)
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_png_draws_the_bands),
         cmocka_unit_test(test_png_draws_group_medians),
+        cmocka_unit_test(test_png_draws_per_day_and_share),
         cmocka_unit_test(test_backtest_signatures),
         cmocka_unit_test(test_backtest_same_bytes),
         cmocka_unit_test(test_backtest_unknown_extension),

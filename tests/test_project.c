@@ -4,14 +4,17 @@
  * binomial closed form; quantiles are monotone in the level; the same
  * bytes for 1 and 2 threads; a scenario and its twin without waves share
  * their random numbers; and bad projection settings are refused. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
 
 #include <attrition/att_date.h>
 #include <attrition/att_model.h>
 #include <attrition/att_project.h>
+#include <attrition/att_rng.h>
 
 #include "att_test.h"
 #include "fixture.h"
@@ -266,6 +269,149 @@ test_force_mean_is_the_closed_form(void **state)
     att_projection_free(&r);
     free(fit.theta);
     fixture_free(&g);
+    fixture_free(&f);
+}
+
+/* Type-7 quantile of x (n values), sorting a copy: written here apart from
+ * the library's. */
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+quantile7(const double *x, size_t n, double level)
+{
+    double *c = malloc(n * sizeof *c), h, v;
+    size_t lo;
+
+    assert_non_null(c);
+    memcpy(c, x, n * sizeof *c);
+    qsort(c, n, sizeof *c, cmp_double);
+    h = (double)(n - 1) * level / 100.0;
+    lo = (size_t)floor(h);
+    v = lo + 1 < n ? c[lo] + (h - (double)lo) * (c[lo + 1] - c[lo]) : c[lo];
+    free(c);
+    return v;
+}
+
+#define NDRAW_VIEWS ((size_t)30)
+
+/* The fitted period and the views against what they mean, on a force with
+ * groups, a departure and returns before the start and 30 draws from the
+ * prior: each band at each date is the type-7 quantile over the draws of
+ * att_model_state (the force), att_model_group_states (each group), the
+ * change of C over the step per day and C / D; over the kept paths, of the
+ * paths' change of C per day and C / D.  Views change nothing else. */
+static void
+test_views_and_history(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_projection r, plain;
+    att_project_params pp = att_project_default_params();
+    att_error err;
+    char msg[1200];
+    gsl_rng *rng;
+    double vals[32], x[4][NDRAW_VIEWS], gx[2][NDRAW_VIEWS], px[2][2000];
+    att_state rows[2 * 80];
+    size_t i, k, j, g, s, dim, nd = NDRAW_VIEWS, paths = 2000;
+
+    (void)state;
+    fixture_load(&f,
+                 FORCE_PROJECT_PARAMS "[departure early]\ndate = 2025-02-01\ncount = 500\n"
+                                      "group = inf\n",
+                 LEDGER);
+    dim = att_posterior_dim(f.post);
+    memset(&fit, 0, sizeof fit);
+    fit.dim = dim;
+    fit.chains = 1;
+    fit.draws = nd;
+    fit.theta = calloc(nd * dim, sizeof *fit.theta);
+    assert_non_null(fit.theta);
+    rng = att_rng_alloc(3, ATT_RNG_TEST, 0, 0, 0);
+    for (i = 0; i < nd; i++)
+        att_posterior_prior_draw(f.post, rng, fit.theta + i * dim);
+    gsl_rng_free(rng);
+    assert_true(att_posterior_nvalues(f.post) <= 32);
+
+    pp.paths = paths;
+    pp.seed = 5;
+    pp.keep_paths = true;
+    pp.views = true;
+    if (att_project_run(f.p, f.post, &fit, &pp, &r, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    assert_true(r.nhist >= 8);
+    assert_non_null(r.rate_q);
+    assert_non_null(r.hist_gq[ATT_SERIES_STRENGTH]);
+    for (k = 0; k < r.nhist; k++) {
+        int32_t t = r.hist_dates[k], next = k + 1 < r.nhist ? r.hist_dates[k + 1] : r.dates[0];
+        for (i = 0; i < nd; i++) {
+            att_model_values v;
+            att_state a, b;
+            att_posterior_values(f.post, fit.theta + i * dim, vals, &v);
+            a = att_model_state(f.p, &v, (double)t);
+            b = att_model_state(f.p, &v, (double)next);
+            x[0][i] = a.strength;
+            x[1][i] = a.casualties;
+            x[2][i] = (b.casualties - a.casualties) / (double)(next - t);
+            x[3][i] = a.deployed > 0.0 ? a.casualties / a.deployed : 0.0;
+            att_model_group_states(f.p, &v, t, 1, rows);
+            gx[0][i] = rows[1].strength; /* art */
+            gx[1][i] = rows[1].casualties;
+        }
+        for (j = 0; j < r.nlevels; j++) {
+            double lv = r.levels[j];
+            size_t at = k * r.nlevels + j, gat = (r.nhist + k) * r.nlevels + j;
+            att_assert_close(r.hist_q[ATT_SERIES_STRENGTH][at], quantile7(x[0], nd, lv), 1e-12, 0);
+            att_assert_close(r.hist_q[ATT_SERIES_CASUALTIES][at], quantile7(x[1], nd, lv), 1e-12,
+                             0);
+            att_assert_close(r.hist_rate_q[at], quantile7(x[2], nd, lv), 1e-12, 1e-12);
+            att_assert_close(r.hist_share_q[at], quantile7(x[3], nd, lv), 1e-12, 0);
+            att_assert_close(r.hist_gq[ATT_SERIES_STRENGTH][gat], quantile7(gx[0], nd, lv), 1e-12,
+                             0);
+            att_assert_close(r.hist_gq[ATT_SERIES_CASUALTIES][gat], quantile7(gx[1], nd, lv), 1e-12,
+                             0);
+        }
+    }
+    for (k = 0; k < r.ndates; k++) {
+        for (i = 0; i < paths; i++) {
+            double c = att_projection_path(&r, ATT_SERIES_CASUALTIES, k, i);
+            double d = att_projection_path(&r, ATT_SERIES_COUNT, k, i);
+            px[0][i] = d > 0.0 ? c / d : 0.0;
+            if (k + 1 < r.ndates)
+                px[1][i] = (att_projection_path(&r, ATT_SERIES_CASUALTIES, k + 1, i) - c) /
+                           (double)(r.dates[k + 1] - r.dates[k]);
+        }
+        for (j = 0; j < r.nlevels; j++) {
+            att_assert_close(r.share_q[k * r.nlevels + j], quantile7(px[0], paths, r.levels[j]),
+                             1e-12, 0);
+            if (k + 1 < r.ndates)
+                att_assert_close(r.rate_q[k * r.nlevels + j], quantile7(px[1], paths, r.levels[j]),
+                                 1e-12, 1e-12);
+        }
+    }
+    /* Without views: nothing of theirs, and every other figure the same. */
+    pp.views = false;
+    pp.keep_paths = false;
+    if (att_project_run(f.p, f.post, &fit, &pp, &plain, &err) != ATT_OK)
+        fail_msg("%s", att_error_format(&err, msg, sizeof msg));
+    assert_null(plain.rate_q);
+    assert_null(plain.hist_share_q);
+    for (s = 0; s < ATT_SERIES_COUNT; s++) {
+        assert_memory_equal(plain.q[s], r.q[s], r.ndates * r.nlevels * sizeof(double));
+        assert_memory_equal(plain.hist_q[s], r.hist_q[s], r.nhist * r.nlevels * sizeof(double));
+        for (g = 0; g < 2; g++)
+            assert_memory_equal(plain.gq[s] + g * r.ndates * r.nlevels,
+                                r.gq[s] + g * r.ndates * r.nlevels,
+                                r.ndates * r.nlevels * sizeof(double));
+    }
+    att_projection_free(&plain);
+    att_projection_free(&r);
+    free(fit.theta);
     fixture_free(&f);
 }
 
@@ -635,6 +781,7 @@ main(void)
         cmocka_unit_test(test_zero_hazard_keeps_every_troop),
         cmocka_unit_test(test_mean_is_the_closed_form),
         cmocka_unit_test(test_force_mean_is_the_closed_form),
+        cmocka_unit_test(test_views_and_history),
         cmocka_unit_test(test_scheduled_departure),
         cmocka_unit_test(test_first_passage_closed_form),
         cmocka_unit_test(test_threads_monotone_and_twin),

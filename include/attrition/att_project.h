@@ -54,10 +54,12 @@ typedef struct {
     long horizon;       /* days projected; 0: [projection] horizon */
     bool keep_paths;    /* keep every path's values (att_projection path) */
     bool history;       /* the fitted period's bands (hist_*); off where unused */
+    bool views;         /* casualties per day and the casualty share (rate_q, share_q and
+                           with history hist_rate_q, hist_share_q): for a picture */
 } att_project_params;
 
 /* paths, step, levels, start and horizon from the file; seed 1; threads 0;
- * waves on; paths not kept; the fitted period's bands on. */
+ * waves on; paths not kept; the fitted period's bands on; views off. */
 att_project_params att_project_default_params(void);
 
 typedef struct {
@@ -80,7 +82,15 @@ typedef struct {
     double *end[ATT_SERIES_COUNT];  /* per path, the value at the last date (paired comparisons) */
     size_t nhist;                   /* dates of the fitted period, before the start */
     int32_t *hist_dates;            /* every step back from the start to the first arrival */
-    double *hist_q[ATT_SERIES_COUNT]; /* nhist x nlevels: the closed form over the draws */
+    double *hist_q[ATT_SERIES_COUNT];  /* nhist x nlevels: the closed form over the draws */
+    double *hist_gq[ATT_SERIES_COUNT]; /* with groups: ngroup x nhist x nlevels, as gq */
+    /* With views (NULL otherwise).  Casualties per day over the step from a
+     * date to the next (mean over the step, on each path or at each draw);
+     * C / D at each date, 0 where nothing is deployed yet. */
+    double *rate_q;       /* (ndates - 1) x nlevels: from dates[k] to dates[k + 1] */
+    double *share_q;      /* ndates x nlevels */
+    double *hist_rate_q;  /* nhist x nlevels: from hist_dates[k] to the next, or the start */
+    double *hist_share_q; /* nhist x nlevels */
     size_t nthreshold;
     att_threshold_result *threshold; /* as the file's [threshold] sections */
     double deployed_end_q50;         /* median troops deployed at the last date */
