@@ -345,7 +345,7 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
     const char *const *g = ascii ? asc : uni;
     const char *cell[CHART_HEIGHT][CHART_WIDTH];
     size_t lo, mid, hi, inlo, inhi, i, j, row, col, startcol;
-    unsigned marks = 0; /* 1: a deployed figure drawn, 2: a strength figure */
+    unsigned marks = 0; /* 1: a deployed figure drawn, 2: a strength figure, 4: one of groups */
     double t0, t1, top = 0.0, dt;
     char buf[32], d0[ATT_DATE_BUFSIZE], d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE];
 
@@ -394,7 +394,8 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
             if (cell[row][startcol] == g[0])
                 cell[row][startcol] = g[4];
     /* Reported figures: D for deployed (troops sent: strength is at most
-     * that), S for strength; a range at its midpoint. */
+     * that), S for strength; a range at its midpoint; in lower case a
+     * figure about some groups only (the bands are the whole force's). */
     for (i = 0; i < v->l->n; i++) {
         const att_report *rp = &v->l->reports[i];
         double t = (double)rp->asof_end + 1.0, y;
@@ -405,8 +406,10 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
         col = (size_t)((t - t0) / dt);
         row = (size_t)((double)CHART_HEIGHT - y / top * CHART_HEIGHT);
         if (col < CHART_WIDTH && row < CHART_HEIGHT) {
-            cell[row][col] = rp->kind == ATT_KIND_DEPLOYED ? "D" : "S";
-            marks |= rp->kind == ATT_KIND_DEPLOYED ? 1 : 2;
+            bool some = rp->groups[0] != '\0';
+            cell[row][col] =
+                rp->kind == ATT_KIND_DEPLOYED ? (some ? "d" : "D") : (some ? "s" : "S");
+            marks |= (rp->kind == ATT_KIND_DEPLOYED ? 1u : 2u) | (some ? 4u : 0u);
         }
     }
     fprintf(f, "\nstrength, troops fit to fight\n");
@@ -447,6 +450,8 @@ print_chart(FILE *f, const scenario_view *v, bool ascii)
                 level_name(r->levels[lo], l3, sizeof l3), level_name(r->levels[hi], l4, sizeof l4),
                 g[4], marks & 1 ? " D deployed (reported)" : "",
                 marks & 2 ? " S strength (reported)" : "");
+        if (marks & 4)
+            fprintf(f, "%11sd, s: the same about some groups only\n", "");
     }
 }
 

@@ -606,6 +606,9 @@ test_groups_in_tables(void **state)
         assert_non_null(strstr(text, "a\n            share of the wounded returns to duty") ||
                         strstr(text, "a share of the wounded returns to duty"));
         assert_non_null(strstr(text, "the infantry's strength below 5,000 [inf_half]"));
+        /* The chart marks the figures about some groups in lower case (the
+         * line is there only when one was drawn). */
+        assert_non_null(strstr(text, "\n           d, s: the same about some groups only\n"));
         free(text);
         proj[13] = "--format";
         proj[14] = "csv";
