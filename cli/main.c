@@ -9,6 +9,7 @@
 #include <attrition/att_export.h>
 #include <attrition/att_output.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_project.h>
 #include <attrition/attrition.h>
 
 #include "compare_cmd.h"
@@ -96,6 +97,7 @@ cli_run(const cli_options *o)
     att_run *run = NULL;
     const att_params *p;
     const att_ledger *l;
+    att_error err;
     int rc;
 
     if (o->command == CLI_CMD_SCENARIOS)
@@ -119,6 +121,12 @@ cli_run(const cli_options *o)
         cli_print_reports(stdout, l);
         break;
     case CLI_CMD_CHECK:
+        /* What the projection would refuse of this file, refused here
+         * first; a file with no [projection] start is for fits only. */
+        if (p->projection.start != INT32_MIN && att_project_check(p, &err) != ATT_OK) {
+            rc = cli_report(&err);
+            break;
+        }
         printf("ok: %s: %zu phases, %zu arrivals, %zu classes, %zu waves, %zu thresholds", p->path,
                p->nphase, p->narrival, p->nclass, p->nwave, p->nthreshold);
         if (p->ngroup > 0 || p->ndeparture + p->nscheduled > 0) /* docs/model.md 1.5 */

@@ -1038,19 +1038,8 @@ project_one(project_ctx *c, scenario_view *v)
     att_error_clear(&err);
     if ((rc = cli_scenario_open(o, v->name, &v->run)) != 0)
         return rc;
-    if (att_project_check(att_run_params(v->run), &err) != ATT_OK ||
-        att_run_posterior(v->run, INT32_MAX, &v->rf, &err) != ATT_OK)
-        return cli_report(&err);
-    v->p = v->rf.p;
-    v->l = att_run_ledger(v->run);
-    v->post = v->rf.post;
-    v->params_digest = att_run_params_digest(v->run);
-    cli_anchor_text(v->p, v->anchor, sizeof v->anchor);
-    if ((rc = obtain_fit(c, v)) != 0)
-        return rc;
     v->pp = att_project_default_params();
     v->pp.paths = o->paths > 0 ? (size_t)o->paths : 0;
-    v->pp.seed = v->p->projection.seed;
     v->pp.threads = o->threads > 0 ? (int)o->threads : 0;
     v->pp.step = o->daily ? 1 : 0;
     v->pp.views = o->plot != NULL; /* casualties per day and C / D: only a picture shows them */
@@ -1058,6 +1047,18 @@ project_one(project_ctx *c, scenario_view *v)
         v->pp.levels = o->levels;
         v->pp.nlevels = o->nlevels;
     }
+    /* What the projection would refuse, refused before the fit. */
+    if (att_project_check_with(att_run_params(v->run), &v->pp, &err) != ATT_OK ||
+        att_run_posterior(v->run, INT32_MAX, &v->rf, &err) != ATT_OK)
+        return cli_report(&err);
+    v->p = v->rf.p;
+    v->pp.seed = v->p->projection.seed;
+    v->l = att_run_ledger(v->run);
+    v->post = v->rf.post;
+    v->params_digest = att_run_params_digest(v->run);
+    cli_anchor_text(v->p, v->anchor, sizeof v->anchor);
+    if ((rc = obtain_fit(c, v)) != 0)
+        return rc;
     cli_progress(c->progress, "projecting %s...", v->name);
     if (att_project_run(v->p, v->post, &v->sf->fit, &v->pp, &v->proj, &err) != ATT_OK)
         return cli_report(&err);

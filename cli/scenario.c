@@ -192,7 +192,17 @@ cli_scenario_open(const cli_options *o, const char *name, att_run **out)
     ro.draws = o->draws;
     ro.seed = o->seed;
     ro.threads = o->threads > 0 ? (int)o->threads : 0;
-    if (att_run_open(path, &ro, out, &err) != ATT_OK)
-        return cli_report(&err);
+    if (att_run_open(path, &ro, out, &err) != ATT_OK) {
+        rc = cli_report(&err);
+        /* A ledger of one's own with classes of one's own: the classes are
+         * the scenario's, so the fix is a scenario that declares them. */
+        if (strcmp(err.field, "source_class") == 0 && o->ledger != NULL)
+            fprintf(stderr,
+                    "attrition: the source classes are those the scenario (%s) declares in its "
+                    "[class NAME] sections: for classes of your own, declare them in a scenario "
+                    "and pass it with --scenario FILE\n",
+                    name);
+        return rc;
+    }
     return 0;
 }

@@ -116,10 +116,52 @@ project_check_at(const att_params *p, int32_t start, att_error *err)
     return ATT_OK;
 }
 
+/* Per path: three counts per output date (four with the troops deployed),
+ * a day per threshold, and a double per date while summarising; refused
+ * above ATT_PROJECT_MEMORY_MAX. */
+static att_status
+project_check_memory(const att_params *p, size_t paths, size_t ndates, bool with_d, att_error *err)
+{
+    double bytes = (double)paths *
+                   ((double)ndates * (ATT_SERIES_COUNT + (with_d ? 1.0 : 0.0)) * sizeof(uint32_t) +
+                    (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
+
+    if (paths > UINT32_MAX)
+        return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
+                             "expected at most %lu paths, found %zu", (unsigned long)UINT32_MAX,
+                             paths);
+    if (bytes > (double)ATT_PROJECT_MEMORY_MAX)
+        return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
+                             "expected a projection within %zu MiB, found %zu paths x %zu output "
+                             "dates (%.0f MiB): use fewer paths or a longer step",
+                             ATT_PROJECT_MEMORY_MAX >> 20, paths, ndates, bytes / 1048576.0);
+    return ATT_OK;
+}
+
+static size_t project_make_dates(int32_t start, int32_t horizon, long step, int32_t *dates);
+
+att_status
+att_project_check_with(const att_params *p, const att_project_params *pp, att_error *err)
+{
+    const att_projection_params *pr = &p->projection;
+    int32_t start = pp->start != INT32_MIN ? pp->start : pr->start;
+    long horizon = pp->horizon > 0 ? pp->horizon : pr->horizon;
+    long step = pp->step > 0 ? pp->step : pr->step;
+    size_t paths = pp->paths > 0 ? pp->paths : (size_t)pr->paths;
+    att_status st = project_check_at(p, start, err);
+
+    if (st != ATT_OK)
+        return st;
+    return project_check_memory(p, paths, project_make_dates(start, (int32_t)horizon, step, NULL),
+                                pp->keep_paths || pp->views, err);
+}
+
 att_status
 att_project_check(const att_params *p, att_error *err)
 {
-    return project_check_at(p, p->projection.start, err);
+    att_project_params pp = att_project_default_params();
+
+    return att_project_check_with(p, &pp, err);
 }
 
 /* ---- one path ------------------------------------------------------------------- */
@@ -934,7 +976,7 @@ att_project_run(const att_params *p,
     size_t s, i, m, nthreads = 1;
     long step = pp->step > 0 ? pp->step : pr->step;
     int overflow = 0;
-    double t0, bytes;
+    double t0;
     bool with_d = pp->keep_paths || pp->views; /* troops deployed per path */
     att_status st;
 
@@ -942,7 +984,7 @@ att_project_run(const att_params *p,
     memset(&r, 0, sizeof r);
     r.start = pp->start != INT32_MIN ? pp->start : pr->start;
     r.horizon = (int32_t)(pp->horizon > 0 ? pp->horizon : pr->horizon);
-    if ((st = project_check_at(p, r.start, err)) != ATT_OK)
+    if ((st = att_project_check_with(p, pp, err)) != ATT_OK)
         return st;
     if (fit->chains * fit->draws == 0 || fit->dim != att_posterior_dim(post))
         return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
@@ -961,20 +1003,6 @@ att_project_run(const att_params *p,
         if (p->waves[i].size_prior == ATT_COUNT_SHARE)
             r.share_sum += p->waves[i].share;
     r.ndates = project_make_dates(r.start, r.horizon, step, NULL);
-    if (r.paths > UINT32_MAX)
-        return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
-                             "expected at most %lu paths, found %zu", (unsigned long)UINT32_MAX,
-                             r.paths);
-    /* Per path: three counts per output date, a day per threshold, and a
-     * double per date while summarising. */
-    bytes = (double)r.paths *
-            ((double)r.ndates * (ATT_SERIES_COUNT + (with_d ? 1.0 : 0.0)) * sizeof(uint32_t) +
-             (double)(p->nthreshold + 1) * sizeof(int32_t) + 3 * sizeof(double));
-    if (bytes > (double)ATT_PROJECT_MEMORY_MAX)
-        return att_error_set(err, ATT_ERANGE, p->path, 0, 0, "[projection] paths",
-                             "expected a projection within %zu MiB, found %zu paths x %zu output "
-                             "dates (%.0f MiB): use fewer paths or a longer step",
-                             ATT_PROJECT_MEMORY_MAX >> 20, r.paths, r.ndates, bytes / 1048576.0);
 
     out->paths = r.paths;
     out->draws = r.ndraw;

@@ -201,6 +201,70 @@ test_every_bad_params_through_the_cli(void **state)
     print_message("%zu malformed parameter files checked through the CLI\n", i);
 }
 
+/* Whatever the projection refuses of a scenario, `check` refuses first
+ * with the same message and exit code: a start before the last phase, a
+ * projection too large for memory; and the projection, with --paths
+ * making it small, does not.  A ledger of one's own classes says to pass
+ * the scenario that declares them. */
+static void
+test_check_refuses_what_the_projection_refuses(void **state)
+{
+    const char *ini = ATT_BINARY_DIR "/tests/parity.ini";
+    const char *check[] = {"check", "--scenario", ini, NULL};
+    const char *proj[] = {"--scenario", ini, "--quiet", NULL};
+    const char *small[] = {"--scenario", ini,  "--quiet", "--paths", "200",     "--chains", "1",
+                           "--warmup",   "20", "--draws", "20",      "--force", NULL};
+    const char *mine = ATT_BINARY_DIR "/tests/mine.csv";
+    const char *reports[] = {"reports", "--ledger", mine, NULL};
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"[projection]\nstart = 2025-03-01\n",
+         "start: expected [projection] start on or after the last phase's start (2025-04-26, "
+         "phase low)"},
+        {"[projection]\npaths = 10000000\nstep = 1\n",
+         "[projection] paths: expected a projection within 1024 MiB, found 10000000 paths x 366 "
+         "output dates"},
+    };
+    char text[512], *from_check, *from_proj, *csv;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "include = %s/params/baseline.ini\n%s", ATT_SOURCE_DIR,
+                 cases[i].text);
+        write_file(ini, text);
+        cli_expect(OUT, ERR, check, 65, cases[i].want);
+        from_check = fixture_read_file(ERR);
+        cli_expect(OUT, ERR, proj, 65, cases[i].want);
+        from_proj = fixture_read_file(ERR);
+        assert_string_equal(from_check, from_proj);
+        free(from_check);
+        free(from_proj);
+    }
+    /* The projection's own settings are what it checks: it runs (from a
+     * short fit, shown with --force, exit 1). */
+    assert_int_equal(cli_run(OUT, ERR, small), 1);
+    csv = fixture_read_file(OUT);
+    assert_non_null(strstr(csv, "\ndate        strength"));
+    free(csv);
+
+    csv = fixture_read_file(ATT_SOURCE_DIR "/data/reports.csv");
+    assert_non_null(csv);
+    {
+        char *p = strstr(csv, ",think_tank,");
+        assert_non_null(p);
+        memcpy(p, ",thinktank_", 11); /* the same length: a class of one's own */
+    }
+    write_file(mine, csv);
+    free(csv);
+    {
+        const char *wants[] = {"source_class: expected a source class declared by the scenario",
+                               "declare them in a scenario and pass it with --scenario FILE", NULL};
+        cli_expect_each(OUT, ERR, reports, 65, wants);
+    }
+}
+
 static void
 test_failed_write_exits_74(void **state)
 {
@@ -248,6 +312,7 @@ main(void)
         cmocka_unit_test(test_input_errors_name_file_line_field),
         cmocka_unit_test(test_every_bad_ledger_through_the_cli),
         cmocka_unit_test(test_every_bad_params_through_the_cli),
+        cmocka_unit_test(test_check_refuses_what_the_projection_refuses),
         cmocka_unit_test(test_failed_write_exits_74),
         cmocka_unit_test(test_golden_outputs),
     };

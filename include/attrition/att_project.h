@@ -107,9 +107,19 @@ typedef struct {
                                               x ngroup + group, N, C, K and D; else NULL */
 } att_projection;
 
-/* Checks that p can be projected: a start, in the last phase, after every
- * arrival and before every wave.  ATT_EDATA with the file and line. */
+/* Checks that p can be projected as its file says: a start, in the last
+ * phase, after every arrival, before every wave and scheduled departure
+ * (ATT_EDATA with the file and line), and its paths and output dates
+ * within ATT_PROJECT_MEMORY_MAX (ATT_ERANGE): what att_project_run
+ * refuses of the file, refused first with the same message. */
 ATT_NODISCARD att_status att_project_check(const att_params *p, att_error *err);
+
+/* The same for a projection made with pp's settings (start, horizon,
+ * step, paths, kept paths or views in place of the file's): exactly what
+ * att_project_run refuses before it starts, with the same message. */
+ATT_NODISCARD att_status att_project_check_with(const att_params *p,
+                                                const att_project_params *pp,
+                                                att_error *err);
 
 /* Projects p from the draws of fit (made on post).  On success *out holds
  * the result (att_projection_free it). */
