@@ -784,7 +784,7 @@ test_png_draws_per_day_and_share(void **state)
     double *rate = alloc_q(r.ndates), *hrate = alloc_q(r.nhist), *share = alloc_q(r.ndates),
            *hshare = alloc_q(r.nhist);
     cairo_surface_t *s;
-    int ra, rb, pa, pb, fa, fb, y_rate, y_period, y_frac, y, x;
+    int ra = 0, rb = 0, pa = 0, pb = 0, fa = 0, fb = 0, y_rate, y_period, y_frac, y, x;
     size_t i;
 
     for (i = 0; i < f->p->nclass; i++)
