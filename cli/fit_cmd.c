@@ -202,6 +202,14 @@ print_table(FILE *f, const fit_view *v)
         if (s->pinned)
             fprintf(f, "  %s's %s figures are the anchor: pinned at x1 (%zu report%s)\n", cls, fam,
                     s->reports, s->reports == 1 ? "" : "s");
+        else if (s->completeness)
+            fprintf(f,
+                    "  %s's %s figures count a share %s (90%%: %s-%s) of the model's, its "
+                    "completeness c (undercount class, %zu report%s)\n",
+                    cls, fam, cli_num(s->factor.q50, 'f', 2, a, sizeof a),
+                    cli_num(s->factor.q05, 'f', 2, b, sizeof b),
+                    cli_num(s->factor.q95, 'f', 2, c, sizeof c), s->reports,
+                    s->reports == 1 ? "" : "s");
         else
             fprintf(f,
                     "  %s's %s figures run x%s (90%%: %s-%s) of the model's estimate, "
@@ -211,6 +219,12 @@ print_table(FILE *f, const fit_view *v)
                     cli_num(s->factor.q95, 'f', 2, c, sizeof c),
                     v->p->nanchor == 0 ? "consensus" : v->anchor, s->reports,
                     s->reports == 1 ? "" : "s");
+        /* With noise per class, each class's own sigma, once. */
+        if (s->own_sigma && (i == 0 || v->sum->source[i - 1].cls != s->cls))
+            fprintf(f, "  %s's figures scatter with sigma %s (90%%: %s-%s) on the log scale\n", cls,
+                    cli_num(s->sigma.q50, 'f', 3, a, sizeof a),
+                    cli_num(s->sigma.q05, 'f', 3, b, sizeof b),
+                    cli_num(s->sigma.q95, 'f', 3, c, sizeof c));
     }
     if (v->infl != NULL)
         print_influence_table(f, v);
@@ -297,13 +311,17 @@ print_csv(FILE *f, const fit_view *v)
             }
         }
     }
-    fprintf(f, "\n# section: sources\nclass,family,factor,q05,q95,pinned,reports\n");
+    fprintf(f, "\n# section: sources\nclass,family,factor,q05,q95,pinned,reports,completeness,"
+               "sigma,sigma_q05,sigma_q95\n");
     for (i = 0; i < v->sum->nsource; i++) {
         const att_source_summary *s = &v->sum->source[i];
         fprintf(f, "%s,%s,", v->p->classes[s->cls].name, att_family_name(s->family));
         cli_csv_num(f, s->factor.q50), fputc(',', f), cli_csv_num(f, s->factor.q05), fputc(',', f);
         cli_csv_num(f, s->factor.q95);
-        fprintf(f, ",%s,%zu\n", s->pinned ? "true" : "false", s->reports);
+        fprintf(f, ",%s,%zu,%s,", s->pinned ? "true" : "false", s->reports,
+                s->completeness ? "true" : "false");
+        cli_csv_num(f, s->sigma.q50), fputc(',', f), cli_csv_num(f, s->sigma.q05), fputc(',', f);
+        cli_csv_num(f, s->sigma.q95), fputc('\n', f);
     }
 }
 
@@ -428,6 +446,10 @@ json_doc(const fit_view *v)
         json_object_set_new(o, "q95", cli_json_num(s->factor.q95));
         json_object_set_new(o, "pinned", json_boolean(s->pinned));
         json_object_set_new(o, "reports", json_integer((json_int_t)s->reports));
+        json_object_set_new(o, "completeness", json_boolean(s->completeness));
+        json_object_set_new(o, "sigma", cli_json_num(s->sigma.q50));
+        json_object_set_new(o, "sigma_q05", cli_json_num(s->sigma.q05));
+        json_object_set_new(o, "sigma_q95", cli_json_num(s->sigma.q95));
         json_array_append_new(srcs, o);
     }
     json_object_set_new(doc, "sources", srcs);

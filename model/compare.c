@@ -28,6 +28,7 @@
 
 #include "emath.h"
 #include "internal.h"
+#include "special.h"
 
 /* A log score the log-CDFs cannot reach (-infinity) is floored here:
  * a report the predictive puts (numerically) no mass on scores -690.8. */
@@ -205,6 +206,16 @@ draw_state(const compare_ctx *c, size_t s, int32_t t, uint32_t set)
 /* The model quantity of report r, over the groups in set, in draw s
  * (equation (24)): a change over a period over the whole window, any
  * other at one of its days, by draw. */
+/* An undercount class's log c_s at draw s of n when no report before T
+ * carried it: c_s's prior, stratified over the draws (its (s + 1/2) / n
+ * quantile), so that the mixture over draws integrates the prior. */
+static double
+compl_prior_log(const att_params *p, size_t cls, size_t s, size_t n)
+{
+    return att_log(att_beta_pinv(((double)s + 0.5) / (double)n, p->classes[cls].completeness_a,
+                                 p->classes[cls].completeness_b));
+}
+
 static double
 draw_quantity(const compare_ctx *c, const att_report *r, uint32_t set, size_t s)
 {
@@ -225,8 +236,11 @@ static bool
 model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
 {
     att_family fam = att_kind_family(r->kind);
-    size_t bias = att_posterior_bias_index(c->post, r->cls, fam), s;
-    double tau = bias == ATT_NONE && !att_params_pinned(c->p, r->cls, fam)
+    size_t bias = att_posterior_bias_index(c->post, r->cls, fam), s, dim = c->fit->dim;
+    bool compl = fam == ATT_FAMILY_LOSSES && c->p->classes[r->cls].undercount;
+    /* A bias no report before T carried is drawn from its prior (tau); an
+     * undercount class's completeness likewise (in log c_s: added below). */
+    double tau = bias == ATT_NONE && !compl &&!att_params_pinned(c->p, r->cls, fam)
                      ? c->p->classes[r->cls].tau[fam]
                      : 0.0;
     att_mixture m;
@@ -236,10 +250,13 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     /* A draw whose quantity is 0 (nobody deployed yet, no casualties yet,
      * nobody left on its path) is an atom at log 0 = -infinity. */
     for (s = 0; s < c->ndraw; s++) {
-        double q = draw_quantity(c, r, set, s), sigma = att_fit_value(c->fit, s, c->sigma_k);
+        double q = draw_quantity(c, r, set, s), sigma, lb;
         if (!(q > 0.0) || !isfinite(q))
             continue;
-        c->mu[n] = att_log(q) + (bias != ATT_NONE ? att_fit_value(c->fit, s, bias) : 0.0);
+        att_posterior_report_error(c->post, c->fit->theta + s * dim, r->cls, fam, &lb, &sigma);
+        if (compl &&att_posterior_completeness_index(c->post, r->cls) == ATT_NONE)
+            lb = compl_prior_log(c->p, r->cls, s, c->ndraw); /* none before T: c_s's prior */
+        c->mu[n] = att_log(q) + lb;
         c->sd[n] = sqrt(sigma * sigma + tau * tau);
         n++;
     }

@@ -114,6 +114,44 @@ export_force(const att_params *p, bool *bad)
     return f;
 }
 
+/* Noise per class or an undercount class (MODEL.md, "Undercounting
+ * sources"): written only where used, so that other files keep their
+ * bytes and digest. */
+static bool
+export_sources_extended(const att_params *p)
+{
+    size_t k;
+
+    for (k = 0; k < p->nclass; k++)
+        if (p->classes[k].undercount)
+            return true;
+    return p->noise_per_class;
+}
+
+static json_t *
+export_sources(const att_params *p, bool *bad)
+{
+    json_t *s = json_object(), *a = json_array(), *o;
+    size_t k;
+
+    export_set(s, "noise", json_string(p->noise_per_class ? "per_class" : "shared"), bad);
+    export_set(s, "sigma_spread", p->noise_per_class ? json_real(p->sigma_spread) : json_null(),
+               bad);
+    for (k = 0; k < p->nclass; k++) {
+        const att_class *cl = &p->classes[k];
+        o = json_object();
+        export_set(o, "name", json_string(cl->name), bad);
+        export_set(o, "undercount", json_boolean(cl->undercount), bad);
+        export_set(o, "completeness_a",
+                   cl->undercount ? json_real(cl->completeness_a) : json_null(), bad);
+        export_set(o, "completeness_b",
+                   cl->undercount ? json_real(cl->completeness_b) : json_null(), bad);
+        export_push(a, o, bad);
+    }
+    export_set(s, "classes", a, bad);
+    return s;
+}
+
 att_status
 att_export_inputs(const att_params *p,
                   const att_ledger *l,
@@ -180,6 +218,8 @@ att_export_inputs(const att_params *p,
     export_set(doc, "arrivals", a, &bad);
     if (att_params_extended(p))
         export_set(doc, "force", export_force(p, &bad), &bad);
+    if (export_sources_extended(p))
+        export_set(doc, "sources", export_sources(p, &bad), &bad);
     a = json_array();
     for (k = 0; k < p->nclass; k++) {
         o = json_object();
@@ -214,6 +254,22 @@ att_export_inputs(const att_params *p,
         export_set(o, "bias",
                    bi == ATT_NONE ? json_null() : json_string(att_posterior_param(post, bi)->name),
                    &bad);
+        if (export_sources_extended(p)) {
+            /* log y = log m + bias (or log c_s) + e, e ~ N(0, sigma_noise^2), where the
+             * noise names sigma (shared) or the class's sigma_s coordinate z_s. */
+            size_t ci = att_kind_family(r->kind) == ATT_FAMILY_LOSSES
+                            ? att_posterior_completeness_index(post, r->cls)
+                            : ATT_NONE;
+            export_set(o, "completeness",
+                       ci == ATT_NONE ? json_null()
+                                      : json_string(att_posterior_param(post, ci)->name),
+                       &bad);
+            size_t zi = att_posterior_noise_index(post, r->cls);
+            export_set(o, "noise",
+                       zi == ATT_NONE ? json_null()
+                                      : json_string(att_posterior_param(post, zi)->name),
+                       &bad);
+        }
         export_set(o, "asof_start", export_date(r->asof_start), &bad);
         export_set(o, "asof_end", export_date(r->asof_end), &bad);
         if (r->kind == ATT_KIND_RATE || r->measure != ATT_MEASURE_CUMULATIVE) {

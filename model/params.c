@@ -533,6 +533,12 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_PRIORS_SIGMA_LOG_SD:
         p->sigma_log_sd = v->num;
         return ATT_OK;
+    case PK_PRIORS_SIGMA_SPREAD:
+        p->sigma_spread = v->num;
+        return ATT_OK;
+    case PK_MODEL_NOISE:
+        p->noise_per_class = v->choice == 1;
+        return ATT_OK;
     case PK_PHASE_START:
         ph->start = v->day;
         return ATT_OK;
@@ -575,6 +581,15 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
         return ATT_OK;
     case PK_CLASS_DESCRIPTION:
         return params_dup(c, &cl->description, v->text);
+    case PK_CLASS_UNDERCOUNT:
+        cl->undercount = v->flag;
+        return ATT_OK;
+    case PK_CLASS_COMPLETENESS_A:
+        cl->completeness_a = v->num;
+        return ATT_OK;
+    case PK_CLASS_COMPLETENESS_B:
+        cl->completeness_b = v->num;
+        return ATT_OK;
     case PK_WAVE_DATE:
         wv->date_low = wv->date_high = v->day;
         return ATT_OK;
@@ -718,6 +733,14 @@ params_retired(params_sec sec, const char *key)
     return NULL;
 }
 
+/* A key the table marks required that this section may leave out: an
+ * undercount class has no losses bias, so no tau_losses. */
+static bool
+params_not_required(const params_ctx *c, params_key_id id, size_t item)
+{
+    return id == PK_CLASS_TAU_LOSSES && c->p->classes[item].undercount;
+}
+
 /* Converts one section: defaults first, then its keys. */
 static att_status
 params_convert_section(params_ctx *c, params_sec sec, size_t item)
@@ -771,7 +794,7 @@ params_convert_section(params_ctx *c, params_sec sec, size_t item)
     }
     for (i = 0; i < PK_COUNT; i++)
         if (params_keys[i].sec == sec && strcmp(params_keys[i].defval, "required") == 0 &&
-            !c->given[i])
+            !c->given[i] && !params_not_required(c, (params_key_id)i, item))
             return params_fail_at(c, c->sec->origin, params_keys[i].key, ATT_EPARSE,
                                   "expected this key in the section, found none");
     return ATT_OK;
@@ -902,6 +925,36 @@ params_check_group_given(params_ctx *c, params_key_id key)
 }
 
 /* Section-specific checks after a named section's keys are in. */
+/* An undercount class states its completeness prior and no losses bias;
+ * any other class no completeness. */
+static att_status
+params_check_class(params_ctx *c, const att_class *cl)
+{
+    if (!cl->undercount) {
+        if (c->given[PK_CLASS_COMPLETENESS_A] || c->given[PK_CLASS_COMPLETENESS_B]) {
+            params_key_id k = c->given[PK_CLASS_COMPLETENESS_A] ? PK_CLASS_COMPLETENESS_A
+                                                                : PK_CLASS_COMPLETENESS_B;
+            return params_fail_at(c, c->at[k], params_keys[k].key, ATT_EPARSE,
+                                  "expected undercount = true with a completeness prior, found "
+                                  "a class whose loss figures carry a bias");
+        }
+        return ATT_OK;
+    }
+    if (c->given[PK_CLASS_TAU_LOSSES])
+        return params_fail_at(c, c->at[PK_CLASS_TAU_LOSSES], "tau_losses", ATT_EPARSE,
+                              "expected no losses bias in an undercount class (its completeness "
+                              "c_s takes its place), found tau_losses");
+    if (!c->given[PK_CLASS_COMPLETENESS_A] || !c->given[PK_CLASS_COMPLETENESS_B])
+        return params_fail_at(
+            c, c->given[PK_CLASS_COMPLETENESS_A] ? c->at[PK_CLASS_COMPLETENESS_A] : c->sec->origin,
+            c->given[PK_CLASS_COMPLETENESS_A] ? "completeness_b" : "completeness_a", ATT_EPARSE,
+            "expected completeness_a and completeness_b (c_s ~ Beta(a, b)) with undercount = "
+            "true, found %s",
+            c->given[PK_CLASS_COMPLETENESS_A] || c->given[PK_CLASS_COMPLETENESS_B] ? "one of them"
+                                                                                   : "neither");
+    return ATT_OK;
+}
+
 static att_status
 params_check_item(params_ctx *c, params_sec sec, size_t item)
 {
@@ -922,6 +975,8 @@ params_check_item(params_ctx *c, params_sec sec, size_t item)
         st = params_check_count(c, PK_ARRIVAL_COUNT, "count", ar->low, ar->high, &ar->prior);
         if (st == ATT_OK)
             st = params_check_group_given(c, PK_ARRIVAL_GROUP);
+    } else if (sec == PS_CLASS) {
+        st = params_check_class(c, &p->classes[item]);
     } else if (sec == PS_GROUP) {
         att_group *gr = &p->groups[item];
         static const params_key_id alt[][3] = {
@@ -1187,6 +1242,14 @@ params_parse_anchor(
                                      near ? "\"?)" : "");
             return att_error_set(err, ATT_EPARSE, at.path, at.line, 0, field,
                                  "expected family losses or force, found \"%s\"", colon + 1);
+        }
+        if (fam == ATT_FAMILY_LOSSES && p->classes[cls].undercount) {
+            att_mem_free(pairs);
+            return att_error_set(err, ATT_EDATA, at.path, at.line, 0, field,
+                                 "expected a pair with a bias to pin, found %s:losses: an "
+                                 "undercount class's loss figures carry its completeness c_s, "
+                                 "which its prior (completeness_a, completeness_b) sets instead",
+                                 t);
         }
         for (i = 0; i < npair; i++)
             if (pairs[i].cls == cls && pairs[i].family == fam) {
@@ -1546,6 +1609,11 @@ params_convert(params_ctx *c, const ptree *t)
                 st = params_check_projection(c);
             if (st == ATT_OK && order[o] == PS_MODEL)
                 st = params_check_model(c);
+            if (st == ATT_OK && order[o] == PS_PRIORS && c->given[PK_PRIORS_SIGMA_SPREAD] &&
+                !p->noise_per_class)
+                st = params_fail_at(c, c->at[PK_PRIORS_SIGMA_SPREAD], "sigma_spread", ATT_EPARSE,
+                                    "expected [model] noise = per_class with sigma_spread, found "
+                                    "one noise for every class (noise = shared)");
             if (st != ATT_OK)
                 return st;
         }

@@ -38,7 +38,10 @@ typedef struct {
     double ly, llo, lhi;  /* log figure, or log bounds of a range */
     double lwidth;        /* daily measure: log of the interval's length in days (else 0) */
     double lnpoint;       /* log of the number of days in the window */
-    size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned */
+    size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned (or undercount) */
+    size_t compl ;        /* an undercount class's loss figure: theta index of logit c_s, whose
+                           * log c_s takes the bias's place; else ATT_NONE */
+    size_t noise;         /* its noise slot: 0, or its class with noise = per_class */
     size_t first, npoint; /* its evaluation points */
     double ndays;         /* days in the window (rates: 1), the sum of the points' mult */
     bool pooled;          /* a point or range report of an estimated bias: sets the bias's level */
@@ -71,12 +74,16 @@ struct att_posterior {
     const att_params *p;
     size_t dim, nphase, narr;
     att_param_info *info;
-    size_t *phase_par; /* theta index of each phase's log h, or ATT_NONE (fixed) */
-    size_t *arr_par;   /* theta index of each arrival's count, or ATT_NONE (fixed) */
-    size_t i_kappa, i_sigma;
-    double kappa_lnbeta; /* log B(a, b) of kappa's prior, once */
-    double *pmu, *plsd;  /* per parameter with a normal prior on theta: its mean and log sd;
-                          * a departure's share or rho with a beta prior: log B(a, b) in pmu */
+    size_t *phase_par;       /* theta index of each phase's log h, or ATT_NONE (fixed) */
+    size_t *arr_par;         /* theta index of each arrival's count, or ATT_NONE (fixed) */
+    size_t i_kappa, i_sigma; /* i_sigma: log sigma, or log sigma0 with noise = per_class */
+    size_t nslot;            /* noise slots: 1, or the classes with noise = per_class */
+    size_t *noise_par;       /* per class: theta index of z_s (per_class), or ATT_NONE */
+    size_t *compl_par;       /* per class: theta index of logit c_s (undercount), or ATT_NONE */
+    double omega;            /* sigma_spread: sigma_s = sigma0 exp(omega z_s) */
+    double kappa_lnbeta;     /* log B(a, b) of kappa's prior, once */
+    double *pmu, *plsd;      /* per parameter with a normal prior on theta: its mean and log sd;
+                              * a departure's share or rho with a beta prior: log B(a, b) in pmu */
     /* A force with groups, departures or returns (att_params_extended):
      * its parameters, and the days the forward steps (post_force.c). */
     bool extended;
@@ -135,8 +142,9 @@ struct att_posterior_workspace {
     double *fret;                 /* extended, per day and group: d log p / d casualties,
                                    * through the returns they make */
     double *fdep;                 /* extended, per departure: N_g just before it */
-    double g_kappa, g_sigma;      /* d log p / d logit kappa, d log sigma, from the reports */
-    double lsigma, isigma;        /* log sigma and 1 / sigma at theta */
+    double g_kappa;               /* d log p / d logit kappa, from the reports */
+    double *gsig;                 /* per noise slot: d log p / d log sigma_s, from the reports */
+    double *sig, *lsig, *isig;    /* per noise slot: sigma_s, its log and 1 / sigma_s */
     double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
     double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
     double *blog;                 /* dim: the biases' Lambda_s, then their logs */
@@ -165,6 +173,13 @@ ATT_INTERNAL void post_prior_values(const att_posterior *post,
                                     const double *theta,
                                     double *kappa,
                                     double *sigma);
+
+/* The reports' d log p / d log sigma_s (w->gsig) added to theta's
+ * gradient: to log sigma, or with noise = per_class (log sigma_s = log
+ * sigma0 + omega z_s) to log sigma0 and omega times to z_s. */
+ATT_INTERNAL void post_prior_noise_gradient(const att_posterior *post,
+                                            const att_posterior_workspace *w,
+                                            double *grad);
 
 /* The log prior at theta (equations (11)-(12)), its gradient added to
  * grad; needs post_prior_values at theta. */
@@ -258,9 +273,9 @@ ATT_INTERNAL double post_loglik_terms(const att_posterior *post,
 /* ---- post_sampling.c ---- */
 
 /* Lambda_s, M_s, sqrt(v_s) of every estimated bias and a_i, p_i of every
- * pooled report; false where the sampling coordinates are not defined. */
-ATT_INTERNAL bool
-post_sampling_level(const att_posterior *post, att_posterior_workspace *w, double sigma);
+ * pooled report (each at its noise slot's sigma, post_prior_values's);
+ * false where the sampling coordinates are not defined. */
+ATT_INTERNAL bool post_sampling_level(const att_posterior *post, att_posterior_workspace *w);
 
 /* theta from the sampling coordinates xi, given post_sampling_level. */
 ATT_INTERNAL void post_sampling_to_theta(const att_posterior *post,
@@ -269,12 +284,11 @@ ATT_INTERNAL void post_sampling_to_theta(const att_posterior *post,
                                          double *theta);
 
 /* The chain rule from the gradient at theta to the gradient at xi,
- * log-Jacobian included (per-time sums and w->g_sigma still open). */
+ * log-Jacobian included (per-time sums and w->gsig still open). */
 ATT_INTERNAL void post_sampling_chain(const att_posterior *post,
                                       att_posterior_workspace *w,
                                       const double *xi,
                                       double kappa,
-                                      double sigma,
                                       double *grad);
 
 #endif /* ATTRITION_POST_H */

@@ -243,5 +243,5 @@ post_force_adjoint(const att_posterior *post, att_posterior_workspace *w, double
         grad[post->i_rho] += g_rho * w->drho;
     w->g_kappa += g_kap * kappa * (1.0 - kappa);
     grad[post->i_kappa] += w->g_kappa;
-    grad[post->i_sigma] += w->g_sigma;
+    post_prior_noise_gradient(post, w, grad);
 }

@@ -175,5 +175,5 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
         grad[post->phase_par[k]] += sh * w->hazard[k];
     }
     grad[post->i_kappa] += w->g_kappa;
-    grad[post->i_sigma] += w->g_sigma;
+    post_prior_noise_gradient(post, w, grad);
 }

@@ -14,7 +14,8 @@
 
 /* The end of every report's gradient: g[d] = d ell / d log m at each
  * point to the per-time sums and to the bias (whose derivative is the
- * same), gsig to sigma's. */
+ * same; an undercount class's log c_s moves as c_s's logit times 1 - c_s),
+ * gsig to its noise slot's log sigma. */
 static void
 post_loglik_gradient(const att_posterior *post,
                      att_posterior_workspace *w,
@@ -28,7 +29,9 @@ post_loglik_gradient(const att_posterior *post,
 
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
-    w->g_sigma += gsig;
+    if (q->compl != ATT_NONE)
+        grad[q->compl ] += gb * (1.0 - w->lgs[q->compl ]);
+    w->gsig[q->noise] += gsig;
 }
 
 /* One point's log-likelihood given log m (equations (7)-(9)), isig =
@@ -98,13 +101,14 @@ post_loglik_one_sided(const att_posterior *post,
                       double *out_s)
 {
     double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
+    double isig = w->isig[q->noise];
     const double *lm = w->lm + q->first;
     double *x = w->ell, *t = w->gm;
     size_t d;
 
     for (d = 0; d < q->npoint; d++) {
         /* m = 0: "up to" holds for sure, "at least" cannot. */
-        x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * w->isigma;
+        x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * isig;
         if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
             return false;
         t[d] = fabs(x[d]);
@@ -134,7 +138,7 @@ post_loglik_one_sided(const att_posterior *post,
             w->gs[d] = 0.0; /* m = 0 whatever theta nearby */
             continue;
         }
-        w->gs[d] = -s * phi * w->isigma;
+        w->gs[d] = -s * phi * isig;
         gsig -= x[d] * phi;
     }
     post_loglik_gradient(post, w, q, kappa, w->gs, gsig, grad);
@@ -155,10 +159,11 @@ post_loglik_window(const att_posterior *post,
 {
     const double *lm = w->lm + q->first;
     double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
+    double isig = w->isig[q->noise];
     size_t d;
 
     for (d = 0; d < q->npoint; d++) {
-        z[d] = (q->ly - lm[d] - b) * w->isigma;
+        z[d] = (q->ly - lm[d] - b) * isig;
         w->ell[d] = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
         if (w->ell[d] > mx)
             mx = w->ell[d];
@@ -172,14 +177,14 @@ post_loglik_window(const att_posterior *post,
         w->ell[d] *= post->pt[q->first + d].mult;
         sum += w->ell[d];
     }
-    ell = mx - q->lnpoint - w->lsigma - POST_LOG_SQRT_2PI; /* + log(sum), the caller's */
+    ell = mx - q->lnpoint - w->lsig[q->noise] - POST_LOG_SQRT_2PI; /* + log(sum), the caller's */
     *out_s = sum;
     if (grad == NULL)
         return ell;
     sum = 1.0 / sum;
     for (d = 0; d < q->npoint; d++) {
         double wt = w->ell[d] * sum;
-        g[d] = wt == 0.0 ? 0.0 : wt * z[d] * w->isigma;
+        g[d] = wt == 0.0 ? 0.0 : wt * z[d] * isig;
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
     }
     post_loglik_gradient(post, w, q, kappa, g, gsig, grad);
@@ -201,8 +206,10 @@ post_loglik_report(const att_posterior *post,
                    double *out_s)
 {
     size_t d;
-    double b = q->bias == ATT_NONE ? 0.0 : theta[q->bias], mx = -HUGE_VAL, sum = 0.0, ell;
-    double gsig = 0.0;
+    double b = q->bias != ATT_NONE    ? theta[q->bias]
+               : q->compl != ATT_NONE ? w->lgl[q->compl ] /* log c_s */
+                                      : 0.0;
+    double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0;
 
     *out_s = 1.0;
     if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
@@ -211,8 +218,8 @@ post_loglik_report(const att_posterior *post,
     if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
         return post_loglik_window(post, w, q, b, kappa, grad, out_s);
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isigma, w->lsigma, &w->gm[d],
-                                      &w->gs[d]);
+        w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise],
+                                      w->lsig[q->noise], &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -258,7 +265,7 @@ post_loglik_report(const att_posterior *post,
 /* Prior and likelihood at theta, whose model values are in w (equation
  * (13)).  With grad, the gradient goes to grad, except the part that
  * passes through C, N, D, kappa and sigma, which is left in the per-time
- * sums and in w->g_kappa, w->g_sigma for the caller to finish.  g gets the
+ * sums and in w->g_kappa, w->gsig for the caller to finish.  g gets the
  * prior's gradient when grad is NULL. */
 double
 post_loglik_terms(const att_posterior *post,
@@ -276,7 +283,8 @@ post_loglik_terms(const att_posterior *post,
             memset(w->gval[r], 0, post->ntime * sizeof *w->gval[r]);
             memset(w->glog[r], 0, post->ntime * sizeof *w->glog[r]);
         }
-        w->g_kappa = w->g_sigma = 0.0;
+        w->g_kappa = 0.0;
+        memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }
     for (r = 0; r < post->nrep; r++) {
         double ell = post_loglik_report(post, w, &post->rep[r], theta, kappa, grad, &w->rsum[r]);

@@ -20,7 +20,7 @@ static void *
 post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
 {
     size_t off = 0, np = post->nphase + 1, na = post->narr + 1, nd = maxdim + 1;
-    size_t ng = post->ngroup + 1, ndep = post->ndep + 1;
+    size_t ng = post->ngroup + 1, ndep = post->ndep + 1, nc = post->p->nclass + 1;
     unsigned char *base = NULL;
     int pass;
 
@@ -33,6 +33,8 @@ post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
         post->arr_par = att_mem_carve(base, &off, na, sizeof *post->arr_par);
         post->grp_par = att_mem_carve(base, &off, ng, sizeof *post->grp_par);
         post->dep_par = att_mem_carve(base, &off, ndep, sizeof *post->dep_par);
+        post->noise_par = att_mem_carve(base, &off, nc, sizeof *post->noise_par);
+        post->compl_par = att_mem_carve(base, &off, nc, sizeof *post->compl_par);
         post->pmu = att_mem_carve(base, &off, nd, sizeof *post->pmu);
         post->plsd = att_mem_carve(base, &off, nd, sizeof *post->plsd);
     }
@@ -102,7 +104,7 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
         if (used[i])
             has[l->reports[i].cls * 2 + (size_t)att_kind_family(l->reports[i].kind)] = true;
     if (post_prior_carve(post, &post->block[0],
-                         p->nphase + 2 + 2 * ncls + p->narrival + post->ngroup + post->ndep + 1) ==
+                         p->nphase + 2 + 3 * ncls + p->narrival + post->ngroup + post->ndep + 1) ==
         NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (k = 0; k < p->nphase; k++) {
@@ -125,12 +127,41 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
     in->prior_sd = sqrt(att_trigamma(p->kappa_a) + att_trigamma(p->kappa_b));
     post->i_sigma = n;
     in = &post->info[n++];
-    snprintf(in->name, sizeof in->name, "sigma");
+    snprintf(in->name, sizeof in->name, p->noise_per_class ? "sigma0" : "sigma");
     in->kind = ATT_PAR_SIGMA;
     in->prior_sd = p->sigma_log_sd; /* log sigma ~ Normal(log sigma_median, sigma_log_sd^2) */
+    /* With noise = per_class, z_s of each class some used report carries
+     * (named after sigma_s, its constrained value). */
+    post->nslot = p->noise_per_class ? ncls : 1;
+    post->omega = p->sigma_spread;
+    for (i = 0; i < ncls; i++) {
+        post->noise_par[i] = post->compl_par[i] = ATT_NONE;
+        if (!p->noise_per_class || !(has[i * 2] || has[i * 2 + 1]))
+            continue;
+        in = &post->info[n];
+        snprintf(in->name, sizeof in->name, "sigma_%s", p->classes[i].name);
+        in->kind = ATT_PAR_NOISE;
+        in->index = i;
+        in->prior_sd = 1.0; /* z_s ~ Normal(0, 1) */
+        post->noise_par[i] = n++;
+    }
     for (i = 0; i < ncls; i++)
         for (k = 0; k < ATT_FAMILY_COUNT; k++) {
-            if (!has[i * 2 + k] || att_params_pinned(p, i, (att_family)k))
+            if (!has[i * 2 + k])
+                continue;
+            if (k == ATT_FAMILY_LOSSES && p->classes[i].undercount) {
+                /* logit c_s in place of the losses bias. */
+                in = &post->info[n];
+                snprintf(in->name, sizeof in->name, "c_%s", p->classes[i].name);
+                in->kind = ATT_PAR_COMPLETENESS;
+                in->index = i;
+                in->family = ATT_FAMILY_LOSSES;
+                in->prior_sd = sqrt(att_trigamma(p->classes[i].completeness_a) +
+                                    att_trigamma(p->classes[i].completeness_b));
+                post->compl_par[i] = n++;
+                continue;
+            }
+            if (att_params_pinned(p, i, (att_family)k))
                 continue;
             in = &post->info[n++];
             snprintf(in->name, sizeof in->name, "b_%s_%s", p->classes[i].name,
@@ -173,6 +204,9 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
                                                               : 0.0;
         } else if (in->kind == ATT_PAR_RETURN)
             post->pmu[i] = att_lnbeta(p->return_a, p->return_b);
+        else if (in->kind == ATT_PAR_COMPLETENESS)
+            post->pmu[i] = att_lnbeta(p->classes[in->index].completeness_a,
+                                      p->classes[in->index].completeness_b);
         post->plsd[i] = att_log(in->prior_sd);
     }
     return ATT_OK;
@@ -194,6 +228,47 @@ static double
 post_prior_inv_logit(double u)
 {
     return u >= 0.0 ? 1.0 / (1.0 + att_exp(-u)) : att_exp(u) / (1.0 + att_exp(u));
+}
+
+/* s = inv_logit(u), the same bits as post_prior_inv_logit, with log s and
+ * log(1 - s); defined below. */
+static double post_prior_logistic(double u, double *out_ls, double *out_l1s);
+
+size_t
+att_posterior_completeness_index(const att_posterior *post, size_t cls)
+{
+    return cls < post->p->nclass ? post->compl_par[cls] : ATT_NONE;
+}
+
+size_t
+att_posterior_noise_index(const att_posterior *post, size_t cls)
+{
+    return cls < post->p->nclass ? post->noise_par[cls] : ATT_NONE;
+}
+
+void
+att_posterior_report_error(const att_posterior *post,
+                           const double *theta,
+                           size_t cls,
+                           att_family f,
+                           double *lbias,
+                           double *sigma)
+{
+    size_t bi = att_posterior_bias_index(post, cls, f), ci = ATT_NONE, zi = ATT_NONE;
+    double l1c;
+
+    if (f == ATT_FAMILY_LOSSES)
+        ci = att_posterior_completeness_index(post, cls);
+    if (bi != ATT_NONE)
+        *lbias = theta[bi];
+    else if (ci != ATT_NONE)
+        (void)post_prior_logistic(theta[ci], lbias, &l1c); /* log c_s */
+    else
+        *lbias = 0.0;
+    if (cls < post->p->nclass)
+        zi = post->noise_par[cls];
+    *sigma = zi == ATT_NONE ? att_exp(theta[post->i_sigma])
+                            : att_exp(theta[post->i_sigma] + post->omega * theta[zi]);
 }
 
 /* s = inv_logit(u), the same bits as post_prior_inv_logit, with log s and
@@ -353,7 +428,11 @@ att_posterior_constrain(const att_posterior *post, const double *theta, double *
             break;
         }
         case ATT_PAR_RETURN:
+        case ATT_PAR_COMPLETENESS:
             out[i] = post_prior_inv_logit(theta[i]);
+            break;
+        case ATT_PAR_NOISE: /* sigma_s = sigma0 exp(omega z_s) */
+            out[i] = att_exp(theta[post->i_sigma] + post->omega * theta[i]);
             break;
         }
     }
@@ -397,6 +476,13 @@ att_posterior_prior_center(const att_posterior *post, double *theta)
         }
         case ATT_PAR_RETURN:
             theta[i] = att_log(p->return_a / p->return_b); /* logit of the prior mean */
+            break;
+        case ATT_PAR_NOISE:
+            theta[i] = 0.0;
+            break;
+        case ATT_PAR_COMPLETENESS:
+            theta[i] = att_log(p->classes[in->index].completeness_a /
+                               p->classes[in->index].completeness_b);
             break;
         }
     }
@@ -451,6 +537,14 @@ att_posterior_prior_draw(const att_posterior *post, gsl_rng *rng, double *theta)
         }
         case ATT_PAR_RETURN:
             s = att_ran_beta(rng, p->return_a, p->return_b);
+            theta[i] = att_log(s) - att_log1p(-s);
+            break;
+        case ATT_PAR_NOISE:
+            theta[i] = att_ran_normal(rng);
+            break;
+        case ATT_PAR_COMPLETENESS:
+            s = att_ran_beta(rng, p->classes[in->index].completeness_a,
+                             p->classes[in->index].completeness_b);
             theta[i] = att_log(s) - att_log1p(-s);
             break;
         }
@@ -536,9 +630,33 @@ post_prior_logp(const att_posterior *post,
         case ATT_PAR_RETURN:
             lp += post_prior_beta_logit(w, i, p->return_a, p->return_b, post->pmu[i], grad);
             break;
+        case ATT_PAR_NOISE: /* z_s ~ N(0, 1) */
+            lp += post_prior_normal_lpdf(post, i, u, &d);
+            grad[i] += d;
+            break;
+        case ATT_PAR_COMPLETENESS: /* c_s ~ Beta(a, b) through its logit */
+            lp += post_prior_beta_logit(w, i, p->classes[in->index].completeness_a,
+                                        p->classes[in->index].completeness_b, post->pmu[i], grad);
+            break;
         }
     }
     return lp;
+}
+
+void
+post_prior_noise_gradient(const att_posterior *post, const att_posterior_workspace *w, double *grad)
+{
+    size_t s;
+
+    if (!post->p->noise_per_class) {
+        grad[post->i_sigma] += w->gsig[0];
+        return;
+    }
+    for (s = 0; s < post->nslot; s++)
+        if (post->noise_par[s] != ATT_NONE) {
+            grad[post->i_sigma] += w->gsig[s];
+            grad[post->noise_par[s]] += post->omega * w->gsig[s];
+        }
 }
 
 /* Model values at theta into w, with dn/du for each arrival. */
@@ -556,8 +674,19 @@ post_prior_values(const att_posterior *post,
         w->hazard[k] = post->phase_par[k] == ATT_NONE ? p->phases[k].hazard
                                                       : att_exp(theta[post->phase_par[k]]);
     *sigma = att_exp(theta[post->i_sigma]);
-    w->lsigma = theta[post->i_sigma];
-    w->isigma = 1.0 / *sigma;
+    w->sig[0] = *sigma;
+    w->lsig[0] = theta[post->i_sigma];
+    w->isig[0] = 1.0 / *sigma;
+    for (k = 0; k < post->p->nclass; k++) {
+        size_t i = post->noise_par[k];
+        if (i != ATT_NONE) { /* log sigma_s = log sigma0 + omega z_s */
+            w->lsig[k] = theta[post->i_sigma] + post->omega * theta[i];
+            w->sig[k] = att_exp(w->lsig[k]);
+            w->isig[k] = 1.0 / w->sig[k];
+        }
+        if ((i = post->compl_par[k]) != ATT_NONE)
+            w->lgs[i] = post_prior_logistic(theta[i], &w->lgl[i], &w->lgm[i]);
+    }
     /* The model values of att_posterior_model_values, the logistic ones
      * with their logs for the prior and the likelihood. */
     k = post->i_kappa;

@@ -45,9 +45,8 @@
  * pooled log m is not finite (an underflow far out in the tails), where
  * the sampling coordinates are not defined. */
 bool
-post_sampling_level(const att_posterior *post, att_posterior_workspace *w, double sigma)
+post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
 {
-    double s2 = sigma * sigma;
     size_t i, r, d;
 
     for (i = 0; i < post->dim; i++)
@@ -59,7 +58,7 @@ post_sampling_level(const att_posterior *post, att_posterior_workspace *w, doubl
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
         const double *lm = w->lm + q->first;
-        double n = q->nlevel, a = 0.0, v = 0.0;
+        double n = q->nlevel, a = 0.0, v = 0.0, s2 = w->sig[q->noise] * w->sig[q->noise];
         if (!q->pooled)
             continue;
         /* The mean and variance of log m over the window's days: a windowed
@@ -103,7 +102,7 @@ post_sampling_to_theta(const att_posterior *post,
 }
 
 /* The chain rule from the gradient at theta (grad, with the per-time sums
- * and w->g_sigma still open) to the gradient at xi, log-Jacobian included:
+ * and w->gsig still open) to the gradient at xi, log-Jacobian included:
  * b_s moves with a_i, p_i (through log m at the pooled points, which go to
  * the per-time sums by post_quantity_push) and with sigma. */
 void
@@ -111,14 +110,13 @@ post_sampling_chain(const att_posterior *post,
                     att_posterior_workspace *w,
                     const double *xi,
                     double kappa,
-                    double sigma,
                     double *grad)
 {
     size_t i, r, d;
 
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double gb, v, c, p, ap, ar, n;
+        double gb, v, c, p, ap, ar, n, sigma = w->sig[q->noise];
         if (!q->pooled)
             continue;
         i = q->bias;
@@ -132,7 +130,7 @@ post_sampling_chain(const att_posterior *post,
          * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2). */
         ap = gb * (v * (q->lcentre - w->lev_a[r]) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
-        w->g_sigma -= ap * p * p * 2.0 * sigma * sigma;
+        w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;
         for (d = 0; d < q->npoint; d++)
             w->gs[d] = d < q->lfirst
                            ? 0.0

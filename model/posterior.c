@@ -142,10 +142,11 @@ posterior_workspace_carve(const att_posterior *post,
                           unsigned char *base)
 {
     double **const scratch[] = {&w->ell, &w->gm, &w->gs};
-    double **const shorts[] = {&w->hazard, &w->count,  &w->dndu,   &w->gprior, &w->q,   &w->omq,
-                               &w->hacc,   &w->theta,  &w->lam,    &w->msum,   &w->sqv, &w->lev_a,
-                               &w->lev_p,  &w->lgs,    &w->rsum,   &w->blog,   &w->lgl, &w->lgm,
-                               &w->ratio,  &w->depart, &w->dratio, &w->ddep,   &w->fdep};
+    double **const shorts[] = {&w->hazard, &w->count,  &w->dndu,   &w->gprior, &w->q,    &w->omq,
+                               &w->hacc,   &w->theta,  &w->lam,    &w->msum,   &w->sqv,  &w->lev_a,
+                               &w->lev_p,  &w->lgs,    &w->rsum,   &w->blog,   &w->lgl,  &w->lgm,
+                               &w->ratio,  &w->depart, &w->dratio, &w->ddep,   &w->fdep, &w->gsig,
+                               &w->sig,    &w->lsig,   &w->isig};
     double **const times[] = {&w->fbuf,
                               &w->val[ATT_MODEL_C],
                               &w->val[ATT_MODEL_N],
@@ -164,13 +165,8 @@ posterior_workspace_carve(const att_posterior *post,
     double **const days[] = {&w->fN1, &w->flost, &w->fret};
     double **const bounds[] = {&w->fval[ATT_MODEL_C], &w->fval[ATT_MODEL_N], &w->fval[ATT_MODEL_D],
                                &w->fadj[ATT_MODEL_C], &w->fadj[ATT_MODEL_N], &w->fadj[ATT_MODEL_D]};
-    const size_t lens[] = {post->dim,
-                           post->nrep,
-                           post->nphase,
-                           post->narr,
-                           post->ngroup,
-                           post->ndep,
-                           post->narr * post->nphase};
+    const size_t lens[] = {post->dim,    post->nrep, post->nphase, post->narr,
+                           post->ngroup, post->ndep, post->nslot,  post->narr * post->nphase};
     size_t nday = post->extended ? (post->ndays + 1) * post->ngroup : 0;
     size_t off = 0, nshort = 0, i;
 
@@ -281,7 +277,7 @@ att_posterior_logp_sampling(const att_posterior *post,
         return posterior_result(post, g, -HUGE_VAL);
     post_prior_values(post, w, xi, &kappa, &sigma); /* phi and sigma are shared with theta */
     posterior_forward(post, w);
-    if (!post_sampling_level(post, w, sigma))
+    if (!post_sampling_level(post, w))
         return posterior_result(post, g, -HUGE_VAL);
     post_sampling_to_theta(post, w, xi, w->theta);
     lp = post_loglik_terms(post, w, w->theta, kappa, grad, g);
@@ -294,7 +290,7 @@ att_posterior_logp_sampling(const att_posterior *post,
     for (i = 0; i < nb; i++)
         lp -= 0.5 * w->blog[i]; /* log sqrt(v_s) */
     if (grad != NULL) {
-        post_sampling_chain(post, w, xi, kappa, sigma, grad);
+        post_sampling_chain(post, w, xi, kappa, grad);
         post_forward_adjoint(post, w, grad);
     }
     return posterior_result(post, g, lp);
@@ -313,7 +309,7 @@ att_posterior_from_sampling(const att_posterior *post,
         return ATT_FAIL(err, ATT_ERANGE, "expected finite sampling coordinates");
     post_prior_values(post, w, xi, &kappa, &sigma);
     posterior_forward(post, w);
-    if (!post_sampling_level(post, w, sigma))
+    if (!post_sampling_level(post, w))
         return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
     post_sampling_to_theta(post, w, xi, out_theta);
     return ATT_OK;
@@ -333,7 +329,7 @@ att_posterior_to_sampling(const att_posterior *post,
         return ATT_FAIL(err, ATT_ERANGE, "expected finite coordinates");
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
-    if (!post_sampling_level(post, w, sigma))
+    if (!post_sampling_level(post, w))
         return ATT_FAIL(err, ATT_ERANGE, "the biases' levels are not finite at this point");
     for (i = 0; i < post->dim; i++)
         out_xi[i] = post->info[i].kind != ATT_PAR_BIAS

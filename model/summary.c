@@ -277,23 +277,17 @@ att_summary_compute(const att_params *p,
     /* Reports: model quantity, de-biased figure, residual. */
     for (s = 0; s < S; s++) {
         const double *th = fit->theta + s * n;
-        double sigma = 0.0;
         att_model_values v;
         att_posterior_values(post, th, vals, &v);
         if (rows != NULL)
             att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
         if (gq != NULL)
             summary_group_draw(p, &v, rows, lo, last, gq, S, s);
-        for (k = 0; k < n; k++)
-            if (att_posterior_param(post, k)->kind == ATT_PAR_SIGMA)
-                sigma = att_exp(th[k]);
         for (i = 0; i < l->n; i++) {
             const att_report *r = &l->reports[i];
-            size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
-            double b = bi == ATT_NONE ? 0.0 : th[bi],
-                   m = summary_window_mean(p, &v, r, sets[i], rows, lo);
-            double z =
-                m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
+            double b, sigma, m = summary_window_mean(p, &v, r, sets[i], rows, lo), z;
+            att_posterior_report_error(post, th, r->cls, att_kind_family(r->kind), &b, &sigma);
+            z = m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
             mq[i][s] = m;
             zsum[i] += z;
             pit[i] += att_normal_p(z);
@@ -314,9 +308,15 @@ att_summary_compute(const att_params *p,
         att_report_summary *rs = &sm->report[i];
         size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
         rs->model = att_interval_of(mq[i], S);
-        rs->bias_estimated = bi != ATT_NONE;
-        for (s = 0; s < S; s++)
-            buf[s] = summary_central(r) * att_exp(bi == ATT_NONE ? 0.0 : -fit->theta[s * n + bi]);
+        rs->bias_estimated =
+            bi != ATT_NONE || (att_kind_family(r->kind) == ATT_FAMILY_LOSSES &&
+                               att_posterior_completeness_index(post, r->cls) != ATT_NONE);
+        for (s = 0; s < S; s++) {
+            double b, sigma;
+            att_posterior_report_error(post, fit->theta + s * n, r->cls, att_kind_family(r->kind),
+                                       &b, &sigma);
+            buf[s] = summary_central(r) * att_exp(-b);
+        }
         rs->debiased = att_interval_of(buf, S);
         rs->z_from_pit = r->qualifier != ATT_QUAL_APPROX;
         if (rs->z_from_pit) {
@@ -345,13 +345,23 @@ att_summary_compute(const att_params *p,
             so->cls = i;
             so->family = (att_family)j;
             so->reports = used;
-            so->pinned = bi == ATT_NONE;
+            so->completeness = j == ATT_FAMILY_LOSSES && p->classes[i].undercount;
+            so->own_sigma = p->noise_per_class;
+            for (s = 0; s < S; s++) {
+                double b;
+                att_posterior_report_error(post, fit->theta + s * n, i, (att_family)j, &b, &buf[s]);
+            }
+            so->sigma = att_interval_of(buf, S);
+            so->pinned = bi == ATT_NONE && !so->completeness;
             if (so->pinned) {
                 so->factor.q05 = so->factor.q50 = so->factor.q95 = 1.0;
                 continue;
             }
-            for (s = 0; s < S; s++)
-                buf[s] = att_exp(fit->theta[s * n + bi]);
+            for (s = 0; s < S; s++) {
+                double b, sigma;
+                att_posterior_report_error(post, fit->theta + s * n, i, (att_family)j, &b, &sigma);
+                buf[s] = att_exp(b);
+            }
             so->factor = att_interval_of(buf, S);
         }
     sm->nsource = ns;

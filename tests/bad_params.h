@@ -246,6 +246,26 @@ static const bad_params_case bad_params[] = {
      NULL, ATT_EPARSE, "main.ini", 12, "return_share", "found both"},
     {"return delay over a year", MIN_BODY "[model]\nreturn_share = 0.3\nreturn_delay = 400\n", NULL,
      ATT_EPARSE, "main.ini", 13, "return_delay", "[1, 365]"},
+    {"completeness without undercount",
+     MIN_BODY "[class u]\ntau_losses = 0.5\ntau_force = 0.3\ncompleteness_a = 2\n", NULL,
+     ATT_EPARSE, "main.ini", 14, "completeness_a", "expected undercount = true"},
+    {"undercount without completeness", MIN_BODY "[class u]\nundercount = true\ntau_force = 0.3\n",
+     NULL, ATT_EPARSE, "main.ini", 11, "completeness_a", "found neither"},
+    {"undercount with half its prior",
+     MIN_BODY "[class u]\nundercount = true\ntau_force = 0.3\ncompleteness_a = 2\n", NULL,
+     ATT_EPARSE, "main.ini", 14, "completeness_b", "found one of them"},
+    {"undercount with a losses bias",
+     MIN_BODY "[class u]\nundercount = true\ntau_losses = 0.5\ntau_force = 0.3\n"
+              "completeness_a = 2\ncompleteness_b = 3\n",
+     NULL, ATT_EPARSE, "main.ini", 13, "tau_losses", "expected no losses bias"},
+    {"anchor on an undercount class's losses",
+     MIN_BODY "[model]\nanchor = u:losses\n[class u]\nundercount = true\ntau_force = 0.3\n"
+              "completeness_a = 2\ncompleteness_b = 3\n",
+     NULL, ATT_EDATA, "main.ini", 12, "anchor", "carry its completeness"},
+    {"sigma spread with one noise", MIN_BODY "[priors]\nsigma_spread = 0.4\n", NULL, ATT_EPARSE,
+     "main.ini", 12, "sigma_spread", "expected [model] noise = per_class"},
+    {"unknown noise", MIN_BODY "[model]\nnoise = per_source\n", NULL, ATT_EPARSE, "main.ini", 12,
+     "noise", "per_class"},
 };
 
 #endif /* ATTRITION_BAD_PARAMS_H */

@@ -161,6 +161,65 @@ test_gradient_force(void **state)
     fixture_free(&f);
 }
 
+/* Sources as they are (MODEL.md): noise per class (sigma0 and each class's
+ * z_s) and an undercount class (its loss figures carry log c_s, its force
+ * figures a bias), on ALL_PARAMS's ledger with measures and on the force
+ * of FORCE_PARAMS: the layout, and the gradient against finite
+ * differences in both coordinates. */
+#define MODEL_LINE "[model]\nanchor = us_gov:losses\n"
+#define SOURCES_EXTRA                                                            \
+    "[class named]\nundercount = true\ncompleteness_a = 4\ncompleteness_b = 6\n" \
+    "tau_force = 0.3\n[priors]\nsigma_spread = 0.6\n"
+#define SOURCES_ROWS                                                             \
+    "n1,2025-01-20,2025-01-20,2025-01-20,L,named,killed,approx,400,,,q,d,,\n"    \
+    "n2,2025-02-20,2025-02-01,2025-02-15,L,named,killed,at_least,300,,,q,d,,\n"  \
+    "n3,2025-03-05,2025-03-05,2025-03-05,L,named,strength,approx,7000,,,q,d,,\n" \
+    "n4,2025-03-20,2025-02-10,2025-03-10,L,named,casualties,range,,200,900,q,d,,period\n"
+
+static void
+test_gradient_sources(void **state)
+{
+    char params[4096], csv[4096];
+    const char *force_rest = FORCE_PARAMS + strlen(MODEL_LINE);
+    fixture f;
+    size_t i, nnoise = 0, ncompl = 0;
+
+    (void)state;
+    assert_memory_equal(ALL_PARAMS, MODEL_LINE, strlen(MODEL_LINE));
+    snprintf(params, sizeof params, "%snoise = per_class\n%s%s", MODEL_LINE,
+             ALL_PARAMS + strlen(MODEL_LINE), SOURCES_EXTRA);
+    snprintf(csv, sizeof csv, "%s%s", MEASURE_HDR MEASURE_ROWS, SOURCES_ROWS);
+    fixture_load(&f, params, csv);
+    for (i = 0; i < att_posterior_dim(f.post); i++) {
+        att_param_kind k = att_posterior_param(f.post, i)->kind;
+        nnoise += k == ATT_PAR_NOISE;
+        ncompl += k == ATT_PAR_COMPLETENESS;
+    }
+    /* sigma0, then sigma_ua_gov, sigma_us_gov, sigma_think_tank and
+     * sigma_named; c_named in place of b_named_losses; b_named_force. */
+    assert_string_equal(att_posterior_param(f.post, 3)->name, "sigma0");
+    assert_string_equal(att_posterior_param(f.post, 4)->name, "sigma_ua_gov");
+    assert_int_equal(nnoise, 4);
+    assert_int_equal(ncompl, 1);
+    assert_int_equal(att_posterior_bias_index(f.post, 3, ATT_FAMILY_LOSSES), ATT_NONE);
+    assert_int_not_equal(att_posterior_bias_index(f.post, 3, ATT_FAMILY_FORCE), ATT_NONE);
+    check_gradient(&f, POST_SEED + 17, 25);
+    fixture_free(&f);
+
+    /* The same on the force by groups (post_force.c's adjoint). */
+    assert_memory_equal(FORCE_PARAMS, MODEL_LINE, strlen(MODEL_LINE));
+    snprintf(params, sizeof params, "%snoise = per_class\n%s%s", MODEL_LINE, force_rest,
+             SOURCES_EXTRA);
+    snprintf(csv, sizeof csv, "%s%s", FORCE_HDR FORCE_ROWS,
+             "n1,2025-01-20,2025-01-20,2025-01-20,L,named,killed,approx,400,,,q,d,,inf\n"
+             "n2,2025-02-20,2025-02-01,2025-02-15,L,named,killed,at_least,300,,,q,d,,\n"
+             "n4,2025-03-20,2025-02-10,2025-03-10,L,named,casualties,range,,200,900,q,d,period,"
+             "art\n");
+    fixture_load(&f, params, csv);
+    check_gradient(&f, POST_SEED + 19, 15);
+    fixture_free(&f);
+}
+
 static void
 test_gradient_shipped_ledger(void **state)
 {
@@ -710,6 +769,7 @@ main(void)
         cmocka_unit_test(test_gradient_all_kinds),
         cmocka_unit_test(test_gradient_measures),
         cmocka_unit_test(test_gradient_force),
+        cmocka_unit_test(test_gradient_sources),
         cmocka_unit_test(test_force_reports_against_model),
         cmocka_unit_test(test_gradient_shipped_ledger),
         cmocka_unit_test(test_terms_against_gsl),

@@ -109,12 +109,16 @@ typedef struct {
     att_origin origin;       /* the [departure NAME] header */
 } att_departure;
 
-/* A source class: the scale of its bias per family. */
+/* A source class: the scale of its bias per family, or for an undercount
+ * class the prior of its loss figures' completeness. */
 typedef struct {
     char name[ATT_NAME_MAX];      /* identifier, used in the ledger's source_class */
-    double tau[ATT_FAMILY_COUNT]; /* sd of the log bias b_{s,f} */
-    char *description;            /* who is in it (may be "") */
-    att_origin origin;            /* the [class NAME] header */
+    double tau[ATT_FAMILY_COUNT]; /* sd of the log bias b_{s,f} (losses: unused if undercount) */
+    bool undercount;              /* loss figures count a share c_s of the truth */
+    double completeness_a;        /* c_s ~ Beta(completeness_a, completeness_b) */
+    double completeness_b;
+    char *description; /* who is in it (may be "") */
+    att_origin origin; /* the [class NAME] header */
 } att_class;
 
 /* One pinned (class, family) bias of the anchor. */
@@ -214,8 +218,10 @@ typedef struct att_params {
 
     double kappa_a; /* kappa ~ Beta(kappa_a, kappa_b) */
     double kappa_b;
-    double sigma_median; /* sigma ~ LogNormal(log sigma_median, sigma_log_sd^2), log units */
-    double sigma_log_sd; /* prior sd of log sigma */
+    double sigma_median;  /* sigma ~ LogNormal(log sigma_median, sigma_log_sd^2), log units */
+    double sigma_log_sd;  /* prior sd of log sigma (with noise_per_class, of log sigma0) */
+    bool noise_per_class; /* [model] noise = per_class: sigma_s = sigma0 exp(sigma_spread z_s) */
+    double sigma_spread;  /* omega, fixed */
 
     /* Return to duty: a share rho of the non-fatal casualties rejoins its
      * group return_delay days later (docs/model.md, section 1.6).  None

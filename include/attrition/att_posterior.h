@@ -38,7 +38,9 @@ typedef enum {
     ATT_PAR_ARRIVAL,   /* n_<arrival>, troops */
     ATT_PAR_RATIO,     /* r_<group>, a group's hazard multiplier */
     ATT_PAR_DEPARTURE, /* dep_<departure>, troops leaving, or the share of N_g */
-    ATT_PAR_RETURN     /* rho, the share of non-fatal casualties that return */
+    ATT_PAR_RETURN,    /* rho, the share of non-fatal casualties that return */
+    ATT_PAR_NOISE, /* sigma_<class>: z_s of sigma_s = sigma0 exp(omega z_s) (noise = per_class) */
+    ATT_PAR_COMPLETENESS /* c_<class>: an undercount class's completeness, through its logit */
 } att_param_kind;
 
 #define ATT_PARAM_NAME_MAX 128
@@ -149,6 +151,25 @@ void att_posterior_values(const att_posterior *post,
 /* The theta index of the bias of (class cls, family f), or ATT_NONE when
  * it is pinned by the anchor or no used report carries it (then 0). */
 size_t att_posterior_bias_index(const att_posterior *post, size_t cls, att_family f);
+
+/* The theta index of an undercount class's logit c_s, or ATT_NONE (not an
+ * undercount class, or no used loss figure of it). */
+size_t att_posterior_completeness_index(const att_posterior *post, size_t cls);
+
+/* The theta index of class cls's z_s (noise = per_class: sigma_s = sigma0
+ * exp(omega z_s)), or ATT_NONE (one shared sigma, or no used report). */
+size_t att_posterior_noise_index(const att_posterior *post, size_t cls);
+
+/* The error model of a report of class cls and family f at theta: *lbias
+ * its log bias (b_{s,f}; log c_s for an undercount class's loss figures;
+ * 0 when pinned) and *sigma its noise (sigma, or sigma_s with noise =
+ * per_class): log y = log m + *lbias + e, e ~ Normal(0, *sigma^2). */
+void att_posterior_report_error(const att_posterior *post,
+                                const double *theta,
+                                size_t cls,
+                                att_family f,
+                                double *lbias,
+                                double *sigma);
 
 /* A draw from the prior, on the unconstrained scale (rng: a gsl_rng, for
  * instance from att_rng_alloc). */

@@ -44,6 +44,9 @@ typedef struct {
     bool pinned;         /* by the anchor: factor exactly 1 */
     att_interval factor; /* exp(b): how the class's figures run against the model */
     size_t reports;      /* used reports of this class and family */
+    bool completeness;   /* an undercount class's losses: factor is its completeness c_s */
+    bool own_sigma;      /* noise = per_class: sigma is the class's own sigma_s */
+    att_interval sigma;  /* the noise of its figures on the log scale */
 } att_source_summary;
 
 /* One group of a force with declared groups (docs/model.md 1.5), at
