@@ -37,6 +37,7 @@ typedef struct {
     const att_run_fit *rf; /* the posterior, its draws and their verdict */
     const char *scenario;
     const char *format; /* table, csv or json */
+    int32_t origin;     /* --origin: only what was stated by then; INT32_MAX: everything */
     char anchor[512];
     const att_influence *infl; /* NULL without --influence */
     bool progress;             /* progress on stderr */
@@ -122,6 +123,13 @@ print_table(FILE *f, const fit_view *v)
             att_run_params_digest(v->run));
     fprintf(f, "ledger      %s sha256 %.16s; %zu of %zu reports used\n", v->l->path, v->l->digest,
             att_posterior_nreports(v->post), v->l->n);
+    if (v->origin != INT32_MAX) {
+        char od[ATT_DATE_BUFSIZE];
+        fprintf(f,
+                "origin      %s: only what was stated by then (the fit 'compare --origin' makes; "
+                "the rows after it are shown against it)\n",
+                att_date_format(v->origin, od));
+    }
     fprintf(f, "anchor      %s%s\n", v->anchor,
             v->p->nanchor == 0 ? " (consensus: every class's bias centred on 0)"
                                : " (pinned to 0)");
@@ -177,23 +185,29 @@ print_table(FILE *f, const fit_view *v)
         snprintf(m, sizeof m, "%s (%s-%s)", cli_num(rs->model.q50, 'g', 4, a, sizeof a),
                  cli_num(rs->model.q05, 'g', 4, b, sizeof b),
                  cli_num(rs->model.q95, 'g', 4, c, sizeof c));
-        snprintf(db, sizeof db, "%s (%s-%s)", cli_num(rs->debiased.q50, 'g', 4, a, sizeof a),
-                 cli_num(rs->debiased.q05, 'g', 4, b, sizeof b),
-                 cli_num(rs->debiased.q95, 'g', 4, c, sizeof c));
+        if (rs->bound) /* a bound is no point to de-bias */
+            snprintf(db, sizeof db, "-");
+        else
+            snprintf(db, sizeof db, "%s (%s-%s)", cli_num(rs->debiased.q50, 'g', 4, a, sizeof a),
+                     cli_num(rs->debiased.q05, 'g', 4, b, sizeof b),
+                     cli_num(rs->debiased.q95, 'g', 4, c, sizeof c));
         if (r->repeat_of != ATT_NONE)
             snprintf(mark, sizeof mark, "repeat of %s (not fitted)",
                      v->l->reports[r->repeat_of].id);
         else if (r->revised_by != ATT_NONE)
             snprintf(mark, sizeof mark, "revised by %s (not fitted)",
                      v->l->reports[r->revised_by].id);
-        else if (rs->z_from_pit)
-            snprintf(mark, sizeof mark, "z from the PIT");
+        else if (rs->bound)
+            snprintf(mark, sizeof mark, "bound %s with p %s; at the %s%% point of the model's",
+                     rs->holds >= 0.5 ? "holds" : "fails", cli_num(rs->holds, 'f', 2, a, sizeof a),
+                     cli_num(100.0 * rs->pit, 'f', 0, b, sizeof b));
         fprintf(f, "%-*s %-10s %-*s %-24s %-24s %6s %s\n", wrep, r->id, att_kind_name(r->kind),
                 wfig, reported_text(r, fig, sizeof fig), m, db, cli_num(rs->z, '+', 2, d, sizeof d),
                 mark);
     }
     fprintf(f, "(model: the model quantity averaged over the window; de-biased: the figure "
-               "divided by its source's bias factor)\n");
+               "divided by its source's bias factor;\n a bound: p that its claim holds under the "
+               "model and its source's bias and noise, z only where it more likely fails)\n");
 
     fprintf(f, "\nsources\n");
     for (i = 0; i < v->sum->nsource; i++) {
@@ -244,6 +258,10 @@ print_csv(FILE *f, const fit_view *v)
             ATT_VERSION_STRING, v->scenario, v->p->path, att_run_params_digest(v->run));
     fprintf(f, "# ledger: %s\n# ledger_sha256: %s\n# reports_used: %zu\n# anchor: %s\n", v->l->path,
             v->l->digest, att_posterior_nreports(v->post), v->anchor);
+    if (v->origin != INT32_MAX) {
+        char d[ATT_DATE_BUFSIZE];
+        fprintf(f, "# origin: %s\n", att_date_format(v->origin, d));
+    }
     fprintf(f, "# seed: %lu\n# chains: %zu\n# warmup: %zu\n# draws: %zu\n# adapt_delta: %g\n",
             v->fp->seed, v->fp->chains, v->fp->warmup, v->fp->draws, v->fp->delta);
     fprintf(f, "# verdict: %s%s%s\n", verdict_names[v->rf->verdict],
@@ -266,7 +284,7 @@ print_csv(FILE *f, const fit_view *v)
     }
     fprintf(f, "\n# section: reports\nid,kind,qualifier,value,low,high,model_q05,model_q50,"
                "model_q95,debiased_q05,debiased_q50,debiased_q95,z,z_from_pit,repeat_of,"
-               "revised_by\n");
+               "revised_by,holds,bound_pit\n");
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
         const att_report_summary *rs = &v->sum->report[i];
@@ -281,10 +299,12 @@ print_csv(FILE *f, const fit_view *v)
             fputc(',', f);
         fputc(',', f);
         cli_csv_num(f, rs->model.q05), fputc(',', f), cli_csv_num(f, rs->model.q50), fputc(',', f);
-        cli_csv_num(f, rs->model.q95), fputc(',', f), cli_csv_num(f, rs->debiased.q05),
-            fputc(',', f);
-        cli_csv_num(f, rs->debiased.q50), fputc(',', f), cli_csv_num(f, rs->debiased.q95),
-            fputc(',', f);
+        cli_csv_num(f, rs->model.q95), fputc(',', f);
+        if (!rs->bound)
+            cli_csv_num(f, rs->debiased.q05), fputc(',', f), cli_csv_num(f, rs->debiased.q50),
+                fputc(',', f), cli_csv_num(f, rs->debiased.q95), fputc(',', f);
+        else
+            fputs(",,,", f);
         cli_csv_num(f, rs->z);
         fprintf(f, ",%s,", rs->z_from_pit ? "true" : "false");
         if (r->repeat_of != ATT_NONE)
@@ -292,6 +312,11 @@ print_csv(FILE *f, const fit_view *v)
         fputc(',', f);
         if (r->revised_by != ATT_NONE)
             cli_csv_text(f, v->l->reports[r->revised_by].id);
+        fputc(',', f);
+        if (rs->bound)
+            cli_csv_num(f, rs->holds), fputc(',', f), cli_csv_num(f, rs->pit);
+        else
+            fputc(',', f);
         fputc('\n', f);
     }
     if (v->sum->ngroup > 0) {
@@ -369,6 +394,11 @@ json_doc(const fit_view *v)
     size_t k, i;
 
     json_object_set_new(doc, "meta", cli_json_meta("fit", v->scenario, v->run, v->post, v->fp));
+    if (v->origin != INT32_MAX) {
+        char d[ATT_DATE_BUFSIZE];
+        json_object_set_new(json_object_get(doc, "meta"), "origin",
+                            json_string(att_date_format(v->origin, d)));
+    }
     for (k = 0; k < fit->dim; k++) {
         const att_diag_summary *s = &fit->summary[k];
         json_t *o = json_object();
@@ -424,9 +454,11 @@ json_doc(const fit_view *v)
         json_object_set_new(o, "kind", json_string(att_kind_name(r->kind)));
         json_object_set_new(o, "model", jinterval(&rs->model));
         json_object_set_new(o, "reported", json_reported(r));
-        json_object_set_new(o, "debiased", jinterval(&rs->debiased));
+        json_object_set_new(o, "debiased", rs->bound ? json_null() : jinterval(&rs->debiased));
         json_object_set_new(o, "z", cli_json_num(rs->z));
         json_object_set_new(o, "z_from_pit", json_boolean(rs->z_from_pit));
+        json_object_set_new(o, "holds", rs->bound ? cli_json_num(rs->holds) : json_null());
+        json_object_set_new(o, "bound_pit", rs->bound ? cli_json_num(rs->pit) : json_null());
         json_object_set_new(o, "repeat_of",
                             r->repeat_of != ATT_NONE ? json_string(v->l->reports[r->repeat_of].id)
                                                      : json_null());
@@ -545,7 +577,27 @@ cli_fit(const cli_options *o, const att_run *run)
     memset(&v, 0, sizeof v);
     memset(&inf, 0, sizeof inf);
     att_error_clear(&err);
-    if (att_run_posterior(run, INT32_MAX, &rf, &err) != ATT_OK)
+    v.origin = INT32_MAX;
+    if (o->origin != NULL) {
+        const char *why = "";
+        char d[ATT_DATE_BUFSIZE];
+        if (att_date_parse(o->origin, &v.origin, &why) != ATT_OK) {
+            fprintf(stderr,
+                    "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
+                    "Try 'attrition --help'.\n",
+                    o->origin, why);
+            return CLI_EXIT_USAGE;
+        }
+        /* What compare refuses at an origin, refused here too. */
+        if (v.origin < att_run_first_combat_day(run)) {
+            fprintf(stderr,
+                    "attrition: --origin %s: expected a date on or after the first phase with a "
+                    "hazard (%s): before it there is nothing to fit\n",
+                    o->origin, att_date_format(att_run_first_combat_day(run), d));
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (att_run_posterior(run, v.origin, &rf, &err) != ATT_OK)
         goto fail;
     v.progress = cli_progress_on(o->quiet);
     cli_progress(v.progress, "fitting %s...", o->scenario);

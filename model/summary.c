@@ -159,6 +159,29 @@ summary_window_mean(const att_params *p,
 }
 
 /* The report's central figure: value, a range's geometric middle, a bound. */
+/* The probability at one draw that bound r's claim holds, with the model
+ * quantity m, log bias b and noise sigma: P(Y >= y) for at_least, P(Y <=
+ * y) for up_to, P(low <= Y <= high) for a range (equations (8), (9)).
+ * m = 0: only "up to" holds. */
+static double
+summary_holds(const att_report *r, double m, double b, double sigma)
+{
+    double lm;
+
+    if (!(m > 0.0))
+        return r->qualifier == ATT_QUAL_UP_TO ? 1.0 : 0.0;
+    lm = att_log(m) + b;
+    switch (r->qualifier) {
+    case ATT_QUAL_AT_LEAST:
+        return att_normal_p((lm - att_log(r->value)) / sigma);
+    case ATT_QUAL_UP_TO:
+        return att_normal_p((att_log(r->value) - lm) / sigma);
+    default: /* range */
+        return att_normal_p((att_log(r->high) - lm) / sigma) -
+               att_normal_p((att_log(r->low) - lm) / sigma);
+    }
+}
+
 static double
 summary_central(const att_report *r)
 {
@@ -289,7 +312,9 @@ att_summary_compute(const att_params *p,
             att_posterior_report_error(post, th, r->cls, att_kind_family(r->kind), &b, &sigma);
             z = m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
             mq[i][s] = m;
-            zsum[i] += z;
+            /* A figure: its z.  A bound: the probability that its claim
+             * holds at this draw, (8) or (9). */
+            zsum[i] += r->qualifier == ATT_QUAL_APPROX ? z : summary_holds(r, m, b, sigma);
             pit[i] += att_normal_p(z);
         }
     }
@@ -318,10 +343,15 @@ att_summary_compute(const att_params *p,
             buf[s] = summary_central(r) * att_exp(-b);
         }
         rs->debiased = att_interval_of(buf, S);
-        rs->z_from_pit = r->qualifier != ATT_QUAL_APPROX;
-        if (rs->z_from_pit) {
-            double u = pit[i] / (double)S;
-            rs->z = u <= 0.0 ? -SUMMARY_Z_CLIP : u >= 1.0 ? SUMMARY_Z_CLIP : att_normal_quantile(u);
+        rs->bound = r->qualifier != ATT_QUAL_APPROX;
+        rs->z_from_pit = rs->bound;
+        if (rs->bound) {
+            /* A bound is no point: no de-biased figure, and a residual only
+             * where its claim more likely fails than holds. */
+            double u = zsum[i] / (double)S;
+            rs->holds = u;
+            rs->pit = pit[i] / (double)S;
+            rs->z = u >= 0.5 ? 0.0 : u <= 0.0 ? -SUMMARY_Z_CLIP : att_normal_quantile(u);
         } else
             rs->z = zsum[i] / (double)S;
         if (rs->z > SUMMARY_Z_CLIP)

@@ -627,6 +627,39 @@ test_groups_in_tables(void **state)
     }
 }
 
+/* `fit --origin DATE` is the fit `compare --origin DATE` makes: the same
+ * saved draws, byte for byte; its header names the origin; an origin
+ * before the first phase with a hazard is refused as compare skips it. */
+static void
+test_fit_at_origin(void **state)
+{
+    const char *a = ATT_BINARY_DIR "/tests/origin_cmp_fit.json";
+    const char *b = ATT_BINARY_DIR "/tests/origin_fit_fit.json";
+    const char *cmp[] = {"compare", "--origin", "2025-02-28", "--chains",   "2", "--warmup", "200",
+                         "--draws", "200",      "--quiet",    "--save-fit", a,   NULL};
+    const char *fit[] = {"fit",     "--origin", "2025-02-28", "--chains",   "2", "--warmup", "200",
+                         "--draws", "200",      "--quiet",    "--save-fit", b,   NULL};
+    const char *early[] = {"fit", "--origin", "2024-11-01", NULL};
+    char *x, *y, *out;
+
+    (void)state;
+    remove(a);
+    remove(b);
+    assert_int_equal(run(OUT, cmp), 0);
+    assert_int_equal(run(OUT, fit), 0);
+    out = fixture_read_file(OUT);
+    assert_non_null(strstr(out, "\norigin      2025-02-28: only what was stated by then"));
+    free(out);
+    x = fixture_read_file(a);
+    y = fixture_read_file(b);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    expect(early, 64, "expected a date on or after the first phase with a hazard (2024-12-06)");
+}
+
 int
 main(void)
 {
@@ -636,6 +669,7 @@ main(void)
         cmocka_unit_test(test_compare_command), cmocka_unit_test(test_later_file_rows),
         cmocka_unit_test(test_export_data),     cmocka_unit_test(test_fit_influence),
         cmocka_unit_test(test_long_names),      cmocka_unit_test(test_groups_in_tables),
+        cmocka_unit_test(test_fit_at_origin),
     };
 
     gsl_set_error_handler_off();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 #include <attrition/att_summary.h>
@@ -172,6 +173,134 @@ test_summary_by_hand(void **state)
     fixture_free(&f);
 }
 
+/* Bounds, noise per class and an undercount class, by hand: the same
+ * phase and arrival; class src (its own sigma) with an at_least bound its
+ * model meets, an up_to bound it does not and a range of deployed troops;
+ * class named, an undercount list, with a killed figure.  A bound has no
+ * de-biased figure, its probability of holding is the mean over draws of
+ * (8) or (9), and its z is Phi^-1 of that only where it is below 1/2. */
+#define SB_PARAMS                                                                \
+    "[model]\nanchor = none\nnoise = per_class\n[priors]\nsigma_median = 0.3\n"  \
+    "sigma_log_sd = 0.5\nsigma_spread = 0.5\n"                                   \
+    "[phase only]\nstart = 2025-01-01\nend = open\nhazard_median = 0.02\n"       \
+    "hazard_log_sd = 1\n"                                                        \
+    "[arrival a]\ndate = 2025-01-01\ncount = 1000\n"                             \
+    "[class src]\ntau_losses = 0.5\ntau_force = 0.3\n"                           \
+    "[class named]\nundercount = true\ncompleteness_a = 4\ncompleteness_b = 6\n" \
+    "tau_force = 0.3\n"
+#define SB_LEDGER                                                                         \
+    "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,low," \
+    "high,quote,doc,repeat_of\n"                                                          \
+    "a,2025-01-10,2025-01-10,2025-01-10,S,src,casualties,at_least,100,,,q,d,\n"           \
+    "u,2025-01-10,2025-01-10,2025-01-10,S,src,casualties,up_to,50,,,q,d,\n"               \
+    "r,2025-01-05,2025-01-05,2025-01-05,S,src,deployed,range,,900,1200,q,d,\n"            \
+    "n,2025-01-10,2025-01-10,2025-01-10,L,named,killed,approx,40,,,q,d,\n"
+
+static const double sb_z_src[SM_DRAWS] = {0.5, -0.5, 0.0};
+static const double sb_z_named[SM_DRAWS] = {1.0, 0.0, -1.0};
+static const double sb_c[SM_DRAWS] = {0.3, 0.5, 0.4};
+
+static void
+test_bounds_and_sources_by_hand(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_summary *sm = NULL;
+    att_error err;
+    double theta[SM_DRAWS * 16], value[SM_DRAWS * 16], want[SM_DRAWS], sig[SM_DRAWS];
+    double ha = 0.0, hu = 0.0, hr = 0.0, zn = 0.0;
+    size_t k, s, n;
+
+    (void)state;
+    fixture_load(&f, SB_PARAMS, SB_LEDGER);
+    n = att_posterior_dim(f.post);
+    assert_true(n <= 16);
+    for (s = 0; s < SM_DRAWS; s++)
+        for (k = 0; k < n; k++) {
+            const att_param_info *in = att_posterior_param(f.post, k);
+            double *t = &theta[s * n + k];
+            switch (in->kind) {
+            case ATT_PAR_HAZARD:
+                *t = log(sm_hazard[s]);
+                break;
+            case ATT_PAR_KAPPA:
+                *t = 0.0; /* kappa 1/2 */
+                break;
+            case ATT_PAR_SIGMA:
+                *t = log(sm_sigma[s]);
+                break;
+            case ATT_PAR_NOISE:
+                *t = strcmp(in->name, "sigma_src") == 0 ? sb_z_src[s] : sb_z_named[s];
+                break;
+            case ATT_PAR_BIAS:
+                *t = strstr(in->name, "losses") != NULL ? sm_b_losses[s] : sm_b_force[s];
+                break;
+            case ATT_PAR_COMPLETENESS:
+                *t = log(sb_c[s] / (1.0 - sb_c[s]));
+                break;
+            default:
+                fail_msg("unexpected parameter %s", in->name);
+            }
+        }
+    memset(&fit, 0, sizeof fit);
+    fit.dim = n;
+    fit.chains = 1;
+    fit.draws = SM_DRAWS;
+    fit.theta = theta;
+    fit.value = value;
+    for (s = 0; s < SM_DRAWS * n; s++)
+        value[s] = theta[s]; /* the summary reads theta */
+    assert_int_equal(att_summary_compute(f.p, f.l, f.post, &fit, &sm, &err), ATT_OK);
+
+    for (s = 0; s < SM_DRAWS; s++) {
+        double c = 1000.0 * (1.0 - exp(-10.0 * sm_hazard[s])), sn;
+        sig[s] = sm_sigma[s] * exp(0.5 * sb_z_src[s]);
+        sn = sm_sigma[s] * exp(0.5 * sb_z_named[s]);
+        ha += gsl_cdf_ugaussian_P((log(c) + sm_b_losses[s] - log(100.0)) / sig[s]);
+        hu += gsl_cdf_ugaussian_P((log(50.0) - log(c) - sm_b_losses[s]) / sig[s]);
+        hr += gsl_cdf_ugaussian_P((log(1200.0) - log(1000.0) - sm_b_force[s]) / sig[s]) -
+              gsl_cdf_ugaussian_P((log(900.0) - log(1000.0) - sm_b_force[s]) / sig[s]);
+        zn += (log(40.0) - log(0.5 * c) - log(sb_c[s])) / sn;
+    }
+    /* a: met at every draw (m 95-260 against at least 100, mostly): no
+     * outlier, no de-biased figure. */
+    assert_true(sm->report[0].bound);
+    att_assert_close(sm->report[0].holds, ha / SM_DRAWS, 1e-12, 0.0);
+    assert_true(sm->report[0].holds > 0.5);
+    att_assert_close(sm->report[0].z, 0.0, 0.0, 0.0);
+    /* u: up to 50 where the model says 95-260: it fails, and z says how
+     * much. */
+    att_assert_close(sm->report[1].holds, hu / SM_DRAWS, 1e-12, 0.0);
+    assert_true(sm->report[1].holds < 0.5);
+    att_assert_close(sm->report[1].z, gsl_cdf_ugaussian_Pinv(hu / SM_DRAWS), 1e-9, 0.0);
+    /* r: 900-1200 about 1,000 deployed. */
+    att_assert_close(sm->report[2].holds, hr / SM_DRAWS, 1e-12, 0.0);
+    /* n: the list's figure over c_s, with the class's own sigma. */
+    assert_false(sm->report[3].bound);
+    att_assert_close(sm->report[3].z, zn / SM_DRAWS, 1e-12, 1e-14);
+    for (s = 0; s < SM_DRAWS; s++)
+        want[s] = 40.0 / sb_c[s];
+    sm_close(sm->report[3].debiased, sm_type7(want));
+
+    /* Sources: src's losses and force (its sigma_s), named's losses (its
+     * completeness c_s). */
+    assert_int_equal(sm->nsource, 3);
+    for (k = 0; k < sm->nsource; k++) {
+        const att_source_summary *so = &sm->source[k];
+        assert_true(so->own_sigma);
+        if (so->cls == 0) {
+            sm_close(so->sigma, sm_type7(sig));
+            assert_false(so->completeness);
+        } else {
+            assert_true(so->completeness);
+            assert_false(so->pinned);
+            sm_close(so->factor, sm_type7(sb_c));
+        }
+    }
+    att_summary_free(sm);
+    fixture_free(&f);
+}
+
 /* Type 7 against hand values, and the tie rule: at prob 0.05 of five
  * values h = 0.2, and 0.8 * 3 + 0.2 * 3 rounds to 3 + 2^-51. */
 static void
@@ -196,6 +325,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_by_hand),
+        cmocka_unit_test(test_bounds_and_sources_by_hand),
         cmocka_unit_test(test_quantile_type7_and_ties),
     };
 

@@ -32,10 +32,14 @@ typedef struct {
 
 typedef struct {
     att_interval model;    /* the model quantity, averaged over the window's days */
-    att_interval debiased; /* the figure times exp(-b) (a range's geometric middle) */
-    double z;              /* standardised residual */
-    bool z_from_pit;       /* z is Phi^-1 of the predictive PIT (censored reports) */
+    att_interval debiased; /* a figure (approx) times exp(-b); unset for a bound */
+    double z;              /* a figure: standardised residual; a bound: Phi^-1(holds) where
+                              holds < 1/2, else 0 (a claim met is no outlier) */
+    bool z_from_pit;       /* z is a bound's (at_least, up_to, range), not a figure's */
     bool bias_estimated;   /* false: the bias is pinned by the anchor (or unknown: 0) */
+    bool bound;            /* at_least, up_to or range: holds and pit are set */
+    double holds;          /* posterior predictive probability that the claim holds */
+    double pit;            /* where the bound (a range's middle) falls in the predictive */
 } att_report_summary;
 
 typedef struct {
