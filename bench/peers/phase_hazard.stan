@@ -7,17 +7,21 @@
 // log h (Stan's <lower=0>), logit kappa (<lower=0, upper=1>), log sigma
 // (<lower=0>), the biases as they are, and the arrival counts: logit of the
 // place in [low, high] for a uniform count (<lower=0, upper=1>), log for a
-// log-normal one (<lower=0>).  Stan adds the log-Jacobians of those
-// transforms itself; every density is written with `target +=` and its
-// _lpdf, so that the constants are kept and rstan::log_prob(fit, upars,
-// adjust_transform = TRUE) is equation (13) of docs/model.md.
+// log-normal one (<lower=0>); with the JSON's "sources" (docs/model.md
+// (6a), (6b)), sigma is sigma0 (log sigma0), each class's z_s is as it is and an
+// undercount class's c_s is <lower=0, upper=1> (logit c_s).  Stan adds the
+// log-Jacobians of those transforms itself; every density is written with
+// `target +=` and its _lpdf, so that the constants are kept and
+// rstan::log_prob(fit, upars, adjust_transform = TRUE) is equation (13) of
+// docs/model.md.
 //
 // With use_xi = 1 the biases are sampled in the coordinates of section 3.5
 // (xi), as attrition's NUTS samples them: bias_raw is beta_s and
 //   b_s = mu_s + sqrt(v_s) beta_s,  log p(xi) = (13) + sum_s log sqrt(v_s);
 // with use_xi = 0, bias_raw is b_s itself (theta).  The order of Stan's
 // unconstrained vector is the order of the parameters block: hazards,
-// kappa, sigma, biases, uniform counts, then log-normal counts.
+// kappa, sigma, biases, uniform counts, then log-normal counts, the
+// force's, then the sources' z_s and logit c_s (stan_run.R maps it).
 functions {
   // log erfc(y) for y > 26 (asymptotic series, Abramowitz & Stegun 7.1.23;
   // the terms kept leave a relative error below 1e-16 there).
@@ -238,8 +242,9 @@ functions {
   }
 
   // The biases' levels of section 3.5: [mu_s; sqrt(v_s)] for s = 1..NB;
-  // lc is a point figure's log or a range's centre, ls a range's w^2 / 12.
-  vector ph_level(vector lm, real sigma, vector tau, int[] bias, int[] pooled,
+  // lc is a point figure's log or a range's centre, ls a range's w^2 / 12,
+  // sig each report's sigma (its class's sigma_s with noise = per_class).
+  vector ph_level(vector lm, vector sig, vector tau, int[] bias, int[] pooled,
                   int[] lfirst, int[] first, int[] npt, vector lc, vector ls) {
     int NB = rows(tau);
     vector[NB] lam = inv(square(tau));
@@ -249,7 +254,7 @@ functions {
         int n = npt[r] - lfirst[r] + 1;
         vector[n] x = segment(lm, first[r] + lfirst[r] - 1, n);
         real a = mean(x);
-        real p = inv(square(sigma) + dot_self(x - a) / n + ls[r]);
+        real p = inv(square(sig[r]) + dot_self(x - a) / n + ls[r]);
         lam[bias[r]] += p;
         msum[bias[r]] += p * (lc[r] - a);
       }
@@ -330,6 +335,18 @@ data {
   matrix[P, G] mask;                // each point's groups
   int<lower=0, upper=1> f_pooled[R];  // the sampler's levels, as the C side's design
   int<lower=1> f_lfirst[R];
+  // Sources as they are (docs/model.md (6a), (6b); the JSON's "sources"):
+  // with noise = per_class, sigma is sigma0 and report r's noise is
+  // sigma0 exp(omega z_s), s = noise[r] (0: sigma itself); an undercount
+  // class's loss figures carry log c_s, c_s ~ Beta(comp_a, comp_b), in
+  // place of a bias (cidx[r], 0: none).  Empty without them.
+  int<lower=0> NZ;
+  real<lower=0> omega;
+  int<lower=0, upper=NZ> noise[R];
+  int<lower=0> NC;
+  int<lower=0, upper=NC> cidx[R];
+  vector<lower=0>[NC] comp_a;
+  vector<lower=0>[NC] comp_b;
 }
 transformed data {
   int NH = K - sum(ph_fixed);
@@ -447,12 +464,17 @@ parameters {
   vector<lower=0>[NDL] dep_ln;      // log-normal departure counts
   vector<lower=0, upper=1>[NDB] dep_sh; // beta shares
   real<lower=0, upper=1> rho[rho_est]; // the return share, when estimated
+  vector[NZ] zs;                    // noise = per_class: z_s
+  vector<lower=0, upper=1>[NC] cs;  // undercount classes: c_s (Stan's logit, ours)
 }
 model {
   vector[K] hazard = ph_hazard;
   vector[J] count = arr_count;
   vector[P] lm;
   vector[NB] b = bias_raw;
+  vector[R] sig;                    // each report's sigma (6a)
+  for (r in 1:R)
+    sig[r] = noise[r] > 0 ? sigma * exp(omega * zs[noise[r]]) : sigma;
   {
     int iu = 1;
     int il = 1;
@@ -502,7 +524,7 @@ model {
     lm = ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind, measure, first,
                   npt, pt_t, pt_t0, pos, lwidth);
   if (use_xi == 1 && NB > 0) {
-    vector[2 * NB] lev = ph_level(lm, sigma, tau, bias, pooled, lfirst, first, npt, lcentre,
+    vector[2 * NB] lev = ph_level(lm, sig, tau, bias, pooled, lfirst, first, npt, lcentre,
                                   lspread);
     b = head(lev, NB) + tail(lev, NB) .* bias_raw;
     target += sum(log(tail(lev, NB)));  // log sqrt(v_s)
@@ -513,15 +535,18 @@ model {
   target += beta_lpdf(kappa | kappa_a, kappa_b);
   target += lognormal_lpdf(sigma | log(sigma_median), sigma_log_sd);
   target += normal_lpdf(b | 0, tau);
-  // Likelihood (10): the log of the mean over a report's days.
+  target += normal_lpdf(zs | 0, 1);
+  target += beta_lpdf(cs | comp_a, comp_b); // with Stan's logit Jacobian: c^a (1 - c)^b / B
+  // Likelihood (10): the log of the mean over a report's days; the log
+  // bias is b_{s,f}, or an undercount class's log c_s (6b).
   for (r in 1:R) {
-    real bb = bias[r] > 0 ? b[bias[r]] : 0;
+    real bb = bias[r] > 0 ? b[bias[r]] : (cidx[r] > 0 ? log(cs[cidx[r]]) : 0);
     if (npt[r] == 1) {
-      target += ph_point_ll(qual[r], lm[first[r]], bb, sigma, ly[r], llo[r], lhi[r]);
+      target += ph_point_ll(qual[r], lm[first[r]], bb, sig[r], ly[r], llo[r], lhi[r]);
     } else {
       vector[npt[r]] ell;
       for (i in 1:npt[r])
-        ell[i] = ph_point_ll(qual[r], lm[first[r] + i - 1], bb, sigma, ly[r], llo[r], lhi[r]);
+        ell[i] = ph_point_ll(qual[r], lm[first[r] + i - 1], bb, sig[r], ly[r], llo[r], lhi[r]);
       target += log_sum_exp(ell) - log(npt[r]);
     }
   }
@@ -533,8 +558,11 @@ generated quantities {
     vector[K] hazard = ph_hazard;
     vector[J] count = arr_count;
     vector[2 * NB] lev;
+    vector[R] sig;
     int iu = 1;
     int il = 1;
+    for (r in 1:R)
+      sig[r] = noise[r] > 0 ? sigma * exp(omega * zs[noise[r]]) : sigma;
     for (i in 1:NH)
       hazard[h_idx[i]] = h[i];
     for (j in 1:J) {
@@ -560,11 +588,11 @@ generated quantities {
                                                    delay, G),
                                     log(kappa), log1m(kappa), kind, measure, first, npt, b_t,
                                     b_t0, mask, lwidth, G),
-                     sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
+                     sig, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
     } else
       lev = ph_level(ph_log_m(hazard, count, log(kappa), log1m(kappa), L, arrived, kind,
                               measure, first, npt, pt_t, pt_t0, pos, lwidth),
-                     sigma, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
+                     sig, tau, bias, pooled, lfirst, first, npt, lcentre, lspread);
     b = head(lev, NB) + tail(lev, NB) .* bias_raw;
   }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """py_peer.py -- the Python peer of `attrition` (bench/run, issue 6): the
 phase-hazard model of MODEL.md / docs/model.md with Debian's numpy, scipy
-and emcee, as a competent user writes it.
+and emcee, as a competent user writes it: the first version, the force of
+section 1.5 (the export's "force") and sources as they are (its "sources":
+noise per class and undercount classes, equations (6a), (6b)).
 
   logp JSON POINTS XI      the log density (13) at each row of POINTS (a
                            draws file, theta's order; XI = 1: the rows are
@@ -114,16 +116,24 @@ class Model:
         classes = {c["name"]: c for c in j["classes"]}
         self.tau = np.array([classes[n[2:n.rindex("_")]]["tau_" + n[n.rindex("_") + 1:]]
                              for n in bnames])
-        nh, nb = len(self.h_idx), len(bnames)
+        nh = len(self.h_idx)
         self.force = self.load_force(j.get("force"), ar)
-        expect = (["h_" + ph[k]["name"] for k in self.h_idx] + ["kappa", "sigma"] + bnames
-                  + ["n_" + ar[k]["name"] for k in self.n_idx] + self.force_names)
+        self.load_sources(j.get("sources"), reps)
+        # Per class in the JSON's order: a bias per family, or an undercount
+        # class's c_<class> in place of its losses bias (the C side's layout).
+        blk = [n for n in self.names if n.startswith(("b_", "c_"))]
+        expect = (["h_" + ph[k]["name"] for k in self.h_idx] + ["kappa", self.sigma_name]
+                  + self.z_names + blk + ["n_" + ar[k]["name"] for k in self.n_idx]
+                  + self.force_names)
         if expect != self.names:
             raise ValueError("parameter order: expected " + ",".join(expect))
         self.i_kappa, self.i_sigma = nh, nh + 1
-        self.i_bias = np.arange(nh + 2, nh + 2 + nb)
-        self.i_n = np.arange(nh + 2 + nb, nh + 2 + nb + len(self.n_idx))
-        self.i_force = nh + 2 + nb + len(self.n_idx)
+        self.i_z = np.array([self.names.index(n) for n in self.z_names], dtype=int)
+        self.i_bias = np.array([self.names.index(n) for n in bnames], dtype=int)
+        self.i_compl = np.array([self.names.index(n) for n in self.c_names], dtype=int)
+        self.i_n = np.array([self.names.index("n_" + ar[k]["name"]) for k in self.n_idx],
+                            dtype=int)
+        self.i_force = nh + 2 + len(self.z_names) + len(blk) + len(self.n_idx)
         self.dim = len(self.names)
 
         # Distinct evaluation times; each cohort's exposure to each phase.
@@ -167,6 +177,16 @@ class Model:
         self.llo = np.array([math.log(r["low"]) if q else 0.0 for q, r in zip(rng, reps)])
         self.lhi = np.array([math.log(r["high"]) if q else 0.0 for q, r in zip(rng, reps)])
         self.bias = np.array([self.names.index(r["bias"]) if r["bias"] else -1 for r in reps])
+        # The bias's place among the biases (the sampler's levels), and with
+        # "sources" each report's log c_s (theta index of logit c_s) and
+        # noise (theta index of z_s), -1 where none.
+        self.bslot = np.array([bnames.index(r["bias"]) if r["bias"] else -1 for r in reps])
+        self.compl = np.array([self.names.index(r["completeness"]) if r.get("completeness")
+                               else -1 for r in reps])
+        self.noise = np.array([self.names.index(r["noise"]) if r.get("noise") else -1
+                               for r in reps])
+        if ((self.noise >= 0) != self.per_class).any():
+            raise ValueError("noise per class: every report names its class's noise, or none")
         self.lwidth = np.array([math.log(span(r)[2]) if span(r) and span(r)[3] else 0.0
                                 for r in reps])
         self.over = np.array([span(r) is not None for r in reps])
@@ -201,6 +221,36 @@ class Model:
         self.lcentre = np.where(self.qual == 2, 0.5 * (self.llo + self.lhi), self.ly)
         self.lspread = np.where(self.qual == 2, (self.lhi - self.llo) ** 2 / 12.0, 0.0)
         self.lnpt = np.log(self.npt)
+
+    # ---- sources as they are (docs/model.md (6a), (6b)) ---------------------
+    def load_sources(self, src, reps):
+        """The JSON's "sources" (None: one shared sigma and no undercount
+        class, as the first version): sets the noise's parameter names
+        (sigma0 and each class's z_s, named sigma_<class>, in the classes'
+        order, for the classes some report carries), omega, and the
+        completeness parameters c_<class> with their beta priors."""
+        self.per_class = src is not None and src["noise"] == "per_class"
+        self.sigma_name = "sigma0" if self.per_class else "sigma"
+        self.omega = float(src["sigma_spread"]) if self.per_class else 0.0
+        used = {r["class"] for r in reps}
+        cls = src["classes"] if src is not None else []
+        self.z_names = (["sigma_" + c["name"] for c in cls if c["name"] in used]
+                        if self.per_class else [])
+        comp = {c["name"]: c for c in cls if c["undercount"]}
+        self.c_names = [n for n in self.names if n.startswith("c_")]
+        for n in self.c_names:
+            if n[2:] not in comp:
+                raise ValueError(n + ": not an undercount class")
+        self.c_a = np.array([comp[n[2:]]["completeness_a"] for n in self.c_names])
+        self.c_b = np.array([comp[n[2:]]["completeness_b"] for n in self.c_names])
+
+    def log_sigma(self, x):
+        """log sigma of every report (W x R): log sigma, or with noise =
+        per_class log sigma_s = log sigma0 + omega z_s (6a)."""
+        ls = np.repeat(x[:, self.i_sigma][:, None], len(self.noise), axis=1)
+        if self.per_class:
+            ls = ls + self.omega * x[:, self.noise]
+        return ls
 
     # ---- the force: groups, departures, returns (docs/model.md 1.5) --------
     def load_force(self, f, ar):
@@ -413,7 +463,8 @@ class Model:
         return np.where(self.pos, lm, -np.inf)
 
     def level(self, lm, sigma):
-        """mu_s and sqrt(v_s) of section 3.5 (W x NB each)."""
+        """mu_s and sqrt(v_s) of section 3.5 (W x NB each); sigma: each
+        report's (W x R)."""
         W = lm.shape[0]
         nb = len(self.i_bias)
         lam = np.tile(1.0 / self.tau ** 2, (W, 1))
@@ -421,8 +472,9 @@ class Model:
         for r in np.flatnonzero(self.pooled):
             x = lm[:, self.first[r] + self.lfirst[r]:self.first[r] + self.npt[r]]
             a = x.mean(axis=1)
-            p = 1.0 / (sigma ** 2 + ((x - a[:, None]) ** 2).mean(axis=1) + self.lspread[r])
-            s = self.bias[r] - self.i_bias[0]
+            p = 1.0 / (sigma[:, r] ** 2 + ((x - a[:, None]) ** 2).mean(axis=1)
+                       + self.lspread[r])
+            s = self.bslot[r]
             lam[:, s] += p
             msum[:, s] += p * (self.lcentre[r] - a)
         return msum / lam, 1.0 / np.sqrt(lam)
@@ -431,7 +483,8 @@ class Model:
         """Equation (13) at rows x of theta, or log p(xi) with xi=True."""
         x = np.atleast_2d(np.asarray(x, dtype=float))
         th = x.copy()
-        sigma = np.exp(x[:, self.i_sigma])
+        lsig = self.log_sigma(x)  # per report; shared with theta (xi moves the biases only)
+        sigma = np.exp(lsig)
         lm = self.log_m(x)
         lp = np.zeros(x.shape[0])
         if xi and len(self.i_bias):
@@ -449,6 +502,13 @@ class Model:
         # log-normal density of sigma times its Jacobian sigma.
         lp += (-0.5 * ((x[:, self.i_sigma] - self.sigma_mu) / self.sigma_sd) ** 2
                - math.log(self.sigma_sd) - LOG_SQRT_2PI)
+        # noise = per_class: z_s ~ Normal(0, 1) (6a).
+        lp += (-0.5 * th[:, self.i_z] ** 2 - LOG_SQRT_2PI).sum(axis=1)
+        # An undercount class: c_s ~ Beta(a, b) through u = logit c_s, the
+        # Jacobian c (1 - c) included (6b): a log c + b log(1 - c) - log B(a, b).
+        u = th[:, self.i_compl]
+        lp += (self.c_a * log_inv_logit(u) + self.c_b * log_inv_logit(-u)
+               - special.betaln(self.c_a, self.c_b)).sum(axis=1)
         b = th[:, self.i_bias]
         lp += (-0.5 * (b / self.tau) ** 2 - np.log(self.tau) - LOG_SQRT_2PI).sum(axis=1)
         for c, j in zip(self.i_n, self.n_idx):
@@ -460,16 +520,22 @@ class Model:
         if self.force:
             lp += self.force_prior(th)
         # Likelihood: (7)-(9) per point, (10) per report.
-        bias_pt = self.bias[self.pt_r]
-        bp = np.where(bias_pt >= 0, th[:, np.maximum(bias_pt, 0)], 0.0)
-        sg = sigma[:, None]
+        # A report's log bias: b_{s,f}, or an undercount class's log c_s (6b).
+        bias_pt, compl_pt = self.bias[self.pt_r], self.compl[self.pt_r]
+        bp = np.where(bias_pt >= 0, th[:, np.maximum(bias_pt, 0)],
+                      np.where(compl_pt >= 0, log_inv_logit(th[:, np.maximum(compl_pt, 0)]),
+                               0.0))
+        sg = sigma[:, self.pt_r]
+        # log sigma_s as the C side forms it (log sigma0 + omega z_s); with
+        # one shared sigma, log(sigma) as the first version did.
+        lsg = lsig[:, self.pt_r] if self.per_class else np.log(sg)
         with np.errstate(invalid="ignore"):
             z = (self.ly[self.pt_r] - lm - bp) / sg
             zlo = (self.llo[self.pt_r] - lm - bp) / sg
             zhi = (self.lhi[self.pt_r] - lm - bp) / sg
             q = self.pq
             ell = np.select([q == 1, q == 3, q == 4],
-                            [-0.5 * z * z - np.log(sg) - LOG_SQRT_2PI, log_ndtr(-z), log_ndtr(z)],
+                            [-0.5 * z * z - lsg - LOG_SQRT_2PI, log_ndtr(-z), log_ndtr(z)],
                             log_ndtr_diff(zlo, zhi))
         ell = np.where(np.isneginf(lm), np.where(q == 4, 0.0, -np.inf), ell)
         mx = np.maximum.reduceat(ell, self.first, axis=1)
@@ -486,24 +552,26 @@ class Model:
         th = np.atleast_2d(np.array(xi, dtype=float))
         for i in range(0, th.shape[0], block) if len(self.i_bias) else ():
             x = th[i:i + block]
-            mu, sqv = self.level(self.log_m(x), np.exp(x[:, self.i_sigma]))
+            mu, sqv = self.level(self.log_m(x), np.exp(self.log_sigma(x)))
             x[:, self.i_bias] = mu + sqv * x[:, self.i_bias]
         return th
 
     def to_xi(self, th):
         xi = np.atleast_2d(np.array(th, dtype=float))
         if len(self.i_bias):
-            mu, sqv = self.level(self.log_m(xi), np.exp(xi[:, self.i_sigma]))
+            mu, sqv = self.level(self.log_m(xi), np.exp(self.log_sigma(xi)))
             xi[:, self.i_bias] = (xi[:, self.i_bias] - mu) / sqv
         return xi
 
     def constrain(self, th):
-        """Model units: h, kappa, sigma, b, n."""
+        """Model units: h, kappa, sigma (sigma0 and sigma_s), b, c_s, n."""
         v = th.copy()
         nh = len(self.h_idx)
         v[:, :nh] = np.exp(th[:, :nh])
         v[:, self.i_kappa] = special.expit(th[:, self.i_kappa])
         v[:, self.i_sigma] = np.exp(th[:, self.i_sigma])
+        v[:, self.i_z] = np.exp(th[:, self.i_sigma][:, None] + self.omega * th[:, self.i_z])
+        v[:, self.i_compl] = special.expit(th[:, self.i_compl])
         for c, j in zip(self.i_n, self.n_idx):
             v[:, c] = (self.arr_low[j] + (self.arr_high[j] - self.arr_low[j])
                        * special.expit(th[:, c])) if self.prior[j] == 1 else np.exp(th[:, c])
@@ -514,6 +582,7 @@ class Model:
         c[:len(self.h_idx)] = self.h_mu
         c[self.i_kappa] = math.log(self.kappa_a / self.kappa_b)
         c[self.i_sigma] = self.sigma_mu
+        c[self.i_compl] = np.log(self.c_a / self.c_b)  # z_s: 0
         for k, j in zip(self.i_n, self.n_idx):
             c[k] = 0.0 if self.prior[j] == 1 else self.arr_mu[j]
         return c

@@ -96,18 +96,36 @@ stan_data <- function(path, use_xi) {
   rho_est <- as.integer(rt$delay > 0 && !isTRUE(rt$fixed))
   fname <- c(paste0("r_", vapply(gr, function(g) g$name, ""))[gest], dname[dprior > 0],
              if (rho_est == 1L) "rho")
-  expect <- c(hname, "kappa", "sigma", bnames, nname, fname)
+  reps <- j$reports
+  R <- length(reps)
+  # Sources as they are (docs/model.md (6a), (6b)): with noise = per_class,
+  # sigma0 and the z_s (sigma_<class>) of each class some report carries, in
+  # the classes' order; an undercount class's c_<class> in place of its
+  # losses bias (among the biases, in the C side's layout).
+  src <- j$sources
+  per_class <- !is.null(src) && identical(src$noise, "per_class")
+  sname <- if (per_class) "sigma0" else "sigma"
+  used <- unique(vapply(reps, function(r) r$class, ""))
+  scls <- if (is.null(src)) list() else src$classes
+  scname <- vapply(scls, function(c) c$name, "")
+  znames <- if (per_class) paste0("sigma_", scname[scname %in% used]) else character(0)
+  cnames <- grep("^c_", pars, value = TRUE)
+  ccls <- lapply(cnames, function(n) {
+    k <- which(scname == sub("^c_", "", n))
+    if (length(k) != 1 || !isTRUE(scls[[k]]$undercount)) stop(n, ": not an undercount class")
+    scls[[k]]
+  })
+  blk <- grep("^[bc]_", pars, value = TRUE)
+  expect <- c(hname, "kappa", sname, znames, blk, nname, fname)
   if (!identical(expect, pars)) stop("parameter order: expected ", paste(expect, collapse = ","))
   # Stan's order: counts uniform first, then log-normal; then the force's
-  # ratios, departures (uniform, log-normal, beta) and rho.
-  stan_order <- c(hname, "kappa", "sigma", bnames,
+  # ratios, departures (uniform, log-normal, beta) and rho; then z_s, c_s.
+  stan_order <- c(hname, "kappa", sname, bnames,
                   paste0("n_", vapply(ar, function(a) a$name, "")[prior == 1]),
                   paste0("n_", vapply(ar, function(a) a$name, "")[prior == 2]),
                   paste0("r_", vapply(gr, function(g) g$name, ""))[gest],
                   dname[dprior == 1], dname[dprior == 2], dname[dprior == 3],
-                  if (rho_est == 1L) "rho")
-  reps <- j$reports
-  R <- length(reps)
+                  if (rho_est == 1L) "rho", znames, cnames)
   # A report over a period (a rate; a loss measured over a period, 1, or
   # per day of it, 2) reads its two ends; any other, each day of its window.
   measure_of <- function(r) {
@@ -171,9 +189,19 @@ stan_data <- function(path, use_xi) {
     first = array(first, dim = R), npt = array(npt, dim = R),
     P = length(pt_t), pt_t = array(pt_t, dim = length(pt_t)),
     pt_t0 = array(pt_t0, dim = length(pt_t)),
-    use_xi = as.integer(use_xi))
+    use_xi = as.integer(use_xi),
+    NZ = length(znames), omega = if (per_class) as.numeric(src$sigma_spread) else 0,
+    noise = per_report(function(r) if (is.null(r$noise)) 0L else match(r$noise, znames), 0L),
+    NC = length(cnames),
+    cidx = per_report(function(r) if (is.null(r$completeness)) 0L
+                       else match(r$completeness, cnames), 0L),
+    comp_a = array(vapply(ccls, function(c) as.numeric(c$completeness_a), 0),
+                    dim = length(cnames)),
+    comp_b = array(vapply(ccls, function(c) as.numeric(c$completeness_b), 0),
+                    dim = length(cnames)))
   if (any(is.na(data$kind)) || any(is.na(data$qual)) || any(is.na(data$bias)) ||
-      any(is.na(data$measure))) stop("bad report")
+      any(is.na(data$measure)) || any(is.na(data$noise)) || any(is.na(data$cidx)) ||
+      (per_class && any(data$noise == 0L))) stop("bad report")
   data <- c(data, force_data(fo, gr, dp, rt, gest, dprior, rho_est, ph, ar, reps, tt, pt_t,
                              pt_t0, first, npt, data))
   list(data = data, theta_names = pars, stan_order = stan_order,
@@ -292,7 +320,9 @@ inits <- function(sd, chains, seed) {
                         dim = sum(d$dep_prior == 2)),
          dep_sh = array(plogis(log(d$dep_a[d$dep_prior == 3] / d$dep_b[d$dep_prior == 3]) +
                                u(sum(d$dep_prior == 3))), dim = sum(d$dep_prior == 3)),
-         rho = array(plogis(log(d$rho_a / d$rho_b) + u(d$rho_est)), dim = d$rho_est))
+         rho = array(plogis(log(d$rho_a / d$rho_b) + u(d$rho_est)), dim = d$rho_est),
+         zs = array(u(d$NZ), dim = d$NZ),
+         cs = array(plogis(log(d$comp_a / d$comp_b) + u(d$NC)), dim = d$NC))
   })
 }
 
@@ -355,13 +385,15 @@ if (cmd == "compile") {
   # (c - 1) mod CORES (mclapply's prescheduling), one chain after another.
   per_core <- tapply(chain_s, (seq_len(chains) - 1) %% cores, sum)
   sampler_s <- max(per_core)
-  # theta from the draws: log h, logit kappa, log sigma, b, count coordinates.
+  # theta from the draws: log h, logit kappa, log sigma, b, count coordinates,
+  # the force's, z_s and logit c_s.
   ex <- extract(fit, permuted = FALSE, inc_warmup = FALSE)
   pick <- function(pat) grep(pat, dimnames(ex)[[3]])
   col_h <- pick("^h\\["); col_k <- pick("^kappa$"); col_s <- pick("^sigma$")
   col_b <- pick("^b\\["); col_u <- pick("^n_unit\\["); col_l <- pick("^n_ln\\[")
   col_r <- pick("^r_est\\["); col_du <- pick("^dep_unit\\["); col_dl <- pick("^dep_ln\\[")
   col_ds <- pick("^dep_sh\\["); col_rho <- pick("^rho\\[")
+  col_z <- pick("^zs\\["); col_c <- pick("^cs\\[")
   m <- do.call(rbind, lapply(seq_len(chains), function(c) {
     x <- ex[, c, , drop = TRUE]
     if (is.null(dim(x))) x <- matrix(x, nrow = 1)
@@ -369,7 +401,8 @@ if (cmd == "compile") {
           x[, col_b, drop = FALSE], qlogis(x[, col_u, drop = FALSE]), log(x[, col_l, drop = FALSE]),
           log(x[, col_r, drop = FALSE]), qlogis(x[, col_du, drop = FALSE]),
           log(x[, col_dl, drop = FALSE]), qlogis(x[, col_ds, drop = FALSE]),
-          qlogis(x[, col_rho, drop = FALSE]))
+          qlogis(x[, col_rho, drop = FALSE]), x[, col_z, drop = FALSE],
+          qlogis(x[, col_c, drop = FALSE]))
   }))
   m <- m[, sd$perm, drop = FALSE]
   write_draws(out, chains, draws, m)
@@ -379,7 +412,8 @@ if (cmd == "compile") {
                      function(s) sum(s[, "n_leapfrog__"]), 0))
   # rstan's own summary (what a user prints) and its rank-normalised ESS,
   # for the once-only cross-check against ours.
-  keep <- c(col_h, col_k, col_s, col_b, col_u, col_l, col_r, col_du, col_dl, col_ds, col_rho)
+  keep <- c(col_h, col_k, col_s, col_b, col_u, col_l, col_r, col_du, col_dl, col_ds, col_rho,
+            col_z, col_c)
   mon <- monitor(ex[, , keep, drop = FALSE], warmup = 0, print = FALSE)
   s <- summary(fit)$summary[dimnames(ex)[[3]][keep], , drop = FALSE]
   cat(sprintf("stan_chain_seconds=%s\n", paste(sprintf("%.4f", chain_s), collapse = ",")))
