@@ -324,8 +324,15 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
         fprintf(f, "%s%s:%s%s", i ? "," : "", p->classes[p->anchor[i].cls].name,
                 att_family_name(p->anchor[i].family),
                 i + 1 == p->nanchor ? " (pinned to 0)\n" : "");
-    fprintf(f, "model      phase-hazard; kappa ~ Beta(%g, %g); sigma ~ LogNormal(log %g, %g^2)\n",
-            p->kappa_a, p->kappa_b, p->sigma_median, p->sigma_log_sd);
+    if (p->noise_per_class)
+        fprintf(f,
+                "model      phase-hazard; kappa ~ Beta(%g, %g); noise per class: sigma_s = sigma0 "
+                "exp(%g z_s), z_s ~ Normal(0, 1), sigma0 ~ LogNormal(log %g, %g^2)\n",
+                p->kappa_a, p->kappa_b, p->sigma_spread, p->sigma_median, p->sigma_log_sd);
+    else
+        fprintf(f,
+                "model      phase-hazard; kappa ~ Beta(%g, %g); sigma ~ LogNormal(log %g, %g^2)\n",
+                p->kappa_a, p->kappa_b, p->sigma_median, p->sigma_log_sd);
     fprintf(f, "fit        %ld chains x (%ld warm-up + %ld draws), seed %lu\n", p->chains,
             p->warmup, p->draws, pr->seed);
 
@@ -353,10 +360,19 @@ cli_print_scenario(FILE *f, const char *name, const att_params *p, const att_led
     }
     cli_print_force(f, p, wname);
     fprintf(f, "\nclasses    %-*s %-10s %-10s %s\n", wname, "name", "tau loss", "tau force", "who");
-    for (i = 0; i < p->nclass; i++)
-        fprintf(f, "           %-*s %-10g %-10g %s\n", wname, p->classes[i].name,
-                p->classes[i].tau[ATT_FAMILY_LOSSES], p->classes[i].tau[ATT_FAMILY_FORCE],
-                p->classes[i].description);
+    for (i = 0; i < p->nclass; i++) {
+        const att_class *cl = &p->classes[i];
+        if (cl->undercount) /* its loss figures carry c_s, not a bias */
+            snprintf(buf, sizeof buf, "undercount: c ~ Beta(%g, %g)%s%s", cl->completeness_a,
+                     cl->completeness_b, cl->description[0] ? "; " : "", cl->description);
+        else
+            snprintf(buf, sizeof buf, "%s", cl->description);
+        char tl[32] = "-";
+        if (!cl->undercount)
+            snprintf(tl, sizeof tl, "%g", cl->tau[ATT_FAMILY_LOSSES]);
+        fprintf(f, "           %-*s %-10s %-10g %s\n", wname, cl->name, tl,
+                cl->tau[ATT_FAMILY_FORCE], buf);
+    }
 
     fprintf(f, "\nprojection from %s, %ld days, output every %ld days, %ld paths\n",
             pr->start == INT32_MIN ? "(no start given)" : att_date_format(pr->start, d1),
