@@ -30,6 +30,11 @@
  * group before a report of its strength) is drawn again, counted and
  * printed.
  *
+ * The same with noise per class and an undercount class
+ * (test_recovery_sources): the baseline's design with three figures of a
+ * list of the named dead; there sigma_s (each class's z_s) and c_s are
+ * groups of their own.
+ *
  * For development: ATT_RECOVERY_REPS overrides the number of replicates,
  * ATT_RECOVERY_FIRST the first replicate, ATT_RECOVERY_DELTA adapt_delta,
  * ATT_RECOVERY_ITER the warm-up and draws per chain, ATT_RECOVERY_DUMP a
@@ -58,9 +63,22 @@
 #define REC_LOW        0.82
 #define REC_HIGH       0.97
 
-enum { G_HAZARD, G_BIAS, G_KAPPA, G_SIGMA, G_ARRIVAL, G_RATIO, G_DEPARTURE, G_RETURN, G_COUNT };
+enum {
+    G_HAZARD,
+    G_BIAS,
+    G_KAPPA,
+    G_SIGMA,
+    G_ARRIVAL,
+    G_RATIO,
+    G_DEPARTURE,
+    G_RETURN,
+    G_NOISE,
+    G_COMPLETENESS,
+    G_COUNT
+};
 static const char *const group_names[G_COUNT] = {"hazards",  "biases", "kappa",      "sigma",
-                                                 "arrivals", "ratios", "departures", "rho"};
+                                                 "arrivals", "ratios", "departures", "rho",
+                                                 "sigma_s",  "c_s"};
 
 static int
 group_of(att_param_kind k)
@@ -80,6 +98,10 @@ group_of(att_param_kind k)
         return G_DEPARTURE;
     case ATT_PAR_RETURN:
         return G_RETURN;
+    case ATT_PAR_NOISE:
+        return G_NOISE;
+    case ATT_PAR_COMPLETENESS:
+        return G_COMPLETENESS;
     default:
         return G_ARRIVAL;
     }
@@ -146,22 +168,19 @@ simulate(const fixture *f, const double *truth, gsl_rng *rng)
 {
     size_t cap = 1 << 16, used = 0, i, n = att_posterior_dim(f->post);
     char *csv = malloc(cap), d1[ATT_DATE_BUFSIZE], d2[ATT_DATE_BUFSIZE], d3[ATT_DATE_BUFSIZE];
-    double buf[64], sigma = 0.0;
+    double buf[64];
     att_model_values v;
 
     assert_non_null(csv);
-    assert_true(att_posterior_nvalues(f->post) <= 64);
+    assert_true(att_posterior_nvalues(f->post) <= 64 && n <= 64);
     att_posterior_values(f->post, truth, buf, &v);
-    for (i = 0; i < n; i++)
-        if (att_posterior_param(f->post, i)->kind == ATT_PAR_SIGMA)
-            sigma = att_exp(truth[i]);
     used += (size_t)snprintf(csv, cap,
                              "id,statement_date,asof_start,asof_end,source,source_class,"
                              "kind,qualifier,value,low,high,quote,doc,measure,group\n");
     for (i = 0; i < att_posterior_nreports(f->post); i++) {
         const att_report *r = &f->l->reports[att_posterior_report(f->post, i)];
-        size_t bi = att_posterior_bias_index(f->post, r->cls, att_kind_family(r->kind));
-        double b = bi == ATT_NONE ? 0.0 : truth[bi], m, ly;
+        double b, sigma, m, ly; /* its log bias (or log c_s) and its class's noise */
+        att_posterior_report_error(f->post, truth, r->cls, att_kind_family(r->kind), &b, &sigma);
         char fig[128];
         const char *qual;
         if (r->kind == ATT_KIND_RATE || r->measure != ATT_MEASURE_CUMULATIVE)
@@ -228,8 +247,10 @@ recovery_coverage(const char *ini_path, const char *design)
         fp.delta = strtod(env, NULL);
     print_message("recovery on %s: %zu replicates, seed %lu, %zu x (%zu + %zu), adapt_delta %g "
                   "(refits up to %g)\n",
-                  ini_path + strlen(ATT_SOURCE_DIR) + 1, reps, REC_SEED, fp.chains, fp.warmup,
-                  fp.draws, fp.delta, fp.delta_max);
+                  strncmp(ini_path, ATT_SOURCE_DIR "/", strlen(ATT_SOURCE_DIR) + 1) == 0
+                      ? ini_path + strlen(ATT_SOURCE_DIR) + 1
+                      : ini_path,
+                  reps, REC_SEED, fp.chains, fp.warmup, fp.draws, fp.delta, fp.delta_max);
     for (rep = first; rep < first + reps; rep++) {
         size_t n = att_posterior_dim(f.post);
         double truth[64], tval[64];
@@ -309,6 +330,47 @@ test_recovery_coverage(void **state)
     free(design);
 }
 
+/* Sources as they are (MODEL.md): the baseline with noise per class and
+ * an undercount class (a list of the named dead, Beta(4, 6)) whose three
+ * killed figures (a window, a range, a period) join the design. */
+#define REC_SOURCES_CLASS                                                        \
+    "[class named]\nundercount = true\ncompleteness_a = 4\ncompleteness_b = 6\n" \
+    "tau_force = 0.3\n"
+#define REC_SOURCES_ROWS                                                                 \
+    "rec_n1,2025-02-15,2025-02-01,2025-02-15,Lists,named,killed,approx,400,,,q,d,,,\n"   \
+    "rec_n2,2025-04-20,2025-04-20,2025-04-20,Lists,named,killed,range,,500,800,q,d,,,\n" \
+    "rec_n3,2025-03-31,2025-03-01,2025-03-31,Lists,named,killed,approx,60,,,q,d,,,period\n"
+
+static void
+test_recovery_sources(void **state)
+{
+    char *base = fixture_slurp(ATT_SOURCE_DIR "/params/baseline.ini"), *design = design_ledger();
+    char *ini, *led, *at = strstr(base, "\n[model]\n");
+    const char *path = ATT_BINARY_DIR "/tests/recovery_sources.ini";
+    size_t n = strlen(base);
+    FILE *fh;
+
+    (void)state;
+    assert_non_null(at);
+    at += strlen("\n[model]\n");
+    ini = malloc(n + 64 + sizeof REC_SOURCES_CLASS);
+    led = malloc(strlen(design) + sizeof REC_SOURCES_ROWS);
+    assert_true(ini != NULL && led != NULL);
+    /* baseline.ini with `noise = per_class` first in its [model], the class at its end. */
+    snprintf(ini, n + 64 + sizeof REC_SOURCES_CLASS, "%.*snoise = per_class\n%s%s",
+             (int)(at - base), base, at, REC_SOURCES_CLASS);
+    snprintf(led, strlen(design) + sizeof REC_SOURCES_ROWS, "%s%s", design, REC_SOURCES_ROWS);
+    fh = fopen(path, "w");
+    assert_non_null(fh);
+    fputs(ini, fh);
+    fclose(fh);
+    recovery_coverage(path, led);
+    free(ini);
+    free(led);
+    free(design);
+    free(base);
+}
+
 /* Groups, departures, return to duty and every measure. */
 static void
 test_recovery_force(void **state)
@@ -326,6 +388,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recovery_coverage),
         cmocka_unit_test(test_recovery_force),
+        cmocka_unit_test(test_recovery_sources),
     };
 
     gsl_set_error_handler_off();
