@@ -100,6 +100,7 @@ cli_run(const cli_options *o)
     att_error err;
     int rc;
 
+    att_error_clear(&err);
     if (o->command == CLI_CMD_SCENARIOS)
         return cli_scenarios();
     if (o->command == CLI_CMD_PROJECT)

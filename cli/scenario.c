@@ -196,7 +196,7 @@ cli_scenario_open(const cli_options *o, const char *name, att_run **out)
         rc = cli_report(&err);
         /* A ledger of one's own with classes of one's own: the classes are
          * the scenario's, so the fix is a scenario that declares them. */
-        if (strcmp(err.field, "source_class") == 0 && o->ledger != NULL)
+        if (err.code == ATT_EPARSE && strcmp(err.field, "source_class") == 0 && o->ledger != NULL)
             fprintf(stderr,
                     "attrition: the source classes are those the scenario (%s) declares in its "
                     "[class NAME] sections: for classes of your own, declare them in a scenario "

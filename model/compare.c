@@ -203,19 +203,38 @@ draw_state(const compare_ctx *c, size_t s, int32_t t, uint32_t set)
     return st;
 }
 
+/* Draw s's point of a prior no report before T informed: the fraction
+ * part of (s + 1/2) alpha, a Weyl sequence that fills (0, 1) evenly over
+ * the draws without following their order (chains come one after
+ * another); one irrational alpha per prior, so that two such priors are
+ * not lined up. */
+static double
+prior_point(size_t s, double alpha)
+{
+    double u = ((double)s + 0.5) * alpha;
+
+    u -= floor(u);
+    return u > 0.0 ? u : 0.5;
+}
+
+#define ALPHA_COMPLETENESS 0.6180339887498949 /* the golden ratio's fraction part */
+#define ALPHA_NOISE        0.4142135623730951 /* sqrt 2 - 1 */
+
+/* An undercount class's log c_s at draw s when no report before T carried
+ * it: from its prior, at prior_point; -HUGE_VAL where the quantile is 0
+ * or not found (then the draw is an atom, as m = 0). */
+static double
+compl_prior_log(const att_params *p, size_t cls, size_t s)
+{
+    double c = att_beta_pinv(prior_point(s, ALPHA_COMPLETENESS), p->classes[cls].completeness_a,
+                             p->classes[cls].completeness_b);
+
+    return c > 0.0 && isfinite(c) ? att_log(c) : -HUGE_VAL;
+}
+
 /* The model quantity of report r, over the groups in set, in draw s
  * (equation (24)): a change over a period over the whole window, any
  * other at one of its days, by draw. */
-/* An undercount class's log c_s at draw s of n when no report before T
- * carried it: c_s's prior, stratified over the draws (its (s + 1/2) / n
- * quantile), so that the mixture over draws integrates the prior. */
-static double
-compl_prior_log(const att_params *p, size_t cls, size_t s, size_t n)
-{
-    return att_log(att_beta_pinv(((double)s + 0.5) / (double)n, p->classes[cls].completeness_a,
-                                 p->classes[cls].completeness_b));
-}
-
 static double
 draw_quantity(const compare_ctx *c, const att_report *r, uint32_t set, size_t s)
 {
@@ -237,10 +256,10 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
 {
     att_family fam = att_kind_family(r->kind);
     size_t bias = att_posterior_bias_index(c->post, r->cls, fam), s, dim = c->fit->dim;
-    bool compl = fam == ATT_FAMILY_LOSSES && c->p->classes[r->cls].undercount;
+    bool listed = fam == ATT_FAMILY_LOSSES && c->p->classes[r->cls].undercount;
     /* A bias no report before T carried is drawn from its prior (tau); an
      * undercount class's completeness likewise (in log c_s: added below). */
-    double tau = bias == ATT_NONE && !compl &&!att_params_pinned(c->p, r->cls, fam)
+    double tau = bias == ATT_NONE && !listed && !att_params_pinned(c->p, r->cls, fam)
                      ? c->p->classes[r->cls].tau[fam]
                      : 0.0;
     att_mixture m;
@@ -254,8 +273,13 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
         if (!(q > 0.0) || !isfinite(q))
             continue;
         att_posterior_report_error(c->post, c->fit->theta + s * dim, r->cls, fam, &lb, &sigma);
-        if (compl &&att_posterior_completeness_index(c->post, r->cls) == ATT_NONE)
-            lb = compl_prior_log(c->p, r->cls, s, c->ndraw); /* none before T: c_s's prior */
+        /* A class no report before T carried: its completeness and its
+         * own noise from their priors (sigma_s = sigma0 exp(omega z)). */
+        if (listed && att_posterior_completeness_index(c->post, r->cls) == ATT_NONE &&
+            !isfinite(lb = compl_prior_log(c->p, r->cls, s)))
+            continue;
+        if (c->p->noise_per_class && att_posterior_noise_index(c->post, r->cls) == ATT_NONE)
+            sigma *= att_exp(c->p->sigma_spread * att_normal_quantile(prior_point(s, ALPHA_NOISE)));
         c->mu[n] = att_log(q) + lb;
         c->sd[n] = sqrt(sigma * sigma + tau * tau);
         n++;

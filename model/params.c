@@ -924,7 +924,6 @@ params_check_group_given(params_ctx *c, params_key_id key)
     return ATT_OK;
 }
 
-/* Section-specific checks after a named section's keys are in. */
 /* An undercount class states its completeness prior and no losses bias;
  * any other class no completeness. */
 static att_status
@@ -955,6 +954,7 @@ params_check_class(params_ctx *c, const att_class *cl)
     return ATT_OK;
 }
 
+/* Section-specific checks after a named section's keys are in. */
 static att_status
 params_check_item(params_ctx *c, params_sec sec, size_t item)
 {

@@ -39,7 +39,7 @@ typedef struct {
     double lwidth;        /* daily measure: log of the interval's length in days (else 0) */
     double lnpoint;       /* log of the number of days in the window */
     size_t bias;          /* theta index of b_{s,f}, or ATT_NONE if pinned (or undercount) */
-    size_t compl ;        /* an undercount class's loss figure: theta index of logit c_s, whose
+    size_t cpl;           /* an undercount class's loss figure: theta index of logit c_s, whose
                            * log c_s takes the bias's place; else ATT_NONE */
     size_t noise;         /* its noise slot: 0, or its class with noise = per_class */
     size_t first, npoint; /* its evaluation points */
@@ -79,7 +79,7 @@ struct att_posterior {
     size_t i_kappa, i_sigma; /* i_sigma: log sigma, or log sigma0 with noise = per_class */
     size_t nslot;            /* noise slots: 1, or the classes with noise = per_class */
     size_t *noise_par;       /* per class: theta index of z_s (per_class), or ATT_NONE */
-    size_t *compl_par;       /* per class: theta index of logit c_s (undercount), or ATT_NONE */
+    size_t *cpl_par;         /* per class: theta index of logit c_s (undercount), or ATT_NONE */
     double omega;            /* sigma_spread: sigma_s = sigma0 exp(omega z_s) */
     double kappa_lnbeta;     /* log B(a, b) of kappa's prior, once */
     double *pmu, *plsd;      /* per parameter with a normal prior on theta: its mean and log sd;

@@ -260,8 +260,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         q->llo = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->low) : 0.0;
         q->lhi = rp->qualifier == ATT_QUAL_RANGE ? att_log(rp->high) : 0.0;
         q->bias = att_posterior_bias_index(post, rp->cls, att_kind_family(rp->kind));
-        q->compl =
-            att_kind_family(rp->kind) == ATT_FAMILY_LOSSES ? post->compl_par[rp->cls] : ATT_NONE;
+        q->cpl = att_kind_family(rp->kind) == ATT_FAMILY_LOSSES ? post->cpl_par[rp->cls] : ATT_NONE;
         q->noise = post->p->noise_per_class ? rp->cls : 0;
         q->lwidth = q->mk.measure == ATT_MODEL_DAILY
                         ? att_log((double)rp->asof_end - (double)rp->asof_start + 1.0)

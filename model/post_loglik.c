@@ -29,8 +29,8 @@ post_loglik_gradient(const att_posterior *post,
 
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
-    if (q->compl != ATT_NONE)
-        grad[q->compl ] += gb * (1.0 - w->lgs[q->compl ]);
+    if (q->cpl != ATT_NONE)
+        grad[q->cpl] += gb * (1.0 - w->lgs[q->cpl]);
     w->gsig[q->noise] += gsig;
 }
 
@@ -206,9 +206,9 @@ post_loglik_report(const att_posterior *post,
                    double *out_s)
 {
     size_t d;
-    double b = q->bias != ATT_NONE    ? theta[q->bias]
-               : q->compl != ATT_NONE ? w->lgl[q->compl ] /* log c_s */
-                                      : 0.0;
+    double b = q->bias != ATT_NONE  ? theta[q->bias]
+               : q->cpl != ATT_NONE ? w->lgl[q->cpl] /* log c_s */
+                                    : 0.0;
     double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0;
 
     *out_s = 1.0;

@@ -34,7 +34,7 @@ post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
         post->grp_par = att_mem_carve(base, &off, ng, sizeof *post->grp_par);
         post->dep_par = att_mem_carve(base, &off, ndep, sizeof *post->dep_par);
         post->noise_par = att_mem_carve(base, &off, nc, sizeof *post->noise_par);
-        post->compl_par = att_mem_carve(base, &off, nc, sizeof *post->compl_par);
+        post->cpl_par = att_mem_carve(base, &off, nc, sizeof *post->cpl_par);
         post->pmu = att_mem_carve(base, &off, nd, sizeof *post->pmu);
         post->plsd = att_mem_carve(base, &off, nd, sizeof *post->plsd);
     }
@@ -135,7 +135,7 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
     post->nslot = p->noise_per_class ? ncls : 1;
     post->omega = p->sigma_spread;
     for (i = 0; i < ncls; i++) {
-        post->noise_par[i] = post->compl_par[i] = ATT_NONE;
+        post->noise_par[i] = post->cpl_par[i] = ATT_NONE;
         if (!p->noise_per_class || !(has[i * 2] || has[i * 2 + 1]))
             continue;
         in = &post->info[n];
@@ -158,7 +158,7 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
                 in->family = ATT_FAMILY_LOSSES;
                 in->prior_sd = sqrt(att_trigamma(p->classes[i].completeness_a) +
                                     att_trigamma(p->classes[i].completeness_b));
-                post->compl_par[i] = n++;
+                post->cpl_par[i] = n++;
                 continue;
             }
             if (att_params_pinned(p, i, (att_family)k))
@@ -237,7 +237,7 @@ static double post_prior_logistic(double u, double *out_ls, double *out_l1s);
 size_t
 att_posterior_completeness_index(const att_posterior *post, size_t cls)
 {
-    return cls < post->p->nclass ? post->compl_par[cls] : ATT_NONE;
+    return cls < post->p->nclass ? post->cpl_par[cls] : ATT_NONE;
 }
 
 size_t
@@ -263,7 +263,12 @@ att_posterior_report_error(const att_posterior *post,
         *lbias = theta[bi];
     else if (ci != ATT_NONE)
         (void)post_prior_logistic(theta[ci], lbias, &l1c); /* log c_s */
-    else
+    else if (f == ATT_FAMILY_LOSSES && cls < post->p->nclass && post->p->classes[cls].undercount) {
+        /* A list no used report carries: at its prior's median, not at 1. */
+        const att_class *cl = &post->p->classes[cls];
+        double c = att_beta_pinv(0.5, cl->completeness_a, cl->completeness_b);
+        *lbias = c > 0.0 && isfinite(c) ? att_log(c) : 0.0;
+    } else
         *lbias = 0.0;
     if (cls < post->p->nclass)
         zi = post->noise_par[cls];
@@ -684,7 +689,7 @@ post_prior_values(const att_posterior *post,
             w->sig[k] = att_exp(w->lsig[k]);
             w->isig[k] = 1.0 / w->sig[k];
         }
-        if ((i = post->compl_par[k]) != ATT_NONE)
+        if ((i = post->cpl_par[k]) != ATT_NONE)
             w->lgs[i] = post_prior_logistic(theta[i], &w->lgl[i], &w->lgm[i]);
     }
     /* The model values of att_posterior_model_values, the logistic ones

@@ -158,7 +158,6 @@ summary_window_mean(const att_params *p,
     return sum / ((double)r->asof_end - (double)r->asof_start + 1.0);
 }
 
-/* The report's central figure: value, a range's geometric middle, a bound. */
 /* The probability at one draw that bound r's claim holds, with the model
  * quantity m, log bias b and noise sigma: P(Y >= y) for at_least, P(Y <=
  * y) for up_to, P(low <= Y <= high) for a range (equations (8), (9)).
@@ -182,6 +181,7 @@ summary_holds(const att_report *r, double m, double b, double sigma)
     }
 }
 
+/* The report's central figure: value, a range's geometric middle, a bound. */
 static double
 summary_central(const att_report *r)
 {
@@ -351,7 +351,15 @@ att_summary_compute(const att_params *p,
             double u = zsum[i] / (double)S;
             rs->holds = u;
             rs->pit = pit[i] / (double)S;
-            rs->z = u >= 0.5 ? 0.0 : u <= 0.0 ? -SUMMARY_Z_CLIP : att_normal_quantile(u);
+            /* The sign a point figure's residual would have: a failing
+             * "at least" (or a range above the model) is a figure above it. */
+            double side = r->qualifier == ATT_QUAL_AT_LEAST ? 1.0
+                          : r->qualifier == ATT_QUAL_UP_TO  ? -1.0
+                          : rs->pit >= 0.5                  ? 1.0
+                                                            : -1.0;
+            rs->z = u >= 0.5   ? 0.0
+                    : u <= 0.0 ? side * SUMMARY_Z_CLIP
+                               : -side * att_normal_quantile(u);
         } else
             rs->z = zsum[i] / (double)S;
         if (rs->z > SUMMARY_Z_CLIP)

@@ -194,7 +194,8 @@ test_summary_by_hand(void **state)
     "a,2025-01-10,2025-01-10,2025-01-10,S,src,casualties,at_least,100,,,q,d,\n"           \
     "u,2025-01-10,2025-01-10,2025-01-10,S,src,casualties,up_to,50,,,q,d,\n"               \
     "r,2025-01-05,2025-01-05,2025-01-05,S,src,deployed,range,,900,1200,q,d,\n"            \
-    "n,2025-01-10,2025-01-10,2025-01-10,L,named,killed,approx,40,,,q,d,\n"
+    "n,2025-01-10,2025-01-10,2025-01-10,L,named,killed,approx,40,,,q,d,\n"                \
+    "h,2025-01-10,2025-01-10,2025-01-10,S,src,casualties,at_least,1000,,,q,d,\n"
 
 static const double sb_z_src[SM_DRAWS] = {0.5, -0.5, 0.0};
 static const double sb_z_named[SM_DRAWS] = {1.0, 0.0, -1.0};
@@ -208,7 +209,7 @@ test_bounds_and_sources_by_hand(void **state)
     att_summary *sm = NULL;
     att_error err;
     double theta[SM_DRAWS * 16], value[SM_DRAWS * 16], want[SM_DRAWS], sig[SM_DRAWS];
-    double ha = 0.0, hu = 0.0, hr = 0.0, zn = 0.0;
+    double ha = 0.0, hu = 0.0, hr = 0.0, zn = 0.0, pa = 0.0, hh = 0.0;
     size_t k, s, n;
 
     (void)state;
@@ -257,6 +258,8 @@ test_bounds_and_sources_by_hand(void **state)
         sig[s] = sm_sigma[s] * exp(0.5 * sb_z_src[s]);
         sn = sm_sigma[s] * exp(0.5 * sb_z_named[s]);
         ha += gsl_cdf_ugaussian_P((log(c) + sm_b_losses[s] - log(100.0)) / sig[s]);
+        pa += gsl_cdf_ugaussian_P((log(100.0) - log(c) - sm_b_losses[s]) / sig[s]);
+        hh += gsl_cdf_ugaussian_P((log(c) + sm_b_losses[s] - log(1000.0)) / sig[s]);
         hu += gsl_cdf_ugaussian_P((log(50.0) - log(c) - sm_b_losses[s]) / sig[s]);
         hr += gsl_cdf_ugaussian_P((log(1200.0) - log(1000.0) - sm_b_force[s]) / sig[s]) -
               gsl_cdf_ugaussian_P((log(900.0) - log(1000.0) - sm_b_force[s]) / sig[s]);
@@ -268,11 +271,18 @@ test_bounds_and_sources_by_hand(void **state)
     att_assert_close(sm->report[0].holds, ha / SM_DRAWS, 1e-12, 0.0);
     assert_true(sm->report[0].holds > 0.5);
     att_assert_close(sm->report[0].z, 0.0, 0.0, 0.0);
+    att_assert_close(sm->report[0].pit, pa / SM_DRAWS, 1e-12, 0.0);
     /* u: up to 50 where the model says 95-260: it fails, and z says how
      * much. */
     att_assert_close(sm->report[1].holds, hu / SM_DRAWS, 1e-12, 0.0);
     assert_true(sm->report[1].holds < 0.5);
     att_assert_close(sm->report[1].z, gsl_cdf_ugaussian_Pinv(hu / SM_DRAWS), 1e-9, 0.0);
+    /* h: at least 1,000, far above the model: it fails, and its residual
+     * has a figure's sign (the claim lies above the model). */
+    att_assert_close(sm->report[4].holds, hh / SM_DRAWS, 1e-12, 0.0);
+    assert_true(sm->report[4].holds < 0.5);
+    att_assert_close(sm->report[4].z, -gsl_cdf_ugaussian_Pinv(hh / SM_DRAWS), 1e-9, 0.0);
+    assert_true(sm->report[4].z > 0.0);
     /* r: 900-1200 about 1,000 deployed. */
     att_assert_close(sm->report[2].holds, hr / SM_DRAWS, 1e-12, 0.0);
     /* n: the list's figure over c_s, with the class's own sigma. */

@@ -162,8 +162,11 @@ size_t att_posterior_noise_index(const att_posterior *post, size_t cls);
 
 /* The error model of a report of class cls and family f at theta: *lbias
  * its log bias (b_{s,f}; log c_s for an undercount class's loss figures;
- * 0 when pinned) and *sigma its noise (sigma, or sigma_s with noise =
- * per_class): log y = log m + *lbias + e, e ~ Normal(0, *sigma^2). */
+ * 0 when pinned or not a parameter; an undercount class's loss figures
+ * that no used report carries: log of c_s's prior median) and *sigma its
+ * noise (sigma, or sigma_s with noise = per_class; sigma0, z_s's prior
+ * median, for a class no used report carries): log y = log m + *lbias +
+ * e, e ~ Normal(0, *sigma^2). */
 void att_posterior_report_error(const att_posterior *post,
                                 const double *theta,
                                 size_t cls,
