@@ -553,7 +553,6 @@ make_origins(compare_ctx *c)
     const cli_options *o = c->o;
     int32_t *days;
     size_t i, n = 0;
-    const char *why = "";
 
     c->ov = calloc(c->l->n + 1, sizeof *c->ov);
     days = malloc((c->l->n + 1) * sizeof *days);
@@ -564,13 +563,9 @@ make_origins(compare_ctx *c)
     }
     if (o->command == CLI_CMD_COMPARE) {
         free(days);
-        if (att_date_parse(o->origin, &c->ov[0].origin, &why) != ATT_OK) {
-            fprintf(stderr,
-                    "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
-                    "Try 'attrition --help'.\n",
-                    o->origin, why);
-            return CLI_EXIT_USAGE;
-        }
+        int rc = cli_origin_day(o, &c->ov[0].origin);
+        if (rc != 0)
+            return rc;
         c->n = 1;
         return 0;
     }

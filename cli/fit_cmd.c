@@ -577,17 +577,10 @@ cli_fit(const cli_options *o, const att_run *run)
     memset(&v, 0, sizeof v);
     memset(&inf, 0, sizeof inf);
     att_error_clear(&err);
-    v.origin = INT32_MAX;
-    if (o->origin != NULL) {
-        const char *why = "";
+    if ((rc = cli_origin_day(o, &v.origin)) != 0)
+        return rc;
+    if (v.origin != INT32_MAX) {
         char d[ATT_DATE_BUFSIZE];
-        if (att_date_parse(o->origin, &v.origin, &why) != ATT_OK) {
-            fprintf(stderr,
-                    "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
-                    "Try 'attrition --help'.\n",
-                    o->origin, why);
-            return CLI_EXIT_USAGE;
-        }
         /* What compare refuses at an origin, refused here too. */
         if (v.origin < att_run_first_combat_day(run)) {
             fprintf(stderr,

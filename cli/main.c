@@ -57,23 +57,17 @@ cli_scenarios(void)
 static int
 cli_export(const cli_options *o, const att_run *run)
 {
-    int32_t cutoff = INT32_MAX;
+    int32_t cutoff;
     att_run_fit f;
     att_output *out = NULL;
     char *json = NULL;
-    const char *why = "";
     att_error err;
     int rc = 0;
 
     memset(&f, 0, sizeof f);
     att_error_clear(&err);
-    if (o->origin != NULL && att_date_parse(o->origin, &cutoff, &why) != ATT_OK) {
-        fprintf(stderr,
-                "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
-                "Try 'attrition --help'.\n",
-                o->origin, why);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = cli_origin_day(o, &cutoff)) != 0)
+        return rc;
     if (att_run_posterior(run, cutoff, &f, &err) != ATT_OK ||
         att_export_inputs(f.p, att_run_ledger(run), f.post, cutoff, &json, NULL, &err) != ATT_OK ||
         (out = att_output_open(o->output, &err)) == NULL)

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <attrition/att_date.h>
+
 #include "exit_codes.h"
 
 #define CLI_PATH_MAX  4096
@@ -170,6 +172,21 @@ cli_report(const att_error *err)
     if (strncmp(err->path, "--", 2) == 0)
         return CLI_EXIT_USAGE;
     return cli_exit_code(err->code);
+}
+
+int
+cli_origin_day(const cli_options *o, int32_t *day)
+{
+    const char *why = "";
+
+    *day = INT32_MAX;
+    if (o->origin == NULL || att_date_parse(o->origin, day, &why) == ATT_OK)
+        return 0;
+    fprintf(stderr,
+            "attrition: --origin: expected a date YYYY-MM-DD, found \"%s\" (%s)\n"
+            "Try 'attrition --help'.\n",
+            o->origin, why);
+    return CLI_EXIT_USAGE;
 }
 
 int

@@ -37,6 +37,10 @@ void cli_scenario_dirs_print(FILE *f);
  * error. */
 int cli_scenario_open(const cli_options *o, const char *name, att_run **out);
 
+/* --origin as a day into *day (INT32_MAX when not given).  Returns 0, or
+ * 64 after printing what was expected and found. */
+int cli_origin_day(const cli_options *o, int32_t *day);
+
 /* Prints "attrition: file:line: ..." for err and returns its exit code
  * (64 for an error in an option's value, whose path is the option). */
 int cli_report(const att_error *err);

@@ -80,6 +80,7 @@ struct att_posterior {
     size_t nslot;            /* noise slots: 1, or the classes with noise = per_class */
     size_t *noise_par;       /* per class: theta index of z_s (per_class), or ATT_NONE */
     size_t *cpl_par;         /* per class: theta index of logit c_s (undercount), or ATT_NONE */
+    double *cpl_lmedian;     /* per class: log of c_s's prior median (undercount; else 0), once */
     double omega;            /* sigma_spread: sigma_s = sigma0 exp(omega z_s) */
     double kappa_lnbeta;     /* log B(a, b) of kappa's prior, once */
     double *pmu, *plsd;      /* per parameter with a normal prior on theta: its mean and log sd;

@@ -35,6 +35,7 @@ post_prior_carve(att_posterior *post, void **raw, size_t maxdim)
         post->dep_par = att_mem_carve(base, &off, ndep, sizeof *post->dep_par);
         post->noise_par = att_mem_carve(base, &off, nc, sizeof *post->noise_par);
         post->cpl_par = att_mem_carve(base, &off, nc, sizeof *post->cpl_par);
+        post->cpl_lmedian = att_mem_carve(base, &off, nc, sizeof *post->cpl_lmedian);
         post->pmu = att_mem_carve(base, &off, nd, sizeof *post->pmu);
         post->plsd = att_mem_carve(base, &off, nd, sizeof *post->plsd);
     }
@@ -135,7 +136,11 @@ post_prior_layout(att_posterior *post, const att_ledger *l, const bool *used, at
     post->nslot = p->noise_per_class ? ncls : 1;
     post->omega = p->sigma_spread;
     for (i = 0; i < ncls; i++) {
+        const att_class *cl = &p->classes[i];
+        double med =
+            cl->undercount ? att_beta_pinv(0.5, cl->completeness_a, cl->completeness_b) : 1.0;
         post->noise_par[i] = post->cpl_par[i] = ATT_NONE;
+        post->cpl_lmedian[i] = cl->undercount && med > 0.0 && isfinite(med) ? att_log(med) : 0.0;
         if (!p->noise_per_class || !(has[i * 2] || has[i * 2 + 1]))
             continue;
         in = &post->info[n];
@@ -263,12 +268,9 @@ att_posterior_report_error(const att_posterior *post,
         *lbias = theta[bi];
     else if (ci != ATT_NONE)
         (void)post_prior_logistic(theta[ci], lbias, &l1c); /* log c_s */
-    else if (f == ATT_FAMILY_LOSSES && cls < post->p->nclass && post->p->classes[cls].undercount) {
-        /* A list no used report carries: at its prior's median, not at 1. */
-        const att_class *cl = &post->p->classes[cls];
-        double c = att_beta_pinv(0.5, cl->completeness_a, cl->completeness_b);
-        *lbias = c > 0.0 && isfinite(c) ? att_log(c) : 0.0;
-    } else
+    else if (f == ATT_FAMILY_LOSSES && cls < post->p->nclass)
+        *lbias = post->cpl_lmedian[cls]; /* a list no used report carries: its prior's median */
+    else
         *lbias = 0.0;
     if (cls < post->p->nclass)
         zi = post->noise_par[cls];

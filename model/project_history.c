@@ -63,7 +63,8 @@ history_cols_free(history_cols *h)
 }
 
 static bool
-history_cols_alloc(history_cols *h, const att_posterior *post, size_t span, bool views)
+history_cols_alloc(
+    history_cols *h, const att_params *p, const att_posterior *post, size_t span, bool views)
 {
     size_t s, n = h->m * h->nd;
     bool ok = true;
@@ -75,7 +76,8 @@ history_cols_alloc(history_cols *h, const att_posterior *post, size_t span, bool
     }
     if (views)
         ok &= (h->deployed = att_mem_alloc(n * sizeof(double))) != NULL;
-    ok &= (h->day = att_mem_alloc(span * (h->G > 1 ? h->G : 1) * sizeof(att_state))) != NULL;
+    if (att_params_extended(p)) /* stepped day by day (history_draw) */
+        ok &= (h->day = att_mem_alloc(span * (h->G > 1 ? h->G : 1) * sizeof(att_state))) != NULL;
     ok &= (h->vals = att_mem_alloc((att_posterior_nvalues(post) + 1) * sizeof(double))) != NULL;
     return ok;
 }
@@ -180,7 +182,7 @@ att_project_history(const att_params *p,
     out->hist_dates = att_mem_alloc(nh * sizeof *out->hist_dates);
     t = att_mem_alloc(h.m * sizeof *t);
     ok = out->hist_dates != NULL && t != NULL &&
-         history_cols_alloc(&h, post, (size_t)step * nh + 1, views);
+         history_cols_alloc(&h, p, post, (size_t)step * nh + 1, views);
     for (s = 0; s < ATT_SERIES_COUNT; s++) {
         ok &= (out->hist_q[s] = att_mem_alloc(nh * nl * sizeof(double))) != NULL;
         if (h.G > 1)

@@ -199,7 +199,7 @@ att_summary_compute(const att_params *p,
     size_t S = fit->chains * fit->draws, n = fit->dim, s, k, i, j, ns = 0;
     int32_t last = INT32_MIN;
     att_summary *sm = att_mem_calloc(1, sizeof *sm);
-    double *buf = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
+    double *buf = NULL, *fac = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
     att_state *rows = NULL; /* a force by groups: each group's state from lo to hi */
     double *gq = NULL;      /* per group: r, N, C, K, D of each draw (S each) */
     uint32_t *sets = NULL;  /* per report: the groups it covers, looked up once */
@@ -218,13 +218,14 @@ att_summary_compute(const att_params *p,
     sm->report = att_mem_calloc(l->n + 1, sizeof *sm->report);
     sm->source = att_mem_calloc(2 * p->nclass + 1, sizeof *sm->source);
     buf = att_mem_alloc(S * sizeof *buf);
+    fac = att_mem_alloc(S * sizeof *fac);
     vals = att_mem_alloc((att_posterior_nvalues(post) + 1) * sizeof *vals);
     zsum = att_mem_calloc(l->n + 1, sizeof *zsum);
     pit = att_mem_calloc(l->n + 1, sizeof *pit);
     mq = att_mem_calloc(l->n + 1, sizeof *mq);
     sets = att_mem_alloc((l->n + 1) * sizeof *sets);
-    if (!sm->hazard || !sm->report || !sm->source || !buf || !vals || !zsum || !pit || !mq ||
-        !sets) {
+    if (!sm->hazard || !sm->report || !sm->source || !buf || !fac || !vals || !zsum || !pit ||
+        !mq || !sets) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -385,22 +386,14 @@ att_summary_compute(const att_params *p,
             so->reports = used;
             so->completeness = j == ATT_FAMILY_LOSSES && p->classes[i].undercount;
             so->own_sigma = p->noise_per_class;
+            so->pinned = bi == ATT_NONE && !so->completeness;
             for (s = 0; s < S; s++) {
                 double b;
                 att_posterior_report_error(post, fit->theta + s * n, i, (att_family)j, &b, &buf[s]);
+                fac[s] = att_exp(b); /* exactly 1 where pinned */
             }
             so->sigma = att_interval_of(buf, S);
-            so->pinned = bi == ATT_NONE && !so->completeness;
-            if (so->pinned) {
-                so->factor.q05 = so->factor.q50 = so->factor.q95 = 1.0;
-                continue;
-            }
-            for (s = 0; s < S; s++) {
-                double b, sigma;
-                att_posterior_report_error(post, fit->theta + s * n, i, (att_family)j, &b, &sigma);
-                buf[s] = att_exp(b);
-            }
-            so->factor = att_interval_of(buf, S);
+            so->factor = att_interval_of(fac, S);
         }
     sm->nsource = ns;
     *out = sm;
@@ -411,6 +404,7 @@ cleanup:
             att_mem_free(mq[i]);
     att_mem_free(mq);
     att_mem_free(buf);
+    att_mem_free(fac);
     att_mem_free(vals);
     att_mem_free(rows);
     att_mem_free(gq);
