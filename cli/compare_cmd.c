@@ -21,6 +21,7 @@
 #include <attrition/att_run.h>
 #include <attrition/att_version.h>
 
+#include "advice.h"
 #include "exit_codes.h"
 #include "plot.h"
 #include "print.h"
@@ -101,16 +102,14 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
         att_run_sample(&v->rf, o->fit, &err) != ATT_OK)
         goto fail;
     if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
+        char at[ATT_DATE_BUFSIZE + 16];
         if (soft) {
-            snprintf(v->why, sizeof v->why, "the fit failed its convergence checks (%s)",
-                     v->rf.verdict_msg);
+            cli_fit_failed_brief(c->run, &v->rf, v->why, sizeof v->why);
             goto skip;
         }
-        fprintf(stderr,
-                "attrition: the fit at the origin %s failed its convergence checks: %s.\n"
-                "Nothing is scored: rerun with more --warmup and --draws, or --force.\n",
-                d, v->rf.verdict_msg);
-        return CLI_EXIT_FAILED;
+        snprintf(at, sizeof at, " at the origin %s", d);
+        return cli_fit_failed(c->run, &v->rf, at, "Nothing is scored", "score it", o->fit == NULL,
+                              cli_progress_on(o->quiet));
     }
     /* Saved once judged usable, as `attrition fit` does, for a later
      * `compare --fit FILE` (its digest is of the inputs known at the origin). */

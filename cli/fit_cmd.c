@@ -19,6 +19,7 @@
 #include <attrition/att_summary.h>
 #include <attrition/att_version.h>
 
+#include "advice.h"
 #include "exit_codes.h"
 #include "print.h"
 #include "scenario.h"
@@ -610,12 +611,8 @@ cli_fit(const cli_options *o, const att_run *run)
     v.format = o->format;
     cli_anchor_text(rf.p, v.anchor, sizeof v.anchor);
     if (rf.verdict == ATT_FIT_FAILED && !o->force) {
-        fprintf(stderr,
-                "attrition: the fit failed its convergence checks: %s.\nNo estimates are "
-                "printed: rerun with more --warmup and --draws, or --force to print them "
-                "anyway.\n",
-                rf.verdict_msg);
-        rc = CLI_EXIT_FAILED;
+        rc = cli_fit_failed(run, &rf, "", "No estimates are printed", "print them", true,
+                            v.progress);
         goto cleanup;
     }
     if (att_summary_compute(rf.p, v.l, rf.post, &rf.fit, &sum, &err) != ATT_OK)

@@ -21,6 +21,7 @@
 #include <attrition/att_run.h>
 #include <attrition/att_version.h>
 
+#include "advice.h"
 #include "decade.h"
 #include "exit_codes.h"
 #include "plot.h"
@@ -1016,11 +1017,8 @@ obtain_fit(project_ctx *c, scenario_view *v)
         return cli_report(&err);
     if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
         cli_progress_done(c->progress);
-        fprintf(stderr,
-                "attrition: the fit failed its convergence checks: %s.\nNothing is projected: "
-                "rerun with more --warmup and --draws, or --force to project anyway.\n",
-                v->rf.verdict_msg);
-        return CLI_EXIT_FAILED;
+        return cli_fit_failed(v->run, &v->rf, "", "Nothing is projected", "project", o->fit == NULL,
+                              c->progress);
     }
     /* Saved only once judged usable, as `attrition fit` does. */
     if (o->fit == NULL && o->save_fit != NULL && att_run_save(&v->rf, o->save_fit, &err) != ATT_OK)

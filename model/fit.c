@@ -70,6 +70,7 @@ att_fit_result_free(att_fit_result *r)
     att_mem_free(r->sd_theta);
     att_mem_free(r->stepsize);
     att_mem_free(r->divergent);
+    att_mem_free(r->divergent_at);
     att_mem_free(r->depth_hits);
     memset(r, 0, sizeof *r);
 }
@@ -132,7 +133,8 @@ fit_chain(const att_posterior *post,
         goto cleanup;
     }
     att_rng_reset(rng, fp->seed, ATT_RNG_MCMC, (uint32_t)chain, 0, 0);
-    s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n, NULL, NULL, &st, err);
+    s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n,
+                     r->divergent_at + chain * fp->draws, NULL, &st, err);
     if (s != ATT_OK)
         goto cleanup;
     r->stepsize[chain] = st.stepsize;
@@ -248,12 +250,14 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
     out->stepsize = att_mem_calloc(fp->chains, sizeof *out->stepsize);
     out->divergent = att_mem_calloc(fp->chains, sizeof *out->divergent);
     out->depth_hits = att_mem_calloc(fp->chains, sizeof *out->depth_hits);
+    out->divergent_at = att_mem_calloc(fp->chains * fp->draws, sizeof *out->divergent_at);
     chain_st = att_mem_calloc(fp->chains, sizeof *chain_st);
     chain_err = att_mem_calloc(fp->chains, sizeof *chain_err);
     secs = att_mem_calloc(fp->chains, sizeof *secs);
     leaps = att_mem_calloc(fp->chains, sizeof *leaps);
     if (!out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
-        !out->divergent || !out->depth_hits || !chain_st || !chain_err || !secs || !leaps) {
+        !out->divergent || !out->depth_hits || !out->divergent_at || !chain_st || !chain_err ||
+        !secs || !leaps) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -342,7 +346,9 @@ att_fit_complete(const att_posterior *post, att_fit_result *r, att_error *err)
     r->stepsize = att_mem_calloc(r->chains, sizeof *r->stepsize);
     r->divergent = att_mem_calloc(r->chains, sizeof *r->divergent);
     r->depth_hits = att_mem_calloc(r->chains, sizeof *r->depth_hits);
-    if (!r->value || !r->summary || !r->sd_theta || !r->stepsize || !r->divergent || !r->depth_hits)
+    r->divergent_at = att_mem_calloc(S, sizeof *r->divergent_at);
+    if (!r->value || !r->summary || !r->sd_theta || !r->stepsize || !r->divergent ||
+        !r->depth_hits || !r->divergent_at)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (i = 0; i < S; i++)
         att_posterior_constrain(post, r->theta + i * n, r->value + i * n);

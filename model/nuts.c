@@ -419,7 +419,7 @@ att_nuts_run(const nuts_target *target,
              gsl_rng *rng,
              const double *init,
              double *out_draws,
-             double *out_energy,
+             unsigned char *out_divergent,
              double *out_inv_metric,
              nuts_stats *stats,
              att_error *err)
@@ -523,8 +523,8 @@ att_nuts_run(const nuts_target *target,
             continue;
         }
         memcpy(out_draws + (it - np->warmup) * n, cur.q, n * sizeof *out_draws);
-        if (out_energy != NULL)
-            out_energy[it - np->warmup] = nuts_hamiltonian(&c, &cur);
+        if (out_divergent != NULL)
+            out_divergent[it - np->warmup] = c.divergent;
         stats->divergent += c.divergent;
         stats->depth_hits += depth >= max_depth;
         sum_accept += accept;

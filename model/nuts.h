@@ -33,15 +33,16 @@ typedef struct {
 } nuts_target;
 
 /* Runs one chain from init (dim values) with random numbers from rng.
- * out_draws gets draws x dim values (draw-major), out_energy draws values
- * (may be NULL), out_inv_metric the adapted metric (dim values, may be
- * NULL).  ATT_ENOCONV if no workable step size exists. */
+ * out_draws gets draws x dim values (draw-major); out_divergent draws
+ * flags, 1 where the transition to that draw diverged (may be NULL);
+ * out_inv_metric the adapted metric (dim values, may be NULL).
+ * ATT_ENOCONV if no workable step size exists. */
 ATT_INTERNAL att_status att_nuts_run(const nuts_target *target,
                                      const nuts_params *np,
                                      gsl_rng *rng,
                                      const double *init,
                                      double *out_draws,
-                                     double *out_energy,
+                                     unsigned char *out_divergent,
                                      double *out_inv_metric,
                                      nuts_stats *stats,
                                      att_error *err);

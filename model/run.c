@@ -317,6 +317,63 @@ att_run_fit_free(att_run_fit *f)
     f->p = NULL;
 }
 
+/* ---- a failed fit's diagnosis and remedies --------------------------------------- */
+
+/* One remedy: f's scenario changed by rm, fitted from the same streams. */
+static att_status
+run_try_remedy(const att_run *r,
+               const att_run_fit *f,
+               const att_remedy *rm,
+               att_fit_verdict *verdict,
+               char *msg,
+               size_t n,
+               att_error *err)
+{
+    att_params *q = NULL;
+    att_posterior *post = NULL;
+    att_fit_params fp = f->fp;
+    att_fit_result fit;
+    att_status st;
+
+    memset(&fit, 0, sizeof fit);
+    if ((st = att_params_copy(f->p, &q, err)) != ATT_OK)
+        return st;
+    att_remedy_apply(rm, q, &fp);
+    if ((post = att_posterior_alloc(q, r->l, f->cutoff, err)) == NULL)
+        st = err != NULL ? err->code : ATT_ENOMEM;
+    else if ((st = att_fit_run(post, &fp, &fit, err)) == ATT_OK)
+        *verdict = att_fit_judge(&fit, msg, n);
+    att_fit_result_free(&fit);
+    att_posterior_free(post);
+    att_params_free(q);
+    return st;
+}
+
+att_status
+att_run_advise(
+    const att_run *r, const att_run_fit *f, bool check, att_run_advice *out, att_error *err)
+{
+    att_status st;
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    out->works = ATT_NONE;
+    if ((st = att_fit_diagnose(f->p, f->post, &f->fp, &f->fit, &out->diag, err)) != ATT_OK)
+        return st;
+    for (i = 0; check && i < out->diag.nremedy; i++) {
+        st = run_try_remedy(r, f, &out->diag.remedy[i], &out->verdict[i], out->verdict_msg[i],
+                            sizeof out->verdict_msg[i], err);
+        if (st != ATT_OK)
+            return st;
+        out->tried = i + 1;
+        if (out->verdict[i] != ATT_FIT_FAILED) {
+            out->works = i;
+            break;
+        }
+    }
+    return ATT_OK;
+}
+
 /* ---- leave-one-out influence ---------------------------------------------------------- */
 
 /* The MCSE of one change: two independent fits' medians differ by sqrt 2

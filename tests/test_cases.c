@@ -1,8 +1,12 @@
 /* test_cases.c -- the shipped cases beyond the seed, as a user runs them
  * (slow: a full fit each): the second case's main run (`attrition
  * --scenario avdiivka`, docs/avdiivka.md) byte for byte against its
- * golden, and its check.  Set ATT_UPDATE_GOLDEN=1 to rewrite the golden
+ * golden, and its check.  And three ledgers made to fail the convergence
+ * checks, one for each cause of docs/model.md, section 5.6: the failed
+ * fit names its cause and a remedy, and the remedy, made in a parameter
+ * file as a user would, gives a fit that passes.  Set ATT_UPDATE_GOLDEN=1 to rewrite the golden
  * after a deliberate change (then review the diff). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,11 +32,113 @@ test_avdiivka(void **state)
     golden("run_avdiivka.txt", main_run);
 }
 
+/* Writes a scenario that includes tests/fixtures/<failing>.ini and sets
+ * what the remedy says (body: INI lines); returns its path. */
+static const char *
+remedied(const char *failing, const char *body)
+{
+    static const char path[] = ATT_BINARY_DIR "/tests/cases_remedied.ini";
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fprintf(f, "include = %s/tests/fixtures/%s.ini\n%s", ATT_SOURCE_DIR, failing, body);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* The fit fails, says why and what works; the remedy made in a file then
+ * passes (exit 0). */
+static void
+fails_then_passes(const char *failing, const char *const *wants, const char *body)
+{
+    char scen[256];
+    const char *fit[] = {"fit", "--scenario", scen, "--quiet", NULL};
+    const char *fixed[] = {"fit", "--scenario", NULL, "--quiet", NULL};
+
+    snprintf(scen, sizeof scen, "tests/fixtures/%s.ini", failing);
+    cli_expect_each(OUT, ERR, fit, 1, wants);
+    fixed[2] = remedied(failing, body);
+    expect(fixed, 0, NULL);
+}
+
+static void
+test_failed_fit_small_noise(void **state)
+{
+    const char *wants[] = {
+        "attrition: the fit failed its convergence checks: 88 divergent transitions of 4000 "
+        "draws (fails above 1%).",
+        "Cause (divergences at small noise): 43 of the 88 divergent transitions (49%; a quarter by "
+        "chance) came where sigma_named_list was in its lowest quarter",
+        "Remedy: [priors] sigma_spread = 1 (now 2).\n  Checked: with it the same fit (same seed) "
+        "passes",
+        "No estimates are printed: make that change and run again, or --force to print them "
+        "anyway.",
+        NULL};
+
+    (void)state;
+    fails_then_passes("fail_small_noise", wants, "[priors]\nsigma_spread = 1\n");
+}
+
+static void
+test_failed_fit_stuck_chain(void **state)
+{
+    const char *wants[] = {
+        "max R-hat 1.531 (fails above 1.05)",
+        "Cause (chains settled apart): chain 2 settled apart from the others: h_active1 (R-hat "
+        "1.53) has mean 0.0131 there against 0.00493",
+        "the classes disagree by more than their biases' priors allow",
+        "Remedy: [class low] tau_losses = 1.6 (now 0.05) and [class high] tau_losses = 1.6 (now "
+        "0.05).\n  Checked: with it the same fit (same seed) passes.",
+        NULL};
+    const char *compare[] = {"compare",  "--scenario", "tests/fixtures/fail_two_readings.ini",
+                             "--origin", "2025-04-01", "--quiet",
+                             NULL};
+    const char *compared[] = {
+        "attrition: the fit at the origin 2025-04-01 failed its convergence checks",
+        "Cause (chains settled apart): chain 3 settled apart from the others: sigma_low",
+        "Checked: with it the same fit (same seed) passes.",
+        "Nothing is scored: make that change and run again, or --force to score it anyway.", NULL};
+    const char *backtest[] = {"backtest", "--scenario", "tests/fixtures/fail_two_readings.ini",
+                              "--quiet", NULL};
+    char *out;
+
+    (void)state;
+    fails_then_passes("fail_two_readings", wants,
+                      "[class low]\ntau_losses = 1.6\n[class high]\ntau_losses = 1.6\n");
+    /* compare says the same of the fit at its origin; backtest names the
+     * cause of each origin it skips. */
+    cli_expect_each(OUT, ERR, compare, 1, compared);
+    expect(backtest, 0, NULL);
+    out = fixture_read_file(OUT);
+    assert_non_null(strstr(out, "2025-03-28   skipped: the fit failed its convergence checks "
+                                "(max R-hat 1.528 (fails above 1.05); min ESS bulk 7, tail 28 "
+                                "(fails below 100); cause: chains settled apart)"));
+    free(out);
+}
+
+static void
+test_failed_fit_ridge(void **state)
+{
+    const char *wants[] = {
+        "min ESS bulk 75, tail 791 (fails below 100)",
+        "Cause (a direction the reports do not identify): h_active1 (ESS 75) moves with h_lull "
+        "(correlation -0.94 on the model's scale): the reports pin a combination of the two",
+        "Remedy: [phase lull] hazard_log_sd = 2.5 (now 5).\n  Checked: with it the same fit "
+        "(same seed) passes.",
+        NULL};
+
+    (void)state;
+    fails_then_passes("fail_ridge", wants, "[phase lull]\nhazard_log_sd = 2.5\n");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_avdiivka),
+        cmocka_unit_test(test_failed_fit_small_noise),
+        cmocka_unit_test(test_failed_fit_stuck_chain),
+        cmocka_unit_test(test_failed_fit_ridge),
     };
 
     gsl_set_error_handler_off();

@@ -52,13 +52,14 @@ typedef enum {
 
 typedef struct {
     size_t dim, chains, draws;
-    double *theta;             /* chains x draws x dim, unconstrained, chain after chain */
-    double *value;             /* the same in model units */
-    att_diag_summary *summary; /* per parameter, of the model-unit draws */
-    double *sd_theta;          /* per parameter: posterior sd of the unconstrained coordinate */
-    double *stepsize;          /* per chain, after adaptation */
-    size_t *divergent;         /* per chain, among kept draws */
-    size_t *depth_hits;        /* per chain, kept draws at max_depth */
+    double *theta;               /* chains x draws x dim, unconstrained, chain after chain */
+    double *value;               /* the same in model units */
+    att_diag_summary *summary;   /* per parameter, of the model-unit draws */
+    double *sd_theta;            /* per parameter: posterior sd of the unconstrained coordinate */
+    double *stepsize;            /* per chain, after adaptation */
+    size_t *divergent;           /* per chain, among kept draws */
+    size_t *depth_hits;          /* per chain, kept draws at max_depth */
+    unsigned char *divergent_at; /* per draw (as theta): 1 if its transition diverged */
     size_t divergent_total;
     size_t leapfrogs; /* gradient evaluations in all chains, refits included */
     double rhat_max, ess_bulk_min, ess_tail_min;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <attrition/att_advice.h>
 #include <attrition/att_common.h>
 #include <attrition/att_digest.h>
 #include <attrition/att_fit.h>
@@ -115,6 +116,22 @@ ATT_NODISCARD att_status att_run_save(const att_run_fit *f, const char *path, at
 void att_run_fit_free(att_run_fit *f);
 
 /* Called before each refit of att_run_influence (i of n, from 0). */
+/* What a failed fit's diagnosis found, and what came of its remedies. */
+typedef struct {
+    att_fit_diagnosis diag;                  /* the cause, and the remedies to try */
+    size_t tried;                            /* remedies fitted, in order */
+    size_t works;                            /* the first that passed, or ATT_NONE */
+    att_fit_verdict verdict[ATT_REMEDY_MAX]; /* of each remedy tried */
+    char verdict_msg[ATT_REMEDY_MAX][512];   /* att_fit_judge's sentence for each */
+} att_run_advice;
+
+/* Diagnoses f's fit (att_fit_diagnose); with check, fits f's posterior
+ * again under each remedy in turn, same seed and sampler settings but for
+ * the remedy's changes, until one passes the policy.  Costs up to
+ * ATT_REMEDY_MAX fits. */
+ATT_NODISCARD att_status att_run_advise(
+    const att_run *r, const att_run_fit *f, bool check, att_run_advice *out, att_error *err);
+
 typedef void (*att_run_progress)(void *ctx, size_t i, size_t n);
 
 /* Leave-one-out influence: how far each hazard's posterior median moves

@@ -2,6 +2,7 @@
 #ifndef ATTRITION_ATTRITION_H
 #define ATTRITION_ATTRITION_H
 
+#include <attrition/att_advice.h>
 #include <attrition/att_common.h>
 #include <attrition/att_compare.h>
 #include <attrition/att_date.h>
