@@ -233,11 +233,16 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
     if (cmp->nreport > 0) {
         print_summary_table(f, cmp->summary,
                             "summary (point and range reports for coverage and WIS)");
-        fprintf(f, "baseline sd on the log scale:");
-        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_COUNT; i++)
-            fprintf(f, " %s %s%s", att_forecaster_name((att_forecaster)i),
-                    num(cmp->baseline_sigma[i], 3, a, sizeof a),
-                    cmp->baseline_sigma_fitted[i] ? " (the fit's sigma)" : "");
+        fprintf(f, "baselines' spread on the log scale, s(h) = sqrt(s0^2 + s1^2 h / 30), "
+                   "fitted to each one's own\none-step errors on the reports stated by the "
+                   "origin:\n");
+        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_COUNT; i++) {
+            const att_spread *sp = &cmp->spread[i];
+            fprintf(f, "  %-14s s0 %s, s1 %s (%zu error%s%s)\n",
+                    att_forecaster_name((att_forecaster)i), num(sp->s0, 3, a, sizeof a),
+                    num(sp->s1, 3, b, sizeof b), sp->errors, sp->errors == 1 ? "" : "s",
+                    sp->fallback ? ": too few, the defaults" : "");
+        }
         fprintf(f, "\n(relative WIS: the model's mean WIS over the reports both score, over the "
                    "baseline's;\nbelow 1 means the model did better)\n");
     }
@@ -483,6 +488,18 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
     }
     json_object_set_new(doc, "reports", reps);
     json_object_set_new(doc, "summary", json_summary(v->cmp.summary));
+    {
+        json_t *sp = json_object();
+        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_COUNT; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "s0", cli_json_num(v->cmp.spread[i].s0));
+            json_object_set_new(o, "s1", cli_json_num(v->cmp.spread[i].s1));
+            json_object_set_new(o, "errors", json_integer((json_int_t)v->cmp.spread[i].errors));
+            json_object_set_new(o, "default", json_boolean(v->cmp.spread[i].fallback));
+            json_object_set_new(sp, att_forecaster_name((att_forecaster)i), o);
+        }
+        json_object_set_new(doc, "baseline_spread", sp);
+    }
     for (i = 0; i < v->cmp.nnot; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(c->l->reports[v->cmp.not_scorable[i].report].id));

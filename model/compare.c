@@ -26,6 +26,7 @@
 #include <attrition/att_summary.h>
 #include <attrition/att_wis.h>
 
+#include "baseline.h"
 #include "emath.h"
 #include "internal.h"
 #include "special.h"
@@ -38,9 +39,6 @@
  * is not scorable: its predictive has that much mass at log 0 = -infinity,
  * and the WIS's lowest quantile (1%) would be -infinity. */
 #define ZERO_SHARE_MAX 0.01
-
-/* Fewer one-step errors than this: a baseline takes the fit's sigma. */
-#define BASELINE_MIN_ERRORS 3
 
 /* Quantile levels' indices in att_wis_levels. */
 enum { Q05 = 2, Q25 = 6, Q50 = 11, Q75 = 16, Q95 = 20 };
@@ -70,14 +68,6 @@ horizon_bucket(int32_t h)
            : h <= 90  ? ATT_HORIZON_31_90
            : h <= 365 ? ATT_HORIZON_91_365
                       : ATT_HORIZON_BEYOND;
-}
-
-/* A report's figure as one number: the value, or a range's geometric
- * middle. */
-static double
-figure(const att_report *r)
-{
-    return r->qualifier == ATT_QUAL_RANGE ? sqrt(r->low * r->high) : r->value;
 }
 
 /* ---- scoring one predictive (equations (21)-(25)) ------------------------------ */
@@ -161,7 +151,7 @@ typedef struct {
     const att_posterior *post;
     const att_fit_result *fit;
     int32_t origin;
-    size_t ndraw, sigma_k;
+    size_t ndraw;
     double *vals;         /* per draw: its model values (att_posterior_nvalues) */
     att_model_values *mv; /* per draw: the same as the forward model reads them */
     att_projection proj;  /* paths from T + 1, one per draw (or none) */
@@ -301,179 +291,6 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     return true;
 }
 
-/* ---- the baselines -------------------------------------------------------------- */
-
-static bool
-cumulative(att_kind k)
-{
-    return k == ATT_KIND_CASUALTIES || k == ATT_KIND_KILLED || k == ATT_KIND_WOUNDED;
-}
-
-/* The latest used report of kind k, measure m and the same groups (by
- * as-of end, then statement date, then row), preferring class cls when it
- * has one (cls ATT_NONE: any). */
-static size_t
-latest_of(const att_ledger *l,
-          const bool *used,
-          att_kind k,
-          att_measure m,
-          const char *groups,
-          size_t cls)
-{
-    size_t i, best = ATT_NONE;
-    int pass;
-
-    for (pass = 0; pass < 2 && best == ATT_NONE; pass++)
-        for (i = 0; i < l->n; i++) {
-            const att_report *r = &l->reports[i], *b;
-            if (!used[i] || r->kind != k || r->measure != m || strcmp(r->groups, groups) != 0 ||
-                (pass == 0 && cls != ATT_NONE && r->cls != cls))
-                continue;
-            if (pass == 0 && cls == ATT_NONE)
-                continue;
-            b = best == ATT_NONE ? NULL : &l->reports[best];
-            if (b == NULL || r->asof_end > b->asof_end ||
-                (r->asof_end == b->asof_end && r->rank > b->rank))
-                best = i;
-        }
-    return best;
-}
-
-/* The latest daily casualty figure of the same groups: a rate, or
- * casualties measured daily. */
-static size_t
-latest_daily(const att_ledger *l, const bool *used, const char *groups)
-{
-    size_t a = latest_of(l, used, ATT_KIND_RATE, ATT_MEASURE_CUMULATIVE, groups, ATT_NONE);
-    size_t b = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_DAILY, groups, ATT_NONE);
-
-    if (a == ATT_NONE || b == ATT_NONE)
-        return a == ATT_NONE ? b : a;
-    if (l->reports[a].asof_end != l->reports[b].asof_end)
-        return l->reports[a].asof_end > l->reports[b].asof_end ? a : b;
-    return l->reports[a].rank > l->reports[b].rank ? a : b;
-}
-
-/* Baseline f's point forecast of report r from the reports in used;
- * 0 with reason when it has none. */
-static double
-baseline_forecast(
-    const att_ledger *l, const bool *used, att_forecaster f, const att_report *r, const char **why)
-{
-    size_t a, b, i, rate;
-
-    *why = NULL;
-    if (f == ATT_FC_PERSISTENCE) {
-        a = latest_of(l, used, r->kind, r->measure, r->groups, r->cls);
-        if (a == ATT_NONE) {
-            *why = "no earlier figure of this kind";
-            return 0.0;
-        }
-        return figure(&l->reports[a]);
-    }
-    if (!cumulative(r->kind)) {
-        *why = "this baseline scores casualties, killed and wounded only";
-        return 0.0;
-    }
-    if (r->measure != ATT_MEASURE_CUMULATIVE) {
-        *why = "this baseline scores cumulative figures only";
-        return 0.0;
-    }
-    if (f == ATT_FC_RATE_FORWARD) {
-        double share = 1.0, base;
-        rate = latest_daily(l, used, r->groups);
-        a = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, r->groups, ATT_NONE);
-        if (rate == ATT_NONE || a == ATT_NONE) {
-            *why = rate == ATT_NONE ? "no earlier daily rate" : "no earlier figure of this kind";
-            return 0.0;
-        }
-        base = figure(&l->reports[a]);
-        if (r->kind != ATT_KIND_CASUALTIES) {
-            /* Killed or wounded grow at their share of the casualty rate. */
-            size_t cas = latest_of(l, used, ATT_KIND_CASUALTIES, ATT_MEASURE_CUMULATIVE, r->groups,
-                                   ATT_NONE);
-            if (cas == ATT_NONE) {
-                *why = "no earlier casualty figure to share the rate by";
-                return 0.0;
-            }
-            share = fmin(base / figure(&l->reports[cas]), 1.0);
-        }
-        base += figure(&l->reports[rate]) * share * (double)(r->asof_end - l->reports[a].asof_end);
-        if (!(base > 0.0))
-            *why = "the rate carried back falls to zero";
-        return base > 0.0 ? base : 0.0;
-    }
-    /* The line through the last two figures of the kind (distinct as-of
-     * ends). */
-    b = latest_of(l, used, r->kind, ATT_MEASURE_CUMULATIVE, r->groups, ATT_NONE);
-    a = ATT_NONE;
-    for (i = 0; b != ATT_NONE && i < l->n; i++) {
-        const att_report *x = &l->reports[i];
-        if (!used[i] || x->kind != r->kind || x->measure != ATT_MEASURE_CUMULATIVE ||
-            strcmp(x->groups, r->groups) != 0 || x->asof_end >= l->reports[b].asof_end)
-            continue;
-        if (a == ATT_NONE || x->asof_end > l->reports[a].asof_end ||
-            (x->asof_end == l->reports[a].asof_end && x->rank > l->reports[a].rank))
-            a = i;
-    }
-    if (a == ATT_NONE) {
-        *why = "fewer than two earlier figures of this kind";
-        return 0.0;
-    }
-    {
-        double y1 = figure(&l->reports[a]), y2 = figure(&l->reports[b]);
-        double t1 = l->reports[a].asof_end, t2 = l->reports[b].asof_end;
-        double fc = y2 + (y2 - y1) / (t2 - t1) * ((double)r->asof_end - t2);
-        if (!(fc > 0.0))
-            *why = "the line through the last two figures is not positive there";
-        return fc > 0.0 ? fc : 0.0;
-    }
-}
-
-/* Each baseline's sd: the RMS of its one-step log errors on the point
- * reports stated by the origin, each forecast from what was stated before
- * it (equation (25)); the fit's median sigma with fewer than 3. */
-static att_status
-baseline_sigmas(const compare_ctx *c, bool *used, att_comparison *out, att_error *err)
-{
-    const att_ledger *l = c->l;
-    bool *known = att_mem_alloc((l->n + 1) * sizeof *known);
-    double *sig = att_mem_alloc((c->ndraw + 1) * sizeof *sig), fitted;
-    size_t f, j, s;
-
-    if (known == NULL || sig == NULL) {
-        att_mem_free(known);
-        att_mem_free(sig);
-        return ATT_FAIL(err, ATT_ENOMEM, "out of memory for the baselines");
-    }
-    for (s = 0; s < c->ndraw; s++)
-        sig[s] = att_fit_value(c->fit, s, c->sigma_k);
-    gsl_sort(sig, 1, c->ndraw);
-    fitted = att_summary_quantile(sig, c->ndraw, 0.5);
-    for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
-        double sum = 0.0;
-        size_t n = 0;
-        for (j = 0; j < l->n; j++) {
-            const att_report *r = &l->reports[j];
-            const char *why;
-            double fc;
-            if (!used[j] || r->qualifier != ATT_QUAL_APPROX)
-                continue;
-            (void)att_ledger_used(l, r->statement - 1, known);
-            fc = baseline_forecast(l, known, (att_forecaster)f, r, &why);
-            if (why != NULL)
-                continue;
-            sum += (att_log(r->value) - att_log(fc)) * (att_log(r->value) - att_log(fc));
-            n++;
-        }
-        out->baseline_sigma_fitted[f] = n < BASELINE_MIN_ERRORS || !(sum > 0.0);
-        out->baseline_sigma[f] = out->baseline_sigma_fitted[f] ? fitted : sqrt(sum / (double)n);
-    }
-    att_mem_free(known);
-    att_mem_free(sig);
-    return ATT_OK;
-}
-
 /* ---- summaries ------------------------------------------------------------------ */
 
 static void
@@ -602,7 +419,7 @@ att_compare_run(const att_params *p,
                 att_error *err)
 {
     compare_ctx c;
-    bool *used = NULL;
+    bool *used = NULL, *known = NULL;
     size_t i, s, f, dim = att_posterior_dim(post);
     int32_t last = INT32_MIN;
     char why[ATT_REASON_MAX];
@@ -618,21 +435,18 @@ att_compare_run(const att_params *p,
     c.fit = fit;
     c.origin = origin;
     c.ndraw = fit->chains * fit->draws;
-    c.sigma_k = ATT_NONE;
-    for (i = 0; i < dim; i++)
-        if (att_posterior_param(post, i)->kind == ATT_PAR_SIGMA)
-            c.sigma_k = i;
-    if (c.ndraw == 0 || fit->dim != dim || c.sigma_k == ATT_NONE || fit->value == NULL)
+    if (c.ndraw == 0 || fit->dim != dim || fit->value == NULL)
         return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
     c.vals = att_mem_alloc((c.ndraw * att_posterior_nvalues(post) + 1) * sizeof *c.vals);
     c.mv = att_mem_alloc(c.ndraw * sizeof *c.mv);
     c.mu = att_mem_alloc(c.ndraw * sizeof *c.mu);
     c.sd = att_mem_alloc(c.ndraw * sizeof *c.sd);
     used = att_mem_alloc((l->n + 1) * sizeof *used);
+    known = att_mem_alloc((l->n + 1) * sizeof *known);
     out->report = att_mem_calloc(l->n + 1, sizeof *out->report);
     out->not_scorable = att_mem_calloc(l->n + 1, sizeof *out->not_scorable);
     if (c.vals == NULL || c.mv == NULL || c.mu == NULL || c.sd == NULL || used == NULL ||
-        out->report == NULL || out->not_scorable == NULL) {
+        known == NULL || out->report == NULL || out->not_scorable == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the comparison");
         goto done;
     }
@@ -662,8 +476,10 @@ att_compare_run(const att_params *p,
     }
 
     (void)att_ledger_used(l, origin, used);
-    if ((st = baseline_sigmas(&c, used, out, err)) != ATT_OK)
-        goto done;
+    for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++)
+        if ((st = att_baseline_spread(l, used, (att_forecaster)f, known, &out->spread[f], err)) !=
+            ATT_OK)
+            goto done;
     for (i = 0; i < l->n; i++) {
         const att_report *r = &l->reports[i];
         att_scored_report *sr = &out->report[out->nreport];
@@ -685,11 +501,11 @@ att_compare_run(const att_params *p,
         sr->revision = r->revises != ATT_NONE;
         for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
             const char *bwhy;
-            double fc = baseline_forecast(l, used, (att_forecaster)f, r, &bwhy);
+            double fc = att_baseline_point(l, used, (att_forecaster)f, r, &bwhy);
             if (bwhy != NULL)
                 not_scored(&sr->fc[f], bwhy);
             else {
-                double mu = att_log(fc), sd = out->baseline_sigma[f];
+                double mu = att_log(fc), sd = att_spread_sd(&out->spread[f], sr->horizon_days);
                 att_mixture m = {1, &mu, &sd, 0.0};
                 score_entry(r, &m, &sr->fc[f]);
             }
@@ -702,6 +518,7 @@ att_compare_run(const att_params *p,
 done:
     ctx_free(&c);
     att_mem_free(used);
+    att_mem_free(known);
     if (st != ATT_OK)
         att_comparison_free(out);
     return st;

@@ -123,8 +123,8 @@ test_baselines_by_hand(void **state)
     att_assert_close(r->fc[ATT_FC_RATE_FORWARD].q50, 750.0, 1e-8, 0.0);
     att_assert_close(r->fc[ATT_FC_PERSISTENCE].q50, 500.0, 1e-8, 0.0);
     assert_false(r->fc[ATT_FC_LINEAR].scored); /* one earlier killed figure */
-    /* Only 2 one-step errors before the origin: the fit's sigma. */
-    assert_true(c.baseline_sigma_fitted[ATT_FC_PERSISTENCE]);
+    /* Only 2 one-step errors before the origin: the default spread. */
+    assert_true(c.spread[ATT_FC_PERSISTENCE].fallback);
     /* The repeat is listed, not scored; of a revision chain only the
      * latest vintage is scored (and marked), the others name it. */
     assert_int_equal(c.nreport, 3);

@@ -39,13 +39,22 @@ typedef enum {
 /* Who forecasts: the model, then three baselines (docs/model.md, section 9). */
 typedef enum {
     ATT_FC_MODEL,
-    ATT_FC_PERSISTENCE,  /* the last figure of the same kind (same class where there is one) */
-    ATT_FC_RATE_FORWARD, /* the latest daily rate carried forward from the latest figure */
-    ATT_FC_LINEAR,       /* the line through the last two figures of the kind */
+    ATT_FC_PERSISTENCE,  /* the last point figure of the kind (the class's, else any class's) */
+    ATT_FC_RATE_FORWARD, /* the latest daily figure carried forward from the latest figure */
+    ATT_FC_LINEAR,       /* the line through one class's last two figures of the kind */
     ATT_FC_COUNT
 } att_forecaster;
 
 #define ATT_REASON_MAX 160
+
+/* A baseline's spread on the log scale at horizon h days (0 for a
+ * nowcast): s(h) = sqrt(s0^2 + s1^2 h / 30), fitted to its own one-step
+ * errors (docs/model.md, section 9.2). */
+typedef struct {
+    double s0, s1;
+    size_t errors; /* one-step errors it was fitted to */
+    bool fallback; /* fewer than 3: s0 = 0.3, s1 = 0.15 */
+} att_spread;
 
 /* One forecaster's scores of one report. */
 typedef struct {
@@ -96,8 +105,7 @@ typedef struct {
     att_not_scorable *not_scorable;
     att_score_summary summary[ATT_FC_COUNT];
     att_score_summary by_horizon[ATT_HORIZON_COUNT][ATT_FC_COUNT];
-    double baseline_sigma[ATT_FC_COUNT];      /* each baseline's log-scale sd (0 for the model) */
-    bool baseline_sigma_fitted[ATT_FC_COUNT]; /* fewer than 3 one-step errors: the fit's sigma */
+    att_spread spread[ATT_FC_COUNT]; /* each baseline's spread (unused for the model) */
     int32_t projected_to; /* last day the projection reached (INT32_MIN if none needed) */
 } att_comparison;
 
