@@ -79,7 +79,7 @@ static const cli_option cli_table[] = {
     {"fit", O_FIT, OPT_TEXT, "FILE", 0, 0, PROJ | CMD(CLI_CMD_COMPARE),
      "project (or score) from a fit saved with --save-fit instead of fitting"},
     {"later", O_LATER, OPT_TEXT, "FILE", 0, 0, SCORES,
-     "compare, backtest: a CSV of later reports (the ledger's columns) to score too"},
+     "compare, backtest: a CSV of later reports to score too (any valid ledger file)"},
     {"paths", O_PATHS, OPT_LONG, "N", 1, 10000000, PROJ,
      "simulated paths (default: the scenario's)"},
     {"quantiles", O_QUANTILES, OPT_TEXT, "LIST", 0, 0, PROJ,

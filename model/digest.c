@@ -30,6 +30,28 @@ att_digest_bytes(const void *data, size_t len, char out[ATT_DIGEST_HEX])
     digest_hex(&h, out);
 }
 
+static void
+digest_part(struct sha256_ctx *h, const void *data, size_t len)
+{
+    char len_text[32];
+
+    (void)snprintf(len_text, sizeof len_text, "%zu\n", len);
+    sha256_update(h, strlen(len_text), (const uint8_t *)len_text);
+    sha256_update(h, len, data);
+}
+
+void
+att_digest_parts(const void *const *data, const size_t *len, size_t n, char out[ATT_DIGEST_HEX])
+{
+    struct sha256_ctx h;
+    size_t i;
+
+    sha256_init(&h);
+    for (i = 0; i < n; i++)
+        digest_part(&h, data[i], len[i]);
+    digest_hex(&h, out);
+}
+
 att_status
 att_digest_files(const char *const *paths, size_t n, char out[ATT_DIGEST_HEX], att_error *err)
 {
@@ -38,14 +60,12 @@ att_digest_files(const char *const *paths, size_t n, char out[ATT_DIGEST_HEX], a
 
     sha256_init(&h);
     for (i = 0; i < n; i++) {
-        char *text = NULL, len_text[32];
+        char *text = NULL;
         size_t len = 0;
         att_status st = att_file_slurp(paths[i], &text, &len, err);
         if (st != ATT_OK)
             return st;
-        (void)snprintf(len_text, sizeof len_text, "%zu\n", len);
-        sha256_update(&h, strlen(len_text), (const uint8_t *)len_text);
-        sha256_update(&h, len, (const uint8_t *)text);
+        digest_part(&h, text, len);
         att_mem_free(text);
     }
     digest_hex(&h, out);

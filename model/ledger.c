@@ -54,7 +54,8 @@ static const char *const ledger_measures[ATT_MEASURE_COUNT] = {"cumulative", "pe
 #define LEDGER_VALUE_MAX 1e9
 
 typedef struct {
-    const char *path;
+    const char *path; /* the text being read */
+    size_t file;      /* its index in l->files */
     att_error *err;
     att_status st;
     const char *const *classes;
@@ -97,6 +98,38 @@ ledger_fail(ledger_ctx *c, size_t col, att_status code, const char *fmt, ...)
     c->st = att_error_set(c->err, code, c->path, c->line, col != ATT_NONE ? (int)col + 1 : 0, field,
                           "%s", msg);
     return c->st;
+}
+
+/* An error about row r, wherever it was read (linking looks at every
+ * file's rows at once): column is 1-based, 0 for the whole row. */
+static att_status ledger_fail_row(
+    ledger_ctx *c, const att_report *r, int column, const char *field, const char *fmt, ...)
+    ATT_PRINTF(5, 6);
+
+static att_status
+ledger_fail_row(
+    ledger_ctx *c, const att_report *r, int column, const char *field, const char *fmt, ...)
+{
+    char msg[ATT_ERROR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->st = att_error_set(c->err, ATT_EDATA, c->l->files[r->file].path, r->line, column, field,
+                          "%s", msg);
+    return c->st;
+}
+
+/* "line 5", or "line 5 of b.csv" when the row is in another file than r. */
+static const char *
+ledger_where(const att_ledger *l, const att_report *q, const att_report *r, char *buf, size_t n)
+{
+    if (q->file == r->file)
+        snprintf(buf, n, "line %ld", q->line);
+    else
+        snprintf(buf, n, "line %ld of %s", q->line, l->files[q->file].path);
+    return buf;
 }
 
 /* Shows at most 60 characters of a found value. */
@@ -332,8 +365,10 @@ ledger_header(ledger_ctx *c)
     }
     c->ncol = c->nfield;
     c->have_header = true;
-    c->l->group_column =
+    c->l->files[c->file].group_column =
         c->extra_col[EXTRA_GROUP] == ATT_NONE ? 0 : (int)c->extra_col[EXTRA_GROUP] + 1;
+    c->l->files[c->file].repeat_column =
+        c->extra_col[EXTRA_REPEAT_OF] == ATT_NONE ? 0 : (int)c->extra_col[EXTRA_REPEAT_OF] + 1;
     return ATT_OK;
 }
 
@@ -370,6 +405,7 @@ ledger_row(ledger_ctx *c)
     memset(r, 0, sizeof *r);
     c->repeat_ids[l->n] = NULL;
     r->line = c->line;
+    r->file = c->file;
     r->repeat_of = r->revises = r->revised_by = ATT_NONE;
     l->n++; /* from here on the row owns its strings (freed with the ledger) */
 
@@ -507,7 +543,7 @@ ledger_rank_cmp(const void *a, const void *b, void *ctx)
 
     if (x->statement != y->statement)
         return x->statement < y->statement ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
+    return (x > y) - (x < y); /* then row: the files one after another */
 }
 
 static int
@@ -517,7 +553,7 @@ ledger_id_cmp(const void *a, const void *b, void *ctx)
     const att_report *y = (const att_report *)ctx + *(const size_t *)b;
     int c = strcmp(x->id, y->id);
 
-    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+    return c != 0 ? c : (x > y) - (x < y);
 }
 
 #define LEDGER_CMP(a, b)               \
@@ -633,6 +669,7 @@ ledger_link(ledger_ctx *c)
     att_ledger *l = c->l;
     att_report *rep = l->reports;
     size_t *by_rank = NULL, *by_id = NULL, *work = NULL, i, k, n = l->n, first = ATT_NONE;
+    char where[ATT_ERROR_PATH_MAX + 32];
 
     if (n == 0 || c->repeat_ids == NULL)
         return c->st;
@@ -649,13 +686,13 @@ ledger_link(ledger_ctx *c)
     /* Of all duplicated ids, report the second occurrence that comes first. */
     for (i = 1; i < n; i++)
         if (strcmp(rep[by_id[i]].id, rep[by_id[i - 1]].id) == 0 &&
-            (first == ATT_NONE || rep[by_id[i]].line < rep[by_id[first]].line))
+            (first == ATT_NONE || by_id[i] < by_id[first]))
             first = i;
     if (first != ATT_NONE) {
-        c->line = rep[by_id[first]].line;
-        (void)ledger_fail(c, COL_ID, ATT_EDATA,
-                          "expected a unique id, found \"%s\" already used on line %ld",
-                          rep[by_id[first]].id, rep[by_id[first - 1]].line);
+        const att_report *r = &rep[by_id[first]];
+        (void)ledger_fail_row(c, r, COL_ID + 1, "id",
+                              "expected a unique id, found \"%s\" already used on %s", r->id,
+                              ledger_where(l, &rep[by_id[first - 1]], r, where, sizeof where));
         goto cleanup;
     }
     ledger_sort(by_rank, n, ledger_rank_cmp, rep);
@@ -667,25 +704,25 @@ ledger_link(ledger_ctx *c)
     for (i = 0; i < n && c->st == ATT_OK; i++) {
         att_report *r = &rep[by_rank[i]];
         const char *named = c->repeat_ids[by_rank[i]];
+        int col = l->files[r->file].repeat_column;
         if (named == NULL)
             continue;
-        c->line = r->line;
         k = ledger_find_id(l, by_id, named);
         if (k == ATT_NONE)
-            (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
-                              "expected the id of an earlier row, found \"%s\" (no such id)",
-                              named);
+            (void)ledger_fail_row(c, r, col, "repeat_of",
+                                  "expected the id of an earlier row, found \"%s\" (no such id)",
+                                  named);
         else if (rep[k].rank >= r->rank)
-            (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
-                              "expected the id of an earlier row (by statement date, then row), "
-                              "found \"%s\" on line %ld, which is not earlier",
-                              named, rep[k].line);
+            (void)ledger_fail_row(c, r, col, "repeat_of",
+                                  "expected the id of an earlier row (by statement date, then "
+                                  "row), found \"%s\" on %s, which is not earlier",
+                                  named, ledger_where(l, &rep[k], r, where, sizeof where));
         else if (rep[k].cls != r->cls || rep[k].asof_start != r->asof_start ||
                  rep[k].asof_end != r->asof_end)
-            (void)ledger_fail(c, c->extra_col[EXTRA_REPEAT_OF], ATT_EDATA,
-                              "expected a repeat to carry the original's source class and as-of "
-                              "window (line %ld), found them different",
-                              rep[k].line);
+            (void)ledger_fail_row(c, r, col, "repeat_of",
+                                  "expected a repeat to carry the original's source class and "
+                                  "as-of window (%s), found them different",
+                                  ledger_where(l, &rep[k], r, where, sizeof where));
         else {
             r->repeat_of = k; /* rooted below, once detected repeats are known */
             r->repeat_explicit = true;
@@ -737,10 +774,10 @@ ledger_link(ledger_ctx *c)
         if (q->cls != r->cls) {
             /* Vintages of one source must carry one class: otherwise the
              * revision would silently change whose bias applies. */
-            c->line = r->line;
-            (void)ledger_fail(c, COL_CLASS, ATT_EDATA,
-                              "expected source \"%s\" to keep its class %s (line %ld), found %s",
-                              r->source, l->classes[q->cls], q->line, l->classes[r->cls]);
+            (void)ledger_fail_row(c, r, COL_CLASS + 1, "source_class",
+                                  "expected source \"%s\" to keep its class %s (%s), found %s",
+                                  r->source, l->classes[q->cls],
+                                  ledger_where(l, q, r, where, sizeof where), l->classes[r->cls]);
             break;
         }
         q->revised_by = work[i];
@@ -775,10 +812,182 @@ att_ledger_free(att_ledger *l)
         att_mem_free(l->classes[i]);
     att_mem_free(l->classes);
     att_mem_free(l->reports);
+    for (i = 0; l->files != NULL && i < l->nfile; i++)
+        att_mem_free(l->files[i].path);
+    att_mem_free(l->files);
     att_mem_free(l->path);
     att_mem_free(l);
 }
 
+
+/* Feeds one text, with its own header, into c (c->file says which). */
+static void
+ledger_feed(ledger_ctx *c, const att_ledger_text *t)
+{
+    struct csv_parser csv;
+    const char *text = t->text;
+    size_t pos = 0, len = t->len;
+
+    c->path = t->name;
+    c->line = 0;
+    c->have_header = false;
+    if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        c->st = ATT_FAIL(c->err, ATT_ENOMEM, "out of memory");
+        return;
+    }
+    /* A UTF-8 byte-order mark (spreadsheets write one) is not part of the
+     * header; the digest still covers every byte. */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        pos = 3;
+    csv_set_realloc_func(&csv, att_mem_realloc);
+    csv_set_free_func(&csv, att_mem_free);
+    /* Feed one physical line at a time: each non-blank line must end
+     * exactly one row, so a newline inside quotes is caught on its line. */
+    while (pos < len && c->st == ATT_OK) {
+        const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - p) + 1 : len - pos, k;
+        bool blank = true;
+        c->line++;
+        pos += n;
+        for (k = 0; k < n && blank; k++)
+            blank = p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n';
+        if (blank)
+            continue;
+        if (memchr(p, '\0', n) != NULL) {
+            (void)ledger_fail(c, ATT_NONE, ATT_EPARSE, "expected text, found a NUL byte");
+            break;
+        }
+        c->rows_ended = 0;
+        if (csv_parse(&csv, p, n, ledger_on_field, ledger_on_row, c) != n) {
+            int ce = csv_error(&csv);
+            if (c->st == ATT_OK && (ce == CSV_ENOMEM || ce == CSV_ETOOBIG))
+                (void)ledger_fail(c, ATT_NONE, ATT_ENOMEM, "out of memory reading the ledger");
+            else if (c->st == ATT_OK)
+                (void)ledger_fail(c, c->nfield, ATT_EPARSE,
+                                  "malformed quoting (%s): a quoted field must be closed by "
+                                  "\" followed by a comma or the end of the line",
+                                  csv_strerror(csv_error(&csv)));
+            break;
+        }
+        if (nl == NULL && c->st == ATT_OK &&
+            csv_fini(&csv, ledger_on_field, ledger_on_row, c) != 0) {
+            (void)ledger_fail(c, c->nfield, ATT_EPARSE,
+                              "expected a closing quote before the end of the file");
+            break;
+        }
+        if (c->st == ATT_OK && c->rows_ended != 1)
+            (void)ledger_fail(c, c->nfield, ATT_EPARSE,
+                              "expected one row per line, found a quoted field running past "
+                              "the end of the line (unclosed quote?)");
+    }
+    csv_free(&csv);
+    ledger_clear_fields(c);
+    if (c->st == ATT_OK && !c->have_header)
+        c->st = att_error_set(c->err, ATT_EPARSE, t->name, 0, 0, NULL,
+                              "expected a header line and reports, found an empty file");
+}
+
+/* SHA-256 of one text's bytes; of several, of each one's length and bytes
+ * in turn (so that no two splits of the same bytes agree). */
+static att_status
+ledger_digest(const att_ledger_text *texts, size_t ntext, char out[ATT_DIGEST_HEX], att_error *err)
+{
+    const void **data;
+    size_t *len, i;
+
+    if (ntext == 1) {
+        att_digest_bytes(texts[0].text, texts[0].len, out);
+        return ATT_OK;
+    }
+    data = att_mem_alloc(ntext * sizeof *data);
+    len = att_mem_alloc(ntext * sizeof *len);
+    if (data == NULL || len == NULL) {
+        att_mem_free(data);
+        att_mem_free(len);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    for (i = 0; i < ntext; i++) {
+        data[i] = texts[i].text;
+        len[i] = texts[i].len;
+    }
+    att_digest_parts(data, len, ntext, out);
+    att_mem_free(data);
+    att_mem_free(len);
+    return ATT_OK;
+}
+
+att_status
+att_ledger_parse_texts(const att_ledger_text *texts,
+                       size_t ntext,
+                       const char *const *classes,
+                       size_t nclass,
+                       att_ledger **out,
+                       att_error *err)
+{
+    ledger_ctx c;
+    size_t i, used = 0, before;
+    att_ledger *l;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.err = err;
+    c.classes = classes;
+    c.nclass = nclass;
+    if (ntext == 0)
+        return ATT_FAIL(err, ATT_EINVAL, "no ledger text given");
+    l = c.l = att_mem_calloc(1, sizeof *l);
+    if (l == NULL || (l->files = att_mem_calloc(ntext, sizeof *l->files)) == NULL ||
+        (nclass > 0 && (l->classes = att_mem_calloc(nclass, sizeof *l->classes)) == NULL)) {
+        c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < ntext; i++) {
+        if ((l->files[i].path = att_mem_strdup(texts[i].name)) == NULL) {
+            c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        l->nfile++;
+        used += strlen(texts[i].name) + 3;
+    }
+    if ((l->path = att_mem_alloc(used + 1)) == NULL) {
+        c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0, used = 0; i < ntext; i++)
+        used += (size_t)sprintf(l->path + used, "%s%s", i ? " + " : "", texts[i].name);
+    for (i = 0; i < nclass; i++) {
+        if ((l->classes[i] = att_mem_strdup(classes[i])) == NULL) {
+            c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        l->nclass++;
+    }
+    if ((c.st = ledger_digest(texts, ntext, l->digest, err)) != ATT_OK)
+        goto cleanup;
+    for (i = 0; i < ntext && c.st == ATT_OK; i++) {
+        before = l->n;
+        c.file = i;
+        ledger_feed(&c, &texts[i]);
+        if (c.st == ATT_OK && l->n == before)
+            c.st = att_error_set(err, ATT_EDATA, texts[i].name, 0, 0, NULL,
+                                 "expected at least one report after the header, found none");
+    }
+    if (c.st == ATT_OK)
+        (void)ledger_link(&c);
+    if (c.st == ATT_OK) {
+        *out = l;
+        l = NULL;
+    }
+cleanup:
+    ledger_clear_fields(&c);
+    att_mem_free(c.fields);
+    if (c.repeat_ids != NULL)
+        for (i = 0; i < (c.l ? c.l->n : 0); i++)
+            att_mem_free(c.repeat_ids[i]);
+    att_mem_free(c.repeat_ids);
+    att_ledger_free(l);
+    return c.st;
+}
 
 att_status
 att_ledger_parse(const char *name,
@@ -789,105 +998,9 @@ att_ledger_parse(const char *name,
                  att_ledger **out,
                  att_error *err)
 {
-    struct csv_parser csv;
-    bool csv_ready = false;
-    ledger_ctx c;
-    size_t pos = 0, i;
-    att_ledger *l;
+    att_ledger_text t = {name, text, len};
 
-    *out = NULL;
-    memset(&c, 0, sizeof c);
-    c.path = name;
-    c.err = err;
-    c.classes = classes;
-    c.nclass = nclass;
-    l = c.l = att_mem_calloc(1, sizeof *l);
-    if (l == NULL || (l->path = att_mem_strdup(name)) == NULL ||
-        (nclass > 0 && (l->classes = att_mem_calloc(nclass, sizeof *l->classes)) == NULL)) {
-        c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    for (i = 0; i < nclass; i++) {
-        if ((l->classes[i] = att_mem_strdup(classes[i])) == NULL) {
-            c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-        l->nclass++;
-    }
-    att_digest_bytes(text, len, l->digest);
-    if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-        c.st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    csv_ready = true;
-    /* A UTF-8 byte-order mark (spreadsheets write one) is not part of the
-     * header; the digest above still covers every byte. */
-    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-        pos = 3;
-    csv_set_realloc_func(&csv, att_mem_realloc);
-    csv_set_free_func(&csv, att_mem_free);
-    /* Feed one physical line at a time: each non-blank line must end
-     * exactly one row, so a newline inside quotes is caught on its line. */
-    while (pos < len && c.st == ATT_OK) {
-        const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - p) + 1 : len - pos, k;
-        bool blank = true;
-        c.line++;
-        pos += n;
-        for (k = 0; k < n && blank; k++)
-            blank = p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n';
-        if (blank)
-            continue;
-        if (memchr(p, '\0', n) != NULL) {
-            (void)ledger_fail(&c, ATT_NONE, ATT_EPARSE, "expected text, found a NUL byte");
-            break;
-        }
-        c.rows_ended = 0;
-        if (csv_parse(&csv, p, n, ledger_on_field, ledger_on_row, &c) != n) {
-            int ce = csv_error(&csv);
-            if (c.st == ATT_OK && (ce == CSV_ENOMEM || ce == CSV_ETOOBIG))
-                (void)ledger_fail(&c, ATT_NONE, ATT_ENOMEM, "out of memory reading the ledger");
-            else if (c.st == ATT_OK)
-                (void)ledger_fail(&c, c.nfield, ATT_EPARSE,
-                                  "malformed quoting (%s): a quoted field must be closed by "
-                                  "\" followed by a comma or the end of the line",
-                                  csv_strerror(csv_error(&csv)));
-            break;
-        }
-        if (nl == NULL && c.st == ATT_OK &&
-            csv_fini(&csv, ledger_on_field, ledger_on_row, &c) != 0) {
-            (void)ledger_fail(&c, c.nfield, ATT_EPARSE,
-                              "expected a closing quote before the end of the file");
-            break;
-        }
-        if (c.st == ATT_OK && c.rows_ended != 1)
-            (void)ledger_fail(&c, c.nfield, ATT_EPARSE,
-                              "expected one row per line, found a quoted field running past "
-                              "the end of the line (unclosed quote?)");
-    }
-    if (c.st == ATT_OK && !c.have_header)
-        c.st = att_error_set(err, ATT_EPARSE, name, 0, 0, NULL,
-                             "expected a header line and reports, found an empty file");
-    if (c.st == ATT_OK && l->n == 0)
-        c.st = att_error_set(err, ATT_EDATA, name, 0, 0, NULL,
-                             "expected at least one report after the header, found none");
-    if (c.st == ATT_OK)
-        (void)ledger_link(&c);
-    if (c.st == ATT_OK) {
-        *out = l;
-        l = NULL;
-    }
-cleanup:
-    if (csv_ready)
-        csv_free(&csv);
-    ledger_clear_fields(&c);
-    att_mem_free(c.fields);
-    if (c.repeat_ids != NULL)
-        for (i = 0; i < (c.l ? c.l->n : 0); i++)
-            att_mem_free(c.repeat_ids[i]);
-    att_mem_free(c.repeat_ids);
-    att_ledger_free(l);
-    return c.st;
+    return att_ledger_parse_texts(&t, 1, classes, nclass, out, err);
 }
 
 att_status
@@ -951,7 +1064,8 @@ ledger_check_groups(const att_ledger *l, const att_report *r, const att_params *
             if (strlen(p->groups[g].name) == len && strncmp(p->groups[g].name, s, len) == 0)
                 break;
         if (g == p->ngroup)
-            return att_error_set(err, ATT_EDATA, l->path, r->line, l->group_column, "group",
+            return att_error_set(err, ATT_EDATA, l->files[r->file].path, r->line,
+                                 l->files[r->file].group_column, "group",
                                  "report %s: expected %s, found \"%.*s\"", r->id,
                                  p->ngroup == 0 ? "no group (the scenario declares no [group])"
                                                 : "a group the scenario declares",
@@ -1018,7 +1132,8 @@ att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
             }
             if (k == p->nphase)
                 return att_error_set(
-                    err, ATT_EDATA, l->path, r->line, COL_ASOF_START + 1, "asof_start",
+                    err, ATT_EDATA, l->files[r->file].path, r->line, COL_ASOF_START + 1,
+                    "asof_start",
                     "report %s: expected a %s with at least one day of combat with "
                     "troops in theatre, found %s..%s",
                     r->id, r->kind == ATT_KIND_RATE ? "rate interval" : "period",
@@ -1027,13 +1142,13 @@ att_ledger_check(const att_ledger *l, const att_params *p, att_error *err)
         }
         if (r->asof_end > zero_until)
             continue;
-        return att_error_set(err, ATT_EDATA, l->path, r->line, COL_ASOF_END + 1, "asof_end",
-                             "report %s: expected a window ending on or after %s, found %s: its "
-                             "model quantity is 0 over the whole window (%s)",
-                             r->id, att_date_format(zero_until + 1, d1),
-                             att_date_format(r->asof_end, d2),
-                             losses ? "no casualties before combat with troops in theatre"
-                                    : "nothing deployed before the first arrival");
+        return att_error_set(
+            err, ATT_EDATA, l->files[r->file].path, r->line, COL_ASOF_END + 1, "asof_end",
+            "report %s: expected a window ending on or after %s, found %s: its "
+            "model quantity is 0 over the whole window (%s)",
+            r->id, att_date_format(zero_until + 1, d1), att_date_format(r->asof_end, d2),
+            losses ? "no casualties before combat with troops in theatre"
+                   : "nothing deployed before the first arrival");
     }
     return ATT_OK;
 }

@@ -37,63 +37,6 @@ att_run_options_default(void)
 /* ---- reading ---------------------------------------------------------------------- */
 
 /* The first line of text, with its length. */
-static size_t
-run_line_len(const char *text)
-{
-    const char *e = strchr(text, '\n');
-
-    return e != NULL ? (size_t)(e - text) : strlen(text);
-}
-
-/* The ledger's text and the later file's rows after its header, as one
- * text (*out of *out_len bytes, att_mem_free it), so that repeats,
- * revisions and ids link across the two; *lines_a gets the ledger's own
- * lines. */
-static att_status
-run_join_later(const char *ledger,
-               const char *a,
-               size_t la,
-               const char *later,
-               char **out,
-               size_t *out_len,
-               long *lines_a,
-               att_error *err)
-{
-    char *b = NULL, *joined;
-    size_t lb, ha, hb, i, n = 0;
-    att_status st;
-
-    *out = NULL;
-    *out_len = 0;
-    if ((st = att_file_slurp(later, &b, &lb, err)) != ATT_OK)
-        return st;
-    ha = run_line_len(a);
-    hb = run_line_len(b);
-    if (ha != hb || memcmp(a, b, ha) != 0 || b[hb] != '\n') {
-        att_mem_free(b);
-        return att_error_set(err, ATT_EPARSE, later, 1, 0, NULL,
-                             "expected the same header line as %s, found another; --later takes "
-                             "the ledger's columns in the ledger's order",
-                             ledger);
-    }
-    if ((joined = att_mem_alloc(la + lb + 2)) == NULL) {
-        att_mem_free(b);
-        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-    }
-    memcpy(joined, a, la);
-    n = la;
-    if (n > 0 && a[n - 1] != '\n')
-        joined[n++] = '\n';
-    for (*lines_a = 0, i = 0; i < n; i++)
-        *lines_a += joined[i] == '\n';
-    memcpy(joined + n, b + hb + 1, lb - hb - 1);
-    *out_len = n + lb - hb - 1;
-    joined[*out_len] = '\0';
-    att_mem_free(b);
-    *out = joined;
-    return ATT_OK;
-}
-
 /* The ledger of o (its text, its file, or the scenario's [model] ledger)
  * with o->later joined, parsed once against the scenario's classes (the
  * one place they are listed for the loader) and checked.  An error names
@@ -104,9 +47,9 @@ run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
 {
     const att_params *p = r->p;
     const char *path = o->ledger != NULL ? o->ledger : p->ledger, *text = o->ledger_text, **cls;
-    char *read = NULL, *joined = NULL, name[2 * ATT_ERROR_PATH_MAX];
+    char *read = NULL, *later = NULL;
+    att_ledger_text texts[2];
     size_t len = o->ledger_len, i;
-    long lines_a = 0;
     att_status st;
 
     if (path == NULL)
@@ -125,14 +68,14 @@ run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
     }
     if (text == NULL)
         text = read;
-    snprintf(name, sizeof name, "%s", path);
+    texts[0].name = path;
+    texts[0].text = text;
+    texts[0].len = len;
     if (o->later != NULL) {
-        size_t n = 0;
-        if ((st = run_join_later(path, text, len, o->later, &joined, &n, &lines_a, err)) != ATT_OK)
+        if ((st = att_file_slurp(o->later, &later, &texts[1].len, err)) != ATT_OK)
             goto done;
-        snprintf(name, sizeof name, "%s + %s", path, o->later);
-        text = joined;
-        len = n;
+        texts[1].name = o->later;
+        texts[1].text = later;
     }
     if ((cls = att_mem_alloc((p->nclass + 1) * sizeof *cls)) == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
@@ -140,23 +83,16 @@ run_ledger_load(att_run *r, const att_run_options *o, att_error *err)
     }
     for (i = 0; i < p->nclass; i++)
         cls[i] = p->classes[i].name;
-    st = att_ledger_parse(name, text, len, cls, p->nclass, &r->l, err);
+    /* The later file has its own header: it is read as a second file of
+     * the same ledger, so ids, repeats and revisions link across the two
+     * and an error names the file and line it is on. */
+    st = att_ledger_parse_texts(texts, o->later != NULL ? 2 : 1, cls, p->nclass, &r->l, err);
     att_mem_free(cls);
     if (st == ATT_OK)
         st = att_ledger_check(r->l, p, err);
-    if (st != ATT_OK && joined != NULL && err != NULL && err->line > 0) {
-        /* Line n of the joined text: the ledger's own lines first, then
-         * the later file's rows after its header. */
-        if (err->line <= lines_a)
-            att_strlcpy(err->path, path, sizeof err->path);
-        else {
-            att_strlcpy(err->path, o->later, sizeof err->path);
-            err->line = err->line - lines_a + 1;
-        }
-    }
 done:
     att_mem_free(read);
-    att_mem_free(joined);
+    att_mem_free(later);
     return st;
 }
 
@@ -472,8 +408,9 @@ att_run_influence(const att_run *r,
             att_error_format(&e, why, sizeof why);
             att_influence_free(out);
             /* At the report's row, so that the analyst can find it. */
-            return att_error_set(err, st, r->l->path, r->l->reports[li].line, 0, "id",
-                                 "refitting without report %s: %s", r->l->reports[li].id, why);
+            return att_error_set(err, st, r->l->files[r->l->reports[li].file].path,
+                                 r->l->reports[li].line, 0, "id", "refitting without report %s: %s",
+                                 r->l->reports[li].id, why);
         }
     }
     return ATT_OK;

@@ -317,7 +317,7 @@ test_groups(void **state)
         fail_msg("%s", err.msg);
     assert_string_equal(l->reports[find(l, "a")].groups, "art+inf");
     assert_string_equal(l->reports[find(l, "f")].groups, "");
-    assert_int_equal(l->group_column, 14);
+    assert_int_equal(l->files[0].group_column, 14);
     /* b repeats a (the same set however written); c, d, e, f do not. */
     assert_int_equal(l->reports[find(l, "b")].repeat_of, find(l, "a"));
     assert_int_equal(l->reports[find(l, "c")].repeat_of, ATT_NONE);

@@ -169,10 +169,26 @@ test_errors(void **state)
     expect_error(DIR "run_all.ini", &o, ATT_EDATA, "--anchor", 0, "nosuch");
     o.anchor = NULL;
 
+    /* The later file is validated as a ledger, with its own header. */
     write_text(DIR "run_later_hdr.csv", "id,statement_date\nx,2025-01-01\n");
     o.later = DIR "run_later_hdr.csv";
     expect_error(DIR "run_all.ini", &o, ATT_EPARSE, "run_later_hdr.csv", 1,
-                 "expected the same header line");
+                 "expected a header of at least 13 columns, found 2");
+    write_text(DIR "run_later_hdr.csv", ALL_HDR);
+    expect_error(DIR "run_all.ini", &o, ATT_EDATA, "run_later_hdr.csv", 0,
+                 "expected at least one report after the header, found none");
+    /* A repeat of a row that is not earlier names the other file's line. */
+    write_text(DIR "run_later_hdr.csv",
+               ALL_HDR "c9,2024-12-01,2024-11-21,2024-11-30,W,us_gov,casualties,approx,1000,,,q,"
+                       "d,c1\n");
+    expect_error(DIR "run_all.ini", &o, ATT_EDATA, "run_later_hdr.csv", 2,
+                 "found \"c1\" on line 2 of " DIR "run_all.csv, which is not earlier");
+    /* An id the ledger already has. */
+    write_text(DIR "run_later_hdr.csv",
+               ALL_HDR "c1,2025-03-02,2025-03-01,2025-03-01,W,us_gov,casualties,approx,1000,,,q,"
+                       "d,\n");
+    expect_error(DIR "run_all.ini", &o, ATT_EDATA, "run_later_hdr.csv", 2,
+                 "already used on line 2 of " DIR "run_all.csv");
     /* A bad date on the later file's line 3, and a repeat of a ledger row
      * on its line 2 that links across the two. */
     write_text(DIR "run_later_bad.csv",
@@ -208,6 +224,35 @@ test_joined(void **state)
     l = att_run_ledger(run);
     assert_int_equal(l->n, 10);
     assert_string_equal(l->reports[9].id, "c3");
+    assert_int_equal(l->nfile, 2);
+    assert_int_equal(l->reports[9].file, 1);
+    assert_int_equal(l->reports[9].line, 2);
+    assert_string_equal(l->path, DIR "run_all.csv + " DIR "run_later.csv");
+    att_run_free(run);
+    /* Any valid ledger: the 13 required columns alone, CRLF line ends; or
+     * optional columns in another order than the ledger's, with a repeat
+     * of a ledger row (by its id) and a note. */
+    write_text(DIR "run_later.csv",
+               "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,"
+               "low,high,quote,doc\r\n"
+               "c3,2025-03-02,2025-03-01,2025-03-01,W,us_gov,casualties,approx,1000,,,q,d\r\n");
+    assert_int_equal(att_run_open(DIR "run_all.ini", &o, &run, &err), ATT_OK);
+    l = att_run_ledger(run);
+    assert_int_equal(l->n, 10);
+    assert_string_equal(l->reports[9].doc, "d");
+    att_run_free(run);
+    write_text(DIR "run_later.csv",
+               "id,statement_date,asof_start,asof_end,source,source_class,kind,qualifier,value,"
+               "low,high,quote,doc,note,measure,repeat_of\n"
+               "c3,2025-03-02,2025-03-01,2025-03-01,W,us_gov,casualties,approx,1000,,,q,d,"
+               "later,cumulative,\n"
+               "c4,2025-03-05,2024-12-21,2024-12-31,W,us_gov,casualties,approx,1000,,,q,d,"
+               "again,,c1\n");
+    assert_int_equal(att_run_open(DIR "run_all.ini", &o, &run, &err), ATT_OK);
+    l = att_run_ledger(run);
+    assert_int_equal(l->n, 11);
+    assert_string_equal(l->reports[9].note, "later");
+    assert_string_equal(l->reports[l->reports[10].repeat_of].id, "c1");
     att_run_free(run);
 
     o.later = NULL;

@@ -15,6 +15,11 @@ extern "C" {
 /* The SHA-256 of len bytes at data, in hex. */
 void att_digest_bytes(const void *data, size_t len, char out[ATT_DIGEST_HEX]);
 
+/* The SHA-256 of n byte strings, each preceded by its length ("%zu\n"),
+ * in order (as att_digest_files does with files' contents). */
+void
+att_digest_parts(const void *const *data, const size_t *len, size_t n, char out[ATT_DIGEST_HEX]);
+
 /* The SHA-256 of the files' contents, each preceded by its length, in
  * order: one fingerprint for a parameter file and its includes. */
 ATT_NODISCARD att_status att_digest_files(const char *const *paths,

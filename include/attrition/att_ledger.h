@@ -73,7 +73,8 @@ typedef struct {
     att_qualifier qualifier;
     double value;         /* APPROX, AT_LEAST, UP_TO; 0 otherwise */
     double low, high;     /* RANGE; 0 otherwise */
-    long line;            /* line of the row in the file */
+    long line;            /* line of the row in its file */
+    size_t file;          /* the file it was read from (att_ledger.files) */
     size_t rank;          /* position by (statement date, row), 0-based */
     size_t repeat_of;     /* the original this repeats, or ATT_NONE */
     bool repeat_explicit; /* named in the repeat_of column (else detected) */
@@ -81,15 +82,31 @@ typedef struct {
     size_t revised_by;    /* the next vintage, or ATT_NONE */
 } att_report;
 
+/* One file of a ledger: its own header, so its own columns. */
 typedef struct {
-    char *path; /* where it was read from */
-    size_t n;   /* reports, in file order */
+    char *path;        /* where it was read from (or the name given for a text) */
+    int group_column;  /* 1-based column of `group`, 0 if there is none */
+    int repeat_column; /* 1-based column of `repeat_of`, 0 if there is none */
+} att_ledger_file;
+
+typedef struct {
+    char *path; /* where it was read from ("a.csv + b.csv" for several files) */
+    size_t n;   /* reports, in file order (the files one after another) */
     att_report *reports;
     size_t nclass; /* the class names the rows were checked against (copied) */
     char **classes;
-    char digest[65];  /* SHA-256 of the file's bytes, lowercase hex */
-    int group_column; /* 1-based column of the group column, 0 if there is none */
+    char digest[65]; /* SHA-256 of the file's bytes (of several: of each one's length and
+                      * bytes, in turn), lowercase hex */
+    size_t nfile;
+    att_ledger_file *files;
 } att_ledger;
+
+/* A ledger text to parse: its name (in messages) and bytes. */
+typedef struct {
+    const char *name;
+    const char *text;
+    size_t len;
+} att_ledger_text;
 
 /* Loads and validates the ledger at path.  Every source_class must be one
  * of the nclass names in classes.  On success *out holds the ledger
@@ -107,6 +124,18 @@ ATT_NODISCARD att_status att_ledger_parse(const char *name,
                                           size_t nclass,
                                           att_ledger **out,
                                           att_error *err);
+
+/* The same for several texts read as one ledger, each with its own header
+ * line (the 13 required columns in order, then any optional ones in any
+ * order), LF or CRLF: ids, repeats and revisions link across them, and an
+ * error names the text and its own line.  For a ledger and the later
+ * reports joined to it (att_run_options.later). */
+ATT_NODISCARD att_status att_ledger_parse_texts(const att_ledger_text *texts,
+                                                size_t ntext,
+                                                const char *const *classes,
+                                                size_t nclass,
+                                                att_ledger **out,
+                                                att_error *err);
 
 /* Frees everything; NULL does nothing. */
 void att_ledger_free(att_ledger *l);
