@@ -81,6 +81,185 @@ project_fan(const compare_ctx *c, origin_view *v)
     v->has_fan = att_project_run(v->rf.p, v->rf.post, &v->rf.fit, &pp, &v->fan, &err) == ATT_OK;
 }
 
+/* ---- what an origin changed (docs/model.md, section 9) ---------------------------- */
+
+/* The names of full's items dropped at v's origin (from index kept on),
+ * ", "-joined; "" for none. */
+static const char *
+dropped_names(const compare_ctx *c, const origin_view *v, int what, char *buf, size_t n)
+{
+    const att_params *p = c->p0;
+    att_truncation t;
+    size_t i, used = 0, kept, all;
+
+    att_params_truncation(p, v->rf.p, &t);
+    kept = what == 0 ? t.phases_kept : what == 1 ? t.arrivals_kept : t.departures_kept;
+    all = what == 0 ? p->nphase : what == 1 ? p->narrival : p->ndeparture;
+    buf[0] = '\0';
+    for (i = kept; i < all && used < n; i++) {
+        const char *name = what == 0   ? p->phases[i].name
+                           : what == 1 ? p->arrivals[i].name
+                                       : p->departures[i].name;
+        int m = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", name);
+        used += m > 0 ? (size_t)m : 0;
+    }
+    return buf;
+}
+
+/* The hazard a cohort carries after the origin: the contingent's (w =
+ * ATT_NONE) or wave w's; *dropped gets the phase its rule named that the
+ * origin dropped, or NULL. */
+static const char *
+cohort_hazard(
+    const compare_ctx *c, const origin_view *v, size_t w, const char **dropped, char *buf, size_t n)
+{
+    const att_params *cut = v->rf.p;
+    const att_projection_params *pr = &cut->projection;
+    const att_hazard_rule *h = w == ATT_NONE ? &pr->hazard : &cut->waves[w].hazard;
+    const char *last = cut->phases[cut->nphase - 1].name;
+    char inherit[ATT_NAME_MAX + 64], d[ATT_DATE_BUFSIZE];
+    size_t used;
+
+    *dropped = h->dropped ? c->p0->phases[h->phase].name : NULL;
+    if (w == ATT_NONE)
+        snprintf(inherit, sizeof inherit, "%s's hazard (the last phase left)", last);
+    else
+        snprintf(inherit, sizeof inherit, "the contingent's");
+    /* cli_hazard_rule returns its third argument for an inherited rule. */
+    if (cli_hazard_rule(cut, h, inherit, buf, n) != buf)
+        snprintf(buf, n, "%s", inherit);
+    if (w != ATT_NONE)
+        return buf;
+    used = strlen(buf);
+    if (h->kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_FIRST_WAVE && used < n)
+        snprintf(buf + used, n - used, " from the first wave's arrival (%s's before)", last);
+    else if (h->kind != ATT_HAZARD_INHERIT && pr->hazard_from == ATT_FROM_DATE && used < n)
+        snprintf(buf + used, n - used, " from %s (%s's before)",
+                 att_date_format(pr->hazard_from_date, d), last);
+    return buf;
+}
+
+/* The text table's lines on what the origin changed. */
+static void
+print_changes(FILE *f, const compare_ctx *c, const origin_view *v, const char *indent)
+{
+    const att_params *cut = v->rf.p;
+    att_truncation t;
+    char names[1024], hz[512], d[ATT_DATE_BUFSIZE];
+    const char *dropped;
+    size_t w;
+
+    att_params_truncation(c->p0, cut, &t);
+    if (t.phases_kept < c->p0->nphase)
+        fprintf(f, "%sphases dropped (they start after the origin): %s\n", indent,
+                dropped_names(c, v, 0, names, sizeof names));
+    if (t.arrivals_kept < c->p0->narrival)
+        fprintf(f,
+                "%sarrivals dropped (dated after it; later troops come only from the "
+                "scenario's waves): %s\n",
+                indent, dropped_names(c, v, 1, names, sizeof names));
+    if (t.departures_kept < c->p0->ndeparture)
+        fprintf(f, "%sdepartures dropped: %s\n", indent,
+                dropped_names(c, v, 2, names, sizeof names));
+    if (t.scheduled_end != ATT_DAY_OPEN)
+        fprintf(f, "%s%s, scheduled to end %s, runs open-ended from the origin\n", indent,
+                cut->phases[cut->nphase - 1].name, att_date_format(t.scheduled_end, d));
+    fprintf(f, "%safter the origin the contingent carries %s", indent,
+            cohort_hazard(c, v, ATT_NONE, &dropped, hz, sizeof hz));
+    if (dropped != NULL)
+        fprintf(f, ", in place of the scenario's %s's, which starts after the origin", dropped);
+    fputc('\n', f);
+    for (w = 0; w < cut->nwave; w++) {
+        fprintf(f, "%swave %s carries %s", indent, cut->waves[w].name,
+                cohort_hazard(c, v, w, &dropped, hz, sizeof hz));
+        if (dropped != NULL)
+            fprintf(f, ", in place of the scenario's %s's, which starts after the origin", dropped);
+        fputc('\n', f);
+    }
+}
+
+/* The same as CSV rows, one per cohort. */
+static void
+csv_changes(FILE *f, const compare_ctx *c, const origin_view *v)
+{
+    const att_params *cut = v->rf.p;
+    att_truncation t;
+    char ph[1024], ar[1024], de[1024], hz[512], d[ATT_DATE_BUFSIZE], e[ATT_DATE_BUFSIZE];
+    const char *dropped;
+    size_t w;
+
+    att_params_truncation(c->p0, cut, &t);
+    dropped_names(c, v, 0, ph, sizeof ph);
+    dropped_names(c, v, 1, ar, sizeof ar);
+    dropped_names(c, v, 2, de, sizeof de);
+    for (w = 0; w <= cut->nwave; w++) {
+        size_t k = w == 0 ? ATT_NONE : w - 1;
+        fprintf(f, "%s,", att_date_format(v->origin, d));
+        cli_csv_text(f, ph);
+        fputc(',', f);
+        cli_csv_text(f, ar);
+        fputc(',', f);
+        cli_csv_text(f, de);
+        fprintf(f, ",%s,%s,%s,", cut->phases[cut->nphase - 1].name,
+                t.scheduled_end != ATT_DAY_OPEN ? att_date_format(t.scheduled_end, e) : "",
+                k == ATT_NONE ? "contingent" : cut->waves[k].name);
+        cli_csv_text(f, cohort_hazard(c, v, k, &dropped, hz, sizeof hz));
+        fprintf(f, ",%s\n", dropped != NULL ? dropped : "");
+    }
+}
+
+static json_t *
+json_names(const char *joined)
+{
+    json_t *a = json_array();
+    const char *s = joined;
+
+    while (*s != '\0') {
+        size_t len = strcspn(s, ",");
+        json_array_append_new(a, json_stringn(s, len));
+        s += len;
+        s += strspn(s, ", ");
+    }
+    return a;
+}
+
+static json_t *
+json_changes(const compare_ctx *c, const origin_view *v)
+{
+    const att_params *cut = v->rf.p;
+    json_t *o = json_object(), *cohorts = json_array();
+    att_truncation t;
+    char names[1024], hz[512], d[ATT_DATE_BUFSIZE];
+    const char *dropped;
+    size_t w;
+
+    att_params_truncation(c->p0, cut, &t);
+    json_object_set_new(o, "phases_dropped",
+                        json_names(dropped_names(c, v, 0, names, sizeof names)));
+    json_object_set_new(o, "arrivals_dropped",
+                        json_names(dropped_names(c, v, 1, names, sizeof names)));
+    json_object_set_new(o, "departures_dropped",
+                        json_names(dropped_names(c, v, 2, names, sizeof names)));
+    json_object_set_new(o, "open_phase", json_string(cut->phases[cut->nphase - 1].name));
+    json_object_set_new(o, "scheduled_end",
+                        t.scheduled_end != ATT_DAY_OPEN
+                            ? json_string(att_date_format(t.scheduled_end, d))
+                            : json_null());
+    for (w = 0; w <= cut->nwave; w++) {
+        size_t k = w == 0 ? ATT_NONE : w - 1;
+        json_t *x = json_object();
+        json_object_set_new(x, "cohort",
+                            json_string(k == ATT_NONE ? "contingent" : cut->waves[k].name));
+        json_object_set_new(x, "hazard",
+                            json_string(cohort_hazard(c, v, k, &dropped, hz, sizeof hz)));
+        json_object_set_new(x, "named_phase_dropped",
+                            dropped != NULL ? json_string(dropped) : json_null());
+        json_array_append_new(cohorts, x);
+    }
+    json_object_set_new(o, "cohorts", cohorts);
+    return o;
+}
+
 /* Fits and scores at v->origin.  Returns 0, or an exit code after printing
  * why; with soft (backtest), a problem of this origin marks it skipped
  * and returns 0. */
@@ -200,6 +379,7 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
     if (v->rf.verdict != ATT_FIT_GOOD)
         fprintf(f, "%s %s\n", v->rf.verdict == ATT_FIT_FAILED ? "FAILED (--force)" : "WARNING",
                 v->rf.verdict_msg);
+    print_changes(f, c, v, "");
     fprintf(f, "%zu reports stated after it scored, %zu not scorable\n\n", cmp->nreport, cmp->nnot);
     for (i = 0; i < c->l->n; i++) {
         cli_widen(&wrep, c->l->reports[i].id);
@@ -283,6 +463,14 @@ print_table(FILE *f, const compare_ctx *c)
                 num(v->cmp.summary[ATT_FC_PERSISTENCE].relative_wis, 3, b, sizeof b),
                 num(v->cmp.summary[ATT_FC_RATE_FORWARD].relative_wis, 3, e, sizeof e),
                 num(v->cmp.summary[ATT_FC_LINEAR].relative_wis, 3, g, sizeof g));
+    }
+    fprintf(f, "\nwhat each origin changed in the scenario (docs/model.md, section 9):\n");
+    for (i = 0; i < c->n; i++) {
+        const origin_view *v = &c->ov[i];
+        if (v->skipped)
+            continue;
+        fprintf(f, "%s\n", att_date_format(v->origin, d));
+        print_changes(f, c, v, "  ");
     }
     print_summary_table(f, c->pooled.summary, "all origins");
     for (h = 0; h < ATT_HORIZON_COUNT; h++) {
@@ -377,6 +565,11 @@ print_csv(FILE *f, const compare_ctx *c)
         for (h = 0; h < ATT_HORIZON_COUNT; h++)
             csv_summary(f, "all", att_horizon_name((att_horizon)h), c->pooled.by_horizon[h]);
     }
+    fprintf(f, "\n# section: origin_changes\norigin,phases_dropped,arrivals_dropped,"
+               "departures_dropped,open_phase,scheduled_end,cohort,hazard,named_phase_dropped\n");
+    for (i = 0; i < c->n; i++)
+        if (!c->ov[i].skipped)
+            csv_changes(f, c, &c->ov[i]);
     fprintf(f, "\n# section: not_scorable\norigin,id,reason\n");
     for (i = 0; i < c->n; i++)
         for (j = 0; !c->ov[i].skipped && j < c->ov[i].cmp.nnot; j++) {
@@ -486,6 +679,7 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
         json_object_set_new(o, "baselines", bs);
         json_array_append_new(reps, o);
     }
+    json_object_set_new(doc, "changes", json_changes(c, v));
     json_object_set_new(doc, "reports", reps);
     json_object_set_new(doc, "summary", json_summary(v->cmp.summary));
     {

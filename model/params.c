@@ -1854,11 +1854,24 @@ att_params_truncate(att_params *p, int32_t origin, att_error *err)
     /* Waves and the projection may name dropped phases: they fall back to
      * the contingent's rule. */
     for (i = 0; i < p->nwave; i++)
-        if (p->waves[i].hazard.kind == ATT_HAZARD_PHASE && p->waves[i].hazard.phase >= np)
+        if (p->waves[i].hazard.kind == ATT_HAZARD_PHASE && p->waves[i].hazard.phase >= np) {
             p->waves[i].hazard.kind = ATT_HAZARD_INHERIT;
-    if (p->projection.hazard.kind == ATT_HAZARD_PHASE && p->projection.hazard.phase >= np)
+            p->waves[i].hazard.dropped = true; /* said by compare and backtest */
+        }
+    if (p->projection.hazard.kind == ATT_HAZARD_PHASE && p->projection.hazard.phase >= np) {
         p->projection.hazard.kind = ATT_HAZARD_INHERIT;
+        p->projection.hazard.dropped = true;
+    }
     return ATT_OK;
+}
+
+void
+att_params_truncation(const att_params *full, const att_params *cut, att_truncation *t)
+{
+    t->phases_kept = cut->nphase;
+    t->arrivals_kept = cut->narrival;
+    t->departures_kept = cut->ndeparture;
+    t->scheduled_end = cut->nphase > 0 ? full->phases[cut->nphase - 1].end : ATT_DAY_OPEN;
 }
 
 att_status

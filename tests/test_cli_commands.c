@@ -4,6 +4,7 @@
  * and fit --influence against fits of the ledger without a report.
  * Set ATT_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate
  * change. */
+#include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -258,6 +259,73 @@ test_later_file_rows(void **state)
         "new_1,2025-09-02,2025-09-01,2025-09-01,Someone,media,casualties,approx,6100,,,q,d,,\n");
     fclose(f);
     expect(args, 65, "later_rows.csv:3");
+}
+
+/* What an origin changes in the scenario is said in the table, the CSV
+ * and the JSON: reinforce30k at 2025-01-31, inside the lull. */
+static void
+test_compare_origin_changes(void **state)
+{
+    const char *fitfile = ATT_BINARY_DIR "/tests/changes_fit.json";
+    const char *json[] = {"compare",  "--scenario", "reinforce30k", "--origin", "2025-01-31",
+                          "--chains", "1",          "--warmup",     "100",      "--draws",
+                          "100",      "--force",    "--format",     "json",     "--save-fit",
+                          fitfile,    NULL};
+    const char *csv[] = {"compare", "--scenario", "reinforce30k", "--origin", "2025-01-31", "--fit",
+                         fitfile,   "--force",    "--format",     "csv",      NULL};
+    const char *text[] = {"compare", "--scenario", "reinforce30k", "--origin", "2025-01-31",
+                          "--fit",   fitfile,      "--force",      NULL};
+    char *x;
+    int rc;
+
+    (void)state;
+    rc = run(OUT, json);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(OUT);
+    assert_non_null(x);
+    {
+        json_error_t je;
+        json_t *doc = json_loads(x, 0, &je), *ch, *co;
+        assert_non_null(doc);
+        ch = json_object_get(doc, "changes");
+        assert_int_equal(json_array_size(json_object_get(ch, "phases_dropped")), 2);
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(ch, "phases_dropped"), 1)), "low");
+        assert_int_equal(json_array_size(json_object_get(ch, "arrivals_dropped")), 0);
+        assert_string_equal(json_string_value(json_object_get(ch, "open_phase")), "lull");
+        assert_string_equal(json_string_value(json_object_get(ch, "scheduled_end")), "2025-02-05");
+        co = json_object_get(ch, "cohorts");
+        assert_int_equal(json_array_size(co), 4); /* the contingent and three waves */
+        assert_string_equal(json_string_value(json_object_get(json_array_get(co, 0), "hazard")),
+                            "lull's hazard (the last phase left)");
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(co, 3), "named_phase_dropped")),
+            "active2");
+        assert_string_equal(json_string_value(json_object_get(json_array_get(co, 3), "cohort")),
+                            "w3");
+        json_decref(doc);
+    }
+    free(x);
+    rc = run(OUT, csv);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "# section: origin_changes\norigin,phases_dropped,arrivals_dropped,"
+                              "departures_dropped,open_phase,scheduled_end,cohort,hazard,"
+                              "named_phase_dropped\n2025-01-31,\"active2, low\",\"\",\"\",lull,"
+                              "2025-02-05,contingent,\"lull's hazard (the last phase left)\","
+                              "active2\n2025-01-31,\"active2, low\",\"\",\"\",lull,2025-02-05,"
+                              "w1,\"the contingent's\",active2\n"));
+    free(x);
+    rc = run(OUT, text);
+    assert_true(rc == 0 || rc == 1);
+    x = fixture_read_file(OUT);
+    assert_non_null(strstr(x, "phases dropped (they start after the origin): active2, low\n"
+                              "lull, scheduled to end 2025-02-05, runs open-ended from the origin\n"
+                              "after the origin the contingent carries lull's hazard (the last "
+                              "phase left), in place of the scenario's active2's, which starts "
+                              "after the origin\nwave w1 carries the contingent's, in place of "
+                              "the scenario's active2's"));
+    free(x);
 }
 
 /* compare and backtest from the command line: the JSON keys of the
@@ -668,12 +736,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fit_command),     cmocka_unit_test(test_golden_verdict),
-        cmocka_unit_test(test_project_command), cmocka_unit_test(test_failed_fit_not_saved),
-        cmocka_unit_test(test_compare_command), cmocka_unit_test(test_later_file_rows),
-        cmocka_unit_test(test_export_data),     cmocka_unit_test(test_fit_influence),
-        cmocka_unit_test(test_long_names),      cmocka_unit_test(test_groups_in_tables),
-        cmocka_unit_test(test_fit_at_origin),
+        cmocka_unit_test(test_fit_command),      cmocka_unit_test(test_golden_verdict),
+        cmocka_unit_test(test_project_command),  cmocka_unit_test(test_failed_fit_not_saved),
+        cmocka_unit_test(test_compare_command),  cmocka_unit_test(test_compare_origin_changes),
+        cmocka_unit_test(test_later_file_rows),  cmocka_unit_test(test_export_data),
+        cmocka_unit_test(test_fit_influence),    cmocka_unit_test(test_long_names),
+        cmocka_unit_test(test_groups_in_tables), cmocka_unit_test(test_fit_at_origin),
     };
 
     gsl_set_error_handler_off();

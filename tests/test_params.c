@@ -278,6 +278,54 @@ test_no_groups_is_not_extended(void **state)
     att_params_free(p);
 }
 
+/* What truncation at an origin drops and changes, as compare says it:
+ * reinforce30k at 2025-01-31 (inside the lull) keeps transit, active1 and
+ * the lull, which runs open-ended instead of to 2025-02-05; the
+ * projection's and every wave's active2 fall back, and say so. */
+static void
+test_truncation_record(void **state)
+{
+    att_params *p = load_shipped("reinforce30k"), *q;
+    att_truncation t;
+    att_error err;
+    size_t w;
+
+    (void)state;
+    assert_int_equal(att_params_copy(p, &q, &err), ATT_OK);
+    assert_int_equal(att_params_truncate(q, att_date_from_ymd(2025, 1, 31), &err), ATT_OK);
+    att_params_truncation(p, q, &t);
+    assert_int_equal(t.phases_kept, 3);
+    assert_string_equal(p->phases[3].name, "active2"); /* the first dropped */
+    assert_int_equal(t.arrivals_kept, 2);
+    assert_int_equal(t.departures_kept, 0);
+    assert_int_equal(t.scheduled_end, att_date_from_ymd(2025, 2, 5));
+    assert_int_equal(q->phases[2].end, ATT_DAY_OPEN);
+    assert_int_equal(q->projection.hazard.kind, ATT_HAZARD_INHERIT);
+    assert_true(q->projection.hazard.dropped);
+    assert_string_equal(p->phases[q->projection.hazard.phase].name, "active2");
+    for (w = 0; w < q->nwave; w++)
+        assert_true(q->waves[w].hazard.dropped && q->waves[w].hazard.kind == ATT_HAZARD_INHERIT);
+    att_params_free(q);
+    /* At 2025-03-01 only low is dropped; active2 runs open-ended; no rule
+     * falls back. */
+    assert_int_equal(att_params_copy(p, &q, &err), ATT_OK);
+    assert_int_equal(att_params_truncate(q, att_date_from_ymd(2025, 3, 1), &err), ATT_OK);
+    att_params_truncation(p, q, &t);
+    assert_int_equal(t.phases_kept, 4);
+    assert_int_equal(t.scheduled_end, att_date_from_ymd(2025, 4, 26));
+    assert_false(q->projection.hazard.dropped);
+    assert_int_equal(q->projection.hazard.kind, ATT_HAZARD_PHASE);
+    att_params_free(q);
+    /* After every phase's start: nothing dropped, the last phase open already. */
+    assert_int_equal(att_params_copy(p, &q, &err), ATT_OK);
+    assert_int_equal(att_params_truncate(q, att_date_from_ymd(2025, 6, 1), &err), ATT_OK);
+    att_params_truncation(p, q, &t);
+    assert_int_equal(t.phases_kept, p->nphase);
+    assert_int_equal(t.scheduled_end, ATT_DAY_OPEN);
+    att_params_free(q);
+    att_params_free(p);
+}
+
 static void
 test_indentation_and_comments(void **state)
 {
@@ -443,6 +491,7 @@ main(void)
         cmocka_unit_test(test_malformed_files),
         cmocka_unit_test(test_groups_departures_returns),
         cmocka_unit_test(test_no_groups_is_not_extended),
+        cmocka_unit_test(test_truncation_record),
         cmocka_unit_test(test_missing_file_is_enoent),
     };
 

@@ -140,6 +140,8 @@ typedef struct {
     double mult_low;      /* multiplier range, log-uniform (PHASE); low == high for fixed */
     double mult_high;
     double value; /* fixed daily hazard, 1/day (FIXED) */
+    bool dropped; /* att_params_truncate made a PHASE rule INHERIT: its phase (whose index in
+                   * the scenario `phase` keeps) starts after the origin */
 } att_hazard_rule;
 
 /* A reinforcement wave: a cohort arriving on one day with its own hazard. */
@@ -289,6 +291,19 @@ ATT_NODISCARD att_status att_params_copy(const att_params *p, att_params **out, 
  * open-ended; arrivals dated after origin are dropped (later arrivals come
  * only from the scenario's waves).  ATT_EDATA if nothing is left. */
 ATT_NODISCARD att_status att_params_truncate(att_params *p, int32_t origin, att_error *err);
+
+/* What att_params_truncate changed: full is the scenario, cut a copy of
+ * it truncated at an origin.  Phases, arrivals and departures are in date
+ * order, so the dropped ones are the last of each list. */
+typedef struct {
+    size_t phases_kept;     /* full's first so many phases are kept, the rest dropped */
+    size_t arrivals_kept;   /* likewise */
+    size_t departures_kept; /* likewise */
+    int32_t scheduled_end;  /* the end full gives the last kept phase, which cut runs
+                             * open-ended (ATT_DAY_OPEN: it was open-ended already) */
+} att_truncation;
+
+void att_params_truncation(const att_params *full, const att_params *cut, att_truncation *t);
 
 /* Does the anchor pin the bias of (class cls, family f) to 0? */
 bool att_params_pinned(const att_params *p, size_t cls, att_family f);
