@@ -14,6 +14,7 @@
 
 #include <attrition/att_date.h>
 #include <attrition/att_fit.h>
+#include <attrition/att_loo.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_run.h>
 #include <attrition/att_summary.h>
@@ -41,6 +42,7 @@ typedef struct {
     int32_t origin;     /* --origin: only what was stated by then; INT32_MAX: everything */
     char anchor[512];
     const att_influence *infl; /* NULL without --influence */
+    const att_loo *loo;        /* PSIS-LOO over the used reports */
     bool progress;             /* progress on stderr */
 } fit_view;
 
@@ -60,6 +62,9 @@ reported_text(const att_report *r, char *buf, size_t n)
 }
 
 static void print_influence_table(FILE *f, const fit_view *v);
+static void print_loo_table(FILE *f, const fit_view *v);
+static const char *loo_report_id(const fit_view *v, size_t i);
+static json_t *json_loo(const fit_view *v);
 
 /* ---- table --------------------------------------------------------------- */
 
@@ -241,6 +246,7 @@ print_table(FILE *f, const fit_view *v)
                     cli_num(s->sigma.q05, 'f', 3, b, sizeof b),
                     cli_num(s->sigma.q95, 'f', 3, c, sizeof c));
     }
+    print_loo_table(f, v);
     if (v->infl != NULL)
         print_influence_table(f, v);
     fprintf(f, "\nSuccessive figures from one source share errors beyond its bias, so these "
@@ -349,6 +355,17 @@ print_csv(FILE *f, const fit_view *v)
         cli_csv_num(f, s->sigma.q50), fputc(',', f), cli_csv_num(f, s->sigma.q05), fputc(',', f);
         cli_csv_num(f, s->sigma.q95), fputc('\n', f);
     }
+    fprintf(f, "\n# section: loo (PSIS-LOO; the report id total: the sums, and se)\n"
+               "id,elpd_loo,p_loo,pareto_k,se\n");
+    for (i = 0; i < v->loo->n; i++) {
+        cli_csv_text(f, loo_report_id(v, i));
+        fputc(',', f), cli_csv_num(f, v->loo->elpd_i[i]), fputc(',', f);
+        cli_csv_num(f, v->loo->p_loo_i[i]), fputc(',', f), cli_csv_num(f, v->loo->k[i]);
+        fputs(",\n", f);
+    }
+    fputs("total,", f);
+    cli_csv_num(f, v->loo->elpd), fputc(',', f), cli_csv_num(f, v->loo->p_loo), fputs(",,", f);
+    cli_csv_num(f, v->loo->se), fputc('\n', f);
 }
 
 /* ---- json -------------------------------------------------------------------- */
@@ -486,6 +503,7 @@ json_doc(const fit_view *v)
         json_array_append_new(srcs, o);
     }
     json_object_set_new(doc, "sources", srcs);
+    json_object_set_new(doc, "loo", json_loo(v));
     json_object_set_new(diag, "verdict", json_string(verdict_names[v->rf->verdict]));
     json_object_set_new(diag, "message", json_string(v->rf->verdict_msg));
     json_object_set_new(diag, "rhat_max", cli_json_num(fit->rhat_max));
@@ -500,6 +518,90 @@ json_doc(const fit_view *v)
     json_object_set_new(diag, "stepsize", steps);
     json_object_set_new(doc, "diagnostics", diag);
     return doc;
+}
+
+/* ---- leave-one-out ------------------------------------------------------------------ */
+
+static const char *
+loo_report_id(const fit_view *v, size_t i)
+{
+    return v->l->reports[att_posterior_report(v->post, i)].id;
+}
+
+static void
+print_loo_table(FILE *f, const fit_view *v)
+{
+    const att_loo *lo = v->loo;
+    int width = 30;
+    char a[32], b[32], c[32];
+    size_t i;
+
+    for (i = 0; i < lo->n; i++)
+        cli_widen(&width, loo_report_id(v, i));
+    fprintf(f,
+            "\nleave-one-out (PSIS-LOO, Vehtari, Gelman and Gabry 2017): elpd_loo %s (SE %s), "
+            "p_loo %s;\n%zu of %zu used reports with Pareto k above %g\n",
+            cli_num(lo->elpd, 'f', 1, a, sizeof a), cli_num(lo->se, 'f', 1, b, sizeof b),
+            cli_num(lo->p_loo, 'f', 1, c, sizeof c), lo->n_bad, lo->n, ATT_LOO_K_BAD);
+    fprintf(f, "%-*s %9s %7s %8s\n", width, "report", "elpd_loo", "p_loo", "Pareto k");
+    for (i = 0; i < lo->n; i++)
+        fprintf(f, "%-*s %9s %7s %8s%s\n", width, loo_report_id(v, i),
+                cli_num(lo->elpd_i[i], 'f', 2, a, sizeof a),
+                cli_num(lo->p_loo_i[i], 'f', 2, b, sizeof b),
+                cli_num(lo->k[i], 'f', 2, c, sizeof c),
+                lo->k[i] <= ATT_LOO_K_BAD ? "" : "  unreliable: refit without it (--influence)");
+}
+
+static json_t *
+json_loo(const fit_view *v)
+{
+    const att_loo *lo = v->loo;
+    json_t *o = json_object(), *reps = json_array();
+    size_t i;
+
+    json_object_set_new(o, "elpd_loo", cli_json_num(lo->elpd));
+    json_object_set_new(o, "se", cli_json_num(lo->se));
+    json_object_set_new(o, "p_loo", cli_json_num(lo->p_loo));
+    json_object_set_new(o, "k_threshold", cli_json_num(ATT_LOO_K_BAD));
+    json_object_set_new(o, "k_above", json_integer((json_int_t)lo->n_bad));
+    for (i = 0; i < lo->n; i++) {
+        json_t *r = json_object();
+        json_object_set_new(r, "id", json_string(loo_report_id(v, i)));
+        json_object_set_new(r, "elpd_loo", cli_json_num(lo->elpd_i[i]));
+        json_object_set_new(r, "p_loo", cli_json_num(lo->p_loo_i[i]));
+        json_object_set_new(r, "pareto_k",
+                            isfinite(lo->k[i]) ? cli_json_num(lo->k[i]) : json_null());
+        json_array_append_new(reps, r);
+    }
+    json_object_set_new(o, "reports", reps);
+    return o;
+}
+
+/* fit --loglik FILE: chain, draw, then each used report's log-likelihood. */
+static void
+print_loglik(FILE *f, const void *ctx)
+{
+    const fit_view *v = ctx;
+    const att_fit_result *fit = v->fit;
+    size_t n = att_posterior_nreports(v->post), S = fit->chains * fit->draws, i, s;
+    att_posterior_workspace *w = att_posterior_workspace_alloc(v->post, NULL);
+    double *ll = malloc((n + 1) * sizeof *ll);
+
+    fprintf(f, "chain,draw");
+    for (i = 0; i < n; i++) {
+        fputc(',', f);
+        cli_csv_text(f, loo_report_id(v, i));
+    }
+    fputc('\n', f);
+    for (s = 0; s < S && w != NULL && ll != NULL; s++) {
+        att_posterior_loglik_reports(v->post, w, fit->theta + s * fit->dim, ll);
+        fprintf(f, "%zu,%zu", s / fit->draws + 1, s % fit->draws + 1);
+        for (i = 0; i < n; i++)
+            fprintf(f, ",%.17g", ll[i]);
+        fputc('\n', f);
+    }
+    free(ll);
+    att_posterior_workspace_free(w);
 }
 
 /* ---- influence ------------------------------------------------------------------- */
@@ -570,6 +672,7 @@ cli_fit(const cli_options *o, const att_run *run)
 {
     att_run_fit rf;
     att_influence inf;
+    att_loo loo;
     att_summary *sum = NULL;
     att_error err;
     fit_view v;
@@ -577,6 +680,7 @@ cli_fit(const cli_options *o, const att_run *run)
 
     memset(&v, 0, sizeof v);
     memset(&inf, 0, sizeof inf);
+    memset(&loo, 0, sizeof loo);
     att_error_clear(&err);
     if ((rc = cli_origin_day(o, &v.origin)) != 0)
         return rc;
@@ -615,8 +719,10 @@ cli_fit(const cli_options *o, const att_run *run)
                             v.progress);
         goto cleanup;
     }
-    if (att_summary_compute(rf.p, v.l, rf.post, &rf.fit, &sum, &err) != ATT_OK)
+    if (att_summary_compute(rf.p, v.l, rf.post, &rf.fit, &sum, &err) != ATT_OK ||
+        att_fit_loo(rf.post, &rf.fit, false, &loo, &err) != ATT_OK)
         goto fail;
+    v.loo = &loo;
     if (o->influence) {
         att_status st = att_run_influence(run, &rf, influence_progress, &v, &inf, &err);
         cli_progress_done(v.progress);
@@ -635,6 +741,9 @@ cli_fit(const cli_options *o, const att_run *run)
         goto cleanup;
     if (o->save_fit != NULL && att_run_save(&rf, o->save_fit, &err) != ATT_OK)
         goto fail;
+    if (o->loglik != NULL &&
+        (rc = cli_write_output(o->loglik, false, 0, NULL, print_loglik, &v)) != 0)
+        goto cleanup;
     if (rf.verdict == ATT_FIT_FAILED)
         rc = CLI_EXIT_FAILED; /* printed only because of --force */
     goto cleanup;
@@ -642,6 +751,7 @@ fail:
     rc = cli_report(&err);
 cleanup:
     att_influence_free(&inf);
+    att_loo_free(&loo);
     att_summary_free(sum);
     att_run_fit_free(&rf);
     return rc;

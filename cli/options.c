@@ -58,7 +58,8 @@ enum {
     O_QUIET,
     O_ASCII,
     O_PLOT,
-    O_LATER
+    O_LATER,
+    O_LOGLIK
 };
 
 static const cli_option cli_table[] = {
@@ -76,6 +77,8 @@ static const cli_option cli_table[] = {
     {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT) | PROJ | CMD(CLI_CMD_COMPARE),
      "write the posterior draws as JSON (compare: the fit at the origin)"},
+    {"loglik", O_LOGLIK, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT),
+     "write each draw's log-likelihood of each used report as CSV (for loo and the like)"},
     {"fit", O_FIT, OPT_TEXT, "FILE", 0, 0, PROJ | CMD(CLI_CMD_COMPARE),
      "project (or score) from a fit saved with --save-fit instead of fitting"},
     {"later", O_LATER, OPT_TEXT, "FILE", 0, 0, SCORES,
@@ -312,6 +315,9 @@ cli_parse(int argc, char **argv, cli_options *o)
             break;
         case O_SAVE_FIT:
             o->save_fit = optarg;
+            break;
+        case O_LOGLIK:
+            o->loglik = optarg;
             break;
         case O_FORMAT:
             if (strcmp(optarg, "table") != 0 && strcmp(optarg, "csv") != 0 &&

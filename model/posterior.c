@@ -352,3 +352,21 @@ att_posterior_report_loglik(const att_posterior *post,
     ell += att_log(s);
     return isnan(ell) ? -HUGE_VAL : ell; /* C or N overflowed: as att_posterior_logp says */
 }
+
+void
+att_posterior_loglik_reports(const att_posterior *post,
+                             att_posterior_workspace *w,
+                             const double *theta,
+                             double *out)
+{
+    double kappa, sigma;
+    size_t i;
+
+    post_prior_values(post, w, theta, &kappa, &sigma);
+    posterior_forward(post, w);
+    for (i = 0; i < post->nrep; i++) {
+        double s, ell = post_loglik_report(post, w, &post->rep[i], theta, kappa, NULL, &s);
+        ell += att_log(s);
+        out[i] = isnan(ell) ? -HUGE_VAL : ell;
+    }
+}

@@ -10,7 +10,7 @@ pkgs="build-essential cmake pkg-config libgsl-dev libcmocka-dev libinih-dev libc
 for arg in "$@"; do
     case "$arg" in
     --ci) pkgs="$pkgs clang-format clang-tidy cppcheck clang libclang-rt-14-dev gcovr valgrind" ;;
-    --peers) pkgs="$pkgs python3 python3-numpy python3-scipy python3-emcee r-cran-rstan r-cran-jsonlite r-cran-codetools libboost-dev g++ make" ;;
+    --peers) pkgs="$pkgs python3 python3-numpy python3-scipy python3-emcee r-cran-rstan r-cran-jsonlite r-cran-codetools r-cran-loo libboost-dev g++ make" ;;
     *) echo "bootstrap: unknown option $arg (expected --ci or --peers)" >&2; exit 64 ;;
     esac
 done

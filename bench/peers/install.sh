@@ -14,6 +14,7 @@
 #                      "/usr/include")); g++ and make compile the model
 #                      once (bench/peers/cache/); codetools quietens R's
 #                      checks of rstan's classes
+#   r-cran-loo         loo_check.R: PSIS-LOO against R's loo
 set -eu
 
 exec sh "$(dirname "$0")/../../scripts/bootstrap.sh" --peers

@@ -128,6 +128,14 @@ double att_posterior_report_loglik(const att_posterior *post,
                                    const double *theta,
                                    size_t i);
 
+/* The same for every used report at once (one pass of the forward model):
+ * out gets att_posterior_nreports values.  Their sum and the prior's log
+ * density make att_posterior_logp. */
+void att_posterior_loglik_reports(const att_posterior *post,
+                                  att_posterior_workspace *w,
+                                  const double *theta,
+                                  double *out);
+
 /* theta in model units: out[i] is h (1/day), kappa, sigma, b or n. */
 void att_posterior_constrain(const att_posterior *post, const double *theta, double *out);
 

@@ -11,6 +11,7 @@
 #include <attrition/att_export.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_ledger.h>
+#include <attrition/att_loo.h>
 #include <attrition/att_mixture.h>
 #include <attrition/att_model.h>
 #include <attrition/att_output.h>
