@@ -611,19 +611,22 @@ influence_progress(void *ctx, size_t i, size_t n)
 {
     const fit_view *v = ctx;
 
-    cli_progress(v->progress, "refitting without report %zu of %zu...", i + 1, n);
+    cli_progress(v->progress,
+                 "refitting without a report whose Pareto k is above %g: %zu of "
+                 "%zu...",
+                 ATT_LOO_K_BAD, i + 1, n);
 }
 
 static void
 print_influence_table(FILE *f, const fit_view *v)
 {
-    size_t i, k, n = v->fit->dim;
+    const att_influence *inf = v->infl;
+    size_t i, k, n = v->fit->dim, npsis = 0;
     int width = 30; /* the longest report id's, at least */
     char a[32];
 
     for (i = 0; i < v->l->n; i++)
-        if (strlen(v->l->reports[i].id) > (size_t)width)
-            width = (int)strlen(v->l->reports[i].id);
+        cli_widen(&width, v->l->reports[i].id);
     fprintf(f,
             "\ninfluence: change in each hazard's median (per 1,000 per day) without the "
             "report\n%-*s",
@@ -631,21 +634,26 @@ print_influence_table(FILE *f, const fit_view *v)
     for (k = 0; k < n; k++)
         if (att_posterior_param(v->post, k)->kind == ATT_PAR_HAZARD)
             fprintf(f, " %10s", att_posterior_param(v->post, k)->name);
-    fputc('\n', f);
+    fprintf(f, " %8s  %s\n", "Pareto k", "how");
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
         if (r->repeat_of != ATT_NONE || r->revised_by != ATT_NONE)
             continue;
         fprintf(f, "%-*s", width, r->id);
-        for (k = 0; k < v->infl->nhaz; k++)
+        for (k = 0; k < inf->nhaz; k++)
             fprintf(f, " %10s",
-                    cli_num(1000.0 * v->infl->change[i * v->infl->nhaz + k], '+', 3, a, sizeof a));
-        fputc('\n', f);
+                    cli_num(1000.0 * inf->change[i * inf->nhaz + k], '+', 3, a, sizeof a));
+        fprintf(f, " %8s  %s\n", cli_num(inf->k[i], 'f', 2, a, sizeof a),
+                inf->how[i] == ATT_INFLUENCE_REFIT  ? "refit"
+                : inf->how[i] == ATT_INFLUENCE_PSIS ? "PSIS"
+                                                    : "-");
+        npsis += inf->how[i] == ATT_INFLUENCE_PSIS;
     }
     fprintf(f,
-            "(Monte Carlo standard error of each change: about %s per 1,000 per day; "
-            "smaller changes are noise)\n",
-            cli_num(1000.0 * v->infl->mcse, 'g', 2, a, sizeof a));
+            "(%zu reports from the fit's own draws weighted as if the report were left out "
+            "(PSIS), %zu refitted\n because their Pareto k is above %g; Monte Carlo standard "
+            "error of each change: about %s\n per 1,000 per day; smaller changes are noise)\n",
+            npsis, inf->refits, ATT_LOO_K_BAD, cli_num(1000.0 * inf->mcse, 'g', 2, a, sizeof a));
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -724,7 +732,8 @@ cli_fit(const cli_options *o, const att_run *run)
         goto fail;
     v.loo = &loo;
     if (o->influence) {
-        att_status st = att_run_influence(run, &rf, influence_progress, &v, &inf, &err);
+        att_status st =
+            att_run_influence(run, &rf, ATT_LOO_K_BAD, influence_progress, &v, &inf, &err);
         cli_progress_done(v.progress);
         if (st != ATT_OK) {
             char buf[2 * ATT_ERROR_MSG_MAX];

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_sort.h>
+
 #include <attrition/att_date.h>
 #include <attrition/att_diagnostics.h>
 #include <attrition/att_export.h>
@@ -15,6 +17,7 @@
 #include <attrition/att_run.h>
 #include <attrition/att_savefit.h>
 
+#include "emath.h"
 #include "internal.h"
 
 struct att_run {
@@ -365,22 +368,81 @@ run_influence_one(
     return st;
 }
 
+/* The median of x[0..S) under weights exp(lw[s * stride]): linear
+ * between the sorted draws' cumulative midpoints, which is the type-7
+ * median when the weights are equal. */
+static double
+run_weighted_median(const double *x, const double *lw, size_t stride, size_t S, size_t *order)
+{
+    double c = 0.0, prev_p = 0.0, prev_x = 0.0;
+    size_t j;
+
+    gsl_sort_index(order, x, 1, S);
+    for (j = 0; j < S; j++) {
+        double w = att_exp(lw[order[j] * stride]), p = c + 0.5 * w;
+        if (p >= 0.5)
+            return j == 0 ? x[order[0]]
+                          : prev_x + (x[order[j]] - prev_x) * (0.5 - prev_p) / (p - prev_p);
+        c += w;
+        prev_p = p;
+        prev_x = x[order[j]];
+    }
+    return x[order[S - 1]];
+}
+
+/* Report i's changes from the fit's own draws with its PSIS weights. */
+static att_status
+run_influence_psis(const att_run_fit *f,
+                   const att_loo *loo,
+                   size_t i,
+                   size_t li,
+                   att_influence *inf,
+                   att_error *err)
+{
+    const att_fit_result *fit = &f->fit;
+    size_t S = fit->chains * fit->draws, k, s;
+    double *col = att_mem_alloc((S + 1) * sizeof *col);
+    size_t *order = att_mem_alloc((S + 1) * sizeof *order);
+
+    if (col == NULL || order == NULL) {
+        att_mem_free(col);
+        att_mem_free(order);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    for (k = 0; k < inf->nhaz; k++) {
+        for (s = 0; s < S; s++)
+            col[s] = fit->value[s * fit->dim + inf->haz[k]];
+        inf->change[li * inf->nhaz + k] =
+            run_weighted_median(col, loo->lw + i, loo->n, S, order) - fit->summary[inf->haz[k]].q50;
+    }
+    att_mem_free(col);
+    att_mem_free(order);
+    return ATT_OK;
+}
+
 att_status
 att_run_influence(const att_run *r,
                   const att_run_fit *f,
+                  double k_max,
                   att_run_progress progress,
                   void *ctx,
                   att_influence *out,
                   att_error *err)
 {
-    size_t n = f->fit.dim, nused = att_posterior_nreports(f->post), i, k;
+    size_t n = f->fit.dim, nused = att_posterior_nreports(f->post), i, k, done = 0;
+    att_loo loo;
     att_status st;
 
     memset(out, 0, sizeof *out);
+    memset(&loo, 0, sizeof loo);
     out->nrep = r->l->n;
     out->haz = att_mem_alloc((n + 1) * sizeof *out->haz);
-    if (out->haz == NULL)
+    out->how = att_mem_calloc(out->nrep + 1, sizeof *out->how);
+    out->k = att_mem_alloc((out->nrep + 1) * sizeof *out->k);
+    if (out->haz == NULL || out->how == NULL || out->k == NULL) {
+        att_influence_free(out);
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
     for (k = 0; k < n; k++)
         if (att_posterior_param(f->post, k)->kind == ATT_PAR_HAZARD)
             out->haz[out->nhaz++] = k;
@@ -390,30 +452,46 @@ att_run_influence(const att_run *r,
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     }
     for (i = 0; i < out->nrep * out->nhaz; i++)
-        out->change[i] = (double)NAN; /* not refitted */
-    if ((st = run_influence_mcse(f, out, err)) != ATT_OK) {
+        out->change[i] = (double)NAN; /* not computed */
+    for (i = 0; i < out->nrep; i++)
+        out->k[i] = (double)NAN;
+    if ((st = run_influence_mcse(f, out, err)) != ATT_OK ||
+        (nused > 1 && (st = att_fit_loo(f->post, &f->fit, true, &loo, err)) != ATT_OK)) {
         att_influence_free(out);
         return st;
     }
+    for (i = 0; nused > 1 && i < nused; i++)
+        out->refits += !(loo.k[i] <= k_max);
     /* Without the only report there is nothing to fit: its row stays "not
-     * refitted".  Any other failure is an error naming the report. */
+     * computed".  Any other failure is an error naming the report. */
     for (i = 0; nused > 1 && i < nused; i++) {
         size_t li = att_posterior_report(f->post, i);
         att_error e;
+        out->k[li] = loo.k[i];
+        if (loo.k[i] <= k_max) {
+            out->how[li] = ATT_INFLUENCE_PSIS;
+            if ((st = run_influence_psis(f, &loo, i, li, out, err)) != ATT_OK)
+                break;
+            continue;
+        }
+        out->how[li] = ATT_INFLUENCE_REFIT;
         if (progress != NULL)
-            progress(ctx, i, nused);
+            progress(ctx, done++, out->refits);
         att_error_clear(&e);
         if ((st = run_influence_one(r, f, li, out, &e)) != ATT_OK) {
             char why[2 * ATT_ERROR_MSG_MAX];
             att_error_format(&e, why, sizeof why);
-            att_influence_free(out);
             /* At the report's row, so that the analyst can find it. */
-            return att_error_set(err, st, r->l->files[r->l->reports[li].file].path,
-                                 r->l->reports[li].line, 0, "id", "refitting without report %s: %s",
-                                 r->l->reports[li].id, why);
+            st = att_error_set(err, st, r->l->files[r->l->reports[li].file].path,
+                               r->l->reports[li].line, 0, "id", "refitting without report %s: %s",
+                               r->l->reports[li].id, why);
+            break;
         }
     }
-    return ATT_OK;
+    att_loo_free(&loo);
+    if (st != ATT_OK)
+        att_influence_free(out);
+    return st;
 }
 
 void
@@ -423,7 +501,11 @@ att_influence_free(att_influence *inf)
         return;
     att_mem_free(inf->haz);
     att_mem_free(inf->change);
+    att_mem_free(inf->how);
+    att_mem_free(inf->k);
     inf->haz = NULL;
     inf->change = NULL;
+    inf->how = NULL;
+    inf->k = NULL;
     inf->nhaz = inf->nrep = 0;
 }

@@ -6,11 +6,14 @@
  * fit names its cause and a remedy, and the remedy, made in a parameter
  * file as a user would, gives a fit that passes.  Set ATT_UPDATE_GOLDEN=1 to rewrite the golden
  * after a deliberate change (then review the diff). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+
+#include <attrition/att_run.h>
 
 #include "att_test.h"
 #define CLI_RUN_NAME "cases"
@@ -131,6 +134,49 @@ test_failed_fit_ridge(void **state)
     fails_then_passes("fail_ridge", wants, "[phase lull]\nhazard_log_sd = 2.5\n");
 }
 
+/* fit --influence's PSIS rows against refits without each report, on the
+ * shipped baseline fit: every change within 4 Monte Carlo standard errors
+ * (docs/model.md, section 6.2). */
+static void
+test_influence_psis_against_refits(void **state)
+{
+    att_run_options o = att_run_options_default();
+    att_run *run = NULL;
+    att_run_fit rf;
+    att_influence psis, refit;
+    att_error err;
+    size_t i, k, npsis = 0;
+    double worst = 0.0;
+
+    (void)state;
+    assert_int_equal(att_run_open(ATT_SOURCE_DIR "/params/baseline.ini", &o, &run, &err), ATT_OK);
+    assert_int_equal(att_run_posterior(run, INT32_MAX, &rf, &err), ATT_OK);
+    assert_int_equal(att_run_sample(&rf, NULL, &err), ATT_OK);
+    assert_int_equal(att_run_influence(run, &rf, ATT_LOO_K_BAD, NULL, NULL, &psis, &err), ATT_OK);
+    assert_int_equal(att_run_influence(run, &rf, -1.0, NULL, NULL, &refit, &err), ATT_OK);
+    assert_true(psis.refits > 0 && psis.refits < refit.refits);
+    for (i = 0; i < psis.nrep; i++) {
+        if (psis.how[i] != ATT_INFLUENCE_PSIS)
+            continue;
+        npsis++;
+        assert_int_equal(refit.how[i], ATT_INFLUENCE_REFIT);
+        for (k = 0; k < psis.nhaz; k++) {
+            double d = fabs(psis.change[i * psis.nhaz + k] - refit.change[i * psis.nhaz + k]);
+            if (d / psis.mcse > worst)
+                worst = d / psis.mcse;
+        }
+    }
+    print_message("influence: %zu reports by PSIS, %zu refitted; largest difference from a "
+                  "refit %.2f MCSE\n",
+                  npsis, psis.refits, worst);
+    assert_true(npsis >= 5);
+    assert_true(worst <= 4.0);
+    att_influence_free(&psis);
+    att_influence_free(&refit);
+    att_run_fit_free(&rf);
+    att_run_free(run);
+}
+
 int
 main(void)
 {
@@ -139,6 +185,7 @@ main(void)
         cmocka_unit_test(test_failed_fit_small_noise),
         cmocka_unit_test(test_failed_fit_stuck_chain),
         cmocka_unit_test(test_failed_fit_ridge),
+        cmocka_unit_test(test_influence_psis_against_refits),
     };
 
     gsl_set_error_handler_off();

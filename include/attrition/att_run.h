@@ -25,6 +25,7 @@
 #include <attrition/att_digest.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_ledger.h>
+#include <attrition/att_loo.h>
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
 
@@ -137,20 +138,34 @@ typedef void (*att_run_progress)(void *ctx, size_t i, size_t n);
 /* Leave-one-out influence: how far each hazard's posterior median moves
  * when one report is left out and the model refitted. */
 typedef struct {
-    size_t nhaz;    /* hazard parameters */
-    size_t *haz;    /* their indices in the full fit's parameters */
-    size_t nrep;    /* rows: the ledger's reports */
-    double *change; /* nrep x nhaz, 1/day; NaN where not refitted (a report
-                     * not used, or the only one) */
-    double mcse;    /* Monte Carlo standard error of one change, 1/day: sqrt 2
-                     * times the largest MCSE of a hazard's median */
+    size_t nhaz;        /* hazard parameters */
+    size_t *haz;        /* their indices in the full fit's parameters */
+    size_t nrep;        /* rows: the ledger's reports */
+    double *change;     /* nrep x nhaz, 1/day; NaN where not refitted (a report
+                         * not used, or the only one) */
+    double mcse;        /* Monte Carlo standard error of one change, 1/day: sqrt 2
+                         * times the largest MCSE of a hazard's median */
+    unsigned char *how; /* per row: ATT_INFLUENCE_NONE, _PSIS or _REFIT */
+    double *k;          /* per row: the report's Pareto k (NaN where not used) */
+    size_t refits;      /* reports refitted */
 } att_influence;
 
-/* Refits f's posterior without each report it uses, with f's sampler
- * settings.  A refit that fails is an error at the report's ledger line
- * (field "id"), saying why.  progress may be NULL. */
+enum {
+    ATT_INFLUENCE_NONE, /* not used by the fit, or the only report */
+    ATT_INFLUENCE_PSIS, /* from the fit's draws, weighted as if the report were left out */
+    ATT_INFLUENCE_REFIT /* refitted without it: its Pareto k is above ATT_LOO_K_BAD */
+};
+
+/* How each hazard's median moves without each report f's posterior uses:
+ * from the draws of f with PSIS-LOO weights (att_loo.h) where the
+ * report's Pareto k is at most k_max (ATT_LOO_K_BAD; a negative k_max
+ * refits every report), else by refitting without it, with f's sampler
+ * settings.  A refit that fails is an error at the
+ * report's ledger line (field "id"), saying why.  progress (may be NULL)
+ * is called before each refit. */
 ATT_NODISCARD att_status att_run_influence(const att_run *r,
                                            const att_run_fit *f,
+                                           double k_max,
                                            att_run_progress progress,
                                            void *ctx,
                                            att_influence *out,
