@@ -765,3 +765,216 @@ cleanup:
     att_run_fit_free(&rf);
     return rc;
 }
+
+/* ---- variants ranked by PSIS-LOO -------------------------------------------------- */
+
+#define FIT_VARIANTS_MAX 16
+#define CLI_VARIANT_AT   300
+
+typedef struct {
+    const char *name;
+    att_run *run;
+    att_run_fit rf;
+    att_loo loo;
+    double diff, se_diff; /* against the best */
+} fit_variant;
+
+typedef struct {
+    const cli_options *o;
+    size_t n;
+    fit_variant v[FIT_VARIANTS_MAX];
+    size_t best;
+} rank_view;
+
+static void
+rank_text(FILE *f, const void *ctx)
+{
+    const rank_view *r = ctx;
+    const att_posterior *post = r->v[0].rf.post;
+    const att_ledger *l = att_run_ledger(r->v[0].run);
+    char a[32], b[32], c[32], d[32], e[32];
+    int width = 20;
+    size_t i;
+    bool csv = strcmp(r->o->format, "csv") == 0;
+
+    for (i = 0; i < r->n; i++)
+        cli_widen(&width, r->v[i].name);
+    if (csv)
+        fprintf(f,
+                "# attrition %s fit: variants ranked by PSIS-LOO\n# ledger: %s\n"
+                "scenario,elpd_loo,se,p_loo,elpd_diff,se_diff,k_above\n",
+                ATT_VERSION_STRING, l->path);
+    else
+        fprintf(f,
+                "attrition %s fit: variants ranked by PSIS-LOO (docs/model.md, section 6.2)\n"
+                "ledger      %s sha256 %.16s; the same %zu used reports in each\n\n"
+                "%-*s %9s %6s %6s %10s %8s %6s\n",
+                ATT_VERSION_STRING, l->path, l->digest, att_posterior_nreports(post), width,
+                "scenario", "elpd_loo", "SE", "p_loo", "elpd_diff", "SE_diff", "k>0.7");
+    for (i = 0; i < r->n; i++) {
+        const fit_variant *v = &r->v[i];
+        if (csv) {
+            cli_csv_text(f, v->name);
+            fputc(',', f), cli_csv_num(f, v->loo.elpd), fputc(',', f), cli_csv_num(f, v->loo.se);
+            fputc(',', f), cli_csv_num(f, v->loo.p_loo), fputc(',', f), cli_csv_num(f, v->diff);
+            fputc(',', f), cli_csv_num(f, v->se_diff);
+            fprintf(f, ",%zu\n", v->loo.n_bad);
+            continue;
+        }
+        fprintf(f, "%-*s %9s %6s %6s %10s %8s %6zu\n", width, v->name,
+                cli_num(v->loo.elpd, 'f', 1, a, sizeof a), cli_num(v->loo.se, 'f', 1, b, sizeof b),
+                cli_num(v->loo.p_loo, 'f', 1, c, sizeof c), cli_num(v->diff, 'f', 1, d, sizeof d),
+                cli_num(v->se_diff, 'f', 1, e, sizeof e), v->loo.n_bad);
+    }
+    if (!csv)
+        fprintf(f, "\n(elpd_diff: each variant's elpd_loo minus the best's, over the same "
+                   "reports;\n SE_diff = sqrt(n var(elpd_i - elpd_best,i)). A difference within "
+                   "about 2 SE_diff is\n not a difference; reports with Pareto k above 0.7 make a "
+                   "variant's elpd_loo unreliable.)\n");
+}
+
+static json_t *
+rank_json(const void *ctx)
+{
+    const rank_view *r = ctx;
+    json_t *doc = json_object(), *arr = json_array();
+    size_t i;
+
+    json_object_set_new(doc, "ledger", json_string(att_run_ledger(r->v[0].run)->path));
+    json_object_set_new(doc, "reports",
+                        json_integer((json_int_t)att_posterior_nreports(r->v[0].rf.post)));
+    for (i = 0; i < r->n; i++) {
+        const fit_variant *v = &r->v[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "scenario", json_string(v->name));
+        json_object_set_new(o, "elpd_loo", cli_json_num(v->loo.elpd));
+        json_object_set_new(o, "se", cli_json_num(v->loo.se));
+        json_object_set_new(o, "p_loo", cli_json_num(v->loo.p_loo));
+        json_object_set_new(o, "elpd_diff", cli_json_num(v->diff));
+        json_object_set_new(o, "se_diff", cli_json_num(v->se_diff));
+        json_object_set_new(o, "k_above", json_integer((json_int_t)v->loo.n_bad));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "variants", arr);
+    return doc;
+}
+
+/* Do a and b use the same reports, in the same order (by id)? */
+static bool
+rank_same_reports(const fit_variant *a, const fit_variant *b)
+{
+    const att_ledger *la = att_run_ledger(a->run), *lb = att_run_ledger(b->run);
+    size_t i, n = att_posterior_nreports(a->rf.post);
+
+    if (n != att_posterior_nreports(b->rf.post))
+        return false;
+    for (i = 0; i < n; i++)
+        if (strcmp(la->reports[att_posterior_report(a->rf.post, i)].id,
+                   lb->reports[att_posterior_report(b->rf.post, i)].id) != 0)
+            return false;
+    return true;
+}
+
+static int
+rank_fit_one(const cli_options *o, fit_variant *v, int32_t origin, bool progress)
+{
+    att_error err;
+
+    att_error_clear(&err);
+    if (att_run_posterior(v->run, origin, &v->rf, &err) != ATT_OK)
+        return cli_report(&err);
+    cli_progress(progress, "fitting %s...", v->name);
+    if (att_run_sample(&v->rf, NULL, &err) != ATT_OK) {
+        cli_progress_done(progress);
+        return cli_report(&err);
+    }
+    cli_progress_done(progress);
+    if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
+        char at[CLI_VARIANT_AT];
+        snprintf(at, sizeof at, " of %s", v->name);
+        return cli_fit_failed(v->run, &v->rf, at, "Nothing is ranked", "rank anyway", true,
+                              progress);
+    }
+    if (att_fit_loo(v->rf.post, &v->rf.fit, false, &v->loo, &err) != ATT_OK)
+        return cli_report(&err);
+    return 0;
+}
+
+int
+cli_fit_rank(const cli_options *o)
+{
+    rank_view r;
+    char *names = strdup(o->scenario), *tok, *save = NULL;
+    int32_t origin;
+    bool progress = cli_progress_on(o->quiet);
+    size_t i;
+    int rc = 0;
+
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    if (names == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    if ((rc = cli_origin_day(o, &origin)) != 0)
+        goto done;
+    if (o->influence || o->save_fit != NULL || o->loglik != NULL) {
+        fprintf(stderr, "attrition: --scenario with several variants ranks them; --influence, "
+                        "--save-fit and --loglik take one scenario\n");
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    for (tok = strtok_r(names, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (r.n == FIT_VARIANTS_MAX) {
+            fprintf(stderr, "attrition: --scenario: expected at most %d variants\n",
+                    FIT_VARIANTS_MAX);
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+        r.v[r.n++].name = tok;
+    }
+    for (i = 0; i < r.n && rc == 0; i++) {
+        if ((rc = cli_scenario_open(o, r.v[i].name, &r.v[i].run)) != 0)
+            break;
+        rc = rank_fit_one(o, &r.v[i], origin, progress);
+        if (rc == 0 && i > 0 && !rank_same_reports(&r.v[0], &r.v[i])) {
+            fprintf(stderr,
+                    "attrition: --scenario: expected variants of one ledger, using the same "
+                    "reports; %s and %s do not (elpd_loo compares fits of the same data only)\n",
+                    r.v[0].name, r.v[i].name);
+            rc = CLI_EXIT_DATAERR;
+        }
+    }
+    if (rc != 0)
+        goto done;
+    for (i = 1; i < r.n; i++)
+        if (r.v[i].loo.elpd > r.v[r.best].loo.elpd)
+            r.best = i;
+    for (i = 0; i < r.n && rc == 0; i++) {
+        att_error err;
+        if (att_loo_diff(&r.v[r.best].loo, &r.v[i].loo, &r.v[i].diff, &r.v[i].se_diff, &err) !=
+            ATT_OK)
+            rc = cli_report(&err);
+    }
+    /* Best first; ties keep the order given. */
+    for (i = 1; i < r.n && rc == 0; i++) {
+        size_t j = i;
+        while (j > 0 && r.v[j].diff > r.v[j - 1].diff) {
+            fit_variant t = r.v[j];
+            r.v[j] = r.v[j - 1];
+            r.v[j - 1] = t;
+            j--;
+        }
+    }
+    if (rc == 0)
+        rc = cli_write_output(o->output, strcmp(o->format, "json") == 0, 6, rank_json, rank_text,
+                              &r);
+done:
+    for (i = 0; i < r.n; i++) {
+        att_loo_free(&r.v[i].loo);
+        att_run_fit_free(&r.v[i].rf);
+        att_run_free(r.v[i].run);
+    }
+    free(names);
+    return rc;
+}

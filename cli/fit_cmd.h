@@ -11,4 +11,9 @@
  * returns the exit code. */
 int cli_fit(const cli_options *o, const att_run *run);
 
+/* `attrition fit --scenario a,b,...`: each variant of one ledger fitted and
+ * ranked by PSIS-LOO, with each one's elpd difference from the best and
+ * its standard error. */
+int cli_fit_rank(const cli_options *o);
+
 #endif /* ATTRITION_CLI_FIT_CMD_H */

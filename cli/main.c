@@ -101,6 +101,8 @@ cli_run(const cli_options *o)
         return cli_project(o);
     if (o->command == CLI_CMD_COMPARE || o->command == CLI_CMD_BACKTEST)
         return cli_compare(o);
+    if (o->command == CLI_CMD_FIT && strchr(o->scenario, ',') != NULL)
+        return cli_fit_rank(o);
     if ((rc = cli_scenario_open(o, o->scenario, &run)) != 0)
         return rc;
     p = att_run_params(run);

@@ -64,7 +64,8 @@ enum {
 
 static const cli_option cli_table[] = {
     {"scenario", O_SCENARIO, OPT_TEXT, "NAME|FILE", 0, 0, ALL,
-     "params/NAME.ini or a file (default baseline); project: a,b,c side by side"},
+     "params/NAME.ini or a file (default baseline); project: a,b,c side by side; fit: a,b,c "
+     "ranked by PSIS-LOO"},
     {"ledger", O_LEDGER, OPT_TEXT, "FILE", 0, 0, ALL,
      "report ledger CSV (default: the scenario's)"},
     {"anchor", O_ANCHOR, OPT_TEXT, "SPEC", 0, 0, FITS,
@@ -384,9 +385,10 @@ cli_parse(int argc, char **argv, cli_options *o)
         o->scenario = "baseline";
     if (o->command == CLI_CMD_COMPARE && o->origin == NULL && !o->help && !o->version)
         return cli_usage_error("compare: expected --origin DATE (YYYY-MM-DD), found none");
-    if (strchr(o->scenario, ',') != NULL && o->command != CLI_CMD_PROJECT)
-        return cli_usage_error("--scenario: several scenarios (a,b,c) only for 'project', "
-                               "found \"%s\"",
+    if (strchr(o->scenario, ',') != NULL && o->command != CLI_CMD_PROJECT &&
+        o->command != CLI_CMD_FIT)
+        return cli_usage_error("--scenario: several scenarios (a,b,c) only for 'project' and "
+                               "'fit' (variants ranked), found \"%s\"",
                                o->scenario);
     if (o->format == NULL)
         o->format = "table";

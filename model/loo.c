@@ -206,6 +206,26 @@ done:
 }
 
 att_status
+att_loo_diff(const att_loo *a, const att_loo *b, double *diff, double *se, att_error *err)
+{
+    double mean = 0.0, var = 0.0;
+    size_t i, n = a->n;
+
+    if (a->n != b->n || n == 0)
+        return ATT_FAIL(err, ATT_EINVAL,
+                        "expected the same observations in both, found %zu and %zu", a->n, b->n);
+    for (i = 0; i < n; i++)
+        mean += (b->elpd_i[i] - a->elpd_i[i]) / (double)n;
+    for (i = 0; i < n && n > 1; i++) {
+        double d = b->elpd_i[i] - a->elpd_i[i] - mean;
+        var += d * d / (double)(n - 1);
+    }
+    *diff = mean * (double)n;
+    *se = sqrt((double)n * var);
+    return ATT_OK;
+}
+
+att_status
 att_fit_loo(const att_posterior *post,
             const att_fit_result *fit,
             bool weights,

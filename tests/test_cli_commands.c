@@ -328,6 +328,79 @@ test_compare_origin_changes(void **state)
     free(x);
 }
 
+/* fit --scenario a,b ranks variants of one ledger by PSIS-LOO: each
+ * variant's elpd_loo is its own fit's, the best comes first with a
+ * difference of 0, and the others' differences are theirs minus the
+ * best's; variants of other ledgers are refused. */
+static void
+test_fit_rank_variants(void **state)
+{
+    const char *ini = ATT_BINARY_DIR "/tests/rank_variant.ini";
+    const char *rank_json = ATT_BINARY_DIR "/tests/rank.json";
+    const char *one_json = ATT_BINARY_DIR "/tests/rank_one.json";
+    char scen[600];
+    const char *rank[] = {"fit",  "--scenario", scen,      "--chains", "1",       "--warmup",
+                          "100",  "--draws",    "200",     "--force",  "--quiet", "--format",
+                          "json", "--output",   rank_json, NULL};
+    const char *one[] = {"fit",  "--scenario", ini,      "--chains", "1",       "--warmup",
+                         "100",  "--draws",    "200",    "--force",  "--quiet", "--format",
+                         "json", "--output",   one_json, NULL};
+    const char *other[] = {"fit",      "--scenario", "baseline,avdiivka", "--chains", "1",
+                           "--warmup", "100",        "--draws",           "200",      "--force",
+                           "--quiet",  NULL};
+    const char *infl[] = {"fit", "--scenario", "baseline,avdiivka", "--influence", NULL};
+    FILE *f = fopen(ini, "w");
+    json_error_t je;
+    json_t *a, *b, *v;
+    double e0, e1, own;
+    int rc;
+
+    (void)state;
+    assert_non_null(f);
+    fprintf(f,
+            "include = %s/params/baseline.ini\n[priors]\nsigma_median = 0.4\n"
+            "sigma_log_sd = 0.3\n",
+            ATT_SOURCE_DIR);
+    assert_int_equal(fclose(f), 0);
+    snprintf(scen, sizeof scen, "baseline,%s", ini);
+    rc = run(OUT, rank);
+    assert_true(rc == 0 || rc == 1);
+    rc = run(OUT, one);
+    assert_true(rc == 0 || rc == 1);
+    a = json_load_file(rank_json, 0, &je);
+    b = json_load_file(one_json, 0, &je);
+    assert_non_null(a);
+    assert_non_null(b);
+    v = json_object_get(a, "variants");
+    assert_int_equal(json_array_size(v), 2);
+    assert_int_equal(json_integer_value(json_object_get(a, "reports")), 13);
+    e0 = json_real_value(json_object_get(json_array_get(v, 0), "elpd_loo"));
+    e1 = json_real_value(json_object_get(json_array_get(v, 1), "elpd_loo"));
+    assert_true(e0 >= e1);
+    assert_true(json_real_value(json_object_get(json_array_get(v, 0), "elpd_diff")) == 0.0);
+    att_assert_close(json_real_value(json_object_get(json_array_get(v, 1), "elpd_diff")), e1 - e0,
+                     1e-5, 1e-5);
+    assert_true(json_real_value(json_object_get(json_array_get(v, 1), "se_diff")) > 0.0);
+    /* The variant's own fit, same settings: the same elpd_loo. */
+    own = json_real_value(json_object_get(json_object_get(b, "loo"), "elpd_loo"));
+    {
+        size_t i;
+        bool found = false;
+        for (i = 0; i < 2; i++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(v, i), "scenario")), ini) ==
+                0) {
+                att_assert_close(json_real_value(json_object_get(json_array_get(v, i), "elpd_loo")),
+                                 own, 1e-12, 0.0);
+                found = true;
+            }
+        assert_true(found);
+    }
+    json_decref(a);
+    json_decref(b);
+    expect(other, 65, "expected variants of one ledger, using the same reports");
+    expect(infl, 64, "take one scenario");
+}
+
 /* compare and backtest from the command line: the JSON keys of the
  * contract, a later file's report scored, usage errors. */
 static void
@@ -740,12 +813,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fit_command),      cmocka_unit_test(test_golden_verdict),
-        cmocka_unit_test(test_project_command),  cmocka_unit_test(test_failed_fit_not_saved),
-        cmocka_unit_test(test_compare_command),  cmocka_unit_test(test_compare_origin_changes),
-        cmocka_unit_test(test_later_file_rows),  cmocka_unit_test(test_export_data),
-        cmocka_unit_test(test_fit_influence),    cmocka_unit_test(test_long_names),
-        cmocka_unit_test(test_groups_in_tables), cmocka_unit_test(test_fit_at_origin),
+        cmocka_unit_test(test_fit_command),       cmocka_unit_test(test_golden_verdict),
+        cmocka_unit_test(test_project_command),   cmocka_unit_test(test_failed_fit_not_saved),
+        cmocka_unit_test(test_compare_command),   cmocka_unit_test(test_compare_origin_changes),
+        cmocka_unit_test(test_later_file_rows),   cmocka_unit_test(test_export_data),
+        cmocka_unit_test(test_fit_influence),     cmocka_unit_test(test_long_names),
+        cmocka_unit_test(test_groups_in_tables),  cmocka_unit_test(test_fit_at_origin),
+        cmocka_unit_test(test_fit_rank_variants),
     };
 
     gsl_set_error_handler_off();

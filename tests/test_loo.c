@@ -179,6 +179,26 @@ test_constant_ratios_and_bad_input(void **state)
     assert_int_equal(att_loo_compute(ll, 1, 1, false, &l, &err), ATT_EINVAL);
 }
 
+static void
+test_difference_by_hand(void **state)
+{
+    double ea[3] = {-1.0, -2.0, -0.5}, eb[3] = {-1.5, -1.0, -0.5}, diff, se;
+    att_loo a = {0}, b = {0};
+    att_error err;
+
+    (void)state;
+    a.n = b.n = 3;
+    a.elpd_i = ea;
+    b.elpd_i = eb;
+    /* Differences -0.5, 1, 0: sum 0.5, mean 1/6, variance 7/12
+     * (n - 1 = 2), se = sqrt(3 x 0.58333). */
+    assert_int_equal(att_loo_diff(&a, &b, &diff, &se, &err), ATT_OK);
+    att_assert_close(diff, 0.5, 1e-15, 0.0);
+    att_assert_close(se, sqrt(3.0 * (4.0 / 9.0 + 25.0 / 36.0 + 1.0 / 36.0) / 2.0), 1e-15, 0.0);
+    b.n = 2;
+    assert_int_equal(att_loo_diff(&a, &b, &diff, &se, &err), ATT_EINVAL);
+}
+
 int
 main(void)
 {
@@ -188,6 +208,7 @@ main(void)
         cmocka_unit_test(test_an_influential_report_is_flagged),
         cmocka_unit_test(test_gpd_fit_recovers_its_parameters),
         cmocka_unit_test(test_constant_ratios_and_bad_input),
+        cmocka_unit_test(test_difference_by_hand),
     };
 
     gsl_set_error_handler_off();
