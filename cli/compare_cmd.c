@@ -23,6 +23,7 @@
 
 #include "advice.h"
 #include "exit_codes.h"
+#include "hub.h"
 #include "plot.h"
 #include "print.h"
 #include "scenario.h"
@@ -864,9 +865,46 @@ output_text(FILE *f, const void *ctx)
         print_table(f, c);
 }
 
+/* --hub: every origin's scored reports, each forecaster that scored them,
+ * at the WIS's 23 levels. */
+static void
+hub_rows(FILE *f, const void *ctx)
+{
+    static const char *const ids[ATT_FC_COUNT] = {"attrition-model", "baseline-persistence",
+                                                  "baseline-rate_forward", "baseline-linear"};
+    const compare_ctx *c = ctx;
+    char t[256];
+    size_t i, j, k, q;
+
+    cli_hub_model_header(f, 1);
+    for (i = 0; i < c->n; i++) {
+        const origin_view *v = &c->ov[i];
+        for (j = 0; !v->skipped && j < v->cmp.nreport; j++) {
+            const att_scored_report *sr = &v->cmp.report[j];
+            const att_report *r = &c->l->reports[sr->report];
+            cli_hub_target(r, t, sizeof t);
+            for (k = 0; k < ATT_FC_COUNT; k++)
+                for (q = 0; sr->fc[k].scored && q < ATT_WIS_NLEVELS; q++)
+                    cli_hub_model_row(f, ids[k], v->origin, r->id, t, r->asof_end, sr->horizon_days,
+                                      att_wis_levels[q], sr->fc[k].q[q]);
+        }
+    }
+}
+
 static int
 write_output(const compare_ctx *c)
 {
+    int rc;
+
+    if (c->o->hub != NULL) {
+        int32_t first = INT32_MAX;
+        size_t i;
+        for (i = 0; i < c->n; i++)
+            if (!c->ov[i].skipped && c->ov[i].origin < first)
+                first = c->ov[i].origin;
+        if ((rc = cli_hub_write(c->o->hub, hub_rows, c, c->l, first)) != 0)
+            return rc;
+    }
     return cli_write_output(c->o->output, strcmp(c->o->format, "json") == 0, 10, output_json,
                             output_text, c);
 }

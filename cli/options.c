@@ -59,7 +59,8 @@ enum {
     O_ASCII,
     O_PLOT,
     O_LATER,
-    O_LOGLIK
+    O_LOGLIK,
+    O_HUB
 };
 
 static const cli_option cli_table[] = {
@@ -78,6 +79,9 @@ static const cli_option cli_table[] = {
     {"force", O_FORCE, OPT_FLAG, NULL, 0, 0, FITS, "print estimates even from a failed fit"},
     {"save-fit", O_SAVE_FIT, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT) | PROJ | CMD(CLI_CMD_COMPARE),
      "write the posterior draws as JSON (compare: the fit at the origin)"},
+    {"hub", O_HUB, OPT_TEXT, "PREFIX", 0, 0, PROJ | SCORES,
+     "also write the forecasts as hubverse quantile tables PREFIX-model-output.csv (and, "
+     "compare, backtest: PREFIX-oracle-output.csv)"},
     {"loglik", O_LOGLIK, OPT_TEXT, "FILE", 0, 0, CMD(CLI_CMD_FIT),
      "write each draw's log-likelihood of each used report as CSV (for loo and the like)"},
     {"fit", O_FIT, OPT_TEXT, "FILE", 0, 0, PROJ | CMD(CLI_CMD_COMPARE),
@@ -319,6 +323,9 @@ cli_parse(int argc, char **argv, cli_options *o)
             break;
         case O_LOGLIK:
             o->loglik = optarg;
+            break;
+        case O_HUB:
+            o->hub = optarg;
             break;
         case O_FORMAT:
             if (strcmp(optarg, "table") != 0 && strcmp(optarg, "csv") != 0 &&

@@ -33,6 +33,7 @@ typedef struct {
     bool influence; /* fit: refit without each report */
     const char *save_fit;
     const char *loglik;            /* fit --loglik FILE */
+    const char *hub;               /* --hub PREFIX: hubverse tables */
     const char *format;            /* table (default), csv or json */
     const char *output;            /* file for the output; NULL or "-": standard output */
     const char *origin;            /* cut-off date, YYYY-MM-DD, or NULL */

@@ -24,6 +24,7 @@
 #include "advice.h"
 #include "decade.h"
 #include "exit_codes.h"
+#include "hub.h"
 #include "plot.h"
 #include "print.h"
 #include "scenario.h"
@@ -1093,9 +1094,39 @@ output_text(FILE *f, const void *ctx)
         print_table(f, &c->sv[0], c->o->ascii);
 }
 
+/* --hub: each scenario's projection of the whole force (strength,
+ * casualties, killed) at every output date and quantile level; the origin
+ * is the day before the start, so that horizon 1 is the first day. */
+static void
+hub_rows(FILE *f, const void *ctx)
+{
+    const project_ctx *c = ctx;
+    char id[300];
+    size_t i, s, k, j;
+
+    cli_hub_model_header(f, 0);
+    for (i = 0; i < c->n; i++) {
+        const att_projection *r = &c->sv[i].proj;
+        int32_t origin = r->dates[0] - 1;
+        const char *base = strrchr(c->sv[i].name, '/');
+        base = base != NULL ? base + 1 : c->sv[i].name;
+        snprintf(id, sizeof id, "attrition-%.*s", (int)strcspn(base, "."), base);
+        for (s = 0; s < ATT_SERIES_COUNT; s++)
+            for (k = 0; k < r->ndates; k++)
+                for (j = 0; j < r->nlevels; j++)
+                    cli_hub_model_row(f, id, origin, NULL, series_names[s], r->dates[k],
+                                      r->dates[k] - origin, r->levels[j] / 100.0,
+                                      r->q[s][k * r->nlevels + j]);
+    }
+}
+
 static int
 write_output(const project_ctx *c)
 {
+    int rc;
+
+    if (c->o->hub != NULL && (rc = cli_hub_write(c->o->hub, hub_rows, c, NULL, 0)) != 0)
+        return rc;
     return cli_write_output(c->o->output, strcmp(c->o->format, "json") == 0, 10, output_json,
                             output_text, c);
 }

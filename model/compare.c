@@ -91,9 +91,11 @@ score_entry(const att_report *r, const att_mixture *m, att_score_entry *e)
             }
     e->scored = true;
     e->reason[0] = '\0';
-    e->q05 = att_exp(q[Q05]);
-    e->q50 = att_exp(q[Q50]);
-    e->q95 = att_exp(q[Q95]);
+    for (i = 0; i < ATT_WIS_NLEVELS; i++)
+        e->q[i] = att_exp(q[i]);
+    e->q05 = e->q[Q05];
+    e->q50 = e->q[Q50];
+    e->q95 = e->q[Q95];
     e->pit = e->below = e->inside = e->above = e->wis = (double)NAN;
     e->in50 = e->in90 = -1;
     switch (r->qualifier) {

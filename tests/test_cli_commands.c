@@ -401,6 +401,106 @@ test_fit_rank_variants(void **state)
     expect(infl, 64, "take one scenario");
 }
 
+/* The count of lines of text that contain needle. */
+static size_t
+count_lines_with(const char *text, const char *needle)
+{
+    size_t n = 0;
+    const char *p = text;
+
+    while ((p = strstr(p, needle)) != NULL) {
+        n++;
+        p = strchr(p, '\n');
+        if (p == NULL)
+            break;
+    }
+    return n;
+}
+
+/* --hub writes hubverse tables: compare's model output holds every
+ * forecaster that scored a report at the WIS's 23 levels, the same
+ * quantiles as the JSON; the oracle output the later point figures; the
+ * projection's model output each series at each date and level. */
+static void
+test_hub_tables(void **state)
+{
+    const char *prefix = ATT_BINARY_DIR "/tests/hub";
+    const char *json = ATT_BINARY_DIR "/tests/hub_compare.json";
+    const char *cmp[] = {"compare", "--origin", "2025-02-13", "--chains", "1",       "--warmup",
+                         "100",     "--draws",  "200",        "--force",  "--quiet", "--format",
+                         "json",    "--output", json,         "--hub",    prefix,    NULL};
+    const char *proj[] = {"--scenario", "reinforce30k", "--chains", "1",       "--warmup",
+                          "100",        "--draws",      "200",      "--paths", "400",
+                          "--force",    "--quiet",      "--hub",    prefix,    NULL};
+    char *mo, *oo, *js, row[256];
+    size_t i, nscored = 0;
+    json_error_t je;
+    json_t *doc, *reps;
+    int rc;
+
+    (void)state;
+    rc = run(OUT, cmp);
+    assert_true(rc == 0 || rc == 1);
+    mo = fixture_read_file(ATT_BINARY_DIR "/tests/hub-model-output.csv");
+    oo = fixture_read_file(ATT_BINARY_DIR "/tests/hub-oracle-output.csv");
+    js = fixture_read_file(json);
+    assert_non_null(mo);
+    assert_non_null(oo);
+    assert_non_null(js);
+    assert_true(strncmp(mo,
+                        "model_id,origin_date,report_id,target,horizon,target_end_date,"
+                        "output_type,output_type_id,value\n",
+                        90) == 0);
+    doc = json_loads(js, 0, &je);
+    assert_non_null(doc);
+    reps = json_object_get(doc, "reports");
+    for (i = 0; i < json_array_size(reps); i++) {
+        json_t *r = json_array_get(reps, i), *b = json_object_get(r, "baselines");
+        const char *id = json_string_value(json_object_get(r, "id"));
+        const char *names[3] = {"persistence", "rate_forward", "linear"};
+        size_t k;
+        nscored++; /* the model scores every listed report */
+        for (k = 0; k < 3; k++)
+            nscored += json_object_get(json_object_get(b, names[k]), "q50") != NULL;
+        /* The model's median row carries the JSON's q50. */
+        snprintf(row, sizeof row, "attrition-model,2025-02-13,\"%s\",", id);
+        assert_int_equal(count_lines_with(mo, row), 23);
+        {
+            const char *p = strstr(mo, row), *med;
+            double q50 = json_real_value(json_object_get(r, "q50"));
+            med = strstr(p, ",quantile,0.5,");
+            assert_non_null(med);
+            att_assert_close(strtod(med + strlen(",quantile,0.5,"), NULL), q50, 1e-6, 0.0);
+        }
+    }
+    assert_true(nscored > 0);
+    assert_int_equal(count_lines_with(mo, ",quantile,"), 23 * nscored);
+    /* The oracle: the later point figures, not the repeats or bounds. */
+    assert_non_null(strstr(oo, "report_id,target,target_end_date,output_type,output_type_id,"
+                               "oracle_value\n"));
+    assert_non_null(strstr(oo, "\"us_1200_20250428\",\"casualties\",2025-04-28,quantile,,1200\n"));
+    assert_null(strstr(oo, "ua_4000_20250428")); /* a repeat */
+    json_decref(doc);
+    free(mo);
+    free(oo);
+    free(js);
+    /* The projection: 3 series x dates x 5 levels, origin the day before
+     * the start. */
+    rc = run(OUT, proj);
+    assert_true(rc == 0 || rc == 1);
+    mo = fixture_read_file(ATT_BINARY_DIR "/tests/hub-model-output.csv");
+    assert_non_null(mo);
+    assert_true(strncmp(mo,
+                        "model_id,origin_date,target,horizon,target_end_date,output_type,"
+                        "output_type_id,value\n",
+                        80) == 0);
+    assert_non_null(strstr(mo, "attrition-reinforce30k,2025-06-30,\"strength\",1,2025-07-01,"
+                               "quantile,0.05,"));
+    assert_int_equal(count_lines_with(mo, ",quantile,") % 15, 0);
+    assert_int_equal(count_lines_with(mo, "\"killed\","), count_lines_with(mo, "\"strength\","));
+    free(mo);
+}
+
 /* compare and backtest from the command line: the JSON keys of the
  * contract, a later file's report scored, usage errors. */
 static void
@@ -819,7 +919,7 @@ main(void)
         cmocka_unit_test(test_later_file_rows),   cmocka_unit_test(test_export_data),
         cmocka_unit_test(test_fit_influence),     cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_groups_in_tables),  cmocka_unit_test(test_fit_at_origin),
-        cmocka_unit_test(test_fit_rank_variants),
+        cmocka_unit_test(test_fit_rank_variants), cmocka_unit_test(test_hub_tables),
     };
 
     gsl_set_error_handler_off();

@@ -21,6 +21,7 @@
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_wis.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,6 +62,7 @@ typedef struct {
     bool scored;                 /* false: this forecaster cannot score it (reason says why) */
     char reason[ATT_REASON_MAX]; /* why not, when !scored */
     double q05, q50, q95;        /* predictive quantiles of the figure (natural scale) */
+    double q[ATT_WIS_NLEVELS];   /* the same at the WIS's levels (att_wis_levels) */
     double pit;                  /* point reports: the PIT; NaN otherwise */
     double below, inside, above; /* range: masses; one-sided: below / above the bound
                                     (inside NaN); NaN for point reports */
