@@ -254,7 +254,7 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     double tau = bias == ATT_NONE && !listed && !att_params_pinned(c->p, r->cls, fam)
                      ? c->p->classes[r->cls].tau[fam]
                      : 0.0;
-    att_mixture m;
+    att_mixture m = {0, NULL, NULL, 0.0, NULL};
     size_t n = 0;
     uint32_t set = att_ledger_group_set(r, c->p); /* once, not per draw */
 
@@ -508,7 +508,7 @@ att_compare_run(const att_params *p,
                 not_scored(&sr->fc[f], bwhy);
             else {
                 double mu = att_log(fc), sd = att_spread_sd(&out->spread[f], sr->horizon_days);
-                att_mixture m = {1, &mu, &sd, 0.0};
+                att_mixture m = {1, &mu, &sd, 0.0, NULL};
                 score_entry(r, &m, &sr->fc[f]);
             }
         }

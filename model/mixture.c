@@ -12,24 +12,30 @@
 /* log(2 pi) / 2 */
 #define LOG_SQRT_2PI 0.91893853320467274178
 
+/* Component i's weight, its log, and their total: with no weights each
+ * counts 1 and the sums are divided by n (1.0 * x and x + 0.0 are x, so
+ * the equal-weight numbers are the same bits as before weights). */
+#define MIXTURE_W(m, i)    ((m)->w != NULL ? (m)->w[i] : 1.0)
+#define MIXTURE_LOGW(m, i) ((m)->w != NULL ? att_log((m)->w[i]) : 0.0)
+#define MIXTURE_TOTAL(m)   ((m)->w != NULL ? 1.0 : (double)(m)->n)
+
 /* Each component's small tail, so that F near 0 or 1 keeps its digits:
  * the sum of P(z) over the components below x, of Q(z) over those above,
  * and how many are above; a component at z = 0 counts as below when
  * zero_below (the survival function's side, as the CDF's is above). */
 static void
-mixture_tails(const att_mixture *m, double x, bool zero_below, double *p, double *q, size_t *above)
+mixture_tails(const att_mixture *m, double x, bool zero_below, double *p, double *q, double *above)
 {
     size_t i;
 
-    *p = *q = 0.0;
-    *above = 0;
+    *p = *q = *above = 0.0;
     for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i];
+        double z = (x - m->mu[i]) / m->sd[i], w = MIXTURE_W(m, i);
         if (zero_below ? !(z > 0.0) : z < 0.0)
-            *p += att_normal_p(z);
+            *p += w * att_normal_p(z);
         else {
-            *q += att_normal_q(z);
-            (*above)++;
+            *q += w * att_normal_q(z);
+            *above += w;
         }
     }
 }
@@ -37,23 +43,21 @@ mixture_tails(const att_mixture *m, double x, bool zero_below, double *p, double
 double
 att_mixture_cdf(const att_mixture *m, double x)
 {
-    double lower, upper;
-    size_t above;
+    double lower, upper, above;
 
-    /* F = (sum_{z<0} P(z) + sum_{z>=0} (1 - Q(z))) / n. */
+    /* F = (sum_{z<0} P(z) + sum_{z>=0} (1 - Q(z))) / n, weighted. */
     mixture_tails(m, x, false, &lower, &upper, &above);
-    return m->atom + (1.0 - m->atom) * (lower + ((double)above - upper)) / (double)m->n;
+    return m->atom + (1.0 - m->atom) * (lower + (above - upper)) / MIXTURE_TOTAL(m);
 }
 
 double
 att_mixture_sf(const att_mixture *m, double x)
 {
-    double lower, upper;
-    size_t above;
+    double lower, upper, above;
 
-    /* S = (sum_{z>0} Q(z) + sum_{z<=0} (1 - P(z))) / n. */
+    /* S = (sum_{z>0} Q(z) + sum_{z<=0} (1 - P(z))) / n, weighted. */
     mixture_tails(m, x, true, &lower, &upper, &above);
-    return (1.0 - m->atom) * (upper + ((double)(m->n - above) - lower)) / (double)m->n;
+    return (1.0 - m->atom) * (upper + ((MIXTURE_TOTAL(m) - above) - lower)) / MIXTURE_TOTAL(m);
 }
 
 double
@@ -63,15 +67,16 @@ att_mixture_logpdf(const att_mixture *m, double x)
     size_t i;
 
     for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i], l = -0.5 * z * z - att_log(m->sd[i]);
+        double z = (x - m->mu[i]) / m->sd[i],
+               l = -0.5 * z * z - att_log(m->sd[i]) + MIXTURE_LOGW(m, i);
         if (l > mx)
             mx = l;
     }
     for (i = 0; i < m->n; i++) {
         double z = (x - m->mu[i]) / m->sd[i];
-        s += att_exp(-0.5 * z * z - att_log(m->sd[i]) - mx);
+        s += att_exp(-0.5 * z * z - att_log(m->sd[i]) + MIXTURE_LOGW(m, i) - mx);
     }
-    return mx + att_log(s / (double)m->n) + att_log1p(-m->atom) - LOG_SQRT_2PI;
+    return mx + att_log(s / MIXTURE_TOTAL(m)) + att_log1p(-m->atom) - LOG_SQRT_2PI;
 }
 
 /* A running log-sum-exp, so that the tail functions below need no
@@ -96,7 +101,7 @@ mixture_lse_add(mixture_lse *a, double l)
 static double
 mixture_lse_mean(const mixture_lse *a, const att_mixture *m)
 {
-    return a->s > 0.0 ? a->mx + att_log(a->s / (double)m->n) + att_log1p(-m->atom) : -HUGE_VAL;
+    return a->s > 0.0 ? a->mx + att_log(a->s / MIXTURE_TOTAL(m)) + att_log1p(-m->atom) : -HUGE_VAL;
 }
 
 double
@@ -107,7 +112,7 @@ att_mixture_log_cdf(const att_mixture *m, double x)
     size_t i;
 
     for (i = 0; i < m->n; i++)
-        mixture_lse_add(&a, att_log_ndtr((x - m->mu[i]) / m->sd[i]));
+        mixture_lse_add(&a, att_log_ndtr((x - m->mu[i]) / m->sd[i]) + MIXTURE_LOGW(m, i));
     l = mixture_lse_mean(&a, m);
     if (m->atom > 0.0) {
         /* log(atom + (1 - atom) F) = log(exp(la) + exp(l)), the larger
@@ -125,7 +130,7 @@ att_mixture_log_sf(const att_mixture *m, double x)
     size_t i;
 
     for (i = 0; i < m->n; i++)
-        mixture_lse_add(&a, att_log_ndtr_upper((x - m->mu[i]) / m->sd[i]));
+        mixture_lse_add(&a, att_log_ndtr_upper((x - m->mu[i]) / m->sd[i]) + MIXTURE_LOGW(m, i));
     return mixture_lse_mean(&a, m);
 }
 
@@ -138,7 +143,8 @@ att_mixture_log_mass(const att_mixture *m, double a, double b)
 
     for (i = 0; i < m->n; i++)
         mixture_lse_add(&acc, att_log_ndtr_diff((a - m->mu[i]) / m->sd[i],
-                                                (b - m->mu[i]) / m->sd[i], &da, &db));
+                                                (b - m->mu[i]) / m->sd[i], &da, &db) +
+                                  MIXTURE_LOGW(m, i));
     return mixture_lse_mean(&acc, m);
 }
 
@@ -151,9 +157,9 @@ mixture_pdf(const att_mixture *m, double x)
 
     for (i = 0; i < m->n; i++) {
         double z = (x - m->mu[i]) / m->sd[i];
-        s += att_exp(-0.5 * z * z) / m->sd[i];
+        s += MIXTURE_W(m, i) * att_exp(-0.5 * z * z) / m->sd[i];
     }
-    return (1.0 - m->atom) * s / (double)m->n * att_exp(-LOG_SQRT_2PI);
+    return (1.0 - m->atom) * s / MIXTURE_TOTAL(m) * att_exp(-LOG_SQRT_2PI);
 }
 
 void

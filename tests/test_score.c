@@ -108,7 +108,7 @@ test_mixture(void **state)
 {
     double mu[3] = {0.0, 1.0, -2.0}, sd[3] = {1.0, 0.5, 2.0}, qs[5],
            lv[5] = {0.001, 0.05, 0.5, 0.95, 0.999};
-    att_mixture one = {1, mu, sd, 0.0}, three = {3, mu, sd, 0.0};
+    att_mixture one = {1, mu, sd, 0.0, NULL}, three = {3, mu, sd, 0.0, NULL};
     int i;
 
     (void)state;
@@ -141,7 +141,7 @@ static void
 test_tail_masses_and_atom(void **state)
 {
     double mu = 0.0, sd = 1.0, q[3], lv[3] = {0.02, 0.5, 0.9};
-    att_mixture m = {1, &mu, &sd, 0.0}, a = {1, &mu, &sd, 0.2};
+    att_mixture m = {1, &mu, &sd, 0.0, NULL}, a = {1, &mu, &sd, 0.2, NULL};
     double q10 = gsl_cdf_ugaussian_Q(10.0), q11 = gsl_cdf_ugaussian_Q(11.0);
 
     (void)state;
@@ -164,13 +164,47 @@ test_tail_masses_and_atom(void **state)
     att_assert_close(q[2], gsl_cdf_ugaussian_Pinv((0.9 - 0.2) / 0.8), 0.0, 1e-8);
 }
 
+/* A weighted pool (a linear pool of forecasters): its CDF, tail, masses,
+ * density and quantiles against the weighted sums of GSL's normal. */
+static void
+test_weighted_pool(void **state)
+{
+    double mu[2] = {0.0, 3.0}, sd[2] = {1.0, 0.5}, w[2] = {0.3, 0.7}, half[2] = {0.5, 0.5};
+    att_mixture m = {2, mu, sd, 0.0, w}, e = {2, mu, sd, 0.0, half}, u = {2, mu, sd, 0.0, NULL};
+    const double xs[4] = {-2.0, 0.5, 2.7, 5.0};
+    double lev[3] = {0.1, 0.5, 0.9}, q[3];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        double x = xs[i];
+        double F = 0.3 * gsl_cdf_ugaussian_P(x) + 0.7 * gsl_cdf_ugaussian_P((x - 3.0) / 0.5);
+        double Q = 0.3 * gsl_cdf_ugaussian_Q(x) + 0.7 * gsl_cdf_ugaussian_Q((x - 3.0) / 0.5);
+        double f =
+            0.3 * gsl_ran_ugaussian_pdf(x) + 0.7 * gsl_ran_ugaussian_pdf((x - 3.0) / 0.5) / 0.5;
+        att_assert_close(att_mixture_cdf(&m, x), F, 1e-13, 0.0);
+        att_assert_close(att_mixture_sf(&m, x), Q, 1e-13, 0.0);
+        att_assert_close(att_mixture_log_cdf(&m, x), F < 0.5 ? log(F) : log1p(-Q), 1e-12, 1e-15);
+        att_assert_close(att_mixture_log_sf(&m, x), Q < 0.5 ? log(Q) : log1p(-F), 1e-12, 1e-15);
+        att_assert_close(att_mixture_logpdf(&m, x), log(f), 1e-12, 0.0);
+        /* Equal weights given are the unweighted mixture. */
+        att_assert_close(att_mixture_cdf(&e, x), att_mixture_cdf(&u, x), 1e-15, 0.0);
+        att_assert_close(att_mixture_logpdf(&e, x), att_mixture_logpdf(&u, x), 1e-14, 0.0);
+    }
+    att_assert_close(att_mixture_log_mass(&m, 0.5, 2.7),
+                     log(att_mixture_cdf(&m, 2.7) - att_mixture_cdf(&m, 0.5)), 1e-12, 0.0);
+    att_mixture_quantiles(&m, lev, 3, q);
+    for (i = 0; i < 3; i++)
+        att_assert_close(att_mixture_cdf(&m, q[i]), lev[i], 0.0, 1e-9);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interval_score_by_hand),         cmocka_unit_test(test_wis),
         cmocka_unit_test(test_wis_uniform_against_quadrature), cmocka_unit_test(test_mixture),
-        cmocka_unit_test(test_tail_masses_and_atom),
+        cmocka_unit_test(test_tail_masses_and_atom),           cmocka_unit_test(test_weighted_pool),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

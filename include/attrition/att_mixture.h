@@ -1,6 +1,6 @@
-/* att_mixture.h -- the predictive of log y as a mixture of normals with
- * equal weights (one component per posterior draw, or a single normal for a
- * baseline) and an atom at -infinity: its CDF and tail, their logs and the
+/* att_mixture.h -- the predictive of log y as a mixture of normals (one
+ * component per posterior draw, a single normal for a baseline, or a
+ * weighted pool of forecasters) and an atom at -infinity: its CDF and tail, their logs and the
  * masses of intervals without underflow, the log density (the log score)
  * and quantiles (docs/model.md, section 9).
  */
@@ -15,12 +15,14 @@ extern "C" {
 
 /* A mixture of an atom at -infinity (mass atom, in [0, 1): the draws whose
  * model quantity is 0, log 0) and n normals N(mu_i, sd_i^2), sd_i > 0, of
- * equal weight (1 - atom) / n. */
+ * equal weight (1 - atom) / n, or of weight (1 - atom) w_i when w is not
+ * NULL (w_i >= 0, summing to 1: a linear pool of forecasters). */
 typedef struct {
     size_t n;
     const double *mu;
     const double *sd;
     double atom;
+    const double *w; /* NULL: equal weights */
 } att_mixture;
 
 /* P(X <= x), computed from whichever tail keeps it accurate. */
