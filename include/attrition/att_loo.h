@@ -51,8 +51,8 @@ void att_loo_free(att_loo *l);
 /* elpd of b minus elpd of a over the same observations, and its standard
  * error sqrt(n var(b_i - a_i)) (Vehtari, Gelman and Gabry 2017, section
  * 5.2).  ATT_EINVAL when their observation counts differ. */
-ATT_NODISCARD att_status att_loo_diff(
-    const att_loo *a, const att_loo *b, double *diff, double *se, att_error *err);
+ATT_NODISCARD att_status
+att_loo_diff(const att_loo *a, const att_loo *b, double *diff, double *se, att_error *err);
 
 /* PSIS-LOO of a fit of post over its used reports (in
  * att_posterior_report order): each draw's log-likelihood of each report
