@@ -41,9 +41,11 @@ typedef struct {
     const char *format; /* table, csv or json */
     int32_t origin;     /* --origin: only what was stated by then; INT32_MAX: everything */
     char anchor[512];
-    const att_influence *infl; /* NULL without --influence */
-    const att_loo *loo;        /* PSIS-LOO over the used reports */
-    bool progress;             /* progress on stderr */
+    const att_influence *infl;        /* NULL without --influence */
+    const att_loo *loo;               /* PSIS-LOO over the used reports */
+    att_posterior_workspace *ll_work; /* --loglik */
+    double *ll_row;
+    bool progress; /* progress on stderr */
 } fit_view;
 
 static const char *const verdict_names[] = {"good", "warning", "failed"};
@@ -577,15 +579,17 @@ json_loo(const fit_view *v)
     return o;
 }
 
-/* fit --loglik FILE: chain, draw, then each used report's log-likelihood. */
+/* fit --loglik FILE: chain, draw, then each used report's log-likelihood
+ * (v->ll_work and v->ll_row allocated by the caller, so that nothing here
+ * can fail half-way). */
 static void
 print_loglik(FILE *f, const void *ctx)
 {
     const fit_view *v = ctx;
     const att_fit_result *fit = v->fit;
     size_t n = att_posterior_nreports(v->post), S = fit->chains * fit->draws, i, s;
-    att_posterior_workspace *w = att_posterior_workspace_alloc(v->post, NULL);
-    double *ll = malloc((n + 1) * sizeof *ll);
+    att_posterior_workspace *w = v->ll_work;
+    double *ll = v->ll_row;
 
     fprintf(f, "chain,draw");
     for (i = 0; i < n; i++) {
@@ -600,8 +604,6 @@ print_loglik(FILE *f, const void *ctx)
             fprintf(f, ",%.17g", ll[i]);
         fputc('\n', f);
     }
-    free(ll);
-    att_posterior_workspace_free(w);
 }
 
 /* ---- influence ------------------------------------------------------------------- */
@@ -750,9 +752,22 @@ cli_fit(const cli_options *o, const att_run *run)
         goto cleanup;
     if (o->save_fit != NULL && att_run_save(&rf, o->save_fit, &err) != ATT_OK)
         goto fail;
-    if (o->loglik != NULL &&
-        (rc = cli_write_output(o->loglik, false, 0, NULL, print_loglik, &v)) != 0)
-        goto cleanup;
+    if (o->loglik != NULL) {
+        v.ll_work = att_posterior_workspace_alloc(rf.post, &err);
+        v.ll_row = malloc((att_posterior_nreports(rf.post) + 1) * sizeof *v.ll_row);
+        if (v.ll_work == NULL || v.ll_row == NULL) {
+            att_posterior_workspace_free(v.ll_work);
+            free(v.ll_row);
+            fprintf(stderr, "attrition: --loglik: out of memory\n");
+            rc = CLI_EXIT_OSERR;
+            goto cleanup;
+        }
+        rc = cli_write_output(o->loglik, false, 0, NULL, print_loglik, &v);
+        att_posterior_workspace_free(v.ll_work);
+        free(v.ll_row);
+        if (rc != 0)
+            goto cleanup;
+    }
     if (rf.verdict == ATT_FIT_FAILED)
         rc = CLI_EXIT_FAILED; /* printed only because of --force */
     goto cleanup;

@@ -172,9 +172,14 @@ att_loo_compute(
             ll[s] = log_lik[s * n + i];
             col[s] = -ll[s];
         }
-        if (!isfinite(log_sum_exp(ll, S))) {
+        for (s = 0; s < S && isfinite(ll[s]); s++)
+            ;
+        if (s < S) {
+            /* A draw that gives the observation no density has an
+             * infinite importance ratio: leaving it out is undefined. */
             st = ATT_FAIL(err, ATT_ERANGE,
-                          "observation %zu: a log-likelihood is not finite in every draw", i + 1);
+                          "observation %zu: its log-likelihood is not finite in draw %zu", i + 1,
+                          s + 1);
             goto done;
         }
         out->k[i] = att_psis(col, S, scratch);

@@ -172,6 +172,11 @@ test_constant_ratios_and_bad_input(void **state)
     att_assert_close(l.p_loo_i[0], 0.0, 0.0, 1e-14);
     att_assert_close(exp(l.lw[17]), 1.0 / 200.0, 1e-13, 0.0);
     att_loo_free(&l);
+    /* One draw of -inf is an infinite ratio: an error, never a NaN. */
+    for (s = 0; s < 200; s++)
+        ll[s] = -1.5;
+    ll[3] = -HUGE_VAL;
+    assert_int_equal(att_loo_compute(ll, 200, 1, false, &l, &err), ATT_ERANGE);
     /* A log-likelihood of -inf in every draw cannot be left out. */
     for (s = 0; s < 200; s++)
         ll[s] = -HUGE_VAL;
