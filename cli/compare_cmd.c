@@ -84,17 +84,15 @@ project_fan(const compare_ctx *c, origin_view *v)
 
 /* ---- what an origin changed (docs/model.md, section 9) ---------------------------- */
 
-/* The names of full's items dropped at v's origin (from index kept on),
- * ", "-joined; "" for none. */
+/* The names of the scenario's phases (what 0), arrivals (1) or departures
+ * (2) that truncation t dropped, ", "-joined; "" for none. */
 static const char *
-dropped_names(const compare_ctx *c, const origin_view *v, int what, char *buf, size_t n)
+dropped_names(const compare_ctx *c, const att_truncation *t, int what, char *buf, size_t n)
 {
     const att_params *p = c->p0;
-    att_truncation t;
     size_t i, used = 0, kept, all;
 
-    att_params_truncation(p, v->rf.p, &t);
-    kept = what == 0 ? t.phases_kept : what == 1 ? t.arrivals_kept : t.departures_kept;
+    kept = what == 0 ? t->phases_kept : what == 1 ? t->arrivals_kept : t->departures_kept;
     all = what == 0 ? p->nphase : what == 1 ? p->narrival : p->ndeparture;
     buf[0] = '\0';
     for (i = kept; i < all && used < n; i++) {
@@ -153,15 +151,15 @@ print_changes(FILE *f, const compare_ctx *c, const origin_view *v, const char *i
     att_params_truncation(c->p0, cut, &t);
     if (t.phases_kept < c->p0->nphase)
         fprintf(f, "%sphases dropped (they start after the origin): %s\n", indent,
-                dropped_names(c, v, 0, names, sizeof names));
+                dropped_names(c, &t, 0, names, sizeof names));
     if (t.arrivals_kept < c->p0->narrival)
         fprintf(f,
                 "%sarrivals dropped (dated after it; later troops come only from the "
                 "scenario's waves): %s\n",
-                indent, dropped_names(c, v, 1, names, sizeof names));
+                indent, dropped_names(c, &t, 1, names, sizeof names));
     if (t.departures_kept < c->p0->ndeparture)
         fprintf(f, "%sdepartures dropped: %s\n", indent,
-                dropped_names(c, v, 2, names, sizeof names));
+                dropped_names(c, &t, 2, names, sizeof names));
     if (t.scheduled_end != ATT_DAY_OPEN)
         fprintf(f, "%s%s, scheduled to end %s, runs open-ended from the origin\n", indent,
                 cut->phases[cut->nphase - 1].name, att_date_format(t.scheduled_end, d));
@@ -190,9 +188,9 @@ csv_changes(FILE *f, const compare_ctx *c, const origin_view *v)
     size_t w;
 
     att_params_truncation(c->p0, cut, &t);
-    dropped_names(c, v, 0, ph, sizeof ph);
-    dropped_names(c, v, 1, ar, sizeof ar);
-    dropped_names(c, v, 2, de, sizeof de);
+    dropped_names(c, &t, 0, ph, sizeof ph);
+    dropped_names(c, &t, 1, ar, sizeof ar);
+    dropped_names(c, &t, 2, de, sizeof de);
     for (w = 0; w <= cut->nwave; w++) {
         size_t k = w == 0 ? ATT_NONE : w - 1;
         fprintf(f, "%s,", att_date_format(v->origin, d));
@@ -236,11 +234,11 @@ json_changes(const compare_ctx *c, const origin_view *v)
 
     att_params_truncation(c->p0, cut, &t);
     json_object_set_new(o, "phases_dropped",
-                        json_names(dropped_names(c, v, 0, names, sizeof names)));
+                        json_names(dropped_names(c, &t, 0, names, sizeof names)));
     json_object_set_new(o, "arrivals_dropped",
-                        json_names(dropped_names(c, v, 1, names, sizeof names)));
+                        json_names(dropped_names(c, &t, 1, names, sizeof names)));
     json_object_set_new(o, "departures_dropped",
-                        json_names(dropped_names(c, v, 2, names, sizeof names)));
+                        json_names(dropped_names(c, &t, 2, names, sizeof names)));
     json_object_set_new(o, "open_phase", json_string(cut->phases[cut->nphase - 1].name));
     json_object_set_new(o, "scheduled_end",
                         t.scheduled_end != ATT_DAY_OPEN

@@ -240,10 +240,10 @@ adv_divergences(const att_params *p,
     adv_add_narrow(p, post, best, 0.25, d);
 }
 
-/* The per-chain means of parameter k (theta) and the pooled within-chain
- * sd. */
+/* The per-chain means of parameter k of x (theta or value) and the
+ * pooled within-chain sd. */
 static double
-adv_chain_means(const att_fit_result *r, size_t k, double *means)
+adv_chain_means_of(const att_fit_result *r, const double *x, size_t k, double *means)
 {
     size_t c, i, D = r->draws;
     double w = 0.0;
@@ -251,15 +251,37 @@ adv_chain_means(const att_fit_result *r, size_t k, double *means)
     for (c = 0; c < r->chains; c++) {
         double m = 0.0, v = 0.0;
         for (i = 0; i < D; i++)
-            m += r->theta[(c * D + i) * r->dim + k] / (double)D;
+            m += x[(c * D + i) * r->dim + k] / (double)D;
         for (i = 0; i < D; i++) {
-            double e = r->theta[(c * D + i) * r->dim + k] - m;
+            double e = x[(c * D + i) * r->dim + k] - m;
             v += e * e / (double)(D - 1);
         }
         means[c] = m;
         w += v / (double)r->chains;
     }
     return sqrt(w);
+}
+
+/* On the sampler's scale. */
+static double
+adv_chain_means(const att_fit_result *r, size_t k, double *means)
+{
+    return adv_chain_means_of(r, r->theta, k, means);
+}
+
+/* The mean of the chain means apart (*ma) and of the rest (*mr). */
+static void
+adv_sides(const double *means, const bool *apart, size_t C, size_t napart, double *ma, double *mr)
+{
+    size_t c;
+
+    *ma = *mr = 0.0;
+    for (c = 0; c < C; c++) {
+        if (apart[c])
+            *ma += means[c] / (double)napart;
+        else
+            *mr += means[c] / (double)(C - napart);
+    }
 }
 
 /* Chains that settled apart: the largest gap between sorted chain means of
@@ -315,13 +337,8 @@ adv_chains_apart(const att_params *p,
         }
     /* Which parameters the two sides disagree on, in within-chain sds. */
     for (j = 0; j < n; j++) {
-        double wj = adv_chain_means(r, j, means), ma = 0.0, mr = 0.0, sep;
-        for (c = 0; c < C; c++) {
-            if (apart[c])
-                ma += means[c] / (double)napart;
-            else
-                mr += means[c] / (double)(C - napart);
-        }
+        double wj = adv_chain_means(r, j, means), ma, mr, sep;
+        adv_sides(means, apart, C, napart, &ma, &mr);
         sep = wj > 0.0 ? fabs(ma - mr) / wj : (ma != mr ? HUGE_VAL : 0.0);
         if (sep > sep_top) {
             sep_top = sep;
@@ -338,16 +355,9 @@ adv_chains_apart(const att_params *p,
     d->other = top;
     {
         /* Said in model units: a hazard of 0.013 against 0.0049. */
-        double ma = 0.0, mr = 0.0;
-        size_t i;
-        for (c = 0; c < C; c++)
-            for (i = 0; i < r->draws; i++) {
-                double v = r->value[(c * r->draws + i) * n + worst];
-                if (apart[c])
-                    ma += v / (double)(napart * r->draws);
-                else
-                    mr += v / (double)((C - napart) * r->draws);
-            }
+        double ma, mr;
+        adv_chain_means_of(r, r->value, worst, means);
+        adv_sides(means, apart, C, napart, &ma, &mr);
         snprintf(d->what, sizeof d->what,
                  "chain%s %s settled apart from the others: %s (R-hat %.2f) has mean %.3g "
                  "there against %.3g, %.0f within-chain sds apart; they differ most in %s%s",
