@@ -19,6 +19,7 @@
 #include <attrition/att_posterior.h>
 #include <attrition/att_project.h>
 #include <attrition/att_run.h>
+#include <attrition/att_skill.h>
 #include <attrition/att_version.h>
 
 #include "advice.h"
@@ -30,6 +31,9 @@
 
 #define CLI_PATH_MAX 4096
 
+/* Resamples of the reports behind backtest's intervals of skill. */
+#define CLI_SKILL_RESAMPLES 2000
+
 /* One origin's fit and scores. */
 typedef struct {
     int32_t origin;
@@ -39,6 +43,7 @@ typedef struct {
     att_comparison cmp;
     att_projection fan; /* backtest --plot: casualties projected from the origin */
     bool has_fan;
+    bool train; /* compare: an earlier origin fitted only for the ensemble's weights */
 } origin_view;
 
 typedef struct {
@@ -50,7 +55,10 @@ typedef struct {
     char anchor[512];
     size_t n;
     origin_view *ov;
+    size_t ntrain;
+    origin_view *tr;       /* compare: the earlier origins the ensemble learns from */
     att_comparison pooled; /* backtest */
+    att_skill skill[ATT_HORIZON_COUNT + 1]; /* backtest: per bucket, then over all */
 } compare_ctx;
 
 /* ---- one origin -------------------------------------------------------------------- */
@@ -259,12 +267,15 @@ json_changes(const compare_ctx *c, const origin_view *v)
     return o;
 }
 
-/* Fits and scores at v->origin.  Returns 0, or an exit code after printing
- * why; with soft (backtest), a problem of this origin marks it skipped
- * and returns 0. */
+/* Fits and scores at v->origin, the ensemble weighted by ew.  Returns 0,
+ * or an exit code after printing why; with soft (backtest, and the
+ * ensemble's earlier origins), a problem of this origin marks it skipped
+ * and returns 0.  An earlier origin is always sampled afresh, never saved
+ * or plotted: --fit and --save-fit are the origin's. */
 static int
-run_origin(compare_ctx *c, origin_view *v, bool soft)
+run_origin(compare_ctx *c, origin_view *v, bool soft, const att_ensemble_weights *ew)
 {
+    const char *saved = v->train ? NULL : c->o->fit;
     const cli_options *o = c->o;
     att_compare_params cp;
     char d[ATT_DATE_BUFSIZE], msg[2 * ATT_ERROR_MSG_MAX];
@@ -277,7 +288,7 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
         goto skip;
     }
     if (att_run_posterior(c->run, v->origin, &v->rf, &err) != ATT_OK ||
-        att_run_sample(&v->rf, o->fit, &err) != ATT_OK)
+        att_run_sample(&v->rf, saved, &err) != ATT_OK)
         goto fail;
     if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
         char at[ATT_DATE_BUFSIZE + 16];
@@ -286,19 +297,21 @@ run_origin(compare_ctx *c, origin_view *v, bool soft)
             goto skip;
         }
         snprintf(at, sizeof at, " at the origin %s", d);
-        return cli_fit_failed(c->run, &v->rf, at, "Nothing is scored", "score it", o->fit == NULL,
+        return cli_fit_failed(c->run, &v->rf, at, "Nothing is scored", "score it", saved == NULL,
                               cli_progress_on(o->quiet));
     }
     /* Saved once judged usable, as `attrition fit` does, for a later
      * `compare --fit FILE` (its digest is of the inputs known at the origin). */
-    if (o->fit == NULL && o->save_fit != NULL && att_run_save(&v->rf, o->save_fit, &err) != ATT_OK)
+    if (!v->train && o->fit == NULL && o->save_fit != NULL &&
+        att_run_save(&v->rf, o->save_fit, &err) != ATT_OK)
         return cli_report(&err);
     cp.seed = v->rf.p->projection.seed;
     cp.threads = o->threads > 0 ? (int)o->threads : 0;
+    cp.ensemble = ew;
     if (att_compare_run(v->rf.p, c->l, v->rf.post, &v->rf.fit, v->origin, &cp, &v->cmp, &err) !=
         ATT_OK)
         goto fail;
-    if (o->plot != NULL)
+    if (o->plot != NULL && !v->train)
         project_fan(c, v);
     return 0;
 fail:
@@ -341,6 +354,32 @@ yes_no(int x)
     return x < 0 ? "-" : x ? "yes" : "no";
 }
 
+/* "model 0.412, persistence 0.3, ... (learned from 9 reports scored at 4
+ * earlier origins)" or why the weights are equal. */
+static const char *
+weights_text(const att_ensemble_weights *e, char *buf, size_t n)
+{
+    size_t k, len = 0;
+
+    buf[0] = '\0';
+    for (k = 0; k < ATT_FC_POOLED && len < n; k++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s %.3f", k ? ", " : "",
+                                att_forecaster_name((att_forecaster)k), e->w[k]);
+    if (len >= n)
+        return buf;
+    if (e->fitted)
+        snprintf(buf + len, n - len,
+                 " (stacking: learned from %zu reports scored at %zu earlier "
+                 "origin%s)",
+                 e->reports, e->origins, e->origins == 1 ? "" : "s");
+    else
+        snprintf(buf + len, n - len,
+                 " (equal: %zu report%s stated by the origin scored from an "
+                 "earlier one, fewer than %d)",
+                 e->reports, e->reports == 1 ? "" : "s", ATT_STACKING_MIN_REPORTS);
+    return buf;
+}
+
 static void
 print_summary_table(FILE *f, const att_score_summary *s, const char *title)
 {
@@ -361,7 +400,7 @@ static void
 print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
 {
     const att_comparison *cmp = &v->cmp;
-    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32], fig[64], band[96], pit[64];
+    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32], fig[64], band[96], pit[64], w[256];
     int wrep = 30, wfig = 14; /* at least 30 and 14; as wide as the longest id and figure */
     size_t i;
 
@@ -415,15 +454,69 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
         fprintf(f, "baselines' spread on the log scale, s(h) = sqrt(s0^2 + s1^2 h / 30), "
                    "fitted to each one's own\none-step errors on the reports stated by the "
                    "origin:\n");
-        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_COUNT; i++) {
+        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_POOLED; i++) {
             const att_spread *sp = &cmp->spread[i];
             fprintf(f, "  %-14s s0 %s, s1 %s (%zu error%s%s)\n",
                     att_forecaster_name((att_forecaster)i), num(sp->s0, 3, a, sizeof a),
                     num(sp->s1, 3, b, sizeof b), sp->errors, sp->errors == 1 ? "" : "s",
                     sp->fallback ? ": too few, the defaults" : "");
         }
+        fprintf(f, "ensemble weights: %s\n", weights_text(&cmp->ensemble, w, sizeof w));
         fprintf(f, "\n(relative WIS: the model's mean WIS over the reports both score, over the "
-                   "baseline's;\nbelow 1 means the model did better)\n");
+                   "baseline's or the\nensemble's; below 1 means the model did better)\n");
+    }
+}
+
+/* "0.412 (0.301-0.530)", or "-" where undefined. */
+static const char *
+interval_text(const att_bootstrap_interval *iv, char *buf, size_t n)
+{
+    char a[32], b[32], e[32];
+
+    if (!isfinite(iv->est))
+        snprintf(buf, n, "-");
+    else if (!isfinite(iv->lo))
+        snprintf(buf, n, "%s", num(iv->est, 3, a, sizeof a));
+    else
+        snprintf(buf, n, "%s (%s-%s)", num(iv->est, 3, a, sizeof a), num(iv->lo, 3, b, sizeof b),
+                 num(iv->hi, 3, e, sizeof e));
+    return buf;
+}
+
+static const char *const judged_names[ATT_SKILL_JUDGED] = {"model", "ensemble"};
+
+/* backtest: per horizon bucket, the model's and the ensemble's coverage
+ * and relative WIS against each baseline, with bootstrap intervals. */
+static void
+print_skill(FILE *f, const att_skill *sk)
+{
+    size_t h, j, b;
+    char c50[64], c90[64], rel[ATT_SKILL_BASELINES][64], rows[32], reps[32];
+
+    fprintf(f,
+            "\nskill by horizon, with %g%% bootstrap intervals over the reports (%d resamples; a "
+            "report\nscored from several origins is resampled whole). Relative WIS below 1: "
+            "better than the\nbaseline; an interval that holds 1 does not tell them apart.\n",
+            100.0 * ATT_SKILL_LEVEL, CLI_SKILL_RESAMPLES);
+    fprintf(f, "%-9s %4s %7s %-9s %-20s %-20s %-20s %-20s %s\n", "horizon", "rows", "reports", "",
+            "cov50", "cov90", "rel. WIS pers.", "rel. WIS rate", "rel. WIS line");
+    for (h = 0; h <= ATT_HORIZON_COUNT; h++) {
+        const att_skill *s = &sk[h];
+        if (s->rows == 0)
+            continue;
+        snprintf(rows, sizeof rows, "%zu", s->rows);
+        snprintf(reps, sizeof reps, "%zu", s->reports);
+        for (j = 0; j < ATT_SKILL_JUDGED; j++) {
+            for (b = 0; b < ATT_SKILL_BASELINES; b++)
+                interval_text(&s->relative_wis[j][b], rel[b], sizeof rel[b]);
+            fprintf(f, "%-9s %4s %7s %-9s %-20s %-20s %-20s %-20s %s\n",
+                    j                        ? ""
+                    : h == ATT_HORIZON_COUNT ? "all"
+                                             : att_horizon_name((att_horizon)h),
+                    j ? "" : rows, j ? "" : reps, judged_names[j],
+                    interval_text(&s->coverage50[j], c50, sizeof c50),
+                    interval_text(&s->coverage90[j], c90, sizeof c90), rel[0], rel[1], rel[2]);
+        }
     }
 }
 
@@ -441,7 +534,7 @@ static void
 print_table(FILE *f, const compare_ctx *c)
 {
     size_t i, h;
-    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32];
+    char d[ATT_DATE_BUFSIZE], a[32], b[32], e[32], g[32], w[256];
 
     print_header(f, c, c->o->command == CLI_CMD_BACKTEST ? "backtest" : "compare");
     for (i = 0; i < c->n && c->o->command == CLI_CMD_COMPARE; i++)
@@ -463,6 +556,12 @@ print_table(FILE *f, const compare_ctx *c)
                 num(v->cmp.summary[ATT_FC_RATE_FORWARD].relative_wis, 3, e, sizeof e),
                 num(v->cmp.summary[ATT_FC_LINEAR].relative_wis, 3, g, sizeof g));
     }
+    fprintf(f, "\nthe ensemble's weights at each origin (MODEL.md: stacking over the reports "
+               "stated by then,\neach scored from an earlier origin):\n");
+    for (i = 0; i < c->n; i++)
+        if (!c->ov[i].skipped)
+            fprintf(f, "%-12s %s\n", att_date_format(c->ov[i].origin, d),
+                    weights_text(&c->ov[i].cmp.ensemble, w, sizeof w));
     fprintf(f, "\nwhat each origin changed in the scenario (docs/model.md, section 9):\n");
     for (i = 0; i < c->n; i++) {
         const origin_view *v = &c->ov[i];
@@ -481,6 +580,7 @@ print_table(FILE *f, const compare_ctx *c)
                                           : " days after the origin");
         print_summary_table(f, c->pooled.by_horizon[h], title);
     }
+    print_skill(f, c->skill);
     fprintf(f,
             "\n(every origin's own scores: attrition compare --origin DATE, or --format json)\n");
 }
@@ -508,6 +608,47 @@ csv_summary(FILE *f, const char *origin, const char *bucket, const att_score_sum
         csv_num(f, s[k].mean_log_score_censored);
         csv_num(f, s[k].relative_wis);
         fputc('\n', f);
+    }
+}
+
+static void
+csv_interval(FILE *f,
+             const char *bucket,
+             const char *who,
+             const char *stat,
+             const char *against,
+             size_t n,
+             const att_bootstrap_interval *iv)
+{
+    fprintf(f, "%s,%s,%s,%s,%zu", bucket, who, stat, against, n);
+    csv_num(f, iv->est);
+    csv_num(f, iv->lo);
+    csv_num(f, iv->hi);
+    fputc('\n', f);
+}
+
+static void
+csv_skill(FILE *f, const att_skill *sk)
+{
+    size_t h, j, b;
+
+    fprintf(f,
+            "\n# section: skill (%g%% percentile bootstrap over reports, %d resamples)\n"
+            "bucket,forecaster,statistic,against,n,estimate,low,high\n",
+            100.0 * ATT_SKILL_LEVEL, CLI_SKILL_RESAMPLES);
+    for (h = 0; h <= ATT_HORIZON_COUNT; h++) {
+        const att_skill *s = &sk[h];
+        const char *bucket = h == ATT_HORIZON_COUNT ? "all" : att_horizon_name((att_horizon)h);
+        for (j = 0; j < ATT_SKILL_JUDGED; j++) {
+            csv_interval(f, bucket, judged_names[j], "coverage50", "", s->n_interval[j],
+                         &s->coverage50[j]);
+            csv_interval(f, bucket, judged_names[j], "coverage90", "", s->n_interval[j],
+                         &s->coverage90[j]);
+            for (b = 0; b < ATT_SKILL_BASELINES; b++)
+                csv_interval(f, bucket, judged_names[j], "relative_wis",
+                             att_forecaster_name((att_forecaster)(ATT_FC_PERSISTENCE + b)),
+                             s->n_both[j][b], &s->relative_wis[j][b]);
+        }
     }
 }
 
@@ -564,6 +705,22 @@ print_csv(FILE *f, const compare_ctx *c)
         for (h = 0; h < ATT_HORIZON_COUNT; h++)
             csv_summary(f, "all", att_horizon_name((att_horizon)h), c->pooled.by_horizon[h]);
     }
+    fprintf(f, "\n# section: ensemble_weights\norigin,reports,origins,fitted");
+    for (k = 0; k < ATT_FC_POOLED; k++)
+        fprintf(f, ",%s", att_forecaster_name((att_forecaster)k));
+    fputc('\n', f);
+    for (i = 0; i < c->n; i++) {
+        const att_ensemble_weights *e = &c->ov[i].cmp.ensemble;
+        if (c->ov[i].skipped)
+            continue;
+        fprintf(f, "%s,%zu,%zu,%s", att_date_format(c->ov[i].origin, d), e->reports, e->origins,
+                e->fitted ? "true" : "false");
+        for (k = 0; k < ATT_FC_POOLED; k++)
+            csv_num(f, e->w[k]);
+        fputc('\n', f);
+    }
+    if (c->o->command == CLI_CMD_BACKTEST)
+        csv_skill(f, c->skill);
     fprintf(f, "\n# section: origin_changes\norigin,phases_dropped,arrivals_dropped,"
                "departures_dropped,open_phase,scheduled_end,cohort,hazard,named_phase_dropped\n");
     for (i = 0; i < c->n; i++)
@@ -667,7 +824,7 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
         json_entry(o, r, &sr->fc[ATT_FC_MODEL]);
         json_object_set_new(o, "revision", json_boolean(sr->revision));
         bs = json_object();
-        for (k = ATT_FC_PERSISTENCE; k < ATT_FC_COUNT; k++) {
+        for (k = ATT_FC_PERSISTENCE; k < ATT_FC_POOLED; k++) {
             json_t *b = json_object();
             if (sr->fc[k].scored)
                 json_entry(b, r, &sr->fc[k]);
@@ -676,6 +833,9 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
             json_object_set_new(bs, att_forecaster_name((att_forecaster)k), b);
         }
         json_object_set_new(o, "baselines", bs);
+        bs = json_object();
+        json_entry(bs, r, &sr->fc[ATT_FC_ENSEMBLE]);
+        json_object_set_new(o, "ensemble", bs);
         json_array_append_new(reps, o);
     }
     json_object_set_new(doc, "changes", json_changes(c, v));
@@ -683,7 +843,7 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
     json_object_set_new(doc, "summary", json_summary(v->cmp.summary));
     {
         json_t *sp = json_object();
-        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_COUNT; i++) {
+        for (i = ATT_FC_PERSISTENCE; i < ATT_FC_POOLED; i++) {
             json_t *o = json_object();
             json_object_set_new(o, "s0", cli_json_num(v->cmp.spread[i].s0));
             json_object_set_new(o, "s1", cli_json_num(v->cmp.spread[i].s1));
@@ -693,6 +853,17 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
         }
         json_object_set_new(doc, "baseline_spread", sp);
     }
+    {
+        const att_ensemble_weights *e = &v->cmp.ensemble;
+        json_t *o = json_object(), *w = json_object();
+        for (k = 0; k < ATT_FC_POOLED; k++)
+            json_object_set_new(w, att_forecaster_name((att_forecaster)k), cli_json_num(e->w[k]));
+        json_object_set_new(o, "weights", w);
+        json_object_set_new(o, "reports", json_integer((json_int_t)e->reports));
+        json_object_set_new(o, "origins", json_integer((json_int_t)e->origins));
+        json_object_set_new(o, "fitted", json_boolean(e->fitted));
+        json_object_set_new(doc, "ensemble_weights", o);
+    }
     for (i = 0; i < v->cmp.nnot; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(c->l->reports[v->cmp.not_scorable[i].report].id));
@@ -700,6 +871,53 @@ json_origin(const compare_ctx *c, const origin_view *v, bool meta)
         json_array_append_new(ns, o);
     }
     json_object_set_new(doc, "not_scorable", ns);
+    return doc;
+}
+
+static json_t *
+json_interval(size_t n, const att_bootstrap_interval *iv)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "n", json_integer((json_int_t)n));
+    json_object_set_new(o, "estimate", cli_json_num(iv->est));
+    json_object_set_new(o, "low", cli_json_num(iv->lo));
+    json_object_set_new(o, "high", cli_json_num(iv->hi));
+    return o;
+}
+
+/* backtest's skill: per bucket ("all" last), each judged forecaster's
+ * coverage and relative WIS with their bootstrap intervals. */
+static json_t *
+json_skill(const att_skill *sk)
+{
+    json_t *doc = json_object(), *buckets = json_object();
+    size_t h, j, b;
+
+    json_object_set_new(doc, "level", json_real(ATT_SKILL_LEVEL));
+    json_object_set_new(doc, "resamples", json_integer(CLI_SKILL_RESAMPLES));
+    for (h = 0; h <= ATT_HORIZON_COUNT; h++) {
+        const att_skill *s = &sk[h];
+        json_t *o = json_object();
+        json_object_set_new(o, "rows", json_integer((json_int_t)s->rows));
+        json_object_set_new(o, "reports", json_integer((json_int_t)s->reports));
+        for (j = 0; j < ATT_SKILL_JUDGED; j++) {
+            json_t *x = json_object(), *rel = json_object();
+            json_object_set_new(x, "coverage50",
+                                json_interval(s->n_interval[j], &s->coverage50[j]));
+            json_object_set_new(x, "coverage90",
+                                json_interval(s->n_interval[j], &s->coverage90[j]));
+            for (b = 0; b < ATT_SKILL_BASELINES; b++)
+                json_object_set_new(rel,
+                                    att_forecaster_name((att_forecaster)(ATT_FC_PERSISTENCE + b)),
+                                    json_interval(s->n_both[j][b], &s->relative_wis[j][b]));
+            json_object_set_new(x, "relative_wis", rel);
+            json_object_set_new(o, judged_names[j], x);
+        }
+        json_object_set_new(buckets,
+                            h == ATT_HORIZON_COUNT ? "all" : att_horizon_name((att_horizon)h), o);
+    }
+    json_object_set_new(doc, "by_horizon", buckets);
     return doc;
 }
 
@@ -742,6 +960,7 @@ json_doc(const compare_ctx *c)
         json_object_set_new(byh, att_horizon_name((att_horizon)h),
                             json_summary(c->pooled.by_horizon[h]));
     json_object_set_new(doc, "summary_by_horizon", byh);
+    json_object_set_new(doc, "skill", json_skill(c->skill));
     return doc;
 }
 
@@ -753,6 +972,12 @@ cmp_day(const void *a, const void *b)
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
 
     return (x > y) - (x < y);
+}
+
+static int
+cmp_origin(const void *a, const void *b)
+{
+    return cmp_day(&((const origin_view *)a)->origin, &((const origin_view *)b)->origin);
 }
 
 /* The origins: --origin, or every distinct statement date but the last. */
@@ -787,6 +1012,73 @@ make_origins(compare_ctx *c)
     free(days);
     c->n = n;
     return 0;
+}
+
+/* compare: the earlier origins the ensemble's weights are learned from
+ * (MODEL.md): every distinct statement date before the origin, when at
+ * least ATT_STACKING_MIN_REPORTS reports stated by the origin come after
+ * the first of them (fewer: equal weights, no fit needed). */
+static int
+make_training(compare_ctx *c)
+{
+    int32_t origin = c->ov[0].origin, first = INT32_MAX;
+    size_t i, n = 0, later = 0;
+
+    for (i = 0; i < c->l->n; i++)
+        if (c->l->reports[i].statement < origin && c->l->reports[i].statement < first)
+            first = c->l->reports[i].statement;
+    for (i = 0; i < c->l->n; i++) {
+        const att_report *r = &c->l->reports[i];
+        later += r->statement > first && r->statement <= origin && r->repeat_of == ATT_NONE;
+    }
+    if (later < ATT_STACKING_MIN_REPORTS)
+        return 0;
+    c->tr = calloc(c->l->n + 1, sizeof *c->tr);
+    if (c->tr == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    for (i = 0; i < c->l->n; i++) {
+        int32_t d = c->l->reports[i].statement;
+        size_t k;
+        for (k = 0; k < n && c->tr[k].origin != d; k++)
+            ;
+        if (d < origin && k == n) {
+            c->tr[n].origin = d;
+            c->tr[n++].train = true;
+        }
+    }
+    qsort(c->tr, n, sizeof *c->tr, cmp_origin);
+    c->ntrain = n;
+    return 0;
+}
+
+/* The ensemble's weights at origin, from the comparisons of pool made
+ * before it (MODEL.md): 0, or an exit code after printing why. */
+static int
+weights_at(const compare_ctx *c,
+           const origin_view *pool,
+           size_t n,
+           int32_t origin,
+           att_ensemble_weights *ew)
+{
+    att_comparison *list = calloc(n + 1, sizeof *list);
+    size_t i, k = 0;
+    att_error err;
+    int rc = 0;
+
+    att_error_clear(&err);
+    if (list == NULL) {
+        fprintf(stderr, "attrition: out of memory\n");
+        return CLI_EXIT_OSERR;
+    }
+    for (i = 0; i < n; i++)
+        if (!pool[i].skipped && pool[i].origin < origin)
+            list[k++] = pool[i].cmp;
+    if (att_compare_weights(list, k, c->l, origin, ew, &err) != ATT_OK)
+        rc = cli_report(&err);
+    free(list);
+    return rc;
 }
 
 static int
@@ -869,7 +1161,8 @@ static void
 hub_rows(FILE *f, const void *ctx)
 {
     static const char *const ids[ATT_FC_COUNT] = {"attrition-model", "baseline-persistence",
-                                                  "baseline-rate_forward", "baseline-linear"};
+                                                  "baseline-rate_forward", "baseline-linear",
+                                                  "attrition-ensemble"};
     const compare_ctx *c = ctx;
     char t[256];
     size_t i, j, k, q;
@@ -925,14 +1218,28 @@ cli_compare(const cli_options *o)
     c.l = att_run_ledger(c.run);
     c.params_digest = att_run_params_digest(c.run);
     cli_anchor_text(c.p0, c.anchor, sizeof c.anchor);
-    if ((rc = make_origins(&c)) != 0)
+    if ((rc = make_origins(&c)) != 0 ||
+        (o->command == CLI_CMD_COMPARE && (rc = make_training(&c)) != 0))
         goto done;
     progress = cli_progress_on(o->quiet);
+    for (i = 0; i < c.ntrain && rc == 0; i++) {
+        char d[ATT_DATE_BUFSIZE];
+        cli_progress(progress,
+                     "fitting at the earlier origin %s for the ensemble's weights "
+                     "(%zu of %zu)...",
+                     att_date_format(c.tr[i].origin, d), i + 1, c.ntrain);
+        rc = run_origin(&c, &c.tr[i], true, NULL);
+        cli_progress_done(progress);
+    }
     for (i = 0; i < c.n && rc == 0; i++) {
         char d[ATT_DATE_BUFSIZE];
+        att_ensemble_weights ew;
+        bool bt = o->command == CLI_CMD_BACKTEST;
+        if ((rc = weights_at(&c, bt ? c.ov : c.tr, bt ? i : c.ntrain, c.ov[i].origin, &ew)) != 0)
+            break;
         cli_progress(progress, "fitting at the origin %s (%zu of %zu)...",
                      att_date_format(c.ov[i].origin, d), i + 1, c.n);
-        rc = run_origin(&c, &c.ov[i], o->command == CLI_CMD_BACKTEST);
+        rc = run_origin(&c, &c.ov[i], bt, &ew);
         cli_progress_done(progress);
         nok += rc == 0 && !c.ov[i].skipped;
     }
@@ -948,7 +1255,9 @@ cli_compare(const cli_options *o)
         for (i = 0; i < c.n; i++)
             if (!c.ov[i].skipped)
                 list[k++] = c.ov[i].cmp;
-        if (att_compare_pool(list, k, c.l, &c.pooled, &err) != ATT_OK)
+        if (att_compare_pool(list, k, c.l, &c.pooled, &err) != ATT_OK ||
+            att_compare_skill(&c.pooled, CLI_SKILL_RESAMPLES, c.p0->projection.seed, c.skill,
+                              &err) != ATT_OK)
             rc = cli_report(&err);
         free(list);
         if (rc != 0)
@@ -966,7 +1275,12 @@ done:
         att_projection_free(&c.ov[i].fan);
         att_run_fit_free(&c.ov[i].rf);
     }
+    for (i = 0; c.tr != NULL && i < c.ntrain; i++) {
+        att_comparison_free(&c.tr[i].cmp);
+        att_run_fit_free(&c.tr[i].rf);
+    }
     att_comparison_free(&c.pooled);
+    free(c.tr);
     free(c.ov);
     att_run_free(c.run);
     return rc;

@@ -45,8 +45,8 @@ enum { Q05 = 2, Q25 = 6, Q50 = 11, Q75 = 16, Q95 = 20 };
 
 static const char *const horizon_names[ATT_HORIZON_COUNT] = {"nowcast", "0-30", "31-90", "91-365",
                                                              "over 365"};
-static const char *const fc_names[ATT_FC_COUNT] = {"model", "persistence", "rate_forward",
-                                                   "linear"};
+static const char *const fc_names[ATT_FC_COUNT] = {"model", "persistence", "rate_forward", "linear",
+                                                   "ensemble"};
 
 const char *
 att_horizon_name(att_horizon h)
@@ -158,7 +158,10 @@ typedef struct {
     att_model_values *mv; /* per draw: the same as the forward model reads them */
     att_projection proj;  /* paths from T + 1, one per draw (or none) */
     bool projected;
-    double *mu, *sd; /* scratch, ndraw each */
+    double *mu, *sd, *w; /* scratch: ndraw + ATT_FC_POOLED each */
+    size_t nmodel;       /* the model's last predictive: its components in mu, sd */
+    double atom;         /* and its atom */
+    double bmu[ATT_FC_POOLED], bsd[ATT_FC_POOLED]; /* each baseline's last predictive */
 } compare_ctx;
 
 /* Draw s's state at time t for the groups in set (0: the whole force):
@@ -276,10 +279,10 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
         c->sd[n] = sqrt(sigma * sigma + tau * tau);
         n++;
     }
-    m.n = n;
+    m.n = c->nmodel = n;
     m.mu = c->mu;
     m.sd = c->sd;
-    m.atom = (double)(c->ndraw - n) / (double)c->ndraw;
+    m.atom = c->atom = (double)(c->ndraw - n) / (double)c->ndraw;
     if (m.atom >= ZERO_SHARE_MAX) {
         char why[ATT_REASON_MAX];
         snprintf(why, sizeof why,
@@ -291,6 +294,47 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     }
     score_entry(r, &m, e);
     return true;
+}
+
+/* The ensemble's scores of r into sr's entry (MODEL.md, "Scoring against
+ * later reports"): the linear pool of the model's predictive (still in
+ * c's scratch) and of each baseline's that scored r, the weights
+ * renormalised over them.  The model's atom keeps its share of the
+ * model's weight; a forecaster of weight 0 adds no component. */
+static void
+ensemble_score(compare_ctx *c, const att_report *r, att_scored_report *sr, const double *w)
+{
+    bool avail[ATT_FC_POOLED];
+    double wr[ATT_FC_POOLED], atom, live;
+    size_t k, n = 0, s;
+    att_mixture m;
+
+    for (k = 0; k < ATT_FC_POOLED; k++)
+        avail[k] = sr->fc[k].scored;
+    if (!att_stacking_renormalise(w, avail, ATT_FC_POOLED, wr))
+        for (k = 0; k < ATT_FC_POOLED; k++) /* every weight of those scoring it is 0 */
+            wr[k] = avail[k] ? 1.0 : 0.0, n += avail[k];
+    if (n > 0)
+        for (k = 0; k < ATT_FC_POOLED; k++)
+            wr[k] /= (double)n;
+    atom = wr[ATT_FC_MODEL] * c->atom;
+    live = 1.0 - atom;
+    n = 0;
+    if (wr[ATT_FC_MODEL] > 0.0)
+        for (s = 0; s < c->nmodel; s++, n++)
+            c->w[s] = wr[ATT_FC_MODEL] * (1.0 - c->atom) / (double)c->nmodel / live;
+    for (k = ATT_FC_PERSISTENCE; k < ATT_FC_POOLED; k++)
+        if (avail[k] && wr[k] > 0.0) {
+            c->mu[n] = c->bmu[k];
+            c->sd[n] = c->bsd[k];
+            c->w[n++] = wr[k] / live;
+        }
+    m.n = n;
+    m.mu = c->mu;
+    m.sd = c->sd;
+    m.atom = atom;
+    m.w = c->w;
+    score_entry(r, &m, &sr->fc[ATT_FC_ENSEMBLE]);
 }
 
 /* ---- summaries ------------------------------------------------------------------ */
@@ -367,6 +411,92 @@ att_compare_pool(
     return ATT_OK;
 }
 
+/* ---- the ensemble's weights --------------------------------------------------- */
+
+att_ensemble_weights
+att_ensemble_equal(void)
+{
+    att_ensemble_weights e;
+    size_t k;
+
+    memset(&e, 0, sizeof e);
+    for (k = 0; k < ATT_FC_POOLED; k++)
+        e.w[k] = 1.0 / (double)ATT_FC_POOLED;
+    return e;
+}
+
+static int
+row_cmp(const void *key, const void *elem)
+{
+    size_t i = *(const size_t *)key, j = ((const att_scored_report *)elem)->report;
+
+    return (i > j) - (i < j);
+}
+
+/* Report i's row in the latest comparison of list made before day
+ * `before` that scored it (*from its index), or NULL.  A comparison's rows
+ * are in ledger order. */
+static const att_scored_report *
+latest_row(const att_comparison *list, size_t n, size_t i, int32_t before, size_t *from)
+{
+    const att_scored_report *best = NULL, *row;
+    size_t j;
+
+    for (j = 0; j < n; j++) {
+        if (list[j].origin >= before || (best != NULL && list[j].origin <= list[*from].origin))
+            continue;
+        row = bsearch(&i, list[j].report, list[j].nreport, sizeof *row, row_cmp);
+        if (row != NULL) {
+            best = row;
+            *from = j;
+        }
+    }
+    return best;
+}
+
+att_status
+att_compare_weights(const att_comparison *list,
+                    size_t n,
+                    const att_ledger *l,
+                    int32_t origin,
+                    att_ensemble_weights *out,
+                    att_error *err)
+{
+    double *logp = att_mem_alloc((l->n * ATT_FC_POOLED + 1) * sizeof *logp);
+    bool *avail = att_mem_alloc((l->n * ATT_FC_POOLED + 1) * sizeof *avail);
+    bool *seen = att_mem_calloc(n + 1, sizeof *seen);
+    size_t i, k, rows = 0, from = 0;
+    att_status st = ATT_OK;
+
+    *out = att_ensemble_equal();
+    if (logp == NULL || avail == NULL || seen == NULL) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the ensemble's weights");
+        goto done;
+    }
+    for (i = 0; i < l->n; i++) {
+        const att_report *r = &l->reports[i];
+        const att_scored_report *row;
+        if (r->statement > origin || r->repeat_of != ATT_NONE ||
+            (row = latest_row(list, n, i, r->statement, &from)) == NULL)
+            continue;
+        for (k = 0; k < ATT_FC_POOLED; k++) {
+            avail[rows * ATT_FC_POOLED + k] = row->fc[k].scored;
+            logp[rows * ATT_FC_POOLED + k] = row->fc[k].scored ? row->fc[k].log_score : 0.0;
+        }
+        seen[from] = true;
+        rows++;
+    }
+    out->reports = rows;
+    for (k = 0; k < n; k++)
+        out->origins += seen[k];
+    st = att_stacking_weights(logp, avail, rows, ATT_FC_POOLED, out->w, &out->fitted, err);
+done:
+    att_mem_free(logp);
+    att_mem_free(avail);
+    att_mem_free(seen);
+    return st;
+}
+
 /* ---- the run ---------------------------------------------------------------------- */
 
 void
@@ -386,6 +516,7 @@ ctx_free(compare_ctx *c)
     att_mem_free(c->mv);
     att_mem_free(c->mu);
     att_mem_free(c->sd);
+    att_mem_free(c->w);
     att_projection_free(&c->proj);
 }
 
@@ -441,14 +572,15 @@ att_compare_run(const att_params *p,
         return ATT_FAIL(err, ATT_EINVAL, "expected a fit of this posterior with draws");
     c.vals = att_mem_alloc((c.ndraw * att_posterior_nvalues(post) + 1) * sizeof *c.vals);
     c.mv = att_mem_alloc(c.ndraw * sizeof *c.mv);
-    c.mu = att_mem_alloc(c.ndraw * sizeof *c.mu);
-    c.sd = att_mem_alloc(c.ndraw * sizeof *c.sd);
+    c.mu = att_mem_alloc((c.ndraw + ATT_FC_POOLED) * sizeof *c.mu);
+    c.sd = att_mem_alloc((c.ndraw + ATT_FC_POOLED) * sizeof *c.sd);
+    c.w = att_mem_alloc((c.ndraw + ATT_FC_POOLED) * sizeof *c.w);
     used = att_mem_alloc((l->n + 1) * sizeof *used);
     known = att_mem_alloc((l->n + 1) * sizeof *known);
     out->report = att_mem_calloc(l->n + 1, sizeof *out->report);
     out->not_scorable = att_mem_calloc(l->n + 1, sizeof *out->not_scorable);
-    if (c.vals == NULL || c.mv == NULL || c.mu == NULL || c.sd == NULL || used == NULL ||
-        known == NULL || out->report == NULL || out->not_scorable == NULL) {
+    if (c.vals == NULL || c.mv == NULL || c.mu == NULL || c.sd == NULL || c.w == NULL ||
+        used == NULL || known == NULL || out->report == NULL || out->not_scorable == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the comparison");
         goto done;
     }
@@ -478,7 +610,8 @@ att_compare_run(const att_params *p,
     }
 
     (void)att_ledger_used(l, origin, used);
-    for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++)
+    out->ensemble = cp->ensemble != NULL ? *cp->ensemble : att_ensemble_equal();
+    for (f = ATT_FC_PERSISTENCE; f < ATT_FC_POOLED; f++)
         if ((st = att_baseline_spread(l, used, (att_forecaster)f, known, &out->spread[f], err)) !=
             ATT_OK)
             goto done;
@@ -501,17 +634,19 @@ att_compare_run(const att_params *p,
         sr->horizon_days = r->asof_end - origin;
         sr->bucket = horizon_bucket(sr->horizon_days);
         sr->revision = r->revises != ATT_NONE;
-        for (f = ATT_FC_PERSISTENCE; f < ATT_FC_COUNT; f++) {
+        for (f = ATT_FC_PERSISTENCE; f < ATT_FC_POOLED; f++) {
             const char *bwhy;
             double fc = att_baseline_point(l, used, (att_forecaster)f, r, &bwhy);
             if (bwhy != NULL)
                 not_scored(&sr->fc[f], bwhy);
             else {
-                double mu = att_log(fc), sd = att_spread_sd(&out->spread[f], sr->horizon_days);
-                att_mixture m = {1, &mu, &sd, 0.0, NULL};
+                att_mixture m = {1, &c.bmu[f], &c.bsd[f], 0.0, NULL};
+                c.bmu[f] = att_log(fc);
+                c.bsd[f] = att_spread_sd(&out->spread[f], sr->horizon_days);
                 score_entry(r, &m, &sr->fc[f]);
             }
         }
+        ensemble_score(&c, r, sr, out->ensemble.w);
         out->nreport++;
     }
     summarise(out, l, -1, out->summary);

@@ -271,10 +271,15 @@ test_compare_origin_changes(void **state)
                           "--chains", "1",          "--warmup",     "100",      "--draws",
                           "100",      "--force",    "--format",     "json",     "--save-fit",
                           fitfile,    NULL};
-    const char *csv[] = {"compare", "--scenario", "reinforce30k", "--origin", "2025-01-31", "--fit",
-                         fitfile,   "--force",    "--format",     "csv",      NULL};
+    /* The earlier origins the ensemble learns from are fitted afresh, with
+     * the settings given. */
+    const char *csv[] = {"compare", "--scenario", "reinforce30k", "--origin", "2025-01-31",
+                         "--fit",   fitfile,      "--chains",     "1",        "--warmup",
+                         "100",     "--draws",    "100",          "--force",  "--format",
+                         "csv",     NULL};
     const char *text[] = {"compare", "--scenario", "reinforce30k", "--origin", "2025-01-31",
-                          "--fit",   fitfile,      "--force",      NULL};
+                          "--fit",   fitfile,      "--chains",     "1",        "--warmup",
+                          "100",     "--draws",    "100",          "--force",  NULL};
     char *x;
     int rc;
 
@@ -459,9 +464,19 @@ test_hub_tables(void **state)
         const char *id = json_string_value(json_object_get(r, "id"));
         const char *names[3] = {"persistence", "rate_forward", "linear"};
         size_t k;
-        nscored++; /* the model scores every listed report */
+        nscored += 2; /* the model and the ensemble score every listed report */
         for (k = 0; k < 3; k++)
             nscored += json_object_get(json_object_get(b, names[k]), "q50") != NULL;
+        /* The ensemble's median row carries the JSON's. */
+        snprintf(row, sizeof row, "attrition-ensemble,2025-02-13,\"%s\",", id);
+        assert_int_equal(count_lines_with(mo, row), 23);
+        {
+            const char *p = strstr(mo, row), *med;
+            double q50 = json_real_value(json_object_get(json_object_get(r, "ensemble"), "q50"));
+            med = strstr(p, ",quantile,0.5,");
+            assert_non_null(med);
+            att_assert_close(strtod(med + strlen(",quantile,0.5,"), NULL), q50, 1e-6, 0.0);
+        }
         /* The model's median row carries the JSON's q50. */
         snprintf(row, sizeof row, "attrition-model,2025-02-13,\"%s\",", id);
         assert_int_equal(count_lines_with(mo, row), 23);
@@ -517,8 +532,9 @@ test_compare_command(void **state)
     const char *save[] = {"compare",  "--origin", "2025-02-13", "--chains", "2",
                           "--warmup", "150",      "--draws",    "150",      "--force",
                           "--format", "json",     "--save-fit", fitfile,    NULL};
-    const char *load[] = {"compare", "--origin", "2025-02-13", "--fit", fitfile,
-                          "--force", "--format", "json",       NULL};
+    const char *load[] = {"compare",  "--origin", "2025-02-13", "--fit", fitfile,
+                          "--chains", "2",        "--warmup",   "150",   "--draws",
+                          "150",      "--force",  "--format",   "json",  NULL};
     const char *btsave[] = {"backtest", "--save-fit", fitfile, NULL};
     const char *noorigin[] = {"compare", NULL};
     const char *badorigin[] = {"compare", "--origin", "2025-02-30", NULL};
@@ -549,6 +565,9 @@ test_compare_command(void **state)
     assert_non_null(strstr(x, "\"relative_wis\""));
     assert_non_null(strstr(x, "\"mean_log_score_censored\""));
     assert_non_null(strstr(x, "\"not_scorable\""));
+    assert_non_null(strstr(x, "\"ensemble\": {"));
+    assert_non_null(strstr(x, "\"ensemble_weights\""));
+    assert_non_null(strstr(x, "\"fitted\": true")); /* 9 reports by 2025-02-13 */
     assert_null(strstr(x, "nan"));
     free(x);
     rc = run(OUT, bt);
@@ -557,6 +576,10 @@ test_compare_command(void **state)
     assert_non_null(strstr(x, "\"origins\""));
     assert_non_null(strstr(x, "\"summary_by_horizon\""));
     assert_non_null(strstr(x, "\"91-365\""));
+    assert_non_null(strstr(x, "\"skill\""));
+    assert_non_null(strstr(x, "\"resamples\": 2000"));
+    assert_non_null(strstr(x, "\"relative_wis\": {"));
+    assert_null(strstr(x, "nan"));
     free(x);
     x = fixture_read_file(svg);
     assert_non_null(x);

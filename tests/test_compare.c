@@ -4,6 +4,7 @@
  * the 1% level, and the 50% and 90% intervals cover at their nominal
  * rates within sampling error); repeats and superseded vintages are not
  * scored. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ prior_fit(const fixture *f, size_t n, att_fit_result *fit)
 static att_comparison
 compare(const fixture *f, const att_posterior *post, const att_fit_result *fit, int32_t origin)
 {
-    att_compare_params cp = {7, 2};
+    att_compare_params cp = {7, 2, NULL};
     att_comparison c;
     att_error err;
     char msg[1200];
@@ -84,6 +85,15 @@ find(const att_comparison *c, const fixture *f, const char *id)
     return NULL;
 }
 
+/* The ledger of the baselines' hand-worked forecasts below. */
+#define HAND_LEDGER                                                                  \
+    HDR "a,2025-01-02,2025-01-01,2025-01-01,X,c,casualties,approx,1000,,,q,d,\n"     \
+        "b,2025-01-12,2025-01-11,2025-01-11,X,c,casualties,approx,2000,,,q,d,\n"     \
+        "r,2025-01-12,2025-01-01,2025-01-11,X,k,rate,approx,100,,,q,d,\n"            \
+        "k1,2025-01-12,2025-01-11,2025-01-11,X,c,killed,approx,500,,,q,d,\n"         \
+        "later,2025-01-25,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,\n" \
+        "kl,2025-01-25,2025-01-21,2025-01-21,X,c,killed,range,,600,900,q,d,\n"
+
 /* Casualties 1,000 as of 2025-01-01 and 2,000 as of 01-11, a rate of 100 a
  * day: for a report as of 01-21, persistence says 2,000, the rate carried
  * forward 2,000 + 10 x 100 = 3,000, and the line through the last two
@@ -99,18 +109,13 @@ test_baselines_by_hand(void **state)
 
     (void)state;
     fixture_load(&f, PARAMS,
-                 HDR "a,2025-01-02,2025-01-01,2025-01-01,X,c,casualties,approx,1000,,,q,d,\n"
-                     "b,2025-01-12,2025-01-11,2025-01-11,X,c,casualties,approx,2000,,,q,d,\n"
-                     "r,2025-01-12,2025-01-01,2025-01-11,X,k,rate,approx,100,,,q,d,\n"
-                     "k1,2025-01-12,2025-01-11,2025-01-11,X,c,killed,approx,500,,,q,d,\n"
-                     "later,2025-01-25,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,\n"
-                     "kl,2025-01-25,2025-01-21,2025-01-21,X,c,killed,range,,600,900,q,d,\n"
+                 HAND_LEDGER
 
-                     "again,2025-01-26,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,"
-                     "later\n"
-                     "v1,2025-01-20,2025-01-19,2025-01-19,W,c,casualties,approx,2100,,,q,d,\n"
-                     "v2,2025-01-22,2025-01-19,2025-01-19,W,c,casualties,approx,2200,,,q,d,\n"
-                     "v3,2025-01-24,2025-01-19,2025-01-19,W,c,casualties,approx,2300,,,q,d,\n");
+                 "again,2025-01-26,2025-01-21,2025-01-21,X,c,casualties,approx,2500,,,q,d,"
+                 "later\n"
+                 "v1,2025-01-20,2025-01-19,2025-01-19,W,c,casualties,approx,2100,,,q,d,\n"
+                 "v2,2025-01-22,2025-01-19,2025-01-19,W,c,casualties,approx,2200,,,q,d,\n"
+                 "v3,2025-01-24,2025-01-19,2025-01-19,W,c,casualties,approx,2300,,,q,d,\n");
     prior_fit(&f, 200, &fit);
     c = compare(&f, f.post, &fit, day("2025-01-15"));
     r = find(&c, &f, "later");
@@ -346,6 +351,162 @@ test_groups_scored(void **state)
     fixture_free(&f);
 }
 
+/* The ensemble is the linear pool of the forecasters that score a report
+ * (MODEL.md): its density at a point figure, and its mass inside a range,
+ * are the weighted sums of theirs, with the weights renormalised over
+ * them; with all the weight on one forecaster it is that forecaster. */
+static void
+test_ensemble_pools_its_members(void **state)
+{
+    fixture f;
+    att_fit_result fit;
+    att_comparison c;
+    att_compare_params cp = {7, 2, NULL};
+    att_ensemble_weights ew = att_ensemble_equal();
+    att_error err;
+    size_t i, k, npoint = 0, nrange = 0;
+
+    (void)state;
+    fixture_load(&f, PARAMS,
+                 HAND_LEDGER
+                 "far,2025-03-25,2025-03-21,2025-03-21,X,c,casualties,approx,4000,,,q,d,\n");
+    prior_fit(&f, 200, &fit);
+    /* Unequal weights, to see the renormalisation. */
+    ew.w[ATT_FC_MODEL] = 0.1;
+    ew.w[ATT_FC_PERSISTENCE] = 0.2;
+    ew.w[ATT_FC_RATE_FORWARD] = 0.3;
+    ew.w[ATT_FC_LINEAR] = 0.4;
+    cp.ensemble = &ew;
+    assert_int_equal(att_compare_run(f.p, f.l, f.post, &fit, day("2025-01-15"), &cp, &c, &err),
+                     ATT_OK);
+    assert_true(c.ensemble.w[ATT_FC_LINEAR] == 0.4);
+    for (i = 0; i < c.nreport; i++) {
+        const att_scored_report *sr = &c.report[i];
+        const att_report *r = &f.l->reports[sr->report];
+        double wsum = 0.0, dens = 0.0, pit = 0.0, inside = 0.0;
+        for (k = 0; k < ATT_FC_POOLED; k++)
+            if (sr->fc[k].scored) {
+                wsum += ew.w[k];
+                dens += ew.w[k] * exp(sr->fc[k].log_score);
+                pit += ew.w[k] * sr->fc[k].pit;
+                inside += ew.w[k] * sr->fc[k].inside;
+            }
+        assert_true(sr->fc[ATT_FC_ENSEMBLE].scored);
+        if (r->qualifier == ATT_QUAL_APPROX) {
+            att_assert_close(exp(sr->fc[ATT_FC_ENSEMBLE].log_score), dens / wsum, 1e-9, 0.0);
+            att_assert_close(sr->fc[ATT_FC_ENSEMBLE].pit, pit / wsum, 1e-9, 1e-12);
+            npoint++;
+        } else {
+            att_assert_close(sr->fc[ATT_FC_ENSEMBLE].inside, inside / wsum, 1e-9, 1e-12);
+            nrange++;
+        }
+        /* Its median lies between its members' extreme medians. */
+        for (k = 0, wsum = HUGE_VAL, dens = -HUGE_VAL; k < ATT_FC_POOLED; k++)
+            if (sr->fc[k].scored) {
+                wsum = fmin(wsum, sr->fc[k].q50);
+                dens = fmax(dens, sr->fc[k].q50);
+            }
+        assert_true(sr->fc[ATT_FC_ENSEMBLE].q50 >= wsum * (1 - 1e-9) &&
+                    sr->fc[ATT_FC_ENSEMBLE].q50 <= dens * (1 + 1e-9));
+    }
+    assert_int_equal(npoint, 2);
+    assert_int_equal(nrange, 1);
+    att_comparison_free(&c);
+
+    /* All the weight on one: that forecaster, quantiles and scores. */
+    for (k = 0; k < ATT_FC_POOLED; k += 1) {
+        const att_scored_report *sr;
+        memset(ew.w, 0, sizeof ew.w);
+        ew.w[k] = 1.0;
+        assert_int_equal(att_compare_run(f.p, f.l, f.post, &fit, day("2025-01-15"), &cp, &c, &err),
+                         ATT_OK);
+        sr = find(&c, &f, "later");
+        att_assert_close(sr->fc[ATT_FC_ENSEMBLE].q50, sr->fc[k].q50, 1e-9, 0.0);
+        att_assert_close(sr->fc[ATT_FC_ENSEMBLE].q05, sr->fc[k].q05, 1e-9, 0.0);
+        att_assert_close(sr->fc[ATT_FC_ENSEMBLE].log_score, sr->fc[k].log_score, 1e-9, 1e-12);
+        att_assert_close(sr->fc[ATT_FC_ENSEMBLE].wis, sr->fc[k].wis, 1e-9, 1e-12);
+        att_comparison_free(&c);
+    }
+    att_fit_result_free(&fit);
+    fixture_free(&f);
+}
+
+/* One made-up row: forecaster k's log score lp[k], not scored where NaN. */
+static void
+made_up_row(att_scored_report *sr, size_t report, const double lp[ATT_FC_POOLED])
+{
+    size_t k;
+
+    memset(sr, 0, sizeof *sr);
+    sr->report = report;
+    for (k = 0; k < ATT_FC_POOLED; k++) {
+        sr->fc[k].scored = !isnan(lp[k]);
+        sr->fc[k].log_score = lp[k];
+    }
+}
+
+/* The weights are learned from each report stated by the origin as scored
+ * from the latest earlier origin (never a later vintage of its scores,
+ * never a report stated after the origin): 3 reports only the model
+ * predicted and 7 only persistence did give weights 0.3 and 0.7, a
+ * forecaster that scored none of them 0, one that missed them all about
+ * 0.  Below 5 such reports, equal weights. */
+static void
+test_weights_from_earlier_origins(void **state)
+{
+    static const double model_right[ATT_FC_POOLED] = {0.0, -30.0, NAN, -30.0};
+    static const double pers_right[ATT_FC_POOLED] = {-30.0, 0.0, NAN, -30.0};
+    fixture f;
+    att_comparison list[2];
+    att_ensemble_weights ew;
+    att_error err;
+    size_t i;
+
+    (void)state;
+    fixture_load(&f, PARAMS,
+                 HDR "e1,2025-01-05,2025-01-04,2025-01-04,X,c,casualties,approx,1000,,,q,d,\n"
+                     "e2,2025-01-05,2025-01-04,2025-01-04,X,c,killed,approx,100,,,q,d,\n"
+                     "m1,2025-01-15,2025-01-14,2025-01-14,X,c,casualties,approx,1500,,,q,d,\n"
+                     "m2,2025-01-15,2025-01-14,2025-01-14,X,c,killed,approx,150,,,q,d,\n"
+                     "m3,2025-01-15,2025-01-14,2025-01-14,Y,k,casualties,approx,1400,,,q,d,\n"
+                     "m4,2025-01-15,2025-01-14,2025-01-14,Y,k,killed,approx,140,,,q,d,\n"
+                     "m5,2025-01-16,2025-01-15,2025-01-15,X,c,casualties,approx,1600,,,q,d,\n"
+                     "m6,2025-01-16,2025-01-15,2025-01-15,X,c,killed,approx,160,,,q,d,\n"
+                     "m7,2025-01-16,2025-01-15,2025-01-15,Y,k,casualties,approx,1500,,,q,d,\n"
+                     "m8,2025-01-16,2025-01-15,2025-01-15,Y,k,killed,approx,150,,,q,d,\n"
+                     "z,2025-02-01,2025-01-31,2025-01-31,X,c,casualties,approx,3000,,,q,d,\n");
+    memset(list, 0, sizeof list);
+    /* Given in the reverse order: the order of the list must not matter. */
+    list[1].origin = day("2025-01-01"); /* scores e1 .. z */
+    list[0].origin = day("2025-01-10"); /* scores m1 .. z */
+    list[1].report = calloc(11, sizeof *list[1].report);
+    list[0].report = calloc(9, sizeof *list[0].report);
+    assert_non_null(list[0].report);
+    assert_non_null(list[1].report);
+    for (i = 0; i < 11; i++) /* the earliest origin: the model right everywhere */
+        made_up_row(&list[1].report[list[1].nreport++], i, model_right);
+    for (i = 2; i < 11; i++) /* the latest: the model right on m1 only */
+        made_up_row(&list[0].report[list[0].nreport++], i, i == 2 ? model_right : pers_right);
+    assert_int_equal(att_compare_weights(list, 2, f.l, day("2025-01-20"), &ew, &err), ATT_OK);
+    assert_true(ew.fitted);
+    assert_int_equal(ew.reports, 10); /* e1, e2 from 01-01; m1 .. m8 from 01-10; not z */
+    assert_int_equal(ew.origins, 2);
+    att_assert_close(ew.w[ATT_FC_MODEL], 0.3, 1e-4, 0.0);
+    att_assert_close(ew.w[ATT_FC_PERSISTENCE], 0.7, 1e-4, 0.0);
+    assert_true(ew.w[ATT_FC_RATE_FORWARD] == 0.0);
+    assert_true(ew.w[ATT_FC_LINEAR] < 1e-4);
+    /* At 2025-01-12 only e1 and e2 were stated: equal weights. */
+    assert_int_equal(att_compare_weights(list, 2, f.l, day("2025-01-12"), &ew, &err), ATT_OK);
+    assert_false(ew.fitted);
+    assert_int_equal(ew.reports, 2);
+    assert_int_equal(ew.origins, 1);
+    for (i = 0; i < ATT_FC_POOLED; i++)
+        assert_true(ew.w[i] == 0.25);
+    free(list[0].report);
+    free(list[1].report);
+    fixture_free(&f);
+}
+
 int
 main(void)
 {
@@ -355,6 +516,8 @@ main(void)
         cmocka_unit_test(test_far_report_keeps_its_log_score),
         cmocka_unit_test(test_calibrated_on_its_own_simulations),
         cmocka_unit_test(test_groups_scored),
+        cmocka_unit_test(test_ensemble_pools_its_members),
+        cmocka_unit_test(test_weights_from_earlier_origins),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,7 @@
 #include <attrition/att_ledger.h>
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
+#include <attrition/att_stacking.h>
 #include <attrition/att_wis.h>
 
 #ifdef __cplusplus
@@ -37,14 +38,29 @@ typedef enum {
     ATT_HORIZON_COUNT
 } att_horizon;
 
-/* Who forecasts: the model, then three baselines (docs/model.md, section 9). */
+/* Who forecasts: the model, three baselines, and their linear pool
+ * (docs/model.md, section 9). */
 typedef enum {
     ATT_FC_MODEL,
     ATT_FC_PERSISTENCE,  /* the last point figure of the kind (the class's, else any class's) */
     ATT_FC_RATE_FORWARD, /* the latest daily figure carried forward from the latest figure */
     ATT_FC_LINEAR,       /* the line through one class's last two figures of the kind */
+    ATT_FC_ENSEMBLE,     /* the pool of the ATT_FC_POOLED above, stacking weights */
     ATT_FC_COUNT
 } att_forecaster;
+
+/* The forecasters the ensemble pools: the model and the baselines. */
+#define ATT_FC_POOLED ATT_FC_ENSEMBLE
+
+/* The ensemble's weights at an origin (MODEL.md, "Scoring against later
+ * reports"): stacking over the reports stated on or before it, each scored
+ * from an earlier origin; equal below ATT_STACKING_MIN_REPORTS of them. */
+typedef struct {
+    double w[ATT_FC_POOLED]; /* summing to 1; renormalised per report over those that score it */
+    size_t reports;          /* the reports they were learned from */
+    size_t origins;          /* the earlier origins those were scored at */
+    bool fitted;             /* false: equal weights */
+} att_ensemble_weights;
 
 #define ATT_REASON_MAX 160
 
@@ -95,8 +111,9 @@ typedef struct {
     size_t n_point, n_censored;
     double mean_log_score_point;
     double mean_log_score_censored;
-    double relative_wis; /* baselines: the model's mean WIS over the reports both score over
-                            this one's; NaN for the model, or when undefined */
+    double relative_wis; /* baselines and the ensemble: the model's mean WIS over the
+                            reports both score over this one's; NaN for the model, or
+                            when undefined */
 } att_score_summary;
 
 typedef struct {
@@ -108,12 +125,14 @@ typedef struct {
     att_score_summary summary[ATT_FC_COUNT];
     att_score_summary by_horizon[ATT_HORIZON_COUNT][ATT_FC_COUNT];
     att_spread spread[ATT_FC_COUNT]; /* each baseline's spread (unused for the model) */
+    att_ensemble_weights ensemble;   /* the weights its ensemble used */
     int32_t projected_to; /* last day the projection reached (INT32_MIN if none needed) */
 } att_comparison;
 
 typedef struct {
-    unsigned long seed; /* the projection's seed */
-    int threads;        /* worker threads; 0: as many as the cores */
+    unsigned long seed;                   /* the projection's seed */
+    int threads;                          /* worker threads; 0: as many as the cores */
+    const att_ensemble_weights *ensemble; /* NULL: equal weights, learned from nothing */
 } att_compare_params;
 
 /* Scores the reports of l stated after origin.  p must be truncated at
@@ -135,9 +154,25 @@ void att_comparison_free(att_comparison *c);
 ATT_NODISCARD att_status att_compare_pool(
     const att_comparison *list, size_t n, const att_ledger *l, att_comparison *out, att_error *err);
 
+/* The ensemble's weights at origin, from the comparisons made at earlier
+ * origins (list, n; any order; those at or after origin are ignored): each
+ * report stated on or before origin, not a repeat, is taken from the
+ * latest of them whose origin precedes its statement date and that scored
+ * it, with every pooled forecaster's log score (att_stacking_weights).
+ * Fewer than ATT_STACKING_MIN_REPORTS such reports: equal weights. */
+ATT_NODISCARD att_status att_compare_weights(const att_comparison *list,
+                                             size_t n,
+                                             const att_ledger *l,
+                                             int32_t origin,
+                                             att_ensemble_weights *out,
+                                             att_error *err);
+
+/* Equal weights, learned from nothing. */
+att_ensemble_weights att_ensemble_equal(void);
+
 /* "nowcast", "0-30", "31-90", "91-365", "over 365". */
 const char *att_horizon_name(att_horizon h);
-/* "model", "persistence", "rate_forward", "linear". */
+/* "model", "persistence", "rate_forward", "linear", "ensemble". */
 const char *att_forecaster_name(att_forecaster f);
 
 #ifdef __cplusplus

@@ -23,14 +23,15 @@ extern "C" {
 
 /* What a stream is for: streams of different purposes never overlap. */
 typedef enum {
-    ATT_RNG_MCMC = 1,     /* a = chain */
-    ATT_RNG_INIT = 2,     /* a = chain: dispersed starting points */
-    ATT_RNG_SCENARIO = 3, /* a = path: wave sizes, dates, multipliers */
-    ATT_RNG_COUNTS = 4,   /* a = path, b = cohort, c = day: daily casualties */
-    ATT_RNG_KILLED = 5,   /* a = path, b = cohort, c = day: killed among them */
-    ATT_RNG_RETURNS = 6,  /* a = path, b = cohort, c = day: returns to duty */
-    ATT_RNG_DEPART = 7,   /* a = path, b = departure, c = cohort: a share's leavers */
-    ATT_RNG_TEST = 99     /* tests and simulations */
+    ATT_RNG_MCMC = 1,      /* a = chain */
+    ATT_RNG_INIT = 2,      /* a = chain: dispersed starting points */
+    ATT_RNG_SCENARIO = 3,  /* a = path: wave sizes, dates, multipliers */
+    ATT_RNG_COUNTS = 4,    /* a = path, b = cohort, c = day: daily casualties */
+    ATT_RNG_KILLED = 5,    /* a = path, b = cohort, c = day: killed among them */
+    ATT_RNG_RETURNS = 6,   /* a = path, b = cohort, c = day: returns to duty */
+    ATT_RNG_DEPART = 7,    /* a = path, b = departure, c = cohort: a share's leavers */
+    ATT_RNG_BOOTSTRAP = 8, /* a = horizon bucket: resampling scored reports */
+    ATT_RNG_TEST = 99      /* tests and simulations */
 } att_rng_purpose;
 
 /* A gsl_rng drawing from stream (seed, purpose, a, b, c); gsl_rng_free it.

@@ -21,6 +21,7 @@
 #include <attrition/att_rng.h>
 #include <attrition/att_run.h>
 #include <attrition/att_savefit.h>
+#include <attrition/att_skill.h>
 #include <attrition/att_stacking.h>
 #include <attrition/att_summary.h>
 #include <attrition/att_version.h>
