@@ -476,10 +476,10 @@ interval_text(const att_bootstrap_interval *iv, char *buf, size_t n)
     if (!isfinite(iv->est))
         snprintf(buf, n, "-");
     else if (!isfinite(iv->lo))
-        snprintf(buf, n, "%s", num(iv->est, 3, a, sizeof a));
+        snprintf(buf, n, "%s [%zu]", num(iv->est, 3, a, sizeof a), iv->reports);
     else
-        snprintf(buf, n, "%s (%s-%s)", num(iv->est, 3, a, sizeof a), num(iv->lo, 3, b, sizeof b),
-                 num(iv->hi, 3, e, sizeof e));
+        snprintf(buf, n, "%s (%s-%s) [%zu]", num(iv->est, 3, a, sizeof a),
+                 num(iv->lo, 3, b, sizeof b), num(iv->hi, 3, e, sizeof e), iv->reports);
     return buf;
 }
 
@@ -494,11 +494,12 @@ print_skill(FILE *f, const att_skill *sk)
     char c50[64], c90[64], rel[ATT_SKILL_BASELINES][64], rows[32], reps[32];
 
     fprintf(f,
-            "\nskill by horizon, with %g%% bootstrap intervals over the reports (%d resamples; a "
-            "report\nscored from several origins is resampled whole). Relative WIS below 1: "
-            "better than the\nbaseline; an interval that holds 1 does not tell them apart.\n",
-            100.0 * ATT_SKILL_LEVEL, CLI_SKILL_RESAMPLES);
-    fprintf(f, "%-9s %4s %7s %-9s %-20s %-20s %-20s %-20s %s\n", "horizon", "rows", "reports", "",
+            "\nskill by horizon: each figure, its %g%% bootstrap interval over the reports (%d "
+            "resamples; a\nreport scored from several origins is resampled whole; none from "
+            "fewer than %d reports) and\n[the reports behind it]. Relative WIS below 1: better "
+            "than the baseline; an interval\nthat holds 1 does not tell them apart.\n",
+            100.0 * ATT_SKILL_LEVEL, CLI_SKILL_RESAMPLES, ATT_SKILL_MIN_REPORTS);
+    fprintf(f, "%-9s %4s %7s %-9s %-25s %-25s %-25s %-25s %s\n", "horizon", "rows", "reports", "",
             "cov50", "cov90", "rel. WIS pers.", "rel. WIS rate", "rel. WIS line");
     for (h = 0; h <= ATT_HORIZON_COUNT; h++) {
         const att_skill *s = &sk[h];
@@ -509,7 +510,7 @@ print_skill(FILE *f, const att_skill *sk)
         for (j = 0; j < ATT_SKILL_JUDGED; j++) {
             for (b = 0; b < ATT_SKILL_BASELINES; b++)
                 interval_text(&s->relative_wis[j][b], rel[b], sizeof rel[b]);
-            fprintf(f, "%-9s %4s %7s %-9s %-20s %-20s %-20s %-20s %s\n",
+            fprintf(f, "%-9s %4s %7s %-9s %-25s %-25s %-25s %-25s %s\n",
                     j                        ? ""
                     : h == ATT_HORIZON_COUNT ? "all"
                                              : att_horizon_name((att_horizon)h),
@@ -620,7 +621,7 @@ csv_interval(FILE *f,
              size_t n,
              const att_bootstrap_interval *iv)
 {
-    fprintf(f, "%s,%s,%s,%s,%zu", bucket, who, stat, against, n);
+    fprintf(f, "%s,%s,%s,%s,%zu,%zu", bucket, who, stat, against, n, iv->reports);
     csv_num(f, iv->est);
     csv_num(f, iv->lo);
     csv_num(f, iv->hi);
@@ -634,7 +635,7 @@ csv_skill(FILE *f, const att_skill *sk)
 
     fprintf(f,
             "\n# section: skill (%g%% percentile bootstrap over reports, %d resamples)\n"
-            "bucket,forecaster,statistic,against,n,estimate,low,high\n",
+            "bucket,forecaster,statistic,against,rows,reports,estimate,low,high\n",
             100.0 * ATT_SKILL_LEVEL, CLI_SKILL_RESAMPLES);
     for (h = 0; h <= ATT_HORIZON_COUNT; h++) {
         const att_skill *s = &sk[h];
@@ -879,7 +880,8 @@ json_interval(size_t n, const att_bootstrap_interval *iv)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "n", json_integer((json_int_t)n));
+    json_object_set_new(o, "rows", json_integer((json_int_t)n));
+    json_object_set_new(o, "reports", json_integer((json_int_t)iv->reports));
     json_object_set_new(o, "estimate", cli_json_num(iv->est));
     json_object_set_new(o, "low", cli_json_num(iv->lo));
     json_object_set_new(o, "high", cli_json_num(iv->hi));

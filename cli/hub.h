@@ -2,7 +2,7 @@
  * output" and "oracle output"), for scoring tools that read them:
  * PREFIX-model-output.csv holds one row per forecaster, task and quantile
  * level; PREFIX-oracle-output.csv what was later reported.  docs/model.md,
- * section 9.3. */
+ * section 9. */
 #ifndef ATTRITION_CLI_HUB_H
 #define ATTRITION_CLI_HUB_H
 

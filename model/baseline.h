@@ -1,5 +1,5 @@
 /* baseline.h -- the naive forecasts a careful analyst would make without
- * a model, and their spread (private; docs/model.md, section 9.2).
+ * a model, and their spread (private; docs/model.md, section 9).
  *
  * Each baseline is log-normal around a point forecast taken from point
  * figures only (approx figures, ranges at their geometric middle, never a

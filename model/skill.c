@@ -1,6 +1,6 @@
 /* skill.c -- a backtest's skill per horizon bucket with percentile
  * bootstrap intervals over the scored reports (att_skill.h; docs/model.md,
- * section 9.5).
+ * section 9).
  *
  * Every statistic is a ratio of two sums over rows (a coverage: rows
  * inside over rows scored; a relative WIS: the judged forecaster's WIS
@@ -85,7 +85,7 @@ static att_status
 skill_bucket(
     const att_comparison *c, int h, size_t resamples, uint64_t seed, att_skill *s, att_error *err)
 {
-    size_t i, j, b, k, nunit = 0, maxrep = 0, *unit_of = NULL;
+    size_t i, j, b, k, nunit = 0, maxrep = 0, *unit_of = NULL, units[NSTAT] = {0};
     unit_sums *u = NULL, tot, rs;
     double *draws = NULL, *vals = NULL;
     gsl_rng *rng = NULL;
@@ -118,6 +118,9 @@ skill_bucket(
         s->rows++;
     }
     s->reports = nunit;
+    for (i = 0; i < nunit; i++)
+        for (k = 0; k < NSTAT; k++)
+            units[k] += u[i].rows[k] > 0;
     for (j = 0; j < J; j++) {
         s->n_interval[j] = tot.rows[S_COV50 + j];
         for (b = 0; b < B; b++)
@@ -127,8 +130,9 @@ skill_bucket(
         att_bootstrap_interval *iv = stat_slot(s, k);
         iv->est = ratio(tot.num[k], tot.den[k]);
         iv->lo = iv->hi = (double)NAN;
+        iv->reports = units[k];
     }
-    if (nunit == 0)
+    if (nunit < ATT_SKILL_MIN_REPORTS)
         goto done;
     for (i = 0; i < resamples; i++) {
         memset(&rs, 0, sizeof rs);
@@ -145,7 +149,7 @@ skill_bucket(
     for (k = 0; k < NSTAT; k++) {
         att_bootstrap_interval *iv = stat_slot(s, k);
         size_t n = 0;
-        if (!isfinite(iv->est))
+        if (!isfinite(iv->est) || units[k] < ATT_SKILL_MIN_REPORTS)
             continue;
         for (i = 0; i < resamples; i++)
             if (isfinite(draws[k * resamples + i]))

@@ -2,8 +2,9 @@
  * what they must be: the normal approximation of a proportion's interval
  * when many reports are resampled, twice as wide a variance when each
  * report brings two identical rows (the report, not the row, is the
- * unit), a ratio of mean WIS that every resample keeps, buckets kept
- * apart, and the same numbers from the same seed. */
+ * unit), a ratio of mean WIS that every resample keeps, no interval
+ * from fewer than 3 reports, buckets kept apart, and the same numbers
+ * from the same seed. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,14 +98,38 @@ test_relative_wis(void **state)
     c.report[0].fc[ATT_FC_LINEAR].scored = true; /* WIS 0 */
     skill(&c, 1, s);
     att_assert_close(b->relative_wis[ATT_SKILL_MODEL][0].est, 4.0 / 3.0, 1e-15, 0.0);
-    assert_true(b->relative_wis[ATT_SKILL_MODEL][0].lo < 1.0); /* 1/2 alone */
-    assert_true(b->relative_wis[ATT_SKILL_MODEL][0].hi > 2.0); /* 3/1 alone */
+    assert_int_equal(b->relative_wis[ATT_SKILL_MODEL][0].reports, 2);
+    assert_true(isnan(b->relative_wis[ATT_SKILL_MODEL][0].lo)); /* 2 reports: no interval */
     assert_int_equal(b->n_both[ATT_SKILL_MODEL][0], 2);
     assert_true(isnan(b->relative_wis[ATT_SKILL_MODEL][2].est)); /* the line: WIS 0 */
     assert_int_equal(b->n_both[ATT_SKILL_MODEL][2], 1);
     assert_true(isnan(b->relative_wis[ATT_SKILL_MODEL][1].est)); /* never scored */
     assert_true(isnan(b->coverage50[ATT_SKILL_ENSEMBLE].est));
     assert_true(isnan(b->coverage50[ATT_SKILL_ENSEMBLE].lo));
+    free(c.report);
+
+    /* Five reports, WIS 1 and 3 against 2 and 1 in turn: resamples reach
+     * the ratio of 1/2 alone (five times) and of 3/1 alone. */
+    c = rows(5, 1, ATT_HORIZON_31_90, 1.0, 2.0);
+    for (size_t i = 1; i < 5; i += 2) {
+        c.report[i].fc[ATT_FC_MODEL].wis = 3.0;
+        c.report[i].fc[ATT_FC_PERSISTENCE].wis = 1.0;
+    }
+    skill(&c, 1, s);
+    att_assert_close(b->relative_wis[ATT_SKILL_MODEL][0].est, 9.0 / 8.0, 1e-15, 0.0);
+    assert_true(b->relative_wis[ATT_SKILL_MODEL][0].lo < 0.8);
+    assert_true(b->relative_wis[ATT_SKILL_MODEL][0].hi > 1.6);
+    /* A baseline that scored 2 of the 5 reports: no interval. */
+    for (size_t i = 0; i < 2; i++) {
+        c.report[i].fc[ATT_FC_LINEAR].scored = true;
+        c.report[i].fc[ATT_FC_LINEAR].wis = 1.0;
+    }
+    skill(&c, 1, s);
+    att_assert_close(b->relative_wis[ATT_SKILL_MODEL][2].est, 4.0 / 2.0, 1e-15, 0.0);
+    assert_int_equal(b->relative_wis[ATT_SKILL_MODEL][2].reports, 2);
+    assert_int_equal(b->relative_wis[ATT_SKILL_MODEL][0].reports, 5);
+    assert_true(isnan(b->relative_wis[ATT_SKILL_MODEL][2].lo));
+    assert_true(isfinite(b->relative_wis[ATT_SKILL_MODEL][0].lo));
     free(c.report);
 
     c = rows(50, 1, ATT_HORIZON_31_90, 1.5, 2.0);

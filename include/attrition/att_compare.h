@@ -66,7 +66,7 @@ typedef struct {
 
 /* A baseline's spread on the log scale at horizon h days (0 for a
  * nowcast): s(h) = sqrt(s0^2 + s1^2 h / 30), fitted to its own one-step
- * errors (docs/model.md, section 9.2). */
+ * errors (docs/model.md, section 9). */
 typedef struct {
     double s0, s1;
     size_t errors; /* one-step errors it was fitted to */

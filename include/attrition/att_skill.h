@@ -1,7 +1,7 @@
 /* att_skill.h -- how much a backtest's scores can be trusted: per horizon
  * bucket, the coverage of the model and of the ensemble and their relative
  * WIS against each baseline, each with a bootstrap interval over the
- * scored reports (docs/model.md, section 9.5).
+ * scored reports (docs/model.md, section 9).
  *
  * The unit resampled is the report, not the row: a report scored from
  * several origins brings all its rows along, since its rows share the
@@ -24,15 +24,22 @@ extern "C" {
 /* The central interval of the percentile bootstrap. */
 #define ATT_SKILL_LEVEL 0.95
 
+/* A statistic resting on fewer reports than this has no interval
+ * (resampling one or two reports gives a narrow interval that means
+ * nothing). */
+#define ATT_SKILL_MIN_REPORTS 3
+
 /* The forecasters judged against the baselines. */
 enum { ATT_SKILL_MODEL, ATT_SKILL_ENSEMBLE, ATT_SKILL_JUDGED };
 /* The baselines they are judged against (ATT_FC_PERSISTENCE + b). */
 #define ATT_SKILL_BASELINES (ATT_FC_POOLED - 1)
 
 /* An estimate and its bootstrap interval; all NaN where undefined (no
- * report to score, or a baseline's WIS of 0). */
+ * report to score, or a baseline's WIS of 0); lo and hi NaN when fewer
+ * than ATT_SKILL_MIN_REPORTS reports are behind it. */
 typedef struct {
     double est, lo, hi;
+    size_t reports; /* the reports behind it (the rows' distinct reports) */
 } att_bootstrap_interval;
 
 typedef struct {

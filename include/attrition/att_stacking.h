@@ -3,7 +3,7 @@
  * maximise the mean log score of the pooled predictive over past reports,
  * each forecaster's weight renormalised over those that could score a
  * report (MODEL.md, "Scoring against later reports"; docs/model.md,
- * section 9.4).
+ * section 9).
  */
 #ifndef ATTRITION_ATT_STACKING_H
 #define ATTRITION_ATT_STACKING_H
