@@ -1,11 +1,11 @@
 /* test_cases.c -- the shipped cases beyond the seed, as a user runs them
  * (slow: a full fit each): the second case's main run (`attrition
  * --scenario avdiivka`, docs/avdiivka.md) byte for byte against its
- * golden, and its check.  And three ledgers made to fail the convergence
- * checks, one for each cause of docs/model.md, section 5.6: the failed
- * fit names its cause and a remedy, and the remedy, made in a parameter
- * file as a user would, gives a fit that passes.  Set ATT_UPDATE_GOLDEN=1 to rewrite the golden
- * after a deliberate change (then review the diff). */
+ * golden, and its check; the seed ledger's backtest against its golden.  And three ledgers made to
+ * fail the convergence checks, one for each cause of docs/model.md, section 5.6: the failed fit
+ * names its cause and a remedy, and the remedy, made in a parameter file as a user would, gives a
+ * fit that passes.  Set ATT_UPDATE_GOLDEN=1 to rewrite the golden after a deliberate change (then
+ * review the diff). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +33,19 @@ test_avdiivka(void **state)
     assert_non_null(strstr(out, "ok: params/avdiivka.ini: 6 phases, 4 arrivals, 8 classes"));
     free(out);
     golden("run_avdiivka.txt", main_run);
+}
+
+/* The seed ledger's backtest, as docs/model.md records it: every origin's
+ * scores, the ensemble's weights and the skill by horizon with its
+ * bootstrap intervals, byte for byte (they come from fits, a projection
+ * and resamples keyed by the seed: any machine gives these bytes). */
+static void
+test_backtest_seed(void **state)
+{
+    const char *bt[] = {"backtest", "--quiet", "--format", "csv", NULL};
+
+    (void)state;
+    golden("backtest_baseline.csv", bt);
 }
 
 /* Writes a scenario that includes tests/fixtures/<failing>.ini and sets
@@ -182,6 +195,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_avdiivka),
+        cmocka_unit_test(test_backtest_seed),
         cmocka_unit_test(test_failed_fit_small_noise),
         cmocka_unit_test(test_failed_fit_stuck_chain),
         cmocka_unit_test(test_failed_fit_ridge),
