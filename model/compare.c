@@ -602,6 +602,7 @@ att_compare_run(const att_params *p,
         pp.start = origin + 1;
         pp.horizon = last - (origin + 1);
         pp.keep_paths = true;
+        pp.paths_only = true; /* no bands: only the paths are read */
         pp.history = false;
         if ((st = att_project_run(p, post, fit, &pp, &c.proj, err)) != ATT_OK)
             goto done;

@@ -8,6 +8,7 @@
 
 #include "emath.h"
 #include "normal.h"
+#include "vmath.h"
 
 /* log(2 pi) / 2 */
 #define LOG_SQRT_2PI 0.91893853320467274178
@@ -148,18 +149,43 @@ att_mixture_log_mass(const att_mixture *m, double a, double b)
     return mixture_lse_mean(&acc, m);
 }
 
-/* The density at x (not its log): for Newton steps. */
-static double
-mixture_pdf(const att_mixture *m, double x)
-{
-    double s = 0.0;
-    size_t i;
+/* Components per block of the fused pass below (on the stack). */
+#define MIXTURE_BLOCK 256
 
-    for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i];
-        s += MIXTURE_W(m, i) * att_exp(-0.5 * z * z) / m->sd[i];
+/* F(x) and the density at x (not its log: for Newton steps) in one
+ * pass, F the same bits as att_mixture_cdf: the same operations in the
+ * same order, the normal tails and exponentials of a block of components by
+ * the array functions, whose bits are the scalar ones on every path
+ * (vmath.h).  P(z) for z < 0 is Q(|z|), the smaller tail, as is Q(z) for
+ * z >= 0. */
+static void
+mixture_cdf_pdf(const att_mixture *m, att_simd simd, double x, double *cdf, double *pdf)
+{
+    double z[MIXTURE_BLOCK], q[MIXTURE_BLOCK], e[MIXTURE_BLOCK], ph[MIXTURE_BLOCK];
+    double lower = 0.0, upper = 0.0, above = 0.0, s = 0.0;
+    size_t i0, k, nb;
+
+    for (i0 = 0; i0 < m->n; i0 += nb) {
+        nb = m->n - i0 < MIXTURE_BLOCK ? m->n - i0 : MIXTURE_BLOCK;
+        for (k = 0; k < nb; k++) {
+            z[k] = (x - m->mu[i0 + k]) / m->sd[i0 + k];
+            e[k] = -0.5 * z[k] * z[k];
+        }
+        att_vnormal_small_tail_pdf(simd, nb, z, q, ph);
+        att_vexp(simd, nb, e, e);
+        for (k = 0; k < nb; k++) {
+            double w = MIXTURE_W(m, i0 + k);
+            if (z[k] < 0.0)
+                lower += w * q[k];
+            else {
+                upper += w * q[k];
+                above += w;
+            }
+            s += w * e[k] / m->sd[i0 + k];
+        }
     }
-    return (1.0 - m->atom) * s / MIXTURE_TOTAL(m) * att_exp(-LOG_SQRT_2PI);
+    *cdf = m->atom + (1.0 - m->atom) * (lower + (above - upper)) / MIXTURE_TOTAL(m);
+    *pdf = (1.0 - m->atom) * s / MIXTURE_TOTAL(m) * att_exp(-LOG_SQRT_2PI);
 }
 
 void
@@ -167,6 +193,13 @@ att_mixture_quantiles(const att_mixture *m, const double *levels, size_t n, doub
 {
     double lo = HUGE_VAL, hi = -HUGE_VAL;
     size_t i, j;
+    att_simd simd;
+    att_error err;
+
+    /* ATT_SIMD naming a path this processor cannot run is refused where
+     * workspaces are made; here it falls back to the scalar functions. */
+    if (att_simd_choose(&simd, &err) != ATT_OK)
+        simd = ATT_SIMD_SCALAR;
 
     for (i = 0; i < m->n; i++) {
         if (m->mu[i] - 12.0 * m->sd[i] < lo)
@@ -186,7 +219,9 @@ att_mixture_quantiles(const att_mixture *m, const double *levels, size_t n, doub
         double x = j > 0 && out[j - 1] > lo && out[j - 1] < hi ? out[j - 1] : 0.5 * (lo + hi);
         int it;
         for (it = 0; it < 200 && b - a > 1e-9; it++) {
-            double g = att_mixture_cdf(m, x) - levels[j], d = mixture_pdf(m, x), next;
+            double g, d, next;
+            mixture_cdf_pdf(m, simd, x, &g, &d);
+            g -= levels[j];
             if (g < 0.0)
                 a = x;
             else

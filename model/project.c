@@ -1061,13 +1061,14 @@ att_project_run(const att_params *p,
                       PROJECT_TROOPS_MAX);
         goto done;
     }
-    if ((st = project_summarise(&r, out, err)) != ATT_OK)
+    if (!(pp->paths_only && pp->keep_paths) && (st = project_summarise(&r, out, err)) != ATT_OK)
         goto done;
     if (pp->views)
         st = att_project_views(r.vals[ATT_SERIES_CASUALTIES], r.vals[ATT_SERIES_COUNT], r.paths,
                                out, err);
     if (st == ATT_OK && pp->history)
         st = att_project_history(p, post, fit, r.start, step, pp->views, out, err);
+    out->ngroup = r.ngroup; /* also where project_summarise did not run */
     if (st == ATT_OK && pp->keep_paths)
         for (s = 0; s <= ATT_SERIES_COUNT; s++) {
             out->path[s] = r.vals[s];

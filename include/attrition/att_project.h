@@ -56,6 +56,8 @@ typedef struct {
     bool history;       /* the fitted period's bands (hist_*); off where unused */
     bool views;         /* casualties per day and the casualty share (rate_q, share_q and
                            with history hist_rate_q, hist_share_q): for a picture */
+    bool paths_only;    /* with keep_paths: the paths alone, no bands, means or thresholds
+                           (a caller that reads only paths: compare) */
 } att_project_params;
 
 /* paths, step, levels, start and horizon from the file; seed 1; threads 0;
