@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
-
 #include <attrition/att_compare.h>
 #include <attrition/att_date.h>
 #include <attrition/att_mixture.h>

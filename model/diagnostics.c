@@ -26,6 +26,7 @@
 #include "emath.h"
 #include "fft.h"
 #include "internal.h"
+#include "sort.h"
 #include "special.h"
 
 /* C11's NAN is a float constant; this is the double the outputs hold. */
@@ -194,7 +195,7 @@ static void
 diag_sort(att_diag_workspace *w, const double *draws)
 {
     memcpy(w->sorted, draws, w->n_total * sizeof *draws);
-    gsl_sort(w->sorted, 1, w->n_total);
+    att_sort(w->sorted, w->n_total);
 }
 
 /* Type-7 quantile of the sorted draws, ties returned exactly: the tail

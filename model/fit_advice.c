@@ -18,6 +18,7 @@
 #include <attrition/att_advice.h>
 
 #include "internal.h"
+#include "sort.h"
 
 #define ADV_DIV_MIN   5   /* fewer divergences say nothing of where they sit */
 #define ADV_DIV_SHARE 0.4 /* of them in a noise parameter's lowest quarter (0.25 by chance) */
@@ -180,7 +181,7 @@ adv_divergences(const att_params *p,
         if (!adv_is_noise(post, k))
             continue;
         adv_column(r, r->value, k, col, &mean, &sd);
-        gsl_sort(col, 1, S);
+        att_sort(col, S);
         q = gsl_stats_quantile_from_sorted_data(col, 1, S, 0.25);
         for (i = 0; i < S; i++)
             c += r->divergent_at[i] && r->value[i * n + k] <= q;

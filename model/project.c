@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -32,6 +31,7 @@
 #include "emath.h"
 #include "internal.h"
 #include "project_history.h"
+#include "sort.h"
 #include "stream.h"
 #include "variates.h"
 
@@ -927,7 +927,7 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
     }
     for (i = 0; i < n; i++)
         x[i] = (double)r->deployed_end[i];
-    gsl_sort(x, 1, n);
+    att_sort(x, n);
     out->deployed_end_q50 = att_summary_quantile(x, n, 0.5);
     for (i = 0, out->capped_paths = 0; i < n; i++)
         out->capped_paths += r->capped[i];

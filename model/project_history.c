@@ -12,20 +12,19 @@
 
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
-
 #include <attrition/att_model.h>
 #include <attrition/att_project.h>
 #include <attrition/att_summary.h>
 
 #include "internal.h"
+#include "sort.h"
 
 void
 att_quantiles_of(double *x, size_t n, const double *levels, size_t nlevels, double *out)
 {
     size_t j;
 
-    gsl_sort(x, 1, n);
+    att_sort(x, n);
     for (j = 0; j < nlevels; j++)
         out[j] = att_summary_quantile(x, n, levels[j] / 100.0);
 }

@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_rng.h>
 #include <attrition/att_skill.h>
 
 #include "internal.h"
+#include "sort.h"
 
 #define J ATT_SKILL_JUDGED
 #define B ATT_SKILL_BASELINES
@@ -156,7 +156,7 @@ skill_bucket(
                 vals[n++] = draws[k * resamples + i];
         if ((double)n < DEFINED_MIN * (double)resamples)
             continue;
-        gsl_sort(vals, 1, n);
+        att_sort(vals, n);
         iv->lo = gsl_stats_quantile_from_sorted_data(vals, 1, n, 0.5 * (1.0 - ATT_SKILL_LEVEL));
         iv->hi = gsl_stats_quantile_from_sorted_data(vals, 1, n, 0.5 * (1.0 + ATT_SKILL_LEVEL));
     }

@@ -10,7 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_model.h>
@@ -18,6 +17,7 @@
 
 #include "emath.h"
 #include "internal.h"
+#include "sort.h"
 
 /* A residual from a PIT of 0 or 1 would be infinite: it is shown clipped. */
 #define SUMMARY_Z_CLIP 8.0
@@ -45,7 +45,7 @@ att_interval_of(double *x, size_t n)
 {
     att_interval r;
 
-    gsl_sort(x, 1, n);
+    att_sort(x, n);
     r.q05 = att_summary_quantile(x, n, 0.05);
     r.q50 = att_summary_quantile(x, n, 0.50);
     r.q95 = att_summary_quantile(x, n, 0.95);

@@ -1,0 +1,81 @@
+/* sort.c -- doubles sorted ascending by a radix sort on their bits
+ * (sort.h).
+ *
+ * A double's bits, as an unsigned integer, order the positive numbers;
+ * flipping every bit of a negative one and the sign bit of a positive one
+ * makes that order the numbers' order on the whole line.  Eight passes of
+ * one byte each, least significant first, each stable: a pass whose byte
+ * is the same for every key (the exponent's, for draws of one scale) is
+ * skipped.
+ */
+#include "sort.h"
+
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+
+#define SORT_SIGN ((uint64_t)1 << 63)
+
+/* Below this a radix sort's passes cost more than they save. */
+#define SORT_SMALL 64
+
+static uint64_t
+sort_key(double x)
+{
+    uint64_t u;
+
+    memcpy(&u, &x, sizeof u);
+    return (u & SORT_SIGN) ? ~u : u | SORT_SIGN;
+}
+
+static double
+sort_value(uint64_t k)
+{
+    uint64_t u = (k & SORT_SIGN) ? k & ~SORT_SIGN : ~k;
+    double x;
+
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+void
+att_sort(double *x, size_t n)
+{
+    uint64_t *a, *b, *t;
+    size_t count[256], i, pass;
+
+    if (n < SORT_SMALL) {
+        gsl_sort(x, 1, n);
+        return;
+    }
+    a = att_mem_alloc(2 * n * sizeof *a);
+    if (a == NULL) {
+        gsl_sort(x, 1, n);
+        return;
+    }
+    b = a + n;
+    for (i = 0; i < n; i++)
+        a[i] = sort_key(x[i]);
+    for (pass = 0; pass < 8; pass++) {
+        unsigned shift = 8u * (unsigned)pass;
+        size_t sum = 0, c;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(a[i] >> shift) & 0xff]++;
+        if (count[(a[0] >> shift) & 0xff] == n)
+            continue; /* one byte for all: the order stays */
+        for (c = 0; c < 256; c++) {
+            size_t k = count[c];
+            count[c] = sum;
+            sum += k;
+        }
+        for (i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & 0xff]++] = a[i];
+        t = a;
+        a = b;
+        b = t;
+    }
+    for (i = 0; i < n; i++)
+        x[i] = sort_value(a[i]);
+    att_mem_free(a < b ? a : b);
+}

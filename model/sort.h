@@ -1,0 +1,23 @@
+/* sort.h -- doubles sorted ascending by their bits (private).
+ *
+ * The projection's bands and the diagnostics' ranks sort thousands of
+ * draws per date or parameter; GSL's gsl_sort is a heapsort, whose
+ * scattered reads made it the largest single cost of the main job's
+ * summaries.  A least-significant-digit radix sort on the IEEE-754 bits,
+ * mapped so that their unsigned order is the numbers' order, gives the
+ * same sorted values in linear time.
+ */
+#ifndef ATTRITION_SORT_H
+#define ATTRITION_SORT_H
+
+#include <stddef.h>
+
+#include "internal.h"
+
+/* Sorts x[0 .. n) ascending (-0 before +0; no NaN expected: they would
+ * sort by their bits, after +infinity or before -infinity).  The same
+ * values, in the same order, as gsl_sort but for the order of -0 and +0.
+ * Falls back to gsl_sort when scratch memory cannot be had. */
+ATT_INTERNAL void att_sort(double *x, size_t n);
+
+#endif /* ATTRITION_SORT_H */
