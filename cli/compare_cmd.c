@@ -59,6 +59,7 @@ typedef struct {
     origin_view *tr;       /* compare: the earlier origins the ensemble learns from */
     att_comparison pooled; /* backtest */
     att_skill skill[ATT_HORIZON_COUNT + 1]; /* backtest: per bucket, then over all */
+    size_t candidates; /* compare: reports stated by the origin after an earlier statement date */
 } compare_ctx;
 
 /* ---- one origin -------------------------------------------------------------------- */
@@ -461,7 +462,14 @@ print_origin(FILE *f, const compare_ctx *c, const origin_view *v)
                     num(sp->s1, 3, b, sizeof b), sp->errors, sp->errors == 1 ? "" : "s",
                     sp->fallback ? ": too few, the defaults" : "");
         }
-        fprintf(f, "ensemble weights: %s\n", weights_text(&cmp->ensemble, w, sizeof w));
+        if (c->o->command == CLI_CMD_COMPARE && c->ntrain == 0)
+            fprintf(f,
+                    "ensemble weights: equal (at most %zu reports stated by the origin came "
+                    "after an earlier\nstatement date, fewer than %d: no earlier origin was "
+                    "fitted to learn them)\n",
+                    c->candidates, ATT_STACKING_MIN_REPORTS);
+        else
+            fprintf(f, "ensemble weights: %s\n", weights_text(&cmp->ensemble, w, sizeof w));
         fprintf(f, "\n(relative WIS: the model's mean WIS over the reports both score, over the "
                    "baseline's or the\nensemble's; below 1 means the model did better)\n");
     }
@@ -496,8 +504,10 @@ print_skill(FILE *f, const att_skill *sk)
     fprintf(f,
             "\nskill by horizon: each figure, its %g%% bootstrap interval over the reports (%d "
             "resamples; a\nreport scored from several origins is resampled whole; none from "
-            "fewer than %d reports) and\n[the reports behind it]. Relative WIS below 1: better "
-            "than the baseline; an interval\nthat holds 1 does not tell them apart.\n",
+            "fewer than %d reports, nor\nwhere fewer than half the resamples define it) and [the "
+            "reports behind it]. Here relative WIS\nis the model's or the ensemble's over the "
+            "baseline's: below 1, better than the baseline; an\ninterval that holds 1 does not "
+            "tell them apart.\n",
             100.0 * ATT_SKILL_LEVEL, CLI_SKILL_RESAMPLES, ATT_SKILL_MIN_REPORTS);
     fprintf(f, "%-9s %4s %7s %-9s %-25s %-25s %-25s %-25s %s\n", "horizon", "rows", "reports", "",
             "cov50", "cov90", "rel. WIS pers.", "rel. WIS rate", "rel. WIS line");
@@ -581,6 +591,9 @@ print_table(FILE *f, const compare_ctx *c)
                                           : " days after the origin");
         print_summary_table(f, c->pooled.by_horizon[h], title);
     }
+    fprintf(f, "\n(relative WIS in the summaries above: the model's mean WIS over the reports "
+               "both score, over the\nbaseline's or the ensemble's; below 1 means the model "
+               "did better)\n");
     print_skill(f, c->skill);
     fprintf(f,
             "\n(every origin's own scores: attrition compare --origin DATE, or --format json)\n");
@@ -1017,22 +1030,28 @@ make_origins(compare_ctx *c)
 }
 
 /* compare: the earlier origins the ensemble's weights are learned from
- * (MODEL.md): every distinct statement date before the origin, when at
- * least ATT_STACKING_MIN_REPORTS reports stated by the origin come after
- * the first of them (fewer: equal weights, no fit needed). */
+ * (MODEL.md): every distinct statement date before the last one on or
+ * before the origin (a later one scores nothing stated by the origin),
+ * when at least ATT_STACKING_MIN_REPORTS reports stated by the origin
+ * come after the first of them (fewer: equal weights, no fit needed). */
 static int
 make_training(compare_ctx *c)
 {
-    int32_t origin = c->ov[0].origin, first = INT32_MAX;
+    int32_t origin = c->ov[0].origin, first = INT32_MAX, last = INT32_MIN;
     size_t i, n = 0, later = 0;
 
-    for (i = 0; i < c->l->n; i++)
-        if (c->l->reports[i].statement < origin && c->l->reports[i].statement < first)
-            first = c->l->reports[i].statement;
+    for (i = 0; i < c->l->n; i++) {
+        int32_t d = c->l->reports[i].statement;
+        if (d < origin && d < first)
+            first = d;
+        if (d <= origin && d > last)
+            last = d;
+    }
     for (i = 0; i < c->l->n; i++) {
         const att_report *r = &c->l->reports[i];
         later += r->statement > first && r->statement <= origin && r->repeat_of == ATT_NONE;
     }
+    c->candidates = later;
     if (later < ATT_STACKING_MIN_REPORTS)
         return 0;
     c->tr = calloc(c->l->n + 1, sizeof *c->tr);
@@ -1045,7 +1064,7 @@ make_training(compare_ctx *c)
         size_t k;
         for (k = 0; k < n && c->tr[k].origin != d; k++)
             ;
-        if (d < origin && k == n) {
+        if (d < last && k == n) {
             c->tr[n].origin = d;
             c->tr[n++].train = true;
         }
@@ -1232,6 +1251,11 @@ cli_compare(const cli_options *o)
                      att_date_format(c.tr[i].origin, d), i + 1, c.ntrain);
         rc = run_origin(&c, &c.tr[i], true, NULL);
         cli_progress_done(progress);
+        if (rc == 0 && c.tr[i].skipped)
+            fprintf(stderr,
+                    "attrition: the earlier origin %s is left out of the ensemble's weights: "
+                    "%s\n",
+                    att_date_format(c.tr[i].origin, d), c.tr[i].why);
     }
     for (i = 0; i < c.n && rc == 0; i++) {
         char d[ATT_DATE_BUFSIZE];

@@ -294,6 +294,39 @@ model_score(compare_ctx *c, const att_report *r, att_score_entry *e)
     return true;
 }
 
+/* Report i's row sr (its model entry made): its place and each
+ * baseline's scores; each baseline's predictive is left in c for the
+ * ensemble. */
+static void
+baselines_score(compare_ctx *c,
+                const att_ledger *l,
+                const bool *used,
+                const att_spread *spread,
+                int32_t origin,
+                size_t i,
+                att_scored_report *sr)
+{
+    const att_report *r = &l->reports[i];
+    size_t f;
+
+    sr->report = i;
+    sr->horizon_days = r->asof_end - origin;
+    sr->bucket = horizon_bucket(sr->horizon_days);
+    sr->revision = r->revises != ATT_NONE;
+    for (f = ATT_FC_PERSISTENCE; f < ATT_FC_POOLED; f++) {
+        const char *bwhy;
+        double fc = att_baseline_point(l, used, (att_forecaster)f, r, &bwhy);
+        if (bwhy != NULL)
+            not_scored(&sr->fc[f], bwhy);
+        else {
+            att_mixture m = {1, &c->bmu[f], &c->bsd[f], 0.0, NULL};
+            c->bmu[f] = att_log(fc);
+            c->bsd[f] = att_spread_sd(&spread[f], sr->horizon_days);
+            score_entry(r, &m, &sr->fc[f]);
+        }
+    }
+}
+
 /* The ensemble's scores of r into sr's entry (MODEL.md, "Scoring against
  * later reports"): the linear pool of the model's predictive (still in
  * c's scratch) and of each baseline's that scored r, the weights
@@ -444,6 +477,8 @@ latest_row(const att_comparison *list, size_t n, size_t i, int32_t before, size_
         if (list[j].origin >= before || (best != NULL && list[j].origin <= list[*from].origin))
             continue;
         row = bsearch(&i, list[j].report, list[j].nreport, sizeof *row, row_cmp);
+        if (row == NULL && list[j].vintage != NULL)
+            row = bsearch(&i, list[j].vintage, list[j].nvintage, sizeof *row, row_cmp);
         if (row != NULL) {
             best = row;
             *from = j;
@@ -474,7 +509,10 @@ att_compare_weights(const att_comparison *list,
     for (i = 0; i < l->n; i++) {
         const att_report *r = &l->reports[i];
         const att_scored_report *row;
+        /* The vintages known at the origin: a report revised by then
+         * is not, one revised after it is. */
         if (r->statement > origin || r->repeat_of != ATT_NONE ||
+            (r->revised_by != ATT_NONE && l->reports[r->revised_by].statement <= origin) ||
             (row = latest_row(list, n, i, r->statement, &from)) == NULL)
             continue;
         for (k = 0; k < ATT_FC_POOLED; k++) {
@@ -504,6 +542,7 @@ att_comparison_free(att_comparison *c)
         return;
     att_mem_free(c->report);
     att_mem_free(c->not_scorable);
+    att_mem_free(c->vintage);
     memset(c, 0, sizeof *c);
 }
 
@@ -577,8 +616,10 @@ att_compare_run(const att_params *p,
     known = att_mem_alloc((l->n + 1) * sizeof *known);
     out->report = att_mem_calloc(l->n + 1, sizeof *out->report);
     out->not_scorable = att_mem_calloc(l->n + 1, sizeof *out->not_scorable);
-    if (c.vals == NULL || c.mv == NULL || c.mu == NULL || c.sd == NULL || c.w == NULL ||
-        used == NULL || known == NULL || out->report == NULL || out->not_scorable == NULL) {
+    out->vintage = att_mem_calloc(l->n + 1, sizeof *out->vintage);
+    if (out->vintage == NULL || c.vals == NULL || c.mv == NULL || c.mu == NULL || c.sd == NULL ||
+        c.w == NULL || used == NULL || known == NULL || out->report == NULL ||
+        out->not_scorable == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the comparison");
         goto done;
     }
@@ -587,8 +628,8 @@ att_compare_run(const att_params *p,
                              &c.mv[s]);
 
     /* The projection, from T + 1 to the last day a scored report needs. */
-    for (i = 0; i < l->n; i++)
-        if (l->reports[i].statement > origin && skip_reason(l, i, why, sizeof why) == NULL &&
+    for (i = 0; i < l->n; i++) /* the scored and the superseded vintages (below) */
+        if (l->reports[i].statement > origin && l->reports[i].repeat_of == ATT_NONE &&
             l->reports[i].asof_end + 1 > last)
             last = l->reports[i].asof_end + 1;
     if (last > origin + 1) {
@@ -620,33 +661,27 @@ att_compare_run(const att_params *p,
         const char *skip;
         if (r->statement <= origin)
             continue;
-        if ((skip = skip_reason(l, i, why, sizeof why)) != NULL ||
-            !model_score(&c, r, &sr->fc[ATT_FC_MODEL])) {
-            att_not_scorable *ns = &out->not_scorable[out->nnot++];
-            ns->report = i;
-            att_strlcpy(ns->reason, skip != NULL ? skip : sr->fc[ATT_FC_MODEL].reason,
-                        sizeof ns->reason);
-            memset(sr, 0, sizeof *sr);
+        if ((skip = skip_reason(l, i, why, sizeof why)) != NULL) {
+            /* Not scored; but a superseded vintage is the latest known
+             * at a later origin before its revision, and the ensemble's
+             * weights there learn from its scores here. */
+            att_scored_report *v = &out->vintage[out->nvintage];
+            if (r->repeat_of == ATT_NONE && model_score(&c, r, &v->fc[ATT_FC_MODEL])) {
+                baselines_score(&c, l, used, out->spread, origin, i, v);
+                not_scored(&v->fc[ATT_FC_ENSEMBLE], "a superseded vintage");
+                out->nvintage++;
+            }
+        } else if (model_score(&c, r, &sr->fc[ATT_FC_MODEL])) {
+            baselines_score(&c, l, used, out->spread, origin, i, sr);
+            ensemble_score(&c, r, sr, out->ensemble.w);
+            out->nreport++;
             continue;
         }
-        sr->report = i;
-        sr->horizon_days = r->asof_end - origin;
-        sr->bucket = horizon_bucket(sr->horizon_days);
-        sr->revision = r->revises != ATT_NONE;
-        for (f = ATT_FC_PERSISTENCE; f < ATT_FC_POOLED; f++) {
-            const char *bwhy;
-            double fc = att_baseline_point(l, used, (att_forecaster)f, r, &bwhy);
-            if (bwhy != NULL)
-                not_scored(&sr->fc[f], bwhy);
-            else {
-                att_mixture m = {1, &c.bmu[f], &c.bsd[f], 0.0, NULL};
-                c.bmu[f] = att_log(fc);
-                c.bsd[f] = att_spread_sd(&out->spread[f], sr->horizon_days);
-                score_entry(r, &m, &sr->fc[f]);
-            }
-        }
-        ensemble_score(&c, r, sr, out->ensemble.w);
-        out->nreport++;
+        att_not_scorable *ns = &out->not_scorable[out->nnot++];
+        ns->report = i;
+        att_strlcpy(ns->reason, skip != NULL ? skip : sr->fc[ATT_FC_MODEL].reason,
+                    sizeof ns->reason);
+        memset(sr, 0, sizeof *sr);
     }
     summarise(out, l, -1, out->summary);
     for (i = 0; i < ATT_HORIZON_COUNT; i++)

@@ -138,6 +138,13 @@ test_baselines_by_hand(void **state)
     assert_non_null(strstr(c.not_scorable[1].reason, "superseded by v3"));
     assert_non_null(strstr(c.not_scorable[2].reason, "superseded by v3"));
     assert_true(find(&c, &f, "v3")->revision);
+    /* The superseded vintages are scored apart, for the ensemble's
+     * weights at later origins, by the model and the baselines alone. */
+    assert_int_equal(c.nvintage, 2);
+    assert_string_equal(f.l->reports[c.vintage[0].report].id, "v1");
+    assert_string_equal(f.l->reports[c.vintage[1].report].id, "v2");
+    assert_true(c.vintage[0].fc[ATT_FC_MODEL].scored && c.vintage[0].fc[ATT_FC_PERSISTENCE].scored);
+    assert_false(c.vintage[0].fc[ATT_FC_ENSEMBLE].scored);
     /* A range's masses add up; a point report has a PIT in (0, 1). */
     att_assert_close(r->fc[ATT_FC_MODEL].below + r->fc[ATT_FC_MODEL].inside +
                          r->fc[ATT_FC_MODEL].above,
@@ -446,8 +453,9 @@ made_up_row(att_scored_report *sr, size_t report, const double lp[ATT_FC_POOLED]
 }
 
 /* The weights are learned from each report stated by the origin as scored
- * from the latest earlier origin (never a later vintage of its scores,
- * never a report stated after the origin): 3 reports only the model
+ * from the latest earlier origin (never an older origin's scores, never
+ * a report stated after the origin, a superseded vintage only while it
+ * was the latest known): 3 reports only the model
  * predicted and 7 only persistence did give weights 0.3 and 0.7, a
  * forecaster that scored none of them 0, one that missed them all about
  * 0.  Below 5 such reports, equal weights. */
@@ -474,8 +482,11 @@ test_weights_from_earlier_origins(void **state)
                      "m6,2025-01-16,2025-01-15,2025-01-15,X,c,killed,approx,160,,,q,d,\n"
                      "m7,2025-01-16,2025-01-15,2025-01-15,Y,k,casualties,approx,1500,,,q,d,\n"
                      "m8,2025-01-16,2025-01-15,2025-01-15,Y,k,killed,approx,150,,,q,d,\n"
-                     "z,2025-02-01,2025-01-31,2025-01-31,X,c,casualties,approx,3000,,,q,d,\n");
+                     "z,2025-02-01,2025-01-31,2025-01-31,X,c,casualties,approx,3000,,,q,d,\n"
+                     "r1,2025-01-15,2025-01-14,2025-01-14,W,c,casualties,approx,1450,,,q,d,\n"
+                     "r2,2025-02-05,2025-01-14,2025-01-14,W,c,casualties,approx,1480,,,q,d,\n");
     memset(list, 0, sizeof list);
+    assert_int_equal(f.l->reports[11].revised_by, 12); /* r2 revises r1 */
     /* Given in the reverse order: the order of the list must not matter. */
     list[1].origin = day("2025-01-01"); /* scores e1 .. z */
     list[0].origin = day("2025-01-10"); /* scores m1 .. z */
@@ -495,6 +506,20 @@ test_weights_from_earlier_origins(void **state)
     att_assert_close(ew.w[ATT_FC_PERSISTENCE], 0.7, 1e-4, 0.0);
     assert_true(ew.w[ATT_FC_RATE_FORWARD] == 0.0);
     assert_true(ew.w[ATT_FC_LINEAR] < 1e-4);
+    /* r1, revised by r2 only after the origin, is the vintage known then:
+     * its scores from 01-10 (a vintage row there: the model right) count,
+     * 4 of 11.  After r2 is stated, r1 no longer does: at 02-10, e1, e2,
+     * m1 .. m8 and z (persistence right, from 01-10), 3 of 11. */
+    list[0].vintage = calloc(1, sizeof *list[0].vintage);
+    assert_non_null(list[0].vintage);
+    made_up_row(&list[0].vintage[list[0].nvintage++], 11, model_right);
+    assert_int_equal(att_compare_weights(list, 2, f.l, day("2025-01-20"), &ew, &err), ATT_OK);
+    assert_int_equal(ew.reports, 11);
+    att_assert_close(ew.w[ATT_FC_MODEL], 4.0 / 11.0, 1e-4, 0.0);
+    assert_int_equal(att_compare_weights(list, 2, f.l, day("2025-02-10"), &ew, &err), ATT_OK);
+    assert_int_equal(ew.reports, 11);
+    att_assert_close(ew.w[ATT_FC_MODEL], 3.0 / 11.0, 1e-4, 0.0);
+    free(list[0].vintage);
     /* At 2025-01-12 only e1 and e2 were stated: equal weights. */
     assert_int_equal(att_compare_weights(list, 2, f.l, day("2025-01-12"), &ew, &err), ATT_OK);
     assert_false(ew.fitted);

@@ -122,6 +122,11 @@ typedef struct {
     att_scored_report *report; /* in statement order */
     size_t nnot;
     att_not_scorable *not_scorable;
+    size_t nvintage;
+    att_scored_report *vintage; /* the superseded vintages stated after the origin, not
+                                   scored here but by the model and baselines for the
+                                   ensemble's weights at later origins (no ensemble entry);
+                                   in ledger order */
     att_score_summary summary[ATT_FC_COUNT];
     att_score_summary by_horizon[ATT_HORIZON_COUNT][ATT_FC_COUNT];
     att_spread spread[ATT_FC_COUNT]; /* each baseline's spread (unused for the model) */
@@ -158,7 +163,9 @@ ATT_NODISCARD att_status att_compare_pool(
  * origins (list, n; any order; those at or after origin are ignored): each
  * report stated on or before origin, not a repeat, is taken from the
  * latest of them whose origin precedes its statement date and that scored
- * it, with every pooled forecaster's log score (att_stacking_weights).
+ * it (its row, or its vintage row when it was revised later), with every
+ * pooled forecaster's log score (att_stacking_weights).  A report revised
+ * by the origin is left out: its revision is the vintage known then.
  * Fewer than ATT_STACKING_MIN_REPORTS such reports: equal weights. */
 ATT_NODISCARD att_status att_compare_weights(const att_comparison *list,
                                              size_t n,
