@@ -21,6 +21,10 @@
  *       RUNS times: the median seconds_loop and path-days per second.
  *       --unpooled: no two cohorts share a binomial (bench_project's
  *       variant); --csv: numpy's per-path inputs (project_numpy.py).
+ *   synthetic N FILE
+ *       Writes the synthetic ledger of N reports that scaling fits (drawn
+ *       from the baseline at fixed values) to FILE, for `attrition fit
+ *       --ledger FILE` and the peers.
  *   scaling [--quick]
  *       Time against size: one log density and gradient (sampler
  *       coordinates) on synthetic ledgers up to 100,000 reports, a whole
@@ -843,6 +847,33 @@ scale_project(bool quick)
 }
 
 static int
+cmd_synthetic(int argc, char **argv)
+{
+    peer_ctx c;
+    size_t len = 0, n;
+    char *text;
+    FILE *f;
+    int rc;
+
+    if (argc != 4 || (n = (size_t)strtoul(argv[2], NULL, 10)) == 0)
+        return fprintf(stderr, "usage: bench_peers synthetic N FILE\n"), 64;
+    if ((rc = ctx_load(&c, "baseline")) != 0)
+        return rc;
+    text = synthetic_ledger(c.p, n, 20241206UL + n, &len);
+    ctx_free(&c);
+    if (text == NULL)
+        return fprintf(stderr, "bench_peers: out of memory\n"), 71;
+    f = fopen(argv[3], "w");
+    rc = f == NULL || fwrite(text, 1, len, f) != len ? 73 : 0;
+    if (f != NULL && fclose(f) != 0)
+        rc = 73;
+    free(text);
+    if (rc != 0)
+        fprintf(stderr, "bench_peers: cannot write %s\n", argv[3]);
+    return rc;
+}
+
+static int
 cmd_scaling(int argc, char **argv)
 {
     bool quick = argc > 2 && strcmp(argv[2], "--quick") == 0;
@@ -876,6 +907,8 @@ main(int argc, char **argv)
         return cmd_project(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "scaling") == 0)
         return cmd_scaling(argc, argv);
-    fprintf(stderr, "usage: bench_peers logp|summary|fit|project|scaling ...\n");
+    if (argc >= 2 && strcmp(argv[1], "synthetic") == 0)
+        return cmd_synthetic(argc, argv);
+    fprintf(stderr, "usage: bench_peers logp|summary|fit|project|scaling|synthetic ...\n");
     return 64;
 }

@@ -557,6 +557,10 @@ cli_json_meta(const char *command,
     json_object_set_new(m, "adapt_delta", json_real(fp->delta));
     json_object_set_new(m, "adapt_delta_max", json_real(fp->delta_max));
     json_object_set_new(m, "max_depth", json_integer((json_int_t)fp->max_depth));
+    json_object_set_new(m, "metric",
+                        json_string(fp->metric == ATT_METRIC_DENSE  ? "dense"
+                                    : fp->metric == ATT_METRIC_AUTO ? "auto"
+                                                                    : "diag"));
     return m;
 }
 

@@ -36,6 +36,7 @@ att_fit_default_params(void)
     fp.warmup = 1000;
     fp.draws = 1000;
     fp.max_depth = 10;
+    fp.metric = ATT_METRIC_AUTO;
     fp.delta = 0.8; /* Stan's default, and the parameter files' */
     fp.delta_max = 0.995;
     fp.init_radius = 2.0;
@@ -55,6 +56,7 @@ att_fit_params_of(const att_params *p)
     fp.delta = p->adapt_delta;
     fp.delta_max = p->adapt_delta_max;
     fp.max_depth = (size_t)p->max_depth;
+    fp.metric = p->metric;
     fp.seed = p->projection.seed;
     return fp;
 }
@@ -98,13 +100,14 @@ fit_chain(const att_posterior *post,
           att_fit_result *r,
           double *seconds,
           size_t *leapfrogs,
+          unsigned char *dense,
           att_error *err)
 {
     size_t n = r->dim, i, k;
     gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
     fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
     nuts_target tg = {n, fit_logp, &ctx};
-    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta};
+    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric};
     double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
     nuts_stats st;
     att_status s = ATT_OK;
@@ -141,6 +144,7 @@ fit_chain(const att_posterior *post,
     r->divergent[chain] = st.divergent;
     r->depth_hits[chain] = st.depth_hits;
     *leapfrogs = st.leapfrogs;
+    *dense = st.dense;
     /* The draws are kept on theta, so that summaries, saved fits and the
      * mode all speak of the same coordinates whatever the sampler used. */
     for (i = 0; i < fp->draws && s == ATT_OK; i++) {
@@ -234,6 +238,7 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
     att_error *chain_err = NULL;
     double *secs = NULL, t0;
     size_t *leaps = NULL;
+    unsigned char *dense = NULL;
 
     memset(out, 0, sizeof *out);
     if (fp->chains == 0 || fp->draws < ATT_DIAG_MIN_DRAWS)
@@ -255,7 +260,8 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
     chain_err = att_mem_calloc(fp->chains, sizeof *chain_err);
     secs = att_mem_calloc(fp->chains, sizeof *secs);
     leaps = att_mem_calloc(fp->chains, sizeof *leaps);
-    if (!out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
+    dense = att_mem_calloc(fp->chains, sizeof *dense);
+    if (!dense || !out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
         !out->divergent || !out->depth_hits || !out->divergent_at || !chain_st || !chain_err ||
         !secs || !leaps) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
@@ -266,7 +272,7 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
      * cannot change any number. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(fit_threads(fp))
     for (c = 0; c < fp->chains; c++)
-        chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &chain_err[c]);
+        chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &dense[c], &chain_err[c]);
     out->seconds_sampler = att_seconds() - t0;
     for (c = 0; c < fp->chains; c++) {
         if (chain_st[c] != ATT_OK) {
@@ -278,12 +284,14 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
         out->seconds_chain_cpu += secs[c];
         out->leapfrogs += leaps[c];
         out->divergent_total += out->divergent[c];
+        out->dense_chains += dense[c];
     }
 cleanup:
     att_mem_free(chain_st);
     att_mem_free(chain_err);
     att_mem_free(secs);
     att_mem_free(leaps);
+    att_mem_free(dense);
     if (st != ATT_OK)
         att_fit_result_free(out);
     return st;

@@ -1,4 +1,4 @@
-/* nuts.c -- the No-U-Turn sampler with a diagonal metric.
+/* nuts.c -- the No-U-Turn sampler with a diagonal or a dense metric.
  *
  * Hoffman & Gelman (2014), JMLR 15, "The No-U-Turn Sampler", with the
  * refinements Stan uses (Betancourt 2017, "A Conceptual Introduction to
@@ -6,8 +6,10 @@
  * trajectory, biased progressive sampling between subtrees, the
  * generalised no-U-turn criterion on momentum sums, checked also across
  * the seams of merged subtrees; dual-averaging step-size adaptation and
- * Stan's windowed estimation of the diagonal metric (75 / 25 doubling / 50
- * iterations).  The structure follows Stan's base_nuts and
+ * Stan's windowed estimation of the metric (75 / 25 doubling / 50
+ * iterations), diagonal, dense (Stan's dense_e: the window's covariance,
+ * regularised the same way), or chosen at each window's end by the
+ * correlations it found (docs/model.md, section 5.7).  The structure follows Stan's base_nuts and
  * windowed_adaptation so that results are comparable (docs/model.md, (15)).
  *
  * Contents: the phase point; leapfrog; tree building; adaptation; the chain.
@@ -28,6 +30,13 @@
 #define NUTS_TERM_BUFFER 50
 #define NUTS_BASE_WINDOW 25
 #define NUTS_MAX_TREE    16 /* hard cap on max_depth: 65,536 leapfrogs per draw */
+/* NUTS_METRIC_AUTO: a window whose largest |correlation| between two
+ * coordinates reaches this makes the metric dense (a diagonal metric
+ * cannot follow such a ridge: the step size shrinks to its width). */
+#define NUTS_DENSE_CORR 0.9
+/* ... and only up to this many coordinates (the dense metric costs n^2 a
+ * leapfrog step, against a gradient that grows with the ledger). */
+#define NUTS_DENSE_MAX_DIM 200
 
 /* A point in phase space. */
 typedef struct {
@@ -39,7 +48,11 @@ typedef struct {
     const nuts_target *target;
     size_t n;
     double eps;
-    double *inv_metric;
+    double *inv_metric; /* the diagonal metric's inverse (n) */
+    bool dense;         /* the metric is minv (n x n) instead */
+    double *minv;       /* the dense inverse metric, row-major */
+    double *chol;       /* its lower Cholesky factor L, minv = L L^T */
+    double *vel;        /* scratch: a velocity minv p */
     gsl_rng *rng;
     bool divergent;
     size_t n_leapfrog;
@@ -62,33 +75,63 @@ nuts_copy(const nuts_ctx *c, nuts_point *dst, const nuts_point *src)
     dst->logp = src->logp;
 }
 
+/* The velocity minv p ("sharp" momentum) into out. */
+static void
+nuts_sharp(const nuts_ctx *c, const double *p, double *out)
+{
+    size_t i, j, n = c->n;
+
+    if (!c->dense) {
+        for (i = 0; i < n; i++)
+            out[i] = c->inv_metric[i] * p[i];
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        const double *row = c->minv + i * n;
+        double s = 0.0;
+        for (j = 0; j < n; j++)
+            s += row[j] * p[j];
+        out[i] = s;
+    }
+}
+
 static double
 nuts_hamiltonian(const nuts_ctx *c, const nuts_point *z)
 {
     double k = 0.0;
     size_t i;
 
-    for (i = 0; i < c->n; i++)
-        k += c->inv_metric[i] * z->p[i] * z->p[i];
+    if (!c->dense)
+        for (i = 0; i < c->n; i++)
+            k += c->inv_metric[i] * z->p[i] * z->p[i];
+    else {
+        nuts_sharp(c, z->p, c->vel);
+        for (i = 0; i < c->n; i++)
+            k += z->p[i] * c->vel[i];
+    }
     return -z->logp + 0.5 * k;
 }
 
-static void
-nuts_sharp(const nuts_ctx *c, const double *p, double *out)
-{
-    size_t i;
-
-    for (i = 0; i < c->n; i++)
-        out[i] = c->inv_metric[i] * p[i];
-}
-
+/* p ~ N(0, M), M = minv^-1: with minv = L L^T, p = L^-T u for u ~ N(0, I)
+ * (a back substitution; as many normal variates as the diagonal draws). */
 static void
 nuts_sample_momentum(nuts_ctx *c, nuts_point *z)
 {
-    size_t i;
+    size_t i, k, n = c->n;
 
-    for (i = 0; i < c->n; i++)
-        z->p[i] = att_ran_normal(c->rng) / sqrt(c->inv_metric[i]);
+    if (!c->dense) {
+        for (i = 0; i < n; i++)
+            z->p[i] = att_ran_normal(c->rng) / sqrt(c->inv_metric[i]);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        z->p[i] = att_ran_normal(c->rng);
+    for (i = n; i-- > 0;) {
+        double s = z->p[i];
+        for (k = i + 1; k < n; k++)
+            s -= c->chol[k * n + i] * z->p[k];
+        z->p[i] = s / c->chol[i * n + i];
+    }
 }
 
 static void
@@ -98,8 +141,14 @@ nuts_leapfrog(nuts_ctx *c, nuts_point *z, double eps)
 
     for (i = 0; i < c->n; i++)
         z->p[i] += 0.5 * eps * z->g[i];
-    for (i = 0; i < c->n; i++)
-        z->q[i] += eps * c->inv_metric[i] * z->p[i];
+    if (!c->dense)
+        for (i = 0; i < c->n; i++)
+            z->q[i] += eps * c->inv_metric[i] * z->p[i];
+    else {
+        nuts_sharp(c, z->p, c->vel);
+        for (i = 0; i < c->n; i++)
+            z->q[i] += eps * c->vel[i];
+    }
     z->logp = c->target->logp(c->target->ctx, z->q, z->g);
     for (i = 0; i < c->n; i++)
         z->p[i] += 0.5 * eps * z->g[i];
@@ -344,7 +393,9 @@ nuts_da_learn(nuts_da *da, double accept, double delta)
 typedef struct {
     size_t warmup, init_buffer, term_buffer, window, next_window, counter;
     size_t nsamp;
-    double *mean, *m2; /* Welford's running moments */
+    int metric;        /* NUTS_METRIC_*: diag keeps the variances alone */
+    double *mean, *m2; /* Welford's running moments: n, or n x n (lower half) */
+    double *d;         /* scratch: q - the old mean */
 } nuts_windows;
 
 static void
@@ -368,22 +419,93 @@ nuts_windows_init(nuts_windows *wa, size_t warmup)
     wa->next_window = wa->init_buffer + wa->window - 1;
 }
 
-/* Adds q if in a window; at a window's end, writes the regularised
- * variance into inv_metric and returns true. */
+/* a = L L^T for a symmetric a (n x n, row-major; only its lower half is
+ * read) into l's lower half, the upper zeroed; false if a is not
+ * positive definite. */
 static bool
-nuts_windows_learn(nuts_windows *wa, const double *q, double *inv_metric, size_t n)
+nuts_cholesky(const double *a, double *l, size_t n)
 {
-    size_t i, end_slow = wa->warmup - wa->term_buffer;
+    size_t i, j, k;
+
+    memset(l, 0, n * n * sizeof *l);
+    for (j = 0; j < n; j++) {
+        double s = a[j * n + j];
+        for (k = 0; k < j; k++)
+            s -= l[j * n + k] * l[j * n + k];
+        if (!(s > 0.0))
+            return false;
+        l[j * n + j] = sqrt(s);
+        for (i = j + 1; i < n; i++) {
+            double t = a[i * n + j];
+            for (k = 0; k < j; k++)
+                t -= l[i * n + k] * l[j * n + k];
+            l[i * n + j] = t / l[j * n + j];
+        }
+    }
+    return true;
+}
+
+/* At a window's end, with the full moments: the regularised covariance
+ * into c's dense metric (Stan's dense_e) when the metric is dense, or
+ * auto and the window found a correlation of at least NUTS_DENSE_CORR;
+ * false to keep a diagonal one. */
+static bool
+nuts_windows_dense(const nuts_windows *wa, nuts_ctx *c, double m)
+{
+    size_t i, j, n = c->n;
+    bool dense = wa->metric == NUTS_METRIC_DENSE;
+
+    if (m < 2.0)
+        return false;
+    for (i = 0; !dense && i < n && n <= NUTS_DENSE_MAX_DIM; i++)
+        for (j = 0; j < i; j++) {
+            double v = wa->m2[i * n + i] * wa->m2[j * n + j];
+            if (v > 0.0 &&
+                wa->m2[i * n + j] * wa->m2[i * n + j] >= NUTS_DENSE_CORR * NUTS_DENSE_CORR * v) {
+                dense = true;
+                break;
+            }
+        }
+    if (!dense)
+        return false;
+    for (i = 0; i < n; i++)
+        for (j = 0; j <= i; j++) {
+            double v = (m / (m + 5.0)) * (wa->m2[i * n + j] / (m - 1.0));
+            if (i == j)
+                v += 1e-3 * (5.0 / (m + 5.0));
+            c->minv[i * n + j] = c->minv[j * n + i] = v;
+        }
+    return nuts_cholesky(c->minv, c->chol, n);
+}
+
+/* Adds q if in a window; at a window's end, writes the regularised
+ * variance (or covariance) into c's metric and returns true. */
+static bool
+nuts_windows_learn(nuts_windows *wa, const double *q, nuts_ctx *c)
+{
+    size_t i, j, n = c->n, end_slow = wa->warmup - wa->term_buffer;
     bool in_window = wa->window > 0 && wa->counter >= wa->init_buffer && wa->counter < end_slow &&
                      wa->counter != wa->warmup;
+    bool full = wa->metric != NUTS_METRIC_DIAG;
 
-    if (in_window) {
+    if (in_window && !full) {
         wa->nsamp++;
         for (i = 0; i < n; i++) {
             double d = q[i] - wa->mean[i];
             wa->mean[i] += d / (double)wa->nsamp;
             wa->m2[i] += d * (q[i] - wa->mean[i]);
         }
+    } else if (in_window) {
+        /* The same steps, with the products across coordinates: the
+         * diagonal's bits are those of the diagonal case. */
+        wa->nsamp++;
+        for (i = 0; i < n; i++) {
+            wa->d[i] = q[i] - wa->mean[i];
+            wa->mean[i] += wa->d[i] / (double)wa->nsamp;
+        }
+        for (i = 0; i < n; i++)
+            for (j = 0; j <= i; j++)
+                wa->m2[i * n + j] += wa->d[i] * (q[j] - wa->mean[j]);
     }
     if (wa->window > 0 && wa->counter == wa->next_window && wa->counter != wa->warmup) {
         double m = (double)wa->nsamp;
@@ -398,11 +520,14 @@ nuts_windows_learn(nuts_windows *wa, const double *q, double *inv_metric, size_t
                     wa->next_window = end_slow - 1;
             }
         }
+        c->dense = full && nuts_windows_dense(wa, c, m);
         for (i = 0; i < n; i++) {
-            double var = m > 1.0 ? wa->m2[i] / (m - 1.0) : 1.0;
-            inv_metric[i] = (m / (m + 5.0)) * var + 1e-3 * (5.0 / (m + 5.0));
-            wa->mean[i] = wa->m2[i] = 0.0;
+            double m2 = full ? wa->m2[i * n + i] : wa->m2[i];
+            double var = m > 1.0 ? m2 / (m - 1.0) : 1.0;
+            c->inv_metric[i] = (m / (m + 5.0)) * var + 1e-3 * (5.0 / (m + 5.0));
+            wa->mean[i] = 0.0;
         }
+        memset(wa->m2, 0, (full ? n * n : n) * sizeof *wa->m2);
         wa->nsamp = 0;
         wa->counter++;
         return true;
@@ -431,8 +556,9 @@ att_nuts_run(const nuts_target *target,
     nuts_point cur;
     nuts_windows wa;
     nuts_da da;
-    double *block = NULL, *p, t0, sum_accept = 0.0;
-    size_t nvec = 3 * 7 + 3 * (NUTS_MAX_TREE + 1) + 6 * (NUTS_MAX_TREE + 1) + 15;
+    double *block = NULL, *mat = NULL, *p, t0, sum_accept = 0.0;
+    bool full = np->metric != NUTS_METRIC_DIAG;
+    size_t nvec = 3 * 7 + 3 * (NUTS_MAX_TREE + 1) + 6 * (NUTS_MAX_TREE + 1) + 17;
     att_status st = ATT_OK;
 
     memset(&c, 0, sizeof c);
@@ -441,7 +567,9 @@ att_nuts_run(const nuts_target *target,
     c.n = n;
     c.rng = rng;
     block = att_mem_calloc(nvec * n + 1, sizeof *block);
-    if (block == NULL) {
+    /* A dense metric's matrices and the full moments: 3 n^2. */
+    mat = full ? att_mem_calloc(3 * n * n + 1, sizeof *mat) : NULL;
+    if (block == NULL || (full && mat == NULL)) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -478,6 +606,13 @@ att_nuts_run(const nuts_target *target,
     c.inv_metric = NUTS_TAKE();
     wa.mean = NUTS_TAKE();
     wa.m2 = NUTS_TAKE();
+    wa.d = NUTS_TAKE();
+    c.vel = NUTS_TAKE();
+    if (full) {
+        c.minv = mat;
+        c.chol = mat + n * n;
+        wa.m2 = mat + 2 * n * n;
+    }
 #undef NUTS_POINT
 #undef NUTS_TAKE
     for (i = 0; i < n; i++)
@@ -497,6 +632,7 @@ att_nuts_run(const nuts_target *target,
     }
     nuts_da_restart(&da, c.eps);
     nuts_windows_init(&wa, np->warmup);
+    wa.metric = np->metric;
     t0 = att_seconds();
     for (it = 0; it < total; it++) {
         double accept;
@@ -511,7 +647,7 @@ att_nuts_run(const nuts_target *target,
         stats->leapfrogs += c.n_leapfrog;
         if (it < np->warmup) {
             c.eps = nuts_da_learn(&da, accept, np->delta);
-            if (nuts_windows_learn(&wa, cur.q, c.inv_metric, n)) {
+            if (nuts_windows_learn(&wa, cur.q, &c)) {
                 if (!nuts_init_stepsize(&c, &b, &cur)) {
                     st = ATT_FAIL(err, ATT_ENOCONV,
                                   "no workable leapfrog step size after "
@@ -531,10 +667,13 @@ att_nuts_run(const nuts_target *target,
     }
     stats->seconds_draws = att_seconds() - t0;
     stats->stepsize = c.eps;
+    stats->dense = c.dense;
     stats->mean_accept = np->draws ? sum_accept / (double)np->draws : 0.0;
     if (out_inv_metric != NULL)
-        memcpy(out_inv_metric, c.inv_metric, n * sizeof *out_inv_metric);
+        for (i = 0; i < n; i++)
+            out_inv_metric[i] = c.dense ? c.minv[i * n + i] : c.inv_metric[i];
 cleanup:
     att_mem_free(block);
+    att_mem_free(mat);
     return st;
 }

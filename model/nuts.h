@@ -7,11 +7,19 @@
 
 #include "internal.h"
 
+/* The metric adapted in warm-up (docs/model.md, section 5.7). */
+enum {
+    NUTS_METRIC_DIAG,  /* the windows' variances */
+    NUTS_METRIC_DENSE, /* their covariance (Stan's dense_e) */
+    NUTS_METRIC_AUTO   /* dense from a window that found a strong correlation */
+};
+
 typedef struct {
     size_t warmup;    /* adaptation iterations */
     size_t draws;     /* kept iterations */
     size_t max_depth; /* tree depth limit (2^max_depth leapfrog steps) */
     double delta;     /* target acceptance statistic of the step-size adaptation */
+    int metric;       /* NUTS_METRIC_* */
 } nuts_params;
 
 typedef struct {
@@ -20,6 +28,7 @@ typedef struct {
     size_t depth_hits;     /* kept draws that hit max_depth */
     size_t leapfrogs;      /* gradient evaluations, warm-up and draws */
     double mean_accept;    /* mean acceptance statistic of the kept draws */
+    bool dense;            /* the draws were made with a dense metric */
     double seconds_warmup; /* wall time of each part (not used for results) */
     double seconds_draws;
 } nuts_stats;
@@ -35,7 +44,8 @@ typedef struct {
 /* Runs one chain from init (dim values) with random numbers from rng.
  * out_draws gets draws x dim values (draw-major); out_divergent draws
  * flags, 1 where the transition to that draw diverged (may be NULL);
- * out_inv_metric the adapted metric (dim values, may be NULL).
+ * out_inv_metric the adapted inverse metric's diagonal (dim values, may
+ * be NULL).
  * ATT_ENOCONV if no workable step size exists. */
 ATT_INTERNAL att_status att_nuts_run(const nuts_target *target,
                                      const nuts_params *np,

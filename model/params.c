@@ -452,6 +452,9 @@ params_store(params_ctx *c, params_key_id id, size_t item, const params_val *v, 
     case PK_MODEL_MAX_DEPTH:
         p->max_depth = v->integer;
         return ATT_OK;
+    case PK_MODEL_METRIC:
+        p->metric = (att_metric)v->choice;
+        return ATT_OK;
     case PK_MODEL_REFERENCE_GROUP:
         c->reference = v->text;
         c->reference_at = at;

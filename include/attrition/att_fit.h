@@ -20,6 +20,7 @@ extern "C" {
 
 typedef struct {
     size_t chains;      /* independent chains (at least 1) */
+    att_metric metric;  /* the metric adapted in warm-up */
     size_t warmup;      /* adaptation iterations per chain */
     size_t draws;       /* kept draws per chain */
     size_t max_depth;   /* NUTS tree depth limit */
@@ -68,6 +69,7 @@ typedef struct {
     double delta;             /* the adaptation target of these draws */
     double delta_first;       /* the target asked for (delta when not refitted) */
     size_t refits;            /* runs discarded for divergences before these */
+    size_t dense_chains;      /* chains whose draws were made with a dense metric */
     size_t divergent_first;   /* divergent transitions of the first run */
 } att_fit_result;
 

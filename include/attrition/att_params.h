@@ -185,6 +185,11 @@ typedef enum { ATT_COUNTS_BINOMIAL, ATT_COUNTS_BETA_BINOMIAL } att_count_model;
 /* When the contingent switches to [projection]'s hazard rule. */
 typedef enum { ATT_FROM_START, ATT_FROM_FIRST_WAVE, ATT_FROM_DATE } att_hazard_from;
 
+/* The metric NUTS adapts in warm-up ([model] metric; docs/model.md,
+ * section 5.7): the variances, the covariance, or the covariance once a
+ * window finds two coordinates correlated at 0.9 or more. */
+typedef enum { ATT_METRIC_DIAG, ATT_METRIC_DENSE, ATT_METRIC_AUTO } att_metric;
+
 typedef struct {
     int32_t start;               /* first projected day; INT32_MIN if not given */
     long horizon;                /* days projected */
@@ -217,6 +222,7 @@ typedef struct att_params {
     double adapt_delta;     /* NUTS step-size adaptation target */
     double adapt_delta_max; /* the highest target a refit after divergences may use */
     long max_depth;         /* NUTS tree depth limit */
+    att_metric metric;      /* the metric NUTS adapts in warm-up */
 
     double kappa_a; /* kappa ~ Beta(kappa_a, kappa_b) */
     double kappa_b;
