@@ -11,8 +11,8 @@
 #                              docs/model.md 3.1; XI = 1: the rows are the
 #                              sampler's coordinates xi of section 3.5), one
 #                              %.17g per line
-#   sample JSON OUT SEED CORES CHAINS WARMUP DRAWS ADAPT_DELTA MAX_DEPTH
-#                              NUTS, diag_e metric, on xi (as ours); CORES 1:
+#   sample JSON OUT SEED CORES CHAINS WARMUP DRAWS ADAPT_DELTA MAX_DEPTH [METRIC]
+#                              NUTS, diag_e metric (or METRIC: dense_e), on xi (as ours); CORES 1:
 #                              chains one after another, CORES 2: chains
 #                              forked two at a time (parallel::mclapply,
 #                              chains 1, 3 on one core and 2, 4 on the other);
@@ -368,12 +368,13 @@ if (cmd == "compile") {
   seed <- as.integer(args[4]); cores <- as.integer(args[5]); chains <- as.integer(args[6])
   warmup <- as.integer(args[7]); draws <- as.integer(args[8])
   delta <- as.numeric(args[9]); depth <- as.integer(args[10])
+  metric <- if (length(args) >= 11) args[11] else "diag_e"
   sm <- load_model()$model
   init <- inits(sd, chains, seed)
   one <- function(c) {
     sampling(sm, data = sd$data, chains = 1, chain_id = c, seed = seed, iter = warmup + draws,
              warmup = warmup, init = list(init[[c]]), refresh = 0,
-             control = list(adapt_delta = delta, max_treedepth = depth, metric = "diag_e"))
+             control = list(adapt_delta = delta, max_treedepth = depth, metric = metric))
   }
   fits <- if (cores > 1) {
     parallel::mclapply(seq_len(chains), one, mc.cores = cores, mc.preschedule = TRUE)
