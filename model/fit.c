@@ -108,6 +108,10 @@ fit_chain(const att_posterior *post,
     fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
     nuts_target tg = {n, fit_logp, &ctx};
     nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric};
+    _Static_assert((int)ATT_METRIC_DIAG == (int)NUTS_METRIC_DIAG &&
+                       (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
+                       (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
+                   "att_metric and the sampler's metrics in the same order");
     double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
     nuts_stats st;
     att_status s = ATT_OK;

@@ -112,6 +112,18 @@ nuts_hamiltonian(const nuts_ctx *c, const nuts_point *z)
     return -z->logp + 0.5 * k;
 }
 
+/* The velocity of z's momentum right after nuts_hamiltonian(c, z), which
+ * left it in c->vel when the metric is dense: the same bits, one product
+ * fewer. */
+static void
+nuts_sharp_after_h(const nuts_ctx *c, const double *p, double *out)
+{
+    if (c->dense)
+        memcpy(out, c->vel, c->n * sizeof *out);
+    else
+        nuts_sharp(c, p, out);
+}
+
 /* p ~ N(0, M), M = minv^-1: with minv = L L^T, p = L^-T u for u ~ N(0, I)
  * (a back substitution; as many normal variates as the diagonal draws). */
 static void
@@ -220,7 +232,7 @@ nuts_build(nuts_ctx *c,
         *log_sum_w = nuts_log_sum_exp(*log_sum_w, H0 - h);
         c->sum_metro += H0 - h > 0.0 ? 1.0 : att_exp(H0 - h);
         nuts_copy(c, prop, z);
-        nuts_sharp(c, z->p, ps_beg);
+        nuts_sharp_after_h(c, z->p, ps_beg);
         memcpy(ps_end, ps_beg, c->n * sizeof *ps_end);
         for (i = 0; i < c->n; i++)
             rho[i] += z->p[i];
@@ -275,7 +287,7 @@ nuts_transition(nuts_ctx *c, nuts_buffers *b, nuts_point *cur, size_t max_depth,
     nuts_copy(c, &b->bck, &b->z);
     nuts_copy(c, &b->sample, &b->z);
     H0 = nuts_hamiltonian(c, &b->z);
-    nuts_sharp(c, b->z.p, b->ps_fwd_fwd);
+    nuts_sharp_after_h(c, b->z.p, b->ps_fwd_fwd);
     memcpy(b->ps_fwd_bck, b->ps_fwd_fwd, n * sizeof(double));
     memcpy(b->ps_bck_fwd, b->ps_fwd_fwd, n * sizeof(double));
     memcpy(b->ps_bck_bck, b->ps_fwd_fwd, n * sizeof(double));
@@ -557,7 +569,9 @@ att_nuts_run(const nuts_target *target,
     nuts_windows wa;
     nuts_da da;
     double *block = NULL, *mat = NULL, *p, t0, sum_accept = 0.0;
-    bool full = np->metric != NUTS_METRIC_DIAG;
+    /* The full moments only where a dense metric can come of them. */
+    bool full = np->metric == NUTS_METRIC_DENSE ||
+                (np->metric == NUTS_METRIC_AUTO && n <= NUTS_DENSE_MAX_DIM);
     size_t nvec = 3 * 7 + 3 * (NUTS_MAX_TREE + 1) + 6 * (NUTS_MAX_TREE + 1) + 17;
     att_status st = ATT_OK;
 
@@ -632,7 +646,7 @@ att_nuts_run(const nuts_target *target,
     }
     nuts_da_restart(&da, c.eps);
     nuts_windows_init(&wa, np->warmup);
-    wa.metric = np->metric;
+    wa.metric = full ? np->metric : NUTS_METRIC_DIAG;
     t0 = att_seconds();
     for (it = 0; it < total; it++) {
         double accept;

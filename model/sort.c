@@ -45,12 +45,20 @@ att_sort(double *x, size_t n)
     size_t count[256], i, pass;
 
     if (n < SORT_SMALL) {
-        gsl_sort(x, 1, n);
+        /* Insertion by key: the same order as the radix sort's. */
+        for (i = 1; i < n; i++) {
+            double v = x[i];
+            uint64_t k = sort_key(v);
+            size_t j = i;
+            for (; j > 0 && sort_key(x[j - 1]) > k; j--)
+                x[j] = x[j - 1];
+            x[j] = v;
+        }
         return;
     }
     a = att_mem_alloc(2 * n * sizeof *a);
     if (a == NULL) {
-        gsl_sort(x, 1, n);
+        gsl_sort(x, 1, n); /* -0 and +0 then in either order */
         return;
     }
     b = a + n;

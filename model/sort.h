@@ -17,7 +17,8 @@
 /* Sorts x[0 .. n) ascending (-0 before +0; no NaN expected: they would
  * sort by their bits, after +infinity or before -infinity).  The same
  * values, in the same order, as gsl_sort but for the order of -0 and +0.
- * Falls back to gsl_sort when scratch memory cannot be had. */
+ * Short arrays by insertion, in the same order; falls back to gsl_sort
+ * when scratch memory cannot be had. */
 ATT_INTERNAL void att_sort(double *x, size_t n);
 
 #endif /* ATTRITION_SORT_H */
