@@ -989,10 +989,21 @@ cmp_day(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int
-cmp_origin(const void *a, const void *b)
+/* The ledger's distinct statement dates before day bound, ascending, as
+ * the origins of ov; their count.  days: scratch of the ledger's size. */
+static size_t
+statement_days(const att_ledger *l, int32_t bound, int32_t *days, origin_view *ov)
 {
-    return cmp_day(&((const origin_view *)a)->origin, &((const origin_view *)b)->origin);
+    size_t i, m = 0, n = 0;
+
+    for (i = 0; i < l->n; i++)
+        if (l->reports[i].statement < bound)
+            days[m++] = l->reports[i].statement;
+    qsort(days, m, sizeof *days, cmp_day);
+    for (i = 0; i < m; i++)
+        if (i == 0 || days[i] != days[i - 1])
+            ov[n++].origin = days[i];
+    return n;
 }
 
 /* The origins: --origin, or every distinct statement date but the last. */
@@ -1000,8 +1011,8 @@ static int
 make_origins(compare_ctx *c)
 {
     const cli_options *o = c->o;
-    int32_t *days;
-    size_t i, n = 0;
+    int32_t *days, last = INT32_MIN;
+    size_t i;
 
     c->ov = calloc(c->l->n + 1, sizeof *c->ov);
     days = malloc((c->l->n + 1) * sizeof *days);
@@ -1019,13 +1030,9 @@ make_origins(compare_ctx *c)
         return 0;
     }
     for (i = 0; i < c->l->n; i++)
-        days[i] = c->l->reports[i].statement;
-    qsort(days, c->l->n, sizeof *days, cmp_day);
-    for (i = 0; i + 1 < c->l->n; i++)
-        if ((i == 0 || days[i] != days[i - 1]) && days[i] != days[c->l->n - 1])
-            c->ov[n++].origin = days[i];
+        last = c->l->reports[i].statement > last ? c->l->reports[i].statement : last;
+    c->n = statement_days(c->l, last, days, c->ov);
     free(days);
-    c->n = n;
     return 0;
 }
 
@@ -1037,8 +1044,8 @@ make_origins(compare_ctx *c)
 static int
 make_training(compare_ctx *c)
 {
-    int32_t origin = c->ov[0].origin, first = INT32_MAX, last = INT32_MIN;
-    size_t i, n = 0, later = 0;
+    int32_t origin = c->ov[0].origin, first = INT32_MAX, last = INT32_MIN, *days;
+    size_t i, later = 0;
 
     for (i = 0; i < c->l->n; i++) {
         int32_t d = c->l->reports[i].statement;
@@ -1055,22 +1062,16 @@ make_training(compare_ctx *c)
     if (later < ATT_STACKING_MIN_REPORTS)
         return 0;
     c->tr = calloc(c->l->n + 1, sizeof *c->tr);
-    if (c->tr == NULL) {
+    days = malloc((c->l->n + 1) * sizeof *days);
+    if (c->tr == NULL || days == NULL) {
+        free(days);
         fprintf(stderr, "attrition: out of memory\n");
         return CLI_EXIT_OSERR;
     }
-    for (i = 0; i < c->l->n; i++) {
-        int32_t d = c->l->reports[i].statement;
-        size_t k;
-        for (k = 0; k < n && c->tr[k].origin != d; k++)
-            ;
-        if (d < last && k == n) {
-            c->tr[n].origin = d;
-            c->tr[n++].train = true;
-        }
-    }
-    qsort(c->tr, n, sizeof *c->tr, cmp_origin);
-    c->ntrain = n;
+    c->ntrain = statement_days(c->l, last, days, c->tr);
+    free(days);
+    for (i = 0; i < c->ntrain; i++)
+        c->tr[i].train = true;
     return 0;
 }
 

@@ -342,12 +342,8 @@ ensemble_score(compare_ctx *c, const att_report *r, att_scored_report *sr, const
 
     for (k = 0; k < ATT_FC_POOLED; k++)
         avail[k] = sr->fc[k].scored;
-    if (!att_stacking_renormalise(w, avail, ATT_FC_POOLED, wr))
-        for (k = 0; k < ATT_FC_POOLED; k++) /* every weight of those scoring it is 0 */
-            wr[k] = avail[k] ? 1.0 : 0.0, n += avail[k];
-    if (n > 0)
-        for (k = 0; k < ATT_FC_POOLED; k++)
-            wr[k] /= (double)n;
+    if (!att_stacking_renormalise(w, avail, ATT_FC_POOLED, wr)) /* all of theirs 0: equal */
+        (void)att_stacking_renormalise(att_ensemble_equal().w, avail, ATT_FC_POOLED, wr);
     atom = wr[ATT_FC_MODEL] * c->atom;
     live = 1.0 - atom;
     n = 0;

@@ -20,25 +20,66 @@
 #define MIXTURE_LOGW(m, i) ((m)->w != NULL ? att_log((m)->w[i]) : 0.0)
 #define MIXTURE_TOTAL(m)   ((m)->w != NULL ? 1.0 : (double)(m)->n)
 
+/* Components per block of mixture_tails (on the stack). */
+#define MIXTURE_BLOCK 256
+
+/* The array functions' path: ATT_SIMD naming a path this processor
+ * cannot run is refused where workspaces are made; here it falls back to
+ * the scalar functions (the same bits either way, vmath.h). */
+static att_simd
+mixture_simd(void)
+{
+    att_simd simd;
+    att_error err;
+
+    return att_simd_choose(&simd, &err) == ATT_OK ? simd : ATT_SIMD_SCALAR;
+}
+
 /* Each component's small tail, so that F near 0 or 1 keeps its digits:
  * the sum of P(z) over the components below x, of Q(z) over those above,
  * and how many are above; a component at z = 0 counts as below when
- * zero_below (the survival function's side, as the CDF's is above). */
+ * zero_below (the survival function's side, as the CDF's is above).  P(z)
+ * for z < 0 and Q(z) for z >= 0 are both the smaller tail Q(|z|), taken
+ * for a block of components at a time by the array function.  With pdf,
+ * also the sum of w_i exp(-z_i^2 / 2) / sd_i, the density's (not its
+ * log: for Newton steps) without its constant factor. */
 static void
-mixture_tails(const att_mixture *m, double x, bool zero_below, double *p, double *q, double *above)
+mixture_tails(const att_mixture *m,
+              att_simd simd,
+              double x,
+              bool zero_below,
+              double *p,
+              double *q,
+              double *above,
+              double *pdf)
 {
-    size_t i;
+    double z[MIXTURE_BLOCK], t[MIXTURE_BLOCK], e[MIXTURE_BLOCK], ph[MIXTURE_BLOCK], s = 0.0;
+    size_t i0, k, nb;
 
     *p = *q = *above = 0.0;
-    for (i = 0; i < m->n; i++) {
-        double z = (x - m->mu[i]) / m->sd[i], w = MIXTURE_W(m, i);
-        if (zero_below ? !(z > 0.0) : z < 0.0)
-            *p += w * att_normal_p(z);
-        else {
-            *q += w * att_normal_q(z);
-            *above += w;
+    for (i0 = 0; i0 < m->n; i0 += nb) {
+        nb = m->n - i0 < MIXTURE_BLOCK ? m->n - i0 : MIXTURE_BLOCK;
+        for (k = 0; k < nb; k++) {
+            z[k] = (x - m->mu[i0 + k]) / m->sd[i0 + k];
+            e[k] = -0.5 * z[k] * z[k];
+        }
+        att_vnormal_small_tail_pdf(simd, nb, z, t, ph);
+        if (pdf != NULL)
+            att_vexp(simd, nb, e, e);
+        for (k = 0; k < nb; k++) {
+            double w = MIXTURE_W(m, i0 + k);
+            if (zero_below ? !(z[k] > 0.0) : z[k] < 0.0)
+                *p += w * t[k];
+            else {
+                *q += w * t[k];
+                *above += w;
+            }
+            if (pdf != NULL)
+                s += w * e[k] / m->sd[i0 + k];
         }
     }
+    if (pdf != NULL)
+        *pdf = s;
 }
 
 double
@@ -47,7 +88,7 @@ att_mixture_cdf(const att_mixture *m, double x)
     double lower, upper, above;
 
     /* F = (sum_{z<0} P(z) + sum_{z>=0} (1 - Q(z))) / n, weighted. */
-    mixture_tails(m, x, false, &lower, &upper, &above);
+    mixture_tails(m, mixture_simd(), x, false, &lower, &upper, &above, NULL);
     return m->atom + (1.0 - m->atom) * (lower + (above - upper)) / MIXTURE_TOTAL(m);
 }
 
@@ -57,7 +98,7 @@ att_mixture_sf(const att_mixture *m, double x)
     double lower, upper, above;
 
     /* S = (sum_{z>0} Q(z) + sum_{z<=0} (1 - P(z))) / n, weighted. */
-    mixture_tails(m, x, true, &lower, &upper, &above);
+    mixture_tails(m, mixture_simd(), x, true, &lower, &upper, &above, NULL);
     return (1.0 - m->atom) * (upper + ((MIXTURE_TOTAL(m) - above) - lower)) / MIXTURE_TOTAL(m);
 }
 
@@ -149,41 +190,14 @@ att_mixture_log_mass(const att_mixture *m, double a, double b)
     return mixture_lse_mean(&acc, m);
 }
 
-/* Components per block of the fused pass below (on the stack). */
-#define MIXTURE_BLOCK 256
-
-/* F(x) and the density at x (not its log: for Newton steps) in one
- * pass, F the same bits as att_mixture_cdf: the same operations in the
- * same order, the normal tails and exponentials of a block of components by
- * the array functions, whose bits are the scalar ones on every path
- * (vmath.h).  P(z) for z < 0 is Q(|z|), the smaller tail, as is Q(z) for
- * z >= 0. */
+/* F(x) and the density at x (not its log: for Newton steps) in one pass:
+ * F the same bits as att_mixture_cdf. */
 static void
 mixture_cdf_pdf(const att_mixture *m, att_simd simd, double x, double *cdf, double *pdf)
 {
-    double z[MIXTURE_BLOCK], q[MIXTURE_BLOCK], e[MIXTURE_BLOCK], ph[MIXTURE_BLOCK];
-    double lower = 0.0, upper = 0.0, above = 0.0, s = 0.0;
-    size_t i0, k, nb;
+    double lower, upper, above, s;
 
-    for (i0 = 0; i0 < m->n; i0 += nb) {
-        nb = m->n - i0 < MIXTURE_BLOCK ? m->n - i0 : MIXTURE_BLOCK;
-        for (k = 0; k < nb; k++) {
-            z[k] = (x - m->mu[i0 + k]) / m->sd[i0 + k];
-            e[k] = -0.5 * z[k] * z[k];
-        }
-        att_vnormal_small_tail_pdf(simd, nb, z, q, ph);
-        att_vexp(simd, nb, e, e);
-        for (k = 0; k < nb; k++) {
-            double w = MIXTURE_W(m, i0 + k);
-            if (z[k] < 0.0)
-                lower += w * q[k];
-            else {
-                upper += w * q[k];
-                above += w;
-            }
-            s += w * e[k] / m->sd[i0 + k];
-        }
-    }
+    mixture_tails(m, simd, x, false, &lower, &upper, &above, &s);
     *cdf = m->atom + (1.0 - m->atom) * (lower + (above - upper)) / MIXTURE_TOTAL(m);
     *pdf = (1.0 - m->atom) * s / MIXTURE_TOTAL(m) * att_exp(-LOG_SQRT_2PI);
 }
@@ -193,13 +207,7 @@ att_mixture_quantiles(const att_mixture *m, const double *levels, size_t n, doub
 {
     double lo = HUGE_VAL, hi = -HUGE_VAL;
     size_t i, j;
-    att_simd simd;
-    att_error err;
-
-    /* ATT_SIMD naming a path this processor cannot run is refused where
-     * workspaces are made; here it falls back to the scalar functions. */
-    if (att_simd_choose(&simd, &err) != ATT_OK)
-        simd = ATT_SIMD_SCALAR;
+    att_simd simd = mixture_simd();
 
     for (i = 0; i < m->n; i++) {
         if (m->mu[i] - 12.0 * m->sd[i] < lo)
