@@ -10,6 +10,7 @@
  * the machine has cores, so that the per-chain-second figures are not
  * inflated by threads waiting for a core.
  * Usage: bench_fit [runs] [--scenario FILE] [--grad-draws FILE] [--stan FILE]
+ *                  [--grad-only]
  * (default 3 runs; the median is printed).  --scenario fits another file instead:
  * bench/synthetic/force30.ini, the target of a force with groups,
  * departures, return to duty and every measure (under 2 s wall, the CLI's
@@ -19,7 +20,8 @@
  * coordinates, on one thread, over fixed posterior draws (the first run's,
  * or with --grad-draws those in FILE, which is written from the first run
  * when it does not exist, so that two builds can be timed on the same
- * points); the median of BENCH_GRAD_REPEATS passes. */
+ * points); the median of BENCH_GRAD_REPEATS passes.  --grad-only times
+ * only that, on the draws of --grad-draws's FILE, with no fit. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,10 +104,16 @@ grad_draws_write(const char *path, const double *x, size_t n, size_t dim)
 
 /* Seconds per log density and gradient at the n draws theta (model
  * coordinates), in sampling coordinates, one thread; the median of
- * BENCH_GRAD_REPEATS passes.  *out_check gets the sum of log p. */
+ * BENCH_GRAD_REPEATS passes.  *out_check gets the sum of log p, *out_hash
+ * a hash of the bits of every log p and gradient. */
 static double
-grad_time(const att_posterior *post, const double *theta, size_t n, double *out_check)
+grad_time(const att_posterior *post,
+          const double *theta,
+          size_t n,
+          double *out_check,
+          unsigned long long *out_hash)
 {
+    unsigned long long hash = 14695981039346656037ULL;
     size_t dim = att_posterior_dim(post), i, r;
     att_error err;
     att_posterior_workspace *w = att_posterior_workspace_alloc(post, &err);
@@ -116,6 +124,13 @@ grad_time(const att_posterior *post, const double *theta, size_t n, double *out_
     for (i = 0; i < n; i++)
         if (att_posterior_to_sampling(post, w, theta + i * dim, xi + i * dim, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 0.0;
+    /* The bits of every log p and gradient, hashed (FNV-1a): two builds
+     * that agree here give the sampler the same numbers. */
+    for (i = 0; i < n; i++) {
+        double lp = att_posterior_logp_sampling(post, w, xi + i * dim, g);
+        hash = bench_fnv(hash, &lp, sizeof lp);
+        hash = bench_fnv(hash, g, dim * sizeof *g);
+    }
     for (r = 0; r < BENCH_GRAD_REPEATS; r++) {
         double t0 = now(), sum = 0.0;
         for (i = 0; i < n; i++)
@@ -123,10 +138,43 @@ grad_time(const att_posterior *post, const double *theta, size_t n, double *out_
         t[r] = (now() - t0) / (double)n;
         *out_check = sum;
     }
+    *out_hash = hash;
     free(g);
     free(xi);
     att_posterior_workspace_free(w);
     return bench_median(t, BENCH_GRAD_REPEATS);
+}
+
+/* --grad-only: the gradient's time on the draws of FILE, no fit. */
+static int
+grad_only_run(const char *scenario, const char *draws_path)
+{
+    att_run *run = NULL;
+    att_run_options o = att_run_options_default();
+    att_run_fit rf;
+    att_error err;
+    double *theta = NULL, check = 0.0, s;
+    unsigned long long hash = 0;
+    size_t n;
+
+    if (draws_path == NULL)
+        return fprintf(stderr, "bench_fit: --grad-only needs --grad-draws FILE\n"), 64;
+    gsl_set_error_handler_off();
+    if (att_run_open(scenario, &o, &run, &err) != ATT_OK)
+        return fprintf(stderr, "bench_fit: %s\n", err.msg), 65;
+    if (att_run_posterior(run, INT32_MAX, &rf, &err) != ATT_OK)
+        return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;
+    n = grad_draws_read(draws_path, att_posterior_dim(rf.post), &theta);
+    if (n == 0)
+        return fprintf(stderr, "bench_fit: cannot read the draws of %s\n", draws_path), 65;
+    s = grad_time(rf.post, theta, n, &check, &hash);
+    printf("bench_fit %s: one log density + gradient %.3f us (one thread, %zu fixed draws of %s; "
+           "sum of log p %.17g; bits %016llx)\n",
+           scenario, 1e6 * s, n, draws_path, check, hash);
+    free(theta);
+    att_run_fit_free(&rf);
+    att_run_free(run);
+    return 0;
 }
 
 int
@@ -138,22 +186,29 @@ main(int argc, char **argv)
     const char *stan_path = ATT_BINARY_DIR "/stan_measured.txt";
     double target = 0.5, stan_s = 0.0, stan_cpu = 0.0;
     double cpu_ess[32];
+    unsigned long long hash = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char stan_date[16];
-    bool have_stan;
+    bool have_stan, grad_only = false;
     struct rusage ru;
 
-    for (a = 2; a + 1 < argc; a += 2) {
-        if (strcmp(argv[a], "--grad-draws") == 0)
-            draws_path = argv[a + 1];
+    for (a = 2; a < argc; a++) {
+        if (strcmp(argv[a], "--grad-only") == 0)
+            grad_only = true;
+        else if (a + 1 == argc)
+            return fprintf(stderr, "bench_fit: %s needs a value\n", argv[a]), 64;
+        else if (strcmp(argv[a], "--grad-draws") == 0)
+            draws_path = argv[++a];
         else if (strcmp(argv[a], "--stan") == 0)
-            stan_path = argv[a + 1];
+            stan_path = argv[++a];
         else if (strcmp(argv[a], "--scenario") == 0) {
-            scenario = argv[a + 1];
+            scenario = argv[++a];
             target = 2.0;
         } else
             return fprintf(stderr, "bench_fit: unknown option %s\n", argv[a]), 64;
     }
+    if (grad_only)
+        return grad_only_run(scenario, draws_path);
     gsl_set_error_handler_off();
     if (runs < 1 || runs > 32)
         runs = 3;
@@ -188,8 +243,8 @@ main(int argc, char **argv)
             size_t n = draws_path != NULL ? grad_draws_read(draws_path, fit->dim, &theta) : 0;
             if (n == 0 && draws_path != NULL)
                 grad_draws_write(draws_path, fit->theta, fit->chains * fit->draws, fit->dim);
-            grad_s = n > 0 ? grad_time(post, theta, n, &check)
-                           : grad_time(post, fit->theta, fit->chains * fit->draws, &check);
+            grad_s = n > 0 ? grad_time(post, theta, n, &check, &hash)
+                           : grad_time(post, fit->theta, fit->chains * fit->draws, &check, &hash);
             free(theta);
         }
         att_run_fit_free(&rf);
@@ -221,8 +276,8 @@ main(int argc, char **argv)
     printf("  one log density + gradient       %8.2f us (last run, per chain-second)\n",
            1e6 * per_grad);
     printf("  one log density + gradient       %8.2f us (one thread, fixed draws%s; sum of "
-           "log p %.17g)\n",
-           1e6 * grad_s, draws_path != NULL ? " of the file" : "", check);
+           "log p %.17g; bits %016llx)\n",
+           1e6 * grad_s, draws_path != NULL ? " of the file" : "", check, hash);
     printf("  peak RSS                         %8.1f MB  (target < 50 MB)\n",
            (double)ru.ru_maxrss / 1024.0);
     return 0;

@@ -13,6 +13,9 @@
 /* Median of x[0..n), x sorted in place. */
 double bench_median(double *x, size_t n);
 
+/* The FNV-1a hash h carried over n bytes at p. */
+unsigned long long bench_fnv(unsigned long long h, const void *p, size_t n);
+
 /* numpy's loop inputs for path i = draw i x draws / paths (project.c's
  * mapping) and ours' values at the last date of r, as CSV at path.
  * Returns 0, or 73 after saying on stderr (prog: ...) what failed. */
