@@ -49,7 +49,17 @@ typedef struct {
     double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
     double nlevel;        /* pooled: the days from lfirst on */
+    int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
+    size_t vo;            /* windows and one-sided: its first day in the workspace's vx, vz */
 } post_report;
+
+/* How a report's likelihood is taken (post_loglik.c).  A windowed point
+ * figure needs one exp per day and a windowed one-sided figure one normal
+ * tail per day: their days are laid out one after another (windows first)
+ * so that the whole ledger's take one call over an array each. */
+#define POST_PATH_POINTS    0 /* day by day: single days, ranges, one-sided fallbacks */
+#define POST_PATH_WINDOW    1 /* a point figure over more than one day */
+#define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" over more than one day */
 
 /* One evaluation point of a report: the index of its time in the sorted
  * list of distinct times, and of its start time for rates; and the number
@@ -60,6 +70,11 @@ typedef struct {
     size_t ti;   /* time index */
     size_t ti0;  /* start time index (rates), ATT_NONE otherwise */
     double mult; /* days it stands for */
+    /* Where a level's d log p / d log m at the point goes, in the
+     * workspace's gsum: to ds[0] and, with sign -1, to ds[1]; the point's
+     * own spare slot where there is no second place, and for both over a
+     * period, which post_quantity_push divides by its change. */
+    size_t ds[2];
 } post_point;
 
 /* How a cohort's survival moves from the previous distinct time to this
@@ -96,6 +111,8 @@ struct att_posterior {
     size_t ndays;    /* days stepped: day0 .. day0 + ndays - 1 */
     int *dphase;     /* per day stepped: its phase, or -1 before the first */
     size_t nrep, npoint, maxpoint;
+    size_t nvwin, nvside; /* days of the windows' and the one-sided reports' paths */
+    size_t nperiod;       /* reports of a change over a period */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
@@ -110,6 +127,12 @@ struct att_posterior {
 
 /* The bit of post->need for the log of C, N or D (att_model_var). */
 #define POST_NEED(var) (1u << (var))
+
+/* The per-time sums in the workspace's gsum: d log p / d log C, N, D,
+ * then d log p / d C, N, D, ntime each, then a spare slot per point. */
+#define POST_GLOG(var) ((size_t)(var))
+#define POST_GVAL(var) ((size_t)ATT_MODEL_NVAR + (size_t)(var))
+#define POST_NSUM(nt)  (2 * (size_t)ATT_MODEL_NVAR * (nt)) /* where the spare slots begin */
 
 /* Every array lives in one block (posterior.c carves it). */
 struct att_posterior_workspace {
@@ -128,6 +151,9 @@ struct att_posterior_workspace {
     double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms
                                    * directly, the rest from glog in post_forward_adjoint */
     double *glog[ATT_MODEL_NVAR]; /* per time: d log p / d log C, N, D, summed over points */
+    double *gsum;                 /* glog and gval, one after another, then spare slots */
+    double *gpt, *gpt2;           /* per point: d log p / d log m, from the likelihood and
+                                   * from the sampling coordinates (post_quantity_push) */
     double *surv;                 /* per time and arrival: exp(-H_j(t)) */
     double *lost;                 /* per time and arrival: 1 - exp(-H_j(t)), accurately */
     double *q, *omq;              /* per phase: exp(-h_k) and 1 - exp(-h_k) */
@@ -148,6 +174,10 @@ struct att_posterior_workspace {
     double *sig, *lsig, *isig;    /* per noise slot: sigma_s, its log and 1 / sigma_s */
     double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
     double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
+    double *rmx;                  /* per report: a window's largest log term, or 1 where a
+                                   * one-sided figure's days are all above the floor, else 0 */
+    double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
+                                   * tail's argument, then value; z; the density */
     double *blog;                 /* dim: the biases' Lambda_s, then their logs */
     double *lgs, *lgl, *lgm;      /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
                                    * log s and log(1 - s), once per evaluation */
@@ -242,21 +272,25 @@ ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);
 
-/* Adds g[d] = d log p / d log m at each of q's points to the per-time
- * sums (and to kappa's gradient); returns the sum of g. */
-ATT_INTERNAL double post_quantity_push(const att_posterior *post,
-                                       att_posterior_workspace *w,
-                                       const post_report *q,
-                                       double kappa,
-                                       const double *g);
+/* Adds d log p / d log m at every point, g[i], to the per-time sums, in
+ * the points' order. */
+ATT_INTERNAL void
+post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g);
+
+/* The sum of report q's g[d] = d log p / d log m (its bias's share), with
+ * the share's to kappa's gradient added. */
+ATT_INTERNAL double post_quantity_share(att_posterior_workspace *w,
+                                        const post_report *q,
+                                        double kappa,
+                                        const double *g);
 
 /* ---- post_loglik.c ---- */
 
-/* Report q's log-likelihood (equation (10)) is the value returned plus
+/* Report r's log-likelihood (equation (10)) is the value returned plus
  * log(*out_s); with grad, its gradient goes where post_loglik_terms says. */
 ATT_INTERNAL double post_loglik_report(const att_posterior *post,
                                        att_posterior_workspace *w,
-                                       const post_report *q,
+                                       size_t r,
                                        const double *theta,
                                        double kappa,
                                        double *grad,

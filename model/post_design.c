@@ -117,6 +117,27 @@ post_design_transpose(att_posterior *post)
 
 /* Keeps only the times some point reads, renumbered, with their
  * exposures, steps and the logs each needs. */
+/* Where report q's points send d log p / d log m (post_point.ds): a
+ * level to the sum of its variable's log at the time (and, per deployed,
+ * with sign -1 to log D's); a change over a period to the point's own
+ * spare slot, since post_quantity_push takes the periods apart. */
+static void
+post_design_sums(att_posterior *post, const post_report *q)
+{
+    size_t nt = post->ntime, d;
+
+    for (d = 0; d < q->npoint; d++) {
+        post_point *pt = &post->pt[q->first + d];
+        size_t spare = POST_NSUM(nt) + q->first + d;
+        if (q->mk.measure != ATT_MODEL_LEVEL)
+            pt->ds[0] = pt->ds[1] = spare;
+        else {
+            pt->ds[0] = POST_GLOG(q->mk.var) * nt + pt->ti;
+            pt->ds[1] = q->mk.per_deployed ? POST_GLOG(ATT_MODEL_D) * nt + pt->ti : spare;
+        }
+    }
+}
+
 static att_status
 post_design_compact(att_posterior *post, att_error *err)
 {
@@ -153,7 +174,36 @@ post_design_compact(att_posterior *post, att_error *err)
     }
     for (post->need_all = 0, i = 0; i < post->ntime; i++)
         post->need_all |= post->need[i];
+    for (post->nperiod = r = 0; r < post->nrep; r++) {
+        post_design_sums(post, &post->rep[r]);
+        post->nperiod += post->rep[r].mk.measure != ATT_MODEL_LEVEL;
+    }
     return ATT_OK;
+}
+
+/* Each report's likelihood path, and the vector paths' days laid out
+ * one after another: the windows', then the one-sided reports'. */
+static void
+post_design_paths(att_posterior *post)
+{
+    size_t r, pass;
+
+    post->nvwin = post->nvside = 0;
+    for (r = 0; r < post->nrep; r++) {
+        post_report *q = &post->rep[r];
+        q->path = q->npoint < 2                                               ? POST_PATH_POINTS
+                  : q->qual == ATT_QUAL_APPROX                                ? POST_PATH_WINDOW
+                  : q->qual == ATT_QUAL_AT_LEAST || q->qual == ATT_QUAL_UP_TO ? POST_PATH_ONE_SIDED
+                                                                              : POST_PATH_POINTS;
+    }
+    for (pass = POST_PATH_WINDOW; pass <= POST_PATH_ONE_SIDED; pass++)
+        for (r = 0; r < post->nrep; r++) {
+            post_report *q = &post->rep[r];
+            if (q->path != (int)pass)
+                continue;
+            q->vo = post->nvwin + post->nvside;
+            *(pass == POST_PATH_WINDOW ? &post->nvwin : &post->nvside) += q->npoint;
+        }
 }
 
 /* The reports' arrays (np points, nexpo times at most) in one block;
@@ -310,5 +360,6 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }
+    post_design_paths(post);
     return post_design_compact(post, err);
 }

@@ -12,20 +12,16 @@
 #include "normal.h"
 #include "post.h"
 
-/* The end of every report's gradient: g[d] = d ell / d log m at each
- * point to the per-time sums and to the bias (whose derivative is the
- * same; an undercount class's log c_s moves as c_s's logit times 1 - c_s),
- * gsig to its noise slot's log sigma. */
+/* The end of every report's gradient, once g[d] = d ell / d log m at each
+ * point is in w->gpt (which post_loglik_terms adds to the per-time sums):
+ * their sum to the bias (whose derivative is the same; an undercount
+ * class's log c_s moves as c_s's logit times 1 - c_s) and to kappa, gsig
+ * to its noise slot's log sigma. */
 static void
-post_loglik_gradient(const att_posterior *post,
-                     att_posterior_workspace *w,
-                     const post_report *q,
-                     double kappa,
-                     const double *g,
-                     double gsig,
-                     double *grad)
+post_loglik_gradient(
+    att_posterior_workspace *w, const post_report *q, double kappa, double gsig, double *grad)
 {
-    double gb = post_quantity_push(post, w, q, kappa, g);
+    double gb = post_quantity_share(w, q, kappa, w->gpt + q->first);
 
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
@@ -80,21 +76,80 @@ post_loglik_point(
 #define POST_LINEAR_FLOOR (-30.0)
 #define POST_LOG_HALF     (-0.69314718055994530942) /* log(1/2) */
 
+/* A report's bias term: its class's bias, an undercount class's log c_s,
+ * or 0. */
+static double
+post_loglik_bias(const att_posterior_workspace *w, const post_report *q, const double *theta)
+{
+    return q->bias != ATT_NONE  ? theta[q->bias]
+           : q->cpl != ATT_NONE ? w->lgl[q->cpl] /* log c_s */
+                                : 0.0;
+}
+
+/* The first half of a vector path's report r (q): what its days'
+ * transcendentals take, into vx (and z into vz) at q->vo.  A window's
+ * log terms less their largest (kept in rmx[r]), for exp; a one-sided
+ * figure's |x_d|, for the normal tail, with rmx[r] = 0 where some day is
+ * so far in the tail that the probability scale loses its digits. */
+static void
+post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size_t r, double b)
+{
+    const double *lm = w->lm + q->first;
+    double *x = w->vz + q->vo, *t = w->vx + q->vo, isig = w->isig[q->noise];
+    size_t d;
+
+    if (q->path == POST_PATH_WINDOW) {
+        double mx = -HUGE_VAL;
+        for (d = 0; d < q->npoint; d++) {
+            x[d] = (q->ly - lm[d] - b) * isig;
+            t[d] = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * x[d] * x[d];
+            if (t[d] > mx)
+                mx = t[d];
+        }
+        w->rmx[r] = mx;
+        for (d = 0; d < q->npoint && mx != -HUGE_VAL; d++)
+            t[d] -= mx;
+    } else {
+        double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, ok = 1.0;
+        for (d = 0; d < q->npoint; d++) {
+            /* m = 0: "up to" holds for sure, "at least" cannot. */
+            x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * isig;
+            if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
+                ok = 0.0;
+            t[d] = fabs(x[d]);
+        }
+        w->rmx[r] = ok;
+    }
+}
+
+/* The vector paths' transcendentals over days [from, to) of the windows
+ * (exp) and of the one-sided reports (the smaller tail Q(|x_d|), 0 at an
+ * infinite x_d, and phi(x_d) into vphi). */
+static void
+post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t from, size_t to)
+{
+    size_t wend = to < post->nvwin ? to : post->nvwin, sbeg = from > wend ? from : wend;
+
+    if (from < wend)
+        att_vexp(w->simd, wend - from, w->vx + from, w->vx + from);
+    if (sbeg < to)
+        att_vnormal_small_tail_pdf(w->simd, to - sbeg, w->vx + sbeg, w->vx + sbeg, w->vphi + sbeg);
+}
+
 /* A windowed one-sided report's log-likelihood (equations (8) and (10))
  * on the probability scale, which takes one normal tail (with its density)
  * per day where the log scale takes four transcendentals: the mean of
  * P_d = Phi(s z_d) (s = +1 for up_to, -1 for at_least) is summed twice, as
  * sum P_d and as sum (1 - P_d) with each complement from its own tail, and
- * the log
- * comes from whichever sum keeps its digits.  With grad, the gradient
- * goes where post_loglik_report sends it.  false, with nothing added,
- * where some day is too far in the tail or every day's likelihood is 0
- * (the log scale handles those). */
+ * the log comes from whichever sum keeps its digits.  Its days' tails are
+ * in vx (post_loglik_vector).  With grad, the gradient goes where
+ * post_loglik_report sends it.  false, with nothing added, where some day
+ * is too far in the tail or every day's likelihood is 0 (the log scale
+ * handles those). */
 static bool
 post_loglik_one_sided(const att_posterior *post,
                       att_posterior_workspace *w,
                       const post_report *q,
-                      double b,
                       double kappa,
                       double *grad,
                       double *out,
@@ -102,20 +157,11 @@ post_loglik_one_sided(const att_posterior *post,
 {
     double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
     double isig = w->isig[q->noise];
-    const double *lm = w->lm + q->first;
-    double *x = w->ell, *t = w->gm;
+    const double *x = w->vz + q->vo, *t = w->vx + q->vo, *pdf = w->vphi + q->vo;
+    double *g = w->gpt + q->first;
     size_t d;
 
-    for (d = 0; d < q->npoint; d++) {
-        /* m = 0: "up to" holds for sure, "at least" cannot. */
-        x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * isig;
-        if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
-            return false;
-        t[d] = fabs(x[d]);
-    }
-    /* The smaller of P_d and 1 - P_d is Q(|x_d|) (0 at an infinite x_d),
-     * the other its complement; phi(x_d), for the gradient, into gs. */
-    att_vnormal_small_tail_pdf(w->simd, q->npoint, t, t, w->gs);
+    /* The smaller of P_d and 1 - P_d is Q(|x_d|), the other its complement. */
     for (d = 0; d < q->npoint; d++) {
         double mult = post->pt[q->first + d].mult, tail = t[d];
         sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);
@@ -133,49 +179,41 @@ post_loglik_one_sided(const att_posterior *post,
     /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
      * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
     for (d = 0; d < q->npoint; d++) {
-        double phi = post->pt[q->first + d].mult * w->gs[d] * isp;
+        double phi = post->pt[q->first + d].mult * pdf[d] * isp;
         if (isinf(x[d])) {
-            w->gs[d] = 0.0; /* m = 0 whatever theta nearby */
+            g[d] = 0.0; /* m = 0 whatever theta nearby */
             continue;
         }
-        w->gs[d] = -s * phi * isig;
+        g[d] = -s * phi * isig;
         gsig -= x[d] * phi;
     }
-    post_loglik_gradient(post, w, q, kappa, w->gs, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gsig, grad);
     return true;
 }
 
-/* A windowed point figure's log-likelihood (equations (7) and (10)): the
- * loop of post_loglik_report with the normal density written out, since
- * these windows hold most of the ledger's days. */
+/* A windowed point figure's log-likelihood (equations (7) and (10)) from
+ * its days' exp(ell_d - max) in vx (post_loglik_vector), with the normal
+ * density written out, since these windows hold most of the ledger's
+ * days; mx is the largest ell_d. */
 static double
 post_loglik_window(const att_posterior *post,
                    att_posterior_workspace *w,
                    const post_report *q,
-                   double b,
+                   double mx,
                    double kappa,
                    double *grad,
                    double *out_s)
 {
-    const double *lm = w->lm + q->first;
-    double mx = -HUGE_VAL, sum = 0.0, gsig = 0.0, *z = w->gm, *g = w->gs, ell;
+    double sum = 0.0, gsig = 0.0, *e = w->vx + q->vo, *g = w->gpt + q->first, ell;
+    const double *z = w->vz + q->vo;
     double isig = w->isig[q->noise];
     size_t d;
 
-    for (d = 0; d < q->npoint; d++) {
-        z[d] = (q->ly - lm[d] - b) * isig;
-        w->ell[d] = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * z[d] * z[d];
-        if (w->ell[d] > mx)
-            mx = w->ell[d];
-    }
     if (mx == -HUGE_VAL)
         return -HUGE_VAL;
-    for (d = 0; d < q->npoint; d++)
-        w->ell[d] -= mx;
-    att_vexp(w->simd, q->npoint, w->ell, w->ell);
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] *= post->pt[q->first + d].mult;
-        sum += w->ell[d];
+        e[d] *= post->pt[q->first + d].mult;
+        sum += e[d];
     }
     ell = mx - q->lnpoint - w->lsig[q->noise] - POST_LOG_SQRT_2PI; /* + log(sum), the caller's */
     *out_s = sum;
@@ -183,40 +221,28 @@ post_loglik_window(const att_posterior *post,
         return ell;
     sum = 1.0 / sum;
     for (d = 0; d < q->npoint; d++) {
-        double wt = w->ell[d] * sum;
+        double wt = e[d] * sum;
         g[d] = wt == 0.0 ? 0.0 : wt * z[d] * isig;
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
     }
-    post_loglik_gradient(post, w, q, kappa, g, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gsig, grad);
     return ell;
 }
 
-/* Report q's log-likelihood, the log of the mean of its points'
- * likelihoods (equation (10)), is the value returned plus log(*out_s): the
- * caller takes the logs of every report's *out_s at once, over an array
- * (1 where there is none to take).  With grad, its gradient goes to the
- * per-time sums (post_quantity_push) and to sigma, kappa and the bias. */
-double
-post_loglik_report(const att_posterior *post,
+/* Report r's (q's) log-likelihood by points, for single days, ranges and
+ * the one-sided fallbacks (see post_loglik_finish). */
+static double
+post_loglik_points(const att_posterior *post,
                    att_posterior_workspace *w,
                    const post_report *q,
-                   const double *theta,
+                   double b,
                    double kappa,
                    double *grad,
                    double *out_s)
 {
     size_t d;
-    double b = q->bias != ATT_NONE  ? theta[q->bias]
-               : q->cpl != ATT_NONE ? w->lgl[q->cpl] /* log c_s */
-                                    : 0.0;
     double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0;
 
-    *out_s = 1.0;
-    if (q->npoint > 1 && (q->qual == ATT_QUAL_UP_TO || q->qual == ATT_QUAL_AT_LEAST) &&
-        post_loglik_one_sided(post, w, q, b, kappa, grad, &ell, out_s))
-        return ell;
-    if (q->npoint > 1 && q->qual == ATT_QUAL_APPROX)
-        return post_loglik_window(post, w, q, b, kappa, grad, out_s);
     for (d = 0; d < q->npoint; d++) {
         w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise],
                                       w->lsig[q->noise], &w->gm[d], &w->gs[d]);
@@ -255,11 +281,60 @@ post_loglik_report(const att_posterior *post,
         return ell;
     for (d = 0; d < q->npoint; d++) {
         double wt = w->ell[d];
-        w->gm[d] = wt == 0.0 ? 0.0 : wt * w->gm[d];
+        w->gpt[q->first + d] = wt == 0.0 ? 0.0 : wt * w->gm[d];
         gsig += wt == 0.0 ? 0.0 : wt * w->gs[d];
     }
-    post_loglik_gradient(post, w, q, kappa, w->gm, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gsig, grad);
     return ell;
+}
+
+/* The second half of report r's (q's) log-likelihood, once its vector
+ * path's transcendentals are taken: see post_loglik_report. */
+static double
+post_loglik_finish(const att_posterior *post,
+                   att_posterior_workspace *w,
+                   size_t r,
+                   double b,
+                   double kappa,
+                   double *grad,
+                   double *out_s)
+{
+    const post_report *q = &post->rep[r];
+    double ell;
+
+    *out_s = 1.0;
+    if (q->path == POST_PATH_ONE_SIDED && w->rmx[r] != 0.0 &&
+        post_loglik_one_sided(post, w, q, kappa, grad, &ell, out_s))
+        return ell;
+    if (q->path == POST_PATH_WINDOW)
+        return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
+    return post_loglik_points(post, w, q, b, kappa, grad, out_s);
+}
+
+/* Report r's log-likelihood, the log of the mean of its points'
+ * likelihoods (equation (10)), is the value returned plus log(*out_s): the
+ * caller takes the logs of every report's *out_s at once, over an array
+ * (1 where there is none to take).  With grad, its gradient goes to the
+ * per-time sums (post_quantity_push) and to sigma, kappa and the bias.
+ * post_loglik_terms takes the same steps for every report, each over the
+ * whole ledger, so that the transcendentals run over long arrays. */
+double
+post_loglik_report(const att_posterior *post,
+                   att_posterior_workspace *w,
+                   size_t r,
+                   const double *theta,
+                   double kappa,
+                   double *grad,
+                   double *out_s)
+{
+    const post_report *q = &post->rep[r];
+    double b = post_loglik_bias(w, q, theta);
+
+    if (q->path != POST_PATH_POINTS) {
+        post_loglik_prepare(w, q, r, b);
+        post_loglik_vector(post, w, q->vo, q->vo + q->npoint);
+    }
+    return post_loglik_finish(post, w, r, b, kappa, grad, out_s);
 }
 
 /* Prior and likelihood at theta, whose model values are in w (equation
@@ -279,19 +354,24 @@ post_loglik_terms(const att_posterior *post,
     size_t r;
 
     if (grad != NULL) {
-        for (r = 0; r < ATT_MODEL_NVAR; r++) {
-            memset(w->gval[r], 0, post->ntime * sizeof *w->gval[r]);
-            memset(w->glog[r], 0, post->ntime * sizeof *w->glog[r]);
-        }
+        memset(w->gsum, 0, POST_NSUM(post->ntime) * sizeof *w->gsum);
         w->g_kappa = 0.0;
         memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }
+    for (r = 0; r < post->nrep; r++)
+        if (post->rep[r].path != POST_PATH_POINTS)
+            post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
+    post_loglik_vector(post, w, 0, post->nvwin + post->nvside);
     for (r = 0; r < post->nrep; r++) {
-        double ell = post_loglik_report(post, w, &post->rep[r], theta, kappa, grad, &w->rsum[r]);
+        const post_report *q = &post->rep[r];
+        double ell =
+            post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
     }
+    if (grad != NULL)
+        post_quantity_push(post, w, w->gpt);
     att_vlog(w->simd, post->nrep, w->rsum, w->rsum);
     for (r = 0; r < post->nrep; r++)
         lp += w->rsum[r]; /* -inf where a report's likelihood is 0 */

@@ -186,47 +186,48 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     }
 }
 
-/* Adds g[d] = d log p / d log m at each of q's points to the per-time
- * sums of d log p / d log C, N, D, or over a period to those of
- * d log p / d C, N, D (and the share's to kappa's gradient); returns the
- * sum of g, the bias's share.  The log-scale sums are divided by C, N, D
- * once per time, in post_forward_adjoint, rather than once per point. */
-double
-post_quantity_push(const att_posterior *post,
-                   att_posterior_workspace *w,
-                   const post_report *q,
-                   double kappa,
-                   const double *g)
+/* Adds g[i] = d log p / d log m at every point to the per-time sums of
+ * d log p / d log C, N, D, or over a period to those of d log p / d C, N,
+ * D, in the points' order: the sums are divided by C, N, D once per time,
+ * in post_forward_adjoint, rather than once per point.  The levels' in
+ * one pass without branches, through each point's two places (its own
+ * spare slot where it has no second, or is a period's); then the periods'. */
+void
+post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
 {
-    const post_point *pt = post->pt + q->first;
-    double *a = w->glog[q->mk.var], sum = 0.0;
-    size_t d;
+    double *a = w->gsum;
+    size_t i, r, d;
 
-    if (q->mk.measure != ATT_MODEL_LEVEL) {
+    for (i = 0; i < post->npoint; i++) {
+        a[post->pt[i].ds[0]] += g[i];
+        a[post->pt[i].ds[1]] -= g[i];
+    }
+    for (r = 0; r < post->nrep && post->nperiod > 0; r++) {
+        const post_report *q = &post->rep[r];
         const double *v = w->val[q->mk.var];
         double *gv = w->gval[q->mk.var];
+        if (q->mk.measure == ATT_MODEL_LEVEL)
+            continue;
         for (d = 0; d < q->npoint; d++) {
-            size_t ti = pt[d].ti, ti0 = pt[d].ti0;
-            double dv;
-            if (g[d] == 0.0)
+            size_t ti = post->pt[q->first + d].ti, ti0 = post->pt[q->first + d].ti0;
+            double gd = g[q->first + d], dv;
+            if (gd == 0.0)
                 continue;
             dv = v[ti] - v[ti0];
-            gv[ti] += g[d] / dv;
-            gv[ti0] -= g[d] / dv;
-            sum += g[d];
+            gv[ti] += gd / dv;
+            gv[ti0] -= gd / dv;
         }
-    } else if (q->mk.per_deployed) {
-        double *aD = w->glog[ATT_MODEL_D];
-        for (d = 0; d < q->npoint; d++) {
-            a[pt[d].ti] += g[d];
-            aD[pt[d].ti] -= g[d];
-            sum += g[d];
-        }
-    } else
-        for (d = 0; d < q->npoint; d++) {
-            a[pt[d].ti] += g[d];
-            sum += g[d];
-        }
+    }
+}
+
+double
+post_quantity_share(att_posterior_workspace *w, const post_report *q, double kappa, const double *g)
+{
+    double sum = 0.0;
+    size_t d;
+
+    for (d = 0; d < q->npoint; d++)
+        sum += g[d];
     if (q->mk.share == ATT_MODEL_KILLED)
         w->g_kappa += sum * (1.0 - kappa);
     else if (q->mk.share == ATT_MODEL_NONFATAL)

@@ -37,6 +37,7 @@
  * one-sided figure a box with walls of width sigma.
  */
 #include <math.h>
+#include <string.h>
 
 #include "post.h"
 
@@ -114,9 +115,10 @@ post_sampling_chain(const att_posterior *post,
 {
     size_t i, r, d;
 
+    memset(w->gpt2, 0, post->npoint * sizeof *w->gpt2);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double gb, v, c, p, ap, ar, n, sigma = w->sig[q->noise];
+        double gb, v, c, p, ap, ar, n, sigma = w->sig[q->noise], *g = w->gpt2 + q->first;
         if (!q->pooled)
             continue;
         i = q->bias;
@@ -132,12 +134,13 @@ post_sampling_chain(const att_posterior *post,
         ar = gb * v * p;
         w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;
         for (d = 0; d < q->npoint; d++)
-            w->gs[d] = d < q->lfirst
-                           ? 0.0
-                           : post->pt[q->first + d].mult *
-                                 (-ar - 2.0 * ap * p * p * (w->lm[q->first + d] - w->lev_a[r])) / n;
-        (void)post_quantity_push(post, w, q, kappa, w->gs);
+            g[d] = d < q->lfirst
+                       ? 0.0
+                       : post->pt[q->first + d].mult *
+                             (-ar - 2.0 * ap * p * p * (w->lm[q->first + d] - w->lev_a[r])) / n;
+        (void)post_quantity_share(w, q, kappa, g);
     }
+    post_quantity_push(post, w, w->gpt2);
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
             grad[i] *= w->sqv[i];

@@ -146,21 +146,17 @@ posterior_workspace_carve(const att_posterior *post,
                                &w->hacc,   &w->theta,  &w->lam,    &w->msum,   &w->sqv,  &w->lev_a,
                                &w->lev_p,  &w->lgs,    &w->rsum,   &w->blog,   &w->lgl,  &w->lgm,
                                &w->ratio,  &w->depart, &w->dratio, &w->ddep,   &w->fdep, &w->gsig,
-                               &w->sig,    &w->lsig,   &w->isig};
+                               &w->sig,    &w->lsig,   &w->isig,   &w->rmx};
     double **const times[] = {&w->fbuf,
                               &w->val[ATT_MODEL_C],
                               &w->val[ATT_MODEL_N],
                               &w->val[ATT_MODEL_D],
                               &w->lval[ATT_MODEL_C],
                               &w->lval[ATT_MODEL_N],
-                              &w->lval[ATT_MODEL_D],
-                              &w->gval[ATT_MODEL_C],
-                              &w->gval[ATT_MODEL_N],
-                              &w->gval[ATT_MODEL_D],
-                              &w->glog[ATT_MODEL_C],
-                              &w->glog[ATT_MODEL_N],
-                              &w->glog[ATT_MODEL_D]};
+                              &w->lval[ATT_MODEL_D]};
+    double **const points[] = {&w->lm, &w->gpt, &w->gpt2};
     double **const cohorts[] = {&w->surv, &w->lost};
+    double **const vdays[] = {&w->vx, &w->vz, &w->vphi};
     /* The extended forward's, per day (and boundary) and group. */
     double **const days[] = {&w->fN1, &w->flost, &w->fret};
     double **const bounds[] = {&w->fval[ATT_MODEL_C], &w->fval[ATT_MODEL_N], &w->fval[ATT_MODEL_D],
@@ -178,9 +174,15 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, shorts, POSTERIOR_NELEM(shorts), nshort + 1);
     posterior_take(base, &off, times, POSTERIOR_NELEM(times), post->ntime + 1);
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
+    posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays), post->nvwin + post->nvside + 1);
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
-    w->lm = att_mem_carve(base, &off, post->npoint + 1, sizeof *w->lm);
+    posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);
+    w->gsum = att_mem_carve(base, &off, POST_NSUM(post->ntime) + post->npoint + 1, sizeof *w->gsum);
+    for (i = 0; base != NULL && i < ATT_MODEL_NVAR; i++) {
+        w->glog[i] = w->gsum + POST_GLOG(i) * post->ntime;
+        w->gval[i] = w->gsum + POST_GVAL(i) * post->ntime;
+    }
     return off;
 }
 
@@ -348,7 +350,7 @@ att_posterior_report_loglik(const att_posterior *post,
 
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
-    ell = post_loglik_report(post, w, &post->rep[i], theta, kappa, NULL, &s);
+    ell = post_loglik_report(post, w, i, theta, kappa, NULL, &s);
     ell += att_log(s);
     return isnan(ell) ? -HUGE_VAL : ell; /* C or N overflowed: as att_posterior_logp says */
 }
@@ -365,7 +367,7 @@ att_posterior_loglik_reports(const att_posterior *post,
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
     for (i = 0; i < post->nrep; i++) {
-        double s, ell = post_loglik_report(post, w, &post->rep[i], theta, kappa, NULL, &s);
+        double s, ell = post_loglik_report(post, w, i, theta, kappa, NULL, &s);
         ell += att_log(s);
         out[i] = isnan(ell) ? -HUGE_VAL : ell;
     }
