@@ -277,6 +277,12 @@ ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_w
 ATT_INTERNAL void
 post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g);
 
+/* The same for report q's points alone, g[d] at its d-th. */
+ATT_INTERNAL void post_quantity_push_report(const att_posterior *post,
+                                            att_posterior_workspace *w,
+                                            const post_report *q,
+                                            const double *g);
+
 /* The sum of report q's g[d] = d log p / d log m (its bias's share), with
  * the share's to kappa's gradient added. */
 ATT_INTERNAL double post_quantity_share(att_posterior_workspace *w,

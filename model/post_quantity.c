@@ -186,6 +186,37 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     }
 }
 
+/* Report q's share of post_quantity_push: g[d] = d log p / d log m at
+ * its points to the per-time sums. */
+void
+post_quantity_push_report(const att_posterior *post,
+                          att_posterior_workspace *w,
+                          const post_report *q,
+                          const double *g)
+{
+    const post_point *pt = post->pt + q->first;
+    size_t d;
+
+    if (q->mk.measure == ATT_MODEL_LEVEL) {
+        double *a = w->gsum;
+        for (d = 0; d < q->npoint; d++) {
+            a[pt[d].ds[0]] += g[d];
+            a[pt[d].ds[1]] -= g[d];
+        }
+    } else {
+        const double *v = w->val[q->mk.var];
+        double *gv = w->gval[q->mk.var];
+        for (d = 0; d < q->npoint; d++) {
+            double dv;
+            if (g[d] == 0.0)
+                continue;
+            dv = v[pt[d].ti] - v[pt[d].ti0];
+            gv[pt[d].ti] += g[d] / dv;
+            gv[pt[d].ti0] -= g[d] / dv;
+        }
+    }
+}
+
 /* Adds g[i] = d log p / d log m at every point to the per-time sums of
  * d log p / d log C, N, D, or over a period to those of d log p / d C, N,
  * D, in the points' order: the sums are divided by C, N, D once per time,
@@ -196,28 +227,15 @@ void
 post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
 {
     double *a = w->gsum;
-    size_t i, r, d;
+    size_t i, r;
 
     for (i = 0; i < post->npoint; i++) {
         a[post->pt[i].ds[0]] += g[i];
         a[post->pt[i].ds[1]] -= g[i];
     }
-    for (r = 0; r < post->nrep && post->nperiod > 0; r++) {
-        const post_report *q = &post->rep[r];
-        const double *v = w->val[q->mk.var];
-        double *gv = w->gval[q->mk.var];
-        if (q->mk.measure == ATT_MODEL_LEVEL)
-            continue;
-        for (d = 0; d < q->npoint; d++) {
-            size_t ti = post->pt[q->first + d].ti, ti0 = post->pt[q->first + d].ti0;
-            double gd = g[q->first + d], dv;
-            if (gd == 0.0)
-                continue;
-            dv = v[ti] - v[ti0];
-            gv[ti] += gd / dv;
-            gv[ti0] -= gd / dv;
-        }
-    }
+    for (r = 0; r < post->nrep && post->nperiod > 0; r++)
+        if (post->rep[r].mk.measure != ATT_MODEL_LEVEL)
+            post_quantity_push_report(post, w, &post->rep[r], g + post->rep[r].first);
 }
 
 double

@@ -37,7 +37,6 @@
  * one-sided figure a box with walls of width sigma.
  */
 #include <math.h>
-#include <string.h>
 
 #include "post.h"
 
@@ -115,7 +114,6 @@ post_sampling_chain(const att_posterior *post,
 {
     size_t i, r, d;
 
-    memset(w->gpt2, 0, post->npoint * sizeof *w->gpt2);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
         double gb, v, c, p, ap, ar, n, sigma = w->sig[q->noise], *g = w->gpt2 + q->first;
@@ -139,8 +137,8 @@ post_sampling_chain(const att_posterior *post,
                        : post->pt[q->first + d].mult *
                              (-ar - 2.0 * ap * p * p * (w->lm[q->first + d] - w->lev_a[r])) / n;
         (void)post_quantity_share(w, q, kappa, g);
+        post_quantity_push_report(post, w, q, g);
     }
-    post_quantity_push(post, w, w->gpt2);
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
             grad[i] *= w->sqv[i];
