@@ -117,10 +117,12 @@ struct att_posterior {
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
     double *times;
-    uint32_t *tset; /* per time: the groups it sums (att_ledger_group_set; 0: the whole force) */
-    double *expo;   /* per time: narr x nphase exposures (equation (2)) */
-    double *expo_t; /* the same by arrival and phase: ntime exposures each */
-    int *step;      /* per time and arrival: POST_STEP_* or the phase of a one-day step */
+    uint32_t *tset;    /* per time: the groups it sums (att_ledger_group_set; 0: the whole force) */
+    double *expo;      /* per time: narr x nphase exposures (equation (2)) */
+    double *expo_t;    /* the same by arrival and phase: ntime exposures each */
+    size_t *expo_from; /* by arrival and phase: the first time with exposure, down to a
+                        * multiple of 4 (post_forward_adjoint's sums start there) */
+    int *step;         /* per time and arrival: POST_STEP_* or the phase of a one-day step */
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
     unsigned need_all;   /* the bits of every time together */
 };

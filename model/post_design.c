@@ -109,10 +109,15 @@ post_design_transpose(att_posterior *post)
     size_t i, j, k, block = post->nphase * post->narr;
 
     for (j = 0; j < post->narr; j++)
-        for (k = 0; k < post->nphase; k++)
-            for (i = 0; i < post->ntime; i++)
-                post->expo_t[(j * post->nphase + k) * post->ntime + i] =
-                    post->expo[i * block + j * post->nphase + k];
+        for (k = 0; k < post->nphase; k++) {
+            size_t jk = j * post->nphase + k, from = post->ntime;
+            for (i = 0; i < post->ntime; i++) {
+                post->expo_t[jk * post->ntime + i] = post->expo[i * block + jk];
+                if (from == post->ntime && post->expo[i * block + jk] > 0.0)
+                    from = i;
+            }
+            post->expo_from[jk] = from & ~(size_t)3;
+        }
 }
 
 /* Keeps only the times some point reads, renumbered, with their
@@ -241,6 +246,7 @@ post_design_carve_times(att_posterior *post)
         off = 0;
         post->expo = att_mem_carve(base, &off, nt * block + 1, sizeof *post->expo);
         post->expo_t = att_mem_carve(base, &off, nt * block + 1, sizeof *post->expo_t);
+        post->expo_from = att_mem_carve(base, &off, block + 1, sizeof *post->expo_from);
         post->step = att_mem_carve(base, &off, nt * post->narr + 1, sizeof *post->step);
         post->need = att_mem_carve(base, &off, nt + 1, sizeof *post->need);
     }

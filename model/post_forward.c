@@ -155,7 +155,10 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             if (post->phase_par[k] == ATT_NONE)
                 continue;
-            for (i = 0; i + 4 <= nt; i += 4) {
+            /* Before the phase's first day of exposure every term is 0,
+             * and a sum that starts at +0 stays +0 adding them: skipped,
+             * from a multiple of 4 so that each time keeps its sum. */
+            for (i = post->expo_from[j * np + k]; i + 4 <= nt; i += 4) {
                 s0 += f[i] * L[i];
                 s1 += f[i + 1] * L[i + 1];
                 s2 += f[i + 2] * L[i + 2];
