@@ -285,12 +285,10 @@ ATT_INTERNAL void post_quantity_push_report(const att_posterior *post,
                                             const post_report *q,
                                             const double *g);
 
-/* The sum of report q's g[d] = d log p / d log m (its bias's share), with
- * the share's to kappa's gradient added. */
-ATT_INTERNAL double post_quantity_share(att_posterior_workspace *w,
-                                        const post_report *q,
-                                        double kappa,
-                                        const double *g);
+/* Report q's share to kappa's gradient, from gsum, the sum of its points'
+ * d log p / d log m taken in their order (also its bias's share). */
+ATT_INTERNAL void
+post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum);
 
 /* ---- post_loglik.c ---- */
 

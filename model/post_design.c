@@ -120,8 +120,6 @@ post_design_transpose(att_posterior *post)
         }
 }
 
-/* Keeps only the times some point reads, renumbered, with their
- * exposures, steps and the logs each needs. */
 /* Where report q's points send d log p / d log m (post_point.ds): a
  * level to the sum of its variable's log at the time (and, per deployed,
  * with sign -1 to log D's); a change over a period to the point's own
@@ -143,6 +141,8 @@ post_design_sums(att_posterior *post, const post_report *q)
     }
 }
 
+/* Keeps only the times some point reads, renumbered, with their
+ * exposures, steps and the logs each needs. */
 static att_status
 post_design_compact(att_posterior *post, att_error *err)
 {

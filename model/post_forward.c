@@ -139,6 +139,7 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
      * before it; and for the count, sum_t aC c_j + aN e_j + aD. */
     for (j = 0; j < na; j++) {
         double sa = 0.0;
+        size_t nonfinite = nt; /* the first time whose f is not finite */
         for (i = 0; i < nt; i++) {
             double e = w->surv[i * na + j];
             if (post->step[i * na + j] == POST_STEP_ABSENT) {
@@ -146,6 +147,8 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
                 continue;
             }
             f[i] = (aC[i] - aN[i]) * e;
+            if (!isfinite(f[i]) && nonfinite == nt)
+                nonfinite = i;
             sa += aC[i] * w->lost[i * na + j] + aN[i] * e + aD[i];
         }
         if (post->arr_par[j] != ATT_NONE)
@@ -155,10 +158,14 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             if (post->phase_par[k] == ATT_NONE)
                 continue;
-            /* Before the phase's first day of exposure every term is 0,
-             * and a sum that starts at +0 stays +0 adding them: skipped,
-             * from a multiple of 4 so that each time keeps its sum. */
-            for (i = post->expo_from[j * np + k]; i + 4 <= nt; i += 4) {
+            /* Before the phase's first day of exposure every term is +-0
+             * (but for an f that is not finite: 0 times it is NaN), and a
+             * sum that starts at +0 stays +0 adding them: skipped, from a
+             * multiple of 4 so that each time keeps its sum. */
+            i = post->expo_from[j * np + k];
+            if (nonfinite < i)
+                i = nonfinite & ~(size_t)3;
+            for (; i + 4 <= nt; i += 4) {
                 s0 += f[i] * L[i];
                 s1 += f[i + 1] * L[i + 1];
                 s2 += f[i + 2] * L[i + 2];

@@ -14,15 +14,18 @@
 
 /* The end of every report's gradient, once g[d] = d ell / d log m at each
  * point is in w->gpt (which post_loglik_terms adds to the per-time sums):
- * their sum to the bias (whose derivative is the same; an undercount
- * class's log c_s moves as c_s's logit times 1 - c_s) and to kappa, gsig
- * to its noise slot's log sigma. */
+ * gb, their sum in the points' order, to the bias (whose derivative is the
+ * same; an undercount class's log c_s moves as c_s's logit times 1 - c_s)
+ * and to kappa, gsig to its noise slot's log sigma. */
 static void
-post_loglik_gradient(
-    att_posterior_workspace *w, const post_report *q, double kappa, double gsig, double *grad)
+post_loglik_gradient(att_posterior_workspace *w,
+                     const post_report *q,
+                     double kappa,
+                     double gb,
+                     double gsig,
+                     double *grad)
 {
-    double gb = post_quantity_share(w, q, kappa, w->gpt + q->first);
-
+    post_quantity_kappa(w, q, kappa, gb);
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
     if (q->cpl != ATT_NONE)
@@ -156,6 +159,7 @@ post_loglik_one_sided(const att_posterior *post,
                       double *out_s)
 {
     double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
+    double gb = 0.0;
     double isig = w->isig[q->noise];
     const double *x = w->vz + q->vo, *t = w->vx + q->vo, *pdf = w->vphi + q->vo;
     double *g = w->gpt + q->first;
@@ -186,8 +190,9 @@ post_loglik_one_sided(const att_posterior *post,
         }
         g[d] = -s * phi * isig;
         gsig -= x[d] * phi;
+        gb += g[d];
     }
-    post_loglik_gradient(w, q, kappa, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return true;
 }
 
@@ -204,7 +209,7 @@ post_loglik_window(const att_posterior *post,
                    double *grad,
                    double *out_s)
 {
-    double sum = 0.0, gsig = 0.0, *e = w->vx + q->vo, *g = w->gpt + q->first, ell;
+    double sum = 0.0, gsig = 0.0, gb = 0.0, *e = w->vx + q->vo, *g = w->gpt + q->first, ell;
     const double *z = w->vz + q->vo;
     double isig = w->isig[q->noise];
     size_t d;
@@ -224,8 +229,9 @@ post_loglik_window(const att_posterior *post,
         double wt = e[d] * sum;
         g[d] = wt == 0.0 ? 0.0 : wt * z[d] * isig;
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
+        gb += g[d];
     }
-    post_loglik_gradient(w, q, kappa, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -241,7 +247,7 @@ post_loglik_points(const att_posterior *post,
                    double *out_s)
 {
     size_t d;
-    double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0;
+    double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0, gb = 0.0;
 
     for (d = 0; d < q->npoint; d++) {
         w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise],
@@ -283,8 +289,9 @@ post_loglik_points(const att_posterior *post,
         double wt = w->ell[d];
         w->gpt[q->first + d] = wt == 0.0 ? 0.0 : wt * w->gm[d];
         gsig += wt == 0.0 ? 0.0 : wt * w->gs[d];
+        gb += w->gpt[q->first + d];
     }
-    post_loglik_gradient(w, q, kappa, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -330,11 +337,16 @@ post_loglik_report(const att_posterior *post,
     const post_report *q = &post->rep[r];
     double b = post_loglik_bias(w, q, theta);
 
+    double ell;
+
     if (q->path != POST_PATH_POINTS) {
         post_loglik_prepare(w, q, r, b);
         post_loglik_vector(post, w, q->vo, q->vo + q->npoint);
     }
-    return post_loglik_finish(post, w, r, b, kappa, grad, out_s);
+    ell = post_loglik_finish(post, w, r, b, kappa, grad, out_s);
+    if (grad != NULL && ell != -HUGE_VAL)
+        post_quantity_push_report(post, w, q, w->gpt + q->first);
+    return ell;
 }
 
 /* Prior and likelihood at theta, whose model values are in w (equation

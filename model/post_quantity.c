@@ -238,17 +238,11 @@ post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const 
             post_quantity_push_report(post, w, &post->rep[r], g + post->rep[r].first);
 }
 
-double
-post_quantity_share(att_posterior_workspace *w, const post_report *q, double kappa, const double *g)
+void
+post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum)
 {
-    double sum = 0.0;
-    size_t d;
-
-    for (d = 0; d < q->npoint; d++)
-        sum += g[d];
     if (q->mk.share == ATT_MODEL_KILLED)
-        w->g_kappa += sum * (1.0 - kappa);
+        w->g_kappa += gsum * (1.0 - kappa);
     else if (q->mk.share == ATT_MODEL_NONFATAL)
-        w->g_kappa -= sum * kappa;
-    return sum;
+        w->g_kappa -= gsum * kappa;
 }

@@ -116,7 +116,7 @@ post_sampling_chain(const att_posterior *post,
 
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double gb, v, c, p, ap, ar, n, sigma = w->sig[q->noise], *g = w->gpt2 + q->first;
+        double gb, gq, v, c, p, ap, ar, n, sigma = w->sig[q->noise], *g = w->gpt2 + q->first;
         if (!q->pooled)
             continue;
         i = q->bias;
@@ -131,12 +131,14 @@ post_sampling_chain(const att_posterior *post,
         ap = gb * (v * (q->lcentre - w->lev_a[r]) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;
-        for (d = 0; d < q->npoint; d++)
+        for (d = 0, gq = 0.0; d < q->npoint; d++) {
             g[d] = d < q->lfirst
                        ? 0.0
                        : post->pt[q->first + d].mult *
                              (-ar - 2.0 * ap * p * p * (w->lm[q->first + d] - w->lev_a[r])) / n;
-        (void)post_quantity_share(w, q, kappa, g);
+            gq += g[d];
+        }
+        post_quantity_kappa(w, q, kappa, gq);
         post_quantity_push_report(post, w, q, g);
     }
     for (i = 0; i < post->dim; i++)
