@@ -232,6 +232,69 @@ test_gradient_shipped_ledger(void **state)
     fixture_free(&f);
 }
 
+/* The log density takes every report's term in one sweep (the vector
+ * paths over the whole ledger's days, docs/model.md 2.5); the term of one
+ * report alone is taken by itself.  The two must agree: the log density
+ * without report i, subtracted from the whole, is report i's term, for
+ * every report whose removal leaves the parameters as they are. */
+static void
+check_terms_sum_reports(fixture *f, unsigned long seed, int npoints)
+{
+    size_t n = att_posterior_dim(f->post), nr = att_posterior_nreports(f->post), i, r, checked = 0;
+    double theta[64];
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    int k;
+
+    assert_true(n <= 64);
+    gsl_rng_set(g, seed);
+    for (r = 0; r < nr; r++) {
+        att_error err;
+        att_posterior *without = att_posterior_alloc_without(
+            f->p, f->l, INT32_MAX, att_posterior_report(f->post, r), &err);
+        att_posterior_workspace *ww;
+        if (without == NULL || att_posterior_dim(without) != n) {
+            att_posterior_free(without); /* the report carried a parameter of its own */
+            continue;
+        }
+        ww = att_posterior_workspace_alloc(without, &err);
+        assert_non_null(ww);
+        for (k = 0; k < npoints; k++) {
+            double whole, rest, term;
+            att_posterior_prior_center(f->post, theta);
+            for (i = 0; i < n; i++)
+                theta[i] += 0.5 * gsl_ran_ugaussian(g);
+            whole = att_posterior_logp(f->post, f->w, theta, NULL);
+            rest = att_posterior_logp(without, ww, theta, NULL);
+            term = att_posterior_report_loglik(f->post, f->w, theta, r);
+            if (!isfinite(whole) || !isfinite(rest))
+                continue;
+            att_assert_close(whole - rest, term, 1e-9, 1e-9 * (fabs(whole) + 1.0));
+            checked++;
+        }
+        att_posterior_workspace_free(ww);
+        att_posterior_free(without);
+    }
+    assert_true(checked >= nr); /* most reports, at most points */
+    gsl_rng_free(g);
+}
+
+static void
+test_terms_sum_reports(void **state)
+{
+    fixture f;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, ALL_HDR ALL_ROWS);
+    check_terms_sum_reports(&f, POST_SEED + 7, 6);
+    fixture_free(&f);
+    fixture_load_shipped(&f, "baseline");
+    check_terms_sum_reports(&f, POST_SEED + 8, 6);
+    fixture_free(&f);
+    fixture_load(&f, FORCE_PARAMS, FORCE_HDR FORCE_ROWS);
+    check_terms_sum_reports(&f, POST_SEED + 9, 6);
+    fixture_free(&f);
+}
+
 /* One report, one day: its term against a direct evaluation. */
 static void
 test_terms_against_gsl(void **state)
@@ -773,6 +836,7 @@ main(void)
         cmocka_unit_test(test_force_reports_against_model),
         cmocka_unit_test(test_gradient_shipped_ledger),
         cmocka_unit_test(test_terms_against_gsl),
+        cmocka_unit_test(test_terms_sum_reports),
         cmocka_unit_test(test_window_average_and_range),
         cmocka_unit_test(test_windows_against_day_by_day),
         cmocka_unit_test(test_measures_against_model),
