@@ -28,11 +28,12 @@ stirling_tail(double k)
     return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / kp1sq) / kp1sq) / (k + 1.0);
 }
 
-/* Sequential search of the CDF from 0, pmf by recurrence; p <= 1/2. */
+/* Sequential search of the CDF from 0, pmf by recurrence; p <= 1/2,
+ * l1p = log1p(-p). */
 static uint32_t
-binomial_inversion(att_stream *s, uint32_t n, double p)
+binomial_inversion(att_stream *s, uint32_t n, double p, double l1p)
 {
-    double q = 1.0 - p, r = p / q, f = att_exp((double)n * att_log1p(-p));
+    double q = 1.0 - p, r = p / q, f = att_exp((double)n * l1p);
     double u = att_stream_uniform(s);
     uint32_t k = 0;
 
@@ -90,6 +91,34 @@ att_binomial(att_stream *s, uint32_t n, double p)
     if (p > 0.5)
         return n - att_binomial(s, n, 1.0 - p);
     if ((double)n * p < BINOMIAL_INVERSION_MEAN)
-        return binomial_inversion(s, n, p);
+        return binomial_inversion(s, n, p, att_log1p(-p));
+    return binomial_btrs(s, n, p);
+}
+
+void
+att_binomial_prepare(att_binomial_p *bp, double p)
+{
+    bp->p = p;
+    bp->l1p = p > 0.0 && p < 1.0 ? att_log1p(-(p > 0.5 ? 1.0 - p : p)) : 0.0;
+}
+
+uint32_t
+att_binomial_prepared(att_stream *s, uint32_t n, const att_binomial_p *bp)
+{
+    double p = bp->p;
+
+    /* att_binomial's steps, with inversion's log1p(-p) taken once. */
+    if (n == 0 || !(p > 0.0))
+        return 0;
+    if (p >= 1.0)
+        return n;
+    if (p > 0.5) {
+        p = 1.0 - p;
+        if ((double)n * p < BINOMIAL_INVERSION_MEAN)
+            return n - binomial_inversion(s, n, p, bp->l1p);
+        return n - binomial_btrs(s, n, p);
+    }
+    if ((double)n * p < BINOMIAL_INVERSION_MEAN)
+        return binomial_inversion(s, n, p, bp->l1p);
     return binomial_btrs(s, n, p);
 }

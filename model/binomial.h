@@ -17,4 +17,14 @@
 /* A Binomial(n, p) count; p outside (0, 1) is clamped (0 gives 0, 1 gives n). */
 ATT_INTERNAL uint32_t att_binomial(att_stream *s, uint32_t n, double p);
 
+/* A success probability drawn from many times, with what inversion needs
+ * of it taken once: the same counts as att_binomial's, bit for bit. */
+typedef struct {
+    double p;
+    double l1p; /* log1p(-min(p, 1 - p)) */
+} att_binomial_p;
+
+ATT_INTERNAL void att_binomial_prepare(att_binomial_p *bp, double p);
+ATT_INTERNAL uint32_t att_binomial_prepared(att_stream *s, uint32_t n, const att_binomial_p *bp);
+
 #endif /* ATTRITION_BINOMIAL_H */

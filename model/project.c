@@ -350,6 +350,7 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
     att_state st;
     att_stream s;
     double kappa, h_last, h_rule, q_last, q_rule, n0, c, k, d;
+    att_binomial_p kb; /* kappa, drawn from every day */
     uint32_t step_cas = 0;
     int32_t from, t, end = r->start + r->horizon;
     size_t w, np = 1, m, out = 0;
@@ -360,6 +361,7 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
     v.hazard = ws->hazard;
     v.count = ws->count;
     v.kappa = kappa;
+    att_binomial_prepare(&kb, kappa);
     v.ratio = NULL;
     v.depart = NULL;
     v.rho = 0.0;
@@ -413,7 +415,7 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
         if (t == r->dates[out]) {
             if (!r->killed_daily && step_cas > 0) {
                 att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, 0, (uint32_t)out);
-                k += att_binomial(&s, step_cas, kappa);
+                k += att_binomial_prepared(&s, step_cas, &kb);
                 step_cas = 0;
             }
             for (m = 0; m < np; m++)
@@ -448,7 +450,7 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
                  * together, and their sum would not be binomial. */
                 att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, ws->pkey[m] + 1,
                                  (uint32_t)(t - r->start));
-                k += att_binomial(&s, x, kappa);
+                k += att_binomial_prepared(&s, x, &kb);
             } else
                 step_cas += x;
         }
@@ -616,6 +618,7 @@ project_path_force(const project_run *r, project_scratch *ws, size_t i)
     const size_t ng = att_params_group_count(p), ncoh = ng + (r->waves ? nw : 0);
     const size_t delay = (size_t)p->return_delay;
     att_model_values v;
+    att_binomial_p kb; /* kappa, drawn from every day */
     att_stream s;
     double h_last, h_rule;
     double n[ATT_GROUP_MAX + 1] = {0}, c[ATT_GROUP_MAX + 1] = {0}, k[ATT_GROUP_MAX + 1] = {0},
@@ -625,6 +628,7 @@ project_path_force(const project_run *r, project_scratch *ws, size_t i)
     size_t w, m, g, j, out = 0;
 
     att_posterior_values(r->post, r->fit->theta + draw * r->fit->dim, ws->vals, &v);
+    att_binomial_prepare(&kb, v.kappa);
     /* Each group's state on the delay's days before the start and at it
      * (equation (16), by group). */
     att_model_group_states(p, &v, r->start - (int32_t)delay, delay + 1, ws->rows);
@@ -728,7 +732,7 @@ project_path_force(const project_run *r, project_scratch *ws, size_t i)
             ws->pn[m] -= x;
             att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, ws->pkey[m] + 1,
                              (uint32_t)u);
-            kx = att_binomial(&s, x, v.kappa);
+            kx = att_binomial_prepared(&s, x, &kb);
             c[ws->pgroup[m]] += x;
             k[ws->pgroup[m]] += kx;
             if (delay > 0)

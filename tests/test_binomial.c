@@ -138,6 +138,32 @@ test_keyed(void **state)
     assert_true(differ >= 99);
 }
 
+/* A probability prepared once draws the same counts as att_binomial,
+ * bit for bit, on both branches, on both sides of 1/2 and at the edges. */
+static void
+test_prepared(void **state)
+{
+    const double ps[] = {0.0, 1e-6, 0.003, 0.2, 0.5, 0.5000001, 0.8, 0.997, 1.0};
+    const uint32_t ns[] = {0, 1, 7, 40, 300, 5000, 120000};
+    size_t i, j, key = 0;
+
+    (void)state;
+    for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        att_binomial_p bp;
+        att_binomial_prepare(&bp, ps[i]);
+        for (j = 0; j < sizeof ns / sizeof ns[0]; j++) {
+            int rep;
+            for (rep = 0; rep < 50; rep++, key++) {
+                att_stream a, b;
+                att_stream_reset(&a, 11, 5, (uint32_t)key, 0, 0);
+                att_stream_reset(&b, 11, 5, (uint32_t)key, 0, 0);
+                assert_int_equal(att_binomial_prepared(&a, ns[j], &bp),
+                                 att_binomial(&b, ns[j], ps[i]));
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -146,6 +172,7 @@ main(void)
         cmocka_unit_test(test_btrs_branch),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_keyed),
+        cmocka_unit_test(test_prepared),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
