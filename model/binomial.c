@@ -4,6 +4,7 @@
 #include "binomial.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include "emath.h"
 
@@ -81,18 +82,32 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
     }
 }
 
-uint32_t
-att_binomial(att_stream *s, uint32_t n, double p)
+/* A Binomial(n, p) count: p above 1/2 as n less the count of 1 - p (exact
+ * there), small means by inversion, with log1p(-p) from *l1p when the
+ * caller took it once (NULL: taken here), the rest by BTRS. */
+static uint32_t
+binomial_draw(att_stream *s, uint32_t n, double p, const double *l1p)
 {
+    uint32_t k;
+    bool flip = p > 0.5;
+
     if (n == 0 || !(p > 0.0))
         return 0;
     if (p >= 1.0)
         return n;
-    if (p > 0.5)
-        return n - att_binomial(s, n, 1.0 - p);
+    if (flip)
+        p = 1.0 - p;
     if ((double)n * p < BINOMIAL_INVERSION_MEAN)
-        return binomial_inversion(s, n, p, att_log1p(-p));
-    return binomial_btrs(s, n, p);
+        k = binomial_inversion(s, n, p, l1p != NULL ? *l1p : att_log1p(-p));
+    else
+        k = binomial_btrs(s, n, p);
+    return flip ? n - k : k;
+}
+
+uint32_t
+att_binomial(att_stream *s, uint32_t n, double p)
+{
+    return binomial_draw(s, n, p, NULL);
 }
 
 void
@@ -105,20 +120,5 @@ att_binomial_prepare(att_binomial_p *bp, double p)
 uint32_t
 att_binomial_prepared(att_stream *s, uint32_t n, const att_binomial_p *bp)
 {
-    double p = bp->p;
-
-    /* att_binomial's steps, with inversion's log1p(-p) taken once. */
-    if (n == 0 || !(p > 0.0))
-        return 0;
-    if (p >= 1.0)
-        return n;
-    if (p > 0.5) {
-        p = 1.0 - p;
-        if ((double)n * p < BINOMIAL_INVERSION_MEAN)
-            return n - binomial_inversion(s, n, p, bp->l1p);
-        return n - binomial_btrs(s, n, p);
-    }
-    if ((double)n * p < BINOMIAL_INVERSION_MEAN)
-        return binomial_inversion(s, n, p, bp->l1p);
-    return binomial_btrs(s, n, p);
+    return binomial_draw(s, n, bp->p, &bp->l1p);
 }

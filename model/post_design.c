@@ -120,10 +120,11 @@ post_design_transpose(att_posterior *post)
         }
 }
 
-/* Where report q's points send d log p / d log m (post_point.ds): a
- * level to the sum of its variable's log at the time (and, per deployed,
- * with sign -1 to log D's); a change over a period to the point's own
- * spare slot, since post_quantity_push takes the periods apart. */
+/* Where report q's points send d log p / d log m (post_point.ds), once
+ * the times are renumbered: a level to the sum of its variable's log at
+ * the time (and, per deployed, with sign -1 to log D's); a change over a
+ * period to the point's own spare slot, since post_quantity_push takes the
+ * periods apart. */
 static void
 post_design_sums(att_posterior *post, const post_report *q)
 {
@@ -179,10 +180,6 @@ post_design_compact(att_posterior *post, att_error *err)
     }
     for (post->need_all = 0, i = 0; i < post->ntime; i++)
         post->need_all |= post->need[i];
-    for (post->nperiod = r = 0; r < post->nrep; r++) {
-        post_design_sums(post, &post->rep[r]);
-        post->nperiod += post->rep[r].mk.measure != ATT_MODEL_LEVEL;
-    }
     return ATT_OK;
 }
 
@@ -258,6 +255,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
 {
     size_t i, r, np = 0, nexpo = 0;
     post_design_key *keys;
+    att_status st;
 
     for (i = 0; i < l->n; i++)
         if (used[i]) {
@@ -367,5 +365,11 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             post->maxpoint = q->npoint;
     }
     post_design_paths(post);
-    return post_design_compact(post, err);
+    if ((st = post_design_compact(post, err)) != ATT_OK)
+        return st;
+    for (post->nperiod = r = 0; r < post->nrep; r++) {
+        post_design_sums(post, &post->rep[r]);
+        post->nperiod += post->rep[r].mk.measure != ATT_MODEL_LEVEL;
+    }
+    return ATT_OK;
 }

@@ -335,9 +335,7 @@ post_loglik_report(const att_posterior *post,
                    double *out_s)
 {
     const post_report *q = &post->rep[r];
-    double b = post_loglik_bias(w, q, theta);
-
-    double ell;
+    double b = post_loglik_bias(w, q, theta), ell;
 
     if (q->path != POST_PATH_POINTS) {
         post_loglik_prepare(w, q, r, b);

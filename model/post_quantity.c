@@ -186,6 +186,21 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     }
 }
 
+/* The levels' part of post_quantity_push over points [from, to), g[i]
+ * at the i-th: each to its two places (post_point.ds), branch-free. */
+static void
+post_quantity_push_levels(
+    const att_posterior *post, att_posterior_workspace *w, const double *g, size_t from, size_t to)
+{
+    double *a = w->gsum;
+    size_t i;
+
+    for (i = from; i < to; i++) {
+        a[post->pt[i].ds[0]] += g[i];
+        a[post->pt[i].ds[1]] -= g[i];
+    }
+}
+
 /* Report q's share of post_quantity_push: g[d] = d log p / d log m at
  * its points to the per-time sums. */
 void
@@ -195,25 +210,21 @@ post_quantity_push_report(const att_posterior *post,
                           const double *g)
 {
     const post_point *pt = post->pt + q->first;
+    const double *v = w->val[q->mk.var];
+    double *gv = w->gval[q->mk.var];
     size_t d;
 
     if (q->mk.measure == ATT_MODEL_LEVEL) {
-        double *a = w->gsum;
-        for (d = 0; d < q->npoint; d++) {
-            a[pt[d].ds[0]] += g[d];
-            a[pt[d].ds[1]] -= g[d];
-        }
-    } else {
-        const double *v = w->val[q->mk.var];
-        double *gv = w->gval[q->mk.var];
-        for (d = 0; d < q->npoint; d++) {
-            double dv;
-            if (g[d] == 0.0)
-                continue;
-            dv = v[pt[d].ti] - v[pt[d].ti0];
-            gv[pt[d].ti] += g[d] / dv;
-            gv[pt[d].ti0] -= g[d] / dv;
-        }
+        post_quantity_push_levels(post, w, g - q->first, q->first, q->first + q->npoint);
+        return;
+    }
+    for (d = 0; d < q->npoint; d++) {
+        double dv;
+        if (g[d] == 0.0)
+            continue;
+        dv = v[pt[d].ti] - v[pt[d].ti0];
+        gv[pt[d].ti] += g[d] / dv;
+        gv[pt[d].ti0] -= g[d] / dv;
     }
 }
 
@@ -226,13 +237,9 @@ post_quantity_push_report(const att_posterior *post,
 void
 post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
 {
-    double *a = w->gsum;
-    size_t i, r;
+    size_t r;
 
-    for (i = 0; i < post->npoint; i++) {
-        a[post->pt[i].ds[0]] += g[i];
-        a[post->pt[i].ds[1]] -= g[i];
-    }
+    post_quantity_push_levels(post, w, g, 0, post->npoint);
     for (r = 0; r < post->nrep && post->nperiod > 0; r++)
         if (post->rep[r].mk.measure != ATT_MODEL_LEVEL)
             post_quantity_push_report(post, w, &post->rep[r], g + post->rep[r].first);

@@ -29,6 +29,18 @@ typedef double (*logp_fn)(const att_posterior *post,
                           const double *x,
                           double *grad);
 
+/* A point near the prior's centre: each coordinate moved by scale times a
+ * standard normal draw. */
+static void
+random_point(const att_posterior *post, gsl_rng *r, double scale, double *theta)
+{
+    size_t i;
+
+    att_posterior_prior_center(post, theta);
+    for (i = 0; i < att_posterior_dim(post); i++)
+        theta[i] += scale * gsl_ran_ugaussian(r);
+}
+
 static void
 check_gradient_of(fixture *f, logp_fn logp, unsigned long seed, int npoints)
 {
@@ -41,9 +53,7 @@ check_gradient_of(fixture *f, logp_fn logp, unsigned long seed, int npoints)
     gsl_rng_set(r, seed);
     for (k = 0; k < npoints; k++) {
         double lp;
-        att_posterior_prior_center(f->post, theta);
-        for (i = 0; i < n; i++)
-            theta[i] += 0.7 * gsl_ran_ugaussian(r);
+        random_point(f->post, r, 0.7, theta);
         lp = logp(f->post, f->w, theta, grad);
         assert_true(isfinite(lp));
         for (i = 0; i < n; i++) {
@@ -240,7 +250,7 @@ test_gradient_shipped_ledger(void **state)
 static void
 check_terms_sum_reports(fixture *f, unsigned long seed, int npoints)
 {
-    size_t n = att_posterior_dim(f->post), nr = att_posterior_nreports(f->post), i, r, checked = 0;
+    size_t n = att_posterior_dim(f->post), nr = att_posterior_nreports(f->post), r, checked = 0;
     double theta[64];
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     int k;
@@ -260,9 +270,7 @@ check_terms_sum_reports(fixture *f, unsigned long seed, int npoints)
         assert_non_null(ww);
         for (k = 0; k < npoints; k++) {
             double whole, rest, term;
-            att_posterior_prior_center(f->post, theta);
-            for (i = 0; i < n; i++)
-                theta[i] += 0.5 * gsl_ran_ugaussian(g);
+            random_point(f->post, g, 0.5, theta);
             whole = att_posterior_logp(f->post, f->w, theta, NULL);
             rest = att_posterior_logp(without, ww, theta, NULL);
             term = att_posterior_report_loglik(f->post, f->w, theta, r);
