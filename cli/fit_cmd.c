@@ -148,8 +148,15 @@ print_table(FILE *f, const fit_view *v)
     if (fig[0] != '\0')
         fprintf(f, "refit       %s\n", fig);
     if (fit->dense_chains > 0)
-        fprintf(f, "metric      dense in %zu of %zu chains (docs/model.md, section 5.7)\n",
-                fit->dense_chains, fit->chains);
+        snprintf(fig, sizeof fig, "dense in %zu of %zu chains", fit->dense_chains, fit->chains);
+    else
+        snprintf(fig, sizeof fig, "diagonal");
+    if (fit->laplace_chains > 0)
+        snprintf(fig + strlen(fig), sizeof fig - strlen(fig),
+                 "; warm-up from the mode's curvature in %zu of %zu chains", fit->laplace_chains,
+                 fit->chains);
+    if (fit->dense_chains > 0 || fit->laplace_chains > 0)
+        fprintf(f, "metric      %s (docs/model.md, section 5.7)\n", fig);
     fprintf(f, "diagnostics max R-hat %s, min ESS bulk %s, tail %s, %zu divergent of %zu draws\n",
             cli_num(fit->rhat_max, 'f', 3, a, sizeof a),
             cli_num(fit->ess_bulk_min, 'f', 0, b, sizeof b),
@@ -518,6 +525,7 @@ json_doc(const fit_view *v)
     json_object_set_new(diag, "adapt_delta", cli_json_num(fit->delta));
     json_object_set_new(diag, "refits", json_integer((json_int_t)fit->refits));
     json_object_set_new(diag, "dense_chains", json_integer((json_int_t)fit->dense_chains));
+    json_object_set_new(diag, "laplace_chains", json_integer((json_int_t)fit->laplace_chains));
     json_object_set_new(diag, "divergent_first", json_integer((json_int_t)fit->divergent_first));
     for (i = 0; i < fit->chains; i++)
         json_array_append_new(steps, cli_json_num(fit->stepsize[i]));

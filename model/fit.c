@@ -4,7 +4,9 @@
  * (theta with the biases standardised given sigma and the model), starting
  * at the prior centre plus uniform(-r, r) noise on every coordinate
  * (redrawn until the density is positive); a bias coordinate of 0 there is
- * the bias's approximate conditional mean.  Draws are mapped back to
+ * the bias's approximate conditional mean.  Its first metric is the
+ * Laplace covariance at the mode it climbs to, where the unit metric
+ * would not suit (laplace.h, nuts.h).  Draws are mapped back to
  * theta.  Diagnostics are those of Vehtari et al. (2021), computed on
  * each parameter's draws in model units (the rank-based bulk and tail
  * diagnostics do not depend on the transform; the folded R-hat does).  The
@@ -23,9 +25,13 @@
 #include <attrition/att_fit.h>
 #include <attrition/att_rng.h>
 
+#include "laplace.h"
 #include "nuts.h"
 
 #define FIT_INIT_TRIES 100 /* starting points tried per chain */
+/* A first metric from the mode (laplace.h) up to this many coordinates:
+ * its Hessian costs 2n gradients and n^3 / 3 steps. */
+#define FIT_LAPLACE_MAX_DIM 1000
 
 att_fit_params
 att_fit_default_params(void)
@@ -99,21 +105,21 @@ fit_chain(const att_posterior *post,
           size_t chain,
           att_fit_result *r,
           double *seconds,
-          size_t *leapfrogs,
-          unsigned char *dense,
+          nuts_stats *st,
           att_error *err)
 {
     size_t n = r->dim, i, k;
     gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
     fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
     nuts_target tg = {n, fit_logp, &ctx};
-    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric};
+    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric, NULL};
     _Static_assert((int)ATT_METRIC_DIAG == (int)NUTS_METRIC_DIAG &&
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
                    "att_metric and the sampler's metrics in the same order");
     double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
-    nuts_stats st;
+    double *mode = att_mem_alloc(n * sizeof *mode), *cov = att_mem_alloc(n * n * sizeof *cov);
+    bool found = false;
     att_status s = ATT_OK;
     double t0 = att_seconds();
 
@@ -121,7 +127,7 @@ fit_chain(const att_posterior *post,
         s = err->code; /* the workspace said why (memory, or ATT_SIMD) */
         goto cleanup;
     }
-    if (rng == NULL || init == NULL || g == NULL) {
+    if (rng == NULL || init == NULL || g == NULL || mode == NULL || cov == NULL) {
         s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -139,16 +145,20 @@ fit_chain(const att_posterior *post,
                      chain + 1, FIT_INIT_TRIES);
         goto cleanup;
     }
+    /* The first metric: the covariance at the mode this start climbs to
+     * (each chain its own: where there are two modes, each chain's
+     * metric is its own mode's; docs/model.md, section 5.7). */
+    if (n <= FIT_LAPLACE_MAX_DIM && (s = att_laplace(&tg, init, mode, cov, &found, err)) != ATT_OK)
+        goto cleanup;
+    np.cov0 = found ? cov : NULL;
     att_rng_reset(rng, fp->seed, ATT_RNG_MCMC, (uint32_t)chain, 0, 0);
     s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n,
-                     r->divergent_at + chain * fp->draws, NULL, &st, err);
+                     r->divergent_at + chain * fp->draws, NULL, st, err);
     if (s != ATT_OK)
         goto cleanup;
-    r->stepsize[chain] = st.stepsize;
-    r->divergent[chain] = st.divergent;
-    r->depth_hits[chain] = st.depth_hits;
-    *leapfrogs = st.leapfrogs;
-    *dense = st.dense;
+    r->stepsize[chain] = st->stepsize;
+    r->divergent[chain] = st->divergent;
+    r->depth_hits[chain] = st->depth_hits;
     /* The draws are kept on theta, so that summaries, saved fits and the
      * mode all speak of the same coordinates whatever the sampler used. */
     for (i = 0; i < fp->draws && s == ATT_OK; i++) {
@@ -165,6 +175,8 @@ cleanup:
     att_posterior_workspace_free(ctx.w);
     att_mem_free(init);
     att_mem_free(g);
+    att_mem_free(mode);
+    att_mem_free(cov);
     return s;
 }
 
@@ -241,8 +253,7 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
     att_status st = ATT_OK, *chain_st = NULL;
     att_error *chain_err = NULL;
     double *secs = NULL, t0;
-    size_t *leaps = NULL;
-    unsigned char *dense = NULL;
+    nuts_stats *cst = NULL;
 
     memset(out, 0, sizeof *out);
     if (fp->chains == 0 || fp->draws < ATT_DIAG_MIN_DRAWS)
@@ -263,11 +274,10 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
     chain_st = att_mem_calloc(fp->chains, sizeof *chain_st);
     chain_err = att_mem_calloc(fp->chains, sizeof *chain_err);
     secs = att_mem_calloc(fp->chains, sizeof *secs);
-    leaps = att_mem_calloc(fp->chains, sizeof *leaps);
-    dense = att_mem_calloc(fp->chains, sizeof *dense);
-    if (!dense || !out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
+    cst = att_mem_calloc(fp->chains, sizeof *cst);
+    if (!cst || !out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
         !out->divergent || !out->depth_hits || !out->divergent_at || !chain_st || !chain_err ||
-        !secs || !leaps) {
+        !secs) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -276,7 +286,7 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
      * cannot change any number. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(fit_threads(fp))
     for (c = 0; c < fp->chains; c++)
-        chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &leaps[c], &dense[c], &chain_err[c]);
+        chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &cst[c], &chain_err[c]);
     out->seconds_sampler = att_seconds() - t0;
     for (c = 0; c < fp->chains; c++) {
         if (chain_st[c] != ATT_OK) {
@@ -286,16 +296,16 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
             goto cleanup;
         }
         out->seconds_chain_cpu += secs[c];
-        out->leapfrogs += leaps[c];
+        out->leapfrogs += cst[c].leapfrogs;
         out->divergent_total += out->divergent[c];
-        out->dense_chains += dense[c];
+        out->dense_chains += cst[c].dense;
+        out->laplace_chains += cst[c].laplace;
     }
 cleanup:
     att_mem_free(chain_st);
     att_mem_free(chain_err);
     att_mem_free(secs);
-    att_mem_free(leaps);
-    att_mem_free(dense);
+    att_mem_free(cst);
     if (st != ATT_OK)
         att_fit_result_free(out);
     return st;

@@ -1,3 +1,5 @@
+#include <stdio.h>
+#include <stdlib.h>
 /* nuts.c -- the No-U-Turn sampler with a diagonal or a dense metric.
  *
  * Hoffman & Gelman (2014), JMLR 15, "The No-U-Turn Sampler", with the
@@ -14,12 +16,11 @@
  *
  * Contents: the phase point; leapfrog; tree building; adaptation; the chain.
  */
-#include "nuts.h"
-
 #include <math.h>
 #include <string.h>
 
 #include "emath.h"
+#include "nuts.h"
 #include "variates.h"
 
 #define NUTS_MAX_DELTA_H 1000.0 /* energy error that marks a divergence (Stan's) */
@@ -37,6 +38,10 @@
 /* ... and only up to this many coordinates (the dense metric costs n^2 a
  * leapfrog step, against a gradient that grows with the ledger). */
 #define NUTS_DENSE_MAX_DIM 200
+/* The unit metric suits a posterior whose scales lie within this factor
+ * of 1 (its first iterations' trees stay short); beyond, the warm-up
+ * starts from the mode's curvature (laplace.h). */
+#define NUTS_UNIT_SUITS 10.0
 
 /* A point in phase space. */
 typedef struct {
@@ -431,11 +436,8 @@ nuts_windows_init(nuts_windows *wa, size_t warmup)
     wa->next_window = wa->init_buffer + wa->window - 1;
 }
 
-/* a = L L^T for a symmetric a (n x n, row-major; only its lower half is
- * read) into l's lower half, the upper zeroed; false if a is not
- * positive definite. */
-static bool
-nuts_cholesky(const double *a, double *l, size_t n)
+bool
+att_nuts_cholesky(const double *a, double *l, size_t n)
 {
     size_t i, j, k;
 
@@ -457,6 +459,49 @@ nuts_cholesky(const double *a, double *l, size_t n)
     return true;
 }
 
+/* Whether two coordinates of the covariance (or sums of squares) a
+ * (n x n, lower half read) correlate at NUTS_DENSE_CORR or more, for at
+ * most NUTS_DENSE_MAX_DIM coordinates. */
+static bool
+nuts_ridge(const double *a, size_t n)
+{
+    size_t i, j;
+
+    for (i = 0; i < n && n <= NUTS_DENSE_MAX_DIM; i++)
+        for (j = 0; j < i; j++) {
+            double v = a[i * n + i] * a[j * n + j];
+            if (v > 0.0 && a[i * n + j] * a[i * n + j] >= NUTS_DENSE_CORR * NUTS_DENSE_CORR * v)
+                return true;
+        }
+    return false;
+}
+
+/* The first metric from cov0 (the Laplace approximation at the mode),
+ * dense where dense is asked, or full moments are kept and cov0 has a
+ * ridge; false, the unit metric kept, where the unit metric already
+ * suits: every scale within a factor NUTS_UNIT_SUITS of 1 and no ridge
+ * (those fits keep Stan's warm-up, and their bits). */
+static bool
+nuts_first_metric(nuts_ctx *c, const double *cov0, bool dense, bool full)
+{
+    size_t i, n = c->n;
+    bool ridge = nuts_ridge(cov0, n), suits = !ridge;
+
+    for (i = 0; i < n; i++)
+        if (!(cov0[i * n + i] * NUTS_UNIT_SUITS * NUTS_UNIT_SUITS >= 1.0 &&
+              cov0[i * n + i] <= NUTS_UNIT_SUITS * NUTS_UNIT_SUITS))
+            suits = false;
+    if (suits)
+        return false;
+    for (i = 0; i < n; i++)
+        c->inv_metric[i] = cov0[i * n + i];
+    if (full && (dense || ridge)) {
+        memcpy(c->minv, cov0, n * n * sizeof *c->minv);
+        c->dense = att_nuts_cholesky(c->minv, c->chol, n);
+    }
+    return true;
+}
+
 /* At a window's end, with the full moments: the regularised covariance
  * into c's dense metric (Stan's dense_e) when the metric is dense, or
  * auto and the window found a correlation of at least NUTS_DENSE_CORR;
@@ -467,18 +512,7 @@ nuts_windows_dense(const nuts_windows *wa, nuts_ctx *c, double m)
     size_t i, j, n = c->n;
     bool dense = wa->metric == NUTS_METRIC_DENSE;
 
-    if (m < 2.0)
-        return false;
-    for (i = 0; !dense && i < n && n <= NUTS_DENSE_MAX_DIM; i++)
-        for (j = 0; j < i; j++) {
-            double v = wa->m2[i * n + i] * wa->m2[j * n + j];
-            if (v > 0.0 &&
-                wa->m2[i * n + j] * wa->m2[i * n + j] >= NUTS_DENSE_CORR * NUTS_DENSE_CORR * v) {
-                dense = true;
-                break;
-            }
-        }
-    if (!dense)
+    if (m < 2.0 || !(dense || nuts_ridge(wa->m2, n)))
         return false;
     for (i = 0; i < n; i++)
         for (j = 0; j <= i; j++) {
@@ -487,7 +521,7 @@ nuts_windows_dense(const nuts_windows *wa, nuts_ctx *c, double m)
                 v += 1e-3 * (5.0 / (m + 5.0));
             c->minv[i * n + j] = c->minv[j * n + i] = v;
         }
-    return nuts_cholesky(c->minv, c->chol, n);
+    return att_nuts_cholesky(c->minv, c->chol, n);
 }
 
 /* Adds q if in a window; at a window's end, writes the regularised
@@ -631,6 +665,8 @@ att_nuts_run(const nuts_target *target,
 #undef NUTS_TAKE
     for (i = 0; i < n; i++)
         c.inv_metric[i] = 1.0;
+    stats->laplace = np->cov0 != NULL &&
+                     nuts_first_metric(&c, np->cov0, full && np->metric == NUTS_METRIC_DENSE, full);
     memcpy(cur.q, init, n * sizeof *cur.q);
     cur.logp = target->logp(target->ctx, cur.q, cur.g);
     if (!isfinite(cur.logp)) {
@@ -659,6 +695,9 @@ att_nuts_run(const nuts_target *target,
         }
         accept = nuts_transition(&c, &b, &cur, max_depth, &depth);
         stats->leapfrogs += c.n_leapfrog;
+        if (getenv("ATT_DBG") && (it % 100 == 99 || it == np->warmup - 1 || it == total - 1))
+            fprintf(stderr, "it %zu lf %zu eps %g dense %d depth %zu\n", it, stats->leapfrogs,
+                    c.eps, c.dense, depth);
         if (it < np->warmup) {
             c.eps = nuts_da_learn(&da, accept, np->delta);
             if (nuts_windows_learn(&wa, cur.q, &c)) {

@@ -15,11 +15,12 @@ enum {
 };
 
 typedef struct {
-    size_t warmup;    /* adaptation iterations */
-    size_t draws;     /* kept iterations */
-    size_t max_depth; /* tree depth limit (2^max_depth leapfrog steps) */
-    double delta;     /* target acceptance statistic of the step-size adaptation */
-    int metric;       /* NUTS_METRIC_* */
+    size_t warmup;      /* adaptation iterations */
+    size_t draws;       /* kept iterations */
+    size_t max_depth;   /* tree depth limit (2^max_depth leapfrog steps) */
+    double delta;       /* target acceptance statistic of the step-size adaptation */
+    int metric;         /* NUTS_METRIC_* */
+    const double *cov0; /* the mode's covariance (dim x dim) for a first metric, or NULL */
 } nuts_params;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     size_t leapfrogs;      /* gradient evaluations, warm-up and draws */
     double mean_accept;    /* mean acceptance statistic of the kept draws */
     bool dense;            /* the draws were made with a dense metric */
+    bool laplace;          /* the warm-up started from cov0, not the unit metric */
     double seconds_warmup; /* wall time of each part (not used for results) */
     double seconds_draws;
 } nuts_stats;
@@ -40,6 +42,11 @@ typedef struct {
     double (*logp)(void *ctx, const double *q, double *g);
     void *ctx;
 } nuts_target;
+
+/* a = L L^T for a symmetric a (n x n, row-major; only its lower half is
+ * read) into l's lower half, the upper zeroed; false if a is not
+ * positive definite. */
+ATT_INTERNAL bool att_nuts_cholesky(const double *a, double *l, size_t n);
 
 /* Runs one chain from init (dim values) with random numbers from rng.
  * out_draws gets draws x dim values (draw-major); out_divergent draws

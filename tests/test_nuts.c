@@ -1,7 +1,8 @@
 /* test_nuts.c -- the sampler on targets with known moments: independent
  * normals of scales 0.05 to 20 (the adapted metric must find them), a
- * strongly correlated bivariate normal, and a chain that is the same for
- * the same seed.  Tolerances are 5 Monte Carlo standard errors, computed
+ * strongly correlated bivariate normal, a chain that is the same for
+ * the same seed, and a first metric from the mode (laplace.h) where the
+ * unit metric does not suit.  Tolerances are 5 Monte Carlo standard errors, computed
  * from batch means (an estimate independent of the diagnostics module). */
 #include <math.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ test_independent_normals_of_many_scales(void **state)
     static const double sd[6] = {0.05, 0.3, 1.0, 2.5, 7.0, 20.0};
     gauss t = {6, sd, 0.0};
     nuts_target tg = {6, gauss_logp, &t};
-    nuts_params np = {1000, 4000, 10, 0.8, NUTS_METRIC_DIAG};
+    nuts_params np = {1000, 4000, 10, 0.8, NUTS_METRIC_DIAG, NULL};
     double init[6] = {0.1, -0.2, 0.3, 1.0, -2.0, 5.0}, metric[6], *draws, *sq;
     nuts_stats st;
     att_error err;
@@ -105,7 +106,7 @@ test_correlated_normal(void **state)
 {
     gauss t = {2, NULL, 0.95};
     nuts_target tg = {2, gauss_logp, &t};
-    nuts_params np = {1000, 6000, 10, 0.8, NUTS_METRIC_DIAG};
+    nuts_params np = {1000, 6000, 10, 0.8, NUTS_METRIC_DIAG, NULL};
     double init[2] = {1.0, -1.0}, *draws, *xy, mx = 0, my = 0, c = 0;
     nuts_stats st;
     att_error err;
@@ -137,7 +138,7 @@ test_same_seed_same_chain(void **state)
     static const double sd[3] = {1.0, 2.0, 0.5};
     gauss t = {3, sd, 0.0};
     nuts_target tg = {3, gauss_logp, &t};
-    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DIAG};
+    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DIAG, NULL};
     double init[3] = {0.5, 0.5, 0.5}, a[300], b[300];
     nuts_stats st;
     att_error err;
@@ -205,7 +206,7 @@ static void
 run_dense(int metric, size_t draws, double *out, double *inv_metric, nuts_stats *st)
 {
     nuts_target tg = {3, dense_logp, NULL};
-    nuts_params np = {1000, draws, 10, 0.8, metric};
+    nuts_params np = {1000, draws, 10, 0.8, metric, NULL};
     double init[3] = {0.05, -3.0, 0.5};
     gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 7, 0, 0);
     att_error err;
@@ -261,15 +262,19 @@ test_dense_metric(void **state)
 }
 
 /* auto on coordinates that do not correlate keeps the diagonal metric,
- * and its bits: the same chain as diag. */
+ * and its bits: the same chain as diag.  So does a first metric from the
+ * mode (laplace.h) where the unit metric suits (scales within 10 of 1, no
+ * ridge): the unit start's chain, bit for bit.  A ridge (correlation
+ * 0.95) in it is taken, dense under auto. */
 static void
 test_auto_stays_diagonal(void **state)
 {
     static const double sdv[3] = {1.0, 2.0, 0.5};
     gauss t = {3, sdv, 0.0};
     nuts_target tg = {3, gauss_logp, &t};
-    nuts_params np = {300, 200, 10, 0.8, NUTS_METRIC_DIAG};
+    nuts_params np = {300, 200, 10, 0.8, NUTS_METRIC_DIAG, NULL};
     double init[3] = {0.5, -1.0, 0.2}, a[600], b[600];
+    double cov0[9] = {1.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.25};
     nuts_stats st;
     att_error err;
     gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
@@ -281,6 +286,65 @@ test_auto_stays_diagonal(void **state)
     assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
     assert_false(st.dense);
     assert_memory_equal(a, b, sizeof a);
+    np.cov0 = cov0;
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_false(st.laplace);
+    assert_memory_equal(a, b, sizeof a);
+    cov0[1] = cov0[3] = 0.95 * 1.0 * 2.0;
+    np.warmup = 10; /* no window: the first metric is the last */
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_true(st.laplace);
+    assert_true(st.dense);
+    gsl_rng_free(r);
+}
+
+/* A first metric from the mode's covariance (laplace.h) on normals of
+ * scales 0.002 to 3: the unit metric's first iterations take steps of
+ * the smallest scale in trees of up to 1,024 of them; the mode's start
+ * takes under half the gradients and gives the same moments (5 Monte
+ * Carlo standard errors). */
+static void
+test_first_metric_from_the_mode(void **state)
+{
+    enum { N = 2000 };
+    static const double sdv[4] = {0.002, 0.05, 1.0, 3.0};
+    gauss t = {4, sdv, 0.0};
+    nuts_target tg = {4, gauss_logp, &t};
+    nuts_params np = {300, N, 10, 0.8, NUTS_METRIC_AUTO, NULL};
+    double init[4] = {0.5, -1.0, 0.2, 1.0}, cov0[16] = {0}, *d = malloc(N * 4 * sizeof *d),
+           *sq = malloc(N * sizeof *sq);
+    nuts_stats su, sl;
+    att_error err;
+    gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 9, 0, 0);
+    size_t i, k;
+
+    (void)state;
+    assert_non_null(d);
+    assert_non_null(sq);
+    for (k = 0; k < 4; k++)
+        cov0[k * 4 + k] = sdv[k] * sdv[k];
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, d, NULL, NULL, &su, &err), ATT_OK);
+    assert_false(su.laplace);
+    np.cov0 = cov0;
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 9, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, d, NULL, NULL, &sl, &err), ATT_OK);
+    assert_true(sl.laplace);
+    assert_false(sl.dense);
+    assert_true(2 * sl.leapfrogs < su.leapfrogs);
+    for (k = 0; k < 4; k++) {
+        double m = 0.0, v = 0.0;
+        for (i = 0; i < N; i++) {
+            m += d[i * 4 + k] / N;
+            sq[i] = d[i * 4 + k] * d[i * 4 + k];
+            v += sq[i] / N;
+        }
+        att_assert_close(m, 0.0, 0, 5 * batch_se(d + k, N, 4));
+        att_assert_close(v, sdv[k] * sdv[k], 0, 5 * batch_se(sq, N, 1));
+    }
+    free(d);
+    free(sq);
     gsl_rng_free(r);
 }
 
@@ -293,6 +357,7 @@ main(void)
         cmocka_unit_test(test_dense_metric),
         cmocka_unit_test(test_auto_stays_diagonal),
         cmocka_unit_test(test_same_seed_same_chain),
+        cmocka_unit_test(test_first_metric_from_the_mode),
     };
 
     gsl_set_error_handler_off();

@@ -70,6 +70,7 @@ typedef struct {
     double delta_first;       /* the target asked for (delta when not refitted) */
     size_t refits;            /* runs discarded for divergences before these */
     size_t dense_chains;      /* chains whose draws were made with a dense metric */
+    size_t laplace_chains;    /* chains whose warm-up began from the mode's curvature */
     size_t divergent_first;   /* divergent transitions of the first run */
 } att_fit_result;
 
