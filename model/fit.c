@@ -48,6 +48,7 @@ att_fit_default_params(void)
     fp.init_radius = 2.0;
     fp.seed = 1;
     fp.threads = 0;
+    fp.warm = NULL;
     return fp;
 }
 
@@ -98,6 +99,58 @@ fit_logp(void *ctx, const double *q, double *g)
     return att_posterior_logp_sampling(c->post, c->w, q, g);
 }
 
+/* Chain c's start into init and its first metric into np: a warm start's
+ * (fp->warm), or the prior centre plus noise and the covariance at the
+ * mode that start climbs to (each chain its own: where there are two
+ * modes, each chain's metric is its own mode's; docs/model.md, section
+ * 5.7).  mode (n) and cov (n x n) are scratch; cov may end up in np. */
+static att_status
+fit_start(const att_fit_params *fp,
+          size_t chain,
+          const nuts_target *tg,
+          gsl_rng *rng,
+          double *init,
+          double *g,
+          double *mode,
+          double *cov,
+          nuts_params *np,
+          att_error *err)
+{
+    size_t n = tg->dim, i, k;
+    bool found = false;
+
+    if (fp->warm != NULL) {
+        memcpy(init, fp->warm->init + chain * n, n * sizeof *init);
+        if (!isfinite(tg->logp(tg->ctx, init, g)))
+            return ATT_FAIL(err, ATT_ENOCONV,
+                            "chain %zu: the warm start has zero posterior density", chain + 1);
+        np->warmup = fp->warm->warmup;
+        np->cov0 = fp->warm->cov;
+        np->keep_metric = true;
+        np->eps0 = fp->warm->stepsize;
+        return ATT_OK;
+    }
+    for (k = 0; k < FIT_INIT_TRIES; k++) {
+        att_posterior_prior_center(((const fit_target_ctx *)tg->ctx)->post, init);
+        for (i = 0; i < n; i++)
+            init[i] += fp->init_radius * (2.0 * gsl_rng_uniform(rng) - 1.0);
+        if (isfinite(tg->logp(tg->ctx, init, g)))
+            break;
+    }
+    if (k == FIT_INIT_TRIES)
+        return ATT_FAIL(err, ATT_ENOCONV,
+                        "chain %zu: no starting point with positive density in "
+                        "%d tries",
+                        chain + 1, FIT_INIT_TRIES);
+    if (n <= FIT_LAPLACE_MAX_DIM) {
+        att_status s = att_laplace(tg, init, mode, cov, &found, err);
+        if (s != ATT_OK)
+            return s;
+    }
+    np->cov0 = found ? cov : NULL;
+    return ATT_OK;
+}
+
 /* One chain, start to finish, into its own slice of r. */
 static att_status
 fit_chain(const att_posterior *post,
@@ -108,18 +161,18 @@ fit_chain(const att_posterior *post,
           nuts_stats *st,
           att_error *err)
 {
-    size_t n = r->dim, i, k;
+    size_t n = r->dim, i;
     gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
     fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
     nuts_target tg = {n, fit_logp, &ctx};
-    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric, NULL};
+    nuts_params np = {fp->warmup,      fp->draws, fp->max_depth, fp->delta,
+                      (int)fp->metric, NULL,      false,         0.0};
     _Static_assert((int)ATT_METRIC_DIAG == (int)NUTS_METRIC_DIAG &&
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
                    "att_metric and the sampler's metrics in the same order");
     double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
     double *mode = att_mem_alloc(n * sizeof *mode), *cov = att_mem_alloc(n * n * sizeof *cov);
-    bool found = false;
     att_status s = ATT_OK;
     double t0 = att_seconds();
 
@@ -131,26 +184,8 @@ fit_chain(const att_posterior *post,
         s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
-    for (k = 0; k < FIT_INIT_TRIES; k++) {
-        att_posterior_prior_center(post, init);
-        for (i = 0; i < n; i++)
-            init[i] += fp->init_radius * (2.0 * gsl_rng_uniform(rng) - 1.0);
-        if (isfinite(att_posterior_logp_sampling(post, ctx.w, init, g)))
-            break;
-    }
-    if (k == FIT_INIT_TRIES) {
-        s = ATT_FAIL(err, ATT_ENOCONV,
-                     "chain %zu: no starting point with positive density in "
-                     "%d tries",
-                     chain + 1, FIT_INIT_TRIES);
+    if ((s = fit_start(fp, chain, &tg, rng, init, g, mode, cov, &np, err)) != ATT_OK)
         goto cleanup;
-    }
-    /* The first metric: the covariance at the mode this start climbs to
-     * (each chain its own: where there are two modes, each chain's
-     * metric is its own mode's; docs/model.md, section 5.7). */
-    if (n <= FIT_LAPLACE_MAX_DIM && (s = att_laplace(&tg, init, mode, cov, &found, err)) != ATT_OK)
-        goto cleanup;
-    np.cov0 = found ? cov : NULL;
     att_rng_reset(rng, fp->seed, ATT_RNG_MCMC, (uint32_t)chain, 0, 0);
     s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n,
                      r->divergent_at + chain * fp->draws, NULL, st, err);
@@ -322,6 +357,11 @@ att_fit_run(const att_posterior *post,
     double secs = 0.0, cpu = 0.0;
     att_status st;
 
+    if (fp->warm != NULL &&
+        (fp->warm->dim != att_posterior_dim(post) || fp->warm->chains != fp->chains))
+        return ATT_FAIL(err, ATT_EINVAL,
+                        "expected a warm start of %zu chains x %zu coordinates, found %zu x %zu",
+                        fp->chains, att_posterior_dim(post), fp->warm->chains, fp->warm->dim);
     for (;;) {
         st = fit_once(post, &run, out, err);
         if (st != ATT_OK)
@@ -352,6 +392,92 @@ att_fit_run(const att_posterior *post,
     out->refits = refits;
     out->divergent_first = first_div;
     return ATT_OK;
+}
+
+att_status
+att_fit_warm_from(const att_posterior *post,
+                  const att_fit_params *fp,
+                  const att_posterior *from,
+                  const att_fit_result *fit,
+                  att_fit_warm *warm,
+                  bool *usable,
+                  att_error *err)
+{
+    size_t n = att_posterior_dim(post), S = fit->chains * fit->draws, i, j, s, *map;
+    att_posterior_workspace *w = att_posterior_workspace_alloc(post, err);
+    double *theta, *xi, *mean;
+    att_status st = ATT_OK;
+
+    memset(warm, 0, sizeof *warm);
+    *usable = false;
+    if (w == NULL)
+        return err->code; /* the workspace said why */
+    map = att_mem_alloc((n + 1) * sizeof *map);
+    theta = att_mem_alloc((n + 1) * sizeof *theta);
+    mean = att_mem_calloc(n + 1, sizeof *mean);
+    xi = att_mem_alloc((S * n + 1) * sizeof *xi);
+    warm->init = att_mem_alloc((fit->chains * n + 1) * sizeof *warm->init);
+    warm->cov = att_mem_calloc(n * n + 1, sizeof *warm->cov);
+    if (!map || !theta || !mean || !xi || !warm->init || !warm->cov) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (fit->chains != fp->chains || fit->draws < 2)
+        goto cleanup;
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < fit->dim; j++)
+            if (strcmp(att_posterior_param(post, i)->name, att_posterior_param(from, j)->name) == 0)
+                break;
+        if (j == fit->dim)
+            goto cleanup; /* a parameter the other fit does not have */
+        map[i] = j;
+    }
+    for (s = 0; s < S; s++) {
+        att_error e;
+        for (i = 0; i < n; i++)
+            theta[i] = fit->theta[s * fit->dim + map[i]];
+        if (att_posterior_to_sampling(post, w, theta, xi + s * n, &e) != ATT_OK)
+            goto cleanup;
+        for (i = 0; i < n; i++)
+            mean[i] += xi[s * n + i] / (double)S;
+    }
+    for (s = 0; s < S; s++)
+        for (i = 0; i < n; i++)
+            for (j = 0; j <= i; j++)
+                warm->cov[i * n + j] +=
+                    (xi[s * n + i] - mean[i]) * (xi[s * n + j] - mean[j]) / (double)(S - 1);
+    for (i = 0; i < n; i++)
+        for (j = 0; j < i; j++)
+            warm->cov[j * n + i] = warm->cov[i * n + j];
+    for (i = 0; i < fit->chains; i++) {
+        memcpy(warm->init + i * n, xi + ((i + 1) * fit->draws - 1) * n, n * sizeof *xi);
+        warm->stepsize += fit->stepsize[i] / (double)fit->chains;
+    }
+    warm->chains = fit->chains;
+    warm->dim = n;
+    warm->warmup = fp->warmup / ATT_FIT_WARM_SHARE;
+    if (warm->warmup < ATT_FIT_WARM_MIN)
+        warm->warmup = fp->warmup < ATT_FIT_WARM_MIN ? fp->warmup : ATT_FIT_WARM_MIN;
+    *usable = warm->stepsize > 0.0 && isfinite(warm->stepsize);
+cleanup:
+    if (!*usable)
+        att_fit_warm_free(warm);
+    att_posterior_workspace_free(w);
+    att_mem_free(map);
+    att_mem_free(theta);
+    att_mem_free(mean);
+    att_mem_free(xi);
+    return st;
+}
+
+void
+att_fit_warm_free(att_fit_warm *warm)
+{
+    if (warm == NULL)
+        return;
+    att_mem_free(warm->init);
+    att_mem_free(warm->cov);
+    memset(warm, 0, sizeof *warm);
 }
 
 att_status

@@ -476,16 +476,17 @@ nuts_ridge(const double *a, size_t n)
     return false;
 }
 
-/* The first metric from cov0 (the Laplace approximation at the mode),
- * dense where dense is asked, or full moments are kept and cov0 has a
- * ridge; false, the unit metric kept, where the unit metric already
- * suits: every scale within a factor NUTS_UNIT_SUITS of 1 and no ridge
- * (those fits keep Stan's warm-up, and their bits). */
+/* The first metric from cov0 (the Laplace approximation at the mode, or
+ * a warm start's), dense where dense is asked, or full moments are kept
+ * and cov0 has a ridge; false, the unit metric kept, where the unit
+ * metric already suits: every scale within a factor NUTS_UNIT_SUITS of 1
+ * and no ridge (those fits keep Stan's warm-up, and their bits).  keep: a
+ * warm start's metric, always taken. */
 static bool
-nuts_first_metric(nuts_ctx *c, const double *cov0, bool dense, bool full)
+nuts_first_metric(nuts_ctx *c, const double *cov0, bool dense, bool full, bool keep)
 {
     size_t i, n = c->n;
-    bool ridge = nuts_ridge(cov0, n), suits = !ridge;
+    bool ridge = nuts_ridge(cov0, n), suits = !ridge && !keep;
 
     for (i = 0; i < n; i++)
         if (!(cov0[i * n + i] * NUTS_UNIT_SUITS * NUTS_UNIT_SUITS >= 1.0 &&
@@ -665,15 +666,17 @@ att_nuts_run(const nuts_target *target,
 #undef NUTS_TAKE
     for (i = 0; i < n; i++)
         c.inv_metric[i] = 1.0;
-    stats->laplace = np->cov0 != NULL &&
-                     nuts_first_metric(&c, np->cov0, full && np->metric == NUTS_METRIC_DENSE, full);
+    stats->laplace = np->cov0 != NULL && !np->keep_metric &&
+                     nuts_first_metric(&c, np->cov0, np->metric == NUTS_METRIC_DENSE, full, false);
+    if (np->cov0 != NULL && np->keep_metric)
+        (void)nuts_first_metric(&c, np->cov0, np->metric == NUTS_METRIC_DENSE, full, true);
     memcpy(cur.q, init, n * sizeof *cur.q);
     cur.logp = target->logp(target->ctx, cur.q, cur.g);
     if (!isfinite(cur.logp)) {
         st = ATT_FAIL(err, ATT_EINVAL, "the starting point has zero posterior density");
         goto cleanup;
     }
-    c.eps = 1.0;
+    c.eps = np->eps0 > 0.0 ? np->eps0 : 1.0;
     if (!nuts_init_stepsize(&c, &b, &cur)) {
         st = ATT_FAIL(err, ATT_ENOCONV,
                       "no workable leapfrog step size: the posterior is "
@@ -681,7 +684,7 @@ att_nuts_run(const nuts_target *target,
         goto cleanup;
     }
     nuts_da_restart(&da, c.eps);
-    nuts_windows_init(&wa, np->warmup);
+    nuts_windows_init(&wa, np->keep_metric ? 0 : np->warmup);
     wa.metric = full ? np->metric : NUTS_METRIC_DIAG;
     t0 = att_seconds();
     for (it = 0; it < total; it++) {

@@ -21,6 +21,8 @@ typedef struct {
     double delta;       /* target acceptance statistic of the step-size adaptation */
     int metric;         /* NUTS_METRIC_* */
     const double *cov0; /* the mode's covariance (dim x dim) for a first metric, or NULL */
+    bool keep_metric;   /* a warm start: cov0 taken as it is and kept; the step size alone adapts */
+    double eps0;        /* the first step size tried; 0: 1, as Stan */
 } nuts_params;
 
 typedef struct {

@@ -352,11 +352,20 @@ run_influence_one(
 {
     att_posterior *pi = att_posterior_alloc_without(f->p, r->l, f->cutoff, li, err);
     att_fit_result fi;
+    att_fit_params fp = f->fp;
+    att_fit_warm warm;
+    bool usable = false;
     att_status st;
     size_t k, m;
 
     memset(&fi, 0, sizeof fi);
-    st = pi == NULL ? err->code : att_fit_run(pi, &f->fp, &fi, err);
+    memset(&warm, 0, sizeof warm);
+    /* From the full fit's draws: the posterior without one report is near
+     * it (docs/model.md, section 5.8). */
+    st = pi == NULL ? err->code : att_fit_warm_from(pi, &fp, f->post, &f->fit, &warm, &usable, err);
+    fp.warm = usable ? &warm : NULL;
+    if (st == ATT_OK)
+        st = att_fit_run(pi, &fp, &fi, err);
     for (k = 0; st == ATT_OK && k < inf->nhaz; k++)
         for (m = 0; m < fi.dim; m++)
             if (strcmp(att_posterior_param(pi, m)->name,
@@ -364,6 +373,7 @@ run_influence_one(
                 inf->change[li * inf->nhaz + k] =
                     fi.summary[m].q50 - f->fit.summary[inf->haz[k]].q50;
     att_fit_result_free(&fi);
+    att_fit_warm_free(&warm);
     att_posterior_free(pi);
     return st;
 }

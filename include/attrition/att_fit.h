@@ -18,17 +18,30 @@
 extern "C" {
 #endif
 
+/* A warm start: the chains begin where a fit of a nearly equal posterior
+ * (the same parameters; one report fewer) left off, with its metric and
+ * step size; their warm-up adapts the step size alone (docs/model.md,
+ * section 5.8). */
 typedef struct {
-    size_t chains;      /* independent chains (at least 1) */
-    att_metric metric;  /* the metric adapted in warm-up */
-    size_t warmup;      /* adaptation iterations per chain */
-    size_t draws;       /* kept draws per chain */
-    size_t max_depth;   /* NUTS tree depth limit */
-    double delta;       /* target acceptance of the step-size adaptation */
-    double delta_max;   /* refits after divergences raise delta up to this (<= delta: none) */
-    double init_radius; /* starts: prior centre + uniform(-r, r) per coordinate */
-    unsigned long seed; /* the run's seed */
-    int threads;        /* worker threads; 0 = as many as chains and cores allow */
+    size_t chains, dim;
+    double *init;    /* chains x dim starting points on the sampling coordinates */
+    double *cov;     /* dim x dim: the other fit's draws' covariance, the same coordinates */
+    double stepsize; /* the first step size tried (> 0) */
+    size_t warmup;   /* warm-up iterations per chain, step size only */
+} att_fit_warm;
+
+typedef struct {
+    size_t chains;            /* independent chains (at least 1) */
+    att_metric metric;        /* the metric adapted in warm-up */
+    size_t warmup;            /* adaptation iterations per chain */
+    size_t draws;             /* kept draws per chain */
+    size_t max_depth;         /* NUTS tree depth limit */
+    double delta;             /* target acceptance of the step-size adaptation */
+    double delta_max;         /* refits after divergences raise delta up to this (<= delta: none) */
+    double init_radius;       /* starts: prior centre + uniform(-r, r) per coordinate */
+    unsigned long seed;       /* the run's seed */
+    int threads;              /* worker threads; 0 = as many as chains and cores allow */
+    const att_fit_warm *warm; /* NULL: cold starts (section 5.3) */
 } att_fit_params;
 
 att_fit_params att_fit_default_params(void);
@@ -87,6 +100,25 @@ ATT_NODISCARD att_status att_fit_run(const att_posterior *post,
                                      att_fit_result *out,
                                      att_error *err);
 void att_fit_result_free(att_fit_result *r);
+
+/* A warm start for a fit of post with fp from fit, a fit of from, whose
+ * parameters include post's by name: each chain starts at its last draw,
+ * the metric is the covariance of all the draws, on post's sampling
+ * coordinates, the first step size the chains' mean, and the warm-up
+ * fp->warmup / ATT_FIT_WARM_SHARE (at least ATT_FIT_WARM_MIN, at most
+ * fp->warmup).  *usable is false, warm empty, where a parameter of post
+ * is not in from, the chains differ in number or a draw does not map.
+ * att_fit_warm_free it. */
+#define ATT_FIT_WARM_SHARE 5
+#define ATT_FIT_WARM_MIN   100
+ATT_NODISCARD att_status att_fit_warm_from(const att_posterior *post,
+                                           const att_fit_params *fp,
+                                           const att_posterior *from,
+                                           const att_fit_result *fit,
+                                           att_fit_warm *warm,
+                                           bool *usable,
+                                           att_error *err);
+void att_fit_warm_free(att_fit_warm *warm);
 
 /* Completes a result whose dim, chains, draws and theta are set (a loaded
  * fit): allocates and fills the model-unit values and the diagnostics.
