@@ -1,5 +1,3 @@
-#include <stdio.h>
-#include <stdlib.h>
 /* nuts.c -- the No-U-Turn sampler with a diagonal or a dense metric.
  *
  * Hoffman & Gelman (2014), JMLR 15, "The No-U-Turn Sampler", with the
@@ -13,14 +11,19 @@
  * regularised the same way), or chosen at each window's end by the
  * correlations it found (docs/model.md, section 5.7).  The structure follows Stan's base_nuts and
  * windowed_adaptation so that results are comparable (docs/model.md, (15)).
+ * Two departures, both by the caller's choice: a first metric from the
+ * mode's curvature where the unit metric would not suit (laplace.h), and
+ * a warm start's metric kept through a warm-up that adapts the step size
+ * alone (section 5.8).
  *
  * Contents: the phase point; leapfrog; tree building; adaptation; the chain.
  */
+#include "nuts.h"
+
 #include <math.h>
 #include <string.h>
 
 #include "emath.h"
-#include "nuts.h"
 #include "variates.h"
 
 #define NUTS_MAX_DELTA_H 1000.0 /* energy error that marks a divergence (Stan's) */
@@ -698,9 +701,6 @@ att_nuts_run(const nuts_target *target,
         }
         accept = nuts_transition(&c, &b, &cur, max_depth, &depth);
         stats->leapfrogs += c.n_leapfrog;
-        if (getenv("ATT_DBG") && (it % 100 == 99 || it == np->warmup - 1 || it == total - 1))
-            fprintf(stderr, "it %zu lf %zu eps %g dense %d depth %zu\n", it, stats->leapfrogs,
-                    c.eps, c.dense, depth);
         if (it < np->warmup) {
             c.eps = nuts_da_learn(&da, accept, np->delta);
             if (nuts_windows_learn(&wa, cur.q, &c)) {
