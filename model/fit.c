@@ -172,7 +172,10 @@ fit_chain(const att_posterior *post,
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
                    "att_metric and the sampler's metrics in the same order");
     double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
-    double *mode = att_mem_alloc(n * sizeof *mode), *cov = att_mem_alloc(n * n * sizeof *cov);
+    /* The climb's buffers, where there is one (fit_start). */
+    bool climb = fp->warm == NULL && n <= FIT_LAPLACE_MAX_DIM;
+    double *mode = climb ? att_mem_alloc(n * sizeof *mode) : NULL;
+    double *cov = climb ? att_mem_alloc(n * n * sizeof *cov) : NULL;
     att_status s = ATT_OK;
     double t0 = att_seconds();
 
@@ -180,7 +183,7 @@ fit_chain(const att_posterior *post,
         s = err->code; /* the workspace said why (memory, or ATT_SIMD) */
         goto cleanup;
     }
-    if (rng == NULL || init == NULL || g == NULL || mode == NULL || cov == NULL) {
+    if (rng == NULL || init == NULL || g == NULL || (climb && (mode == NULL || cov == NULL))) {
         s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -357,6 +360,7 @@ att_fit_run(const att_posterior *post,
     double secs = 0.0, cpu = 0.0;
     att_status st;
 
+    memset(out, 0, sizeof *out);
     if (fp->warm != NULL &&
         (fp->warm->dim != att_posterior_dim(post) || fp->warm->chains != fp->chains))
         return ATT_FAIL(err, ATT_EINVAL,
@@ -395,7 +399,7 @@ att_fit_run(const att_posterior *post,
 }
 
 att_status
-att_fit_warm_from(const att_posterior *post,
+att_fit_warm_init(const att_posterior *post,
                   const att_fit_params *fp,
                   const att_posterior *from,
                   const att_fit_result *fit,
@@ -410,6 +414,11 @@ att_fit_warm_from(const att_posterior *post,
 
     memset(warm, 0, sizeof *warm);
     *usable = false;
+    if (fit->dim != att_posterior_dim(from)) {
+        att_posterior_workspace_free(w);
+        return ATT_FAIL(err, ATT_EINVAL, "expected a fit of %zu parameters, found %zu",
+                        att_posterior_dim(from), fit->dim);
+    }
     if (w == NULL)
         return err->code; /* the workspace said why */
     map = att_mem_alloc((n + 1) * sizeof *map);
@@ -449,8 +458,13 @@ att_fit_warm_from(const att_posterior *post,
     for (i = 0; i < n; i++)
         for (j = 0; j < i; j++)
             warm->cov[j * n + i] = warm->cov[i * n + j];
+    for (i = 0; i < n; i++)
+        if (!(warm->cov[i * n + i] > 0.0 && isfinite(warm->cov[i * n + i])))
+            goto cleanup; /* a coordinate that did not move: no scale for it */
     for (i = 0; i < fit->chains; i++) {
         memcpy(warm->init + i * n, xi + ((i + 1) * fit->draws - 1) * n, n * sizeof *xi);
+        if (!isfinite(att_posterior_logp_sampling(post, w, warm->init + i * n, NULL)))
+            goto cleanup; /* a start of zero density here */
         warm->stepsize += fit->stepsize[i] / (double)fit->chains;
     }
     warm->chains = fit->chains;

@@ -1,7 +1,7 @@
 /* laplace.c -- the posterior's mode and its curvature: a first metric.
  *
- * Stan's warm-up starts from a unit metric and learns the posterior's
- * scales from the draws of its first 75 iterations.  Where those scales run
+ * Stan's warm-up runs its first 100 iterations on a unit metric before
+ * its first estimate of the posterior's scales.  Where those scales run
  * from 1 down to 0.01 (a ledger of 1,000 reports), those iterations take
  * steps of the smallest scale in trees of 256 to 1,024 of them: half of a
  * fit's gradients (docs/model.md, section 5.7).  The Laplace approximation
@@ -20,6 +20,7 @@
 #define LAPLACE_ARMIJO   1e-4  /* sufficient decrease */
 #define LAPLACE_FTOL     1e-10 /* stop when -log p falls less, relatively */
 #define LAPLACE_FD_REL   1e-4  /* finite-difference step, in the coordinate's scale */
+#define LAPLACE_CURV_MIN 1e-12 /* s'y below this times |s| |y|: no curvature seen */
 
 static double
 laplace_dot(const double *a, const double *b, size_t n)
@@ -58,15 +59,16 @@ laplace_finite(const double *a, size_t n)
 /* The inverse Hessian hi (n x n) after the step s with gradient change y
  * (BFGS: hi <- (I - r s y') hi (I - r y s') + r s s', r = 1/(s'y)); the
  * first update scales hi = (s'y / y'y) I first (Nocedal and Wright 6.20).
+ * false, hi kept, where s'y shows no positive curvature along s.
  * t is scratch (n). */
-static void
+static bool
 laplace_update(double *hi, const double *s, const double *y, double *t, size_t n, bool first)
 {
     double sy = laplace_dot(s, y, n), yty, r, yhy;
     size_t i, j;
 
-    if (!(sy > 1e-12 * sqrt(laplace_dot(s, s, n) * laplace_dot(y, y, n))))
-        return; /* curvature not positive along s: keep hi */
+    if (!(sy > LAPLACE_CURV_MIN * sqrt(laplace_dot(s, s, n) * laplace_dot(y, y, n))))
+        return false; /* curvature not positive along s: keep hi */
     if (first) {
         yty = laplace_dot(y, y, n);
         memset(hi, 0, n * n * sizeof *hi);
@@ -80,6 +82,7 @@ laplace_update(double *hi, const double *s, const double *y, double *t, size_t n
     for (i = 0; i < n; i++)
         for (j = 0; j < n; j++)
             hi[i * n + j] += (1.0 + r * yhy) * r * s[i] * s[j] - r * (t[i] * s[j] + s[i] * t[j]);
+    return true;
 }
 
 /* cov = (L L')^-1 from the lower factor l: column by column, L z = e_j
@@ -169,8 +172,8 @@ att_laplace(const nuts_target *tg,
             s[i] = xn[i] - mode[i];
             y[i] = gn[i] - g[i];
         }
-        laplace_update(hi, s, y, d, n, first);
-        first = false;
+        if (laplace_update(hi, s, y, d, n, first))
+            first = false;
         memcpy(mode, xn, n * sizeof *mode);
         memcpy(g, gn, n * sizeof *g);
         if (f - fn <= LAPLACE_FTOL * (1.0 + fabs(fn)))

@@ -32,7 +32,7 @@ typedef struct {
     size_t leapfrogs;      /* gradient evaluations, warm-up and draws */
     double mean_accept;    /* mean acceptance statistic of the kept draws */
     bool dense;            /* the draws were made with a dense metric */
-    bool laplace;          /* the warm-up started from cov0, not the unit metric */
+    bool laplace;          /* the warm-up started from the mode's cov0 (not a warm start's) */
     double seconds_warmup; /* wall time of each part (not used for results) */
     double seconds_draws;
 } nuts_stats;

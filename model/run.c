@@ -362,7 +362,7 @@ run_influence_one(
     memset(&warm, 0, sizeof warm);
     /* From the full fit's draws: the posterior without one report is near
      * it (docs/model.md, section 5.8). */
-    st = pi == NULL ? err->code : att_fit_warm_from(pi, &fp, f->post, &f->fit, &warm, &usable, err);
+    st = pi == NULL ? err->code : att_fit_warm_init(pi, &fp, f->post, &f->fit, &warm, &usable, err);
     fp.warm = usable ? &warm : NULL;
     if (st == ATT_OK)
         st = att_fit_run(pi, &fp, &fi, err);

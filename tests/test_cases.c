@@ -124,8 +124,9 @@ test_failed_fit_stuck_chain(void **state)
     (void)state;
     fails_then_passes("fail_two_readings", wants,
                       "[class low]\ntau_losses = 1.6\n[class high]\ntau_losses = 1.6\n");
-    /* compare says the same of the fit at its origin; backtest names the
-     * cause of each origin it skips. */
+    /* compare says why the fit at an origin failed (there: another cause,
+     * and no remedy tried passes); backtest names the cause of each origin
+     * it skips. */
     cli_expect_each(OUT, ERR, compare, 1, compared);
     expect(backtest, 0, NULL);
     out = fixture_read_file(OUT);

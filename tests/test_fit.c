@@ -228,7 +228,7 @@ test_recovers_hazards_from_tight_unbiased_figures(void **state)
     fixture_free(&f);
 }
 
-/* A warm start from a fit of the same posterior (att_fit_warm_from):
+/* A warm start from a fit of the same posterior (att_fit_warm_init):
  * each chain from its last draw, the draws' covariance as the metric, a
  * warm-up of 100 (of the cold fit's 300) adapting the step size alone.  The medians agree with
  * the cold fit's within 4 combined Monte Carlo standard errors, the fit
@@ -253,11 +253,11 @@ test_warm_start(void **state)
     fp.draws = 300;
     assert_int_equal(att_fit_run(f.post, &fp, &a, &err), ATT_OK);
     fp.chains = 2;
-    assert_int_equal(att_fit_warm_from(f.post, &fp, f.post, &a, &warm, &usable, &err), ATT_OK);
+    assert_int_equal(att_fit_warm_init(f.post, &fp, f.post, &a, &warm, &usable, &err), ATT_OK);
     assert_false(usable);
     assert_null(warm.init);
     fp.chains = 4;
-    assert_int_equal(att_fit_warm_from(f.post, &fp, f.post, &a, &warm, &usable, &err), ATT_OK);
+    assert_int_equal(att_fit_warm_init(f.post, &fp, f.post, &a, &warm, &usable, &err), ATT_OK);
     assert_true(usable);
     assert_int_equal(warm.warmup, 100);
     fp.warm = &warm;
@@ -274,6 +274,9 @@ test_warm_start(void **state)
     warm.dim++;
     assert_int_equal(att_fit_run(f.post, &fp, &b, &err), ATT_EINVAL);
     warm.dim--;
+    warm.chains++;
+    assert_int_equal(att_fit_run(f.post, &fp, &b, &err), ATT_EINVAL);
+    warm.chains--;
     att_fit_warm_free(&warm);
     att_fit_result_free(&a);
     fixture_free(&f);

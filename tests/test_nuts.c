@@ -291,6 +291,22 @@ test_auto_stays_diagonal(void **state)
     assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
     assert_false(st.laplace);
     assert_memory_equal(a, b, sizeof a);
+    /* The gate's edges: a variance of 1/100 (a scale 10 times below 1). */
+    cov0[8] = 0.0101;
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_false(st.laplace);
+    assert_memory_equal(a, b, sizeof a);
+    cov0[8] = 0.0099;
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_true(st.laplace);
+    cov0[8] = 0.25;
+    cov0[0] = 101.0;
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, b, NULL, NULL, &st, &err), ATT_OK);
+    assert_true(st.laplace);
+    cov0[0] = 1.0;
     cov0[1] = cov0[3] = 0.95 * 1.0 * 2.0;
     np.warmup = 10; /* no window: the first metric is the last */
     att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 8, 0, 0);
@@ -348,6 +364,35 @@ test_first_metric_from_the_mode(void **state)
     gsl_rng_free(r);
 }
 
+/* A warm start's metric (keep_metric) is kept through the warm-up: the
+ * adapted inverse metric is cov0's diagonal, bit for bit, where the
+ * windows would have replaced it; the step size still adapts. */
+static void
+test_warm_metric_kept(void **state)
+{
+    static const double sdv[3] = {1.0, 2.0, 0.5};
+    gauss t = {3, sdv, 0.0};
+    nuts_target tg = {3, gauss_logp, &t};
+    nuts_params np = {300, 100, 10, 0.8, NUTS_METRIC_DIAG, NULL, true, 0.7};
+    double init[3] = {0.5, -1.0, 0.2}, d[300], metric[3];
+    double cov0[9] = {1.3, 0.0, 0.0, 0.0, 3.1, 0.0, 0.0, 0.0, 0.2};
+    nuts_stats st;
+    att_error err;
+    gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 11, 0, 0);
+
+    (void)state;
+    np.cov0 = cov0;
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, d, NULL, metric, &st, &err), ATT_OK);
+    assert_false(st.laplace);
+    assert_true(metric[0] == 1.3 && metric[1] == 3.1 && metric[2] == 0.2);
+    assert_true(st.stepsize != 0.7);
+    np.keep_metric = false; /* the windows' estimate replaces it */
+    att_rng_reset(r, NUTS_TEST_SEED, ATT_RNG_TEST, 11, 0, 0);
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, d, NULL, metric, &st, &err), ATT_OK);
+    assert_false(metric[0] == 1.3 && metric[1] == 3.1 && metric[2] == 0.2);
+    gsl_rng_free(r);
+}
+
 int
 main(void)
 {
@@ -358,6 +403,7 @@ main(void)
         cmocka_unit_test(test_auto_stays_diagonal),
         cmocka_unit_test(test_same_seed_same_chain),
         cmocka_unit_test(test_first_metric_from_the_mode),
+        cmocka_unit_test(test_warm_metric_kept),
     };
 
     gsl_set_error_handler_off();

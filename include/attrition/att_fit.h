@@ -9,6 +9,7 @@
 #ifndef ATTRITION_ATT_FIT_H
 #define ATTRITION_ATT_FIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <attrition/att_diagnostics.h>
@@ -23,7 +24,8 @@ extern "C" {
  * step size; their warm-up adapts the step size alone (docs/model.md,
  * section 5.8). */
 typedef struct {
-    size_t chains, dim;
+    size_t chains;   /* as the fit's */
+    size_t dim;      /* the posterior's coordinates */
     double *init;    /* chains x dim starting points on the sampling coordinates */
     double *cov;     /* dim x dim: the other fit's draws' covariance, the same coordinates */
     double stepsize; /* the first step size tried (> 0) */
@@ -101,17 +103,21 @@ ATT_NODISCARD att_status att_fit_run(const att_posterior *post,
                                      att_error *err);
 void att_fit_result_free(att_fit_result *r);
 
+/* A warm start's warm-up: fp->warmup / ATT_FIT_WARM_SHARE iterations, at
+ * least ATT_FIT_WARM_MIN (at most fp->warmup). */
+#define ATT_FIT_WARM_SHARE 5
+#define ATT_FIT_WARM_MIN   100
+
 /* A warm start for a fit of post with fp from fit, a fit of from, whose
  * parameters include post's by name: each chain starts at its last draw,
  * the metric is the covariance of all the draws, on post's sampling
- * coordinates, the first step size the chains' mean, and the warm-up
- * fp->warmup / ATT_FIT_WARM_SHARE (at least ATT_FIT_WARM_MIN, at most
- * fp->warmup).  *usable is false, warm empty, where a parameter of post
- * is not in from, the chains differ in number or a draw does not map.
- * att_fit_warm_free it. */
-#define ATT_FIT_WARM_SHARE 5
-#define ATT_FIT_WARM_MIN   100
-ATT_NODISCARD att_status att_fit_warm_from(const att_posterior *post,
+ * coordinates, the first step size the chains' mean.  *usable is false,
+ * warm empty, where a parameter of post is not in from, the chains differ
+ * in number, there are fewer than 2 draws, a draw does not map, a
+ * coordinate's variance is not positive, a start has zero density in
+ * post, or the step sizes are not positive.  ATT_EINVAL where fit is not
+ * a fit of from.  att_fit_warm_free it. */
+ATT_NODISCARD att_status att_fit_warm_init(const att_posterior *post,
                                            const att_fit_params *fp,
                                            const att_posterior *from,
                                            const att_fit_result *fit,
