@@ -105,7 +105,8 @@ fit_logp(void *ctx, const double *q, double *g)
  * modes, each chain's metric is its own mode's; docs/model.md, section
  * 5.7).  mode (n) and cov (n x n) are scratch; cov may end up in np. */
 static att_status
-fit_start(const att_fit_params *fp,
+fit_start(const att_posterior *post,
+          const att_fit_params *fp,
           size_t chain,
           const nuts_target *tg,
           gsl_rng *rng,
@@ -131,7 +132,7 @@ fit_start(const att_fit_params *fp,
         return ATT_OK;
     }
     for (k = 0; k < FIT_INIT_TRIES; k++) {
-        att_posterior_prior_center(((const fit_target_ctx *)tg->ctx)->post, init);
+        att_posterior_prior_center(post, init);
         for (i = 0; i < n; i++)
             init[i] += fp->init_radius * (2.0 * gsl_rng_uniform(rng) - 1.0);
         if (isfinite(tg->logp(tg->ctx, init, g)))
@@ -187,7 +188,7 @@ fit_chain(const att_posterior *post,
         s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
-    if ((s = fit_start(fp, chain, &tg, rng, init, g, mode, cov, &np, err)) != ATT_OK)
+    if ((s = fit_start(post, fp, chain, &tg, rng, init, g, mode, cov, &np, err)) != ATT_OK)
         goto cleanup;
     att_rng_reset(rng, fp->seed, ATT_RNG_MCMC, (uint32_t)chain, 0, 0);
     s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n,
@@ -404,16 +405,15 @@ att_fit_warm_init(const att_posterior *post,
                   const att_posterior *from,
                   const att_fit_result *fit,
                   att_fit_warm *warm,
-                  bool *usable,
                   att_error *err)
 {
     size_t n = att_posterior_dim(post), S = fit->chains * fit->draws, i, j, s, *map;
     att_posterior_workspace *w = att_posterior_workspace_alloc(post, err);
     double *theta, *xi, *mean;
     att_status st = ATT_OK;
+    bool usable = false;
 
     memset(warm, 0, sizeof *warm);
-    *usable = false;
     if (fit->dim != att_posterior_dim(from)) {
         att_posterior_workspace_free(w);
         return ATT_FAIL(err, ATT_EINVAL, "expected a fit of %zu parameters, found %zu",
@@ -472,10 +472,10 @@ att_fit_warm_init(const att_posterior *post,
     warm->warmup = fp->warmup / ATT_FIT_WARM_SHARE;
     if (warm->warmup < ATT_FIT_WARM_MIN)
         warm->warmup = fp->warmup < ATT_FIT_WARM_MIN ? fp->warmup : ATT_FIT_WARM_MIN;
-    *usable = warm->stepsize > 0.0 && isfinite(warm->stepsize);
+    usable = warm->stepsize > 0.0 && isfinite(warm->stepsize);
 cleanup:
-    if (!*usable)
-        att_fit_warm_free(warm);
+    if (!usable)
+        att_fit_warm_free(warm); /* init NULL: no warm start */
     att_posterior_workspace_free(w);
     att_mem_free(map);
     att_mem_free(theta);

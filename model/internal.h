@@ -4,6 +4,7 @@
 #ifndef ATTRITION_INTERNAL_H
 #define ATTRITION_INTERNAL_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +52,18 @@ att_fail(att_error *err, att_status code, const char *fmt, ...)
 }
 
 #define ATT_FAIL(err, code, ...) att_fail((err), (code), __VA_ARGS__)
+
+/* Whether every one of x[0..n) is finite. */
+static inline bool
+att_all_finite(const double *x, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
 
 /* The single allocation funnel: every allocation the library makes, and
  * libcsv's through csv_set_realloc_func, goes through these three, so that

@@ -8,7 +8,9 @@
  * at the mode tells the scales for a few hundred gradients: BFGS with a
  * backtracking line search (non-finite densities only shorten the step),
  * then the Hessian by central differences of the analytic gradient.
- * Only +, -, *, / and sqrt: the same bits on every processor.
+ * Only +, -, *, / and sqrt: the same bits on every processor.  Not GSL's
+ * vector_bfgs2 (stacking.c uses it): its line search interpolates on the
+ * function's values, and -log p is infinite outside the support.
  */
 #include "laplace.h"
 
@@ -43,17 +45,6 @@ laplace_f(const nuts_target *tg, const double *x, double *g)
     for (i = 0; i < tg->dim; i++)
         g[i] = -g[i];
     return -lp;
-}
-
-static bool
-laplace_finite(const double *a, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!isfinite(a[i]))
-            return false;
-    return true;
 }
 
 /* The inverse Hessian hi (n x n) after the step s with gradient change y
@@ -138,7 +129,7 @@ att_laplace(const nuts_target *tg,
     y = s + n;
     memcpy(mode, start, n * sizeof *mode);
     f = laplace_f(tg, mode, g);
-    if (!isfinite(f) || !laplace_finite(g, n))
+    if (!isfinite(f) || !att_all_finite(g, n))
         goto done;
     memset(hi, 0, n * n * sizeof *hi);
     for (i = 0; i < n; i++)
@@ -163,7 +154,7 @@ att_laplace(const nuts_target *tg,
             for (i = 0; i < n; i++)
                 xn[i] = mode[i] + t * d[i];
             fn = laplace_f(tg, xn, gn);
-            if (isfinite(fn) && laplace_finite(gn, n) && fn <= f + LAPLACE_ARMIJO * t * gd)
+            if (isfinite(fn) && att_all_finite(gn, n) && fn <= f + LAPLACE_ARMIJO * t * gd)
                 break;
         }
         if (k == LAPLACE_HALVINGS)
@@ -190,7 +181,7 @@ att_laplace(const nuts_target *tg,
         mode[j] = x0 - e;
         f = laplace_f(tg, mode, d);
         mode[j] = x0;
-        if (!isfinite(fn) || !isfinite(f) || !laplace_finite(gn, n) || !laplace_finite(d, n))
+        if (!isfinite(fn) || !isfinite(f) || !att_all_finite(gn, n) || !att_all_finite(d, n))
             goto done;
         for (i = 0; i < n; i++)
             h[i * n + j] = (gn[i] - d[i]) / (2.0 * e);
@@ -201,7 +192,7 @@ att_laplace(const nuts_target *tg,
     if (!att_nuts_cholesky(h, l, n))
         goto done;
     laplace_inverse(l, cov, d, n);
-    *found = laplace_finite(cov, n * n);
+    *found = att_all_finite(cov, n * n);
 done:
     att_mem_free(block);
     return ATT_OK;

@@ -669,10 +669,10 @@ att_nuts_run(const nuts_target *target,
 #undef NUTS_TAKE
     for (i = 0; i < n; i++)
         c.inv_metric[i] = 1.0;
-    stats->laplace = np->cov0 != NULL && !np->keep_metric &&
-                     nuts_first_metric(&c, np->cov0, np->metric == NUTS_METRIC_DENSE, full, false);
-    if (np->cov0 != NULL && np->keep_metric)
-        (void)nuts_first_metric(&c, np->cov0, np->metric == NUTS_METRIC_DENSE, full, true);
+    stats->laplace =
+        np->cov0 != NULL &&
+        nuts_first_metric(&c, np->cov0, np->metric == NUTS_METRIC_DENSE, full, np->keep_metric) &&
+        !np->keep_metric;
     memcpy(cur.q, init, n * sizeof *cur.q);
     cur.logp = target->logp(target->ctx, cur.q, cur.g);
     if (!isfinite(cur.logp)) {

@@ -222,17 +222,6 @@ posterior_forward(const att_posterior *post, att_posterior_workspace *w)
     post_quantity_log_m(post, w);
 }
 
-static bool
-posterior_all_finite(const double *x, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return false;
-    return true;
-}
-
 /* lp, or -HUGE_VAL with a zero gradient g where it is not finite: the
  * end of both log densities. */
 static double
@@ -254,7 +243,7 @@ att_posterior_logp(const att_posterior *post,
     double *g = grad != NULL ? grad : w->gprior; /* the prior always writes a gradient */
 
     memset(g, 0, post->dim * sizeof *g);
-    if (!posterior_all_finite(theta, post->dim))
+    if (!att_all_finite(theta, post->dim))
         return posterior_result(post, g, -HUGE_VAL);
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
@@ -275,7 +264,7 @@ att_posterior_logp_sampling(const att_posterior *post,
     size_t i, nb;
 
     memset(g, 0, post->dim * sizeof *g);
-    if (!posterior_all_finite(xi, post->dim))
+    if (!att_all_finite(xi, post->dim))
         return posterior_result(post, g, -HUGE_VAL);
     post_prior_values(post, w, xi, &kappa, &sigma); /* phi and sigma are shared with theta */
     posterior_forward(post, w);
@@ -307,7 +296,7 @@ att_posterior_from_sampling(const att_posterior *post,
 {
     double kappa, sigma;
 
-    if (!posterior_all_finite(xi, post->dim))
+    if (!att_all_finite(xi, post->dim))
         return ATT_FAIL(err, ATT_ERANGE, "expected finite sampling coordinates");
     post_prior_values(post, w, xi, &kappa, &sigma);
     posterior_forward(post, w);
@@ -327,7 +316,7 @@ att_posterior_to_sampling(const att_posterior *post,
     double kappa, sigma;
     size_t i;
 
-    if (!posterior_all_finite(theta, post->dim))
+    if (!att_all_finite(theta, post->dim))
         return ATT_FAIL(err, ATT_ERANGE, "expected finite coordinates");
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);

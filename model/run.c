@@ -354,7 +354,6 @@ run_influence_one(
     att_fit_result fi;
     att_fit_params fp = f->fp;
     att_fit_warm warm;
-    bool usable = false;
     att_status st;
     size_t k, m;
 
@@ -362,8 +361,8 @@ run_influence_one(
     memset(&warm, 0, sizeof warm);
     /* From the full fit's draws: the posterior without one report is near
      * it (docs/model.md, section 5.8). */
-    st = pi == NULL ? err->code : att_fit_warm_init(pi, &fp, f->post, &f->fit, &warm, &usable, err);
-    fp.warm = usable ? &warm : NULL;
+    st = pi == NULL ? err->code : att_fit_warm_init(pi, &fp, f->post, &f->fit, &warm, err);
+    fp.warm = warm.init != NULL ? &warm : NULL;
     if (st == ATT_OK)
         st = att_fit_run(pi, &fp, &fi, err);
     for (k = 0; st == ATT_OK && k < inf->nhaz; k++)

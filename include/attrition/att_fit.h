@@ -111,8 +111,8 @@ void att_fit_result_free(att_fit_result *r);
 /* A warm start for a fit of post with fp from fit, a fit of from, whose
  * parameters include post's by name: each chain starts at its last draw,
  * the metric is the covariance of all the draws, on post's sampling
- * coordinates, the first step size the chains' mean.  *usable is false,
- * warm empty, where a parameter of post is not in from, the chains differ
+ * coordinates, the first step size the chains' mean.  warm is left empty
+ * (init NULL: start cold) where a parameter of post is not in from, the chains differ
  * in number, there are fewer than 2 draws, a draw does not map, a
  * coordinate's variance is not positive, a start has zero density in
  * post, or the step sizes are not positive.  ATT_EINVAL where fit is not
@@ -122,7 +122,6 @@ ATT_NODISCARD att_status att_fit_warm_init(const att_posterior *post,
                                            const att_posterior *from,
                                            const att_fit_result *fit,
                                            att_fit_warm *warm,
-                                           bool *usable,
                                            att_error *err);
 void att_fit_warm_free(att_fit_warm *warm);
 
