@@ -50,16 +50,19 @@ typedef struct {
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
     double nlevel;        /* pooled: the days from lfirst on */
     int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
-    size_t vo;            /* windows and one-sided: its first day in the workspace's vx, vz */
+    size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
+                           * windowed range's lower bounds, then its upper bounds) */
 } post_report;
 
 /* How a report's likelihood is taken (post_loglik.c).  A windowed point
- * figure needs one exp per day and a windowed one-sided figure one normal
- * tail per day: their days are laid out one after another (windows first)
- * so that the whole ledger's take one call over an array each. */
-#define POST_PATH_POINTS    0 /* day by day: single days, ranges, one-sided fallbacks */
+ * figure needs one exp per day, a windowed one-sided figure one normal
+ * tail per day and a windowed range two: their days are laid out one
+ * after another (windows, one-sided, ranges) so that the whole ledger's
+ * take one call over an array each. */
+#define POST_PATH_POINTS    0 /* day by day: single days, the fallbacks */
 #define POST_PATH_WINDOW    1 /* a point figure over more than one day */
 #define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" over more than one day */
+#define POST_PATH_RANGE     3 /* a range over more than one day */
 
 /* One evaluation point of a report: the index of its time in the sorted
  * list of distinct times, and of its start time for rates; and the number
@@ -112,6 +115,7 @@ struct att_posterior {
     int *dphase;     /* per day stepped: its phase, or -1 before the first */
     size_t nrep, npoint, maxpoint;
     size_t nvwin, nvside; /* days of the windows' and the one-sided reports' paths */
+    size_t nvrange;       /* bounds of the windowed ranges' days (two a day) */
     size_t nperiod;       /* reports of a change over a period */
     post_report *rep;
     post_point *pt;

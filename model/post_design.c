@@ -184,27 +184,33 @@ post_design_compact(att_posterior *post, att_error *err)
 }
 
 /* Each report's likelihood path, and the vector paths' days laid out
- * one after another: the windows', then the one-sided reports'. */
+ * one after another: the windows', the one-sided reports', then the
+ * ranges' (two bounds a day). */
 static void
 post_design_paths(att_posterior *post)
 {
     size_t r, pass;
 
-    post->nvwin = post->nvside = 0;
+    post->nvwin = post->nvside = post->nvrange = 0;
     for (r = 0; r < post->nrep; r++) {
         post_report *q = &post->rep[r];
         q->path = q->npoint < 2                                               ? POST_PATH_POINTS
                   : q->qual == ATT_QUAL_APPROX                                ? POST_PATH_WINDOW
                   : q->qual == ATT_QUAL_AT_LEAST || q->qual == ATT_QUAL_UP_TO ? POST_PATH_ONE_SIDED
-                                                                              : POST_PATH_POINTS;
+                                                                              : POST_PATH_RANGE;
     }
-    for (pass = POST_PATH_WINDOW; pass <= POST_PATH_ONE_SIDED; pass++)
+    for (pass = POST_PATH_WINDOW; pass <= POST_PATH_RANGE; pass++)
         for (r = 0; r < post->nrep; r++) {
             post_report *q = &post->rep[r];
             if (q->path != (int)pass)
                 continue;
-            q->vo = post->nvwin + post->nvside;
-            *(pass == POST_PATH_WINDOW ? &post->nvwin : &post->nvside) += q->npoint;
+            q->vo = post->nvwin + post->nvside + post->nvrange;
+            if (pass == POST_PATH_WINDOW)
+                post->nvwin += q->npoint;
+            else if (pass == POST_PATH_ONE_SIDED)
+                post->nvside += q->npoint;
+            else
+                post->nvrange += 2 * q->npoint;
         }
 }
 

@@ -93,7 +93,8 @@ post_loglik_bias(const att_posterior_workspace *w, const post_report *q, const d
  * transcendentals take, into vx (and z into vz) at q->vo.  A window's
  * log terms less their largest (kept in rmx[r]), for exp; a one-sided
  * figure's |x_d|, for the normal tail, with rmx[r] = 0 where some day is
- * so far in the tail that the probability scale loses its digits. */
+ * so far in the tail that the probability scale loses its digits; a
+ * range's |z| at its lower bounds, then at its upper ones. */
 static void
 post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size_t r, double b)
 {
@@ -112,6 +113,15 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
         w->rmx[r] = mx;
         for (d = 0; d < q->npoint && mx != -HUGE_VAL; d++)
             t[d] -= mx;
+    } else if (q->path == POST_PATH_RANGE) {
+        size_t n = q->npoint;
+        for (d = 0; d < n; d++) {
+            /* m = 0: both bounds at +infinity, a probability of 0 */
+            x[d] = (q->llo - lm[d] - b) * isig;
+            x[n + d] = (q->lhi - lm[d] - b) * isig;
+            t[d] = fabs(x[d]);
+            t[n + d] = fabs(x[n + d]);
+        }
     } else {
         double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, ok = 1.0;
         for (d = 0; d < q->npoint; d++) {
@@ -126,8 +136,8 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
 }
 
 /* The vector paths' transcendentals over days [from, to) of the windows
- * (exp) and of the one-sided reports (the smaller tail Q(|x_d|), 0 at an
- * infinite x_d, and phi(x_d) into vphi). */
+ * (exp) and of the one-sided reports and ranges (the smaller tail
+ * Q(|x_d|), 0 at an infinite x_d, and phi(x_d) into vphi). */
 static void
 post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t from, size_t to)
 {
@@ -137,6 +147,16 @@ post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t
         att_vexp(w->simd, wend - from, w->vx + from, w->vx + from);
     if (sbeg < to)
         att_vnormal_small_tail_pdf(w->simd, to - sbeg, w->vx + sbeg, w->vx + sbeg, w->vphi + sbeg);
+}
+
+/* The log of the mean of n days' probabilities from their sum sp and the
+ * sum sq of their complements: log(sp / n), left to the caller's logs over
+ * arrays (*out_s), or log1p(-sq / n) where that keeps more digits. */
+static void
+post_loglik_sums(double sp, double sq, double n, double *out, double *out_s)
+{
+    *out = sp < sq ? 0.0 : att_log1p(-sq / n);
+    *out_s = sp < sq ? sp / n : 1.0;
 }
 
 /* A windowed one-sided report's log-likelihood (equations (8) and (10))
@@ -158,7 +178,7 @@ post_loglik_one_sided(const att_posterior *post,
                       double *out,
                       double *out_s)
 {
-    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, n, gsig = 0.0, isp;
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, gsig = 0.0, isp;
     double gb = 0.0;
     double isig = w->isig[q->noise];
     const double *x = w->vz + q->vo, *t = w->vx + q->vo, *pdf = w->vphi + q->vo;
@@ -173,10 +193,7 @@ post_loglik_one_sided(const att_posterior *post,
     }
     if (sp == 0.0)
         return false; /* a likelihood of 0: the log scale says so */
-    n = q->ndays;
-    /* log(sp / n), left to the caller's logs over arrays, or log1p(-sq / n) */
-    *out = sp < sq ? 0.0 : att_log1p(-sq / n);
-    *out_s = sp < sq ? sp / n : 1.0;
+    post_loglik_sums(sp, sq, q->ndays, out, out_s);
     if (grad == NULL)
         return true;
     isp = 1.0 / sp;
@@ -190,6 +207,68 @@ post_loglik_one_sided(const att_posterior *post,
         }
         g[d] = -s * phi * isig;
         gsig -= x[d] * phi;
+        gb += g[d];
+    }
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
+    return true;
+}
+
+/* Below this ratio of what a day's difference of tails starts from (their
+ * sum, or 1 between the bounds) to its probability, the difference keeps
+ * all but 4 of its 53 bits; a narrower range in z units goes to the log
+ * scale (post_loglik_points). */
+#define POST_RANGE_CANCEL 16.0
+
+/* A windowed range's log-likelihood (equations (9) and (10)) on the
+ * probability scale, from its days' two normal tails in vx (lower bounds,
+ * then upper; post_loglik_vector): P_d = Phi(zb) - Phi(za) is Q(za) -
+ * Q(zb) above both bounds, Phi(zb) - Phi(za) below both and 1 - Phi(za) -
+ * Q(zb) between, each from the smaller tails, as att_log_ndtr_diff takes
+ * them.  Near certainty the log comes from the complements, as for a
+ * one-sided figure.  false, with nothing added, where some day's
+ * difference would cancel (a range narrow in z units) or the probability
+ * nears the underflow (the log scale handles those). */
+static bool
+post_loglik_range(const att_posterior *post,
+                  att_posterior_workspace *w,
+                  const post_report *q,
+                  double kappa,
+                  double *grad,
+                  double *out,
+                  double *out_s)
+{
+    size_t n = q->npoint, d;
+    const double *z = w->vz + q->vo, *t = w->vx + q->vo, *pdf = w->vphi + q->vo;
+    double *g = w->gpt + q->first;
+    double sp = 0.0, sq = 0.0, isig = w->isig[q->noise], gsig = 0.0, gb = 0.0, isp;
+
+    for (d = 0; d < n; d++) {
+        double mult = post->pt[q->first + d].mult, ta = t[d], tb = t[n + d];
+        bool between = z[d] < 0.0 && z[n + d] > 0.0;
+        double pd = between ? 1.0 - ta - tb : z[d] >= 0.0 ? ta - tb : tb - ta;
+        double cd = between ? ta + tb : 1.0 - pd;
+        /* ta - tb loses the bits of (ta + tb) / pd, 1 - ta - tb those of 1 / pd */
+        if ((between ? 1.0 : ta + tb) > POST_RANGE_CANCEL * pd)
+            return false;
+        sp += mult * pd;
+        sq += mult * cd;
+    }
+    if (!(sp > 0x1p-900))
+        return false;
+    post_loglik_sums(sp, sq, q->ndays, out, out_s);
+    if (grad == NULL)
+        return true;
+    isp = 1.0 / sp;
+    /* d P_d / d log m_d = (phi(za) - phi(zb)) / sigma, and d / d log sigma
+     * = za phi(za) - zb phi(zb) (z moves as -z). */
+    for (d = 0; d < n; d++) {
+        double mult = post->pt[q->first + d].mult * isp;
+        if (isinf(z[d]) || isinf(z[n + d])) {
+            g[d] = 0.0; /* m = 0 whatever theta nearby */
+            continue;
+        }
+        g[d] = mult * (pdf[d] - pdf[n + d]) * isig;
+        gsig += mult * (z[d] * pdf[d] - z[n + d] * pdf[n + d]);
         gb += g[d];
     }
     post_loglik_gradient(w, q, kappa, gb, gsig, grad);
@@ -313,6 +392,8 @@ post_loglik_finish(const att_posterior *post,
     if (q->path == POST_PATH_ONE_SIDED && w->rmx[r] != 0.0 &&
         post_loglik_one_sided(post, w, q, kappa, grad, &ell, out_s))
         return ell;
+    if (q->path == POST_PATH_RANGE && post_loglik_range(post, w, q, kappa, grad, &ell, out_s))
+        return ell;
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
     return post_loglik_points(post, w, q, b, kappa, grad, out_s);
@@ -339,7 +420,8 @@ post_loglik_report(const att_posterior *post,
 
     if (q->path != POST_PATH_POINTS) {
         post_loglik_prepare(w, q, r, b);
-        post_loglik_vector(post, w, q->vo, q->vo + q->npoint);
+        post_loglik_vector(post, w, q->vo,
+                           q->vo + (q->path == POST_PATH_RANGE ? 2 : 1) * q->npoint);
     }
     ell = post_loglik_finish(post, w, r, b, kappa, grad, out_s);
     if (grad != NULL && ell != -HUGE_VAL)
@@ -371,7 +453,7 @@ post_loglik_terms(const att_posterior *post,
     for (r = 0; r < post->nrep; r++)
         if (post->rep[r].path != POST_PATH_POINTS)
             post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
-    post_loglik_vector(post, w, 0, post->nvwin + post->nvside);
+    post_loglik_vector(post, w, 0, post->nvwin + post->nvside + post->nvrange);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
         double ell =

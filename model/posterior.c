@@ -174,7 +174,8 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, shorts, POSTERIOR_NELEM(shorts), nshort + 1);
     posterior_take(base, &off, times, POSTERIOR_NELEM(times), post->ntime + 1);
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
-    posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays), post->nvwin + post->nvside + 1);
+    posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays),
+                   post->nvwin + post->nvside + post->nvrange + 1);
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);
