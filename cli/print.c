@@ -61,8 +61,9 @@ cli_refit_text(const att_fit_result *fit, char *buf, size_t n)
         return;
     }
     snprintf(buf, n,
-             "adapt_delta raised from %g to %g after %zu divergent transitions of %zu draws",
-             fit->delta_first, fit->delta, fit->divergent_first, fit->chains * fit->draws);
+             "adapt_delta raised from %g to %g after more than %zu divergent transitions of %zu "
+             "draws",
+             fit->delta_first, fit->delta, fit->divergent_first - 1, fit->chains * fit->draws);
 }
 
 void

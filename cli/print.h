@@ -24,7 +24,8 @@ const char *cli_num(double x, char style, int digits, char *buf, size_t n);
 void cli_anchor_text(const att_params *p, char *buf, size_t n);
 
 /* What a fit's refits did, as a clause ("adapt_delta raised from 0.8 to
- * 0.95 after 56 divergent transitions of 4000 draws"); "" when none. */
+ * 0.95 after more than 40 divergent transitions of 4000 draws": the first
+ * run stops there); "" when none. */
 void cli_refit_text(const att_fit_result *fit, char *buf, size_t n);
 
 /* A report's figure as text: "~3,800", "10,000-12,000", ">=11,000",

@@ -16,6 +16,7 @@
  * higher adaptation target (att_fit_run), as an analyst would.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -152,11 +153,28 @@ fit_start(const att_posterior *post,
     return ATT_OK;
 }
 
-/* One chain, start to finish, into its own slice of r. */
+/* The most divergences a run of fp's draws may have and pass. */
+static size_t
+fit_div_bound(const att_fit_params *fp)
+{
+    return (size_t)(ATT_FIT_DIV_FAIL * (double)(fp->chains * fp->draws));
+}
+
+/* Divergences in more than ATT_FIT_DIV_FAIL of the kept draws. */
+static bool
+fit_div_fails(const att_fit_result *r)
+{
+    return (double)r->divergent_total > ATT_FIT_DIV_FAIL * (double)(r->chains * r->draws);
+}
+
+/* One chain, start to finish, into its own slice of r; with stop, it
+ * stops early once the run's divergences, counted there, pass 1%
+ * (fit_once). */
 static att_status
 fit_chain(const att_posterior *post,
           const att_fit_params *fp,
           size_t chain,
+          atomic_size_t *stop,
           att_fit_result *r,
           double *seconds,
           nuts_stats *st,
@@ -166,8 +184,8 @@ fit_chain(const att_posterior *post,
     gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
     fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
     nuts_target tg = {n, fit_logp, &ctx};
-    nuts_params np = {fp->warmup,      fp->draws, fp->max_depth, fp->delta,
-                      (int)fp->metric, NULL,      false,         0.0};
+    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric,
+                      NULL,       false,     0.0,           stop,      fit_div_bound(fp)};
     _Static_assert((int)ATT_METRIC_DIAG == (int)NUTS_METRIC_DIAG &&
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
@@ -200,7 +218,7 @@ fit_chain(const att_posterior *post,
     r->depth_hits[chain] = st->depth_hits;
     /* The draws are kept on theta, so that summaries, saved fits and the
      * mode all speak of the same coordinates whatever the sampler used. */
-    for (i = 0; i < fp->draws && s == ATT_OK; i++) {
+    for (i = 0; i < st->draws_done && s == ATT_OK; i++) {
         double *th = r->theta + (chain * fp->draws + i) * n;
         memcpy(init, th, n * sizeof *init);
         s = att_posterior_from_sampling(post, ctx.w, init, th, err);
@@ -260,13 +278,6 @@ cleanup:
     return st;
 }
 
-/* Divergences in more than ATT_FIT_DIV_FAIL of the kept draws. */
-static bool
-fit_div_fails(const att_fit_result *r)
-{
-    return (double)r->divergent_total > ATT_FIT_DIV_FAIL * (double)(r->chains * r->draws);
-}
-
 /* Threads for the chains: as asked, else one per chain up to the cores
  * (more would only take turns). */
 static int
@@ -284,10 +295,17 @@ fit_threads(const att_fit_params *fp)
 }
 
 /* One run of every chain, without the diagnostics (att_fit_run takes
- * them of the run it keeps). */
+ * them of the run it keeps).  With stop_early (a run that a refit replaces
+ * if it fails for divergences) the chains stop once their divergences
+ * together pass 1%: the rest of the run could not change that. */
 static att_status
-fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *out, att_error *err)
+fit_once(const att_posterior *post,
+         const att_fit_params *fp,
+         bool stop_early,
+         att_fit_result *out,
+         att_error *err)
 {
+    atomic_size_t stop;
     size_t n = att_posterior_dim(post), c, total;
     att_status st = ATT_OK, *chain_st = NULL;
     att_error *chain_err = NULL;
@@ -320,12 +338,15 @@ fit_once(const att_posterior *post, const att_fit_params *fp, att_fit_result *ou
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
+    atomic_init(&stop, 0);
     t0 = att_seconds();
     /* Each chain owns its streams, workspace and slice: the schedule
-     * cannot change any number. */
+     * cannot change any number of a run that is kept (only how far a
+     * stopped one went). */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(fit_threads(fp))
     for (c = 0; c < fp->chains; c++)
-        chain_st[c] = fit_chain(post, fp, c, out, &secs[c], &cst[c], &chain_err[c]);
+        chain_st[c] = fit_chain(post, fp, c, stop_early ? &stop : NULL, out, &secs[c], &cst[c],
+                                &chain_err[c]);
     out->seconds_sampler = att_seconds() - t0;
     for (c = 0; c < fp->chains; c++) {
         if (chain_st[c] != ATT_OK) {
@@ -368,17 +389,23 @@ att_fit_run(const att_posterior *post,
                         "expected a warm start of %zu chains x %zu coordinates, found %zu x %zu",
                         fp->chains, att_posterior_dim(post), fp->warm->chains, fp->warm->dim);
     for (;;) {
-        st = fit_once(post, &run, out, err);
+        bool last = !(run.delta < fp->delta_max);
+        st = fit_once(post, &run, !last, out, err);
         if (st != ATT_OK)
             return st;
         /* The cost of a fit counts the discarded runs too. */
         secs += out->seconds_sampler;
         cpu += out->seconds_chain_cpu;
         leaps += out->leapfrogs;
-        if (refits == 0)
-            first_div = out->divergent_total;
-        if (!fit_div_fails(out) || !(run.delta < fp->delta_max))
+        if (last || !fit_div_fails(out)) {
+            if (refits == 0)
+                first_div = out->divergent_total;
             break;
+        }
+        /* A run that failed stopped where its count passed the bound,
+         * whose exact place depends on how the chains were scheduled. */
+        if (refits == 0)
+            first_div = fit_div_bound(&run) + 1;
         att_fit_result_free(out);
         run.delta = 1.0 - 0.25 * (1.0 - run.delta);
         if (run.delta > fp->delta_max)

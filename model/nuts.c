@@ -692,6 +692,10 @@ att_nuts_run(const nuts_target *target,
     t0 = att_seconds();
     for (it = 0; it < total; it++) {
         double accept;
+        /* The run's chains together have passed the bound: the run will
+         * be discarded whatever this chain does next (att_fit_run). */
+        if (np->stop_count != NULL && atomic_load(np->stop_count) > np->stop_above)
+            break;
         if (it == np->warmup) {
             /* End of adaptation: the averaged step size (dual averaging). */
             if (np->warmup > 0)
@@ -719,12 +723,15 @@ att_nuts_run(const nuts_target *target,
             out_divergent[it - np->warmup] = c.divergent;
         stats->divergent += c.divergent;
         stats->depth_hits += depth >= max_depth;
+        stats->draws_done++;
         sum_accept += accept;
+        if (np->stop_count != NULL && c.divergent)
+            (void)atomic_fetch_add(np->stop_count, 1);
     }
     stats->seconds_draws = att_seconds() - t0;
     stats->stepsize = c.eps;
     stats->dense = c.dense;
-    stats->mean_accept = np->draws ? sum_accept / (double)np->draws : 0.0;
+    stats->mean_accept = stats->draws_done ? sum_accept / (double)stats->draws_done : 0.0;
     if (out_inv_metric != NULL)
         for (i = 0; i < n; i++)
             out_inv_metric[i] = c.dense ? c.minv[i * n + i] : c.inv_metric[i];

@@ -3,6 +3,8 @@
 #ifndef ATTRITION_NUTS_H
 #define ATTRITION_NUTS_H
 
+#include <stdatomic.h>
+
 #include <gsl/gsl_rng.h>
 
 #include "internal.h"
@@ -23,6 +25,11 @@ typedef struct {
     const double *cov0; /* the mode's covariance (dim x dim) for a first metric, or NULL */
     bool keep_metric;   /* a warm start: cov0 taken as it is and kept; the step size alone adapts */
     double eps0;        /* the first step size tried; 0: 1, as Stan */
+    /* A run that will be discarded if its divergences pass a bound: the
+     * count its chains share, and the bound; once the count passes it,
+     * each chain stops drawing (NULL: never). */
+    atomic_size_t *stop_count;
+    size_t stop_above;
 } nuts_params;
 
 typedef struct {
@@ -30,6 +37,7 @@ typedef struct {
     size_t divergent;      /* divergent transitions among the kept draws */
     size_t depth_hits;     /* kept draws that hit max_depth */
     size_t leapfrogs;      /* gradient evaluations, warm-up and draws */
+    size_t draws_done;     /* kept draws made: np->draws, or fewer if stopped (stop_count) */
     double mean_accept;    /* mean acceptance statistic of the kept draws */
     bool dense;            /* the draws were made with a dense metric */
     bool laplace;          /* the warm-up started from the mode's cov0 (not a warm start's) */

@@ -113,7 +113,9 @@ test_fit_params_of_a_file(void **state)
  * sigma (the recovery test's replicate 2): at a low adaptation target
  * its first run diverges in more than 1% of draws, and att_fit_run then
  * runs it again with 1 - delta quartered.  The first run is the same with
- * and without refits (same seed); the refit's target follows the rule. */
+ * and without refits (same seed) but stops once its divergences pass 1%
+ * when a refit follows; the refit's target follows the rule, and the run
+ * kept is, bit for bit, the run at its delta without refits. */
 static void
 test_refit_after_divergences(void **state)
 {
@@ -121,7 +123,7 @@ test_refit_after_divergences(void **state)
     char *csv = fixture_slurp(ATT_SOURCE_DIR "/tests/fixtures/prior_draw_2.csv");
     char *noise = strstr(ini, "sigma_median = 0.25\nsigma_log_sd = 0.5\n");
     att_fit_params fp = att_fit_default_params();
-    att_fit_result once, again;
+    att_fit_result once, again, direct;
     att_error err;
     fixture f;
 
@@ -147,16 +149,42 @@ test_refit_after_divergences(void **state)
     print_message("refit: %zu refits, %zu divergent at %g\n", again.refits, again.divergent_total,
                   again.delta);
     assert_true(again.refits >= 1);
-    assert_int_equal(again.divergent_first, once.divergent_total);
+    /* The first run stopped once past 3 (1% of 300): "more than 3". */
+    assert_int_equal(again.divergent_first, 4);
+    assert_true(once.divergent_total >= again.divergent_first);
     att_assert_close(again.delta_first, 0.6, 0, 0);
-    /* The cost counts the discarded runs (the first is the same run).
-     * The times are summed the same way; a unit test asserts no timings. */
-    assert_true(again.leapfrogs > once.leapfrogs);
     assert_true(again.refits <= 2);
     att_assert_close(again.delta, again.refits == 1 ? 0.9 : 0.95, 1e-15, 0);
     assert_true((double)again.divergent_total <= ATT_FIT_DIV_FAIL * 300.0 || again.delta == 0.95);
+    /* The run kept: the same draws as a fit at its delta alone. */
+    fp.delta = fp.delta_max = again.delta;
+    assert_int_equal(att_fit_run(f.post, &fp, &direct, &err), ATT_OK);
+    assert_int_equal(direct.refits, 0);
+    assert_memory_equal(direct.theta, again.theta,
+                        direct.chains * direct.draws * direct.dim * sizeof *direct.theta);
+    assert_int_equal(direct.divergent_total, again.divergent_total);
+    /* The cost counts the discarded runs, less than each run of the
+     * ladder whole would have cost: the first run stopped at 4 of its 48
+     * divergences.  The times are summed the same way; a unit test asserts
+     * no timings. */
+    {
+        size_t whole = once.leapfrogs, k;
+        double d = 0.6;
+        for (k = 0; k < again.refits; k++) {
+            att_fit_result run;
+            d = 1.0 - 0.25 * (1.0 - d);
+            fp.delta = fp.delta_max = d < 0.95 ? d : 0.95;
+            assert_int_equal(att_fit_run(f.post, &fp, &run, &err), ATT_OK);
+            whole += run.leapfrogs;
+            att_fit_result_free(&run);
+        }
+        print_message("refit: %zu gradients, %zu with every run whole\n", again.leapfrogs, whole);
+        assert_true(again.leapfrogs > direct.leapfrogs);
+        assert_true(again.leapfrogs < whole);
+    }
     att_fit_result_free(&once);
     att_fit_result_free(&again);
+    att_fit_result_free(&direct);
     fixture_free(&f);
     free(ini);
     free(csv);

@@ -69,7 +69,7 @@ test_independent_normals_of_many_scales(void **state)
     static const double sd[6] = {0.05, 0.3, 1.0, 2.5, 7.0, 20.0};
     gauss t = {6, sd, 0.0};
     nuts_target tg = {6, gauss_logp, &t};
-    nuts_params np = {1000, 4000, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0};
+    nuts_params np = {1000, 4000, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0, NULL, 0};
     double init[6] = {0.1, -0.2, 0.3, 1.0, -2.0, 5.0}, metric[6], *draws, *sq;
     nuts_stats st;
     att_error err;
@@ -106,7 +106,7 @@ test_correlated_normal(void **state)
 {
     gauss t = {2, NULL, 0.95};
     nuts_target tg = {2, gauss_logp, &t};
-    nuts_params np = {1000, 6000, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0};
+    nuts_params np = {1000, 6000, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0, NULL, 0};
     double init[2] = {1.0, -1.0}, *draws, *xy, mx = 0, my = 0, c = 0;
     nuts_stats st;
     att_error err;
@@ -138,7 +138,7 @@ test_same_seed_same_chain(void **state)
     static const double sd[3] = {1.0, 2.0, 0.5};
     gauss t = {3, sd, 0.0};
     nuts_target tg = {3, gauss_logp, &t};
-    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0};
+    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0, NULL, 0};
     double init[3] = {0.5, 0.5, 0.5}, a[300], b[300];
     nuts_stats st;
     att_error err;
@@ -206,7 +206,7 @@ static void
 run_dense(int metric, size_t draws, double *out, double *inv_metric, nuts_stats *st)
 {
     nuts_target tg = {3, dense_logp, NULL};
-    nuts_params np = {1000, draws, 10, 0.8, metric, NULL, false, 0.0};
+    nuts_params np = {1000, draws, 10, 0.8, metric, NULL, false, 0.0, NULL, 0};
     double init[3] = {0.05, -3.0, 0.5};
     gsl_rng *r = att_rng_alloc(NUTS_TEST_SEED, ATT_RNG_TEST, 7, 0, 0);
     att_error err;
@@ -272,7 +272,7 @@ test_auto_stays_diagonal(void **state)
     static const double sdv[3] = {1.0, 2.0, 0.5};
     gauss t = {3, sdv, 0.0};
     nuts_target tg = {3, gauss_logp, &t};
-    nuts_params np = {300, 200, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0};
+    nuts_params np = {300, 200, 10, 0.8, NUTS_METRIC_DIAG, NULL, false, 0.0, NULL, 0};
     double init[3] = {0.5, -1.0, 0.2}, a[600], b[600];
     double cov0[9] = {1.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.25};
     nuts_stats st;
@@ -328,7 +328,7 @@ test_first_metric_from_the_mode(void **state)
     static const double sdv[4] = {0.002, 0.05, 1.0, 3.0};
     gauss t = {4, sdv, 0.0};
     nuts_target tg = {4, gauss_logp, &t};
-    nuts_params np = {300, N, 10, 0.8, NUTS_METRIC_AUTO, NULL, false, 0.0};
+    nuts_params np = {300, N, 10, 0.8, NUTS_METRIC_AUTO, NULL, false, 0.0, NULL, 0};
     double init[4] = {0.5, -1.0, 0.2, 1.0}, cov0[16] = {0}, *d = malloc(N * 4 * sizeof *d),
            *sq = malloc(N * sizeof *sq);
     nuts_stats su, sl;
@@ -373,7 +373,7 @@ test_warm_metric_kept(void **state)
     static const double sdv[3] = {1.0, 2.0, 0.5};
     gauss t = {3, sdv, 0.0};
     nuts_target tg = {3, gauss_logp, &t};
-    nuts_params np = {300, 100, 10, 0.8, NUTS_METRIC_DIAG, NULL, true, 0.7};
+    nuts_params np = {300, 100, 10, 0.8, NUTS_METRIC_DIAG, NULL, true, 0.7, NULL, 0};
     double init[3] = {0.5, -1.0, 0.2}, d[300], metric[3];
     double cov0[9] = {1.3, 0.0, 0.0, 0.0, 3.1, 0.0, 0.0, 0.0, 0.2};
     nuts_stats st;

@@ -86,7 +86,8 @@ typedef struct {
     size_t refits;            /* runs discarded for divergences before these */
     size_t dense_chains;      /* chains whose draws were made with a dense metric */
     size_t laplace_chains;    /* chains whose warm-up began from the mode's curvature */
-    size_t divergent_first;   /* divergent transitions of the first run */
+    size_t divergent_first;   /* divergent transitions of the first run; with refits, one more
+                               * than ATT_FIT_DIV_FAIL of the draws, where it stopped */
 } att_fit_result;
 
 /* Runs the chains on post.  On success *out holds the draws and
@@ -95,8 +96,10 @@ typedef struct {
  * ATT_FIT_DIV_FAIL of its draws is discarded and run again, same seed,
  * with 1 - delta quartered (at most delta_max), while delta is below
  * delta_max: divergences say the step size was too large somewhere, and
- * a higher target takes smaller steps.  out->refits and out->delta say
- * what happened. */
+ * a higher target takes smaller steps.  A run that a refit would replace
+ * stops as soon as its chains' divergences together pass that share: the
+ * rest of it could not save it.  out->refits and out->delta say what
+ * happened. */
 ATT_NODISCARD att_status att_fit_run(const att_posterior *post,
                                      const att_fit_params *fp,
                                      att_fit_result *out,
