@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include <attrition/att_diagnostics.h>
@@ -247,7 +246,7 @@ diag_rank_normalise(att_diag_workspace *w)
     const double s = (double)w->n_split;
     size_t i = 0, j, k;
 
-    gsl_sort_index(w->order, w->split, 1, w->n_split);
+    att_sort_index(w->order, w->split, w->n_split);
     while (i < w->n_split) {
         double r, z;
 

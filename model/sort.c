@@ -87,3 +87,50 @@ att_sort(double *x, size_t n)
         x[i] = sort_value(a[i]);
     att_mem_free(a < b ? a : b);
 }
+
+void
+att_sort_index(size_t *order, const double *x, size_t n)
+{
+    uint64_t *a, *b, *t;
+    size_t *ia, *ib, *it, count[256], i, pass;
+
+    a = att_mem_alloc(2 * n * sizeof *a + 2 * n * sizeof *ia + 1);
+    if (a == NULL) {
+        gsl_sort_index(order, x, 1, n);
+        return;
+    }
+    b = a + n;
+    ia = (size_t *)(b + n);
+    ib = ia + n;
+    for (i = 0; i < n; i++) {
+        a[i] = sort_key(x[i]);
+        ia[i] = i;
+    }
+    for (pass = 0; pass < 8 && n > 0; pass++) {
+        unsigned shift = 8u * (unsigned)pass;
+        size_t sum = 0, c;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(a[i] >> shift) & 0xff]++;
+        if (count[(a[0] >> shift) & 0xff] == n)
+            continue;
+        for (c = 0; c < 256; c++) {
+            size_t k = count[c];
+            count[c] = sum;
+            sum += k;
+        }
+        for (i = 0; i < n; i++) {
+            size_t to = count[(a[i] >> shift) & 0xff]++;
+            b[to] = a[i];
+            ib[to] = ia[i];
+        }
+        t = a;
+        a = b;
+        b = t;
+        it = ia;
+        ia = ib;
+        ib = it;
+    }
+    memcpy(order, ia, n * sizeof *order);
+    att_mem_free(a < b ? a : b);
+}

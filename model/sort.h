@@ -21,4 +21,11 @@
  * when scratch memory cannot be had. */
 ATT_INTERNAL void att_sort(double *x, size_t n);
 
+/* order[0 .. n) = the indices of x in ascending order of x, equal values
+ * in the order of their indices (stable; -0 before +0), by the same radix
+ * passes: gsl_sort_index's order but for ties, which gsl_sort_index
+ * leaves in no set order.  Falls back to gsl_sort_index when scratch
+ * memory cannot be had. */
+ATT_INTERNAL void att_sort_index(size_t *order, const double *x, size_t n);
+
 #endif /* ATTRITION_SORT_H */

@@ -1,7 +1,8 @@
 /* test_sort.c -- att_sort against qsort: the same values in the same
  * order on random doubles of every sign and scale, with duplicates,
  * infinities and subnormals, at sizes on both sides of the small-array
- * cut-off; -0 before +0. */
+ * cut-off; -0 before +0.  att_sort_index likewise, equal values in the
+ * order of their indices. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,12 +84,58 @@ test_one_scale(void **state)
     free(b);
 }
 
+/* att_sort_index against qsort of (value, index) pairs: the order of the
+ * values (sign of 0 included) and, among equal ones, of their indices. */
+typedef struct {
+    double x;
+    size_t i;
+} pair;
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+    const pair *p = a, *q = b;
+    int c = cmp_double(&p->x, &q->x);
+
+    return c != 0 ? c : (p->i > q->i) - (p->i < q->i);
+}
+
+static void
+test_index_against_qsort(void **state)
+{
+    static const size_t sizes[] = {0, 1, 2, 63, 64, 65, 1000, 4000, 40000};
+    size_t s, i;
+
+    (void)state;
+    for (s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        size_t n = sizes[s], *order = malloc((n + 1) * sizeof *order);
+        double *x = malloc((n + 1) * sizeof *x);
+        pair *p = malloc((n + 1) * sizeof *p);
+        assert_non_null(order);
+        assert_non_null(x);
+        assert_non_null(p);
+        for (i = 0; i < n; i++) {
+            x[i] = value(i + 3 * s);
+            p[i].x = x[i];
+            p[i].i = i;
+        }
+        att_sort_index(order, x, n);
+        qsort(p, n, sizeof *p, cmp_pair);
+        for (i = 0; i < n; i++)
+            assert_int_equal(order[i], p[i].i);
+        free(order);
+        free(x);
+        free(p);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_qsort),
         cmocka_unit_test(test_one_scale),
+        cmocka_unit_test(test_index_against_qsort),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
