@@ -272,9 +272,15 @@ json_changes(const compare_ctx *c, const origin_view *v)
  * or an exit code after printing why; with soft (backtest, and the
  * ensemble's earlier origins), a problem of this origin marks it skipped
  * and returns 0.  An earlier origin is always sampled afresh, never saved
- * or plotted: --fit and --save-fit are the origin's. */
+ * or plotted: --fit and --save-fit are the origin's.  prev, the origin
+ * fitted before this one or NULL, gives the chains a warm start
+ * (att_run_sample_near) where it was fitted. */
 static int
-run_origin(compare_ctx *c, origin_view *v, bool soft, const att_ensemble_weights *ew)
+run_origin(compare_ctx *c,
+           origin_view *v,
+           const origin_view *prev,
+           bool soft,
+           const att_ensemble_weights *ew)
 {
     const char *saved = v->train ? NULL : c->o->fit;
     const cli_options *o = c->o;
@@ -289,7 +295,10 @@ run_origin(compare_ctx *c, origin_view *v, bool soft, const att_ensemble_weights
         goto skip;
     }
     if (att_run_posterior(c->run, v->origin, &v->rf, &err) != ATT_OK ||
-        att_run_sample(&v->rf, saved, &err) != ATT_OK)
+        (saved != NULL
+             ? att_run_sample(&v->rf, saved, &err)
+             : att_run_sample_near(&v->rf, prev != NULL && !prev->skipped ? &prev->rf : NULL,
+                                   &err)) != ATT_OK)
         goto fail;
     if (v->rf.verdict == ATT_FIT_FAILED && !o->force) {
         char at[ATT_DATE_BUFSIZE + 16];
@@ -1250,7 +1259,7 @@ cli_compare(const cli_options *o)
                      "fitting at the earlier origin %s for the ensemble's weights "
                      "(%zu of %zu)...",
                      att_date_format(c.tr[i].origin, d), i + 1, c.ntrain);
-        rc = run_origin(&c, &c.tr[i], true, NULL);
+        rc = run_origin(&c, &c.tr[i], i > 0 ? &c.tr[i - 1] : NULL, true, NULL);
         cli_progress_done(progress);
         if (rc == 0 && c.tr[i].skipped)
             fprintf(stderr,
@@ -1266,7 +1275,8 @@ cli_compare(const cli_options *o)
             break;
         cli_progress(progress, "fitting at the origin %s (%zu of %zu)...",
                      att_date_format(c.ov[i].origin, d), i + 1, c.n);
-        rc = run_origin(&c, &c.ov[i], bt, &ew);
+        /* compare's origin is fitted cold, as `attrition fit` would */
+        rc = run_origin(&c, &c.ov[i], bt && i > 0 ? &c.ov[i - 1] : NULL, bt, &ew);
         cli_progress_done(progress);
         nok += rc == 0 && !c.ov[i].skipped;
     }

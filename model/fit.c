@@ -128,7 +128,7 @@ fit_start(const att_posterior *post,
                             "chain %zu: the warm start has zero posterior density", chain + 1);
         np->warmup = fp->warm->warmup;
         np->cov0 = fp->warm->cov;
-        np->keep_metric = true;
+        np->keep_metric = !fp->warm->adapt;
         np->eps0 = fp->warm->stepsize;
         return ATT_OK;
     }
@@ -359,7 +359,7 @@ fit_once(const att_posterior *post,
         out->leapfrogs += cst[c].leapfrogs;
         out->divergent_total += out->divergent[c];
         out->dense_chains += cst[c].dense;
-        out->laplace_chains += cst[c].laplace;
+        out->laplace_chains += cst[c].laplace && fp->warm == NULL; /* a warm start's is its own */
     }
 cleanup:
     att_mem_free(chain_st);
@@ -426,17 +426,20 @@ att_fit_run(const att_posterior *post,
     return ATT_OK;
 }
 
-att_status
-att_fit_warm_init(const att_posterior *post,
-                  const att_fit_params *fp,
-                  const att_posterior *from,
-                  const att_fit_result *fit,
-                  att_fit_warm *warm,
-                  att_error *err)
+/* att_fit_warm_init, or with near att_fit_warm_near: a parameter from
+ * lacks (map[i] == n) starts at centre[i], its prior centre. */
+static att_status
+fit_warm(const att_posterior *post,
+         const att_fit_params *fp,
+         const att_posterior *from,
+         const att_fit_result *fit,
+         bool near,
+         att_fit_warm *warm,
+         att_error *err)
 {
     size_t n = att_posterior_dim(post), S = fit->chains * fit->draws, i, j, s, *map;
     att_posterior_workspace *w = att_posterior_workspace_alloc(post, err);
-    double *theta, *xi, *mean;
+    double *theta, *xi, *mean, *centre;
     att_status st = ATT_OK;
     bool usable = false;
 
@@ -450,28 +453,30 @@ att_fit_warm_init(const att_posterior *post,
         return err->code; /* the workspace said why */
     map = att_mem_alloc((n + 1) * sizeof *map);
     theta = att_mem_alloc((n + 1) * sizeof *theta);
+    centre = att_mem_alloc((n + 1) * sizeof *centre);
     mean = att_mem_calloc(n + 1, sizeof *mean);
     xi = att_mem_alloc((S * n + 1) * sizeof *xi);
     warm->init = att_mem_alloc((fit->chains * n + 1) * sizeof *warm->init);
     warm->cov = att_mem_calloc(n * n + 1, sizeof *warm->cov);
-    if (!map || !theta || !mean || !xi || !warm->init || !warm->cov) {
+    if (!map || !theta || !centre || !mean || !xi || !warm->init || !warm->cov) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
     if (fit->chains != fp->chains || fit->draws < 2)
         goto cleanup;
+    att_posterior_prior_center(post, centre);
     for (i = 0; i < n; i++) {
         for (j = 0; j < fit->dim; j++)
             if (strcmp(att_posterior_param(post, i)->name, att_posterior_param(from, j)->name) == 0)
                 break;
-        if (j == fit->dim)
+        if (j == fit->dim && !near)
             goto cleanup; /* a parameter the other fit does not have */
-        map[i] = j;
+        map[i] = j == fit->dim ? n : j;
     }
     for (s = 0; s < S; s++) {
         att_error e;
         for (i = 0; i < n; i++)
-            theta[i] = fit->theta[s * fit->dim + map[i]];
+            theta[i] = map[i] == n ? centre[i] : fit->theta[s * fit->dim + map[i]];
         if (att_posterior_to_sampling(post, w, theta, xi + s * n, &e) != ATT_OK)
             goto cleanup;
         for (i = 0; i < n; i++)
@@ -485,6 +490,15 @@ att_fit_warm_init(const att_posterior *post,
     for (i = 0; i < n; i++)
         for (j = 0; j < i; j++)
             warm->cov[j * n + i] = warm->cov[i * n + j];
+    /* A parameter new here: its prior's scale, on the sampling
+     * coordinates (a bias's is standardised), and no correlation. */
+    for (i = 0; i < n; i++)
+        if (map[i] == n) {
+            const att_param_info *pi = att_posterior_param(post, i);
+            for (j = 0; j < n; j++)
+                warm->cov[i * n + j] = warm->cov[j * n + i] = 0.0;
+            warm->cov[i * n + i] = pi->kind == ATT_PAR_BIAS ? 1.0 : pi->prior_sd * pi->prior_sd;
+        }
     for (i = 0; i < n; i++)
         if (!(warm->cov[i * n + i] > 0.0 && isfinite(warm->cov[i * n + i])))
             goto cleanup; /* a coordinate that did not move: no scale for it */
@@ -499,6 +513,7 @@ att_fit_warm_init(const att_posterior *post,
     warm->warmup = fp->warmup / ATT_FIT_WARM_SHARE;
     if (warm->warmup < ATT_FIT_WARM_MIN)
         warm->warmup = fp->warmup < ATT_FIT_WARM_MIN ? fp->warmup : ATT_FIT_WARM_MIN;
+    warm->adapt = near;
     usable = warm->stepsize > 0.0 && isfinite(warm->stepsize);
 cleanup:
     if (!usable)
@@ -506,9 +521,32 @@ cleanup:
     att_posterior_workspace_free(w);
     att_mem_free(map);
     att_mem_free(theta);
+    att_mem_free(centre);
     att_mem_free(mean);
     att_mem_free(xi);
     return st;
+}
+
+att_status
+att_fit_warm_init(const att_posterior *post,
+                  const att_fit_params *fp,
+                  const att_posterior *from,
+                  const att_fit_result *fit,
+                  att_fit_warm *warm,
+                  att_error *err)
+{
+    return fit_warm(post, fp, from, fit, false, warm, err);
+}
+
+att_status
+att_fit_warm_near(const att_posterior *post,
+                  const att_fit_params *fp,
+                  const att_posterior *from,
+                  const att_fit_result *fit,
+                  att_fit_warm *warm,
+                  att_error *err)
+{
+    return fit_warm(post, fp, from, fit, true, warm, err);
 }
 
 void

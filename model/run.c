@@ -229,6 +229,32 @@ att_run_sample(att_run_fit *f, const char *saved, att_error *err)
 }
 
 att_status
+att_run_sample_near(att_run_fit *f, const att_run_fit *near, att_error *err)
+{
+    att_fit_warm warm;
+    att_status st;
+
+    if (near == NULL || near->post == NULL || near->fit.theta == NULL ||
+        near->verdict == ATT_FIT_FAILED)
+        return att_run_sample(f, NULL, err);
+    if (f->post == NULL)
+        return ATT_FAIL(err, ATT_EINVAL, "no posterior to sample (att_run_posterior first)");
+    if ((st = att_fit_warm_near(f->post, &f->fp, near->post, &near->fit, &warm, err)) != ATT_OK)
+        return st;
+    if (warm.init == NULL)
+        return att_run_sample(f, NULL, err);
+    att_fit_result_free(&f->fit);
+    f->fp.warm = &warm;
+    st = att_fit_run(f->post, &f->fp, &f->fit, err);
+    f->fp.warm = NULL;
+    att_fit_warm_free(&warm);
+    if (st != ATT_OK)
+        return st;
+    f->verdict = att_fit_judge(&f->fit, f->verdict_msg, sizeof f->verdict_msg);
+    return f->verdict == ATT_FIT_FAILED ? att_run_sample(f, NULL, err) : ATT_OK;
+}
+
+att_status
 att_run_save(const att_run_fit *f, const char *path, att_error *err)
 {
     att_output *out = att_output_open(path, err);

@@ -12,6 +12,7 @@
 #include <attrition/att_date.h>
 #include <attrition/att_fit.h>
 #include <attrition/att_model.h>
+#include <attrition/att_run.h>
 
 #include "att_test.h"
 #include "fixture.h"
@@ -308,6 +309,85 @@ test_warm_start(void **state)
     fixture_free(&f);
 }
 
+/* One cut-off of the shipped baseline: its posterior, 4 x (300 + 300). */
+static void
+near_posterior(att_run *run, int month, int day, att_run_fit *f)
+{
+    att_error err;
+
+    assert_int_equal(att_run_posterior(run, att_date_from_ymd(2025, month, day), f, &err), ATT_OK);
+    f->fp.warmup = 300;
+    f->fp.draws = 300;
+    f->fp.seed = 5;
+}
+
+/* A warm start from a neighbouring cut-off's fit (att_fit_warm_near), as
+ * backtest's origins take it: the fit at 2025-01-31 has no h_active2 (the
+ * phase starts later) and fewer biases, which the one at 2025-02-10 has.  Same-posterior
+ * warm starts refuse it; the near one starts that hazard at its prior
+ * centre with its prior variance and no covariance, and adapts the
+ * metric.  The warm fit passes the policy with fewer gradients than the
+ * cold one, its medians within 4 combined MCSEs; with no neighbour
+ * att_run_sample_near is att_run_sample, bit for bit. */
+static void
+test_warm_start_near(void **state)
+{
+    att_run_options ro = att_run_options_default();
+    att_run_fit early, cold, warm_fit;
+    att_fit_warm warm;
+    att_run *run;
+    att_error err;
+    size_t k, n, h = SIZE_MAX;
+
+    (void)state;
+    assert_int_equal(att_run_open(ATT_SOURCE_DIR "/params/baseline.ini", &ro, &run, &err), ATT_OK);
+    near_posterior(run, 1, 31, &early);
+    near_posterior(run, 2, 10, &cold);
+    near_posterior(run, 2, 10, &warm_fit);
+    assert_int_equal(att_run_sample(&early, NULL, &err), ATT_OK);
+    n = att_posterior_dim(cold.post);
+    for (k = 0; k < n; k++)
+        if (strcmp(att_posterior_param(cold.post, k)->name, "h_active2") == 0)
+            h = k;
+    assert_true(h < n);
+    assert_true(att_posterior_dim(early.post) < n);
+    assert_int_equal(att_fit_warm_init(cold.post, &cold.fp, early.post, &early.fit, &warm, &err),
+                     ATT_OK);
+    assert_null(warm.init); /* h_active2 is not in the early fit */
+    assert_int_equal(att_fit_warm_near(cold.post, &cold.fp, early.post, &early.fit, &warm, &err),
+                     ATT_OK);
+    assert_non_null(warm.init);
+    assert_true(warm.adapt);
+    assert_int_equal(warm.warmup, 100);
+    for (k = 0; k < n; k++)
+        att_assert_close(warm.cov[h * n + k],
+                         k == h ? pow(att_posterior_param(cold.post, h)->prior_sd, 2) : 0.0, 1e-15,
+                         0);
+    att_fit_warm_free(&warm);
+    /* No neighbour: the cold fit itself. */
+    assert_int_equal(att_run_sample(&cold, NULL, &err), ATT_OK);
+    assert_int_equal(att_run_sample_near(&warm_fit, NULL, &err), ATT_OK);
+    assert_memory_equal(cold.fit.theta, warm_fit.fit.theta,
+                        cold.fit.chains * cold.fit.draws * n * sizeof *cold.fit.theta);
+    warm_fit.fp.seed = 6;
+    assert_int_equal(att_run_sample_near(&warm_fit, &early, &err), ATT_OK);
+    print_message("near: %zu gradients warm, %zu cold; min bulk ESS %.0f, %.0f\n",
+                  warm_fit.fit.leapfrogs, cold.fit.leapfrogs, warm_fit.fit.ess_bulk_min,
+                  cold.fit.ess_bulk_min);
+    assert_true(cold.verdict != ATT_FIT_FAILED);
+    assert_true(warm_fit.verdict != ATT_FIT_FAILED);
+    assert_true(10 * warm_fit.fit.leapfrogs < 9 * cold.fit.leapfrogs);
+    for (k = 0; k < n; k++) {
+        const att_diag_summary *a = &cold.fit.summary[k], *b = &warm_fit.fit.summary[k];
+        double m = sqrt(a->mcse_q50 * a->mcse_q50 + b->mcse_q50 * b->mcse_q50);
+        att_assert_close(b->q50, a->q50, 0, 4 * m);
+    }
+    att_run_fit_free(&early);
+    att_run_fit_free(&cold);
+    att_run_fit_free(&warm_fit);
+    att_run_free(run);
+}
+
 int
 main(void)
 {
@@ -318,6 +398,7 @@ main(void)
         cmocka_unit_test(test_refit_after_divergences),
         cmocka_unit_test(test_recovers_hazards_from_tight_unbiased_figures),
         cmocka_unit_test(test_warm_start),
+        cmocka_unit_test(test_warm_start_near),
     };
 
     gsl_set_error_handler_off();

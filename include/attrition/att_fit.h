@@ -22,14 +22,17 @@ extern "C" {
 /* A warm start: the chains begin where a fit of a nearly equal posterior
  * (the same parameters; one report fewer) left off, with its metric and
  * step size; their warm-up adapts the step size alone (docs/model.md,
- * section 5.8). */
+ * section 5.8).  From a neighbouring posterior (a backtest's earlier
+ * origin: fewer reports, perhaps fewer parameters) the metric is a first
+ * guess that the warm-up adapts as well (adapt). */
 typedef struct {
     size_t chains;   /* as the fit's */
     size_t dim;      /* the posterior's coordinates */
     double *init;    /* chains x dim starting points on the sampling coordinates */
     double *cov;     /* dim x dim: the other fit's draws' covariance, the same coordinates */
     double stepsize; /* the first step size tried (> 0) */
-    size_t warmup;   /* warm-up iterations per chain, step size only */
+    size_t warmup;   /* warm-up iterations per chain */
+    bool adapt;      /* the warm-up adapts the metric too, from cov (else it keeps cov) */
 } att_fit_warm;
 
 typedef struct {
@@ -121,6 +124,17 @@ void att_fit_result_free(att_fit_result *r);
  * post, or the step sizes are not positive.  ATT_EINVAL where fit is not
  * a fit of from.  att_fit_warm_free it. */
 ATT_NODISCARD att_status att_fit_warm_init(const att_posterior *post,
+                                           const att_fit_params *fp,
+                                           const att_posterior *from,
+                                           const att_fit_result *fit,
+                                           att_fit_warm *warm,
+                                           att_error *err);
+
+/* The same from a neighbouring posterior: a parameter of post that from
+ * lacks starts at its prior centre, with its prior variance (1 for a
+ * standardised bias) and no covariance in the first metric, and the
+ * warm-up adapts the metric as well as the step size (warm->adapt). */
+ATT_NODISCARD att_status att_fit_warm_near(const att_posterior *post,
                                            const att_fit_params *fp,
                                            const att_posterior *from,
                                            const att_fit_result *fit,

@@ -110,6 +110,15 @@ ATT_NODISCARD att_status att_run_posterior(const att_run *r,
  * error: the caller decides what to show. */
 ATT_NODISCARD att_status att_run_sample(att_run_fit *f, const char *saved, att_error *err);
 
+/* f's draws sampled from a warm start out of near's (a fit of a
+ * neighbouring cut-off that passed the policy; att_fit_warm_near), or
+ * cold where near is NULL, did not pass, or gives no warm start; a warm
+ * fit that fails the policy is sampled again cold, so that a warm start
+ * never loses a fit (docs/model.md, section 5.8). */
+ATT_NODISCARD att_status att_run_sample_near(att_run_fit *f,
+                                             const att_run_fit *near,
+                                             att_error *err);
+
 /* Writes f's draws as a saved fit to path, atomically (a temporary file
  * renamed: no partial file is left on failure). */
 ATT_NODISCARD att_status att_run_save(const att_run_fit *f, const char *path, att_error *err);
