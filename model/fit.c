@@ -198,6 +198,11 @@ fit_chain(const att_posterior *post,
     att_status s = ATT_OK;
     double t0 = att_seconds();
 
+    /* The run is already lost (fit_once): not even a start. */
+    if (stop != NULL && atomic_load(stop) > np.stop_above) {
+        memset(st, 0, sizeof *st);
+        goto cleanup;
+    }
     if (ctx.w == NULL) {
         s = err->code; /* the workspace said why (memory, or ATT_SIMD) */
         goto cleanup;
@@ -307,6 +312,7 @@ fit_once(const att_posterior *post,
 {
     atomic_size_t stop;
     size_t n = att_posterior_dim(post), c, total;
+    bool stopped;
     att_status st = ATT_OK, *chain_st = NULL;
     att_error *chain_err = NULL;
     double *secs = NULL, t0;
@@ -348,8 +354,13 @@ fit_once(const att_posterior *post,
         chain_st[c] = fit_chain(post, fp, c, stop_early ? &stop : NULL, out, &secs[c], &cst[c],
                                 &chain_err[c]);
     out->seconds_sampler = att_seconds() - t0;
+    /* A run whose count passed the bound is discarded whatever its chains
+     * did next: how far each got, and so whether one met an error on the
+     * way, depends on the schedule.  Its count passes the bound in every
+     * schedule or in none. */
+    stopped = stop_early && atomic_load(&stop) > fit_div_bound(fp);
     for (c = 0; c < fp->chains; c++) {
-        if (chain_st[c] != ATT_OK) {
+        if (chain_st[c] != ATT_OK && !stopped) {
             if (err != NULL)
                 *err = chain_err[c];
             st = chain_st[c];
@@ -361,6 +372,8 @@ fit_once(const att_posterior *post,
         out->dense_chains += cst[c].dense;
         out->laplace_chains += cst[c].laplace && fp->warm == NULL; /* a warm start's is its own */
     }
+    if (stopped)
+        out->divergent_total = atomic_load(&stop);
 cleanup:
     att_mem_free(chain_st);
     att_mem_free(chain_err);
@@ -479,6 +492,12 @@ fit_warm(const att_posterior *post,
             theta[i] = map[i] == n ? centre[i] : fit->theta[s * fit->dim + map[i]];
         if (att_posterior_to_sampling(post, w, theta, xi + s * n, &e) != ATT_OK)
             goto cleanup;
+        /* A new bias at its standardised offset's 0, its conditional
+         * mean given the rest (as a cold start puts it), not wherever
+         * its prior centre maps. */
+        for (i = 0; i < n; i++)
+            if (map[i] == n && att_posterior_param(post, i)->kind == ATT_PAR_BIAS)
+                xi[s * n + i] = 0.0;
         for (i = 0; i < n; i++)
             mean[i] += xi[s * n + i] / (double)S;
     }

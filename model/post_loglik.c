@@ -1,7 +1,8 @@
 /* post_loglik.c -- the likelihood terms (docs/model.md, equations
  * (6)-(10)): one point's term by qualifier (approx, at_least, up_to,
  * range), the window mean of a report's points (on the probability scale
- * for windowed one-sided and point figures, on the log scale otherwise),
+ * for windowed point, one-sided and range figures, on the log scale
+ * otherwise),
  * their gradients with respect to log m, the bias and log sigma, and the
  * sum over reports with the prior (13).
  */
@@ -222,10 +223,10 @@ post_loglik_one_sided(const att_posterior *post,
 /* A windowed range's log-likelihood (equations (9) and (10)) on the
  * probability scale, from its days' two normal tails in vx (lower bounds,
  * then upper; post_loglik_vector): P_d = Phi(zb) - Phi(za) is Q(za) -
- * Q(zb) above both bounds, Phi(zb) - Phi(za) below both and 1 - Phi(za) -
- * Q(zb) between, each from the smaller tails, as att_log_ndtr_diff takes
- * them.  Near certainty the log comes from the complements, as for a
- * one-sided figure.  false, with nothing added, where some day's
+ * Q(zb) where za >= 0 (the model value below both bounds), Phi(zb) -
+ * Phi(za) where zb <= 0 (above both) and 1 - Phi(za) - Q(zb) between,
+ * each from the smaller tails, as att_log_ndtr_diff takes them.  Near certainty the log comes from
+ * the complements, as for a one-sided figure.  false, with nothing added, where some day's
  * difference would cancel (a range narrow in z units) or the probability
  * nears the underflow (the log scale handles those). */
 static bool
@@ -314,8 +315,8 @@ post_loglik_window(const att_posterior *post,
     return ell;
 }
 
-/* Report r's (q's) log-likelihood by points, for single days, ranges and
- * the one-sided fallbacks (see post_loglik_finish). */
+/* Report r's (q's) log-likelihood by points, for single days and the
+ * fallbacks of the one-sided and range windows (see post_loglik_finish). */
 static double
 post_loglik_points(const att_posterior *post,
                    att_posterior_workspace *w,

@@ -248,10 +248,13 @@ att_run_sample_near(att_run_fit *f, const att_run_fit *near, att_error *err)
     st = att_fit_run(f->post, &f->fp, &f->fit, err);
     f->fp.warm = NULL;
     att_fit_warm_free(&warm);
-    if (st != ATT_OK)
+    /* A warm start that failed (no workable step size from its metric,
+     * say), or a fit that failed the policy, is tried again cold. */
+    if (st == ATT_ENOMEM)
         return st;
-    f->verdict = att_fit_judge(&f->fit, f->verdict_msg, sizeof f->verdict_msg);
-    return f->verdict == ATT_FIT_FAILED ? att_run_sample(f, NULL, err) : ATT_OK;
+    if (st == ATT_OK)
+        f->verdict = att_fit_judge(&f->fit, f->verdict_msg, sizeof f->verdict_msg);
+    return st != ATT_OK || f->verdict == ATT_FIT_FAILED ? att_run_sample(f, NULL, err) : ATT_OK;
 }
 
 att_status

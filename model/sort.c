@@ -38,11 +38,40 @@ sort_value(uint64_t k)
     return x;
 }
 
+/* One stable pass on byte `pass` of the n keys a (and their indices ia,
+ * when not NULL) into b (ib).  false, nothing moved, where that byte is
+ * the same for every key: the order stays. */
+static bool
+sort_pass(const uint64_t *a, uint64_t *b, const size_t *ia, size_t *ib, size_t n, unsigned pass)
+{
+    unsigned shift = 8u * pass;
+    size_t count[256], sum = 0, c, i;
+
+    memset(count, 0, sizeof count);
+    for (i = 0; i < n; i++)
+        count[(a[i] >> shift) & 0xff]++;
+    if (n == 0 || count[(a[0] >> shift) & 0xff] == n)
+        return false;
+    for (c = 0; c < 256; c++) {
+        size_t k = count[c];
+        count[c] = sum;
+        sum += k;
+    }
+    for (i = 0; i < n; i++) {
+        size_t to = count[(a[i] >> shift) & 0xff]++;
+        b[to] = a[i];
+        if (ia != NULL)
+            ib[to] = ia[i];
+    }
+    return true;
+}
+
 void
 att_sort(double *x, size_t n)
 {
     uint64_t *a, *b, *t;
-    size_t count[256], i, pass;
+    size_t i;
+    unsigned pass;
 
     if (n < SORT_SMALL) {
         /* Insertion by key: the same order as the radix sort's. */
@@ -64,25 +93,12 @@ att_sort(double *x, size_t n)
     b = a + n;
     for (i = 0; i < n; i++)
         a[i] = sort_key(x[i]);
-    for (pass = 0; pass < 8; pass++) {
-        unsigned shift = 8u * (unsigned)pass;
-        size_t sum = 0, c;
-        memset(count, 0, sizeof count);
-        for (i = 0; i < n; i++)
-            count[(a[i] >> shift) & 0xff]++;
-        if (count[(a[0] >> shift) & 0xff] == n)
-            continue; /* one byte for all: the order stays */
-        for (c = 0; c < 256; c++) {
-            size_t k = count[c];
-            count[c] = sum;
-            sum += k;
+    for (pass = 0; pass < 8; pass++)
+        if (sort_pass(a, b, NULL, NULL, n, pass)) {
+            t = a;
+            a = b;
+            b = t;
         }
-        for (i = 0; i < n; i++)
-            b[count[(a[i] >> shift) & 0xff]++] = a[i];
-        t = a;
-        a = b;
-        b = t;
-    }
     for (i = 0; i < n; i++)
         x[i] = sort_value(a[i]);
     att_mem_free(a < b ? a : b);
@@ -92,7 +108,8 @@ void
 att_sort_index(size_t *order, const double *x, size_t n)
 {
     uint64_t *a, *b, *t;
-    size_t *ia, *ib, *it, count[256], i, pass;
+    size_t *ia, *ib, *it, i;
+    unsigned pass;
 
     a = att_mem_alloc(2 * n * sizeof *a + 2 * n * sizeof *ia + 1);
     if (a == NULL) {
@@ -106,31 +123,15 @@ att_sort_index(size_t *order, const double *x, size_t n)
         a[i] = sort_key(x[i]);
         ia[i] = i;
     }
-    for (pass = 0; pass < 8 && n > 0; pass++) {
-        unsigned shift = 8u * (unsigned)pass;
-        size_t sum = 0, c;
-        memset(count, 0, sizeof count);
-        for (i = 0; i < n; i++)
-            count[(a[i] >> shift) & 0xff]++;
-        if (count[(a[0] >> shift) & 0xff] == n)
-            continue;
-        for (c = 0; c < 256; c++) {
-            size_t k = count[c];
-            count[c] = sum;
-            sum += k;
+    for (pass = 0; pass < 8; pass++)
+        if (sort_pass(a, b, ia, ib, n, pass)) {
+            t = a;
+            a = b;
+            b = t;
+            it = ia;
+            ia = ib;
+            ib = it;
         }
-        for (i = 0; i < n; i++) {
-            size_t to = count[(a[i] >> shift) & 0xff]++;
-            b[to] = a[i];
-            ib[to] = ia[i];
-        }
-        t = a;
-        a = b;
-        b = t;
-        it = ia;
-        ia = ib;
-        ib = it;
-    }
     memcpy(order, ia, n * sizeof *order);
     att_mem_free(a < b ? a : b);
 }

@@ -369,6 +369,9 @@ test_warm_start_near(void **state)
     assert_int_equal(att_run_sample_near(&warm_fit, NULL, &err), ATT_OK);
     assert_memory_equal(cold.fit.theta, warm_fit.fit.theta,
                         cold.fit.chains * cold.fit.draws * n * sizeof *cold.fit.theta);
+    /* Another seed than the cold fit's, so that the two fits' Monte Carlo
+     * errors are independent for the comparison below (seeds 6-9 took
+     * 15,909-16,621 gradients warm against 21,853 cold). */
     warm_fit.fp.seed = 6;
     assert_int_equal(att_run_sample_near(&warm_fit, &early, &err), ATT_OK);
     print_message("near: %zu gradients warm, %zu cold; min bulk ESS %.0f, %.0f\n",

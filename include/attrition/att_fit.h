@@ -80,7 +80,8 @@ typedef struct {
     size_t *depth_hits;          /* per chain, kept draws at max_depth */
     unsigned char *divergent_at; /* per draw (as theta): 1 if its transition diverged */
     size_t divergent_total;
-    size_t leapfrogs; /* gradient evaluations in all chains, refits included */
+    size_t leapfrogs; /* gradient evaluations in all chains, refits included (a discarded
+                       * run's share depends on how far its chains got: the schedule) */
     double rhat_max, ess_bulk_min, ess_tail_min;
     double seconds_sampler;   /* wall clock, first warm-up to last draw, refits included */
     double seconds_chain_cpu; /* the chains' own wall times, summed, refits included */
