@@ -153,18 +153,18 @@ fit_start(const att_posterior *post,
     return ATT_OK;
 }
 
-/* The most divergences a run of fp's draws may have and pass. */
+/* The most divergences a run of S kept draws may have and pass: more
+ * than ATT_FIT_DIV_FAIL of them fail it. */
 static size_t
-fit_div_bound(const att_fit_params *fp)
+fit_div_bound(size_t S)
 {
-    return (size_t)(ATT_FIT_DIV_FAIL * (double)(fp->chains * fp->draws));
+    return (size_t)(ATT_FIT_DIV_FAIL * (double)S);
 }
 
-/* Divergences in more than ATT_FIT_DIV_FAIL of the kept draws. */
 static bool
 fit_div_fails(const att_fit_result *r)
 {
-    return (double)r->divergent_total > ATT_FIT_DIV_FAIL * (double)(r->chains * r->draws);
+    return r->divergent_total > fit_div_bound(r->chains * r->draws);
 }
 
 /* One chain, start to finish, into its own slice of r; with stop, it
@@ -184,8 +184,9 @@ fit_chain(const att_posterior *post,
     gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
     fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
     nuts_target tg = {n, fit_logp, &ctx};
-    nuts_params np = {fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric,
-                      NULL,       false,     0.0,           stop,      fit_div_bound(fp)};
+    nuts_params np = {
+        fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric,
+        NULL,       false,     0.0,           stop,      fit_div_bound(fp->chains * fp->draws)};
     _Static_assert((int)ATT_METRIC_DIAG == (int)NUTS_METRIC_DIAG &&
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
@@ -358,7 +359,7 @@ fit_once(const att_posterior *post,
      * did next: how far each got, and so whether one met an error on the
      * way, depends on the schedule.  Its count passes the bound in every
      * schedule or in none. */
-    stopped = stop_early && atomic_load(&stop) > fit_div_bound(fp);
+    stopped = stop_early && atomic_load(&stop) > fit_div_bound(fp->chains * fp->draws);
     for (c = 0; c < fp->chains; c++) {
         if (chain_st[c] != ATT_OK && !stopped) {
             if (err != NULL)
@@ -418,7 +419,7 @@ att_fit_run(const att_posterior *post,
         /* A run that failed stopped where its count passed the bound,
          * whose exact place depends on how the chains were scheduled. */
         if (refits == 0)
-            first_div = fit_div_bound(&run) + 1;
+            first_div = fit_div_bound(run.chains * run.draws) + 1;
         att_fit_result_free(out);
         run.delta = 1.0 - 0.25 * (1.0 - run.delta);
         if (run.delta > fp->delta_max)
@@ -492,12 +493,6 @@ fit_warm(const att_posterior *post,
             theta[i] = map[i] == n ? centre[i] : fit->theta[s * fit->dim + map[i]];
         if (att_posterior_to_sampling(post, w, theta, xi + s * n, &e) != ATT_OK)
             goto cleanup;
-        /* A new bias at its standardised offset's 0, its conditional
-         * mean given the rest (as a cold start puts it), not wherever
-         * its prior centre maps. */
-        for (i = 0; i < n; i++)
-            if (map[i] == n && att_posterior_param(post, i)->kind == ATT_PAR_BIAS)
-                xi[s * n + i] = 0.0;
         for (i = 0; i < n; i++)
             mean[i] += xi[s * n + i] / (double)S;
     }
@@ -523,6 +518,12 @@ fit_warm(const att_posterior *post,
             goto cleanup; /* a coordinate that did not move: no scale for it */
     for (i = 0; i < fit->chains; i++) {
         memcpy(warm->init + i * n, xi + ((i + 1) * fit->draws - 1) * n, n * sizeof *xi);
+        /* A new bias at its standardised offset's 0, its conditional mean
+         * given the rest (where a cold start puts it), not wherever its
+         * prior centre maps. */
+        for (j = 0; j < n; j++)
+            if (map[j] == n && att_posterior_param(post, j)->kind == ATT_PAR_BIAS)
+                warm->init[i * n + j] = 0.0;
         if (!isfinite(att_posterior_logp_sampling(post, w, warm->init + i * n, NULL)))
             goto cleanup; /* a start of zero density here */
         warm->stepsize += fit->stepsize[i] / (double)fit->chains;

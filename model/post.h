@@ -64,6 +64,14 @@ typedef struct {
 #define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" over more than one day */
 #define POST_PATH_RANGE     3 /* a range over more than one day */
 
+/* The slots of q's days in the vector paths' arrays: two a day (lower and
+ * upper bounds) for a range. */
+static inline size_t
+post_vslots(const post_report *q)
+{
+    return (q->path == POST_PATH_RANGE ? 2 : 1) * q->npoint;
+}
+
 /* One evaluation point of a report: the index of its time in the sorted
  * list of distinct times, and of its start time for rates; and the number
  * of consecutive window days it stands for, whose model quantity is the

@@ -205,12 +205,9 @@ post_design_paths(att_posterior *post)
             if (q->path != (int)pass)
                 continue;
             q->vo = post->nvwin + post->nvside + post->nvrange;
-            if (pass == POST_PATH_WINDOW)
-                post->nvwin += q->npoint;
-            else if (pass == POST_PATH_ONE_SIDED)
-                post->nvside += q->npoint;
-            else
-                post->nvrange += 2 * q->npoint;
+            *(pass == POST_PATH_WINDOW      ? &post->nvwin
+              : pass == POST_PATH_ONE_SIDED ? &post->nvside
+                                            : &post->nvrange) += post_vslots(q);
         }
 }
 

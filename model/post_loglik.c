@@ -225,10 +225,11 @@ post_loglik_one_sided(const att_posterior *post,
  * then upper; post_loglik_vector): P_d = Phi(zb) - Phi(za) is Q(za) -
  * Q(zb) where za >= 0 (the model value below both bounds), Phi(zb) -
  * Phi(za) where zb <= 0 (above both) and 1 - Phi(za) - Q(zb) between,
- * each from the smaller tails, as att_log_ndtr_diff takes them.  Near certainty the log comes from
- * the complements, as for a one-sided figure.  false, with nothing added, where some day's
- * difference would cancel (a range narrow in z units) or the probability
- * nears the underflow (the log scale handles those). */
+ * each from the smaller tails, as att_log_ndtr_diff takes them.  Near
+ * certainty the log comes from the complements, as for a one-sided
+ * figure.  false, with nothing added, where some day's difference would
+ * cancel (a range narrow in z units) or the probability nears the
+ * underflow (the log scale handles those). */
 static bool
 post_loglik_range(const att_posterior *post,
                   att_posterior_workspace *w,
@@ -264,8 +265,8 @@ post_loglik_range(const att_posterior *post,
      * = za phi(za) - zb phi(zb) (z moves as -z). */
     for (d = 0; d < n; d++) {
         double mult = post->pt[q->first + d].mult * isp;
-        if (isinf(z[d]) || isinf(z[n + d])) {
-            g[d] = 0.0; /* m = 0 whatever theta nearby */
+        if (isinf(z[d])) {
+            g[d] = 0.0; /* m = 0 whatever theta nearby (both bounds at +inf) */
             continue;
         }
         g[d] = mult * (pdf[d] - pdf[n + d]) * isig;
@@ -421,8 +422,7 @@ post_loglik_report(const att_posterior *post,
 
     if (q->path != POST_PATH_POINTS) {
         post_loglik_prepare(w, q, r, b);
-        post_loglik_vector(post, w, q->vo,
-                           q->vo + (q->path == POST_PATH_RANGE ? 2 : 1) * q->npoint);
+        post_loglik_vector(post, w, q->vo, q->vo + post_vslots(q));
     }
     ell = post_loglik_finish(post, w, r, b, kappa, grad, out_s);
     if (grad != NULL && ell != -HUGE_VAL)

@@ -57,12 +57,15 @@ sort_pass(const uint64_t *a, uint64_t *b, const size_t *ia, size_t *ib, size_t n
         count[c] = sum;
         sum += k;
     }
-    for (i = 0; i < n; i++) {
-        size_t to = count[(a[i] >> shift) & 0xff]++;
-        b[to] = a[i];
-        if (ia != NULL)
+    if (ia == NULL) /* two loops: no test per key in att_sort's */
+        for (i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & 0xff]++] = a[i];
+    else
+        for (i = 0; i < n; i++) {
+            size_t to = count[(a[i] >> shift) & 0xff]++;
+            b[to] = a[i];
             ib[to] = ia[i];
-    }
+        }
     return true;
 }
 
