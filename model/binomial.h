@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "stream.h"
+#include "vmath.h"
 
 /* A Binomial(n, p) count; p outside (0, 1) is clamped (0 gives 0, 1 gives n). */
 ATT_INTERNAL uint32_t att_binomial(att_stream *s, uint32_t n, double p);
@@ -26,5 +27,25 @@ typedef struct {
 
 ATT_INTERNAL void att_binomial_prepare(att_binomial_p *bp, double p);
 ATT_INTERNAL uint32_t att_binomial_prepared(att_stream *s, uint32_t n, const att_binomial_p *bp);
+
+/* Inversion's sequential search of the CDF from 0, pmf by recurrence, for
+ * the uniform u, p <= 1/2 and f = (1 - p)^n (the pmf at 0, as att_exp of
+ * n att_log1p(-p)): the count of att_binomial's small means, for
+ * binomial_many.c. */
+ATT_INTERNAL uint32_t att_binomial_search(double u, uint32_t n, double p, double f);
+
+/* out[j] = a Binomial(n[j], p[j]) count from the stream (seed, purpose,
+ * a[j], b[j], c) as att_stream_reset makes it, for j < m: att_binomial's
+ * count, bit for bit, whatever the path simd (binomial_many.c). */
+ATT_INTERNAL void att_binomial_many(att_simd simd,
+                                    uint64_t seed,
+                                    uint32_t purpose,
+                                    uint32_t c,
+                                    size_t m,
+                                    const uint32_t *a,
+                                    const uint32_t *b,
+                                    const uint32_t *n,
+                                    const double *p,
+                                    uint32_t *out);
 
 #endif /* ATTRITION_BINOMIAL_H */

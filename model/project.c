@@ -34,9 +34,14 @@
 #include "sort.h"
 #include "stream.h"
 #include "variates.h"
+#include "vmath.h"
 
 /* Above this many troops in one path the counts would leave uint32_t. */
 #define PROJECT_TROOPS_MAX 2.0e9
+
+/* Paths simulated side by side by project_block (a force by groups: one
+ * at a time, in the first's scratch). */
+#define PROJECT_BLOCK 64
 
 att_project_params
 att_project_default_params(void)
@@ -209,6 +214,7 @@ typedef struct {
     size_t ngroup;   /* with declared groups: their count, and their values */
     uint32_t *gvals[ATT_SERIES_COUNT + 1]; /* (date x paths + path) x ngroup + group; the
                                             * last, deployed, only when paths are kept */
+    att_simd simd;                         /* att_binomial_many's path */
 } project_run;
 
 static double
@@ -339,53 +345,81 @@ project_scenario(const project_run *r,
     return h_rule;
 }
 
-/* Simulates path i; false if its troops would overflow the counters. */
+/* One path of a block in its days: what project_block carries from day to
+ * day besides its scratch's pools. */
+typedef struct {
+    size_t i, np;      /* the path; its pools */
+    int32_t from;      /* the day the contingent takes its rule */
+    double kappa;      /* the share killed among casualties */
+    double q_last;     /* the contingent's daily probability before from */
+    double q_rule;     /* and from it */
+    double n, c, k, d; /* fit to fight (the pools' sum), casualties, killed, deployed */
+    uint32_t step_cas; /* casualties since the last output date, not yet thinned */
+} project_lane;
+
+/* Draws of one day across a block's paths, gathered for one call of
+ * att_binomial_many: the stream's a and b, n and p, the count, and whose
+ * (lane and pool) it is. */
+typedef struct {
+    uint32_t *a, *b, *n, *x;
+    double *p;
+    size_t *lane, *pool;
+} project_draws;
+
+/* Per thread: the scratch of each path of a block, their lanes, and room
+ * for a day's draws (a pool of each path at most). */
+typedef struct {
+    project_scratch *ws; /* PROJECT_BLOCK: the first whole, the others in bulk */
+    char *bulk;
+    project_lane *lane;
+    project_draws dr;
+} project_block_ws;
+
+/* Path i's scenario, pools and starting state (equations (16)-(17)) into
+ * ws and *ln; false if its troops would overflow the counters. */
 static bool
-project_path(const project_run *r, project_scratch *ws, size_t i)
+project_path_start(const project_run *r, project_scratch *ws, size_t i, project_lane *ln)
 {
     const att_params *p = r->p;
     const att_projection_params *pr = &p->projection;
     const size_t nw = p->nwave, draw = (size_t)(((uint64_t)i * r->ndraw) / r->paths);
     att_model_values v;
     att_state st;
-    att_stream s;
-    double kappa, h_last, h_rule, q_last, q_rule, n0, c, k, d;
-    att_binomial_p kb; /* kappa, drawn from every day */
-    uint32_t step_cas = 0;
-    int32_t from, t, end = r->start + r->horizon;
-    size_t w, np = 1, m, out = 0;
+    double h_last, h_rule, n0;
+    size_t w, m, np = 1;
     const bool pool = pr->counts != ATT_COUNTS_BETA_BINOMIAL;
 
     att_posterior_model_values(r->post, r->fit->theta + draw * r->fit->dim, ws->hazard, ws->count,
-                               &kappa);
+                               &ln->kappa);
     v.hazard = ws->hazard;
     v.count = ws->count;
-    v.kappa = kappa;
-    att_binomial_prepare(&kb, kappa);
+    v.kappa = ln->kappa;
     v.ratio = NULL;
     v.depart = NULL;
     v.rho = 0.0;
     st = att_model_state(p, &v, (double)r->start); /* equation (16) */
 
     h_last = ws->hazard[p->nphase - 1];
-    h_rule = project_scenario(r, ws, i, ws->hazard, NULL, &from);
+    h_rule = project_scenario(r, ws, i, ws->hazard, NULL, &ln->from);
 
     /* Pools: the contingent is pool 0; a wave joins it when their hazards
      * agree from the wave's day on, or an earlier wave with its hazard.
      * Not under the beta-binomial: there each cohort draws its own p a
      * day, and one draw for a pool would correlate them all. */
     n0 = floor(st.strength + 0.5);
-    c = floor(st.casualties + 0.5);
-    k = floor(st.killed + 0.5);
-    d = n0 + c;
-    if (d > PROJECT_TROOPS_MAX)
+    ln->i = i;
+    ln->c = floor(st.casualties + 0.5);
+    ln->k = floor(st.killed + 0.5);
+    ln->d = n0 + ln->c;
+    ln->step_cas = 0;
+    if (ln->d > PROJECT_TROOPS_MAX)
         return false;
     ws->pn[0] = (uint32_t)n0;
     ws->pkey[0] = 0;
     for (w = 0; r->waves && w < nw; w++) {
         double hw = ws->whazard[w];
         ws->wpool[w] = ATT_NONE;
-        if (pool && hw == h_rule && (ws->wdate[w] >= from || h_last == h_rule))
+        if (pool && hw == h_rule && (ws->wdate[w] >= ln->from || h_last == h_rule))
             ws->wpool[w] = 0;
         for (m = 1; pool && m < np && ws->wpool[w] == ATT_NONE; m++)
             if (ws->phazard[m] == hw)
@@ -397,71 +431,158 @@ project_path(const project_run *r, project_scratch *ws, size_t i)
             ws->pkey[np] = (uint32_t)w + 1;
             np++;
         }
-        if (d + ws->wsize[w] > PROJECT_TROOPS_MAX)
+        if (ln->d + ws->wsize[w] > PROJECT_TROOPS_MAX)
             return false;
-        d += ws->wsize[w];
+        ln->d += ws->wsize[w];
     }
-    d = n0 + c;
+    ln->d = n0 + ln->c;
+    ln->n = n0;
+    ln->np = np;
     /* Each pool's daily probability, once: its hazard is constant. */
-    q_last = -att_expm1(-h_last);
-    q_rule = -att_expm1(-h_rule);
+    ln->q_last = -att_expm1(-h_last);
+    ln->q_rule = -att_expm1(-h_rule);
     for (m = 1; m < np; m++)
         ws->pq[m] = -att_expm1(-ws->phazard[m]);
+    project_check_thresholds(r, i, r->start, n0, ln->c, ln->k, ln->d);
+    return true;
+}
 
-    /* The days (equations (18)-(19)). */
-    project_check_thresholds(r, i, r->start, n0, c, k, d);
+/* The counts of a day's gathered draws dr[0..nd) into dr->x, from the
+ * streams (purpose, a, b, c): binomial, all at once, or beta-binomial
+ * (counts only) one by one. */
+static void
+project_draw(const project_run *r,
+             project_scratch *ws,
+             const project_draws *dr,
+             size_t nd,
+             att_rng_purpose purpose,
+             uint32_t c)
+{
+    size_t j;
+
+    if (purpose == ATT_RNG_COUNTS && r->p->projection.counts == ATT_COUNTS_BETA_BINOMIAL) {
+        for (j = 0; j < nd; j++) {
+            att_stream s;
+            att_stream_reset(&s, r->seed, purpose, dr->a[j], dr->b[j], c);
+            dr->x[j] = project_pool_casualties(r, ws, &s, dr->n[j], dr->p[j]);
+        }
+        return;
+    }
+    att_binomial_many(r->simd, r->seed, (uint32_t)purpose, c, nd, dr->a, dr->b, dr->n, dr->p,
+                      dr->x);
+}
+
+/* Adds draw j (path ln->i, stream b, n troops at p) to dr's nd. */
+static void
+project_draw_add(project_draws *dr,
+                 size_t *nd,
+                 const project_lane *ln,
+                 size_t l,
+                 size_t m,
+                 uint32_t b,
+                 uint32_t n,
+                 double p)
+{
+    dr->a[*nd] = (uint32_t)ln->i;
+    dr->b[*nd] = b;
+    dr->n[*nd] = n;
+    dr->p[*nd] = p;
+    dr->lane[*nd] = l;
+    dr->pool[*nd] = m;
+    (*nd)++;
+}
+
+/* Simulates paths i0 .. i0 + nl - 1 side by side, day by day, so that each
+ * day's draws of all of them go through one call (equations (18)-(19));
+ * every path's counts are those it would draw alone.  False if a path's
+ * troops would overflow the counters. */
+static bool
+project_block(const project_run *r, project_block_ws *bw, size_t i0, size_t nl)
+{
+    const att_params *p = r->p;
+    const size_t nw = p->nwave;
+    project_draws *dr = &bw->dr;
+    int32_t t, end = r->start + r->horizon;
+    size_t l, w, m, j, nd, out = 0;
+
+    for (l = 0; l < nl; l++)
+        if (!project_path_start(r, &bw->ws[l], i0 + l, &bw->lane[l]))
+            return false;
     for (t = r->start;; t++) {
-        double n = 0.0;
         if (t == r->dates[out]) {
-            if (!r->killed_daily && step_cas > 0) {
-                att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, 0, (uint32_t)out);
-                k += att_binomial_prepared(&s, step_cas, &kb);
-                step_cas = 0;
+            if (!r->killed_daily) {
+                for (l = 0, nd = 0; l < nl; l++)
+                    if (bw->lane[l].step_cas > 0)
+                        project_draw_add(dr, &nd, &bw->lane[l], l, 0, 0, bw->lane[l].step_cas,
+                                         bw->lane[l].kappa);
+                project_draw(r, bw->ws, dr, nd, ATT_RNG_KILLED, (uint32_t)out);
+                for (j = 0; j < nd; j++) {
+                    bw->lane[dr->lane[j]].k += dr->x[j];
+                    bw->lane[dr->lane[j]].step_cas = 0;
+                }
             }
-            for (m = 0; m < np; m++)
-                n += ws->pn[m];
-            r->vals[ATT_SERIES_STRENGTH][out * r->paths + i] = (uint32_t)n;
-            r->vals[ATT_SERIES_CASUALTIES][out * r->paths + i] = (uint32_t)c;
-            r->vals[ATT_SERIES_KILLED][out * r->paths + i] = (uint32_t)k;
-            if (r->vals[ATT_SERIES_COUNT] != NULL)
-                r->vals[ATT_SERIES_COUNT][out * r->paths + i] = (uint32_t)d;
+            for (l = 0; l < nl; l++) {
+                const project_lane *ln = &bw->lane[l];
+                const size_t at = out * r->paths + ln->i;
+                r->vals[ATT_SERIES_STRENGTH][at] = (uint32_t)ln->n;
+                r->vals[ATT_SERIES_CASUALTIES][at] = (uint32_t)ln->c;
+                r->vals[ATT_SERIES_KILLED][at] = (uint32_t)ln->k;
+                if (r->vals[ATT_SERIES_COUNT] != NULL)
+                    r->vals[ATT_SERIES_COUNT][at] = (uint32_t)ln->d;
+            }
             out++;
         }
         if (t == end)
             break;
-        for (w = 0; r->waves && w < nw; w++)
-            if (ws->wdate[w] == t) {
-                ws->pn[ws->wpool[w]] += ws->wsize[w];
-                d += ws->wsize[w];
+        for (l = 0, nd = 0; l < nl; l++) {
+            project_scratch *ws = &bw->ws[l];
+            project_lane *ln = &bw->lane[l];
+            for (w = 0; r->waves && w < nw; w++)
+                if (ws->wdate[w] == t) {
+                    ws->pn[ws->wpool[w]] += ws->wsize[w];
+                    ln->n += ws->wsize[w];
+                    ln->d += ws->wsize[w];
+                }
+            for (m = 0; m < ln->np; m++) {
+                double q = m > 0 ? ws->pq[m] : t >= ln->from ? ln->q_rule : ln->q_last;
+                if (ws->pn[m] > 0 && q != 0.0)
+                    project_draw_add(dr, &nd, ln, l, m, ws->pkey[m], ws->pn[m], q);
             }
-        for (m = 0; m < np; m++) {
-            double q = m > 0 ? ws->pq[m] : t >= from ? q_rule : q_last;
-            uint32_t x;
-            if (ws->pn[m] == 0 || q == 0.0)
-                continue;
-            att_stream_reset(&s, r->seed, ATT_RNG_COUNTS, (uint32_t)i, ws->pkey[m],
-                             (uint32_t)(t - r->start));
-            x = project_pool_casualties(r, ws, &s, ws->pn[m], q);
-            ws->pn[m] -= x;
-            c += x;
-            if (r->killed_daily && x > 0) {
-                /* Each pool its own stream (cohort + 1; 0 is the per-step
-                 * one): shared uniforms would make the pools' killed move
-                 * together, and their sum would not be binomial. */
-                att_stream_reset(&s, r->seed, ATT_RNG_KILLED, (uint32_t)i, ws->pkey[m] + 1,
-                                 (uint32_t)(t - r->start));
-                k += att_binomial_prepared(&s, x, &kb);
-            } else
-                step_cas += x;
         }
-        if (p->nthreshold > 0) {
-            double now = 0.0;
-            for (m = 0; m < np; m++)
-                now += ws->pn[m];
-            project_check_thresholds(r, i, t + 1, now, c, k, d);
+        project_draw(r, bw->ws, dr, nd, ATT_RNG_COUNTS, (uint32_t)(t - r->start));
+        for (j = 0; j < nd; j++) {
+            project_lane *ln = &bw->lane[dr->lane[j]];
+            uint32_t x = dr->x[j];
+            bw->ws[dr->lane[j]].pn[dr->pool[j]] -= x;
+            ln->n -= x;
+            ln->c += x;
+            if (!r->killed_daily)
+                ln->step_cas += x;
+        }
+        if (r->killed_daily) {
+            /* Each pool its own stream (cohort + 1; 0 is the per-step
+             * one): shared uniforms would make the pools' killed move
+             * together, and their sum would not be binomial. */
+            size_t nk = 0;
+            for (j = 0; j < nd; j++)
+                if (dr->x[j] > 0) {
+                    const project_lane *ln = &bw->lane[dr->lane[j]];
+                    const size_t mj = dr->pool[j];
+                    /* in place: entry nk <= j is read no more */
+                    project_draw_add(dr, &nk, ln, dr->lane[j], mj, bw->ws[dr->lane[j]].pkey[mj] + 1,
+                                     dr->x[j], ln->kappa);
+                }
+            project_draw(r, bw->ws, dr, nk, ATT_RNG_KILLED, (uint32_t)(t - r->start));
+            for (j = 0; j < nk; j++)
+                bw->lane[dr->lane[j]].k += dr->x[j];
+        }
+        for (l = 0; p->nthreshold > 0 && l < nl; l++) {
+            const project_lane *ln = &bw->lane[l];
+            project_check_thresholds(r, ln->i, t + 1, ln->n, ln->c, ln->k, ln->d);
         }
     }
-    r->deployed_end[i] = (uint32_t)d;
+    for (l = 0; l < nl; l++)
+        r->deployed_end[bw->lane[l].i] = (uint32_t)bw->lane[l].d;
     return true;
 }
 
@@ -809,6 +930,81 @@ project_scratch_alloc(project_scratch *ws, const att_params *p, const att_poster
             (p->projection.counts != ATT_COUNTS_BETA_BINOMIAL && p->nscheduled == 0));
 }
 
+/* The scratch of a block's lanes after the first, carved from one
+ * allocation at base (NULL: only counted): the pools' and waves' arrays
+ * that project_block uses, each rounded to 8 bytes.  Returns the bytes a
+ * lane takes. */
+static size_t
+project_lane_carve(project_scratch *ws, const att_params *p, char *base)
+{
+    const size_t nw = p->nwave + att_params_group_count(p) + 1;
+    size_t at = 0;
+
+#define PROJECT_CARVE(field, count)                           \
+    do {                                                      \
+        if (base != NULL)                                     \
+            ws->field = (void *)(base + at);                  \
+        at += ((count) * sizeof *ws->field + 7) & ~(size_t)7; \
+    } while (0)
+    PROJECT_CARVE(hazard, p->nphase);
+    PROJECT_CARVE(count, p->narrival + 1);
+    PROJECT_CARVE(wdate, nw);
+    PROJECT_CARVE(wsize, nw);
+    PROJECT_CARVE(whazard, nw);
+    PROJECT_CARVE(wpool, nw);
+    PROJECT_CARVE(pn, nw);
+    PROJECT_CARVE(phazard, nw);
+    PROJECT_CARVE(pq, nw);
+    PROJECT_CARVE(pkey, nw);
+#undef PROJECT_CARVE
+    return at;
+}
+
+static void
+project_block_free(project_block_ws *bw)
+{
+    if (bw->ws != NULL)
+        project_scratch_free(&bw->ws[0]);
+    att_mem_free(bw->ws);
+    att_mem_free(bw->bulk);
+    att_mem_free(bw->lane);
+    att_mem_free(bw->dr.a);
+    att_mem_free(bw->dr.b);
+    att_mem_free(bw->dr.n);
+    att_mem_free(bw->dr.x);
+    att_mem_free(bw->dr.p);
+    att_mem_free(bw->dr.lane);
+    att_mem_free(bw->dr.pool);
+}
+
+/* The first lane's scratch is whole (a force by groups and the
+ * beta-binomial's generator use it); the others are carved. */
+static bool
+project_block_alloc(project_block_ws *bw, const att_params *p, const att_posterior *post)
+{
+    const size_t nd = PROJECT_BLOCK * (p->nwave + 1); /* a day's draws at most */
+    const size_t lane_bytes = project_lane_carve(NULL, p, NULL);
+    size_t l;
+
+    memset(bw, 0, sizeof *bw);
+    bw->ws = att_mem_calloc(PROJECT_BLOCK, sizeof *bw->ws);
+    bw->bulk = att_mem_alloc((PROJECT_BLOCK - 1) * lane_bytes);
+    bw->lane = att_mem_alloc(PROJECT_BLOCK * sizeof *bw->lane);
+    bw->dr.a = att_mem_alloc(nd * sizeof *bw->dr.a);
+    bw->dr.b = att_mem_alloc(nd * sizeof *bw->dr.b);
+    bw->dr.n = att_mem_alloc(nd * sizeof *bw->dr.n);
+    bw->dr.x = att_mem_alloc(nd * sizeof *bw->dr.x);
+    bw->dr.p = att_mem_alloc(nd * sizeof *bw->dr.p);
+    bw->dr.lane = att_mem_alloc(nd * sizeof *bw->dr.lane);
+    bw->dr.pool = att_mem_alloc(nd * sizeof *bw->dr.pool);
+    if (!bw->ws || !bw->bulk || !bw->lane || !bw->dr.a || !bw->dr.b || !bw->dr.n || !bw->dr.x ||
+        !bw->dr.p || !bw->dr.lane || !bw->dr.pool)
+        return false;
+    for (l = 1; l < PROJECT_BLOCK; l++)
+        project_lane_carve(&bw->ws[l], p, bw->bulk + (l - 1) * lane_bytes);
+    return project_scratch_alloc(&bw->ws[0], p, post);
+}
+
 void
 att_projection_free(att_projection *r)
 {
@@ -976,8 +1172,8 @@ att_project_run(const att_params *p,
 {
     const att_projection_params *pr = &p->projection;
     project_run r;
-    project_scratch *ws = NULL;
-    size_t s, i, m, nthreads = 1;
+    project_block_ws *bw = NULL;
+    size_t s, i, m, nthreads = 1, nblock;
     long step = pp->step > 0 ? pp->step : pr->step;
     int overflow = 0;
     double t0;
@@ -995,6 +1191,8 @@ att_project_run(const att_params *p,
     r.p = p;
     r.post = post;
     r.fit = fit;
+    if ((st = att_simd_choose(&r.simd, err)) != ATT_OK)
+        return st;
     r.seed = pp->seed;
     r.paths = pp->paths > 0 ? pp->paths : (size_t)pr->paths;
     r.ndraw = fit->chains * fit->draws;
@@ -1026,17 +1224,17 @@ att_project_run(const att_params *p,
 #ifdef _OPENMP
     nthreads = pp->threads > 0 ? (size_t)pp->threads : (size_t)omp_get_max_threads();
 #endif
-    ws = att_mem_calloc(nthreads, sizeof *ws);
+    bw = att_mem_calloc(nthreads, sizeof *bw);
     if (out->levels == NULL || out->dates == NULL || r.vals[0] == NULL || r.vals[1] == NULL ||
         r.vals[2] == NULL || (with_d && r.vals[ATT_SERIES_COUNT] == NULL) ||
-        r.deployed_end == NULL || r.capped == NULL || r.first == NULL || ws == NULL ||
+        r.deployed_end == NULL || r.capped == NULL || r.first == NULL || bw == NULL ||
         st != ATT_OK) {
         st =
             ATT_FAIL(err, ATT_ENOMEM, "out of memory for %zu paths x %zu dates", r.paths, r.ndates);
         goto done;
     }
     for (i = 0; i < nthreads; i++)
-        if (!project_scratch_alloc(&ws[i], p, post)) {
+        if (!project_block_alloc(&bw[i], p, post)) {
             st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the paths' scratch");
             goto done;
         }
@@ -1048,14 +1246,20 @@ att_project_run(const att_params *p,
         r.first[i] = INT32_MAX;
 
     t0 = att_seconds();
+    nblock = (r.paths + PROJECT_BLOCK - 1) / PROJECT_BLOCK;
 #pragma omp parallel for schedule(static) num_threads((int)nthreads) reduction(| : overflow)
-    for (i = 0; i < r.paths; i++) {
+    for (i = 0; i < nblock; i++) {
+        const size_t i0 = i * PROJECT_BLOCK,
+                     nl = r.paths - i0 < PROJECT_BLOCK ? r.paths - i0 : PROJECT_BLOCK;
+        size_t l;
         int tid = 0;
 #ifdef _OPENMP
         tid = omp_get_thread_num();
 #endif
-        if (!(r.force ? project_path_force(&r, &ws[tid], i) : project_path(&r, &ws[tid], i)))
-            overflow |= 1;
+        if (!r.force)
+            overflow |= !project_block(&r, &bw[tid], i0, nl);
+        for (l = 0; r.force && l < nl; l++)
+            overflow |= !project_path_force(&r, &bw[tid].ws[0], i0 + l);
     }
     out->seconds_loop = att_seconds() - t0;
     if (overflow) {
@@ -1081,9 +1285,9 @@ att_project_run(const att_params *p,
             r.gvals[s] = NULL;
         }
 done:
-    for (i = 0; ws != NULL && i < nthreads; i++)
-        project_scratch_free(&ws[i]);
-    att_mem_free(ws);
+    for (i = 0; bw != NULL && i < nthreads; i++)
+        project_block_free(&bw[i]);
+    att_mem_free(bw);
     for (s = 0; s <= ATT_SERIES_COUNT; s++)
         att_mem_free(r.vals[s]);
     for (s = 0; s <= ATT_SERIES_COUNT; s++)

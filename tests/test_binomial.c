@@ -164,6 +164,58 @@ test_prepared(void **state)
     }
 }
 
+/* Many draws at once give each stream's att_binomial count, bit for bit,
+ * on every path this processor runs: the projection's means (mostly
+ * accepted inside the squeeze by the vector loops, some after the
+ * acceptance test, some after one or two rejected tries), small means by
+ * inversion (p small enough for log1p's series too), p on both sides of
+ * 1/2 and at the edges, n = 0; arrays of every length from 1 to past a
+ * block, and one of many blocks. */
+static void
+test_many(void **state)
+{
+    enum { M = 3000, SHORT = 203 };
+    const double ps[] = {0.0,  -0.1, 5e-7, 1e-6,   0.0009, 0.0025, 0.004,
+                         0.21, 0.5,  0.62, 0.9991, 1.0,    1.5};
+    static uint32_t a[M], b[M], n[M], got[M], want[M];
+    static double p[M];
+    att_stream s;
+    size_t m, j, k, blocks2 = 0;
+    int simd, paths = 0;
+
+    (void)state;
+    att_stream_reset(&s, 3, 0, 0, 0, 0);
+    for (j = 0; j < M; j++) {
+        uint32_t u = att_stream_u32(&s);
+        a[j] = att_stream_u32(&s);
+        b[j] = u % 5;
+        n[j] = u % 7 == 0 ? 0 : u % 7 == 1 ? u % 40 : u % 7 == 2 ? 4000000000u : 2000 + u % 40000;
+        p[j] = u % 3 == 0 ? ps[(u / 3) % (sizeof ps / sizeof ps[0])]
+                          : 0.0005 + 0.004 * att_stream_uniform(&s);
+    }
+    for (j = 0; j < M; j++) {
+        att_stream t;
+        att_stream_reset(&t, 20241206, 4, a[j], b[j], 17);
+        want[j] = att_binomial(&t, n[j], p[j]);
+        blocks2 += t.ctr.v[0] >= 2; /* two tries rejected: a second block */
+    }
+    assert_true(blocks2 >= 5);
+    for (simd = 0; simd < ATT_SIMD_COUNT; simd++) {
+        if (!att_simd_supported((att_simd)simd))
+            continue;
+        paths++;
+        for (m = 1; m <= M; m += m < 70 ? 1 : m < SHORT ? 19 : M) {
+            memset(got, 0xff, sizeof got);
+            att_binomial_many((att_simd)simd, 20241206, 4, 17, m, a, b, n, p, got);
+            for (k = 0; k < m; k++)
+                if (got[k] != want[k])
+                    fail_msg("path %s, m = %zu: draw %zu (n = %u, p = %g) gave %u, expected %u",
+                             att_simd_name((att_simd)simd), m, k, n[k], p[k], got[k], want[k]);
+        }
+    }
+    assert_true(paths >= 2);
+}
+
 int
 main(void)
 {
@@ -173,6 +225,7 @@ main(void)
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_keyed),
         cmocka_unit_test(test_prepared),
+        cmocka_unit_test(test_many),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

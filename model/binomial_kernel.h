@@ -1,0 +1,114 @@
+/* binomial_kernel.h -- BTRS's arithmetic, without branches, for one draw
+ * (binomial.c) and for many in vector lanes (binomial_many.c): both
+ * inline the same operations, so a lane gives the bits of the scalar draw
+ * (private).
+ *
+ * W. Hormann, "The generation of binomial random variates", J. Statist.
+ * Comput. Simul. 46 (1993) 101-110, algorithm BTRS, with its table of
+ * Stirling corrections; for n p >= 10 and p <= 1/2. */
+#ifndef ATTRITION_BINOMIAL_KERNEL_H
+#define ATTRITION_BINOMIAL_KERNEL_H
+
+#include <math.h>
+
+#include "emath_kernel.h"
+
+/* floor(x) for |x| < 2^51, by rounding through 1.5 2^52: roundsd is not
+ * in SSE2, and floor() would be a call in that path's loops.  Every count
+ * BTRS floors is below 2^46 in magnitude for n < 2^32 (the try's u is at
+ * least 2^-33 from +-1/2). */
+EM_INLINE double
+btrs_floor(double x)
+{
+    double r = (x + 0x1.8p52) - 0x1.8p52;
+
+    return r > x ? r - 1.0 : r;
+}
+
+/* Below this mean, inversion is cheaper than BTRS (and BTRS's hat is
+ * valid only above it: Hormann requires n p >= 10). */
+#define BTRS_MIN_MEAN 10.0
+
+/* BTRS's constants for n (as a double) and p. */
+typedef struct {
+    double n, p, b, a, c, vr, r, alpha, m;
+} btrs_consts;
+
+EM_INLINE btrs_consts
+btrs_setup(double nd, double p)
+{
+    btrs_consts k;
+    double spq = sqrt(nd * p * (1.0 - p));
+
+    k.n = nd;
+    k.p = p;
+    k.b = 1.15 + 2.53 * spq;
+    k.a = -0.0873 + 0.0248 * k.b + 0.01 * p;
+    k.c = nd * p + 0.5;
+    k.vr = 0.92 - 4.2 / k.b;
+    k.r = p / (1.0 - p);
+    k.alpha = (2.83 + 5.1 / k.b) * spq;
+    k.m = btrs_floor((nd + 1.0) * p);
+    return k;
+}
+
+/* A try's count before the support check, from u in (-1/2, 1/2) and
+ * us = 1/2 - |u|. */
+EM_INLINE double
+btrs_count(const btrs_consts *k, double u, double us)
+{
+    return btrs_floor((2.0 * k->a / us + k->b) * u + k->c);
+}
+
+/* log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2] for k < 10. */
+static const double btrs_stirling_tab[10] = {
+    0.0810614667953272,  0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+    0.0166446911898211,  0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+    0.00925546218271273, 0.00833056343336287};
+
+/* The error of Stirling's formula at k + 1, log k! - [(k + 1/2) log(k + 1)
+ * - (k + 1) + log(2 pi)/2], from the table below 10 and by its series
+ * above; k >= 0 a whole number.  Both are computed and one is kept, so
+ * that lanes do not branch. */
+EM_INLINE double
+btrs_stirling_tail(double k)
+{
+    const int small = k <= 9.0;
+    double kp1sq = (k + 1.0) * (k + 1.0);
+    double series = (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / kp1sq) / kp1sq) / (k + 1.0);
+    double exact = btrs_stirling_tab[9];
+    int i;
+
+    /* the table's entry by selections, not an index: GCC does not
+     * vectorise the gather here */
+    for (i = 8; i >= 0; i--)
+        exact = k <= i ? btrs_stirling_tab[i] : exact;
+    return small ? exact : series;
+}
+
+/* The arguments of the four logarithms that decide a try outside the
+ * squeeze, count x on the support (BTRS's steps 3.1-3.3): apart from the
+ * rest, so that many lanes take them in one call of att_vlog (GCC does not
+ * vectorise em_log inlined among this much arithmetic). */
+#define BTRS_NLOG 4
+
+EM_INLINE void
+btrs_log_args(const btrs_consts *k, double x, double us, double v, double *arg)
+{
+    arg[0] = v * k->alpha / (k->a / (us * us) + k->b);
+    arg[1] = (k->m + 1.0) / (k->r * (k->n - k->m + 1.0));
+    arg[2] = (k->n - k->m + 1.0) / (k->n - x + 1.0);
+    arg[3] = k->r * (k->n - x + 1.0) / (x + 1.0);
+}
+
+/* Whether that try is accepted, from the logarithms of its arguments. */
+EM_INLINE int
+btrs_accept(const btrs_consts *k, double x, const double *lg)
+{
+    double lm = (k->m + 0.5) * lg[1] + btrs_stirling_tail(k->m) + btrs_stirling_tail(k->n - k->m);
+
+    return lg[0] <= lm + (k->n + 1.0) * lg[2] + (x + 0.5) * lg[3] - btrs_stirling_tail(x) -
+                        btrs_stirling_tail(k->n - x);
+}
+
+#endif /* ATTRITION_BINOMIAL_KERNEL_H */

@@ -1,0 +1,528 @@
+/* binomial_many.c -- many binomial draws at once, each from its own keyed
+ * stream (binomial.h).
+ *
+ * The projection draws one count per path, pool and day, each from the
+ * stream (seed, purpose, path, pool, day), and a draw costs little but its
+ * setting up: a Philox block, BTRS's constants (a square root, two
+ * divisions) and its first try.  Over an array of draws that part runs in
+ * loops the compiler vectorises, one per instruction set as in vmath.c:
+ * integer Philox rounds, and IEEE-754 additions, products, quotients and
+ * square roots, which give the same bits in any lane.  At the projection's
+ * means the first try lands inside BTRS's squeeze nine times in ten; every
+ * other draw (small means by inversion, p outside (0, 1), a try off the
+ * support or outside the squeeze) is drawn whole by att_binomial from its
+ * stream as reset, the block already made.  So each count is
+ * att_binomial's, bit for bit, on every path; test_binomial checks it.
+ * This file is built with -fno-trapping-math, as vmath.c. */
+#include <math.h>
+#include <string.h>
+
+#include "binomial.h"
+#include "binomial_kernel.h"
+
+/* Draws go through the vector loops this many at a time. */
+#define MANY_BLOCK ((size_t)64)
+
+/* One lane's block: Random123's philox4x32 (ten rounds), written out so
+ * that a loop over lanes vectorises (the 32 x 32 -> 64-bit products as
+ * packed multiplies). */
+EM_INLINE void
+many_philox(
+    uint32_t x0, uint32_t x1, uint32_t x2, uint32_t x3, uint32_t k0, uint32_t k1, uint32_t *o)
+{
+    int r;
+
+    for (r = 0; r < 10; r++) {
+        uint64_t p0 = (uint64_t)0xD2511F53u * x0, p1 = (uint64_t)0xCD9E8D57u * x2;
+        uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1 ^ k0, y2 = (uint32_t)(p0 >> 32) ^ x3 ^ k1;
+        x1 = (uint32_t)p1;
+        x3 = (uint32_t)p0;
+        x0 = y0;
+        x2 = y2;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    o[0] = x0;
+    o[1] = x1;
+    o[2] = x2;
+    o[3] = x3;
+}
+
+/* A uint32_t as a double, through the signed conversion SSE2 and AVX2 have
+ * (exact: both are integers below 2^32). */
+EM_INLINE double
+many_u32(uint32_t x)
+{
+    return (double)(int32_t)(x ^ 0x80000000u) + 2147483648.0;
+}
+
+/* What a lane's first BTRS try left: a count, or one of these. */
+#define MANY_LOG_TEST (-1.0) /* on the support, outside the squeeze */
+#define MANY_RETRY    (-2.0) /* rejected: the next try */
+#define MANY_SCALAR   (-3.0) /* neither (n = 0, p outside (0, 1)) */
+#define MANY_INVERT   (-5.0) /* not a BTRS draw: a small mean, by inversion */
+#define MANY_RETRY2   (-4.0) /* rejected twice: BTRS goes on from the next block */
+
+/* The first try up to the squeeze, as binomial.c's binomial_btrs takes it,
+ * for a draw of n, p with its block's first two outputs. */
+EM_INLINE double
+many_squeeze(uint32_t n, double p, uint32_t o0, uint32_t o1)
+{
+    const double nd = many_u32(n), pp = p > 0.5 ? 1.0 - p : p;
+    const btrs_consts bc = btrs_setup(nd, pp);
+    const double u = (many_u32(o0) + 0.5) / 4294967296.0 - 0.5;
+    const double v = (many_u32(o1) + 0.5) / 4294967296.0;
+    const double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us);
+    const int valid = (n > 0) & (p > 0.0) & (p < 1.0), btrs = valid & !(nd * pp < BTRS_MIN_MEAN);
+    const int on = btrs & (k >= 0.0) & (k <= nd), in = on & (us >= 0.07) & (v <= bc.vr);
+    double r = MANY_SCALAR;
+
+    /* flat selections: GCC does not if-convert them nested */
+    r = valid ? MANY_INVERT : r;
+    r = btrs ? MANY_RETRY : r;
+    r = on ? MANY_LOG_TEST : r;
+    return in ? (p > 0.5 ? nd - k : k) : r;
+}
+
+/* The same try's logarithms' arguments, for a lane many_squeeze sent to
+ * its acceptance test, into arg[i * stride] for i < BTRS_NLOG. */
+EM_INLINE void
+many_log_args(uint32_t n, double p, uint32_t o0, uint32_t o1, double *arg, size_t stride)
+{
+    const double nd = many_u32(n), pp = p > 0.5 ? 1.0 - p : p;
+    const btrs_consts bc = btrs_setup(nd, pp);
+    const double u = (many_u32(o0) + 0.5) / 4294967296.0 - 0.5;
+    const double v = (many_u32(o1) + 0.5) / 4294967296.0;
+    const double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us);
+    double a[BTRS_NLOG];
+    size_t i;
+
+    btrs_log_args(&bc, k, us, v, a);
+    for (i = 0; i < BTRS_NLOG; i++)
+        arg[i * stride] = a[i];
+}
+
+/* Its verdict from the logarithms lg[i * stride]: the count or MANY_RETRY. */
+EM_INLINE double
+many_log_test(uint32_t n, double p, uint32_t o0, const double *lg, size_t stride)
+{
+    const double nd = many_u32(n), pp = p > 0.5 ? 1.0 - p : p;
+    const btrs_consts bc = btrs_setup(nd, pp);
+    const double u = (many_u32(o0) + 0.5) / 4294967296.0 - 0.5;
+    const double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us);
+    double l[BTRS_NLOG];
+    size_t i;
+
+    for (i = 0; i < BTRS_NLOG; i++)
+        l[i] = lg[i * stride];
+    return btrs_accept(&bc, k, l) ? (p > 0.5 ? nd - k : k) : MANY_RETRY;
+}
+
+/* att_log1p(x) for -1/2 <= x < 0: em_log1p_core's two ways, both taken
+ * and one kept, so that lanes do not branch (the same operations, so the
+ * same bits; test_binomial's small p takes the series). */
+EM_INLINE double
+many_log1p(double x)
+{
+    double e, lo, slo, u = em_two_sum(1.0, x, &e);
+    double core = em_log_core(u, (e + 0.0) / u, &lo);
+    double series = em_fast_two_sum(x, 0.0 + x * x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25))), &slo);
+
+    return (x > -EM_LOG1P_SERIES) & (x < EM_LOG1P_SERIES) ? series : core;
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define MANY_INDEPENDENT _Pragma("GCC ivdep")
+#else
+#define MANY_INDEPENDENT
+#endif
+
+/* The vector parts over m <= MANY_BLOCK lanes: the streams' first blocks
+ * into o (four rows of MANY_BLOCK); a try of n, p with the uniforms of o0
+ * and o1 up to the squeeze, into k; the acceptance tests of the tries that
+ * need one: their logarithms' arguments (BTRS_NLOG rows of m, for one
+ * call of att_vlog), and from the logarithms the verdicts into k. */
+#define MANY_PHILOX_LOOP(name)                                                             \
+    MANY_ATTR static void name##_philox(size_t m, const uint32_t key[2], uint32_t c,       \
+                                        const uint32_t *a, const uint32_t *b, uint32_t *o) \
+    {                                                                                      \
+        uint32_t t[4];                                                                     \
+        size_t j;                                                                          \
+        MANY_INDEPENDENT                                                                   \
+        for (j = 0; j < m; j++) {                                                          \
+            many_philox(0, a[j], b[j], c, key[0], key[1], t);                              \
+            o[j] = t[0];                                                                   \
+            o[MANY_BLOCK + j] = t[1];                                                      \
+            o[2 * MANY_BLOCK + j] = t[2];                                                  \
+            o[3 * MANY_BLOCK + j] = t[3];                                                  \
+        }                                                                                  \
+    }
+
+#define MANY_LOOP(name)                                                                        \
+    MANY_ATTR static void name##_squeeze(size_t m, const uint32_t *n, const double *p,         \
+                                         const uint32_t *o0, const uint32_t *o1, double *k)    \
+    {                                                                                          \
+        size_t j;                                                                              \
+        MANY_INDEPENDENT                                                                       \
+        for (j = 0; j < m; j++)                                                                \
+            k[j] = many_squeeze(n[j], p[j], o0[j], o1[j]);                                     \
+    }                                                                                          \
+    MANY_ATTR static void name##_log1p(size_t m, double *x)                                    \
+    {                                                                                          \
+        size_t j;                                                                              \
+        MANY_INDEPENDENT                                                                       \
+        for (j = 0; j < m; j++)                                                                \
+            x[j] = many_log1p(x[j]);                                                           \
+    }                                                                                          \
+    MANY_ATTR static void name##_log_args(size_t m, const uint32_t *n, const double *p,        \
+                                          const uint32_t *o0, const uint32_t *o1, double *arg) \
+    {                                                                                          \
+        size_t j;                                                                              \
+        MANY_INDEPENDENT                                                                       \
+        for (j = 0; j < m; j++)                                                                \
+            many_log_args(n[j], p[j], o0[j], o1[j], arg + j, m);                               \
+    }                                                                                          \
+    MANY_ATTR static void name##_log_test(size_t m, const uint32_t *n, const double *p,        \
+                                          const uint32_t *o0, const double *lg, double *k)     \
+    {                                                                                          \
+        size_t j;                                                                              \
+        MANY_INDEPENDENT                                                                       \
+        for (j = 0; j < m; j++)                                                                \
+            k[j] = many_log_test(n[j], p[j], o0[j], lg + j, m);                                \
+    }
+
+#define MANY_ATTR
+MANY_PHILOX_LOOP(many_base)
+MANY_LOOP(many_base)
+#undef MANY_ATTR
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#if defined(__clang__)
+#define MANY_AVX512_ATTR __attribute__((target("avx512f,avx512dq"), min_vector_width(512)))
+#else
+#define MANY_AVX512_ATTR __attribute__((target("avx512f,avx512dq,prefer-vector-width=512")))
+#endif
+#define MANY_ATTR __attribute__((target("avx2")))
+MANY_LOOP(many_avx2)
+#undef MANY_ATTR
+#define MANY_ATTR MANY_AVX512_ATTR
+MANY_LOOP(many_avx512)
+#undef MANY_ATTR
+
+/* Philox by hand in AVX2 and AVX-512 (GCC's own vectorisation of
+ * many_philox shuffles 32-bit halves about): each 32-bit word in a 64-bit
+ * lane, whose unsigned 32 x 32 -> 64-bit product is one instruction.  The
+ * high halves are left unmasked: no low half depends on them (the
+ * products take the low halves, the other steps are bitwise), and the
+ * outputs keep the low halves only.  A last group short of a vector is
+ * padded through a local copy. */
+#define MANY_ROUNDS 10
+
+__attribute__((target("avx2"))) static void
+many_avx2_philox(
+    size_t m, const uint32_t key[2], uint32_t c, const uint32_t *a, const uint32_t *b, uint32_t *o)
+{
+    const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+    const __m256i low = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    uint32_t pa[4] = {0}, pb[4] = {0}, out[4];
+    size_t j, l, w;
+
+    for (j = 0; j < m; j += 4) {
+        const size_t nl = m - j < 4 ? m - j : 4;
+        __m256i x0 = _mm256_setzero_si256(), x1, x2, x3 = _mm256_set1_epi64x(c), y0, y2, p0, p1;
+        uint32_t k0 = key[0], k1 = key[1];
+        int r;
+        const uint32_t *ja = a + j, *jb = b + j;
+        if (nl < 4) {
+            for (l = 0; l < nl; l++) {
+                pa[l] = a[j + l];
+                pb[l] = b[j + l];
+            }
+            ja = pa;
+            jb = pb;
+        }
+        x1 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)ja));
+        x2 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)jb));
+        for (r = 0; r < MANY_ROUNDS; r++) {
+            p0 = _mm256_mul_epu32(x0, m0);
+            p1 = _mm256_mul_epu32(x2, m1);
+            y0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
+                                  _mm256_set1_epi64x(k0));
+            y2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3),
+                                  _mm256_set1_epi64x(k1));
+            x1 = p1;
+            x3 = p0;
+            x0 = y0;
+            x2 = y2;
+            k0 += 0x9E3779B9u;
+            k1 += 0xBB67AE85u;
+        }
+        for (w = 0; w < 4; w++) {
+            __m256i x = w == 0 ? x0 : w == 1 ? x1 : w == 2 ? x2 : x3;
+            __m128i lo = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x, low));
+            if (nl == 4) {
+                _mm_storeu_si128((__m128i *)(o + w * MANY_BLOCK + j), lo);
+                continue;
+            }
+            _mm_storeu_si128((__m128i *)out, lo);
+            for (l = 0; l < nl; l++)
+                o[w * MANY_BLOCK + j + l] = out[l];
+        }
+    }
+}
+
+MANY_AVX512_ATTR static void
+many_avx512_philox(
+    size_t m, const uint32_t key[2], uint32_t c, const uint32_t *a, const uint32_t *b, uint32_t *o)
+{
+    const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
+    uint32_t pa[8] = {0}, pb[8] = {0}, out[8];
+    size_t j, l, w;
+
+    for (j = 0; j < m; j += 8) {
+        const size_t nl = m - j < 8 ? m - j : 8;
+        __m512i x0 = _mm512_setzero_si512(), x1, x2, x3 = _mm512_set1_epi64(c), y0, y2, p0, p1;
+        uint32_t k0 = key[0], k1 = key[1];
+        int r;
+        const uint32_t *ja = a + j, *jb = b + j;
+        if (nl < 8) {
+            for (l = 0; l < nl; l++) {
+                pa[l] = a[j + l];
+                pb[l] = b[j + l];
+            }
+            ja = pa;
+            jb = pb;
+        }
+        x1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)ja));
+        x2 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)jb));
+        for (r = 0; r < MANY_ROUNDS; r++) {
+            p0 = _mm512_mul_epu32(x0, m0);
+            p1 = _mm512_mul_epu32(x2, m1);
+            y0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), x1),
+                                  _mm512_set1_epi64(k0));
+            y2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), x3),
+                                  _mm512_set1_epi64(k1));
+            x1 = p1;
+            x3 = p0;
+            x0 = y0;
+            x2 = y2;
+            k0 += 0x9E3779B9u;
+            k1 += 0xBB67AE85u;
+        }
+        for (w = 0; w < 4; w++) {
+            __m256i lo = _mm512_cvtepi64_epi32(w == 0 ? x0 : w == 1 ? x1 : w == 2 ? x2 : x3);
+            if (nl == 8) {
+                _mm256_storeu_si256((__m256i *)(o + w * MANY_BLOCK + j), lo);
+                continue;
+            }
+            _mm256_storeu_si256((__m256i *)out, lo);
+            for (l = 0; l < nl; l++)
+                o[w * MANY_BLOCK + j + l] = out[l];
+        }
+    }
+}
+#define MANY_X86 1
+#else
+#define MANY_X86 0
+#endif
+
+/* The reference: each draw through att_stream_reset and att_binomial. */
+static void
+many_scalar(uint64_t seed,
+            uint32_t purpose,
+            uint32_t c,
+            size_t m,
+            const uint32_t *a,
+            const uint32_t *b,
+            const uint32_t *n,
+            const double *p,
+            uint32_t *out)
+{
+    size_t j;
+
+    for (j = 0; j < m; j++) {
+        att_stream s;
+        att_stream_reset(&s, seed, purpose, a[j], b[j], c);
+        out[j] = att_binomial(&s, n[j], p[j]);
+    }
+}
+
+typedef struct {
+    void (*philox)(size_t m,
+                   const uint32_t key[2],
+                   uint32_t c,
+                   const uint32_t *a,
+                   const uint32_t *b,
+                   uint32_t *o);
+    void (*squeeze)(size_t m,
+                    const uint32_t *n,
+                    const double *p,
+                    const uint32_t *o0,
+                    const uint32_t *o1,
+                    double *k);
+    void (*log_args)(size_t m,
+                     const uint32_t *n,
+                     const double *p,
+                     const uint32_t *o0,
+                     const uint32_t *o1,
+                     double *arg);
+    void (*log_test)(size_t m,
+                     const uint32_t *n,
+                     const double *p,
+                     const uint32_t *o0,
+                     const double *lg,
+                     double *k);
+    void (*log1p)(size_t m, double *x);
+} many_path;
+
+static const many_path many_paths[ATT_SIMD_COUNT] = {
+#define MANY_PATH(name)                                                               \
+    {                                                                                 \
+        name##_philox, name##_squeeze, name##_log_args, name##_log_test, name##_log1p \
+    }
+    {NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
+    MANY_PATH(many_base),
+#if MANY_X86
+    MANY_PATH(many_avx2),
+    MANY_PATH(many_avx512),
+#else
+    MANY_PATH(many_base),
+    MANY_PATH(many_base),
+#endif
+#undef MANY_PATH
+};
+
+/* A try for each of m lanes (n, p, the uniforms of o0 and o1): the count
+ * where it is accepted, else what many_squeeze says. */
+static void
+many_try(att_simd simd,
+         const many_path *path,
+         size_t m,
+         const uint32_t *n,
+         const double *p,
+         const uint32_t *o0,
+         const uint32_t *o1,
+         double *k)
+{
+    uint32_t tn[MANY_BLOCK], t0[MANY_BLOCK], t1[MANY_BLOCK];
+    double tp[MANY_BLOCK], tk[MANY_BLOCK], lg[BTRS_NLOG * MANY_BLOCK];
+    size_t at[MANY_BLOCK] = {0}, j, nt; /* zeroed for the analyser only */
+
+    path->squeeze(m, n, p, o0, o1, k);
+    /* the tries outside the squeeze, gathered for their tests (each lane
+     * written, kept by the count: no branch to mispredict) */
+    for (j = 0, nt = 0; j < m; j++) {
+        at[nt] = j;
+        tn[nt] = n[j];
+        tp[nt] = p[j];
+        t0[nt] = o0[j];
+        t1[nt] = o1[j];
+        nt += k[j] == MANY_LOG_TEST;
+    }
+    if (nt == 0)
+        return;
+    path->log_args(nt, tn, tp, t0, t1, lg);
+    att_vlog(simd, BTRS_NLOG * nt, lg, lg);
+    path->log_test(nt, tn, tp, t0, lg, tk);
+    for (j = 0; j < nt; j++)
+        k[at[j]] = tk[j];
+}
+
+/* The small means' counts, by inversion from the first uniform: their
+ * (1 - p)^n over the array, then each search (binomial.c). */
+static void
+many_invert(att_simd simd,
+            const many_path *path,
+            size_t m,
+            const uint32_t *n,
+            const double *p,
+            const uint32_t *o,
+            double *k)
+{
+    double f[MANY_BLOCK];
+    size_t at[MANY_BLOCK] = {0}, j, ni; /* zeroed for the analyser only */
+
+    for (j = 0, ni = 0; j < m; j++) {
+        at[ni] = j;
+        f[ni] = -(p[j] > 0.5 ? 1.0 - p[j] : p[j]);
+        ni += k[j] == MANY_INVERT;
+    }
+    if (ni == 0)
+        return;
+    path->log1p(ni, f);
+    for (j = 0; j < ni; j++)
+        f[j] *= (double)n[at[j]];
+    att_vexp(simd, ni, f, f);
+    for (j = 0; j < ni; j++) {
+        const size_t l = at[j];
+        const double pp = p[l] > 0.5 ? 1.0 - p[l] : p[l];
+        const uint32_t x = att_binomial_search(((double)o[l] + 0.5) / 4294967296.0, n[l], pp, f[j]);
+        k[l] = p[l] > 0.5 ? n[l] - x : x;
+    }
+}
+
+void
+att_binomial_many(att_simd simd,
+                  uint64_t seed,
+                  uint32_t purpose,
+                  uint32_t c,
+                  size_t m,
+                  const uint32_t *a,
+                  const uint32_t *b,
+                  const uint32_t *n,
+                  const double *p,
+                  uint32_t *out)
+{
+    uint32_t o[4 * MANY_BLOCK], key[2], rn[MANY_BLOCK], r2[MANY_BLOCK], r3[MANY_BLOCK];
+    double k[MANY_BLOCK], rp[MANY_BLOCK], rk[MANY_BLOCK];
+    size_t at[MANY_BLOCK] = {0}; /* zeroed for the analyser only */
+    const many_path *path = &many_paths[simd];
+    att_stream s;
+    size_t i, j, len, nr;
+
+    if (simd == ATT_SIMD_SCALAR) {
+        many_scalar(seed, purpose, c, m, a, b, n, p, out);
+        return;
+    }
+    att_stream_reset(&s, seed, purpose, 0, 0, c);
+    key[0] = s.key.v[0];
+    key[1] = s.key.v[1];
+    for (i = 0; i < m; i += len) {
+        len = m - i < MANY_BLOCK ? m - i : MANY_BLOCK;
+        path->philox(len, key, c, a + i, b + i, o);
+        many_try(simd, path, len, n + i, p + i, o, o + MANY_BLOCK, k);
+        /* The second try of the draws the first rejected, from the
+         * block's other two outputs (about one draw in eight). */
+        for (j = 0, nr = 0; j < len; j++) {
+            at[nr] = j;
+            rn[nr] = n[i + j];
+            rp[nr] = p[i + j];
+            r2[nr] = o[2 * MANY_BLOCK + j];
+            r3[nr] = o[3 * MANY_BLOCK + j];
+            nr += k[j] == MANY_RETRY;
+        }
+        if (nr > 0) {
+            many_try(simd, path, nr, rn, rp, r2, r3, rk);
+            for (j = 0; j < nr; j++)
+                k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY2;
+        }
+        many_invert(simd, path, len, n + i, p + i, o, k);
+        for (j = 0; j < len; j++) {
+            if (k[j] >= 0.0) {
+                out[i + j] = (uint32_t)k[j];
+                continue;
+            }
+            /* The stream as att_stream_u32 leaves it after its first
+             * block: at its start, or after two rejected tries. */
+            att_stream_reset(&s, seed, purpose, a[i + j], b[i + j], c);
+            s.out.v[0] = o[j];
+            s.out.v[1] = o[MANY_BLOCK + j];
+            s.out.v[2] = o[2 * MANY_BLOCK + j];
+            s.out.v[3] = o[3 * MANY_BLOCK + j];
+            s.ctr.v[0] = 1;
+            s.next = k[j] == MANY_RETRY2 ? 4 : 0;
+            out[i + j] = att_binomial(&s, n[i + j], p[i + j]);
+        }
+    }
+}
