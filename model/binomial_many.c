@@ -21,7 +21,7 @@
 #include "binomial_kernel.h"
 
 /* Draws go through the vector loops this many at a time. */
-#define MANY_BLOCK ((size_t)64)
+#define MANY_BLOCK ((size_t)64) /* many_select's masks have 64 bits */
 
 /* One lane's block: Random123's philox4x32 (ten rounds), written out so
  * that a loop over lanes vectorises (the 32 x 32 -> 64-bit products as
@@ -131,6 +131,23 @@ many_log1p(double x)
     return (x > -EM_LOG1P_SERIES) & (x < EM_LOG1P_SERIES) ? series : core;
 }
 
+/* One step of att_binomial_search (binomial.c) in a lane: the same
+ * operations, the branches as selections; *live 1 until the lane's count
+ * is found (then *k).  Returns whether it is still live. */
+EM_INLINE int
+many_search_step(double n, double r, double *u, double *f, double *k, double *live)
+{
+    const int go = (*live != 0.0) & (*u > *f), top = go & (*k == n), adv = go & !top;
+    const double k1 = *k + 1.0, f1 = *f * (r * (n - k1 + 1.0) / k1);
+    const int on = adv & (f1 > 0.0);
+
+    *u = go ? *u - *f : *u;
+    *k = adv ? k1 : *k;
+    *f = adv ? f1 : *f;
+    *live = on ? 1.0 : 0.0;
+    return on;
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #define MANY_INDEPENDENT _Pragma("GCC ivdep")
 #else
@@ -158,38 +175,59 @@ many_log1p(double x)
         }                                                                                  \
     }
 
-#define MANY_LOOP(name)                                                                        \
-    MANY_ATTR static void name##_squeeze(size_t m, const uint32_t *n, const double *p,         \
-                                         const uint32_t *o0, const uint32_t *o1, double *k)    \
-    {                                                                                          \
-        size_t j;                                                                              \
-        MANY_INDEPENDENT                                                                       \
-        for (j = 0; j < m; j++)                                                                \
-            k[j] = many_squeeze(n[j], p[j], o0[j], o1[j]);                                     \
-    }                                                                                          \
-    MANY_ATTR static void name##_log1p(size_t m, double *x)                                    \
-    {                                                                                          \
-        size_t j;                                                                              \
-        MANY_INDEPENDENT                                                                       \
-        for (j = 0; j < m; j++)                                                                \
-            x[j] = many_log1p(x[j]);                                                           \
-    }                                                                                          \
-    MANY_ATTR static void name##_log_args(size_t m, const uint32_t *n, const double *p,        \
-                                          const uint32_t *o0, const uint32_t *o1, double *arg) \
-    {                                                                                          \
-        size_t j;                                                                              \
-        MANY_INDEPENDENT                                                                       \
-        for (j = 0; j < m; j++)                                                                \
-            many_log_args(n[j], p[j], o0[j], o1[j], arg + j, m);                               \
-    }                                                                                          \
-    MANY_ATTR static void name##_log_test(size_t m, const uint32_t *n, const double *p,        \
-                                          const uint32_t *o0, const double *lg, double *k)     \
-    {                                                                                          \
-        size_t j;                                                                              \
-        MANY_INDEPENDENT                                                                       \
-        for (j = 0; j < m; j++)                                                                \
-            k[j] = many_log_test(n[j], p[j], o0[j], lg + j, m);                                \
+#define MANY_LOOP(name)                                                                          \
+    MANY_ATTR static void name##_squeeze(size_t m, const uint32_t *n, const double *p,           \
+                                         const uint32_t *o0, const uint32_t *o1, double *k)      \
+    {                                                                                            \
+        size_t j;                                                                                \
+        MANY_INDEPENDENT                                                                         \
+        for (j = 0; j < m; j++)                                                                  \
+            k[j] = many_squeeze(n[j], p[j], o0[j], o1[j]);                                       \
+    }                                                                                            \
+    MANY_ATTR static void name##_log1p(size_t m, double *x)                                      \
+    {                                                                                            \
+        size_t j;                                                                                \
+        MANY_INDEPENDENT                                                                         \
+        for (j = 0; j < m; j++)                                                                  \
+            x[j] = many_log1p(x[j]);                                                             \
+    }                                                                                            \
+    MANY_ATTR static size_t name##_search(size_t m, const double *n, const double *r, double *u, \
+                                          double *f, double *k, double *live)                    \
+    {                                                                                            \
+        size_t j, left = 0;                                                                      \
+        MANY_INDEPENDENT                                                                         \
+        for (j = 0; j < m; j++)                                                                  \
+            left += (size_t)many_search_step(n[j], r[j], &u[j], &f[j], &k[j], &live[j]);         \
+        return left;                                                                             \
+    }                                                                                            \
+    MANY_ATTR static void name##_log_args(size_t m, const uint32_t *n, const double *p,          \
+                                          const uint32_t *o0, const uint32_t *o1, double *arg)   \
+    {                                                                                            \
+        size_t j;                                                                                \
+        MANY_INDEPENDENT                                                                         \
+        for (j = 0; j < m; j++)                                                                  \
+            many_log_args(n[j], p[j], o0[j], o1[j], arg + j, m);                                 \
+    }                                                                                            \
+    MANY_ATTR static void name##_log_test(size_t m, const uint32_t *n, const double *p,          \
+                                          const uint32_t *o0, const double *lg, double *k)       \
+    {                                                                                            \
+        size_t j;                                                                                \
+        MANY_INDEPENDENT                                                                         \
+        for (j = 0; j < m; j++)                                                                  \
+            k[j] = many_log_test(n[j], p[j], o0[j], lg + j, m);                                  \
     }
+
+/* Bit j of the mask: k[j] == what, for j < m <= 64. */
+static uint64_t
+many_base_mask(size_t m, const double *k, double what)
+{
+    uint64_t mask = 0;
+    size_t j;
+
+    for (j = 0; j < m; j++)
+        mask |= (uint64_t)(k[j] == what) << j;
+    return mask;
+}
 
 #define MANY_ATTR
 MANY_PHILOX_LOOP(many_base)
@@ -322,6 +360,34 @@ many_avx512_philox(
         }
     }
 }
+__attribute__((target("avx2"))) static uint64_t
+many_avx2_mask(size_t m, const double *k, double what)
+{
+    const __m256d w = _mm256_set1_pd(what);
+    uint64_t mask = 0;
+    size_t j;
+
+    for (j = 0; j + 4 <= m; j += 4)
+        mask |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(k + j), w, _CMP_EQ_OQ))
+                << j;
+    for (; j < m; j++)
+        mask |= (uint64_t)(k[j] == what) << j;
+    return mask;
+}
+
+MANY_AVX512_ATTR static uint64_t
+many_avx512_mask(size_t m, const double *k, double what)
+{
+    const __m512d w = _mm512_set1_pd(what);
+    uint64_t mask = 0;
+    size_t j;
+
+    for (j = 0; j + 8 <= m; j += 8)
+        mask |= (uint64_t)_mm512_cmp_pd_mask(_mm512_loadu_pd(k + j), w, _CMP_EQ_OQ) << j;
+    for (; j < m; j++)
+        mask |= (uint64_t)(k[j] == what) << j;
+    return mask;
+}
 #define MANY_X86 1
 #else
 #define MANY_X86 0
@@ -374,14 +440,18 @@ typedef struct {
                      const double *lg,
                      double *k);
     void (*log1p)(size_t m, double *x);
+    size_t (*search)(
+        size_t m, const double *n, const double *r, double *u, double *f, double *k, double *live);
+    uint64_t (*mask)(size_t m, const double *k, double what);
 } many_path;
 
 static const many_path many_paths[ATT_SIMD_COUNT] = {
-#define MANY_PATH(name)                                                               \
-    {                                                                                 \
-        name##_philox, name##_squeeze, name##_log_args, name##_log_test, name##_log1p \
+#define MANY_PATH(name)                                                                \
+    {                                                                                  \
+        name##_philox, name##_squeeze, name##_log_args, name##_log_test, name##_log1p, \
+            name##_search, name##_mask                                                 \
     }
-    {NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
     MANY_PATH(many_base),
 #if MANY_X86
     MANY_PATH(many_avx2),
@@ -392,6 +462,19 @@ static const many_path many_paths[ATT_SIMD_COUNT] = {
 #endif
 #undef MANY_PATH
 };
+
+/* The lanes j < m <= 64 with k[j] == what into at, in order, from their
+ * bit mask; returns how many.  A step per lane kept. */
+static size_t
+many_select(const many_path *path, size_t m, const double *k, double what, size_t *at)
+{
+    uint64_t mask = path->mask(m, k, what);
+    size_t na = 0;
+
+    for (; mask != 0; mask &= mask - 1)
+        at[na++] = (size_t)__builtin_ctzll(mask);
+    return na;
+}
 
 /* A try for each of m lanes (n, p, the uniforms of o0 and o1): the count
  * where it is accepted, else what many_squeeze says. */
@@ -407,21 +490,19 @@ many_try(att_simd simd,
 {
     uint32_t tn[MANY_BLOCK], t0[MANY_BLOCK], t1[MANY_BLOCK];
     double tp[MANY_BLOCK], tk[MANY_BLOCK], lg[BTRS_NLOG * MANY_BLOCK];
-    size_t at[MANY_BLOCK] = {0}, j, nt; /* zeroed for the analyser only */
+    size_t at[MANY_BLOCK], j, nt;
 
     path->squeeze(m, n, p, o0, o1, k);
-    /* the tries outside the squeeze, gathered for their tests (each lane
-     * written, kept by the count: no branch to mispredict) */
-    for (j = 0, nt = 0; j < m; j++) {
-        at[nt] = j;
-        tn[nt] = n[j];
-        tp[nt] = p[j];
-        t0[nt] = o0[j];
-        t1[nt] = o1[j];
-        nt += k[j] == MANY_LOG_TEST;
-    }
+    /* the tries outside the squeeze, gathered for their tests */
+    nt = many_select(path, m, k, MANY_LOG_TEST, at);
     if (nt == 0)
         return;
+    for (j = 0; j < nt; j++) {
+        tn[j] = n[at[j]];
+        tp[j] = p[at[j]];
+        t0[j] = o0[at[j]];
+        t1[j] = o1[at[j]];
+    }
     path->log_args(nt, tn, tp, t0, t1, lg);
     att_vlog(simd, BTRS_NLOG * nt, lg, lg);
     path->log_test(nt, tn, tp, t0, lg, tk);
@@ -430,7 +511,8 @@ many_try(att_simd simd,
 }
 
 /* The small means' counts, by inversion from the first uniform: their
- * (1 - p)^n over the array, then each search (binomial.c). */
+ * (1 - p)^n over the array, then the searches of att_binomial_search in
+ * lanes (binomial.c). */
 static void
 many_invert(att_simd simd,
             const many_path *path,
@@ -440,25 +522,34 @@ many_invert(att_simd simd,
             const uint32_t *o,
             double *k)
 {
-    double f[MANY_BLOCK];
-    size_t at[MANY_BLOCK] = {0}, j, ni; /* zeroed for the analyser only */
+    double f[MANY_BLOCK], nd[MANY_BLOCK], r[MANY_BLOCK], u[MANY_BLOCK], x[MANY_BLOCK];
+    double live[MANY_BLOCK];
+    size_t at[MANY_BLOCK], j, ni;
 
-    for (j = 0, ni = 0; j < m; j++) {
-        at[ni] = j;
-        f[ni] = -(p[j] > 0.5 ? 1.0 - p[j] : p[j]);
-        ni += k[j] == MANY_INVERT;
-    }
+    ni = many_select(path, m, k, MANY_INVERT, at);
     if (ni == 0)
         return;
-    path->log1p(ni, f);
-    for (j = 0; j < ni; j++)
-        f[j] *= (double)n[at[j]];
-    att_vexp(simd, ni, f, f);
     for (j = 0; j < ni; j++) {
         const size_t l = at[j];
         const double pp = p[l] > 0.5 ? 1.0 - p[l] : p[l];
-        const uint32_t x = att_binomial_search(((double)o[l] + 0.5) / 4294967296.0, n[l], pp, f[j]);
-        k[l] = p[l] > 0.5 ? n[l] - x : x;
+        f[j] = -pp;
+        nd[j] = (double)n[l];
+        r[j] = pp / (1.0 - pp);
+        u[j] = ((double)o[l] + 0.5) / 4294967296.0;
+    }
+    path->log1p(ni, f);
+    for (j = 0; j < ni; j++) {
+        f[j] *= nd[j];
+        x[j] = 0.0;
+        live[j] = 1.0;
+    }
+    att_vexp(simd, ni, f, f);
+    /* the searches side by side, until every lane has its count */
+    while (path->search(ni, nd, r, u, f, x, live) > 0)
+        ;
+    for (j = 0; j < ni; j++) {
+        const size_t l = at[j];
+        k[l] = p[l] > 0.5 ? nd[j] - x[j] : x[j];
     }
 }
 
@@ -476,7 +567,7 @@ att_binomial_many(att_simd simd,
 {
     uint32_t o[4 * MANY_BLOCK], key[2], rn[MANY_BLOCK], r2[MANY_BLOCK], r3[MANY_BLOCK];
     double k[MANY_BLOCK], rp[MANY_BLOCK], rk[MANY_BLOCK];
-    size_t at[MANY_BLOCK] = {0}; /* zeroed for the analyser only */
+    size_t at[MANY_BLOCK];
     const many_path *path = &many_paths[simd];
     att_stream s;
     size_t i, j, len, nr;
@@ -494,13 +585,12 @@ att_binomial_many(att_simd simd,
         many_try(simd, path, len, n + i, p + i, o, o + MANY_BLOCK, k);
         /* The second try of the draws the first rejected, from the
          * block's other two outputs (about one draw in eight). */
-        for (j = 0, nr = 0; j < len; j++) {
-            at[nr] = j;
-            rn[nr] = n[i + j];
-            rp[nr] = p[i + j];
-            r2[nr] = o[2 * MANY_BLOCK + j];
-            r3[nr] = o[3 * MANY_BLOCK + j];
-            nr += k[j] == MANY_RETRY;
+        nr = many_select(path, len, k, MANY_RETRY, at);
+        for (j = 0; j < nr; j++) {
+            rn[j] = n[i + at[j]];
+            rp[j] = p[i + at[j]];
+            r2[j] = o[2 * MANY_BLOCK + at[j]];
+            r3[j] = o[3 * MANY_BLOCK + at[j]];
         }
         if (nr > 0) {
             many_try(simd, path, nr, rn, rp, r2, r3, rk);

@@ -355,6 +355,7 @@ typedef struct {
     double q_rule;     /* and from it */
     double n, c, k, d; /* fit to fight (the pools' sum), casualties, killed, deployed */
     uint32_t step_cas; /* casualties since the last output date, not yet thinned */
+    int32_t next;      /* the next day a wave arrives (INT32_MAX: none) */
 } project_lane;
 
 /* Draws of one day across a block's paths, gathered for one call of
@@ -374,6 +375,20 @@ typedef struct {
     project_lane *lane;
     project_draws dr;
 } project_block_ws;
+
+/* The first day after `after` on which a wave of ws arrives, INT32_MAX if
+ * none does. */
+static int32_t
+project_next_wave(const project_run *r, const project_scratch *ws, int32_t after)
+{
+    int32_t next = INT32_MAX;
+    size_t w;
+
+    for (w = 0; r->waves && w < r->p->nwave; w++)
+        if (ws->wdate[w] > after && ws->wdate[w] < next)
+            next = ws->wdate[w];
+    return next;
+}
 
 /* Path i's scenario, pools and starting state (equations (16)-(17)) into
  * ws and *ln; false if its troops would overflow the counters. */
@@ -438,6 +453,7 @@ project_path_start(const project_run *r, project_scratch *ws, size_t i, project_
     ln->d = n0 + ln->c;
     ln->n = n0;
     ln->np = np;
+    ln->next = project_next_wave(r, ws, r->start - 1);
     /* Each pool's daily probability, once: its hazard is constant. */
     ln->q_last = -att_expm1(-h_last);
     ln->q_rule = -att_expm1(-h_rule);
@@ -492,6 +508,23 @@ project_draw_add(project_draws *dr,
     (*nd)++;
 }
 
+/* project_check_thresholds for the nl paths of a block (lane[l].i =
+ * lane[0].i + l), threshold by threshold. */
+static void
+project_block_thresholds(const project_run *r, const project_lane *lane, size_t nl, int32_t t)
+{
+    size_t m, l;
+
+    for (m = 0; m < r->p->nthreshold; m++) {
+        const att_threshold *th = &r->p->thresholds[m];
+        int32_t *f = &r->first[m * r->paths + lane[0].i];
+        for (l = 0; l < nl; l++)
+            if (f[l] == INT32_MAX &&
+                project_crossed(th, lane[l].n, lane[l].c, lane[l].k, lane[l].d))
+                f[l] = t;
+    }
+}
+
 /* Simulates paths i0 .. i0 + nl - 1 side by side, day by day, so that each
  * day's draws of all of them go through one call (equations (18)-(19));
  * every path's counts are those it would draw alone.  False if a path's
@@ -537,12 +570,15 @@ project_block(const project_run *r, project_block_ws *bw, size_t i0, size_t nl)
         for (l = 0, nd = 0; l < nl; l++) {
             project_scratch *ws = &bw->ws[l];
             project_lane *ln = &bw->lane[l];
-            for (w = 0; r->waves && w < nw; w++)
-                if (ws->wdate[w] == t) {
-                    ws->pn[ws->wpool[w]] += ws->wsize[w];
-                    ln->n += ws->wsize[w];
-                    ln->d += ws->wsize[w];
-                }
+            if (t == ln->next) {
+                for (w = 0; w < nw; w++)
+                    if (ws->wdate[w] == t) {
+                        ws->pn[ws->wpool[w]] += ws->wsize[w];
+                        ln->n += ws->wsize[w];
+                        ln->d += ws->wsize[w];
+                    }
+                ln->next = project_next_wave(r, ws, t);
+            }
             for (m = 0; m < ln->np; m++) {
                 double q = m > 0 ? ws->pq[m] : t >= ln->from ? ln->q_rule : ln->q_last;
                 if (ws->pn[m] > 0 && q != 0.0)
@@ -576,10 +612,7 @@ project_block(const project_run *r, project_block_ws *bw, size_t i0, size_t nl)
             for (j = 0; j < nk; j++)
                 bw->lane[dr->lane[j]].k += dr->x[j];
         }
-        for (l = 0; p->nthreshold > 0 && l < nl; l++) {
-            const project_lane *ln = &bw->lane[l];
-            project_check_thresholds(r, ln->i, t + 1, ln->n, ln->c, ln->k, ln->d);
-        }
+        project_block_thresholds(r, bw->lane, nl, t + 1);
     }
     for (l = 0; l < nl; l++)
         r->deployed_end[bw->lane[l].i] = (uint32_t)bw->lane[l].d;
