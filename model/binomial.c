@@ -53,7 +53,7 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
         btrs_log_args(&bc, k, us, v, lg);
         for (j = 0; j < BTRS_NLOG; j++)
             lg[j] = att_log(lg[j]);
-        if (btrs_accept(&bc, k, lg))
+        if (btrs_accept(bc.n, bc.m, k, lg))
             return (uint32_t)k;
     }
 }

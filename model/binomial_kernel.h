@@ -101,14 +101,15 @@ btrs_log_args(const btrs_consts *k, double x, double us, double v, double *arg)
     arg[3] = k->r * (k->n - x + 1.0) / (x + 1.0);
 }
 
-/* Whether that try is accepted, from the logarithms of its arguments. */
+/* Whether that try is accepted, from the logarithms of its arguments; n
+ * and m: btrs_consts's. */
 EM_INLINE int
-btrs_accept(const btrs_consts *k, double x, const double *lg)
+btrs_accept(double n, double m, double x, const double *lg)
 {
-    double lm = (k->m + 0.5) * lg[1] + btrs_stirling_tail(k->m) + btrs_stirling_tail(k->n - k->m);
+    double lm = (m + 0.5) * lg[1] + btrs_stirling_tail(m) + btrs_stirling_tail(n - m);
 
-    return lg[0] <= lm + (k->n + 1.0) * lg[2] + (x + 0.5) * lg[3] - btrs_stirling_tail(x) -
-                        btrs_stirling_tail(k->n - x);
+    return lg[0] <= lm + (n + 1.0) * lg[2] + (x + 0.5) * lg[3] - btrs_stirling_tail(x) -
+                        btrs_stirling_tail(n - x);
 }
 
 #endif /* ATTRITION_BINOMIAL_KERNEL_H */

@@ -85,7 +85,9 @@ many_squeeze(uint32_t n, double p, uint32_t o0, uint32_t o1)
 }
 
 /* The same try's logarithms' arguments, for a lane many_squeeze sent to
- * its acceptance test, into arg[i * stride] for i < BTRS_NLOG. */
+ * its acceptance test, into arg[i * stride] for i < BTRS_NLOG, then BTRS's
+ * m and the try's count (what the test needs besides, kept so that it
+ * does not set BTRS up again). */
 EM_INLINE void
 many_log_args(uint32_t n, double p, uint32_t o0, uint32_t o1, double *arg, size_t stride)
 {
@@ -100,22 +102,22 @@ many_log_args(uint32_t n, double p, uint32_t o0, uint32_t o1, double *arg, size_
     btrs_log_args(&bc, k, us, v, a);
     for (i = 0; i < BTRS_NLOG; i++)
         arg[i * stride] = a[i];
+    arg[BTRS_NLOG * stride] = bc.m;
+    arg[(BTRS_NLOG + 1) * stride] = k;
 }
 
-/* Its verdict from the logarithms lg[i * stride]: the count or MANY_RETRY. */
+/* Its verdict from the logarithms lg[i * stride] and m and the count
+ * after them: the count or MANY_RETRY. */
 EM_INLINE double
-many_log_test(uint32_t n, double p, uint32_t o0, const double *lg, size_t stride)
+many_log_test(uint32_t n, double p, const double *lg, size_t stride)
 {
-    const double nd = many_u32(n), pp = p > 0.5 ? 1.0 - p : p;
-    const btrs_consts bc = btrs_setup(nd, pp);
-    const double u = (many_u32(o0) + 0.5) / 4294967296.0 - 0.5;
-    const double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us);
+    const double nd = many_u32(n), m = lg[BTRS_NLOG * stride], k = lg[(BTRS_NLOG + 1) * stride];
     double l[BTRS_NLOG];
     size_t i;
 
     for (i = 0; i < BTRS_NLOG; i++)
         l[i] = lg[i * stride];
-    return btrs_accept(&bc, k, l) ? (p > 0.5 ? nd - k : k) : MANY_RETRY;
+    return btrs_accept(nd, m, k, l) ? (p > 0.5 ? nd - k : k) : MANY_RETRY;
 }
 
 /* att_log1p(x) for -1/2 <= x < 0: em_log1p_core's two ways, both taken
@@ -209,12 +211,12 @@ many_search_step(double n, double r, double *u, double *f, double *k, double *li
             many_log_args(n[j], p[j], o0[j], o1[j], arg + j, m);                                 \
     }                                                                                            \
     MANY_ATTR static void name##_log_test(size_t m, const uint32_t *n, const double *p,          \
-                                          const uint32_t *o0, const double *lg, double *k)       \
+                                          const double *lg, double *k)                           \
     {                                                                                            \
         size_t j;                                                                                \
         MANY_INDEPENDENT                                                                         \
         for (j = 0; j < m; j++)                                                                  \
-            k[j] = many_log_test(n[j], p[j], o0[j], lg + j, m);                                  \
+            k[j] = many_log_test(n[j], p[j], lg + j, m);                                         \
     }
 
 /* Bit j of the mask: k[j] == what, for j < m <= 64. */
@@ -433,12 +435,7 @@ typedef struct {
                      const uint32_t *o0,
                      const uint32_t *o1,
                      double *arg);
-    void (*log_test)(size_t m,
-                     const uint32_t *n,
-                     const double *p,
-                     const uint32_t *o0,
-                     const double *lg,
-                     double *k);
+    void (*log_test)(size_t m, const uint32_t *n, const double *p, const double *lg, double *k);
     void (*log1p)(size_t m, double *x);
     size_t (*search)(
         size_t m, const double *n, const double *r, double *u, double *f, double *k, double *live);
@@ -489,7 +486,7 @@ many_try(att_simd simd,
          double *k)
 {
     uint32_t tn[MANY_BLOCK], t0[MANY_BLOCK], t1[MANY_BLOCK];
-    double tp[MANY_BLOCK], tk[MANY_BLOCK], lg[BTRS_NLOG * MANY_BLOCK];
+    double tp[MANY_BLOCK], tk[MANY_BLOCK], lg[(BTRS_NLOG + 2) * MANY_BLOCK];
     size_t at[MANY_BLOCK], j, nt;
 
     path->squeeze(m, n, p, o0, o1, k);
@@ -505,7 +502,7 @@ many_try(att_simd simd,
     }
     path->log_args(nt, tn, tp, t0, t1, lg);
     att_vlog(simd, BTRS_NLOG * nt, lg, lg);
-    path->log_test(nt, tn, tp, t0, lg, tk);
+    path->log_test(nt, tn, tp, lg, tk);
     for (j = 0; j < nt; j++)
         k[at[j]] = tk[j];
 }
@@ -524,7 +521,7 @@ many_invert(att_simd simd,
 {
     double f[MANY_BLOCK], nd[MANY_BLOCK], r[MANY_BLOCK], u[MANY_BLOCK], x[MANY_BLOCK];
     double live[MANY_BLOCK];
-    size_t at[MANY_BLOCK], j, ni;
+    size_t at[MANY_BLOCK], j, ni, w, left;
 
     ni = many_select(path, m, k, MANY_INVERT, at);
     if (ni == 0)
@@ -544,13 +541,29 @@ many_invert(att_simd simd,
         live[j] = 1.0;
     }
     att_vexp(simd, ni, f, f);
-    /* the searches side by side, until every lane has its count */
-    while (path->search(ni, nd, r, u, f, x, live) > 0)
-        ;
-    for (j = 0; j < ni; j++) {
-        const size_t l = at[j];
-        k[l] = p[l] > 0.5 ? nd[j] - x[j] : x[j];
+    /* the searches side by side, until every lane has its count; when
+     * half of them are done, those leave and the rest close up */
+    while ((left = path->search(ni, nd, r, u, f, x, live)) > 0) {
+        if (2 * left > ni)
+            continue;
+        for (j = 0, w = 0; j < ni; j++) {
+            if (live[j] == 0.0) {
+                k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
+                continue;
+            }
+            at[w] = at[j];
+            nd[w] = nd[j];
+            r[w] = r[j];
+            u[w] = u[j];
+            f[w] = f[j];
+            x[w] = x[j];
+            live[w] = 1.0;
+            w++;
+        }
+        ni = w;
     }
+    for (j = 0; j < ni; j++)
+        k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
 }
 
 void

@@ -516,11 +516,11 @@ project_block_thresholds(const project_run *r, const project_lane *lane, size_t 
     size_t m, l;
 
     for (m = 0; m < r->p->nthreshold; m++) {
-        const att_threshold *th = &r->p->thresholds[m];
+        const att_threshold th = r->p->thresholds[m]; /* a copy: f's stores cannot alias it */
         int32_t *f = &r->first[m * r->paths + lane[0].i];
         for (l = 0; l < nl; l++)
             if (f[l] == INT32_MAX &&
-                project_crossed(th, lane[l].n, lane[l].c, lane[l].k, lane[l].d))
+                project_crossed(&th, lane[l].n, lane[l].c, lane[l].k, lane[l].d))
                 f[l] = t;
     }
 }
