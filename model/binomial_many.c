@@ -61,7 +61,8 @@ many_u32(uint32_t x)
 #define MANY_RETRY    (-2.0) /* rejected: the next try */
 #define MANY_SCALAR   (-3.0) /* neither (n = 0, p outside (0, 1)) */
 #define MANY_INVERT   (-5.0) /* not a BTRS draw: a small mean, by inversion */
-#define MANY_RETRY2   (-4.0) /* rejected twice: BTRS goes on from the next block */
+#define MANY_RETRY2   (-4.0) /* rejected twice: the next block's two tries */
+#define MANY_RETRY4   (-6.0) /* rejected four times: BTRS goes on from the third block */
 
 /* The first try up to the squeeze, as binomial.c's binomial_btrs takes it,
  * for a draw of n, p with its block's first two outputs. */
@@ -161,20 +162,20 @@ many_search_step(double n, double r, double *u, double *f, double *k, double *li
  * and o1 up to the squeeze, into k; the acceptance tests of the tries that
  * need one: their logarithms' arguments (BTRS_NLOG rows of m, for one
  * call of att_vlog), and from the logarithms the verdicts into k. */
-#define MANY_PHILOX_LOOP(name)                                                             \
-    MANY_ATTR static void name##_philox(size_t m, const uint32_t key[2], uint32_t c,       \
-                                        const uint32_t *a, const uint32_t *b, uint32_t *o) \
-    {                                                                                      \
-        uint32_t t[4];                                                                     \
-        size_t j;                                                                          \
-        MANY_INDEPENDENT                                                                   \
-        for (j = 0; j < m; j++) {                                                          \
-            many_philox(0, a[j], b[j], c, key[0], key[1], t);                              \
-            o[j] = t[0];                                                                   \
-            o[MANY_BLOCK + j] = t[1];                                                      \
-            o[2 * MANY_BLOCK + j] = t[2];                                                  \
-            o[3 * MANY_BLOCK + j] = t[3];                                                  \
-        }                                                                                  \
+#define MANY_PHILOX_LOOP(name)                                                                     \
+    MANY_ATTR static void name##_philox(size_t m, const uint32_t key[2], uint32_t blk, uint32_t c, \
+                                        const uint32_t *a, const uint32_t *b, uint32_t *o)         \
+    {                                                                                              \
+        uint32_t t[4];                                                                             \
+        size_t j;                                                                                  \
+        MANY_INDEPENDENT                                                                           \
+        for (j = 0; j < m; j++) {                                                                  \
+            many_philox(blk, a[j], b[j], c, key[0], key[1], t);                                    \
+            o[j] = t[0];                                                                           \
+            o[MANY_BLOCK + j] = t[1];                                                              \
+            o[2 * MANY_BLOCK + j] = t[2];                                                          \
+            o[3 * MANY_BLOCK + j] = t[3];                                                          \
+        }                                                                                          \
     }
 
 #define MANY_LOOP(name)                                                                          \
@@ -260,8 +261,13 @@ MANY_LOOP(many_avx512)
 #define MANY_ROUNDS 10
 
 __attribute__((target("avx2"))) static void
-many_avx2_philox(
-    size_t m, const uint32_t key[2], uint32_t c, const uint32_t *a, const uint32_t *b, uint32_t *o)
+many_avx2_philox(size_t m,
+                 const uint32_t key[2],
+                 uint32_t blk,
+                 uint32_t c,
+                 const uint32_t *a,
+                 const uint32_t *b,
+                 uint32_t *o)
 {
     const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
     const __m256i low = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
@@ -270,7 +276,7 @@ many_avx2_philox(
 
     for (j = 0; j < m; j += 4) {
         const size_t nl = m - j < 4 ? m - j : 4;
-        __m256i x0 = _mm256_setzero_si256(), x1, x2, x3 = _mm256_set1_epi64x(c), y0, y2, p0, p1;
+        __m256i x0 = _mm256_set1_epi64x(blk), x1, x2, x3 = _mm256_set1_epi64x(c), y0, y2, p0, p1;
         uint32_t k0 = key[0], k1 = key[1];
         int r;
         const uint32_t *ja = a + j, *jb = b + j;
@@ -313,8 +319,13 @@ many_avx2_philox(
 }
 
 MANY_AVX512_ATTR static void
-many_avx512_philox(
-    size_t m, const uint32_t key[2], uint32_t c, const uint32_t *a, const uint32_t *b, uint32_t *o)
+many_avx512_philox(size_t m,
+                   const uint32_t key[2],
+                   uint32_t blk,
+                   uint32_t c,
+                   const uint32_t *a,
+                   const uint32_t *b,
+                   uint32_t *o)
 {
     const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
     uint32_t pa[8] = {0}, pb[8] = {0}, out[8];
@@ -322,7 +333,7 @@ many_avx512_philox(
 
     for (j = 0; j < m; j += 8) {
         const size_t nl = m - j < 8 ? m - j : 8;
-        __m512i x0 = _mm512_setzero_si512(), x1, x2, x3 = _mm512_set1_epi64(c), y0, y2, p0, p1;
+        __m512i x0 = _mm512_set1_epi64(blk), x1, x2, x3 = _mm512_set1_epi64(c), y0, y2, p0, p1;
         uint32_t k0 = key[0], k1 = key[1];
         int r;
         const uint32_t *ja = a + j, *jb = b + j;
@@ -419,6 +430,7 @@ many_scalar(uint64_t seed,
 typedef struct {
     void (*philox)(size_t m,
                    const uint32_t key[2],
+                   uint32_t blk,
                    uint32_t c,
                    const uint32_t *a,
                    const uint32_t *b,
@@ -566,6 +578,38 @@ many_invert(att_simd simd,
         k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
 }
 
+/* Two tries for each of m lanes from their blocks' outputs o (rows of
+ * MANY_BLOCK): the first from the first two, the second, where the first
+ * was rejected, from the other two.  k: the count, or what many_squeeze
+ * says (MANY_RETRY2 where both were rejected). */
+static void
+many_two_tries(att_simd simd,
+               const many_path *path,
+               size_t m,
+               const uint32_t *n,
+               const double *p,
+               const uint32_t *o,
+               double *k)
+{
+    uint32_t rn[MANY_BLOCK], r2[MANY_BLOCK], r3[MANY_BLOCK];
+    double rp[MANY_BLOCK], rk[MANY_BLOCK];
+    size_t at[MANY_BLOCK], j, nr;
+
+    many_try(simd, path, m, n, p, o, o + MANY_BLOCK, k);
+    nr = many_select(path, m, k, MANY_RETRY, at);
+    if (nr == 0)
+        return;
+    for (j = 0; j < nr; j++) {
+        rn[j] = n[at[j]];
+        rp[j] = p[at[j]];
+        r2[j] = o[2 * MANY_BLOCK + at[j]];
+        r3[j] = o[3 * MANY_BLOCK + at[j]];
+    }
+    many_try(simd, path, nr, rn, rp, r2, r3, rk);
+    for (j = 0; j < nr; j++)
+        k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY2;
+}
+
 void
 att_binomial_many(att_simd simd,
                   uint64_t seed,
@@ -578,9 +622,10 @@ att_binomial_many(att_simd simd,
                   const double *p,
                   uint32_t *out)
 {
-    uint32_t o[4 * MANY_BLOCK], key[2], rn[MANY_BLOCK], r2[MANY_BLOCK], r3[MANY_BLOCK];
+    uint32_t o[4 * MANY_BLOCK], o2[4 * MANY_BLOCK], key[2], ra[MANY_BLOCK], rb[MANY_BLOCK];
+    uint32_t rn[MANY_BLOCK];
     double k[MANY_BLOCK], rp[MANY_BLOCK], rk[MANY_BLOCK];
-    size_t at[MANY_BLOCK];
+    size_t at[MANY_BLOCK], in2[MANY_BLOCK];
     const many_path *path = &many_paths[simd];
     att_stream s;
     size_t i, j, len, nr;
@@ -594,37 +639,49 @@ att_binomial_many(att_simd simd,
     key[1] = s.key.v[1];
     for (i = 0; i < m; i += len) {
         len = m - i < MANY_BLOCK ? m - i : MANY_BLOCK;
-        path->philox(len, key, c, a + i, b + i, o);
-        many_try(simd, path, len, n + i, p + i, o, o + MANY_BLOCK, k);
-        /* The second try of the draws the first rejected, from the
-         * block's other two outputs (about one draw in eight). */
-        nr = many_select(path, len, k, MANY_RETRY, at);
+        path->philox(len, key, 0, c, a + i, b + i, o);
+        many_two_tries(simd, path, len, n + i, p + i, o, k);
+        many_invert(simd, path, len, n + i, p + i, o, k);
+        /* The third and fourth tries of the draws two rejected (about one
+         * in sixty), from each one's second block. */
+        nr = many_select(path, len, k, MANY_RETRY2, at);
         for (j = 0; j < nr; j++) {
+            ra[j] = a[i + at[j]];
+            rb[j] = b[i + at[j]];
             rn[j] = n[i + at[j]];
             rp[j] = p[i + at[j]];
-            r2[j] = o[2 * MANY_BLOCK + at[j]];
-            r3[j] = o[3 * MANY_BLOCK + at[j]];
         }
         if (nr > 0) {
-            many_try(simd, path, nr, rn, rp, r2, r3, rk);
-            for (j = 0; j < nr; j++)
-                k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY2;
+            path->philox(nr, key, 1, c, ra, rb, o2);
+            many_two_tries(simd, path, nr, rn, rp, o2, rk);
+            for (j = 0; j < nr; j++) {
+                k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY4;
+                in2[at[j]] = j;
+            }
         }
-        many_invert(simd, path, len, n + i, p + i, o, k);
         for (j = 0; j < len; j++) {
+            const uint32_t *ob = o;
+            size_t at_j = j;
             if (k[j] >= 0.0) {
                 out[i + j] = (uint32_t)k[j];
                 continue;
             }
-            /* The stream as att_stream_u32 leaves it after its first
-             * block: at its start, or after two rejected tries. */
+            /* The stream as att_stream_u32 leaves it after the block of
+             * the last try: the first at its start, or the second after
+             * four rejected tries. */
             att_stream_reset(&s, seed, purpose, a[i + j], b[i + j], c);
-            s.out.v[0] = o[j];
-            s.out.v[1] = o[MANY_BLOCK + j];
-            s.out.v[2] = o[2 * MANY_BLOCK + j];
-            s.out.v[3] = o[3 * MANY_BLOCK + j];
             s.ctr.v[0] = 1;
-            s.next = k[j] == MANY_RETRY2 ? 4 : 0;
+            s.next = 0;
+            if (k[j] == MANY_RETRY4) {
+                at_j = in2[j];
+                ob = o2;
+                s.ctr.v[0] = 2;
+                s.next = 4;
+            }
+            s.out.v[0] = ob[at_j];
+            s.out.v[1] = ob[MANY_BLOCK + at_j];
+            s.out.v[2] = ob[2 * MANY_BLOCK + at_j];
+            s.out.v[3] = ob[3 * MANY_BLOCK + at_j];
             out[i + j] = att_binomial(&s, n[i + j], p[i + j]);
         }
     }

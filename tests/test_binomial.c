@@ -216,6 +216,51 @@ test_many(void **state)
     assert_true(paths >= 2);
 }
 
+/* Draws that take more than two blocks (four tries rejected, about one in
+ * four thousand at a mean of 12), found by scanning keys, among ordinary
+ * ones: each path gives att_binomial's counts. */
+static void
+test_many_long(void **state)
+{
+    enum { M = 150, LONG = 20 };
+    uint32_t a[M], b[M], n[M], got[M], want[M];
+    double p[M];
+    size_t j = 0, k;
+    uint32_t key;
+    int simd;
+
+    (void)state;
+    for (key = 0; j < LONG && key < 4000000u; key++) {
+        att_stream t;
+        att_stream_reset(&t, 20241206, 4, key, 1, 9);
+        (void)att_binomial(&t, 1000, 0.012);
+        if (t.ctr.v[0] >= 3) {
+            a[j] = key;
+            j++;
+        }
+    }
+    assert_int_equal(j, LONG);
+    for (; j < M; j++)
+        a[j] = 1000000000u + (uint32_t)j;
+    for (j = 0; j < M; j++) {
+        att_stream t;
+        b[j] = 1;
+        n[j] = 1000;
+        p[j] = 0.012;
+        att_stream_reset(&t, 20241206, 4, a[j], 1, 9);
+        want[j] = att_binomial(&t, n[j], p[j]);
+    }
+    for (simd = 0; simd < ATT_SIMD_COUNT; simd++) {
+        if (!att_simd_supported((att_simd)simd))
+            continue;
+        att_binomial_many((att_simd)simd, 20241206, 4, 9, M, a, b, n, p, got);
+        for (k = 0; k < M; k++)
+            if (got[k] != want[k])
+                fail_msg("path %s: draw %zu (key %u) gave %u, expected %u",
+                         att_simd_name((att_simd)simd), k, a[k], got[k], want[k]);
+    }
+}
+
 int
 main(void)
 {
@@ -226,6 +271,7 @@ main(void)
         cmocka_unit_test(test_keyed),
         cmocka_unit_test(test_prepared),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_many_long),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
