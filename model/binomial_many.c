@@ -625,7 +625,7 @@ att_binomial_many(att_simd simd,
     uint32_t o[4 * MANY_BLOCK], o2[4 * MANY_BLOCK], key[2], ra[MANY_BLOCK], rb[MANY_BLOCK];
     uint32_t rn[MANY_BLOCK];
     double k[MANY_BLOCK], rp[MANY_BLOCK], rk[MANY_BLOCK];
-    size_t at[MANY_BLOCK], in2[MANY_BLOCK];
+    size_t at[MANY_BLOCK];
     const many_path *path = &many_paths[simd];
     att_stream s;
     size_t i, j, len, nr;
@@ -654,10 +654,8 @@ att_binomial_many(att_simd simd,
         if (nr > 0) {
             path->philox(nr, key, 1, c, ra, rb, o2);
             many_two_tries(simd, path, nr, rn, rp, o2, rk);
-            for (j = 0; j < nr; j++) {
+            for (j = 0; j < nr; j++)
                 k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY4;
-                in2[at[j]] = j;
-            }
         }
         for (j = 0; j < len; j++) {
             const uint32_t *ob = o;
@@ -672,8 +670,10 @@ att_binomial_many(att_simd simd,
             att_stream_reset(&s, seed, purpose, a[i + j], b[i + j], c);
             s.ctr.v[0] = 1;
             s.next = 0;
-            if (k[j] == MANY_RETRY4) {
-                at_j = in2[j];
+            if (k[j] == MANY_RETRY4 && nr > 0) {
+                /* its row in o2: where at lists it (a rare draw) */
+                for (at_j = 0; at_j + 1 < nr && at[at_j] != j; at_j++)
+                    ;
                 ob = o2;
                 s.ctr.v[0] = 2;
                 s.next = 4;
