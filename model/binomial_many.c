@@ -559,10 +559,9 @@ many_invert(att_simd simd,
         if (2 * left > ni)
             continue;
         for (j = 0, w = 0; j < ni; j++) {
-            if (live[j] == 0.0) {
-                k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
-                continue;
-            }
+            /* every lane's count so far, then each lane moved and kept by
+             * the count (a live one's is written again when it ends) */
+            k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
             at[w] = at[j];
             nd[w] = nd[j];
             r[w] = r[j];
@@ -570,7 +569,7 @@ many_invert(att_simd simd,
             f[w] = f[j];
             x[w] = x[j];
             live[w] = 1.0;
-            w++;
+            w += live[j] != 0.0;
         }
         ni = w;
     }

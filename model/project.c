@@ -1126,14 +1126,16 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
         for (k = 0; k < r->ndates; k++) {
             const uint32_t *v = r->vals[s] + k * n;
             double sum = 0.0;
-            for (i = 0; i < n; i++) {
-                x[i] = (double)v[i];
-                sum += x[i];
-            }
+            for (i = 0; i < n; i++)
+                sum += (double)v[i];
             out->mean[s][k] = sum / (double)n;
             if (k + 1 == r->ndates)
-                memcpy(out->end[s], x, n * sizeof *x);
-            att_quantiles_of(x, n, out->levels, out->nlevels, out->q[s] + k * out->nlevels);
+                for (i = 0; i < n; i++)
+                    out->end[s][i] = (double)v[i];
+            att_sort_counts(v, n, x);
+            for (j = 0; j < out->nlevels; j++)
+                out->q[s][k * out->nlevels + j] =
+                    att_summary_quantile(x, n, out->levels[j] / 100.0);
         }
     /* Each group's bands, as the force's. */
     out->ngroup = r->ngroup;

@@ -138,3 +138,31 @@ att_sort_index(size_t *order, const double *x, size_t n)
     memcpy(order, ia, n * sizeof *order);
     att_mem_free(a < b ? a : b);
 }
+
+void
+att_sort_counts(const uint32_t *v, size_t n, double *x)
+{
+    uint64_t *a, *b, *t;
+    size_t i;
+    unsigned pass;
+
+    a = n < SORT_SMALL ? NULL : att_mem_alloc(2 * n * sizeof *a);
+    if (a == NULL) {
+        for (i = 0; i < n; i++)
+            x[i] = (double)v[i];
+        att_sort(x, n);
+        return;
+    }
+    b = a + n;
+    for (i = 0; i < n; i++)
+        a[i] = v[i];
+    for (pass = 0; pass < 4; pass++)
+        if (sort_pass(a, b, NULL, NULL, n, pass)) {
+            t = a;
+            a = b;
+            b = t;
+        }
+    for (i = 0; i < n; i++)
+        x[i] = (double)a[i];
+    att_mem_free(a < b ? a : b);
+}

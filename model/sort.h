@@ -11,6 +11,7 @@
 #define ATTRITION_SORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "internal.h"
 
@@ -27,5 +28,10 @@ ATT_INTERNAL void att_sort(double *x, size_t n);
  * leaves in no set order.  Falls back to gsl_sort_index when scratch
  * memory cannot be had. */
 ATT_INTERNAL void att_sort_index(size_t *order, const double *x, size_t n);
+
+/* x[0 .. n) = the counts v[0 .. n) ascending, as doubles: what att_sort
+ * makes of them converted, by a radix sort of their 32 bits, whose passes
+ * on bytes every count shares are skipped (two below 65,536). */
+ATT_INTERNAL void att_sort_counts(const uint32_t *v, size_t n, double *x);
 
 #endif /* ATTRITION_SORT_H */

@@ -129,6 +129,42 @@ test_index_against_qsort(void **state)
     }
 }
 
+/* Counts sorted by their 32 bits give what att_sort makes of them as
+ * doubles: small counts (two passes), counts of every byte up to 2^32 - 1,
+ * ties, and arrays below and above the insertion sort's limit. */
+static void
+test_counts(void **state)
+{
+    static const size_t sizes[] = {0, 1, 2, 63, 64, 65, 1000, 4000};
+    static const uint32_t tops[] = {1, 2000, 65535, 16777216, 4294967295u};
+    size_t s, t, i;
+
+    (void)state;
+    for (s = 0; s < sizeof sizes / sizeof *sizes; s++)
+        for (t = 0; t < sizeof tops / sizeof *tops; t++) {
+            size_t n = sizes[s];
+            uint32_t *v = malloc((n + 1) * sizeof *v);
+            double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+            uint64_t h = 0x9E3779B97F4A7C15u * (s * 7 + t + 1);
+            assert_non_null(v);
+            assert_non_null(x);
+            assert_non_null(y);
+            for (i = 0; i < n; i++) {
+                h ^= h >> 29;
+                h *= 0xBF58476D1CE4E5B9u;
+                h ^= h >> 32;
+                v[i] = (uint32_t)(h % ((uint64_t)tops[t] + 1));
+                y[i] = (double)v[i];
+            }
+            att_sort_counts(v, n, x);
+            att_sort(y, n);
+            assert_memory_equal(x, y, n * sizeof *x);
+            free(v);
+            free(x);
+            free(y);
+        }
+}
+
 int
 main(void)
 {
@@ -136,6 +172,7 @@ main(void)
         cmocka_unit_test(test_against_qsort),
         cmocka_unit_test(test_one_scale),
         cmocka_unit_test(test_index_against_qsort),
+        cmocka_unit_test(test_counts),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
