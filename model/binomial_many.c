@@ -533,7 +533,7 @@ many_invert(att_simd simd,
 {
     double f[MANY_BLOCK], nd[MANY_BLOCK], r[MANY_BLOCK], u[MANY_BLOCK], x[MANY_BLOCK];
     double live[MANY_BLOCK];
-    size_t at[MANY_BLOCK], j, ni, w, left;
+    size_t at[MANY_BLOCK] = {0}, j, ni, w, left; /* zeroed for the analyser only */
 
     ni = many_select(path, m, k, MANY_INVERT, at);
     if (ni == 0)
