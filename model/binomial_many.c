@@ -533,7 +533,7 @@ many_invert(att_simd simd,
 {
     double f[MANY_BLOCK], nd[MANY_BLOCK], r[MANY_BLOCK], u[MANY_BLOCK], x[MANY_BLOCK];
     double live[MANY_BLOCK];
-    size_t at[MANY_BLOCK] = {0}, j, ni, w, left; /* zeroed for the analyser only */
+    size_t at[MANY_BLOCK], j, ni;
 
     ni = many_select(path, m, k, MANY_INVERT, at);
     if (ni == 0)
@@ -553,26 +553,10 @@ many_invert(att_simd simd,
         live[j] = 1.0;
     }
     att_vexp(simd, ni, f, f);
-    /* the searches side by side, until every lane has its count; when
-     * half of them are done, those leave and the rest close up */
-    while ((left = path->search(ni, nd, r, u, f, x, live)) > 0) {
-        if (2 * left > ni)
-            continue;
-        for (j = 0, w = 0; j < ni; j++) {
-            /* every lane's count so far, then each lane moved and kept by
-             * the count (a live one's is written again when it ends) */
-            k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
-            at[w] = at[j];
-            nd[w] = nd[j];
-            r[w] = r[j];
-            u[w] = u[j];
-            f[w] = f[j];
-            x[w] = x[j];
-            live[w] = 1.0;
-            w += live[j] != 0.0;
-        }
-        ni = w;
-    }
+    /* the searches side by side, until every lane has its count (closing
+     * up the finished lanes was measured slower) */
+    while (path->search(ni, nd, r, u, f, x, live) > 0)
+        ;
     for (j = 0; j < ni; j++)
         k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
 }
