@@ -360,11 +360,12 @@ typedef struct {
 
 /* Draws of one day across a block's paths, gathered for one call of
  * att_binomial_many: the stream's a and b, n and p, the count, and whose
- * (lane and pool) it is. */
+ * it is (the lane, and the pool's troops). */
 typedef struct {
     uint32_t *a, *b, *n, *x;
     double *p;
-    size_t *lane, *pool;
+    size_t *lane;
+    uint32_t **slot; /* the pool's troops, for a day's casualties */
 } project_draws;
 
 /* Per thread: the scratch of each path of a block, their lanes, and room
@@ -488,13 +489,14 @@ project_draw(const project_run *r,
                       dr->x);
 }
 
-/* Adds draw j (path ln->i, stream b, n troops at p) to dr's nd. */
+/* Adds a draw (path ln->i of lane l, stream b, n troops at p; slot: its
+ * pool's troops, NULL for the killed) as dr's entry *nd. */
 static void
 project_draw_add(project_draws *dr,
                  size_t *nd,
                  const project_lane *ln,
                  size_t l,
-                 size_t m,
+                 uint32_t *slot,
                  uint32_t b,
                  uint32_t n,
                  double p)
@@ -504,7 +506,7 @@ project_draw_add(project_draws *dr,
     dr->n[*nd] = n;
     dr->p[*nd] = p;
     dr->lane[*nd] = l;
-    dr->pool[*nd] = m;
+    dr->slot[*nd] = slot;
     (*nd)++;
 }
 
@@ -546,7 +548,7 @@ project_block(const project_run *r, project_block_ws *bw, size_t i0, size_t nl)
             if (!r->killed_daily) {
                 for (l = 0, nd = 0; l < nl; l++)
                     if (bw->lane[l].step_cas > 0)
-                        project_draw_add(dr, &nd, &bw->lane[l], l, 0, 0, bw->lane[l].step_cas,
+                        project_draw_add(dr, &nd, &bw->lane[l], l, NULL, 0, bw->lane[l].step_cas,
                                          bw->lane[l].kappa);
                 project_draw(r, bw->ws, dr, nd, ATT_RNG_KILLED, (uint32_t)out);
                 for (j = 0; j < nd; j++) {
@@ -582,14 +584,14 @@ project_block(const project_run *r, project_block_ws *bw, size_t i0, size_t nl)
             for (m = 0; m < ln->np; m++) {
                 double q = m > 0 ? ws->pq[m] : t >= ln->from ? ln->q_rule : ln->q_last;
                 if (ws->pn[m] > 0 && q != 0.0)
-                    project_draw_add(dr, &nd, ln, l, m, ws->pkey[m], ws->pn[m], q);
+                    project_draw_add(dr, &nd, ln, l, &ws->pn[m], ws->pkey[m], ws->pn[m], q);
             }
         }
         project_draw(r, bw->ws, dr, nd, ATT_RNG_COUNTS, (uint32_t)(t - r->start));
         for (j = 0; j < nd; j++) {
             project_lane *ln = &bw->lane[dr->lane[j]];
             uint32_t x = dr->x[j];
-            bw->ws[dr->lane[j]].pn[dr->pool[j]] -= x;
+            *dr->slot[j] -= x;
             ln->n -= x;
             ln->c += x;
             if (!r->killed_daily)
@@ -603,10 +605,9 @@ project_block(const project_run *r, project_block_ws *bw, size_t i0, size_t nl)
             for (j = 0; j < nd; j++)
                 if (dr->x[j] > 0) {
                     const project_lane *ln = &bw->lane[dr->lane[j]];
-                    const size_t mj = dr->pool[j];
                     /* in place: entry nk <= j is read no more */
-                    project_draw_add(dr, &nk, ln, dr->lane[j], mj, bw->ws[dr->lane[j]].pkey[mj] + 1,
-                                     dr->x[j], ln->kappa);
+                    project_draw_add(dr, &nk, ln, dr->lane[j], NULL, dr->b[j] + 1, dr->x[j],
+                                     ln->kappa);
                 }
             project_draw(r, bw->ws, dr, nk, ATT_RNG_KILLED, (uint32_t)(t - r->start));
             for (j = 0; j < nk; j++)
@@ -1007,7 +1008,7 @@ project_block_free(project_block_ws *bw)
     att_mem_free(bw->dr.x);
     att_mem_free(bw->dr.p);
     att_mem_free(bw->dr.lane);
-    att_mem_free(bw->dr.pool);
+    att_mem_free(bw->dr.slot);
 }
 
 /* The first lane's scratch is whole (a force by groups and the
@@ -1029,9 +1030,9 @@ project_block_alloc(project_block_ws *bw, const att_params *p, const att_posteri
     bw->dr.x = att_mem_alloc(nd * sizeof *bw->dr.x);
     bw->dr.p = att_mem_alloc(nd * sizeof *bw->dr.p);
     bw->dr.lane = att_mem_alloc(nd * sizeof *bw->dr.lane);
-    bw->dr.pool = att_mem_alloc(nd * sizeof *bw->dr.pool);
+    bw->dr.slot = att_mem_alloc(nd * sizeof *bw->dr.slot);
     if (!bw->ws || !bw->bulk || !bw->lane || !bw->dr.a || !bw->dr.b || !bw->dr.n || !bw->dr.x ||
-        !bw->dr.p || !bw->dr.lane || !bw->dr.pool)
+        !bw->dr.p || !bw->dr.lane || !bw->dr.slot)
         return false;
     for (l = 1; l < PROJECT_BLOCK; l++)
         project_lane_carve(&bw->ws[l], p, bw->bulk + (l - 1) * lane_bytes);
