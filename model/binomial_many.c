@@ -2,18 +2,22 @@
  * stream (binomial.h).
  *
  * The projection draws one count per path, pool and day, each from the
- * stream (seed, purpose, path, pool, day), and a draw costs little but its
- * setting up: a Philox block, BTRS's constants (a square root, two
- * divisions) and its first try.  Over an array of draws that part runs in
- * loops the compiler vectorises, one per instruction set as in vmath.c:
- * integer Philox rounds, and IEEE-754 additions, products, quotients and
- * square roots, which give the same bits in any lane.  At the projection's
- * means the first try lands inside BTRS's squeeze nine times in ten; every
- * other draw (small means by inversion, p outside (0, 1), a try off the
- * support or outside the squeeze) is drawn whole by att_binomial from its
- * stream as reset, the block already made.  So each count is
- * att_binomial's, bit for bit, on every path; test_binomial checks it.
- * This file is built with -fno-trapping-math, as vmath.c. */
+ * stream (seed, purpose, path, pool, day).  Over an array of draws every
+ * step of att_binomial runs in loops the compiler vectorises, one per
+ * instruction set as in vmath.c: the streams' first Philox blocks (integer
+ * rounds, by hand for AVX2 and AVX-512); BTRS's first try up to its
+ * squeeze (which takes about six draws in ten at the projection's means);
+ * the acceptance test of the tries outside it, its logarithms through
+ * att_vlog; the second try of the draws the first rejected, the third and
+ * fourth from a second block; and inversion's (1 - p)^n and searches for
+ * the small means.  The loops do IEEE-754 additions, products, quotients
+ * and square roots, the same as binomial.c's (binomial_kernel.h holds the
+ * shared arithmetic), which give the same bits in any lane.  What is left
+ * (p outside (0, 1), n = 0, four tries rejected: about one draw in four
+ * thousand) is drawn by att_binomial from its stream as it stands.  So
+ * each count is att_binomial's, bit for bit, on every path;
+ * test_binomial checks it.  This file is built with -fno-trapping-math and
+ * -fno-math-errno (model/CMakeLists.txt). */
 #include <math.h>
 #include <string.h>
 
@@ -56,13 +60,13 @@ many_u32(uint32_t x)
     return (double)(int32_t)(x ^ 0x80000000u) + 2147483648.0;
 }
 
-/* What a lane's first BTRS try left: a count, or one of these. */
-#define MANY_LOG_TEST (-1.0) /* on the support, outside the squeeze */
-#define MANY_RETRY    (-2.0) /* rejected: the next try */
-#define MANY_SCALAR   (-3.0) /* neither (n = 0, p outside (0, 1)) */
+/* What a lane's tries so far left: its count (>= 0), or one of these. */
+#define MANY_LOG_TEST (-1.0) /* a try on the support, outside the squeeze */
+#define MANY_RETRY    (-2.0) /* a try rejected: the next one */
+#define MANY_SCALAR   (-3.0) /* no draw to make here (n = 0, p outside (0, 1)) */
+#define MANY_RETRY2   (-4.0) /* two tries rejected: the second block's two */
 #define MANY_INVERT   (-5.0) /* not a BTRS draw: a small mean, by inversion */
-#define MANY_RETRY2   (-4.0) /* rejected twice: the next block's two tries */
-#define MANY_RETRY4   (-6.0) /* rejected four times: BTRS goes on from the third block */
+#define MANY_RETRY4   (-6.0) /* four tries rejected: att_binomial from the third block */
 
 /* The first try up to the squeeze, as binomial.c's binomial_btrs takes it,
  * for a draw of n, p with its block's first two outputs. */
@@ -157,11 +161,13 @@ many_search_step(double n, double r, double *u, double *f, double *k, double *li
 #define MANY_INDEPENDENT
 #endif
 
-/* The vector parts over m <= MANY_BLOCK lanes: the streams' first blocks
- * into o (four rows of MANY_BLOCK); a try of n, p with the uniforms of o0
- * and o1 up to the squeeze, into k; the acceptance tests of the tries that
- * need one: their logarithms' arguments (BTRS_NLOG rows of m, for one
- * call of att_vlog), and from the logarithms the verdicts into k. */
+/* The vector parts over m <= MANY_BLOCK lanes: the streams' blocks
+ * number blk into o (four rows of MANY_BLOCK); a try of n, p with the
+ * uniforms of o0 and o1 up to the squeeze, into k; the acceptance tests of
+ * the tries that need one: their logarithms' arguments (BTRS_NLOG rows of
+ * m, for one call of att_vlog, then rows of m and the counts), and from
+ * the logarithms the verdicts into k; log1p in place; a step of every live
+ * search. */
 #define MANY_PHILOX_LOOP(name)                                                                     \
     MANY_ATTR static void name##_philox(size_t m, const uint32_t key[2], uint32_t blk, uint32_t c, \
                                         const uint32_t *a, const uint32_t *b, uint32_t *o)         \
