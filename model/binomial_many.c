@@ -135,7 +135,7 @@ many_log1p(double x)
     double core = em_log_core(u, (e + 0.0) / u, &lo);
     double series = em_fast_two_sum(x, 0.0 + x * x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25))), &slo);
 
-    return (x > -EM_LOG1P_SERIES) & (x < EM_LOG1P_SERIES) ? series : core;
+    return ((x > -EM_LOG1P_SERIES) & (x < EM_LOG1P_SERIES)) ? series : core;
 }
 
 /* One step of att_binomial_search (binomial.c) in a lane: the same
