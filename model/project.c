@@ -1100,9 +1100,10 @@ project_cmp_day(const void *a, const void *b)
 /* Summaries of the per-path values: quantiles and means per date, the
  * last date's values per path, and the thresholds. */
 static att_status
-project_summarise(const project_run *r, att_projection *out, att_error *err)
+project_summarise(const project_run *r, att_projection *out, size_t nthreads, att_error *err)
 {
     size_t n = r->paths, k, s, i, m, j;
+    int failed = 0;
     double *x = att_mem_alloc(n * sizeof *x);
     int32_t *f = att_mem_alloc(n * sizeof *f);
     att_status st = ATT_OK;
@@ -1124,20 +1125,36 @@ project_summarise(const project_run *r, att_projection *out, att_error *err)
         goto done;
     }
     for (s = 0; s < ATT_SERIES_COUNT; s++)
-        for (k = 0; k < r->ndates; k++) {
-            const uint32_t *v = r->vals[s] + k * n;
+        for (i = 0; i < n; i++)
+            out->end[s][i] = (double)r->vals[s][(r->ndates - 1) * n + i];
+            /* Each series' date on its own, on the run's threads (each with its
+             * own buffer): the same numbers for any number of them. */
+#pragma omp parallel num_threads((int)nthreads) reduction(| : failed)
+    {
+        double *xt = att_mem_alloc(n * sizeof *xt);
+        size_t c;
+        failed |= xt == NULL;
+#pragma omp for schedule(static)
+        for (c = 0; c < ATT_SERIES_COUNT * r->ndates; c++) {
+            const size_t cs = c / r->ndates, ck = c % r->ndates, nl = out->nlevels;
+            const uint32_t *v = r->vals[cs] + ck * n;
             double sum = 0.0;
-            for (i = 0; i < n; i++)
-                sum += (double)v[i];
-            out->mean[s][k] = sum / (double)n;
-            if (k + 1 == r->ndates)
-                for (i = 0; i < n; i++)
-                    out->end[s][i] = (double)v[i];
-            att_sort_counts(v, n, x);
-            for (j = 0; j < out->nlevels; j++)
-                out->q[s][k * out->nlevels + j] =
-                    att_summary_quantile(x, n, out->levels[j] / 100.0);
+            size_t ci, cj;
+            for (ci = 0; ci < n; ci++)
+                sum += (double)v[ci];
+            out->mean[cs][ck] = sum / (double)n;
+            if (xt == NULL)
+                continue;
+            att_sort_counts(v, n, xt);
+            for (cj = 0; cj < nl; cj++)
+                out->q[cs][ck * nl + cj] = att_summary_quantile(xt, n, out->levels[cj] / 100.0);
         }
+        att_mem_free(xt);
+    }
+    if (failed) {
+        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for the projection's summaries");
+        goto done;
+    }
     /* Each group's bands, as the force's. */
     out->ngroup = r->ngroup;
     for (s = 0; s < ATT_SERIES_COUNT && r->ngroup > 0; s++) {
@@ -1305,7 +1322,8 @@ att_project_run(const att_params *p,
                       PROJECT_TROOPS_MAX);
         goto done;
     }
-    if (!(pp->paths_only && pp->keep_paths) && (st = project_summarise(&r, out, err)) != ATT_OK)
+    if (!(pp->paths_only && pp->keep_paths) &&
+        (st = project_summarise(&r, out, nthreads, err)) != ATT_OK)
         goto done;
     if (pp->views)
         st = att_project_views(r.vals[ATT_SERIES_CASUALTIES], r.vals[ATT_SERIES_COUNT], r.paths,
