@@ -60,6 +60,34 @@ many_u32(uint32_t x)
     return (double)(int32_t)(x ^ 0x80000000u) + 2147483648.0;
 }
 
+/* A uniform from a block's output, as att_stream_uniform makes it. */
+EM_INLINE double
+many_uniform(uint32_t o)
+{
+    return (many_u32(o) + 0.5) / 4294967296.0;
+}
+
+/* A BTRS try of n, p (flipped to p <= 1/2) with the uniforms of its block's
+ * outputs o0 and o1, as binomial.c's binomial_btrs takes it: BTRS's
+ * constants, v, 1/2 - |u| and the count before the support check. */
+typedef struct {
+    btrs_consts bc;
+    double v, us, k;
+} many_try_t;
+
+EM_INLINE many_try_t
+many_try_of(uint32_t n, double p, uint32_t o0, uint32_t o1)
+{
+    many_try_t t;
+    const double u = many_uniform(o0) - 0.5;
+
+    t.bc = btrs_setup(many_u32(n), p > 0.5 ? 1.0 - p : p);
+    t.v = many_uniform(o1);
+    t.us = 0.5 - fabs(u);
+    t.k = btrs_count(&t.bc, u, t.us);
+    return t;
+}
+
 /* What a lane's tries so far left: its count (>= 0), or one of these. */
 #define MANY_LOG_TEST (-1.0) /* a try on the support, outside the squeeze */
 #define MANY_RETRY    (-2.0) /* a try rejected: the next one */
@@ -73,13 +101,11 @@ many_u32(uint32_t x)
 EM_INLINE double
 many_squeeze(uint32_t n, double p, uint32_t o0, uint32_t o1)
 {
-    const double nd = many_u32(n), pp = p > 0.5 ? 1.0 - p : p;
-    const btrs_consts bc = btrs_setup(nd, pp);
-    const double u = (many_u32(o0) + 0.5) / 4294967296.0 - 0.5;
-    const double v = (many_u32(o1) + 0.5) / 4294967296.0;
-    const double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us);
-    const int valid = (n > 0) & (p > 0.0) & (p < 1.0), btrs = valid & !(nd * pp < BTRS_MIN_MEAN);
-    const int on = btrs & (k >= 0.0) & (k <= nd), in = on & (us >= 0.07) & (v <= bc.vr);
+    const many_try_t t = many_try_of(n, p, o0, o1);
+    const double nd = t.bc.n, k = t.k;
+    const int valid = (n > 0) & (p > 0.0) & (p < 1.0),
+              btrs = valid & !(nd * t.bc.p < BTRS_MIN_MEAN);
+    const int on = btrs & (k >= 0.0) & (k <= nd), in = on & (t.us >= 0.07) & (t.v <= t.bc.vr);
     double r = MANY_SCALAR;
 
     /* flat selections: GCC does not if-convert them nested */
@@ -96,19 +122,15 @@ many_squeeze(uint32_t n, double p, uint32_t o0, uint32_t o1)
 EM_INLINE void
 many_log_args(uint32_t n, double p, uint32_t o0, uint32_t o1, double *arg, size_t stride)
 {
-    const double nd = many_u32(n), pp = p > 0.5 ? 1.0 - p : p;
-    const btrs_consts bc = btrs_setup(nd, pp);
-    const double u = (many_u32(o0) + 0.5) / 4294967296.0 - 0.5;
-    const double v = (many_u32(o1) + 0.5) / 4294967296.0;
-    const double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us);
+    const many_try_t t = many_try_of(n, p, o0, o1);
     double a[BTRS_NLOG];
     size_t i;
 
-    btrs_log_args(&bc, k, us, v, a);
+    btrs_log_args(&t.bc, t.k, t.us, t.v, a);
     for (i = 0; i < BTRS_NLOG; i++)
         arg[i * stride] = a[i];
-    arg[BTRS_NLOG * stride] = bc.m;
-    arg[(BTRS_NLOG + 1) * stride] = k;
+    arg[BTRS_NLOG * stride] = t.bc.m;
+    arg[(BTRS_NLOG + 1) * stride] = t.k;
 }
 
 /* Its verdict from the logarithms lg[i * stride] and m and the count
@@ -550,7 +572,7 @@ many_invert(att_simd simd,
         f[j] = -pp;
         nd[j] = (double)n[l];
         r[j] = pp / (1.0 - pp);
-        u[j] = ((double)o[l] + 0.5) / 4294967296.0;
+        u[j] = many_uniform(o[l]);
     }
     path->log1p(ni, f);
     for (j = 0; j < ni; j++) {
