@@ -44,12 +44,18 @@ binomial_btrs(att_stream *s, uint32_t n, double p)
 
     for (;;) {
         double u = att_stream_uniform(s) - 0.5, v = att_stream_uniform(s);
-        double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us), lg[BTRS_NLOG];
+        double us = 0.5 - fabs(u), k = btrs_count(&bc, u, us), lg[BTRS_NLOG], e;
         int j;
         if (k < 0.0 || k > bc.n)
             continue; /* off the support: never accepted */
         if (us >= 0.07 && v <= bc.vr)
-            return (uint32_t)k; /* inside the squeeze */
+            return (uint32_t)k;        /* inside the squeeze */
+        e = btrs_early(&bc, k, us, v); /* the test's verdict, mostly without em_log */
+        if (e != 0.0) {
+            if (e > 0.0)
+                return (uint32_t)k;
+            continue;
+        }
         btrs_log_args(&bc, k, us, v, lg);
         for (j = 0; j < BTRS_NLOG; j++)
             lg[j] = att_log(lg[j]);

@@ -48,4 +48,18 @@ ATT_INTERNAL void att_binomial_many(att_simd simd,
                                     const double *p,
                                     uint32_t *out);
 
+/* The same counts with every acceptance test of BTRS taken through its
+ * logarithms (att_binomial_many decides most without them, btrs_early):
+ * for the tests. */
+ATT_INTERNAL void att_binomial_many_exact(att_simd simd,
+                                          uint64_t seed,
+                                          uint32_t purpose,
+                                          uint32_t c,
+                                          size_t m,
+                                          const uint32_t *a,
+                                          const uint32_t *b,
+                                          const uint32_t *n,
+                                          const double *p,
+                                          uint32_t *out);
+
 #endif /* ATTRITION_BINOMIAL_H */

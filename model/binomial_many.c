@@ -7,8 +7,9 @@
  * instruction set as in vmath.c: the streams' first Philox blocks (integer
  * rounds, by hand for AVX2 and AVX-512); BTRS's first try up to its
  * squeeze (which takes about six draws in ten at the projection's means);
- * the acceptance test of the tries outside it, its logarithms through
- * att_vlog; the second try of the draws the first rejected, the third and
+ * the acceptance test of the tries outside it, decided early without
+ * em_log but for about one in 10,000 (btrs_early), whose logarithms go
+ * through att_vlog; the second try of the draws the first rejected, the third and
  * fourth from a second block; and inversion's (1 - p)^n and searches for
  * the small means.  The loops do IEEE-754 additions, products, quotients
  * and square roots, the same as binomial.c's (binomial_kernel.h holds the
@@ -26,6 +27,11 @@
 
 /* Draws go through the vector loops this many at a time. */
 #define MANY_BLOCK ((size_t)64) /* many_select's masks have 64 bits */
+
+/* The loops over lanes gathered from a block run over a multiple of this
+ * many (the last lane repeated), whole vectors: a loop's scalar remainder
+ * costs about eight times a lane in a vector. */
+#define MANY_PAD ((size_t)8)
 
 /* One lane's block: Random123's philox4x32 (ten rounds), written out so
  * that a loop over lanes vectorises (the 32 x 32 -> 64-bit products as
@@ -76,16 +82,23 @@ typedef struct {
 } many_try_t;
 
 EM_INLINE many_try_t
-many_try_of(uint32_t n, double p, uint32_t o0, uint32_t o1)
+many_try_of_d(double n, double p, double o0, double o1)
 {
     many_try_t t;
-    const double u = many_uniform(o0) - 0.5;
+    const double u = (o0 + 0.5) / 4294967296.0 - 0.5; /* many_uniform */
 
-    t.bc = btrs_setup(many_u32(n), p > 0.5 ? 1.0 - p : p);
-    t.v = many_uniform(o1);
+    t.bc = btrs_setup(n, p > 0.5 ? 1.0 - p : p);
+    t.v = (o1 + 0.5) / 4294967296.0;
     t.us = 0.5 - fabs(u);
     t.k = btrs_count(&t.bc, u, t.us);
     return t;
+}
+
+/* The same from the integers (n and the outputs as many_u32 makes them). */
+EM_INLINE many_try_t
+many_try_of(uint32_t n, double p, uint32_t o0, uint32_t o1)
+{
+    return many_try_of_d(many_u32(n), p, many_u32(o0), many_u32(o1));
 }
 
 /* What a lane's tries so far left: its count (>= 0), or one of these. */
@@ -131,6 +144,18 @@ many_log_args(uint32_t n, double p, uint32_t o0, uint32_t o1, double *arg, size_
         arg[i * stride] = a[i];
     arg[BTRS_NLOG * stride] = t.bc.m;
     arg[(BTRS_NLOG + 1) * stride] = t.k;
+}
+
+/* The same try's early verdict (btrs_early): the count where it is
+ * accepted, MANY_RETRY where rejected, MANY_LOG_TEST where undecided. */
+EM_INLINE double
+many_early(double n, double p, double o0, double o1)
+{
+    const many_try_t t = many_try_of_d(n, p, o0, o1);
+    const double e = btrs_early(&t.bc, t.k, t.us, t.v);
+    double r = e < 0.0 ? MANY_RETRY : MANY_LOG_TEST;
+
+    return e > 0.0 ? (p > 0.5 ? t.bc.n - t.k : t.k) : r;
 }
 
 /* Its verdict from the logarithms lg[i * stride] and m and the count
@@ -230,6 +255,16 @@ many_search_step(double n, double r, double *u, double *f, double *k, double *li
         for (j = 0; j < m; j++)                                                                  \
             left += (size_t)many_search_step(n[j], r[j], &u[j], &f[j], &k[j], &live[j]);         \
         return left;                                                                             \
+    }                                                                                            \
+    MANY_ATTR static void name##_early(size_t m, const double *n, const double *p,               \
+                                       const double *o0, const double *o1, double *k)            \
+    {                                                                                            \
+        size_t j, i;                                                                             \
+        for (j = 0; j < m; j += MANY_PAD) {                                                      \
+            MANY_INDEPENDENT                                                                     \
+            for (i = j; i < j + MANY_PAD; i++)                                                   \
+                k[i] = many_early(n[i], p[i], o0[i], o1[i]);                                     \
+        }                                                                                        \
     }                                                                                            \
     MANY_ATTR static void name##_log_args(size_t m, const uint32_t *n, const double *p,          \
                                           const uint32_t *o0, const uint32_t *o1, double *arg)   \
@@ -469,6 +504,8 @@ typedef struct {
                     const uint32_t *o0,
                     const uint32_t *o1,
                     double *k);
+    void (*early)(
+        size_t m, const double *n, const double *p, const double *o0, const double *o1, double *k);
     void (*log_args)(size_t m,
                      const uint32_t *n,
                      const double *p,
@@ -485,10 +522,10 @@ typedef struct {
 static const many_path many_paths[ATT_SIMD_COUNT] = {
 #define MANY_PATH(name)                                                                \
     {                                                                                  \
-        name##_philox, name##_squeeze, name##_log_args, name##_log_test, name##_log1p, \
-            name##_search, name##_mask                                                 \
+        name##_philox, name##_squeeze, name##_early, name##_log_args, name##_log_test, \
+            name##_log1p, name##_search, name##_mask                                   \
     }
-    {NULL, NULL, NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
     MANY_PATH(many_base),
 #if MANY_X86
     MANY_PATH(many_avx2),
@@ -513,6 +550,76 @@ many_select(const many_path *path, size_t m, const double *k, double what, size_
     return na;
 }
 
+/* Lanes gathered from others: n, p and the two outputs of a try. */
+typedef struct {
+    uint32_t n[MANY_BLOCK], o0[MANY_BLOCK], o1[MANY_BLOCK];
+    double p[MANY_BLOCK];
+} many_lanes;
+
+/* The lanes at[j], j < na, of n, p, o0, o1 into g. */
+static void
+many_gather(const size_t *at,
+            size_t na,
+            const uint32_t *n,
+            const double *p,
+            const uint32_t *o0,
+            const uint32_t *o1,
+            many_lanes *g)
+{
+    size_t j;
+
+    for (j = 0; j < na; j++) {
+        g->n[j] = n[at[j]];
+        g->p[j] = p[at[j]];
+        g->o0[j] = o0[at[j]];
+        g->o1[j] = o1[at[j]];
+    }
+}
+
+/* The acceptance tests of m tries (n, p, the uniforms of o0 and o1) into
+ * k: the count or MANY_RETRY; the early verdict first (unless exact is
+ * set), the logarithms for the tries it leaves undecided. */
+static void
+many_test(att_simd simd,
+          const many_path *path,
+          size_t m,
+          const uint32_t *n,
+          const double *p,
+          const uint32_t *o0,
+          const uint32_t *o1,
+          int exact,
+          double *k)
+{
+    many_lanes g;
+    double tk[MANY_BLOCK], lg[(BTRS_NLOG + 2) * MANY_BLOCK];
+    double dn[MANY_BLOCK], dp[MANY_BLOCK], d0[MANY_BLOCK], d1[MANY_BLOCK];
+    size_t at[MANY_BLOCK], j, nt = m;
+
+    if (!exact) {
+        /* as doubles (the early loop's vectors all of one width), to a
+         * multiple of MANY_PAD lanes, the last repeated */
+        size_t len = (m + MANY_PAD - 1) / MANY_PAD * MANY_PAD;
+        for (j = 0; j < len; j++) {
+            const size_t l = j < m ? j : m - 1;
+            dn[j] = many_u32(n[l]);
+            dp[j] = p[l];
+            d0[j] = many_u32(o0[l]);
+            d1[j] = many_u32(o1[l]);
+        }
+        path->early(len, dn, dp, d0, d1, k);
+        nt = many_select(path, m, k, MANY_LOG_TEST, at);
+        if (nt == 0)
+            return;
+        many_gather(at, nt, n, p, o0, o1, &g);
+        n = g.n, p = g.p, o0 = g.o0, o1 = g.o1;
+    }
+    path->log_args(nt, n, p, o0, o1, lg);
+    att_vlog(simd, BTRS_NLOG * nt, lg, lg);
+    path->log_test(nt, n, p, lg, exact ? k : tk);
+    for (j = 0; j < nt && !exact; j++)
+        k[at[j]] = tk[j];
+}
+
 /* A try for each of m lanes (n, p, the uniforms of o0 and o1): the count
  * where it is accepted, else what many_squeeze says. */
 static void
@@ -523,10 +630,11 @@ many_try(att_simd simd,
          const double *p,
          const uint32_t *o0,
          const uint32_t *o1,
+         int exact,
          double *k)
 {
-    uint32_t tn[MANY_BLOCK], t0[MANY_BLOCK], t1[MANY_BLOCK];
-    double tp[MANY_BLOCK], tk[MANY_BLOCK], lg[(BTRS_NLOG + 2) * MANY_BLOCK];
+    many_lanes g;
+    double tk[MANY_BLOCK];
     size_t at[MANY_BLOCK], j, nt;
 
     path->squeeze(m, n, p, o0, o1, k);
@@ -534,15 +642,8 @@ many_try(att_simd simd,
     nt = many_select(path, m, k, MANY_LOG_TEST, at);
     if (nt == 0)
         return;
-    for (j = 0; j < nt; j++) {
-        tn[j] = n[at[j]];
-        tp[j] = p[at[j]];
-        t0[j] = o0[at[j]];
-        t1[j] = o1[at[j]];
-    }
-    path->log_args(nt, tn, tp, t0, t1, lg);
-    att_vlog(simd, BTRS_NLOG * nt, lg, lg);
-    path->log_test(nt, tn, tp, lg, tk);
+    many_gather(at, nt, n, p, o0, o1, &g);
+    many_test(simd, path, nt, g.n, g.p, g.o0, g.o1, exact, tk);
     for (j = 0; j < nt; j++)
         k[at[j]] = tk[j];
 }
@@ -600,38 +701,37 @@ many_two_tries(att_simd simd,
                const uint32_t *n,
                const double *p,
                const uint32_t *o,
+               int exact,
                double *k)
 {
-    uint32_t rn[MANY_BLOCK], r2[MANY_BLOCK], r3[MANY_BLOCK];
-    double rp[MANY_BLOCK], rk[MANY_BLOCK];
+    many_lanes g;
+    double rk[MANY_BLOCK];
     size_t at[MANY_BLOCK], j, nr;
 
-    many_try(simd, path, m, n, p, o, o + MANY_BLOCK, k);
+    many_try(simd, path, m, n, p, o, o + MANY_BLOCK, exact, k);
     nr = many_select(path, m, k, MANY_RETRY, at);
     if (nr == 0)
         return;
-    for (j = 0; j < nr; j++) {
-        rn[j] = n[at[j]];
-        rp[j] = p[at[j]];
-        r2[j] = o[2 * MANY_BLOCK + at[j]];
-        r3[j] = o[3 * MANY_BLOCK + at[j]];
-    }
-    many_try(simd, path, nr, rn, rp, r2, r3, rk);
+    many_gather(at, nr, n, p, o + 2 * MANY_BLOCK, o + 3 * MANY_BLOCK, &g);
+    many_try(simd, path, nr, g.n, g.p, g.o0, g.o1, exact, rk);
     for (j = 0; j < nr; j++)
         k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY2;
 }
 
-void
-att_binomial_many(att_simd simd,
-                  uint64_t seed,
-                  uint32_t purpose,
-                  uint32_t c,
-                  size_t m,
-                  const uint32_t *a,
-                  const uint32_t *b,
-                  const uint32_t *n,
-                  const double *p,
-                  uint32_t *out)
+/* att_binomial_many, its acceptance tests early (btrs_early) unless exact
+ * is set. */
+static void
+many_draw(att_simd simd,
+          uint64_t seed,
+          uint32_t purpose,
+          uint32_t c,
+          size_t m,
+          const uint32_t *a,
+          const uint32_t *b,
+          const uint32_t *n,
+          const double *p,
+          int exact,
+          uint32_t *out)
 {
     uint32_t o[4 * MANY_BLOCK], o2[4 * MANY_BLOCK], key[2], ra[MANY_BLOCK], rb[MANY_BLOCK];
     uint32_t rn[MANY_BLOCK];
@@ -651,7 +751,7 @@ att_binomial_many(att_simd simd,
     for (i = 0; i < m; i += len) {
         len = m - i < MANY_BLOCK ? m - i : MANY_BLOCK;
         path->philox(len, key, 0, c, a + i, b + i, o);
-        many_two_tries(simd, path, len, n + i, p + i, o, k);
+        many_two_tries(simd, path, len, n + i, p + i, o, exact, k);
         many_invert(simd, path, len, n + i, p + i, o, k);
         /* The third and fourth tries of the draws two rejected (about one
          * in sixty), from each one's second block. */
@@ -664,7 +764,7 @@ att_binomial_many(att_simd simd,
         }
         if (nr > 0) {
             path->philox(nr, key, 1, c, ra, rb, o2);
-            many_two_tries(simd, path, nr, rn, rp, o2, rk);
+            many_two_tries(simd, path, nr, rn, rp, o2, exact, rk);
             for (j = 0; j < nr; j++)
                 k[at[j]] = rk[j] >= 0.0 ? rk[j] : MANY_RETRY4;
         }
@@ -696,4 +796,34 @@ att_binomial_many(att_simd simd,
             out[i + j] = att_binomial(&s, n[i + j], p[i + j]);
         }
     }
+}
+
+void
+att_binomial_many(att_simd simd,
+                  uint64_t seed,
+                  uint32_t purpose,
+                  uint32_t c,
+                  size_t m,
+                  const uint32_t *a,
+                  const uint32_t *b,
+                  const uint32_t *n,
+                  const double *p,
+                  uint32_t *out)
+{
+    many_draw(simd, seed, purpose, c, m, a, b, n, p, 0, out);
+}
+
+void
+att_binomial_many_exact(att_simd simd,
+                        uint64_t seed,
+                        uint32_t purpose,
+                        uint32_t c,
+                        size_t m,
+                        const uint32_t *a,
+                        const uint32_t *b,
+                        const uint32_t *n,
+                        const double *p,
+                        uint32_t *out)
+{
+    many_draw(simd, seed, purpose, c, m, a, b, n, p, 1, out);
 }

@@ -10,6 +10,8 @@
 
 #include "att_test.h"
 #include "binomial.h"
+#include "binomial_kernel.h"
+#include "emath.h"
 
 #define DRAWS 200000
 
@@ -205,15 +207,178 @@ test_many(void **state)
             continue;
         paths++;
         for (m = 1; m <= M; m += m < 70 ? 1 : m < SHORT ? 19 : M) {
-            memset(got, 0xff, sizeof got);
-            att_binomial_many((att_simd)simd, 20241206, 4, 17, m, a, b, n, p, got);
-            for (k = 0; k < m; k++)
-                if (got[k] != want[k])
-                    fail_msg("path %s, m = %zu: draw %zu (n = %u, p = %g) gave %u, expected %u",
-                             att_simd_name((att_simd)simd), m, k, n[k], p[k], got[k], want[k]);
+            int exact;
+            for (exact = 0; exact < 2; exact++) {
+                memset(got, 0xff, sizeof got);
+                (exact ? att_binomial_many_exact : att_binomial_many)((att_simd)simd, 20241206, 4,
+                                                                      17, m, a, b, n, p, got);
+                for (k = 0; k < m; k++)
+                    if (got[k] != want[k])
+                        fail_msg("path %s%s, m = %zu: draw %zu (n = %u, p = %g) gave %u, "
+                                 "expected %u",
+                                 att_simd_name((att_simd)simd), exact ? " (exact)" : "", m, k, n[k],
+                                 p[k], got[k], want[k]);
+            }
         }
     }
     assert_true(paths >= 2);
+}
+
+/* att_binomial_many's m draws (seed 20241206, purpose 4, c) on every
+ * path this processor runs are want's. */
+static void
+expect_many(uint32_t c,
+            size_t m,
+            const uint32_t *a,
+            const uint32_t *b,
+            const uint32_t *n,
+            const double *p,
+            const uint32_t *want)
+{
+    uint32_t got[200];
+    size_t k;
+    int simd;
+
+    assert_true(m <= sizeof got / sizeof got[0]);
+    for (simd = 0; simd < ATT_SIMD_COUNT; simd++) {
+        if (!att_simd_supported((att_simd)simd))
+            continue;
+        att_binomial_many((att_simd)simd, 20241206, 4, c, m, a, b, n, p, got);
+        for (k = 0; k < m; k++)
+            if (got[k] != want[k])
+                fail_msg("path %s: draw %zu (key %u) gave %u, expected %u",
+                         att_simd_name((att_simd)simd), k, a[k], got[k], want[k]);
+    }
+}
+
+/* BTRS's acceptance test as binomial.c takes it: through att_log. */
+static int
+exact_accept(const btrs_consts *bc, double x, double us, double v)
+{
+    double lg[BTRS_NLOG];
+    int j;
+
+    btrs_log_args(bc, x, us, v, lg);
+    for (j = 0; j < BTRS_NLOG; j++)
+        lg[j] = att_log(lg[j]);
+    return btrs_accept(bc->n, bc->m, x, lg);
+}
+
+/* The early verdict (btrs_early) against the test through att_log: on
+ * random tries outside the squeeze at means from 10 to 2 10^9 (away from
+ * the table's counts it leaves about 7 in 10,000 undecided), and on tries
+ * whose v is placed at the boundary (where the test's two sides meet, by
+ * the exact sum) and moved from it by 1 to 4,096 steps of v 2^-53 (about
+ * an ulp) and by relative steps of 10^-13 to 10^-2: wherever it decides,
+ * it agrees with the exact test; within 12 steps of the boundary it
+ * cannot decide. */
+static void
+test_early(void **state)
+{
+    const double ns[] = {20, 35, 60, 200, 1000, 5000, 30000, 1e6, 4e9};
+    att_stream s;
+    long tried = 0, undecided = 0, placed = 0, near = 0;
+    size_t i;
+
+    (void)state;
+    att_stream_reset(&s, 5, 0, 0, 0, 0);
+    for (i = 0; i < 100000; i++) {
+        double nd = ns[i % (sizeof ns / sizeof ns[0])], p, u, us, v, x, e;
+        btrs_consts bc;
+        p = BTRS_MIN_MEAN / nd + (0.5 - BTRS_MIN_MEAN / nd) * att_stream_uniform(&s) *
+                                     att_stream_uniform(&s) * att_stream_uniform(&s);
+        bc = btrs_setup(nd, p);
+        u = att_stream_uniform(&s) - 0.5;
+        v = att_stream_uniform(&s);
+        us = 0.5 - fabs(u);
+        x = btrs_count(&bc, u, us);
+        if (x < 0.0 || x > nd || (us >= 0.07 && v <= bc.vr))
+            continue;
+        tried++;
+        e = btrs_early(&bc, x, us, v);
+        undecided += e == 0.0 && x >= 10.0 && nd - x >= 10.0;
+        if (e != 0.0 && (e > 0.0) != exact_accept(&bc, x, us, v))
+            fail_msg("n = %g, p = %.17g, u = %.17g, v = %.17g: early %g, exact %d", nd, p, u, v, e,
+                     exact_accept(&bc, x, us, v));
+        {
+            /* v at the boundary: arg0 = v alpha / (a / us^2 + b) = exp(rhs) */
+            double lg[BTRS_NLOG], rhs, vb;
+            int j, step;
+            btrs_log_args(&bc, x, us, v, lg);
+            for (j = 1; j < BTRS_NLOG; j++)
+                lg[j] = att_log(lg[j]);
+            rhs = (bc.m + 0.5) * lg[1] + btrs_stirling_tail(bc.m) + btrs_stirling_tail(nd - bc.m) +
+                  (nd + 1.0) * lg[2] + (x + 0.5) * lg[3] - btrs_stirling_tail(x) -
+                  btrs_stirling_tail(nd - x);
+            vb = att_exp(rhs) * (bc.a / (us * us) + bc.b) / bc.alpha;
+            if (!(vb > 1e-300 && vb < 1.0))
+                continue;
+            placed++;
+            for (step = -44; step <= 44; step++) {
+                double w, d = step < 0 ? -1.0 : 1.0;
+                int k = abs(step);
+                if (k <= 24)
+                    w = vb + d * ldexp(vb, -53) * (double)(k <= 12 ? k : 1 << (k - 12));
+                else
+                    w = vb * (1.0 + d * pow(10.0, -13.0 + 11.0 * (k - 25) / 19.0));
+                if (!(w > 0.0 && w < 1.0))
+                    continue;
+                e = btrs_early(&bc, x, us, w);
+                near += k <= 12 && e == 0.0;
+                if (e != 0.0 && (e > 0.0) != exact_accept(&bc, x, us, w))
+                    fail_msg("n = %g, p = %.17g, x = %g, v = %.17g (%d steps from the boundary): "
+                             "early %g, exact %d",
+                             nd, p, x, w, step, e, exact_accept(&bc, x, us, w));
+            }
+        }
+    }
+    assert_true(tried > 30000);
+    assert_true(placed > 30000);
+    /* every try within 12 ulps of the boundary, both sides, undecided */
+    assert_true(near >= 24 * placed * 9 / 10);
+    assert_true(undecided * 1000 < tried);
+}
+
+/* Draws whose first try the early verdict leaves undecided (about 2 in
+ * 100,000 at a mean of 400), found by scanning keys, among ordinary ones:
+ * each path gives att_binomial's counts, through the logarithms. */
+static void
+test_many_undecided(void **state)
+{
+    enum { M = 100, FEW = 12 };
+    const uint32_t nn = 20000;
+    const double pp = 0.02;
+    const btrs_consts bc = btrs_setup(nn, pp);
+    uint32_t a[M], b[M], n[M], want[M];
+    double p[M];
+    size_t j = 0;
+    uint32_t key;
+
+    (void)state;
+    for (key = 0; j < FEW && key < 1000000u; key++) {
+        att_stream t;
+        double u, v, us, x;
+        att_stream_reset(&t, 20241206, 4, key, 2, 5);
+        u = att_stream_uniform(&t) - 0.5;
+        v = att_stream_uniform(&t);
+        us = 0.5 - fabs(u);
+        x = btrs_count(&bc, u, us);
+        if (x >= 0.0 && x <= bc.n && !(us >= 0.07 && v <= bc.vr) &&
+            btrs_early(&bc, x, us, v) == 0.0)
+            a[j++] = key;
+    }
+    assert_int_equal(j, FEW);
+    for (; j < M; j++)
+        a[j] = 2000000000u + (uint32_t)j;
+    for (j = 0; j < M; j++) {
+        att_stream t;
+        b[j] = 2;
+        n[j] = nn;
+        p[j] = pp;
+        att_stream_reset(&t, 20241206, 4, a[j], 2, 5);
+        want[j] = att_binomial(&t, n[j], p[j]);
+    }
+    expect_many(5, M, a, b, n, p, want);
 }
 
 /* Draws that take more than two blocks (four tries rejected, about one in
@@ -223,11 +388,10 @@ static void
 test_many_long(void **state)
 {
     enum { M = 150, LONG = 20 };
-    uint32_t a[M], b[M], n[M], got[M], want[M];
+    uint32_t a[M], b[M], n[M], want[M];
     double p[M];
-    size_t j = 0, k;
+    size_t j = 0;
     uint32_t key;
-    int simd;
 
     (void)state;
     for (key = 0; j < LONG && key < 4000000u; key++) {
@@ -250,15 +414,7 @@ test_many_long(void **state)
         att_stream_reset(&t, 20241206, 4, a[j], 1, 9);
         want[j] = att_binomial(&t, n[j], p[j]);
     }
-    for (simd = 0; simd < ATT_SIMD_COUNT; simd++) {
-        if (!att_simd_supported((att_simd)simd))
-            continue;
-        att_binomial_many((att_simd)simd, 20241206, 4, 9, M, a, b, n, p, got);
-        for (k = 0; k < M; k++)
-            if (got[k] != want[k])
-                fail_msg("path %s: draw %zu (key %u) gave %u, expected %u",
-                         att_simd_name((att_simd)simd), k, a[k], got[k], want[k]);
-    }
+    expect_many(9, M, a, b, n, p, want);
 }
 
 int
@@ -272,6 +428,8 @@ main(void)
         cmocka_unit_test(test_prepared),
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_many_long),
+        cmocka_unit_test(test_early),
+        cmocka_unit_test(test_many_undecided),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
