@@ -154,15 +154,16 @@ btrs_rough_tail(double k)
  * support) decided without em_log where that is safe: 1 the try is
  * accepted, -1 rejected, 0 undecided (then btrs_log_args, att_log and
  * btrs_accept decide).  It takes btrs_accept's sum from the same
- * arguments (btrs_log_args: the same bits) through btrs_rough_log, its
- * tails through btrs_rough_tail.  Each logarithm is then within (1.5e-9 +
- * 2^-52) of its size of em_log's, and the sums and products are the same
- * operations, so the distance from this sum, less the left side, D, to
- * btrs_accept's is within 2^-24 of the sum of the terms' sizes (a margin
- * of 40) and 10^-5 for the four tails (2 of them at most 4.2e-6 apart; n - m
- * >= 10 for n p >= 10, p <= 1/2).  Outside that distance of 0 the two
- * agree, so the verdict is btrs_accept's however it was reached;
- * test_binomial checks it at tries placed within ulps of the boundary. */
+ * arguments (btrs_log_args: the same bits) through btrs_rough_log, and
+ * the four Stirling tails as btrs_rough_tail's (those of m and n - m, both
+ * at least 10 for n p >= 10 and p <= 1/2, as one fraction).  Each
+ * logarithm is then within (1.5e-9 + 2^-52) of its size of em_log's, the
+ * products and sums round alike, and each tail is within 2.1e-6 of
+ * btrs_stirling_tail's: this sum less the left side, D, is within 2^-24
+ * of the terms' sizes (a margin of 40) plus 10^-5 (8.4e-6) of
+ * btrs_accept's.  Beyond that distance from 0 the two agree, so the
+ * verdict is btrs_accept's however it was reached; test_binomial checks
+ * it at tries placed within ulps of the boundary. */
 EM_INLINE double
 btrs_early(const btrs_consts *k, double x, double us, double v)
 {
