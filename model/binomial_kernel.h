@@ -158,12 +158,15 @@ btrs_rough_tail(double k)
  * the four Stirling tails as btrs_rough_tail's (those of m and n - m, both
  * at least 10 for n p >= 10 and p <= 1/2, as one fraction).  Each
  * logarithm is then within (1.5e-9 + 2^-52) of its size of em_log's, the
- * products and sums round alike, and each tail is within 2.1e-6 of
+ * products and sums differ from btrs_accept's by their roundings (a few
+ * 2^-53 of the terms' sizes), and each tail is within 2.1e-6 of
  * btrs_stirling_tail's: this sum less the left side, D, is within 2^-24
- * of the terms' sizes (a margin of 40) plus 10^-5 (8.4e-6) of
- * btrs_accept's.  Beyond that distance from 0 the two agree, so the
- * verdict is btrs_accept's however it was reached; test_binomial checks
- * it at tries placed within ulps of the boundary. */
+ * of the terms' sizes (a margin of 40) plus 10^-5 (the four tails, 8.4e-6
+ * at most) of btrs_accept's.  Beyond that distance from 0 the two agree,
+ * so the verdict is btrs_accept's however it was reached; test_binomial
+ * checks it at tries placed within ulps of the boundary.  The margin
+ * grows with n: about 1 try in 10,000 is left undecided up to n = 10^4,
+ * 1 in 1,000 at 10^6, and 1 to 5 in 100 at n near 2^32. */
 EM_INLINE double
 btrs_early(const btrs_consts *k, double x, double us, double v)
 {

@@ -8,7 +8,8 @@
  * rounds, by hand for AVX2 and AVX-512); BTRS's first try up to its
  * squeeze (which takes about six draws in ten at the projection's means);
  * the acceptance test of the tries outside it, decided early without
- * em_log (btrs_early) but for about one in 10,000, whose logarithms go
+ * em_log (btrs_early) but for about one in 10,000 at the projection's
+ * sizes, whose logarithms go
  * through att_vlog; the second try of the draws the first rejected, the
  * third and fourth from a second block; and inversion's (1 - p)^n and
  * searches for the small means.  The loops do IEEE-754 additions, products, quotients

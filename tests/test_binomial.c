@@ -265,13 +265,13 @@ exact_accept(const btrs_consts *bc, double x, double us, double v)
 }
 
 /* The early verdict (btrs_early) against the test through att_log: on
- * random tries outside the squeeze at means from 10 to 2 10^9 (away from
- * the table's counts it leaves about 7 in 10,000 undecided), and on tries
- * whose v is placed at the boundary (where the test's two sides meet, by
- * the exact sum) and moved from it by 1 to 4,096 steps of v 2^-53 (about
- * an ulp) and by relative steps of 10^-13 to 10^-2: wherever it decides,
- * it agrees with the exact test; within 12 steps of the boundary it
- * cannot decide. */
+ * random tries outside the squeeze at means from 10 to 2 10^9 (it leaves
+ * about 7 in 10,000 of this mix undecided, most at the largest n), and
+ * on tries whose v is placed at the boundary (where the test's two sides
+ * meet, by the exact sum) and moved from it by 1 to 4,096 steps of v
+ * 2^-53 (about an ulp) and by relative steps of 10^-13 to 10^-2: wherever
+ * it decides, it agrees with the exact test; within 12 steps of the
+ * boundary it cannot decide. */
 static void
 test_early(void **state)
 {
