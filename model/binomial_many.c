@@ -34,24 +34,24 @@
  * costs about eight times a lane in a vector. */
 #define MANY_PAD ((size_t)8)
 
-/* One lane's block: Random123's philox4x32 (ten rounds), written out so
- * that a loop over lanes vectorises (the 32 x 32 -> 64-bit products as
- * packed multiplies). */
+/* One lane's block: Random123's philox4x32 (its constants and rounds,
+ * philox.h), written out so that a loop over lanes vectorises (the 32 x
+ * 32 -> 64-bit products as packed multiplies). */
 EM_INLINE void
 many_philox(
     uint32_t x0, uint32_t x1, uint32_t x2, uint32_t x3, uint32_t k0, uint32_t k1, uint32_t *o)
 {
     int r;
 
-    for (r = 0; r < 10; r++) {
-        uint64_t p0 = (uint64_t)0xD2511F53u * x0, p1 = (uint64_t)0xCD9E8D57u * x2;
+    for (r = 0; r < PHILOX4x32_DEFAULT_ROUNDS; r++) {
+        uint64_t p0 = (uint64_t)PHILOX_M4x32_0 * x0, p1 = (uint64_t)PHILOX_M4x32_1 * x2;
         uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1 ^ k0, y2 = (uint32_t)(p0 >> 32) ^ x3 ^ k1;
         x1 = (uint32_t)p1;
         x3 = (uint32_t)p0;
         x0 = y0;
         x2 = y2;
-        k0 += 0x9E3779B9u;
-        k1 += 0xBB67AE85u;
+        k0 += PHILOX_W32_0;
+        k1 += PHILOX_W32_1;
     }
     o[0] = x0;
     o[1] = x1;
@@ -102,6 +102,13 @@ many_try_of(uint32_t n, double p, uint32_t o0, uint32_t o1)
     return many_try_of_d(many_u32(n), p, many_u32(o0), many_u32(o1));
 }
 
+/* The count of n, p from a try's count k of the flipped p (p <= 1/2). */
+EM_INLINE double
+many_unflip(double n, double p, double k)
+{
+    return p > 0.5 ? n - k : k;
+}
+
 /* What a lane's tries so far left: its count (>= 0), or one of these. */
 #define MANY_LOG_TEST (-1.0) /* a try on the support, outside the squeeze */
 #define MANY_RETRY    (-2.0) /* a try rejected: the next one */
@@ -126,7 +133,7 @@ many_squeeze(uint32_t n, double p, uint32_t o0, uint32_t o1)
     r = valid ? MANY_INVERT : r;
     r = btrs ? MANY_RETRY : r;
     r = on ? MANY_LOG_TEST : r;
-    return in ? (p > 0.5 ? nd - k : k) : r;
+    return in ? many_unflip(nd, p, k) : r;
 }
 
 /* The same try's logarithms' arguments, for a lane many_squeeze sent to
@@ -156,7 +163,7 @@ many_early(double n, double p, double o0, double o1)
     const double e = btrs_early(&t.bc, t.k, t.us, t.v);
     double r = e < 0.0 ? MANY_RETRY : MANY_LOG_TEST;
 
-    return e > 0.0 ? (p > 0.5 ? t.bc.n - t.k : t.k) : r;
+    return e > 0.0 ? many_unflip(t.bc.n, p, t.k) : r;
 }
 
 /* Its verdict from the logarithms lg[i * stride] and m and the count
@@ -170,7 +177,7 @@ many_log_test(uint32_t n, double p, const double *lg, size_t stride)
 
     for (i = 0; i < BTRS_NLOG; i++)
         l[i] = lg[i * stride];
-    return btrs_accept(nd, m, k, l) ? (p > 0.5 ? nd - k : k) : MANY_RETRY;
+    return btrs_accept(nd, m, k, l) ? many_unflip(nd, p, k) : MANY_RETRY;
 }
 
 /* att_log1p(x) for -1/2 <= x < 0: em_log1p_core's two ways, both taken
@@ -322,8 +329,6 @@ MANY_LOOP(many_avx512)
  * products take the low halves, the other steps are bitwise), and the
  * outputs keep the low halves only.  A last group short of a vector is
  * padded through a local copy. */
-#define MANY_ROUNDS 10
-
 __attribute__((target("avx2"))) static void
 many_avx2_philox(size_t m,
                  const uint32_t key[2],
@@ -333,7 +338,7 @@ many_avx2_philox(size_t m,
                  const uint32_t *b,
                  uint32_t *o)
 {
-    const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+    const __m256i m0 = _mm256_set1_epi64x(PHILOX_M4x32_0), m1 = _mm256_set1_epi64x(PHILOX_M4x32_1);
     const __m256i low = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
     uint32_t pa[4] = {0}, pb[4] = {0}, out[4];
     size_t j, l, w;
@@ -354,7 +359,7 @@ many_avx2_philox(size_t m,
         }
         x1 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)ja));
         x2 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)jb));
-        for (r = 0; r < MANY_ROUNDS; r++) {
+        for (r = 0; r < PHILOX4x32_DEFAULT_ROUNDS; r++) {
             p0 = _mm256_mul_epu32(x0, m0);
             p1 = _mm256_mul_epu32(x2, m1);
             y0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
@@ -365,8 +370,8 @@ many_avx2_philox(size_t m,
             x3 = p0;
             x0 = y0;
             x2 = y2;
-            k0 += 0x9E3779B9u;
-            k1 += 0xBB67AE85u;
+            k0 += PHILOX_W32_0;
+            k1 += PHILOX_W32_1;
         }
         for (w = 0; w < 4; w++) {
             __m256i x = w == 0 ? x0 : w == 1 ? x1 : w == 2 ? x2 : x3;
@@ -391,7 +396,7 @@ many_avx512_philox(size_t m,
                    const uint32_t *b,
                    uint32_t *o)
 {
-    const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
+    const __m512i m0 = _mm512_set1_epi64(PHILOX_M4x32_0), m1 = _mm512_set1_epi64(PHILOX_M4x32_1);
     uint32_t pa[8] = {0}, pb[8] = {0}, out[8];
     size_t j, l, w;
 
@@ -411,7 +416,7 @@ many_avx512_philox(size_t m,
         }
         x1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)ja));
         x2 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)jb));
-        for (r = 0; r < MANY_ROUNDS; r++) {
+        for (r = 0; r < PHILOX4x32_DEFAULT_ROUNDS; r++) {
             p0 = _mm512_mul_epu32(x0, m0);
             p1 = _mm512_mul_epu32(x2, m1);
             y0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), x1),
@@ -422,8 +427,8 @@ many_avx512_philox(size_t m,
             x3 = p0;
             x0 = y0;
             x2 = y2;
-            k0 += 0x9E3779B9u;
-            k1 += 0xBB67AE85u;
+            k0 += PHILOX_W32_0;
+            k1 += PHILOX_W32_1;
         }
         for (w = 0; w < 4; w++) {
             __m256i lo = _mm512_cvtepi64_epi32(w == 0 ? x0 : w == 1 ? x1 : w == 2 ? x2 : x3);
@@ -596,7 +601,10 @@ many_test(att_simd simd,
     double dn[MANY_BLOCK], dp[MANY_BLOCK], d0[MANY_BLOCK], d1[MANY_BLOCK];
     size_t at[MANY_BLOCK], j, nt = m;
 
-    if (!exact) {
+    if (exact) {
+        for (j = 0; j < m; j++)
+            at[j] = j;
+    } else {
         /* as doubles (the early loop's vectors all of one width), to a
          * multiple of MANY_PAD lanes, the last repeated */
         size_t len = (m + MANY_PAD - 1) / MANY_PAD * MANY_PAD;
@@ -611,13 +619,12 @@ many_test(att_simd simd,
         nt = many_select(path, m, k, MANY_LOG_TEST, at);
         if (nt == 0)
             return;
-        many_gather(at, nt, n, p, o0, o1, &g);
-        n = g.n, p = g.p, o0 = g.o0, o1 = g.o1;
     }
-    path->log_args(nt, n, p, o0, o1, lg);
+    many_gather(at, nt, n, p, o0, o1, &g);
+    path->log_args(nt, g.n, g.p, g.o0, g.o1, lg);
     att_vlog(simd, BTRS_NLOG * nt, lg, lg);
-    path->log_test(nt, n, p, lg, exact ? k : tk);
-    for (j = 0; j < nt && !exact; j++)
+    path->log_test(nt, g.n, g.p, lg, tk);
+    for (j = 0; j < nt; j++)
         k[at[j]] = tk[j];
 }
 
@@ -688,7 +695,7 @@ many_invert(att_simd simd,
     while (path->search(ni, nd, r, u, f, x, live) > 0)
         ;
     for (j = 0; j < ni; j++)
-        k[at[j]] = p[at[j]] > 0.5 ? nd[j] - x[j] : x[j];
+        k[at[j]] = many_unflip(nd[j], p[at[j]], x[j]);
 }
 
 /* Two tries for each of m lanes from their blocks' outputs o (rows of

@@ -224,30 +224,37 @@ test_many(void **state)
     assert_true(paths >= 2);
 }
 
-/* att_binomial_many's m draws (seed 20241206, purpose 4, c) on every
- * path this processor runs are want's. */
+/* Draws of Binomial(nn, pp) from the streams (seed 20241206, purpose 4,
+ * a[j], b, c), j < m, the first found of them (keys that take some path
+ * of the draw) and the rest ordinary keys from 2^30 on: on every path
+ * this processor runs, att_binomial_many gives att_binomial's counts. */
 static void
-expect_many(uint32_t c,
-            size_t m,
-            const uint32_t *a,
-            const uint32_t *b,
-            const uint32_t *n,
-            const double *p,
-            const uint32_t *want)
+expect_keys(uint32_t nn, double pp, uint32_t b, uint32_t c, size_t found, size_t m, uint32_t *a)
 {
-    uint32_t got[200];
-    size_t k;
+    enum { MAX = 200 };
+    uint32_t bb[MAX], n[MAX], want[MAX], got[MAX];
+    double p[MAX];
+    size_t j;
     int simd;
 
-    assert_true(m <= sizeof got / sizeof got[0]);
+    assert_true(m <= MAX);
+    for (j = 0; j < m; j++) {
+        att_stream t;
+        a[j] = j < found ? a[j] : (1u << 30) + (uint32_t)j;
+        bb[j] = b;
+        n[j] = nn;
+        p[j] = pp;
+        att_stream_reset(&t, 20241206, 4, a[j], b, c);
+        want[j] = att_binomial(&t, nn, pp);
+    }
     for (simd = 0; simd < ATT_SIMD_COUNT; simd++) {
         if (!att_simd_supported((att_simd)simd))
             continue;
-        att_binomial_many((att_simd)simd, 20241206, 4, c, m, a, b, n, p, got);
-        for (k = 0; k < m; k++)
-            if (got[k] != want[k])
+        att_binomial_many((att_simd)simd, 20241206, 4, c, m, a, bb, n, p, got);
+        for (j = 0; j < m; j++)
+            if (got[j] != want[j])
                 fail_msg("path %s: draw %zu (key %u) gave %u, expected %u",
-                         att_simd_name((att_simd)simd), k, a[k], got[k], want[k]);
+                         att_simd_name((att_simd)simd), j, a[j], got[j], want[j]);
     }
 }
 
@@ -349,8 +356,7 @@ test_many_undecided(void **state)
     const uint32_t nn = 20000;
     const double pp = 0.02;
     const btrs_consts bc = btrs_setup(nn, pp);
-    uint32_t a[M], b[M], n[M], want[M];
-    double p[M];
+    uint32_t a[M];
     size_t j = 0;
     uint32_t key;
 
@@ -368,17 +374,7 @@ test_many_undecided(void **state)
             a[j++] = key;
     }
     assert_int_equal(j, FEW);
-    for (; j < M; j++)
-        a[j] = 2000000000u + (uint32_t)j;
-    for (j = 0; j < M; j++) {
-        att_stream t;
-        b[j] = 2;
-        n[j] = nn;
-        p[j] = pp;
-        att_stream_reset(&t, 20241206, 4, a[j], 2, 5);
-        want[j] = att_binomial(&t, n[j], p[j]);
-    }
-    expect_many(5, M, a, b, n, p, want);
+    expect_keys(nn, pp, 2, 5, FEW, M, a);
 }
 
 /* Draws that take more than two blocks (four tries rejected, about one in
@@ -388,8 +384,7 @@ static void
 test_many_long(void **state)
 {
     enum { M = 150, LONG = 20 };
-    uint32_t a[M], b[M], n[M], want[M];
-    double p[M];
+    uint32_t a[M];
     size_t j = 0;
     uint32_t key;
 
@@ -398,23 +393,11 @@ test_many_long(void **state)
         att_stream t;
         att_stream_reset(&t, 20241206, 4, key, 1, 9);
         (void)att_binomial(&t, 1000, 0.012);
-        if (t.ctr.v[0] >= 3) {
-            a[j] = key;
-            j++;
-        }
+        if (t.ctr.v[0] >= 3)
+            a[j++] = key;
     }
     assert_int_equal(j, LONG);
-    for (; j < M; j++)
-        a[j] = 1000000000u + (uint32_t)j;
-    for (j = 0; j < M; j++) {
-        att_stream t;
-        b[j] = 1;
-        n[j] = 1000;
-        p[j] = 0.012;
-        att_stream_reset(&t, 20241206, 4, a[j], 1, 9);
-        want[j] = att_binomial(&t, n[j], p[j]);
-    }
-    expect_many(9, M, a, b, n, p, want);
+    expect_keys(1000, 0.012, 1, 9, LONG, M, a);
 }
 
 int
