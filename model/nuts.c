@@ -12,9 +12,10 @@
  * correlations it found (docs/model.md, section 5.7).  The structure follows Stan's base_nuts and
  * windowed_adaptation so that results are comparable (docs/model.md, (15)).
  * Two departures, both by the caller's choice: a first metric from the
- * mode's curvature where the unit metric would not suit (laplace.h), and
- * a warm start's metric kept through a warm-up that adapts the step size
- * alone (section 5.8).
+ * mode's curvature where the unit metric would not suit (laplace.h), the
+ * windows then regularised toward it (section 5.7, (15d)), and a warm
+ * start's metric kept through a warm-up that adapts the step size alone
+ * (section 5.8).
  *
  * Contents: the phase point; leapfrog; tree building; adaptation; the chain.
  */
@@ -45,6 +46,13 @@
  * of 1 (its first iterations' trees stay short); beyond, the warm-up
  * starts from the mode's curvature (laplace.h). */
 #define NUTS_UNIT_SUITS 10.0
+/* A warm-up from the mode's curvature regularises each window's estimate
+ * toward that covariance, counted as this many draws, where Stan's
+ * regularises toward 1e-3 I with the weight of 5: on posteriors of scales
+ * 0.01 and below 1e-3 is no small number, and a window of 25 or 50 draws
+ * estimates 15 coordinates' covariance worse than the mode's curvature
+ * does (docs/model.md, section 5.7). */
+#define NUTS_PRIOR_DRAWS 50.0
 
 /* A point in phase space. */
 typedef struct {
@@ -413,10 +421,28 @@ nuts_da_learn(nuts_da *da, double accept, double delta)
 typedef struct {
     size_t warmup, init_buffer, term_buffer, window, next_window, counter;
     size_t nsamp;
-    int metric;        /* NUTS_METRIC_*: diag keeps the variances alone */
-    double *mean, *m2; /* Welford's running moments: n, or n x n (lower half) */
-    double *d;         /* scratch: q - the old mean */
+    int metric;          /* NUTS_METRIC_*: diag keeps the variances alone */
+    double *mean, *m2;   /* Welford's running moments: n, or n x n (lower half) */
+    double *d;           /* scratch: q - the old mean */
+    const double *prior; /* the mode's covariance (n x n) the warm-up started from, or NULL */
 } nuts_windows;
+
+/* A window's regularised estimate of entry (i, j) of the covariance from
+ * m draws and the estimate s: toward the mode's covariance where the
+ * warm-up started from it, else Stan's (1e-3 on the diagonal, weight 5). */
+static double
+nuts_windows_reg(const nuts_windows *wa, size_t i, size_t j, size_t n, double m, double s)
+{
+    const double w = NUTS_PRIOR_DRAWS;
+    double v;
+
+    if (wa->prior != NULL)
+        return (m / (m + w)) * s + (w / (m + w)) * wa->prior[i * n + j];
+    v = (m / (m + 5.0)) * s;
+    if (i == j)
+        v += 1e-3 * (5.0 / (m + 5.0));
+    return v;
+}
 
 static void
 nuts_windows_init(nuts_windows *wa, size_t warmup)
@@ -520,9 +546,7 @@ nuts_windows_dense(const nuts_windows *wa, nuts_ctx *c, double m)
         return false;
     for (i = 0; i < n; i++)
         for (j = 0; j <= i; j++) {
-            double v = (m / (m + 5.0)) * (wa->m2[i * n + j] / (m - 1.0));
-            if (i == j)
-                v += 1e-3 * (5.0 / (m + 5.0));
+            double v = nuts_windows_reg(wa, i, j, n, m, wa->m2[i * n + j] / (m - 1.0));
             c->minv[i * n + j] = c->minv[j * n + i] = v;
         }
     return att_nuts_cholesky(c->minv, c->chol, n);
@@ -574,7 +598,7 @@ nuts_windows_learn(nuts_windows *wa, const double *q, nuts_ctx *c)
         for (i = 0; i < n; i++) {
             double m2 = full ? wa->m2[i * n + i] : wa->m2[i];
             double var = m > 1.0 ? m2 / (m - 1.0) : 1.0;
-            c->inv_metric[i] = (m / (m + 5.0)) * var + 1e-3 * (5.0 / (m + 5.0));
+            c->inv_metric[i] = nuts_windows_reg(wa, i, i, n, m, var);
             wa->mean[i] = 0.0;
         }
         memset(wa->m2, 0, (full ? n * n : n) * sizeof *wa->m2);
@@ -689,6 +713,7 @@ att_nuts_run(const nuts_target *target,
     nuts_da_restart(&da, c.eps);
     nuts_windows_init(&wa, np->keep_metric ? 0 : np->warmup);
     wa.metric = full ? np->metric : NUTS_METRIC_DIAG;
+    wa.prior = stats->laplace ? np->cov0 : NULL;
     t0 = att_seconds();
     for (it = 0; it < total; it++) {
         double accept;
