@@ -424,12 +424,14 @@ typedef struct {
     int metric;          /* NUTS_METRIC_*: diag keeps the variances alone */
     double *mean, *m2;   /* Welford's running moments: n, or n x n (lower half) */
     double *d;           /* scratch: q - the old mean */
-    const double *prior; /* the mode's covariance (n x n) the warm-up started from, or NULL */
+    const double *prior; /* the first metric's covariance (n x n): the mode's, or an adapting
+                          * warm start's; NULL where the warm-up started from the unit metric */
 } nuts_windows;
 
 /* A window's regularised estimate of entry (i, j) of the covariance from
- * m draws and the estimate s: toward the mode's covariance where the
- * warm-up started from it, else Stan's (1e-3 on the diagonal, weight 5). */
+ * m draws and the estimate s: toward the first metric's covariance where
+ * the warm-up started from one, else Stan's (1e-3 on the diagonal, weight
+ * 5). */
 static double
 nuts_windows_reg(const nuts_windows *wa, size_t i, size_t j, size_t n, double m, double s)
 {

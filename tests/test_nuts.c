@@ -322,7 +322,7 @@ test_auto_stays_diagonal(void **state)
  * takes under half the gradients and gives the same moments (5 Monte
  * Carlo standard errors).  Its windows are regularised toward that
  * covariance: the adapted variances within 35% of the true ones (Stan's
- * 1e-3 would make the smallest 12 times too large). */
+ * 1e-3 makes the smallest 13 times too large). */
 static void
 test_first_metric_from_the_mode(void **state)
 {
