@@ -126,15 +126,13 @@ btrs_rough_log(double x)
         0x1.fffffffcc8564p-1, -0x1.fffffed34e8dbp-2, 0x1.55555fd7f6761p-2, -0x1.0000cd7b4652ep-2,
         0x1.9995ecfe6b309p-3, -0x1.550637128a8c7p-3, 0x1.246820a0adb9bp-3, -0x1.0571fff5840edp-3,
         0x1.e0694f349f448p-4, -0x1.70d406b211bbfp-4, 0x1.29452c5edbd49p-5};
-    uint64_t tmp = em_bits(x) - em_bits(0.75);
-    int64_t k = (int64_t)(tmp >> 52) - (int64_t)((tmp >> 63) << 12);
-    double t = em_double(em_bits(x) - ((uint64_t)k << 52)) - 1.0, q = c[10];
-    double kd = em_double(em_bits(EM_SHIFT) + (uint64_t)k) - EM_SHIFT;
+    int64_t k;
+    double t = em_log_split(x, &k) - 1.0, q = c[10];
     int i;
 
     for (i = 9; i >= 0; i--)
         q = q * t + c[i];
-    return kd * 0x1.62e42fefa39efp-1 + t * q;
+    return em_int_double(k) * EMATH_LN2_DD_HI + t * q;
 }
 
 /* The Stirling tail of btrs_stirling_tail for k >= 0, its series cut to

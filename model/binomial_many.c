@@ -67,11 +67,12 @@ many_u32(uint32_t x)
     return (double)(int32_t)(x ^ 0x80000000u) + 2147483648.0;
 }
 
-/* A uniform from a block's output, as att_stream_uniform makes it. */
+/* A uniform from a block's output o (as many_u32 makes it a double), as
+ * att_stream_uniform makes it. */
 EM_INLINE double
-many_uniform(uint32_t o)
+many_uniform(double o)
 {
-    return (many_u32(o) + 0.5) / 4294967296.0;
+    return (o + 0.5) / 4294967296.0;
 }
 
 /* A BTRS try of n, p (flipped to p <= 1/2) with the uniforms of its block's
@@ -86,10 +87,10 @@ EM_INLINE many_try_t
 many_try_of_d(double n, double p, double o0, double o1)
 {
     many_try_t t;
-    const double u = (o0 + 0.5) / 4294967296.0 - 0.5; /* many_uniform */
+    const double u = many_uniform(o0) - 0.5;
 
     t.bc = btrs_setup(n, p > 0.5 ? 1.0 - p : p);
-    t.v = (o1 + 0.5) / 4294967296.0;
+    t.v = many_uniform(o1);
     t.us = 0.5 - fabs(u);
     t.k = btrs_count(&t.bc, u, t.us);
     return t;

@@ -216,6 +216,26 @@ em_exp(double x)
 
 /* ---- log (equations (E5)-(E6)) --------------------------------------------------- */
 
+/* x = 2^k m for a normal x > 0: m in [3/4, 3/2) returned, k into *out_k
+ * (the arithmetic shift of bits(x) - bits(3/4) by 52, written without
+ * one). */
+EM_INLINE double
+em_log_split(double x, int64_t *out_k)
+{
+    uint64_t tmp = em_bits(x) - em_bits(0.75);
+    int64_t k = (int64_t)(tmp >> 52) - (int64_t)((tmp >> 63) << 12);
+
+    *out_k = k;
+    return em_double(em_bits(x) - ((uint64_t)k << 52));
+}
+
+/* k (|k| < 2^51) as a double without an int64 conversion (none in SSE2). */
+EM_INLINE double
+em_int_double(int64_t k)
+{
+    return em_double(em_bits(EM_SHIFT) + (uint64_t)k) - EM_SHIFT;
+}
+
 /* log(x) + c as a pair, for x > 0 finite (subnormals too) and c small
  * beside log x (a correction the caller carries, such as log1p's); the
  * error is below 2^-66 |log x| + 2^-70.  x = 2^k m, m in [3/4, 3/2), m =
@@ -227,11 +247,10 @@ em_log_core(double x, double c, double *out_lo)
 {
     const int sub = x < 0x1p-1022;
     double xs = sub ? x * 0x1p52 : x, m, jd, big, inv, f, vh, vl, a1, a2, tail, kd, hi, lo, s, t;
-    uint64_t tmp = em_bits(xs) - em_bits(0.75), idx;
-    /* k = the arithmetic shift of tmp by 52, written without one. */
-    int64_t k = (int64_t)(tmp >> 52) - (int64_t)((tmp >> 63) << 12);
+    uint64_t idx;
+    int64_t k;
 
-    m = em_double(em_bits(xs) - ((uint64_t)k << 52));
+    m = em_log_split(xs, &k);
     k -= sub ? 52 : 0;
     jd = m * 128.0 + EM_SHIFT;
     idx = em_bits(jd) - em_bits(EM_SHIFT) - (uint64_t)EMATH_LOG_FIRST;
@@ -250,8 +269,7 @@ em_log_core(double x, double c, double *out_lo)
             (-0.5 +
              vh * (1.0 / 3.0 +
                    vh * (-0.25 + vh * (0.2 + vh * (-1.0 / 6.0 + vh * (1.0 / 7.0 - vh * 0.125))))));
-    /* k as a double without an int64 conversion (none in SSE2). */
-    kd = em_double(em_bits(EM_SHIFT) + (uint64_t)k) - EM_SHIFT;
+    kd = em_int_double(k);
     hi = kd * EMATH_LN2_HI + att_emath_log_tab[3 * idx]; /* exact: both on 2^-43's grid */
     lo = kd * EMATH_LN2_LO + att_emath_log_tab[3 * idx + 1];
     s = em_two_sum(hi, vh, &t);
