@@ -437,6 +437,7 @@ att_fit_run(const att_posterior *post,
     out->delta_first = fp->delta;
     out->refits = refits;
     out->divergent_first = first_div;
+    out->threads = fp->threads;
     return ATT_OK;
 }
 

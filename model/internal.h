@@ -12,6 +12,10 @@
 
 #include <attrition/att_common.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* The single failure funnel: every error return of the
  * library goes through att_error_vset (att_error_set and att_fail call
  * it; it is never inlined), so one breakpoint there catches them all.
@@ -34,6 +38,18 @@ ATT_INTERNAL att_status att_error_vset(att_error *err,
                                        const char *field,
                                        const char *fmt,
                                        va_list ap) ATT_PRINTF(7, 0);
+
+/* Worker threads: as asked (> 0), else as many as OpenMP offers (the
+ * cores); 1 without OpenMP. */
+static inline int
+att_thread_count(int asked)
+{
+#ifdef _OPENMP
+    return asked > 0 ? asked : omp_get_max_threads();
+#else
+    return asked > 0 ? asked : 1;
+#endif
+}
 
 /* Returns code itself, visibly, so that a reader and a static analyzer
  * both see that a failure is never ATT_OK. */

@@ -141,12 +141,59 @@ att_loo_free(att_loo *l)
     memset(l, 0, sizeof *l);
 }
 
-att_status
-att_loo_compute(
-    const double *log_lik, size_t S, size_t n, bool weights, att_loo *out, att_error *err)
+/* Observation i of the S x n matrix log_lik into out (k, elpd_i, p_loo_i,
+ * and lw where asked), with S doubles of col and ll and att_psis_scratch(S)
+ * bytes of scratch; 0, or 1 + the first draw whose log-likelihood is not
+ * finite. */
+static size_t
+loo_one(const double *log_lik,
+        size_t S,
+        size_t n,
+        size_t i,
+        att_loo *out,
+        double *col,
+        double *ll,
+        void *scratch)
 {
-    size_t i, s;
-    double *col = NULL, *ll = NULL, *scratch = NULL, mean = 0.0, var = 0.0;
+    size_t s;
+    double lpd, elpd;
+
+    for (s = 0; s < S; s++) {
+        ll[s] = log_lik[s * n + i];
+        col[s] = -ll[s];
+    }
+    for (s = 0; s < S && isfinite(ll[s]); s++)
+        ;
+    if (s < S)
+        return s + 1;
+    out->k[i] = att_psis(col, S, scratch);
+    lpd = log_sum_exp(ll, S) - att_log((double)S);
+    for (s = 0; s < S; s++) {
+        if (out->lw != NULL)
+            out->lw[s * n + i] = col[s];
+        col[s] += ll[s];
+    }
+    elpd = log_sum_exp(col, S);
+    out->elpd_i[i] = elpd;
+    out->p_loo_i[i] = lpd - elpd;
+    return 0;
+}
+
+/* att_loo_compute on threads (0: as many as the cores): each observation
+ * on its own, then their sums in order, so that no result depends on the
+ * threads. */
+static att_status
+loo_compute(const double *log_lik,
+            size_t S,
+            size_t n,
+            bool weights,
+            int threads,
+            att_loo *out,
+            att_error *err)
+{
+    size_t i, *bad = NULL, nt = (size_t)att_thread_count(threads), sz = att_psis_scratch(S);
+    double *col = NULL, *ll = NULL, mean = 0.0, var = 0.0;
+    unsigned char *scratch = NULL;
     att_status st = ATT_OK;
 
     memset(out, 0, sizeof *out);
@@ -156,44 +203,40 @@ att_loo_compute(
     out->S = S;
     if (weights && (out->lw = att_mem_alloc(S * n * sizeof *out->lw)) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory for leave-one-out");
+    if (nt > n)
+        nt = n;
+    sz = (sz + sizeof(double) - 1) / sizeof(double) * sizeof(double); /* each thread's aligned */
     out->elpd_i = att_mem_calloc(n, sizeof *out->elpd_i);
     out->p_loo_i = att_mem_calloc(n, sizeof *out->p_loo_i);
     out->k = att_mem_calloc(n, sizeof *out->k);
-    col = att_mem_alloc(S * sizeof *col);
-    ll = att_mem_alloc(S * sizeof *ll);
-    scratch = att_mem_alloc(att_psis_scratch(S));
-    if (!out->elpd_i || !out->p_loo_i || !out->k || !col || !ll || !scratch) {
+    bad = att_mem_calloc(n, sizeof *bad);
+    col = att_mem_alloc(nt * S * sizeof *col);
+    ll = att_mem_alloc(nt * S * sizeof *ll);
+    scratch = att_mem_alloc(nt * sz);
+    if (!out->elpd_i || !out->p_loo_i || !out->k || !bad || !col || !ll || !scratch) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory for leave-one-out");
         goto done;
     }
+#pragma omp parallel for schedule(dynamic, 8) num_threads((int)nt) if (nt > 1)
     for (i = 0; i < n; i++) {
-        double lpd, elpd;
-        for (s = 0; s < S; s++) {
-            ll[s] = log_lik[s * n + i];
-            col[s] = -ll[s];
-        }
-        for (s = 0; s < S && isfinite(ll[s]); s++)
-            ;
-        if (s < S) {
+#ifdef _OPENMP
+        size_t t = (size_t)omp_get_thread_num();
+#else
+        size_t t = 0;
+#endif
+        bad[i] = loo_one(log_lik, S, n, i, out, col + t * S, ll + t * S, scratch + t * sz);
+    }
+    for (i = 0; i < n; i++) {
+        if (bad[i] != 0) {
             /* A draw that gives the observation no density has an
              * infinite importance ratio: leaving it out is undefined. */
             st = ATT_FAIL(err, ATT_ERANGE,
                           "observation %zu: its log-likelihood is not finite in draw %zu", i + 1,
-                          s + 1);
+                          bad[i]);
             goto done;
         }
-        out->k[i] = att_psis(col, S, scratch);
-        lpd = log_sum_exp(ll, S) - att_log((double)S);
-        for (s = 0; s < S; s++) {
-            if (out->lw != NULL)
-                out->lw[s * n + i] = col[s];
-            col[s] += ll[s];
-        }
-        elpd = log_sum_exp(col, S);
-        out->elpd_i[i] = elpd;
-        out->p_loo_i[i] = lpd - elpd;
-        out->elpd += elpd;
-        out->p_loo += lpd - elpd;
+        out->elpd += out->elpd_i[i];
+        out->p_loo += out->p_loo_i[i];
         out->n_bad += !(out->k[i] <= ATT_LOO_K_BAD);
     }
     for (i = 0; i < n; i++)
@@ -202,12 +245,20 @@ att_loo_compute(
         var += (out->elpd_i[i] - mean) * (out->elpd_i[i] - mean) / (double)(n - 1);
     out->se = sqrt((double)n * var);
 done:
+    att_mem_free(bad);
     att_mem_free(col);
     att_mem_free(ll);
     att_mem_free(scratch);
     if (st != ATT_OK)
         att_loo_free(out);
     return st;
+}
+
+att_status
+att_loo_compute(
+    const double *log_lik, size_t S, size_t n, bool weights, att_loo *out, att_error *err)
+{
+    return loo_compute(log_lik, S, n, weights, 0, out, err);
 }
 
 att_status
@@ -237,24 +288,40 @@ att_fit_loo(const att_posterior *post,
             att_loo *out,
             att_error *err)
 {
-    size_t S = fit->chains * fit->draws, n = att_posterior_nreports(post), s;
-    att_posterior_workspace *w = att_posterior_workspace_alloc(post, err);
+    size_t S = fit->chains * fit->draws, n = att_posterior_nreports(post), s, t;
+    size_t nt = (size_t)att_thread_count(fit->threads);
+    att_posterior_workspace **w;
     double *ll = att_mem_alloc((S * n + 1) * sizeof *ll);
-    att_status st;
+    att_status st = ATT_OK;
 
     memset(out, 0, sizeof *out);
-    if (w == NULL) {
+    if (nt > S)
+        nt = S > 0 ? S : 1;
+    w = att_mem_calloc(nt, sizeof(att_posterior_workspace *));
+    if (ll == NULL || w == NULL) {
         att_mem_free(ll);
-        return err != NULL ? err->code : ATT_ENOMEM;
-    }
-    if (ll == NULL) {
-        att_posterior_workspace_free(w);
+        att_mem_free(w);
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory for leave-one-out");
     }
-    for (s = 0; s < S; s++)
-        att_posterior_loglik_reports(post, w, fit->theta + s * fit->dim, ll + s * n);
-    st = att_loo_compute(ll, S, n, weights, out, err);
-    att_posterior_workspace_free(w);
+    for (t = 0; t < nt && st == ATT_OK; t++)
+        if ((w[t] = att_posterior_workspace_alloc(post, err)) == NULL)
+            st = err != NULL ? err->code : ATT_ENOMEM;
+    if (st == ATT_OK) {
+        /* Each draw's row on its own: the same whatever the threads. */
+#pragma omp parallel for schedule(static) num_threads((int)nt) if (nt > 1)
+        for (s = 0; s < S; s++) {
+#ifdef _OPENMP
+            att_posterior_workspace *ws = w[omp_get_thread_num()];
+#else
+            att_posterior_workspace *ws = w[0];
+#endif
+            att_posterior_loglik_reports(post, ws, fit->theta + s * fit->dim, ll + s * n);
+        }
+        st = loo_compute(ll, S, n, weights, fit->threads, out, err);
+    }
+    for (t = 0; t < nt; t++)
+        att_posterior_workspace_free(w[t]);
+    att_mem_free(w);
     att_mem_free(ll);
     return st;
 }

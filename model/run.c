@@ -221,6 +221,7 @@ att_run_sample(att_run_fit *f, const char *saved, att_error *err)
         f->fp.chains = f->fit.chains;
         f->fp.draws = f->fit.draws;
         f->fp.warmup = 0;
+        f->fit.threads = f->fp.threads;
         f->loaded = saved;
     } else if ((st = att_fit_run(f->post, &f->fp, &f->fit, err)) != ATT_OK)
         return st;

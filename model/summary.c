@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include <gsl/gsl_statistics_double.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include <attrition/att_model.h>
 #include <attrition/att_summary.h>
@@ -21,6 +24,10 @@
 
 /* A residual from a PIT of 0 or 1 would be infinite: it is shown clipped. */
 #define SUMMARY_Z_CLIP 8.0
+
+/* Below this many reports a draw's are summarised on one thread: a
+ * parallel region would cost more than it saves. */
+#define SUMMARY_PAR_MIN 64
 
 double
 att_summary_quantile(const double *sorted, size_t n, double prob)
@@ -124,38 +131,39 @@ summary_phase_end(const att_phase *ph, int32_t last)
 /* The report's model quantity, averaged over its window (over a period:
  * the change, or the rate): for a force by groups, for the groups in set,
  * from every group's states at the times lo, lo + 1, ... (rows, G per
- * time), else from the closed form (rows is NULL). */
+ * time), else from the whole force's state at those times (cache, one
+ * per time: att_model_state's, which att_model_quantity reads too). */
 static double
 summary_window_mean(const att_params *p,
-                    const att_model_values *v,
                     const att_report *r,
                     uint32_t set,
+                    double kappa,
                     const att_state *rows,
+                    const att_state *cache,
                     int32_t lo)
 {
-    int32_t d;
+    size_t a = (size_t)(r->asof_start - lo), n = (size_t)(r->asof_end - r->asof_start) + 1, i;
     double sum = 0.0;
     att_model_kind mk = att_model_kind_get(r->kind, r->measure);
 
     if (rows != NULL) {
-        size_t G = att_params_group_count(p), i;
-        size_t a = (size_t)(r->asof_start - lo), n = (size_t)(r->asof_end - r->asof_start) + 1;
+        size_t G = att_params_group_count(p);
         if (mk.measure != ATT_MODEL_LEVEL) {
-            att_state s0 = summary_set_state(rows, G, a, set, v->kappa);
-            att_state s1 = summary_set_state(rows, G, a + n, set, v->kappa);
+            att_state s0 = summary_set_state(rows, G, a, set, kappa);
+            att_state s1 = summary_set_state(rows, G, a + n, set, kappa);
             return att_model_state_quantity(&mk, &s1, &s0, (double)n);
         }
         for (i = 1; i <= n; i++) {
-            att_state s1 = summary_set_state(rows, G, a + i, set, v->kappa);
+            att_state s1 = summary_set_state(rows, G, a + i, set, kappa);
             sum += att_model_state_quantity(&mk, &s1, &s1, 1.0);
         }
         return sum / (double)n;
     }
     if (mk.measure != ATT_MODEL_LEVEL)
-        return att_model_quantity(p, v, r->kind, r->measure, r->asof_start, r->asof_end);
-    for (d = r->asof_start; d <= r->asof_end; d++)
-        sum += att_model_quantity(p, v, r->kind, r->measure, 0, d);
-    return sum / ((double)r->asof_end - (double)r->asof_start + 1.0);
+        return att_model_state_quantity(&mk, &cache[a + n], &cache[a], (double)n);
+    for (i = 1; i <= n; i++) /* as of day d: 24:00 of d, the time d + 1 */
+        sum += att_model_state_quantity(&mk, &cache[a + i], &cache[a + i], 1.0);
+    return sum / (double)n;
 }
 
 /* The probability at one draw that bound r's claim holds, with the model
@@ -188,6 +196,82 @@ summary_central(const att_report *r)
     return r->qualifier == ATT_QUAL_RANGE ? sqrt(r->low * r->high) : r->value;
 }
 
+/* Draw s of report r (th, v: its parameters and model values; rows or
+ * cache: its states): the model quantity into *m, and to *zsum the
+ * draw's residual z (a figure) or the probability that the claim holds
+ * (a bound, (8) or (9)), to *pit its PIT. */
+static void
+summary_report_draw(const att_params *p,
+                    const att_posterior *post,
+                    const att_report *r,
+                    uint32_t set,
+                    const double *th,
+                    const att_model_values *v,
+                    const att_state *rows,
+                    const att_state *cache,
+                    int32_t lo,
+                    double *m,
+                    double *zsum,
+                    double *pit)
+{
+    double b, sigma, z;
+
+    *m = summary_window_mean(p, r, set, v->kappa, rows, cache, lo);
+    att_posterior_report_error(post, th, r->cls, att_kind_family(r->kind), &b, &sigma);
+    z = *m > 0.0 ? (att_log(summary_central(r)) - att_log(*m) - b) / sigma : SUMMARY_Z_CLIP;
+    *zsum += r->qualifier == ATT_QUAL_APPROX ? z : summary_holds(r, *m, b, sigma);
+    *pit += att_normal_p(z);
+}
+
+/* Report r's summary from its draws' sums (zsum, pit) and model
+ * quantities (mq, sorted here), buf S doubles of scratch. */
+static void
+summary_report_finish(const att_posterior *post,
+                      const att_fit_result *fit,
+                      const att_report *r,
+                      double zsum,
+                      double pit,
+                      double *mq,
+                      double *buf,
+                      att_report_summary *rs)
+{
+    size_t S = fit->chains * fit->draws, n = fit->dim, s;
+    size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
+
+    rs->model = att_interval_of(mq, S);
+    rs->bias_estimated =
+        bi != ATT_NONE || (att_kind_family(r->kind) == ATT_FAMILY_LOSSES &&
+                           att_posterior_completeness_index(post, r->cls) != ATT_NONE);
+    for (s = 0; s < S; s++) {
+        double b, sigma;
+        att_posterior_report_error(post, fit->theta + s * n, r->cls, att_kind_family(r->kind), &b,
+                                   &sigma);
+        buf[s] = summary_central(r) * att_exp(-b);
+    }
+    rs->debiased = att_interval_of(buf, S);
+    rs->bound = r->qualifier != ATT_QUAL_APPROX;
+    rs->z_from_pit = rs->bound;
+    if (rs->bound) {
+        /* A bound is no point: no de-biased figure, and a residual only
+         * where its claim more likely fails than holds. */
+        double u = zsum / (double)S;
+        rs->holds = u;
+        rs->pit = pit / (double)S;
+        /* The sign a point figure's residual would have: a failing
+         * "at least" (or a range above the model) is a figure above it. */
+        double side = r->qualifier == ATT_QUAL_AT_LEAST ? 1.0
+                      : r->qualifier == ATT_QUAL_UP_TO  ? -1.0
+                      : rs->pit >= 0.5                  ? 1.0
+                                                        : -1.0;
+        rs->z = u >= 0.5 ? 0.0 : u <= 0.0 ? side * SUMMARY_Z_CLIP : -side * att_normal_quantile(u);
+    } else
+        rs->z = zsum / (double)S;
+    if (rs->z > SUMMARY_Z_CLIP)
+        rs->z = SUMMARY_Z_CLIP;
+    if (rs->z < -SUMMARY_Z_CLIP)
+        rs->z = -SUMMARY_Z_CLIP;
+}
+
 att_status
 att_summary_compute(const att_params *p,
                     const att_ledger *l,
@@ -200,11 +284,14 @@ att_summary_compute(const att_params *p,
     int32_t last = INT32_MIN;
     att_summary *sm = att_mem_calloc(1, sizeof *sm);
     double *buf = NULL, *fac = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
-    att_state *rows = NULL; /* a force by groups: each group's state from lo to hi */
-    double *gq = NULL;      /* per group: r, N, C, K, D of each draw (S each) */
-    uint32_t *sets = NULL;  /* per report: the groups it covers, looked up once */
+    double *daily = NULL;    /* per hazard: its daily casualties at each draw (S each) */
+    att_state *rows = NULL;  /* a force by groups: each group's state from lo to hi */
+    att_state *cache = NULL; /* else: the force's state from lo to hi */
+    double *gq = NULL;       /* per group: r, N, C, K, D of each draw (S each) */
+    uint32_t *sets = NULL;   /* per report: the groups it covers, looked up once */
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     size_t ng = att_params_group_count(p), g;
+    int nt = att_thread_count(fit->threads);
     att_status st = ATT_OK;
 
     *out = NULL;
@@ -217,15 +304,16 @@ att_summary_compute(const att_params *p,
     sm->hazard = att_mem_calloc(sm->nhazard + 1, sizeof *sm->hazard);
     sm->report = att_mem_calloc(l->n + 1, sizeof *sm->report);
     sm->source = att_mem_calloc(2 * p->nclass + 1, sizeof *sm->source);
-    buf = att_mem_alloc(S * sizeof *buf);
+    buf = att_mem_alloc((size_t)nt * S * sizeof *buf); /* a thread's scratch each */
     fac = att_mem_alloc(S * sizeof *fac);
+    daily = att_mem_alloc((sm->nhazard * S + 1) * sizeof *daily);
     vals = att_mem_alloc((att_posterior_nvalues(post) + 1) * sizeof *vals);
     zsum = att_mem_calloc(l->n + 1, sizeof *zsum);
     pit = att_mem_calloc(l->n + 1, sizeof *pit);
     mq = att_mem_calloc(l->n + 1, sizeof *mq);
     sets = att_mem_alloc((l->n + 1) * sizeof *sets);
-    if (!sm->hazard || !sm->report || !sm->source || !buf || !fac || !vals || !zsum || !pit ||
-        !mq || !sets) {
+    if (!sm->hazard || !sm->report || !sm->source || !buf || !fac || !daily || !vals || !zsum ||
+        !pit || !mq || !sets) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -248,8 +336,9 @@ att_summary_compute(const att_params *p,
         hi = summary_phase_end(&p->phases[k], last) > hi ? summary_phase_end(&p->phases[k], last)
                                                          : hi;
     }
-    if (att_params_extended(p) &&
-        (rows = att_mem_alloc(((size_t)(hi - lo) + 1) * ng * sizeof *rows)) == NULL) {
+    if (att_params_extended(p)
+            ? (rows = att_mem_alloc(((size_t)(hi - lo) + 1) * ng * sizeof *rows)) == NULL
+            : (cache = att_mem_alloc(((size_t)(hi - lo) + 1) * sizeof *cache)) == NULL) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -264,41 +353,22 @@ att_summary_compute(const att_params *p,
     /* Hazards: per 1,000 and at the phase's mean strength. */
     for (k = 0, j = 0; k < n; k++) {
         const att_param_info *in = att_posterior_param(post, k);
-        const att_phase *ph;
         att_hazard_summary *h;
-        int32_t d, end;
         if (in->kind != ATT_PAR_HAZARD)
             continue;
         h = &sm->hazard[j++];
         h->phase = in->index;
-        ph = &p->phases[in->index];
-        end = summary_phase_end(ph, last);
         for (s = 0; s < S; s++)
             buf[s] = fit->value[s * n + k];
         h->hazard = att_interval_of(buf, S);
         h->per_1000.q05 = 1000.0 * h->hazard.q05;
         h->per_1000.q50 = 1000.0 * h->hazard.q50;
         h->per_1000.q95 = 1000.0 * h->hazard.q95;
-        for (s = 0; s < S; s++) {
-            att_model_values v;
-            double mean_n = 0.0;
-            att_posterior_values(post, fit->theta + s * n, vals, &v);
-            if (rows == NULL) {
-                for (d = ph->start; d < end; d++) /* strength at the start of each day */
-                    mean_n += att_model_state(p, &v, (double)d).strength;
-            } else {
-                /* Each group at its own hazard: the sum of h r_g N_g. */
-                att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
-                for (d = ph->start; d < end; d++)
-                    for (g = 0; g < ng; g++)
-                        mean_n += v.ratio[g] * rows[(size_t)(d - lo) * ng + g].strength;
-            }
-            buf[s] = v.hazard[in->index] * mean_n / (double)(end - ph->start);
-        }
-        h->daily = att_interval_of(buf, S);
     }
 
-    /* Reports: model quantity, de-biased figure, residual. */
+    /* Draw by draw: the states once, then what each phase and report
+     * reads of them; each report's sums over the draws in their order,
+     * whatever the threads. */
     for (s = 0; s < S; s++) {
         const double *th = fit->theta + s * n;
         att_model_values v;
@@ -307,18 +377,42 @@ att_summary_compute(const att_params *p,
             att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
         if (gq != NULL)
             summary_group_draw(p, &v, rows, lo, last, gq, S, s);
-        for (i = 0; i < l->n; i++) {
-            const att_report *r = &l->reports[i];
-            double b, sigma, m = summary_window_mean(p, &v, r, sets[i], rows, lo), z;
-            att_posterior_report_error(post, th, r->cls, att_kind_family(r->kind), &b, &sigma);
-            z = m > 0.0 ? (att_log(summary_central(r)) - att_log(m) - b) / sigma : SUMMARY_Z_CLIP;
-            mq[i][s] = m;
-            /* A figure: its z.  A bound: the probability that its claim
-             * holds at this draw, (8) or (9). */
-            zsum[i] += r->qualifier == ATT_QUAL_APPROX ? z : summary_holds(r, m, b, sigma);
-            pit[i] += att_normal_p(z);
+#pragma omp parallel num_threads(nt) if (nt > 1 && l->n >= SUMMARY_PAR_MIN)
+        {
+            size_t t, r;
+            if (rows == NULL) {
+#pragma omp for schedule(static)
+                for (t = 0; t <= (size_t)(hi - lo); t++)
+                    cache[t] = att_model_state(p, &v, (double)lo + (double)t);
+            }
+#pragma omp for schedule(static)
+            for (r = 0; r < l->n; r++)
+                summary_report_draw(p, post, &l->reports[r], sets[r], th, &v, rows, cache, lo,
+                                    &mq[r][s], &zsum[r], &pit[r]);
+        }
+        for (k = 0, j = 0; k < n; k++) {
+            const att_param_info *in = att_posterior_param(post, k);
+            const att_phase *ph;
+            int32_t d, end;
+            double mean_n = 0.0;
+            if (in->kind != ATT_PAR_HAZARD)
+                continue;
+            ph = &p->phases[in->index];
+            end = summary_phase_end(ph, last);
+            if (rows == NULL) {
+                for (d = ph->start; d < end; d++) /* strength at the start of each day */
+                    mean_n += cache[d - lo].strength;
+            } else {
+                /* Each group at its own hazard: the sum of h r_g N_g. */
+                for (d = ph->start; d < end; d++)
+                    for (g = 0; g < ng; g++)
+                        mean_n += v.ratio[g] * rows[(size_t)(d - lo) * ng + g].strength;
+            }
+            daily[j++ * S + s] = v.hazard[in->index] * mean_n / (double)(end - ph->start);
         }
     }
+    for (j = 0; j < sm->nhazard; j++)
+        sm->hazard[j].daily = att_interval_of(daily + j * S, S);
     for (g = 0; gq != NULL && g < ng; g++) {
         att_group_summary *gs = &sm->group[g];
         double *q = gq + 5 * S * g;
@@ -329,44 +423,16 @@ att_summary_compute(const att_params *p,
         gs->killed = att_interval_of(q + 3 * S, S);
         gs->deployed = att_interval_of(q + 4 * S, S);
     }
+#pragma omp parallel for schedule(dynamic, 16) \
+    num_threads(nt) if (nt > 1 && l->n >= SUMMARY_PAR_MIN)
     for (i = 0; i < l->n; i++) {
-        const att_report *r = &l->reports[i];
-        att_report_summary *rs = &sm->report[i];
-        size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
-        rs->model = att_interval_of(mq[i], S);
-        rs->bias_estimated =
-            bi != ATT_NONE || (att_kind_family(r->kind) == ATT_FAMILY_LOSSES &&
-                               att_posterior_completeness_index(post, r->cls) != ATT_NONE);
-        for (s = 0; s < S; s++) {
-            double b, sigma;
-            att_posterior_report_error(post, fit->theta + s * n, r->cls, att_kind_family(r->kind),
-                                       &b, &sigma);
-            buf[s] = summary_central(r) * att_exp(-b);
-        }
-        rs->debiased = att_interval_of(buf, S);
-        rs->bound = r->qualifier != ATT_QUAL_APPROX;
-        rs->z_from_pit = rs->bound;
-        if (rs->bound) {
-            /* A bound is no point: no de-biased figure, and a residual only
-             * where its claim more likely fails than holds. */
-            double u = zsum[i] / (double)S;
-            rs->holds = u;
-            rs->pit = pit[i] / (double)S;
-            /* The sign a point figure's residual would have: a failing
-             * "at least" (or a range above the model) is a figure above it. */
-            double side = r->qualifier == ATT_QUAL_AT_LEAST ? 1.0
-                          : r->qualifier == ATT_QUAL_UP_TO  ? -1.0
-                          : rs->pit >= 0.5                  ? 1.0
-                                                            : -1.0;
-            rs->z = u >= 0.5   ? 0.0
-                    : u <= 0.0 ? side * SUMMARY_Z_CLIP
-                               : -side * att_normal_quantile(u);
-        } else
-            rs->z = zsum[i] / (double)S;
-        if (rs->z > SUMMARY_Z_CLIP)
-            rs->z = SUMMARY_Z_CLIP;
-        if (rs->z < -SUMMARY_Z_CLIP)
-            rs->z = -SUMMARY_Z_CLIP;
+#ifdef _OPENMP
+        double *own = buf + (size_t)omp_get_thread_num() * S;
+#else
+        double *own = buf;
+#endif
+        summary_report_finish(post, fit, &l->reports[i], zsum[i], pit[i], mq[i], own,
+                              &sm->report[i]);
     }
 
     /* Sources: every (class, family) some used report carries. */
@@ -407,6 +473,8 @@ cleanup:
     att_mem_free(fac);
     att_mem_free(vals);
     att_mem_free(rows);
+    att_mem_free(cache);
+    att_mem_free(daily);
     att_mem_free(gq);
     att_mem_free(sets);
     att_mem_free(zsum);

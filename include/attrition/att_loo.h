@@ -42,8 +42,10 @@ typedef struct {
 
 /* PSIS-LOO of the S x n matrix log_lik (row s: draw s's log-likelihood of
  * each observation), with relative efficiency 1 (the tail has
- * ceil(min(0.2 S, 3 sqrt(S))) draws); with weights, out->lw too.
- * att_loo_free the result. */
+ * ceil(min(0.2 S, 3 sqrt(S))) draws); with weights, out->lw too.  The
+ * observations are taken on as many threads as there are cores, their sums
+ * in order: the result is the same for any number.  att_loo_free the
+ * result. */
 ATT_NODISCARD att_status att_loo_compute(
     const double *log_lik, size_t S, size_t n, bool weights, att_loo *out, att_error *err);
 void att_loo_free(att_loo *l);
@@ -56,7 +58,8 @@ att_loo_diff(const att_loo *a, const att_loo *b, double *diff, double *se, att_e
 
 /* PSIS-LOO of a fit of post over its used reports (in
  * att_posterior_report order): each draw's log-likelihood of each report
- * (att_posterior_loglik_reports), then att_loo_compute. */
+ * (att_posterior_loglik_reports), then att_loo_compute, both on
+ * fit->threads threads (the same result for any number). */
 ATT_NODISCARD att_status att_fit_loo(const att_posterior *post,
                                      const att_fit_result *fit,
                                      bool weights,

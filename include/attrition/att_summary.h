@@ -77,7 +77,8 @@ typedef struct {
 } att_summary;
 
 /* Summarises fit (drawn from post, built on p and l).  An open last phase's
- * mean strength is taken up to the ledger's last statement date.  On
+ * mean strength is taken up to the ledger's last statement date.  Runs on
+ * fit->threads threads; the result is the same for any number.  On
  * success *out holds the summary (att_summary_free it). */
 ATT_NODISCARD att_status att_summary_compute(const att_params *p,
                                              const att_ledger *l,
