@@ -23,6 +23,7 @@
  * when it does not exist, so that two builds can be timed on the same
  * points); the median of BENCH_GRAD_REPEATS passes.  --grad-only times
  * only that, on the draws of --grad-draws's FILE, with no fit. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,12 +35,39 @@
 
 #include <attrition/att_fit.h>
 #include <attrition/att_ledger.h>
+#include <attrition/att_loo.h>
 #include <attrition/att_params.h>
 #include <attrition/att_posterior.h>
 #include <attrition/att_run.h>
+#include <attrition/att_summary.h>
 
 #include "bench_clock.h"
 #include "bench_util.h"
+
+/* The number after key in line: true if there is one, whole. */
+static bool
+bench_field(const char *line, const char *key, double *out)
+{
+    const char *p = strstr(line, key);
+    char *end;
+
+    if (p == NULL)
+        return false;
+    *out = strtod(p + strlen(key), &end);
+    return end != p + strlen(key) && (*end == ' ' || *end == '\n' || *end == '\0');
+}
+
+/* The next whitespace-separated number of f: true if it is one, whole. */
+static bool
+bench_read(FILE *f, double *out)
+{
+    char tok[64], *end;
+
+    if (fscanf(f, "%63s", tok) != 1)
+        return false;
+    *out = strtod(tok, &end);
+    return end != tok && *end == '\0';
+}
 
 /* Stan's minimum bulk ESS per second of sampler time and per
  * chain-CPU-second, from bench/run's file: true if read. */
@@ -53,9 +81,9 @@ stan_measured(const char *path, double *per_s, double *per_cpu_s, char *date, si
     if (f == NULL)
         return false;
     ok = fgets(line, sizeof line, f) != NULL &&
-         sscanf(line, "stan_min_bulk_ess_per_sampler_s=%lf stan_min_bulk_ess_per_chain_cpu_s=%lf",
-                per_s, per_cpu_s) == 2 &&
-         *per_s > 0.0 && *per_cpu_s > 0.0;
+         bench_field(line, "stan_min_bulk_ess_per_sampler_s=", per_s) &&
+         bench_field(line, "stan_min_bulk_ess_per_chain_cpu_s=", per_cpu_s) && *per_s > 0.0 &&
+         *per_cpu_s > 0.0;
     fclose(f);
     p = ok ? strstr(line, "date=") : NULL;
     snprintf(date, n, "%.10s", p != NULL ? p + 5 : "?");
@@ -70,14 +98,16 @@ static size_t
 grad_draws_read(const char *path, size_t dim, double **out)
 {
     FILE *f = fopen(path, "r");
-    size_t n = 0, d = 0, i;
-    double *x = NULL;
+    size_t n = 0, i;
+    double *x = NULL, nd, dd;
 
-    if (f == NULL || fscanf(f, "%zu %zu", &n, &d) != 2 || d != dim || n == 0)
+    if (f == NULL || !bench_read(f, &nd) || !bench_read(f, &dd) || dd != (double)dim ||
+        !(nd >= 1.0 && nd <= 1e7 && nd == floor(nd)))
         goto fail;
+    n = (size_t)nd;
     x = malloc(n * dim * sizeof *x);
     for (i = 0; x != NULL && i < n * dim; i++)
-        if (fscanf(f, "%lf", &x[i]) != 1)
+        if (!bench_read(f, &x[i]))
             goto fail;
     fclose(f);
     *out = x;
@@ -120,11 +150,21 @@ grad_time(const att_posterior *post,
     att_posterior_workspace *w = att_posterior_workspace_alloc(post, &err);
     double *xi = malloc(n * dim * sizeof *xi), *g = malloc(dim * sizeof *g), t[BENCH_GRAD_REPEATS];
 
-    if (w == NULL || xi == NULL || g == NULL)
-        return fprintf(stderr, "bench_fit: out of memory\n"), 0.0;
+    if (w == NULL || xi == NULL || g == NULL) {
+        fprintf(stderr, "bench_fit: out of memory\n");
+        n = 0;
+    }
     for (i = 0; i < n; i++)
-        if (att_posterior_to_sampling(post, w, theta + i * dim, xi + i * dim, &err) != ATT_OK)
-            return fprintf(stderr, "bench_fit: %s\n", err.msg), 0.0;
+        if (att_posterior_to_sampling(post, w, theta + i * dim, xi + i * dim, &err) != ATT_OK) {
+            fprintf(stderr, "bench_fit: %s\n", err.msg);
+            n = 0;
+        }
+    if (n == 0) {
+        att_posterior_workspace_free(w);
+        free(xi);
+        free(g);
+        return 0.0;
+    }
     /* The bits of every log p and gradient, hashed (FNV-1a): two builds
      * that agree here give the sampler the same numbers. */
     for (i = 0; i < n; i++) {
@@ -178,11 +218,33 @@ grad_only_run(const char *scenario, const char *draws_path)
     return 0;
 }
 
+/* What attrition fit computes from the draws before it prints them (the
+ * summaries, PSIS-LOO), timed into *out; 0, or 1 with the message. */
+static int
+bench_summaries(const att_run *run, const att_run_fit *rf, double *out)
+{
+    double t0 = now();
+    att_summary *sum = NULL;
+    att_loo loo;
+    att_error err;
+
+    if (att_summary_compute(rf->p, att_run_ledger(run), rf->post, &rf->fit, &sum, &err) != ATT_OK ||
+        att_fit_loo(rf->post, &rf->fit, false, &loo, &err) != ATT_OK) {
+        att_summary_free(sum);
+        return fprintf(stderr, "bench_fit: %s\n", err.msg), 1;
+    }
+    *out = now() - t0;
+    att_summary_free(sum);
+    att_loo_free(&loo);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 3, r, a;
-    double wall[32], samp[32], cpu[32], ess[32], per_grad = 0.0, ess_med, grad_s = 0.0, check = 0.0;
+    int runs = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 3, r, a;
+    double wall[32], samp[32], cpu[32], ess[32], after[32], per_grad = 0.0, ess_med, grad_s = 0.0;
+    double check = 0.0;
     const char *draws_path = NULL, *scenario = ATT_SOURCE_DIR "/params/baseline.ini";
     const char *stan_path = ATT_BINARY_DIR "/stan_measured.txt";
     double target = 0.5, stan_s = 0.0, stan_cpu = 0.0;
@@ -233,14 +295,17 @@ main(int argc, char **argv)
         if (att_run_sample(&rf, NULL, &err) != ATT_OK)
             return fprintf(stderr, "bench_fit: %s\n", err.msg), 70;
         wall[r] = now() - t0;
+        if (bench_summaries(run, &rf, &after[r]) != 0)
+            return 70;
         samp[r] = fit->seconds_sampler;
         cpu[r] = fit->seconds_chain_cpu;
         ess[r] = fit->ess_bulk_min;
         cpu_ess[r] = fit->ess_bulk_min / fit->seconds_chain_cpu;
         per_grad = fit->seconds_chain_cpu / (double)fit->leapfrogs;
         printf("run %d: wall %.3f s, sampler %.3f s, chains %.3f s, min bulk ESS %.0f, "
-               "%zu gradients, %zu divergent\n",
-               r + 1, wall[r], samp[r], cpu[r], ess[r], fit->leapfrogs, fit->divergent_total);
+               "%zu gradients, %zu divergent; summaries and LOO %.3f s\n",
+               r + 1, wall[r], samp[r], cpu[r], ess[r], fit->leapfrogs, fit->divergent_total,
+               after[r]);
         if (r == 0) {
             double *theta = NULL;
             size_t n = draws_path != NULL ? grad_draws_read(draws_path, fit->dim, &theta) : 0;
@@ -262,6 +327,9 @@ main(int argc, char **argv)
            cores);
     printf("  wall time, load to diagnostics   %8.3f s   (target < %.1f s)\n",
            bench_median(wall, (size_t)runs), target);
+    printf(
+        "  then summaries and PSIS-LOO      %8.3f s   (what attrition fit adds before printing)\n",
+        bench_median(after, (size_t)runs));
     printf("  sampler time                     %8.3f s\n", bench_median(samp, (size_t)runs));
     printf("  chains' own times, summed        %8.3f s\n", bench_median(cpu, (size_t)runs));
     /* The ESS target is the baseline's (Stan measured on it). */

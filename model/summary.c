@@ -25,8 +25,8 @@
 /* A residual from a PIT of 0 or 1 would be infinite: it is shown clipped. */
 #define SUMMARY_Z_CLIP 8.0
 
-/* Below this many reports a draw's are summarised on one thread: a
- * parallel region would cost more than it saves. */
+/* Below this many reports (or days of states) a draw's are taken on one
+ * thread: a parallel region would cost more than it saves. */
 #define SUMMARY_PAR_MIN 64
 
 double
@@ -290,7 +290,7 @@ att_summary_compute(const att_params *p,
     double *gq = NULL;       /* per group: r, N, C, K, D of each draw (S each) */
     uint32_t *sets = NULL;   /* per report: the groups it covers, looked up once */
     int32_t lo = INT32_MAX, hi = INT32_MIN;
-    size_t ng = att_params_group_count(p), g;
+    size_t ng = att_params_group_count(p), g, span;
     int nt = att_thread_count(fit->threads);
     att_status st = ATT_OK;
 
@@ -369,6 +369,7 @@ att_summary_compute(const att_params *p,
     /* Draw by draw: the states once, then what each phase and report
      * reads of them; each report's sums over the draws in their order,
      * whatever the threads. */
+    span = rows == NULL ? (size_t)(hi - lo) + 1 : 0;
     for (s = 0; s < S; s++) {
         const double *th = fit->theta + s * n;
         att_model_values v;
@@ -377,12 +378,13 @@ att_summary_compute(const att_params *p,
             att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
         if (gq != NULL)
             summary_group_draw(p, &v, rows, lo, last, gq, S, s);
-#pragma omp parallel num_threads(nt) if (nt > 1 && l->n >= SUMMARY_PAR_MIN)
+#pragma omp parallel num_threads(nt) if (nt > 1 && \
+                                         (l->n >= SUMMARY_PAR_MIN || span >= SUMMARY_PAR_MIN))
         {
             size_t t, r;
             if (rows == NULL) {
 #pragma omp for schedule(static)
-                for (t = 0; t <= (size_t)(hi - lo); t++)
+                for (t = 0; t < span; t++)
                     cache[t] = att_model_state(p, &v, (double)lo + (double)t);
             }
 #pragma omp for schedule(static)
