@@ -166,26 +166,30 @@ summary_window_mean(const att_params *p,
     return sum / (double)n;
 }
 
-/* The probability at one draw that bound r's claim holds, with the model
- * quantity m, log bias b and noise sigma: P(Y >= y) for at_least, P(Y <=
- * y) for up_to, P(low <= Y <= high) for a range (equations (8), (9)).
- * m = 0: only "up to" holds. */
-static double
-summary_holds(const att_report *r, double m, double b, double sigma)
-{
-    double lm;
+/* A report's logs, which every draw reads: of its central figure, and
+ * of a bound's value or a range's bounds. */
+typedef struct {
+    double central, value, low, high;
+} summary_logs;
 
+/* The probability at one draw that bound r's claim holds, with the model
+ * quantity m (lm its log), log bias b and noise sigma: P(Y >= y) for
+ * at_least, P(Y <= y) for up_to, P(low <= Y <= high) for a range
+ * (equations (8), (9)).  m = 0: only "up to" holds. */
+static double
+summary_holds(
+    const att_report *r, const summary_logs *lg, double m, double lm, double b, double sigma)
+{
     if (!(m > 0.0))
         return r->qualifier == ATT_QUAL_UP_TO ? 1.0 : 0.0;
-    lm = att_log(m) + b;
+    lm += b;
     switch (r->qualifier) {
     case ATT_QUAL_AT_LEAST:
-        return att_normal_p((lm - att_log(r->value)) / sigma);
+        return att_normal_p((lm - lg->value) / sigma);
     case ATT_QUAL_UP_TO:
-        return att_normal_p((att_log(r->value) - lm) / sigma);
+        return att_normal_p((lg->value - lm) / sigma);
     default: /* range */
-        return att_normal_p((att_log(r->high) - lm) / sigma) -
-               att_normal_p((att_log(r->low) - lm) / sigma);
+        return att_normal_p((lg->high - lm) / sigma) - att_normal_p((lg->low - lm) / sigma);
     }
 }
 
@@ -196,6 +200,17 @@ summary_central(const att_report *r)
     return r->qualifier == ATT_QUAL_RANGE ? sqrt(r->low * r->high) : r->value;
 }
 
+static void
+summary_logs_of(const att_report *r, summary_logs *lg)
+{
+    bool range = r->qualifier == ATT_QUAL_RANGE;
+
+    lg->central = att_log(summary_central(r));
+    lg->value = range ? 0.0 : att_log(r->value);
+    lg->low = range ? att_log(r->low) : 0.0;
+    lg->high = range ? att_log(r->high) : 0.0;
+}
+
 /* Draw s of report r (th, v: its parameters and model values; rows or
  * cache: its states): the model quantity into *m, and to *zsum the
  * draw's residual z (a figure) or the probability that the claim holds
@@ -204,6 +219,7 @@ static void
 summary_report_draw(const att_params *p,
                     const att_posterior *post,
                     const att_report *r,
+                    const summary_logs *lg,
                     uint32_t set,
                     const double *th,
                     const att_model_values *v,
@@ -214,12 +230,13 @@ summary_report_draw(const att_params *p,
                     double *zsum,
                     double *pit)
 {
-    double b, sigma, z;
+    double b, sigma, z, lm;
 
     *m = summary_window_mean(p, r, set, v->kappa, rows, cache, lo);
     att_posterior_report_error(post, th, r->cls, att_kind_family(r->kind), &b, &sigma);
-    z = *m > 0.0 ? (att_log(summary_central(r)) - att_log(*m) - b) / sigma : SUMMARY_Z_CLIP;
-    *zsum += r->qualifier == ATT_QUAL_APPROX ? z : summary_holds(r, *m, b, sigma);
+    lm = *m > 0.0 ? att_log(*m) : 0.0;
+    z = *m > 0.0 ? (lg->central - lm - b) / sigma : SUMMARY_Z_CLIP;
+    *zsum += r->qualifier == ATT_QUAL_APPROX ? z : summary_holds(r, lg, *m, lm, b, sigma);
     *pit += att_normal_p(z);
 }
 
@@ -284,11 +301,12 @@ att_summary_compute(const att_params *p,
     int32_t last = INT32_MIN;
     att_summary *sm = att_mem_calloc(1, sizeof *sm);
     double *buf = NULL, *fac = NULL, *vals = NULL, *zsum = NULL, *pit = NULL, **mq = NULL;
-    double *daily = NULL;    /* per hazard: its daily casualties at each draw (S each) */
-    att_state *rows = NULL;  /* a force by groups: each group's state from lo to hi */
-    att_state *cache = NULL; /* else: the force's state from lo to hi */
-    double *gq = NULL;       /* per group: r, N, C, K, D of each draw (S each) */
-    uint32_t *sets = NULL;   /* per report: the groups it covers, looked up once */
+    double *daily = NULL;      /* per hazard: its daily casualties at each draw (S each) */
+    att_state *rows = NULL;    /* a force by groups: each group's state from lo to hi */
+    att_state *cache = NULL;   /* else: the force's state from lo to hi */
+    double *gq = NULL;         /* per group: r, N, C, K, D of each draw (S each) */
+    uint32_t *sets = NULL;     /* per report: the groups it covers, looked up once */
+    summary_logs *logs = NULL; /* per report: its figures' logs, taken once */
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     size_t ng = att_params_group_count(p), g, span;
     int nt = att_thread_count(fit->threads);
@@ -312,8 +330,9 @@ att_summary_compute(const att_params *p,
     pit = att_mem_calloc(l->n + 1, sizeof *pit);
     mq = att_mem_calloc(l->n + 1, sizeof *mq);
     sets = att_mem_alloc((l->n + 1) * sizeof *sets);
+    logs = att_mem_alloc((l->n + 1) * sizeof *logs);
     if (!sm->hazard || !sm->report || !sm->source || !buf || !fac || !daily || !vals || !zsum ||
-        !pit || !mq || !sets) {
+        !pit || !mq || !sets || !logs) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -326,6 +345,7 @@ att_summary_compute(const att_params *p,
         if (l->reports[i].statement > last)
             last = l->reports[i].statement;
         sets[i] = att_ledger_group_set(&l->reports[i], p);
+        summary_logs_of(&l->reports[i], &logs[i]);
         lo = l->reports[i].asof_start < lo ? l->reports[i].asof_start : lo;
         hi = l->reports[i].asof_end + 1 > hi ? l->reports[i].asof_end + 1 : hi;
     }
@@ -389,8 +409,8 @@ att_summary_compute(const att_params *p,
             }
 #pragma omp for schedule(static)
             for (r = 0; r < l->n; r++)
-                summary_report_draw(p, post, &l->reports[r], sets[r], th, &v, rows, cache, lo,
-                                    &mq[r][s], &zsum[r], &pit[r]);
+                summary_report_draw(p, post, &l->reports[r], &logs[r], sets[r], th, &v, rows, cache,
+                                    lo, &mq[r][s], &zsum[r], &pit[r]);
         }
         for (k = 0, j = 0; k < n; k++) {
             const att_param_info *in = att_posterior_param(post, k);
@@ -479,6 +499,7 @@ cleanup:
     att_mem_free(daily);
     att_mem_free(gq);
     att_mem_free(sets);
+    att_mem_free(logs);
     att_mem_free(zsum);
     att_mem_free(pit);
     att_summary_free(sm);
