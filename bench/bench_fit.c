@@ -54,7 +54,7 @@ bench_field(const char *line, const char *key, double *out)
     if (p == NULL)
         return false;
     *out = strtod(p + strlen(key), &end);
-    return end != p + strlen(key) && (*end == ' ' || *end == '\n' || *end == '\0');
+    return end != p + strlen(key) && (*end == ' ' || *end == '\r' || *end == '\n' || *end == '\0');
 }
 
 /* The next whitespace-separated number of f: true if it is one, whole. */
@@ -105,8 +105,9 @@ grad_draws_read(const char *path, size_t dim, double **out)
         !(nd >= 1.0 && nd <= 1e7 && nd == floor(nd)))
         goto fail;
     n = (size_t)nd;
-    x = malloc(n * dim * sizeof *x);
-    for (i = 0; x != NULL && i < n * dim; i++)
+    if ((x = malloc(n * dim * sizeof *x)) == NULL)
+        goto fail;
+    for (i = 0; i < n * dim; i++)
         if (!bench_read(f, &x[i]))
             goto fail;
     fclose(f);
@@ -246,7 +247,9 @@ bench_summaries(const att_run *run, const att_run_fit *rf, double *out)
 int
 main(int argc, char **argv)
 {
-    int runs = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 3, r, a;
+    char *end = NULL;
+    long asked = argc > 1 ? strtol(argv[1], &end, 10) : 3;
+    int runs = argc > 1 && (*end != '\0' || asked < 1 || asked > 32) ? -1 : (int)asked, r, a;
     double wall[32], samp[32], cpu[32], ess[32], after[32], loo_s[32], per_grad = 0.0, ess_med;
     double grad_s = 0.0, two[2] = {0.0, 0.0}, check = 0.0;
     const char *draws_path = NULL, *scenario = ATT_SOURCE_DIR "/params/baseline.ini";
@@ -277,8 +280,10 @@ main(int argc, char **argv)
     if (grad_only)
         return grad_only_run(scenario, draws_path);
     gsl_set_error_handler_off();
-    if (runs < 1 || runs > 32)
-        runs = 3;
+    if (runs < 1)
+        return fprintf(stderr, "bench_fit: expected a number of runs from 1 to 32, found %s\n",
+                       argv[1]),
+               64;
     for (r = 0; r < runs; r++) {
         double t0 = now();
         att_run *run = NULL;
@@ -333,9 +338,8 @@ main(int argc, char **argv)
            cores);
     printf("  wall time, load to diagnostics   %8.3f s   (target < %.1f s)\n",
            bench_median(wall, (size_t)runs), target);
-    printf(
-        "  then summaries and PSIS-LOO      %8.3f s   (what attrition fit adds before printing)\n",
-        bench_median(after, (size_t)runs));
+    printf("  then the summaries, PSIS-LOO     %8.3f s, %.3f s (what attrition fit adds)\n",
+           bench_median(after, (size_t)runs), bench_median(loo_s, (size_t)runs));
     printf("  sampler time                     %8.3f s\n", bench_median(samp, (size_t)runs));
     printf("  chains' own times, summed        %8.3f s\n", bench_median(cpu, (size_t)runs));
     /* The ESS target is the baseline's (Stan measured on it). */

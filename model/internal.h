@@ -39,15 +39,20 @@ ATT_INTERNAL att_status att_error_vset(att_error *err,
                                        const char *fmt,
                                        va_list ap) ATT_PRINTF(7, 0);
 
-/* Worker threads: as asked (> 0), else as many as OpenMP offers (the
- * cores); 1 without OpenMP. */
+/* Worker threads: as asked (> 0; at most ATT_THREADS_MAX, as --threads
+ * takes them), else as many as OpenMP offers (the cores); 1 without
+ * OpenMP, whose loops then run in turn. */
+#define ATT_THREADS_MAX 256
 static inline int
 att_thread_count(int asked)
 {
 #ifdef _OPENMP
-    return asked > 0 ? asked : omp_get_max_threads();
+    if (asked <= 0)
+        return omp_get_max_threads();
+    return asked < ATT_THREADS_MAX ? asked : ATT_THREADS_MAX;
 #else
-    return asked > 0 ? asked : 1;
+    (void)asked;
+    return 1;
 #endif
 }
 

@@ -335,28 +335,33 @@ test_quantile_type7_and_ties(void **state)
 }
 
 /* A ledger long enough that a draw's reports are split across threads
- * (summary.c takes 64 or more so): ALL_PARAMS's phases and classes, 98
- * reports of every kind and qualifier, windows of 1 to 9 days. */
+ * (summary.c takes 64 or more so): 98 reports of every kind and
+ * qualifier, loss figures also over a period and per day, windows of 1 to
+ * 9 days; with groups, over the whole force and over sets of groups. */
 #define TH_REPORTS 98
 
 static char *
-th_ledger(void)
+th_ledger(bool groups)
 {
     static const char *cls[3] = {"us_gov", "ua_gov", "think_tank"};
-    size_t len = sizeof ALL_HDR + (size_t)TH_REPORTS * 160, off;
+    static const char *set[4] = {"", "inf", "art", "art+eng"};
+    static const char *measure[3] = {"", "period", "daily"};
+    size_t len = sizeof FORCE_HDR + (size_t)TH_REPORTS * 160, off;
     char *text = malloc(len), fig[64];
     int i;
 
     assert_non_null(text);
-    off = (size_t)snprintf(text, len, "%s", ALL_HDR);
+    off = (size_t)snprintf(text, len, "%s", FORCE_HDR);
     for (i = 0; i < TH_REPORTS; i++) {
-        int a = 1 + i % 19, b = a + i % 9, month = 1 + i % 2, lo = 1000 + 37 * i;
+        int a = 1 + i % 19, b = a + i % 9, month = 1 + i % 2, lo = 1000 + 37 * i, m = 0;
         switch (i % 7) {
         case 0:
-            snprintf(fig, sizeof fig, "casualties,approx,%d,,", 500 + 21 * i);
+            m = i % 3; /* casualties: at a day, over a period or per day */
+            snprintf(fig, sizeof fig, "casualties,approx,%d,,", m == 2 ? 20 + i : 500 + 21 * i);
             break;
         case 1:
-            snprintf(fig, sizeof fig, "killed,at_least,%d,,", 100 + 7 * i);
+            m = i % 2;
+            snprintf(fig, sizeof fig, "killed,at_least,%d,,", 10 + 7 * i);
             break;
         case 2:
             snprintf(fig, sizeof fig, "wounded,range,,%d,%d", lo, 2 * lo);
@@ -374,100 +379,113 @@ th_ledger(void)
             snprintf(fig, sizeof fig, "deployed,range,,%d,%d", 9000 + i, 12000 + i);
             break;
         }
-        off += (size_t)snprintf(text + off, len - off,
-                                "t%d,2025-03-15,2025-%02d-%02d,2025-%02d-%02d,S%d,%s,%s,q,d,\n", i,
-                                month, a, month, b, i % 5, cls[i % 3], fig);
+        off += (size_t)snprintf(
+            text + off, len - off,
+            "t%d,2025-03-15,2025-%02d-%02d,2025-%02d-%02d,S%d,%s,%s,q,d,%s,%s\n", i, month, a,
+            month, b, i % 5, cls[i % 3], fig, measure[m], groups ? set[i % 4] : "");
         assert_true(off < len);
     }
     return text;
 }
 
-/* Summaries and LOO of that ledger on one thread and on three: the same
- * bits; and at a single draw each report's model quantity is
+/* Summaries and LOO (with its weights) of that ledger on one thread and on
+ * three, for the closed-form model and for a force by groups: the same
+ * bits.  And at a single draw each report's model quantity is
  * att_model_quantity's, day by day (what summary.c took before it read
- * the states once per draw). */
+ * the states once per draw).  The threads are OpenMP's: with OpenMP off
+ * or limited to one thread this compares a path with itself. */
 static void
 test_threads_change_nothing(void **state)
 {
-    fixture f;
-    att_fit_result fit;
-    att_summary *sm[2] = {NULL, NULL};
-    att_loo loo[2];
-    att_error err;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    char *text = th_ledger();
-    double *theta, *value, *vals;
-    size_t n, s, k, i, S = 40;
-    att_model_values v;
-    int t;
+    int model;
 
     (void)state;
-    fixture_load(&f, ALL_PARAMS, text);
-    assert_int_equal(att_posterior_nreports(f.post), TH_REPORTS);
-    n = att_posterior_dim(f.post);
-    theta = malloc(S * n * sizeof *theta);
-    value = malloc(S * n * sizeof *value);
-    vals = malloc((att_posterior_nvalues(f.post) + 1) * sizeof *vals);
-    assert_true(rng && theta && value && vals);
-    gsl_rng_set(rng, 7);
-    for (s = 0; s < S; s++) {
-        att_posterior_prior_center(f.post, theta + s * n);
-        for (k = 0; k < n; k++)
-            theta[s * n + k] += gsl_ran_gaussian(rng, 0.2);
-        att_posterior_constrain(f.post, theta + s * n, value + s * n);
-    }
-    memset(&fit, 0, sizeof fit);
-    fit.dim = n;
-    fit.chains = 2;
-    fit.draws = S / 2;
-    fit.theta = theta;
-    fit.value = value;
-    for (t = 0; t < 2; t++) {
-        fit.threads = t == 0 ? 1 : 3;
-        assert_int_equal(att_summary_compute(f.p, f.l, f.post, &fit, &sm[t], &err), ATT_OK);
-        assert_int_equal(att_fit_loo(f.post, &fit, false, &loo[t], &err), ATT_OK);
-    }
-    assert_int_equal(sm[0]->nreport, TH_REPORTS);
-    assert_memory_equal(sm[0]->hazard, sm[1]->hazard, sm[0]->nhazard * sizeof *sm[0]->hazard);
-    assert_memory_equal(sm[0]->report, sm[1]->report, TH_REPORTS * sizeof *sm[0]->report);
-    assert_int_equal(sm[0]->nsource, sm[1]->nsource);
-    assert_memory_equal(sm[0]->source, sm[1]->source, sm[0]->nsource * sizeof *sm[0]->source);
-    assert_memory_equal(loo[0].elpd_i, loo[1].elpd_i, TH_REPORTS * sizeof(double));
-    assert_memory_equal(loo[0].k, loo[1].k, TH_REPORTS * sizeof(double));
-    assert_true(loo[0].elpd == loo[1].elpd && loo[0].se == loo[1].se &&
-                loo[0].p_loo == loo[1].p_loo && loo[0].n_bad == loo[1].n_bad);
-    for (t = 0; t < 2; t++) {
-        att_summary_free(sm[t]);
-        att_loo_free(&loo[t]);
-    }
+    for (model = 0; model < 2; model++) {
+        fixture f;
+        att_fit_result fit;
+        att_summary *sm[2] = {NULL, NULL};
+        att_loo loo[2];
+        att_error err;
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        char *text = th_ledger(model == 1);
+        double *theta, *value, *vals;
+        size_t n, s, k, i, S = 40;
+        att_model_values v;
+        int t;
 
-    /* One draw: the model interval is that draw's quantity. */
-    fit.chains = fit.draws = 1;
-    fit.threads = 2;
-    assert_int_equal(att_summary_compute(f.p, f.l, f.post, &fit, &sm[0], &err), ATT_OK);
-    att_posterior_values(f.post, theta, vals, &v);
-    for (i = 0; i < TH_REPORTS; i++) {
-        const att_report *r = &f.l->reports[i];
-        double want = 0.0;
-        int32_t d;
-        if (att_model_kind_get(r->kind, r->measure).measure != ATT_MODEL_LEVEL)
-            want = att_model_quantity(f.p, &v, r->kind, r->measure, r->asof_start, r->asof_end);
-        else {
-            for (d = r->asof_start; d <= r->asof_end; d++)
-                want += att_model_quantity(f.p, &v, r->kind, r->measure, 0, d);
-            want /= (double)r->asof_end - (double)r->asof_start + 1.0;
+        fixture_load(&f, model == 0 ? ALL_PARAMS : FORCE_PARAMS, text);
+        assert_int_equal(att_posterior_nreports(f.post), TH_REPORTS);
+        n = att_posterior_dim(f.post);
+        theta = malloc(S * n * sizeof *theta);
+        value = malloc(S * n * sizeof *value);
+        vals = malloc((att_posterior_nvalues(f.post) + 1) * sizeof *vals);
+        assert_true(rng && theta && value && vals);
+        gsl_rng_set(rng, 7);
+        for (s = 0; s < S; s++) {
+            att_posterior_prior_center(f.post, theta + s * n);
+            for (k = 0; k < n; k++)
+                theta[s * n + k] += gsl_ran_gaussian(rng, 0.2);
+            att_posterior_constrain(f.post, theta + s * n, value + s * n);
         }
-        if (sm[0]->report[i].model.q50 != want)
-            fail_msg("report %zu: model quantity %.17g, closed form %.17g", i,
-                     sm[0]->report[i].model.q50, want);
+        memset(&fit, 0, sizeof fit);
+        fit.dim = n;
+        fit.chains = 2;
+        fit.draws = S / 2;
+        fit.theta = theta;
+        fit.value = value;
+        for (t = 0; t < 2; t++) {
+            fit.threads = t == 0 ? 1 : 3;
+            assert_int_equal(att_summary_compute(f.p, f.l, f.post, &fit, &sm[t], &err), ATT_OK);
+            assert_int_equal(att_fit_loo(f.post, &fit, true, &loo[t], &err), ATT_OK);
+        }
+        assert_int_equal(sm[0]->nreport, TH_REPORTS);
+        assert_memory_equal(sm[0]->hazard, sm[1]->hazard, sm[0]->nhazard * sizeof *sm[0]->hazard);
+        assert_memory_equal(sm[0]->report, sm[1]->report, TH_REPORTS * sizeof *sm[0]->report);
+        assert_int_equal(sm[0]->nsource, sm[1]->nsource);
+        assert_memory_equal(sm[0]->source, sm[1]->source, sm[0]->nsource * sizeof *sm[0]->source);
+        assert_int_equal(sm[0]->ngroup, model == 0 ? 0 : 3);
+        if (model == 1)
+            assert_memory_equal(sm[0]->group, sm[1]->group, 3 * sizeof *sm[0]->group);
+        assert_memory_equal(loo[0].elpd_i, loo[1].elpd_i, TH_REPORTS * sizeof(double));
+        assert_memory_equal(loo[0].p_loo_i, loo[1].p_loo_i, TH_REPORTS * sizeof(double));
+        assert_memory_equal(loo[0].k, loo[1].k, TH_REPORTS * sizeof(double));
+        assert_memory_equal(loo[0].lw, loo[1].lw, S * TH_REPORTS * sizeof(double));
+        assert_true(loo[0].elpd == loo[1].elpd && loo[0].se == loo[1].se &&
+                    loo[0].p_loo == loo[1].p_loo && loo[0].n_bad == loo[1].n_bad);
+        for (t = 0; t < 2; t++) {
+            att_summary_free(sm[t]);
+            att_loo_free(&loo[t]);
+        }
+
+        /* One draw of the closed-form model: the model interval is that
+         * draw's quantity. */
+        fit.chains = fit.draws = 1;
+        fit.threads = 2;
+        assert_int_equal(att_summary_compute(f.p, f.l, f.post, &fit, &sm[0], &err), ATT_OK);
+        att_posterior_values(f.post, theta, vals, &v);
+        for (i = 0; i < TH_REPORTS && model == 0; i++) {
+            const att_report *r = &f.l->reports[i];
+            double want = 0.0;
+            int32_t d;
+            if (att_model_kind_get(r->kind, r->measure).measure != ATT_MODEL_LEVEL)
+                want = att_model_quantity(f.p, &v, r->kind, r->measure, r->asof_start, r->asof_end);
+            else {
+                for (d = r->asof_start; d <= r->asof_end; d++)
+                    want += att_model_quantity(f.p, &v, r->kind, r->measure, 0, d);
+                want /= (double)r->asof_end - (double)r->asof_start + 1.0;
+            }
+            if (sm[0]->report[i].model.q50 != want)
+                fail_msg("report %zu: model quantity %.17g, closed form %.17g", i,
+                         sm[0]->report[i].model.q50, want);
+        }
+        att_summary_free(sm[0]);
+        free(theta);
+        free(value);
+        free(vals);
+        free(text);
+        gsl_rng_free(rng);
+        fixture_free(&f);
     }
-    att_summary_free(sm[0]);
-    free(theta);
-    free(value);
-    free(vals);
-    free(text);
-    gsl_rng_free(rng);
-    fixture_free(&f);
 }
 
 int

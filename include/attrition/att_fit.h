@@ -93,7 +93,8 @@ typedef struct {
     size_t divergent_first;   /* divergent transitions of the first run; with refits, one more
                                * than ATT_FIT_DIV_FAIL of the draws, where it stopped */
     int threads; /* worker threads for what is computed from these draws (att_summary_compute,
-                  * att_fit_loo): the fit's own; 0: as many as the cores; never changes a result */
+                  * att_fit_loo): att_fit_run sets the fit's att_fit_params.threads; 0: as many as
+                  * the cores; never changes a result */
 } att_fit_result;
 
 /* Runs the chains on post.  On success *out holds the draws and
