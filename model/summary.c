@@ -128,33 +128,46 @@ summary_phase_end(const att_phase *ph, int32_t last)
     return last + 1 > ph->start ? last + 1 : ph->start + 1;
 }
 
-/* The report's model quantity, averaged over its window (over a period:
- * the change, or the rate): for a force by groups, for the groups in set,
- * from every group's states at the times lo, lo + 1, ... (rows, G per
- * time), else from the whole force's state at those times (cache, one
- * per time: att_model_state's, which att_model_quantity reads too). */
-static double
-summary_window_mean(const att_params *p,
-                    const att_report *r,
-                    uint32_t set,
-                    double kappa,
-                    const att_state *rows,
-                    const att_state *cache,
-                    int32_t lo)
+/* What every report of one draw reads: the model's states (rows, G per
+ * time, for a force by groups; else cache, the whole force's state, one
+ * per time: att_model_state's, which att_model_quantity reads too), from
+ * time lo; and each source's log bias and noise in that draw, by
+ * summary_key. */
+typedef struct {
+    const att_params *p;
+    double kappa;
+    const att_state *rows, *cache;
+    int32_t lo;
+    const double *lbias, *sigma;
+} summary_draw;
+
+/* A source's place in the per-draw tables: (class, family). */
+static size_t
+summary_key(size_t cls, att_family f)
 {
+    return cls * ATT_FAMILY_COUNT + (size_t)f;
+}
+
+/* The report's model quantity in draw dw, averaged over its window (over
+ * a period: the change, or the rate), for the groups in set. */
+static double
+summary_window_mean(const summary_draw *dw, const att_report *r, uint32_t set)
+{
+    const att_state *rows = dw->rows, *cache = dw->cache;
+    int32_t lo = dw->lo;
     size_t a = (size_t)(r->asof_start - lo), n = (size_t)(r->asof_end - r->asof_start) + 1, i;
     double sum = 0.0;
     att_model_kind mk = att_model_kind_get(r->kind, r->measure);
 
     if (rows != NULL) {
-        size_t G = att_params_group_count(p);
+        size_t G = att_params_group_count(dw->p);
         if (mk.measure != ATT_MODEL_LEVEL) {
-            att_state s0 = summary_set_state(rows, G, a, set, kappa);
-            att_state s1 = summary_set_state(rows, G, a + n, set, kappa);
+            att_state s0 = summary_set_state(rows, G, a, set, dw->kappa);
+            att_state s1 = summary_set_state(rows, G, a + n, set, dw->kappa);
             return att_model_state_quantity(&mk, &s1, &s0, (double)n);
         }
         for (i = 1; i <= n; i++) {
-            att_state s1 = summary_set_state(rows, G, a + i, set, kappa);
+            att_state s1 = summary_set_state(rows, G, a + i, set, dw->kappa);
             sum += att_model_state_quantity(&mk, &s1, &s1, 1.0);
         }
         return sum / (double)n;
@@ -211,40 +224,36 @@ summary_logs_of(const att_report *r, summary_logs *lg)
     lg->high = range ? att_log(r->high) : 0.0;
 }
 
-/* Draw s of report r (th, v: its parameters and model values; rows or
- * cache: its states): the model quantity into *m, and to *zsum the
- * draw's residual z (a figure) or the probability that the claim holds
- * (a bound, (8) or (9)), to *pit its PIT. */
+/* Report r (lg: its logs) in draw dw: the model quantity into *m, and to
+ * *zsum the draw's residual z (a figure) or the probability that the
+ * claim holds (a bound, (8) or (9)), to *pit its PIT. */
 static void
-summary_report_draw(const att_params *p,
-                    const att_posterior *post,
+summary_report_draw(const summary_draw *dw,
                     const att_report *r,
                     const summary_logs *lg,
                     uint32_t set,
-                    const double *th,
-                    const att_model_values *v,
-                    const att_state *rows,
-                    const att_state *cache,
-                    int32_t lo,
                     double *m,
                     double *zsum,
                     double *pit)
 {
-    double b, sigma, z, lm;
+    size_t key = summary_key(r->cls, att_kind_family(r->kind));
+    double b = dw->lbias[key], sigma = dw->sigma[key], z, lm;
 
-    *m = summary_window_mean(p, r, set, v->kappa, rows, cache, lo);
-    att_posterior_report_error(post, th, r->cls, att_kind_family(r->kind), &b, &sigma);
+    *m = summary_window_mean(dw, r, set);
     lm = *m > 0.0 ? att_log(*m) : 0.0;
     z = *m > 0.0 ? (lg->central - lm - b) / sigma : SUMMARY_Z_CLIP;
     *zsum += r->qualifier == ATT_QUAL_APPROX ? z : summary_holds(r, lg, *m, lm, b, sigma);
     *pit += att_normal_p(z);
 }
 
-/* Report r's summary from its draws' sums (zsum, pit) and model
- * quantities (mq, sorted here), buf S doubles of scratch. */
+/* Report r's summary from its draws' sums (zsum, pit), model quantities
+ * (mq, sorted here) and its source's log bias in each draw (lbias, every
+ * nkey-th), buf S doubles of scratch. */
 static void
 summary_report_finish(const att_posterior *post,
-                      const att_fit_result *fit,
+                      size_t S,
+                      const double *lbias,
+                      size_t nkey,
                       const att_report *r,
                       double zsum,
                       double pit,
@@ -252,19 +261,15 @@ summary_report_finish(const att_posterior *post,
                       double *buf,
                       att_report_summary *rs)
 {
-    size_t S = fit->chains * fit->draws, n = fit->dim, s;
+    size_t s, key = summary_key(r->cls, att_kind_family(r->kind));
     size_t bi = att_posterior_bias_index(post, r->cls, att_kind_family(r->kind));
 
     rs->model = att_interval_of(mq, S);
     rs->bias_estimated =
         bi != ATT_NONE || (att_kind_family(r->kind) == ATT_FAMILY_LOSSES &&
                            att_posterior_completeness_index(post, r->cls) != ATT_NONE);
-    for (s = 0; s < S; s++) {
-        double b, sigma;
-        att_posterior_report_error(post, fit->theta + s * n, r->cls, att_kind_family(r->kind), &b,
-                                   &sigma);
-        buf[s] = summary_central(r) * att_exp(-b);
-    }
+    for (s = 0; s < S; s++)
+        buf[s] = summary_central(r) * att_exp(-lbias[s * nkey + key]);
     rs->debiased = att_interval_of(buf, S);
     rs->bound = r->qualifier != ATT_QUAL_APPROX;
     rs->z_from_pit = rs->bound;
@@ -307,8 +312,9 @@ att_summary_compute(const att_params *p,
     double *gq = NULL;         /* per group: r, N, C, K, D of each draw (S each) */
     uint32_t *sets = NULL;     /* per report: the groups it covers, looked up once */
     summary_logs *logs = NULL; /* per report: its figures' logs, taken once */
+    double *lbias = NULL, *sigma = NULL; /* per draw and source (summary_key): log bias, noise */
     int32_t lo = INT32_MAX, hi = INT32_MIN;
-    size_t ng = att_params_group_count(p), g, span;
+    size_t ng = att_params_group_count(p), g, span, nkey;
     int nt = att_thread_count(fit->threads);
     att_status st = ATT_OK;
 
@@ -331,8 +337,11 @@ att_summary_compute(const att_params *p,
     mq = att_mem_calloc(l->n + 1, sizeof *mq);
     sets = att_mem_alloc((l->n + 1) * sizeof *sets);
     logs = att_mem_alloc((l->n + 1) * sizeof *logs);
+    nkey = (p->nclass > l->nclass ? p->nclass : l->nclass) * ATT_FAMILY_COUNT;
+    lbias = att_mem_alloc((S * nkey + 1) * sizeof *lbias);
+    sigma = att_mem_alloc((S * nkey + 1) * sizeof *sigma);
     if (!sm->hazard || !sm->report || !sm->source || !buf || !fac || !daily || !vals || !zsum ||
-        !pit || !mq || !sets || !logs) {
+        !pit || !mq || !sets || !logs || !lbias || !sigma) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -386,18 +395,34 @@ att_summary_compute(const att_params *p,
         h->per_1000.q95 = 1000.0 * h->hazard.q95;
     }
 
+    /* Each source's log bias and noise in each draw, once: every report
+     * of the source reads them (the ledger's classes are the scenario's;
+     * the table takes the more of the two). */
+    for (s = 0; s < S; s++)
+        for (k = 0; k < nkey; k++)
+            att_posterior_report_error(post, fit->theta + s * n, k / ATT_FAMILY_COUNT,
+                                       (att_family)(k % ATT_FAMILY_COUNT), &lbias[s * nkey + k],
+                                       &sigma[s * nkey + k]);
+
     /* Draw by draw: the states once, then what each phase and report
      * reads of them; each report's sums over the draws in their order,
      * whatever the threads. */
     span = rows == NULL ? (size_t)(hi - lo) + 1 : 0;
     for (s = 0; s < S; s++) {
-        const double *th = fit->theta + s * n;
         att_model_values v;
-        att_posterior_values(post, th, vals, &v);
+        summary_draw dw;
+        att_posterior_values(post, fit->theta + s * n, vals, &v);
         if (rows != NULL)
             att_model_group_states(p, &v, lo, ((size_t)(hi - lo) + 1), rows);
         if (gq != NULL)
             summary_group_draw(p, &v, rows, lo, last, gq, S, s);
+        dw.p = p;
+        dw.kappa = v.kappa;
+        dw.rows = rows;
+        dw.cache = cache;
+        dw.lo = lo;
+        dw.lbias = lbias + s * nkey;
+        dw.sigma = sigma + s * nkey;
 #pragma omp parallel num_threads(nt) if (nt > 1 && \
                                          (l->n >= SUMMARY_PAR_MIN || span >= SUMMARY_PAR_MIN))
         {
@@ -409,8 +434,8 @@ att_summary_compute(const att_params *p,
             }
 #pragma omp for schedule(static)
             for (r = 0; r < l->n; r++)
-                summary_report_draw(p, post, &l->reports[r], &logs[r], sets[r], th, &v, rows, cache,
-                                    lo, &mq[r][s], &zsum[r], &pit[r]);
+                summary_report_draw(&dw, &l->reports[r], &logs[r], sets[r], &mq[r][s], &zsum[r],
+                                    &pit[r]);
         }
         for (k = 0, j = 0; k < n; k++) {
             const att_param_info *in = att_posterior_param(post, k);
@@ -453,7 +478,7 @@ att_summary_compute(const att_params *p,
 #else
         double *own = buf;
 #endif
-        summary_report_finish(post, fit, &l->reports[i], zsum[i], pit[i], mq[i], own,
+        summary_report_finish(post, S, lbias, nkey, &l->reports[i], zsum[i], pit[i], mq[i], own,
                               &sm->report[i]);
     }
 
@@ -476,9 +501,8 @@ att_summary_compute(const att_params *p,
             so->own_sigma = p->noise_per_class;
             so->pinned = bi == ATT_NONE && !so->completeness;
             for (s = 0; s < S; s++) {
-                double b;
-                att_posterior_report_error(post, fit->theta + s * n, i, (att_family)j, &b, &buf[s]);
-                fac[s] = att_exp(b); /* exactly 1 where pinned */
+                buf[s] = sigma[s * nkey + summary_key(i, (att_family)j)];
+                fac[s] = att_exp(lbias[s * nkey + summary_key(i, (att_family)j)]); /* 1 if pinned */
             }
             so->sigma = att_interval_of(buf, S);
             so->factor = att_interval_of(fac, S);
@@ -500,6 +524,8 @@ cleanup:
     att_mem_free(gq);
     att_mem_free(sets);
     att_mem_free(logs);
+    att_mem_free(lbias);
+    att_mem_free(sigma);
     att_mem_free(zsum);
     att_mem_free(pit);
     att_summary_free(sm);
