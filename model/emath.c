@@ -166,44 +166,20 @@ att_normal_p(double z)
     return em_normal_q(-z);
 }
 
-/* Beyond this u = z / sqrt 2 the erfcx table ends; erfcx(u) u sqrt(pi) is
- * then its asymptotic series in s = 1 / (2 u^2) <= 1/2048, whose terms
- * after s^8 are below 2^-80 (Abramowitz and Stegun 7.1.23). */
-#define EMATH_TABLE_END 32.0
-
-#define EMATH_SQRT_2_PI 0x1.9884533d43651p-1 /* sqrt(2 / pi) */
-
 /* log Q(z) as a pair, for z not NaN, and phi(z) / Q(z), the inverse Mills
- * ratio, into *out_mills from the same pieces: sqrt(2 / pi) / erfcx(z /
- * sqrt 2) in the upper tail, where log phi - log Q would cancel. */
+ * ratio, into *out_mills from the same pieces (emath_kernel.h): below 0
+ * log(1 - Q(|z|)); above, from erfcx's table, or beyond it its
+ * asymptotic series. */
 static double
 emath_log_q(double z, double *out_lo, double *out_mills)
 {
-    double a = fabs(z), uh, ul, w, wl, gh, gl, lh, ll, s1, t1, s2, t2;
+    double a = fabs(z), uh, ul, w, wl, gh, gl, lh, ll;
 
     if (z < 0.0) {
-        /* log(1 - Q(|z|)), with Q(|z|) as a pair. */
-        double hi, lo, qh, ql, e, el;
-        int64_t k;
+        double qh, ql;
         uh = em_normal_tail_arg(a, &ul, &w, &wl);
         gh = em_erfcx(uh, ul, &gl);
-        hi = em_tail_times(gh, gl, w, wl, &lo, &k, &e, &el);
-        hi = em_fast_two_sum(hi, lo, &lo);
-        qh = em_scale(0.5 * hi, k);
-        ql = em_scale(0.5 * lo, k);
-        {
-            /* phi(z) / (1 - Q(|z|)), numerator and denominator as pairs and
-             * one division with its remainder, so that it is rounded once */
-            double ph, pl, dh, dl, m, mh;
-            ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
-            pl += e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI;
-            ph = em_fast_two_sum(em_scale(ph, k), em_scale(pl, k), &pl);
-            dh = em_two_sum(1.0, -qh, &dl);
-            dl -= ql;
-            m = ph / dh;
-            mh = em_two_prod(m, dh, &e);
-            *out_mills = m + (((ph - mh) - e) + pl - m * dl) / dh;
-        }
+        qh = em_log_q_lower(gh, gl, w, wl, &ql, out_mills);
         return em_log1p_core(-qh, -ql, out_lo);
     }
     if (a > 0x1p500) {
@@ -211,15 +187,14 @@ emath_log_q(double z, double *out_lo, double *out_mills)
         *out_mills = a;
         return -HUGE_VAL; /* -z^2 / 2 below -DBL_MAX */
     }
-    /* log Q(z) = -z^2 / 2 + log erfcx(z / sqrt 2) - log 2 (equation (E11)). */
     uh = em_div_sqrt2(a, &ul);
     w = 0.5 * em_two_sqr(a, &wl);
     wl *= 0.5;
-    if (uh < EMATH_TABLE_END) {
+    if (uh < EM_LOG_Q_TABLE_END) {
         gh = em_erfcx(uh, ul, &gl);
-        lh = em_log_core(gh, gl / gh, &ll);
-        *out_mills = EMATH_SQRT_2_PI / (gh + gl);
-    } else {
+        return em_log_q_upper(gh, gl, w, wl, out_lo, out_mills);
+    }
+    {
         double s = 0.5 / (uh * uh), hs, lu, lul;
         hs = -s *
              (1.0 -
@@ -232,9 +207,7 @@ emath_log_q(double z, double *out_lo, double *out_mills)
         ll += (-lul - EMATH_LOG_SQRTPI_LO) + att_log1p(hs);
         *out_mills = a / (1.0 + hs); /* sqrt(2) u / (1 + hs) */
     }
-    s1 = em_two_sum(-w, lh, &t1);
-    s2 = em_two_sum(s1, -EMATH_LN2_DD_HI, &t2);
-    return em_fast_two_sum(s2, t2 + (t1 + ((ll - wl) - EMATH_LN2_DD_LO)), out_lo);
+    return em_log_q_end(w, wl, lh, ll, out_lo);
 }
 
 double

@@ -487,4 +487,120 @@ em_normal_small_tail_pdf(double z, double *out_pdf)
     return em_normal_tail(z, out_pdf, 1);
 }
 
+/* ---- log Q (equation (E11)) ------------------------------------------------------ */
+
+/* Beyond this u = z / sqrt 2 the erfcx table ends; erfcx(u) u sqrt(pi) is
+ * then its asymptotic series in s = 1 / (2 u^2) <= 1/2048, whose terms
+ * after s^8 are below 2^-80 (Abramowitz and Stegun 7.1.23), which only
+ * att_log_normal_q takes (emath.c). */
+#define EM_LOG_Q_TABLE_END 32.0
+
+#define EM_SQRT_2_PI 0x1.9884533d43651p-1 /* sqrt(2 / pi) */
+
+/* For z < 0, from gh + gl = erfcx(u) at u = |z| / sqrt 2 and w + wl =
+ * z^2 / 2 (em_normal_tail_arg's): Q(|z|) as a pair (returned hi, *out_ql
+ * lo), whose log1p of the negative is log Q(z), and phi(z) / Q(z), the
+ * inverse Mills ratio, into *out_mills: phi(z) / (1 - Q(|z|)), numerator
+ * and denominator as pairs and one division with its remainder, so that
+ * it is rounded once. */
+EM_INLINE double
+em_log_q_lower(double gh, double gl, double w, double wl, double *out_ql, double *out_mills)
+{
+    double hi, lo, qh, ql, e, el, ph, pl, dh, dl, m, mh;
+    int64_t k;
+
+    hi = em_tail_times(gh, gl, w, wl, &lo, &k, &e, &el);
+    hi = em_fast_two_sum(hi, lo, &lo);
+    qh = em_scale(0.5 * hi, k);
+    ql = em_scale(0.5 * lo, k);
+    ph = em_two_prod(e, EMATH_INV_SQRT2PI_HI, &pl);
+    pl += e * EMATH_INV_SQRT2PI_LO + el * EMATH_INV_SQRT2PI_HI;
+    ph = em_fast_two_sum(em_scale(ph, k), em_scale(pl, k), &pl);
+    dh = em_two_sum(1.0, -qh, &dl);
+    dl -= ql;
+    m = ph / dh;
+    mh = em_two_prod(m, dh, &e);
+    *out_mills = m + (((ph - mh) - e) + pl - m * dl) / dh;
+    *out_ql = ql;
+    return qh;
+}
+
+/* log Q(z) = -z^2 / 2 + log erfcx(z / sqrt 2) - log 2 as a pair, from
+ * z^2 / 2 = w + wl and log erfcx = lh + ll. */
+EM_INLINE double
+em_log_q_end(double w, double wl, double lh, double ll, double *out_lo)
+{
+    double s1, t1, s2, t2;
+
+    s1 = em_two_sum(-w, lh, &t1);
+    s2 = em_two_sum(s1, -EMATH_LN2_DD_HI, &t2);
+    return em_fast_two_sum(s2, t2 + (t1 + ((ll - wl) - EMATH_LN2_DD_LO)), out_lo);
+}
+
+/* For z >= 0 within erfcx's table, from gh + gl = erfcx(z / sqrt 2) and
+ * w + wl = z^2 / 2: log Q(z) as a pair, and the inverse Mills ratio
+ * sqrt(2 / pi) / erfcx into *out_mills (log phi - log Q would cancel). */
+EM_INLINE double
+em_log_q_upper(double gh, double gl, double w, double wl, double *out_lo, double *out_mills)
+{
+    double lh, ll;
+
+    lh = em_log_core(gh, gl / gh, &ll);
+    *out_mills = EM_SQRT_2_PI / (gh + gl);
+    return em_log_q_end(w, wl, lh, ll, out_lo);
+}
+
+/* c ? a : b through the bits, so that both a and b are computed in every
+ * lane: a plain selection lets the compiler move the work of the side not
+ * taken under a branch, whose table reads it then cannot vectorise. */
+EM_INLINE double
+em_pick(int c, double a, double b)
+{
+    uint64_t m = (uint64_t)0 - (uint64_t)(c != 0);
+
+    return em_double((em_bits(a) & m) | (em_bits(b) & ~m));
+}
+
+/* em_log1p_core with a selection in place of its branch (the same
+ * operations on the side taken, hence the same bits), for the arrays. */
+EM_INLINE double
+em_log1p_core_sel(double x, double xl, double *out_lo)
+{
+    double e, u, sl, ll, sh, lh;
+    const int series = (x > -EM_LOG1P_SERIES) & (x < EM_LOG1P_SERIES);
+
+    sh = em_fast_two_sum(x, xl + x * x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25))), &sl);
+    u = em_two_sum(1.0, x, &e);
+    lh = em_log_core(u, (e + xl) / u, &ll);
+    *out_lo = em_pick(series, sl, ll);
+    return em_pick(series, sh, lh);
+}
+
+/* log Q(z) and the inverse Mills ratio into *out_mills, as
+ * att_log_normal_q_mills gives them, without a branch, for the arrays
+ * (vmath.c): each lane's erfcx at its side's argument (|z| capped at 40
+ * below 0, as em_normal_tail_arg takes it), then both sides' ends, one
+ * kept.  NaN, both, where z is NaN or z / sqrt 2 >= EM_LOG_Q_TABLE_END,
+ * which the caller takes from att_log_normal_q_mills. */
+EM_INLINE double
+em_log_q_mills(double z, double *out_mills)
+{
+    const int lower = z < 0.0;
+    double a = fabs(z), ac = lower && a > 40.0 ? 40.0 : a, ul, uh, w, wl, gh, gl, lo, ql, ma, mb;
+    double qh, ra, rb;
+    int table;
+
+    uh = em_div_sqrt2(ac, &ul);
+    w = em_two_sqr(ac, &wl);
+    w *= 0.5;
+    wl *= 0.5;
+    table = uh < EM_LOG_Q_TABLE_END;
+    gh = em_erfcx(uh, ul, &gl);
+    qh = em_log_q_lower(gh, gl, w, wl, &ql, &ma);
+    ra = em_log1p_core_sel(-qh, -ql, &lo);
+    rb = em_log_q_upper(gh, gl, w, wl, &lo, &mb);
+    *out_mills = em_pick(lower, ma, em_pick(table, mb, EM_NAN));
+    return em_pick(lower, ra, em_pick(table, rb, EM_NAN));
+}
+
 #endif /* ATTRITION_EMATH_KERNEL_H */

@@ -54,8 +54,19 @@ att_log1mexp(double x)
  * the midpoint rule with its first correction is then exact to O(w^4). */
 #define NORMAL_NARROW 1e-3
 
+size_t
+att_log_ndtr_diff_args(double a, double b, double *out_z)
+{
+    if (b - a < NORMAL_NARROW || (a < 0.0 && b > 0.0))
+        return 0;
+    out_z[0] = a >= 0.0 ? a : -a;
+    out_z[1] = a >= 0.0 ? b : -b;
+    return 2;
+}
+
 double
-att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
+att_log_ndtr_diff_q(
+    double a, double b, const double *lq, const double *mills, double *out_da, double *out_db)
 {
     double r, w = b - a;
 
@@ -70,13 +81,25 @@ att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
     } else if (a >= 0.0) {
         /* Both in the upper tail: D = Q(a) - Q(b).  phi(a) / D is
          * (phi(a) / Q(a)) / (1 - Q(b) / Q(a)), and likewise for b. */
-        double ma, mb, qa = att_log_normal_q_mills(a, &ma), qb = att_log_normal_q_mills(b, &mb);
+        double ma, mb, qa, qb;
+        if (lq != NULL) {
+            qa = lq[0], ma = mills[0], qb = lq[1], mb = mills[1];
+        } else {
+            qa = att_log_normal_q_mills(a, &ma);
+            qb = att_log_normal_q_mills(b, &mb);
+        }
         r = qa + att_log1mexp(qb - qa);
         *out_da = -ma / -att_expm1(qb - qa);
         *out_db = mb / att_expm1(qa - qb);
     } else if (b <= 0.0) {
         /* Both in the lower tail: D = Phi(b) - Phi(a), mirrored. */
-        double ma, mb, pa = att_log_normal_q_mills(-a, &ma), pb = att_log_normal_q_mills(-b, &mb);
+        double ma, mb, pa, pb;
+        if (lq != NULL) {
+            pa = lq[0], ma = mills[0], pb = lq[1], mb = mills[1];
+        } else {
+            pa = att_log_normal_q_mills(-a, &ma);
+            pb = att_log_normal_q_mills(-b, &mb);
+        }
         r = pb + att_log1mexp(pa - pb);
         *out_da = -ma / att_expm1(pb - pa);
         *out_db = mb / -att_expm1(pa - pb);
@@ -87,4 +110,10 @@ att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
         *out_db = att_exp(-0.5 * b * b - NORMAL_LOG_SQRT_2PI - r);
     }
     return r;
+}
+
+double
+att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
+{
+    return att_log_ndtr_diff_q(a, b, NULL, NULL, out_da, out_db);
 }

@@ -24,6 +24,17 @@ ATT_INTERNAL double att_log_ndtr_d(double z, double *out_d);
  * *out_da, *out_db get its derivatives with respect to a and b. */
 ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double *out_db);
 
+/* The arguments of the two log Q's att_log_ndtr_diff(a, b) takes where
+ * a and b lie in one tail, into out_z[0..2): returns 2, or 0 where it
+ * takes none (a narrow range, or one that straddles 0). */
+ATT_INTERNAL size_t att_log_ndtr_diff_args(double a, double b, double *out_z);
+
+/* att_log_ndtr_diff with those two log Q's and their inverse Mills ratios
+ * given (att_log_normal_q_mills at att_log_ndtr_diff_args's arguments,
+ * say over an array), or with lq NULL taken here: the same bits. */
+ATT_INTERNAL double att_log_ndtr_diff_q(
+    double a, double b, const double *lq, const double *mills, double *out_da, double *out_db);
+
 /* log(1 - exp(x)) for x < 0, accurate near 0 and far from it. */
 ATT_INTERNAL double att_log1mexp(double x);
 

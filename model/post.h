@@ -52,6 +52,8 @@ typedef struct {
     int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
     size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
                            * windowed range's lower bounds, then its upper bounds) */
+    size_t lqo;           /* a single day's censored figure: its two slots in the
+                           * workspace's lqx, lqy, lqm (post_loglik_tails); else ATT_NONE */
 } post_report;
 
 /* How a report's likelihood is taken (post_loglik.c).  A windowed point
@@ -125,6 +127,7 @@ struct att_posterior {
     size_t nvwin, nvside; /* days of the windows' and the one-sided reports' paths */
     size_t nvrange;       /* bounds of the windowed ranges' days (two a day) */
     size_t nperiod;       /* reports of a change over a period */
+    size_t *lqrep, nlq;   /* the single days' censored figures (post_report.lqo), in order */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
@@ -192,6 +195,8 @@ struct att_posterior_workspace {
                                    * one-sided figure's days are all above the floor, else 0 */
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
                                    * tail's argument, then value; z; the density */
+    double *lqx, *lqy, *lqm;      /* two per single day's censored figure (post_report.lqo):
+                                   * log Q's argument, value, inverse Mills ratio */
     double *blog;                 /* dim: the biases' Lambda_s, then their logs */
     double *lgs, *lgl, *lgm;      /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
                                    * log s and log(1 - s), once per evaluation */

@@ -36,10 +36,19 @@ post_loglik_gradient(att_posterior_workspace *w,
 
 /* One point's log-likelihood given log m (equations (7)-(9)), isig =
  * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
- * to those with respect to the bias) and log sigma. */
+ * to those with respect to the bias) and log sigma.  lq, with lqm: a
+ * censored figure's log Q's and inverse Mills ratios, taken over an array
+ * (post_loglik_tails), or NULL to take them here; the same bits. */
 static double
-post_loglik_point(
-    const post_report *q, double lm, double b, double isig, double lsigma, double *gm, double *gs)
+post_loglik_point(const post_report *q,
+                  double lm,
+                  double b,
+                  double isig,
+                  double lsigma,
+                  const double *lq,
+                  const double *lqm,
+                  double *gm,
+                  double *gs)
 {
     double z, za, zb, da, db, d, r;
 
@@ -54,20 +63,26 @@ post_loglik_point(
         return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) * isig;
-        r = att_log_ndtr_d(-z, &d);
+        if (lq != NULL)
+            r = lq[0], d = lqm[0];
+        else
+            r = att_log_ndtr_d(-z, &d);
         *gm = d * isig;
         *gs = d * z;
         return r;
     case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
         z = (q->ly - lm - b) * isig;
-        r = att_log_ndtr_d(z, &d);
+        if (lq != NULL)
+            r = lq[0], d = lqm[0];
+        else
+            r = att_log_ndtr_d(z, &d);
         *gm = -d * isig;
         *gs = -d * z;
         return r;
     default: /* range: Phi(z_hi) - Phi(z_lo) */
         za = (q->llo - lm - b) * isig;
         zb = (q->lhi - lm - b) * isig;
-        r = att_log_ndtr_diff(za, zb, &da, &db);
+        r = att_log_ndtr_diff_q(za, zb, lq, lqm, &da, &db);
         *gm = -(da + db) * isig;
         *gs = -(da * za + db * zb);
         return r;
@@ -148,6 +163,33 @@ post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t
         att_vexp(w->simd, wend - from, w->vx + from, w->vx + from);
     if (sbeg < to)
         att_vnormal_small_tail_pdf(w->simd, to - sbeg, w->vx + sbeg, w->vx + sbeg, w->vphi + sbeg);
+}
+
+/* The log Q's of the single days' censored figures (post->lqrep), two
+ * slots each at q->lqo, as post_loglik_point would take them but over one
+ * array (vmath.h): an "at least" figure's z, an "up to" figure's -z, a
+ * range's two att_log_ndtr_diff_args gives; 0 where it gives none, or m =
+ * 0 (then nothing reads them). */
+static void
+post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const double *theta)
+{
+    size_t k;
+
+    for (k = 0; k < post->nlq; k++) {
+        const post_report *q = &post->rep[post->lqrep[k]];
+        double lm = w->lm[q->first], b = post_loglik_bias(w, q, theta), isig = w->isig[q->noise];
+        double *x = w->lqx + q->lqo;
+        x[0] = x[1] = 0.0;
+        if (lm == -HUGE_VAL)
+            continue;
+        if (q->qual == ATT_QUAL_RANGE) {
+            (void)att_log_ndtr_diff_args((q->llo - lm - b) * isig, (q->lhi - lm - b) * isig, x);
+        } else {
+            double z = (q->ly - lm - b) * isig;
+            x[0] = q->qual == ATT_QUAL_AT_LEAST ? z : -z;
+        }
+    }
+    att_vlog_normal_q_mills(w->simd, 2 * post->nlq, w->lqx, w->lqy, w->lqm);
 }
 
 /* The log of the mean of n days' probabilities from their sum sp and the
@@ -317,22 +359,27 @@ post_loglik_window(const att_posterior *post,
 }
 
 /* Report r's (q's) log-likelihood by points, for single days and the
- * fallbacks of the one-sided and range windows (see post_loglik_finish). */
+ * fallbacks of the one-sided and range windows (see post_loglik_finish);
+ * with tails, a single day's censored figure reads its log Q's where
+ * post_loglik_tails left them. */
 static double
 post_loglik_points(const att_posterior *post,
                    att_posterior_workspace *w,
                    const post_report *q,
                    double b,
                    double kappa,
+                   bool tails,
                    double *grad,
                    double *out_s)
 {
     size_t d;
     double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0, gb = 0.0;
+    const double *lq = tails && q->lqo != ATT_NONE ? w->lqy + q->lqo : NULL;
 
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise],
-                                      w->lsig[q->noise], &w->gm[d], &w->gs[d]);
+        w->ell[d] =
+            post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise], w->lsig[q->noise], lq,
+                              lq != NULL ? w->lqm + q->lqo : NULL, &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -377,13 +424,15 @@ post_loglik_points(const att_posterior *post,
 }
 
 /* The second half of report r's (q's) log-likelihood, once its vector
- * path's transcendentals are taken: see post_loglik_report. */
+ * path's transcendentals are taken (and with tails, post_loglik_tails's):
+ * see post_loglik_report. */
 static double
 post_loglik_finish(const att_posterior *post,
                    att_posterior_workspace *w,
                    size_t r,
                    double b,
                    double kappa,
+                   bool tails,
                    double *grad,
                    double *out_s)
 {
@@ -398,7 +447,7 @@ post_loglik_finish(const att_posterior *post,
         return ell;
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
-    return post_loglik_points(post, w, q, b, kappa, grad, out_s);
+    return post_loglik_points(post, w, q, b, kappa, tails, grad, out_s);
 }
 
 /* Report r's log-likelihood, the log of the mean of its points'
@@ -424,7 +473,7 @@ post_loglik_report(const att_posterior *post,
         post_loglik_prepare(w, q, r, b);
         post_loglik_vector(post, w, q->vo, q->vo + post_vslots(q));
     }
-    ell = post_loglik_finish(post, w, r, b, kappa, grad, out_s);
+    ell = post_loglik_finish(post, w, r, b, kappa, false, grad, out_s);
     if (grad != NULL && ell != -HUGE_VAL)
         post_quantity_push_report(post, w, q, w->gpt + q->first);
     return ell;
@@ -455,10 +504,11 @@ post_loglik_terms(const att_posterior *post,
         if (post->rep[r].path != POST_PATH_POINTS)
             post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
     post_loglik_vector(post, w, 0, post->nvwin + post->nvside + post->nvrange);
+    post_loglik_tails(post, w, theta);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double ell =
-            post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, grad, &w->rsum[r]);
+        double ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true,
+                                        grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;

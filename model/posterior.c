@@ -157,6 +157,7 @@ posterior_workspace_carve(const att_posterior *post,
     double **const points[] = {&w->lm, &w->gpt, &w->gpt2};
     double **const cohorts[] = {&w->surv, &w->lost};
     double **const vdays[] = {&w->vx, &w->vz, &w->vphi};
+    double **const tails[] = {&w->lqx, &w->lqy, &w->lqm};
     /* The extended forward's, per day (and boundary) and group. */
     double **const days[] = {&w->fN1, &w->flost, &w->fret};
     double **const bounds[] = {&w->fval[ATT_MODEL_C], &w->fval[ATT_MODEL_N], &w->fval[ATT_MODEL_D],
@@ -176,6 +177,7 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
     posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays),
                    post->nvwin + post->nvside + post->nvrange + 1);
+    posterior_take(base, &off, tails, POSTERIOR_NELEM(tails), 2 * post->nlq + 1);
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);

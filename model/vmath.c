@@ -1,4 +1,4 @@
-/* vmath.c -- exp, log and the normal tail over arrays, one loop per
+/* vmath.c -- exp, log, the normal tail and log Q over arrays, one loop per
  * instruction set (vmath.h).
  *
  * Each loop calls a kernel of emath_kernel.h, which has no branch, so the
@@ -7,9 +7,9 @@
  * AVX-512 normal tail reads its erfcx rows whole and transposes them); the
  * SSE2 build stays mostly scalar.  Vectorising does not change a lane's operations
  * (no reassociation without -ffast-math, no contraction with
- * -ffp-contract=off), so every path gives the bits of att_exp, att_log and
- * att_normal_q; tests/test_vmath.c checks it on every path this processor
- * runs, against hashes made once.  This file is built with
+ * -ffp-contract=off), so every path gives the bits of att_exp, att_log,
+ * att_normal_q and att_log_normal_q_mills; tests/test_emath_hash.c checks
+ * it on every path this processor runs, against hashes made once.  This file is built with
  * -fno-trapping-math, which lets the compiler turn the kernels' selections
  * into blends: it changes which floating-point exceptions may be raised,
  * never a result. */
@@ -100,8 +100,10 @@ VMATH_PATH(base, )
 #define VMATH_AVX512_ATTR __attribute__((target("avx512f,avx512dq,prefer-vector-width=512")))
 #endif
 VMATH_PATH(avx2, __attribute__((target("avx2"))))
+VMATH_LOOP2(vlog_q_mills_avx2, em_log_q_mills, __attribute__((target("avx2"))))
 VMATH_LOOP(vexp_avx512, em_exp, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
+VMATH_LOOP2(vlog_q_mills_avx512, em_log_q_mills, VMATH_AVX512_ATTR)
 
 #include <immintrin.h>
 
@@ -222,24 +224,34 @@ vnormal_small_tail_pdf_scalar(size_t n, const double *x, double *y, double *z)
         y[i] = att_normal_small_tail_pdf(x[i], &z[i]);
 }
 
+static void
+vlog_q_mills_scalar(size_t n, const double *x, double *y, double *z)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        y[i] = att_log_normal_q_mills(x[i], &z[i]);
+}
+
 typedef void (*vmath_fn)(size_t n, const double *x, double *y);
 typedef void (*vmath_fn2)(size_t n, const double *x, double *y, double *z);
 
 typedef struct {
     const char *name;
     vmath_fn exp, log;
-    vmath_fn2 small_tail_pdf;
+    vmath_fn2 small_tail_pdf, log_q_mills;
 } vmath_path;
 
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
-    {"scalar", vexp_scalar, vlog_scalar, vnormal_small_tail_pdf_scalar},
-    {"sse2", vexp_base, vlog_base, vnormal_small_tail_pdf_base},
+    {"scalar", vexp_scalar, vlog_scalar, vnormal_small_tail_pdf_scalar, vlog_q_mills_scalar},
+    /* SSE2's two lanes do not pay for log Q's two sides: the scalar function */
+    {"sse2", vexp_base, vlog_base, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
 #if VMATH_X86
-    {"avx2", vexp_avx2, vlog_avx2, vnormal_small_tail_pdf_avx2},
-    {"avx512", vexp_avx512, vlog_avx512, vnormal_small_tail_pdf_avx512},
+    {"avx2", vexp_avx2, vlog_avx2, vnormal_small_tail_pdf_avx2, vlog_q_mills_avx2},
+    {"avx512", vexp_avx512, vlog_avx512, vnormal_small_tail_pdf_avx512, vlog_q_mills_avx512},
 #else
-    {"avx2", vexp_base, vlog_base, vnormal_small_tail_pdf_base},
-    {"avx512", vexp_base, vlog_base, vnormal_small_tail_pdf_base},
+    {"avx2", vexp_base, vlog_base, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
+    {"avx512", vexp_base, vlog_base, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
 #endif
 };
 
@@ -309,4 +321,17 @@ void
 att_vnormal_small_tail_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf)
 {
     vmath_paths[s].small_tail_pdf(n, x, q, pdf);
+}
+
+void
+att_vlog_normal_q_mills(att_simd s, size_t n, const double *x, double *y, double *mills)
+{
+    size_t i;
+
+    vmath_paths[s].log_q_mills(n, x, y, mills);
+    /* The kernel leaves NaN where z is NaN or beyond erfcx's table (z >
+     * 45): the scalar function's asymptotic series, or its NaN. */
+    for (i = 0; i < n && vmath_paths[s].log_q_mills != vlog_q_mills_scalar; i++)
+        if (y[i] != y[i])
+            y[i] = att_log_normal_q_mills(x[i], &mills[i]);
 }

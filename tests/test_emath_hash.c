@@ -199,62 +199,71 @@ eh_others(eh_table *t)
     gsl_rng_free(g);
 }
 
-/* The array functions on each path: the scalar bits, in place and not,
- * at every offset and length; then their hash under the path's name. */
+/* Function f of the arrays (exp, log, the smaller tail with the density,
+ * log Q with the inverse Mills ratio) on path s, n elements; y may be x
+ * but for log Q. */
+static void
+eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
+{
+    if (f == 0)
+        att_vexp((att_simd)s, n, x, y);
+    else if (f == 1)
+        att_vlog((att_simd)s, n, x, y);
+    else if (f == 2)
+        att_vnormal_small_tail_pdf((att_simd)s, n, x, y, z);
+    else
+        att_vlog_normal_q_mills((att_simd)s, n, x, y, z);
+}
+
+/* The array functions on each path: the scalar bits, in place (but log Q)
+ * and not, at every offset and length; then their hash under the path's
+ * name.  log Q's inputs reach beyond erfcx's table (z > 45), where the
+ * arrays call the scalar function. */
 static void
 eh_arrays(eh_table *t)
 {
-    static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N];
+    static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], in[EH_N];
+    static const char *const names[] = {"vexp", "vlog", "vnormal_small_tail_pdf",
+                                        "vlog_normal_q_mills"};
     int s, f;
     unsigned long i;
 
-    for (f = 0; f < 3; f++) {
+    for (f = 0; f < 4; f++) {
         ec_stream r = {0x77ULL + (unsigned)f};
         for (i = 0; i < EH_N; i++)
-            x[i] = eh_input(&r, i, f == 1 ? 0.0 : -40.0, f == 1 ? 100.0 : 40.0);
+            x[i] = eh_input(&r, i, f == 1 ? 0.0 : -40.0, f == 1 ? 100.0 : f == 3 ? 60.0 : 40.0);
         for (i = 0; i < EH_N; i++)
             ref[i] = f == 0   ? att_exp(x[i])
                      : f == 1 ? att_log(x[i])
-                              : att_normal_small_tail_pdf(x[i], &ref2[i]);
+                     : f == 2 ? att_normal_small_tail_pdf(x[i], &ref2[i])
+                              : att_log_normal_q_mills(x[i], &ref2[i]);
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
             uint64_t h = EH_SEED;
             size_t off, len;
             if (!att_simd_supported((att_simd)s))
                 continue;
-            if (f == 0)
-                att_vexp((att_simd)s, EH_N, x, y);
-            else if (f == 1)
-                att_vlog((att_simd)s, EH_N, x, y);
-            else
-                att_vnormal_small_tail_pdf((att_simd)s, EH_N, x, y, z);
+            eh_array_fn(f, s, EH_N, x, y, z);
             for (i = 0; i < EH_N; i++) {
                 if (memcmp(&y[i], &ref[i], sizeof y[i]) != 0 ||
-                    (f == 2 && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
+                    (f >= 2 && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
                     fail_msg("path %s, function %d, input %a: %a, the scalar function %a",
                              att_simd_name((att_simd)s), f, x[i], y[i], ref[i]);
                 h = eh_add(h, y[i]);
-                if (f == 2)
+                if (f >= 2)
                     h = eh_add(h, z[i]);
             }
-            snprintf(name, sizeof name, "%s/%s",
-                     f == 0   ? "vexp"
-                     : f == 1 ? "vlog"
-                              : "vnormal_small_tail_pdf",
-                     att_simd_name((att_simd)s));
+            snprintf(name, sizeof name, "%s/%s", names[f], att_simd_name((att_simd)s));
             eh_put(t, name, EH_N, h);
             /* Short arrays at every offset, in place: the padded blocks. */
             for (off = 0; off < 9; off++)
                 for (len = 0; len < 19; len++) {
+                    memcpy(in, x + off, len * sizeof *in);
                     memcpy(y, x + off, len * sizeof *y);
-                    if (f == 0)
-                        att_vexp((att_simd)s, len, y, y);
-                    else if (f == 1)
-                        att_vlog((att_simd)s, len, y, y);
-                    else
-                        att_vnormal_small_tail_pdf((att_simd)s, len, y, y, z);
+                    eh_array_fn(f, s, len, f == 3 ? in : y, y, z);
                     for (i = 0; i < len; i++)
-                        if (memcmp(&y[i], &ref[off + i], sizeof y[i]) != 0)
+                        if (memcmp(&y[i], &ref[off + i], sizeof y[i]) != 0 ||
+                            (f >= 2 && memcmp(&z[i], &ref2[off + i], sizeof z[i]) != 0))
                             fail_msg("path %s, function %d, in place, offset %zu, length %zu: "
                                      "element %lu differs",
                                      att_simd_name((att_simd)s), f, off, len, i);

@@ -304,6 +304,69 @@ test_terms_sum_reports(void **state)
     fixture_free(&f);
 }
 
+/* Single days' censored figures in every case of their log Q's (an
+ * "at least" and an "up to" on either side, beyond erfcx's table, a range
+ * in the upper tail, in the lower one, straddling, narrow, a deployed
+ * range over days with one model value, and m = 0), which the posterior
+ * takes over one array (post_loglik_tails): the terms sum to the
+ * reports' own (taken one value at a time), the gradient is the
+ * differences', and every array path gives the scalar path's bits. */
+#define TAIL_ROWS                                                                        \
+    "t1,2025-01-10,2025-01-10,2025-01-10,A,ua_gov,casualties,at_least,1e9,,,q,d,\n"      \
+    "t2,2025-01-10,2025-01-10,2025-01-10,B,ua_gov,casualties,up_to,10,,,q,d,\n"          \
+    "t3,2025-01-12,2025-01-12,2025-01-12,C,us_gov,casualties,at_least,500,,,q,d,\n"      \
+    "t4,2025-01-12,2025-01-12,2025-01-12,D,us_gov,casualties,up_to,3000,,,q,d,\n"        \
+    "t5,2025-01-14,2025-01-14,2025-01-14,E,think_tank,casualties,range,,1e8,2e8,q,d,\n"  \
+    "t6,2025-01-14,2025-01-14,2025-01-14,F,think_tank,casualties,range,,1,5,q,d,\n"      \
+    "t7,2025-01-16,2025-01-16,2025-01-16,G,ua_gov,casualties,range,,500,1e5,q,d,\n"      \
+    "t8,2025-01-16,2025-01-16,2025-01-16,H,us_gov,casualties,range,,2000,2000.01,q,d,\n" \
+    "t9,2025-01-10,2025-01-01,2025-01-10,J,us_gov,deployed,range,,10000,12000,q,d,\n"    \
+    "t10,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,up_to,50,,,q,d,\n"
+
+static void
+test_single_day_tails(void **state)
+{
+    fixture f;
+    size_t n, i;
+    double theta[64], g0[64], g[64];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int k, s;
+
+    (void)state;
+    fixture_load(&f, ALL_PARAMS, ALL_HDR TAIL_ROWS);
+    n = att_posterior_dim(f.post);
+    assert_true(n <= 64);
+    check_terms_sum_reports(&f, POST_SEED + 11, 4);
+    check_gradient_of(&f, att_posterior_logp, POST_SEED + 12, 4);
+    gsl_rng_set(r, POST_SEED + 13);
+    for (k = 0; k < 12; k++) {
+        double lp0 = 0.0;
+        random_point(f.post, r, 1.5, theta);
+        for (s = 0; s < 4; s++) {
+            static const char *const names[] = {"scalar", "sse2", "avx2", "avx512"};
+            att_posterior_workspace *w;
+            att_error err;
+            double lp;
+            assert_int_equal(setenv("ATT_SIMD", names[s], 1), 0);
+            if ((w = att_posterior_workspace_alloc(f.post, &err)) == NULL)
+                continue; /* a path this processor does not run */
+            lp = att_posterior_logp(f.post, w, theta, s == 0 ? g0 : g);
+            att_posterior_workspace_free(w);
+            assert_true(lp == lp); /* not NaN */
+            if (s == 0) {
+                lp0 = lp;
+                continue;
+            }
+            assert_memory_equal(&lp, &lp0, sizeof lp);
+            for (i = 0; i < n; i++)
+                assert_memory_equal(&g[i], &g0[i], sizeof g[i]);
+        }
+    }
+    assert_int_equal(unsetenv("ATT_SIMD"), 0);
+    gsl_rng_free(r);
+    fixture_free(&f);
+}
+
 /* One report, one day: its term against a direct evaluation. */
 static void
 test_terms_against_gsl(void **state)
@@ -861,6 +924,7 @@ main(void)
         cmocka_unit_test(test_gradient_shipped_ledger),
         cmocka_unit_test(test_terms_against_gsl),
         cmocka_unit_test(test_terms_sum_reports),
+        cmocka_unit_test(test_single_day_tails),
         cmocka_unit_test(test_window_average_and_range),
         cmocka_unit_test(test_windows_against_day_by_day),
         cmocka_unit_test(test_measures_against_model),
