@@ -576,6 +576,19 @@ em_log1p_core_sel(double x, double xl, double *out_lo)
     return em_pick(series, sh, lh);
 }
 
+/* log1p(x), as att_log1p gives it, without a branch, for the arrays
+ * (vmath.c): -inf at -1, NaN below it or at NaN, +inf at +inf. */
+EM_INLINE double
+em_log1p(double x)
+{
+    const int ok = (x > -1.0) & (x <= 0x1.fffffffffffffp1023);
+    double lo, r = em_log1p_core_sel(ok ? x : 0.0, 0.0, &lo);
+    double special = x == -1.0 ? -HUGE_VAL : x != x ? x + x : x > 0.0 ? x : EM_NAN;
+
+    (void)lo;
+    return em_pick(ok, r, special);
+}
+
 /* log Q(z) and the inverse Mills ratio into *out_mills, as
  * att_log_normal_q_mills gives them, without a branch, for the arrays
  * (vmath.c): each lane's erfcx at its side's argument (|z| capped at 40

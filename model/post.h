@@ -54,6 +54,9 @@ typedef struct {
                            * windowed range's lower bounds, then its upper bounds) */
     size_t lqo;           /* a single day's censored figure: its two slots in the
                            * workspace's lqx, lqy, lqm (post_loglik_tails); else ATT_NONE */
+    size_t so;            /* a windowed one-sided or range figure: its slot in the
+                           * workspace's psum (two), pok, plg (post_loglik_prob); else
+                           * ATT_NONE */
 } post_report;
 
 /* How a report's likelihood is taken (post_loglik.c).  A windowed point
@@ -128,6 +131,7 @@ struct att_posterior {
     size_t nvrange;       /* bounds of the windowed ranges' days (two a day) */
     size_t nperiod;       /* reports of a change over a period */
     size_t *lqrep, nlq;   /* the single days' censored figures (post_report.lqo), in order */
+    size_t *prep, nprob;  /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
@@ -197,6 +201,9 @@ struct att_posterior_workspace {
                                    * tail's argument, then value; z; the density */
     double *lqx, *lqy, *lqm;      /* two per single day's censored figure (post_report.lqo):
                                    * log Q's argument, value, inverse Mills ratio */
+    double *psum, *pok, *plg;     /* per windowed one-sided or range figure (post_report.so):
+                                   * its two sums on the probability scale, whether that
+                                   * scale holds (1 or 0), the log of its complements' mean */
     double *blog;                 /* dim: the biases' Lambda_s, then their logs */
     double *lgs, *lgl, *lgm;      /* dim: for kappa and uniform arrivals, s = inv_logit(theta_i),
                                    * log s and log(1 - s), once per evaluation */

@@ -191,17 +191,21 @@ post_design_paths(att_posterior *post)
 {
     size_t r, pass;
 
-    post->nvwin = post->nvside = post->nvrange = post->nlq = 0;
+    post->nvwin = post->nvside = post->nvrange = post->nlq = post->nprob = 0;
     for (r = 0; r < post->nrep; r++) {
         post_report *q = &post->rep[r];
         q->path = q->npoint < 2                                               ? POST_PATH_POINTS
                   : q->qual == ATT_QUAL_APPROX                                ? POST_PATH_WINDOW
                   : q->qual == ATT_QUAL_AT_LEAST || q->qual == ATT_QUAL_UP_TO ? POST_PATH_ONE_SIDED
                                                                               : POST_PATH_RANGE;
-        q->lqo = ATT_NONE;
+        q->lqo = q->so = ATT_NONE;
         if (q->npoint == 1 && q->qual != ATT_QUAL_APPROX) {
             q->lqo = 2 * post->nlq;
             post->lqrep[post->nlq++] = r;
+        }
+        if (q->path == POST_PATH_ONE_SIDED || q->path == POST_PATH_RANGE) {
+            q->so = post->nprob;
+            post->prep[post->nprob++] = r;
         }
     }
     for (pass = POST_PATH_WINDOW; pass <= POST_PATH_RANGE; pass++)
@@ -231,6 +235,7 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         off = 0;
         post->rep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->rep);
         post->lqrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->lqrep);
+        post->prep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->prep);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
         post->tset = att_mem_carve(base, &off, nexpo + 1, sizeof *post->tset);

@@ -192,54 +192,100 @@ post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const d
     att_vlog_normal_q_mills(w->simd, 2 * post->nlq, w->lqx, w->lqy, w->lqm);
 }
 
+/* Below this ratio of what a day's difference of tails starts from (their
+ * sum, or 1 between the bounds) to its probability, the difference keeps
+ * all but 4 of its 53 bits; a narrower range in z units goes to the log
+ * scale (post_loglik_points). */
+#define POST_RANGE_CANCEL 16.0
+
+/* A windowed one-sided or range report's (q's, the r-th's) sums on the
+ * probability scale, from its days' tails in vx (post_loglik_vector):
+ * sum[0] that of the days' probabilities P_d, sum[1] that of their
+ * complements, each day's from the smaller tails (post_loglik_one_sided,
+ * post_loglik_range).  false where the probability scale does not hold
+ * and the log scale takes the report: a one-sided day too far in the
+ * tail (rmx[r] = 0) or a likelihood of 0; a range's day whose difference
+ * would cancel (a range narrow in z units), or a probability near the
+ * underflow. */
+static bool
+post_loglik_prob_sums(const att_posterior *post,
+                      const att_posterior_workspace *w,
+                      size_t r,
+                      double *sum)
+{
+    const post_report *q = &post->rep[r];
+    const double *x = w->vz + q->vo, *t = w->vx + q->vo;
+    size_t n = q->npoint, d;
+    double sp = 0.0, sq = 0.0;
+
+    if (q->path == POST_PATH_ONE_SIDED) {
+        if (w->rmx[r] == 0.0)
+            return false;
+        /* The smaller of P_d and 1 - P_d is Q(|x_d|), the other its complement. */
+        for (d = 0; d < n; d++) {
+            double mult = post->pt[q->first + d].mult, tail = t[d];
+            sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);
+            sq += mult * (x[d] < 0.0 ? 1.0 - tail : tail);
+        }
+        sum[0] = sp;
+        sum[1] = sq;
+        return sp != 0.0;
+    }
+    for (d = 0; d < n; d++) {
+        double mult = post->pt[q->first + d].mult, ta = t[d], tb = t[n + d];
+        bool between = x[d] < 0.0 && x[n + d] > 0.0;
+        double pd = between ? 1.0 - ta - tb : x[d] >= 0.0 ? ta - tb : tb - ta;
+        double cd = between ? ta + tb : 1.0 - pd;
+        /* ta - tb loses the bits of (ta + tb) / pd, 1 - ta - tb those of 1 / pd */
+        if ((between ? 1.0 : ta + tb) > POST_RANGE_CANCEL * pd)
+            return false;
+        sp += mult * pd;
+        sq += mult * cd;
+    }
+    sum[0] = sp;
+    sum[1] = sq;
+    return sp > 0x1p-900;
+}
+
 /* The log of the mean of n days' probabilities from their sum sp and the
  * sum sq of their complements: log(sp / n), left to the caller's logs over
- * arrays (*out_s), or log1p(-sq / n) where that keeps more digits. */
-static void
-post_loglik_sums(double sp, double sq, double n, double *out, double *out_s)
+ * arrays (*out_s), or lg = log1p(-sq / n) where that keeps more digits. */
+static double
+post_loglik_sums(double sp, double sq, double n, double lg, double *out_s)
 {
-    *out = sp < sq ? 0.0 : att_log1p(-sq / n);
     *out_s = sp < sq ? sp / n : 1.0;
+    return sp < sq ? 0.0 : lg;
 }
 
 /* A windowed one-sided report's log-likelihood (equations (8) and (10))
  * on the probability scale, which takes one normal tail (with its density)
  * per day where the log scale takes four transcendentals: the mean of
  * P_d = Phi(s z_d) (s = +1 for up_to, -1 for at_least) is summed twice, as
- * sum P_d and as sum (1 - P_d) with each complement from its own tail, and
- * the log comes from whichever sum keeps its digits.  Its days' tails are
- * in vx (post_loglik_vector).  With grad, the gradient goes where
- * post_loglik_report sends it.  false, with nothing added, where some day
- * is too far in the tail or every day's likelihood is 0 (the log scale
- * handles those). */
-static bool
+ * sum P_d and as sum (1 - P_d) with each complement from its own tail
+ * (post_loglik_prob_sums, into sum), and the log comes from whichever sum
+ * keeps its digits (lg: log1p(-sum[1] / n), where it is taken).  Its
+ * days' tails and densities are in vx, vphi (post_loglik_vector).  With
+ * grad, the gradient goes where post_loglik_report sends it. */
+static double
 post_loglik_one_sided(const att_posterior *post,
                       att_posterior_workspace *w,
                       const post_report *q,
                       double kappa,
+                      const double *sum,
+                      double lg,
                       double *grad,
-                      double *out,
                       double *out_s)
 {
-    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, sp = 0.0, sq = 0.0, gsig = 0.0, isp;
-    double gb = 0.0;
+    double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, gsig = 0.0, gb = 0.0, isp, ell;
     double isig = w->isig[q->noise];
-    const double *x = w->vz + q->vo, *t = w->vx + q->vo, *pdf = w->vphi + q->vo;
+    const double *x = w->vz + q->vo, *pdf = w->vphi + q->vo;
     double *g = w->gpt + q->first;
     size_t d;
 
-    /* The smaller of P_d and 1 - P_d is Q(|x_d|), the other its complement. */
-    for (d = 0; d < q->npoint; d++) {
-        double mult = post->pt[q->first + d].mult, tail = t[d];
-        sp += mult * (x[d] < 0.0 ? tail : 1.0 - tail);
-        sq += mult * (x[d] < 0.0 ? 1.0 - tail : tail);
-    }
-    if (sp == 0.0)
-        return false; /* a likelihood of 0: the log scale says so */
-    post_loglik_sums(sp, sq, q->ndays, out, out_s);
+    ell = post_loglik_sums(sum[0], sum[1], q->ndays, lg, out_s);
     if (grad == NULL)
-        return true;
-    isp = 1.0 / sp;
+        return ell;
+    isp = 1.0 / sum[0];
     /* d log mean P / d log m_d = -s phi(x_d) / (sigma sum P), and
      * d / d log sigma = -x_d phi(x_d) / sum P (z moves as -z). */
     for (d = 0; d < q->npoint; d++) {
@@ -253,56 +299,36 @@ post_loglik_one_sided(const att_posterior *post,
         gb += g[d];
     }
     post_loglik_gradient(w, q, kappa, gb, gsig, grad);
-    return true;
+    return ell;
 }
-
-/* Below this ratio of what a day's difference of tails starts from (their
- * sum, or 1 between the bounds) to its probability, the difference keeps
- * all but 4 of its 53 bits; a narrower range in z units goes to the log
- * scale (post_loglik_points). */
-#define POST_RANGE_CANCEL 16.0
 
 /* A windowed range's log-likelihood (equations (9) and (10)) on the
  * probability scale, from its days' two normal tails in vx (lower bounds,
  * then upper; post_loglik_vector): P_d = Phi(zb) - Phi(za) is Q(za) -
  * Q(zb) where za >= 0 (the model value below both bounds), Phi(zb) -
  * Phi(za) where zb <= 0 (above both) and 1 - Phi(za) - Q(zb) between,
- * each from the smaller tails, as att_log_ndtr_diff takes them.  Near
- * certainty the log comes from the complements, as for a one-sided
- * figure.  false, with nothing added, where some day's difference would
- * cancel (a range narrow in z units) or the probability nears the
- * underflow (the log scale handles those). */
-static bool
+ * each from the smaller tails, as att_log_ndtr_diff takes them; their
+ * sums are post_loglik_prob_sums's (sum), and near certainty the log
+ * comes from the complements (lg), as for a one-sided figure. */
+static double
 post_loglik_range(const att_posterior *post,
                   att_posterior_workspace *w,
                   const post_report *q,
                   double kappa,
+                  const double *sum,
+                  double lg,
                   double *grad,
-                  double *out,
                   double *out_s)
 {
     size_t n = q->npoint, d;
-    const double *z = w->vz + q->vo, *t = w->vx + q->vo, *pdf = w->vphi + q->vo;
+    const double *z = w->vz + q->vo, *pdf = w->vphi + q->vo;
     double *g = w->gpt + q->first;
-    double sp = 0.0, sq = 0.0, isig = w->isig[q->noise], gsig = 0.0, gb = 0.0, isp;
+    double isig = w->isig[q->noise], gsig = 0.0, gb = 0.0, isp, ell;
 
-    for (d = 0; d < n; d++) {
-        double mult = post->pt[q->first + d].mult, ta = t[d], tb = t[n + d];
-        bool between = z[d] < 0.0 && z[n + d] > 0.0;
-        double pd = between ? 1.0 - ta - tb : z[d] >= 0.0 ? ta - tb : tb - ta;
-        double cd = between ? ta + tb : 1.0 - pd;
-        /* ta - tb loses the bits of (ta + tb) / pd, 1 - ta - tb those of 1 / pd */
-        if ((between ? 1.0 : ta + tb) > POST_RANGE_CANCEL * pd)
-            return false;
-        sp += mult * pd;
-        sq += mult * cd;
-    }
-    if (!(sp > 0x1p-900))
-        return false;
-    post_loglik_sums(sp, sq, q->ndays, out, out_s);
+    ell = post_loglik_sums(sum[0], sum[1], q->ndays, lg, out_s);
     if (grad == NULL)
-        return true;
-    isp = 1.0 / sp;
+        return ell;
+    isp = 1.0 / sum[0];
     /* d P_d / d log m_d = (phi(za) - phi(zb)) / sigma, and d / d log sigma
      * = za phi(za) - zb phi(zb) (z moves as -z). */
     for (d = 0; d < n; d++) {
@@ -316,7 +342,27 @@ post_loglik_range(const att_posterior *post,
         gb += g[d];
     }
     post_loglik_gradient(w, q, kappa, gb, gsig, grad);
-    return true;
+    return ell;
+}
+
+/* The probability-scale sums of every windowed one-sided and range report
+ * (post->prep, at their slots q->so), and the logs of their complements'
+ * means over one array (vmath.h) where those are taken: what
+ * post_loglik_finish then reads instead of taking them report by report.
+ * w->pok says whether the probability scale holds. */
+static void
+post_loglik_prob(const att_posterior *post, att_posterior_workspace *w)
+{
+    size_t k;
+
+    for (k = 0; k < post->nprob; k++) {
+        size_t r = post->prep[k];
+        double *sum = w->psum + 2 * k;
+        bool ok = post_loglik_prob_sums(post, w, r, sum);
+        w->pok[k] = ok ? 1.0 : 0.0;
+        w->plg[k] = ok && !(sum[0] < sum[1]) ? -sum[1] / post->rep[r].ndays : 0.0;
+    }
+    att_vlog1p(w->simd, post->nprob, w->plg, w->plg);
 }
 
 /* A windowed point figure's log-likelihood (equations (7) and (10)) from
@@ -424,8 +470,8 @@ post_loglik_points(const att_posterior *post,
 }
 
 /* The second half of report r's (q's) log-likelihood, once its vector
- * path's transcendentals are taken (and with tails, post_loglik_tails's):
- * see post_loglik_report. */
+ * path's transcendentals are taken (and with tails, those of
+ * post_loglik_tails and post_loglik_prob): see post_loglik_report. */
 static double
 post_loglik_finish(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -437,14 +483,24 @@ post_loglik_finish(const att_posterior *post,
                    double *out_s)
 {
     const post_report *q = &post->rep[r];
-    double ell;
 
     *out_s = 1.0;
-    if (q->path == POST_PATH_ONE_SIDED && w->rmx[r] != 0.0 &&
-        post_loglik_one_sided(post, w, q, kappa, grad, &ell, out_s))
-        return ell;
-    if (q->path == POST_PATH_RANGE && post_loglik_range(post, w, q, kappa, grad, &ell, out_s))
-        return ell;
+    if (q->path == POST_PATH_ONE_SIDED || q->path == POST_PATH_RANGE) {
+        double own[2], lg;
+        const double *sum = tails ? w->psum + 2 * q->so : own;
+        bool ok;
+        if (tails) {
+            ok = w->pok[q->so] != 0.0;
+            lg = w->plg[q->so];
+        } else {
+            ok = post_loglik_prob_sums(post, w, r, own);
+            lg = ok && !(own[0] < own[1]) ? att_log1p(-own[1] / q->ndays) : 0.0;
+        }
+        if (ok && q->path == POST_PATH_ONE_SIDED)
+            return post_loglik_one_sided(post, w, q, kappa, sum, lg, grad, out_s);
+        if (ok)
+            return post_loglik_range(post, w, q, kappa, sum, lg, grad, out_s);
+    }
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
     return post_loglik_points(post, w, q, b, kappa, tails, grad, out_s);
@@ -505,6 +561,7 @@ post_loglik_terms(const att_posterior *post,
             post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
     post_loglik_vector(post, w, 0, post->nvwin + post->nvside + post->nvrange);
     post_loglik_tails(post, w, theta);
+    post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
         double ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true,

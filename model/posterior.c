@@ -158,6 +158,7 @@ posterior_workspace_carve(const att_posterior *post,
     double **const cohorts[] = {&w->surv, &w->lost};
     double **const vdays[] = {&w->vx, &w->vz, &w->vphi};
     double **const tails[] = {&w->lqx, &w->lqy, &w->lqm};
+    double **const probs[] = {&w->pok, &w->plg};
     /* The extended forward's, per day (and boundary) and group. */
     double **const days[] = {&w->fN1, &w->flost, &w->fret};
     double **const bounds[] = {&w->fval[ATT_MODEL_C], &w->fval[ATT_MODEL_N], &w->fval[ATT_MODEL_D],
@@ -178,6 +179,8 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays),
                    post->nvwin + post->nvside + post->nvrange + 1);
     posterior_take(base, &off, tails, POSTERIOR_NELEM(tails), 2 * post->nlq + 1);
+    posterior_take(base, &off, probs, POSTERIOR_NELEM(probs), post->nprob + 1);
+    w->psum = att_mem_carve(base, &off, 2 * post->nprob + 1, sizeof *w->psum);
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);

@@ -100,9 +100,11 @@ VMATH_PATH(base, )
 #define VMATH_AVX512_ATTR __attribute__((target("avx512f,avx512dq,prefer-vector-width=512")))
 #endif
 VMATH_PATH(avx2, __attribute__((target("avx2"))))
+VMATH_LOOP(vlog1p_avx2, em_log1p, __attribute__((target("avx2"))))
 VMATH_LOOP2(vlog_q_mills_avx2, em_log_q_mills, __attribute__((target("avx2"))))
 VMATH_LOOP(vexp_avx512, em_exp, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
+VMATH_LOOP(vlog1p_avx512, em_log1p, VMATH_AVX512_ATTR)
 VMATH_LOOP2(vlog_q_mills_avx512, em_log_q_mills, VMATH_AVX512_ATTR)
 
 #include <immintrin.h>
@@ -216,6 +218,15 @@ vlog_scalar(size_t n, const double *x, double *y)
 }
 
 static void
+vlog1p_scalar(size_t n, const double *x, double *y)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        y[i] = att_log1p(x[i]);
+}
+
+static void
 vnormal_small_tail_pdf_scalar(size_t n, const double *x, double *y, double *z)
 {
     size_t i;
@@ -238,20 +249,24 @@ typedef void (*vmath_fn2)(size_t n, const double *x, double *y, double *z);
 
 typedef struct {
     const char *name;
-    vmath_fn exp, log;
+    vmath_fn exp, log, log1p;
     vmath_fn2 small_tail_pdf, log_q_mills;
 } vmath_path;
 
+/* log1p and log Q take both sides of a branch in every lane: SSE2's two
+ * lanes do not pay for that, and call the scalar functions. */
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
-    {"scalar", vexp_scalar, vlog_scalar, vnormal_small_tail_pdf_scalar, vlog_q_mills_scalar},
-    /* SSE2's two lanes do not pay for log Q's two sides: the scalar function */
-    {"sse2", vexp_base, vlog_base, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
+    {"scalar", vexp_scalar, vlog_scalar, vlog1p_scalar, vnormal_small_tail_pdf_scalar,
+     vlog_q_mills_scalar},
+    {"sse2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
 #if VMATH_X86
-    {"avx2", vexp_avx2, vlog_avx2, vnormal_small_tail_pdf_avx2, vlog_q_mills_avx2},
-    {"avx512", vexp_avx512, vlog_avx512, vnormal_small_tail_pdf_avx512, vlog_q_mills_avx512},
+    {"avx2", vexp_avx2, vlog_avx2, vlog1p_avx2, vnormal_small_tail_pdf_avx2, vlog_q_mills_avx2},
+    {"avx512", vexp_avx512, vlog_avx512, vlog1p_avx512, vnormal_small_tail_pdf_avx512,
+     vlog_q_mills_avx512},
 #else
-    {"avx2", vexp_base, vlog_base, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
-    {"avx512", vexp_base, vlog_base, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
+    {"avx2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
+    {"avx512", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base,
+     vlog_q_mills_scalar},
 #endif
 };
 
@@ -315,6 +330,12 @@ void
 att_vlog(att_simd s, size_t n, const double *x, double *y)
 {
     vmath_paths[s].log(n, x, y);
+}
+
+void
+att_vlog1p(att_simd s, size_t n, const double *x, double *y)
+{
+    vmath_paths[s].log1p(n, x, y);
 }
 
 void

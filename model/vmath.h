@@ -1,4 +1,4 @@
-/* vmath.h -- exp, log, the normal tail and log Q over arrays (private).
+/* vmath.h -- exp, log, log1p, the normal tail and log Q over arrays (private).
  *
  * The posterior takes several hundred of each per gradient (log Q, the
  * single days' censored figures, a few dozen).  Over an array
@@ -41,6 +41,9 @@ ATT_INTERNAL void att_vexp(att_simd s, size_t n, const double *x, double *y);
 
 /* y[i] = att_log(x[i]) for i < n; y is x or does not overlap it. */
 ATT_INTERNAL void att_vlog(att_simd s, size_t n, const double *x, double *y);
+
+/* y[i] = att_log1p(x[i]) for i < n; y is x or does not overlap it. */
+ATT_INTERNAL void att_vlog1p(att_simd s, size_t n, const double *x, double *y);
 
 /* q[i] = att_normal_small_tail_pdf(x[i], &pdf[i]) (the smaller tail
  * Q(|x|) and phi(x)) for i < n; q is x or does not

@@ -200,8 +200,8 @@ eh_others(eh_table *t)
 }
 
 /* Function f of the arrays (exp, log, the smaller tail with the density,
- * log Q with the inverse Mills ratio) on path s, n elements; y may be x
- * but for log Q. */
+ * log Q with the inverse Mills ratio, log1p) on path s, n elements; y may
+ * be x but for log Q. */
 static void
 eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
 {
@@ -211,32 +211,38 @@ eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
         att_vlog((att_simd)s, n, x, y);
     else if (f == 2)
         att_vnormal_small_tail_pdf((att_simd)s, n, x, y, z);
-    else
+    else if (f == 3)
         att_vlog_normal_q_mills((att_simd)s, n, x, y, z);
+    else
+        att_vlog1p((att_simd)s, n, x, y);
 }
 
 /* The array functions on each path: the scalar bits, in place (but log Q)
  * and not, at every offset and length; then their hash under the path's
- * name.  log Q's inputs reach beyond erfcx's table (z > 45), where the
- * arrays call the scalar function. */
+ * name. */
 static void
 eh_arrays(eh_table *t)
 {
     static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], in[EH_N];
     static const char *const names[] = {"vexp", "vlog", "vnormal_small_tail_pdf",
-                                        "vlog_normal_q_mills"};
+                                        "vlog_normal_q_mills", "vlog1p"};
+    /* log Q's inputs reach beyond erfcx's table (z > 45), where the arrays
+     * call the scalar function; log1p's, -1 */
+    static const double lo[] = {-40.0, 0.0, -40.0, -40.0, -1.0},
+                        hi[] = {40.0, 100.0, 40.0, 60.0, 10.0};
     int s, f;
     unsigned long i;
 
-    for (f = 0; f < 4; f++) {
+    for (f = 0; f < 5; f++) {
         ec_stream r = {0x77ULL + (unsigned)f};
         for (i = 0; i < EH_N; i++)
-            x[i] = eh_input(&r, i, f == 1 ? 0.0 : -40.0, f == 1 ? 100.0 : f == 3 ? 60.0 : 40.0);
+            x[i] = eh_input(&r, i, lo[f], hi[f]);
         for (i = 0; i < EH_N; i++)
             ref[i] = f == 0   ? att_exp(x[i])
                      : f == 1 ? att_log(x[i])
                      : f == 2 ? att_normal_small_tail_pdf(x[i], &ref2[i])
-                              : att_log_normal_q_mills(x[i], &ref2[i]);
+                     : f == 3 ? att_log_normal_q_mills(x[i], &ref2[i])
+                              : att_log1p(x[i]);
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
             uint64_t h = EH_SEED;
@@ -246,11 +252,11 @@ eh_arrays(eh_table *t)
             eh_array_fn(f, s, EH_N, x, y, z);
             for (i = 0; i < EH_N; i++) {
                 if (memcmp(&y[i], &ref[i], sizeof y[i]) != 0 ||
-                    (f >= 2 && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
+                    ((f == 2 || f == 3) && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
                     fail_msg("path %s, function %d, input %a: %a, the scalar function %a",
                              att_simd_name((att_simd)s), f, x[i], y[i], ref[i]);
                 h = eh_add(h, y[i]);
-                if (f >= 2)
+                if (f == 2 || f == 3)
                     h = eh_add(h, z[i]);
             }
             snprintf(name, sizeof name, "%s/%s", names[f], att_simd_name((att_simd)s));
@@ -263,7 +269,7 @@ eh_arrays(eh_table *t)
                     eh_array_fn(f, s, len, f == 3 ? in : y, y, z);
                     for (i = 0; i < len; i++)
                         if (memcmp(&y[i], &ref[off + i], sizeof y[i]) != 0 ||
-                            (f >= 2 && memcmp(&z[i], &ref2[off + i], sizeof z[i]) != 0))
+                            ((f == 2 || f == 3) && memcmp(&z[i], &ref2[off + i], sizeof z[i]) != 0))
                             fail_msg("path %s, function %d, in place, offset %zu, length %zu: "
                                      "element %lu differs",
                                      att_simd_name((att_simd)s), f, off, len, i);
