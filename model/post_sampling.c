@@ -63,11 +63,10 @@ post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
             continue;
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
-        for (d = q->lfirst; d < q->npoint; d++) {
-            if (!isfinite(lm[d]))
-                return false;
+        for (d = q->lfirst; d < q->npoint; d++)
             a += post->pt[q->first + d].mult * lm[d];
-        }
+        if (!isfinite(a))
+            return false; /* some log m is not: their logs are far from overflowing */
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
             double e = lm[d] - a;
