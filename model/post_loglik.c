@@ -406,7 +406,7 @@ post_loglik_window(const att_posterior *post,
 
 /* Report r's (q's) log-likelihood by points, for single days and the
  * fallbacks of the one-sided and range windows (see post_loglik_finish);
- * with tails, a single day's censored figure reads its log Q's where
+ * with pre, a single day's censored figure reads its log Q's where
  * post_loglik_tails left them. */
 static double
 post_loglik_points(const att_posterior *post,
@@ -414,13 +414,13 @@ post_loglik_points(const att_posterior *post,
                    const post_report *q,
                    double b,
                    double kappa,
-                   bool tails,
+                   bool pre,
                    double *grad,
                    double *out_s)
 {
     size_t d;
     double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0, gb = 0.0;
-    const double *lq = tails && q->lqo != ATT_NONE ? w->lqy + q->lqo : NULL;
+    const double *lq = pre && q->lqo != ATT_NONE ? w->lqy + q->lqo : NULL;
 
     for (d = 0; d < q->npoint; d++) {
         w->ell[d] =
@@ -470,7 +470,7 @@ post_loglik_points(const att_posterior *post,
 }
 
 /* The second half of report r's (q's) log-likelihood, once its vector
- * path's transcendentals are taken (and with tails, those of
+ * path's transcendentals are taken (and with pre, those of
  * post_loglik_tails and post_loglik_prob): see post_loglik_report. */
 static double
 post_loglik_finish(const att_posterior *post,
@@ -478,7 +478,7 @@ post_loglik_finish(const att_posterior *post,
                    size_t r,
                    double b,
                    double kappa,
-                   bool tails,
+                   bool pre,
                    double *grad,
                    double *out_s)
 {
@@ -487,9 +487,9 @@ post_loglik_finish(const att_posterior *post,
     *out_s = 1.0;
     if (q->path == POST_PATH_ONE_SIDED || q->path == POST_PATH_RANGE) {
         double own[2], lg;
-        const double *sum = tails ? w->psum + 2 * q->so : own;
+        const double *sum = pre ? w->psum + 2 * q->so : own;
         bool ok;
-        if (tails) {
+        if (pre) {
             ok = w->pok[q->so] != 0.0;
             lg = w->plg[q->so];
         } else {
@@ -503,7 +503,7 @@ post_loglik_finish(const att_posterior *post,
     }
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
-    return post_loglik_points(post, w, q, b, kappa, tails, grad, out_s);
+    return post_loglik_points(post, w, q, b, kappa, pre, grad, out_s);
 }
 
 /* Report r's log-likelihood, the log of the mean of its points'
