@@ -26,7 +26,9 @@ ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double
 
 /* The arguments of the two log Q's att_log_ndtr_diff(a, b) takes where
  * a and b lie in one tail, into out_z[0..2): returns 2, or 0 where it
- * takes none (a narrow range, or one that straddles 0). */
+ * takes none (a narrow range, or one that straddles 0).  With a or b NaN
+ * it returns 2 with NaN arguments, which att_log_ndtr_diff_q does not
+ * read (it takes NaN as straddling). */
 ATT_INTERNAL size_t att_log_ndtr_diff_args(double a, double b, double *out_z);
 
 /* att_log_ndtr_diff with those two log Q's and their inverse Mills ratios

@@ -350,9 +350,11 @@ att_vlog_normal_q_mills(att_simd s, size_t n, const double *x, double *y, double
     size_t i;
 
     vmath_paths[s].log_q_mills(n, x, y, mills);
+    if (vmath_paths[s].log_q_mills == vlog_q_mills_scalar)
+        return;
     /* The kernel leaves NaN where z is NaN or beyond erfcx's table (z >
      * 45): the scalar function's asymptotic series, or its NaN. */
-    for (i = 0; i < n && vmath_paths[s].log_q_mills != vlog_q_mills_scalar; i++)
+    for (i = 0; i < n; i++)
         if (y[i] != y[i])
             y[i] = att_log_normal_q_mills(x[i], &mills[i]);
 }
