@@ -138,6 +138,7 @@ run_all(void)
     fp.chains = 1;
     fp.warmup = 10;
     fp.draws = 10;
+    fp.max_depth = 2; /* trees of at most 3 steps: allocations, not gradients, are tested */
     fp.threads = 1;
     st = att_fit_run(post, &fp, &fit, &err);
     if (st != ATT_OK)

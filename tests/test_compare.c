@@ -532,18 +532,24 @@ test_weights_from_earlier_origins(void **state)
     fixture_free(&f);
 }
 
+/* The calibration test (a fit and 200 projections) runs with --slow
+ * (ctest's test_compare_slow, label slow), the rest without. */
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baselines_by_hand),
         cmocka_unit_test(test_fraction_clipped_at_one),
         cmocka_unit_test(test_far_report_keeps_its_log_score),
-        cmocka_unit_test(test_calibrated_on_its_own_simulations),
         cmocka_unit_test(test_groups_scored),
         cmocka_unit_test(test_ensemble_pools_its_members),
         cmocka_unit_test(test_weights_from_earlier_origins),
     };
+    const struct CMUnitTest slow[] = {
+        cmocka_unit_test(test_calibrated_on_its_own_simulations),
+    };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    if (argc > 1 && strcmp(argv[1], "--slow") == 0)
+        return cmocka_run_group_tests_name("compare_slow", slow, NULL, NULL);
+    return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
 }
