@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -23,6 +24,26 @@
             fail_msg("%s = %.17g, expected %.17g (rtol %g, atol %g)", #actual, a_, e_, \
                      (double)(rtol), (double)(atol));                                  \
     } while (0)
+
+/* FNV-1a-64 over the bits of x, every NaN as one NaN: hashes of results
+ * held to those made once (the same bits on every processor). */
+#define ATT_TEST_HASH_SEED 0xcbf29ce484222325ULL
+
+static inline uint64_t
+att_test_hash(uint64_t h, double x)
+{
+    uint64_t b;
+    int i;
+
+    if (isnan(x))
+        x = (double)NAN;
+    memcpy(&b, &x, sizeof b);
+    for (i = 0; i < 8; i++) {
+        h ^= (b >> (8 * i)) & 0xffu;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
 
 /* Source and build folders, set by CMake. */
 #ifndef ATT_SOURCE_DIR

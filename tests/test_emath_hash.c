@@ -38,24 +38,6 @@ typedef struct {
     size_t n;
 } eh_table;
 
-/* FNV-1a over the values' bits, every NaN as one NaN. */
-static uint64_t
-eh_add(uint64_t h, double x)
-{
-    uint64_t b;
-    int i;
-
-    if (isnan(x))
-        x = (double)NAN;
-    memcpy(&b, &x, sizeof b);
-    for (i = 0; i < 8; i++) {
-        h ^= (b >> (8 * i)) & 0xffu;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-#define EH_SEED 0xcbf29ce484222325ULL
 
 static void
 eh_put(eh_table *t, const char *name, unsigned long n, uint64_t h)
@@ -149,9 +131,9 @@ eh_scalar(eh_table *t)
 
     for (f = 0; f < sizeof eh_fns / sizeof eh_fns[0]; f++) {
         ec_stream r = {0x5DEECE66DULL + f};
-        uint64_t h = EH_SEED;
+        uint64_t h = ATT_TEST_HASH_SEED;
         for (i = 0; i < EH_N; i++)
-            h = eh_add(h, eh_fns[f].f(eh_input(&r, i, eh_fns[f].lo, eh_fns[f].hi)));
+            h = att_test_hash(h, eh_fns[f].f(eh_input(&r, i, eh_fns[f].lo, eh_fns[f].hi)));
         eh_put(t, eh_fns[f].name, EH_N, h);
     }
 }
@@ -166,35 +148,36 @@ eh_others(eh_table *t)
     gsl_rng *g = att_rng_alloc(20241206, ATT_RNG_TEST, 7, 0, 0);
 
     assert_non_null(g);
-    for (h = EH_SEED, i = 0; i < EH_N; i++)
-        h = eh_add(h, att_pow(eh_input(&r, i, 0.0, 100.0), eh_input(&r, i + 7, -30.0, 30.0)));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++)
+        h = att_test_hash(h,
+                          att_pow(eh_input(&r, i, 0.0, 100.0), eh_input(&r, i + 7, -30.0, 30.0)));
     eh_put(t, "pow", EH_N, h);
-    for (h = EH_SEED, i = 0; i < EH_N; i++)
-        h = eh_add(h, att_lnbeta(ec_uniform(&r, 0.01, 50.0), ec_uniform(&r, 0.01, 5000.0)));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++)
+        h = att_test_hash(h, att_lnbeta(ec_uniform(&r, 0.01, 50.0), ec_uniform(&r, 0.01, 5000.0)));
     eh_put(t, "lnbeta", EH_N, h);
-    for (h = EH_SEED, i = 0; i < EH_N; i++)
-        h = eh_add(h, att_beta_p(ec_uniform(&r, 0.0, 1.0), ec_uniform(&r, 0.05, 100.0),
-                                 ec_uniform(&r, 0.05, 5000.0)));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++)
+        h = att_test_hash(h, att_beta_p(ec_uniform(&r, 0.0, 1.0), ec_uniform(&r, 0.05, 100.0),
+                                        ec_uniform(&r, 0.05, 5000.0)));
     eh_put(t, "beta_p", EH_N, h);
-    for (h = EH_SEED, i = 0; i < EH_N_SLOW; i++)
-        h = eh_add(h, att_beta_pinv(ec_uniform(&r, 0.0, 1.0), ec_uniform(&r, 1.0, 3000.0),
-                                    ec_uniform(&r, 1.0, 3000.0)));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N_SLOW; i++)
+        h = att_test_hash(h, att_beta_pinv(ec_uniform(&r, 0.0, 1.0), ec_uniform(&r, 1.0, 3000.0),
+                                           ec_uniform(&r, 1.0, 3000.0)));
     eh_put(t, "beta_pinv", EH_N_SLOW, h);
-    for (h = EH_SEED, i = 0; i < EH_N; i++) {
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++) {
         double c, s;
         size_t n = (size_t)1 << (2 + i % 20);
         att_sincos_turn((size_t)ec_next(&r) % n, n, &c, &s);
-        h = eh_add(eh_add(h, c), s);
+        h = att_test_hash(att_test_hash(h, c), s);
     }
     eh_put(t, "sincos_turn", EH_N, h);
-    for (h = EH_SEED, i = 0; i < EH_N; i++)
-        h = eh_add(h, att_ran_normal(g));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++)
+        h = att_test_hash(h, att_ran_normal(g));
     eh_put(t, "ran_normal", EH_N, h);
-    for (h = EH_SEED, i = 0; i < EH_N; i++)
-        h = eh_add(h, att_ran_gamma(g, 0.1 + (double)(i % 97)));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++)
+        h = att_test_hash(h, att_ran_gamma(g, 0.1 + (double)(i % 97)));
     eh_put(t, "ran_gamma", EH_N, h);
-    for (h = EH_SEED, i = 0; i < EH_N; i++)
-        h = eh_add(h, att_ran_beta(g, 0.3 + (double)(i % 13), 0.7 + (double)(i % 31)));
+    for (h = ATT_TEST_HASH_SEED, i = 0; i < EH_N; i++)
+        h = att_test_hash(h, att_ran_beta(g, 0.3 + (double)(i % 13), 0.7 + (double)(i % 31)));
     eh_put(t, "ran_beta", EH_N, h);
     gsl_rng_free(g);
 }
@@ -245,7 +228,7 @@ eh_arrays(eh_table *t)
                               : att_log1p(x[i]);
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
-            uint64_t h = EH_SEED;
+            uint64_t h = ATT_TEST_HASH_SEED;
             size_t off, len;
             if (!att_simd_supported((att_simd)s))
                 continue;
@@ -255,9 +238,9 @@ eh_arrays(eh_table *t)
                     ((f == 2 || f == 3) && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
                     fail_msg("path %s, function %d, input %a: %a, the scalar function %a",
                              att_simd_name((att_simd)s), f, x[i], y[i], ref[i]);
-                h = eh_add(h, y[i]);
+                h = att_test_hash(h, y[i]);
                 if (f == 2 || f == 3)
-                    h = eh_add(h, z[i]);
+                    h = att_test_hash(h, z[i]);
             }
             snprintf(name, sizeof name, "%s/%s", names[f], att_simd_name((att_simd)s));
             eh_put(t, name, EH_N, h);
