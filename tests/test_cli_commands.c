@@ -549,6 +549,7 @@ test_compare_command(void **state)
           "q,d,,\n",
           f);
     fclose(f);
+    remove(fitfile); /* saved below, not left from an earlier run */
     saved_rc = run(OUT, cmp);
     assert_true(saved_rc == 0 ||
                 saved_rc == 1); /* 1: a small fit's verdict, printed with --force */
@@ -593,6 +594,9 @@ test_compare_command(void **state)
     assert_non_null(y);
     assert_non_null(strstr(x, "\"reports\""));
     assert_string_equal(strstr(x, "\"reports\""), strstr(y, "\"reports\""));
+    /* and it was loaded, not fitted again: a loaded fit has no warm-up */
+    assert_non_null(strstr(x, "\"warmup\": 150,"));
+    assert_non_null(strstr(y, "\"warmup\": 0,"));
     free(x);
     free(y);
     expect(btsave, 64, "--save-fit does not apply to 'backtest'");
@@ -886,6 +890,7 @@ test_groups_in_tables(void **state)
     assert_non_null(strstr(text, "a share ~ Beta(3, 7) of the non-fatal casualties returns 20"));
     free(text);
 
+    remove(saved);                      /* saved below, not left from an earlier run */
     assert_int_equal(run(OUT, fit), 1); /* few draws: the verdict fails, --force prints */
     text = fixture_read_file(OUT);
     assert_non_null(strstr(text, "groups at 24:00 of 2025-06-10"));
@@ -921,6 +926,7 @@ test_groups_in_tables(void **state)
                               "200",     "--force",    "--quiet", NULL,    NULL,  NULL};
         assert_int_equal(run(OUT, proj), 1);
         text = fixture_read_file(OUT);
+        assert_non_null(strstr(text, "loaded from " ATT_BINARY_DIR "/tests/groups_fit.json"));
         assert_non_null(strstr(text, "\ngroup inf\ndate "));
         assert_non_null(strstr(text, "\ngroup eng\ndate "));
         assert_non_null(strstr(text, "wave art1 (art):"));

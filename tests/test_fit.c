@@ -3,6 +3,7 @@
  * bias and tight figures the hazards come back within 5%), and a warm
  * start that gives the cold fit's posterior. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,14 +114,16 @@ test_fit_params_of_a_file(void **state)
 /* A ledger drawn from the baseline prior whose posterior reaches small
  * sigma (the recovery test's replicate 2): at a low adaptation target
  * its first run diverges in more than 1% of draws, and att_fit_run then
- * runs it again with 1 - delta quartered, capped at delta_max.  The
- * first run is the same with and without refits (same seed) but stops
- * once its divergences pass 1% when a refit follows; the refit's target
- * follows the rule, and the run kept is, bit for bit, the run at its
- * delta without refits.  The cap (0.7, below 0.9) keeps the ladder to
- * two runs: each run at 0.95 costs six times the first (a fast test). */
+ * runs it again with 1 - delta quartered (0.6, 0.9, 0.975, ...), capped
+ * at delta_max (cap).  The first run is the same with and without refits
+ * (same seed) but stops once its divergences pass 1% when a refit
+ * follows; each refit's target follows the rule, and the run kept is,
+ * bit for bit, the run at its delta without refits.  With cap 0.7 (the
+ * fast test) the ladder is 0.6 and 0.9 capped at 0.7, still diverging;
+ * with 0.99 (test_fit --slow: a run at 0.9 costs five times the first)
+ * 0.6, 0.9, stopped too, and 0.975, which cures the divergences. */
 static void
-test_refit_after_divergences(void **state)
+check_refit_ladder(double cap, size_t want_refits, bool cured)
 {
     char *ini = fixture_slurp(ATT_SOURCE_DIR "/params/baseline.ini");
     char *csv = fixture_slurp(ATT_SOURCE_DIR "/tests/fixtures/prior_draw_2.csv");
@@ -128,9 +131,10 @@ test_refit_after_divergences(void **state)
     att_fit_params fp = att_fit_default_params();
     att_fit_result once, again, direct;
     att_error err;
+    double d = 0.6;
+    size_t whole, k;
     fixture f;
 
-    (void)state;
     /* The shipped prior keeps sigma off 0, where this ledger's
      * divergences come from: a prior with mass there brings them back. */
     assert_non_null(noise);
@@ -147,16 +151,27 @@ test_refit_after_divergences(void **state)
                   once.chains * once.draws, once.delta);
     assert_int_equal(once.refits, 0);
     assert_true((double)once.divergent_total > ATT_FIT_DIV_FAIL * 300.0);
-    fp.delta_max = 0.7; /* 0.6, then 0.9 capped at 0.7 */
+    fp.delta_max = cap;
     assert_int_equal(att_fit_run(f.post, &fp, &again, &err), ATT_OK);
     print_message("refit: %zu refits, %zu divergent at %g\n", again.refits, again.divergent_total,
                   again.delta);
-    assert_int_equal(again.refits, 1);
+    assert_int_equal(again.refits, want_refits);
     /* The first run stopped once past 3 (1% of 300): "more than 3". */
     assert_int_equal(again.divergent_first, 4);
     assert_true(once.divergent_total >= again.divergent_first);
     att_assert_close(again.delta_first, 0.6, 0, 0);
-    att_assert_close(again.delta, 0.7, 0, 0);
+    for (k = 0; k < again.refits; k++) /* the rule, step by step */
+        d = 1.0 - 0.25 * (1.0 - d) < cap ? 1.0 - 0.25 * (1.0 - d) : cap;
+    att_assert_close(again.delta, d, 1e-15, 0);
+    /* The last run is kept: it cured the divergences before the cap, or
+     * met the cap. */
+    if (cured) {
+        assert_true((double)again.divergent_total <= ATT_FIT_DIV_FAIL * 300.0);
+        assert_true(again.delta < cap);
+    } else {
+        assert_true((double)again.divergent_total > ATT_FIT_DIV_FAIL * 300.0);
+        att_assert_close(again.delta, cap, 0, 0);
+    }
     /* The run kept: the same draws as a fit at its delta alone. */
     fp.delta = fp.delta_max = again.delta;
     assert_int_equal(att_fit_run(f.post, &fp, &direct, &err), ATT_OK);
@@ -164,20 +179,42 @@ test_refit_after_divergences(void **state)
     assert_memory_equal(direct.theta, again.theta,
                         direct.chains * direct.draws * direct.dim * sizeof *direct.theta);
     assert_int_equal(direct.divergent_total, again.divergent_total);
-    /* The cost counts the discarded run, less than the ladder's runs
-     * whole (once and direct) would have cost: the first run stopped at 4
-     * of its divergences.  The times are summed the same way; a unit test
-     * asserts no timings. */
-    print_message("refit: %zu gradients, %zu with every run whole\n", again.leapfrogs,
-                  once.leapfrogs + direct.leapfrogs);
+    /* The cost counts the discarded runs, less than the ladder's runs
+     * whole would have cost (each rung alone; the last is direct): the
+     * first run stopped at 4 of its divergences.  The times are summed the
+     * same way; a unit test asserts no timings. */
+    whole = once.leapfrogs + direct.leapfrogs;
+    for (k = 1, d = 0.6; k < again.refits; k++) {
+        att_fit_result run;
+        d = 1.0 - 0.25 * (1.0 - d);
+        fp.delta = fp.delta_max = d;
+        assert_int_equal(att_fit_run(f.post, &fp, &run, &err), ATT_OK);
+        whole += run.leapfrogs;
+        att_fit_result_free(&run);
+    }
+    print_message("refit: %zu gradients, %zu with every run whole\n", again.leapfrogs, whole);
     assert_true(again.leapfrogs > direct.leapfrogs);
-    assert_true(again.leapfrogs < once.leapfrogs + direct.leapfrogs);
+    assert_true(again.leapfrogs < whole);
     att_fit_result_free(&once);
     att_fit_result_free(&again);
     att_fit_result_free(&direct);
     fixture_free(&f);
     free(ini);
     free(csv);
+}
+
+static void
+test_refit_after_divergences(void **state)
+{
+    (void)state;
+    check_refit_ladder(0.7, 1, false);
+}
+
+static void
+test_refit_ladder_cures(void **state)
+{
+    (void)state;
+    check_refit_ladder(0.99, 2, true);
 }
 
 /* A ledger simulated from known hazards with no bias and 1% noise:
@@ -380,9 +417,14 @@ test_warm_start_near(void **state)
     att_run_free(run);
 }
 
+/* The ladder's full length runs with --slow (ctest's test_fit_slow,
+ * label slow), the rest without. */
 int
-main(void)
+main(int argc, char **argv)
 {
+    const struct CMUnitTest slow[] = {
+        cmocka_unit_test(test_refit_ladder_cures),
+    };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_draws_for_any_thread_count),
         cmocka_unit_test(test_policy),
@@ -394,5 +436,7 @@ main(void)
     };
 
     gsl_set_error_handler_off();
+    if (argc > 1 && strcmp(argv[1], "--slow") == 0)
+        return cmocka_run_group_tests_name("fit_slow", slow, NULL, NULL);
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }

@@ -325,14 +325,20 @@ test_terms_sum_reports(void **state)
     "t10,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,up_to,50,,,q,d,\n"
 
 /* At npoints random points, every array path the processor runs gives
- * the scalar path's bits for the log density and its gradient. */
+ * the scalar path's bits for the log density and its gradient.  ATT_SIMD
+ * is left as it was (CI runs the tests under each path). */
 static void
 check_paths_same_bits(fixture *f, unsigned long seed, int npoints)
 {
     size_t n = att_posterior_dim(f->post), i;
     double theta[64], g0[64], g[64];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    const char *env = getenv("ATT_SIMD");
+    char was[32] = "";
     int k, s;
+
+    if (env != NULL)
+        snprintf(was, sizeof was, "%s", env);
 
     assert_true(n <= 64);
     gsl_rng_set(r, seed);
@@ -359,7 +365,7 @@ check_paths_same_bits(fixture *f, unsigned long seed, int npoints)
                 assert_memory_equal(&g[i], &g0[i], sizeof g[i]);
         }
     }
-    assert_int_equal(unsetenv("ATT_SIMD"), 0);
+    assert_int_equal(env != NULL ? setenv("ATT_SIMD", was, 1) : unsetenv("ATT_SIMD"), 0);
     gsl_rng_free(r);
 }
 
@@ -440,8 +446,10 @@ prior_part(fixture *f, const double *theta)
  * within rounding (a report whose probability-scale sums are missing
  * falls back to the log scale, which agrees to 1e-12: seen with a
  * blocked traversal, dropped, bench/README.md), so the bits are held to
- * those made once.  They change with any reordered sum, as the main job's
- * goldens do; then update both (the test prints the new hash). */
+ * those made once, the same on every processor and path.  A deliberate
+ * change of the log density's bits (a reordered sum) changes this hash
+ * as it changes the CLI goldens (ATT_UPDATE_GOLDEN=1, README): then set
+ * it to the one the failure prints. */
 #define LARGE_HASH 0x70f74a7eedcf1647ULL
 
 static void
@@ -469,9 +477,10 @@ test_large_ledger(void **state)
         alone = prior_part(&small, theta);
         if (!isfinite(whole) || !isfinite(alone))
             continue;
-        /* The reports' terms sum to thousands: rounding at 1e-16 of that. */
+        /* The reports' terms sum to -500 to -5,000 here; the two sides
+         * differ by the rounding of that sum (2e-12 seen). */
         att_assert_close(whole, alone, 0.0,
-                         1e-9 * (fabs(att_posterior_logp(big.post, big.w, theta, NULL)) + 1.0));
+                         1e-13 * (fabs(att_posterior_logp(big.post, big.w, theta, NULL)) + 1.0));
         checked++;
     }
     assert_true(checked >= 4);
