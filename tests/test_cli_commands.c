@@ -1,7 +1,8 @@
 /* test_cli_commands.c -- fit, project, compare, backtest and export-data
  * from the command line: the same bytes for 1 and 2 threads and from a
  * saved fit, the JSON keys of the contracts, a golden fit, usage errors,
- * and fit --influence against fits of the ledger without a report.
+ * and (with --slow) fit --influence against fits of the ledger without a
+ * report.
  * Set ATT_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate
  * change. */
 #include <jansson.h>
@@ -549,10 +550,9 @@ test_compare_command(void **state)
           "q,d,,\n",
           f);
     fclose(f);
-    remove(fitfile); /* saved below, not left from an earlier run */
-    saved_rc = run(OUT, cmp);
-    assert_true(saved_rc == 0 ||
-                saved_rc == 1); /* 1: a small fit's verdict, printed with --force */
+    remove(fitfile);          /* saved below, not left from an earlier run */
+    saved_rc = run(OUT, cmp); /* 1: a small fit's verdict, printed with --force */
+    assert_true(saved_rc == 0 || saved_rc == 1);
     x = fixture_read_file(j);
     assert_non_null(x);
     assert_non_null(strstr(x, "\"origin\": \"2025-02-13\""));

@@ -38,7 +38,6 @@ typedef struct {
     size_t n;
 } eh_table;
 
-
 static void
 eh_put(eh_table *t, const char *name, unsigned long n, uint64_t h)
 {

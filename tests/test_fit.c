@@ -1,7 +1,8 @@
 /* test_fit.c -- the MCMC fit: the same draws for 1 and 2 threads, the
- * convergence policy on constructed diagnostics, a fast recovery (with no
- * bias and tight figures the hazards come back within 5%), and a warm
- * start that gives the cold fit's posterior. */
+ * convergence policy on constructed diagnostics, refits after divergences
+ * (their rule to its cure with --slow), a fast recovery (with no bias and
+ * tight figures the hazards come back within 5%), and a warm start that
+ * gives the cold fit's posterior. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -111,6 +112,14 @@ test_fit_params_of_a_file(void **state)
     fixture_free(&f);
 }
 
+/* The refit rule: 1 - delta quartered, capped at cap. */
+static double
+refit_rung(double delta, double cap)
+{
+    double d = 1.0 - 0.25 * (1.0 - delta);
+    return d < cap ? d : cap;
+}
+
 /* A ledger drawn from the baseline prior whose posterior reaches small
  * sigma (the recovery test's replicate 2): at a low adaptation target
  * its first run diverges in more than 1% of draws, and att_fit_run then
@@ -161,7 +170,7 @@ check_refit_ladder(double cap, size_t want_refits, bool cured)
     assert_true(once.divergent_total >= again.divergent_first);
     att_assert_close(again.delta_first, 0.6, 0, 0);
     for (k = 0; k < again.refits; k++) /* the rule, step by step */
-        d = 1.0 - 0.25 * (1.0 - d) < cap ? 1.0 - 0.25 * (1.0 - d) : cap;
+        d = refit_rung(d, cap);
     att_assert_close(again.delta, d, 1e-15, 0);
     /* The last run is kept: it cured the divergences before the cap, or
      * met the cap. */
@@ -186,8 +195,7 @@ check_refit_ladder(double cap, size_t want_refits, bool cured)
     whole = once.leapfrogs + direct.leapfrogs;
     for (k = 1, d = 0.6; k < again.refits; k++) {
         att_fit_result run;
-        d = 1.0 - 0.25 * (1.0 - d);
-        fp.delta = fp.delta_max = d;
+        fp.delta = fp.delta_max = d = refit_rung(d, cap);
         assert_int_equal(att_fit_run(f.post, &fp, &run, &err), ATT_OK);
         whole += run.leapfrogs;
         att_fit_result_free(&run);
