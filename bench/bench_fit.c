@@ -6,7 +6,8 @@
  * (bench/README.md): under 0.5 s wall and 50 MB, and at least 20 times Stan's
  * minimum bulk ESS per second, as bench/run measured it on this machine
  * (its file stan_measured.txt in the build's bench directory, or --stan
- * FILE; without one no ratio is printed).  The fits run as many threads as
+ * FILE; without one, or for another scenario than the one it names, no
+ * ratio is printed).  The fits run as many threads as
  * the machine has cores, so that the per-chain-second figures are not
  * inflated by threads waiting for a core.
  * Usage: bench_fit [runs] [--scenario FILE] [--grad-draws FILE] [--stan FILE]
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -69,17 +71,31 @@ bench_read(FILE *f, double *out)
     return end != tok && *end == '\0';
 }
 
-/* Stan's minimum bulk ESS per second of sampler time and per
- * chain-CPU-second, from bench/run's file: true if read. */
+/* Whether paths a and b name the same file. */
 static bool
-stan_measured(const char *path, double *per_s, double *per_cpu_s, char *date, size_t n)
+bench_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Stan's minimum bulk ESS per second of sampler time and per
+ * chain-CPU-second, from bench/run's file, which names the scenario Stan
+ * ran (the baseline; "scenario=" ends its line): 1 if read and that is
+ * scenario's file, 0 if there is no such file, -1 if it names another or
+ * none (then no ratio would be a comparison). */
+static int
+stan_measured(
+    const char *path, const char *scenario, double *per_s, double *per_cpu_s, char *date, size_t n)
 {
     FILE *f = fopen(path, "r");
-    char line[512], *p;
+    char line[4096], *p;
     bool ok;
 
     if (f == NULL)
-        return false;
+        return 0;
     ok = fgets(line, sizeof line, f) != NULL &&
          bench_field(line, "stan_min_bulk_ess_per_sampler_s=", per_s) &&
          bench_field(line, "stan_min_bulk_ess_per_chain_cpu_s=", per_cpu_s) && *per_s > 0.0 &&
@@ -87,7 +103,10 @@ stan_measured(const char *path, double *per_s, double *per_cpu_s, char *date, si
     fclose(f);
     p = ok ? strstr(line, "date=") : NULL;
     snprintf(date, n, "%.10s", p != NULL ? p + 5 : "?");
-    return ok;
+    if (!ok || (p = strstr(line, "scenario=")) == NULL)
+        return -1;
+    p[strcspn(p, "\r\n")] = '\0';
+    return bench_same_file(p + strlen("scenario="), scenario) ? 1 : -1;
 }
 
 #define BENCH_GRAD_REPEATS 15
@@ -259,7 +278,8 @@ main(int argc, char **argv)
     unsigned long long hash = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char stan_date[16];
-    bool have_stan, grad_only = false;
+    bool grad_only = false;
+    int have_stan;
     struct rusage ru;
 
     for (a = 2; a < argc; a++) {
@@ -333,7 +353,7 @@ main(int argc, char **argv)
         ess[r] /= samp[r]; /* ESS per second of sampler time */
     ess_med = bench_median(ess, (size_t)runs);
     getrusage(RUSAGE_SELF, &ru);
-    have_stan = stan_measured(stan_path, &stan_s, &stan_cpu, stan_date, sizeof stan_date);
+    have_stan = stan_measured(stan_path, scenario, &stan_s, &stan_cpu, stan_date, sizeof stan_date);
     printf("\nbench_fit %s (median of %d runs, %ld threads on %ld cores)\n", scenario, runs, cores,
            cores);
     printf("  wall time, load to diagnostics   %8.3f s   (target < %.1f s)\n",
@@ -346,12 +366,16 @@ main(int argc, char **argv)
     printf("  min bulk ESS per sampler second  %8.0f     %s\n", ess_med,
            target == 0.5 ? "(target: 20 x Stan's on the baseline)" : "");
     printf("  min bulk ESS per chain-CPU-second %7.0f\n", bench_median(cpu_ess, (size_t)runs));
-    if (have_stan) {
+    if (have_stan > 0) {
         printf("  ratio to Stan's, sampler time    %8.1f x (Stan %.0f/s, bench/run %s)\n",
                ess_med / stan_s, stan_s, stan_date);
         printf("  ratio to Stan's, chain CPU time  %8.1f x (Stan %.0f/s)\n",
                bench_median(cpu_ess, (size_t)runs) / stan_cpu, stan_cpu);
-    } else
+    } else if (have_stan < 0)
+        printf("  ratio to Stan's                  none for this scenario: %s is Stan's on "
+               "another (bench/run runs params/baseline.ini)\n",
+               stan_path);
+    else
         printf("  ratio to Stan's                  not measured here: bench/run writes %s\n",
                stan_path);
     printf("  one log density + gradient       %8.2f us (last run, per chain-second)\n",
