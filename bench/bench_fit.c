@@ -6,8 +6,8 @@
  * (bench/README.md): under 0.5 s wall and 50 MB, and at least 20 times Stan's
  * minimum bulk ESS per second, as bench/run measured it on this machine
  * (its file stan_measured.txt in the build's bench directory, or --stan
- * FILE; without one, or for another scenario than the one it names, no
- * ratio is printed).  The fits run as many threads as
+ * FILE; without one, or for a scenario file other than the one it names
+ * (the same file by device and inode), no ratio is printed).  The fits run as many threads as
  * the machine has cores, so that the per-chain-second figures are not
  * inflated by threads waiting for a core.
  * Usage: bench_fit [runs] [--scenario FILE] [--grad-draws FILE] [--stan FILE]
@@ -81,32 +81,45 @@ bench_same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* What bench/run's file says of Stan (stan_measured). */
+#define STAN_NONE    0    /* no file */
+#define STAN_HERE    1    /* measured on the scenario being fitted */
+#define STAN_OTHER   (-1) /* measured on another scenario file (named in *other) */
+#define STAN_UNKNOWN (-2) /* unreadable, or written before it named its scenario */
+
 /* Stan's minimum bulk ESS per second of sampler time and per
- * chain-CPU-second, from bench/run's file, which names the scenario Stan
- * ran (the baseline; "scenario=" ends its line): 1 if read and that is
- * scenario's file, 0 if there is no such file, -1 if it names another or
- * none (then no ratio would be a comparison). */
+ * chain-CPU-second, from bench/run's file (one line, " scenario=FILE" at
+ * its end), and whether it was measured on scenario: the same file, by
+ * device and inode (STAN_*). */
 static int
-stan_measured(
-    const char *path, const char *scenario, double *per_s, double *per_cpu_s, char *date, size_t n)
+stan_measured(const char *path,
+              const char *scenario,
+              double *per_s,
+              double *per_cpu_s,
+              char *date,
+              size_t n,
+              char *other,
+              size_t nother)
 {
     FILE *f = fopen(path, "r");
-    char line[4096], *p;
+    char line[8192], *p;
     bool ok;
 
     if (f == NULL)
-        return 0;
-    ok = fgets(line, sizeof line, f) != NULL &&
+        return STAN_NONE;
+    ok = fgets(line, sizeof line, f) != NULL && strchr(line, '\n') != NULL &&
          bench_field(line, "stan_min_bulk_ess_per_sampler_s=", per_s) &&
          bench_field(line, "stan_min_bulk_ess_per_chain_cpu_s=", per_cpu_s) && *per_s > 0.0 &&
          *per_cpu_s > 0.0;
     fclose(f);
     p = ok ? strstr(line, "date=") : NULL;
     snprintf(date, n, "%.10s", p != NULL ? p + 5 : "?");
-    if (!ok || (p = strstr(line, "scenario=")) == NULL)
-        return -1;
+    if (!ok || (p = strstr(line, " scenario=")) == NULL)
+        return STAN_UNKNOWN;
+    p += strlen(" scenario=");
     p[strcspn(p, "\r\n")] = '\0';
-    return bench_same_file(p + strlen("scenario="), scenario) ? 1 : -1;
+    snprintf(other, nother, "%s", p);
+    return bench_same_file(p, scenario) ? STAN_HERE : STAN_OTHER;
 }
 
 #define BENCH_GRAD_REPEATS 15
@@ -277,7 +290,7 @@ main(int argc, char **argv)
     double cpu_ess[32];
     unsigned long long hash = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    char stan_date[16];
+    char stan_date[16], stan_scenario[4096];
     bool grad_only = false;
     int have_stan;
     struct rusage ru;
@@ -297,6 +310,8 @@ main(int argc, char **argv)
         } else
             return fprintf(stderr, "bench_fit: unknown option %s\n", argv[a]), 64;
     }
+    if (bench_same_file(scenario, ATT_SOURCE_DIR "/params/baseline.ini"))
+        target = 0.5; /* the baseline's, however it was named */
     if (grad_only)
         return grad_only_run(scenario, draws_path);
     gsl_set_error_handler_off();
@@ -353,7 +368,8 @@ main(int argc, char **argv)
         ess[r] /= samp[r]; /* ESS per second of sampler time */
     ess_med = bench_median(ess, (size_t)runs);
     getrusage(RUSAGE_SELF, &ru);
-    have_stan = stan_measured(stan_path, scenario, &stan_s, &stan_cpu, stan_date, sizeof stan_date);
+    have_stan = stan_measured(stan_path, scenario, &stan_s, &stan_cpu, stan_date, sizeof stan_date,
+                              stan_scenario, sizeof stan_scenario);
     printf("\nbench_fit %s (median of %d runs, %ld threads on %ld cores)\n", scenario, runs, cores,
            cores);
     printf("  wall time, load to diagnostics   %8.3f s   (target < %.1f s)\n",
@@ -366,14 +382,17 @@ main(int argc, char **argv)
     printf("  min bulk ESS per sampler second  %8.0f     %s\n", ess_med,
            target == 0.5 ? "(target: 20 x Stan's on the baseline)" : "");
     printf("  min bulk ESS per chain-CPU-second %7.0f\n", bench_median(cpu_ess, (size_t)runs));
-    if (have_stan > 0) {
+    if (have_stan == STAN_HERE) {
         printf("  ratio to Stan's, sampler time    %8.1f x (Stan %.0f/s, bench/run %s)\n",
                ess_med / stan_s, stan_s, stan_date);
         printf("  ratio to Stan's, chain CPU time  %8.1f x (Stan %.0f/s)\n",
                bench_median(cpu_ess, (size_t)runs) / stan_cpu, stan_cpu);
-    } else if (have_stan < 0)
-        printf("  ratio to Stan's                  none for this scenario: %s is Stan's on "
-               "another (bench/run runs params/baseline.ini)\n",
+    } else if (have_stan == STAN_OTHER)
+        printf("  ratio to Stan's                  none for this scenario: %s is Stan's on %s\n",
+               stan_path, stan_scenario);
+    else if (have_stan == STAN_UNKNOWN)
+        printf("  ratio to Stan's                  none: %s does not say which scenario Stan ran "
+               "(run bench/run again)\n",
                stan_path);
     else
         printf("  ratio to Stan's                  not measured here: bench/run writes %s\n",
