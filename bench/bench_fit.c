@@ -7,9 +7,10 @@
  * minimum bulk ESS per second, as bench/run measured it on this machine
  * (its file stan_measured.txt in the build's bench directory, or --stan
  * FILE; without one, or for a scenario file other than the one it names
- * (the same file by device and inode), no ratio is printed).  The fits run as many threads as
- * the machine has cores, so that the per-chain-second figures are not
- * inflated by threads waiting for a core.
+ * (the same file by device and inode), no ratio is printed).  The fits
+ * run as many threads as the machine has cores, so that the
+ * per-chain-second figures are not inflated by threads waiting for a
+ * core.
  * Usage: bench_fit [runs] [--scenario FILE] [--grad-draws FILE] [--stan FILE]
  *                  [--grad-only]
  * (default 3 runs; the median is printed).  --scenario fits another file instead:
