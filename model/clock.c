@@ -1,5 +1,6 @@
-/* clock.c -- the monotonic clock the sampler and the fit time themselves
- * with (never part of a result, so it cannot break reproducibility). */
+/* clock.c -- the clocks the sampler and the fit time themselves with:
+ * the monotonic one and the calling thread's CPU time (never part of a
+ * result, so they cannot break reproducibility). */
 #include <time.h>
 
 #include "internal.h"
@@ -10,5 +11,14 @@ att_seconds(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double
+att_thread_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

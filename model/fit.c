@@ -197,7 +197,7 @@ fit_chain(const att_posterior *post,
     double *mode = climb ? att_mem_alloc(n * sizeof *mode) : NULL;
     double *cov = climb ? att_mem_alloc(n * n * sizeof *cov) : NULL;
     att_status s = ATT_OK;
-    double t0 = att_seconds();
+    double t0 = att_thread_seconds(); /* the chain's own cost, were it to wait for a core */
 
     /* The run is already lost (fit_once): not even a start. */
     if (stop != NULL && atomic_load(stop) > np.stop_above) {
@@ -232,7 +232,7 @@ fit_chain(const att_posterior *post,
     }
     if (s != ATT_OK)
         goto cleanup;
-    *seconds = att_seconds() - t0;
+    *seconds = att_thread_seconds() - t0;
 cleanup:
     gsl_rng_free(rng);
     att_posterior_workspace_free(ctx.w);

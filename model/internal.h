@@ -140,6 +140,10 @@ ATT_INTERNAL const char *att_closest(const char *word, const char *const *cand, 
 /* Seconds on the monotonic clock, for timings only (clock.c). */
 ATT_INTERNAL double att_seconds(void);
 
+/* The calling thread's CPU seconds, for timings only (clock.c): a chain's
+ * own cost, however many threads share the cores. */
+ATT_INTERNAL double att_thread_seconds(void);
+
 /* Copies src into dst of size n, truncating; always NUL-terminates. */
 ATT_INTERNAL void att_strlcpy(char *dst, const char *src, size_t n);
 

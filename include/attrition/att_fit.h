@@ -84,7 +84,7 @@ typedef struct {
                        * run's share depends on how far its chains got: the schedule) */
     double rhat_max, ess_bulk_min, ess_tail_min;
     double seconds_sampler;   /* wall clock, first warm-up to last draw, refits included */
-    double seconds_chain_cpu; /* the chains' own wall times, summed, refits included */
+    double seconds_chain_cpu; /* the chains' own CPU times, summed, refits included */
     double delta;             /* the adaptation target of these draws */
     double delta_first;       /* the target asked for (delta when not refitted) */
     size_t refits;            /* runs discarded for divergences before these */
