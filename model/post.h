@@ -130,6 +130,7 @@ struct att_posterior {
     size_t nvwin, nvside; /* days of the windows' and the one-sided reports' paths */
     size_t nvrange;       /* bounds of the windowed ranges' days (two a day) */
     size_t nperiod;       /* reports of a change over a period */
+    size_t nperpoint;     /* their points, all together */
     size_t *lqrep, nlq;   /* the single days' censored figures (post_report.lqo), in order */
     size_t *prep, nprob;  /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
@@ -167,6 +168,7 @@ struct att_posterior_workspace {
     double *gprior;               /* dim: the prior's gradient when the caller wants none */
     double *val[ATT_MODEL_NVAR];  /* per time: C, N, D (indexed by att_model_var) */
     double *lm;                   /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
+    double *pdv;                  /* per point of the period reports: the change, then its log */
     double *lval[ATT_MODEL_NVAR]; /* per time: their logs (C, N at every time if any report
                                    * reads them; D where one does) */
     double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms

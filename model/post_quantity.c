@@ -7,7 +7,6 @@
  */
 #include <math.h>
 
-#include "emath.h"
 #include "post.h"
 
 /* log(the share of its variable a report counts): log kappa for killed,
@@ -149,13 +148,16 @@ post_quantity_need(const post_report *q)
 
 /* log m at each of q's points into out (equation (5)); -HUGE_VAL where
  * m = 0.  A period or daily measure is the change of its variable over
- * the interval (per day: less lwidth, the log of its days); the share's
- * log is added to the variable's, and a ratio's denominator's subtracted. */
+ * the interval (per day: less lwidth, the log of its days): here only the
+ * change, into out and at dv, for post_quantity_log_m to take its log;
+ * the share's log is added to the variable's, and a ratio's
+ * denominator's subtracted. */
 static void
 post_quantity_log_m_report(const post_report *q,
                            const post_point *pt,
                            const att_posterior_workspace *w,
-                           double *out)
+                           double *out,
+                           double *dv)
 {
     const double *l = w->lval[q->mk.var], *v = w->val[q->mk.var];
     const double *lD = w->lval[ATT_MODEL_D];
@@ -163,10 +165,8 @@ post_quantity_log_m_report(const post_report *q,
     size_t d;
 
     if (q->mk.measure != ATT_MODEL_LEVEL)
-        for (d = 0; d < q->npoint; d++) {
-            double dv = v[pt[d].ti] - v[pt[d].ti0];
-            out[d] = dv > 0.0 ? att_log(dv) + off - q->lwidth : -HUGE_VAL;
-        }
+        for (d = 0; d < q->npoint; d++)
+            out[d] = dv[d] = v[pt[d].ti] - v[pt[d].ti0];
     else if (q->mk.per_deployed)
         for (d = 0; d < q->npoint; d++)
             out[d] = l[pt[d].ti] + off - lD[pt[d].ti];
@@ -175,14 +175,29 @@ post_quantity_log_m_report(const post_report *q,
             out[d] = l[pt[d].ti] + off;
 }
 
+/* The changes' logs, all over one array (att_log's bits, vmath.h), then
+ * each period report's log m: off its change's log, or -HUGE_VAL where
+ * the change is not positive (whose log nothing reads). */
 void
 post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t r;
+    size_t r, d, k = 0;
 
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        post_quantity_log_m_report(q, post->pt + q->first, w, w->lm + q->first);
+        post_quantity_log_m_report(q, post->pt + q->first, w, w->lm + q->first, w->pdv + k);
+        k += q->mk.measure != ATT_MODEL_LEVEL ? q->npoint : 0;
+    }
+    if (k == 0)
+        return;
+    att_vlog(w->simd, k, w->pdv, w->pdv);
+    for (r = k = 0; r < post->nrep; r++) {
+        const post_report *q = &post->rep[r];
+        double *lm = w->lm + q->first, off = post_quantity_log_share(w, q);
+        if (q->mk.measure == ATT_MODEL_LEVEL)
+            continue;
+        for (d = 0; d < q->npoint; d++, k++)
+            lm[d] = lm[d] > 0.0 ? w->pdv[k] + off - q->lwidth : -HUGE_VAL;
     }
 }
 
