@@ -54,14 +54,47 @@ att_log1mexp(double x)
  * the midpoint rule with its first correction is then exact to O(w^4). */
 #define NORMAL_NARROW 1e-3
 
-size_t
+int
 att_log_ndtr_diff_args(double a, double b, double *out_z)
 {
-    if (b - a < NORMAL_NARROW || (a < 0.0 && b > 0.0))
-        return 0;
-    out_z[0] = a >= 0.0 ? a : -a;
-    out_z[1] = a >= 0.0 ? b : -b;
-    return 2;
+    /* The branches of att_log_ndtr_diff_q, in its order. */
+    if (b - a < NORMAL_NARROW)
+        return ATT_NDTR_NARROW;
+    if (a >= 0.0 || b <= 0.0) {
+        out_z[0] = a >= 0.0 ? a : -a;
+        out_z[1] = a >= 0.0 ? b : -b;
+        return ATT_NDTR_TAIL;
+    }
+    out_z[0] = a;
+    out_z[1] = b;
+    return ATT_NDTR_STRADDLE;
+}
+
+/* The log of phi(z) / D, D = exp(r): a straddling difference's
+ * derivative, up to its sign. */
+static double
+normal_straddle_arg(double z, double r)
+{
+    return -0.5 * z * z - NORMAL_LOG_SQRT_2PI - r;
+}
+
+void
+att_vlog_ndtr_diff_straddle(att_simd s, size_t n, double *ab, double *r, double *tail, double *pdf)
+{
+    size_t i;
+
+    /* Q(|a|) = Phi(a) and Q(b): att_normal_p(a)'s and att_normal_q(b)'s bits. */
+    att_vnormal_small_tail_pdf(s, 2 * n, ab, tail, pdf);
+    for (i = 0; i < n; i++)
+        r[i] = -tail[2 * i] - tail[2 * i + 1];
+    att_vlog1p(s, n, r, r);
+    for (i = 0; i < 2 * n; i++)
+        tail[i] = normal_straddle_arg(ab[i], r[i / 2]);
+    att_vexp(s, 2 * n, tail, tail);
+    for (i = 0; i < n; i++) {
+        ab[2 * i] = -tail[2 * i];
+        ab[2 * i + 1] = tail[2 * i + 1];
+    }
 }
 
 double
@@ -103,11 +136,15 @@ att_log_ndtr_diff_q(
         r = pb + att_log1mexp(pa - pb);
         *out_da = -ma / att_expm1(pb - pa);
         *out_db = mb / -att_expm1(pa - pb);
+    } else if (lq != NULL) {
+        r = lq[0]; /* straddling, over arrays: att_vlog_ndtr_diff_straddle */
+        *out_da = mills[0];
+        *out_db = mills[1];
     } else {
         /* Straddling 0: 1 - Phi(a) - Q(b), each term at most 1/2. */
         r = att_log1p(-att_normal_p(a) - att_normal_q(b));
-        *out_da = -att_exp(-0.5 * a * a - NORMAL_LOG_SQRT_2PI - r);
-        *out_db = att_exp(-0.5 * b * b - NORMAL_LOG_SQRT_2PI - r);
+        *out_da = -att_exp(normal_straddle_arg(a, r));
+        *out_db = att_exp(normal_straddle_arg(b, r));
     }
     return r;
 }

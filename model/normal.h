@@ -6,6 +6,7 @@
 #define ATTRITION_NORMAL_H
 
 #include "internal.h"
+#include "vmath.h"
 
 /* log Phi(z), accurate to a few ulps for every finite z (-inf at -inf). */
 ATT_INTERNAL double att_log_ndtr(double z);
@@ -24,18 +25,34 @@ ATT_INTERNAL double att_log_ndtr_d(double z, double *out_d);
  * *out_da, *out_db get its derivatives with respect to a and b. */
 ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double *out_db);
 
-/* The arguments of the two log Q's att_log_ndtr_diff(a, b) takes where
- * a and b lie in one tail, into out_z[0..2): returns 2, or 0 where it
- * takes none (a narrow range, or one that straddles 0).  With a or b NaN
- * it returns 2 with NaN arguments, which att_log_ndtr_diff_q does not
- * read (it takes NaN as straddling). */
-ATT_INTERNAL size_t att_log_ndtr_diff_args(double a, double b, double *out_z);
+/* How att_log_ndtr_diff(a, b) takes its value (att_log_ndtr_diff_args):
+ * by its midpoint (a range narrower than 1e-3), from two log Q's (a and b
+ * in one tail), or from the smaller tails Phi(a) = Q(|a|) and Q(b) (a and
+ * b straddling 0, or either NaN). */
+#define ATT_NDTR_NARROW   0
+#define ATT_NDTR_TAIL     1
+#define ATT_NDTR_STRADDLE 2
 
-/* att_log_ndtr_diff with those two log Q's and their inverse Mills ratios
- * given (att_log_normal_q_mills at att_log_ndtr_diff_args's arguments,
- * say over an array), or with lq NULL taken here: the same bits. */
+/* Which of those att_log_ndtr_diff(a, b) takes, and what it takes over
+ * arrays into out_z[0..2): for ATT_NDTR_TAIL the two log Q's arguments,
+ * for ATT_NDTR_STRADDLE a and b (att_vlog_ndtr_diff_straddle's); for
+ * ATT_NDTR_NARROW nothing is written. */
+ATT_INTERNAL int att_log_ndtr_diff_args(double a, double b, double *out_z);
+
+/* att_log_ndtr_diff with what att_log_ndtr_diff_args's arguments give,
+ * taken over arrays, or with lq NULL taken here: the same bits.  One tail:
+ * lq[0..2) the two log Q's, mills[0..2) their inverse Mills ratios
+ * (att_log_normal_q_mills); straddling: lq[0] the value and mills[0..2)
+ * the derivatives (att_vlog_ndtr_diff_straddle). */
 ATT_INTERNAL double att_log_ndtr_diff_q(
     double a, double b, const double *lq, const double *mills, double *out_da, double *out_db);
+
+/* att_log_ndtr_diff at n straddling pairs over arrays (vmath.h, path s),
+ * with its bits: ab[2i], ab[2i + 1] the i-th pair's a and b, then its
+ * derivatives with respect to them; r[i] its value.  tail and pdf are
+ * scratch of 2n each. */
+ATT_INTERNAL void
+att_vlog_ndtr_diff_straddle(att_simd s, size_t n, double *ab, double *r, double *tail, double *pdf);
 
 /* log(1 - exp(x)) for x < 0, accurate near 0 and far from it. */
 ATT_INTERNAL double att_log1mexp(double x);

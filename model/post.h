@@ -202,7 +202,12 @@ struct att_posterior_workspace {
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
                                    * tail's argument, then value; z; the density */
     double *lqx, *lqy, *lqm;      /* two per single day's censored figure (post_report.lqo):
-                                   * log Q's argument, value, inverse Mills ratio */
+                                   * log Q's argument, value, inverse Mills ratio (a range
+                                   * straddling 0: value, then its two derivatives) */
+    double *sab, *sr;             /* two, one per such range straddling 0, in order: its
+                                   * bounds' z, then its derivatives; its value */
+    double *stail, *spdf;         /* two per such range: scratch */
+    size_t *sk;                   /* one per such range: its slots in lqy, lqm */
     double *psum, *pok, *plg;     /* per windowed one-sided or range figure (post_report.so):
                                    * its two sums on the probability scale, whether that
                                    * scale holds (1 or 0), the log of its complements' mean */

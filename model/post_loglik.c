@@ -169,11 +169,13 @@ post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t
  * slots each at q->lqo, as post_loglik_point would take them but over one
  * array (vmath.h): an "at least" figure's z, an "up to" figure's -z, a
  * range's two att_log_ndtr_diff_args gives; 0 where it gives none, or m =
- * 0 (then nothing reads them). */
+ * 0 (then nothing reads them).  A range straddling 0 takes its value and
+ * derivatives over arrays of their own, into its slots of lqy and lqm
+ * (att_log_ndtr_diff_q reads them there). */
 static void
 post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const double *theta)
 {
-    size_t k;
+    size_t k, j, ns = 0;
 
     for (k = 0; k < post->nlq; k++) {
         const post_report *q = &post->rep[post->lqrep[k]];
@@ -183,13 +185,24 @@ post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const d
         if (lm == -HUGE_VAL)
             continue;
         if (q->qual == ATT_QUAL_RANGE) {
-            (void)att_log_ndtr_diff_args((q->llo - lm - b) * isig, (q->lhi - lm - b) * isig, x);
+            if (att_log_ndtr_diff_args((q->llo - lm - b) * isig, (q->lhi - lm - b) * isig,
+                                       w->sab + 2 * ns) == ATT_NDTR_STRADDLE)
+                w->sk[ns++] = q->lqo;
+            else
+                memcpy(x, w->sab + 2 * ns, 2 * sizeof *x);
         } else {
             double z = (q->ly - lm - b) * isig;
             x[0] = q->qual == ATT_QUAL_AT_LEAST ? z : -z;
         }
     }
     att_vlog_normal_q_mills(w->simd, 2 * post->nlq, w->lqx, w->lqy, w->lqm);
+    if (ns == 0)
+        return;
+    att_vlog_ndtr_diff_straddle(w->simd, ns, w->sab, w->sr, w->stail, w->spdf);
+    for (j = 0; j < ns; j++) {
+        w->lqy[w->sk[j]] = w->sr[j];
+        memcpy(w->lqm + w->sk[j], w->sab + 2 * j, 2 * sizeof *w->lqm);
+    }
 }
 
 /* Below this ratio of what a day's difference of tails starts from (their

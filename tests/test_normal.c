@@ -9,7 +9,9 @@
 #include <gsl/gsl_sf_erf.h>
 
 #include "att_test.h"
+#include "emath.h"
 #include "normal.h"
+#include "vmath.h"
 
 /* The issue's tolerance: 1e-12 relative.  Where the reference is log(P)
  * with P within 1e-4 of 1, log(P) itself is only accurate to about 1e-16
@@ -108,6 +110,63 @@ test_ndtr_diff(void **state)
     }
 }
 
+/* A straddling pair over arrays (att_vlog_ndtr_diff_straddle, on every
+ * path this processor runs) and a pair in one tail from its log Q's and
+ * Mills ratios give att_log_ndtr_diff's bits; att_log_ndtr_diff_args
+ * sorts pairs as att_log_ndtr_diff_q does, NaN as straddling. */
+static void
+test_ndtr_diff_over_arrays(void **state)
+{
+    enum { N = 603 };
+    static double ab[2 * N], z[2 * N], r[N], tail[2 * N], pdf[2 * N];
+    double out[2], lq[2], mills[2];
+    size_t i;
+    int s;
+
+    (void)state;
+    assert_int_equal(att_log_ndtr_diff_args(0.5, 0.5005, out), ATT_NDTR_NARROW);
+    assert_int_equal(att_log_ndtr_diff_args(-0.5, 0.5, out), ATT_NDTR_STRADDLE);
+    assert_true(out[0] == -0.5 && out[1] == 0.5);
+    assert_int_equal(att_log_ndtr_diff_args(NAN, 0.5, out), ATT_NDTR_STRADDLE);
+    assert_int_equal(att_log_ndtr_diff_args(-3.0, -0.0, out), ATT_NDTR_TAIL);
+    assert_true(out[0] == 3.0 && out[1] == 0.0);
+    for (i = 0; i < N; i++) {
+        /* |a| and b from 1e-300 to 40, far apart and close, the range
+         * at least 2e-3 wide (narrower ones take the midpoint rule) */
+        z[2 * i] = -pow(10.0, -300.0 + 301.6 * (double)((i * 37) % N) / N);
+        z[2 * i + 1] = pow(10.0, -300.0 + 301.6 * (double)((i * 91) % N) / N);
+        if (z[2 * i + 1] - z[2 * i] < 2e-3)
+            z[2 * i + 1] = 2e-3;
+    }
+    for (s = 0; s < ATT_SIMD_COUNT; s++) {
+        if (!att_simd_supported((att_simd)s))
+            continue;
+        for (i = 0; i < N; i++)
+            assert_int_equal(att_log_ndtr_diff_args(z[2 * i], z[2 * i + 1], ab + 2 * i),
+                             ATT_NDTR_STRADDLE);
+        att_vlog_ndtr_diff_straddle((att_simd)s, N, ab, r, tail, pdf);
+        for (i = 0; i < N; i++) {
+            double da, db, want = att_log_ndtr_diff(z[2 * i], z[2 * i + 1], &da, &db);
+            assert_memory_equal(&r[i], &want, sizeof want);
+            assert_memory_equal(&ab[2 * i], &da, sizeof da);
+            assert_memory_equal(&ab[2 * i + 1], &db, sizeof db);
+            assert_true(att_log_ndtr_diff_q(z[2 * i], z[2 * i + 1], &r[i], &ab[2 * i], &da, &db) ==
+                        want);
+        }
+    }
+    for (i = 0; i < N; i++) {
+        double a = 0.07 * (double)i - 21.0, b = a + 0.013 * (double)(i % 50) + 0.002, da, db, xa,
+               xb;
+        double want = att_log_ndtr_diff(a, b, &da, &db);
+        if (att_log_ndtr_diff_args(a, b, out) != ATT_NDTR_TAIL)
+            continue;
+        lq[0] = att_log_normal_q_mills(out[0], &mills[0]);
+        lq[1] = att_log_normal_q_mills(out[1], &mills[1]);
+        assert_true(att_log_ndtr_diff_q(a, b, lq, mills, &xa, &xb) == want);
+        assert_true(xa == da && xb == db);
+    }
+}
+
 static void
 test_log1mexp(void **state)
 {
@@ -126,6 +185,7 @@ main(void)
         cmocka_unit_test(test_derivatives_against_finite_differences),
         cmocka_unit_test(test_log_ndtr_d_matches_separate_calls),
         cmocka_unit_test(test_ndtr_diff),
+        cmocka_unit_test(test_ndtr_diff_over_arrays),
         cmocka_unit_test(test_log1mexp),
     };
 
