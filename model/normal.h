@@ -27,8 +27,9 @@ ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double
 
 /* How att_log_ndtr_diff(a, b) takes its value (att_log_ndtr_diff_args):
  * by its midpoint (a range narrower than 1e-3), from two log Q's (a and b
- * in one tail), or from the smaller tails Phi(a) = Q(|a|) and Q(b) (a and
- * b straddling 0, or either NaN). */
+ * in one tail: a >= 0 or b <= 0), or from the smaller tails Phi(a) =
+ * Q(|a|) and Q(b) (a and b straddling 0; also a NaN where neither of those
+ * holds). */
 #define ATT_NDTR_NARROW   0
 #define ATT_NDTR_TAIL     1
 #define ATT_NDTR_STRADDLE 2

@@ -129,8 +129,7 @@ struct att_posterior {
     size_t nrep, npoint, maxpoint;
     size_t nvwin, nvside; /* days of the windows' and the one-sided reports' paths */
     size_t nvrange;       /* bounds of the windowed ranges' days (two a day) */
-    size_t nperiod;       /* reports of a change over a period */
-    size_t nperpoint;     /* their points, all together */
+    size_t nperiod;       /* reports of a change over a period (one point each) */
     size_t *lqrep, nlq;   /* the single days' censored figures (post_report.lqo), in order */
     size_t *prep, nprob;  /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
@@ -168,7 +167,7 @@ struct att_posterior_workspace {
     double *gprior;               /* dim: the prior's gradient when the caller wants none */
     double *val[ATT_MODEL_NVAR];  /* per time: C, N, D (indexed by att_model_var) */
     double *lm;                   /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
-    double *pdv;                  /* per point of the period reports: the change, then its log */
+    double *pdv;                  /* per period report: its change, then the change's log */
     double *lval[ATT_MODEL_NVAR]; /* per time: their logs (C, N at every time if any report
                                    * reads them; D where one does) */
     double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms
@@ -205,7 +204,8 @@ struct att_posterior_workspace {
                                    * log Q's argument, value, inverse Mills ratio (a range
                                    * straddling 0: value, then its two derivatives) */
     double *sab, *sr;             /* two, one per such range straddling 0, in order: its
-                                   * bounds' z, then its derivatives; its value */
+                                   * bounds' z, then its derivatives (and scratch for a range in
+                                   * one tail's arguments); its value */
     double *stail, *spdf;         /* two per such range: scratch */
     size_t *sk;                   /* one per such range: its slots in lqy, lqm */
     double *psum, *pok, *plg;     /* per windowed one-sided or range figure (post_report.so):

@@ -381,11 +381,9 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     post_design_paths(post);
     if ((st = post_design_compact(post, err)) != ATT_OK)
         return st;
-    for (post->nperiod = post->nperpoint = r = 0; r < post->nrep; r++) {
-        const post_report *q = &post->rep[r];
+    for (post->nperiod = r = 0; r < post->nrep; r++) {
         post_design_sums(post, &post->rep[r]);
-        post->nperiod += q->mk.measure != ATT_MODEL_LEVEL;
-        post->nperpoint += q->mk.measure != ATT_MODEL_LEVEL ? q->npoint : 0;
+        post->nperiod += post->rep[r].mk.measure != ATT_MODEL_LEVEL;
     }
     return ATT_OK;
 }

@@ -36,9 +36,10 @@ post_loglik_gradient(att_posterior_workspace *w,
 
 /* One point's log-likelihood given log m (equations (7)-(9)), isig =
  * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
- * to those with respect to the bias) and log sigma.  lq, with lqm: a
- * censored figure's log Q's and inverse Mills ratios, taken over an array
- * (post_loglik_tails), or NULL to take them here; the same bits. */
+ * to those with respect to the bias) and log sigma.  lq, with lqm: what a
+ * censored figure's log-CDFs take, over arrays (post_loglik_tails: log Q's
+ * and inverse Mills ratios, or a range straddling 0's value and
+ * derivatives), or NULL to take them here; the same bits. */
 static double
 post_loglik_point(const post_report *q,
                   double lm,
@@ -185,10 +186,12 @@ post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const d
         if (lm == -HUGE_VAL)
             continue;
         if (q->qual == ATT_QUAL_RANGE) {
-            if (att_log_ndtr_diff_args((q->llo - lm - b) * isig, (q->lhi - lm - b) * isig,
-                                       w->sab + 2 * ns) == ATT_NDTR_STRADDLE)
+            /* a narrow range writes nothing: its x stays 0 */
+            int kind = att_log_ndtr_diff_args((q->llo - lm - b) * isig, (q->lhi - lm - b) * isig,
+                                              w->sab + 2 * ns);
+            if (kind == ATT_NDTR_STRADDLE)
                 w->sk[ns++] = q->lqo;
-            else
+            else if (kind == ATT_NDTR_TAIL)
                 memcpy(x, w->sab + 2 * ns, 2 * sizeof *x);
         } else {
             double z = (q->ly - lm - b) * isig;

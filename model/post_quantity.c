@@ -149,8 +149,8 @@ post_quantity_need(const post_report *q)
 /* log m at each of q's points into out (equation (5)); -HUGE_VAL where
  * m = 0.  A period or daily measure is the change of its variable over
  * the interval (per day: less lwidth, the log of its days): here only the
- * change, into out and at dv, for post_quantity_log_m to take its log;
- * the share's log is added to the variable's, and a ratio's
+ * change at its one point, into out and *dv, for post_quantity_log_m to
+ * take its log; the share's log is added to the variable's, and a ratio's
  * denominator's subtracted. */
 static void
 post_quantity_log_m_report(const post_report *q,
@@ -161,13 +161,15 @@ post_quantity_log_m_report(const post_report *q,
 {
     const double *l = w->lval[q->mk.var], *v = w->val[q->mk.var];
     const double *lD = w->lval[ATT_MODEL_D];
-    double off = post_quantity_log_share(w, q);
+    double off;
     size_t d;
 
-    if (q->mk.measure != ATT_MODEL_LEVEL)
-        for (d = 0; d < q->npoint; d++)
-            out[d] = dv[d] = v[pt[d].ti] - v[pt[d].ti0];
-    else if (q->mk.per_deployed)
+    if (q->mk.measure != ATT_MODEL_LEVEL) {
+        out[0] = *dv = v[pt[0].ti] - v[pt[0].ti0];
+        return;
+    }
+    off = post_quantity_log_share(w, q);
+    if (q->mk.per_deployed)
         for (d = 0; d < q->npoint; d++)
             out[d] = l[pt[d].ti] + off - lD[pt[d].ti];
     else
@@ -181,23 +183,23 @@ post_quantity_log_m_report(const post_report *q,
 void
 post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t r, d, k = 0;
+    size_t r, k = 0;
 
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
         post_quantity_log_m_report(q, post->pt + q->first, w, w->lm + q->first, w->pdv + k);
-        k += q->mk.measure != ATT_MODEL_LEVEL ? q->npoint : 0;
+        k += q->mk.measure != ATT_MODEL_LEVEL;
     }
     if (k == 0)
         return;
     att_vlog(w->simd, k, w->pdv, w->pdv);
     for (r = k = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double *lm = w->lm + q->first, off = post_quantity_log_share(w, q);
+        double *lm = w->lm + q->first;
         if (q->mk.measure == ATT_MODEL_LEVEL)
             continue;
-        for (d = 0; d < q->npoint; d++, k++)
-            lm[d] = lm[d] > 0.0 ? w->pdv[k] + off - q->lwidth : -HUGE_VAL;
+        lm[0] = lm[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
+        k++;
     }
 }
 

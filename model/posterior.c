@@ -181,7 +181,7 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, tails, POSTERIOR_NELEM(tails), 2 * post->nlq + 1);
     posterior_take(base, &off, probs, POSTERIOR_NELEM(probs), post->nprob + 1);
     w->psum = att_mem_carve(base, &off, 2 * post->nprob + 1, sizeof *w->psum);
-    w->pdv = att_mem_carve(base, &off, post->nperpoint + 1, sizeof *w->pdv);
+    w->pdv = att_mem_carve(base, &off, post->nperiod + 1, sizeof *w->pdv);
     w->sk = att_mem_carve(base, &off, post->nlq + 1, sizeof *w->sk);
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);

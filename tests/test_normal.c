@@ -1,6 +1,7 @@
 /* test_normal.c -- the normal log-CDFs against GSL's CDFs and log erfc,
  * their derivatives against finite differences, and differences of CDFs
  * against direct evaluation where that is accurate. */
+#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
@@ -111,13 +112,17 @@ test_ndtr_diff(void **state)
 }
 
 /* A straddling pair over arrays (att_vlog_ndtr_diff_straddle, on every
- * path this processor runs) and a pair in one tail from its log Q's and
- * Mills ratios give att_log_ndtr_diff's bits; att_log_ndtr_diff_args
- * sorts pairs as att_log_ndtr_diff_q does, NaN as straddling. */
+ * path this processor runs; infinite, NaN and subnormal bounds among
+ * them) and a pair in one tail from its log Q's and Mills ratios give
+ * att_log_ndtr_diff's bits, through att_log_ndtr_diff_q too;
+ * att_log_ndtr_diff_args sorts pairs as att_log_ndtr_diff_q does. */
 static void
 test_ndtr_diff_over_arrays(void **state)
 {
-    enum { N = 603 };
+    enum { NG = 603, N = NG + 8 };
+    static const double odd[8][2] = {{-HUGE_VAL, 1.0}, {-1.0, HUGE_VAL},  {-HUGE_VAL, HUGE_VAL},
+                                     {NAN, 1.0},       {-1.0, NAN},       {-DBL_MAX, DBL_MAX},
+                                     {-45.0, 50.0},    {-0x1p-1074, 2e-3}};
     static double ab[2 * N], z[2 * N], r[N], tail[2 * N], pdf[2 * N];
     double out[2], lq[2], mills[2];
     size_t i;
@@ -128,15 +133,20 @@ test_ndtr_diff_over_arrays(void **state)
     assert_int_equal(att_log_ndtr_diff_args(-0.5, 0.5, out), ATT_NDTR_STRADDLE);
     assert_true(out[0] == -0.5 && out[1] == 0.5);
     assert_int_equal(att_log_ndtr_diff_args(NAN, 0.5, out), ATT_NDTR_STRADDLE);
+    assert_int_equal(att_log_ndtr_diff_args(NAN, -0.5, out), ATT_NDTR_TAIL);
     assert_int_equal(att_log_ndtr_diff_args(-3.0, -0.0, out), ATT_NDTR_TAIL);
     assert_true(out[0] == 3.0 && out[1] == 0.0);
-    for (i = 0; i < N; i++) {
+    for (i = 0; i < NG; i++) {
         /* |a| and b from 1e-300 to 40, far apart and close, the range
          * at least 2e-3 wide (narrower ones take the midpoint rule) */
-        z[2 * i] = -pow(10.0, -300.0 + 301.6 * (double)((i * 37) % N) / N);
-        z[2 * i + 1] = pow(10.0, -300.0 + 301.6 * (double)((i * 91) % N) / N);
+        z[2 * i] = -pow(10.0, -300.0 + 301.6 * (double)((i * 37) % NG) / NG);
+        z[2 * i + 1] = pow(10.0, -300.0 + 301.6 * (double)((i * 91) % NG) / NG);
         if (z[2 * i + 1] - z[2 * i] < 2e-3)
             z[2 * i + 1] = 2e-3;
+    }
+    for (i = NG; i < N; i++) {
+        z[2 * i] = odd[i - NG][0];
+        z[2 * i + 1] = odd[i - NG][1];
     }
     for (s = 0; s < ATT_SIMD_COUNT; s++) {
         if (!att_simd_supported((att_simd)s))
@@ -150,8 +160,10 @@ test_ndtr_diff_over_arrays(void **state)
             assert_memory_equal(&r[i], &want, sizeof want);
             assert_memory_equal(&ab[2 * i], &da, sizeof da);
             assert_memory_equal(&ab[2 * i + 1], &db, sizeof db);
-            assert_true(att_log_ndtr_diff_q(z[2 * i], z[2 * i + 1], &r[i], &ab[2 * i], &da, &db) ==
-                        want);
+            want = att_log_ndtr_diff_q(z[2 * i], z[2 * i + 1], &r[i], &ab[2 * i], &da, &db);
+            assert_memory_equal(&r[i], &want, sizeof want);
+            assert_memory_equal(&ab[2 * i], &da, sizeof da);
+            assert_memory_equal(&ab[2 * i + 1], &db, sizeof db);
         }
     }
     for (i = 0; i < N; i++) {
