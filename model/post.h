@@ -127,11 +127,12 @@ struct att_posterior {
     size_t ndays;    /* days stepped: day0 .. day0 + ndays - 1 */
     int *dphase;     /* per day stepped: its phase, or -1 before the first */
     size_t nrep, npoint, maxpoint;
-    size_t nvwin, nvside; /* days of the windows' and the one-sided reports' paths */
-    size_t nvrange;       /* bounds of the windowed ranges' days (two a day) */
-    size_t nperiod;       /* reports of a change over a period (one point each) */
-    size_t *lqrep, nlq;   /* the single days' censored figures (post_report.lqo), in order */
-    size_t *prep, nprob;  /* the windowed one-sided and range figures (post_report.so) */
+    size_t nvwin, nvside;    /* days of the windows' and the one-sided reports' paths */
+    size_t nvrange;          /* bounds of the windowed ranges' days (two a day) */
+    size_t *perrep, nperiod; /* the reports of a change over a period (one point each), in
+                              * order */
+    size_t *lqrep, nlq;      /* the single days' censored figures (post_report.lqo), in order */
+    size_t *prep, nprob;     /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */

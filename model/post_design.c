@@ -236,6 +236,7 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         post->rep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->rep);
         post->lqrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->lqrep);
         post->prep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->prep);
+        post->perrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->perrep);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
         post->tset = att_mem_carve(base, &off, nexpo + 1, sizeof *post->tset);
@@ -383,7 +384,8 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         return st;
     for (post->nperiod = r = 0; r < post->nrep; r++) {
         post_design_sums(post, &post->rep[r]);
-        post->nperiod += post->rep[r].mk.measure != ATT_MODEL_LEVEL;
+        if (post->rep[r].mk.measure != ATT_MODEL_LEVEL)
+            post->perrep[post->nperiod++] = r;
     }
     return ATT_OK;
 }

@@ -190,16 +190,13 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
         post_quantity_log_m_report(q, post->pt + q->first, w, w->lm + q->first, w->pdv + k);
         k += q->mk.measure != ATT_MODEL_LEVEL;
     }
-    if (k == 0)
+    if (post->nperiod == 0)
         return;
-    att_vlog(w->simd, k, w->pdv, w->pdv);
-    for (r = k = 0; r < post->nrep; r++) {
-        const post_report *q = &post->rep[r];
+    att_vlog(w->simd, post->nperiod, w->pdv, w->pdv);
+    for (k = 0; k < post->nperiod; k++) {
+        const post_report *q = &post->rep[post->perrep[k]];
         double *lm = w->lm + q->first;
-        if (q->mk.measure == ATT_MODEL_LEVEL)
-            continue;
         lm[0] = lm[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
-        k++;
     }
 }
 
@@ -254,12 +251,13 @@ post_quantity_push_report(const att_posterior *post,
 void
 post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
 {
-    size_t r;
+    size_t k;
 
     post_quantity_push_levels(post, w, g, 0, post->npoint);
-    for (r = 0; r < post->nrep && post->nperiod > 0; r++)
-        if (post->rep[r].mk.measure != ATT_MODEL_LEVEL)
-            post_quantity_push_report(post, w, &post->rep[r], g + post->rep[r].first);
+    for (k = 0; k < post->nperiod; k++) {
+        const post_report *q = &post->rep[post->perrep[k]];
+        post_quantity_push_report(post, w, q, g + q->first);
+    }
 }
 
 void
