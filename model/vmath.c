@@ -83,7 +83,17 @@
         }                                                                  \
     }
 
+/* IEEE division is correctly rounded: every path gives the same bits. */
+#define VMATH_DIV(name, attr)                                                    \
+    attr static void name(size_t n, const double *x, const double *d, double *y) \
+    {                                                                            \
+        size_t i;                                                                \
+        for (i = 0; i < n; i++)                                                  \
+            y[i] = x[i] / d[i];                                                  \
+    }
+
 #define VMATH_PATH(suffix, attr)            \
+    VMATH_DIV(vdiv_##suffix, attr)          \
     VMATH_LOOP(vexp_##suffix, em_exp, attr) \
     VMATH_LOOP(vlog_##suffix, em_log, attr) \
     VMATH_LOOP2(vnormal_small_tail_pdf_##suffix, em_normal_small_tail_pdf, attr)
@@ -102,6 +112,7 @@ VMATH_PATH(base, )
 VMATH_PATH(avx2, __attribute__((target("avx2"))))
 VMATH_LOOP(vlog1p_avx2, em_log1p, __attribute__((target("avx2"))))
 VMATH_LOOP2(vlog_q_mills_avx2, em_log_q_mills, __attribute__((target("avx2"))))
+VMATH_DIV(vdiv_avx512, VMATH_AVX512_ATTR)
 VMATH_LOOP(vexp_avx512, em_exp, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog1p_avx512, em_log1p, VMATH_AVX512_ATTR)
@@ -209,6 +220,15 @@ vexp_scalar(size_t n, const double *x, double *y)
 }
 
 static void
+vdiv_scalar(size_t n, const double *x, const double *d, double *y)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        y[i] = x[i] / d[i];
+}
+
+static void
 vlog_scalar(size_t n, const double *x, double *y)
 {
     size_t i;
@@ -246,27 +266,32 @@ vlog_q_mills_scalar(size_t n, const double *x, double *y, double *z)
 
 typedef void (*vmath_fn)(size_t n, const double *x, double *y);
 typedef void (*vmath_fn2)(size_t n, const double *x, double *y, double *z);
+typedef void (*vmath_div)(size_t n, const double *x, const double *d, double *y);
 
 typedef struct {
     const char *name;
     vmath_fn exp, log, log1p;
     vmath_fn2 small_tail_pdf, log_q_mills;
+    vmath_div div;
 } vmath_path;
 
 /* log1p and log Q take both sides of a branch in every lane: SSE2's two
  * lanes do not pay for that, and call the scalar functions. */
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
     {"scalar", vexp_scalar, vlog_scalar, vlog1p_scalar, vnormal_small_tail_pdf_scalar,
-     vlog_q_mills_scalar},
-    {"sse2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
+     vlog_q_mills_scalar, vdiv_scalar},
+    {"sse2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar,
+     vdiv_base},
 #if VMATH_X86
-    {"avx2", vexp_avx2, vlog_avx2, vlog1p_avx2, vnormal_small_tail_pdf_avx2, vlog_q_mills_avx2},
+    {"avx2", vexp_avx2, vlog_avx2, vlog1p_avx2, vnormal_small_tail_pdf_avx2, vlog_q_mills_avx2,
+     vdiv_avx2},
     {"avx512", vexp_avx512, vlog_avx512, vlog1p_avx512, vnormal_small_tail_pdf_avx512,
-     vlog_q_mills_avx512},
+     vlog_q_mills_avx512, vdiv_avx512},
 #else
-    {"avx2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar},
+    {"avx2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar,
+     vdiv_base},
     {"avx512", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base,
-     vlog_q_mills_scalar},
+     vlog_q_mills_scalar, vdiv_base},
 #endif
 };
 
@@ -324,6 +349,12 @@ void
 att_vexp(att_simd s, size_t n, const double *x, double *y)
 {
     vmath_paths[s].exp(n, x, y);
+}
+
+void
+att_vdiv(att_simd s, size_t n, const double *x, const double *d, double *y)
+{
+    vmath_paths[s].div(n, x, d, y);
 }
 
 void

@@ -1,4 +1,5 @@
-/* vmath.h -- exp, log, log1p, the normal tail and log Q over arrays (private).
+/* vmath.h -- exp, log, log1p, the normal tail, log Q and division over
+ * arrays (private).
  *
  * The posterior takes several hundred of each per gradient (log Q, the
  * single days' censored figures, a few dozen).  Over an array
@@ -38,6 +39,10 @@ ATT_INTERNAL att_status att_simd_choose(att_simd *out, att_error *err);
 
 /* y[i] = att_exp(x[i]) for i < n; y is x or does not overlap it. */
 ATT_INTERNAL void att_vexp(att_simd s, size_t n, const double *x, double *y);
+
+/* y[i] = x[i] / d[i] for i < n (correctly rounded: the same bits on every
+ * path); y is x or does not overlap it, nor d. */
+ATT_INTERNAL void att_vdiv(att_simd s, size_t n, const double *x, const double *d, double *y);
 
 /* y[i] = att_log(x[i]) for i < n; y is x or does not overlap it. */
 ATT_INTERNAL void att_vlog(att_simd s, size_t n, const double *x, double *y);

@@ -182,12 +182,14 @@ eh_others(eh_table *t)
 }
 
 /* Function f of the arrays (exp, log, the smaller tail with the density,
- * log Q with the inverse Mills ratio, log1p) on path s, n elements; y may
- * be x but for log Q. */
+ * log Q with the inverse Mills ratio, log1p, division by z) on path s, n
+ * elements; y may be x but for log Q. */
 static void
 eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
 {
-    if (f == 0)
+    if (f == 5)
+        att_vdiv((att_simd)s, n, x, z, y);
+    else if (f == 0)
         att_vexp((att_simd)s, n, x, y);
     else if (f == 1)
         att_vlog((att_simd)s, n, x, y);
@@ -205,33 +207,37 @@ eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
 static void
 eh_arrays(eh_table *t)
 {
-    static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], in[EH_N];
-    static const char *const names[] = {"vexp", "vlog", "vnormal_small_tail_pdf",
-                                        "vlog_normal_q_mills", "vlog1p"};
+    static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], in[EH_N], dv[EH_N];
+    static const char *const names[] = {
+        "vexp", "vlog", "vnormal_small_tail_pdf", "vlog_normal_q_mills", "vlog1p", "vdiv"};
     /* log Q's inputs reach beyond erfcx's table (z > 45), where the arrays
      * call the scalar function; log1p's, -1 */
-    static const double lo[] = {-40.0, 0.0, -40.0, -40.0, -1.0},
-                        hi[] = {40.0, 100.0, 40.0, 60.0, 10.0};
+    static const double lo[] = {-40.0, 0.0, -40.0, -40.0, -1.0, -1e3},
+                        hi[] = {40.0, 100.0, 40.0, 60.0, 10.0, 1e3};
     int s, f;
     unsigned long i;
 
-    for (f = 0; f < 5; f++) {
-        ec_stream r = {0x77ULL + (unsigned)f};
+    for (f = 0; f < 6; f++) {
+        ec_stream r = {0x77ULL + (unsigned)f}, rd = {0x99ULL};
         for (i = 0; i < EH_N; i++)
             x[i] = eh_input(&r, i, lo[f], hi[f]);
+        /* the divisors: the special values met by others, in turn */
+        for (i = 0; i < EH_N && f == 5; i++)
+            dv[i] = eh_input(&rd, (i + 5) % EH_N, -10.0, 10.0);
         for (i = 0; i < EH_N; i++)
             ref[i] = f == 0   ? att_exp(x[i])
                      : f == 1 ? att_log(x[i])
                      : f == 2 ? att_normal_small_tail_pdf(x[i], &ref2[i])
                      : f == 3 ? att_log_normal_q_mills(x[i], &ref2[i])
-                              : att_log1p(x[i]);
+                     : f == 4 ? att_log1p(x[i])
+                              : x[i] / dv[i];
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
             uint64_t h = ATT_TEST_HASH_SEED;
             size_t off, len;
             if (!att_simd_supported((att_simd)s))
                 continue;
-            eh_array_fn(f, s, EH_N, x, y, z);
+            eh_array_fn(f, s, EH_N, x, y, f == 5 ? dv : z);
             for (i = 0; i < EH_N; i++) {
                 if (memcmp(&y[i], &ref[i], sizeof y[i]) != 0 ||
                     ((f == 2 || f == 3) && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
@@ -248,7 +254,7 @@ eh_arrays(eh_table *t)
                 for (len = 0; len < 19; len++) {
                     memcpy(in, x + off, len * sizeof *in);
                     memcpy(y, x + off, len * sizeof *y);
-                    eh_array_fn(f, s, len, f == 3 ? in : y, y, z);
+                    eh_array_fn(f, s, len, f == 3 ? in : y, y, f == 5 ? dv + off : z);
                     for (i = 0; i < len; i++)
                         if (memcmp(&y[i], &ref[off + i], sizeof y[i]) != 0 ||
                             ((f == 2 || f == 3) && memcmp(&z[i], &ref2[off + i], sizeof z[i]) != 0))
