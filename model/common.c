@@ -42,10 +42,7 @@ att_error_clear(att_error *err)
 
 /* Not inlined into att_error_set, so that the one breakpoint holds in
  * every build. */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
-#endif
-att_status
+ATT_NOINLINE att_status
 att_error_vset(att_error *err,
                att_status code,
                const char *path,

@@ -16,6 +16,14 @@
 #include <omp.h>
 #endif
 
+/* A function never inlined: where a breakpoint must hold in every build,
+ * or where inlining costs (a loop's sum that GCC would keep in memory). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ATT_NOINLINE __attribute__((noinline))
+#else
+#define ATT_NOINLINE
+#endif
+
 /* The single failure funnel: every error return of the
  * library goes through att_error_vset (att_error_set and att_fail call
  * it; it is never inlined), so one breakpoint there catches them all.

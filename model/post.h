@@ -44,6 +44,8 @@ typedef struct {
     size_t noise;         /* its noise slot: 0, or its class with noise = per_class */
     size_t first, npoint; /* its evaluation points */
     double ndays;         /* days in the window (rates: 1), the sum of the points' mult */
+    bool unit;            /* every point's mult is 1: the hot loops skip the products (same
+                           * bits) */
     bool pooled;          /* a point or range report of an estimated bias: sets the bias's level */
     double lcentre;       /* pooled: log figure, or the centre of a range's log bounds */
     double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
@@ -87,9 +89,9 @@ typedef struct {
     size_t ti0;  /* start time index (rates), ATT_NONE otherwise */
     double mult; /* days it stands for */
     /* Where a level's d log p / d log m at the point goes, in the
-     * workspace's gsum: to ds[0] and, with sign -1, to ds[1]; the point's
-     * own spare slot where there is no second place, and for both over a
-     * period, which post_quantity_push divides by its change. */
+     * workspace's gsum: to ds[0] and, per deployed, with sign -1 to ds[1]
+     * (else ATT_NONE, as both are over a period, which
+     * post_quantity_push_report divides by its change instead). */
     size_t ds[2];
 } post_point;
 
@@ -131,6 +133,9 @@ struct att_posterior {
     size_t nvrange;          /* bounds of the windowed ranges' days (two a day) */
     size_t *perrep, nperiod; /* the reports of a change over a period (one point each), in
                               * order */
+    size_t *poolrep, npool;  /* the pooled reports (post_report.pooled), in order */
+    double *pdiv;            /* per point: its report's nlevel if pooled, else 1 (the
+                              * divisors of post_sampling_chain's array) */
     size_t *lqrep, nlq;      /* the single days' censored figures (post_report.lqo), in order */
     size_t *prep, nprob;     /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
@@ -151,10 +156,10 @@ struct att_posterior {
 #define POST_NEED(var) (1u << (var))
 
 /* The per-time sums in the workspace's gsum: d log p / d log C, N, D,
- * then d log p / d C, N, D, ntime each, then a spare slot per point. */
+ * then d log p / d C, N, D, ntime each. */
 #define POST_GLOG(var) ((size_t)(var))
 #define POST_GVAL(var) ((size_t)ATT_MODEL_NVAR + (size_t)(var))
-#define POST_NSUM(nt)  (2 * (size_t)ATT_MODEL_NVAR * (nt)) /* where the spare slots begin */
+#define POST_NSUM(nt)  (2 * (size_t)ATT_MODEL_NVAR * (nt))
 
 /* Every array lives in one block (posterior.c carves it). */
 struct att_posterior_workspace {
@@ -174,9 +179,9 @@ struct att_posterior_workspace {
     double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms
                                    * directly, the rest from glog in post_forward_adjoint */
     double *glog[ATT_MODEL_NVAR]; /* per time: d log p / d log C, N, D, summed over points */
-    double *gsum;                 /* glog and gval, one after another, then spare slots */
+    double *gsum;                 /* glog and gval, one after another */
     double *gpt, *gpt2;           /* per point: d log p / d log m, from the likelihood and
-                                   * from the sampling coordinates (post_quantity_push) */
+                                   * from the sampling coordinates */
     double *surv;                 /* per time and arrival: exp(-H_j(t)) */
     double *lost;                 /* per time and arrival: 1 - exp(-H_j(t)), accurately */
     double *q, *omq;              /* per phase: exp(-h_k) and 1 - exp(-h_k) */
@@ -217,8 +222,11 @@ struct att_posterior_workspace {
                                    * log s and log(1 - s), once per evaluation */
     double *theta;                /* dim: theta of the sampling coordinates being evaluated */
     double *lam, *msum;           /* dim, biases: Lambda_s and M_s of the sampling coordinates */
+    double *bv, *bc;              /* dim, biases: v_s = 1 / Lambda_s and post_sampling_chain's
+                                   * c_s */
     double *sqv;                  /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
-    double *lev_a, *lev_p;        /* per report, pooled: a_i and p_i of the sampling coordinates */
+    double *lev_a, *lev_p;        /* per pooled report (post->poolrep): a_i and p_i of the
+                                   * sampling coordinates */
     att_simd simd;                /* the instruction set of the array functions (vmath.h) */
 };
 
@@ -306,21 +314,24 @@ ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);
 
-/* Adds d log p / d log m at every point, g[i], to the per-time sums, in
- * the points' order. */
-ATT_INTERNAL void
-post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g);
-
-/* The same for report q's points alone, g[d] at its d-th. */
+/* Adds d log p / d log m at report q's points, g[d] at its d-th, to the
+ * per-time sums (each report's in turn, in the reports' order). */
 ATT_INTERNAL void post_quantity_push_report(const att_posterior *post,
                                             att_posterior_workspace *w,
                                             const post_report *q,
                                             const double *g);
 
 /* Report q's share to kappa's gradient, from gsum, the sum of its points'
- * d log p / d log m taken in their order (also its bias's share). */
-ATT_INTERNAL void
-post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum);
+ * d log p / d log m taken in their order (also its bias's share).  Inline:
+ * every report takes it once or twice a gradient. */
+static inline void
+post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum)
+{
+    if (q->mk.share == ATT_MODEL_KILLED)
+        w->g_kappa += gsum * (1.0 - kappa);
+    else if (q->mk.share == ATT_MODEL_NONFATAL)
+        w->g_kappa -= gsum * kappa;
+}
 
 /* ---- post_loglik.c ---- */
 

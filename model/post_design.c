@@ -123,8 +123,7 @@ post_design_transpose(att_posterior *post)
 /* Where report q's points send d log p / d log m (post_point.ds), once
  * the times are renumbered: a level to the sum of its variable's log at
  * the time (and, per deployed, with sign -1 to log D's); a change over a
- * period to the point's own spare slot, since post_quantity_push takes the
- * periods apart. */
+ * period nowhere, since post_quantity_push_report takes it apart. */
 static void
 post_design_sums(att_posterior *post, const post_report *q)
 {
@@ -132,13 +131,9 @@ post_design_sums(att_posterior *post, const post_report *q)
 
     for (d = 0; d < q->npoint; d++) {
         post_point *pt = &post->pt[q->first + d];
-        size_t spare = POST_NSUM(nt) + q->first + d;
-        if (q->mk.measure != ATT_MODEL_LEVEL)
-            pt->ds[0] = pt->ds[1] = spare;
-        else {
-            pt->ds[0] = POST_GLOG(q->mk.var) * nt + pt->ti;
-            pt->ds[1] = q->mk.per_deployed ? POST_GLOG(ATT_MODEL_D) * nt + pt->ti : spare;
-        }
+        bool level = q->mk.measure == ATT_MODEL_LEVEL;
+        pt->ds[0] = level ? POST_GLOG(q->mk.var) * nt + pt->ti : ATT_NONE;
+        pt->ds[1] = level && q->mk.per_deployed ? POST_GLOG(ATT_MODEL_D) * nt + pt->ti : ATT_NONE;
     }
 }
 
@@ -237,7 +232,9 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         post->lqrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->lqrep);
         post->prep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->prep);
         post->perrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->perrep);
+        post->poolrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->poolrep);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
+        post->pdiv = att_mem_carve(base, &off, np + 1, sizeof *post->pdiv);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
         post->tset = att_mem_carve(base, &off, nexpo + 1, sizeof *post->tset);
     }
@@ -382,10 +379,17 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     post_design_paths(post);
     if ((st = post_design_compact(post, err)) != ATT_OK)
         return st;
-    for (post->nperiod = r = 0; r < post->nrep; r++) {
-        post_design_sums(post, &post->rep[r]);
-        if (post->rep[r].mk.measure != ATT_MODEL_LEVEL)
+    for (post->nperiod = post->npool = r = 0; r < post->nrep; r++) {
+        post_report *q = &post->rep[r];
+        post_design_sums(post, q);
+        for (q->unit = true, i = 0; i < q->npoint; i++)
+            q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
+        if (q->mk.measure != ATT_MODEL_LEVEL)
             post->perrep[post->nperiod++] = r;
+        if (q->pooled)
+            post->poolrep[post->npool++] = r;
+        for (i = 0; i < q->npoint; i++)
+            post->pdiv[q->first + i] = q->pooled ? q->nlevel : 1.0;
     }
     return ATT_OK;
 }

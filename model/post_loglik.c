@@ -14,18 +14,21 @@
 #include "post.h"
 
 /* The end of every report's gradient, once g[d] = d ell / d log m at each
- * point is in w->gpt (which post_loglik_terms adds to the per-time sums):
- * gb, their sum in the points' order, to the bias (whose derivative is the
- * same; an undercount class's log c_s moves as c_s's logit times 1 - c_s)
- * and to kappa, gsig to its noise slot's log sigma. */
+ * point is in w->gpt: those to the per-time sums (each report's in turn,
+ * so that every sum takes its terms in the points' order); gb, their sum
+ * in the points' order, to the bias (whose derivative is the same; an
+ * undercount class's log c_s moves as c_s's logit times 1 - c_s) and to
+ * kappa, gsig to its noise slot's log sigma. */
 static void
-post_loglik_gradient(att_posterior_workspace *w,
+post_loglik_gradient(const att_posterior *post,
+                     att_posterior_workspace *w,
                      const post_report *q,
                      double kappa,
                      double gb,
                      double gsig,
                      double *grad)
 {
+    post_quantity_push_report(post, w, q, w->gpt + q->first);
     post_quantity_kappa(w, q, kappa, gb);
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
@@ -120,16 +123,22 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
     size_t d;
 
     if (q->path == POST_PATH_WINDOW) {
-        double mx = -HUGE_VAL;
+        /* The largest term first, then the terms written once: reading
+         * back the ones just stored, in pairs, stalled each pair on
+         * store forwarding. */
+        double mx = -HUGE_VAL, off;
         for (d = 0; d < q->npoint; d++) {
-            x[d] = (q->ly - lm[d] - b) * isig;
-            t[d] = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * x[d] * x[d];
-            if (t[d] > mx)
-                mx = t[d];
+            double xd = (q->ly - lm[d] - b) * isig;
+            double td = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * xd * xd;
+            if (td > mx)
+                mx = td;
         }
         w->rmx[r] = mx;
-        for (d = 0; d < q->npoint && mx != -HUGE_VAL; d++)
-            t[d] -= mx;
+        off = mx == -HUGE_VAL ? 0.0 : mx; /* all -inf: left as they are */
+        for (d = 0; d < q->npoint; d++) {
+            x[d] = (q->ly - lm[d] - b) * isig;
+            t[d] = (lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * x[d] * x[d]) - off;
+        }
     } else if (q->path == POST_PATH_RANGE) {
         size_t n = q->npoint;
         for (d = 0; d < n; d++) {
@@ -314,7 +323,7 @@ post_loglik_one_sided(const att_posterior *post,
         gsig -= x[d] * phi;
         gb += g[d];
     }
-    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -357,7 +366,7 @@ post_loglik_range(const att_posterior *post,
         gsig += mult * (z[d] * pdf[d] - z[n + d] * pdf[n + d]);
         gb += g[d];
     }
-    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -401,10 +410,14 @@ post_loglik_window(const att_posterior *post,
 
     if (mx == -HUGE_VAL)
         return -HUGE_VAL;
-    for (d = 0; d < q->npoint; d++) {
-        e[d] *= post->pt[q->first + d].mult;
-        sum += e[d];
-    }
+    if (q->unit)
+        for (d = 0; d < q->npoint; d++)
+            sum += e[d];
+    else
+        for (d = 0; d < q->npoint; d++) {
+            e[d] *= post->pt[q->first + d].mult;
+            sum += e[d];
+        }
     ell = mx - q->lnpoint - w->lsig[q->noise] - POST_LOG_SQRT_2PI; /* + log(sum), the caller's */
     *out_s = sum;
     if (grad == NULL)
@@ -416,7 +429,7 @@ post_loglik_window(const att_posterior *post,
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
         gb += g[d];
     }
-    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -481,7 +494,7 @@ post_loglik_points(const att_posterior *post,
         gsig += wt == 0.0 ? 0.0 : wt * w->gs[d];
         gb += w->gpt[q->first + d];
     }
-    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -526,7 +539,8 @@ post_loglik_finish(const att_posterior *post,
  * likelihoods (equation (10)), is the value returned plus log(*out_s): the
  * caller takes the logs of every report's *out_s at once, over an array
  * (1 where there is none to take).  With grad, its gradient goes to the
- * per-time sums (post_quantity_push) and to sigma, kappa and the bias.
+ * per-time sums (post_quantity_push_report) and to sigma, kappa and the
+ * bias.
  * post_loglik_terms takes the same steps for every report, each over the
  * whole ledger, so that the transcendentals run over long arrays. */
 double
@@ -539,16 +553,26 @@ post_loglik_report(const att_posterior *post,
                    double *out_s)
 {
     const post_report *q = &post->rep[r];
-    double b = post_loglik_bias(w, q, theta), ell;
+    double b = post_loglik_bias(w, q, theta);
 
     if (q->path != POST_PATH_POINTS) {
         post_loglik_prepare(w, q, r, b);
         post_loglik_vector(post, w, q->vo, q->vo + post_vslots(q));
     }
-    ell = post_loglik_finish(post, w, r, b, kappa, false, grad, out_s);
-    if (grad != NULL && ell != -HUGE_VAL)
-        post_quantity_push_report(post, w, q, w->gpt + q->first);
-    return ell;
+    return post_loglik_finish(post, w, r, b, kappa, false, grad, out_s);
+}
+
+/* lp + x[0] + ... + x[n - 1], added in that order.  Not inlined, so that
+ * the sum stays in a register: within post_loglik_terms GCC kept it on the
+ * stack, each addition waiting on the last one's store. */
+ATT_NOINLINE static double
+post_loglik_add(double lp, const double *x, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        lp += x[i];
+    return lp;
 }
 
 /* Prior and likelihood at theta, whose model values are in w (equation
@@ -586,10 +610,6 @@ post_loglik_terms(const att_posterior *post,
             return -HUGE_VAL;
         lp += ell;
     }
-    if (grad != NULL)
-        post_quantity_push(post, w, w->gpt);
     att_vlog(w->simd, post->nrep, w->rsum, w->rsum);
-    for (r = 0; r < post->nrep; r++)
-        lp += w->rsum[r]; /* -inf where a report's likelihood is 0 */
-    return lp;
+    return post_loglik_add(lp, w->rsum, post->nrep); /* -inf where a report's likelihood is 0 */
 }

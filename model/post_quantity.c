@@ -200,23 +200,11 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     }
 }
 
-/* The levels' part of post_quantity_push over points [from, to), g[i]
- * at the i-th: each to its two places (post_point.ds), branch-free. */
-static void
-post_quantity_push_levels(
-    const att_posterior *post, att_posterior_workspace *w, const double *g, size_t from, size_t to)
-{
-    double *a = w->gsum;
-    size_t i;
-
-    for (i = from; i < to; i++) {
-        a[post->pt[i].ds[0]] += g[i];
-        a[post->pt[i].ds[1]] -= g[i];
-    }
-}
-
-/* Report q's share of post_quantity_push: g[d] = d log p / d log m at
- * its points to the per-time sums. */
+/* g[d] = d log p / d log m at report q's points to the per-time sums of
+ * d log p / d log C, N, D (a level's, through post_point.ds), or over a
+ * period to those of d log p / d C, N, D (divided by the change): the
+ * sums are divided by C, N, D once per time, in post_forward_adjoint,
+ * rather than once per point. */
 void
 post_quantity_push_report(const att_posterior *post,
                           att_posterior_workspace *w,
@@ -225,11 +213,19 @@ post_quantity_push_report(const att_posterior *post,
 {
     const post_point *pt = post->pt + q->first;
     const double *v = w->val[q->mk.var];
-    double *gv = w->gval[q->mk.var];
+    double *gv = w->gval[q->mk.var], *a = w->gsum;
     size_t d;
 
+    if (q->mk.measure == ATT_MODEL_LEVEL && q->mk.per_deployed) {
+        for (d = 0; d < q->npoint; d++) {
+            a[pt[d].ds[0]] += g[d];
+            a[pt[d].ds[1]] -= g[d];
+        }
+        return;
+    }
     if (q->mk.measure == ATT_MODEL_LEVEL) {
-        post_quantity_push_levels(post, w, g - q->first, q->first, q->first + q->npoint);
+        for (d = 0; d < q->npoint; d++)
+            a[pt[d].ds[0]] += g[d];
         return;
     }
     for (d = 0; d < q->npoint; d++) {
@@ -240,31 +236,4 @@ post_quantity_push_report(const att_posterior *post,
         gv[pt[d].ti] += g[d] / dv;
         gv[pt[d].ti0] -= g[d] / dv;
     }
-}
-
-/* Adds g[i] = d log p / d log m at every point to the per-time sums of
- * d log p / d log C, N, D, or over a period to those of d log p / d C, N,
- * D, in the points' order: the sums are divided by C, N, D once per time,
- * in post_forward_adjoint, rather than once per point.  The levels' in
- * one pass without branches, through each point's two places (its own
- * spare slot where it has no second, or is a period's); then the periods'. */
-void
-post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
-{
-    size_t k;
-
-    post_quantity_push_levels(post, w, g, 0, post->npoint);
-    for (k = 0; k < post->nperiod; k++) {
-        const post_report *q = &post->rep[post->perrep[k]];
-        post_quantity_push_report(post, w, q, g + q->first);
-    }
-}
-
-void
-post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum)
-{
-    if (q->mk.share == ATT_MODEL_KILLED)
-        w->g_kappa += gsum * (1.0 - kappa);
-    else if (q->mk.share == ATT_MODEL_NONFATAL)
-        w->g_kappa -= gsum * kappa;
 }

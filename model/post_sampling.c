@@ -29,12 +29,13 @@
  *   log p(xi) = log p(theta(xi)) (13) + sum_s log sqrt(v_s).
  *
  * Its gradient follows by the chain rule: log m at the pooled points
- * enters through a_i and s_i^2 and goes to the per-time sums (post_quantity_push)
- * like the likelihood's.  One-sided figures are left out of P_s: they pin
- * b_s on one side only.  What is left at small sigma is not a bias funnel
- * and no such map removes it: the likelihood of a windowed figure becomes
- * a comb with one tooth of width sigma per day (10), and a range or
- * one-sided figure a box with walls of width sigma.
+ * enters through a_i and s_i^2 and goes to the per-time sums
+ * (post_quantity_push_report) like the likelihood's.  One-sided figures
+ * are left out of P_s: they pin b_s on one side only.  What is left at
+ * small sigma is not a bias funnel and no such map removes it: the
+ * likelihood of a windowed figure becomes a comb with one tooth of width
+ * sigma per day (10), and a range or one-sided figure a box with walls of
+ * width sigma.
  */
 #include <math.h>
 
@@ -47,7 +48,7 @@
 bool
 post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t i, r, d;
+    size_t i, k, d;
 
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS) {
@@ -55,27 +56,31 @@ post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
             w->lam[i] = 1.0 / (tau * tau);
             w->msum[i] = 0.0;
         }
-    for (r = 0; r < post->nrep; r++) {
-        const post_report *q = &post->rep[r];
+    for (k = 0; k < post->npool; k++) {
+        const post_report *q = &post->rep[post->poolrep[k]];
+        const post_point *pt = post->pt + q->first;
         const double *lm = w->lm + q->first;
-        double n = q->nlevel, a = 0.0, v = 0.0, s2 = w->sig[q->noise] * w->sig[q->noise];
-        if (!q->pooled)
-            continue;
+        double n = q->nlevel, a = 0.0, v = 0.0, s2 = w->sig[q->noise] * w->sig[q->noise], p;
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
-        for (d = q->lfirst; d < q->npoint; d++)
-            a += post->pt[q->first + d].mult * lm[d];
+        if (q->unit) /* the same sums with mult = 1 */
+            for (d = q->lfirst; d < q->npoint; d++)
+                a += lm[d];
+        else
+            for (d = q->lfirst; d < q->npoint; d++)
+                a += pt[d].mult * lm[d];
         if (!isfinite(a))
             return false; /* some log m is not: their logs are far from overflowing */
         a /= n;
         for (d = q->lfirst; d < q->npoint; d++) {
             double e = lm[d] - a;
-            v += post->pt[q->first + d].mult * e * e;
+            v += (q->unit ? e : pt[d].mult * e) * e;
         }
-        w->lev_a[r] = a;
-        w->lev_p[r] = 1.0 / (s2 + v / n + q->lspread);
-        w->lam[q->bias] += w->lev_p[r];
-        w->msum[q->bias] += w->lev_p[r] * (q->lcentre - a);
+        p = 1.0 / (s2 + v / n + q->lspread);
+        w->lev_a[k] = a;
+        w->lev_p[k] = p;
+        w->lam[q->bias] += p;
+        w->msum[q->bias] += p * (q->lcentre - a);
     }
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS) {
@@ -103,7 +108,11 @@ post_sampling_to_theta(const att_posterior *post,
 /* The chain rule from the gradient at theta (grad, with the per-time sums
  * and w->gsig still open) to the gradient at xi, log-Jacobian included:
  * b_s moves with a_i, p_i (through log m at the pooled points, which go to
- * the per-time sums by post_quantity_push) and with sigma. */
+ * the per-time sums as post_quantity_push_report sends them) and with
+ * sigma.  In three passes with the same bits as one: each pooled point's
+ * numerator, then the divisions by n_i over one array (pipelined, where
+ * one report's few days would wait on each), then each report's sum and
+ * pushes. */
 void
 post_sampling_chain(const att_posterior *post,
                     att_posterior_workspace *w,
@@ -111,34 +120,55 @@ post_sampling_chain(const att_posterior *post,
                     double kappa,
                     double *grad)
 {
-    size_t i, r, d;
+    double *g2 = w->gpt2, *a = w->gsum;
+    size_t i, k, d;
 
-    for (r = 0; r < post->nrep; r++) {
-        const post_report *q = &post->rep[r];
-        double gb, gq, v, c, p, ap, ar, n, sigma = w->sig[q->noise], *g = w->gpt2 + q->first;
-        if (!q->pooled)
-            continue;
-        i = q->bias;
-        gb = grad[i]; /* d log p / d b_s, prior and likelihood */
-        v = 1.0 / w->lam[i];
-        c = w->msum[i] + 0.5 * xi[i] / w->sqv[i];
-        p = w->lev_p[r];
-        n = q->nlevel;
+    /* v_s and c_s, once a bias rather than once a report. */
+    for (i = 0; i < post->dim; i++)
+        if (post->info[i].kind == ATT_PAR_BIAS) {
+            w->bv[i] = 1.0 / w->lam[i];
+            w->bc[i] = w->msum[i] + 0.5 * xi[i] / w->sqv[i];
+        }
+    for (k = 0; k < post->npool; k++) {
+        const post_report *q = &post->rep[post->poolrep[k]];
+        const post_point *pt = post->pt + q->first;
+        const double *lm = w->lm + q->first;
+        double gb = grad[q->bias]; /* d log p / d b_s, prior and likelihood */
+        double v = w->bv[q->bias], c = w->bc[q->bias], p = w->lev_p[k], ap, ar, t;
+        double la = w->lev_a[k], sigma = w->sig[q->noise], *g = g2 + q->first;
         /* Coefficients of dp_i and da_i: db_s = dp_i (v r_i - v^2 c) -
          * v p_i da_i, and d(-log Lambda_s / 2) = -v dp_i / 2; then dp_i =
-         * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2). */
-        ap = gb * (v * (q->lcentre - w->lev_a[r]) - v * v * c) - 0.5 * v;
+         * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2); the point's share is
+         * mult (-ar - 2 ap p_i^2 (log m - a_i)) / n_i. */
+        ap = gb * (v * (q->lcentre - la) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;
-        for (d = 0, gq = 0.0; d < q->npoint; d++) {
-            g[d] = d < q->lfirst
-                       ? 0.0
-                       : post->pt[q->first + d].mult *
-                             (-ar - 2.0 * ap * p * p * (w->lm[q->first + d] - w->lev_a[r])) / n;
-            gq += g[d];
-        }
+        t = 2.0 * ap * p * p;
+        for (d = 0; d < q->lfirst; d++)
+            g[d] = 0.0;
+        if (q->unit)
+            for (; d < q->npoint; d++)
+                g[d] = -ar - t * (lm[d] - la);
+        else
+            for (; d < q->npoint; d++)
+                g[d] = pt[d].mult * (-ar - t * (lm[d] - la));
+    }
+    /* Every point's: the others' are 0 (never written) over 1. */
+    att_vdiv(w->simd, post->npoint, g2, post->pdiv, g2);
+    for (k = 0; k < post->npool; k++) {
+        const post_report *q = &post->rep[post->poolrep[k]];
+        const double *g = g2 + q->first;
+        double gq = 0.0;
+        if (q->mk.measure != ATT_MODEL_LEVEL || q->mk.per_deployed) {
+            for (d = 0; d < q->npoint; d++)
+                gq += g[d];
+            post_quantity_push_report(post, w, q, g);
+        } else
+            for (d = 0; d < q->npoint; d++) { /* post_quantity_push_report's pushes */
+                gq += g[d];
+                a[post->pt[q->first + d].ds[0]] += g[d];
+            }
         post_quantity_kappa(w, q, kappa, gq);
-        post_quantity_push_report(post, w, q, g);
     }
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)

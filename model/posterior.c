@@ -146,7 +146,7 @@ posterior_workspace_carve(const att_posterior *post,
                                &w->hacc,   &w->theta,  &w->lam,    &w->msum,   &w->sqv,  &w->lev_a,
                                &w->lev_p,  &w->lgs,    &w->rsum,   &w->blog,   &w->lgl,  &w->lgm,
                                &w->ratio,  &w->depart, &w->dratio, &w->ddep,   &w->fdep, &w->gsig,
-                               &w->sig,    &w->lsig,   &w->isig,   &w->rmx};
+                               &w->sig,    &w->lsig,   &w->isig,   &w->rmx,    &w->bv,   &w->bc};
     double **const times[] = {&w->fbuf,
                               &w->val[ATT_MODEL_C],
                               &w->val[ATT_MODEL_N],
@@ -186,7 +186,7 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);
-    w->gsum = att_mem_carve(base, &off, POST_NSUM(post->ntime) + post->npoint + 1, sizeof *w->gsum);
+    w->gsum = att_mem_carve(base, &off, POST_NSUM(post->ntime) + 1, sizeof *w->gsum);
     for (i = 0; base != NULL && i < ATT_MODEL_NVAR; i++) {
         w->glog[i] = w->gsum + POST_GLOG(i) * post->ntime;
         w->gval[i] = w->gsum + POST_GVAL(i) * post->ntime;
