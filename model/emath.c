@@ -48,36 +48,16 @@ att_log1p(double x)
     return em_log1p_core(x, 0.0, &lo);
 }
 
-/* Beyond these, e^x - 1 rounds to e^x (e^40 > 2^57) or to -1 (e^-40 <
- * 2^-54). */
-#define EMATH_EXPM1_BIG 40.0
-
 double
 att_expm1(double x)
 {
-    double q, r, th, tl, ph, pl, rest, a, b, s1, t1, s2, t2, sc;
-    uint64_t j;
-    int64_t k;
-
     if (x != x)
         return x + x;
-    if (x > EMATH_EXPM1_BIG)
+    if (x > EM_EXPM1_BIG)
         return em_exp(x);
-    if (x < -EMATH_EXPM1_BIG)
+    if (x < -EM_EXPM1_BIG)
         return -1.0;
-    /* e^x - 1 = 2^k T (1 + p) - 1 with p = r + q (equation (E4)); T r
-     * exactly, so that no digit is lost where the result is small. */
-    r = em_exp_reduce(x, 0.0, 1, &q, &j, &k);
-    th = att_emath_exp_tab[2 * j];
-    tl = att_emath_exp_tab[2 * j + 1];
-    ph = em_two_prod(th, r, &pl);
-    rest = pl + th * q + tl * (1.0 + (r + q));
-    sc = em_pow2(k); /* |k| <= 58 */
-    a = sc * th;
-    b = sc * ph;
-    s1 = em_two_sum(a, -1.0, &t1);
-    s2 = em_two_sum(s1, b, &t2);
-    return s2 + (t2 + (t1 + sc * rest));
+    return em_expm1_core(x);
 }
 
 /* y is an integer; *odd says whether an odd one. */

@@ -590,6 +590,45 @@ em_log1p(double x)
     return em_pick(ok, r, special);
 }
 
+/* Beyond these, e^x - 1 rounds to e^x (e^40 > 2^57) or to -1 (e^-40 <
+ * 2^-54). */
+#define EM_EXPM1_BIG 40.0
+
+/* e^x - 1 for |x| <= EM_EXPM1_BIG: 2^k T (1 + p) - 1 with p = r + q
+ * (equation (E4)); T r exactly, so that no digit is lost where the result
+ * is small.  att_expm1's and em_expm1's. */
+EM_INLINE double
+em_expm1_core(double x)
+{
+    double q, r, th, tl, ph, pl, rest, a, b, s1, t1, s2, t2, sc;
+    uint64_t j;
+    int64_t k;
+
+    r = em_exp_reduce(x, 0.0, 1, &q, &j, &k);
+    th = att_emath_exp_tab[2 * j];
+    tl = att_emath_exp_tab[2 * j + 1];
+    ph = em_two_prod(th, r, &pl);
+    rest = pl + th * q + tl * (1.0 + (r + q));
+    sc = em_pow2(k); /* |k| <= 58 */
+    a = sc * th;
+    b = sc * ph;
+    s1 = em_two_sum(a, -1.0, &t1);
+    s2 = em_two_sum(s1, b, &t2);
+    return s2 + (t2 + (t1 + sc * rest));
+}
+
+/* e^x - 1, as att_expm1 gives it, without a branch, for the arrays
+ * (vmath.c): NaN at NaN, e^x beyond EM_EXPM1_BIG, -1 below its negative. */
+EM_INLINE double
+em_expm1(double x)
+{
+    const int ok = (x >= -EM_EXPM1_BIG) & (x <= EM_EXPM1_BIG);
+    double r = em_expm1_core(ok ? x : 0.0);
+    double special = x != x ? x + x : x > 0.0 ? em_exp(x) : -1.0;
+
+    return em_pick(ok, r, special);
+}
+
 /* log Q(z) and the inverse Mills ratio into *out_mills, as
  * att_log_normal_q_mills gives them, without a branch, for the arrays
  * (vmath.c): each lane's erfcx at its side's argument (|z| capped at 40

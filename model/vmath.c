@@ -111,11 +111,13 @@ VMATH_PATH(base, )
 #endif
 VMATH_PATH(avx2, __attribute__((target("avx2"))))
 VMATH_LOOP(vlog1p_avx2, em_log1p, __attribute__((target("avx2"))))
+VMATH_LOOP(vexpm1_avx2, em_expm1, __attribute__((target("avx2"))))
 VMATH_LOOP2(vlog_q_mills_avx2, em_log_q_mills, __attribute__((target("avx2"))))
 VMATH_DIV(vdiv_avx512, VMATH_AVX512_ATTR)
 VMATH_LOOP(vexp_avx512, em_exp, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog1p_avx512, em_log1p, VMATH_AVX512_ATTR)
+VMATH_LOOP(vexpm1_avx512, em_expm1, VMATH_AVX512_ATTR)
 VMATH_LOOP2(vlog_q_mills_avx512, em_log_q_mills, VMATH_AVX512_ATTR)
 
 #include <immintrin.h>
@@ -247,6 +249,15 @@ vlog1p_scalar(size_t n, const double *x, double *y)
 }
 
 static void
+vexpm1_scalar(size_t n, const double *x, double *y)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        y[i] = att_expm1(x[i]);
+}
+
+static void
 vnormal_small_tail_pdf_scalar(size_t n, const double *x, double *y, double *z)
 {
     size_t i;
@@ -270,27 +281,27 @@ typedef void (*vmath_div)(size_t n, const double *x, const double *d, double *y)
 
 typedef struct {
     const char *name;
-    vmath_fn exp, log, log1p;
+    vmath_fn exp, log, log1p, expm1;
     vmath_fn2 small_tail_pdf, log_q_mills;
     vmath_div div;
 } vmath_path;
 
-/* log1p and log Q take both sides of a branch in every lane: SSE2's two
- * lanes do not pay for that, and call the scalar functions. */
+/* log1p, expm1 and log Q take both sides of a branch in every lane:
+ * SSE2's two lanes do not pay for that, and call the scalar functions. */
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
-    {"scalar", vexp_scalar, vlog_scalar, vlog1p_scalar, vnormal_small_tail_pdf_scalar,
-     vlog_q_mills_scalar, vdiv_scalar},
-    {"sse2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar,
-     vdiv_base},
+    {"scalar", vexp_scalar, vlog_scalar, vlog1p_scalar, vexpm1_scalar,
+     vnormal_small_tail_pdf_scalar, vlog_q_mills_scalar, vdiv_scalar},
+    {"sse2", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
+     vlog_q_mills_scalar, vdiv_base},
 #if VMATH_X86
-    {"avx2", vexp_avx2, vlog_avx2, vlog1p_avx2, vnormal_small_tail_pdf_avx2, vlog_q_mills_avx2,
-     vdiv_avx2},
-    {"avx512", vexp_avx512, vlog_avx512, vlog1p_avx512, vnormal_small_tail_pdf_avx512,
-     vlog_q_mills_avx512, vdiv_avx512},
+    {"avx2", vexp_avx2, vlog_avx2, vlog1p_avx2, vexpm1_avx2, vnormal_small_tail_pdf_avx2,
+     vlog_q_mills_avx2, vdiv_avx2},
+    {"avx512", vexp_avx512, vlog_avx512, vlog1p_avx512, vexpm1_avx512,
+     vnormal_small_tail_pdf_avx512, vlog_q_mills_avx512, vdiv_avx512},
 #else
-    {"avx2", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base, vlog_q_mills_scalar,
-     vdiv_base},
-    {"avx512", vexp_base, vlog_base, vlog1p_scalar, vnormal_small_tail_pdf_base,
+    {"avx2", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
+     vlog_q_mills_scalar, vdiv_base},
+    {"avx512", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
      vlog_q_mills_scalar, vdiv_base},
 #endif
 };
@@ -367,6 +378,12 @@ void
 att_vlog1p(att_simd s, size_t n, const double *x, double *y)
 {
     vmath_paths[s].log1p(n, x, y);
+}
+
+void
+att_vexpm1(att_simd s, size_t n, const double *x, double *y)
+{
+    vmath_paths[s].expm1(n, x, y);
 }
 
 void

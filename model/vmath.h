@@ -50,6 +50,9 @@ ATT_INTERNAL void att_vlog(att_simd s, size_t n, const double *x, double *y);
 /* y[i] = att_log1p(x[i]) for i < n; y is x or does not overlap it. */
 ATT_INTERNAL void att_vlog1p(att_simd s, size_t n, const double *x, double *y);
 
+/* y[i] = att_expm1(x[i]) for i < n; y is x or does not overlap it. */
+ATT_INTERNAL void att_vexpm1(att_simd s, size_t n, const double *x, double *y);
+
 /* q[i] = att_normal_small_tail_pdf(x[i], &pdf[i]) (the smaller tail
  * Q(|x|) and phi(x)) for i < n; q is x or does not
  * overlap it, nor pdf either. */

@@ -182,12 +182,14 @@ eh_others(eh_table *t)
 }
 
 /* Function f of the arrays (exp, log, the smaller tail with the density,
- * log Q with the inverse Mills ratio, log1p, division by z) on path s, n
- * elements; y may be x but for log Q. */
+ * log Q with the inverse Mills ratio, log1p, division by z, expm1) on path
+ * s, n elements; y may be x but for log Q. */
 static void
 eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
 {
-    if (f == 5)
+    if (f == 6)
+        att_vexpm1((att_simd)s, n, x, y);
+    else if (f == 5)
         att_vdiv((att_simd)s, n, x, z, y);
     else if (f == 0)
         att_vexp((att_simd)s, n, x, y);
@@ -209,15 +211,16 @@ eh_arrays(eh_table *t)
 {
     static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], in[EH_N], dv[EH_N];
     static const char *const names[] = {
-        "vexp", "vlog", "vnormal_small_tail_pdf", "vlog_normal_q_mills", "vlog1p", "vdiv"};
+        "vexp", "vlog",  "vnormal_small_tail_pdf", "vlog_normal_q_mills", "vlog1p",
+        "vdiv", "vexpm1"};
     /* log Q's inputs reach beyond erfcx's table (z > 45), where the arrays
      * call the scalar function; log1p's, -1 */
-    static const double lo[] = {-40.0, 0.0, -40.0, -40.0, -1.0, -1e3},
-                        hi[] = {40.0, 100.0, 40.0, 60.0, 10.0, 1e3};
+    static const double lo[] = {-40.0, 0.0, -40.0, -40.0, -1.0, -1e3, -45.0},
+                        hi[] = {40.0, 100.0, 40.0, 60.0, 10.0, 1e3, 45.0};
     int s, f;
     unsigned long i;
 
-    for (f = 0; f < 6; f++) {
+    for (f = 0; f < 7; f++) {
         ec_stream r = {0x77ULL + (unsigned)f}, rd = {0x99ULL};
         for (i = 0; i < EH_N; i++)
             x[i] = eh_input(&r, i, lo[f], hi[f]);
@@ -230,7 +233,8 @@ eh_arrays(eh_table *t)
                      : f == 2 ? att_normal_small_tail_pdf(x[i], &ref2[i])
                      : f == 3 ? att_log_normal_q_mills(x[i], &ref2[i])
                      : f == 4 ? att_log1p(x[i])
-                              : x[i] / dv[i];
+                     : f == 5 ? x[i] / dv[i]
+                              : att_expm1(x[i]);
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
             uint64_t h = ATT_TEST_HASH_SEED;
