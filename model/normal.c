@@ -111,35 +111,23 @@ att_log_ndtr_diff_q(
         r = -0.5 * m * m - NORMAL_LOG_SQRT_2PI + att_log(w) + corr;
         *out_da = -att_exp(0.5 * (m - a) * (m + a) - att_log(w) - corr);
         *out_db = att_exp(0.5 * (m - b) * (m + b) - att_log(w) - corr);
+    } else if (lq != NULL) {
+        r = lq[0]; /* over arrays: att_vlog_ndtr_diff_tail or _straddle */
+        *out_da = mills[0];
+        *out_db = mills[1];
     } else if (a >= 0.0) {
         /* Both in the upper tail: D = Q(a) - Q(b).  phi(a) / D is
          * (phi(a) / Q(a)) / (1 - Q(b) / Q(a)), and likewise for b. */
-        double ma, mb, qa, qb;
-        if (lq != NULL) {
-            qa = lq[0], ma = mills[0], qb = lq[1], mb = mills[1];
-        } else {
-            qa = att_log_normal_q_mills(a, &ma);
-            qb = att_log_normal_q_mills(b, &mb);
-        }
+        double ma, mb, qa = att_log_normal_q_mills(a, &ma), qb = att_log_normal_q_mills(b, &mb);
         r = qa + att_log1mexp(qb - qa);
         *out_da = -ma / -att_expm1(qb - qa);
         *out_db = mb / att_expm1(qa - qb);
     } else if (b <= 0.0) {
         /* Both in the lower tail: D = Phi(b) - Phi(a), mirrored. */
-        double ma, mb, pa, pb;
-        if (lq != NULL) {
-            pa = lq[0], ma = mills[0], pb = lq[1], mb = mills[1];
-        } else {
-            pa = att_log_normal_q_mills(-a, &ma);
-            pb = att_log_normal_q_mills(-b, &mb);
-        }
+        double ma, mb, pa = att_log_normal_q_mills(-a, &ma), pb = att_log_normal_q_mills(-b, &mb);
         r = pb + att_log1mexp(pa - pb);
         *out_da = -ma / att_expm1(pb - pa);
         *out_db = mb / -att_expm1(pa - pb);
-    } else if (lq != NULL) {
-        r = lq[0]; /* straddling, over arrays: att_vlog_ndtr_diff_straddle */
-        *out_da = mills[0];
-        *out_db = mills[1];
     } else {
         /* Straddling 0: 1 - Phi(a) - Q(b), each term at most 1/2. */
         r = att_log1p(-att_normal_p(a) - att_normal_q(b));
@@ -147,6 +135,44 @@ att_log_ndtr_diff_q(
         *out_db = att_exp(normal_straddle_arg(b, r));
     }
     return r;
+}
+
+void
+att_vlog_ndtr_diff_tail(att_simd s,
+                        size_t n,
+                        const double *lq,
+                        double *d,
+                        const unsigned char *up,
+                        double *r,
+                        double *scratch)
+{
+    double *u = scratch, *e1 = scratch + n, *e2 = scratch + 2 * n, *lg = scratch + 3 * n;
+    size_t i;
+
+    /* u: the smaller tail's log less the larger's (qb - qa, or pa - pb
+     * mirrored); the other difference written as the scalar code does. */
+    for (i = 0; i < n; i++) {
+        const double *q = lq + 2 * i;
+        u[i] = up[i] ? q[1] - q[0] : q[0] - q[1];
+        e2[i] = up[i] ? q[0] - q[1] : q[1] - q[0];
+    }
+    att_vexpm1(s, n, u, e1);
+    att_vexpm1(s, n, e2, e2);
+    /* att_log1mexp(u), both of its sides, one kept below */
+    for (i = 0; i < n; i++)
+        lg[i] = -e1[i];
+    att_vlog(s, n, lg, lg);
+    att_vexp(s, n, u, r);
+    for (i = 0; i < n; i++)
+        r[i] = -r[i];
+    att_vlog1p(s, n, r, r);
+    for (i = 0; i < n; i++) {
+        const double *q = lq + 2 * i;
+        double l = u[i] > -M_LN2 ? lg[i] : r[i], ma = d[2 * i], mb = d[2 * i + 1];
+        r[i] = (up[i] ? q[0] : q[1]) + l;
+        d[2 * i] = up[i] ? -ma / -e1[i] : -ma / e2[i];
+        d[2 * i + 1] = up[i] ? mb / e2[i] : mb / -e1[i];
+    }
 }
 
 double

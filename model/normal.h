@@ -40,13 +40,26 @@ ATT_INTERNAL double att_log_ndtr_diff(double a, double b, double *out_da, double
  * ATT_NDTR_NARROW nothing is written. */
 ATT_INTERNAL int att_log_ndtr_diff_args(double a, double b, double *out_z);
 
-/* att_log_ndtr_diff with what att_log_ndtr_diff_args's arguments give,
- * taken over arrays, or with lq NULL taken here: the same bits.  One tail:
- * lq[0..2) the two log Q's, mills[0..2) their inverse Mills ratios
- * (att_log_normal_q_mills); straddling: lq[0] the value and mills[0..2)
- * the derivatives (att_vlog_ndtr_diff_straddle). */
+/* att_log_ndtr_diff, but for a pair in one tail or straddling 0 with
+ * what the arrays took (lq not NULL): lq[0] the value and mills[0..2) the
+ * derivatives, from att_vlog_ndtr_diff_tail or _straddle; the same bits.
+ * A narrow pair, or with lq NULL any pair, is taken here. */
 ATT_INTERNAL double att_log_ndtr_diff_q(
     double a, double b, const double *lq, const double *mills, double *out_da, double *out_db);
+
+/* att_log_ndtr_diff at n pairs in one tail over arrays (vmath.h, path s),
+ * with its bits.  On entry lq[2i], lq[2i + 1] are the i-th pair's two log
+ * Q's and d[2i], d[2i + 1] their inverse Mills ratios (att_vlog_normal_q_mills
+ * at att_log_ndtr_diff_args's arguments), up[i] nonzero where a >= 0 (the
+ * upper tail); on return r[i] is its value and d[2i], d[2i + 1] its
+ * derivatives with respect to a and b.  scratch: 4n. */
+ATT_INTERNAL void att_vlog_ndtr_diff_tail(att_simd s,
+                                          size_t n,
+                                          const double *lq,
+                                          double *d,
+                                          const unsigned char *up,
+                                          double *r,
+                                          double *scratch);
 
 /* att_log_ndtr_diff at n straddling pairs over arrays (vmath.h, path s),
  * with its bits: ab[2i], ab[2i + 1] the i-th pair's a and b, then its

@@ -206,9 +206,15 @@ struct att_posterior_workspace {
                                    * one-sided figure's days are all above the floor, else 0 */
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
                                    * tail's argument, then value; z; the density */
-    double *lqx, *lqy, *lqm;      /* two per single day's censored figure (post_report.lqo):
-                                   * log Q's argument, value, inverse Mills ratio (a range
-                                   * straddling 0: value, then its two derivatives) */
+    double *lqy, *lqm;            /* two per single day's censored figure (post_report.lqo):
+                                   * log Q, inverse Mills ratio (a range straddling 0: value,
+                                   * then its two derivatives) */
+    double *lqx, *lqpy, *lqpm;    /* up to two per such figure: the log Q's taken, packed:
+                                   * arguments, values, ratios (post_loglik_tails) */
+    size_t *lqk;                  /* the same: a one-sided figure's slot in lqy, lqm, or a
+                                   * range's first */
+    unsigned char *lqup;          /* per range in one tail: whether the upper */
+    double *tr, *tscr;            /* per range in one tail: its value; scratch, four each */
     double *sab, *sr;             /* two, one per such range straddling 0, in order: its
                                    * bounds' z, then its derivatives (and scratch for a range in
                                    * one tail's arguments); its value */

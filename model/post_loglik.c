@@ -175,39 +175,53 @@ post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t
         att_vnormal_small_tail_pdf(w->simd, to - sbeg, w->vx + sbeg, w->vx + sbeg, w->vphi + sbeg);
 }
 
-/* The log Q's of the single days' censored figures (post->lqrep), two
- * slots each at q->lqo, as post_loglik_point would take them but over one
- * array (vmath.h): an "at least" figure's z, an "up to" figure's -z, a
- * range's two att_log_ndtr_diff_args gives; 0 where it gives none, or m =
- * 0 (then nothing reads them).  A range straddling 0 takes its value and
- * derivatives over arrays of their own, into its slots of lqy and lqm
- * (att_log_ndtr_diff_q reads them there). */
+/* The single days' censored figures' log-CDFs (post->lqrep), into their
+ * two slots each at q->lqo of lqy and lqm, as post_loglik_point would
+ * take them but over arrays (vmath.h): an "at least" figure's log Q(z)
+ * and inverse Mills ratio, an "up to" figure's at -z; a range in one tail
+ * or straddling 0 its value, then its two derivatives (what
+ * att_log_ndtr_diff_q reads).  The log Q's arguments are packed in lqx, the
+ * ranges' pairs from the front, the one-sided figures' from the back (lqk:
+ * their slots).  Slots nothing reads (a one-sided figure's second, a
+ * narrow range's, m = 0) are left as they are. */
 static void
 post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const double *theta)
 {
-    size_t k, j, ns = 0;
+    size_t k, j, ns = 0, np = 0, n1 = 0, end = 2 * post->nlq;
 
     for (k = 0; k < post->nlq; k++) {
         const post_report *q = &post->rep[post->lqrep[k]];
         double lm = w->lm[q->first], b = post_loglik_bias(w, q, theta), isig = w->isig[q->noise];
-        double *x = w->lqx + q->lqo;
-        x[0] = x[1] = 0.0;
         if (lm == -HUGE_VAL)
             continue;
         if (q->qual == ATT_QUAL_RANGE) {
-            /* a narrow range writes nothing: its x stays 0 */
-            int kind = att_log_ndtr_diff_args((q->llo - lm - b) * isig, (q->lhi - lm - b) * isig,
-                                              w->sab + 2 * ns);
+            double za = (q->llo - lm - b) * isig, zb = (q->lhi - lm - b) * isig;
+            int kind = att_log_ndtr_diff_args(za, zb, w->sab + 2 * ns);
             if (kind == ATT_NDTR_STRADDLE)
                 w->sk[ns++] = q->lqo;
-            else if (kind == ATT_NDTR_TAIL)
-                memcpy(x, w->sab + 2 * ns, 2 * sizeof *x);
+            else if (kind == ATT_NDTR_TAIL) {
+                memcpy(w->lqx + 2 * np, w->sab + 2 * ns, 2 * sizeof *w->lqx);
+                w->lqup[np] = za >= 0.0; /* att_log_ndtr_diff_q's upper tail */
+                w->lqk[np++] = q->lqo;
+            }
         } else {
             double z = (q->ly - lm - b) * isig;
-            x[0] = q->qual == ATT_QUAL_AT_LEAST ? z : -z;
+            n1++;
+            w->lqx[end - n1] = q->qual == ATT_QUAL_AT_LEAST ? z : -z;
+            w->lqk[end - n1] = q->lqo;
         }
     }
-    att_vlog_normal_q_mills(w->simd, 2 * post->nlq, w->lqx, w->lqy, w->lqm);
+    att_vlog_normal_q_mills(w->simd, 2 * np, w->lqx, w->lqpy, w->lqpm);
+    att_vlog_normal_q_mills(w->simd, n1, w->lqx + end - n1, w->lqpy + end - n1, w->lqpm + end - n1);
+    for (j = end - n1; j < end; j++) {
+        w->lqy[w->lqk[j]] = w->lqpy[j];
+        w->lqm[w->lqk[j]] = w->lqpm[j];
+    }
+    att_vlog_ndtr_diff_tail(w->simd, np, w->lqpy, w->lqpm, w->lqup, w->tr, w->tscr);
+    for (j = 0; j < np; j++) {
+        w->lqy[w->lqk[j]] = w->tr[j];
+        memcpy(w->lqm + w->lqk[j], w->lqpm + 2 * j, 2 * sizeof *w->lqm);
+    }
     if (ns == 0)
         return;
     att_vlog_ndtr_diff_straddle(w->simd, ns, w->sab, w->sr, w->stail, w->spdf);
