@@ -623,8 +623,8 @@ EM_INLINE double
 em_expm1(double x)
 {
     const int ok = (x >= -EM_EXPM1_BIG) & (x <= EM_EXPM1_BIG);
-    double r = em_expm1_core(ok ? x : 0.0);
-    double special = x != x ? x + x : x > 0.0 ? em_exp(x) : -1.0;
+    double r = em_expm1_core(ok ? x : 0.0), e = em_exp(x); /* e in every lane: see em_pick */
+    double special = x != x ? x + x : x > 0.0 ? e : -1.0;
 
     return em_pick(ok, r, special);
 }
