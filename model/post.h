@@ -202,6 +202,8 @@ struct att_posterior_workspace {
     double *sig, *lsig, *isig;    /* per noise slot: sigma_s, its log and 1 / sigma_s */
     double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
     double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
+    double *rpk;                  /* per report: those sums not 1, packed (their logs) */
+    size_t *rix;                  /* the same: each one's report */
     double *rmx;                  /* per report: a window's largest log term, or 1 where a
                                    * one-sided figure's days are all above the floor, else 0 */
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the

@@ -603,7 +603,7 @@ post_loglik_terms(const att_posterior *post,
                   double *g)
 {
     double lp = post_prior_logp(post, w, theta, g);
-    size_t r;
+    size_t r, n, k;
 
     if (grad != NULL) {
         memset(w->gsum, 0, POST_NSUM(post->ntime) * sizeof *w->gsum);
@@ -624,6 +624,16 @@ post_loglik_terms(const att_posterior *post,
             return -HUGE_VAL;
         lp += ell;
     }
-    att_vlog(w->simd, post->nrep, w->rsum, w->rsum);
+    /* The logs of the sums over one array, only where a sum is not 1: log 1
+     * is +0 (att_log's bits, hence the arrays'), as 0 is written. */
+    for (r = n = 0; r < post->nrep; r++)
+        if (w->rsum[r] != 1.0) {
+            w->rpk[n] = w->rsum[r];
+            w->rix[n++] = r;
+        } else
+            w->rsum[r] = 0.0;
+    att_vlog(w->simd, n, w->rpk, w->rpk);
+    for (k = 0; k < n; k++)
+        w->rsum[w->rix[k]] = w->rpk[k];
     return post_loglik_add(lp, w->rsum, post->nrep); /* -inf where a report's likelihood is 0 */
 }

@@ -142,11 +142,11 @@ posterior_workspace_carve(const att_posterior *post,
                           unsigned char *base)
 {
     double **const scratch[] = {&w->ell, &w->gm, &w->gs};
-    double **const shorts[] = {&w->hazard, &w->count,  &w->dndu,   &w->gprior, &w->q,    &w->omq,
-                               &w->hacc,   &w->theta,  &w->lam,    &w->msum,   &w->sqv,  &w->lev_a,
-                               &w->lev_p,  &w->lgs,    &w->rsum,   &w->blog,   &w->lgl,  &w->lgm,
-                               &w->ratio,  &w->depart, &w->dratio, &w->ddep,   &w->fdep, &w->gsig,
-                               &w->sig,    &w->lsig,   &w->isig,   &w->rmx,    &w->bv,   &w->bc};
+    double **const shorts[] = {
+        &w->hazard, &w->count, &w->dndu,  &w->gprior, &w->q,      &w->omq,  &w->hacc, &w->theta,
+        &w->lam,    &w->msum,  &w->sqv,   &w->lev_a,  &w->lev_p,  &w->lgs,  &w->rsum, &w->blog,
+        &w->lgl,    &w->lgm,   &w->ratio, &w->depart, &w->dratio, &w->ddep, &w->fdep, &w->gsig,
+        &w->sig,    &w->lsig,  &w->isig,  &w->rmx,    &w->bv,     &w->bc,   &w->rpk};
     double **const times[] = {&w->fbuf,
                               &w->val[ATT_MODEL_C],
                               &w->val[ATT_MODEL_N],
@@ -184,6 +184,7 @@ posterior_workspace_carve(const att_posterior *post,
     w->psum = att_mem_carve(base, &off, 2 * post->nprob + 1, sizeof *w->psum);
     w->pdv = att_mem_carve(base, &off, post->nperiod + 1, sizeof *w->pdv);
     w->sk = att_mem_carve(base, &off, post->nlq + 1, sizeof *w->sk);
+    w->rix = att_mem_carve(base, &off, post->nrep + 1, sizeof *w->rix);
     w->lqk = att_mem_carve(base, &off, 2 * post->nlq + 1, sizeof *w->lqk);
     w->lqup = att_mem_carve(base, &off, post->nlq + 1, sizeof *w->lqup);
     w->tscr = att_mem_carve(base, &off, 4 * post->nlq + 1, sizeof *w->tscr);
