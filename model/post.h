@@ -322,12 +322,45 @@ ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);
 
-/* Adds d log p / d log m at report q's points, g[d] at its d-th, to the
- * per-time sums (each report's in turn, in the reports' order). */
-ATT_INTERNAL void post_quantity_push_report(const att_posterior *post,
-                                            att_posterior_workspace *w,
-                                            const post_report *q,
-                                            const double *g);
+/* Adds g[d] = d log p / d log m at report q's points to the per-time
+ * sums (each report's in turn, in the reports' order): a level's to
+ * d log p / d log C, N, D (through post_point.ds), a change over a
+ * period's to d log p / d C, N, D (divided by the change); the sums are
+ * divided by C, N, D once per time, in post_forward_adjoint, rather than
+ * once per point.  Inline: every report takes it once or twice a
+ * gradient. */
+static inline void
+post_quantity_push_report(const att_posterior *post,
+                          att_posterior_workspace *w,
+                          const post_report *q,
+                          const double *g)
+{
+    const post_point *pt = post->pt + q->first;
+    const double *v = w->val[q->mk.var];
+    double *gv = w->gval[q->mk.var], *a = w->gsum;
+    size_t d;
+
+    if (q->mk.measure == ATT_MODEL_LEVEL && q->mk.per_deployed) {
+        for (d = 0; d < q->npoint; d++) {
+            a[pt[d].ds[0]] += g[d];
+            a[pt[d].ds[1]] -= g[d];
+        }
+        return;
+    }
+    if (q->mk.measure == ATT_MODEL_LEVEL) {
+        for (d = 0; d < q->npoint; d++)
+            a[pt[d].ds[0]] += g[d];
+        return;
+    }
+    for (d = 0; d < q->npoint; d++) {
+        double dv;
+        if (g[d] == 0.0)
+            continue;
+        dv = v[pt[d].ti] - v[pt[d].ti0];
+        gv[pt[d].ti] += g[d] / dv;
+        gv[pt[d].ti0] -= g[d] / dv;
+    }
+}
 
 /* Report q's share to kappa's gradient, from gsum, the sum of its points'
  * d log p / d log m taken in their order (also its bias's share).  Inline:
