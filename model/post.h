@@ -55,7 +55,7 @@ typedef struct {
     size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
                            * windowed range's lower bounds, then its upper bounds) */
     size_t lqo;           /* a single day's censored figure: its two slots in the
-                           * workspace's lqx, lqy, lqm (post_loglik_tails); else ATT_NONE */
+                           * workspace's lqy, lqm (post_loglik_tails); else ATT_NONE */
     size_t so;            /* a windowed one-sided or range figure: its slot in the
                            * workspace's psum (two), pok, plg (post_loglik_prob); else
                            * ATT_NONE */
@@ -90,8 +90,8 @@ typedef struct {
     double mult; /* days it stands for */
     /* Where a level's d log p / d log m at the point goes, in the
      * workspace's gsum: to ds[0] and, per deployed, with sign -1 to ds[1]
-     * (else ATT_NONE, as both are over a period, which
-     * post_quantity_push_report divides by its change instead). */
+     * (ATT_NONE for other levels).  Both ATT_NONE over a period, whose
+     * post_quantity_push_report divides by its change instead. */
     size_t ds[2];
 } post_point;
 
@@ -209,8 +209,8 @@ struct att_posterior_workspace {
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
                                    * tail's argument, then value; z; the density */
     double *lqy, *lqm;            /* two per single day's censored figure (post_report.lqo):
-                                   * log Q, inverse Mills ratio (a range straddling 0: value,
-                                   * then its two derivatives) */
+                                   * log Q, inverse Mills ratio (a range in one tail or
+                                   * straddling 0: its value, then its two derivatives) */
     double *lqx, *lqpy, *lqpm;    /* up to two per such figure: the log Q's taken, packed:
                                    * arguments, values, ratios (post_loglik_tails) */
     size_t *lqk;                  /* the same: a one-sided figure's slot in lqy, lqm, or a

@@ -40,9 +40,10 @@ post_loglik_gradient(const att_posterior *post,
 /* One point's log-likelihood given log m (equations (7)-(9)), isig =
  * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
  * to those with respect to the bias) and log sigma.  lq, with lqm: what a
- * censored figure's log-CDFs take, over arrays (post_loglik_tails: log Q's
- * and inverse Mills ratios, or a range straddling 0's value and
- * derivatives), or NULL to take them here; the same bits. */
+ * censored figure's log-CDFs take, over arrays (post_loglik_tails: a
+ * one-sided figure's log Q and inverse Mills ratio, a range's value and
+ * derivatives unless it is narrow), or NULL to take them here; the same
+ * bits. */
 static double
 post_loglik_point(const post_report *q,
                   double lm,
@@ -449,8 +450,8 @@ post_loglik_window(const att_posterior *post,
 
 /* Report r's (q's) log-likelihood by points, for single days and the
  * fallbacks of the one-sided and range windows (see post_loglik_finish);
- * with pre, a single day's censored figure reads its log Q's where
- * post_loglik_tails left them. */
+ * with pre, a single day's censored figure reads what
+ * post_loglik_tails left in its slots. */
 static double
 post_loglik_points(const att_posterior *post,
                    att_posterior_workspace *w,

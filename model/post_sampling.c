@@ -153,7 +153,8 @@ post_sampling_chain(const att_posterior *post,
             for (; d < q->npoint; d++)
                 g[d] = pt[d].mult * (-ar - t * (lm[d] - la));
     }
-    /* Every point's: the others' are 0 (never written) over 1. */
+    /* Every point's: the others' are 0 (the workspace's block is zeroed and
+     * nothing else writes gpt2) over 1. */
     att_vdiv(w->simd, post->npoint, g2, post->pdiv, g2);
     for (k = 0; k < post->npool; k++) {
         const post_report *q = &post->rep[post->poolrep[k]];

@@ -1,5 +1,5 @@
-/* vmath.c -- exp, log, the normal tail and log Q over arrays, one loop per
- * instruction set (vmath.h).
+/* vmath.c -- exp, log, log1p, expm1, the normal tail, log Q and division
+ * over arrays, one loop per instruction set (vmath.h).
  *
  * Each loop calls a kernel of emath_kernel.h, which has no branch, so the
  * compiler vectorises it: with AVX2 and AVX-512 the tables are read four or
@@ -8,7 +8,7 @@
  * SSE2 build stays mostly scalar.  Vectorising does not change a lane's operations
  * (no reassociation without -ffast-math, no contraction with
  * -ffp-contract=off), so every path gives the bits of att_exp, att_log,
- * att_normal_q and att_log_normal_q_mills; tests/test_emath_hash.c checks
+ * att_log1p, att_expm1, att_normal_q and att_log_normal_q_mills; tests/test_emath_hash.c checks
  * it on every path this processor runs, against hashes made once.  This file is built with
  * -fno-trapping-math, which lets the compiler turn the kernels' selections
  * into blends: it changes which floating-point exceptions may be raised,

@@ -1,5 +1,5 @@
-/* vmath.h -- exp, log, log1p, the normal tail, log Q and division over
- * arrays (private).
+/* vmath.h -- exp, log, log1p, expm1, the normal tail, log Q and division
+ * over arrays (private).
  *
  * The posterior takes several hundred of each per gradient (log Q, the
  * single days' censored figures, a few dozen).  Over an array
