@@ -382,14 +382,14 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     for (post->nperiod = post->npool = r = 0; r < post->nrep; r++) {
         post_report *q = &post->rep[r];
         post_design_sums(post, q);
-        for (q->unit = true, i = 0; i < q->npoint; i++)
-            q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
         if (q->mk.measure != ATT_MODEL_LEVEL)
             post->perrep[post->nperiod++] = r;
         if (q->pooled)
             post->poolrep[post->npool++] = r;
-        for (i = 0; i < q->npoint; i++)
+        for (q->unit = true, i = 0; i < q->npoint; i++) {
+            q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
             post->pdiv[q->first + i] = q->pooled ? q->nlevel : 1.0;
+        }
     }
     return ATT_OK;
 }

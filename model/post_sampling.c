@@ -120,7 +120,7 @@ post_sampling_chain(const att_posterior *post,
                     double kappa,
                     double *grad)
 {
-    double *g2 = w->gpt2, *a = w->gsum;
+    double *g2 = w->gpt2;
     size_t i, k, d;
 
     /* v_s and c_s, once a bias rather than once a report. */
@@ -160,15 +160,9 @@ post_sampling_chain(const att_posterior *post,
         const post_report *q = &post->rep[post->poolrep[k]];
         const double *g = g2 + q->first;
         double gq = 0.0;
-        if (q->mk.measure != ATT_MODEL_LEVEL || q->mk.per_deployed) {
-            for (d = 0; d < q->npoint; d++)
-                gq += g[d];
-            post_quantity_push_report(post, w, q, g);
-        } else
-            for (d = 0; d < q->npoint; d++) { /* post_quantity_push_report's pushes */
-                gq += g[d];
-                a[post->pt[q->first + d].ds[0]] += g[d];
-            }
+        for (d = 0; d < q->npoint; d++)
+            gq += g[d];
+        post_quantity_push_report(post, w, q, g);
         post_quantity_kappa(w, q, kappa, gq);
     }
     for (i = 0; i < post->dim; i++)

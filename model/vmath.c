@@ -222,15 +222,6 @@ vexp_scalar(size_t n, const double *x, double *y)
 }
 
 static void
-vdiv_scalar(size_t n, const double *x, const double *d, double *y)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        y[i] = x[i] / d[i];
-}
-
-static void
 vlog_scalar(size_t n, const double *x, double *y)
 {
     size_t i;
@@ -287,10 +278,12 @@ typedef struct {
 } vmath_path;
 
 /* log1p, expm1 and log Q take both sides of a branch in every lane:
- * SSE2's two lanes do not pay for that, and call the scalar functions. */
+ * SSE2's two lanes do not pay for that, and call the scalar functions.
+ * Division, which has no scalar function to call, takes the baseline loop
+ * on the scalar path too. */
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
     {"scalar", vexp_scalar, vlog_scalar, vlog1p_scalar, vexpm1_scalar,
-     vnormal_small_tail_pdf_scalar, vlog_q_mills_scalar, vdiv_scalar},
+     vnormal_small_tail_pdf_scalar, vlog_q_mills_scalar, vdiv_base},
     {"sse2", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
      vlog_q_mills_scalar, vdiv_base},
 #if VMATH_X86
