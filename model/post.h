@@ -134,6 +134,8 @@ struct att_posterior {
     size_t *perrep, nperiod; /* the reports of a change over a period (one point each), in
                               * order */
     size_t *poolrep, npool;  /* the pooled reports (post_report.pooled), in order */
+    size_t *order;           /* per used report in ledger order (the public index): its
+                              * index in rep, which runs in evaluation order (post_design.c) */
     double *pdiv;            /* per point: its report's nlevel if pooled, else 1 (the
                               * divisors of post_sampling_chain's array) */
     size_t *lqrep, nlq;      /* the single days' censored figures (post_report.lqo), in order */

@@ -50,7 +50,7 @@ att_posterior_nreports(const att_posterior *post)
 size_t
 att_posterior_report(const att_posterior *post, size_t i)
 {
-    return post->rep[i].ledger;
+    return post->rep[post->order[i]].ledger;
 }
 
 att_posterior *
@@ -352,7 +352,7 @@ att_posterior_report_loglik(const att_posterior *post,
 
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
-    ell = post_loglik_report(post, w, i, theta, kappa, NULL, &s);
+    ell = post_loglik_report(post, w, post->order[i], theta, kappa, NULL, &s);
     ell += att_log(s);
     return isnan(ell) ? -HUGE_VAL : ell; /* C or N overflowed: as att_posterior_logp says */
 }
@@ -369,7 +369,7 @@ att_posterior_loglik_reports(const att_posterior *post,
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
     for (i = 0; i < post->nrep; i++) {
-        double s, ell = post_loglik_report(post, w, i, theta, kappa, NULL, &s);
+        double s, ell = post_loglik_report(post, w, post->order[i], theta, kappa, NULL, &s);
         ell += att_log(s);
         out[i] = isnan(ell) ? -HUGE_VAL : ell;
     }

@@ -81,9 +81,9 @@ static void
 test_failed_fit_small_noise(void **state)
 {
     const char *wants[] = {
-        "attrition: the fit failed its convergence checks: 78 divergent transitions of 4000 "
-        "draws (fails above 1%).",
-        "Cause (divergences at small noise): 32 of the 78 divergent transitions (41%; a quarter "
+        "attrition: the fit failed its convergence checks: min ESS bulk 619, tail 222 (warns "
+        "below 400); 98 divergent transitions of 4000 draws (fails above 1%).",
+        "Cause (divergences at small noise): 64 of the 98 divergent transitions (65%; a quarter "
         "by chance) came where sigma_named_list was in its lowest quarter",
         "Remedy: [priors] sigma_spread = 1 (now 2).\n  Checked: with it the same fit (same seed) "
         "passes",

@@ -717,7 +717,7 @@ test_fit_influence(void **state)
     const char *skip_json = ATT_BINARY_DIR "/tests/influence_skip.json";
     const char *iout = ATT_BINARY_DIR "/tests/influence_stdout.txt";
     const char *ierr = ATT_BINARY_DIR "/tests/influence_stderr.txt";
-    const char *skip = "us_1000_20241231"; /* k above 0.7 in this small fit */
+    const char *skip = "isw_rate_92_20250131"; /* k above 0.7 in this small fit */
     const char *infl[] = {"fit", "--chains", "4", "--warmup", "250",         "--draws",
                           "250", "--seed",   "3", "--force",  "--influence", NULL};
     const char *full[] = {"fit",      "--chains", "4",        "--warmup", "250",
@@ -739,7 +739,7 @@ test_fit_influence(void **state)
     assert_non_null(text);
     row = strstr(text, "influence: change in each hazard's median");
     assert_non_null(row);
-    row = strstr(row, "\nus_1000_20241231 "); /* the influence table's row */
+    row = strstr(row, "\nisw_rate_92_20250131 "); /* the influence table's row */
     assert_non_null(row);
     assert_non_null(strstr(row, "  refit\n"));
     assert_true(strstr(row, "  refit\n") < strchr(row + 1, '\n') + 1);
@@ -765,7 +765,7 @@ test_fit_influence(void **state)
     assert_non_null(text);
     row = strstr(text, "influence: change in each hazard's median");
     assert_non_null(row);
-    row = strstr(row, "\nus_1000_20241231 ");
+    row = strstr(row, "\nisw_rate_92_20250131 ");
     assert_non_null(row);
     assert_non_null(strstr(row, "n/a"));
     assert_null(strstr(text, "nan"));
