@@ -69,7 +69,10 @@ ATT_NODISCARD att_posterior *att_posterior_alloc_without(
 size_t att_posterior_dim(const att_posterior *post);
 const att_param_info *att_posterior_param(const att_posterior *post, size_t i);
 
-/* The reports entering the likelihood, as ledger indices (count, then i-th). */
+/* The reports entering the likelihood, as ledger indices (count, then i-th),
+ * ascending: the i-th is the i-th used report of the ledger, whatever order
+ * the log density takes them in.  Every per-report function and output
+ * below indexes the reports the same way. */
 size_t att_posterior_nreports(const att_posterior *post);
 size_t att_posterior_report(const att_posterior *post, size_t i);
 
