@@ -648,7 +648,7 @@ print_influence_table(FILE *f, const fit_view *v)
     for (k = 0; k < n; k++)
         if (att_posterior_param(v->post, k)->kind == ATT_PAR_HAZARD)
             fprintf(f, " %10s", att_posterior_param(v->post, k)->name);
-    fprintf(f, " %8s  %s\n", "Pareto k", "how");
+    fprintf(f, " %10s %8s  %s\n", "MCSE", "Pareto k", "how");
     for (i = 0; i < v->l->n; i++) {
         const att_report *r = &v->l->reports[i];
         if (r->repeat_of != ATT_NONE || r->revised_by != ATT_NONE)
@@ -657,6 +657,7 @@ print_influence_table(FILE *f, const fit_view *v)
         for (k = 0; k < inf->nhaz; k++)
             fprintf(f, " %10s",
                     cli_num(1000.0 * inf->change[i * inf->nhaz + k], '+', 3, a, sizeof a));
+        fprintf(f, " %10s", cli_num(1000.0 * inf->row_mcse[i], 'g', 2, a, sizeof a));
         fprintf(f, " %8s  %s\n", cli_num(inf->k[i], 'f', 2, a, sizeof a),
                 inf->how[i] == ATT_INFLUENCE_REFIT  ? "refit"
                 : inf->how[i] == ATT_INFLUENCE_PSIS ? "PSIS"
@@ -665,8 +666,9 @@ print_influence_table(FILE *f, const fit_view *v)
     }
     fprintf(f,
             "(%zu reports from the fit's own draws weighted as if the report were left out "
-            "(PSIS), %zu refitted\n because their Pareto k is above %g; Monte Carlo standard "
-            "error of each change: about %s\n per 1,000 per day; smaller changes are noise)\n",
+            "(PSIS), %zu refitted\n because their Pareto k is above %g; MCSE: the Monte Carlo "
+            "standard error of the row's\n changes, %s for a refit, more where PSIS weights are "
+            "uneven; smaller changes are noise)\n",
             npsis, inf->refits, ATT_LOO_K_BAD, cli_num(1000.0 * inf->mcse, 'g', 2, a, sizeof a));
 }
 

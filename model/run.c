@@ -429,7 +429,13 @@ run_weighted_median(const double *x, const double *lw, size_t stride, size_t S, 
     return x[order[S - 1]];
 }
 
-/* Report i's changes from the fit's own draws with its PSIS weights. */
+/* Report i's changes from the fit's own draws with its PSIS weights, and
+ * their Monte Carlo standard error: uneven weights leave n_eff = 1 /
+ * sum w^2 of the S draws' worth, so a weighted median's MCSE is the
+ * median's m times sqrt(S / n_eff); the change takes the unweighted
+ * median's m too, as if the two were independent (the same draws make
+ * them correlate positively: an upper bound, and sqrt 2 m, a refit's,
+ * with equal weights). */
 static att_status
 run_influence_psis(const att_run_fit *f,
                    const att_loo *loo,
@@ -440,7 +446,7 @@ run_influence_psis(const att_run_fit *f,
 {
     const att_fit_result *fit = &f->fit;
     size_t S = fit->chains * fit->draws, k, s;
-    double *col = att_mem_alloc((S + 1) * sizeof *col);
+    double *col = att_mem_alloc((S + 1) * sizeof *col), sw2 = 0.0;
     size_t *order = att_mem_alloc((S + 1) * sizeof *order);
 
     if (col == NULL || order == NULL) {
@@ -448,6 +454,11 @@ run_influence_psis(const att_run_fit *f,
         att_mem_free(order);
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     }
+    for (s = 0; s < S; s++) {
+        double w = att_exp(loo->lw[s * loo->n + i]);
+        sw2 += w * w;
+    }
+    inf->row_mcse[li] = inf->mcse * sqrt(0.5 * (1.0 + sw2 * (double)S));
     for (k = 0; k < inf->nhaz; k++) {
         for (s = 0; s < S; s++)
             col[s] = fit->value[s * fit->dim + inf->haz[k]];
@@ -478,7 +489,8 @@ att_run_influence(const att_run *r,
     out->haz = att_mem_alloc((n + 1) * sizeof *out->haz);
     out->how = att_mem_calloc(out->nrep + 1, sizeof *out->how);
     out->k = att_mem_alloc((out->nrep + 1) * sizeof *out->k);
-    if (out->haz == NULL || out->how == NULL || out->k == NULL) {
+    out->row_mcse = att_mem_alloc((out->nrep + 1) * sizeof *out->row_mcse);
+    if (out->haz == NULL || out->how == NULL || out->k == NULL || out->row_mcse == NULL) {
         att_influence_free(out);
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     }
@@ -493,7 +505,7 @@ att_run_influence(const att_run *r,
     for (i = 0; i < out->nrep * out->nhaz; i++)
         out->change[i] = (double)NAN; /* not computed */
     for (i = 0; i < out->nrep; i++)
-        out->k[i] = (double)NAN;
+        out->k[i] = out->row_mcse[i] = (double)NAN;
     if ((st = run_influence_mcse(f, out, err)) != ATT_OK ||
         (nused > 1 && (st = att_fit_loo(f->post, &f->fit, true, &loo, err)) != ATT_OK)) {
         att_influence_free(out);
@@ -514,6 +526,7 @@ att_run_influence(const att_run *r,
             continue;
         }
         out->how[li] = ATT_INFLUENCE_REFIT;
+        out->row_mcse[li] = out->mcse;
         if (progress != NULL)
             progress(ctx, done++, out->refits);
         att_error_clear(&e);
@@ -542,6 +555,8 @@ att_influence_free(att_influence *inf)
     att_mem_free(inf->change);
     att_mem_free(inf->how);
     att_mem_free(inf->k);
+    att_mem_free(inf->row_mcse);
+    inf->row_mcse = NULL;
     inf->haz = NULL;
     inf->change = NULL;
     inf->how = NULL;

@@ -152,8 +152,11 @@ typedef struct {
     size_t nrep;        /* rows: the ledger's reports */
     double *change;     /* nrep x nhaz, 1/day; NaN where not refitted (a report
                          * not used, or the only one) */
-    double mcse;        /* Monte Carlo standard error of one change, 1/day: sqrt 2
-                         * times the largest MCSE of a hazard's median */
+    double mcse;        /* Monte Carlo standard error of one refit's change, 1/day:
+                         * sqrt 2 times the largest MCSE of a hazard's median */
+    double *row_mcse;   /* per row: that of its changes, 1/day: mcse for a refit, more
+                         * for a PSIS row whose weights are uneven (docs/model.md,
+                         * section 6.2); NaN where not computed */
     unsigned char *how; /* per row: ATT_INFLUENCE_NONE, _PSIS or _REFIT */
     double *k;          /* per row: the report's Pareto k (NaN where not used) */
     size_t refits;      /* reports refitted */
