@@ -51,6 +51,7 @@ typedef struct {
     double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
     double nlevel;        /* pooled: the days from lfirst on */
+    double rnlevel;       /* pooled: 1 / nlevel, once (else 0) */
     int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
     size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
                            * windowed range's lower bounds, then its upper bounds) */
@@ -90,8 +91,9 @@ typedef struct {
     double mult; /* days it stands for */
     /* Where a level's d log p / d log m at the point goes, in the
      * workspace's gsum: to ds[0] and, per deployed, with sign -1 to ds[1]
-     * (ATT_NONE for other levels).  Both ATT_NONE over a period, whose
-     * post_quantity_push_report divides by its change instead. */
+     * (ATT_NONE for other levels).  Over a period, whose
+     * post_quantity_push divides by its change instead, ds[0] is
+     * POST_SINK, a slot that nothing reads, and ds[1] ATT_NONE. */
     size_t ds[2];
 } post_point;
 
@@ -136,8 +138,8 @@ struct att_posterior {
     size_t *poolrep, npool;  /* the pooled reports (post_report.pooled), in order */
     size_t *order;           /* per used report in ledger order (the public index): its
                               * index in rep, which runs in evaluation order (post_design.c) */
-    double *pdiv;            /* per point: its report's nlevel if pooled, else 1 (the
-                              * divisors of post_sampling_chain's array) */
+    size_t *dpt, ndpt;       /* the points of the reports per deployed (post_point.ds[1]), in
+                              * order */
     size_t *lqrep, nlq;      /* the single days' censored figures (post_report.lqo), in order */
     size_t *prep, nprob;     /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
@@ -162,6 +164,9 @@ struct att_posterior {
 #define POST_GLOG(var) ((size_t)(var))
 #define POST_GVAL(var) ((size_t)ATT_MODEL_NVAR + (size_t)(var))
 #define POST_NSUM(nt)  (2 * (size_t)ATT_MODEL_NVAR * (nt))
+/* The slot after them, which takes what no sum wants: post_quantity_push
+ * adds every point's term without asking whether it is a level's. */
+#define POST_SINK(nt) POST_NSUM(nt)
 
 /* Every array lives in one block (posterior.c carves it). */
 struct att_posterior_workspace {
@@ -182,8 +187,8 @@ struct att_posterior_workspace {
                                    * directly, the rest from glog in post_forward_adjoint */
     double *glog[ATT_MODEL_NVAR]; /* per time: d log p / d log C, N, D, summed over points */
     double *gsum;                 /* glog and gval, one after another */
-    double *gpt, *gpt2;           /* per point: d log p / d log m, from the likelihood and
-                                   * from the sampling coordinates */
+    double *gpt;                  /* per point: d log p / d log m, from the likelihood, then
+                                   * plus the sampling coordinates' (post_sampling_chain) */
     double *surv;                 /* per time and arrival: exp(-H_j(t)) */
     double *lost;                 /* per time and arrival: 1 - exp(-H_j(t)), accurately */
     double *q, *omq;              /* per phase: exp(-h_k) and 1 - exp(-h_k) */
@@ -324,45 +329,14 @@ ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);
 
-/* Adds g[d] = d log p / d log m at report q's points to the per-time
- * sums (each report's in turn, in the reports' order): a level's to
- * d log p / d log C, N, D (through post_point.ds), a change over a
- * period's to d log p / d C, N, D (divided by the change); the sums are
- * divided by C, N, D once per time, in post_forward_adjoint, rather than
- * once per point.  Inline: every report takes it once or twice a
- * gradient. */
-static inline void
-post_quantity_push_report(const att_posterior *post,
-                          att_posterior_workspace *w,
-                          const post_report *q,
-                          const double *g)
-{
-    const post_point *pt = post->pt + q->first;
-    const double *v = w->val[q->mk.var];
-    double *gv = w->gval[q->mk.var], *a = w->gsum;
-    size_t d;
-
-    if (q->mk.measure == ATT_MODEL_LEVEL && q->mk.per_deployed) {
-        for (d = 0; d < q->npoint; d++) {
-            a[pt[d].ds[0]] += g[d];
-            a[pt[d].ds[1]] -= g[d];
-        }
-        return;
-    }
-    if (q->mk.measure == ATT_MODEL_LEVEL) {
-        for (d = 0; d < q->npoint; d++)
-            a[pt[d].ds[0]] += g[d];
-        return;
-    }
-    for (d = 0; d < q->npoint; d++) {
-        double dv;
-        if (g[d] == 0.0)
-            continue;
-        dv = v[pt[d].ti] - v[pt[d].ti0];
-        gv[pt[d].ti] += g[d] / dv;
-        gv[pt[d].ti0] -= g[d] / dv;
-    }
-}
+/* Adds g[i] = d log p / d log m at every point i to the per-time sums,
+ * once a gradient, after the likelihood and the sampling coordinates have
+ * both written theirs: a level's to d log p / d log C, N, D (through
+ * post_point.ds), a change over a period's to d log p / d C, N, D
+ * (divided by the change); the sums are divided by C, N, D once per time,
+ * in post_forward_adjoint, rather than once per point. */
+ATT_INTERNAL void
+post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g);
 
 /* Report q's share to kappa's gradient, from gsum, the sum of its points'
  * d log p / d log m taken in their order (also its bias's share).  Inline:
@@ -411,7 +385,7 @@ ATT_INTERNAL void post_sampling_to_theta(const att_posterior *post,
                                          double *theta);
 
 /* The chain rule from the gradient at theta to the gradient at xi,
- * log-Jacobian included (per-time sums and w->gsig still open). */
+ * log-Jacobian included (w->gpt not yet pushed, w->gsig still open). */
 ATT_INTERNAL void post_sampling_chain(const att_posterior *post,
                                       att_posterior_workspace *w,
                                       const double *xi,

@@ -174,7 +174,7 @@ post_design_transpose(att_posterior *post)
 /* Where report q's points send d log p / d log m (post_point.ds), once
  * the times are renumbered: a level to the sum of its variable's log at
  * the time (and, per deployed, with sign -1 to log D's); a change over a
- * period nowhere, since post_quantity_push_report takes it apart. */
+ * period to the sink, since post_quantity_push takes it apart. */
 static void
 post_design_sums(att_posterior *post, const post_report *q)
 {
@@ -183,7 +183,7 @@ post_design_sums(att_posterior *post, const post_report *q)
     for (d = 0; d < q->npoint; d++) {
         post_point *pt = &post->pt[q->first + d];
         bool level = q->mk.measure == ATT_MODEL_LEVEL;
-        pt->ds[0] = level ? POST_GLOG(q->mk.var) * nt + pt->ti : ATT_NONE;
+        pt->ds[0] = level ? POST_GLOG(q->mk.var) * nt + pt->ti : POST_SINK(nt);
         pt->ds[1] = level && q->mk.per_deployed ? POST_GLOG(ATT_MODEL_D) * nt + pt->ti : ATT_NONE;
     }
 }
@@ -286,7 +286,7 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         post->poolrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->poolrep);
         post->order = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->order);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
-        post->pdiv = att_mem_carve(base, &off, np + 1, sizeof *post->pdiv);
+        post->dpt = att_mem_carve(base, &off, np + 1, sizeof *post->dpt);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
         post->tset = att_mem_carve(base, &off, nexpo + 1, sizeof *post->tset);
     }
@@ -426,6 +426,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         q->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
         for (q->nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
             q->nlevel += post->pt[q->first + k].mult;
+        q->rnlevel = q->pooled ? 1.0 / q->nlevel : 0.0;
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }
@@ -433,7 +434,7 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     post_design_paths(post);
     if ((st = post_design_compact(post, err)) != ATT_OK)
         return st;
-    for (post->nperiod = post->npool = r = 0; r < post->nrep; r++) {
+    for (post->nperiod = post->npool = post->ndpt = r = 0; r < post->nrep; r++) {
         post_report *q = &post->rep[r];
         post_design_sums(post, q);
         if (q->mk.measure != ATT_MODEL_LEVEL)
@@ -442,7 +443,8 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             post->poolrep[post->npool++] = r;
         for (q->unit = true, i = 0; i < q->npoint; i++) {
             q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
-            post->pdiv[q->first + i] = q->pooled ? q->nlevel : 1.0;
+            if (post->pt[q->first + i].ds[1] != ATT_NONE)
+                post->dpt[post->ndpt++] = q->first + i;
         }
     }
     return ATT_OK;

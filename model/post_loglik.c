@@ -14,21 +14,19 @@
 #include "post.h"
 
 /* The end of every report's gradient, once g[d] = d ell / d log m at each
- * point is in w->gpt: those to the per-time sums (each report's in turn,
- * so that every sum takes its terms in the points' order); gb, their sum
- * in the points' order, to the bias (whose derivative is the same; an
- * undercount class's log c_s moves as c_s's logit times 1 - c_s) and to
- * kappa, gsig to its noise slot's log sigma. */
+ * point is in w->gpt (which post_quantity_push takes to the per-time sums
+ * once every report's is there): gb, their sum in the points' order, to
+ * the bias (whose derivative is the same; an undercount class's log c_s
+ * moves as c_s's logit times 1 - c_s) and to kappa, gsig to its noise
+ * slot's log sigma. */
 static void
-post_loglik_gradient(const att_posterior *post,
-                     att_posterior_workspace *w,
+post_loglik_gradient(att_posterior_workspace *w,
                      const post_report *q,
                      double kappa,
                      double gb,
                      double gsig,
                      double *grad)
 {
-    post_quantity_push_report(post, w, q, w->gpt + q->first);
     post_quantity_kappa(w, q, kappa, gb);
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
@@ -100,6 +98,11 @@ post_loglik_point(const post_report *q,
 #define POST_LINEAR_FLOOR (-30.0)
 #define POST_LOG_HALF     (-0.69314718055994530942) /* log(1/2) */
 
+/* Below this largest log term a window's terms are shifted before their
+ * exp (post_loglik_prepare): above it the largest exp is far from
+ * underflowing. */
+#define POST_WINDOW_FLOOR (-500.0)
+
 /* A report's bias term: its class's bias, an undercount class's log c_s,
  * or 0. */
 static double
@@ -124,22 +127,22 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
     size_t d;
 
     if (q->path == POST_PATH_WINDOW) {
-        /* The largest term first, then the terms written once: reading
-         * back the ones just stored, in pairs, stalled each pair on
-         * store forwarding. */
-        double mx = -HUGE_VAL, off;
+        double mx = -HUGE_VAL;
         for (d = 0; d < q->npoint; d++) {
             double xd = (q->ly - lm[d] - b) * isig;
             double td = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * xd * xd;
+            x[d] = xd;
+            t[d] = td;
             if (td > mx)
                 mx = td;
         }
+        /* Shifted by the largest term only where exp would underflow. */
+        if (mx < POST_WINDOW_FLOOR && mx != -HUGE_VAL)
+            for (d = 0; d < q->npoint; d++)
+                t[d] -= mx;
+        else if (mx != -HUGE_VAL)
+            mx = 0.0;
         w->rmx[r] = mx;
-        off = mx == -HUGE_VAL ? 0.0 : mx; /* all -inf: left as they are */
-        for (d = 0; d < q->npoint; d++) {
-            x[d] = (q->ly - lm[d] - b) * isig;
-            t[d] = (lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * x[d] * x[d]) - off;
-        }
     } else if (q->path == POST_PATH_RANGE) {
         size_t n = q->npoint;
         for (d = 0; d < n; d++) {
@@ -338,7 +341,7 @@ post_loglik_one_sided(const att_posterior *post,
         gsig -= x[d] * phi;
         gb += g[d];
     }
-    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -381,7 +384,7 @@ post_loglik_range(const att_posterior *post,
         gsig += mult * (z[d] * pdf[d] - z[n + d] * pdf[n + d]);
         gb += g[d];
     }
-    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -444,7 +447,7 @@ post_loglik_window(const att_posterior *post,
         gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
         gb += g[d];
     }
-    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -509,7 +512,7 @@ post_loglik_points(const att_posterior *post,
         gsig += wt == 0.0 ? 0.0 : wt * w->gs[d];
         gb += w->gpt[q->first + d];
     }
-    post_loglik_gradient(post, w, q, kappa, gb, gsig, grad);
+    post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
 }
 
@@ -553,9 +556,9 @@ post_loglik_finish(const att_posterior *post,
 /* Report r's log-likelihood, the log of the mean of its points'
  * likelihoods (equation (10)), is the value returned plus log(*out_s): the
  * caller takes the logs of every report's *out_s at once, over an array
- * (1 where there is none to take).  With grad, its gradient goes to the
- * per-time sums (post_quantity_push_report) and to sigma, kappa and the
- * bias.
+ * (1 where there is none to take).  With grad, its gradient goes to
+ * w->gpt at its points (post_quantity_push takes those on) and to sigma,
+ * kappa and the bias.
  * post_loglik_terms takes the same steps for every report, each over the
  * whole ledger, so that the transcendentals run over long arrays. */
 double
@@ -592,8 +595,9 @@ post_loglik_add(double lp, const double *x, size_t n)
 
 /* Prior and likelihood at theta, whose model values are in w (equation
  * (13)).  With grad, the gradient goes to grad, except the part that
- * passes through C, N, D, kappa and sigma, which is left in the per-time
- * sums and in w->g_kappa, w->gsig for the caller to finish.  g gets the
+ * passes through C, N, D, kappa and sigma, which is left in w->gpt (per
+ * point, for post_quantity_push), w->g_kappa and w->gsig for the caller to
+ * finish.  g gets the
  * prior's gradient when grad is NULL. */
 double
 post_loglik_terms(const att_posterior *post,
@@ -607,7 +611,7 @@ post_loglik_terms(const att_posterior *post,
     size_t r, n, k;
 
     if (grad != NULL) {
-        memset(w->gsum, 0, POST_NSUM(post->ntime) * sizeof *w->gsum);
+        memset(w->gsum, 0, (POST_NSUM(post->ntime) + 1) * sizeof *w->gsum);
         w->g_kappa = 0.0;
         memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }

@@ -199,3 +199,32 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
         lm[0] = lm[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
     }
 }
+
+/* Three passes that keep each sum's terms in the points' order: the
+ * levels' first terms, then the second terms of the reports per deployed
+ * (the sink takes the periods' first: one branchless pass), then the
+ * periods'; the first two write glog, the last gval. */
+void
+post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
+{
+    double *a = w->gsum;
+    size_t i, k;
+
+    for (i = 0; i < post->npoint; i++)
+        a[post->pt[i].ds[0]] += g[i];
+    for (k = 0; k < post->ndpt; k++) {
+        i = post->dpt[k];
+        a[post->pt[i].ds[1]] -= g[i];
+    }
+    for (k = 0; k < post->nperiod; k++) {
+        const post_report *q = &post->rep[post->perrep[k]];
+        const post_point *pt = post->pt + q->first; /* a period's one point */
+        const double *v = w->val[q->mk.var];
+        double *gv = w->gval[q->mk.var], dv;
+        if (g[q->first] == 0.0)
+            continue;
+        dv = v[pt->ti] - v[pt->ti0];
+        gv[pt->ti] += g[q->first] / dv;
+        gv[pt->ti0] -= g[q->first] / dv;
+    }
+}

@@ -29,8 +29,8 @@
  *   log p(xi) = log p(theta(xi)) (13) + sum_s log sqrt(v_s).
  *
  * Its gradient follows by the chain rule: log m at the pooled points
- * enters through a_i and s_i^2 and goes to the per-time sums
- * (post_quantity_push_report) like the likelihood's.  One-sided figures
+ * enters through a_i and s_i^2 and is added to the likelihood's at those
+ * points, which post_quantity_push then takes to the per-time sums.  One-sided figures
  * are left out of P_s: they pin b_s on one side only.  What is left at
  * small sigma is not a bias funnel and no such map removes it: the
  * likelihood of a windowed figure becomes a comb with one tooth of width
@@ -60,7 +60,7 @@ post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
         const post_report *q = &post->rep[post->poolrep[k]];
         const post_point *pt = post->pt + q->first;
         const double *lm = w->lm + q->first;
-        double n = q->nlevel, a = 0.0, v = 0.0, s2 = w->sig[q->noise] * w->sig[q->noise], p;
+        double a = 0.0, v = 0.0, s2 = w->sig[q->noise] * w->sig[q->noise], p;
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
         if (q->unit) /* the same sums with mult = 1 */
@@ -71,12 +71,12 @@ post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
                 a += pt[d].mult * lm[d];
         if (!isfinite(a))
             return false; /* some log m is not: their logs are far from overflowing */
-        a /= n;
+        a *= q->rnlevel;
         for (d = q->lfirst; d < q->npoint; d++) {
             double e = lm[d] - a;
             v += (q->unit ? e : pt[d].mult * e) * e;
         }
-        p = 1.0 / (s2 + v / n + q->lspread);
+        p = 1.0 / (s2 + v * q->rnlevel + q->lspread);
         w->lev_a[k] = a;
         w->lev_p[k] = p;
         w->lam[q->bias] += p;
@@ -105,14 +105,12 @@ post_sampling_to_theta(const att_posterior *post,
             post->info[i].kind != ATT_PAR_BIAS ? xi[i] : w->msum[i] / w->lam[i] + w->sqv[i] * xi[i];
 }
 
-/* The chain rule from the gradient at theta (grad, with the per-time sums
- * and w->gsig still open) to the gradient at xi, log-Jacobian included:
- * b_s moves with a_i, p_i (through log m at the pooled points, which go to
- * the per-time sums as post_quantity_push_report sends them) and with
- * sigma.  In three passes with the same bits as one: each pooled point's
- * numerator, then the divisions by n_i over one array (pipelined, where
- * one report's few days would wait on each), then each report's sum and
- * pushes. */
+/* The chain rule from the gradient at theta (grad, with w->gpt not yet
+ * pushed and w->gsig still open) to the gradient at xi, log-Jacobian
+ * included: b_s moves with a_i, p_i (through log m at the pooled points,
+ * whose share is added to the likelihood's in w->gpt) and with sigma.
+ * 1 / n_i is the design's (rnlevel): a division a report would make its
+ * few days wait on. */
 void
 post_sampling_chain(const att_posterior *post,
                     att_posterior_workspace *w,
@@ -120,7 +118,6 @@ post_sampling_chain(const att_posterior *post,
                     double kappa,
                     double *grad)
 {
-    double *g2 = w->gpt2;
     size_t i, k, d;
 
     /* v_s and c_s, once a bias rather than once a report. */
@@ -134,35 +131,25 @@ post_sampling_chain(const att_posterior *post,
         const post_point *pt = post->pt + q->first;
         const double *lm = w->lm + q->first;
         double gb = grad[q->bias]; /* d log p / d b_s, prior and likelihood */
-        double v = w->bv[q->bias], c = w->bc[q->bias], p = w->lev_p[k], ap, ar, t;
-        double la = w->lev_a[k], sigma = w->sig[q->noise], *g = g2 + q->first;
-        /* Coefficients of dp_i and da_i: db_s = dp_i (v r_i - v^2 c) -
-         * v p_i da_i, and d(-log Lambda_s / 2) = -v dp_i / 2; then dp_i =
-         * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2); the point's share is
-         * mult (-ar - 2 ap p_i^2 (log m - a_i)) / n_i. */
+        double v = w->bv[q->bias], c = w->bc[q->bias], p = w->lev_p[k], ap, ar, t, gq = 0.0;
+        double la = w->lev_a[k], sigma = w->sig[q->noise], *g = w->gpt + q->first;
         ap = gb * (v * (q->lcentre - la) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;
-        t = 2.0 * ap * p * p;
-        for (d = 0; d < q->lfirst; d++)
-            g[d] = 0.0;
+        t = 2.0 * ap * p * p * q->rnlevel;
+        ar *= q->rnlevel;
         if (q->unit)
-            for (; d < q->npoint; d++)
-                g[d] = -ar - t * (lm[d] - la);
+            for (d = q->lfirst; d < q->npoint; d++) {
+                double e = -ar - t * (lm[d] - la);
+                g[d] += e;
+                gq += e;
+            }
         else
-            for (; d < q->npoint; d++)
-                g[d] = pt[d].mult * (-ar - t * (lm[d] - la));
-    }
-    /* Every point's: the others' are 0 (the workspace's block is zeroed and
-     * nothing else writes gpt2) over 1. */
-    att_vdiv(w->simd, post->npoint, g2, post->pdiv, g2);
-    for (k = 0; k < post->npool; k++) {
-        const post_report *q = &post->rep[post->poolrep[k]];
-        const double *g = g2 + q->first;
-        double gq = 0.0;
-        for (d = 0; d < q->npoint; d++)
-            gq += g[d];
-        post_quantity_push_report(post, w, q, g);
+            for (d = q->lfirst; d < q->npoint; d++) {
+                double e = pt[d].mult * (-ar - t * (lm[d] - la));
+                g[d] += e;
+                gq += e;
+            }
         post_quantity_kappa(w, q, kappa, gq);
     }
     for (i = 0; i < post->dim; i++)

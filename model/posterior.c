@@ -154,7 +154,7 @@ posterior_workspace_carve(const att_posterior *post,
                               &w->lval[ATT_MODEL_C],
                               &w->lval[ATT_MODEL_N],
                               &w->lval[ATT_MODEL_D]};
-    double **const points[] = {&w->lm, &w->gpt, &w->gpt2};
+    double **const points[] = {&w->lm, &w->gpt};
     double **const cohorts[] = {&w->surv, &w->lost};
     double **const vdays[] = {&w->vx, &w->vz, &w->vphi};
     double **const tails[] = {&w->lqx, &w->lqy, &w->lqm,   &w->lqpy, &w->lqpm,
@@ -261,8 +261,10 @@ att_posterior_logp(const att_posterior *post,
     post_prior_values(post, w, theta, &kappa, &sigma);
     posterior_forward(post, w);
     lp = post_loglik_terms(post, w, theta, kappa, grad, g);
-    if (lp != -HUGE_VAL && grad != NULL)
+    if (lp != -HUGE_VAL && grad != NULL) {
+        post_quantity_push(post, w, w->gpt);
         post_forward_adjoint(post, w, grad);
+    }
     return posterior_result(post, g, lp);
 }
 
@@ -295,6 +297,7 @@ att_posterior_logp_sampling(const att_posterior *post,
         lp -= 0.5 * w->blog[i]; /* log sqrt(v_s) */
     if (grad != NULL) {
         post_sampling_chain(post, w, xi, kappa, grad);
+        post_quantity_push(post, w, w->gpt);
         post_forward_adjoint(post, w, grad);
     }
     return posterior_result(post, g, lp);

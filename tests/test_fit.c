@@ -130,7 +130,10 @@ refit_rung(double delta, double cap)
  * bit for bit, the run at its delta without refits.  With cap 0.7 (the
  * fast test) the ladder is 0.6 and 0.9 capped at 0.7, still diverging;
  * with 0.99 (test_fit --slow: a run at 0.9 costs five times the first)
- * 0.6, 0.9, stopped too, and 0.975, which cures the divergences. */
+ * 0.6, 0.9, stopped too, and 0.975, which cures the divergences.  The seed
+ * is one whose ladder takes both rungs; where the log density's last bits
+ * change, a run near the bound can move across it (seed 3 cured at 0.9
+ * once the gradient's sums were regrouped), and another seed is needed. */
 static void
 check_refit_ladder(double cap, size_t want_refits, bool cured)
 {
@@ -152,7 +155,7 @@ check_refit_ladder(double cap, size_t want_refits, bool cured)
     fp.chains = 2;
     fp.warmup = 150;
     fp.draws = 150;
-    fp.seed = 3;
+    fp.seed = 10;
     fp.delta = 0.6;
     fp.delta_max = 0.6; /* no refit */
     assert_int_equal(att_fit_run(f.post, &fp, &once, &err), ATT_OK);
