@@ -167,80 +167,150 @@ fit_div_fails(const att_fit_result *r)
     return r->divergent_total > fit_div_bound(r->chains * r->draws);
 }
 
-/* One chain, start to finish, into its own slice of r; with stop, it
- * stops early once the run's divergences, counted there, pass 1%
- * (fit_once). */
-static att_status
-fit_chain(const att_posterior *post,
-          const att_fit_params *fp,
-          size_t chain,
-          atomic_size_t *stop,
-          att_fit_result *r,
-          double *seconds,
-          nuts_stats *st,
-          att_error *err)
+/* One chain between its steps (fit_once shares the threads among the
+ * chains a step at a time): its streams, workspace, start and sampler. */
+typedef struct {
+    size_t chain;
+    gsl_rng *rng;
+    fit_target_ctx ctx;
+    nuts_target tg;
+    nuts_params np;
+    double *init, *g, *mode, *cov; /* cov: the first metric, which the sampler keeps */
+    nuts_chain *nc;
+    size_t iters;        /* iterations run: the least run goes next */
+    bool busy, finished; /* taken by a thread; run to its end (or failed) */
+    double seconds;      /* its threads' CPU time, summed over its steps */
+    nuts_stats st;
+    att_status status;
+    att_error err;
+} fit_chain;
+
+static void
+fit_chain_free(fit_chain *fc)
 {
-    size_t n = r->dim, i;
-    gsl_rng *rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)chain, 0, 0);
-    fit_target_ctx ctx = {post, att_posterior_workspace_alloc(post, err)};
-    nuts_target tg = {n, fit_logp, &ctx};
+    att_nuts_free(fc->nc);
+    gsl_rng_free(fc->rng);
+    att_posterior_workspace_free(fc->ctx.w);
+    att_mem_free(fc->init);
+    att_mem_free(fc->g);
+    att_mem_free(fc->mode);
+    att_mem_free(fc->cov);
+    fc->nc = NULL;
+    fc->rng = NULL;
+    fc->ctx.w = NULL;
+    fc->init = fc->g = fc->mode = fc->cov = NULL;
+}
+
+/* Chain fc's first step: its start (fit_start) and the sampler's. */
+static att_status
+fit_chain_begin(const att_posterior *post,
+                const att_fit_params *fp,
+                atomic_size_t *stop,
+                att_fit_result *r,
+                fit_chain *fc,
+                att_error *err)
+{
+    size_t n = r->dim, c = fc->chain;
+    /* The climb's buffers, where there is one (fit_start). */
+    bool climb = fp->warm == NULL && n <= FIT_LAPLACE_MAX_DIM;
     nuts_params np = {
         fp->warmup, fp->draws, fp->max_depth, fp->delta, (int)fp->metric,
         NULL,       false,     0.0,           stop,      fit_div_bound(fp->chains * fp->draws)};
+    att_status s;
+
     _Static_assert((int)ATT_METRIC_DIAG == (int)NUTS_METRIC_DIAG &&
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
                    "att_metric and the sampler's metrics in the same order");
-    double *init = att_mem_alloc(n * sizeof *init), *g = att_mem_alloc(n * sizeof *g);
-    /* The climb's buffers, where there is one (fit_start). */
-    bool climb = fp->warm == NULL && n <= FIT_LAPLACE_MAX_DIM;
-    double *mode = climb ? att_mem_alloc(n * sizeof *mode) : NULL;
-    double *cov = climb ? att_mem_alloc(n * n * sizeof *cov) : NULL;
-    att_status s = ATT_OK;
-    double t0 = att_thread_seconds(); /* the chain's own cost, were it to wait for a core */
-
+    fc->np = np;
+    fc->rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)c, 0, 0);
+    fc->ctx.post = post;
+    fc->ctx.w = att_posterior_workspace_alloc(post, err);
+    fc->tg = (nuts_target){n, fit_logp, &fc->ctx};
+    fc->init = att_mem_alloc(n * sizeof *fc->init);
+    fc->g = att_mem_alloc(n * sizeof *fc->g);
+    fc->mode = climb ? att_mem_alloc(n * sizeof *fc->mode) : NULL;
+    fc->cov = climb ? att_mem_alloc(n * n * sizeof *fc->cov) : NULL;
     /* The run is already lost (fit_once): not even a start. */
-    if (stop != NULL && atomic_load(stop) > np.stop_above) {
-        memset(st, 0, sizeof *st);
-        goto cleanup;
+    if (stop != NULL && atomic_load(stop) > fc->np.stop_above)
+        return ATT_OK;
+    if (fc->ctx.w == NULL)
+        return err->code; /* the workspace said why (memory, or ATT_SIMD) */
+    if (fc->rng == NULL || fc->init == NULL || fc->g == NULL ||
+        (climb && (fc->mode == NULL || fc->cov == NULL)))
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    if ((s = fit_start(post, fp, c, &fc->tg, fc->rng, fc->init, fc->g, fc->mode, fc->cov, &fc->np,
+                       err)) != ATT_OK)
+        return s;
+    att_rng_reset(fc->rng, fp->seed, ATT_RNG_MCMC, (uint32_t)c, 0, 0);
+    return att_nuts_start(&fc->tg, &fc->np, fc->rng, fc->init, r->theta + c * fp->draws * n,
+                          r->divergent_at + c * fp->draws, &fc->nc, err);
+}
+
+/* Chain fc's last step: what its sampler says, and its draws kept on
+ * theta, so that summaries, saved fits and the mode all speak of the same
+ * coordinates whatever the sampler used. */
+static att_status
+fit_chain_end(const att_posterior *post,
+              const att_fit_params *fp,
+              att_fit_result *r,
+              fit_chain *fc,
+              att_error *err)
+{
+    size_t n = r->dim, c = fc->chain, i;
+    att_status s = ATT_OK;
+
+    att_nuts_finish(fc->nc, NULL, &fc->st);
+    r->stepsize[c] = fc->st.stepsize;
+    r->divergent[c] = fc->st.divergent;
+    r->depth_hits[c] = fc->st.depth_hits;
+    for (i = 0; i < fc->st.draws_done && s == ATT_OK; i++) {
+        double *th = r->theta + (c * fp->draws + i) * n;
+        memcpy(fc->init, th, n * sizeof *fc->init);
+        s = att_posterior_from_sampling(post, fc->ctx.w, fc->init, th, err);
+        att_posterior_constrain(post, th, r->value + (c * fp->draws + i) * n);
     }
-    if (ctx.w == NULL) {
-        s = err->code; /* the workspace said why (memory, or ATT_SIMD) */
-        goto cleanup;
-    }
-    if (rng == NULL || init == NULL || g == NULL || (climb && (mode == NULL || cov == NULL))) {
-        s = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    if ((s = fit_start(post, fp, chain, &tg, rng, init, g, mode, cov, &np, err)) != ATT_OK)
-        goto cleanup;
-    att_rng_reset(rng, fp->seed, ATT_RNG_MCMC, (uint32_t)chain, 0, 0);
-    s = att_nuts_run(&tg, &np, rng, init, r->theta + chain * fp->draws * n,
-                     r->divergent_at + chain * fp->draws, NULL, st, err);
-    if (s != ATT_OK)
-        goto cleanup;
-    r->stepsize[chain] = st->stepsize;
-    r->divergent[chain] = st->divergent;
-    r->depth_hits[chain] = st->depth_hits;
-    /* The draws are kept on theta, so that summaries, saved fits and the
-     * mode all speak of the same coordinates whatever the sampler used. */
-    for (i = 0; i < st->draws_done && s == ATT_OK; i++) {
-        double *th = r->theta + (chain * fp->draws + i) * n;
-        memcpy(init, th, n * sizeof *init);
-        s = att_posterior_from_sampling(post, ctx.w, init, th, err);
-        att_posterior_constrain(post, th, r->value + (chain * fp->draws + i) * n);
-    }
-    if (s != ATT_OK)
-        goto cleanup;
-    *seconds = att_thread_seconds() - t0;
-cleanup:
-    gsl_rng_free(rng);
-    att_posterior_workspace_free(ctx.w);
-    att_mem_free(init);
-    att_mem_free(g);
-    att_mem_free(mode);
-    att_mem_free(cov);
     return s;
+}
+
+/* Iterations a chain runs before its thread takes the least advanced one
+ * again: about 10 ms of a 1,000-report ledger's, enough that moving a
+ * chain between threads costs nothing measurable, few enough that the
+ * chains end within one step of one another (4 chains on 2 threads whole,
+ * one after another, had ended up to 7% apart). */
+#define FIT_STEP 20
+
+/* One step of chain fc, begun if it is not, ended if it is done; an
+ * error ends it, kept in fc->status and fc->err. */
+static void
+fit_chain_step(const att_posterior *post,
+               const att_fit_params *fp,
+               atomic_size_t *stop,
+               att_fit_result *r,
+               fit_chain *fc)
+{
+    double t0 = att_thread_seconds(); /* the chain's own cost, were it to wait for a core */
+    bool done = false;
+    att_status s = ATT_OK;
+
+    if (fc->iters == 0 && fc->nc == NULL) {
+        s = fit_chain_begin(post, fp, stop, r, fc, &fc->err);
+        done = s != ATT_OK || fc->nc == NULL; /* failed, or the run already lost */
+    }
+    if (!done) {
+        s = att_nuts_step(fc->nc, FIT_STEP, &done, &fc->err);
+        fc->iters += FIT_STEP;
+        if (s == ATT_OK && done)
+            s = fit_chain_end(post, fp, r, fc, &fc->err);
+        else if (s != ATT_OK)
+            att_nuts_finish(fc->nc, NULL, &fc->st); /* its gradients still count */
+    }
+    fc->seconds += att_thread_seconds() - t0;
+    if (s != ATT_OK || done) {
+        fc->status = s;
+        fc->finished = true;
+        fit_chain_free(fc);
+    }
 }
 
 static att_status
@@ -300,6 +370,33 @@ fit_threads(const att_fit_params *fp)
     return n;
 }
 
+/* The next step's chain: the least advanced of those no thread has and
+ * that have not ended (the first such in order), taken; ATT_NONE if none
+ * is left for this thread (any that have not ended are other threads'). */
+static size_t
+fit_pick(fit_chain *fc, size_t chains)
+{
+    size_t c, pick = ATT_NONE;
+
+#pragma omp critical(fit_schedule)
+    {
+        for (c = 0; c < chains; c++)
+            if (!fc[c].busy && !fc[c].finished &&
+                (pick == ATT_NONE || fc[c].iters < fc[pick].iters))
+                pick = c;
+        if (pick != ATT_NONE)
+            fc[pick].busy = true;
+    }
+    return pick;
+}
+
+static void
+fit_release(fit_chain *fc)
+{
+#pragma omp critical(fit_schedule)
+    fc->busy = false;
+}
+
 /* One run of every chain, without the diagnostics (att_fit_run takes
  * them of the run it keeps).  With stop_early (a run that a refit replaces
  * if it fails for divergences) the chains stop once their divergences
@@ -314,10 +411,9 @@ fit_once(const att_posterior *post,
     atomic_size_t stop;
     size_t n = att_posterior_dim(post), c, total;
     bool stopped;
-    att_status st = ATT_OK, *chain_st = NULL;
-    att_error *chain_err = NULL;
-    double *secs = NULL, t0;
-    nuts_stats *cst = NULL;
+    att_status st = ATT_OK;
+    fit_chain *fc = NULL;
+    double t0;
 
     memset(out, 0, sizeof *out);
     if (fp->chains == 0 || fp->draws < ATT_DIAG_MIN_DRAWS)
@@ -335,25 +431,29 @@ fit_once(const att_posterior *post,
     out->divergent = att_mem_calloc(fp->chains, sizeof *out->divergent);
     out->depth_hits = att_mem_calloc(fp->chains, sizeof *out->depth_hits);
     out->divergent_at = att_mem_calloc(fp->chains * fp->draws, sizeof *out->divergent_at);
-    chain_st = att_mem_calloc(fp->chains, sizeof *chain_st);
-    chain_err = att_mem_calloc(fp->chains, sizeof *chain_err);
-    secs = att_mem_calloc(fp->chains, sizeof *secs);
-    cst = att_mem_calloc(fp->chains, sizeof *cst);
-    if (!cst || !out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
-        !out->divergent || !out->depth_hits || !out->divergent_at || !chain_st || !chain_err ||
-        !secs) {
+    fc = att_mem_calloc(fp->chains, sizeof *fc);
+    if (!fc || !out->theta || !out->value || !out->summary || !out->sd_theta || !out->stepsize ||
+        !out->divergent || !out->depth_hits || !out->divergent_at) {
         st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
         goto cleanup;
     }
+    for (c = 0; c < fp->chains; c++)
+        fc[c].chain = c;
     atomic_init(&stop, 0);
     t0 = att_seconds();
-    /* Each chain owns its streams, workspace and slice: the schedule
-     * cannot change any number of a run that is kept (only how far a
-     * stopped one went). */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(fit_threads(fp))
-    for (c = 0; c < fp->chains; c++)
-        chain_st[c] = fit_chain(post, fp, c, stop_early ? &stop : NULL, out, &secs[c], &cst[c],
-                                &chain_err[c]);
+    /* Each chain owns its streams, workspace and slice, and runs its steps
+     * one after another: the schedule cannot change any number of a run
+     * that is kept (only how far a stopped one went).  The threads take
+     * the chains a step at a time, the least advanced first, so that they
+     * end together. */
+#pragma omp parallel num_threads(fit_threads(fp))
+    for (;;) {
+        size_t k = fit_pick(fc, fp->chains);
+        if (k == ATT_NONE)
+            break;
+        fit_chain_step(post, fp, stop_early ? &stop : NULL, out, &fc[k]);
+        fit_release(&fc[k]);
+    }
     out->seconds_sampler = att_seconds() - t0;
     /* A run whose count passed the bound is discarded whatever its chains
      * did next: how far each got, and so whether one met an error on the
@@ -361,25 +461,24 @@ fit_once(const att_posterior *post,
      * schedule or in none. */
     stopped = stop_early && atomic_load(&stop) > fit_div_bound(fp->chains * fp->draws);
     for (c = 0; c < fp->chains; c++) {
-        if (chain_st[c] != ATT_OK && !stopped) {
+        if (fc[c].status != ATT_OK && !stopped) {
             if (err != NULL)
-                *err = chain_err[c];
-            st = chain_st[c];
+                *err = fc[c].err;
+            st = fc[c].status;
             goto cleanup;
         }
-        out->seconds_chain_cpu += secs[c];
-        out->leapfrogs += cst[c].leapfrogs;
+        out->seconds_chain_cpu += fc[c].seconds;
+        out->leapfrogs += fc[c].st.leapfrogs;
         out->divergent_total += out->divergent[c];
-        out->dense_chains += cst[c].dense;
-        out->laplace_chains += cst[c].laplace && fp->warm == NULL; /* a warm start's is its own */
+        out->dense_chains += fc[c].st.dense;
+        out->laplace_chains += fc[c].st.laplace && fp->warm == NULL; /* a warm start's is its own */
     }
     if (stopped)
         out->divergent_total = atomic_load(&stop);
 cleanup:
-    att_mem_free(chain_st);
-    att_mem_free(chain_err);
-    att_mem_free(secs);
-    att_mem_free(cst);
+    for (c = 0; fc != NULL && c < fp->chains; c++)
+        fit_chain_free(&fc[c]);
+    att_mem_free(fc);
     if (st != ATT_OK)
         att_fit_result_free(out);
     return st;

@@ -614,6 +614,210 @@ nuts_windows_learn(nuts_windows *wa, const double *q, nuts_ctx *c)
 
 /* ---- the chain ------------------------------------------------------------- */
 
+/* A chain between its steps: everything att_nuts_run keeps from one
+ * iteration to the next. */
+struct nuts_chain {
+    nuts_params np;
+    nuts_ctx c;
+    nuts_buffers b;
+    nuts_point cur;
+    nuts_windows wa;
+    nuts_da da;
+    double *block, *mat;
+    size_t it, total, max_depth;
+    double sum_accept;
+    double *out_draws;
+    unsigned char *out_divergent;
+    nuts_stats stats;
+    bool full, done;
+};
+
+att_status
+att_nuts_start(const nuts_target *target,
+               const nuts_params *np,
+               gsl_rng *rng,
+               const double *init,
+               double *out_draws,
+               unsigned char *out_divergent,
+               nuts_chain **out,
+               att_error *err)
+{
+    size_t n = target->dim, i;
+    nuts_chain *ch = att_mem_calloc(1, sizeof *ch);
+    double *p;
+    size_t nvec = 3 * 7 + 3 * (NUTS_MAX_TREE + 1) + 6 * (NUTS_MAX_TREE + 1) + 17;
+    att_status st = ATT_OK;
+
+    *out = NULL;
+    if (ch == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    ch->np = *np;
+    ch->total = np->warmup + np->draws;
+    ch->max_depth = np->max_depth < NUTS_MAX_TREE ? np->max_depth : NUTS_MAX_TREE;
+    ch->out_draws = out_draws;
+    ch->out_divergent = out_divergent;
+    /* The full moments only where a dense metric can come of them. */
+    ch->full = np->metric == NUTS_METRIC_DENSE ||
+               (np->metric == NUTS_METRIC_AUTO && n <= NUTS_DENSE_MAX_DIM);
+    ch->c.target = target;
+    ch->c.n = n;
+    ch->c.rng = rng;
+    ch->block = att_mem_calloc(nvec * n + 1, sizeof *ch->block);
+    /* A dense metric's matrices and the full moments: 3 n^2. */
+    ch->mat = ch->full ? att_mem_calloc(3 * n * n + 1, sizeof *ch->mat) : NULL;
+    if (ch->block == NULL || (ch->full && ch->mat == NULL)) {
+        att_nuts_free(ch);
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    }
+    p = ch->block;
+#define NUTS_TAKE()    (p += n, p - n)
+#define NUTS_POINT(pt) ((pt).q = NUTS_TAKE(), (pt).p = NUTS_TAKE(), (pt).g = NUTS_TAKE())
+    NUTS_POINT(ch->cur);
+    NUTS_POINT(ch->b.z);
+    NUTS_POINT(ch->b.fwd);
+    NUTS_POINT(ch->b.bck);
+    NUTS_POINT(ch->b.sample);
+    NUTS_POINT(ch->b.prop);
+    for (i = 0; i <= NUTS_MAX_TREE; i++) {
+        NUTS_POINT(ch->c.prop_final[i]);
+        ch->c.p_init_end[i] = NUTS_TAKE();
+        ch->c.ps_init_end[i] = NUTS_TAKE();
+        ch->c.rho_init[i] = NUTS_TAKE();
+        ch->c.p_final_beg[i] = NUTS_TAKE();
+        ch->c.ps_final_beg[i] = NUTS_TAKE();
+        ch->c.rho_final[i] = NUTS_TAKE();
+    }
+    ch->b.rho = NUTS_TAKE();
+    ch->b.rho_fwd = NUTS_TAKE();
+    ch->b.rho_bck = NUTS_TAKE();
+    ch->b.p_fwd_fwd = NUTS_TAKE();
+    ch->b.p_fwd_bck = NUTS_TAKE();
+    ch->b.p_bck_fwd = NUTS_TAKE();
+    ch->b.p_bck_bck = NUTS_TAKE();
+    ch->b.ps_fwd_fwd = NUTS_TAKE();
+    ch->b.ps_fwd_bck = NUTS_TAKE();
+    ch->b.ps_bck_fwd = NUTS_TAKE();
+    ch->b.ps_bck_bck = NUTS_TAKE();
+    ch->c.rho_ext = NUTS_TAKE();
+    ch->c.inv_metric = NUTS_TAKE();
+    ch->wa.mean = NUTS_TAKE();
+    ch->wa.m2 = NUTS_TAKE();
+    ch->wa.d = NUTS_TAKE();
+    ch->c.vel = NUTS_TAKE();
+    if (ch->full) {
+        ch->c.minv = ch->mat;
+        ch->c.chol = ch->mat + n * n;
+        ch->wa.m2 = ch->mat + 2 * n * n;
+    }
+#undef NUTS_POINT
+#undef NUTS_TAKE
+    for (i = 0; i < n; i++)
+        ch->c.inv_metric[i] = 1.0;
+    ch->stats.laplace = np->cov0 != NULL &&
+                        nuts_first_metric(&ch->c, np->cov0, np->metric == NUTS_METRIC_DENSE,
+                                          ch->full, np->keep_metric) &&
+                        !np->keep_metric;
+    memcpy(ch->cur.q, init, n * sizeof *ch->cur.q);
+    ch->cur.logp = target->logp(target->ctx, ch->cur.q, ch->cur.g);
+    ch->c.eps = np->eps0 > 0.0 ? np->eps0 : 1.0;
+    if (!isfinite(ch->cur.logp))
+        st = ATT_FAIL(err, ATT_EINVAL, "the starting point has zero posterior density");
+    else if (!nuts_init_stepsize(&ch->c, &ch->b, &ch->cur))
+        st = ATT_FAIL(err, ATT_ENOCONV,
+                      "no workable leapfrog step size: the posterior is "
+                      "degenerate or its density not smooth");
+    if (st != ATT_OK) {
+        att_nuts_free(ch);
+        return st;
+    }
+    nuts_da_restart(&ch->da, ch->c.eps);
+    nuts_windows_init(&ch->wa, np->keep_metric ? 0 : np->warmup);
+    ch->wa.metric = ch->full ? np->metric : NUTS_METRIC_DIAG;
+    ch->wa.prior = ch->stats.laplace ? np->cov0 : NULL;
+    *out = ch;
+    return ATT_OK;
+}
+
+att_status
+att_nuts_step(nuts_chain *ch, size_t iterations, bool *done, att_error *err)
+{
+    const nuts_params *np = &ch->np;
+    size_t end = ch->total - ch->it < iterations ? ch->total : ch->it + iterations, depth;
+    double t0 = att_seconds(), *part;
+
+    for (; ch->it < end && !ch->done; ch->it++) {
+        size_t it = ch->it;
+        double accept;
+        /* The run's chains together have passed the bound: the run will
+         * be discarded whatever this chain does next (att_fit_run). */
+        if (np->stop_count != NULL && atomic_load(np->stop_count) > np->stop_above) {
+            ch->done = true;
+            break;
+        }
+        if (it == np->warmup) {
+            /* End of adaptation: the averaged step size (dual averaging). */
+            if (np->warmup > 0)
+                ch->c.eps = att_exp(ch->da.x_bar);
+            ch->stats.seconds_warmup += att_seconds() - t0;
+            t0 = att_seconds();
+        }
+        accept = nuts_transition(&ch->c, &ch->b, &ch->cur, ch->max_depth, &depth);
+        ch->stats.leapfrogs += ch->c.n_leapfrog;
+        if (it < np->warmup) {
+            ch->c.eps = nuts_da_learn(&ch->da, accept, np->delta);
+            if (nuts_windows_learn(&ch->wa, ch->cur.q, &ch->c)) {
+                if (!nuts_init_stepsize(&ch->c, &ch->b, &ch->cur)) {
+                    ch->done = true;
+                    return ATT_FAIL(err, ATT_ENOCONV,
+                                    "no workable leapfrog step size after "
+                                    "the metric was updated");
+                }
+                nuts_da_restart(&ch->da, ch->c.eps);
+            }
+            continue;
+        }
+        memcpy(ch->out_draws + (it - np->warmup) * ch->c.n, ch->cur.q,
+               ch->c.n * sizeof *ch->out_draws);
+        if (ch->out_divergent != NULL)
+            ch->out_divergent[it - np->warmup] = ch->c.divergent;
+        ch->stats.divergent += ch->c.divergent;
+        ch->stats.depth_hits += depth >= ch->max_depth;
+        ch->stats.draws_done++;
+        ch->sum_accept += accept;
+        if (np->stop_count != NULL && ch->c.divergent)
+            (void)atomic_fetch_add(np->stop_count, 1);
+    }
+    part = ch->it <= np->warmup ? &ch->stats.seconds_warmup : &ch->stats.seconds_draws;
+    *part += att_seconds() - t0;
+    ch->done = ch->done || ch->it == ch->total;
+    *done = ch->done;
+    return ATT_OK;
+}
+
+void
+att_nuts_finish(const nuts_chain *ch, double *out_inv_metric, nuts_stats *stats)
+{
+    size_t i, n = ch->c.n;
+
+    *stats = ch->stats;
+    stats->stepsize = ch->c.eps;
+    stats->dense = ch->c.dense;
+    stats->mean_accept = stats->draws_done ? ch->sum_accept / (double)stats->draws_done : 0.0;
+    if (out_inv_metric != NULL)
+        for (i = 0; i < n; i++)
+            out_inv_metric[i] = ch->c.dense ? ch->c.minv[i * n + i] : ch->c.inv_metric[i];
+}
+
+void
+att_nuts_free(nuts_chain *ch)
+{
+    if (ch == NULL)
+        return;
+    att_mem_free(ch->block);
+    att_mem_free(ch->mat);
+    att_mem_free(ch);
+}
+
 att_status
 att_nuts_run(const nuts_target *target,
              const nuts_params *np,
@@ -625,145 +829,15 @@ att_nuts_run(const nuts_target *target,
              nuts_stats *stats,
              att_error *err)
 {
-    size_t n = target->dim, i, it, depth, total = np->warmup + np->draws;
-    size_t max_depth = np->max_depth < NUTS_MAX_TREE ? np->max_depth : NUTS_MAX_TREE;
-    nuts_ctx c;
-    nuts_buffers b;
-    nuts_point cur;
-    nuts_windows wa;
-    nuts_da da;
-    double *block = NULL, *mat = NULL, *p, t0, sum_accept = 0.0;
-    /* The full moments only where a dense metric can come of them. */
-    bool full = np->metric == NUTS_METRIC_DENSE ||
-                (np->metric == NUTS_METRIC_AUTO && n <= NUTS_DENSE_MAX_DIM);
-    size_t nvec = 3 * 7 + 3 * (NUTS_MAX_TREE + 1) + 6 * (NUTS_MAX_TREE + 1) + 17;
-    att_status st = ATT_OK;
+    nuts_chain *ch;
+    bool done;
+    att_status st;
 
-    memset(&c, 0, sizeof c);
     memset(stats, 0, sizeof *stats);
-    c.target = target;
-    c.n = n;
-    c.rng = rng;
-    block = att_mem_calloc(nvec * n + 1, sizeof *block);
-    /* A dense metric's matrices and the full moments: 3 n^2. */
-    mat = full ? att_mem_calloc(3 * n * n + 1, sizeof *mat) : NULL;
-    if (block == NULL || (full && mat == NULL)) {
-        st = ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    p = block;
-#define NUTS_TAKE()    (p += n, p - n)
-#define NUTS_POINT(pt) ((pt).q = NUTS_TAKE(), (pt).p = NUTS_TAKE(), (pt).g = NUTS_TAKE())
-    NUTS_POINT(cur);
-    NUTS_POINT(b.z);
-    NUTS_POINT(b.fwd);
-    NUTS_POINT(b.bck);
-    NUTS_POINT(b.sample);
-    NUTS_POINT(b.prop);
-    for (i = 0; i <= NUTS_MAX_TREE; i++) {
-        NUTS_POINT(c.prop_final[i]);
-        c.p_init_end[i] = NUTS_TAKE();
-        c.ps_init_end[i] = NUTS_TAKE();
-        c.rho_init[i] = NUTS_TAKE();
-        c.p_final_beg[i] = NUTS_TAKE();
-        c.ps_final_beg[i] = NUTS_TAKE();
-        c.rho_final[i] = NUTS_TAKE();
-    }
-    b.rho = NUTS_TAKE();
-    b.rho_fwd = NUTS_TAKE();
-    b.rho_bck = NUTS_TAKE();
-    b.p_fwd_fwd = NUTS_TAKE();
-    b.p_fwd_bck = NUTS_TAKE();
-    b.p_bck_fwd = NUTS_TAKE();
-    b.p_bck_bck = NUTS_TAKE();
-    b.ps_fwd_fwd = NUTS_TAKE();
-    b.ps_fwd_bck = NUTS_TAKE();
-    b.ps_bck_fwd = NUTS_TAKE();
-    b.ps_bck_bck = NUTS_TAKE();
-    c.rho_ext = NUTS_TAKE();
-    c.inv_metric = NUTS_TAKE();
-    wa.mean = NUTS_TAKE();
-    wa.m2 = NUTS_TAKE();
-    wa.d = NUTS_TAKE();
-    c.vel = NUTS_TAKE();
-    if (full) {
-        c.minv = mat;
-        c.chol = mat + n * n;
-        wa.m2 = mat + 2 * n * n;
-    }
-#undef NUTS_POINT
-#undef NUTS_TAKE
-    for (i = 0; i < n; i++)
-        c.inv_metric[i] = 1.0;
-    stats->laplace =
-        np->cov0 != NULL &&
-        nuts_first_metric(&c, np->cov0, np->metric == NUTS_METRIC_DENSE, full, np->keep_metric) &&
-        !np->keep_metric;
-    memcpy(cur.q, init, n * sizeof *cur.q);
-    cur.logp = target->logp(target->ctx, cur.q, cur.g);
-    if (!isfinite(cur.logp)) {
-        st = ATT_FAIL(err, ATT_EINVAL, "the starting point has zero posterior density");
-        goto cleanup;
-    }
-    c.eps = np->eps0 > 0.0 ? np->eps0 : 1.0;
-    if (!nuts_init_stepsize(&c, &b, &cur)) {
-        st = ATT_FAIL(err, ATT_ENOCONV,
-                      "no workable leapfrog step size: the posterior is "
-                      "degenerate or its density not smooth");
-        goto cleanup;
-    }
-    nuts_da_restart(&da, c.eps);
-    nuts_windows_init(&wa, np->keep_metric ? 0 : np->warmup);
-    wa.metric = full ? np->metric : NUTS_METRIC_DIAG;
-    wa.prior = stats->laplace ? np->cov0 : NULL;
-    t0 = att_seconds();
-    for (it = 0; it < total; it++) {
-        double accept;
-        /* The run's chains together have passed the bound: the run will
-         * be discarded whatever this chain does next (att_fit_run). */
-        if (np->stop_count != NULL && atomic_load(np->stop_count) > np->stop_above)
-            break;
-        if (it == np->warmup) {
-            /* End of adaptation: the averaged step size (dual averaging). */
-            if (np->warmup > 0)
-                c.eps = att_exp(da.x_bar);
-            stats->seconds_warmup = att_seconds() - t0;
-            t0 = att_seconds();
-        }
-        accept = nuts_transition(&c, &b, &cur, max_depth, &depth);
-        stats->leapfrogs += c.n_leapfrog;
-        if (it < np->warmup) {
-            c.eps = nuts_da_learn(&da, accept, np->delta);
-            if (nuts_windows_learn(&wa, cur.q, &c)) {
-                if (!nuts_init_stepsize(&c, &b, &cur)) {
-                    st = ATT_FAIL(err, ATT_ENOCONV,
-                                  "no workable leapfrog step size after "
-                                  "the metric was updated");
-                    goto cleanup;
-                }
-                nuts_da_restart(&da, c.eps);
-            }
-            continue;
-        }
-        memcpy(out_draws + (it - np->warmup) * n, cur.q, n * sizeof *out_draws);
-        if (out_divergent != NULL)
-            out_divergent[it - np->warmup] = c.divergent;
-        stats->divergent += c.divergent;
-        stats->depth_hits += depth >= max_depth;
-        stats->draws_done++;
-        sum_accept += accept;
-        if (np->stop_count != NULL && c.divergent)
-            (void)atomic_fetch_add(np->stop_count, 1);
-    }
-    stats->seconds_draws = att_seconds() - t0;
-    stats->stepsize = c.eps;
-    stats->dense = c.dense;
-    stats->mean_accept = stats->draws_done ? sum_accept / (double)stats->draws_done : 0.0;
-    if (out_inv_metric != NULL)
-        for (i = 0; i < n; i++)
-            out_inv_metric[i] = c.dense ? c.minv[i * n + i] : c.inv_metric[i];
-cleanup:
-    att_mem_free(block);
-    att_mem_free(mat);
+    if ((st = att_nuts_start(target, np, rng, init, out_draws, out_divergent, &ch, err)) != ATT_OK)
+        return st;
+    st = att_nuts_step(ch, ch->total, &done, err);
+    att_nuts_finish(ch, st == ATT_OK ? out_inv_metric : NULL, stats);
+    att_nuts_free(ch);
     return st;
 }

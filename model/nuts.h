@@ -58,7 +58,32 @@ typedef struct {
  * positive definite. */
 ATT_INTERNAL bool att_nuts_cholesky(const double *a, double *l, size_t n);
 
-/* Runs one chain from init (dim values) with random numbers from rng.
+/* One chain in steps, so that att_fit_run can share its threads among
+ * more chains than threads evenly: att_nuts_start allocates it and takes
+ * its first step size (out_draws, out_divergent as for att_nuts_run, kept
+ * until the chain is freed, and so are np's cov0 and stop_count);
+ * att_nuts_step runs up to `iterations` more, *done once all are made (or
+ * the run was stopped); att_nuts_finish says how it went.  The draws do not
+ * depend on how the iterations are split into steps. */
+typedef struct nuts_chain nuts_chain;
+
+ATT_INTERNAL att_status att_nuts_start(const nuts_target *target,
+                                       const nuts_params *np,
+                                       gsl_rng *rng,
+                                       const double *init,
+                                       double *out_draws,
+                                       unsigned char *out_divergent,
+                                       nuts_chain **out,
+                                       att_error *err);
+ATT_INTERNAL att_status att_nuts_step(nuts_chain *ch,
+                                      size_t iterations,
+                                      bool *done,
+                                      att_error *err);
+ATT_INTERNAL void att_nuts_finish(const nuts_chain *ch, double *out_inv_metric, nuts_stats *stats);
+ATT_INTERNAL void att_nuts_free(nuts_chain *ch);
+
+/* Runs one chain from init (dim values) with random numbers from rng, in
+ * one step.
  * out_draws gets draws x dim values (draw-major); out_divergent draws
  * flags, 1 where the transition to that draw diverged (may be NULL);
  * out_inv_metric the adapted inverse metric's diagonal (dim values, may

@@ -155,6 +155,49 @@ test_same_seed_same_chain(void **state)
     gsl_rng_free(r);
 }
 
+/* A chain run in steps (att_fit_run's threads take the chains a step at
+ * a time) makes the draws of one run whole, bit for bit, whatever the
+ * steps' lengths, through the warm-up's windows and the end of the
+ * adaptation; and its statistics. */
+static void
+test_steps_same_chain(void **state)
+{
+    static const double sd[3] = {1.0, 2.0, 0.5};
+    static const size_t steps[] = {1, 7, 20, 1000};
+    gauss t = {3, sd, 0.0};
+    nuts_target tg = {3, gauss_logp, &t};
+    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DENSE, NULL, false, 0.0, NULL, 0};
+    double init[3] = {0.5, 0.5, 0.5}, a[300], b[300], ma[3], mb[3];
+    unsigned char da[100], db[100];
+    nuts_stats sa, sb;
+    att_error err;
+    gsl_rng *r = att_rng_alloc(99, ATT_RNG_MCMC, 3, 0, 0);
+    size_t k, made;
+
+    (void)state;
+    assert_int_equal(att_nuts_run(&tg, &np, r, init, a, da, ma, &sa, &err), ATT_OK);
+    for (k = 0; k < sizeof steps / sizeof *steps; k++) {
+        nuts_chain *ch;
+        bool done = false;
+        memset(b, 0, sizeof b);
+        att_rng_reset(r, 99, ATT_RNG_MCMC, 3, 0, 0);
+        assert_int_equal(att_nuts_start(&tg, &np, r, init, b, db, &ch, &err), ATT_OK);
+        for (made = 0; !done; made++)
+            assert_int_equal(att_nuts_step(ch, steps[k], &done, &err), ATT_OK);
+        assert_int_equal(made, (250 + steps[k] - 1) / steps[k]);
+        att_nuts_finish(ch, mb, &sb);
+        att_nuts_free(ch);
+        assert_memory_equal(a, b, sizeof a);
+        assert_memory_equal(da, db, sizeof da);
+        assert_memory_equal(ma, mb, sizeof ma);
+        assert_int_equal(sa.leapfrogs, sb.leapfrogs);
+        assert_int_equal(sa.draws_done, sb.draws_done);
+        assert_true(sa.stepsize == sb.stepsize && sa.mean_accept == sb.mean_accept);
+        assert_true(sb.dense);
+    }
+    gsl_rng_free(r);
+}
+
 /* A normal of covariance SIGMA in 3 dimensions: sds 0.1, 10 and 1,
  * correlations 0.99 (0, 1), 0.5 (0, 2) and 0.45 (1, 2).  PREC is its
  * inverse, by the adjugate. */
@@ -406,6 +449,7 @@ main(void)
         cmocka_unit_test(test_dense_metric),
         cmocka_unit_test(test_auto_stays_diagonal),
         cmocka_unit_test(test_same_seed_same_chain),
+        cmocka_unit_test(test_steps_same_chain),
         cmocka_unit_test(test_first_metric_from_the_mode),
         cmocka_unit_test(test_warm_metric_kept),
     };
