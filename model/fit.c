@@ -242,6 +242,8 @@ fit_chain_begin(const att_posterior *post,
     if ((s = fit_start(post, fp, c, &fc->tg, fc->rng, fc->init, fc->g, fc->mode, fc->cov, &fc->np,
                        err)) != ATT_OK)
         return s;
+    att_mem_free(fc->mode); /* the climb's; its covariance stays, the sampler's first metric */
+    fc->mode = NULL;
     att_rng_reset(fc->rng, fp->seed, ATT_RNG_MCMC, (uint32_t)c, 0, 0);
     return att_nuts_start(&fc->tg, &fc->np, fc->rng, fc->init, r->theta + c * fp->draws * n,
                           r->divergent_at + c * fp->draws, &fc->nc, err);

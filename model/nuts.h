@@ -60,11 +60,14 @@ ATT_INTERNAL bool att_nuts_cholesky(const double *a, double *l, size_t n);
 
 /* One chain in steps, so that att_fit_run can share its threads among
  * more chains than threads evenly: att_nuts_start allocates it and takes
- * its first step size (out_draws, out_divergent as for att_nuts_run, kept
- * until the chain is freed, and so are np's cov0 and stop_count);
- * att_nuts_step runs up to `iterations` more, *done once all are made (or
- * the run was stopped); att_nuts_finish says how it went.  The draws do not
- * depend on how the iterations are split into steps. */
+ * its first step size (out_draws, out_divergent as for att_nuts_run; the
+ * chain keeps them, target (and its ctx), rng, and np's cov0 and
+ * stop_count, which must outlive it); att_nuts_step runs up to
+ * `iterations` more, *done once all are made (or the run was stopped; not
+ * written on an error, after which the chain can only be finished and
+ * freed); att_nuts_finish says how it went (its seconds count only the
+ * steps' own time).  The draws do not depend on how the iterations are
+ * split into steps. */
 typedef struct nuts_chain nuts_chain;
 
 ATT_INTERNAL att_status att_nuts_start(const nuts_target *target,

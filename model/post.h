@@ -211,8 +211,9 @@ struct att_posterior_workspace {
     double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
     double *rpk;                  /* per report: those sums not 1, packed (their logs) */
     size_t *rix;                  /* the same: each one's report */
-    double *rmx;                  /* per report: a window's largest log term, or 1 where a
-                                   * one-sided figure's days are all above the floor, else 0 */
+    double *rmx;                  /* per report: a window's shift of its log terms
+                                   * (post_loglik_prepare), or 1 where a one-sided figure's
+                                   * days are all above the floor, else 0 */
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
                                    * tail's argument, then value; z; the density */
     double *lqy, *lqm;            /* two per single day's censored figure (post_report.lqo):

@@ -115,7 +115,8 @@ post_loglik_bias(const att_posterior_workspace *w, const post_report *q, const d
 
 /* The first half of a vector path's report r (q): what its days'
  * transcendentals take, into vx (and z into vz) at q->vo.  A window's
- * log terms less their largest (kept in rmx[r]), for exp; a one-sided
+ * log terms, for exp, less the shift kept in rmx[r] (their largest where
+ * it is below POST_WINDOW_FLOOR, else 0; -inf where every term is); a one-sided
  * figure's |x_d|, for the normal tail, with rmx[r] = 0 where some day is
  * so far in the tail that the probability scale loses its digits; a
  * range's |z| at its lower bounds, then at its upper ones. */
@@ -409,9 +410,9 @@ post_loglik_prob(const att_posterior *post, att_posterior_workspace *w)
 }
 
 /* A windowed point figure's log-likelihood (equations (7) and (10)) from
- * its days' exp(ell_d - max) in vx (post_loglik_vector), with the normal
+ * its days' exp(ell_d - mx) in vx (post_loglik_vector), with the normal
  * density written out, since these windows hold most of the ledger's
- * days; mx is the largest ell_d. */
+ * days; mx is post_loglik_prepare's shift (-inf: every day's term is). */
 static double
 post_loglik_window(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -611,7 +612,7 @@ post_loglik_terms(const att_posterior *post,
     size_t r, n, k;
 
     if (grad != NULL) {
-        memset(w->gsum, 0, (POST_NSUM(post->ntime) + 1) * sizeof *w->gsum);
+        memset(w->gsum, 0, (POST_SINK(post->ntime) + 1) * sizeof *w->gsum); /* the sink too */
         w->g_kappa = 0.0;
         memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }

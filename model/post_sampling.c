@@ -133,6 +133,11 @@ post_sampling_chain(const att_posterior *post,
         double gb = grad[q->bias]; /* d log p / d b_s, prior and likelihood */
         double v = w->bv[q->bias], c = w->bc[q->bias], p = w->lev_p[k], ap, ar, t, gq = 0.0;
         double la = w->lev_a[k], sigma = w->sig[q->noise], *g = w->gpt + q->first;
+        /* Coefficients of dp_i and da_i: db_s = dp_i (v r_i - v^2 c) -
+         * v p_i da_i, and d(-log Lambda_s / 2) = -v dp_i / 2; then dp_i =
+         * -p_i^2 (2 sigma^2 dlog sigma + d s_i^2); the point's share is
+         * mult (-ar - t (log m - a_i)) with ar = v p_i gb / n_i and t =
+         * 2 ap p_i^2 / n_i. */
         ap = gb * (v * (q->lcentre - la) - v * v * c) - 0.5 * v;
         ar = gb * v * p;
         w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;

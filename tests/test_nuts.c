@@ -155,18 +155,13 @@ test_same_seed_same_chain(void **state)
     gsl_rng_free(r);
 }
 
-/* A chain run in steps (att_fit_run's threads take the chains a step at
- * a time) makes the draws of one run whole, bit for bit, whatever the
- * steps' lengths, through the warm-up's windows and the end of the
- * adaptation; and its statistics. */
+/* One chain run whole and in steps of 1, 7, 20 and 1,000 iterations from
+ * the same stream: the same draws, divergences, metric and statistics,
+ * bit for bit. */
 static void
-test_steps_same_chain(void **state)
+check_steps(const nuts_target *tg, const nuts_params *np, bool laplace)
 {
-    static const double sd[3] = {1.0, 2.0, 0.5};
     static const size_t steps[] = {1, 7, 20, 1000};
-    gauss t = {3, sd, 0.0};
-    nuts_target tg = {3, gauss_logp, &t};
-    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DENSE, NULL, false, 0.0, NULL, 0};
     double init[3] = {0.5, 0.5, 0.5}, a[300], b[300], ma[3], mb[3];
     unsigned char da[100], db[100];
     nuts_stats sa, sb;
@@ -174,14 +169,14 @@ test_steps_same_chain(void **state)
     gsl_rng *r = att_rng_alloc(99, ATT_RNG_MCMC, 3, 0, 0);
     size_t k, made;
 
-    (void)state;
-    assert_int_equal(att_nuts_run(&tg, &np, r, init, a, da, ma, &sa, &err), ATT_OK);
+    assert_int_equal(att_nuts_run(tg, np, r, init, a, da, ma, &sa, &err), ATT_OK);
+    assert_true(sa.laplace == laplace);
     for (k = 0; k < sizeof steps / sizeof *steps; k++) {
         nuts_chain *ch;
         bool done = false;
         memset(b, 0, sizeof b);
         att_rng_reset(r, 99, ATT_RNG_MCMC, 3, 0, 0);
-        assert_int_equal(att_nuts_start(&tg, &np, r, init, b, db, &ch, &err), ATT_OK);
+        assert_int_equal(att_nuts_start(tg, np, r, init, b, db, &ch, &err), ATT_OK);
         for (made = 0; !done; made++)
             assert_int_equal(att_nuts_step(ch, steps[k], &done, &err), ATT_OK);
         assert_int_equal(made, (250 + steps[k] - 1) / steps[k]);
@@ -193,9 +188,29 @@ test_steps_same_chain(void **state)
         assert_int_equal(sa.leapfrogs, sb.leapfrogs);
         assert_int_equal(sa.draws_done, sb.draws_done);
         assert_true(sa.stepsize == sb.stepsize && sa.mean_accept == sb.mean_accept);
-        assert_true(sb.dense);
+        assert_true(sb.dense && sb.laplace == laplace);
     }
     gsl_rng_free(r);
+}
+
+/* A chain run in steps (att_fit_run's threads take the chains a step at
+ * a time) makes the draws of one run whole, through the warm-up's windows
+ * and the end of the adaptation: from the unit metric, and from a first
+ * metric (the mode's covariance, which the windows are regularised
+ * toward, on scales 400 times apart). */
+static void
+test_steps_same_chain(void **state)
+{
+    static const double sd[3] = {1.0, 2.0, 0.5}, wide[3] = {1.0, 20.0, 0.05};
+    static const double cov[9] = {1.0, 0.0, 0.0, 0.0, 400.0, 0.0, 0.0, 0.0, 0.0025};
+    gauss t = {3, sd, 0.0}, tw = {3, wide, 0.0};
+    nuts_target tg = {3, gauss_logp, &t}, tgw = {3, gauss_logp, &tw};
+    nuts_params np = {150, 100, 10, 0.8, NUTS_METRIC_DENSE, NULL, false, 0.0, NULL, 0};
+
+    (void)state;
+    check_steps(&tg, &np, false);
+    np.cov0 = cov;
+    check_steps(&tgw, &np, true);
 }
 
 /* A normal of covariance SIGMA in 3 dimensions: sds 0.1, 10 and 1,
