@@ -628,7 +628,7 @@ influence_progress(void *ctx, size_t i, size_t n)
     cli_progress(v->progress,
                  "refitting without a report whose Pareto k is above %g: %zu of "
                  "%zu...",
-                 ATT_LOO_K_BAD, i + 1, n);
+                 ATT_INFLUENCE_K_MAX, i + 1, n);
 }
 
 static void
@@ -669,7 +669,8 @@ print_influence_table(FILE *f, const fit_view *v)
             "(PSIS), %zu refitted\n because their Pareto k is above %g; MCSE: the Monte Carlo "
             "standard error of the row's\n changes, %s for a refit, more where PSIS weights are "
             "uneven; smaller changes are noise)\n",
-            npsis, inf->refits, ATT_LOO_K_BAD, cli_num(1000.0 * inf->mcse, 'g', 2, a, sizeof a));
+            npsis, inf->refits, ATT_INFLUENCE_K_MAX,
+            cli_num(1000.0 * inf->mcse, 'g', 2, a, sizeof a));
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -749,7 +750,7 @@ cli_fit(const cli_options *o, const att_run *run)
     v.loo = &loo;
     if (o->influence) {
         att_status st =
-            att_run_influence(run, &rf, ATT_LOO_K_BAD, influence_progress, &v, &inf, &err);
+            att_run_influence(run, &rf, ATT_INFLUENCE_K_MAX, influence_progress, &v, &inf, &err);
         cli_progress_done(v.progress);
         if (st != ATT_OK) {
             char buf[2 * ATT_ERROR_MSG_MAX];

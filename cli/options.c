@@ -101,7 +101,7 @@ static const cli_option cli_table[] = {
     {"format", O_FORMAT, OPT_TEXT, "FMT", 0, 0, CMD(CLI_CMD_FIT) | PROJ | SCORES,
      "table, csv or json (default table)"},
     {"influence", O_INFLUENCE, OPT_FLAG, NULL, 0, 0, CMD(CLI_CMD_FIT),
-     "how each hazard's median moves without each report (PSIS; refits where k > 0.7)"},
+     "how each hazard's median moves without each report (PSIS; refits where k > 0.5)"},
     {"origin", O_ORIGIN, OPT_TEXT, "DATE", 0, 0,
      CMD(CLI_CMD_EXPORT) | CMD(CLI_CMD_COMPARE) | CMD(CLI_CMD_FIT),
      "cut-off: only what was stated by DATE (YYYY-MM-DD; fit: the fit compare makes there)"},

@@ -700,7 +700,7 @@ test_fit_first_metric(void **state)
     free(x);
 }
 
-/* fit --influence: a row refitted (its Pareto k above 0.7) is the change
+/* fit --influence: a row refitted (its Pareto k above 0.5) is the change
  * of a hazard's median when its report is left out, which must be what a
  * fit of the ledger without that report gives (same seed and settings),
  * within 4 combined Monte Carlo standard errors: the refit starts warm

@@ -162,15 +162,24 @@ typedef struct {
     size_t refits;      /* reports refitted */
 } att_influence;
 
+/* fit --influence's k_max: a report's changes from PSIS weights up to this
+ * Pareto k, from a refit above it.  Below 0.5 the weights' variance is
+ * finite and their n_eff gives a weighted median's Monte Carlo error
+ * (row_mcse); between 0.5 and ATT_LOO_K_BAD, where PSIS-LOO's elpd is
+ * still reliable, the error shrinks more slowly than n_eff says, and on the
+ * shipped ledger a report at k 0.66 moved a hazard by half what its refit
+ * did, 4.5 of those MCSEs away (docs/model.md, section 6.2). */
+#define ATT_INFLUENCE_K_MAX 0.5
+
 enum {
     ATT_INFLUENCE_NONE, /* not used by the fit, or the only report */
     ATT_INFLUENCE_PSIS, /* from the fit's draws, weighted as if the report were left out */
-    ATT_INFLUENCE_REFIT /* refitted without it: its Pareto k is above ATT_LOO_K_BAD */
+    ATT_INFLUENCE_REFIT /* refitted without it: its Pareto k is above k_max */
 };
 
 /* How each hazard's median moves without each report f's posterior uses:
  * from the draws of f with PSIS-LOO weights (att_loo.h) where the
- * report's Pareto k is at most k_max (ATT_LOO_K_BAD; a negative k_max
+ * report's Pareto k is at most k_max (ATT_INFLUENCE_K_MAX; a negative k_max
  * refits every report), else by refitting without it, with f's sampler
  * settings.  A refit that fails is an error at the
  * report's ledger line (field "id"), saying why.  progress (may be NULL)
