@@ -834,9 +834,11 @@ att_nuts_run(const nuts_target *target,
     att_status st;
 
     memset(stats, 0, sizeof *stats);
-    if ((st = att_nuts_start(target, np, rng, init, out_draws, out_divergent, &ch, err)) != ATT_OK)
+    if ((st = att_nuts_start(target, np, rng, init, out_draws, out_divergent, &ch, err)) !=
+            ATT_OK ||
+        ch == NULL)
         return st;
-    st = att_nuts_step(ch, ch->total, &done, err);
+    st = att_nuts_step(ch, np->warmup + np->draws, &done, err);
     att_nuts_finish(ch, st == ATT_OK ? out_inv_metric : NULL, stats);
     att_nuts_free(ch);
     return st;
