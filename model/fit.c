@@ -174,7 +174,6 @@ typedef struct {
     gsl_rng *rng;
     fit_target_ctx ctx;
     nuts_target tg;
-    nuts_params np;
     double *init, *g, *mode, *cov; /* cov: the first metric, which the sampler keeps */
     nuts_chain *nc;
     size_t iters;        /* iterations run: the least run goes next */
@@ -222,7 +221,6 @@ fit_chain_begin(const att_posterior *post,
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
                    "att_metric and the sampler's metrics in the same order");
-    fc->np = np;
     fc->rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)c, 0, 0);
     fc->ctx.post = post;
     fc->ctx.w = att_posterior_workspace_alloc(post, err);
@@ -232,26 +230,24 @@ fit_chain_begin(const att_posterior *post,
     fc->mode = climb ? att_mem_alloc(n * sizeof *fc->mode) : NULL;
     fc->cov = climb ? att_mem_alloc(n * n * sizeof *fc->cov) : NULL;
     /* The run is already lost (fit_once): not even a start. */
-    if (stop != NULL && atomic_load(stop) > fc->np.stop_above)
+    if (stop != NULL && atomic_load(stop) > np.stop_above)
         return ATT_OK;
     if (fc->ctx.w == NULL)
         return err->code; /* the workspace said why (memory, or ATT_SIMD) */
     if (fc->rng == NULL || fc->init == NULL || fc->g == NULL ||
         (climb && (fc->mode == NULL || fc->cov == NULL)))
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
-    if ((s = fit_start(post, fp, c, &fc->tg, fc->rng, fc->init, fc->g, fc->mode, fc->cov, &fc->np,
+    if ((s = fit_start(post, fp, c, &fc->tg, fc->rng, fc->init, fc->g, fc->mode, fc->cov, &np,
                        err)) != ATT_OK)
         return s;
-    att_mem_free(fc->mode); /* the climb's; its covariance stays, the sampler's first metric */
-    fc->mode = NULL;
     att_rng_reset(fc->rng, fp->seed, ATT_RNG_MCMC, (uint32_t)c, 0, 0);
-    return att_nuts_start(&fc->tg, &fc->np, fc->rng, fc->init, r->theta + c * fp->draws * n,
+    return att_nuts_start(&fc->tg, &np, fc->rng, fc->init, r->theta + c * fp->draws * n,
                           r->divergent_at + c * fp->draws, &fc->nc, err);
 }
 
-/* Chain fc's last step: what its sampler says, and its draws kept on
- * theta, so that summaries, saved fits and the mode all speak of the same
- * coordinates whatever the sampler used. */
+/* Chain fc's last step, once fc->st has what its sampler says: that, and
+ * its draws kept on theta, so that summaries, saved fits and the mode all
+ * speak of the same coordinates whatever the sampler used. */
 static att_status
 fit_chain_end(const att_posterior *post,
               const att_fit_params *fp,
@@ -262,7 +258,6 @@ fit_chain_end(const att_posterior *post,
     size_t n = r->dim, c = fc->chain, i;
     att_status s = ATT_OK;
 
-    att_nuts_finish(fc->nc, NULL, &fc->st);
     r->stepsize[c] = fc->st.stepsize;
     r->divergent[c] = fc->st.divergent;
     r->depth_hits[c] = fc->st.depth_hits;
@@ -295,17 +290,17 @@ fit_chain_step(const att_posterior *post,
     bool done = false;
     att_status s = ATT_OK;
 
-    if (fc->iters == 0 && fc->nc == NULL) {
+    if (fc->nc == NULL) { /* its first step (one that has ended is not taken again) */
         s = fit_chain_begin(post, fp, stop, r, fc, &fc->err);
         done = s != ATT_OK || fc->nc == NULL; /* failed, or the run already lost */
     }
     if (!done) {
         s = att_nuts_step(fc->nc, FIT_STEP, &done, &fc->err);
         fc->iters += FIT_STEP;
+        if (s != ATT_OK || done)
+            att_nuts_finish(fc->nc, NULL, &fc->st); /* a failed one's gradients count too */
         if (s == ATT_OK && done)
             s = fit_chain_end(post, fp, r, fc, &fc->err);
-        else if (s != ATT_OK)
-            att_nuts_finish(fc->nc, NULL, &fc->st); /* its gradients still count */
     }
     fc->seconds += att_thread_seconds() - t0;
     if (s != ATT_OK || done) {

@@ -624,7 +624,7 @@ struct nuts_chain {
     nuts_windows wa;
     nuts_da da;
     double *block, *mat;
-    size_t it, total, max_depth;
+    size_t it, max_depth;
     double sum_accept;
     double *out_draws;
     unsigned char *out_divergent;
@@ -652,7 +652,6 @@ att_nuts_start(const nuts_target *target,
     if (ch == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     ch->np = *np;
-    ch->total = np->warmup + np->draws;
     ch->max_depth = np->max_depth < NUTS_MAX_TREE ? np->max_depth : NUTS_MAX_TREE;
     ch->out_draws = out_draws;
     ch->out_divergent = out_divergent;
@@ -742,7 +741,8 @@ att_status
 att_nuts_step(nuts_chain *ch, size_t iterations, bool *done, att_error *err)
 {
     const nuts_params *np = &ch->np;
-    size_t end = ch->total - ch->it < iterations ? ch->total : ch->it + iterations, depth;
+    size_t total = np->warmup + np->draws, depth;
+    size_t end = total - ch->it < iterations ? total : ch->it + iterations;
     double t0 = att_seconds(), *part;
 
     for (; ch->it < end && !ch->done; ch->it++) {
@@ -789,7 +789,7 @@ att_nuts_step(nuts_chain *ch, size_t iterations, bool *done, att_error *err)
     }
     part = ch->it <= np->warmup ? &ch->stats.seconds_warmup : &ch->stats.seconds_draws;
     *part += att_seconds() - t0;
-    ch->done = ch->done || ch->it == ch->total;
+    ch->done = ch->done || ch->it == total;
     *done = ch->done;
     return ATT_OK;
 }

@@ -50,8 +50,7 @@ typedef struct {
     double lcentre;       /* pooled: log figure, or the centre of a range's log bounds */
     double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
-    double nlevel;        /* pooled: the days from lfirst on */
-    double rnlevel;       /* pooled: 1 / nlevel, once (else 0) */
+    double rnlevel;       /* pooled: 1 / n_i, n_i its days from lfirst on (else 0) */
     int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
     size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
                            * windowed range's lower bounds, then its upper bounds) */
@@ -330,14 +329,13 @@ ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);
 
-/* Adds g[i] = d log p / d log m at every point i to the per-time sums,
+/* Adds w->gpt[i] = d log p / d log m at every point i to the per-time sums,
  * once a gradient, after the likelihood and the sampling coordinates have
  * both written theirs: a level's to d log p / d log C, N, D (through
  * post_point.ds), a change over a period's to d log p / d C, N, D
  * (divided by the change); the sums are divided by C, N, D once per time,
  * in post_forward_adjoint, rather than once per point. */
-ATT_INTERNAL void
-post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g);
+ATT_INTERNAL void post_quantity_push(const att_posterior *post, att_posterior_workspace *w);
 
 /* Report q's share to kappa's gradient, from gsum, the sum of its points'
  * d log p / d log m taken in their order (also its bias's share).  Inline:

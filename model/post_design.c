@@ -318,6 +318,7 @@ att_status
 post_design_build(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
 {
     size_t i, r, np = 0, nexpo = 0;
+    double nlevel;
     post_design_key *keys;
     post_design_rank *rank;
     att_status st;
@@ -424,9 +425,9 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             q->pooled = post_quantity_positive(post, q, &post->pt[q->first + k]);
         q->lcentre = q->qual == ATT_QUAL_RANGE ? 0.5 * (q->llo + q->lhi) : q->ly;
         q->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
-        for (q->nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
-            q->nlevel += post->pt[q->first + k].mult;
-        q->rnlevel = q->pooled ? 1.0 / q->nlevel : 0.0;
+        for (nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
+            nlevel += post->pt[q->first + k].mult;
+        q->rnlevel = q->pooled ? 1.0 / nlevel : 0.0;
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }

@@ -205,8 +205,9 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
  * (the sink takes the periods' first: one branchless pass), then the
  * periods'; the first two write glog, the last gval. */
 void
-post_quantity_push(const att_posterior *post, att_posterior_workspace *w, const double *g)
+post_quantity_push(const att_posterior *post, att_posterior_workspace *w)
 {
+    const double *g = w->gpt;
     double *a = w->gsum;
     size_t i, k;
 

@@ -262,7 +262,7 @@ att_posterior_logp(const att_posterior *post,
     posterior_forward(post, w);
     lp = post_loglik_terms(post, w, theta, kappa, grad, g);
     if (lp != -HUGE_VAL && grad != NULL) {
-        post_quantity_push(post, w, w->gpt);
+        post_quantity_push(post, w);
         post_forward_adjoint(post, w, grad);
     }
     return posterior_result(post, g, lp);
@@ -297,7 +297,7 @@ att_posterior_logp_sampling(const att_posterior *post,
         lp -= 0.5 * w->blog[i]; /* log sqrt(v_s) */
     if (grad != NULL) {
         post_sampling_chain(post, w, xi, kappa, grad);
-        post_quantity_push(post, w, w->gpt);
+        post_quantity_push(post, w);
         post_forward_adjoint(post, w, grad);
     }
     return posterior_result(post, g, lp);
