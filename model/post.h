@@ -88,12 +88,6 @@ typedef struct {
     size_t ti;   /* time index */
     size_t ti0;  /* start time index (rates), ATT_NONE otherwise */
     double mult; /* days it stands for */
-    /* Where a level's d log p / d log m at the point goes, in the
-     * workspace's gsum: to ds[0] and, per deployed, with sign -1 to ds[1]
-     * (ATT_NONE for other levels).  Over a period, whose
-     * post_quantity_push divides by its change instead, ds[0] is
-     * POST_SINK, a slot that nothing reads, and ds[1] ATT_NONE. */
-    size_t ds[2];
 } post_point;
 
 /* How a cohort's survival moves from the previous distinct time to this
@@ -103,8 +97,9 @@ typedef struct {
 #define POST_STEP_SCRATCH (-1)
 
 struct att_posterior {
-    void *block[3]; /* the arrays below, in three blocks: the parameters' (post_prior.c), the
-                     * reports' and the times' (post_design.c, once the times are known) */
+    void *block[4]; /* the arrays below, in four blocks: the parameters' (post_prior.c), the
+                     * reports', the times' (post_design.c, once the times are known) and
+                     * post_quantity_push's lists (the same, once the points are) */
     const att_params *p;
     size_t dim, nphase, narr;
     att_param_info *info;
@@ -137,10 +132,14 @@ struct att_posterior {
     size_t *poolrep, npool;  /* the pooled reports (post_report.pooled), in order */
     size_t *order;           /* per used report in ledger order (the public index): its
                               * index in rep, which runs in evaluation order (post_design.c) */
-    size_t *dpt, ndpt;       /* the points of the reports per deployed (post_point.ds[1]), in
-                              * order */
-    size_t *lqrep, nlq;      /* the single days' censored figures (post_report.lqo), in order */
-    size_t *prep, nprob;     /* the windowed one-sided and range figures (post_report.so) */
+    size_t nacc;             /* the per-time log sums some point adds to (post_quantity_push) */
+    size_t *acc_slot;        /* each one's slot in the workspace's gsum */
+    size_t *acc_off;         /* its points in acc_pt: from acc_off[2k] those that add (a level
+                              * of its variable), from acc_off[2k + 1] to acc_off[2k + 2]
+                              * those that subtract (per deployed, from log D's) */
+    size_t *acc_pt;
+    size_t *lqrep, nlq;  /* the single days' censored figures (post_report.lqo), in order */
+    size_t *prep, nprob; /* the windowed one-sided and range figures (post_report.so) */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
@@ -163,10 +162,6 @@ struct att_posterior {
 #define POST_GLOG(var) ((size_t)(var))
 #define POST_GVAL(var) ((size_t)ATT_MODEL_NVAR + (size_t)(var))
 #define POST_NSUM(nt)  (2 * (size_t)ATT_MODEL_NVAR * (nt))
-/* The slot after them, which takes what no sum wants: post_quantity_push
- * adds every point's term without asking whether it is a level's. */
-#define POST_SINK(nt) POST_NSUM(nt)
-
 /* Every array lives in one block (posterior.c carves it). */
 struct att_posterior_workspace {
     void *block;                  /* the block, as att_mem_free takes it */
@@ -331,10 +326,10 @@ ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_w
 
 /* Adds w->gpt[i] = d log p / d log m at every point i to the per-time sums,
  * once a gradient, after the likelihood and the sampling coordinates have
- * both written theirs: a level's to d log p / d log C, N, D (through
- * post_point.ds), a change over a period's to d log p / d C, N, D
- * (divided by the change); the sums are divided by C, N, D once per time,
- * in post_forward_adjoint, rather than once per point. */
+ * both written theirs: a level's to d log p / d log C, N, D (per deployed,
+ * less to log D's; through post->acc_pt), a change over a period's to
+ * d log p / d C, N, D (divided by the change); the sums are divided by C,
+ * N, D once per time, in post_forward_adjoint, rather than once per point. */
 ATT_INTERNAL void post_quantity_push(const att_posterior *post, att_posterior_workspace *w);
 
 /* Report q's share to kappa's gradient, from gsum, the sum of its points'

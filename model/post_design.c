@@ -171,23 +171,6 @@ post_design_transpose(att_posterior *post)
         }
 }
 
-/* Where report q's points send d log p / d log m (post_point.ds), once
- * the times are renumbered: a level to the sum of its variable's log at
- * the time (and, per deployed, with sign -1 to log D's); a change over a
- * period to the sink, since post_quantity_push takes it apart. */
-static void
-post_design_sums(att_posterior *post, const post_report *q)
-{
-    size_t nt = post->ntime, d;
-
-    for (d = 0; d < q->npoint; d++) {
-        post_point *pt = &post->pt[q->first + d];
-        bool level = q->mk.measure == ATT_MODEL_LEVEL;
-        pt->ds[0] = level ? POST_GLOG(q->mk.var) * nt + pt->ti : POST_SINK(nt);
-        pt->ds[1] = level && q->mk.per_deployed ? POST_GLOG(ATT_MODEL_D) * nt + pt->ti : ATT_NONE;
-    }
-}
-
 /* Keeps only the times some point reads, renumbered, with their
  * exposures, steps and the logs each needs. */
 static att_status
@@ -286,7 +269,6 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         post->poolrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->poolrep);
         post->order = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->order);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
-        post->dpt = att_mem_carve(base, &off, np + 1, sizeof *post->dpt);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
         post->tset = att_mem_carve(base, &off, nexpo + 1, sizeof *post->tset);
     }
@@ -312,6 +294,82 @@ post_design_carve_times(att_posterior *post)
         post->need = att_mem_carve(base, &off, nt + 1, sizeof *post->need);
     }
     return base;
+}
+
+/* Where q's points send d log p / d log m: a level to the sum of its
+ * variable's log at the time (even slots of cnt) and, per deployed, with
+ * sign -1 to log D's (odd slots); a change over a period nowhere, since
+ * post_quantity_push takes it apart.  Counts them in cnt, or with list,
+ * puts each point at its slot's next place (cnt) and moves that on. */
+static void
+post_design_route(const att_posterior *post, const post_report *q, size_t *cnt, size_t *list)
+{
+    size_t nt = post->ntime, i, end = q->first + q->npoint;
+
+    if (q->mk.measure != ATT_MODEL_LEVEL)
+        return;
+    for (i = q->first; i < end; i++) {
+        size_t a = 2 * (POST_GLOG(q->mk.var) * nt + post->pt[i].ti);
+        size_t b = 2 * (POST_GLOG(ATT_MODEL_D) * nt + post->pt[i].ti) + 1;
+        if (list != NULL)
+            list[cnt[a]++] = i;
+        else
+            cnt[a]++;
+        if (!q->mk.per_deployed)
+            continue;
+        if (list != NULL)
+            list[cnt[b]++] = i;
+        else
+            cnt[b]++;
+    }
+}
+
+/* The lists post_quantity_push sums, in one block: per slot of glog that
+ * some point adds to, its points in their order, then those that subtract
+ * from it, in theirs; the same terms in the same order as a scatter in
+ * the points' order would add them, without its stores waiting on one
+ * another. */
+static att_status
+post_design_accumulate(att_posterior *post, att_error *err)
+{
+    size_t nslot = POST_NSUM(post->ntime), *cnt, r, k, s, n, off = 0;
+    unsigned char *base = NULL;
+    int pass;
+
+    if ((cnt = att_mem_calloc(2 * nslot + 1, sizeof *cnt)) == NULL)
+        return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+    for (r = 0; r < post->nrep; r++)
+        post_design_route(post, &post->rep[r], cnt, NULL);
+    for (post->nacc = n = s = 0; s < nslot; s++) {
+        post->nacc += cnt[2 * s] + cnt[2 * s + 1] > 0;
+        n += cnt[2 * s] + cnt[2 * s + 1];
+    }
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && (base = att_mem_block(off, &post->block[3])) == NULL) {
+            att_mem_free(cnt);
+            return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
+        }
+        off = 0;
+        post->acc_slot = att_mem_carve(base, &off, post->nacc + 1, sizeof *post->acc_slot);
+        post->acc_off = att_mem_carve(base, &off, 2 * post->nacc + 1, sizeof *post->acc_off);
+        post->acc_pt = att_mem_carve(base, &off, n + 1, sizeof *post->acc_pt);
+    }
+    /* Each used slot's two ranges; cnt becomes their next free places. */
+    for (n = k = s = 0; s < nslot; s++) {
+        size_t add = cnt[2 * s], sub = cnt[2 * s + 1];
+        if (add + sub == 0)
+            continue;
+        post->acc_slot[k] = s;
+        post->acc_off[2 * k] = cnt[2 * s] = n;
+        post->acc_off[2 * k + 1] = cnt[2 * s + 1] = n + add;
+        n += add + sub;
+        k++;
+    }
+    post->acc_off[2 * k] = n;
+    for (r = 0; r < post->nrep; r++)
+        post_design_route(post, &post->rep[r], cnt, post->acc_pt);
+    att_mem_free(cnt);
+    return ATT_OK;
 }
 
 att_status
@@ -435,18 +493,14 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
     post_design_paths(post);
     if ((st = post_design_compact(post, err)) != ATT_OK)
         return st;
-    for (post->nperiod = post->npool = post->ndpt = r = 0; r < post->nrep; r++) {
+    for (post->nperiod = post->npool = r = 0; r < post->nrep; r++) {
         post_report *q = &post->rep[r];
-        post_design_sums(post, q);
         if (q->mk.measure != ATT_MODEL_LEVEL)
             post->perrep[post->nperiod++] = r;
         if (q->pooled)
             post->poolrep[post->npool++] = r;
-        for (q->unit = true, i = 0; i < q->npoint; i++) {
+        for (q->unit = true, i = 0; i < q->npoint; i++)
             q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
-            if (post->pt[q->first + i].ds[1] != ATT_NONE)
-                post->dpt[post->ndpt++] = q->first + i;
-        }
     }
-    return ATT_OK;
+    return post_design_accumulate(post, err);
 }

@@ -612,7 +612,7 @@ post_loglik_terms(const att_posterior *post,
     size_t r, n, k;
 
     if (grad != NULL) {
-        memset(w->gsum, 0, (POST_SINK(post->ntime) + 1) * sizeof *w->gsum); /* the sink too */
+        memset(w->gsum, 0, POST_NSUM(post->ntime) * sizeof *w->gsum);
         w->g_kappa = 0.0;
         memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }
@@ -632,12 +632,15 @@ post_loglik_terms(const att_posterior *post,
     }
     /* The logs of the sums over one array, only where a sum is not 1: log 1
      * is +0 (att_log's bits, hence the arrays'), as 0 is written. */
-    for (r = n = 0; r < post->nrep; r++)
-        if (w->rsum[r] != 1.0) {
-            w->rpk[n] = w->rsum[r];
-            w->rix[n++] = r;
-        } else
-            w->rsum[r] = 0.0;
+    for (r = n = 0; r < post->nrep; r++) {
+        /* Without a branch: whether a sum is 1 follows no pattern. */
+        double s = w->rsum[r];
+        bool keep = s != 1.0;
+        w->rpk[n] = s;
+        w->rix[n] = r;
+        n += keep;
+        w->rsum[r] = keep ? s : 0.0;
+    }
     att_vlog(w->simd, n, w->rpk, w->rpk);
     for (k = 0; k < n; k++)
         w->rsum[w->rix[k]] = w->rpk[k];

@@ -200,10 +200,9 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     }
 }
 
-/* Three passes that keep each sum's terms in the points' order: the
- * levels' first terms, then the second terms of the reports per deployed
- * (the sink takes the periods' first: one branchless pass), then the
- * periods'; the first two write glog, the last gval. */
+/* Each sum of glog from its lists (post_design_accumulate), its terms in
+ * the points' order, the additions before the subtractions; then the
+ * periods' terms into gval. */
 void
 post_quantity_push(const att_posterior *post, att_posterior_workspace *w)
 {
@@ -211,11 +210,14 @@ post_quantity_push(const att_posterior *post, att_posterior_workspace *w)
     double *a = w->gsum;
     size_t i, k;
 
-    for (i = 0; i < post->npoint; i++)
-        a[post->pt[i].ds[0]] += g[i];
-    for (k = 0; k < post->ndpt; k++) {
-        i = post->dpt[k];
-        a[post->pt[i].ds[1]] -= g[i];
+    for (k = 0; k < post->nacc; k++) {
+        const size_t *o = post->acc_off + 2 * k;
+        double s = 0.0;
+        for (i = o[0]; i < o[1]; i++)
+            s += g[post->acc_pt[i]];
+        for (; i < o[2]; i++)
+            s -= g[post->acc_pt[i]];
+        a[post->acc_slot[k]] = s;
     }
     for (k = 0; k < post->nperiod; k++) {
         const post_report *q = &post->rep[post->perrep[k]];

@@ -25,6 +25,7 @@ att_posterior_free(att_posterior *post)
     att_mem_free(post->block[0]);
     att_mem_free(post->block[1]);
     att_mem_free(post->block[2]);
+    att_mem_free(post->block[3]);
     att_mem_free(post->dphase);
     att_mem_free(post);
 }
@@ -191,7 +192,7 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);
-    w->gsum = att_mem_carve(base, &off, POST_SINK(post->ntime) + 1, sizeof *w->gsum);
+    w->gsum = att_mem_carve(base, &off, POST_NSUM(post->ntime) + 1, sizeof *w->gsum);
     for (i = 0; base != NULL && i < ATT_MODEL_NVAR; i++) {
         w->glog[i] = w->gsum + POST_GLOG(i) * post->ntime;
         w->gval[i] = w->gsum + POST_GVAL(i) * post->ntime;
