@@ -629,31 +629,4 @@ em_expm1(double x)
     return em_pick(ok, r, special);
 }
 
-/* log Q(z) and the inverse Mills ratio into *out_mills, as
- * att_log_normal_q_mills gives them, without a branch, for the arrays
- * (vmath.c): each lane's erfcx at its side's argument (|z| capped at 40
- * below 0, as em_normal_tail_arg takes it), then both sides' ends, one
- * kept.  NaN, both, where z is NaN or z / sqrt 2 >= EM_LOG_Q_TABLE_END,
- * which the caller takes from att_log_normal_q_mills. */
-EM_INLINE double
-em_log_q_mills(double z, double *out_mills)
-{
-    const int lower = z < 0.0;
-    double a = fabs(z), ac = lower && a > 40.0 ? 40.0 : a, ul, uh, w, wl, gh, gl, lo, ql, ma, mb;
-    double qh, ra, rb;
-    int table;
-
-    uh = em_div_sqrt2(ac, &ul);
-    w = em_two_sqr(ac, &wl);
-    w *= 0.5;
-    wl *= 0.5;
-    table = uh < EM_LOG_Q_TABLE_END;
-    gh = em_erfcx(uh, ul, &gl);
-    qh = em_log_q_lower(gh, gl, w, wl, &ql, &ma);
-    ra = em_log1p_core_sel(-qh, -ql, &lo);
-    rb = em_log_q_upper(gh, gl, w, wl, &lo, &mb);
-    *out_mills = em_pick(lower, ma, em_pick(table, mb, EM_NAN));
-    return em_pick(lower, ra, em_pick(table, rb, EM_NAN));
-}
-
 #endif /* ATTRITION_EMATH_KERNEL_H */

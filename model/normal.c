@@ -54,22 +54,6 @@ att_log1mexp(double x)
  * the midpoint rule with its first correction is then exact to O(w^4). */
 #define NORMAL_NARROW 1e-3
 
-int
-att_log_ndtr_diff_args(double a, double b, double *out_z)
-{
-    /* The branches of att_log_ndtr_diff_q, in its order. */
-    if (b - a < NORMAL_NARROW)
-        return ATT_NDTR_NARROW;
-    if (a >= 0.0 || b <= 0.0) {
-        out_z[0] = a >= 0.0 ? a : -a;
-        out_z[1] = a >= 0.0 ? b : -b;
-        return ATT_NDTR_TAIL;
-    }
-    out_z[0] = a;
-    out_z[1] = b;
-    return ATT_NDTR_STRADDLE;
-}
-
 /* The log of phi(z) / D, D = exp(r): a straddling difference's
  * derivative, up to its sign. */
 static double
@@ -78,28 +62,8 @@ normal_straddle_arg(double z, double r)
     return -0.5 * z * z - NORMAL_LOG_SQRT_2PI - r;
 }
 
-void
-att_vlog_ndtr_diff_straddle(att_simd s, size_t n, double *ab, double *r, double *tail, double *pdf)
-{
-    size_t i;
-
-    /* Q(|a|) = Phi(a) and Q(b): att_normal_p(a)'s and att_normal_q(b)'s bits. */
-    att_vnormal_small_tail_pdf(s, 2 * n, ab, tail, pdf);
-    for (i = 0; i < n; i++)
-        r[i] = -tail[2 * i] - tail[2 * i + 1];
-    att_vlog1p(s, n, r, r);
-    for (i = 0; i < 2 * n; i++)
-        tail[i] = normal_straddle_arg(ab[i], r[i / 2]);
-    att_vexp(s, 2 * n, tail, tail);
-    for (i = 0; i < n; i++) {
-        ab[2 * i] = -tail[2 * i];
-        ab[2 * i + 1] = tail[2 * i + 1];
-    }
-}
-
 double
-att_log_ndtr_diff_q(
-    double a, double b, const double *lq, const double *mills, double *out_da, double *out_db)
+att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
 {
     double r, w = b - a;
 
@@ -111,10 +75,6 @@ att_log_ndtr_diff_q(
         r = -0.5 * m * m - NORMAL_LOG_SQRT_2PI + att_log(w) + corr;
         *out_da = -att_exp(0.5 * (m - a) * (m + a) - att_log(w) - corr);
         *out_db = att_exp(0.5 * (m - b) * (m + b) - att_log(w) - corr);
-    } else if (lq != NULL) {
-        r = lq[0]; /* over arrays: att_vlog_ndtr_diff_tail or _straddle */
-        *out_da = mills[0];
-        *out_db = mills[1];
     } else if (a >= 0.0) {
         /* Both in the upper tail: D = Q(a) - Q(b).  phi(a) / D is
          * (phi(a) / Q(a)) / (1 - Q(b) / Q(a)), and likewise for b. */
@@ -135,48 +95,4 @@ att_log_ndtr_diff_q(
         *out_db = att_exp(normal_straddle_arg(b, r));
     }
     return r;
-}
-
-void
-att_vlog_ndtr_diff_tail(att_simd s,
-                        size_t n,
-                        const double *lq,
-                        double *d,
-                        const unsigned char *up,
-                        double *r,
-                        double *scratch)
-{
-    double *u = scratch, *e1 = scratch + n, *e2 = scratch + 2 * n, *lg = scratch + 3 * n;
-    size_t i;
-
-    /* u: the smaller tail's log less the larger's (qb - qa, or pa - pb
-     * mirrored); the other difference written as the scalar code does. */
-    for (i = 0; i < n; i++) {
-        const double *q = lq + 2 * i;
-        u[i] = up[i] ? q[1] - q[0] : q[0] - q[1];
-        e2[i] = up[i] ? q[0] - q[1] : q[1] - q[0];
-    }
-    att_vexpm1(s, n, u, e1);
-    att_vexpm1(s, n, e2, e2);
-    /* att_log1mexp(u), both of its sides, one kept below */
-    for (i = 0; i < n; i++)
-        lg[i] = -e1[i];
-    att_vlog(s, n, lg, lg);
-    att_vexp(s, n, u, r);
-    for (i = 0; i < n; i++)
-        r[i] = -r[i];
-    att_vlog1p(s, n, r, r);
-    for (i = 0; i < n; i++) {
-        const double *q = lq + 2 * i;
-        double l = u[i] > -M_LN2 ? lg[i] : r[i], ma = d[2 * i], mb = d[2 * i + 1];
-        r[i] = (up[i] ? q[0] : q[1]) + l;
-        d[2 * i] = up[i] ? -ma / -e1[i] : -ma / e2[i];
-        d[2 * i + 1] = up[i] ? mb / e2[i] : mb / -e1[i];
-    }
-}
-
-double
-att_log_ndtr_diff(double a, double b, double *out_da, double *out_db)
-{
-    return att_log_ndtr_diff_q(a, b, NULL, NULL, out_da, out_db);
 }

@@ -53,23 +53,21 @@ typedef struct {
     double rnlevel;       /* pooled: 1 / n_i, n_i its days from lfirst on (else 0) */
     int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
     size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
-                           * windowed range's lower bounds, then its upper bounds) */
-    size_t lqo;           /* a single day's censored figure: its two slots in the
-                           * workspace's lqy, lqm (post_loglik_tails); else ATT_NONE */
-    size_t so;            /* a windowed one-sided or range figure: its slot in the
+                           * range's lower bounds, then its upper bounds) */
+    size_t so;            /* a one-sided or range figure: its slot in the
                            * workspace's psum (two), pok, plg (post_loglik_prob); else
                            * ATT_NONE */
 } post_report;
 
 /* How a report's likelihood is taken (post_loglik.c).  A windowed point
- * figure needs one exp per day, a windowed one-sided figure one normal
- * tail per day and a windowed range two: their days are laid out one
- * after another (windows, one-sided, ranges) so that the whole ledger's
- * take one call over an array each. */
-#define POST_PATH_POINTS    0 /* day by day: single days, the fallbacks */
+ * figure needs one exp per day, a one-sided figure one normal tail per day
+ * and a range two (a single day too: a window of one): their days are laid
+ * out one after another (windows, one-sided, ranges) so that the whole
+ * ledger's take one call over an array each. */
+#define POST_PATH_POINTS    0 /* day by day: a point figure of one day, the fallbacks */
 #define POST_PATH_WINDOW    1 /* a point figure over more than one day */
-#define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" over more than one day */
-#define POST_PATH_RANGE     3 /* a range over more than one day */
+#define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" */
+#define POST_PATH_RANGE     3 /* a range */
 
 /* The slots of q's days in the vector paths' arrays: two a day (lower and
  * upper bounds) for a range. */
@@ -126,7 +124,7 @@ struct att_posterior {
     int *dphase;     /* per day stepped: its phase, or -1 before the first */
     size_t nrep, npoint, maxpoint;
     size_t nvwin, nvside;    /* days of the windows' and the one-sided reports' paths */
-    size_t nvrange;          /* bounds of the windowed ranges' days (two a day) */
+    size_t nvrange;          /* bounds of the ranges' days (two a day) */
     size_t *perrep, nperiod; /* the reports of a change over a period (one point each), in
                               * order */
     size_t *poolrep, npool;  /* the pooled reports (post_report.pooled), in order */
@@ -138,8 +136,7 @@ struct att_posterior {
                               * of its variable), from acc_off[2k + 1] to acc_off[2k + 2]
                               * those that subtract (per deployed, from log D's) */
     size_t *acc_pt;
-    size_t *lqrep, nlq;  /* the single days' censored figures (post_report.lqo), in order */
-    size_t *prep, nprob; /* the windowed one-sided and range figures (post_report.so) */
+    size_t *prep, nprob; /* the one-sided and range figures (post_report.so) */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
@@ -204,27 +201,12 @@ struct att_posterior_workspace {
     double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
     double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
     double *rpk;                  /* per report: those sums not 1, packed (their logs) */
-    size_t *rix;                  /* the same: each one's report */
     double *rmx;                  /* per report: a window's shift of its log terms
                                    * (post_loglik_prepare), or 1 where a one-sided figure's
                                    * days are all above the floor, else 0 */
     double *vx, *vz, *vphi;       /* per day of the vector paths (post_report.vo): exp's or the
                                    * tail's argument, then value; z; the density */
-    double *lqy, *lqm;            /* two per single day's censored figure (post_report.lqo):
-                                   * log Q, inverse Mills ratio (a range in one tail or
-                                   * straddling 0: its value, then its two derivatives) */
-    double *lqx, *lqpy, *lqpm;    /* up to two per such figure: the log Q's taken, packed:
-                                   * arguments, values, ratios (post_loglik_tails) */
-    size_t *lqk;                  /* the same: a one-sided figure's slot in lqy, lqm, or a
-                                   * range's first */
-    unsigned char *lqup;          /* per range in one tail: whether the upper */
-    double *tr, *tscr;            /* per range in one tail: its value; scratch, four each */
-    double *sab, *sr;             /* two, one per such range straddling 0, in order: its
-                                   * bounds' z, then its derivatives (and scratch for a range in
-                                   * one tail's arguments); its value */
-    double *stail, *spdf;         /* two per such range: scratch */
-    size_t *sk;                   /* one per such range: its slots in lqy, lqm */
-    double *psum, *pok, *plg;     /* per windowed one-sided or range figure (post_report.so):
+    double *psum, *pok, *plg;     /* per one-sided or range figure (post_report.so):
                                    * its two sums on the probability scale, whether that
                                    * scale holds (1 or 0), the log of its complements' mean */
     double *blog;                 /* dim: the biases' Lambda_s, then their logs */

@@ -220,18 +220,13 @@ post_design_paths(att_posterior *post)
 {
     size_t r, pass;
 
-    post->nvwin = post->nvside = post->nvrange = post->nlq = post->nprob = 0;
+    post->nvwin = post->nvside = post->nvrange = post->nprob = 0;
     for (r = 0; r < post->nrep; r++) {
         post_report *q = &post->rep[r];
-        q->path = q->npoint < 2                                               ? POST_PATH_POINTS
-                  : q->qual == ATT_QUAL_APPROX                                ? POST_PATH_WINDOW
-                  : q->qual == ATT_QUAL_AT_LEAST || q->qual == ATT_QUAL_UP_TO ? POST_PATH_ONE_SIDED
-                                                                              : POST_PATH_RANGE;
-        q->lqo = q->so = ATT_NONE;
-        if (q->npoint == 1 && q->qual != ATT_QUAL_APPROX) {
-            q->lqo = 2 * post->nlq;
-            post->lqrep[post->nlq++] = r;
-        }
+        q->path = q->qual == ATT_QUAL_APPROX ? (q->npoint < 2 ? POST_PATH_POINTS : POST_PATH_WINDOW)
+                  : q->qual == ATT_QUAL_RANGE ? POST_PATH_RANGE
+                                              : POST_PATH_ONE_SIDED;
+        q->so = ATT_NONE;
         if (q->path == POST_PATH_ONE_SIDED || q->path == POST_PATH_RANGE) {
             q->so = post->nprob;
             post->prep[post->nprob++] = r;
@@ -263,7 +258,6 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
             return NULL;
         off = 0;
         post->rep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->rep);
-        post->lqrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->lqrep);
         post->prep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->prep);
         post->perrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->perrep);
         post->poolrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->poolrep);

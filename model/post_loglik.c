@@ -1,10 +1,10 @@
 /* post_loglik.c -- the likelihood terms (docs/model.md, equations
  * (6)-(10)): one point's term by qualifier (approx, at_least, up_to,
  * range), the window mean of a report's points (on the probability scale
- * for windowed point, one-sided and range figures, on the log scale
- * otherwise),
- * their gradients with respect to log m, the bias and log sigma, and the
- * sum over reports with the prior (13).
+ * for windowed point figures and every one-sided and range figure, a
+ * single day's too; on the log scale otherwise), their gradients with
+ * respect to log m, the bias and log sigma, and the sum over reports with
+ * the prior (13).
  */
 #include <math.h>
 #include <string.h>
@@ -37,21 +37,11 @@ post_loglik_gradient(att_posterior_workspace *w,
 
 /* One point's log-likelihood given log m (equations (7)-(9)), isig =
  * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
- * to those with respect to the bias) and log sigma.  lq, with lqm: what a
- * censored figure's log-CDFs take, over arrays (post_loglik_tails: a
- * one-sided figure's log Q and inverse Mills ratio, a range's value and
- * derivatives unless it is narrow), or NULL to take them here; the same
- * bits. */
+ * to those with respect to the bias) and log sigma.  The log scale that a
+ * censored figure falls back to (post_loglik_finish). */
 static double
-post_loglik_point(const post_report *q,
-                  double lm,
-                  double b,
-                  double isig,
-                  double lsigma,
-                  const double *lq,
-                  const double *lqm,
-                  double *gm,
-                  double *gs)
+post_loglik_point(
+    const post_report *q, double lm, double b, double isig, double lsigma, double *gm, double *gs)
 {
     double z, za, zb, da, db, d, r;
 
@@ -66,26 +56,20 @@ post_loglik_point(const post_report *q,
         return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) * isig;
-        if (lq != NULL)
-            r = lq[0], d = lqm[0];
-        else
-            r = att_log_ndtr_d(-z, &d);
+        r = att_log_ndtr_d(-z, &d);
         *gm = d * isig;
         *gs = d * z;
         return r;
     case ATT_QUAL_UP_TO: /* P(Y <= y) = Phi(z) */
         z = (q->ly - lm - b) * isig;
-        if (lq != NULL)
-            r = lq[0], d = lqm[0];
-        else
-            r = att_log_ndtr_d(z, &d);
+        r = att_log_ndtr_d(z, &d);
         *gm = -d * isig;
         *gs = -d * z;
         return r;
     default: /* range: Phi(z_hi) - Phi(z_lo) */
         za = (q->llo - lm - b) * isig;
         zb = (q->lhi - lm - b) * isig;
-        r = att_log_ndtr_diff_q(za, zb, lq, lqm, &da, &db);
+        r = att_log_ndtr_diff(za, zb, &da, &db);
         *gm = -(da + db) * isig;
         *gs = -(da * za + db * zb);
         return r;
@@ -180,69 +164,13 @@ post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t
         att_vnormal_small_tail_pdf(w->simd, to - sbeg, w->vx + sbeg, w->vx + sbeg, w->vphi + sbeg);
 }
 
-/* The single days' censored figures' log-CDFs (post->lqrep), into their
- * two slots each at q->lqo of lqy and lqm, as post_loglik_point would
- * take them but over arrays (vmath.h): an "at least" figure's log Q(z)
- * and inverse Mills ratio, an "up to" figure's at -z; a range in one tail
- * or straddling 0 its value, then its two derivatives (what
- * att_log_ndtr_diff_q reads).  The log Q's arguments are packed in lqx, the
- * ranges' pairs from the front, the one-sided figures' from the back (lqk:
- * their slots).  Slots nothing reads (a one-sided figure's second, a
- * narrow range's, m = 0) are left as they are. */
-static void
-post_loglik_tails(const att_posterior *post, att_posterior_workspace *w, const double *theta)
-{
-    size_t k, j, ns = 0, np = 0, n1 = 0, end = 2 * post->nlq;
-
-    for (k = 0; k < post->nlq; k++) {
-        const post_report *q = &post->rep[post->lqrep[k]];
-        double lm = w->lm[q->first], b = post_loglik_bias(w, q, theta), isig = w->isig[q->noise];
-        if (lm == -HUGE_VAL)
-            continue;
-        if (q->qual == ATT_QUAL_RANGE) {
-            double za = (q->llo - lm - b) * isig, zb = (q->lhi - lm - b) * isig;
-            int kind = att_log_ndtr_diff_args(za, zb, w->sab + 2 * ns);
-            if (kind == ATT_NDTR_STRADDLE)
-                w->sk[ns++] = q->lqo;
-            else if (kind == ATT_NDTR_TAIL) {
-                memcpy(w->lqx + 2 * np, w->sab + 2 * ns, 2 * sizeof *w->lqx);
-                w->lqup[np] = za >= 0.0; /* att_log_ndtr_diff_q's upper tail */
-                w->lqk[np++] = q->lqo;
-            }
-        } else {
-            double z = (q->ly - lm - b) * isig;
-            n1++;
-            w->lqx[end - n1] = q->qual == ATT_QUAL_AT_LEAST ? z : -z;
-            w->lqk[end - n1] = q->lqo;
-        }
-    }
-    att_vlog_normal_q_mills(w->simd, 2 * np, w->lqx, w->lqpy, w->lqpm);
-    att_vlog_normal_q_mills(w->simd, n1, w->lqx + end - n1, w->lqpy + end - n1, w->lqpm + end - n1);
-    for (j = end - n1; j < end; j++) {
-        w->lqy[w->lqk[j]] = w->lqpy[j];
-        w->lqm[w->lqk[j]] = w->lqpm[j];
-    }
-    att_vlog_ndtr_diff_tail(w->simd, np, w->lqpy, w->lqpm, w->lqup, w->tr, w->tscr);
-    for (j = 0; j < np; j++) {
-        w->lqy[w->lqk[j]] = w->tr[j];
-        memcpy(w->lqm + w->lqk[j], w->lqpm + 2 * j, 2 * sizeof *w->lqm);
-    }
-    if (ns == 0)
-        return;
-    att_vlog_ndtr_diff_straddle(w->simd, ns, w->sab, w->sr, w->stail, w->spdf);
-    for (j = 0; j < ns; j++) {
-        w->lqy[w->sk[j]] = w->sr[j];
-        memcpy(w->lqm + w->sk[j], w->sab + 2 * j, 2 * sizeof *w->lqm);
-    }
-}
-
 /* Below this ratio of what a day's difference of tails starts from (their
  * sum, or 1 between the bounds) to its probability, the difference keeps
  * all but 4 of its 53 bits; a narrower range in z units goes to the log
  * scale (post_loglik_points). */
 #define POST_RANGE_CANCEL 16.0
 
-/* A windowed one-sided or range report's (q's, the r-th's) sums on the
+/* A one-sided or range report's (q's, the r-th's) sums on the
  * probability scale, from its days' tails in vx (post_loglik_vector):
  * sum[0] that of the days' probabilities P_d, sum[1] that of their
  * complements, each day's from the smaller tails (post_loglik_one_sided,
@@ -301,7 +229,7 @@ post_loglik_sums(double sp, double sq, double n, double lg, double *out_s)
     return sp < sq ? 0.0 : lg;
 }
 
-/* A windowed one-sided report's log-likelihood (equations (8) and (10))
+/* A one-sided report's log-likelihood (equations (8) and (10))
  * on the probability scale, which takes one normal tail (with its density)
  * per day where the log scale takes four transcendentals: the mean of
  * P_d = Phi(s z_d) (s = +1 for up_to, -1 for at_least) is summed twice, as
@@ -346,7 +274,7 @@ post_loglik_one_sided(const att_posterior *post,
     return ell;
 }
 
-/* A windowed range's log-likelihood (equations (9) and (10)) on the
+/* A range's log-likelihood (equations (9) and (10)) on the
  * probability scale, from its days' two normal tails in vx (lower bounds,
  * then upper; post_loglik_vector): P_d = Phi(zb) - Phi(za) is Q(za) -
  * Q(zb) where za >= 0 (the model value below both bounds), Phi(zb) -
@@ -389,7 +317,7 @@ post_loglik_range(const att_posterior *post,
     return ell;
 }
 
-/* The probability-scale sums of every windowed one-sided and range report
+/* The probability-scale sums of every one-sided and range report
  * (post->prep, at their slots q->so), and the logs of their complements'
  * means over one array (vmath.h) where those are taken: what
  * post_loglik_finish then reads instead of taking them report by report.
@@ -452,28 +380,24 @@ post_loglik_window(const att_posterior *post,
     return ell;
 }
 
-/* Report r's (q's) log-likelihood by points, for single days and the
- * fallbacks of the one-sided and range windows (see post_loglik_finish);
- * with pre, a single day's censored figure reads what
- * post_loglik_tails left in its slots. */
+/* Report r's (q's) log-likelihood by points, for a single day's point
+ * figure and the fallbacks of the one-sided and range figures (see
+ * post_loglik_finish). */
 static double
 post_loglik_points(const att_posterior *post,
                    att_posterior_workspace *w,
                    const post_report *q,
                    double b,
                    double kappa,
-                   bool pre,
                    double *grad,
                    double *out_s)
 {
     size_t d;
     double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0, gb = 0.0;
-    const double *lq = pre && q->lqo != ATT_NONE ? w->lqy + q->lqo : NULL;
 
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] =
-            post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise], w->lsig[q->noise], lq,
-                              lq != NULL ? w->lqm + q->lqo : NULL, &w->gm[d], &w->gs[d]);
+        w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise],
+                                      w->lsig[q->noise], &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -518,8 +442,8 @@ post_loglik_points(const att_posterior *post,
 }
 
 /* The second half of report r's (q's) log-likelihood, once its vector
- * path's transcendentals are taken (and with pre, those of
- * post_loglik_tails and post_loglik_prob): see post_loglik_report. */
+ * path's transcendentals are taken (and with pre, post_loglik_prob's
+ * sums): see post_loglik_report. */
 static double
 post_loglik_finish(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -551,7 +475,7 @@ post_loglik_finish(const att_posterior *post,
     }
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
-    return post_loglik_points(post, w, q, b, kappa, pre, grad, out_s);
+    return post_loglik_points(post, w, q, b, kappa, grad, out_s);
 }
 
 /* Report r's log-likelihood, the log of the mean of its points'
@@ -581,17 +505,25 @@ post_loglik_report(const att_posterior *post,
     return post_loglik_finish(post, w, r, b, kappa, false, grad, out_s);
 }
 
-/* lp + x[0] + ... + x[n - 1], added in that order.  Not inlined, so that
- * the sum stays in a register: within post_loglik_terms GCC kept it on the
- * stack, each addition waiting on the last one's store. */
+/* lp + x[0] + ... + x[n - 1] in four running sums, so that no addition
+ * waits on the one before it, then (s0 + s1) + (s2 + s3).  Not inlined, so
+ * that the sums stay in registers (within post_loglik_terms GCC kept a sum
+ * on the stack). */
 ATT_NOINLINE static double
 post_loglik_add(double lp, const double *x, size_t n)
 {
+    double s0 = lp, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     size_t i;
 
-    for (i = 0; i < n; i++)
-        lp += x[i];
-    return lp;
+    for (i = 0; i + 4 <= n; i += 4) {
+        s0 += x[i];
+        s1 += x[i + 1];
+        s2 += x[i + 2];
+        s3 += x[i + 3];
+    }
+    for (; i < n; i++)
+        s0 += x[i];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* Prior and likelihood at theta, whose model values are in w (equation
@@ -609,7 +541,7 @@ post_loglik_terms(const att_posterior *post,
                   double *g)
 {
     double lp = post_prior_logp(post, w, theta, g);
-    size_t r, n, k;
+    size_t r, n;
 
     if (grad != NULL) {
         memset(w->gsum, 0, POST_NSUM(post->ntime) * sizeof *w->gsum);
@@ -620,7 +552,6 @@ post_loglik_terms(const att_posterior *post,
         if (post->rep[r].path != POST_PATH_POINTS)
             post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
     post_loglik_vector(post, w, 0, post->nvwin + post->nvside + post->nvrange);
-    post_loglik_tails(post, w, theta);
     post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
@@ -630,19 +561,13 @@ post_loglik_terms(const att_posterior *post,
             return -HUGE_VAL;
         lp += ell;
     }
-    /* The logs of the sums over one array, only where a sum is not 1: log 1
-     * is +0 (att_log's bits, hence the arrays'), as 0 is written. */
+    /* The logs of the sums over one array, only of those that are not 1
+     * (log 1 adds nothing), packed without a branch: whether a sum is 1
+     * follows no pattern. */
     for (r = n = 0; r < post->nrep; r++) {
-        /* Without a branch: whether a sum is 1 follows no pattern. */
-        double s = w->rsum[r];
-        bool keep = s != 1.0;
-        w->rpk[n] = s;
-        w->rix[n] = r;
-        n += keep;
-        w->rsum[r] = keep ? s : 0.0;
+        w->rpk[n] = w->rsum[r];
+        n += w->rsum[r] != 1.0;
     }
     att_vlog(w->simd, n, w->rpk, w->rpk);
-    for (k = 0; k < n; k++)
-        w->rsum[w->rix[k]] = w->rpk[k];
-    return post_loglik_add(lp, w->rsum, post->nrep); /* -inf where a report's likelihood is 0 */
+    return post_loglik_add(lp, w->rpk, n); /* -inf where a report's likelihood is 0 */
 }

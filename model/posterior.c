@@ -158,8 +158,6 @@ posterior_workspace_carve(const att_posterior *post,
     double **const points[] = {&w->lm, &w->gpt};
     double **const cohorts[] = {&w->surv, &w->lost};
     double **const vdays[] = {&w->vx, &w->vz, &w->vphi};
-    double **const tails[] = {&w->lqx, &w->lqy, &w->lqm,   &w->lqpy, &w->lqpm,
-                              &w->sab, &w->sr,  &w->stail, &w->spdf, &w->tr};
     double **const probs[] = {&w->pok, &w->plg};
     /* The extended forward's, per day (and boundary) and group. */
     double **const days[] = {&w->fN1, &w->flost, &w->fret};
@@ -180,15 +178,9 @@ posterior_workspace_carve(const att_posterior *post,
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
     posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays),
                    post->nvwin + post->nvside + post->nvrange + 1);
-    posterior_take(base, &off, tails, POSTERIOR_NELEM(tails), 2 * post->nlq + 1);
     posterior_take(base, &off, probs, POSTERIOR_NELEM(probs), post->nprob + 1);
     w->psum = att_mem_carve(base, &off, 2 * post->nprob + 1, sizeof *w->psum);
     w->pdv = att_mem_carve(base, &off, post->nperiod + 1, sizeof *w->pdv);
-    w->sk = att_mem_carve(base, &off, post->nlq + 1, sizeof *w->sk);
-    w->rix = att_mem_carve(base, &off, post->nrep + 1, sizeof *w->rix);
-    w->lqk = att_mem_carve(base, &off, 2 * post->nlq + 1, sizeof *w->lqk);
-    w->lqup = att_mem_carve(base, &off, post->nlq + 1, sizeof *w->lqup);
-    w->tscr = att_mem_carve(base, &off, 4 * post->nlq + 1, sizeof *w->tscr);
     posterior_take(base, &off, days, POSTERIOR_NELEM(days), nday + 1);
     posterior_take(base, &off, bounds, POSTERIOR_NELEM(bounds), nday + 1);
     posterior_take(base, &off, points, POSTERIOR_NELEM(points), post->npoint + 1);

@@ -1,4 +1,4 @@
-/* vmath.c -- exp, log, log1p, expm1, the normal tail, log Q and division
+/* vmath.c -- exp, log, log1p, expm1, the normal tail and division
  * over arrays, one loop per instruction set (vmath.h).
  *
  * Each loop calls a kernel of emath_kernel.h, which has no branch, so the
@@ -8,7 +8,7 @@
  * SSE2 build stays mostly scalar.  Vectorising does not change a lane's operations
  * (no reassociation without -ffast-math, no contraction with
  * -ffp-contract=off), so every path gives the bits of att_exp, att_log,
- * att_log1p, att_expm1, att_normal_q and att_log_normal_q_mills; tests/test_emath_hash.c checks
+ * att_log1p, att_expm1 and att_normal_q; tests/test_emath_hash.c checks
  * it on every path this processor runs, against hashes made once.  This file is built with
  * -fno-trapping-math, which lets the compiler turn the kernels' selections
  * into blends: it changes which floating-point exceptions may be raised,
@@ -112,13 +112,11 @@ VMATH_PATH(base, )
 VMATH_PATH(avx2, __attribute__((target("avx2"))))
 VMATH_LOOP(vlog1p_avx2, em_log1p, __attribute__((target("avx2"))))
 VMATH_LOOP(vexpm1_avx2, em_expm1, __attribute__((target("avx2"))))
-VMATH_LOOP2(vlog_q_mills_avx2, em_log_q_mills, __attribute__((target("avx2"))))
 VMATH_DIV(vdiv_avx512, VMATH_AVX512_ATTR)
 VMATH_LOOP(vexp_avx512, em_exp, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog_avx512, em_log, VMATH_AVX512_ATTR)
 VMATH_LOOP(vlog1p_avx512, em_log1p, VMATH_AVX512_ATTR)
 VMATH_LOOP(vexpm1_avx512, em_expm1, VMATH_AVX512_ATTR)
-VMATH_LOOP2(vlog_q_mills_avx512, em_log_q_mills, VMATH_AVX512_ATTR)
 
 #include <immintrin.h>
 
@@ -257,15 +255,6 @@ vnormal_small_tail_pdf_scalar(size_t n, const double *x, double *y, double *z)
         y[i] = att_normal_small_tail_pdf(x[i], &z[i]);
 }
 
-static void
-vlog_q_mills_scalar(size_t n, const double *x, double *y, double *z)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        y[i] = att_log_normal_q_mills(x[i], &z[i]);
-}
-
 typedef void (*vmath_fn)(size_t n, const double *x, double *y);
 typedef void (*vmath_fn2)(size_t n, const double *x, double *y, double *z);
 typedef void (*vmath_div)(size_t n, const double *x, const double *d, double *y);
@@ -273,29 +262,29 @@ typedef void (*vmath_div)(size_t n, const double *x, const double *d, double *y)
 typedef struct {
     const char *name;
     vmath_fn exp, log, log1p, expm1;
-    vmath_fn2 small_tail_pdf, log_q_mills;
+    vmath_fn2 small_tail_pdf;
     vmath_div div;
 } vmath_path;
 
-/* log1p, expm1 and log Q take both sides of a branch in every lane:
+/* log1p and expm1 take both sides of a branch in every lane:
  * SSE2's two lanes do not pay for that, and call the scalar functions.
  * Division, which has no scalar function to call, takes the baseline loop
  * on the scalar path too. */
 static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
     {"scalar", vexp_scalar, vlog_scalar, vlog1p_scalar, vexpm1_scalar,
-     vnormal_small_tail_pdf_scalar, vlog_q_mills_scalar, vdiv_base},
+     vnormal_small_tail_pdf_scalar, vdiv_base},
     {"sse2", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
-     vlog_q_mills_scalar, vdiv_base},
+     vdiv_base},
 #if VMATH_X86
     {"avx2", vexp_avx2, vlog_avx2, vlog1p_avx2, vexpm1_avx2, vnormal_small_tail_pdf_avx2,
-     vlog_q_mills_avx2, vdiv_avx2},
+     vdiv_avx2},
     {"avx512", vexp_avx512, vlog_avx512, vlog1p_avx512, vexpm1_avx512,
-     vnormal_small_tail_pdf_avx512, vlog_q_mills_avx512, vdiv_avx512},
+     vnormal_small_tail_pdf_avx512, vdiv_avx512},
 #else
     {"avx2", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
-     vlog_q_mills_scalar, vdiv_base},
+     vdiv_base},
     {"avx512", vexp_base, vlog_base, vlog1p_scalar, vexpm1_scalar, vnormal_small_tail_pdf_base,
-     vlog_q_mills_scalar, vdiv_base},
+     vdiv_base},
 #endif
 };
 
@@ -383,19 +372,4 @@ void
 att_vnormal_small_tail_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf)
 {
     vmath_paths[s].small_tail_pdf(n, x, q, pdf);
-}
-
-void
-att_vlog_normal_q_mills(att_simd s, size_t n, const double *x, double *y, double *mills)
-{
-    size_t i;
-
-    vmath_paths[s].log_q_mills(n, x, y, mills);
-    if (vmath_paths[s].log_q_mills == vlog_q_mills_scalar)
-        return;
-    /* The kernel leaves NaN where z is NaN or beyond erfcx's table (z >
-     * 45): the scalar function's asymptotic series, or its NaN. */
-    for (i = 0; i < n; i++)
-        if (y[i] != y[i])
-            y[i] = att_log_normal_q_mills(x[i], &mills[i]);
 }

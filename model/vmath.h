@@ -1,8 +1,7 @@
-/* vmath.h -- exp, log, log1p, expm1, the normal tail, log Q and division
- * over arrays (private).
+/* vmath.h -- exp, log, log1p, expm1, the normal tail and division over
+ * arrays (private).
  *
- * The posterior takes several hundred of each per gradient (log Q, the
- * single days' censored figures, a few dozen).  Over an array
+ * The posterior takes several hundred of each per gradient.  Over an array
  * they run the kernels of emath_kernel.h in a loop that the compiler
  * vectorises for the instruction set of the path: every lane does the same
  * IEEE-754 operations as att_exp, att_log and att_normal_q do on one value,
@@ -58,11 +57,5 @@ ATT_INTERNAL void att_vexpm1(att_simd s, size_t n, const double *x, double *y);
  * overlap it, nor pdf either. */
 ATT_INTERNAL void
 att_vnormal_small_tail_pdf(att_simd s, size_t n, const double *x, double *q, double *pdf);
-
-/* y[i] = att_log_normal_q_mills(x[i], &mills[i]) (log Q(x) and the
- * inverse Mills ratio) for i < n; neither y nor mills overlaps x or the
- * other (the few elements beyond the kernel's range read x again). */
-ATT_INTERNAL void
-att_vlog_normal_q_mills(att_simd s, size_t n, const double *x, double *y, double *mills);
 
 #endif /* ATTRITION_VMATH_H */

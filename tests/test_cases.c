@@ -81,9 +81,9 @@ static void
 test_failed_fit_small_noise(void **state)
 {
     const char *wants[] = {
-        "attrition: the fit failed its convergence checks: 75 divergent transitions of 4000 "
+        "attrition: the fit failed its convergence checks: 106 divergent transitions of 4000 "
         "draws (fails above 1%).",
-        "Cause (divergences at small noise): 32 of the 75 divergent transitions (43%; a quarter "
+        "Cause (divergences at small noise): 43 of the 106 divergent transitions (41%; a quarter "
         "by chance) came where sigma_named_list was in its lowest quarter",
         "Remedy: [priors] sigma_spread = 1 (now 2).\n  Checked: with it the same fit (same seed) "
         "passes",

@@ -182,14 +182,13 @@ eh_others(eh_table *t)
 }
 
 /* Function f of the arrays (exp, log, the smaller tail with the density,
- * log Q with the inverse Mills ratio, log1p, division by z, expm1) on path
- * s, n elements; y may be x but for log Q. */
+ * log1p, division by z, expm1) on path s, n elements; y may be x. */
 static void
 eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
 {
-    if (f == 6)
+    if (f == 5)
         att_vexpm1((att_simd)s, n, x, y);
-    else if (f == 5)
+    else if (f == 4)
         att_vdiv((att_simd)s, n, x, z, y);
     else if (f == 0)
         att_vexp((att_simd)s, n, x, y);
@@ -197,43 +196,44 @@ eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
         att_vlog((att_simd)s, n, x, y);
     else if (f == 2)
         att_vnormal_small_tail_pdf((att_simd)s, n, x, y, z);
-    else if (f == 3)
-        att_vlog_normal_q_mills((att_simd)s, n, x, y, z);
     else
         att_vlog1p((att_simd)s, n, x, y);
 }
 
-/* The array functions on each path: the scalar bits, in place (but log Q)
- * and not, at every offset and length; then their hash under the path's
- * name. */
+/* The array functions on each path: the scalar bits, in place and not, at every offset and length;
+ * then their hash under the path's name. */
 static void
 eh_arrays(eh_table *t)
 {
-    static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], in[EH_N], dv[EH_N];
-    static const char *const names[] = {
-        "vexp", "vlog",  "vnormal_small_tail_pdf", "vlog_normal_q_mills", "vlog1p",
-        "vdiv", "vexpm1"};
-    /* log Q's inputs reach beyond erfcx's table (z > 45), where the arrays
-     * call the scalar function; log1p's, -1 */
-    static const double lo[] = {-40.0, 0.0, -40.0, -40.0, -1.0, -1e3, -45.0},
-                        hi[] = {40.0, 100.0, 40.0, 60.0, 10.0, 1e3, 45.0};
+    static double x[EH_N], y[EH_N], z[EH_N], ref[EH_N], ref2[EH_N], dv[EH_N];
+    /* Each function's inputs: its range (log1p's reaches -1) and its
+     * stream, the one its hash in the file was made with. */
+    static const struct {
+        const char *name;
+        double lo, hi;
+        unsigned stream;
+    } fns[] = {{"vexp", -40.0, 40.0, 0},
+               {"vlog", 0.0, 100.0, 1},
+               {"vnormal_small_tail_pdf", -40.0, 40.0, 2},
+               {"vlog1p", -1.0, 10.0, 4},
+               {"vdiv", -1e3, 1e3, 5},
+               {"vexpm1", -45.0, 45.0, 6}};
     int s, f;
     unsigned long i;
 
-    for (f = 0; f < 7; f++) {
-        ec_stream r = {0x77ULL + (unsigned)f}, rd = {0x99ULL};
+    for (f = 0; f < 6; f++) {
+        ec_stream r = {0x77ULL + fns[f].stream}, rd = {0x99ULL};
         for (i = 0; i < EH_N; i++)
-            x[i] = eh_input(&r, i, lo[f], hi[f]);
+            x[i] = eh_input(&r, i, fns[f].lo, fns[f].hi);
         /* the divisors: the special values met by others, in turn */
-        for (i = 0; i < EH_N && f == 5; i++)
+        for (i = 0; i < EH_N && f == 4; i++)
             dv[i] = eh_input(&rd, (i + 5) % EH_N, -10.0, 10.0);
         for (i = 0; i < EH_N; i++)
             ref[i] = f == 0   ? att_exp(x[i])
                      : f == 1 ? att_log(x[i])
                      : f == 2 ? att_normal_small_tail_pdf(x[i], &ref2[i])
-                     : f == 3 ? att_log_normal_q_mills(x[i], &ref2[i])
-                     : f == 4 ? att_log1p(x[i])
-                     : f == 5 ? x[i] / dv[i]
+                     : f == 3 ? att_log1p(x[i])
+                     : f == 4 ? x[i] / dv[i]
                               : att_expm1(x[i]);
         for (s = 0; s < ATT_SIMD_COUNT; s++) {
             char name[48];
@@ -241,27 +241,26 @@ eh_arrays(eh_table *t)
             size_t off, len;
             if (!att_simd_supported((att_simd)s))
                 continue;
-            eh_array_fn(f, s, EH_N, x, y, f == 5 ? dv : z);
+            eh_array_fn(f, s, EH_N, x, y, f == 4 ? dv : z);
             for (i = 0; i < EH_N; i++) {
                 if (memcmp(&y[i], &ref[i], sizeof y[i]) != 0 ||
-                    ((f == 2 || f == 3) && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
+                    (f == 2 && memcmp(&z[i], &ref2[i], sizeof z[i]) != 0))
                     fail_msg("path %s, function %d, input %a: %a, the scalar function %a",
                              att_simd_name((att_simd)s), f, x[i], y[i], ref[i]);
                 h = att_test_hash(h, y[i]);
-                if (f == 2 || f == 3)
+                if (f == 2)
                     h = att_test_hash(h, z[i]);
             }
-            snprintf(name, sizeof name, "%s/%s", names[f], att_simd_name((att_simd)s));
+            snprintf(name, sizeof name, "%s/%s", fns[f].name, att_simd_name((att_simd)s));
             eh_put(t, name, EH_N, h);
             /* Short arrays at every offset, in place: the padded blocks. */
             for (off = 0; off < 9; off++)
                 for (len = 0; len < 19; len++) {
-                    memcpy(in, x + off, len * sizeof *in);
                     memcpy(y, x + off, len * sizeof *y);
-                    eh_array_fn(f, s, len, f == 3 ? in : y, y, f == 5 ? dv + off : z);
+                    eh_array_fn(f, s, len, y, y, f == 4 ? dv + off : z);
                     for (i = 0; i < len; i++)
                         if (memcmp(&y[i], &ref[off + i], sizeof y[i]) != 0 ||
-                            ((f == 2 || f == 3) && memcmp(&z[i], &ref2[off + i], sizeof z[i]) != 0))
+                            (f == 2 && memcmp(&z[i], &ref2[off + i], sizeof z[i]) != 0))
                             fail_msg("path %s, function %d, in place, offset %zu, length %zu: "
                                      "element %lu differs",
                                      att_simd_name((att_simd)s), f, off, len, i);

@@ -133,7 +133,9 @@ refit_rung(double delta, double cap)
  * 0.6, 0.9, stopped too, and 0.975, which cures the divergences.  The seed
  * is one whose ladder takes both rungs; where the log density's last bits
  * change, a run near the bound can move across it (seed 3 cured at 0.9
- * once the gradient's sums were regrouped), and another seed is needed. */
+ * once the gradient's sums were regrouped, seed 10 once the single days'
+ * censored figures went to the probability scale), and another seed is
+ * needed. */
 static void
 check_refit_ladder(double cap, size_t want_refits, bool cured)
 {
@@ -155,7 +157,7 @@ check_refit_ladder(double cap, size_t want_refits, bool cured)
     fp.chains = 2;
     fp.warmup = 150;
     fp.draws = 150;
-    fp.seed = 10;
+    fp.seed = 12;
     fp.delta = 0.6;
     fp.delta_max = 0.6; /* no refit */
     assert_int_equal(att_fit_run(f.post, &fp, &once, &err), ATT_OK);

@@ -111,98 +111,6 @@ test_ndtr_diff(void **state)
     }
 }
 
-/* A straddling pair over arrays (att_vlog_ndtr_diff_straddle, on every
- * path this processor runs; infinite, NaN and subnormal bounds among
- * them) and a pair in one tail (att_vlog_ndtr_diff_tail, from its log Q's
- * and Mills ratios over arrays) give att_log_ndtr_diff's bits, through
- * att_log_ndtr_diff_q too; att_log_ndtr_diff_args sorts pairs as
- * att_log_ndtr_diff_q does. */
-static void
-test_ndtr_diff_over_arrays(void **state)
-{
-    enum { NG = 603, N = NG + 8 };
-    static const double odd[8][2] = {{-HUGE_VAL, 1.0}, {-1.0, HUGE_VAL},  {-HUGE_VAL, HUGE_VAL},
-                                     {NAN, 1.0},       {-1.0, NAN},       {-DBL_MAX, DBL_MAX},
-                                     {-45.0, 50.0},    {-0x1p-1074, 2e-3}};
-    static const double odd1[8][2] = {{NAN, -0.5},       {-HUGE_VAL, -1.0}, {0.0, HUGE_VAL},
-                                      {-0.0, 5.0},       {40.0, 60.0},      {-60.0, -40.0},
-                                      {0x1p-1074, 1e-3}, {3.0, 3.0011}};
-    static double ab[2 * N], z[2 * N], r[N], tail[2 * N], pdf[2 * N], t[2 * N], lq[2 * N], d[2 * N],
-        scr[4 * N];
-    static unsigned char up[N];
-    double out[2];
-    size_t i, nt = 0;
-    int s;
-
-    (void)state;
-    assert_int_equal(att_log_ndtr_diff_args(0.5, 0.5005, out), ATT_NDTR_NARROW);
-    assert_int_equal(att_log_ndtr_diff_args(-0.5, 0.5, out), ATT_NDTR_STRADDLE);
-    assert_true(out[0] == -0.5 && out[1] == 0.5);
-    assert_int_equal(att_log_ndtr_diff_args(NAN, 0.5, out), ATT_NDTR_STRADDLE);
-    assert_int_equal(att_log_ndtr_diff_args(NAN, -0.5, out), ATT_NDTR_TAIL);
-    assert_int_equal(att_log_ndtr_diff_args(-3.0, -0.0, out), ATT_NDTR_TAIL);
-    assert_true(out[0] == 3.0 && out[1] == 0.0);
-    for (i = 0; i < NG; i++) {
-        /* |a| and b from 1e-300 to 40, far apart and close, the range
-         * at least 2e-3 wide (narrower ones take the midpoint rule) */
-        z[2 * i] = -pow(10.0, -300.0 + 301.6 * (double)((i * 37) % NG) / NG);
-        z[2 * i + 1] = pow(10.0, -300.0 + 301.6 * (double)((i * 91) % NG) / NG);
-        if (z[2 * i + 1] - z[2 * i] < 2e-3)
-            z[2 * i + 1] = 2e-3;
-    }
-    for (i = NG; i < N; i++) {
-        z[2 * i] = odd[i - NG][0];
-        z[2 * i + 1] = odd[i - NG][1];
-    }
-    for (s = 0; s < ATT_SIMD_COUNT; s++) {
-        if (!att_simd_supported((att_simd)s))
-            continue;
-        for (i = 0; i < N; i++)
-            assert_int_equal(att_log_ndtr_diff_args(z[2 * i], z[2 * i + 1], ab + 2 * i),
-                             ATT_NDTR_STRADDLE);
-        att_vlog_ndtr_diff_straddle((att_simd)s, N, ab, r, tail, pdf);
-        for (i = 0; i < N; i++) {
-            double da, db, want = att_log_ndtr_diff(z[2 * i], z[2 * i + 1], &da, &db);
-            assert_memory_equal(&r[i], &want, sizeof want);
-            assert_memory_equal(&ab[2 * i], &da, sizeof da);
-            assert_memory_equal(&ab[2 * i + 1], &db, sizeof db);
-            want = att_log_ndtr_diff_q(z[2 * i], z[2 * i + 1], &r[i], &ab[2 * i], &da, &db);
-            assert_memory_equal(&r[i], &want, sizeof want);
-            assert_memory_equal(&ab[2 * i], &da, sizeof da);
-            assert_memory_equal(&ab[2 * i + 1], &db, sizeof db);
-        }
-    }
-    /* Pairs in one tail, both tails, near 0 and far out, close and apart. */
-    for (i = 0; i < N; i++) {
-        double a = i < NG ? 0.07 * (double)i - 21.0 : odd1[i - NG][0];
-        double b = i < NG ? a + 0.013 * (double)(i % 50) + 0.002 : odd1[i - NG][1];
-        if (att_log_ndtr_diff_args(a, b, t + 2 * nt) != ATT_NDTR_TAIL)
-            continue;
-        z[2 * nt] = a;
-        z[2 * nt + 1] = b;
-        up[nt++] = a >= 0.0;
-    }
-    assert_true(nt > 500);
-    for (s = 0; s < ATT_SIMD_COUNT; s++) {
-        if (!att_simd_supported((att_simd)s))
-            continue;
-        att_vlog_normal_q_mills((att_simd)s, 2 * nt, t, lq, d);
-        att_vlog_ndtr_diff_tail((att_simd)s, nt, lq, d, up, r, scr);
-        for (i = 0; i < nt; i++) {
-            double da, db, want = att_log_ndtr_diff(z[2 * i], z[2 * i + 1], &da, &db);
-            if (memcmp(&r[i], &want, sizeof want) != 0 || memcmp(&d[2 * i], &da, sizeof da) != 0 ||
-                memcmp(&d[2 * i + 1], &db, sizeof db) != 0)
-                fail_msg("path %s, pair (%a, %a): %a %a %a, the scalar function's %a %a %a",
-                         att_simd_name((att_simd)s), z[2 * i], z[2 * i + 1], r[i], d[2 * i],
-                         d[2 * i + 1], want, da, db);
-            want = att_log_ndtr_diff_q(z[2 * i], z[2 * i + 1], &r[i], &d[2 * i], &da, &db);
-            assert_memory_equal(&r[i], &want, sizeof want);
-            assert_memory_equal(&d[2 * i], &da, sizeof da);
-            assert_memory_equal(&d[2 * i + 1], &db, sizeof db);
-        }
-    }
-}
-
 static void
 test_log1mexp(void **state)
 {
@@ -221,7 +129,6 @@ main(void)
         cmocka_unit_test(test_derivatives_against_finite_differences),
         cmocka_unit_test(test_log_ndtr_d_matches_separate_calls),
         cmocka_unit_test(test_ndtr_diff),
-        cmocka_unit_test(test_ndtr_diff_over_arrays),
         cmocka_unit_test(test_log1mexp),
     };
 
