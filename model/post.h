@@ -64,7 +64,7 @@ typedef struct {
  * and a range two (a single day too: a window of one): their days are laid
  * out one after another (windows, one-sided, ranges) so that the whole
  * ledger's take one call over an array each. */
-#define POST_PATH_POINTS    0 /* day by day: a point figure of one day, the fallbacks */
+#define POST_PATH_POINTS    0 /* a point figure of one day */
 #define POST_PATH_WINDOW    1 /* a point figure over more than one day */
 #define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" */
 #define POST_PATH_RANGE     3 /* a range */

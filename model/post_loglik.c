@@ -35,13 +35,13 @@ post_loglik_gradient(att_posterior_workspace *w,
     w->gsig[q->noise] += gsig;
 }
 
-/* One point's log-likelihood given log m (equations (7)-(9)), isig =
- * 1 / sigma; *gm and *gs get its derivatives with respect to log m (equal
- * to those with respect to the bias) and log sigma.  The log scale that a
- * censored figure falls back to (post_loglik_finish). */
+/* A censored figure's log-likelihood at one point given log m (equations
+ * (8)-(9)), isig = 1 / sigma, on the log scale that such a figure falls
+ * back to (post_loglik_finish); *gm and *gs get its derivatives with
+ * respect to log m (equal to those with respect to the bias) and log
+ * sigma. */
 static double
-post_loglik_point(
-    const post_report *q, double lm, double b, double isig, double lsigma, double *gm, double *gs)
+post_loglik_point(const post_report *q, double lm, double b, double isig, double *gm, double *gs)
 {
     double z, za, zb, da, db, d, r;
 
@@ -49,11 +49,6 @@ post_loglik_point(
     if (lm == -HUGE_VAL) /* m = 0: only "up to" can still be true */
         return q->qual == ATT_QUAL_UP_TO ? 0.0 : -HUGE_VAL;
     switch (q->qual) {
-    case ATT_QUAL_APPROX:
-        z = (q->ly - lm - b) * isig;
-        *gm = z * isig;
-        *gs = z * z - 1.0;
-        return -0.5 * z * z - lsigma - POST_LOG_SQRT_2PI;
     case ATT_QUAL_AT_LEAST: /* P(Y >= y) = Q(z) = Phi(-z) */
         z = (q->ly - lm - b) * isig;
         r = att_log_ndtr_d(-z, &d);
@@ -74,6 +69,27 @@ post_loglik_point(
         *gs = -(da * za + db * zb);
         return r;
     }
+}
+
+/* A point figure of one day (a level on one day, or a change over a
+ * period): equation (7) alone, and with grad its gradient, as a window of
+ * one would take it, its weight 1 written out (0.0 + keeps the sums'
+ * first additions). */
+static double
+post_loglik_day(
+    att_posterior_workspace *w, const post_report *q, double b, double kappa, double *grad)
+{
+    double lm = w->lm[q->first], isig = w->isig[q->noise], z, gm;
+
+    if (lm == -HUGE_VAL) /* m = 0 */
+        return -HUGE_VAL;
+    z = (q->ly - lm - b) * isig;
+    if (grad != NULL) {
+        gm = z * isig;
+        w->gpt[q->first] = gm;
+        post_loglik_gradient(w, q, kappa, 0.0 + gm, 0.0 + (z * z - 1.0), grad);
+    }
+    return -0.5 * z * z - w->lsig[q->noise] - POST_LOG_SQRT_2PI;
 }
 
 /* Below this z a one-sided probability may leave the range where the tail
@@ -380,9 +396,8 @@ post_loglik_window(const att_posterior *post,
     return ell;
 }
 
-/* Report r's (q's) log-likelihood by points, for a single day's point
- * figure and the fallbacks of the one-sided and range figures (see
- * post_loglik_finish). */
+/* Report r's (q's) log-likelihood by points on the log scale, the
+ * fallback of the one-sided and range figures (see post_loglik_finish). */
 static double
 post_loglik_points(const att_posterior *post,
                    att_posterior_workspace *w,
@@ -396,8 +411,8 @@ post_loglik_points(const att_posterior *post,
     double mx = -HUGE_VAL, sum = 0.0, ell, gsig = 0.0, gb = 0.0;
 
     for (d = 0; d < q->npoint; d++) {
-        w->ell[d] = post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise],
-                                      w->lsig[q->noise], &w->gm[d], &w->gs[d]);
+        w->ell[d] =
+            post_loglik_point(q, w->lm[q->first + d], b, w->isig[q->noise], &w->gm[d], &w->gs[d]);
         if (w->ell[d] > mx)
             mx = w->ell[d];
     }
@@ -475,6 +490,8 @@ post_loglik_finish(const att_posterior *post,
     }
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
+    if (q->path == POST_PATH_POINTS)
+        return post_loglik_day(w, q, b, kappa, grad);
     return post_loglik_points(post, w, q, b, kappa, grad, out_s);
 }
 
