@@ -6,13 +6,14 @@
  * operations on the bits, comparisons and selections: no libm call, no
  * operation whose result a processor may round its own way.  The build
  * keeps a * b + c unfused (-ffp-contract=off, cmake/AttWarnings.cmake).
- * The kernels that serve arrays (exp, log, log1p, the normal tail and
- * log Q) have no branch, only selections, so that the compiler can
- * vectorise them without changing a lane's result; log1p and log Q take
- * both sides of the scalar functions' branches and keep one (em_pick).
+ * The kernels that serve arrays (exp, log, log1p, expm1 and the normal
+ * tail) have no branch, only selections, so that the compiler can
+ * vectorise them without changing a lane's result; log1p takes both
+ * sides of the scalar function's branch and keeps one (em_pick).
  *
  * Contents: pairs (double-double arithmetic); exp; log; erfcx and the
- * Gaussian tail; log Q.  Equation numbers are docs/model.md section 10's.
+ * Gaussian tail; log Q (for emath.c's scalar function).  Equation numbers are docs/model.md section
+ * 10's.
  *
  * References: T. J. Dekker, "A floating-point technique for extending the
  * available precision", Numer. Math. 18 (1971) 224-242 (two_sum, split,

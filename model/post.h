@@ -61,10 +61,10 @@ typedef struct {
 
 /* How a report's likelihood is taken (post_loglik.c).  A windowed point
  * figure needs one exp per day, a one-sided figure one normal tail per day
- * and a range two (a single day too: a window of one): their days are laid
+ * and a range two (one of a single evaluation point too): their days are laid
  * out one after another (windows, one-sided, ranges) so that the whole
  * ledger's take one call over an array each. */
-#define POST_PATH_POINTS    0 /* a point figure of one day */
+#define POST_PATH_POINTS    0 /* a point figure of one evaluation point */
 #define POST_PATH_WINDOW    1 /* a point figure over more than one day */
 #define POST_PATH_ONE_SIDED 2 /* an "at least" or "up to" */
 #define POST_PATH_RANGE     3 /* a range */

@@ -303,18 +303,16 @@ post_design_route(const att_posterior *post, const post_report *q, size_t *cnt, 
     if (q->mk.measure != ATT_MODEL_LEVEL)
         return;
     for (i = q->first; i < end; i++) {
-        size_t a = 2 * (POST_GLOG(q->mk.var) * nt + post->pt[i].ti);
-        size_t b = 2 * (POST_GLOG(ATT_MODEL_D) * nt + post->pt[i].ti) + 1;
+        size_t *add = &cnt[2 * (POST_GLOG(q->mk.var) * nt + post->pt[i].ti)];
+        size_t *sub = &cnt[2 * (POST_GLOG(ATT_MODEL_D) * nt + post->pt[i].ti) + 1];
         if (list != NULL)
-            list[cnt[a]++] = i;
-        else
-            cnt[a]++;
+            list[*add] = i;
+        ++*add;
         if (!q->mk.per_deployed)
             continue;
         if (list != NULL)
-            list[cnt[b]++] = i;
-        else
-            cnt[b]++;
+            list[*sub] = i;
+        ++*sub;
     }
 }
 
@@ -326,15 +324,15 @@ post_design_route(const att_posterior *post, const post_report *q, size_t *cnt, 
 static att_status
 post_design_accumulate(att_posterior *post, att_error *err)
 {
-    size_t nslot = POST_NSUM(post->ntime), *cnt, r, k, s, n, off = 0;
+    size_t nsum = POST_GVAL(0) * post->ntime, *cnt, r, k, s, n, off = 0; /* glog's */
     unsigned char *base = NULL;
     int pass;
 
-    if ((cnt = att_mem_calloc(2 * nslot + 1, sizeof *cnt)) == NULL)
+    if ((cnt = att_mem_calloc(2 * nsum + 1, sizeof *cnt)) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (r = 0; r < post->nrep; r++)
         post_design_route(post, &post->rep[r], cnt, NULL);
-    for (post->nacc = n = s = 0; s < nslot; s++) {
+    for (post->nacc = n = s = 0; s < nsum; s++) {
         post->nacc += cnt[2 * s] + cnt[2 * s + 1] > 0;
         n += cnt[2 * s] + cnt[2 * s + 1];
     }
@@ -349,7 +347,7 @@ post_design_accumulate(att_posterior *post, att_error *err)
         post->acc_pt = att_mem_carve(base, &off, n + 1, sizeof *post->acc_pt);
     }
     /* Each used slot's two ranges; cnt becomes their next free places. */
-    for (n = k = s = 0; s < nslot; s++) {
+    for (n = k = s = 0; s < nsum; s++) {
         size_t add = cnt[2 * s], sub = cnt[2 * s + 1];
         if (add + sub == 0)
             continue;

@@ -1,8 +1,8 @@
 /* post_loglik.c -- the likelihood terms (docs/model.md, equations
  * (6)-(10)): one point's term by qualifier (approx, at_least, up_to,
  * range), the window mean of a report's points (on the probability scale
- * for windowed point figures and every one-sided and range figure, a
- * single day's too; on the log scale otherwise), their gradients with
+ * for windowed point figures and every one-sided and range figure, one
+ * of a single evaluation point too; on the log scale otherwise), their gradients with
  * respect to log m, the bias and log sigma, and the sum over reports with
  * the prior (13).
  */
@@ -61,7 +61,7 @@ post_loglik_point(const post_report *q, double lm, double b, double isig, double
         *gm = -d * isig;
         *gs = -d * z;
         return r;
-    default: /* range: Phi(z_hi) - Phi(z_lo) */
+    default: /* range: Phi(z_hi) - Phi(z_lo) (a point figure never comes here) */
         za = (q->llo - lm - b) * isig;
         zb = (q->lhi - lm - b) * isig;
         r = att_log_ndtr_diff(za, zb, &da, &db);
@@ -71,29 +71,32 @@ post_loglik_point(const post_report *q, double lm, double b, double isig, double
     }
 }
 
-/* A point figure of one day (a level on one day, or a change over a
- * period): equation (7) alone, and with grad its gradient, as a window of
- * one would take it, its weight 1 written out (0.0 + keeps the sums'
- * first additions). */
+/* A point figure of one evaluation point (a level on one day, or over
+ * days with one model value; a change over a period): equation (7)
+ * alone, and with grad its gradient, as the mean of one point would take
+ * it, its weight 1 written out (0.0 + keeps the sums' first additions).
+ * -inf where m = 0 or where the term is not a number, before any
+ * gradient, as that mean's largest term would have it. */
 static double
 post_loglik_day(
     att_posterior_workspace *w, const post_report *q, double b, double kappa, double *grad)
 {
-    double lm = w->lm[q->first], isig = w->isig[q->noise], z, gm;
+    double lm = w->lm[q->first], isig = w->isig[q->noise], z, gm, ell;
 
-    if (lm == -HUGE_VAL) /* m = 0 */
-        return -HUGE_VAL;
     z = (q->ly - lm - b) * isig;
+    ell = -0.5 * z * z - w->lsig[q->noise] - POST_LOG_SQRT_2PI;
+    if (!(ell > -HUGE_VAL)) /* m = 0 (z = +inf), or not a number */
+        return -HUGE_VAL;
     if (grad != NULL) {
         gm = z * isig;
         w->gpt[q->first] = gm;
         post_loglik_gradient(w, q, kappa, 0.0 + gm, 0.0 + (z * z - 1.0), grad);
     }
-    return -0.5 * z * z - w->lsig[q->noise] - POST_LOG_SQRT_2PI;
+    return ell;
 }
 
 /* Below this z a one-sided probability may leave the range where the tail
- * Q keeps its relative accuracy; a window with such a day is averaged on
+ * Q keeps its relative accuracy; a figure with such a day is averaged on
  * the log scale instead. */
 #define POST_LINEAR_FLOOR (-30.0)
 #define POST_LOG_HALF     (-0.69314718055994530942) /* log(1/2) */

@@ -323,7 +323,8 @@ test_terms_sum_reports(void **state)
 /* Single days' censored figures in every case of their tails (an "at
  * least" and an "up to" on either side, beyond erfcx's table, a range in
  * the upper tail, in the lower one, straddling, narrow, a deployed range
- * over days with one model value, and m = 0), which the posterior takes
+ * over days with one model value, and m = 0 for "up to"; the others'
+ * m = 0: test_zero_model_one_point), which the posterior takes
  * on the probability scale with the whole ledger's tails over one array,
  * or on the log scale where that scale fails: the terms sum to the
  * reports' own (taken one report at a time), the gradient is the
@@ -383,6 +384,46 @@ check_paths_same_bits(fixture *f, unsigned long seed, int npoints)
     }
     assert_int_equal(env != NULL ? setenv("ATT_SIMD", was, 1) : unsetenv("ATT_SIMD"), 0);
     gsl_rng_free(r);
+}
+
+/* m = 0 whatever theta (losses before the first day of combat) at a
+ * figure's one evaluation point, a single day or a window whose days have
+ * one model value: "up to" holds for sure (0, a finite log density),
+ * "at least", a range and a point figure cannot (-inf), through the
+ * report's own function, the log density and the sampler's. */
+static void
+test_zero_model_one_point(void **state)
+{
+    static const char *const rows[] = {
+        "a,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,up_to,50,,,q,d,\n",
+        "b,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,at_least,50,,,q,d,\n",
+        "c,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,range,,10,50,q,d,\n",
+        "d,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,approx,50,,,q,d,\n",
+        "e,2024-11-01,2024-10-20,2024-11-01,K,ua_gov,casualties,up_to,50,,,q,d,\n",
+        "f,2024-11-01,2024-10-20,2024-11-01,K,ua_gov,casualties,at_least,50,,,q,d,\n",
+        "g,2024-11-01,2024-10-20,2024-11-01,K,ua_gov,casualties,range,,10,50,q,d,\n"};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char csv[512];
+        double theta[16], g[16];
+        bool holds = strstr(rows[i], "up_to") != NULL;
+        fixture f;
+        snprintf(csv, sizeof csv, ALL_HDR "%s", rows[i]);
+        fixture_load(&f, ALL_PARAMS, csv);
+        att_posterior_prior_center(f.post, theta);
+        if (holds) {
+            assert_true(att_posterior_report_loglik(f.post, f.w, theta, 0) == 0.0);
+            assert_true(isfinite(att_posterior_logp(f.post, f.w, theta, g)));
+            assert_true(isfinite(att_posterior_logp_sampling(f.post, f.w, theta, g)));
+        } else {
+            assert_true(att_posterior_report_loglik(f.post, f.w, theta, 0) == -HUGE_VAL);
+            assert_true(att_posterior_logp(f.post, f.w, theta, g) == -HUGE_VAL);
+            assert_true(att_posterior_logp_sampling(f.post, f.w, theta, g) == -HUGE_VAL);
+        }
+        fixture_free(&f);
+    }
 }
 
 static void
@@ -1085,6 +1126,7 @@ main(void)
         cmocka_unit_test(test_terms_against_gsl),
         cmocka_unit_test(test_terms_sum_reports),
         cmocka_unit_test(test_single_day_tails),
+        cmocka_unit_test(test_zero_model_one_point),
         cmocka_unit_test(test_large_ledger),
         cmocka_unit_test(test_window_average_and_range),
         cmocka_unit_test(test_windows_against_day_by_day),
