@@ -221,6 +221,9 @@ fit_chain_begin(const att_posterior *post,
                        (int)ATT_METRIC_DENSE == (int)NUTS_METRIC_DENSE &&
                        (int)ATT_METRIC_AUTO == (int)NUTS_METRIC_AUTO,
                    "att_metric and the sampler's metrics in the same order");
+    /* The run is already lost (fit_once): not even a start. */
+    if (stop != NULL && atomic_load(stop) > np.stop_above)
+        return ATT_OK;
     fc->rng = att_rng_alloc(fp->seed, ATT_RNG_INIT, (uint32_t)c, 0, 0);
     fc->ctx.post = post;
     fc->ctx.w = att_posterior_workspace_alloc(post, err);
@@ -229,9 +232,6 @@ fit_chain_begin(const att_posterior *post,
     fc->g = att_mem_alloc(n * sizeof *fc->g);
     fc->mode = climb ? att_mem_alloc(n * sizeof *fc->mode) : NULL;
     fc->cov = climb ? att_mem_alloc(n * n * sizeof *fc->cov) : NULL;
-    /* The run is already lost (fit_once): not even a start. */
-    if (stop != NULL && atomic_load(stop) > np.stop_above)
-        return ATT_OK;
     if (fc->ctx.w == NULL)
         return err->code; /* the workspace said why (memory, or ATT_SIMD) */
     if (fc->rng == NULL || fc->init == NULL || fc->g == NULL ||

@@ -143,10 +143,7 @@ post_sampling_chain(const att_posterior *post,
         w->gsig[q->noise] -= ap * p * p * 2.0 * sigma * sigma;
         t = 2.0 * ap * p * p * q->rnlevel;
         ar *= q->rnlevel;
-        if (q->mk.share == ATT_MODEL_ALL && q->unit) /* no share of kappa: no gq */
-            for (d = q->lfirst; d < q->npoint; d++)
-                g[d] += -ar - t * (lm[d] - la);
-        else if (q->unit)
+        if (q->unit)
             for (d = q->lfirst; d < q->npoint; d++) {
                 double e = -ar - t * (lm[d] - la);
                 g[d] += e;

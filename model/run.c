@@ -557,6 +557,7 @@ att_influence_free(att_influence *inf)
     att_mem_free(inf->k);
     att_mem_free(inf->row_mcse);
     inf->row_mcse = NULL;
+    inf->k = NULL;
     inf->haz = NULL;
     inf->change = NULL;
     inf->how = NULL;

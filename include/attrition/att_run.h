@@ -167,8 +167,9 @@ typedef struct {
  * finite and their n_eff gives a weighted median's Monte Carlo error
  * (row_mcse); between 0.5 and ATT_LOO_K_BAD, where PSIS-LOO's elpd is
  * still reliable, the error shrinks more slowly than n_eff says, and on the
- * shipped ledger a report at k 0.66 moved a hazard by half what its refit
- * did, 4.5 of those MCSEs away (docs/model.md, section 6.2). */
+ * shipped ledger a report at k 0.66 (in the draws of the time) moved a
+ * hazard by half what its refit did, 4.5 of those MCSEs away
+ * (docs/model.md, section 6.2). */
 #define ATT_INFLUENCE_K_MAX 0.5
 
 enum {
