@@ -24,6 +24,15 @@
 #define ATT_NOINLINE
 #endif
 
+/* A static function always inlined: a small one called once a report
+ * from a hot loop, whose call and saved registers would cost as much as
+ * its body (GCC does not inline it by itself when it has two callers). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ATT_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ATT_ALWAYS_INLINE inline
+#endif
+
 /* The single failure funnel: every error return of the
  * library goes through att_error_vset (att_error_set and att_fail call
  * it; it is never inlined), so one breakpoint there catches them all.

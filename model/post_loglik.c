@@ -19,7 +19,7 @@
  * the bias (whose derivative is the same; an undercount class's log c_s
  * moves as c_s's logit times 1 - c_s) and to kappa, gsig to its noise
  * slot's log sigma. */
-static void
+static ATT_ALWAYS_INLINE void
 post_loglik_gradient(att_posterior_workspace *w,
                      const post_report *q,
                      double kappa,
@@ -77,7 +77,7 @@ post_loglik_point(const post_report *q, double lm, double b, double isig, double
  * it, its weight 1 written out (0.0 + keeps the sums' first additions).
  * -inf where m = 0 or where the term is not a number, before any
  * gradient, as that mean's largest term would have it. */
-static double
+static ATT_ALWAYS_INLINE double
 post_loglik_day(
     att_posterior_workspace *w, const post_report *q, double b, double kappa, double *grad)
 {
@@ -123,7 +123,7 @@ post_loglik_bias(const att_posterior_workspace *w, const post_report *q, const d
  * figure's |x_d|, for the normal tail, with rmx[r] = 0 where some day is
  * so far in the tail that the probability scale loses its digits; a
  * range's |z| at its lower bounds, then at its upper ones. */
-static void
+static ATT_ALWAYS_INLINE void
 post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size_t r, double b)
 {
     const double *lm = w->lm + q->first;
@@ -198,7 +198,7 @@ post_loglik_vector(const att_posterior *post, att_posterior_workspace *w, size_t
  * tail (rmx[r] = 0) or a likelihood of 0; a range's day whose difference
  * would cancel (a range narrow in z units), or a probability near the
  * underflow. */
-static bool
+static ATT_ALWAYS_INLINE bool
 post_loglik_prob_sums(const att_posterior *post,
                       const att_posterior_workspace *w,
                       size_t r,
@@ -360,7 +360,7 @@ post_loglik_prob(const att_posterior *post, att_posterior_workspace *w)
  * its days' exp(ell_d - mx) in vx (post_loglik_vector), with the normal
  * density written out, since these windows hold most of the ledger's
  * days; mx is post_loglik_prepare's shift (-inf: every day's term is). */
-static double
+static ATT_ALWAYS_INLINE double
 post_loglik_window(const att_posterior *post,
                    att_posterior_workspace *w,
                    const post_report *q,
@@ -575,8 +575,16 @@ post_loglik_terms(const att_posterior *post,
     post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true,
-                                        grad, &w->rsum[r]);
+        double ell;
+        /* post_loglik_finish's two commonest paths taken here, without its call */
+        w->rsum[r] = 1.0;
+        if (q->path == POST_PATH_WINDOW)
+            ell = post_loglik_window(post, w, q, w->rmx[r], kappa, grad, &w->rsum[r]);
+        else if (q->path == POST_PATH_POINTS)
+            ell = post_loglik_day(w, q, post_loglik_bias(w, q, theta), kappa, grad);
+        else
+            ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true, grad,
+                                     &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
