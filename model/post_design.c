@@ -152,14 +152,17 @@ post_design_fill_times(att_posterior *post)
     }
 }
 
-/* The exposures by arrival and phase, for post_forward_adjoint (once the times
- * are final). */
+/* The exposures by arrival and phase, and each arrival's arr_from, for
+ * post_forward_adjoint (once the times and steps are final). */
 static void
 post_design_transpose(att_posterior *post)
 {
     size_t i, j, k, block = post->nphase * post->narr;
 
-    for (j = 0; j < post->narr; j++)
+    for (j = 0; j < post->narr; j++) {
+        for (post->arr_from[j] = i = 0; i < post->ntime; i++)
+            if (post->step[i * post->narr + j] == POST_STEP_ABSENT)
+                post->arr_from[j] = i + 1;
         for (k = 0; k < post->nphase; k++) {
             size_t jk = j * post->nphase + k, from = post->ntime;
             for (i = 0; i < post->ntime; i++) {
@@ -169,6 +172,7 @@ post_design_transpose(att_posterior *post)
             }
             post->expo_from[jk] = from & ~(size_t)3;
         }
+    }
 }
 
 /* Keeps only the times some point reads, renumbered, with their
@@ -284,6 +288,7 @@ post_design_carve_times(att_posterior *post)
         post->expo = att_mem_carve(base, &off, nt * block + 1, sizeof *post->expo);
         post->expo_t = att_mem_carve(base, &off, nt * block + 1, sizeof *post->expo_t);
         post->expo_from = att_mem_carve(base, &off, block + 1, sizeof *post->expo_from);
+        post->arr_from = att_mem_carve(base, &off, post->narr + 1, sizeof *post->arr_from);
         post->step = att_mem_carve(base, &off, nt * post->narr + 1, sizeof *post->step);
         post->need = att_mem_carve(base, &off, nt + 1, sizeof *post->need);
     }

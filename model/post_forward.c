@@ -13,72 +13,91 @@
 /* Below this cumulative hazard survival exceeds 0.99 (-log 0.99). */
 #define POST_NEAR_ONE 0.010050335853501441
 
+/* Cohort j's survival e and its complement c at time i from those at
+ * time i - 1 (in *e, *c); false where it has not arrived (e = 1, c = 0 are
+ * stored, nothing is returned). */
+static ATT_ALWAYS_INLINE bool
+post_forward_step(
+    const att_posterior *post, att_posterior_workspace *w, size_t i, size_t j, double *e, double *c)
+{
+    size_t k, na = post->narr, np = post->nphase;
+    const double *L = post->expo + (i * na + j) * np;
+    int step = post->step[i * na + j];
+    double H = 0.0, ej = *e, cj = *c;
+
+    if (step == POST_STEP_ABSENT) {
+        w->surv[i * na + j] = 1.0;
+        w->lost[i * na + j] = 0.0;
+        return false;
+    }
+    if (step >= 0) {
+        /* One day in one phase: e' = e q and 1 - e' = (1 - e) + e (1 - q),
+         * a sum of positive terms that keeps its digits near e = 1. */
+        cj += ej * w->omq[step];
+        ej *= w->q[step];
+    } else {
+        for (k = 0; k < np; k++)
+            H += w->hazard[k] * L[k];
+        /* Where survival is still near 1 (e > 0.99), 1 - e would lose
+         * digits: both from expm1 of the cumulative hazard. */
+        if (H < POST_NEAR_ONE) {
+            cj = -att_expm1(-H);
+            ej = 1.0 - cj;
+        } else {
+            ej = att_exp(-H);
+            cj = 1.0 - ej;
+        }
+    }
+    w->surv[i * na + j] = *e = ej;
+    w->lost[i * na + j] = *c = cj;
+    return true;
+}
+
 /* The first version's C, N and D at every distinct time, and log D once
- * per value where a report reads it (equations (1)-(4)).  Survivals advance by exp(-h_k) per day
- * where a cohort stays in one phase, and are computed afresh otherwise; the gradient is taken
- * afterwards, in post_forward_adjoint, from these. */
+ * per value where a report reads it (equations (1)-(4)).  Survivals
+ * advance by exp(-h_k) per day where a cohort stays in one phase, and are
+ * computed afresh otherwise; the gradient is taken afterwards, in
+ * post_forward_adjoint, from these.  Two cohorts at a time, each
+ * survival's day-by-day product in a register; C, N, D add the cohorts in
+ * their order. */
 static void
 post_forward_cohorts(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t i, j, k, np = post->nphase, na = post->narr;
+    size_t i, j, k, np = post->nphase, na = post->narr, nt = post->ntime;
     double lastD = -1.0, lastlD = 0.0;
-    const double *q = w->q, *omq = w->omq, *count = w->count;
+    double *C = w->val[ATT_MODEL_C], *N = w->val[ATT_MODEL_N], *D = w->val[ATT_MODEL_D];
 
     for (k = 0; k < np; k++) {
         w->omq[k] = w->hazard[k] == 0.0 ? 0.0 : -att_expm1(-w->hazard[k]);
         w->q[k] = 1.0 - w->omq[k]; /* exp(-h) to half an ulp, without an exp */
     }
-    for (i = 0; i < post->ntime; i++) {
-        double C = 0.0, N = 0.0, D = 0.0;
-        double *e = w->surv + i * na, *c = w->lost + i * na;
-        for (j = 0; j < na; j++) {
-            const double *L = post->expo + (i * na + j) * np;
-            int step = post->step[i * na + j];
-            double nj = count[j], H = 0.0, ej, cj;
-            if (step == POST_STEP_ABSENT) {
-                e[j] = 1.0;
-                c[j] = 0.0;
-                continue;
+    for (i = 0; i < nt; i++)
+        C[i] = N[i] = D[i] = 0.0;
+    for (j = 0; j < na; j += 2) {
+        double n0 = w->count[j], e0 = 1.0, c0 = 0.0;
+        double n1 = j + 1 < na ? w->count[j + 1] : 0.0, e1 = 1.0, c1 = 0.0;
+        for (i = 0; i < nt; i++) {
+            if (post_forward_step(post, w, i, j, &e0, &c0)) {
+                N[i] += n0 * e0;
+                C[i] += n0 * c0;
+                D[i] += n0;
             }
-            if (step >= 0) {
-                /* One day in one phase: e' = e q and 1 - e' = (1 - e) + e (1 - q),
-                 * a sum of positive terms that keeps its digits near e = 1. */
-                double ep = e[j - na];
-                ej = ep * q[step];
-                cj = c[j - na] + ep * omq[step];
-            } else {
-                for (k = 0; k < np; k++)
-                    H += w->hazard[k] * L[k];
-                /* Where survival is still near 1 (e > 0.99), 1 - e would
-                 * lose digits: both from expm1 of the cumulative hazard. */
-                if (H < POST_NEAR_ONE) {
-                    cj = -att_expm1(-H);
-                    ej = 1.0 - cj;
-                } else {
-                    ej = att_exp(-H);
-                    cj = 1.0 - ej;
-                }
+            if (j + 1 < na && post_forward_step(post, w, i, j + 1, &e1, &c1)) {
+                N[i] += n1 * e1;
+                C[i] += n1 * c1;
+                D[i] += n1;
             }
-            /* In locals: e and c could overlap for all the compiler knows,
-             * and it would read e[j] back after storing c[j]. */
-            e[j] = ej;
-            c[j] = cj;
-            N += nj * ej;
-            C += nj * cj;
-            D += nj;
         }
-        w->val[ATT_MODEL_C][i] = C;
-        w->val[ATT_MODEL_N][i] = N;
-        w->val[ATT_MODEL_D][i] = D;
+    }
+    for (i = 0; i < nt; i++)
         if (post->need[i] & POST_NEED(ATT_MODEL_D)) {
             /* D moves only at arrivals: one log per value. */
-            if (D != lastD) {
-                lastD = D;
-                lastlD = D > 0.0 ? att_log(D) : -HUGE_VAL;
+            if (D[i] != lastD) {
+                lastD = D[i];
+                lastlD = D[i] > 0.0 ? att_log(D[i]) : -HUGE_VAL;
             }
             w->lval[ATT_MODEL_D][i] = lastlD;
         }
-    }
 }
 
 /* C, N, D at every time (per cohort, or for a force stepped by days), then
@@ -138,19 +157,29 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
      * of every time) in four running sums, so that no sum waits on the one
      * before it; and for the count, sum_t aC c_j + aN e_j + aD. */
     for (j = 0; j < na; j++) {
-        double sa = 0.0;
+        const double *e = w->surv + j, *c = w->lost + j;
+        double sa = 0.0, chk = 0.0;
         size_t nonfinite = nt; /* the first time whose f is not finite */
-        for (i = 0; i < nt; i++) {
-            double e = w->surv[i * na + j];
+        /* Before arr_from: absent (every time, without groups) or not. */
+        for (i = 0; i < post->arr_from[j]; i++) {
             if (post->step[i * na + j] == POST_STEP_ABSENT) {
                 f[i] = 0.0;
                 continue;
             }
-            f[i] = (aC[i] - aN[i]) * e;
-            if (!isfinite(f[i]) && nonfinite == nt)
-                nonfinite = i;
-            sa += aC[i] * w->lost[i * na + j] + aN[i] * e + aD[i];
+            f[i] = (aC[i] - aN[i]) * e[i * na];
+            chk += f[i] - f[i];
+            sa += aC[i] * c[i * na] + aN[i] * e[i * na] + aD[i];
         }
+        /* From there on present, without a branch: chk turns NaN once
+         * some f is not finite, and the first is looked for afterwards. */
+        for (; i < nt; i++) {
+            f[i] = (aC[i] - aN[i]) * e[i * na];
+            chk += f[i] - f[i];
+            sa += aC[i] * c[i * na] + aN[i] * e[i * na] + aD[i];
+        }
+        for (i = 0; chk != 0.0 && i < nt && nonfinite == nt; i++)
+            if (!isfinite(f[i]))
+                nonfinite = i;
         if (post->arr_par[j] != ATT_NONE)
             grad[post->arr_par[j]] += sa * w->dndu[j];
         for (k = 0; k < np; k++) {
