@@ -257,7 +257,7 @@ post_loglik_sums(double sp, double sq, double n, double lg, double *out_s)
  * keeps its digits (lg: log1p(-sum[1] / n), where it is taken).  Its
  * days' tails and densities are in vx, vphi (post_loglik_vector).  With
  * grad, the gradient goes where post_loglik_report sends it. */
-static double
+static ATT_ALWAYS_INLINE double
 post_loglik_one_sided(const att_posterior *post,
                       att_posterior_workspace *w,
                       const post_report *q,
@@ -301,7 +301,7 @@ post_loglik_one_sided(const att_posterior *post,
  * each from the smaller tails, as att_log_ndtr_diff takes them; their
  * sums are post_loglik_prob_sums's (sum), and near certainty the log
  * comes from the complements (lg), as for a one-sided figure. */
-static double
+static ATT_ALWAYS_INLINE double
 post_loglik_range(const att_posterior *post,
                   att_posterior_workspace *w,
                   const post_report *q,
@@ -462,7 +462,7 @@ post_loglik_points(const att_posterior *post,
 /* The second half of report r's (q's) log-likelihood, once its vector
  * path's transcendentals are taken (and with pre, post_loglik_prob's
  * sums): see post_loglik_report. */
-static double
+static ATT_ALWAYS_INLINE double
 post_loglik_finish(const att_posterior *post,
                    att_posterior_workspace *w,
                    size_t r,
@@ -575,16 +575,8 @@ post_loglik_terms(const att_posterior *post,
     post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
         const post_report *q = &post->rep[r];
-        double ell;
-        /* post_loglik_finish's two commonest paths taken here, without its call */
-        w->rsum[r] = 1.0;
-        if (q->path == POST_PATH_WINDOW)
-            ell = post_loglik_window(post, w, q, w->rmx[r], kappa, grad, &w->rsum[r]);
-        else if (q->path == POST_PATH_POINTS)
-            ell = post_loglik_day(w, q, post_loglik_bias(w, q, theta), kappa, grad);
-        else
-            ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true, grad,
-                                     &w->rsum[r]);
+        double ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true,
+                                        grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
