@@ -24,9 +24,9 @@
 #define ATT_NOINLINE
 #endif
 
-/* A static function always inlined: one called once a report or a time
- * from a hot loop, where the call and its saved registers cost about as
- * much as a short report's work (GCC does not inline such a function by
+/* A static function always inlined: one called once a report, or a time
+ * and cohort, from a hot loop, where the call and its saved registers
+ * cost about as much as the body (GCC does not inline such a function by
  * itself once it has two callers or is large). */
 #if defined(__GNUC__) || defined(__clang__)
 #define ATT_ALWAYS_INLINE inline __attribute__((always_inline))

@@ -13,9 +13,11 @@
 /* Below this cumulative hazard survival exceeds 0.99 (-log 0.99). */
 #define POST_NEAR_ONE 0.010050335853501441
 
-/* Cohort j's survival e and its complement c at time i from those at
- * time i - 1 (in *e, *c); false where it has not arrived (e = 1, c = 0 are
- * stored, nothing is returned). */
+/* Cohort j's survival e and its complement c at time i, stored and into
+ * *e, *c, from time i - 1's there: a one-day step always follows a time
+ * the cohort was present at (post_design_step), so *e, *c hold that
+ * time's.  false where it has not arrived (1 and 0 stored, *e and *c
+ * kept). */
 static ATT_ALWAYS_INLINE bool
 post_forward_step(
     const att_posterior *post, att_posterior_workspace *w, size_t i, size_t j, double *e, double *c)
@@ -160,7 +162,8 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
         const double *e = w->surv + j, *c = w->lost + j;
         double sa = 0.0, chk = 0.0;
         size_t nonfinite = nt; /* the first time whose f is not finite */
-        /* Before arr_from: absent (every time, without groups) or not. */
+        /* Before arr_from: absent at every time in the first version (its
+         * times ascend); the test keeps any other order right. */
         for (i = 0; i < post->arr_from[j]; i++) {
             if (post->step[i * na + j] == POST_STEP_ABSENT) {
                 f[i] = 0.0;
