@@ -12,8 +12,8 @@
  * sides of the scalar function's branch and keeps one (em_pick).
  *
  * Contents: pairs (double-double arithmetic); exp; log; erfcx and the
- * Gaussian tail; log Q (for emath.c's scalar function).  Equation numbers are docs/model.md section
- * 10's.
+ * Gaussian tail; log Q (for emath.c's scalar function).  Equation numbers
+ * are docs/model.md section 10's.
  *
  * References: T. J. Dekker, "A floating-point technique for extending the
  * available precision", Numer. Math. 18 (1971) 224-242 (two_sum, split,

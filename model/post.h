@@ -146,9 +146,8 @@ struct att_posterior {
     double *expo_t;    /* the same by arrival and phase: ntime exposures each */
     size_t *expo_from; /* by arrival and phase: the first time with exposure, down to a
                         * multiple of 4 (post_forward_adjoint's sums start there) */
-    size_t *arr_from;  /* per arrival: the time after its last absent one (its arrival,
-                        * in the first version); from there post_forward_adjoint's loop
-                        * has no branch */
+    size_t *arr_from;  /* per arrival: its first time present; without groups it is
+                        * present at every later one (post_forward_adjoint) */
     int *step;         /* per time and arrival: POST_STEP_* or the phase of a one-day step */
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
     unsigned need_all;   /* the bits of every time together */

@@ -6,6 +6,7 @@
  * whose model quantity is the same whatever theta take one point), and
  * which logs of C, N, D each time needs.  Built once per posterior.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,9 +161,16 @@ post_design_transpose(att_posterior *post)
     size_t i, j, k, block = post->nphase * post->narr;
 
     for (j = 0; j < post->narr; j++) {
-        for (post->arr_from[j] = i = 0; i < post->ntime; i++)
-            if (post->step[i * post->narr + j] == POST_STEP_ABSENT)
-                post->arr_from[j] = i + 1;
+        i = 0;
+        while (i < post->ntime && post->step[i * post->narr + j] == POST_STEP_ABSENT)
+            i++;
+        post->arr_from[j] = i;
+#ifndef NDEBUG
+        /* Without groups every time is the whole force's and the times
+         * ascend: a cohort is absent until it arrives, never after. */
+        for (; i < post->ntime; i++)
+            assert(post->extended || post->step[i * post->narr + j] != POST_STEP_ABSENT);
+#endif
         for (k = 0; k < post->nphase; k++) {
             size_t jk = j * post->nphase + k, from = post->ntime;
             for (i = 0; i < post->ntime; i++) {

@@ -162,19 +162,11 @@ post_forward_adjoint(const att_posterior *post, att_posterior_workspace *w, doub
         const double *e = w->surv + j, *c = w->lost + j;
         double sa = 0.0, chk = 0.0;
         size_t nonfinite = nt; /* the first time whose f is not finite */
-        /* Before arr_from: absent at every time in the first version (its
-         * times ascend); the test keeps any other order right. */
-        for (i = 0; i < post->arr_from[j]; i++) {
-            if (post->step[i * na + j] == POST_STEP_ABSENT) {
-                f[i] = 0.0;
-                continue;
-            }
-            f[i] = (aC[i] - aN[i]) * e[i * na];
-            chk += f[i] - f[i];
-            sa += aC[i] * c[i * na] + aN[i] * e[i * na] + aD[i];
-        }
-        /* From there on present, without a branch: chk turns NaN once
-         * some f is not finite, and the first is looked for afterwards. */
+        /* Absent before arr_from, present from there on (post_design.c):
+         * no branch; chk turns NaN once some f is not finite, and the
+         * first is looked for afterwards. */
+        for (i = 0; i < post->arr_from[j]; i++)
+            f[i] = 0.0;
         for (; i < nt; i++) {
             f[i] = (aC[i] - aN[i]) * e[i * na];
             chk += f[i] - f[i];

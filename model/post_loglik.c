@@ -1,10 +1,10 @@
 /* post_loglik.c -- the likelihood terms (docs/model.md, equations
- * (6)-(10)): one point's term by qualifier (approx, at_least, up_to,
- * range), the window mean of a report's points (on the probability scale
- * for windowed point figures and every one-sided and range figure, one
- * of a single evaluation point too; on the log scale otherwise), their gradients with
- * respect to log m, the bias and log sigma, and the sum over reports with
- * the prior (13).
+ * (6)-(10)): a point figure of one evaluation point (7), the window mean
+ * of a report's points on the probability scale (windowed point figures,
+ * and every one-sided and range figure, one of a single point too), the
+ * log scale that censored figures fall back to (one point's term by
+ * qualifier), their gradients with respect to log m, the bias and log
+ * sigma, and the sum over reports with the prior (13).
  */
 #include <math.h>
 #include <string.h>
