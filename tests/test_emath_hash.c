@@ -200,8 +200,8 @@ eh_array_fn(int f, int s, size_t n, const double *x, double *y, double *z)
         att_vlog1p((att_simd)s, n, x, y);
 }
 
-/* The array functions on each path: the scalar bits, in place and not, at every offset and length;
- * then their hash under the path's name. */
+/* The array functions on each path: the scalar bits, in place and not,
+ * at every offset and length; then their hash under the path's name. */
 static void
 eh_arrays(eh_table *t)
 {
