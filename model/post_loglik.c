@@ -127,18 +127,19 @@ static ATT_ALWAYS_INLINE void
 post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size_t r, double b)
 {
     const double *lm = w->lm + q->first;
-    double *x = w->vz + q->vo, *t = w->vx + q->vo, isig = w->isig[q->noise];
+    double *x = w->vz + q->vo, *t = w->vx + q->vo, isig = w->isig[q->noise], ly = q->ly;
     size_t d;
 
     if (q->path == POST_PATH_WINDOW) {
         double mx = -HUGE_VAL;
         for (d = 0; d < q->npoint; d++) {
-            double xd = (q->ly - lm[d] - b) * isig;
-            double td = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * xd * xd;
-            x[d] = xd;
+            /* m = 0: x_d = +inf and the term -inf, whose weight is 0; x_d is
+             * kept as 0, so that post_loglik_window's products with that
+             * weight are 0 without a test. */
+            double xd = (ly - lm[d] - b) * isig, td = -0.5 * xd * xd;
+            x[d] = lm[d] == -HUGE_VAL ? 0.0 : xd;
             t[d] = td;
-            if (td > mx)
-                mx = td;
+            mx = td > mx ? td : mx;
         }
         /* Shifted by the largest term only where exp would underflow. */
         if (mx < POST_WINDOW_FLOOR && mx != -HUGE_VAL)
@@ -149,21 +150,23 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
         w->rmx[r] = mx;
     } else if (q->path == POST_PATH_RANGE) {
         size_t n = q->npoint;
+        double llo = q->llo, lhi = q->lhi;
         for (d = 0; d < n; d++) {
             /* m = 0: both bounds at +infinity, a probability of 0 */
-            x[d] = (q->llo - lm[d] - b) * isig;
-            x[n + d] = (q->lhi - lm[d] - b) * isig;
-            t[d] = fabs(x[d]);
-            t[n + d] = fabs(x[n + d]);
+            double xa = (llo - lm[d] - b) * isig, xb = (lhi - lm[d] - b) * isig;
+            x[d] = xa;
+            x[n + d] = xb;
+            t[d] = fabs(xa);
+            t[n + d] = fabs(xb);
         }
     } else {
         double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, ok = 1.0;
         for (d = 0; d < q->npoint; d++) {
-            /* m = 0: "up to" holds for sure, "at least" cannot. */
-            x[d] = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (q->ly - lm[d] - b) * isig;
-            if (x[d] < POST_LINEAR_FLOOR && x[d] != -HUGE_VAL)
-                ok = 0.0;
-            t[d] = fabs(x[d]);
+            /* m = 0: x_d = s inf, "up to" holds for sure, "at least" cannot. */
+            double xd = s * (ly - lm[d] - b) * isig;
+            x[d] = xd;
+            ok = xd < POST_LINEAR_FLOOR && xd != -HUGE_VAL ? 0.0 : ok;
+            t[d] = fabs(xd);
         }
         w->rmx[r] = ok;
     }
@@ -389,11 +392,14 @@ post_loglik_window(const att_posterior *post,
     if (grad == NULL)
         return ell;
     sum = 1.0 / sum;
+    /* A weight of 0 (m = 0, where z is kept as 0, or an exp that
+     * underflowed) adds +-0 to sums that start at +0, so nothing; a g_d of
+     * -0 vanishes the same way in post_quantity_push's sums. */
     for (d = 0; d < q->npoint; d++) {
-        double wt = e[d] * sum;
-        g[d] = wt == 0.0 ? 0.0 : wt * z[d] * isig;
-        gsig += wt == 0.0 ? 0.0 : wt * (z[d] * z[d] - 1.0);
-        gb += g[d];
+        double wt = e[d] * sum, zd = z[d], gd = wt * zd * isig;
+        g[d] = gd;
+        gsig += wt * (zd * zd - 1.0);
+        gb += gd;
     }
     post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;
@@ -461,12 +467,13 @@ post_loglik_points(const att_posterior *post,
 
 /* The second half of report r's (q's) log-likelihood, once its vector
  * path's transcendentals are taken (and with pre, post_loglik_prob's
- * sums): see post_loglik_report. */
+ * sums): see post_loglik_report.  The bias is looked up only by the
+ * paths that read it. */
 static ATT_ALWAYS_INLINE double
 post_loglik_finish(const att_posterior *post,
                    att_posterior_workspace *w,
                    size_t r,
-                   double b,
+                   const double *theta,
                    double kappa,
                    bool pre,
                    double *grad,
@@ -494,8 +501,8 @@ post_loglik_finish(const att_posterior *post,
     if (q->path == POST_PATH_WINDOW)
         return post_loglik_window(post, w, q, w->rmx[r], kappa, grad, out_s);
     if (q->path == POST_PATH_POINTS)
-        return post_loglik_day(w, q, b, kappa, grad);
-    return post_loglik_points(post, w, q, b, kappa, grad, out_s);
+        return post_loglik_day(w, q, post_loglik_bias(w, q, theta), kappa, grad);
+    return post_loglik_points(post, w, q, post_loglik_bias(w, q, theta), kappa, grad, out_s);
 }
 
 /* Report r's log-likelihood, the log of the mean of its points'
@@ -516,13 +523,12 @@ post_loglik_report(const att_posterior *post,
                    double *out_s)
 {
     const post_report *q = &post->rep[r];
-    double b = post_loglik_bias(w, q, theta);
 
     if (q->path != POST_PATH_POINTS) {
-        post_loglik_prepare(w, q, r, b);
+        post_loglik_prepare(w, q, r, post_loglik_bias(w, q, theta));
         post_loglik_vector(post, w, q->vo, q->vo + post_vslots(q));
     }
-    return post_loglik_finish(post, w, r, b, kappa, false, grad, out_s);
+    return post_loglik_finish(post, w, r, theta, kappa, false, grad, out_s);
 }
 
 /* lp + x[0] + ... + x[n - 1] in four running sums, so that no addition
@@ -574,9 +580,7 @@ post_loglik_terms(const att_posterior *post,
     post_loglik_vector(post, w, 0, post->nvwin + post->nvside + post->nvrange);
     post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
-        const post_report *q = &post->rep[r];
-        double ell = post_loglik_finish(post, w, r, post_loglik_bias(w, q, theta), kappa, true,
-                                        grad, &w->rsum[r]);
+        double ell = post_loglik_finish(post, w, r, theta, kappa, true, grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
