@@ -133,11 +133,11 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
     if (q->path == POST_PATH_WINDOW) {
         double mx = -HUGE_VAL;
         for (d = 0; d < q->npoint; d++) {
-            /* m = 0: x_d = +inf and the term -inf, whose weight is 0; x_d is
-             * kept as 0, so that post_loglik_window's products with that
-             * weight are 0 without a test. */
-            double xd = (ly - lm[d] - b) * isig, td = -0.5 * xd * xd;
-            x[d] = lm[d] == -HUGE_VAL ? 0.0 : xd;
+            /* m = 0: a term of -inf, whatever sigma (-0.5 x_d^2 is NaN
+             * where sigma overflowed: x_d = inf * 0) */
+            double xd = (ly - lm[d] - b) * isig;
+            double td = lm[d] == -HUGE_VAL ? -HUGE_VAL : -0.5 * xd * xd;
+            x[d] = xd;
             t[d] = td;
             mx = td > mx ? td : mx;
         }
@@ -162,8 +162,9 @@ post_loglik_prepare(const att_posterior_workspace *w, const post_report *q, size
     } else {
         double s = q->qual == ATT_QUAL_UP_TO ? 1.0 : -1.0, ok = 1.0;
         for (d = 0; d < q->npoint; d++) {
-            /* m = 0: x_d = s inf, "up to" holds for sure, "at least" cannot. */
-            double xd = s * (ly - lm[d] - b) * isig;
+            /* m = 0: "up to" holds for sure, "at least" cannot (s inf, even
+             * where sigma overflowed). */
+            double xd = lm[d] == -HUGE_VAL ? s * HUGE_VAL : s * (ly - lm[d] - b) * isig;
             x[d] = xd;
             ok = xd < POST_LINEAR_FLOOR && xd != -HUGE_VAL ? 0.0 : ok;
             t[d] = fabs(xd);
@@ -392,14 +393,13 @@ post_loglik_window(const att_posterior *post,
     if (grad == NULL)
         return ell;
     sum = 1.0 / sum;
-    /* A weight of 0 (m = 0, where z is kept as 0, or an exp that
-     * underflowed) adds +-0 to sums that start at +0, so nothing; a g_d of
-     * -0 vanishes the same way in post_quantity_push's sums. */
+    /* A weight of 0 (m = 0, or an exp that underflowed) adds nothing, even
+     * where z or z^2 is infinite. */
     for (d = 0; d < q->npoint; d++) {
-        double wt = e[d] * sum, zd = z[d], gd = wt * zd * isig;
-        g[d] = gd;
-        gsig += wt * (zd * zd - 1.0);
-        gb += gd;
+        double wt = e[d] * sum, zd = z[d];
+        g[d] = wt == 0.0 ? 0.0 : wt * zd * isig;
+        gsig += wt == 0.0 ? 0.0 : wt * (zd * zd - 1.0);
+        gb += g[d];
     }
     post_loglik_gradient(w, q, kappa, gb, gsig, grad);
     return ell;

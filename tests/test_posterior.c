@@ -3,7 +3,7 @@
  * term against GSL's normal CDFs, the window average and the priors
  * against independent computation, the sampling coordinates' map and
  * Jacobian, every array path's bits, a ledger of 700 reports, repeats
- * left out, and no NaN anywhere. */
+ * left out, and no NaN anywhere (sigma at its extremes too). */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -1113,6 +1113,58 @@ test_repeats_left_out_and_no_nan(void **state)
     fixture_free(&f2);
 }
 
+/* Sigma at the ends of what a finite theta gives, a window's gradient
+ * still a number: a day's weight of 0 adds nothing even where its z or
+ * z^2 is infinite (sigma near 1e-154, the bias swept so that some day's
+ * z^2 overflows while another's term is the largest), and a day where m =
+ * 0 is a term of -inf (a probability of 0 or 1 for a one-sided figure)
+ * even where sigma overflowed (z = inf * 0). */
+static void
+test_extreme_sigma_no_nan(void **state)
+{
+    static const char *const rows[] = {
+        "c1,2024-12-31,2024-12-21,2024-12-31,Z,ua_gov,casualties,approx,1000,,,q,d,\n",
+        "c2,2024-12-12,2024-12-01,2024-12-12,Z,ua_gov,casualties,approx,50,,,q,d,\n",
+        "c3,2024-12-12,2024-12-01,2024-12-12,Z,ua_gov,casualties,at_least,50,,,q,d,\n"};
+    static const double lsig[] = {-354.9, -354.6, -354.3, 709.9, 720.0};
+    size_t r, k, i, is = SIZE_MAX, ib = SIZE_MAX;
+    int t;
+
+    (void)state;
+    for (r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        char csv[512];
+        double theta[16], g[16];
+        fixture f;
+        snprintf(csv, sizeof csv, ALL_HDR "%s", rows[r]);
+        fixture_load(&f, ALL_PARAMS, csv);
+        for (i = 0; i < att_posterior_dim(f.post); i++) {
+            if (att_posterior_param(f.post, i)->kind == ATT_PAR_SIGMA)
+                is = i;
+            if (att_posterior_param(f.post, i)->kind == ATT_PAR_BIAS)
+                ib = i;
+        }
+        assert_true(is != SIZE_MAX && ib != SIZE_MAX);
+        for (k = 0; k < sizeof lsig / sizeof lsig[0]; k++)
+            for (t = -400; t <= 400; t++) {
+                double v;
+                att_posterior_prior_center(f.post, theta);
+                theta[is] = lsig[k];
+                theta[ib] = 0.01 * t;
+                v = att_posterior_logp(f.post, f.w, theta, g);
+                if (r > 0 && lsig[k] > 709.8) /* m = 0: a term of -inf, or P = 0 or 1 */
+                    assert_true(isfinite(v));
+                assert_true(isnan(v) == 0);
+                /* The hazards' gradient may overflow here (an infinite
+                 * d log p / d C times no exposure is NaN, as its plain sum
+                 * would be); the window's own shares may not. */
+                if (isnan(g[is]) || isnan(g[ib]))
+                    fail_msg("%s, log sigma %g, bias %g: d/d log sigma %g, d/d b %g", rows[r],
+                             lsig[k], theta[ib], g[is], g[ib]);
+            }
+        fixture_free(&f);
+    }
+}
+
 int
 main(void)
 {
@@ -1135,6 +1187,7 @@ main(void)
         cmocka_unit_test(test_sampling_coordinates_map_and_jacobian),
         cmocka_unit_test(test_sampling_level_of_a_range),
         cmocka_unit_test(test_repeats_left_out_and_no_nan),
+        cmocka_unit_test(test_extreme_sigma_no_nan),
     };
 
     gsl_set_error_handler_off();
