@@ -1158,7 +1158,7 @@ test_extreme_sigma_no_nan(void **state)
                  * d log p / d C times no exposure is NaN, as its plain sum
                  * would be); the window's own shares may not. */
                 if (isnan(g[is]) || isnan(g[ib]))
-                    fail_msg("%s, log sigma %g, bias %g: d/d log sigma %g, d/d b %g", rows[r],
+                    fail_msg("%.2s, log sigma %g, bias %g: d/d log sigma %g, d/d b %g", rows[r],
                              lsig[k], theta[ib], g[is], g[ib]);
             }
         fixture_free(&f);
