@@ -59,6 +59,18 @@ typedef struct {
                            * ATT_NONE */
 } post_report;
 
+/* A pooled report as the levels and the chain rule read it
+ * (post_sampling.c), in one cache line: its points from lfirst on. */
+typedef struct {
+    size_t first, n;       /* its first point from lfirst on, and their number */
+    size_t bias, noise;    /* as post_report's */
+    double rnlevel;        /* 1 / n_i */
+    double lspread;        /* a range's variance on the log scale */
+    double lcentre;        /* log figure, or the centre of a range's log bounds */
+    att_model_share share; /* what kappa's gradient reads (post_quantity_kappa) */
+    bool unit;             /* every point's mult is 1 */
+} post_pool;
+
 /* How a report's likelihood is taken (post_loglik.c).  A windowed point
  * figure needs one exp per day, a one-sided figure one normal tail per day
  * and a range two (one of a single evaluation point too): their days are laid
@@ -127,7 +139,8 @@ struct att_posterior {
     size_t nvrange;          /* bounds of the ranges' days (two a day) */
     size_t *perrep, nperiod; /* the reports of a change over a period (one point each), in
                               * order */
-    size_t *poolrep, npool;  /* the pooled reports (post_report.pooled), in order */
+    post_pool *pool;         /* the pooled reports (post_report.pooled), in order */
+    size_t npool;            /* their number */
     size_t *order;           /* per used report in ledger order (the public index): its
                               * index in rep, which runs in evaluation order (post_design.c) */
     size_t nacc;             /* the per-time log sums some point adds to (post_quantity_push) */
@@ -219,7 +232,7 @@ struct att_posterior_workspace {
     double *bv, *bc;              /* dim, biases: v_s = 1 / Lambda_s and post_sampling_chain's
                                    * c_s */
     double *sqv;                  /* dim, biases: sqrt(v_s) = Lambda_s^(-1/2) */
-    double *lev_a, *lev_p;        /* per pooled report (post->poolrep): a_i and p_i of the
+    double *lev_a, *lev_p;        /* per pooled report (post->pool): a_i and p_i of the
                                    * sampling coordinates */
     att_simd simd;                /* the instruction set of the array functions (vmath.h) */
 };
@@ -316,16 +329,27 @@ ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_w
  * N, D once per time, in post_forward_adjoint, rather than once per point. */
 ATT_INTERNAL void post_quantity_push(const att_posterior *post, att_posterior_workspace *w);
 
-/* Report q's share to kappa's gradient, from gsum, the sum of its points'
- * d log p / d log m taken in their order (also its bias's share).  Inline:
- * every report takes it once or twice a gradient. */
+/* A report's share to kappa's gradient (share: what it reads of the
+ * casualties), from gsum, the sum of its points' d log p / d log m taken
+ * in their order (also its bias's share).  Inline: every report takes it
+ * once or twice a gradient. */
+static inline void
+post_quantity_kappa_share(att_posterior_workspace *w,
+                          att_model_share share,
+                          double kappa,
+                          double gsum)
+{
+    if (share == ATT_MODEL_KILLED)
+        w->g_kappa += gsum * (1.0 - kappa);
+    else if (share == ATT_MODEL_NONFATAL)
+        w->g_kappa -= gsum * kappa;
+}
+
+/* The same for report q. */
 static inline void
 post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum)
 {
-    if (q->mk.share == ATT_MODEL_KILLED)
-        w->g_kappa += gsum * (1.0 - kappa);
-    else if (q->mk.share == ATT_MODEL_NONFATAL)
-        w->g_kappa -= gsum * kappa;
+    post_quantity_kappa_share(w, q->mk.share, kappa, gsum);
 }
 
 /* ---- post_loglik.c ---- */

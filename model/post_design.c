@@ -272,7 +272,7 @@ post_design_carve_reports(att_posterior *post, size_t np, size_t nexpo)
         post->rep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->rep);
         post->prep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->prep);
         post->perrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->perrep);
-        post->poolrep = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->poolrep);
+        post->pool = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->pool);
         post->order = att_mem_carve(base, &off, post->nrep + 1, sizeof *post->order);
         post->pt = att_mem_carve(base, &off, np + 1, sizeof *post->pt);
         post->times = att_mem_carve(base, &off, nexpo + 1, sizeof *post->times);
@@ -502,10 +502,20 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
         post_report *q = &post->rep[r];
         if (q->mk.measure != ATT_MODEL_LEVEL)
             post->perrep[post->nperiod++] = r;
-        if (q->pooled)
-            post->poolrep[post->npool++] = r;
         for (q->unit = true, i = 0; i < q->npoint; i++)
             q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
+        if (q->pooled) {
+            post_pool *o = &post->pool[post->npool++];
+            o->first = q->first + q->lfirst;
+            o->n = q->npoint - q->lfirst;
+            o->bias = q->bias;
+            o->noise = q->noise;
+            o->rnlevel = q->rnlevel;
+            o->lspread = q->lspread;
+            o->lcentre = q->lcentre;
+            o->share = q->mk.share;
+            o->unit = q->unit;
+        }
     }
     return post_design_accumulate(post, err);
 }

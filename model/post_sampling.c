@@ -57,22 +57,22 @@ post_sampling_level(const att_posterior *post, att_posterior_workspace *w)
             w->msum[i] = 0.0;
         }
     for (k = 0; k < post->npool; k++) {
-        const post_report *q = &post->rep[post->poolrep[k]];
+        const post_pool *q = &post->pool[k];
         const post_point *pt = post->pt + q->first;
         const double *lm = w->lm + q->first;
         double a = 0.0, v = 0.0, s2 = w->sig[q->noise] * w->sig[q->noise], p;
         /* The mean and variance of log m over the window's days: a windowed
          * figure pins b only to within the spread of log m (equation (10)). */
         if (q->unit) /* the same sums with mult = 1 */
-            for (d = q->lfirst; d < q->npoint; d++)
+            for (d = 0; d < q->n; d++)
                 a += lm[d];
         else
-            for (d = q->lfirst; d < q->npoint; d++)
+            for (d = 0; d < q->n; d++)
                 a += pt[d].mult * lm[d];
         if (!isfinite(a))
             return false; /* some log m is not: their logs are far from overflowing */
         a *= q->rnlevel;
-        for (d = q->lfirst; d < q->npoint; d++) {
+        for (d = 0; d < q->n; d++) {
             double e = lm[d] - a;
             v += (q->unit ? e : pt[d].mult * e) * e;
         }
@@ -127,7 +127,7 @@ post_sampling_chain(const att_posterior *post,
             w->bc[i] = w->msum[i] + 0.5 * xi[i] / w->sqv[i];
         }
     for (k = 0; k < post->npool; k++) {
-        const post_report *q = &post->rep[post->poolrep[k]];
+        const post_pool *q = &post->pool[k];
         const post_point *pt = post->pt + q->first;
         const double *lm = w->lm + q->first;
         double gb = grad[q->bias]; /* d log p / d b_s, prior and likelihood */
@@ -144,18 +144,18 @@ post_sampling_chain(const att_posterior *post,
         t = 2.0 * ap * p * p * q->rnlevel;
         ar *= q->rnlevel;
         if (q->unit)
-            for (d = q->lfirst; d < q->npoint; d++) {
+            for (d = 0; d < q->n; d++) {
                 double e = -ar - t * (lm[d] - la);
                 g[d] += e;
                 gq += e;
             }
         else
-            for (d = q->lfirst; d < q->npoint; d++) {
+            for (d = 0; d < q->n; d++) {
                 double e = pt[d].mult * (-ar - t * (lm[d] - la));
                 g[d] += e;
                 gq += e;
             }
-        post_quantity_kappa(w, q, kappa, gq);
+        post_quantity_kappa_share(w, q->share, kappa, gq);
     }
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
