@@ -47,10 +47,7 @@ typedef struct {
     bool unit;            /* every point's mult is 1: the hot loops skip the products (same
                            * bits) */
     bool pooled;          /* a point or range report of an estimated bias: sets the bias's level */
-    double lcentre;       /* pooled: log figure, or the centre of a range's log bounds */
-    double lspread;       /* pooled: a range's variance on the log scale, w^2 / 12 */
     size_t lfirst;        /* pooled: its first point (0-based) where m > 0 whatever theta */
-    double rnlevel;       /* pooled: 1 / n_i, n_i its days from lfirst on (else 0) */
     int path;             /* POST_PATH_*: how its likelihood is taken (post_loglik.c) */
     size_t vo;            /* the vector paths: its first day in the workspace's vx, vz (a
                            * range's lower bounds, then its upper bounds) */
@@ -64,8 +61,8 @@ typedef struct {
 typedef struct {
     size_t first, n;       /* its first point from lfirst on, and their number */
     size_t bias, noise;    /* as post_report's */
-    double rnlevel;        /* 1 / n_i */
-    double lspread;        /* a range's variance on the log scale */
+    double rnlevel;        /* 1 / n_i, n_i its days from lfirst on */
+    double lspread;        /* a range's variance on the log scale, w^2 / 12 (else 0) */
     double lcentre;        /* log figure, or the centre of a range's log bounds */
     att_model_share share; /* what kappa's gradient reads (post_quantity_kappa) */
     bool unit;             /* every point's mult is 1 */

@@ -329,6 +329,31 @@ post_design_route(const att_posterior *post, const post_report *q, size_t *cnt, 
     }
 }
 
+/* A pooled report as the levels and the chain rule read it: its points
+ * from lfirst on, the figure (a range's centre) and a range's spread on
+ * the log scale, 1 / n_i. */
+static void
+post_design_pool(const att_posterior *post, const post_report *q, post_pool *o)
+{
+    double nlevel = 0.0;
+    size_t k;
+
+    for (k = q->lfirst; k < q->npoint; k++)
+        nlevel += post->pt[q->first + k].mult;
+    o->first = q->first + q->lfirst;
+    o->n = q->npoint - q->lfirst;
+    o->bias = q->bias;
+    o->noise = q->noise;
+    o->rnlevel = 1.0 / nlevel;
+    o->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
+    o->lcentre = q->qual == ATT_QUAL_RANGE ? 0.5 * (q->llo + q->lhi) : q->ly;
+    o->share = q->mk.share;
+    o->unit = q->unit;
+}
+
+/* One cache line a pooled report (the carve aligns to ATT_MEM_ALIGN). */
+_Static_assert(ATT_MEM_ALIGN % sizeof(post_pool) == 0, "a pooled report straddles cache lines");
+
 /* The lists post_quantity_push sums, in one block: per slot of glog that
  * some point adds to, its points in their order, then those that subtract
  * from it, in theirs; the same terms in the same order as a scatter in
@@ -381,7 +406,6 @@ att_status
 post_design_build(att_posterior *post, const att_ledger *l, const bool *used, att_error *err)
 {
     size_t i, r, np = 0, nexpo = 0;
-    double nlevel;
     post_design_key *keys;
     post_design_rank *rank;
     att_status st;
@@ -486,11 +510,6 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
          * group): such a report sets no level. */
         for (k = q->lfirst; q->pooled && post->extended && k < q->npoint; k++)
             q->pooled = post_quantity_positive(post, q, &post->pt[q->first + k]);
-        q->lcentre = q->qual == ATT_QUAL_RANGE ? 0.5 * (q->llo + q->lhi) : q->ly;
-        q->lspread = q->qual == ATT_QUAL_RANGE ? (q->lhi - q->llo) * (q->lhi - q->llo) / 12.0 : 0.0;
-        for (nlevel = 0.0, k = q->lfirst; k < q->npoint; k++)
-            nlevel += post->pt[q->first + k].mult;
-        q->rnlevel = q->pooled ? 1.0 / nlevel : 0.0;
         if (q->npoint > post->maxpoint)
             post->maxpoint = q->npoint;
     }
@@ -504,18 +523,8 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             post->perrep[post->nperiod++] = r;
         for (q->unit = true, i = 0; i < q->npoint; i++)
             q->unit = q->unit && post->pt[q->first + i].mult == 1.0;
-        if (q->pooled) {
-            post_pool *o = &post->pool[post->npool++];
-            o->first = q->first + q->lfirst;
-            o->n = q->npoint - q->lfirst;
-            o->bias = q->bias;
-            o->noise = q->noise;
-            o->rnlevel = q->rnlevel;
-            o->lspread = q->lspread;
-            o->lcentre = q->lcentre;
-            o->share = q->mk.share;
-            o->unit = q->unit;
-        }
+        if (q->pooled)
+            post_design_pool(post, q, &post->pool[post->npool++]);
     }
     return post_design_accumulate(post, err);
 }
