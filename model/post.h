@@ -331,22 +331,12 @@ ATT_INTERNAL void post_quantity_push(const att_posterior *post, att_posterior_wo
  * in their order (also its bias's share).  Inline: every report takes it
  * once or twice a gradient. */
 static inline void
-post_quantity_kappa_share(att_posterior_workspace *w,
-                          att_model_share share,
-                          double kappa,
-                          double gsum)
+post_quantity_kappa(att_posterior_workspace *w, att_model_share share, double kappa, double gsum)
 {
     if (share == ATT_MODEL_KILLED)
         w->g_kappa += gsum * (1.0 - kappa);
     else if (share == ATT_MODEL_NONFATAL)
         w->g_kappa -= gsum * kappa;
-}
-
-/* The same for report q. */
-static inline void
-post_quantity_kappa(att_posterior_workspace *w, const post_report *q, double kappa, double gsum)
-{
-    post_quantity_kappa_share(w, q->mk.share, kappa, gsum);
 }
 
 /* ---- post_loglik.c ---- */

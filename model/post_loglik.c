@@ -27,7 +27,7 @@ post_loglik_gradient(att_posterior_workspace *w,
                      double gsig,
                      double *grad)
 {
-    post_quantity_kappa(w, q, kappa, gb);
+    post_quantity_kappa(w, q->mk.share, kappa, gb);
     if (q->bias != ATT_NONE)
         grad[q->bias] += gb;
     if (q->cpl != ATT_NONE)

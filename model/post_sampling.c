@@ -155,7 +155,7 @@ post_sampling_chain(const att_posterior *post,
                 g[d] += e;
                 gq += e;
             }
-        post_quantity_kappa_share(w, q->share, kappa, gq);
+        post_quantity_kappa(w, q->share, kappa, gq);
     }
     for (i = 0; i < post->dim; i++)
         if (post->info[i].kind == ATT_PAR_BIAS)
