@@ -146,7 +146,15 @@ struct att_posterior {
                               * of its variable), from acc_off[2k + 1] to acc_off[2k + 2]
                               * those that subtract (per deployed, from log D's) */
     size_t *acc_pt;
-    size_t *prep, nprob; /* the one-sided and range figures (post_report.so) */
+    /* Log m of a level at point i, over the workspace's ltab (post_quantity_log_m):
+     * (ltab[lm_add[i]] + ltab[3 lstride + lm_share[i]]) - ltab[lm_sub[i]], its variable's log
+     * at its time plus its share's log, less log D's at its time (per deployed) or 0 (the
+     * slot 3 lstride); a change over a period's point reads 0 there (its log m has a pass of
+     * its own).  Flat, so that the pass reads 9 bytes a point and no report. */
+    size_t lstride; /* ntime + 1, up to a multiple of 8: ltab's stride */
+    uint32_t *lm_add, *lm_sub;
+    unsigned char *lm_share; /* 0 (the whole), 1 (killed) or 2 (wounded) */
+    size_t *prep, nprob;     /* the one-sided and range figures (post_report.so) */
     post_report *rep;
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
@@ -185,7 +193,9 @@ struct att_posterior_workspace {
     double *lm;                   /* per point: log m (equation (5)), -HUGE_VAL where m = 0 */
     double *pdv;                  /* per period report: its change, then the change's log */
     double *lval[ATT_MODEL_NVAR]; /* per time: their logs (C, N at every time if any report
-                                   * reads them; D where one does) */
+                                   * reads them; D where one does), in ltab */
+    double *ltab;                 /* lval's arrays post->lstride apart, then 0, log kappa and
+                                   * log(1 - kappa) (post_quantity_log_m) */
     double *gval[ATT_MODEL_NVAR]; /* per time: d log p / d C, N, D: the daily measures' terms
                                    * directly, the rest from glog in post_forward_adjoint */
     double *glog[ATT_MODEL_NVAR]; /* per time: d log p / d log C, N, D, summed over points */

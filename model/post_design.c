@@ -354,6 +354,26 @@ post_design_pool(const att_posterior *post, const post_report *q, post_pool *o)
 /* One cache line a pooled report (the carve aligns to ATT_MEM_ALIGN). */
 _Static_assert(ATT_MEM_ALIGN % sizeof(post_pool) == 0, "a pooled report straddles cache lines");
 
+/* Where log m of q's points comes from in the workspace's ltab (post.h,
+ * lm_add): the same terms as equation (5) takes them, in the same order. */
+static void
+post_design_log_m(att_posterior *post, const post_report *q)
+{
+    size_t zero = ATT_MODEL_NVAR * post->lstride, i;
+    bool level = q->mk.measure == ATT_MODEL_LEVEL;
+
+    for (i = q->first; i < q->first + q->npoint; i++) {
+        size_t ti = post->pt[i].ti;
+        post->lm_add[i] = (uint32_t)(level ? (size_t)q->mk.var * post->lstride + ti : zero);
+        post->lm_sub[i] =
+            (uint32_t)(level && q->mk.per_deployed ? ATT_MODEL_D * post->lstride + ti : zero);
+        post->lm_share[i] = !level                              ? 0
+                            : q->mk.share == ATT_MODEL_KILLED   ? 1
+                            : q->mk.share == ATT_MODEL_NONFATAL ? 2
+                                                                : 0;
+    }
+}
+
 /* The lists post_quantity_push sums, in one block: per slot of glog that
  * some point adds to, its points in their order, then those that subtract
  * from it, in theirs; the same terms in the same order as a scatter in
@@ -366,6 +386,11 @@ post_design_accumulate(att_posterior *post, att_error *err)
     unsigned char *base = NULL;
     int pass;
 
+    /* log m's indices into ltab (post_design_log_m) are 32 bits */
+    post->lstride = (post->ntime + 8) / 8 * 8;
+    if (post->lstride > (UINT32_MAX - 8) / ATT_MODEL_NVAR)
+        return ATT_FAIL(err, ATT_ERANGE, "expected at most %zu distinct days of reports, found %zu",
+                        (size_t)((UINT32_MAX - 8) / ATT_MODEL_NVAR - 8), post->ntime);
     if ((cnt = att_mem_calloc(2 * nsum + 1, sizeof *cnt)) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (r = 0; r < post->nrep; r++)
@@ -383,6 +408,9 @@ post_design_accumulate(att_posterior *post, att_error *err)
         post->acc_slot = att_mem_carve(base, &off, post->nacc + 1, sizeof *post->acc_slot);
         post->acc_off = att_mem_carve(base, &off, 2 * post->nacc + 1, sizeof *post->acc_off);
         post->acc_pt = att_mem_carve(base, &off, n + 1, sizeof *post->acc_pt);
+        post->lm_add = att_mem_carve(base, &off, post->npoint + 1, sizeof *post->lm_add);
+        post->lm_sub = att_mem_carve(base, &off, post->npoint + 1, sizeof *post->lm_sub);
+        post->lm_share = att_mem_carve(base, &off, post->npoint + 1, sizeof *post->lm_share);
     }
     /* Each used slot's two ranges; cnt becomes their next free places. */
     for (n = k = s = 0; s < nsum; s++) {
@@ -399,6 +427,8 @@ post_design_accumulate(att_posterior *post, att_error *err)
     for (r = 0; r < post->nrep; r++)
         post_design_route(post, &post->rep[r], cnt, post->acc_pt);
     att_mem_free(cnt);
+    for (r = 0; r < post->nrep; r++)
+        post_design_log_m(post, &post->rep[r]);
     return ATT_OK;
 }
 

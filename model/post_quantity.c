@@ -146,57 +146,39 @@ post_quantity_need(const post_report *q)
     return POST_NEED(q->mk.var) | (q->mk.per_deployed ? POST_NEED(ATT_MODEL_D) : 0u);
 }
 
-/* log m at each of q's points into out (equation (5)); -HUGE_VAL where
- * m = 0.  A period or daily measure is the change of its variable over
- * the interval (per day: less lwidth, the log of its days): here only the
- * change at its one point, into out and *dv, for post_quantity_log_m to
- * take its log; the share's log is added to the variable's, and a ratio's
- * denominator's subtracted. */
-static void
-post_quantity_log_m_report(const post_report *q,
-                           const post_point *pt,
-                           const att_posterior_workspace *w,
-                           double *out,
-                           double *dv)
-{
-    const double *l = w->lval[q->mk.var], *v = w->val[q->mk.var];
-    const double *lD = w->lval[ATT_MODEL_D];
-    double off;
-    size_t d;
-
-    if (q->mk.measure != ATT_MODEL_LEVEL) {
-        out[0] = *dv = v[pt[0].ti] - v[pt[0].ti0];
-        return;
-    }
-    off = post_quantity_log_share(w, q);
-    if (q->mk.per_deployed)
-        for (d = 0; d < q->npoint; d++)
-            out[d] = l[pt[d].ti] + off - lD[pt[d].ti];
-    else
-        for (d = 0; d < q->npoint; d++)
-            out[d] = l[pt[d].ti] + off;
-}
-
-/* The changes' logs, all over one array (att_log's bits, vmath.h), then
- * each period report's log m: off its change's log, or -HUGE_VAL where
- * the change is not positive (whose log nothing reads). */
+/* log m at every point (equation (5)) in one flat pass over post's
+ * indices into ltab (post_design_log_m); then each change over a period
+ * (per day: less lwidth, the log of its days): the changes' logs all over
+ * one array (att_log's bits, vmath.h), then its log m off its change's
+ * log, or -HUGE_VAL where the change is not positive (whose log nothing
+ * reads); the share's log is added to the variable's. */
 void
 post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
 {
-    size_t r, k = 0;
+    const double *L = w->ltab, *S = w->ltab + ATT_MODEL_NVAR * post->lstride;
+    const uint32_t *add = post->lm_add, *sub = post->lm_sub;
+    const unsigned char *share = post->lm_share;
+    double *lm = w->lm;
+    size_t i, k;
 
-    for (r = 0; r < post->nrep; r++) {
-        const post_report *q = &post->rep[r];
-        post_quantity_log_m_report(q, post->pt + q->first, w, w->lm + q->first, w->pdv + k);
-        k += q->mk.measure != ATT_MODEL_LEVEL;
-    }
+    w->ltab[ATT_MODEL_NVAR * post->lstride] = 0.0;
+    w->ltab[ATT_MODEL_NVAR * post->lstride + 1] = w->lkappa;
+    w->ltab[ATT_MODEL_NVAR * post->lstride + 2] = w->lwounded;
+    for (i = 0; i < post->npoint; i++)
+        lm[i] = (L[add[i]] + S[share[i]]) - L[sub[i]];
     if (post->nperiod == 0)
         return;
+    for (k = 0; k < post->nperiod; k++) {
+        const post_report *q = &post->rep[post->perrep[k]];
+        const post_point *pt = post->pt + q->first;
+        const double *v = w->val[q->mk.var];
+        w->lm[q->first] = w->pdv[k] = v[pt->ti] - v[pt->ti0];
+    }
     att_vlog(w->simd, post->nperiod, w->pdv, w->pdv);
     for (k = 0; k < post->nperiod; k++) {
         const post_report *q = &post->rep[post->perrep[k]];
-        double *lm = w->lm + q->first;
-        lm[0] = lm[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
+        double *lq = w->lm + q->first;
+        lq[0] = lq[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
     }
 }
 

@@ -148,13 +148,8 @@ posterior_workspace_carve(const att_posterior *post,
         &w->lam,    &w->msum,  &w->sqv,   &w->lev_a,  &w->lev_p,  &w->lgs,  &w->rsum, &w->blog,
         &w->lgl,    &w->lgm,   &w->ratio, &w->depart, &w->dratio, &w->ddep, &w->fdep, &w->gsig,
         &w->sig,    &w->lsig,  &w->isig,  &w->rmx,    &w->bv,     &w->bc,   &w->rpk};
-    double **const times[] = {&w->fbuf,
-                              &w->val[ATT_MODEL_C],
-                              &w->val[ATT_MODEL_N],
-                              &w->val[ATT_MODEL_D],
-                              &w->lval[ATT_MODEL_C],
-                              &w->lval[ATT_MODEL_N],
-                              &w->lval[ATT_MODEL_D]};
+    double **const times[] = {&w->fbuf, &w->val[ATT_MODEL_C], &w->val[ATT_MODEL_N],
+                              &w->val[ATT_MODEL_D]};
     double **const points[] = {&w->lm, &w->gpt};
     double **const cohorts[] = {&w->surv, &w->lost};
     double **const vdays[] = {&w->vx, &w->vz, &w->vphi};
@@ -175,6 +170,9 @@ posterior_workspace_carve(const att_posterior *post,
                    post->maxpoint ? post->maxpoint : 1);
     posterior_take(base, &off, shorts, POSTERIOR_NELEM(shorts), nshort + 1);
     posterior_take(base, &off, times, POSTERIOR_NELEM(times), post->ntime + 1);
+    w->ltab = att_mem_carve(base, &off, ATT_MODEL_NVAR * post->lstride + 8, sizeof *w->ltab);
+    for (i = 0; base != NULL && i < ATT_MODEL_NVAR; i++)
+        w->lval[i] = w->ltab + i * post->lstride;
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
     posterior_take(base, &off, vdays, POSTERIOR_NELEM(vdays),
                    post->nvwin + post->nvside + post->nvrange + 1);
