@@ -34,6 +34,14 @@
 #define ATT_ALWAYS_INLINE inline
 #endif
 
+/* Asks for the cache line at p ahead of its use (a hint: never faults,
+ * changes no result). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ATT_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ATT_PREFETCH(p) ((void)(p))
+#endif
+
 /* The single failure funnel: every error return of the
  * library goes through att_error_vset (att_error_set and att_fail call
  * it; it is never inlined), so one breakpoint there catches them all.

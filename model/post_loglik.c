@@ -574,13 +574,17 @@ post_loglik_terms(const att_posterior *post,
         w->g_kappa = 0.0;
         memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }
-    for (r = 0; r < post->nrep; r++)
+    for (r = 0; r < post->nrep; r++) {
+        post_report_ahead(post->rep, post->nrep, r);
         if (post->rep[r].path != POST_PATH_POINTS)
             post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
+    }
     post_loglik_vector(post, w, 0, post->nvwin + post->nvside + post->nvrange);
     post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
-        double ell = post_loglik_finish(post, w, r, theta, kappa, true, grad, &w->rsum[r]);
+        double ell;
+        post_report_ahead(post->rep, post->nrep, r);
+        ell = post_loglik_finish(post, w, r, theta, kappa, true, grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;
         lp += ell;
