@@ -124,7 +124,8 @@ typedef struct {
 struct att_posterior {
     void *block[4]; /* the arrays below, in four blocks: the parameters' (post_prior.c), the
                      * reports', the times' (post_design.c, once the times are known) and
-                     * post_quantity_push's lists (the same, once the points are) */
+                     * post_quantity_push's lists and log m's indices (the same, once the
+                     * points are) */
     const att_params *p;
     size_t dim, nphase, narr;
     att_param_info *info;

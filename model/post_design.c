@@ -378,7 +378,7 @@ post_design_log_m(att_posterior *post, const post_report *q)
  * some point adds to, its points in their order, then those that subtract
  * from it, in theirs; the same terms in the same order as a scatter in
  * the points' order would add them, without its stores waiting on one
- * another. */
+ * another.  In the same block, log m's indices (post_design_log_m). */
 static att_status
 post_design_accumulate(att_posterior *post, att_error *err)
 {

@@ -146,12 +146,14 @@ post_quantity_need(const post_report *q)
     return POST_NEED(q->mk.var) | (q->mk.per_deployed ? POST_NEED(ATT_MODEL_D) : 0u);
 }
 
-/* log m at every point (equation (5)) in one flat pass over post's
- * indices into ltab (post_design_log_m); then each change over a period
- * (per day: less lwidth, the log of its days): the changes' logs all over
- * one array (att_log's bits, vmath.h), then its log m off its change's
- * log, or -HUGE_VAL where the change is not positive (whose log nothing
- * reads); the share's log is added to the variable's. */
+/* log m at every point (equation (5)): the levels' in one flat pass over
+ * post's indices into ltab (post_design_log_m), the variable's log plus
+ * the share's, less log D's per deployed; then each change over a period
+ * or daily measure, whose one point the flat pass left at 0: the changes'
+ * logs all over one array (att_log's bits, vmath.h), then its log m, the
+ * change's log plus the share's (per day: less lwidth, the log of its
+ * days), or -HUGE_VAL where the change is not positive (whose log nothing
+ * reads). */
 void
 post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
 {
