@@ -58,7 +58,7 @@ typedef struct {
 
 /* The passes over every report ask for report r + POST_AHEAD's lines
  * while they take report r: on a large ledger the reports (160 bytes
- * each, 1.6 MB at 10,000) stream from beyond L2, and the hardware
+ * each on x86-64, 1.6 MB at 10,000) stream from beyond L2, and the hardware
  * prefetchers left each pass waiting on its first read of a report
  * (bench/README.md). */
 #define POST_AHEAD 6
@@ -69,7 +69,7 @@ post_report_ahead(const post_report *rep, size_t nrep, size_t r)
     const char *p = (const char *)(rep + (r + POST_AHEAD < nrep ? r + POST_AHEAD : r));
     size_t o;
 
-    for (o = 0; o < sizeof *rep; o += 64) /* every line it touches, wherever it starts */
+    for (o = 0; o < sizeof *rep; o += ATT_MEM_ALIGN) /* every line, wherever it starts */
         ATT_PREFETCH(p + o);
     ATT_PREFETCH(p + sizeof *rep - 1);
 }
@@ -170,7 +170,7 @@ struct att_posterior {
      * at its time plus its share's log, less log D's at its time (per deployed) or 0 (the
      * slot 3 lstride); a change over a period's point reads 0 there (its log m has a pass of
      * its own).  Flat, so that the pass reads 9 bytes a point and no report. */
-    size_t lstride; /* ntime + 1, up to a multiple of 8: ltab's stride */
+    size_t lstride; /* ntime + 1, up to a multiple of 8 (whole cache lines): ltab's stride */
     uint32_t *lm_add, *lm_sub;
     unsigned char *lm_share; /* 0 (the whole), 1 (killed) or 2 (wounded) */
     size_t *prep, nprob;     /* the one-sided and range figures (post_report.so) */
@@ -189,6 +189,11 @@ struct att_posterior {
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
     unsigned need_all;   /* the bits of every time together */
 };
+
+/* The slots of the workspace's ltab after the three logs' arrays: 0, log
+ * kappa and log(1 - kappa), the terms of log m that are no log of C, N or
+ * D (post_quantity_log_m). */
+#define POST_LTAB_TAIL 3
 
 /* The bit of post->need for the log of C, N or D (att_model_var). */
 #define POST_NEED(var) (1u << (var))
@@ -343,6 +348,10 @@ post_quantity_same(const att_posterior *post, att_model_var var, size_t a, size_
 
 /* The POST_NEED bits of the logs report q reads. */
 ATT_INTERNAL unsigned post_quantity_need(const post_report *q);
+
+/* Where log m of q's points comes from in the workspace's ltab (post->lm_add,
+ * lm_sub, lm_share), once q's points and post->lstride are known. */
+ATT_INTERNAL void post_quantity_log_m_index(att_posterior *post, const post_report *q);
 
 /* log m at every point of every report into w->lm (equation (5)). */
 ATT_INTERNAL void post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w);

@@ -354,43 +354,26 @@ post_design_pool(const att_posterior *post, const post_report *q, post_pool *o)
 /* One cache line a pooled report (the carve aligns to ATT_MEM_ALIGN). */
 _Static_assert(ATT_MEM_ALIGN % sizeof(post_pool) == 0, "a pooled report straddles cache lines");
 
-/* Where log m of q's points comes from in the workspace's ltab (post.h,
- * lm_add): the same terms as equation (5) takes them, in the same order. */
-static void
-post_design_log_m(att_posterior *post, const post_report *q)
-{
-    size_t zero = ATT_MODEL_NVAR * post->lstride, i;
-    bool level = q->mk.measure == ATT_MODEL_LEVEL;
-
-    for (i = q->first; i < q->first + q->npoint; i++) {
-        size_t ti = post->pt[i].ti;
-        post->lm_add[i] = (uint32_t)(level ? (size_t)q->mk.var * post->lstride + ti : zero);
-        post->lm_sub[i] =
-            (uint32_t)(level && q->mk.per_deployed ? ATT_MODEL_D * post->lstride + ti : zero);
-        post->lm_share[i] = !level                              ? 0
-                            : q->mk.share == ATT_MODEL_KILLED   ? 1
-                            : q->mk.share == ATT_MODEL_NONFATAL ? 2
-                                                                : 0;
-    }
-}
-
 /* The lists post_quantity_push sums, in one block: per slot of glog that
  * some point adds to, its points in their order, then those that subtract
  * from it, in theirs; the same terms in the same order as a scatter in
  * the points' order would add them, without its stores waiting on one
- * another.  In the same block, log m's indices (post_design_log_m). */
+ * another.  In the same block, log m's indices (post_quantity_log_m_index). */
 static att_status
 post_design_accumulate(att_posterior *post, att_error *err)
 {
     size_t nsum = POST_GVAL(0) * post->ntime, *cnt, r, k, s, n, off = 0; /* glog's */
+    /* log m's indices into ltab (post_quantity_log_m_index) are 32 bits */
+    size_t most = (UINT32_MAX - POST_LTAB_TAIL) / ATT_MODEL_NVAR / 8 * 8 - 1;
     unsigned char *base = NULL;
     int pass;
 
-    /* log m's indices into ltab (post_design_log_m) are 32 bits */
+    if (post->ntime > most)
+        return ATT_FAIL(err, ATT_ERANGE,
+                        "expected at most %zu distinct evaluation times (days, by set of groups), "
+                        "found %zu",
+                        most, post->ntime);
     post->lstride = (post->ntime + 8) / 8 * 8;
-    if (post->lstride > (UINT32_MAX - 8) / ATT_MODEL_NVAR)
-        return ATT_FAIL(err, ATT_ERANGE, "expected at most %zu distinct days of reports, found %zu",
-                        (size_t)((UINT32_MAX - 8) / ATT_MODEL_NVAR - 8), post->ntime);
     if ((cnt = att_mem_calloc(2 * nsum + 1, sizeof *cnt)) == NULL)
         return ATT_FAIL(err, ATT_ENOMEM, "out of memory");
     for (r = 0; r < post->nrep; r++)
@@ -428,7 +411,7 @@ post_design_accumulate(att_posterior *post, att_error *err)
         post_design_route(post, &post->rep[r], cnt, post->acc_pt);
     att_mem_free(cnt);
     for (r = 0; r < post->nrep; r++)
-        post_design_log_m(post, &post->rep[r]);
+        post_quantity_log_m_index(post, &post->rep[r]);
     return ATT_OK;
 }
 

@@ -146,8 +146,36 @@ post_quantity_need(const post_report *q)
     return POST_NEED(q->mk.var) | (q->mk.per_deployed ? POST_NEED(ATT_MODEL_D) : 0u);
 }
 
+/* q's share as a slot of ltab's tail (POST_LTAB_TAIL): its log there is
+ * post_quantity_log_share's. */
+static unsigned char
+post_quantity_share_slot(const post_report *q)
+{
+    return q->mk.share == ATT_MODEL_KILLED ? 1 : q->mk.share == ATT_MODEL_NONFATAL ? 2 : 0;
+}
+
+/* The indices of log m's terms at q's points: its variable's log at the
+ * point's time, its share's log, and log D's at that time per deployed,
+ * else the 0 of ltab's tail (x - 0 is x, bit for bit, rounding to
+ * nearest); a change over a period, whose log m has a pass of its own,
+ * reads 0 throughout. */
+void
+post_quantity_log_m_index(att_posterior *post, const post_report *q)
+{
+    size_t zero = ATT_MODEL_NVAR * post->lstride, i;
+    bool level = q->mk.measure == ATT_MODEL_LEVEL;
+
+    for (i = q->first; i < q->first + q->npoint; i++) {
+        size_t ti = post->pt[i].ti;
+        post->lm_add[i] = (uint32_t)(level ? (size_t)q->mk.var * post->lstride + ti : zero);
+        post->lm_sub[i] =
+            (uint32_t)(level && q->mk.per_deployed ? ATT_MODEL_D * post->lstride + ti : zero);
+        post->lm_share[i] = level ? post_quantity_share_slot(q) : 0;
+    }
+}
+
 /* log m at every point (equation (5)): the levels' in one flat pass over
- * post's indices into ltab (post_design_log_m), the variable's log plus
+ * post's indices into ltab (post_quantity_log_m_index), the variable's log plus
  * the share's, less log D's per deployed; then each change over a period
  * or daily measure, whose one point the flat pass left at 0: the changes'
  * logs all over one array (att_log's bits, vmath.h), then its log m, the
@@ -157,29 +185,29 @@ post_quantity_need(const post_report *q)
 void
 post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
 {
-    const double *L = w->ltab, *S = w->ltab + ATT_MODEL_NVAR * post->lstride;
+    const double *L = w->ltab;
     const uint32_t *add = post->lm_add, *sub = post->lm_sub;
     const unsigned char *share = post->lm_share;
-    double *lm = w->lm;
+    double *lm = w->lm, *tail = w->ltab + ATT_MODEL_NVAR * post->lstride;
     size_t i, k;
 
-    w->ltab[ATT_MODEL_NVAR * post->lstride] = 0.0;
-    w->ltab[ATT_MODEL_NVAR * post->lstride + 1] = w->lkappa;
-    w->ltab[ATT_MODEL_NVAR * post->lstride + 2] = w->lwounded;
+    tail[0] = 0.0; /* the slots of post_quantity_share_slot */
+    tail[1] = w->lkappa;
+    tail[2] = w->lwounded;
     for (i = 0; i < post->npoint; i++)
-        lm[i] = (L[add[i]] + S[share[i]]) - L[sub[i]];
+        lm[i] = (L[add[i]] + tail[share[i]]) - L[sub[i]];
     if (post->nperiod == 0)
         return;
     for (k = 0; k < post->nperiod; k++) {
         const post_report *q = &post->rep[post->perrep[k]];
         const post_point *pt = post->pt + q->first;
         const double *v = w->val[q->mk.var];
-        w->lm[q->first] = w->pdv[k] = v[pt->ti] - v[pt->ti0];
+        lm[q->first] = w->pdv[k] = v[pt->ti] - v[pt->ti0];
     }
     att_vlog(w->simd, post->nperiod, w->pdv, w->pdv);
     for (k = 0; k < post->nperiod; k++) {
         const post_report *q = &post->rep[post->perrep[k]];
-        double *lq = w->lm + q->first;
+        double *lq = lm + q->first;
         lq[0] = lq[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
     }
 }

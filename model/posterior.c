@@ -170,7 +170,8 @@ posterior_workspace_carve(const att_posterior *post,
                    post->maxpoint ? post->maxpoint : 1);
     posterior_take(base, &off, shorts, POSTERIOR_NELEM(shorts), nshort + 1);
     posterior_take(base, &off, times, POSTERIOR_NELEM(times), post->ntime + 1);
-    w->ltab = att_mem_carve(base, &off, ATT_MODEL_NVAR * post->lstride + 8, sizeof *w->ltab);
+    w->ltab =
+        att_mem_carve(base, &off, ATT_MODEL_NVAR * post->lstride + POST_LTAB_TAIL, sizeof *w->ltab);
     for (i = 0; base != NULL && i < ATT_MODEL_NVAR; i++)
         w->lval[i] = w->ltab + i * post->lstride;
     posterior_take(base, &off, cohorts, POSTERIOR_NELEM(cohorts), post->ntime * post->narr + 1);
