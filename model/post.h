@@ -57,11 +57,14 @@ typedef struct {
 } post_report;
 
 /* The passes over every report ask for report r + POST_AHEAD's lines
- * while they take report r: on a large ledger the reports (160 bytes
- * each on x86-64, 1.6 MB at 10,000) stream from beyond L2, and the hardware
- * prefetchers left each pass waiting on its first read of a report
- * (bench/README.md). */
-#define POST_AHEAD 6
+ * while they take report r, where the reports take more than
+ * POST_AHEAD_BYTES (post->far): on a large ledger they (160 bytes each on
+ * x86-64, 1.6 MB at 10,000) stream from beyond L2, and the hardware
+ * prefetchers left each pass waiting on its first read of a report; below
+ * a few thousand reports the requests gained nothing and cost 2.5% of the
+ * instructions (bench/README.md). */
+#define POST_AHEAD       6
+#define POST_AHEAD_BYTES ((size_t)512 * 1024)
 
 static inline void
 post_report_ahead(const post_report *rep, size_t nrep, size_t r)
@@ -175,6 +178,7 @@ struct att_posterior {
     unsigned char *lm_share; /* 0 (the whole), 1 (killed) or 2 (wounded) */
     size_t *prep, nprob;     /* the one-sided and range figures (post_report.so) */
     post_report *rep;
+    bool far; /* the reports take more than POST_AHEAD_BYTES (post_report_ahead) */
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
     double *times;
