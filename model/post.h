@@ -56,27 +56,6 @@ typedef struct {
                            * ATT_NONE */
 } post_report;
 
-/* The passes over every report ask for report r + POST_AHEAD's lines
- * while they take report r, where the reports take more than
- * POST_AHEAD_BYTES (post->far): on a large ledger they (160 bytes each on
- * x86-64, 1.6 MB at 10,000) stream from beyond L2, and the hardware
- * prefetchers left each pass waiting on its first read of a report; below
- * a few thousand reports the requests gained nothing and cost 2.5% of the
- * instructions (bench/README.md). */
-#define POST_AHEAD       6
-#define POST_AHEAD_BYTES ((size_t)512 * 1024)
-
-static inline void
-post_report_ahead(const post_report *rep, size_t nrep, size_t r)
-{
-    const char *p = (const char *)(rep + (r + POST_AHEAD < nrep ? r + POST_AHEAD : r));
-    size_t o;
-
-    for (o = 0; o < sizeof *rep; o += ATT_MEM_ALIGN) /* every line, wherever it starts */
-        ATT_PREFETCH(p + o);
-    ATT_PREFETCH(p + sizeof *rep - 1);
-}
-
 /* A pooled report as the levels and the chain rule read it
  * (post_sampling.c), in one cache line: its points from lfirst on. */
 typedef struct {
@@ -171,14 +150,14 @@ struct att_posterior {
     /* Log m of a level at point i, over the workspace's ltab (post_quantity_log_m):
      * (ltab[lm_add[i]] + ltab[3 lstride + lm_share[i]]) - ltab[lm_sub[i]], its variable's log
      * at its time plus its share's log, less log D's at its time (per deployed) or 0 (the
-     * slot 3 lstride); a change over a period's point reads 0 there (its log m has a pass of
-     * its own).  Flat, so that the pass reads 9 bytes a point and no report. */
+     * slot 3 lstride); a change over a period's point reads 0 for both logs (its log m has
+     * a pass of its own, which reads its share's slot).  Flat, so that the pass reads 9 bytes a
+     * point and no report. */
     size_t lstride; /* ntime + 1, up to a multiple of 8 (whole cache lines): ltab's stride */
     uint32_t *lm_add, *lm_sub;
     unsigned char *lm_share; /* 0 (the whole), 1 (killed) or 2 (wounded) */
     size_t *prep, nprob;     /* the one-sided and range figures (post_report.so) */
     post_report *rep;
-    bool far; /* the reports take more than POST_AHEAD_BYTES (post_report_ahead) */
     post_point *pt;
     size_t ntime; /* distinct evaluation times, ascending */
     double *times;
@@ -193,6 +172,30 @@ struct att_posterior {
     unsigned char *need; /* per time: POST_NEED_* bits, the logs some report reads */
     unsigned need_all;   /* the bits of every time together */
 };
+
+/* The passes over every report ask for report r + POST_AHEAD's lines
+ * while they take report r, where the reports take more than
+ * POST_AHEAD_BYTES: on a large ledger they (160 bytes each on
+ * x86-64, 1.6 MB at 10,000) stream from beyond L2, and the hardware
+ * prefetchers left each pass waiting on its first read of a report; below
+ * a few thousand reports the requests gained nothing and cost 2.5% of the
+ * instructions (bench/README.md). */
+#define POST_AHEAD       6
+#define POST_AHEAD_BYTES ((size_t)512 * 1024)
+
+static inline void
+post_report_ahead(const att_posterior *post, size_t r)
+{
+    const char *p;
+    size_t o;
+
+    if (post->nrep <= POST_AHEAD_BYTES / sizeof *post->rep)
+        return; /* a constant after the first report: a branch the predictor keeps */
+    p = (const char *)(post->rep + (r + POST_AHEAD < post->nrep ? r + POST_AHEAD : r));
+    for (o = 0; o < sizeof *post->rep; o += ATT_MEM_ALIGN) /* every line, wherever it starts */
+        ATT_PREFETCH(p + o);
+    ATT_PREFETCH(p + sizeof *post->rep - 1);
+}
 
 /* The slots of the workspace's ltab after the three logs' arrays: 0, log
  * kappa and log(1 - kappa), the terms of log m that are no log of C, N or
@@ -248,7 +251,6 @@ struct att_posterior_workspace {
     double g_kappa;               /* d log p / d logit kappa, from the reports */
     double *gsig;                 /* per noise slot: d log p / d log sigma_s, from the reports */
     double *sig, *lsig, *isig;    /* per noise slot: sigma_s, its log and 1 / sigma_s */
-    double lkappa, lwounded;      /* log kappa and log(1 - kappa), once per evaluation */
     double *rsum;                 /* per report: the sum whose log its log-likelihood adds */
     double *rpk;                  /* per report: those sums not 1, packed (their logs) */
     double *rmx;                  /* per report: a window's shift of its log terms

@@ -527,7 +527,6 @@ post_design_build(att_posterior *post, const att_ledger *l, const bool *used, at
             post->maxpoint = q->npoint;
     }
     att_mem_free(rank);
-    post->far = post->nrep > POST_AHEAD_BYTES / sizeof *post->rep;
     post_design_paths(post);
     if ((st = post_design_compact(post, err)) != ATT_OK)
         return st;

@@ -575,8 +575,7 @@ post_loglik_terms(const att_posterior *post,
         memset(w->gsig, 0, post->nslot * sizeof *w->gsig);
     }
     for (r = 0; r < post->nrep; r++) {
-        if (post->far)
-            post_report_ahead(post->rep, post->nrep, r);
+        post_report_ahead(post, r);
         if (post->rep[r].path != POST_PATH_POINTS)
             post_loglik_prepare(w, &post->rep[r], r, post_loglik_bias(w, &post->rep[r], theta));
     }
@@ -584,8 +583,7 @@ post_loglik_terms(const att_posterior *post,
     post_loglik_prob(post, w);
     for (r = 0; r < post->nrep; r++) {
         double ell;
-        if (post->far)
-            post_report_ahead(post->rep, post->nrep, r);
+        post_report_ahead(post, r);
         ell = post_loglik_finish(post, w, r, theta, kappa, true, grad, &w->rsum[r]);
         if (ell == -HUGE_VAL)
             return -HUGE_VAL;

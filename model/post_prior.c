@@ -698,8 +698,6 @@ post_prior_values(const att_posterior *post,
      * with their logs for the prior and the likelihood. */
     k = post->i_kappa;
     *kappa = w->lgs[k] = post_prior_logistic(theta[k], &w->lgl[k], &w->lgm[k]);
-    w->lkappa = w->lgl[k];
-    w->lwounded = w->lgm[k];
     for (k = 0; k < post->narr; k++) {
         const att_arrival *a = &p->arrivals[k];
         size_t i = post->arr_par[k];

@@ -9,16 +9,6 @@
 
 #include "post.h"
 
-/* log(the share of its variable a report counts): log kappa for killed,
- * log(1 - kappa) for wounded, 0 for the whole (equation (5)). */
-static double
-post_quantity_log_share(const att_posterior_workspace *w, const post_report *q)
-{
-    return q->mk.share == ATT_MODEL_KILLED     ? w->lkappa
-           : q->mk.share == ATT_MODEL_NONFATAL ? w->lwounded
-                                               : 0.0;
-}
-
 /* Whether report q's model quantity at pt is positive whatever theta: some
  * cohort has arrived (N, D; counts are > 0) and, for C or a share of it,
  * has spent time in a phase with combat (by pt->ti, or between pt->ti0 and
@@ -146,8 +136,9 @@ post_quantity_need(const post_report *q)
     return POST_NEED(q->mk.var) | (q->mk.per_deployed ? POST_NEED(ATT_MODEL_D) : 0u);
 }
 
-/* q's share as a slot of ltab's tail (POST_LTAB_TAIL): its log there is
- * post_quantity_log_share's. */
+/* q's share as a slot of ltab's tail (POST_LTAB_TAIL), which holds its
+ * log: 0 for the whole, log kappa for killed, log(1 - kappa) for wounded
+ * (equation (5)). */
 static unsigned char
 post_quantity_share_slot(const post_report *q)
 {
@@ -158,7 +149,7 @@ post_quantity_share_slot(const post_report *q)
  * point's time, its share's log, and log D's at that time per deployed,
  * else the 0 of ltab's tail (x - 0 is x, bit for bit, rounding to
  * nearest); a change over a period, whose log m has a pass of its own,
- * reads 0 throughout. */
+ * reads 0 for both logs (and its share's slot is that pass's). */
 void
 post_quantity_log_m_index(att_posterior *post, const post_report *q)
 {
@@ -170,7 +161,7 @@ post_quantity_log_m_index(att_posterior *post, const post_report *q)
         post->lm_add[i] = (uint32_t)(level ? (size_t)q->mk.var * post->lstride + ti : zero);
         post->lm_sub[i] =
             (uint32_t)(level && q->mk.per_deployed ? ATT_MODEL_D * post->lstride + ti : zero);
-        post->lm_share[i] = level ? post_quantity_share_slot(q) : 0;
+        post->lm_share[i] = post_quantity_share_slot(q);
     }
 }
 
@@ -192,8 +183,8 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     size_t i, k;
 
     tail[0] = 0.0; /* the slots of post_quantity_share_slot */
-    tail[1] = w->lkappa;
-    tail[2] = w->lwounded;
+    tail[1] = w->lgl[post->i_kappa];
+    tail[2] = w->lgm[post->i_kappa];
     for (i = 0; i < post->npoint; i++)
         lm[i] = (L[add[i]] + tail[share[i]]) - L[sub[i]];
     if (post->nperiod == 0)
@@ -208,7 +199,7 @@ post_quantity_log_m(const att_posterior *post, att_posterior_workspace *w)
     for (k = 0; k < post->nperiod; k++) {
         const post_report *q = &post->rep[post->perrep[k]];
         double *lq = lm + q->first;
-        lq[0] = lq[0] > 0.0 ? w->pdv[k] + post_quantity_log_share(w, q) - q->lwidth : -HUGE_VAL;
+        lq[0] = lq[0] > 0.0 ? w->pdv[k] + tail[share[q->first]] - q->lwidth : -HUGE_VAL;
     }
 }
 
