@@ -534,10 +534,14 @@ static const many_path many_paths[ATT_SIMD_COUNT] = {
     }
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
     MANY_PATH(many_base),
-#if MANY_X86
+#if MANY_X86 /* the gather paths: theirs are the array functions only (vmath.c) */
+    MANY_PATH(many_avx2),
+    MANY_PATH(many_avx512),
     MANY_PATH(many_avx2),
     MANY_PATH(many_avx512),
 #else
+    MANY_PATH(many_base),
+    MANY_PATH(many_base),
     MANY_PATH(many_base),
     MANY_PATH(many_base),
 #endif

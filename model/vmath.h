@@ -17,23 +17,34 @@
 
 /* The instruction set an array function runs in. */
 typedef enum {
-    ATT_SIMD_SCALAR = 0, /* att_exp and the others called once per element */
-    ATT_SIMD_SSE2,       /* the loop built for the host's baseline (SSE2 on x86-64) */
-    ATT_SIMD_AVX2,       /* the loop built for AVX2 (x86-64 only) */
-    ATT_SIMD_AVX512,     /* the loop built for AVX-512F/DQ, 512-bit vectors (x86-64 only) */
+    ATT_SIMD_SCALAR = 0,    /* att_exp and the others called once per element */
+    ATT_SIMD_SSE2,          /* the loop built for the host's baseline (SSE2 on x86-64) */
+    ATT_SIMD_AVX2,          /* the loop built for AVX2 (x86-64 only) */
+    ATT_SIMD_AVX512,        /* the loop built for AVX-512F/DQ, 512-bit vectors (x86-64 only) */
+    ATT_SIMD_AVX2_GATHER,   /* AVX2's, reading the tables with gather instructions */
+    ATT_SIMD_AVX512_GATHER, /* AVX-512's, the same */
     ATT_SIMD_COUNT
 } att_simd;
 
 /* The path's name as ATT_SIMD takes it: "scalar", "sse2", "avx2",
- * "avx512". */
+ * "avx512", "avx2-gather", "avx512-gather". */
 ATT_INTERNAL const char *att_simd_name(att_simd s);
 
-/* Whether this build and processor can run path s. */
+/* Whether this build and processor can run path s (a gather path wherever
+ * its instruction set runs). */
 ATT_INTERNAL bool att_simd_supported(att_simd s);
 
+/* The instruction set of path s: the path itself, or AVX2's or AVX-512's
+ * for their gather twins. */
+ATT_INTERNAL att_simd att_simd_base(att_simd s);
+
 /* The path to use: the one the environment variable ATT_SIMD names, or
- * else the widest this processor runs.  ATT_EINVAL, with *out untouched,
- * when ATT_SIMD names no path or one this processor cannot run. */
+ * else the widest instruction set this processor runs, read element by
+ * element or by gathers, whichever ran a sample of the array functions
+ * faster here just now (gathers are several times faster on some
+ * processors and slower on others; the two give the same bits, so the
+ * choice changes only the time).  ATT_EINVAL, with *out untouched, when
+ * ATT_SIMD names no path or one this processor cannot run. */
 ATT_INTERNAL att_status att_simd_choose(att_simd *out, att_error *err);
 
 /* y[i] = att_exp(x[i]) for i < n; y is x or does not overlap it. */

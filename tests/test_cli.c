@@ -100,7 +100,9 @@ test_usage_errors_exit_64(void **state)
         if (was != NULL)
             snprintf(saved, sizeof saved, "%s", was);
         assert_int_equal(setenv("ATT_SIMD", "avx3", 1), 0);
-        expect(check, 64, "ATT_SIMD: expected scalar, sse2, avx2 or avx512, found \"avx3\"");
+        expect(check, 64,
+               "ATT_SIMD: expected scalar, sse2, avx2, avx512, avx2-gather or "
+               "avx512-gather, found \"avx3\"");
         if (was != NULL)
             setenv("ATT_SIMD", saved, 1);
         else

@@ -1,7 +1,7 @@
 /* test_vmath.c -- choosing the array functions' path: ATT_SIMD names one
- * (or is refused, saying why), and without it the widest this processor
- * runs.  (That every path gives the scalar functions' bits is
- * test_emath_hash.c's.) */
+ * (or is refused, saying why), and without it the widest instruction set
+ * this processor runs, with or without gathers.  (That every path gives
+ * the scalar functions' bits is test_emath_hash.c's.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +19,27 @@ test_default_is_widest(void **state)
     assert_int_equal(unsetenv("ATT_SIMD"), 0);
     assert_int_equal(att_simd_choose(&s, &err), ATT_OK);
     assert_true(att_simd_supported(s));
-    for (k = (int)s + 1; k < ATT_SIMD_COUNT; k++)
+    /* no wider instruction set runs here */
+    for (k = (int)att_simd_base(s) + 1; k <= ATT_SIMD_AVX512; k++)
         assert_false(att_simd_supported((att_simd)k));
     assert_true(att_simd_supported(ATT_SIMD_SCALAR));
+    /* gathers only where the instruction set has them */
+    if (att_simd_base(s) != ATT_SIMD_AVX2 && att_simd_base(s) != ATT_SIMD_AVX512)
+        assert_int_equal(att_simd_base(s), s);
+}
+
+/* A gather path runs wherever its instruction set does, and is that set's. */
+static void
+test_gather_twins(void **state)
+{
+    (void)state;
+    assert_int_equal(att_simd_base(ATT_SIMD_AVX2_GATHER), ATT_SIMD_AVX2);
+    assert_int_equal(att_simd_base(ATT_SIMD_AVX512_GATHER), ATT_SIMD_AVX512);
+    assert_int_equal(att_simd_base(ATT_SIMD_SSE2), ATT_SIMD_SSE2);
+    assert_int_equal(att_simd_supported(ATT_SIMD_AVX2_GATHER), att_simd_supported(ATT_SIMD_AVX2));
+    assert_int_equal(att_simd_supported(ATT_SIMD_AVX512_GATHER),
+                     att_simd_supported(ATT_SIMD_AVX512));
+    assert_string_equal(att_simd_name(ATT_SIMD_AVX512_GATHER), "avx512-gather");
 }
 
 static void
@@ -47,7 +65,8 @@ test_named_paths(void **state)
     }
     assert_int_equal(setenv("ATT_SIMD", "avx3", 1), 0);
     assert_int_equal(att_simd_choose(&(att_simd){ATT_SIMD_SCALAR}, &err), ATT_EINVAL);
-    assert_non_null(strstr(err.msg, "expected scalar, sse2, avx2 or avx512, found \"avx3\""));
+    assert_non_null(strstr(err.msg, "expected scalar, sse2, avx2, avx512, avx2-gather or "
+                                    "avx512-gather, found \"avx3\""));
     assert_string_equal(att_simd_name(ATT_SIMD_COUNT), "?");
     assert_int_equal(unsetenv("ATT_SIMD"), 0);
 }
@@ -58,6 +77,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_is_widest),
         cmocka_unit_test(test_named_paths),
+        cmocka_unit_test(test_gather_twins),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
