@@ -240,6 +240,15 @@ many_search_step(double n, double r, double *u, double *f, double *k, double *li
         }                                                                                          \
     }
 
+#define MANY_LOG1P(name)                                    \
+    MANY_ATTR static void name##_log1p(size_t m, double *x) \
+    {                                                       \
+        size_t j;                                           \
+        MANY_INDEPENDENT                                    \
+        for (j = 0; j < m; j++)                             \
+            x[j] = many_log1p(x[j]);                        \
+    }
+
 #define MANY_LOOP(name)                                                                          \
     MANY_ATTR static void name##_squeeze(size_t m, const uint32_t *n, const double *p,           \
                                          const uint32_t *o0, const uint32_t *o1, double *k)      \
@@ -249,13 +258,7 @@ many_search_step(double n, double r, double *u, double *f, double *k, double *li
         for (j = 0; j < m; j++)                                                                  \
             k[j] = many_squeeze(n[j], p[j], o0[j], o1[j]);                                       \
     }                                                                                            \
-    MANY_ATTR static void name##_log1p(size_t m, double *x)                                      \
-    {                                                                                            \
-        size_t j;                                                                                \
-        MANY_INDEPENDENT                                                                         \
-        for (j = 0; j < m; j++)                                                                  \
-            x[j] = many_log1p(x[j]);                                                             \
-    }                                                                                            \
+    MANY_LOG1P(name)                                                                             \
     MANY_ATTR static size_t name##_search(size_t m, const double *n, const double *r, double *u, \
                                           double *f, double *k, double *live)                    \
     {                                                                                            \
@@ -322,6 +325,20 @@ MANY_LOOP(many_avx2)
 #define MANY_ATTR MANY_AVX512_ATTR
 MANY_LOOP(many_avx512)
 #undef MANY_ATTR
+/* The gather paths' (vmath.h): log1p reads its table by gathers; no other
+ * loop here reads one. */
+#if defined(__clang__)
+#define MANY_GATHER 0
+#else
+#define MANY_GATHER 1
+#define MANY_ATTR   __attribute__((target("avx2,tune=icelake-server")))
+MANY_LOG1P(many_avx2g)
+#undef MANY_ATTR
+#define MANY_ATTR \
+    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=icelake-server")))
+MANY_LOG1P(many_avx512g)
+#undef MANY_ATTR
+#endif
 
 /* Philox by hand in AVX2 and AVX-512 (GCC's own vectorisation of
  * many_philox shuffles 32-bit halves about): each 32-bit word in a 64-bit
@@ -473,7 +490,8 @@ many_avx512_mask(size_t m, const double *k, double what)
 }
 #define MANY_X86 1
 #else
-#define MANY_X86 0
+#define MANY_X86    0
+#define MANY_GATHER 0
 #endif
 
 /* The reference: each draw through att_stream_reset and att_binomial. */
@@ -527,18 +545,24 @@ typedef struct {
 } many_path;
 
 static const many_path many_paths[ATT_SIMD_COUNT] = {
-#define MANY_PATH(name)                                                                \
-    {                                                                                  \
-        name##_philox, name##_squeeze, name##_early, name##_log_args, name##_log_test, \
-            name##_log1p, name##_search, name##_mask                                   \
+#define MANY_PATH_LOG1P(name, log1p)                                                          \
+    {                                                                                         \
+        name##_philox, name##_squeeze, name##_early, name##_log_args, name##_log_test, log1p, \
+            name##_search, name##_mask                                                        \
     }
+#define MANY_PATH(name) MANY_PATH_LOG1P(name, name##_log1p)
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}, /* scalar: many_scalar */
     MANY_PATH(many_base),
-#if MANY_X86 /* the gather paths: theirs are the array functions only (vmath.c) */
+#if MANY_X86
     MANY_PATH(many_avx2),
     MANY_PATH(many_avx512),
+#if MANY_GATHER
+    MANY_PATH_LOG1P(many_avx2, many_avx2g_log1p),
+    MANY_PATH_LOG1P(many_avx512, many_avx512g_log1p),
+#else
     MANY_PATH(many_avx2),
     MANY_PATH(many_avx512),
+#endif
 #else
     MANY_PATH(many_base),
     MANY_PATH(many_base),
@@ -546,6 +570,7 @@ static const many_path many_paths[ATT_SIMD_COUNT] = {
     MANY_PATH(many_base),
 #endif
 #undef MANY_PATH
+#undef MANY_PATH_LOG1P
 };
 
 /* The lanes j < m <= 64 with k[j] == what into at, in order, from their
