@@ -331,11 +331,11 @@ MANY_LOOP(many_avx512)
 #define MANY_GATHER 0
 #else
 #define MANY_GATHER 1
-#define MANY_ATTR   __attribute__((target("avx2,tune=icelake-server")))
+#define MANY_ATTR   __attribute__((target("avx2,tune=sapphirerapids")))
 MANY_LOG1P(many_avx2g)
 #undef MANY_ATTR
 #define MANY_ATTR \
-    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=icelake-server")))
+    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=sapphirerapids")))
 MANY_LOG1P(many_avx512g)
 #undef MANY_ATTR
 #endif

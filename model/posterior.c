@@ -200,7 +200,7 @@ att_posterior_workspace_alloc(const att_posterior *post, att_error *err)
 
     if (w == NULL)
         goto fail;
-    if (att_simd_choose(&w->simd, err) != ATT_OK) {
+    if (att_simd_choose_timed(&w->simd, err) != ATT_OK) {
         att_posterior_workspace_free(w);
         return NULL;
     }

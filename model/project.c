@@ -1244,7 +1244,7 @@ att_project_run(const att_params *p,
     r.p = p;
     r.post = post;
     r.fit = fit;
-    if ((st = att_simd_choose(&r.simd, err)) != ATT_OK)
+    if ((st = att_simd_choose_timed(&r.simd, err)) != ATT_OK)
         return st;
     r.seed = pp->seed;
     r.paths = pp->paths > 0 ? pp->paths : (size_t)pr->paths;

@@ -209,22 +209,26 @@ small_tail_pdf_block_avx512(const double *x, double *y, double *z)
 VMATH_TAIL_AVX512(vnormal_small_tail_pdf_avx512, VMATH_AVX512_ATTR)
 
 /* The same loops with the tables read by gather instructions, which GCC
- * emits where the tuning asks for them (tune=icelake-server has its
- * use_gather flags; generic tuning leaves them out).  They change which
- * instructions load a table's entries, never a value.  On an Intel Xeon of
- * the Rocket Lake generation they ran exp in 1.5 ns an element against 2.3,
- * log in 2.6 against 3.6; on an AMD EPYC of the Zen 5 generation they made
- * the gradient 3-10% slower (bench/README.md): att_simd_choose times both.
- * Clang takes no tune= here, nor vectorises these loops: its twins are the
- * loops above. */
+ * emits where the tuning asks for them (tune=sapphirerapids has its
+ * use_gather flags, and is not among the processors for which later GCCs
+ * turn them off against Gather Data Sampling; generic tuning leaves them
+ * out).  They change which instructions load a table's entries, never a
+ * value.  On an Intel Xeon of the Rocket Lake generation they ran exp in
+ * 1.5 ns an element against 2.3, log in 2.6 against 3.6; on an AMD EPYC of
+ * the Zen 5 generation they made the gradient 3-10% slower
+ * (bench/README.md): att_simd_choose_timed times both.  CI checks that the
+ * twins hold gathers.  Clang takes no tune= here, nor vectorises these
+ * loops: its twins are the loops above. */
 #if defined(__clang__)
 #define VMATH_GATHER 0
 #else
 #define VMATH_GATHER     1
-#define VMATH_AVX2G_ATTR __attribute__((target("avx2,tune=icelake-server")))
+#define VMATH_AVX2G_ATTR __attribute__((target("avx2,tune=sapphirerapids")))
 #define VMATH_AVX512G_ATTR \
-    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=icelake-server")))
-VMATH_PATH(avx2g, VMATH_AVX2G_ATTR)
+    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=sapphirerapids")))
+VMATH_LOOP(vexp_avx2g, em_exp, VMATH_AVX2G_ATTR)
+VMATH_LOOP(vlog_avx2g, em_log, VMATH_AVX2G_ATTR)
+VMATH_LOOP2(vnormal_small_tail_pdf_avx2g, em_normal_small_tail_pdf, VMATH_AVX2G_ATTR)
 VMATH_LOOP(vlog1p_avx2g, em_log1p, VMATH_AVX2G_ATTR)
 VMATH_LOOP(vexpm1_avx2g, em_expm1, VMATH_AVX2G_ATTR)
 VMATH_LOOP(vexp_avx512g, em_exp, VMATH_AVX512G_ATTR)
@@ -312,7 +316,7 @@ static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
      vnormal_small_tail_pdf_avx512, vdiv_avx512},
 #if VMATH_GATHER
     {"avx2-gather", vexp_avx2g, vlog_avx2g, vlog1p_avx2g, vexpm1_avx2g,
-     vnormal_small_tail_pdf_avx2g, vdiv_avx2g},
+     vnormal_small_tail_pdf_avx2g, vdiv_avx2},
     {"avx512-gather", vexp_avx512g, vlog_avx512g, vlog1p_avx512g, vexpm1_avx512g,
      vnormal_small_tail_pdf_avx512g, vdiv_avx512},
 #else
@@ -365,11 +369,12 @@ att_simd_supported(att_simd s)
     }
 }
 
-/* The probe of att_simd_choose: exp, log, the normal tail and log1p over
- * VMATH_PROBE_N arguments each, in the ranges the posterior gives them,
- * on one path and then the other, VMATH_PROBE_ROUNDS times after an
- * untimed round; each path's fastest round counts (the one least disturbed
- * by whatever else the machine runs), about 5 us a round.  The gathers
+/* The probe of att_simd_choose_timed: exp, log, the normal tail and log1p
+ * over VMATH_PROBE_N arguments each, in the ranges the posterior gives
+ * them, on one path and the other (each first in turn), VMATH_PROBE_ROUNDS
+ * times after an untimed round; each path's fastest round counts (the one
+ * least disturbed by whatever else the machine runs), 3-4 us a round
+ * here.  The gathers
  * must win by VMATH_PROBE_MARGIN: a tie keeps the loops of every
  * processor. */
 #define VMATH_PROBE_N      256
@@ -405,8 +410,15 @@ vmath_faster(att_simd plain, att_simd twin)
         x[3][i] = -0.9 * u;       /* minus a mean of complements */
     }
     for (r = 0; r <= VMATH_PROBE_ROUNDS; r++) {
-        double tp = vmath_probe_round(plain, (const double(*)[VMATH_PROBE_N])x, y, z);
-        double tt = vmath_probe_round(twin, (const double(*)[VMATH_PROBE_N])x, y, z);
+        const double(*cx)[VMATH_PROBE_N] = (const double(*)[VMATH_PROBE_N])x;
+        double tp, tt;
+        if (r % 2 == 0) {
+            tp = vmath_probe_round(plain, cx, y, z);
+            tt = vmath_probe_round(twin, cx, y, z);
+        } else {
+            tt = vmath_probe_round(twin, cx, y, z);
+            tp = vmath_probe_round(plain, cx, y, z);
+        }
         if (r > 0) { /* round 0 brings the code and tables in */
             best_plain = tp < best_plain ? tp : best_plain;
             best_twin = tt < best_twin ? tt : best_twin;
@@ -425,10 +437,6 @@ att_simd_choose(att_simd *out, att_error *err)
         for (s = ATT_SIMD_AVX512; s > 0 && !att_simd_supported((att_simd)s); s--)
             ;
         *out = (att_simd)s;
-        if (VMATH_GATHER && s == ATT_SIMD_AVX2)
-            *out = vmath_faster(ATT_SIMD_AVX2, ATT_SIMD_AVX2_GATHER);
-        else if (VMATH_GATHER && s == ATT_SIMD_AVX512)
-            *out = vmath_faster(ATT_SIMD_AVX512, ATT_SIMD_AVX512_GATHER);
         return ATT_OK;
     }
     for (s = 0; s < ATT_SIMD_COUNT; s++)
@@ -445,6 +453,21 @@ att_simd_choose(att_simd *out, att_error *err)
                     "ATT_SIMD: expected scalar, sse2, avx2, avx512, avx2-gather or "
                     "avx512-gather, found \"%s\"",
                     want);
+}
+
+att_status
+att_simd_choose_timed(att_simd *out, att_error *err)
+{
+    const char *want = getenv("ATT_SIMD");
+    att_status st = att_simd_choose(out, err);
+
+    if (st != ATT_OK || (want != NULL && want[0] != '\0') || !VMATH_GATHER)
+        return st;
+    if (*out == ATT_SIMD_AVX2)
+        *out = vmath_faster(ATT_SIMD_AVX2, ATT_SIMD_AVX2_GATHER);
+    else if (*out == ATT_SIMD_AVX512)
+        *out = vmath_faster(ATT_SIMD_AVX512, ATT_SIMD_AVX512_GATHER);
+    return ATT_OK;
 }
 
 void

@@ -7,7 +7,8 @@
  * IEEE-754 operations as att_exp, att_log and att_normal_q do on one value,
  * so each path gives the same bits as the others and as the scalar
  * functions, on any x86-64 processor (docs/model.md, section 10).  The
- * path is chosen once, by att_simd_choose, when a workspace is made. */
+ * path is chosen once, by att_simd_choose_timed, when a workspace or a
+ * projection is made. */
 #ifndef ATTRITION_VMATH_H
 #define ATTRITION_VMATH_H
 
@@ -39,13 +40,21 @@ ATT_INTERNAL bool att_simd_supported(att_simd s);
 ATT_INTERNAL att_simd att_simd_base(att_simd s);
 
 /* The path to use: the one the environment variable ATT_SIMD names, or
- * else the widest instruction set this processor runs, read element by
- * element or by gathers, whichever ran a sample of the array functions
- * faster here just now (gathers are several times faster on some
- * processors and slower on others; the two give the same bits, so the
- * choice changes only the time).  ATT_EINVAL, with *out untouched, when
- * ATT_SIMD names no path or one this processor cannot run. */
+ * else the widest instruction set this processor runs, its tables read
+ * element by element.  ATT_EINVAL, with *out untouched, when ATT_SIMD
+ * names no path or one this processor cannot run.  Cheap: for the few
+ * calls a short computation makes. */
 ATT_INTERNAL att_status att_simd_choose(att_simd *out, att_error *err);
+
+/* The same, but without ATT_SIMD the widest instruction set's loops read
+ * their tables by gathers where a probe times those 3% faster here (exp,
+ * log, the normal tail and log1p over 256 arguments, both ways, nine
+ * times; 60-100 us).  Gathers ran exp 35% faster than the element-by-element
+ * reads on an Intel Xeon and made the gradient 3-10% slower on an AMD
+ * EPYC (bench/README.md); the two give the same bits, so the choice
+ * changes only the time.  For what takes many calls: a workspace, a
+ * projection. */
+ATT_INTERNAL att_status att_simd_choose_timed(att_simd *out, att_error *err);
 
 /* y[i] = att_exp(x[i]) for i < n; y is x or does not overlap it. */
 ATT_INTERNAL void att_vexp(att_simd s, size_t n, const double *x, double *y);

@@ -24,6 +24,7 @@
 
 #include "att_test.h"
 #include "fixture.h"
+#include "vmath.h"
 
 #define POST_SEED 424242UL
 
@@ -341,9 +342,10 @@ test_terms_sum_reports(void **state)
     "t9,2025-01-10,2025-01-01,2025-01-10,J,us_gov,deployed,range,,10000,12000,q,d,\n"    \
     "t10,2024-11-01,2024-11-01,2024-11-01,K,ua_gov,casualties,up_to,50,,,q,d,\n"
 
-/* At npoints random points, every array path the processor runs gives
- * the scalar path's bits for the log density and its gradient.  ATT_SIMD
- * is left as it was (CI runs the tests under each path). */
+/* At npoints random points, every array path the processor runs (the
+ * gather twins too) gives the scalar path's bits for the log density and
+ * its gradient.  ATT_SIMD is left as it was (CI runs the tests under each
+ * path). */
 static void
 check_paths_same_bits(fixture *f, unsigned long seed, int npoints)
 {
@@ -362,12 +364,11 @@ check_paths_same_bits(fixture *f, unsigned long seed, int npoints)
     for (k = 0; k < npoints; k++) {
         double lp0 = 0.0;
         random_point(f->post, r, 1.5, theta);
-        for (s = 0; s < 4; s++) {
-            static const char *const names[] = {"scalar", "sse2", "avx2", "avx512"};
+        for (s = 0; s < ATT_SIMD_COUNT; s++) {
             att_posterior_workspace *w;
             att_error err;
             double lp;
-            assert_int_equal(setenv("ATT_SIMD", names[s], 1), 0);
+            assert_int_equal(setenv("ATT_SIMD", att_simd_name((att_simd)s), 1), 0);
             if ((w = att_posterior_workspace_alloc(f->post, &err)) == NULL)
                 continue; /* a path this processor does not run */
             lp = att_posterior_logp(f->post, w, theta, s == 0 ? g0 : g);

@@ -1,7 +1,8 @@
 /* test_vmath.c -- choosing the array functions' path: ATT_SIMD names one
  * (or is refused, saying why), and without it the widest instruction set
- * this processor runs, with or without gathers.  (That every path gives
- * the scalar functions' bits is test_emath_hash.c's.) */
+ * this processor runs, with gathers only where a probe timed them faster.
+ * (That every path gives the scalar functions' bits is
+ * test_emath_hash.c's.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,14 +19,40 @@ test_default_is_widest(void **state)
     (void)state;
     assert_int_equal(unsetenv("ATT_SIMD"), 0);
     assert_int_equal(att_simd_choose(&s, &err), ATT_OK);
+    assert_int_equal(att_simd_base(s), s); /* no probe: the plain loops */
     assert_true(att_simd_supported(s));
-    /* no wider instruction set runs here */
-    for (k = (int)att_simd_base(s) + 1; k <= ATT_SIMD_AVX512; k++)
+    for (k = (int)s + 1; k <= ATT_SIMD_AVX512; k++) /* no wider set runs here */
         assert_false(att_simd_supported((att_simd)k));
     assert_true(att_simd_supported(ATT_SIMD_SCALAR));
-    /* gathers only where the instruction set has them */
-    if (att_simd_base(s) != ATT_SIMD_AVX2 && att_simd_base(s) != ATT_SIMD_AVX512)
-        assert_int_equal(att_simd_base(s), s);
+}
+
+/* The timed choice: the same instruction set, with or without gathers;
+ * ATT_SIMD, when set, is taken as it is (no probe). */
+static void
+test_timed(void **state)
+{
+    att_simd plain = ATT_SIMD_COUNT, timed = ATT_SIMD_COUNT;
+    att_error err;
+
+    (void)state;
+    assert_int_equal(unsetenv("ATT_SIMD"), 0);
+    assert_int_equal(att_simd_choose(&plain, &err), ATT_OK);
+    assert_int_equal(att_simd_choose_timed(&timed, &err), ATT_OK);
+    assert_int_equal(att_simd_base(timed), plain);
+    assert_true(att_simd_supported(timed));
+    assert_int_equal(setenv("ATT_SIMD", "sse2", 1), 0);
+    assert_int_equal(att_simd_choose_timed(&timed, &err), ATT_OK);
+    assert_int_equal(timed, ATT_SIMD_SSE2);
+    if (att_simd_supported(ATT_SIMD_AVX2)) {
+        assert_int_equal(setenv("ATT_SIMD", "avx2", 1), 0);
+        assert_int_equal(att_simd_choose_timed(&timed, &err), ATT_OK);
+        assert_int_equal(timed, ATT_SIMD_AVX2);
+    }
+    assert_int_equal(setenv("ATT_SIMD", "avx3", 1), 0);
+    timed = ATT_SIMD_COUNT;
+    assert_int_equal(att_simd_choose_timed(&timed, &err), ATT_EINVAL);
+    assert_int_equal(timed, ATT_SIMD_COUNT);
+    assert_int_equal(unsetenv("ATT_SIMD"), 0);
 }
 
 /* A gather path runs wherever its instruction set does, and is that set's. */
@@ -77,6 +104,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_is_widest),
         cmocka_unit_test(test_named_paths),
+        cmocka_unit_test(test_timed),
         cmocka_unit_test(test_gather_twins),
     };
 

@@ -81,8 +81,8 @@ ATT_NODISCARD att_posterior_workspace *att_posterior_workspace_alloc(const att_p
 void att_posterior_workspace_free(att_posterior_workspace *w);
 
 /* Checks the environment variable ATT_SIMD, which forces the instruction
- * set of a workspace's array functions (scalar, sse2, avx2, avx512; never a
- * change of result): ATT_EINVAL, err saying why, when it names no path or
+ * set of a workspace's array functions (scalar, sse2, avx2, avx512,
+ * avx2-gather, avx512-gather; never a change of result): ATT_EINVAL, err saying why, when it names no path or
  * one this processor cannot run, which att_posterior_workspace_alloc would
  * refuse.  A program can call it first, so as to report a usage error. */
 ATT_NODISCARD att_status att_posterior_check_simd(att_error *err);
