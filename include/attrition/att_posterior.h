@@ -82,9 +82,10 @@ void att_posterior_workspace_free(att_posterior_workspace *w);
 
 /* Checks the environment variable ATT_SIMD, which forces the instruction
  * set of a workspace's array functions (scalar, sse2, avx2, avx512,
- * avx2-gather, avx512-gather; never a change of result): ATT_EINVAL, err saying why, when it names no path or
- * one this processor cannot run, which att_posterior_workspace_alloc would
- * refuse.  A program can call it first, so as to report a usage error. */
+ * avx2-gather, avx512-gather; never a change of result): ATT_EINVAL, err
+ * saying why, when it names no path or one this processor cannot run,
+ * which att_posterior_workspace_alloc would refuse.  A program can call it
+ * first, so as to report a usage error. */
 ATT_NODISCARD att_status att_posterior_check_simd(att_error *err);
 
 /* The log posterior density at theta (dim values) on the unconstrained
