@@ -327,15 +327,11 @@ MANY_LOOP(many_avx512)
 #undef MANY_ATTR
 /* The gather paths' (vmath.h): log1p reads its table by gathers; no other
  * loop here reads one. */
-#if defined(__clang__)
-#define MANY_GATHER 0
-#else
-#define MANY_GATHER 1
-#define MANY_ATTR   __attribute__((target("avx2,tune=sapphirerapids")))
+#if ATT_GATHER
+#define MANY_ATTR ATT_GATHER_AVX2_ATTR
 MANY_LOG1P(many_avx2g)
 #undef MANY_ATTR
-#define MANY_ATTR \
-    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=sapphirerapids")))
+#define MANY_ATTR ATT_GATHER_AVX512_ATTR
 MANY_LOG1P(many_avx512g)
 #undef MANY_ATTR
 #endif
@@ -490,8 +486,7 @@ many_avx512_mask(size_t m, const double *k, double what)
 }
 #define MANY_X86 1
 #else
-#define MANY_X86    0
-#define MANY_GATHER 0
+#define MANY_X86 0
 #endif
 
 /* The reference: each draw through att_stream_reset and att_binomial. */
@@ -556,7 +551,7 @@ static const many_path many_paths[ATT_SIMD_COUNT] = {
 #if MANY_X86
     MANY_PATH(many_avx2),
     MANY_PATH(many_avx512),
-#if MANY_GATHER
+#if ATT_GATHER
     MANY_PATH_LOG1P(many_avx2, many_avx2g_log1p),
     MANY_PATH_LOG1P(many_avx512, many_avx512g_log1p),
 #else

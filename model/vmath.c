@@ -208,38 +208,27 @@ small_tail_pdf_block_avx512(const double *x, double *y, double *z)
 
 VMATH_TAIL_AVX512(vnormal_small_tail_pdf_avx512, VMATH_AVX512_ATTR)
 
-/* The same loops with the tables read by gather instructions, which GCC
- * emits where the tuning asks for them (tune=sapphirerapids has its
- * use_gather flags, and is not among the processors for which later GCCs
- * turn them off against Gather Data Sampling; generic tuning leaves them
- * out).  They change which instructions load a table's entries, never a
- * value.  On an Intel Xeon of the Rocket Lake generation they ran exp in
- * 1.5 ns an element against 2.3, log in 2.6 against 3.6; on an AMD EPYC of
- * the Zen 5 generation they made the gradient 3-10% slower
- * (bench/README.md): att_simd_choose_timed times both.  CI checks that the
- * twins hold gathers.  Clang takes no tune= here, nor vectorises these
- * loops: its twins are the loops above. */
-#if defined(__clang__)
-#define VMATH_GATHER 0
-#else
-#define VMATH_GATHER     1
-#define VMATH_AVX2G_ATTR __attribute__((target("avx2,tune=sapphirerapids")))
-#define VMATH_AVX512G_ATTR \
-    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=sapphirerapids")))
-VMATH_LOOP(vexp_avx2g, em_exp, VMATH_AVX2G_ATTR)
-VMATH_LOOP(vlog_avx2g, em_log, VMATH_AVX2G_ATTR)
-VMATH_LOOP2(vnormal_small_tail_pdf_avx2g, em_normal_small_tail_pdf, VMATH_AVX2G_ATTR)
-VMATH_LOOP(vlog1p_avx2g, em_log1p, VMATH_AVX2G_ATTR)
-VMATH_LOOP(vexpm1_avx2g, em_expm1, VMATH_AVX2G_ATTR)
-VMATH_LOOP(vexp_avx512g, em_exp, VMATH_AVX512G_ATTR)
-VMATH_LOOP(vlog_avx512g, em_log, VMATH_AVX512G_ATTR)
-VMATH_LOOP(vlog1p_avx512g, em_log1p, VMATH_AVX512G_ATTR)
-VMATH_LOOP(vexpm1_avx512g, em_expm1, VMATH_AVX512G_ATTR)
-VMATH_TAIL_AVX512(vnormal_small_tail_pdf_avx512g, VMATH_AVX512G_ATTR)
+/* The same loops with the tables read by gather instructions
+ * (ATT_GATHER_*_ATTR, vmath.h).  They change which instructions load a
+ * table's entries, never a value.  On an Intel Xeon of the Rocket Lake
+ * generation they ran exp in 1.5 ns an element against 2.3, log in 2.6
+ * against 3.6; on an AMD EPYC of the Zen 5 generation they made the
+ * gradient 3-10% slower (bench/README.md): att_simd_choose_timed times
+ * both. */
+#if ATT_GATHER
+VMATH_LOOP(vexp_avx2g, em_exp, ATT_GATHER_AVX2_ATTR)
+VMATH_LOOP(vlog_avx2g, em_log, ATT_GATHER_AVX2_ATTR)
+VMATH_LOOP2(vnormal_small_tail_pdf_avx2g, em_normal_small_tail_pdf, ATT_GATHER_AVX2_ATTR)
+VMATH_LOOP(vlog1p_avx2g, em_log1p, ATT_GATHER_AVX2_ATTR)
+VMATH_LOOP(vexpm1_avx2g, em_expm1, ATT_GATHER_AVX2_ATTR)
+VMATH_LOOP(vexp_avx512g, em_exp, ATT_GATHER_AVX512_ATTR)
+VMATH_LOOP(vlog_avx512g, em_log, ATT_GATHER_AVX512_ATTR)
+VMATH_LOOP(vlog1p_avx512g, em_log1p, ATT_GATHER_AVX512_ATTR)
+VMATH_LOOP(vexpm1_avx512g, em_expm1, ATT_GATHER_AVX512_ATTR)
+VMATH_TAIL_AVX512(vnormal_small_tail_pdf_avx512g, ATT_GATHER_AVX512_ATTR)
 #endif
 #else
-#define VMATH_X86    0
-#define VMATH_GATHER 0
+#define VMATH_X86 0
 #endif
 
 /* One element at a time through the scalar functions, which are not
@@ -314,7 +303,7 @@ static const vmath_path vmath_paths[ATT_SIMD_COUNT] = {
      vdiv_avx2},
     {"avx512", vexp_avx512, vlog_avx512, vlog1p_avx512, vexpm1_avx512,
      vnormal_small_tail_pdf_avx512, vdiv_avx512},
-#if VMATH_GATHER
+#if VMATH_X86 && ATT_GATHER
     {"avx2-gather", vexp_avx2g, vlog_avx2g, vlog1p_avx2g, vexpm1_avx2g,
      vnormal_small_tail_pdf_avx2g, vdiv_avx2},
     {"avx512-gather", vexp_avx512g, vlog_avx512g, vlog1p_avx512g, vexpm1_avx512g,
@@ -461,7 +450,7 @@ att_simd_choose_timed(att_simd *out, att_error *err)
     const char *want = getenv("ATT_SIMD");
     att_status st = att_simd_choose(out, err);
 
-    if (st != ATT_OK || (want != NULL && want[0] != '\0') || !VMATH_GATHER)
+    if (st != ATT_OK || (want != NULL && want[0] != '\0') || !ATT_GATHER)
         return st;
     if (*out == ATT_SIMD_AVX2)
         *out = vmath_faster(ATT_SIMD_AVX2, ATT_SIMD_AVX2_GATHER);

@@ -27,6 +27,21 @@ typedef enum {
     ATT_SIMD_COUNT
 } att_simd;
 
+/* The target attributes of the gather twins' loops (vmath.c, binomial_many.c):
+ * AVX2's and AVX-512's with a tuning whose use_gather flags make GCC read
+ * tables by gather instructions (tune=sapphirerapids, which later GCCs do
+ * not exclude from gathers against Gather Data Sampling; generic tuning
+ * leaves them out; CI checks that the twins hold gathers).  Clang takes no
+ * tune= there: ATT_GATHER 0, and the twins are the plain loops. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ATT_GATHER           1
+#define ATT_GATHER_AVX2_ATTR __attribute__((target("avx2,tune=sapphirerapids")))
+#define ATT_GATHER_AVX512_ATTR \
+    __attribute__((target("avx512f,avx512dq,prefer-vector-width=512,tune=sapphirerapids")))
+#else
+#define ATT_GATHER 0
+#endif
+
 /* The path's name as ATT_SIMD takes it: "scalar", "sse2", "avx2",
  * "avx512", "avx2-gather", "avx512-gather". */
 ATT_INTERNAL const char *att_simd_name(att_simd s);
